@@ -1,0 +1,93 @@
+# Tandem — two commands first:
+#   make run    the whole system locally (DynamoDB Local, local SES, gateway, scheduler, demo data)
+#   make test   vet and every test against the real local stand-ins
+#
+# Everything installs itself into .cache/ (npm tarballs, Chromium via apt, Go modules).
+
+SHELL      := /bin/bash
+GO         ?= go
+SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+FUNCTIONS  := $(notdir $(wildcard functions/*))
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
+
+CDK_VERSION := 2.1148.1
+CDK        := .tools/node_modules/.bin/cdk
+
+.PHONY: run test vet chromium invoke clean help build synth deploy destroy diff operator bench fuzz
+
+# Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
+FUZZ_TARGETS := shared/api:FuzzDecoders shared/api:FuzzRoutes shared/webhook:FuzzVerify \
+                shared/hours:FuzzAdd shared/store:FuzzCursorDecode shared/tmpl:FuzzTemplates
+FUZZTIME ?= 4s
+
+help:
+	@echo "make run     start Tandem locally and print where to look"
+	@echo "make test    go vet and all tests on the local stand-ins"
+	@echo "make invoke FN=<function> EVENT=events/<file>.json   run one handler on a sample event"
+	@echo "make build   arm64 bootstraps and reproducible zips in dist/, with their sizes (fails over 4 MiB)"
+	@echo "make synth   the CloudFormation template in cdk.out/, offline"
+	@echo "make deploy  deploy with the CDK CLI (npm aws-cdk@$(CDK_VERSION)); see README, Deploy"
+	@echo "make bench   measurements on this machine, written to bench-results.md"
+
+run:
+	$(GO) run ./scripts/run
+
+vet:
+	$(GO) vet ./...
+
+# Browser tests need Chromium; install Debian's package once when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "Installing Debian chromium (once)…"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: vet chromium
+	@start=$$(date +%s); \
+	$(GO) run ./scripts/stack -- $(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/infra') && \
+	$(MAKE) --no-print-directory fuzz && \
+	$(MAKE) --no-print-directory synth && \
+	$(GO) test -count=1 ./infra/ && \
+	echo "make test: passed in $$(( $$(date +%s) - start ))s"
+
+fuzz:
+	@mkdir -p .artifacts; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; \
+	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) ./$$pkg/ >.artifacts/fuzz.log 2>&1 \
+	    && echo "fuzz: $$name ($$pkg) $(FUZZTIME): no failure" \
+	    || { cat .artifacts/fuzz.log; echo "fuzz: $$name failed"; exit 1; }; \
+	done
+
+build:
+	$(GO) run ./scripts/build -out dist
+
+synth: build
+	@start=$$(date +%s); \
+	CDK_OUTDIR=$(CURDIR)/cdk.out $(GO) run ./infra && \
+	echo "synth: cdk.out/Tandem.template.json written in $$(( $$(date +%s) - start ))s (offline, no credentials)"
+
+$(CDK):
+	npm install --prefix .tools --no-audit --no-fund --silent aws-cdk@$(CDK_VERSION)
+
+deploy: build $(CDK)
+	$(CDK) deploy Tandem --require-approval broadening
+
+diff: build $(CDK)
+	$(CDK) diff Tandem
+
+destroy: $(CDK)
+	$(CDK) destroy Tandem
+
+bench: build
+	$(GO) run ./scripts/bench -out bench-results.md
+
+operator:
+	@test -n "$(TABLE)" || { echo "usage: make operator TABLE=<TableName output of the stack>"; exit 2; }
+	$(GO) run ./scripts/operator -table $(TABLE)
+
+invoke:
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=approval EVENT=events/approval-create-member.json"; exit 2; }
+	$(GO) run ./scripts/invoke -fn $(FN) -event $(EVENT)
+
+clean:
+	rm -rf dist cdk.out .artifacts
