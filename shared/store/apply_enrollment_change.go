@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/member"
+)
+
+// Apply implements enrollment.Store: the enrollment is replaced only if it
+// still has the version and status it was read with; invoices likewise;
+// everything else the transition causes goes in the same transaction.
+func (s *Store) Apply(ctx context.Context, c enrollment.Change) error {
+	var items []txItem
+	if c.After.ID != "" {
+		items = append(items,
+			s.put(marshal(toEnrollmentItem(c.After)), "version = :v AND #s = :s", map[string]string{"#s": "status"},
+				map[string]types.AttributeValue{":v": avN(c.Before.Version), ":s": av(string(c.Before.Status))},
+				apperr.Conflict("enrollment %s was changed by someone else (it is no longer %s at version %d); reload it",
+					c.Before.ID, c.Before.Status, c.Before.Version)),
+			s.enrollmentEventWrite(c.After.ID, c.After.Version, c.Event),
+		)
+	}
+	for _, ic := range c.Invoices {
+		items = append(items, s.put(marshal(toInvoiceItem(ic.After)), "version = :v", nil,
+			map[string]types.AttributeValue{":v": avN(ic.Before.Version)},
+			apperr.Conflict("invoice %s was changed by someone else; reload it", ic.Before.ID)))
+	}
+	if c.NewInvoice != nil {
+		items = append(items, s.invoiceGuard(c.InvoiceKey, c.NewInvoice.ID), s.invoiceWrite(*c.NewInvoice))
+	}
+	for _, t := range c.Tokens {
+		items = append(items, s.mailTokenWrite(t))
+	}
+	if c.UseToken != "" {
+		items = append(items, s.useMailToken(c.UseToken, c.After.UpdatedAt))
+	}
+	items = append(items, s.outboxWrites(c.Messages)...)
+	items = append(items, s.commitClaim(ctx, c.After.ID)...)
+	return s.transact(ctx, "apply enrollment change", items...)
+}
+
+// ClaimCredential implements enrollment.Store: the token is used up and the
+// user created together, so a second claim finds the token used.
+func (s *Store) ClaimCredential(ctx context.Context, tokenHash string, u member.User, cred member.Credential, now time.Time) error {
+	items := []txItem{
+		s.useMailToken(tokenHash, now),
+		s.check(memberKey(u.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", u.MemberID)),
+		s.putNew(marshal(toUserItem(u)), apperr.Conflict("user %s already exists", u.ID)),
+		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
+	}
+	items = append(items, s.commitClaim(ctx, u.ID)...)
+	return s.transact(ctx, "claim credential", items...)
+}

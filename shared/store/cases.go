@@ -1,0 +1,232 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/table"
+)
+
+type caseItem struct {
+	PK                  string `dynamodbav:"PK"`
+	SK                  string `dynamodbav:"SK"`
+	Type                string `dynamodbav:"type"`
+	GSI1PK              string `dynamodbav:"GSI1PK"`
+	GSI1SK              string `dynamodbav:"GSI1SK"`
+	GSI2PK              string `dynamodbav:"GSI2PK"`
+	GSI2SK              string `dynamodbav:"GSI2SK"`
+	DuePK               string `dynamodbav:"DuePK,omitempty"`
+	DueSK               string `dynamodbav:"DueSK,omitempty"`
+	ID                  string `dynamodbav:"id"`
+	ProgramID           string `dynamodbav:"programId,omitempty"`
+	ProgramName         string `dynamodbav:"programName"`
+	ProgramType         string `dynamodbav:"programType"`
+	SubmitterMemberID   string `dynamodbav:"submitterMemberId"`
+	SubmitterName       string `dynamodbav:"submitterName"`
+	SubmitterUserID     string `dynamodbav:"submitterUserId"`
+	SubmitterEmail      string `dynamodbav:"submitterEmail"`
+	ReceiverMemberID    string `dynamodbav:"receiverMemberId"`
+	ReceiverName        string `dynamodbav:"receiverName"`
+	DepartmentID        string `dynamodbav:"departmentId"`
+	DepartmentName      string `dynamodbav:"departmentName"`
+	Priority            string `dynamodbav:"priority"`
+	Summary             string `dynamodbav:"summary"`
+	Description         string `dynamodbav:"description"`
+	Customer            string `dynamodbav:"customer,omitempty"`
+	SubmitterCaseNumber string `dynamodbav:"submitterCaseNumber,omitempty"`
+	ReceiverCaseNumber  string `dynamodbav:"receiverCaseNumber,omitempty"`
+	Fields              string `dynamodbav:"fields,omitempty"`
+	BusinessImpact      string `dynamodbav:"businessImpact,omitempty"`
+	NoteToManager       string `dynamodbav:"noteToManager,omitempty"`
+	Engineer            string `dynamodbav:"engineer,omitempty"`
+	Status              string `dynamodbav:"status"`
+	SLASeconds          int64  `dynamodbav:"slaSeconds"`
+	ResponseDueAt       string `dynamodbav:"responseDueAt"`
+	Level2DueAt         string `dynamodbav:"level2DueAt"`
+	RespondedAt         string `dynamodbav:"respondedAt,omitempty"`
+	EscalationLevel     int    `dynamodbav:"escalationLevel"`
+	Resolution          string `dynamodbav:"resolution,omitempty"`
+	CreatedAt           string `dynamodbav:"createdAt"`
+	UpdatedAt           string `dynamodbav:"updatedAt"`
+	Version             int    `dynamodbav:"version"`
+}
+
+func inboxPK(memberID string) string { return "INBOX#" + memberID }
+func sentPK(memberID string) string  { return "SENT#" + memberID }
+
+func toCaseItem(c collab.Case) caseItem {
+	it := caseItem{
+		PK: casePK(c.ID), SK: metaSK, Type: "case",
+		GSI1PK: inboxPK(c.ReceiverMemberID), GSI1SK: iso(c.CreatedAt) + "#" + c.ID,
+		GSI2PK: sentPK(c.SubmitterMemberID), GSI2SK: iso(c.CreatedAt) + "#" + c.ID,
+		ID: c.ID, ProgramID: c.ProgramID, ProgramName: c.ProgramName, ProgramType: string(c.ProgramType),
+		SubmitterMemberID: c.SubmitterMemberID, SubmitterName: c.SubmitterName, SubmitterUserID: c.SubmitterUserID, SubmitterEmail: c.SubmitterEmail,
+		ReceiverMemberID: c.ReceiverMemberID, ReceiverName: c.ReceiverName, DepartmentID: c.DepartmentID, DepartmentName: c.DepartmentName,
+		Priority: string(c.Priority), Summary: c.Summary, Description: c.Description, SubmitterCaseNumber: c.SubmitterCaseNumber,
+		ReceiverCaseNumber: c.ReceiverCaseNumber, BusinessImpact: c.BusinessImpact, NoteToManager: c.NoteToManager,
+		Status: string(c.Status), SLASeconds: int64(c.SLA / time.Second), ResponseDueAt: iso(c.ResponseDueAt), Level2DueAt: iso(c.Level2DueAt),
+		EscalationLevel: c.EscalationLevel, Resolution: c.Resolution, CreatedAt: iso(c.CreatedAt), UpdatedAt: iso(c.UpdatedAt), Version: c.Version,
+	}
+	if c.Customer != nil {
+		it.Customer = jsonAttr(c.Customer)
+	}
+	if len(c.Fields) > 0 {
+		it.Fields = jsonAttr(c.Fields)
+	}
+	if c.Engineer != nil {
+		it.Engineer = jsonAttr(c.Engineer)
+	}
+	if !c.RespondedAt.IsZero() {
+		it.RespondedAt = iso(c.RespondedAt)
+	}
+	// In the sweep's index exactly while an escalation is still to come.
+	if at, ok := c.NextEscalation(); ok {
+		it.DuePK, it.DueSK = dueAttrs(sweepCase, c.ID, at)
+	}
+	return it
+}
+
+func (it caseItem) domain() (collab.Case, error) {
+	c := collab.Case{
+		ID: it.ID, ProgramID: it.ProgramID, ProgramName: it.ProgramName, ProgramType: program.Type(it.ProgramType),
+		SubmitterMemberID: it.SubmitterMemberID, SubmitterName: it.SubmitterName, SubmitterUserID: it.SubmitterUserID, SubmitterEmail: it.SubmitterEmail,
+		ReceiverMemberID: it.ReceiverMemberID, ReceiverName: it.ReceiverName, DepartmentID: it.DepartmentID, DepartmentName: it.DepartmentName,
+		Priority: program.Priority(it.Priority), Summary: it.Summary, Description: it.Description, SubmitterCaseNumber: it.SubmitterCaseNumber,
+		ReceiverCaseNumber: it.ReceiverCaseNumber, BusinessImpact: it.BusinessImpact, NoteToManager: it.NoteToManager,
+		Status: collab.Status(it.Status), SLA: time.Duration(it.SLASeconds) * time.Second, ResponseDueAt: parseISO(it.ResponseDueAt),
+		Level2DueAt: parseISO(it.Level2DueAt), RespondedAt: parseISO(it.RespondedAt), EscalationLevel: it.EscalationLevel,
+		Resolution: it.Resolution, CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+	}
+	if it.Customer != "" {
+		c.Customer = &collab.Customer{}
+		if err := fromJSON(it.Customer, c.Customer); err != nil {
+			return c, fmt.Errorf("case %s customer: %w", it.ID, err)
+		}
+	}
+	if it.Engineer != "" {
+		c.Engineer = &member.Contact{}
+		if err := fromJSON(it.Engineer, c.Engineer); err != nil {
+			return c, fmt.Errorf("case %s engineer: %w", it.ID, err)
+		}
+	}
+	if err := fromJSON(it.Fields, &c.Fields); err != nil {
+		return c, fmt.Errorf("case %s fields: %w", it.ID, err)
+	}
+	return c, nil
+}
+
+type caseEventItem struct {
+	PK       string `dynamodbav:"PK"`
+	SK       string `dynamodbav:"SK"`
+	Type     string `dynamodbav:"type"`
+	ID       string `dynamodbav:"id"`
+	At       string `dynamodbav:"at"`
+	Actor    string `dynamodbav:"actor"`
+	MemberID string `dynamodbav:"memberId,omitempty"`
+	Side     string `dynamodbav:"side,omitempty"`
+	Action   string `dynamodbav:"action"`
+	From     string `dynamodbav:"from,omitempty"`
+	To       string `dynamodbav:"to"`
+	Text     string `dynamodbav:"text,omitempty"`
+	Level    int    `dynamodbav:"level,omitempty"`
+}
+
+func (s *Store) caseEventWrite(caseID string, version int, ev collab.Event) txItem {
+	return s.putNew(marshal(caseEventItem{
+		PK: casePK(caseID), SK: eventSK(version, ev.ID), Type: "case_event", ID: ev.ID, At: iso(ev.At), Actor: ev.Actor,
+		MemberID: ev.MemberID, Side: string(ev.Side), Action: string(ev.Action), From: string(ev.From), To: string(ev.To),
+		Text: ev.Text, Level: ev.Level,
+	}), apperr.Conflict("event %s already recorded", ev.ID))
+}
+
+// CreateCase implements collab.Store: the case (with its due-index entry),
+// its first event, the idempotency commit and the outbox, in one transaction.
+func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, msgs []notify.Message) error {
+	items := []txItem{
+		s.putNew(marshal(toCaseItem(c)), apperr.Conflict("case %s already exists", c.ID)),
+		s.caseEventWrite(c.ID, c.Version, ev),
+	}
+	items = append(items, s.outboxWrites(msgs)...)
+	items = append(items, s.commitClaim(ctx, c.ID)...)
+	return s.transact(ctx, "create case", items...)
+}
+
+// GetCase implements collab.Store.
+func (s *Store) GetCase(ctx context.Context, id string) (collab.Case, error) {
+	var it caseItem
+	if err := s.getItem(ctx, "get case", caseKey(id), &it, apperr.NotFound("case %s not found", id)); err != nil {
+		return collab.Case{}, err
+	}
+	return it.domain()
+}
+
+// ApplyCase implements collab.Store.
+func (s *Store) ApplyCase(ctx context.Context, before, after collab.Case, ev collab.Event, msgs []notify.Message) error {
+	items := []txItem{
+		s.put(marshal(toCaseItem(after)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(before.Version)},
+			apperr.Conflict("case %s was changed by someone else (it is no longer at version %d); reload it", before.ID, before.Version)),
+		s.caseEventWrite(after.ID, after.Version, ev),
+	}
+	items = append(items, s.outboxWrites(msgs)...)
+	items = append(items, s.commitClaim(ctx, after.ID)...)
+	return s.transact(ctx, "update case", items...)
+}
+
+// ListCaseEvents returns a case's timeline, oldest first.
+func (s *Store) ListCaseEvents(ctx context.Context, id string, limit int, cursor string) ([]collab.Event, string, error) {
+	items, next, err := s.queryPage(ctx, pageQuery{
+		op: "list case events", pkAttr: table.PK, pk: casePK(id), skAttr: table.SK, skPrefix: "EVENT#", limit: limit, cursor: cursor, consistent: true,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := convert(items, func(it caseEventItem) (collab.Event, error) {
+		return collab.Event{
+			ID: it.ID, At: parseISO(it.At), Actor: it.Actor, MemberID: it.MemberID, Side: collab.Side(it.Side),
+			Action: collab.Action(it.Action), From: collab.Status(it.From), To: collab.Status(it.To), Text: it.Text, Level: it.Level,
+		}, nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return out, next, nil
+}
+
+// EnrollmentOf implements collab.Store through the program-member pair item.
+func (s *Store) EnrollmentOf(ctx context.Context, programID, memberID string) (*enrollment.Enrollment, error) {
+	var pair struct {
+		EnrollmentID string `dynamodbav:"enrollmentId"`
+	}
+	err := s.getItem(ctx, "get enrollment pair", enrollmentPairKey(programID, memberID), &pair, errNoItem)
+	if err == errNoItem {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.GetEnrollment(ctx, pair.EnrollmentID)
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// ListMembersByKind returns every member of a kind (GSI1).
+func (s *Store) ListMembersByKind(ctx context.Context, kind member.Kind) ([]member.Member, error) {
+	items, err := s.queryAll(ctx, pageQuery{
+		op: "list members by kind", index: table.GSI1, pkAttr: table.GSI1PK, pk: membersByKindPK(kind), skAttr: table.GSI1SK,
+	}, 10000)
+	if err != nil {
+		return nil, err
+	}
+	return convert(items, memberItem.domain)
+}

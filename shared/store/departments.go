@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/department"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/table"
+)
+
+type departmentItem struct {
+	PK              string   `dynamodbav:"PK"`
+	SK              string   `dynamodbav:"SK"`
+	Type            string   `dynamodbav:"type"`
+	GSI1PK          string   `dynamodbav:"GSI1PK"`
+	GSI1SK          string   `dynamodbav:"GSI1SK"`
+	ID              string   `dynamodbav:"id"`
+	MemberID        string   `dynamodbav:"memberId"`
+	Name            string   `dynamodbav:"name"`
+	ProgramIDs      []string `dynamodbav:"programIds,omitempty"`
+	Inbound         string   `dynamodbav:"inbound"`
+	Form            string   `dynamodbav:"form"`
+	WebhookDisabled bool     `dynamodbav:"webhookDisabled,omitempty"`
+	CreatedAt       string   `dynamodbav:"createdAt"`
+	UpdatedAt       string   `dynamodbav:"updatedAt"`
+	Version         int      `dynamodbav:"version"`
+}
+
+func memberDepartmentsPK(memberID string) string { return "MEMDEPT#" + memberID }
+
+func toDepartmentItem(d department.Department) departmentItem {
+	return departmentItem{
+		PK: departmentPK(d.ID), SK: metaSK, Type: "department", GSI1PK: memberDepartmentsPK(d.MemberID), GSI1SK: d.ID,
+		ID: d.ID, MemberID: d.MemberID, Name: d.Name, ProgramIDs: d.ProgramIDs, Inbound: jsonAttr(d.Inbound), Form: jsonAttr(d.Form),
+		WebhookDisabled: d.WebhookDisabled, CreatedAt: iso(d.CreatedAt), UpdatedAt: iso(d.UpdatedAt), Version: d.Version,
+	}
+}
+
+func (it departmentItem) domain() (department.Department, error) {
+	d := department.Department{
+		ID: it.ID, MemberID: it.MemberID, Name: it.Name, ProgramIDs: it.ProgramIDs, WebhookDisabled: it.WebhookDisabled,
+		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+	}
+	if err := fromJSON(it.Inbound, &d.Inbound); err != nil {
+		return d, fmt.Errorf("department %s inbound: %w", it.ID, err)
+	}
+	if err := fromJSON(it.Form, &d.Form); err != nil {
+		return d, fmt.Errorf("department %s form: %w", it.ID, err)
+	}
+	return d, nil
+}
+
+// GetDepartment returns one department.
+func (s *Store) GetDepartment(ctx context.Context, id string) (department.Department, error) {
+	var it departmentItem
+	if err := s.getItem(ctx, "get department", departmentKey(id), &it, apperr.NotFound("department %s not found", id)); err != nil {
+		return department.Department{}, err
+	}
+	return it.domain()
+}
+
+// ListMemberDepartments returns all of a member's departments (GSI1).
+func (s *Store) ListMemberDepartments(ctx context.Context, memberID string) ([]department.Department, error) {
+	items, err := s.queryAll(ctx, pageQuery{
+		op: "list departments", index: table.GSI1, pkAttr: table.GSI1PK, pk: memberDepartmentsPK(memberID), skAttr: table.GSI1SK,
+	}, 1000)
+	if err != nil {
+		return nil, err
+	}
+	return convert(items, departmentItem.domain)
+}
+
+// CreateDepartment implements department.Store.
+func (s *Store) CreateDepartment(ctx context.Context, d department.Department) error {
+	items := []txItem{
+		s.check(memberKey(d.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", d.MemberID)),
+		s.putNew(marshal(toDepartmentItem(d)), apperr.Conflict("department %s already exists", d.ID)),
+	}
+	items = append(items, s.commitClaim(ctx, d.ID)...)
+	return s.transact(ctx, "create department", items...)
+}
+
+// UpdateDepartment implements department.Store.
+func (s *Store) UpdateDepartment(ctx context.Context, d department.Department, prev int) error {
+	return s.transact(ctx, "update department",
+		s.put(marshal(toDepartmentItem(d)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion))
+}
+
+// ProgramsOf implements department.Store: hosted programs and those the
+// member is enrolled in without having been turned away or removed.
+func (s *Store) ProgramsOf(ctx context.Context, memberID string) ([]string, error) {
+	var out []string
+	hosted, err := s.ListHostPrograms(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range hosted {
+		out = append(out, p.ID)
+	}
+	enrolled, err := s.ListMemberEnrollments(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range enrolled {
+		switch e.Status {
+		case enrollment.Rejected, enrollment.Removed, enrollment.Terminated:
+		default:
+			out = append(out, e.ProgramID)
+		}
+	}
+	return out, nil
+}

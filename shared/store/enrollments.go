@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/table"
+)
+
+type enrollmentItem struct {
+	PK                  string `dynamodbav:"PK"`
+	SK                  string `dynamodbav:"SK"`
+	Type                string `dynamodbav:"type"`
+	GSI1PK              string `dynamodbav:"GSI1PK"`
+	GSI1SK              string `dynamodbav:"GSI1SK"`
+	GSI2PK              string `dynamodbav:"GSI2PK"`
+	GSI2SK              string `dynamodbav:"GSI2SK"`
+	DuePK               string `dynamodbav:"DuePK,omitempty"`
+	DueSK               string `dynamodbav:"DueSK,omitempty"`
+	ID                  string `dynamodbav:"id"`
+	ProgramID           string `dynamodbav:"programId"`
+	MemberID            string `dynamodbav:"memberId"`
+	MemberName          string `dynamodbav:"memberName"`
+	HostMemberID        string `dynamodbav:"hostMemberId"`
+	Status              string `dynamodbav:"status"`
+	Email               string `dynamodbav:"email"`
+	Company             string `dynamodbav:"company"`
+	Contacts            string `dynamodbav:"contacts"`
+	DepartmentID        string `dynamodbav:"departmentId"`
+	Addendum            string `dynamodbav:"addendum"`
+	HostPaid            bool   `dynamodbav:"hostPaid"`
+	Paid                bool   `dynamodbav:"paid"`
+	MembershipInvoiceID string `dynamodbav:"membershipInvoiceId,omitempty"`
+	ValidationHash      string `dynamodbav:"validationHash,omitempty"`
+	Reason              string `dynamodbav:"reason,omitempty"`
+	GoLiveAt            string `dynamodbav:"goLiveAt,omitempty"`
+	RenewalDate         string `dynamodbav:"renewalDate,omitempty"`
+	RenewalStep         int    `dynamodbav:"renewalStep"`
+	RenewalInvoiceID    string `dynamodbav:"renewalInvoiceId,omitempty"`
+	CreatedAt           string `dynamodbav:"createdAt"`
+	UpdatedAt           string `dynamodbav:"updatedAt"`
+	Version             int    `dynamodbav:"version"`
+}
+
+func programEnrollmentsPK(programID string) string { return "PRGENR#" + programID }
+func memberEnrollmentsPK(memberID string) string   { return "MEMENR#" + memberID }
+
+func toEnrollmentItem(e enrollment.Enrollment) enrollmentItem {
+	it := enrollmentItem{
+		PK: enrollmentPK(e.ID), SK: metaSK, Type: "enrollment",
+		GSI1PK: programEnrollmentsPK(e.ProgramID), GSI1SK: string(e.Status) + "#" + iso(e.CreatedAt) + "#" + e.ID,
+		GSI2PK: memberEnrollmentsPK(e.MemberID), GSI2SK: e.ProgramID + "#" + e.ID,
+		ID: e.ID, ProgramID: e.ProgramID, MemberID: e.MemberID, MemberName: e.MemberName, HostMemberID: e.HostMemberID, Status: string(e.Status),
+		Email: e.Email, Company: jsonAttr(e.Company), Contacts: jsonAttr(e.Contacts), DepartmentID: e.DepartmentID,
+		Addendum: jsonAttr(e.Addendum), HostPaid: e.HostPaid, Paid: e.Paid, MembershipInvoiceID: e.MembershipInvoiceID,
+		ValidationHash: e.ValidationHash, Reason: e.Reason, CreatedAt: iso(e.CreatedAt), UpdatedAt: iso(e.UpdatedAt), Version: e.Version,
+		RenewalStep: int(e.RenewalStep), RenewalInvoiceID: e.RenewalInvoiceID,
+	}
+	if !e.GoLiveAt.IsZero() {
+		it.GoLiveAt = iso(e.GoLiveAt)
+	}
+	if !e.RenewalDate.IsZero() {
+		it.RenewalDate = iso(e.RenewalDate)
+	}
+	// In the renewals sweep's index exactly while a renewal step is to come.
+	if _, due, ok := e.NextRenewal(); ok {
+		it.DuePK, it.DueSK = dueAttrs(sweepRenewal, e.ID, due)
+	}
+	return it
+}
+
+func (it enrollmentItem) domain() (enrollment.Enrollment, error) {
+	e := enrollment.Enrollment{
+		ID: it.ID, ProgramID: it.ProgramID, MemberID: it.MemberID, MemberName: it.MemberName, HostMemberID: it.HostMemberID,
+		Status: enrollment.Status(it.Status), Email: it.Email, DepartmentID: it.DepartmentID, HostPaid: it.HostPaid,
+		Paid: it.Paid, MembershipInvoiceID: it.MembershipInvoiceID, ValidationHash: it.ValidationHash, Reason: it.Reason,
+		GoLiveAt: parseISO(it.GoLiveAt), RenewalDate: parseISO(it.RenewalDate),
+		RenewalStep: enrollment.RenewalStep(it.RenewalStep), RenewalInvoiceID: it.RenewalInvoiceID,
+		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+	}
+	for _, x := range []struct {
+		s string
+		v any
+	}{{it.Company, &e.Company}, {it.Contacts, &e.Contacts}, {it.Addendum, &e.Addendum}} {
+		if err := fromJSON(x.s, x.v); err != nil {
+			return e, fmt.Errorf("enrollment %s: %w", it.ID, err)
+		}
+	}
+	return e, nil
+}
+
+type eventItem struct {
+	PK     string `dynamodbav:"PK"`
+	SK     string `dynamodbav:"SK"`
+	Type   string `dynamodbav:"type"`
+	ID     string `dynamodbav:"id"`
+	At     string `dynamodbav:"at"`
+	Actor  string `dynamodbav:"actor"`
+	Action string `dynamodbav:"action"`
+	From   string `dynamodbav:"from,omitempty"`
+	To     string `dynamodbav:"to"`
+	Reason string `dynamodbav:"reason,omitempty"`
+}
+
+func (s *Store) enrollmentEventWrite(enrollmentID string, version int, ev enrollment.Event) txItem {
+	return s.putNew(marshal(eventItem{
+		PK: enrollmentPK(enrollmentID), SK: eventSK(version, ev.ID), Type: "enrollment_event", ID: ev.ID, At: iso(ev.At),
+		Actor: ev.Actor, Action: string(ev.Action), From: string(ev.From), To: string(ev.To), Reason: ev.Reason,
+	}), apperr.Conflict("event %s already recorded", ev.ID))
+}
+
+// GetEnrollment returns one enrollment.
+func (s *Store) GetEnrollment(ctx context.Context, id string) (enrollment.Enrollment, error) {
+	var it enrollmentItem
+	if err := s.getItem(ctx, "get enrollment", enrollmentKey(id), &it, apperr.NotFound("enrollment %s not found", id)); err != nil {
+		return enrollment.Enrollment{}, err
+	}
+	return it.domain()
+}
+
+// ListEnrollmentEvents returns an enrollment's audit trail, oldest first.
+func (s *Store) ListEnrollmentEvents(ctx context.Context, id string, limit int, cursor string) ([]enrollment.Event, string, error) {
+	items, next, err := s.queryPage(ctx, pageQuery{
+		op: "list enrollment events", pkAttr: table.PK, pk: enrollmentPK(id), skAttr: table.SK, skPrefix: "EVENT#",
+		limit: limit, cursor: cursor, consistent: true,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := convert(items, func(it eventItem) (enrollment.Event, error) {
+		return enrollment.Event{
+			ID: it.ID, At: parseISO(it.At), Actor: it.Actor, Action: enrollment.Action(it.Action),
+			From: enrollment.Status(it.From), To: enrollment.Status(it.To), Reason: it.Reason,
+		}, nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return out, next, nil
+}

@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/idem"
+)
+
+type idemItem struct {
+	PK          string `dynamodbav:"PK"`
+	SK          string `dynamodbav:"SK"`
+	Type        string `dynamodbav:"type"`
+	Owner       string `dynamodbav:"owner"`
+	BodyHash    string `dynamodbav:"bodyHash"`
+	State       string `dynamodbav:"state"`
+	ResultID    string `dynamodbav:"resultId,omitempty"`
+	Status      int    `dynamodbav:"status,omitempty"`
+	Body        []byte `dynamodbav:"body,omitempty"`
+	LockedUntil string `dynamodbav:"lockedUntil"`
+	ExpiresAt   int64  `dynamodbav:"expiresAt"`
+}
+
+func idemKey(k string) map[string]types.AttributeValue { return key("IDEM#"+k, metaSK) }
+
+func (it idemItem) record() idem.Record {
+	return idem.Record{
+		Key: it.PK[len("IDEM#"):], Owner: it.Owner, BodyHash: it.BodyHash, State: idem.State(it.State),
+		ResultID: it.ResultID, Status: it.Status, Body: it.Body,
+		LockedUntil: parseISO(it.LockedUntil), ExpiresAt: time.Unix(it.ExpiresAt, 0).UTC(),
+	}
+}
+
+// ClaimIdempotency takes key for owner unless a live record holds it. It
+// returns (zero, true) when claimed, or the existing record and false.
+// Expired records are replaced: TTL deletion lags, so expiry is checked here.
+// retention is how long the key is remembered (24 h for Idempotency-Key,
+// 7 days for webhook ids).
+func (s *Store) ClaimIdempotency(ctx context.Context, k, owner, bodyHash string, now time.Time, retention time.Duration) (idem.Record, bool, error) {
+	it := idemItem{
+		PK: "IDEM#" + k, SK: metaSK, Type: "idempotency", Owner: owner, BodyHash: bodyHash,
+		State: string(idem.InProgress), LockedUntil: iso(now.Add(idem.Lock)), ExpiresAt: now.Add(retention).Unix(),
+	}
+	item, err := attributevalue.MarshalMap(it)
+	if err != nil {
+		return idem.Record{}, false, fmt.Errorf("marshal idempotency record: %w", err)
+	}
+	out, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:                           aws.String(s.table),
+		Item:                                item,
+		ConditionExpression:                 aws.String("attribute_not_exists(PK) OR expiresAt < :now"),
+		ExpressionAttributeValues:           map[string]types.AttributeValue{":now": avN64(now.Unix())},
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		ReturnConsumedCapacity:              returnCapacity(ctx),
+	})
+	if err == nil {
+		recordWrite(ctx, out.ConsumedCapacity)
+		return idem.Record{}, true, nil
+	}
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) && ccf.Item != nil {
+		var old idemItem
+		if err := attributevalue.UnmarshalMap(ccf.Item, &old); err != nil {
+			return idem.Record{}, false, fmt.Errorf("unmarshal idempotency record: %w", err)
+		}
+		return old.record(), false, nil
+	}
+	return idem.Record{}, false, mapErr("claim idempotency key", err)
+}
+
+// TakeOverIdempotency moves a stale in-progress claim from prev to owner.
+func (s *Store) TakeOverIdempotency(ctx context.Context, k, prev, owner string, now time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                aws.String(s.table),
+		Key:                      idemKey(k),
+		UpdateExpression:         aws.String("SET #o = :owner, lockedUntil = :lock"),
+		ConditionExpression:      aws.String("#o = :prev AND #s = :inprog AND lockedUntil < :now"),
+		ExpressionAttributeNames: map[string]string{"#o": "owner", "#s": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":owner": av(owner), ":prev": av(prev), ":inprog": av(string(idem.InProgress)),
+			":lock": av(iso(now.Add(idem.Lock))), ":now": av(iso(now)),
+		},
+	})
+	if err != nil {
+		return mapErr("take over idempotency key", err)
+	}
+	return nil
+}
+
+// CompleteIdempotency stores the response for replays, if owner still holds key.
+func (s *Store) CompleteIdempotency(ctx context.Context, k, owner string, status int, body []byte) error {
+	ctx, cancel := detached(ctx)
+	defer cancel()
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                aws.String(s.table),
+		Key:                      idemKey(k),
+		UpdateExpression:         aws.String("SET #s = :done, #st = :status, body = :body"),
+		ConditionExpression:      aws.String("#o = :owner"),
+		ExpressionAttributeNames: map[string]string{"#o": "owner", "#s": "state", "#st": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":owner": av(owner), ":done": av(string(idem.Completed)),
+			":status": avN(status), ":body": &types.AttributeValueMemberB{Value: body},
+		},
+	})
+	if err != nil {
+		return mapErr("complete idempotency key", err)
+	}
+	return nil
+}
+
+// ReleaseIdempotency forgets a claim whose request failed without creating
+// anything, so the client's retry runs afresh.
+func (s *Store) ReleaseIdempotency(ctx context.Context, k, owner string) error {
+	ctx, cancel := detached(ctx)
+	defer cancel()
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName:                 aws.String(s.table),
+		Key:                       idemKey(k),
+		ConditionExpression:       aws.String("#o = :owner AND #s = :inprog"),
+		ExpressionAttributeNames:  map[string]string{"#o": "owner", "#s": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":owner": av(owner), ":inprog": av(string(idem.InProgress))},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return mapErr("release idempotency key", err)
+	}
+	return nil
+}
+
+// commitClaim returns the transaction item that marks ctx's idempotency claim
+// committed with the created object's id, or nothing when there is no claim.
+func (s *Store) commitClaim(ctx context.Context, resultID string) []txItem {
+	c, ok := idem.ClaimFrom(ctx)
+	if !ok {
+		return nil
+	}
+	return []txItem{s.update(idemKey(c.Key),
+		"SET #s = :committed, resultId = :rid",
+		"#o = :owner AND #s = :inprog",
+		map[string]string{"#o": "owner", "#s": "state"},
+		map[string]types.AttributeValue{
+			":committed": av(string(idem.Committed)), ":rid": av(resultID),
+			":owner": av(c.Owner), ":inprog": av(string(idem.InProgress)),
+		},
+		apperr.Conflict("another request with this Idempotency-Key took over; retry to see its result"),
+	)}
+}
+
+func avN64(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
+
+// GetIdempotency reads a key's record (a concurrent redelivery waits on it).
+func (s *Store) GetIdempotency(ctx context.Context, k string) (idem.Record, error) {
+	var it idemItem
+	if err := s.getItem(ctx, "get idempotency record", idemKey(k), &it, apperr.NotFound("no record")); err != nil {
+		return idem.Record{}, err
+	}
+	return it.record(), nil
+}

@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/table"
+)
+
+type invoiceItem struct {
+	PK           string `dynamodbav:"PK"`
+	SK           string `dynamodbav:"SK"`
+	Type         string `dynamodbav:"type"`
+	GSI1PK       string `dynamodbav:"GSI1PK"`
+	GSI1SK       string `dynamodbav:"GSI1SK"`
+	ID           string `dynamodbav:"id"`
+	MemberID     string `dynamodbav:"memberId"`
+	ProgramID    string `dynamodbav:"programId"`
+	EnrollmentID string `dynamodbav:"enrollmentId,omitempty"`
+	Kind         string `dynamodbav:"kind"`
+	PeriodStart  string `dynamodbav:"periodStart"`
+	PeriodEnd    string `dynamodbav:"periodEnd"`
+	Lines        string `dynamodbav:"lines"`
+	TotalCents   int64  `dynamodbav:"totalCents"`
+	Currency     string `dynamodbav:"currency"`
+	Status       string `dynamodbav:"status"`
+	IssuedAt     string `dynamodbav:"issuedAt"`
+	DueAt        string `dynamodbav:"dueAt"`
+	PaidAt       string `dynamodbav:"paidAt,omitempty"`
+	PaymentRef   string `dynamodbav:"paymentRef,omitempty"`
+	PaidCents    int64  `dynamodbav:"paidCents,omitempty"`
+	CreatedAt    string `dynamodbav:"createdAt"`
+	UpdatedAt    string `dynamodbav:"updatedAt"`
+	Version      int    `dynamodbav:"version"`
+}
+
+func memberInvoicesPK(memberID string) string { return "MEMINV#" + memberID }
+
+func toInvoiceItem(inv billing.Invoice) invoiceItem {
+	it := invoiceItem{
+		PK: invoicePK(inv.ID), SK: metaSK, Type: "invoice", GSI1PK: memberInvoicesPK(inv.MemberID), GSI1SK: iso(inv.IssuedAt) + "#" + inv.ID,
+		ID: inv.ID, MemberID: inv.MemberID, ProgramID: inv.ProgramID, EnrollmentID: inv.EnrollmentID, Kind: string(inv.Kind),
+		PeriodStart: inv.PeriodStart, PeriodEnd: inv.PeriodEnd, Lines: jsonAttr(inv.Lines), TotalCents: inv.TotalCents,
+		Currency: inv.Currency, Status: string(inv.Status), IssuedAt: iso(inv.IssuedAt), DueAt: iso(inv.DueAt),
+		PaymentRef: inv.PaymentRef, PaidCents: inv.PaidCents, CreatedAt: iso(inv.CreatedAt), UpdatedAt: iso(inv.UpdatedAt), Version: inv.Version,
+	}
+	if !inv.PaidAt.IsZero() {
+		it.PaidAt = iso(inv.PaidAt)
+	}
+	return it
+}
+
+func (it invoiceItem) domain() (billing.Invoice, error) {
+	inv := billing.Invoice{
+		ID: it.ID, MemberID: it.MemberID, ProgramID: it.ProgramID, EnrollmentID: it.EnrollmentID, Kind: billing.Kind(it.Kind),
+		PeriodStart: it.PeriodStart, PeriodEnd: it.PeriodEnd, TotalCents: it.TotalCents, Currency: it.Currency,
+		Status: billing.Status(it.Status), IssuedAt: parseISO(it.IssuedAt), DueAt: parseISO(it.DueAt), PaidAt: parseISO(it.PaidAt),
+		PaymentRef: it.PaymentRef, PaidCents: it.PaidCents, CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+	}
+	if err := fromJSON(it.Lines, &inv.Lines); err != nil {
+		return inv, fmt.Errorf("invoice %s lines: %w", it.ID, err)
+	}
+	return inv, nil
+}
+
+func (s *Store) invoiceWrite(inv billing.Invoice) txItem {
+	return s.putNew(marshal(toInvoiceItem(inv)), apperr.Conflict("invoice %s already exists", inv.ID))
+}
+
+// GetInvoice returns one invoice.
+func (s *Store) GetInvoice(ctx context.Context, id string) (billing.Invoice, error) {
+	var it invoiceItem
+	if err := s.getItem(ctx, "get invoice", invoiceKey(id), &it, apperr.NotFound("invoice %s not found", id)); err != nil {
+		return billing.Invoice{}, err
+	}
+	return it.domain()
+}
+
+// ListMemberInvoices pages through a member's invoices, newest first.
+func (s *Store) ListMemberInvoices(ctx context.Context, memberID string, limit int, cursor string) ([]billing.Invoice, string, error) {
+	items, next, err := s.queryPage(ctx, pageQuery{
+		op: "list invoices", index: table.GSI1, pkAttr: table.GSI1PK, pk: memberInvoicesPK(memberID), skAttr: table.GSI1SK,
+		limit: limit, cursor: cursor, newestFirst: true,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := convert(items, invoiceItem.domain)
+	if err != nil {
+		return nil, "", err
+	}
+	return out, next, nil
+}
+
+// invoiceGuard claims an invoice's deterministic key (kind, subject and
+// period), so an invoice is issued at most once however often a run repeats.
+func (s *Store) invoiceGuard(k, invoiceID string) txItem {
+	return s.putNew(marshal(map[string]any{"PK": "INVKEY#" + k, "SK": metaSK, "type": "invoice_key", "invoiceId": invoiceID}),
+		apperr.Conflict("invoice %s was already issued", k))
+}

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+)
+
+// marshal turns an item struct into an attribute map, or panics: item
+// structs are ours and always marshal.
+func marshal(v any) map[string]types.AttributeValue {
+	m, err := attributevalue.MarshalMap(v)
+	if err != nil {
+		panic(fmt.Sprintf("store: marshal %T: %v", v, err))
+	}
+	return m
+}
+
+// jsonAttr stores nested domain values as one JSON string attribute.
+func jsonAttr(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("store: json %T: %v", v, err))
+	}
+	return string(b)
+}
+
+func fromJSON(s string, v any) error {
+	if s == "" {
+		return nil
+	}
+	return json.Unmarshal([]byte(s), v)
+}
+
+// getItem reads one item strongly consistently into out; a missing item is
+// notFound.
+func (s *Store) getItem(ctx context.Context, op string, k map[string]types.AttributeValue, out any, notFound error) error {
+	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:              aws.String(s.table),
+		Key:                    k,
+		ConsistentRead:         aws.Bool(true),
+		ReturnConsumedCapacity: returnCapacity(ctx),
+	})
+	if err != nil {
+		return mapErr(op, err)
+	}
+	found := 0
+	if res.Item != nil {
+		found = 1
+	}
+	recordRead(ctx, found, res.ConsumedCapacity)
+	if res.Item == nil {
+		return notFound
+	}
+	if err := attributevalue.UnmarshalMap(res.Item, out); err != nil {
+		return fmt.Errorf("%s: unmarshal: %w", op, err)
+	}
+	return nil
+}
+
+// versioned is the condition of an optimistic-locking update.
+const versioned = "version = :v"
+
+func versionValues(v int, extra map[string]types.AttributeValue) map[string]types.AttributeValue {
+	out := map[string]types.AttributeValue{":v": avN(v), ":v1": avN(v + 1)}
+	for k, x := range extra {
+		out[k] = x
+	}
+	return out
+}
+
+var errVersion = apperr.Conflict("the object was changed by someone else; reload it and try again")
+
+// convert unmarshals each raw item into its item struct I and turns that
+// into the domain value T.
+func convert[I, T any](raws []map[string]types.AttributeValue, to func(I) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(raws))
+	for _, raw := range raws {
+		var it I
+		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+			return nil, fmt.Errorf("unmarshal %T: %w", it, err)
+		}
+		v, err := to(it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

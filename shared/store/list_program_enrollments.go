@@ -1,0 +1,44 @@
+package store
+
+import (
+	"context"
+
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/table"
+)
+
+// ListProgramEnrollments pages through a program's enrollments from GSI1,
+// optionally only those of one status (a key prefix, not a filter).
+func (s *Store) ListProgramEnrollments(ctx context.Context, programID string, status enrollment.Status, limit int, cursor string) ([]enrollment.Enrollment, string, error) {
+	q := pageQuery{
+		op: "list program enrollments", index: table.GSI1, pkAttr: table.GSI1PK, pk: programEnrollmentsPK(programID),
+		skAttr: table.GSI1SK, limit: limit, cursor: cursor,
+	}
+	if status != "" {
+		q.skPrefix = string(status) + "#"
+	}
+	return s.enrollmentPage(ctx, q)
+}
+
+// ListMemberEnrollments returns all of a member's enrollments (GSI2).
+func (s *Store) ListMemberEnrollments(ctx context.Context, memberID string) ([]enrollment.Enrollment, error) {
+	items, err := s.queryAll(ctx, pageQuery{
+		op: "list member enrollments", index: table.GSI2, pkAttr: table.GSI2PK, pk: memberEnrollmentsPK(memberID), skAttr: table.GSI2SK,
+	}, 5000)
+	if err != nil {
+		return nil, err
+	}
+	return convert(items, enrollmentItem.domain)
+}
+
+func (s *Store) enrollmentPage(ctx context.Context, q pageQuery) ([]enrollment.Enrollment, string, error) {
+	items, next, err := s.queryPage(ctx, q)
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := convert(items, enrollmentItem.domain)
+	if err != nil {
+		return nil, "", err
+	}
+	return out, next, nil
+}

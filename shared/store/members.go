@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+)
+
+type memberItem struct {
+	PK        string `dynamodbav:"PK"`
+	SK        string `dynamodbav:"SK"`
+	Type      string `dynamodbav:"type"`
+	GSI1PK    string `dynamodbav:"GSI1PK"`
+	GSI1SK    string `dynamodbav:"GSI1SK"`
+	ID        string `dynamodbav:"id"`
+	Name      string `dynamodbav:"name"`
+	Domain    string `dynamodbav:"domain"`
+	Kind      string `dynamodbav:"kind"`
+	Contacts  string `dynamodbav:"contacts"`
+	CreatedAt string `dynamodbav:"createdAt"`
+	UpdatedAt string `dynamodbav:"updatedAt"`
+	Version   int    `dynamodbav:"version"`
+}
+
+// membersByKindPK lists members of a kind (the directory's full members).
+func membersByKindPK(kind member.Kind) string { return "MEMBERS#" + string(kind) }
+
+func toMemberItem(m member.Member) memberItem {
+	return memberItem{
+		PK: memberPK(m.ID), SK: metaSK, Type: "member",
+		GSI1PK: membersByKindPK(m.Kind), GSI1SK: m.ID,
+		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: string(m.Kind),
+		Contacts: jsonAttr(m.Contacts), CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
+	}
+}
+
+func (it memberItem) domain() (member.Member, error) {
+	m := member.Member{
+		ID: it.ID, Name: it.Name, Domain: it.Domain, Kind: member.Kind(it.Kind),
+		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+	}
+	return m, fromJSON(it.Contacts, &m.Contacts)
+}
+
+type domainItem struct {
+	PK       string `dynamodbav:"PK"`
+	SK       string `dynamodbav:"SK"`
+	Type     string `dynamodbav:"type"`
+	MemberID string `dynamodbav:"memberId"`
+}
+
+type userItem struct {
+	PK         string   `dynamodbav:"PK"`
+	SK         string   `dynamodbav:"SK"`
+	Type       string   `dynamodbav:"type"`
+	ID         string   `dynamodbav:"id"`
+	MemberID   string   `dynamodbav:"memberId"`
+	Name       string   `dynamodbav:"name"`
+	Email      string   `dynamodbav:"email"`
+	Roles      []string `dynamodbav:"roles,stringset,omitempty"`
+	ProgramIDs []string `dynamodbav:"programIds,stringset,omitempty"`
+	Status     string   `dynamodbav:"status"`
+	TokenHash  string   `dynamodbav:"tokenHash"`
+	CreatedAt  string   `dynamodbav:"createdAt"`
+	UpdatedAt  string   `dynamodbav:"updatedAt"`
+	Version    int      `dynamodbav:"version"`
+}
+
+func toUserItem(u member.User) userItem {
+	return userItem{
+		PK: memberPK(u.MemberID), SK: userSK(u.ID), Type: "user", ID: u.ID, MemberID: u.MemberID,
+		Name: u.Name, Email: u.Email, Roles: u.Roles, ProgramIDs: u.ProgramIDs, Status: string(u.Status), TokenHash: u.TokenHash,
+		CreatedAt: iso(u.CreatedAt), UpdatedAt: iso(u.UpdatedAt), Version: u.Version,
+	}
+}
+
+func (it userItem) domain() member.User {
+	return member.User{
+		ID: it.ID, MemberID: it.MemberID, Name: it.Name, Email: it.Email, Roles: it.Roles, ProgramIDs: it.ProgramIDs,
+		Status: member.UserStatus(it.Status), TokenHash: it.TokenHash,
+		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+	}
+}
+
+type credentialItem struct {
+	PK       string   `dynamodbav:"PK"`
+	SK       string   `dynamodbav:"SK"`
+	Type     string   `dynamodbav:"type"`
+	UserID   string   `dynamodbav:"userId,omitempty"`
+	MemberID string   `dynamodbav:"memberId,omitempty"`
+	Roles    []string `dynamodbav:"roles,stringset,omitempty"`
+	Operator bool     `dynamodbav:"operator,omitempty"`
+	Revoked  bool     `dynamodbav:"revoked,omitempty"`
+}
+
+func toCredentialItem(c member.Credential) credentialItem {
+	return credentialItem{
+		PK: "TOKEN#" + c.Hash, SK: metaSK, Type: "credential", UserID: c.UserID, MemberID: c.MemberID,
+		Roles: c.Roles, Operator: c.Operator, Revoked: c.Revoked,
+	}
+}
+
+// memberWrites are the items that create a member with its first user; other
+// creates (sign-up) add them to their own transactions.
+func (s *Store) memberWrites(m member.Member, admin member.User, cred member.Credential) []txItem {
+	return []txItem{
+		s.putNew(marshal(toMemberItem(m)), apperr.Conflict("member %s already exists", m.ID)),
+		s.putNew(marshal(domainItem{PK: "DOMAIN#" + m.Domain, SK: metaSK, Type: "domain", MemberID: m.ID}),
+			apperr.Conflict("a member with domain %s already exists", m.Domain)),
+		s.putNew(marshal(toUserItem(admin)), apperr.Conflict("user %s already exists", admin.ID)),
+		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
+	}
+}
+
+// CreateMember implements member.Store.
+func (s *Store) CreateMember(ctx context.Context, m member.Member, admin member.User, cred member.Credential, msgs []notify.Message) error {
+	items := s.memberWrites(m, admin, cred)
+	items = append(items, s.outboxWrites(msgs)...)
+	items = append(items, s.commitClaim(ctx, m.ID)...)
+	return s.transact(ctx, "create member", items...)
+}
+
+// GetMember implements member.Store.
+func (s *Store) GetMember(ctx context.Context, id string) (member.Member, error) {
+	var it memberItem
+	if err := s.getItem(ctx, "get member", memberKey(id), &it, apperr.NotFound("member %s not found", id)); err != nil {
+		return member.Member{}, err
+	}
+	return it.domain()
+}
+
+// MemberIDByDomain returns the member that owns domain, if any.
+func (s *Store) MemberIDByDomain(ctx context.Context, domain string) (string, bool, error) {
+	var it domainItem
+	err := s.getItem(ctx, "get domain", domainKey(domain), &it, errNoItem)
+	if err == errNoItem {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return it.MemberID, true, nil
+}
+
+var errNoItem = fmt.Errorf("no item")
+
+// CreateUser implements member.Store: the user and its credential together,
+// only if the member exists.
+func (s *Store) CreateUser(ctx context.Context, u member.User, cred member.Credential) error {
+	return s.transact(ctx, "create user",
+		s.check(memberKey(u.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", u.MemberID)),
+		s.putNew(marshal(toUserItem(u)), apperr.Conflict("user %s already exists", u.ID)),
+		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
+	)
+}
+
+// GetUser implements member.Store.
+func (s *Store) GetUser(ctx context.Context, memberID, userID string) (member.User, error) {
+	var it userItem
+	if err := s.getItem(ctx, "get user", userKey(memberID, userID), &it, apperr.NotFound("user %s not found", userID)); err != nil {
+		return member.User{}, err
+	}
+	return it.domain(), nil
+}
+
+// RevokeUser implements member.Store: the user's status and its credential
+// change together, conditional on the version read.
+func (s *Store) RevokeUser(ctx context.Context, u member.User, now time.Time) error {
+	return s.transact(ctx, "revoke user",
+		s.update(userKey(u.MemberID, u.ID), "SET #s = :revoked, updatedAt = :now, version = :v1", versioned,
+			map[string]string{"#s": "status"},
+			versionValues(u.Version, map[string]types.AttributeValue{":revoked": av(string(member.UserRevoked)), ":now": av(iso(now))}),
+			errVersion),
+		s.update(tokenKey(u.TokenHash), "SET revoked = :t", "attribute_exists(PK)", nil,
+			map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}}, nil),
+	)
+}
+
+// GetCredential returns the credential stored for a token hash.
+func (s *Store) GetCredential(ctx context.Context, hash string) (member.Credential, error) {
+	var it credentialItem
+	if err := s.getItem(ctx, "get credential", tokenKey(hash), &it, apperr.Unauthorized("the token is not valid")); err != nil {
+		return member.Credential{}, err
+	}
+	return member.Credential{
+		Hash: hash, UserID: it.UserID, MemberID: it.MemberID, Roles: it.Roles, Operator: it.Operator, Revoked: it.Revoked,
+	}, nil
+}
+
+// PutOperatorCredential stores an operator token hash (idempotent).
+func (s *Store) PutOperatorCredential(ctx context.Context, hash, name string) error {
+	return s.transact(ctx, "put operator credential",
+		s.put(marshal(credentialItem{PK: "TOKEN#" + hash, SK: metaSK, Type: "credential", UserID: name, Operator: true}),
+			"attribute_not_exists(PK) OR #op = :t", map[string]string{"#op": "operator"},
+			map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}},
+			apperr.Conflict("that token belongs to a user")),
+	)
+}
+
+// UpdateUser implements member.Store.
+func (s *Store) UpdateUser(ctx context.Context, u member.User, prev int) error {
+	roles := &types.AttributeValueMemberSS{Value: u.Roles}
+	return s.transact(ctx, "update user",
+		s.put(marshal(toUserItem(u)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion),
+		s.update(tokenKey(u.TokenHash), "SET #r = :roles", "attribute_exists(PK)", map[string]string{"#r": "roles"},
+			map[string]types.AttributeValue{":roles": roles}, nil),
+	)
+}

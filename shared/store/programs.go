@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/form"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/program"
+)
+
+type programItem struct {
+	PK              string   `dynamodbav:"PK"`
+	SK              string   `dynamodbav:"SK"`
+	Type            string   `dynamodbav:"type"`
+	GSI1PK          string   `dynamodbav:"GSI1PK"`
+	GSI1SK          string   `dynamodbav:"GSI1SK"`
+	DuePK           string   `dynamodbav:"DuePK,omitempty"`
+	DueSK           string   `dynamodbav:"DueSK,omitempty"`
+	ID              string   `dynamodbav:"id"`
+	Slug            string   `dynamodbav:"slug"`
+	Name            string   `dynamodbav:"name"`
+	HostMemberID    string   `dynamodbav:"hostMemberId"`
+	HostName        string   `dynamodbav:"hostName"`
+	ProgramType     string   `dynamodbav:"programType"`
+	Payment         string   `dynamodbav:"payment"`
+	PrimaryContact  string   `dynamodbav:"primaryContact"`
+	NotifyEmails    []string `dynamodbav:"notifyEmails,omitempty"`
+	SLA             string   `dynamodbav:"sla"`
+	Access          string   `dynamodbav:"access"`
+	Sender          string   `dynamodbav:"sender"`
+	SenderEmail     string   `dynamodbav:"senderEmail,omitempty"`
+	AddendumVersion string   `dynamodbav:"addendumVersion"`
+	Addendum        string   `dynamodbav:"addendum"`
+	Landing         string   `dynamodbav:"landing"`
+	PreApproved     []string `dynamodbav:"preApproved,omitempty"`
+	PriceBands      string   `dynamodbav:"priceBands,omitempty"`
+	StartDate       string   `dynamodbav:"startDate"`
+	Form            string   `dynamodbav:"form"`
+	// BilledYears counts the host-billing years invoiced so far.
+	BilledYears int    `dynamodbav:"billedYears"`
+	CreatedAt   string `dynamodbav:"createdAt"`
+	UpdatedAt   string `dynamodbav:"updatedAt"`
+	Version     int    `dynamodbav:"version"`
+}
+
+type slaItem struct {
+	Low, Medium, High, Critical time.Duration
+}
+
+func hostProgramsPK(memberID string) string { return "HOSTPROGRAMS#" + memberID }
+
+func toProgramItem(p program.Program, billedYears int) programItem {
+	it := programItem{
+		PK: programPK(p.ID), SK: metaSK, Type: "program", GSI1PK: hostProgramsPK(p.HostMemberID), GSI1SK: p.ID,
+		ID: p.ID, Slug: p.Slug, Name: p.Name, HostMemberID: p.HostMemberID, HostName: p.HostName,
+		ProgramType: string(p.Type), Payment: string(p.Payment), PrimaryContact: jsonAttr(p.PrimaryContact),
+		NotifyEmails: p.NotifyEmails, SLA: jsonAttr(slaItem(p.SLA)), Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail,
+		AddendumVersion: p.Addendum.Version, Addendum: jsonAttr(p.Addendum), Landing: jsonAttr(p.Landing),
+		PreApproved: p.PreApproved, StartDate: p.StartDate, Form: jsonAttr(p.Form),
+		BilledYears: billedYears, CreatedAt: iso(p.CreatedAt), UpdatedAt: iso(p.UpdatedAt), Version: p.Version,
+	}
+	if len(p.PriceBands) > 0 {
+		it.PriceBands = jsonAttr(p.PriceBands)
+	}
+	if p.Payment == program.HostPaid {
+		it.DuePK, it.DueSK = dueAttrs(sweepBilling, p.ID, anniversary(p.StartDate, billedYears+1))
+	}
+	return it
+}
+
+// anniversary is the n-th anniversary of a program's start date: host
+// billing year n is invoiced then.
+func anniversary(startDate string, n int) time.Time {
+	t, err := time.Parse("2006-01-02", startDate)
+	if err != nil {
+		return time.Time{}
+	}
+	return billing.AddYears(t, n)
+}
+
+func (it programItem) domain() (program.Program, error) {
+	p := program.Program{
+		ID: it.ID, Slug: it.Slug, Name: it.Name, HostMemberID: it.HostMemberID, HostName: it.HostName,
+		Type: program.Type(it.ProgramType), Payment: program.Payment(it.Payment), NotifyEmails: it.NotifyEmails,
+		Access: it.Access, Sender: it.Sender, SenderEmail: it.SenderEmail, PreApproved: it.PreApproved, StartDate: it.StartDate,
+		BilledYears: it.BilledYears,
+		CreatedAt:   parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+	}
+	var sla slaItem
+	var f form.Form
+	var pc member.Contact
+	for _, x := range []struct {
+		s string
+		v any
+	}{{it.PrimaryContact, &pc}, {it.SLA, &sla}, {it.Addendum, &p.Addendum}, {it.Landing, &p.Landing}, {it.PriceBands, &p.PriceBands}, {it.Form, &f}} {
+		if err := fromJSON(x.s, x.v); err != nil {
+			return p, err
+		}
+	}
+	p.PrimaryContact, p.SLA, p.Form = pc, program.SLA(sla), f
+	return p, nil
+}
+
+type slugItem struct {
+	PK        string `dynamodbav:"PK"`
+	SK        string `dynamodbav:"SK"`
+	Type      string `dynamodbav:"type"`
+	ProgramID string `dynamodbav:"programId"`
+}
+
+// CreateProgram implements program.Store.
+func (s *Store) CreateProgram(ctx context.Context, p program.Program) error {
+	items := []txItem{
+		s.check(memberKey(p.HostMemberID), "attribute_exists(PK)", nil, nil, apperr.InvalidField("hostMemberId", "is not a member")),
+		s.putNew(marshal(slugItem{PK: "SLUG#" + p.Slug, SK: metaSK, Type: "slug", ProgramID: p.ID}),
+			apperr.Conflict("the slug %q is taken; choose another", p.Slug)),
+		s.putNew(marshal(toProgramItem(p, 0)), apperr.Conflict("program %s already exists", p.ID)),
+	}
+	items = append(items, s.commitClaim(ctx, p.ID)...)
+	return s.transact(ctx, "create program", items...)
+}
+
+// GetProgram implements program.Store.
+func (s *Store) GetProgram(ctx context.Context, id string) (program.Program, error) {
+	var it programItem
+	if err := s.getItem(ctx, "get program", programKey(id), &it, apperr.NotFound("program %s not found", id)); err != nil {
+		return program.Program{}, err
+	}
+	return it.domain()
+}
+
+// ProgramIDBySlug implements program.Store.
+func (s *Store) ProgramIDBySlug(ctx context.Context, slug string) (string, error) {
+	var it slugItem
+	if err := s.getItem(ctx, "get slug", slugKey(slug), &it, apperr.NotFound("there is no program at this address")); err != nil {
+		return "", err
+	}
+	return it.ProgramID, nil
+}
+
+// UpdateProgram implements program.Store: a full replace conditioned on the
+// version read. How far billing has got is kept, and the next billing due
+// time follows from it and the (possibly new) start date and payment model.
+func (s *Store) UpdateProgram(ctx context.Context, p program.Program, prev int) error {
+	var old programItem
+	if err := s.getItem(ctx, "get program", programKey(p.ID), &old, apperr.NotFound("program %s not found", p.ID)); err != nil {
+		return err
+	}
+	return s.transact(ctx, "update program",
+		s.put(marshal(toProgramItem(p, old.BilledYears)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion))
+}
+
+// Enrolled implements program.Store.
+func (s *Store) Enrolled(ctx context.Context, programID, memberID string) (bool, error) {
+	var it map[string]types.AttributeValue
+	err := s.getItem(ctx, "get enrollment pair", enrollmentPairKey(programID, memberID), &it, errNoItem)
+	if err == errNoItem {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// BillProgramYear implements billing.HostStore: the program moves to year
+// (conditional on the previous year being the last billed), its next
+// anniversary becomes its due time, and the invoice is issued under the
+// deterministic key (program, year).
+func (s *Store) BillProgramYear(ctx context.Context, programID string, year int, inv *billing.Invoice, msgs []notify.Message) error {
+	var old programItem
+	if err := s.getItem(ctx, "get program", programKey(programID), &old, apperr.NotFound("program %s not found", programID)); err != nil {
+		return err
+	}
+	duePK, dueSK := dueAttrs(sweepBilling, programID, anniversary(old.StartDate, year+1))
+	items := []txItem{s.update(programKey(programID), "SET billedYears = :y, DuePK = :dpk, DueSK = :dsk",
+		"billedYears = :prev AND payment = :host", nil,
+		map[string]types.AttributeValue{":y": avN(year), ":prev": avN(year - 1), ":host": av(string(program.HostPaid)), ":dpk": av(duePK), ":dsk": av(dueSK)},
+		apperr.Conflict("program %s year %d was already billed", programID, year))}
+	if inv != nil {
+		items = append(items, s.invoiceGuard(fmt.Sprintf("host_annual#%s#%d", programID, year), inv.ID), s.invoiceWrite(*inv))
+	}
+	items = append(items, s.outboxWrites(msgs)...)
+	return s.transact(ctx, "bill program year", items...)
+}

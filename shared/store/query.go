@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// pageQuery is one page of a Query over a partition of the table or an index.
+type pageQuery struct {
+	op     string
+	index  string // "" for the table
+	pkAttr string
+	pk     string
+	skAttr string
+	// skPrefix restricts the sort key to begins_with(skPrefix).
+	skPrefix string
+	// skUpTo restricts the sort key to <= skUpTo.
+	skUpTo string
+	// filter is an optional FilterExpression over non-key attributes; pages
+	// are then filled by reading on until limit items match.
+	filter       string
+	filterNames  map[string]string
+	filterValues map[string]types.AttributeValue
+	// scope adds what else the cursor is bound to (e.g. a filter's value).
+	scope       string
+	limit       int
+	cursor      string
+	newestFirst bool
+	consistent  bool
+}
+
+// maxFilteredReads bounds how many reads a filtered page may take.
+const maxFilteredReads = 10
+
+func (s *Store) queryPage(ctx context.Context, q pageQuery) ([]map[string]types.AttributeValue, string, error) {
+	scope := q.index + "|" + q.pk + "|" + q.skPrefix + "|" + q.filter + "|" + q.scope
+	start, err := s.cursor.decode(scope, q.cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	if q.limit <= 0 {
+		q.limit = 50
+	}
+	names := map[string]string{"#pk": q.pkAttr}
+	values := map[string]types.AttributeValue{":pk": av(q.pk)}
+	cond := "#pk = :pk"
+	switch {
+	case q.skPrefix != "":
+		names["#sk"] = q.skAttr
+		values[":skp"] = av(q.skPrefix)
+		cond += " AND begins_with(#sk, :skp)"
+	case q.skUpTo != "":
+		names["#sk"] = q.skAttr
+		values[":skmax"] = av(q.skUpTo)
+		cond += " AND #sk <= :skmax"
+	}
+	for k, v := range q.filterNames {
+		names[k] = v
+	}
+	for k, v := range q.filterValues {
+		values[k] = v
+	}
+	var out []map[string]types.AttributeValue
+	for reads := 0; ; reads++ {
+		in := &dynamodb.QueryInput{
+			TableName:                 aws.String(s.table),
+			KeyConditionExpression:    aws.String(cond),
+			ExpressionAttributeNames:  names,
+			ExpressionAttributeValues: values,
+			ExclusiveStartKey:         start,
+			Limit:                     aws.Int32(int32(q.limit - len(out))),
+			ScanIndexForward:          aws.Bool(!q.newestFirst),
+			ReturnConsumedCapacity:    returnCapacity(ctx),
+		}
+		if q.index != "" {
+			in.IndexName = aws.String(q.index)
+		} else if q.consistent {
+			in.ConsistentRead = aws.Bool(true)
+		}
+		if q.filter != "" {
+			in.FilterExpression = aws.String(q.filter)
+		}
+		res, err := s.db.Query(ctx, in)
+		if err != nil {
+			return nil, "", mapErr(q.op, err)
+		}
+		recordRead(ctx, int(res.ScannedCount), res.ConsumedCapacity)
+		out = append(out, res.Items...)
+		start = res.LastEvaluatedKey
+		if len(start) == 0 || len(out) >= q.limit || q.filter == "" || reads+1 >= maxFilteredReads {
+			break
+		}
+	}
+	next, err := s.cursor.encode(scope, start)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", q.op, err)
+	}
+	return out, next, nil
+}
+
+// queryAll reads every item of a partition (bounded by max), for the small
+// fixed-size collections (a member's departments, an object's events).
+func (s *Store) queryAll(ctx context.Context, q pageQuery, max int) ([]map[string]types.AttributeValue, error) {
+	var out []map[string]types.AttributeValue
+	q.limit = 200
+	for {
+		items, next, err := s.queryPage(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if next == "" || len(out) >= max {
+			return out, nil
+		}
+		q.cursor = next
+	}
+}

@@ -1,0 +1,38 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Hit counts one event in key's current fixed window and returns the count
+// so far and when the window ends. Counters expire by TTL.
+func (s *Store) Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
+	start := now.Truncate(window)
+	end := start.Add(window)
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                aws.String(s.table),
+		Key:                      map[string]types.AttributeValue{"PK": av("RATE#" + key + "#" + strconv.FormatInt(start.Unix(), 10)), "SK": av(metaSK)},
+		UpdateExpression:         aws.String("ADD hits :one SET expiresAt = :exp, #t = :type"),
+		ExpressionAttributeNames: map[string]string{"#t": "type"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":one": avN(1), ":exp": avN64(end.Add(time.Hour).Unix()), ":type": av("rate"),
+		},
+		ReturnValues:           types.ReturnValueUpdatedNew,
+		ReturnConsumedCapacity: returnCapacity(ctx),
+	})
+	if err != nil {
+		return 0, end, mapErr("count rate "+key, err)
+	}
+	recordWrite(ctx, out.ConsumedCapacity)
+	n := 0
+	if v, ok := out.Attributes["hits"].(*types.AttributeValueMemberN); ok {
+		n, _ = strconv.Atoi(v.Value)
+	}
+	return n, end, nil
+}

@@ -1,0 +1,84 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/registration"
+)
+
+type signupTokenItem struct {
+	PK           string `dynamodbav:"PK"`
+	SK           string `dynamodbav:"SK"`
+	Type         string `dynamodbav:"type"`
+	ProgramID    string `dynamodbav:"programId"`
+	Email        string `dynamodbav:"email"`
+	ExpiresAtISO string `dynamodbav:"expiresAtIso"`
+	Used         bool   `dynamodbav:"used"`
+	CreatedAt    string `dynamodbav:"createdAt"`
+	ExpiresAt    int64  `dynamodbav:"expiresAt"`
+}
+
+func signupTokenKey(hash string) map[string]types.AttributeValue { return key("SIGNUP#"+hash, metaSK) }
+
+// CreateSignupToken implements registration.Store: the token and its mail
+// in one transaction.
+func (s *Store) CreateSignupToken(ctx context.Context, t registration.SignupToken, msg notify.Message) error {
+	items := []txItem{s.putNew(marshal(signupTokenItem{
+		PK: "SIGNUP#" + t.Hash, SK: metaSK, Type: "signup_token", ProgramID: t.ProgramID, Email: t.Email,
+		ExpiresAtISO: iso(t.ExpiresAt), CreatedAt: iso(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(7 * 24 * time.Hour).Unix(),
+	}), apperr.Conflict("token collision; retry"))}
+	items = append(items, s.outboxWrites([]notify.Message{msg})...)
+	return s.transact(ctx, "create signup token", items...)
+}
+
+// GetSignupToken implements registration.Store.
+func (s *Store) GetSignupToken(ctx context.Context, hash string) (registration.SignupToken, error) {
+	var it signupTokenItem
+	if err := s.getItem(ctx, "get signup token", signupTokenKey(hash), &it, apperr.NotFound("unknown sign-up link")); err != nil {
+		return registration.SignupToken{}, err
+	}
+	return registration.SignupToken{
+		Hash: hash, ProgramID: it.ProgramID, Email: it.Email, ExpiresAt: parseISO(it.ExpiresAtISO), Used: it.Used, CreatedAt: parseISO(it.CreatedAt),
+	}, nil
+}
+
+// CreateSignup implements registration.Store: one transaction for the whole
+// sign-up, each condition mapped to what a person would be told.
+func (s *Store) CreateSignup(ctx context.Context, su registration.Signup) error {
+	e := su.Enrollment
+	items := []txItem{
+		s.update(signupTokenKey(su.TokenHash), "SET used = :t", "attribute_exists(PK) AND used = :f AND expiresAtIso > :now", nil,
+			map[string]types.AttributeValue{
+				":t": &types.AttributeValueMemberBOOL{Value: true}, ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": av(iso(su.Now)),
+			}, apperr.Conflict("this sign-up link was already used or has expired; register again for a new one")),
+		s.check(programKey(su.ProgramID), "addendumVersion = :v", nil, map[string]types.AttributeValue{":v": av(su.AddendumVersion)},
+			apperr.Conflict("the program's addendum changed while you were signing up; review and accept the new version")),
+		s.putNew(marshal(map[string]any{"PK": "ENROLLED#" + e.ProgramID + "#" + e.MemberID, "SK": metaSK, "type": "enrollment_pair", "enrollmentId": e.ID}),
+			apperr.Conflict("your company is already enrolled in this program")),
+		s.putNew(marshal(toEnrollmentItem(e)), apperr.Conflict("enrollment %s already exists", e.ID)),
+		s.enrollmentEventWrite(e.ID, e.Version, su.Event),
+		s.putNew(marshal(toDepartmentItem(su.Department)), apperr.Conflict("department %s already exists", su.Department.ID)),
+	}
+	if m := su.NewMember; m != nil {
+		items = append(items,
+			s.putNew(marshal(toMemberItem(*m)), apperr.Conflict("member %s already exists", m.ID)),
+			s.putNew(marshal(domainItem{PK: "DOMAIN#" + m.Domain, SK: metaSK, Type: "domain", MemberID: m.ID}), registration.ErrDomainTaken),
+		)
+	} else {
+		items = append(items, s.check(memberKey(e.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", e.MemberID)))
+	}
+	if su.Invoice != nil {
+		items = append(items, s.invoiceWrite(*su.Invoice))
+	}
+	if su.Validation != nil {
+		items = append(items, s.mailTokenWrite(*su.Validation))
+	}
+	items = append(items, s.outboxWrites(su.Messages)...)
+	items = append(items, s.commitClaim(ctx, e.ID)...)
+	return s.transact(ctx, "create signup", items...)
+}
