@@ -1,0 +1,289 @@
+// Package gateway is the local stand-in for API Gateway, the Lambda
+// authorizer integration, the DynamoDB stream trigger and EventBridge: it
+// turns HTTP requests into API Gateway payload 2.0 events and calls the very
+// handlers the functions hand to lambda.Start, polls the table's stream into
+// the notifier, and fires the scheduled functions.
+package gateway
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+
+	"github.com/tandemhq/tandem/shared/api"
+	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/routes"
+)
+
+// Gateway serves the API locally.
+type Gateway struct {
+	app      *app.App
+	handlers map[string]api.LambdaHandler
+	poller   *Poller
+	sched    *Scheduler
+	log      *slog.Logger
+	requests atomic.Int64
+}
+
+// New returns a gateway over a wired app. streams may be nil: then nothing
+// delivers outbox items but explicit Flush calls fail.
+func New(a *app.App, streams *dynamodbstreams.Client, log *slog.Logger) *Gateway {
+	if log == nil {
+		log = slog.Default()
+	}
+	g := &Gateway{app: a, handlers: map[string]api.LambdaHandler{}, log: log}
+	for _, f := range routes.Functions {
+		if f.Kind == routes.HTTP {
+			g.handlers[f.Name] = a.HTTP(f.Name)
+		}
+	}
+	if streams != nil {
+		g.poller = NewPoller(streams, a.DB, a.Config.Table, a.Notifier.HandleStream, log)
+	}
+	g.sched = NewScheduler(a.Jobs(), log)
+	return g
+}
+
+// Start runs the stream poller and the scheduler until ctx ends.
+// withSchedules=false leaves the timed schedules off (tests fire them by hand).
+func (g *Gateway) Start(ctx context.Context, withSchedules bool) error {
+	if g.poller != nil {
+		if err := g.poller.Start(ctx); err != nil {
+			return err
+		}
+	}
+	if withSchedules {
+		return g.sched.Start(ctx)
+	}
+	return nil
+}
+
+// Wait blocks until the background work started by Start has stopped (its
+// context ended) and finished what it had in hand.
+func (g *Gateway) Wait() {
+	if g.poller != nil {
+		<-g.poller.Done()
+	}
+}
+
+// Flush waits until every stream record written so far went through the
+// notifier.
+func (g *Gateway) Flush(ctx context.Context) error {
+	if g.poller == nil {
+		return errors.New("gateway: no stream poller")
+	}
+	return g.poller.Flush(ctx)
+}
+
+// RunSchedule runs schedule name at instant at, then waits until the
+// notifications it caused were handed to the notifier.
+func (g *Gateway) RunSchedule(ctx context.Context, name string, at time.Time) (any, error) {
+	out, err := g.sched.Run(ctx, name, at)
+	if err != nil {
+		return nil, err
+	}
+	if g.poller != nil {
+		if err := g.poller.Flush(ctx); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_local/") {
+		g.serveLocal(w, r)
+		return
+	}
+	route, params, pathKnown := routes.Match(r.Method, r.URL.EscapedPath())
+	if route.Path == "" {
+		if pathKnown {
+			writeEvent(w, api.ErrorJSON(&apperr.Error{Kind: apperr.ErrNotFound, Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)}))
+			return
+		}
+		writeEvent(w, api.ErrorJSON(apperr.NotFound("no such endpoint: %s %s", r.Method, r.URL.Path)))
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBody+1))
+	if err != nil {
+		writeEvent(w, api.ErrorJSON(apperr.Malformed("the request body could not be read")))
+		return
+	}
+	if len(body) > api.MaxBody {
+		writeEvent(w, api.ErrorJSON(apperr.TooLarge("the request body is larger than 256 KiB")))
+		return
+	}
+	ev := g.event(r, route, params, body)
+
+	if route.Auth == routes.Token {
+		authz := r.Header.Get("Authorization")
+		if authz == "" {
+			// API Gateway answers this itself, without calling the authorizer.
+			writeEvent(w, api.ErrorJSON(apperr.Unauthorized("send an API token as Authorization: Bearer <token>")))
+			return
+		}
+		res, err := g.app.Authorizer.Handle(r.Context(), events.APIGatewayV2CustomAuthorizerV2Request{
+			Version: "2.0", Type: "REQUEST", RouteArn: "arn:local", IdentitySource: []string{authz},
+			RouteKey: ev.RouteKey, RawPath: ev.RawPath, Headers: ev.Headers, RequestContext: ev.RequestContext,
+		})
+		if err != nil {
+			writeEvent(w, api.ErrorJSON(apperr.Unavailable(err, "the authorizer failed; retry shortly")))
+			return
+		}
+		if !res.IsAuthorized {
+			writeEvent(w, api.ErrorJSON(apperr.Forbidden("forbidden")))
+			return
+		}
+		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: res.Context}
+	}
+	h := g.handlers[route.Function]
+	if h == nil {
+		writeEvent(w, api.ErrorJSON(fmt.Errorf("gateway: no handler for function %s", route.Function)))
+		return
+	}
+	res, err := h(r.Context(), ev)
+	if err != nil {
+		// A Lambda returning an error is a 500 from API Gateway.
+		g.log.Error("handler returned an error", "route", route.Key(), "err", err)
+		writeEvent(w, api.ErrorJSON(err))
+		return
+	}
+	writeResponse(w, res)
+}
+
+// event builds the API Gateway payload 2.0 event for r.
+func (g *Gateway) event(r *http.Request, route routes.Route, params map[string]string, body []byte) events.APIGatewayV2HTTPRequest {
+	now := time.Now().UTC()
+	headers := map[string]string{}
+	var cookies []string
+	for k, vs := range r.Header {
+		lk := strings.ToLower(k)
+		if lk == "cookie" {
+			for _, v := range vs {
+				for _, c := range strings.Split(v, ";") {
+					cookies = append(cookies, strings.TrimSpace(c))
+				}
+			}
+			continue
+		}
+		headers[lk] = strings.Join(vs, ",")
+	}
+	query := map[string]string{}
+	for k, vs := range r.URL.Query() {
+		query[k] = strings.Join(vs, ",")
+	}
+	decoded := map[string]string{}
+	for k, v := range params {
+		if u, err := urlUnescape(v); err == nil {
+			decoded[k] = u
+		} else {
+			decoded[k] = v
+		}
+	}
+	ev := events.APIGatewayV2HTTPRequest{
+		Version: "2.0", RouteKey: route.Key(), RawPath: r.URL.EscapedPath(), RawQueryString: r.URL.RawQuery,
+		Cookies: cookies, Headers: headers, QueryStringParameters: query, PathParameters: decoded,
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			RouteKey: route.Key(), AccountID: "000000000000", Stage: "$default", APIID: "local",
+			RequestID: ident.ULID(now), DomainName: r.Host, DomainPrefix: "local",
+			Time: now.Format("02/Jan/2006:15:04:05 -0700"), TimeEpoch: now.UnixMilli(),
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
+				Method: r.Method, Path: r.URL.Path, Protocol: r.Proto, SourceIP: sourceIP(r), UserAgent: r.UserAgent(),
+			},
+		},
+	}
+	if textual(headers["content-type"]) && utf8.Valid(body) {
+		ev.Body = string(body)
+	} else if len(body) > 0 {
+		ev.Body = base64.StdEncoding.EncodeToString(body)
+		ev.IsBase64Encoded = true
+	}
+	return ev
+}
+
+func textual(ct string) bool {
+	ct = strings.ToLower(ct)
+	return strings.HasPrefix(ct, "text/") || strings.Contains(ct, "json") || strings.Contains(ct, "x-www-form-urlencoded") || strings.Contains(ct, "xml")
+}
+
+func sourceIP(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndex(host, ":"); i > 0 {
+		host = host[:i]
+	}
+	return strings.Trim(host, "[]")
+}
+
+func writeEvent(w http.ResponseWriter, r *api.Response) {
+	writeResponse(w, api.ToEvent(r))
+}
+
+func writeResponse(w http.ResponseWriter, res events.APIGatewayV2HTTPResponse) {
+	for k, v := range res.Headers {
+		w.Header().Set(k, v)
+	}
+	for k, vs := range res.MultiValueHeaders {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	for _, c := range res.Cookies {
+		w.Header().Add("Set-Cookie", c)
+	}
+	status := res.StatusCode
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	body := []byte(res.Body)
+	if res.IsBase64Encoded {
+		if b, err := base64.StdEncoding.DecodeString(res.Body); err == nil {
+			body = b
+		}
+	}
+	_, _ = w.Write(body)
+}
+
+// serveLocal answers the local-only endpoints.
+func (g *Gateway) serveLocal(w http.ResponseWriter, r *http.Request) {
+	name, ok := strings.CutPrefix(r.URL.Path, "/_local/schedules/")
+	if !ok || r.Method != http.MethodPost {
+		writeEvent(w, api.ErrorJSON(apperr.NotFound("no such local endpoint: %s %s", r.Method, r.URL.Path)))
+		return
+	}
+	at := time.Now().UTC()
+	if v := r.URL.Query().Get("at"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			writeEvent(w, api.ErrorJSON(apperr.InvalidField("at", "must be an RFC 3339 time like 2027-01-15T06:00:00Z")))
+			return
+		}
+		at = t.UTC()
+	}
+	out, err := g.RunSchedule(r.Context(), name, at)
+	if err != nil {
+		writeEvent(w, api.ErrorJSON(err))
+		return
+	}
+	b, _ := json.Marshal(map[string]any{"schedule": name, "at": at.Format(time.RFC3339), "summary": out})
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
+}
+
+func urlUnescape(s string) (string, error) { return url.PathUnescape(s) }

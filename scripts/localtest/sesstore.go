@@ -1,0 +1,108 @@
+package localtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Mail is one message in the local SES store.
+type Mail struct {
+	MessageID   string `json:"messageId"`
+	From        string `json:"from"`
+	Destination struct {
+		To  []string `json:"to"`
+		Cc  []string `json:"cc"`
+		Bcc []string `json:"bcc"`
+	} `json:"destination"`
+	Subject string `json:"subject"`
+	Body    struct {
+		Text string `json:"text"`
+		HTML string `json:"html"`
+	} `json:"body"`
+	Headers []struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	} `json:"headers"`
+	At int64 `json:"at"`
+}
+
+// Header returns a header's value.
+func (m Mail) Header(name string) string {
+	for _, h := range m.Headers {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+// To reports whether addr is among the recipients.
+func (m Mail) To(addr string) bool {
+	return slices.Contains(m.Destination.To, addr) || slices.Contains(m.Destination.Cc, addr)
+}
+
+// SESStore reads the local SES's mail store over HTTP.
+type SESStore struct{ Endpoint string }
+
+// All returns every stored mail.
+func (s SESStore) All(ctx context.Context) ([]Mail, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.Endpoint+"/store", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("ses store: %s", res.Status)
+	}
+	var out struct {
+		Emails []Mail `json:"emails"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		return nil, err
+	}
+	return out.Emails, nil
+}
+
+// To returns the mails addressed to addr.
+func (s SESStore) To(ctx context.Context, addr string) ([]Mail, error) {
+	all, err := s.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Mail
+	for _, m := range all {
+		if m.To(addr) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// Wait polls until a mail to addr whose subject contains subject arrives.
+func (s SESStore) Wait(ctx context.Context, addr, subject string, timeout time.Duration) (Mail, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		mails, err := s.To(ctx, addr)
+		if err == nil {
+			for _, m := range mails {
+				if strings.Contains(m.Subject, subject) {
+					return m, nil
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			var subjects []string
+			for _, m := range mails {
+				subjects = append(subjects, m.Subject)
+			}
+			return Mail{}, fmt.Errorf("no mail to %s with subject containing %q within %v (got %q, err %v)", addr, subject, timeout, subjects, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,88 @@
+// Package notify is Tandem's outbox: the notifications a state change causes
+// are written as Messages in the same transaction as the change, and the
+// Notifier later renders and sends each one exactly once, retrying transient
+// failures and dead-lettering permanent ones.
+package notify
+
+import (
+	"errors"
+	"time"
+)
+
+// Channel is how a message travels.
+type Channel string
+
+// Channels.
+const (
+	Email   Channel = "email"
+	Webhook Channel = "webhook"
+)
+
+// Message is one outbox item: a mail to render from a template, or a signed
+// webhook call to make.
+type Message struct {
+	ID      string
+	Channel Channel
+	// Template names the mail template (templates/<name>.tmpl).
+	Template string
+	From     string
+	To       []string
+	Cc       []string
+	ReplyTo  []string
+	// Data is the template's input; it is stored as JSON.
+	Data map[string]any
+	// Hook is set for webhook messages.
+	Hook *HookCall
+	// Ref names the object the message is about, for logs and dead letters.
+	Ref       string
+	CreatedAt time.Time
+}
+
+// HookCall is an outbound webhook delivery.
+type HookCall struct {
+	MemberID     string
+	DepartmentID string
+	URL          string
+	EventType    string
+	// Body is the exact JSON payload; its bytes are what gets signed.
+	Body []byte
+}
+
+// State of an outbox item.
+type State string
+
+// States.
+const (
+	Pending State = "pending"
+	Sending State = "sending"
+	Sent    State = "sent"
+	Dead    State = "dead"
+)
+
+// ErrPermanent marks a delivery failure that retrying cannot fix (the address
+// was rejected, the template is broken); the message is dead-lettered.
+var ErrPermanent = errors.New("permanent delivery failure")
+
+// ErrNotClaimable means the item is sent, dead, or leased by another worker.
+var ErrNotClaimable = errors.New("outbox item not claimable")
+
+// DeadLetter is a message that could not be delivered, kept for operators.
+type DeadLetter struct {
+	ID       string
+	Channel  Channel
+	Template string
+	To       []string
+	Ref      string
+	Reason   string
+	Attempts int
+	DeadAt   time.Time
+}
+
+// Origin is where the platform's own mail comes from and where its links
+// point.
+type Origin struct {
+	// From is the platform's From address.
+	From string
+	// BaseURL is the public base of links in mail, without a trailing slash.
+	BaseURL string
+}

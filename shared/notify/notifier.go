@@ -1,0 +1,183 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+)
+
+// OutboxStore is what the Notifier needs of the table.
+type OutboxStore interface {
+	// ClaimOutbox leases a pending (or abandoned) item for one attempt and
+	// returns it with the attempt number; ErrNotClaimable if it is sent,
+	// dead, or leased by someone else.
+	ClaimOutbox(ctx context.Context, id string, now time.Time, lease time.Duration) (Message, int, error)
+	// MarkSent records success; conditional on still holding the lease.
+	MarkSent(ctx context.Context, id string, attempt int, providerID string, now time.Time) error
+	// MarkRetry returns the item to pending, due again at next.
+	MarkRetry(ctx context.Context, id string, attempt int, next time.Time, reason string) error
+	// MarkDead moves the item to the dead letters.
+	MarkDead(ctx context.Context, id string, attempt int, reason string, now time.Time) error
+}
+
+// Sender sends a rendered mail and returns the provider's message id. Errors
+// wrapping ErrPermanent are not retried.
+type Sender interface {
+	Send(ctx context.Context, m Mail) (string, error)
+}
+
+// Poster makes one webhook delivery attempt (see package webhook). Errors
+// wrapping ErrPermanent are not retried.
+type Poster interface {
+	Post(ctx context.Context, msgID string, attempt int, call HookCall, now time.Time) error
+}
+
+// DeadHook is told when a webhook message is dead-lettered, so the endpoint
+// can be turned off and its owners told.
+type DeadHook interface {
+	WebhookDead(ctx context.Context, msg Message, reason string, now time.Time) error
+}
+
+// Outcome of one delivery attempt.
+type Outcome string
+
+// Outcomes.
+const (
+	OutcomeSent    Outcome = "sent"
+	OutcomeSkipped Outcome = "skipped" // already sent, dead, or in another worker's hands
+	OutcomeRetry   Outcome = "retry"
+	OutcomeDead    Outcome = "dead"
+)
+
+// Retry policy.
+const (
+	// Lease is how long one attempt may take before another worker may retry.
+	Lease = 2 * time.Minute
+	// GiveUpAfter is how long a message is retried before it is dead-lettered.
+	GiveUpAfter = 24 * time.Hour
+	// FirstSweepDelay is when the sweep first looks at a new message, in case
+	// the stream never delivered it.
+	FirstSweepDelay = 2 * time.Minute
+)
+
+// Notifier delivers outbox items.
+type Notifier struct {
+	Store  OutboxStore
+	Sender Sender
+	Poster Poster
+	Log    *slog.Logger
+}
+
+// Deliver makes one attempt at outbox item id at instant now. It returns an error only when
+// the attempt should be retried soon (the caller reports a batch failure);
+// the item is then also due again in the sweep index, so it is never lost.
+func (n *Notifier) Deliver(ctx context.Context, id string, now time.Time) (Outcome, error) {
+	msg, attempt, err := n.Store.ClaimOutbox(ctx, id, now, Lease)
+	if errors.Is(err, ErrNotClaimable) {
+		return OutcomeSkipped, nil
+	}
+	if err != nil {
+		return OutcomeRetry, fmt.Errorf("claim %s: %w", id, err)
+	}
+	log := n.logger().With("outbox", id, "channel", msg.Channel, "template", msg.Template, "ref", msg.Ref, "attempt", attempt)
+
+	providerID, sendErr := n.send(ctx, msg, attempt, now)
+	switch {
+	case sendErr == nil:
+		if err := n.markSent(ctx, id, attempt, providerID, now); err != nil {
+			// Sent but not marked: the lease expires and the sweep would
+			// send again. Surface it loudly; it needs the table to be down.
+			log.Error("sent but could not mark sent", "err", err)
+			return OutcomeSent, fmt.Errorf("mark %s sent: %w", id, err)
+		}
+		log.Info("outbox delivered", "provider_id", providerID)
+		return OutcomeSent, nil
+	case errors.Is(sendErr, ErrPermanent) || now.Sub(msg.CreatedAt) >= GiveUpAfter:
+		if err := n.Store.MarkDead(ctx, id, attempt, sendErr.Error(), now); err != nil {
+			return OutcomeRetry, fmt.Errorf("dead-letter %s: %w", id, err)
+		}
+		log.Warn("outbox dead-lettered", "err", sendErr)
+		if dh, ok := n.Poster.(DeadHook); ok && msg.Channel == Webhook {
+			if err := dh.WebhookDead(ctx, msg, sendErr.Error(), now); err != nil {
+				log.Error("could not disable the dead webhook", "err", err)
+			}
+		}
+		return OutcomeDead, nil
+	default:
+		next := now.Add(Backoff(attempt))
+		if err := n.Store.MarkRetry(ctx, id, attempt, next, sendErr.Error()); err != nil {
+			return OutcomeRetry, fmt.Errorf("schedule retry of %s: %w (after %v)", id, err, sendErr)
+		}
+		log.Warn("outbox delivery failed, will retry", "err", sendErr, "next", next)
+		return OutcomeRetry, fmt.Errorf("deliver %s: %w", id, sendErr)
+	}
+}
+
+func (n *Notifier) send(ctx context.Context, msg Message, attempt int, now time.Time) (string, error) {
+	switch msg.Channel {
+	case Email:
+		mail, err := Render(msg)
+		if err != nil {
+			return "", err
+		}
+		return n.Sender.Send(ctx, mail)
+	case Webhook:
+		if n.Poster == nil || msg.Hook == nil {
+			return "", fmt.Errorf("no webhook poster configured: %w", ErrPermanent)
+		}
+		return "", n.Poster.Post(ctx, msg.ID, attempt, *msg.Hook, now)
+	default:
+		return "", fmt.Errorf("unknown channel %q: %w", msg.Channel, ErrPermanent)
+	}
+}
+
+func (n *Notifier) logger() *slog.Logger {
+	if n.Log != nil {
+		return n.Log
+	}
+	return slog.Default()
+}
+
+// Backoff is the wait before attempt+1: exponential from 30 s, capped at one
+// hour, with full jitter over its upper half so retries do not arrive in step.
+func Backoff(attempt int) time.Duration {
+	if attempt < 1 {
+		attempt = 1
+	}
+	d := 30 * time.Second
+	for i := 1; i < attempt && d < time.Hour; i++ {
+		d *= 2
+	}
+	if d > time.Hour {
+		d = time.Hour
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// markSent records a delivery, trying harder than other writes: once the
+// mail is out, failing to record it means sending it again after the lease.
+// It runs on its own deadline, detached from the caller's.
+func (n *Notifier) markSent(ctx context.Context, id string, attempt int, providerID string, now time.Time) error {
+	var err error
+	for try := 0; try < 4; try++ {
+		if try > 0 {
+			time.Sleep(time.Duration(try*try) * 250 * time.Millisecond)
+		}
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		err = n.Store.MarkSent(mctx, id, attempt, providerID, now)
+		cancel()
+		if err == nil || !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+// retryable reports whether a store error may go away on its own: a
+// refused condition (the lease was lost to another worker) will not.
+func retryable(err error) bool { return !errors.Is(err, apperr.ErrConflict) }

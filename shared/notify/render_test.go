@@ -1,0 +1,89 @@
+package notify
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// Every mail template has sample data in testdata/<name>.json, renders
+// without error, escapes what users typed in its HTML part, and matches its
+// golden text rendering.
+func TestTemplatesRenderTheirSamples(t *testing.T) {
+	names := TemplateNames()
+	if len(names) == 0 {
+		t.Fatal("no templates loaded")
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata", name+".json"))
+			if err != nil {
+				t.Fatalf("template %s has no sample data: %v", name, err)
+			}
+			var data map[string]any
+			if err := json.Unmarshal(raw, &data); err != nil {
+				t.Fatal(err)
+			}
+			m, err := Render(Message{ID: "obx_X", Template: name, From: "f@x.example", To: []string{"t@x.example"}, Data: data})
+			if err != nil {
+				t.Fatalf("render: %v", err)
+			}
+			if strings.Contains(m.HTML, "<script>") {
+				t.Errorf("the HTML part contains an unescaped <script>")
+			}
+			got := "Subject: " + m.Subject + "\n\n" + m.Text
+			golden := filepath.Join("testdata", name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("no golden file (run go test ./shared/notify -update): %v", err)
+			}
+			if got != string(want) {
+				t.Errorf("rendering changed:\ngot:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+func TestRenderFailuresArePermanent(t *testing.T) {
+	for name, m := range map[string]Message{
+		"unknown template": {Template: "nope"},
+		"missing data":     {Template: "member_welcome", Data: map[string]any{}},
+	} {
+		if _, err := Render(m); !errors.Is(err, ErrPermanent) {
+			t.Errorf("%s: got %v, want a permanent error", name, err)
+		}
+	}
+}
+
+func TestBackoffGrowsAndIsBounded(t *testing.T) {
+	prevMax := time.Duration(0)
+	for attempt := 1; attempt <= 12; attempt++ {
+		for i := 0; i < 50; i++ {
+			d := Backoff(attempt)
+			if d <= 0 || d > time.Hour {
+				t.Fatalf("Backoff(%d) = %v, want within (0, 1h]", attempt, d)
+			}
+			if d > prevMax {
+				prevMax = d
+			}
+		}
+	}
+	if min := Backoff(1); min < 15*time.Second || min > 30*time.Second {
+		t.Errorf("Backoff(1) = %v, want 15–30 s", min)
+	}
+	if Backoff(20) < 30*time.Minute {
+		t.Errorf("Backoff(20) = %v, want at least 30 min (the cap's lower half)", Backoff(20))
+	}
+}

@@ -1,0 +1,89 @@
+// Package sesmail sends rendered mail through Amazon SES v2.
+package sesmail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/tandemhq/tandem/shared/notify"
+)
+
+// Sender implements notify.Sender over SES v2.
+type Sender struct {
+	Client *sesv2.Client
+	// ConfigurationSet, when set, routes bounce and complaint events.
+	ConfigurationSet string
+}
+
+// MessageIDHeader carries the outbox id, so every delivered copy can be
+// traced (and counted) back to exactly one outbox item.
+const MessageIDHeader = "X-Tandem-Message-Id"
+
+// Send implements notify.Sender.
+func (s *Sender) Send(ctx context.Context, m notify.Mail) (string, error) {
+	body := &types.Body{Text: &types.Content{Data: aws.String(m.Text), Charset: aws.String("UTF-8")}}
+	if m.HTML != "" {
+		body.Html = &types.Content{Data: aws.String(m.HTML), Charset: aws.String("UTF-8")}
+	}
+	in := &sesv2.SendEmailInput{
+		FromEmailAddress: aws.String(m.From),
+		Destination:      &types.Destination{ToAddresses: m.To, CcAddresses: m.Cc},
+		ReplyToAddresses: m.ReplyTo,
+		Content: &types.EmailContent{Simple: &types.Message{
+			Subject: &types.Content{Data: aws.String(m.Subject), Charset: aws.String("UTF-8")},
+			Body:    body,
+			Headers: []types.MessageHeader{{Name: aws.String(MessageIDHeader), Value: aws.String(m.MessageID)}},
+		}},
+	}
+	if s.ConfigurationSet != "" {
+		in.ConfigurationSetName = aws.String(s.ConfigurationSet)
+	}
+	out, err := s.Client.SendEmail(ctx, in)
+	if err != nil {
+		if Permanent(err) {
+			return "", fmt.Errorf("ses rejected %s: %v: %w", m.MessageID, err, notify.ErrPermanent)
+		}
+		return "", fmt.Errorf("ses send %s: %w", m.MessageID, err)
+	}
+	return aws.ToString(out.MessageId), nil
+}
+
+// Permanent reports whether an SES error will not go away on retry: the
+// message or an address was rejected, or the sender is not allowed.
+func Permanent(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "MessageRejected", "MailFromDomainNotVerifiedException", "BadRequestException", "NotFoundException":
+			return true
+		case "TooManyRequestsException", "LimitExceededException", "SendingPausedException", "AccountSuspendedException":
+			return false
+		}
+	}
+	// Stand-ins answer untyped errors: decide on the HTTP status.
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		code := re.HTTPStatusCode()
+		return code >= 400 && code < 500 && code != http.StatusTooManyRequests && code != http.StatusRequestTimeout
+	}
+	return false
+}
+
+// New returns a sender over an SES v2 client built from cfg; endpoint is
+// empty for AWS.
+func New(cfg aws.Config, endpoint, configurationSet string) *Sender {
+	client := sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	})
+	return &Sender{Client: client, ConfigurationSet: configurationSet}
+}
