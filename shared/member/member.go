@@ -1,0 +1,91 @@
+// Package member is the companies that use Tandem and their users.
+package member
+
+import (
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/input"
+)
+
+// Kind decides who a member can reach: limited members only the programs they
+// joined; full members also every other full member.
+type Kind string
+
+// Kinds.
+const (
+	Full    Kind = "full"
+	Limited Kind = "limited"
+)
+
+// Contact is a person to reach.
+type Contact struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// Check validates c under path; phone is optional.
+func (c Contact) Check(f apperr.Fields, path string) Contact {
+	return Contact{
+		Name:  input.Text(f, path+".name", c.Name, 200),
+		Email: input.Email(f, path+".email", c.Email),
+		Phone: input.Phone(f, path+".phone", c.Phone, false),
+	}
+}
+
+// Contacts are a member's standing contacts.
+type Contacts struct {
+	Primary    Contact `json:"primary"`
+	Escalation Contact `json:"escalation"`
+	Billing    Contact `json:"billing"`
+}
+
+// Member is a company using Tandem.
+type Member struct {
+	ID        string
+	Name      string
+	Domain    string
+	Kind      Kind
+	Contacts  Contacts
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int
+}
+
+// UserStatus says whether a user's token still works.
+type UserStatus string
+
+// User statuses.
+const (
+	UserActive  UserStatus = "active"
+	UserRevoked UserStatus = "revoked"
+)
+
+// User is a person acting for a member, with roles and one API token.
+type User struct {
+	ID       string
+	MemberID string
+	Name     string
+	Email    string
+	Roles    []string
+	// ProgramIDs are the restricted programs the member's admin let this
+	// user open cases in.
+	ProgramIDs []string
+	Status     UserStatus
+	// TokenHash identifies the user's credential; never shown.
+	TokenHash string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int
+}
+
+// Credential is the stored form of an API token: its hash and whose it is.
+type Credential struct {
+	Hash     string
+	UserID   string
+	MemberID string
+	Roles    []string
+	Operator bool
+	Revoked  bool
+}

@@ -1,0 +1,276 @@
+package member
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/notify"
+)
+
+// Store is what the member service needs of the table.
+type Store interface {
+	// CreateMember writes the member, its domain claim, its first user and
+	// that user's credential, and msgs, in one transaction. A taken domain
+	// is a conflict.
+	CreateMember(ctx context.Context, m Member, admin User, cred Credential, msgs []notify.Message) error
+	GetMember(ctx context.Context, id string) (Member, error)
+	CreateUser(ctx context.Context, u User, cred Credential) error
+	GetUser(ctx context.Context, memberID, userID string) (User, error)
+	RevokeUser(ctx context.Context, u User, now time.Time) error
+	// UpdateUser replaces the user (at version prev) and its credential's roles.
+	UpdateUser(ctx context.Context, u User, prev int) error
+}
+
+// Service creates and reads members and their users.
+type Service struct {
+	Store Store
+	Mail  notify.Origin
+	Now   func() time.Time
+}
+
+// NewMember is the input of POST /v1/members.
+type NewMember struct {
+	Name     string   `json:"name"`
+	Domain   string   `json:"domain"`
+	Kind     Kind     `json:"kind"`
+	Contacts Contacts `json:"contacts"`
+}
+
+// Created is a new member with its first admin and that admin's token,
+// which exists in plain text only here.
+type Created struct {
+	Member     Member
+	Admin      User
+	AdminToken string
+}
+
+// Check validates and normalises a new member; escalation and billing
+// contacts default to the primary one.
+func (in NewMember) Check() (NewMember, error) {
+	f := apperr.Fields{}
+	out := NewMember{
+		Name:   input.Text(f, "name", in.Name, 200),
+		Domain: input.Domain(f, "domain", in.Domain),
+		Kind:   Kind(input.OneOf(f, "kind", string(in.Kind), string(Full), string(Limited))),
+	}
+	out.Contacts.Primary = in.Contacts.Primary.Check(f, "contacts.primary")
+	out.Contacts.Escalation = out.Contacts.Primary
+	if in.Contacts.Escalation != (Contact{}) {
+		out.Contacts.Escalation = in.Contacts.Escalation.Check(f, "contacts.escalation")
+	}
+	out.Contacts.Billing = out.Contacts.Primary
+	if in.Contacts.Billing != (Contact{}) {
+		out.Contacts.Billing = in.Contacts.Billing.Check(f, "contacts.billing")
+	}
+	return out, f.Err()
+}
+
+// Build makes the member, its first admin user and credential from a checked
+// input; other services (sign-up) use it to create members in their own
+// transactions.
+func Build(in NewMember, now time.Time) (Member, User, Credential, string) {
+	m := Member{
+		ID: ident.New(ident.Member, now), Name: in.Name, Domain: in.Domain, Kind: in.Kind,
+		Contacts: in.Contacts, CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	u := User{
+		ID: ident.New(ident.User, now), MemberID: m.ID, Name: in.Contacts.Primary.Name,
+		Email: in.Contacts.Primary.Email, Roles: []string{auth.RoleAdmin, auth.RoleEngineer},
+		Status: UserActive, CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	plain, hash := auth.NewToken(auth.TokenPrefix)
+	u.TokenHash = hash
+	cred := Credential{Hash: hash, UserID: u.ID, MemberID: m.ID, Roles: u.Roles}
+	return m, u, cred, plain
+}
+
+// Create makes a member and its first admin user (operators only), and
+// mails the primary contact a welcome in the same transaction.
+func (s *Service) Create(ctx context.Context, p auth.Principal, in NewMember) (Created, error) {
+	if !p.Operator {
+		return Created{}, apperr.Forbidden("only platform operators can create members")
+	}
+	in, err := in.Check()
+	if err != nil {
+		return Created{}, err
+	}
+	now := s.Now()
+	m, u, cred, plain := Build(in, now)
+	welcome := notify.Message{
+		ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "member_welcome",
+		From: s.Mail.From, To: []string{m.Contacts.Primary.Email}, Ref: m.ID, CreatedAt: now,
+		Data: map[string]any{
+			"MemberName": m.Name, "MemberID": m.ID, "ContactName": m.Contacts.Primary.Name,
+			"AdminEmail": u.Email, "BaseURL": s.Mail.BaseURL,
+		},
+	}
+	if err := s.Store.CreateMember(ctx, m, u, cred, []notify.Message{welcome}); err != nil {
+		return Created{}, fmt.Errorf("create member %s: %w", m.Domain, err)
+	}
+	return Created{Member: m, Admin: u, AdminToken: plain}, nil
+}
+
+// Get returns member id to its own users and to operators; to anyone else it
+// does not exist.
+func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Member, error) {
+	if !p.In(id) || !ident.Valid(ident.Member, id) {
+		return Member{}, apperr.NotFound("member %s not found", id)
+	}
+	return s.Store.GetMember(ctx, id)
+}
+
+// NewUser is the input of POST /v1/members/{id}/users.
+type NewUser struct {
+	Name  string   `json:"name"`
+	Email string   `json:"email"`
+	Roles []string `json:"roles"`
+}
+
+// AddUser creates a user of member memberID (its admins, operators) and
+// returns the user with its token, shown this once.
+func (s *Service) AddUser(ctx context.Context, p auth.Principal, memberID string, in NewUser) (User, string, error) {
+	if err := s.adminCheck(ctx, p, memberID); err != nil {
+		return User{}, "", err
+	}
+	f := apperr.Fields{}
+	name := input.Text(f, "name", in.Name, 200)
+	email := input.Email(f, "email", in.Email)
+	var roles []string
+	if len(in.Roles) == 0 {
+		f.Add("roles", "is required: one or more of admin, engineer, critical")
+	}
+	for i, r := range in.Roles {
+		r = strings.TrimSpace(r)
+		if !auth.KnownRole(r) {
+			f.Add(fmt.Sprintf("roles[%d]", i), "must be one of admin, engineer, critical")
+			continue
+		}
+		if !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	if err := f.Err(); err != nil {
+		return User{}, "", err
+	}
+	slices.Sort(roles)
+	now := s.Now()
+	u := User{
+		ID: ident.New(ident.User, now), MemberID: memberID, Name: name, Email: email, Roles: roles,
+		Status: UserActive, CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	plain, hash := auth.NewToken(auth.TokenPrefix)
+	u.TokenHash = hash
+	if err := s.Store.CreateUser(ctx, u, Credential{Hash: hash, UserID: u.ID, MemberID: memberID, Roles: roles}); err != nil {
+		return User{}, "", fmt.Errorf("add user to %s: %w", memberID, err)
+	}
+	return u, plain, nil
+}
+
+// RevokeUser revokes a user's token for good (the user is kept, revoked).
+func (s *Service) RevokeUser(ctx context.Context, p auth.Principal, memberID, userID string) (User, error) {
+	if err := s.adminCheck(ctx, p, memberID); err != nil {
+		return User{}, err
+	}
+	if !ident.Valid(ident.User, userID) {
+		return User{}, apperr.NotFound("user %s not found", userID)
+	}
+	u, err := s.Store.GetUser(ctx, memberID, userID)
+	if err != nil {
+		return User{}, err
+	}
+	if u.Status == UserRevoked {
+		return u, nil
+	}
+	now := s.Now()
+	if err := s.Store.RevokeUser(ctx, u, now); err != nil {
+		return User{}, fmt.Errorf("revoke user %s: %w", userID, err)
+	}
+	u.Status, u.UpdatedAt, u.Version = UserRevoked, now, u.Version+1
+	return u, nil
+}
+
+// adminCheck: other tenants get 404; own non-admin users get 403.
+func (s *Service) adminCheck(ctx context.Context, p auth.Principal, memberID string) error {
+	if !p.In(memberID) || !ident.Valid(ident.Member, memberID) {
+		return apperr.NotFound("member %s not found", memberID)
+	}
+	if !p.AdminOf(memberID) {
+		return apperr.Forbidden("this needs the admin role of member %s", memberID)
+	}
+	if p.Operator {
+		if _, err := s.Store.GetMember(ctx, memberID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UserPatch changes a user's roles or restricted-program access.
+type UserPatch struct {
+	Roles      *[]string `json:"roles,omitempty"`
+	ProgramIDs *[]string `json:"programIds,omitempty"`
+	Version    *int      `json:"version,omitempty"`
+}
+
+// UpdateUser changes a user's roles and program access (its member's admins,
+// operators). The token keeps working with the new roles.
+func (s *Service) UpdateUser(ctx context.Context, p auth.Principal, memberID, userID string, pt UserPatch) (User, error) {
+	if err := s.adminCheck(ctx, p, memberID); err != nil {
+		return User{}, err
+	}
+	if !ident.Valid(ident.User, userID) {
+		return User{}, apperr.NotFound("user %s not found", userID)
+	}
+	u, err := s.Store.GetUser(ctx, memberID, userID)
+	if err != nil {
+		return User{}, err
+	}
+	if u.Status == UserRevoked {
+		return User{}, &apperr.StateError{Object: "user " + userID, Action: "change", Current: string(u.Status)}
+	}
+	if pt.Version != nil && *pt.Version != u.Version {
+		return User{}, apperr.Conflict("user %s is at version %d, not %d; reload it", userID, u.Version, *pt.Version)
+	}
+	f := apperr.Fields{}
+	next := u
+	if pt.Roles != nil {
+		next.Roles = nil
+		if len(*pt.Roles) == 0 {
+			f.Add("roles", "must hold at least one of admin, engineer, critical")
+		}
+		for i, r := range *pt.Roles {
+			if !auth.KnownRole(r) {
+				f.Add(fmt.Sprintf("roles[%d]", i), "must be one of admin, engineer, critical")
+			} else if !slices.Contains(next.Roles, r) {
+				next.Roles = append(next.Roles, r)
+			}
+		}
+		slices.Sort(next.Roles)
+	}
+	if pt.ProgramIDs != nil {
+		next.ProgramIDs = nil
+		for i, id := range *pt.ProgramIDs {
+			if !ident.Valid(ident.Program, id) {
+				f.Add(fmt.Sprintf("programIds[%d]", i), "must be a program id")
+			} else if !slices.Contains(next.ProgramIDs, id) {
+				next.ProgramIDs = append(next.ProgramIDs, id)
+			}
+		}
+	}
+	if err := f.Err(); err != nil {
+		return User{}, err
+	}
+	now := s.Now()
+	next.UpdatedAt, next.Version = now, u.Version+1
+	if err := s.Store.UpdateUser(ctx, next, u.Version); err != nil {
+		return User{}, fmt.Errorf("update user %s: %w", userID, err)
+	}
+	return next, nil
+}

@@ -1,0 +1,143 @@
+package program
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/member"
+)
+
+// Store is what the program service needs of the table.
+type Store interface {
+	// CreateProgram writes the program and claims its slug; a taken slug
+	// is a conflict.
+	CreateProgram(ctx context.Context, p Program) error
+	GetProgram(ctx context.Context, id string) (Program, error)
+	ProgramIDBySlug(ctx context.Context, slug string) (string, error)
+	// UpdateProgram replaces the program if it is still at version prev.
+	UpdateProgram(ctx context.Context, p Program, prev int) error
+	// Enrolled reports whether member has an enrollment in program.
+	Enrolled(ctx context.Context, programID, memberID string) (bool, error)
+	GetMember(ctx context.Context, id string) (member.Member, error)
+}
+
+// Service creates, reads and changes programs.
+type Service struct {
+	Store Store
+	Now   func() time.Time
+}
+
+// Create makes a program (operators, or admins of the host member).
+func (s *Service) Create(ctx context.Context, p auth.Principal, in Input) (Program, error) {
+	now := s.Now()
+	prg, err := in.check(now)
+	if err != nil {
+		return Program{}, err
+	}
+	if !p.AdminOf(prg.HostMemberID) {
+		if p.In(prg.HostMemberID) {
+			return Program{}, apperr.Forbidden("creating a program needs the admin role")
+		}
+		return Program{}, apperr.InvalidField("hostMemberId", "must be your own member")
+	}
+	host, err := s.Store.GetMember(ctx, prg.HostMemberID)
+	if err != nil {
+		if p.Operator {
+			return Program{}, apperr.InvalidField("hostMemberId", "is not a member")
+		}
+		return Program{}, err
+	}
+	prg.HostName = host.Name
+	prg.ID = ident.New(ident.Program, now)
+	prg.CreatedAt, prg.UpdatedAt, prg.Version = now, now, 1
+	if err := s.Store.CreateProgram(ctx, prg); err != nil {
+		return Program{}, fmt.Errorf("create program %s: %w", prg.Slug, err)
+	}
+	return prg, nil
+}
+
+// Get returns a program to operators, its host's users and its members.
+func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Program, error) {
+	if !ident.Valid(ident.Program, id) {
+		return Program{}, apperr.NotFound("program %s not found", id)
+	}
+	prg, err := s.Store.GetProgram(ctx, id)
+	if err != nil {
+		return Program{}, err
+	}
+	if p.In(prg.HostMemberID) {
+		return prg, nil
+	}
+	if p.MemberID != "" {
+		ok, err := s.Store.Enrolled(ctx, id, p.MemberID)
+		if err != nil {
+			return Program{}, err
+		}
+		if ok {
+			return prg, nil
+		}
+	}
+	return Program{}, apperr.NotFound("program %s not found", id)
+}
+
+// ForHost returns a program the principal may administer: other tenants get
+// 404, the host's non-admins 403.
+func (s *Service) ForHost(ctx context.Context, p auth.Principal, id string) (Program, error) {
+	if !ident.Valid(ident.Program, id) {
+		return Program{}, apperr.NotFound("program %s not found", id)
+	}
+	prg, err := s.Store.GetProgram(ctx, id)
+	if err != nil {
+		return Program{}, err
+	}
+	if !p.In(prg.HostMemberID) {
+		return Program{}, apperr.NotFound("program %s not found", id)
+	}
+	if !p.AdminOf(prg.HostMemberID) {
+		return Program{}, apperr.Forbidden("this needs the admin role of the program's host")
+	}
+	return prg, nil
+}
+
+// BySlug returns a program by its public slug (landing pages).
+func (s *Service) BySlug(ctx context.Context, slug string) (Program, error) {
+	if !input.ValidSlug(slug) {
+		return Program{}, apperr.NotFound("there is no program at this address")
+	}
+	id, err := s.Store.ProgramIDBySlug(ctx, slug)
+	if err != nil {
+		return Program{}, err
+	}
+	return s.Store.GetProgram(ctx, id)
+}
+
+// Update applies a patch (operators, or admins of the host).
+func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Patch) (Program, error) {
+	prg, err := s.ForHost(ctx, p, id)
+	if err != nil {
+		return Program{}, err
+	}
+	if pt.Version != nil && *pt.Version != prg.Version {
+		return Program{}, apperr.Conflict("program %s is at version %d, not %d; reload it and try again", id, prg.Version, *pt.Version)
+	}
+	in, err := pt.apply(prg.toInput())
+	if err != nil {
+		return Program{}, err
+	}
+	now := s.Now()
+	next, err := in.check(now)
+	if err != nil {
+		return Program{}, err
+	}
+	next.ID, next.HostName, next.CreatedAt = prg.ID, prg.HostName, prg.CreatedAt
+	next.UpdatedAt, next.Version = now, prg.Version+1
+	if err := s.Store.UpdateProgram(ctx, next, prg.Version); err != nil {
+		return Program{}, fmt.Errorf("update program %s: %w", id, err)
+	}
+	return next, nil
+}

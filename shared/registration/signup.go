@@ -1,0 +1,290 @@
+package registration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/department"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/hours"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/program"
+)
+
+// InboundInput is the partner's inbound support process.
+type InboundInput struct {
+	Email        string      `json:"email"`
+	Phone        string      `json:"phone"`
+	WebhookURL   string      `json:"webhookUrl,omitempty"`
+	Hours        hours.Hours `json:"hours"`
+	Instructions string      `json:"instructions,omitempty"`
+}
+
+// AcceptInput is the acceptance of the program's addendum.
+type AcceptInput struct {
+	Version string `json:"version"`
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+}
+
+// SignupInput is the body of POST /v1/signups.
+type SignupInput struct {
+	Token          string              `json:"token"`
+	Company        enrollment.Company  `json:"company"`
+	Contacts       enrollment.Contacts `json:"contacts"`
+	Inbound        InboundInput        `json:"inbound"`
+	AcceptAddendum AcceptInput         `json:"acceptAddendum"`
+}
+
+// Result is what a sign-up created.
+type Result struct {
+	EnrollmentID string
+	MemberID     string
+	Status       enrollment.Status
+	ProgramName  string
+	Email        string
+}
+
+// URLChecker vets a webhook URL before it is saved (see package webhook).
+type URLChecker func(ctx context.Context, raw string) error
+
+// Check validates everything but the token, naming each bad field.
+func (in SignupInput) Check(ctx context.Context, checkURL URLChecker) (SignupInput, error) {
+	f := apperr.Fields{}
+	out := SignupInput{Token: strings.TrimSpace(in.Token)}
+	if out.Token == "" {
+		f.Add("token", "is required: use the link from the verification mail")
+	}
+	out.Company = enrollment.Company{
+		Name:    input.Text(f, "company.name", in.Company.Name, 200),
+		Website: input.URL(f, "company.website", in.Company.Website, false),
+		Country: strings.ToUpper(strings.TrimSpace(in.Company.Country)),
+	}
+	if out.Company.Country == "" {
+		f.Add("company.country", "is required")
+	} else if !knownCountry(out.Company.Country) {
+		f.Add("company.country", "must be an ISO 3166 country code like DE or US")
+	}
+	out.Contacts.Primary = in.Contacts.Primary.Check(f, "contacts.primary")
+	out.Contacts.Support = in.Contacts.Support.Check(f, "contacts.support")
+	out.Contacts.Escalation = in.Contacts.Escalation.Check(f, "contacts.escalation")
+	out.Contacts.Billing = in.Contacts.Billing.Check(f, "contacts.billing")
+	out.Inbound = InboundInput{
+		Email:        input.Email(f, "inbound.email", in.Inbound.Email),
+		Phone:        input.Phone(f, "inbound.phone", in.Inbound.Phone, true),
+		WebhookURL:   input.OptionalURL(f, "inbound.webhookUrl", in.Inbound.WebhookURL, true),
+		Hours:        in.Inbound.Hours.Check(f, "inbound.hours"),
+		Instructions: input.OptionalText(f, "inbound.instructions", in.Inbound.Instructions, 5000),
+	}
+	if out.Inbound.WebhookURL != "" && checkURL != nil {
+		if _, bad := f["inbound.webhookUrl"]; !bad {
+			if err := checkURL(ctx, out.Inbound.WebhookURL); err != nil {
+				f.Add("inbound.webhookUrl", err.Error())
+			}
+		}
+	}
+	out.AcceptAddendum = AcceptInput{
+		Version: input.Text(f, "acceptAddendum.version", in.AcceptAddendum.Version, 40),
+		Name:    input.Text(f, "acceptAddendum.name", in.AcceptAddendum.Name, 200),
+		Title:   input.Text(f, "acceptAddendum.title", in.AcceptAddendum.Title, 200),
+	}
+	return out, f.Err()
+}
+
+// SignUp enrolls the company behind a verified sign-up link.
+func (s *Service) SignUp(ctx context.Context, raw SignupInput, checkURL URLChecker) (Result, error) {
+	in, err := raw.Check(ctx, checkURL)
+	if err != nil {
+		return Result{}, err
+	}
+	hash := auth.Hash(in.Token)
+	tok, err := s.Store.GetSignupToken(ctx, hash)
+	now := s.Now()
+	switch {
+	case errors.Is(err, apperr.ErrNotFound) || !strings.HasPrefix(in.Token, "sgn_"):
+		return Result{}, apperr.InvalidField("token", "is not a valid sign-up link; register again on the program's page")
+	case err != nil:
+		return Result{}, err
+	case tok.Used:
+		return Result{}, apperr.Conflict("this sign-up link was already used; register again on the program's page for a new one")
+	case !now.Before(tok.ExpiresAt):
+		return Result{}, apperr.InvalidField("token", "has expired (links are valid for 24 hours); register again for a new one")
+	}
+	prg, err := s.Store.GetProgram(ctx, tok.ProgramID)
+	if err != nil {
+		return Result{}, err
+	}
+	if in.AcceptAddendum.Version != prg.Addendum.Version {
+		return Result{}, &apperr.Error{
+			Kind:    apperr.ErrConflict,
+			Message: fmt.Sprintf("the program's addendum is now version %s; review it and accept that version", prg.Addendum.Version),
+			Fields:  map[string]string{"acceptAddendum.version": "must be the current version, " + prg.Addendum.Version},
+		}
+	}
+	var res Result
+	for attempt := 0; attempt < 2; attempt++ {
+		res, err = s.signUp(ctx, in, tok, prg, now)
+		if !errors.Is(err, errDomainTaken) {
+			break
+		}
+		// Another sign-up created the member a moment ago: join it.
+	}
+	return res, err
+}
+
+var errDomainTaken = errors.New("domain taken")
+
+// ErrDomainTaken is what the store returns when a new member's domain was
+// claimed concurrently; the sign-up retries as that member.
+var ErrDomainTaken = fmt.Errorf("a member with this domain was just created: %w", errDomainTaken)
+
+func (s *Service) signUp(ctx context.Context, in SignupInput, tok SignupToken, prg program.Program, now time.Time) (Result, error) {
+	_, domain, _ := strings.Cut(tok.Email, "@")
+	su := Signup{TokenHash: tok.Hash, ProgramID: prg.ID, AddendumVersion: prg.Addendum.Version, Now: now}
+
+	memberID, known, err := s.Store.MemberIDByDomain(ctx, domain)
+	if err != nil {
+		return Result{}, err
+	}
+	memberName := in.Company.Name
+	if known {
+		if memberID == prg.HostMemberID {
+			return Result{}, apperr.Conflict("%s hosts this program and cannot join it as a partner", prg.HostName)
+		}
+		m, err := s.Store.GetMember(ctx, memberID)
+		if err != nil {
+			return Result{}, err
+		}
+		memberName = m.Name
+	} else {
+		m := member.Member{
+			ID: ident.New(ident.Member, now), Name: in.Company.Name, Domain: domain, Kind: member.Limited,
+			Contacts:  member.Contacts{Primary: in.Contacts.Primary, Escalation: in.Contacts.Escalation, Billing: in.Contacts.Billing},
+			CreatedAt: now, UpdatedAt: now, Version: 1,
+		}
+		su.NewMember = &m
+		memberID = m.ID
+	}
+
+	e := enrollment.Enrollment{
+		ID: ident.New(ident.Enrollment, now), ProgramID: prg.ID, MemberID: memberID, MemberName: memberName, HostMemberID: prg.HostMemberID,
+		Status: enrollment.PendingApproval, Email: tok.Email, Company: in.Company, Contacts: in.Contacts,
+		Addendum: enrollment.Acceptance{Version: in.AcceptAddendum.Version, Name: in.AcceptAddendum.Name, Title: in.AcceptAddendum.Title, At: now},
+		HostPaid: prg.Payment == program.HostPaid, CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	preApproved := prg.PreApprovedFor(tok.Email)
+	if preApproved {
+		e.Status = enrollment.Validating
+	}
+	dep := department.Department{
+		ID: ident.New(ident.Department, now), MemberID: memberID, Name: in.Company.Name + " support",
+		ProgramIDs: []string{prg.ID}, Form: prg.Form, CreatedAt: now, UpdatedAt: now, Version: 1,
+		Inbound: department.Inbound{
+			Email: in.Inbound.Email, Phone: in.Inbound.Phone, WebhookURL: in.Inbound.WebhookURL, Hours: in.Inbound.Hours,
+			Instructions: in.Inbound.Instructions, Escalation: in.Contacts.Escalation,
+		},
+	}
+	e.DepartmentID = dep.ID
+	su.Department = dep
+	su.Event = enrollment.Event{ID: ident.New(ident.Event, now), At: now, Actor: tok.Email, Action: "sign_up", To: e.Status}
+
+	partnerFrom := prg.From(s.Origin.From)
+	if prg.Payment == program.MemberPaid {
+		inv := billing.Invoice{
+			ID: ident.New(ident.Invoice, now), MemberID: memberID, ProgramID: prg.ID, EnrollmentID: e.ID, Kind: billing.Membership,
+			PeriodStart: billing.Date(now), PeriodEnd: billing.Date(billing.AddYears(now, 1)),
+			Lines:    []billing.Line{billing.NewLine(prg.Name+" membership, first year (starts when you go live)", 1, billing.MembershipFeeCents)},
+			Currency: billing.Currency, Status: billing.Open, IssuedAt: now, DueAt: now.Add(billing.PaymentTerms),
+			CreatedAt: now, UpdatedAt: now, Version: 1,
+		}
+		inv.TotalCents = billing.Total(inv.Lines)
+		su.Invoice = &inv
+		e.MembershipInvoiceID = inv.ID
+		su.Messages = append(su.Messages, notify.Message{
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "invoice_issued", From: partnerFrom,
+			To: []string{in.Contacts.Billing.Email}, Ref: inv.ID, CreatedAt: now,
+			Data: map[string]any{
+				"ContactName": in.Contacts.Billing.Name, "CompanyName": in.Company.Name, "ProgramName": prg.Name,
+				"InvoiceID": inv.ID, "Kind": "membership", "Total": billing.Money(inv.TotalCents), "Due": inv.DueAt.Format("2 January 2006"),
+				"Lines": billing.MailLines(inv.Lines), "PeriodStart": inv.PeriodStart, "PeriodEnd": inv.PeriodEnd,
+			},
+		})
+	}
+	if preApproved {
+		t, msg := enrollment.TestCase(e, prg, dep.Inbound.Email, s.Origin, now)
+		e.ValidationHash = t.Hash
+		su.Validation = &t
+		su.Messages = append(su.Messages, msg)
+	}
+	su.Enrollment = e
+
+	hostData := map[string]any{
+		"ProgramName": prg.Name, "CompanyName": in.Company.Name, "Website": in.Company.Website, "Country": in.Company.Country,
+		"Email": tok.Email, "Primary": contactLine(in.Contacts.Primary), "Support": contactLine(in.Contacts.Support),
+		"Escalation": contactLine(in.Contacts.Escalation), "InboundEmail": in.Inbound.Email, "InboundPhone": in.Inbound.Phone,
+		"Hours": hoursLine(in.Inbound.Hours), "Instructions": in.Inbound.Instructions, "PreApproved": preApproved,
+		"Payment": string(prg.Payment), "EnrollmentID": e.ID, "NewMember": su.NewMember != nil,
+		"AddendumLine": fmt.Sprintf("version %s, accepted by %s (%s)", e.Addendum.Version, e.Addendum.Name, e.Addendum.Title),
+		"ApproveLink":  s.Origin.BaseURL + "/h/" + s.Links.Sign(e.ID, enrollment.Approve, now.Add(enrollment.LinkTTL)),
+		"RejectLink":   s.Origin.BaseURL + "/h/" + s.Links.Sign(e.ID, enrollment.Reject, now.Add(enrollment.LinkTTL)),
+		"BaseURL":      s.Origin.BaseURL,
+	}
+	su.Messages = append(su.Messages,
+		notify.Message{
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "signup_host", From: s.Origin.From,
+			To: prg.NotifyEmails, Ref: e.ID, CreatedAt: now, Data: hostData,
+		},
+		notify.Message{
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "signup_partner", From: partnerFrom,
+			To: unique(tok.Email, in.Contacts.Primary.Email), ReplyTo: []string{prg.PrimaryContact.Email}, Ref: e.ID, CreatedAt: now,
+			Data: map[string]any{
+				"ProgramName": prg.Name, "HostName": prg.HostName, "CompanyName": in.Company.Name, "ContactName": in.Contacts.Primary.Name,
+				"PreApproved": preApproved, "MemberPaid": prg.Payment == program.MemberPaid, "InboundEmail": in.Inbound.Email,
+			},
+		},
+	)
+	if err := s.Store.CreateSignup(ctx, su); err != nil {
+		return Result{}, fmt.Errorf("sign up %s to %s: %w", tok.Email, prg.Slug, err)
+	}
+	return Result{EnrollmentID: e.ID, MemberID: memberID, Status: e.Status, ProgramName: prg.Name, Email: tok.Email}, nil
+}
+
+func unique(addrs ...string) []string {
+	var out []string
+	for _, a := range addrs {
+		dup := false
+		for _, o := range out {
+			if strings.EqualFold(o, a) {
+				dup = true
+			}
+		}
+		if !dup && a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func contactLine(c member.Contact) string {
+	s := c.Name + " <" + c.Email + ">"
+	if c.Phone != "" {
+		s += ", " + c.Phone
+	}
+	return s
+}
+
+func hoursLine(h hours.Hours) string {
+	if h.Always {
+		return "24x7"
+	}
+	return fmt.Sprintf("%s %s–%s (%s)", strings.Join(h.Days, ", "), h.Start, h.End, h.Zone)
+}
