@@ -1,0 +1,170 @@
+// Package collab is collaboration cases: one member asking another for help
+// on a mutual customer's problem, the directory of whom a member may ask,
+// and the case lifecycle under its response-time clock.
+package collab
+
+import (
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/program"
+)
+
+// Status of a case.
+type Status string
+
+// Statuses.
+const (
+	Open                 Status = "open"
+	Accepted             Status = "accepted"
+	InformationRequested Status = "information_requested"
+	Rejected             Status = "rejected"
+	Closed               Status = "closed"
+)
+
+// Statuses lists every status.
+var Statuses = []Status{Open, Accepted, InformationRequested, Rejected, Closed}
+
+// Final reports whether nothing more happens to a case.
+func (s Status) Final() bool { return s == Rejected || s == Closed }
+
+// Action is something a side does to a case.
+type Action string
+
+// Actions.
+const (
+	Accept      Action = "accept"
+	RequestInfo Action = "request_info"
+	Note        Action = "note"
+	Reject      Action = "reject"
+	Close       Action = "close"
+	// Escalate is the scheduler's, not a side's.
+	Escalate Action = "escalate"
+)
+
+// Side is who acts on a case.
+type Side string
+
+// Sides.
+const (
+	Submitter Side = "submitter"
+	Receiver  Side = "receiver"
+)
+
+// Next is the case state machine: the status after side does a in s.
+func Next(s Status, a Action, side Side) (Status, error) {
+	refuse := func() (Status, error) {
+		return s, &apperr.StateError{Object: "the case", Action: string(a), Current: string(s)}
+	}
+	if s.Final() {
+		return refuse()
+	}
+	switch a {
+	case Accept:
+		if side == Receiver && (s == Open || s == InformationRequested) {
+			return Accepted, nil
+		}
+	case RequestInfo:
+		if side == Receiver && (s == Open || s == Accepted) {
+			return InformationRequested, nil
+		}
+	case Reject:
+		if side == Receiver && (s == Open || s == InformationRequested) {
+			return Rejected, nil
+		}
+	case Close:
+		return Closed, nil
+	case Note:
+		// The submitter's answer to a question returns the case to the receiver.
+		if side == Submitter && s == InformationRequested {
+			return Open, nil
+		}
+		return s, nil
+	}
+	if side == Submitter && a != Note && a != Close {
+		return s, apperr.Forbidden("only the receiving side can %s a case", a)
+	}
+	return refuse()
+}
+
+// Customer is the mutual customer a case is about.
+type Customer struct {
+	Company      string `json:"company"`
+	ContactName  string `json:"contactName"`
+	ContactEmail string `json:"contactEmail"`
+	CaseNumber   string `json:"caseNumber,omitempty"`
+}
+
+// Case is one collaboration request.
+type Case struct {
+	ID          string
+	ProgramID   string
+	ProgramName string
+	ProgramType program.Type
+	// Submitter side.
+	SubmitterMemberID string
+	SubmitterName     string
+	SubmitterUserID   string
+	SubmitterEmail    string
+	// Receiver side.
+	ReceiverMemberID string
+	ReceiverName     string
+	DepartmentID     string
+	DepartmentName   string
+
+	Priority            program.Priority
+	Summary             string
+	Description         string
+	Customer            *Customer
+	SubmitterCaseNumber string
+	ReceiverCaseNumber  string
+	Fields              map[string]any
+	BusinessImpact      string
+	NoteToManager       string
+	Engineer            *member.Contact
+
+	Status Status
+	// SLA is the response time the clock runs for.
+	SLA           time.Duration
+	ResponseDueAt time.Time
+	// Level2DueAt is when, still unanswered, it goes to the host and operators.
+	Level2DueAt     time.Time
+	RespondedAt     time.Time
+	EscalationLevel int
+	Resolution      string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Version         int
+}
+
+// ClockRunning reports whether the receiver has yet to respond.
+func (c Case) ClockRunning() bool { return c.RespondedAt.IsZero() && !c.Status.Final() }
+
+// NextEscalation is when the case next escalates, if it will.
+func (c Case) NextEscalation() (time.Time, bool) {
+	if !c.ClockRunning() {
+		return time.Time{}, false
+	}
+	switch c.EscalationLevel {
+	case 0:
+		return c.ResponseDueAt, true
+	case 1:
+		return c.Level2DueAt, true
+	}
+	return time.Time{}, false
+}
+
+// Event is one entry of a case's timeline.
+type Event struct {
+	ID       string    `json:"id"`
+	At       time.Time `json:"at"`
+	Actor    string    `json:"actor"`
+	MemberID string    `json:"memberId,omitempty"`
+	Side     Side      `json:"side,omitempty"`
+	Action   Action    `json:"action"`
+	From     Status    `json:"from,omitempty"`
+	To       Status    `json:"to"`
+	Text     string    `json:"text,omitempty"`
+	Level    int       `json:"level,omitempty"`
+}

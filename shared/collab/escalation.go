@@ -1,0 +1,83 @@
+package collab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/notify"
+)
+
+// Escalate raises case id one level for each escalation due at or before
+// now: level 1 tells the receiver's escalation contact and the submitter;
+// level 2 the program's host and the operators. Each level is a conditional
+// write on the version read, so it happens once however many runs race.
+// It returns the levels it raised.
+func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int, error) {
+	var raised []int
+	for i := 0; i < 2; i++ {
+		c, err := s.Store.GetCase(ctx, id)
+		if err != nil {
+			return raised, err
+		}
+		at, ok := c.NextEscalation()
+		if !ok || at.After(now) {
+			return raised, nil
+		}
+		after := c
+		after.EscalationLevel, after.UpdatedAt, after.Version = c.EscalationLevel+1, now, c.Version+1
+		level := after.EscalationLevel
+		ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: "escalation schedule", Action: Escalate, From: c.Status, To: c.Status, Level: level,
+			Text: fmt.Sprintf("no response by %s", at.UTC().Format(time.RFC3339))}
+		dep, err := s.Store.GetDepartment(ctx, c.DepartmentID)
+		if err != nil {
+			return raised, err
+		}
+		var to []string
+		if level == 1 {
+			to = []string{dep.Inbound.Escalation.Email, c.SubmitterEmail}
+		} else {
+			if c.ProgramID != "" {
+				prg, err := s.Store.GetProgram(ctx, c.ProgramID)
+				if err != nil {
+					return raised, err
+				}
+				to = append(to, prg.PrimaryContact.Email)
+			}
+			to = append(to, s.Operators...)
+		}
+		data := s.caseData(after, dep)
+		data["Level"] = strconv.Itoa(level)
+		data["DueAt"] = at.UTC().Format("Mon 2 Jan 2006 15:04 UTC")
+		msgs := []notify.Message{s.mail(after, "case_escalated", dedupe(to), data, now)}
+		if hook, err := s.hook(ctx, dep, "case.escalated", after, now); err != nil {
+			return raised, err
+		} else if hook != nil {
+			msgs = append(msgs, *hook)
+		}
+		if err := s.Store.ApplyCase(ctx, c, after, ev, msgs); err != nil {
+			if errors.Is(err, apperr.ErrConflict) {
+				return raised, nil // another run, or a response, got there first
+			}
+			return raised, fmt.Errorf("escalate case %s: %w", id, err)
+		}
+		raised = append(raised, level)
+	}
+	return raised, nil
+}
+
+func dedupe(xs []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range xs {
+		if x != "" && !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,170 @@
+package collab
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+)
+
+// Get returns a case to its two members and operators; to anyone else it
+// does not exist.
+func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Case, error) {
+	if !ident.Valid(ident.Case, id) {
+		return Case{}, apperr.NotFound("case %s not found", id)
+	}
+	c, err := s.Store.GetCase(ctx, id)
+	if err != nil {
+		return Case{}, err
+	}
+	if !p.In(c.SubmitterMemberID) && !p.In(c.ReceiverMemberID) {
+		return Case{}, apperr.NotFound("case %s not found", id)
+	}
+	return c, nil
+}
+
+// Events returns a case's timeline.
+func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit int, cursor string) ([]Event, string, error) {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return nil, "", err
+	}
+	return s.Store.ListCaseEvents(ctx, id, limit, cursor)
+}
+
+// List returns the caller's inbox or outbox, optionally of one status.
+func (s *Service) List(ctx context.Context, p auth.Principal, box Box, status Status, limit int, cursor string) ([]Case, string, error) {
+	f := apperr.Fields{}
+	if box == "" {
+		box = Inbox
+	}
+	input.OneOf(f, "box", string(box), string(Inbox), string(Outbox))
+	if status != "" {
+		names := make([]string, len(Statuses))
+		for i, st := range Statuses {
+			names[i] = string(st)
+		}
+		input.OneOf(f, "status", string(status), names...)
+	}
+	if p.MemberID == "" {
+		f.Add("box", "is a member's view; operators read cases by id")
+	}
+	if err := f.Err(); err != nil {
+		return nil, "", err
+	}
+	return s.Store.ListCases(ctx, box, p.MemberID, status, limit, cursor)
+}
+
+// Act is one side's step on a case.
+type Act struct {
+	Action             Action
+	Text               string
+	ReceiverCaseNumber string
+	Engineer           *member.Contact
+	Version            *int
+}
+
+// Do applies a step: a conditional transition on the version read; the
+// first response of the receiver stops the clock; the other side is mailed.
+func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act) (Case, error) {
+	c, err := s.Get(ctx, p, id)
+	if err != nil {
+		return Case{}, err
+	}
+	side := Submitter
+	if p.Operator || p.MemberID == c.ReceiverMemberID {
+		side = Receiver
+	}
+	if !p.Has(auth.RoleEngineer) && !p.Has(auth.RoleAdmin) {
+		return Case{}, apperr.Forbidden("working on cases needs the engineer role")
+	}
+	f := apperr.Fields{}
+	after := c
+	switch a.Action {
+	case Accept:
+		after.ReceiverCaseNumber = input.OptionalText(f, "receiverCaseNumber", a.ReceiverCaseNumber, 100)
+		if a.Engineer == nil {
+			f.Add("engineer", "is required: who works on the case")
+		} else {
+			eng := a.Engineer.Check(f, "engineer")
+			after.Engineer = &eng
+		}
+	case RequestInfo:
+		a.Text = input.Text(f, "question", a.Text, 10000)
+	case Note:
+		a.Text = input.Text(f, "text", a.Text, 20000)
+	case Reject:
+		a.Text = input.Text(f, "reason", a.Text, 5000)
+	case Close:
+		a.Text = input.Text(f, "resolution", a.Text, 10000)
+		after.Resolution = a.Text
+	}
+	if err := f.Err(); err != nil {
+		return Case{}, err
+	}
+	if a.Version != nil && *a.Version != c.Version {
+		return Case{}, apperr.Conflict("case %s is at version %d, not %d; reload it", id, c.Version, *a.Version)
+	}
+	next, err := Next(c.Status, a.Action, side)
+	if err != nil {
+		if se, ok := err.(*apperr.StateError); ok {
+			se.Object = "case " + id
+		}
+		return Case{}, err
+	}
+	now := s.Now()
+	after.Status, after.UpdatedAt, after.Version = next, now, c.Version+1
+	if side == Receiver && c.RespondedAt.IsZero() && (a.Action == Accept || a.Action == RequestInfo || a.Action == Reject) {
+		after.RespondedAt = now // the clock stops at the first response
+	}
+	actor := p.Actor()
+	if u, err := s.Store.GetUser(ctx, p.MemberID, p.UserID); err == nil {
+		actor = u.Name + " <" + u.Email + ">"
+	}
+	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: actor, MemberID: p.MemberID, Side: side, Action: a.Action, From: c.Status, To: next, Text: a.Text}
+
+	dep, err := s.Store.GetDepartment(ctx, c.DepartmentID)
+	if err != nil {
+		return Case{}, err
+	}
+	to := []string{c.SubmitterEmail}
+	if side == Submitter {
+		to = []string{dep.Inbound.Email}
+	}
+	data := s.caseData(after, dep)
+	data["Action"], data["ActionText"], data["Text"], data["Actor"], data["Status"] = string(a.Action), actionText(a.Action), a.Text, actor, string(next)
+	if after.Engineer != nil {
+		data["Engineer"] = after.Engineer.Name + " <" + after.Engineer.Email + ">"
+	} else {
+		data["Engineer"] = ""
+	}
+	data["ReceiverCaseNumber"] = after.ReceiverCaseNumber
+	msgs := []notify.Message{s.mail(after, "case_update", to, data, now)}
+	if hook, err := s.hook(ctx, dep, "case.updated", after, now); err != nil {
+		return Case{}, err
+	} else if hook != nil {
+		msgs = append(msgs, *hook)
+	}
+	if err := s.Store.ApplyCase(ctx, c, after, ev, msgs); err != nil {
+		return Case{}, fmt.Errorf("%s case %s: %w", a.Action, id, err)
+	}
+	return after, nil
+}
+
+func actionText(a Action) string {
+	switch a {
+	case Accept:
+		return "accepted the case"
+	case RequestInfo:
+		return "asked for more information"
+	case Reject:
+		return "rejected the case"
+	case Close:
+		return "closed the case"
+	}
+	return "added a note"
+}

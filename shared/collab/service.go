@@ -1,0 +1,284 @@
+package collab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/department"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/hours"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/program"
+)
+
+// Store is what cases need of the table.
+type Store interface {
+	GetMember(ctx context.Context, id string) (member.Member, error)
+	GetUser(ctx context.Context, memberID, userID string) (member.User, error)
+	GetProgram(ctx context.Context, id string) (program.Program, error)
+	GetDepartment(ctx context.Context, id string) (department.Department, error)
+	ListMemberDepartments(ctx context.Context, memberID string) ([]department.Department, error)
+	ListMemberEnrollments(ctx context.Context, memberID string) ([]enrollment.Enrollment, error)
+	ListHostPrograms(ctx context.Context, memberID string) ([]program.Program, error)
+	ListProgramEnrollments(ctx context.Context, programID string, status enrollment.Status, limit int, cursor string) ([]enrollment.Enrollment, string, error)
+	ListMembersByKind(ctx context.Context, kind member.Kind) ([]member.Member, error)
+	// EnrollmentOf returns member's enrollment in program, if it has one.
+	EnrollmentOf(ctx context.Context, programID, memberID string) (*enrollment.Enrollment, error)
+
+	CreateCase(ctx context.Context, c Case, ev Event, msgs []notify.Message) error
+	GetCase(ctx context.Context, id string) (Case, error)
+	// ApplyCase replaces the case if it is still at before's version.
+	ApplyCase(ctx context.Context, before, after Case, ev Event, msgs []notify.Message) error
+	ListCases(ctx context.Context, box Box, memberID string, status Status, limit int, cursor string) ([]Case, string, error)
+	ListCaseEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
+}
+
+// HookSender queues a webhook event for a department, if it has a webhook.
+type HookSender func(ctx context.Context, d department.Department, eventType string, data any, now time.Time) (*notify.Message, error)
+
+// Service opens cases, runs their lifecycle and answers the directory.
+type Service struct {
+	Store  Store
+	Origin notify.Origin
+	Now    func() time.Time
+	// Hooks queues webhook events; nil when webhooks are off.
+	Hooks HookSender
+	// Operators are told of level-2 escalations.
+	Operators []string
+}
+
+// Box is one side's list of cases.
+type Box string
+
+// Boxes.
+const (
+	Inbox  Box = "inbox"
+	Outbox Box = "outbox"
+)
+
+// NewCase is the body of POST /v1/cases.
+type NewCase struct {
+	DepartmentID        string           `json:"departmentId"`
+	ProgramID           string           `json:"programId,omitempty"`
+	Priority            program.Priority `json:"priority"`
+	Summary             string           `json:"summary"`
+	Description         string           `json:"description"`
+	Customer            *Customer        `json:"customer,omitempty"`
+	SubmitterCaseNumber string           `json:"submitterCaseNumber,omitempty"`
+	Fields              map[string]any   `json:"fields,omitempty"`
+	BusinessImpact      string           `json:"businessImpact,omitempty"`
+	NoteToManager       string           `json:"noteToManager,omitempty"`
+}
+
+var priorities = []string{string(program.Low), string(program.Medium), string(program.High), string(program.Critical)}
+
+// Open files a case (engineers; critical needs the critical role). One
+// transaction writes the case, its due-index entry, the idempotency commit
+// and the mail to both sides.
+func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase) (Case, error) {
+	if p.MemberID == "" {
+		return Case{}, apperr.Forbidden("cases are opened by members' engineers; operators have no member to open them for")
+	}
+	if !p.Has(auth.RoleEngineer) {
+		return Case{}, apperr.Forbidden("opening a case needs the engineer role")
+	}
+	f := apperr.Fields{}
+	in.DepartmentID = strings.TrimSpace(in.DepartmentID)
+	if in.DepartmentID == "" {
+		f.Add("departmentId", "is required: pick a department from the directory")
+	}
+	input.OneOf(f, "priority", string(in.Priority), priorities...)
+	in.Summary = input.Text(f, "summary", in.Summary, 200)
+	in.Description = input.Text(f, "description", in.Description, 20000)
+	in.SubmitterCaseNumber = input.OptionalText(f, "submitterCaseNumber", in.SubmitterCaseNumber, 100)
+	in.BusinessImpact = input.OptionalText(f, "businessImpact", in.BusinessImpact, 5000)
+	in.NoteToManager = input.OptionalText(f, "noteToManager", in.NoteToManager, 5000)
+	if in.Priority == program.Critical {
+		if !p.Has(auth.RoleCritical) {
+			return Case{}, apperr.Forbidden("critical cases need the critical role")
+		}
+		if in.BusinessImpact == "" {
+			f.Add("businessImpact", "is required for critical cases: say what the outage costs the customer")
+		}
+	}
+	if in.Customer != nil {
+		in.Customer = &Customer{
+			Company:      input.Text(f, "customer.company", in.Customer.Company, 200),
+			ContactName:  input.Text(f, "customer.contactName", in.Customer.ContactName, 200),
+			ContactEmail: input.Email(f, "customer.contactEmail", in.Customer.ContactEmail),
+			CaseNumber:   input.OptionalText(f, "customer.caseNumber", in.Customer.CaseNumber, 100),
+		}
+	}
+	if err := f.Err(); err != nil {
+		return Case{}, err
+	}
+
+	notFound := apperr.NotFound("department %s not found", in.DepartmentID)
+	if !ident.Valid(ident.Department, in.DepartmentID) {
+		return Case{}, notFound
+	}
+	dep, err := s.Store.GetDepartment(ctx, in.DepartmentID)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return Case{}, notFound
+	}
+	if err != nil {
+		return Case{}, err
+	}
+	if dep.MemberID == p.MemberID {
+		return Case{}, apperr.InvalidField("departmentId", "is one of your own departments; cases go to another member")
+	}
+	submitter, err := s.Store.GetMember(ctx, p.MemberID)
+	if err != nil {
+		return Case{}, err
+	}
+	u, err := s.Store.GetUser(ctx, p.MemberID, p.UserID)
+	if err != nil {
+		return Case{}, err
+	}
+	receiver, err := s.Store.GetMember(ctx, dep.MemberID)
+	if err != nil {
+		return Case{}, err
+	}
+
+	var prg program.Program
+	if in.ProgramID == "" {
+		if submitter.Kind != member.Full || receiver.Kind != member.Full {
+			// Not reachable without a program: do not reveal the department.
+			return Case{}, apperr.InvalidField("programId", "is required: name the program you collaborate through")
+		}
+		prg = program.Program{Name: "Tandem full membership", Type: program.SolutionSupport, SLA: program.DefaultSLA}
+	} else {
+		if !ident.Valid(ident.Program, in.ProgramID) {
+			return Case{}, apperr.InvalidField("programId", "is not a program")
+		}
+		prg, err = s.Store.GetProgram(ctx, in.ProgramID)
+		if errors.Is(err, apperr.ErrNotFound) {
+			return Case{}, apperr.InvalidField("programId", "is not a program")
+		}
+		if err != nil {
+			return Case{}, err
+		}
+		mine, err := s.Store.EnrollmentOf(ctx, prg.ID, p.MemberID)
+		if err != nil {
+			return Case{}, err
+		}
+		theirs, err := s.Store.EnrollmentOf(ctx, prg.ID, dep.MemberID)
+		if err != nil {
+			return Case{}, err
+		}
+		if !Reaches(prg, p.MemberID, mine, dep.MemberID, theirs) {
+			return Case{}, notFound
+		}
+		if !dep.Serves(prg.ID) {
+			return Case{}, apperr.InvalidField("departmentId", "does not take cases of this program; choose one the directory lists for it")
+		}
+		if prg.Access == program.Restricted {
+			if !slices.Contains(u.ProgramIDs, prg.ID) {
+				return Case{}, apperr.Forbidden("%s is restricted: an admin of your member must give you access to it", prg.Name)
+			}
+		}
+	}
+	if prg.Type.NeedsCustomer() && in.Customer == nil {
+		return Case{}, apperr.InvalidField("customer", "is required in "+string(prg.Type)+" programs: name the mutual customer (company, contactName, contactEmail)")
+	}
+	f = apperr.Fields{}
+	fields := dep.Form.Values(f, "fields", in.Fields)
+	if err := f.Err(); err != nil {
+		return Case{}, err
+	}
+
+	now := s.Now()
+	sla := prg.SLA.For(in.Priority)
+	clock := dep.Inbound.Hours
+	if in.Priority == program.Critical {
+		clock = hours.AlwaysOpen // critical is always 24x7
+	}
+	due, err := clock.Add(now, sla)
+	if err != nil {
+		return Case{}, fmt.Errorf("response clock of %s: %w", dep.ID, err)
+	}
+	level2, err := clock.Add(due, sla)
+	if err != nil {
+		return Case{}, fmt.Errorf("response clock of %s: %w", dep.ID, err)
+	}
+	c := Case{
+		ID: ident.New(ident.Case, now), ProgramID: prg.ID, ProgramName: prg.Name, ProgramType: prg.Type,
+		SubmitterMemberID: submitter.ID, SubmitterName: submitter.Name, SubmitterUserID: u.ID, SubmitterEmail: u.Email,
+		ReceiverMemberID: receiver.ID, ReceiverName: receiver.Name, DepartmentID: dep.ID, DepartmentName: dep.Name,
+		Priority: in.Priority, Summary: in.Summary, Description: in.Description, Customer: in.Customer,
+		SubmitterCaseNumber: in.SubmitterCaseNumber, Fields: fields, BusinessImpact: in.BusinessImpact, NoteToManager: in.NoteToManager,
+		Status: Open, SLA: sla, ResponseDueAt: due, Level2DueAt: level2, CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: u.Name + " <" + u.Email + ">", MemberID: submitter.ID, Side: Submitter, Action: "open", To: Open}
+	msgs := []notify.Message{
+		s.mail(c, "case_new", []string{dep.Inbound.Email}, s.caseData(c, dep), now),
+		s.mail(c, "case_opened", []string{u.Email}, s.caseData(c, dep), now),
+	}
+	if hook, err := s.hook(ctx, dep, "case.created", c, now); err != nil {
+		return Case{}, err
+	} else if hook != nil {
+		msgs = append(msgs, *hook)
+	}
+	if err := s.Store.CreateCase(ctx, c, ev, msgs); err != nil {
+		return Case{}, fmt.Errorf("open case: %w", err)
+	}
+	return c, nil
+}
+
+func (s *Service) hook(ctx context.Context, dep department.Department, typ string, c Case, now time.Time) (*notify.Message, error) {
+	if s.Hooks == nil || dep.Inbound.WebhookURL == "" || dep.WebhookDisabled {
+		return nil, nil
+	}
+	return s.Hooks(ctx, dep, typ, HookPayload(c), now)
+}
+
+// HookPayload is a case as webhook receivers see it.
+func HookPayload(c Case) map[string]any {
+	out := map[string]any{
+		"caseId": c.ID, "programId": c.ProgramID, "status": string(c.Status), "priority": string(c.Priority),
+		"summary": c.Summary, "description": c.Description, "submitterMemberId": c.SubmitterMemberID,
+		"receiverMemberId": c.ReceiverMemberID, "departmentId": c.DepartmentID, "fields": c.Fields,
+		"responseDueAt": c.ResponseDueAt.UTC().Format(time.RFC3339), "escalationLevel": c.EscalationLevel, "version": c.Version,
+		"submitterCaseNumber": c.SubmitterCaseNumber, "receiverCaseNumber": c.ReceiverCaseNumber,
+	}
+	if c.Customer != nil {
+		out["customer"] = c.Customer
+	}
+	return out
+}
+
+func (s *Service) caseData(c Case, dep department.Department) map[string]any {
+	d := map[string]any{
+		"CaseID": c.ID, "Summary": c.Summary, "Description": c.Description, "Priority": string(c.Priority),
+		"ProgramName": c.ProgramName, "SubmitterName": c.SubmitterName, "SubmitterEmail": c.SubmitterEmail,
+		"ReceiverName": c.ReceiverName, "DepartmentName": c.DepartmentName, "DueAt": c.ResponseDueAt.UTC().Format("Mon 2 Jan 2006 15:04 UTC"),
+		"SubmitterCaseNumber": c.SubmitterCaseNumber, "BusinessImpact": c.BusinessImpact, "NoteToManager": c.NoteToManager,
+		"Link": s.Origin.BaseURL + "/v1/cases/" + c.ID, "Customer": false,
+	}
+	if c.Customer != nil {
+		d["Customer"] = true
+		d["CustomerCompany"], d["CustomerContact"], d["CustomerEmail"], d["CustomerCase"] = c.Customer.Company, c.Customer.ContactName, c.Customer.ContactEmail, c.Customer.CaseNumber
+	}
+	var lines []map[string]any
+	for _, fl := range dep.Form.Fields {
+		if v, ok := c.Fields[fl.Name]; ok {
+			lines = append(lines, map[string]any{"Label": fl.Label, "Value": fmt.Sprint(v)})
+		}
+	}
+	d["Fields"] = lines
+	return d
+}
+
+func (s *Service) mail(c Case, template string, to []string, data map[string]any, now time.Time) notify.Message {
+	return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: template, From: s.Origin.From,
+		To: to, Ref: c.ID, CreatedAt: now, Data: data}
+}

@@ -1,0 +1,47 @@
+// Package department is a member's inbound support process for one or more
+// programs: where cases go, when the people are there, whom to escalate to,
+// and the form a case must fill in.
+package department
+
+import (
+	"time"
+
+	"github.com/tandemhq/tandem/shared/form"
+	"github.com/tandemhq/tandem/shared/hours"
+	"github.com/tandemhq/tandem/shared/member"
+)
+
+// Inbound is how a department takes cases in.
+type Inbound struct {
+	Email        string         `json:"email"`
+	Phone        string         `json:"phone,omitempty"`
+	WebhookURL   string         `json:"webhookUrl,omitempty"`
+	Hours        hours.Hours    `json:"hours"`
+	Instructions string         `json:"instructions,omitempty"`
+	Escalation   member.Contact `json:"escalation"`
+}
+
+// Department is one inbound support process of a member.
+type Department struct {
+	ID         string
+	MemberID   string
+	Name       string
+	ProgramIDs []string
+	Inbound    Inbound
+	Form       form.Form
+	// WebhookDisabled is set after 24 h of failed deliveries.
+	WebhookDisabled bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Version         int
+}
+
+// Serves reports whether the department takes cases of program programID.
+func (d Department) Serves(programID string) bool {
+	for _, p := range d.ProgramIDs {
+		if p == programID {
+			return true
+		}
+	}
+	return false
+}

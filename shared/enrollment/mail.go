@@ -1,0 +1,49 @@
+package enrollment
+
+import (
+	"time"
+
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/program"
+)
+
+// validationPrefix starts validation tokens; credentialPrefix credential claims.
+const (
+	validationPrefix = "val_"
+	credentialPrefix = "crd_"
+)
+
+// TestCase starts a process validation: a one-time token and the test case
+// mail to the partner's inbound support address, whose link acknowledges it.
+func TestCase(e Enrollment, prg program.Program, inboundEmail string, o notify.Origin, now time.Time) (Token, notify.Message) {
+	plain, hash := auth.NewToken(validationPrefix)
+	tok := Token{Hash: hash, Kind: ValidationToken, EnrollmentID: e.ID, MemberID: e.MemberID, ExpiresAt: now.Add(ValidationTTL)}
+	msg := notify.Message{
+		ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "validation_test",
+		From: prg.From(o.From), To: []string{inboundEmail}, ReplyTo: []string{prg.PrimaryContact.Email},
+		Ref: e.ID, CreatedAt: now,
+		Data: map[string]any{
+			"ProgramName": prg.Name, "HostName": prg.HostName, "CompanyName": e.Company.Name,
+			"Link": o.BaseURL + "/v/" + plain, "Expires": tok.ExpiresAt.Format("2 January 2006"),
+		},
+	}
+	return tok, msg
+}
+
+// Credential makes the one-time claim link for the partner's first user.
+func Credential(e Enrollment, prg program.Program, o notify.Origin, now time.Time) (Token, notify.Message) {
+	plain, hash := auth.NewToken(credentialPrefix)
+	c := e.Contacts.Primary
+	tok := Token{Hash: hash, Kind: CredentialToken, EnrollmentID: e.ID, MemberID: e.MemberID, Name: c.Name, Email: c.Email, ExpiresAt: now.Add(CredentialTTL)}
+	msg := notify.Message{
+		ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "enrollment_live_partner",
+		From: prg.From(o.From), To: []string{c.Email}, Ref: e.ID, CreatedAt: now,
+		Data: map[string]any{
+			"ProgramName": prg.Name, "HostName": prg.HostName, "ContactName": c.Name, "CompanyName": e.Company.Name,
+			"Link": o.BaseURL + "/c/" + plain, "Expires": tok.ExpiresAt.Format("2 January 2006"), "BaseURL": o.BaseURL,
+		},
+	}
+	return tok, msg
+}

@@ -1,0 +1,119 @@
+package enrollment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/ident"
+)
+
+// renewalsActor names the schedule in audit trails.
+const renewalsActor = "renewals schedule"
+
+// Renew does every renewal step of enrollment id due at or before now, in
+// order, each in its own conditional transaction: a run that comes late
+// catches up; a run that races another does each step once (the loser's
+// write is refused and it stops). It returns the steps it did.
+func (s *Service) Renew(ctx context.Context, id string, now time.Time) ([]RenewalStep, error) {
+	var done []RenewalStep
+	for i := 0; i < int(RenewalTerminated); i++ {
+		e, err := s.Store.GetEnrollment(ctx, id)
+		if err != nil {
+			return done, err
+		}
+		step, at, ok := e.NextRenewal()
+		if !ok || at.After(now) {
+			return done, nil
+		}
+		c, err := s.renewalStep(ctx, e, step, now)
+		if err != nil {
+			return done, err
+		}
+		if err := s.Store.Apply(ctx, c); err != nil {
+			if errors.Is(err, apperr.ErrConflict) {
+				return done, nil // another run did it
+			}
+			return done, fmt.Errorf("renewal step %d of %s: %w", step, id, err)
+		}
+		done = append(done, step)
+	}
+	return done, nil
+}
+
+func (s *Service) renewalStep(ctx context.Context, e Enrollment, step RenewalStep, now time.Time) (Change, error) {
+	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	if err != nil {
+		return Change{}, err
+	}
+	after := e
+	after.RenewalStep, after.UpdatedAt, after.Version = step, now, e.Version+1
+	c := Change{Before: e, After: after}
+	action := Action(fmt.Sprintf("renewal_%d", step))
+	r := e.RenewalDate
+	data := map[string]any{
+		"ContactName": e.Contacts.Billing.Name, "CompanyName": e.Company.Name, "RenewalDate": r.Format("2 January 2006"),
+		"Fee": billing.Money(billing.MembershipFeeCents), "TerminationDate": RenewalStepAt(r, RenewalTerminated).Format("2 January 2006"),
+		"EnrollmentID": e.ID,
+	}
+	partner := []string{e.Contacts.Primary.Email}
+	if e.Contacts.Billing.Email != e.Contacts.Primary.Email {
+		partner = append(partner, e.Contacts.Billing.Email)
+	}
+	switch step {
+	case RenewalHeadsUp:
+		c.Messages = append(c.Messages, s.mail(prg, "renewal_heads_up", partner, e.ID, data, now, false))
+	case RenewalInvoiced:
+		inv := billing.Invoice{
+			ID: ident.New(ident.Invoice, now), MemberID: e.MemberID, ProgramID: e.ProgramID, EnrollmentID: e.ID, Kind: billing.Renewal,
+			PeriodStart: billing.Date(r), PeriodEnd: billing.Date(billing.AddYears(r, 1)),
+			Lines:    []billing.Line{billing.NewLine(fmt.Sprintf("%s membership renewal, %s to %s", prg.Name, billing.Date(r), billing.Date(billing.AddYears(r, 1))), 1, billing.MembershipFeeCents)},
+			Currency: billing.Currency, Status: billing.Open, IssuedAt: now, DueAt: r, CreatedAt: now, UpdatedAt: now, Version: 1,
+		}
+		inv.TotalCents = billing.Total(inv.Lines)
+		c.NewInvoice = &inv
+		c.InvoiceKey = fmt.Sprintf("renewal#%s#%s", e.ID, billing.Date(r))
+		c.After.RenewalInvoiceID = inv.ID
+		c.Messages = append(c.Messages, s.mail(prg, "invoice_issued", []string{e.Contacts.Billing.Email}, inv.ID, map[string]any{
+			"ContactName": e.Contacts.Billing.Name, "CompanyName": e.Company.Name, "InvoiceID": inv.ID, "Kind": "renewal",
+			"Total": billing.Money(inv.TotalCents), "Due": r.Format("2 January 2006"), "Lines": billing.MailLines(inv.Lines),
+			"PeriodStart": inv.PeriodStart, "PeriodEnd": inv.PeriodEnd,
+		}, now, false))
+	case RenewalLapsed:
+		next, err := Next(e.Status, Lapse, e.Settled())
+		if err != nil {
+			return Change{}, err
+		}
+		c.After.Status = next
+		c.Messages = append(c.Messages, s.mail(prg, "renewal_lapsed", partner, e.ID, data, now, false))
+	case RenewalWarned:
+		c.Messages = append(c.Messages, s.mail(prg, "renewal_warning", prg.NotifyEmails, e.ID, data, now, true))
+	case RenewalTerminated:
+		next, err := Next(e.Status, Terminate, e.Settled())
+		if err != nil {
+			return Change{}, err
+		}
+		c.After.Status = next
+		c.After.Reason = "renewal unpaid 90 days after the renewal date"
+		if e.RenewalInvoiceID != "" {
+			inv, err := s.Store.GetInvoice(ctx, e.RenewalInvoiceID)
+			if err != nil {
+				return Change{}, err
+			}
+			if inv.Status == billing.Open {
+				void := inv
+				void.Status, void.UpdatedAt, void.Version = billing.Void, now, inv.Version+1
+				c.Invoices = append(c.Invoices, InvoiceChange{Before: inv, After: void})
+			}
+		}
+		c.Messages = append(c.Messages,
+			s.mail(prg, "renewal_terminated", partner, e.ID, data, now, false),
+			s.mail(prg, "renewal_terminated", prg.NotifyEmails, e.ID, data, now, true))
+	}
+	c.Event = Event{ID: ident.New(ident.Event, now), At: now, Actor: renewalsActor, Action: action, From: e.Status, To: c.After.Status,
+		Reason: fmt.Sprintf("renewal of %s", billing.Date(r))}
+	return c, nil
+}

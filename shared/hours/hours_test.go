@@ -1,0 +1,124 @@
+package hours
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+	_ "time/tzdata"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+)
+
+func mustZone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func TestAdd(t *testing.T) {
+	berlin := mustZone(t, "Europe/Berlin")
+	tokyo := mustZone(t, "Asia/Tokyo")
+	ny := mustZone(t, "America/New_York")
+	weekdays := []string{"mon", "tue", "wed", "thu", "fri"}
+	office := Hours{Zone: "Europe/Berlin", Days: weekdays, Start: "08:00", End: "18:00"}
+	cases := []struct {
+		name string
+		h    Hours
+		from time.Time
+		d    time.Duration
+		want time.Time
+	}{
+		{"24x7", AlwaysOpen, time.Date(2026, 11, 20, 17, 0, 0, 0, time.UTC), 4 * time.Hour,
+			time.Date(2026, 11, 20, 21, 0, 0, 0, time.UTC)},
+		{"inside one day", office, time.Date(2026, 11, 18, 9, 0, 0, 0, berlin), 4 * time.Hour,
+			time.Date(2026, 11, 18, 13, 0, 0, 0, berlin)},
+		{"friday evening in Berlin runs into monday", office, time.Date(2026, 11, 20, 17, 0, 0, 0, berlin), 4 * time.Hour,
+			time.Date(2026, 11, 23, 11, 0, 0, 0, berlin)},
+		{"friday after closing waits for monday", office, time.Date(2026, 11, 20, 19, 30, 0, 0, berlin), 2 * time.Hour,
+			time.Date(2026, 11, 23, 10, 0, 0, 0, berlin)},
+		{"saturday morning", office, time.Date(2026, 11, 21, 10, 0, 0, 0, berlin), 8 * time.Hour,
+			time.Date(2026, 11, 23, 16, 0, 0, 0, berlin)},
+		{"before opening", office, time.Date(2026, 11, 18, 6, 0, 0, 0, berlin), 30 * time.Minute,
+			time.Date(2026, 11, 18, 8, 30, 0, 0, berlin)},
+		{"exactly at closing", office, time.Date(2026, 11, 18, 18, 0, 0, 0, berlin), time.Hour,
+			time.Date(2026, 11, 19, 9, 0, 0, 0, berlin)},
+		// 2026-03-29 02:00 CET → 03:00 CEST: the night shift 22:00–06:00 is
+		// one hour shorter (7 real hours).
+		{"DST spring-forward night shift", Hours{Zone: "Europe/Berlin", Days: []string{"sat"}, Start: "22:00", End: "06:00"},
+			time.Date(2026, 3, 28, 22, 0, 0, 0, berlin), 7 * time.Hour,
+			time.Date(2026, 3, 29, 6, 0, 0, 0, berlin)},
+		{"DST spring-forward overflows to next week", Hours{Zone: "Europe/Berlin", Days: []string{"sat"}, Start: "22:00", End: "06:00"},
+			time.Date(2026, 3, 28, 22, 0, 0, 0, berlin), 7*time.Hour + 30*time.Minute,
+			time.Date(2026, 4, 4, 22, 30, 0, 0, berlin)},
+		// 2026-10-25 03:00 CEST → 02:00 CET: the same shift is 9 real hours.
+		{"DST fall-back night shift", Hours{Zone: "Europe/Berlin", Days: []string{"sat"}, Start: "22:00", End: "06:00"},
+			time.Date(2026, 10, 24, 22, 0, 0, 0, berlin), 9 * time.Hour,
+			time.Date(2026, 10, 25, 6, 0, 0, 0, berlin)},
+		{"US DST day in New York", Hours{Zone: "America/New_York", Days: []string{"sun"}, Start: "00:00", End: "24:00"},
+			time.Date(2026, 3, 8, 0, 0, 0, 0, ny), 23 * time.Hour,
+			time.Date(2026, 3, 9, 0, 0, 0, 0, ny).Add(0)},
+		{"overnight window in Tokyo", Hours{Zone: "Asia/Tokyo", Days: weekdays, Start: "21:00", End: "05:00"},
+			time.Date(2026, 11, 18, 23, 0, 0, 0, tokyo), 4 * time.Hour,
+			time.Date(2026, 11, 19, 3, 0, 0, 0, tokyo)},
+		{"Tokyo overnight across its end", Hours{Zone: "Asia/Tokyo", Days: weekdays, Start: "21:00", End: "05:00"},
+			time.Date(2026, 11, 19, 3, 0, 0, 0, tokyo), 4 * time.Hour,
+			time.Date(2026, 11, 19, 23, 0, 0, 0, tokyo)},
+		{"Tokyo friday night shift ends saturday morning", Hours{Zone: "Asia/Tokyo", Days: weekdays, Start: "21:00", End: "05:00"},
+			time.Date(2026, 11, 21, 2, 0, 0, 0, tokyo), 4 * time.Hour,
+			time.Date(2026, 11, 23, 22, 0, 0, 0, tokyo)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := c.h.Add(c.from, c.d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(c.want) {
+				t.Errorf("got %v, want %v", got.In(c.want.Location()), c.want)
+			}
+		})
+	}
+}
+
+func TestJSONAndCheck(t *testing.T) {
+	var h Hours
+	if err := json.Unmarshal([]byte(`"24x7"`), &h); err != nil || !h.Always {
+		t.Fatalf("24x7: %+v %v", h, err)
+	}
+	if err := json.Unmarshal([]byte(`{"timezone":"Europe/Berlin","days":["Mon","fri","mon"],"start":"08:00","end":"18:00"}`), &h); err != nil {
+		t.Fatal(err)
+	}
+	f := apperr.Fields{}
+	h = h.Check(f, "hours")
+	if len(f) != 0 || len(h.Days) != 2 || h.Days[0] != "mon" {
+		t.Fatalf("check: %+v %v", h, f)
+	}
+	b, _ := json.Marshal(h)
+	if string(b) != `{"timezone":"Europe/Berlin","days":["mon","fri"],"start":"08:00","end":"18:00"}` {
+		t.Errorf("marshal: %s", b)
+	}
+	for _, bad := range []string{`"9to5"`, `{"timezone":"x","extra":1}`, `5`} {
+		if err := json.Unmarshal([]byte(bad), &h); err == nil {
+			t.Errorf("unmarshal %s accepted", bad)
+		}
+	}
+	for name, in := range map[string]Hours{
+		"unknown zone": {Zone: "Mars/Olympus", Days: []string{"mon"}, Start: "08:00", End: "18:00"},
+		"local zone":   {Zone: "Local", Days: []string{"mon"}, Start: "08:00", End: "18:00"},
+		"no days":      {Zone: "UTC", Start: "08:00", End: "18:00"},
+		"bad day":      {Zone: "UTC", Days: []string{"funday"}, Start: "08:00", End: "18:00"},
+		"bad time":     {Zone: "UTC", Days: []string{"mon"}, Start: "8am", End: "18:00"},
+		"25:00":        {Zone: "UTC", Days: []string{"mon"}, Start: "08:00", End: "25:00"},
+		"empty window": {Zone: "UTC", Days: []string{"mon"}, Start: "08:00", End: "08:00"},
+		"unset":        {},
+	} {
+		f := apperr.Fields{}
+		in.Check(f, "hours")
+		if len(f) == 0 {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
