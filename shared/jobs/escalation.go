@@ -1,0 +1,63 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// Escalator raises one case's escalation levels due at now.
+type Escalator interface {
+	Escalate(ctx context.Context, id string, now time.Time) ([]int, error)
+}
+
+// Escalation is the every-5-minutes SLA sweep.
+type Escalation struct {
+	Due   DueFunc
+	Cases Escalator
+	Log   *slog.Logger
+}
+
+// EscalationSummary is what a run did.
+type EscalationSummary struct {
+	At        string `json:"at"`
+	Found     int    `json:"found"`
+	Level1    int    `json:"escalatedLevel1"`
+	Level2    int    `json:"escalatedLevel2"`
+	Skipped   int    `json:"skipped"`
+	Failed    int    `json:"failed"`
+	Remaining bool   `json:"remaining"`
+}
+
+// Handle is the Lambda entry point: now is the event's time.
+func (j *Escalation) Handle(ctx context.Context, ev events.EventBridgeEvent) (EscalationSummary, error) {
+	return j.Run(ctx, eventTime(ev))
+}
+
+// Run escalates every case due at now.
+func (j *Escalation) Run(ctx context.Context, now time.Time) (EscalationSummary, error) {
+	sum := EscalationSummary{At: now.UTC().Format(time.RFC3339)}
+	var mu sync.Mutex
+	found, failed, remaining, err := sweep(ctx, now, j.Due, func(ctx context.Context, id string) error {
+		levels, err := j.Cases.Escalate(ctx, id, now)
+		mu.Lock()
+		defer mu.Unlock()
+		for _, l := range levels {
+			if l == 1 {
+				sum.Level1++
+			} else {
+				sum.Level2++
+			}
+		}
+		if err == nil && len(levels) == 0 {
+			sum.Skipped++
+		}
+		return err
+	}, logger(j.Log))
+	sum.Found, sum.Failed, sum.Remaining = found, failed, remaining
+	logger(j.Log).Info("escalation run", "summary", sum)
+	return sum, err
+}

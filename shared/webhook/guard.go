@@ -1,0 +1,197 @@
+package webhook
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Resolver looks host names up (net.DefaultResolver, or a fake in tests).
+type Resolver interface {
+	LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error)
+}
+
+// Guard keeps webhook traffic away from private, loopback, link-local and
+// other internal addresses — checked on the resolved address when a URL is
+// saved and again on the address actually dialled when sending (so a name
+// that later resolves inside is caught too).
+type Guard struct {
+	Resolver Resolver
+	// AllowLoopback admits loopback receivers. Only tests and the local
+	// stack set it, in code; no deployed configuration can.
+	AllowLoopback bool
+	// RootCAs trusts extra certificate authorities (tests' TLS receivers).
+	RootCAs *x509.CertPool
+}
+
+// Limits of a delivery.
+const (
+	Timeout      = 10 * time.Second
+	MaxReadBytes = 64 << 10
+)
+
+var blocked = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"), // carrier-grade NAT
+	netip.MustParsePrefix("127.0.0.0/8"),
+	netip.MustParsePrefix("169.254.0.0/16"), // link-local, cloud metadata 169.254.169.254
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("192.0.2.0/24"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("198.51.100.0/24"),
+	netip.MustParsePrefix("203.0.113.0/24"),
+	netip.MustParsePrefix("224.0.0.0/4"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("::/128"),
+	netip.MustParsePrefix("::1/128"),
+	netip.MustParsePrefix("64:ff9b::/96"), // NAT64: the embedded IPv4 decides
+	netip.MustParsePrefix("100::/64"),
+	netip.MustParsePrefix("2001:db8::/32"),
+	netip.MustParsePrefix("fc00::/7"),
+	netip.MustParsePrefix("fe80::/10"),
+	netip.MustParsePrefix("ff00::/8"),
+}
+
+// Allowed reports whether an address may receive webhooks.
+func (g Guard) Allowed(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if g.AllowLoopback && ip.IsLoopback() {
+		return true
+	}
+	if ip.Is6() && netip.MustParsePrefix("64:ff9b::/96").Contains(ip) {
+		b := ip.As16()
+		return g.Allowed(netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}))
+	}
+	for _, p := range blocked {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return ip.IsValid() && !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() && !ip.IsMulticast() && !ip.IsUnspecified()
+}
+
+func (g Guard) resolver() Resolver {
+	if g.Resolver != nil {
+		return g.Resolver
+	}
+	return net.DefaultResolver
+}
+
+// ErrRefused is a URL or address the guard refuses.
+var ErrRefused = errors.New("refused webhook address")
+
+// CheckURL vets a webhook URL when it is saved: https, a host name or public
+// address, and every address the name resolves to public.
+func (g Guard) CheckURL(ctx context.Context, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("must be an absolute https URL")
+	}
+	if u.Scheme != "https" {
+		return fmt.Errorf("must start with https://")
+	}
+	if u.User != nil {
+		return fmt.Errorf("must not carry a user name or password")
+	}
+	host := u.Hostname()
+	lower := strings.ToLower(strings.TrimSuffix(host, "."))
+	if !g.AllowLoopback && (lower == "localhost" || strings.HasSuffix(lower, ".localhost") || strings.HasSuffix(lower, ".internal") || strings.HasSuffix(lower, ".local")) {
+		return fmt.Errorf("must point at a public host, not %s", host)
+	}
+	ips, err := g.lookup(ctx, host)
+	if err != nil {
+		return fmt.Errorf("host %s could not be resolved", host)
+	}
+	for _, ip := range ips {
+		if !g.Allowed(ip) {
+			return fmt.Errorf("must point at a public address; %s resolves to %s, which is private, loopback or link-local", host, ip)
+		}
+	}
+	return nil
+}
+
+func (g Guard) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return []netip.Addr{ip}, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	addrs, err := g.resolver().LookupIPAddr(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	if len(addrs) == 0 {
+		return nil, fmt.Errorf("no addresses for %s", host)
+	}
+	out := make([]netip.Addr, 0, len(addrs))
+	for _, a := range addrs {
+		if ip, ok := netip.AddrFromSlice(a.IP); ok {
+			out = append(out, ip)
+		}
+	}
+	return out, nil
+}
+
+// Client returns an HTTP client for deliveries: it resolves with the guard's
+// resolver and dials only allowed addresses (re-checked on the socket),
+// follows no redirects, ignores proxy settings, and gives up after Timeout.
+func (g Guard) Client() *http.Client {
+	dialer := &net.Dialer{
+		Timeout: 5 * time.Second,
+		Control: func(_, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil || !g.Allowed(ap.Addr()) {
+				return fmt.Errorf("%w: %s", ErrRefused, address)
+			}
+			return nil
+		},
+	}
+	tr := &http.Transport{
+		Proxy: nil,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			host, port, err := net.SplitHostPort(addr)
+			if err != nil {
+				return nil, err
+			}
+			ips, err := g.lookup(ctx, host)
+			if err != nil {
+				return nil, err
+			}
+			var last error = fmt.Errorf("%w: %s has no allowed address", ErrRefused, host)
+			for _, ip := range ips {
+				if !g.Allowed(ip) {
+					last = fmt.Errorf("%w: %s resolves to %s", ErrRefused, host, ip)
+					continue
+				}
+				c, err := dialer.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
+				if err == nil {
+					return c, nil
+				}
+				last = err
+			}
+			return nil, last
+		},
+		TLSClientConfig:       &tls.Config{RootCAs: g.RootCAs, MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout:   5 * time.Second,
+		ResponseHeaderTimeout: Timeout,
+		MaxIdleConnsPerHost:   4,
+		IdleConnTimeout:       30 * time.Second,
+	}
+	return &http.Client{
+		Transport:     tr,
+		Timeout:       Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}

@@ -1,0 +1,92 @@
+package webhook
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"testing"
+)
+
+type fakeResolver map[string][]string
+
+func (f fakeResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAddr, error) {
+	ips, ok := f[host]
+	if !ok {
+		return nil, errors.New("no such host")
+	}
+	var out []net.IPAddr
+	for _, s := range ips {
+		out = append(out, net.IPAddr{IP: net.ParseIP(s)})
+	}
+	return out, nil
+}
+
+func TestAllowed(t *testing.T) {
+	g := Guard{}
+	for _, s := range []string{"10.0.0.1", "127.0.0.1", "169.254.169.254", "172.16.5.5", "192.168.1.1", "100.64.0.1", "0.0.0.0",
+		"::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a00:1", "224.0.0.1", "255.255.255.255"} {
+		if g.Allowed(netip.MustParseAddr(s)) {
+			t.Errorf("%s is allowed", s)
+		}
+	}
+	for _, s := range []string{"93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "64:ff9b::5db8:d822"} {
+		if !g.Allowed(netip.MustParseAddr(s)) {
+			t.Errorf("%s is refused", s)
+		}
+	}
+	if !(Guard{AllowLoopback: true}).Allowed(netip.MustParseAddr("127.0.0.1")) {
+		t.Error("the local-only setting does not admit loopback")
+	}
+}
+
+func TestCheckURL(t *testing.T) {
+	g := Guard{Resolver: fakeResolver{"hooks.partner.example": {"93.184.216.34"}, "evil.example": {"93.184.216.34", "127.0.0.1"}}}
+	ctx := context.Background()
+	if err := g.CheckURL(ctx, "https://hooks.partner.example/tandem"); err != nil {
+		t.Errorf("public URL refused: %v", err)
+	}
+	for _, bad := range []string{"https://10.0.0.1/", "https://localhost/", "https://evil.example/x", "http://hooks.partner.example/",
+		"https://[::1]/", "https://169.254.169.254/latest/meta-data", "https://user:pw@hooks.partner.example/", "https://nowhere.example/"} {
+		if err := g.CheckURL(ctx, bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+// A name that resolved to a public address when saved but to loopback when
+// sending (DNS rebinding) is refused at connect time.
+func TestClientRefusesAtSendTime(t *testing.T) {
+	hit := false
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hit = true }))
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "https://"))
+	g := Guard{Resolver: fakeResolver{"rebind.example": {"127.0.0.1"}}}
+	_, err := g.Client().Get("https://rebind.example:" + port + "/")
+	if !errors.Is(err, ErrRefused) || hit {
+		t.Fatalf("got %v (receiver hit: %v), want a refusal before connecting", err, hit)
+	}
+	if _, err := g.Client().Get("https://127.0.0.1:" + port + "/"); !errors.Is(err, ErrRefused) {
+		t.Fatalf("loopback literal: got %v, want a refusal", err)
+	}
+	// Redirects are not followed.
+	redir := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://169.254.169.254/", http.StatusFound)
+	}))
+	defer redir.Close()
+	local := Guard{AllowLoopback: true, RootCAs: poolOf(redir)}
+	res, err := local.Client().Get(redir.URL)
+	if err != nil || res.StatusCode != http.StatusFound {
+		t.Fatalf("redirect: %v %v, want the 302 itself", res, err)
+	}
+}
+
+func poolOf(s *httptest.Server) *x509.CertPool {
+	p := x509.NewCertPool()
+	p.AddCert(s.Certificate())
+	return p
+}
