@@ -1,0 +1,14 @@
+// Command approval serves members, users, programs, enrollments and invoices.
+package main
+
+import (
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/routes"
+)
+
+func main() {
+	a := app.MustStart()
+	lambda.Start(a.HTTP(routes.Approval))
+}

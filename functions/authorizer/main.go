@@ -1,0 +1,13 @@
+// Command authorizer is the API's Lambda authorizer: bearer token → principal.
+package main
+
+import (
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/tandemhq/tandem/shared/app"
+)
+
+func main() {
+	a := app.MustStart()
+	lambda.Start(a.Authorizer.Handle)
+}

@@ -1,0 +1,17 @@
+// Command cases serves departments, the directory, case intake and the case lifecycle.
+package main
+
+import (
+	// Business hours are validated and clocked here; the runtime has no zoneinfo.
+	_ "time/tzdata"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/routes"
+)
+
+func main() {
+	a := app.MustStart()
+	lambda.Start(a.HTTP(routes.Cases))
+}

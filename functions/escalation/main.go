@@ -1,0 +1,13 @@
+// Command escalation is the scheduled escalation run; it takes "now" from the EventBridge event.
+package main
+
+import (
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/tandemhq/tandem/shared/app"
+)
+
+func main() {
+	a := app.MustStart()
+	lambda.Start(a.Escalation.Handle)
+}

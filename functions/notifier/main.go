@@ -1,0 +1,15 @@
+// Command notifier delivers outbox items from the table's stream.
+package main
+
+import (
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/notify/sesmail"
+)
+
+func main() {
+	a := app.MustStart()
+	a.UseMail(sesmail.New(a.AWS, a.Config.AWS.SESEndpoint, a.Config.SESConfigurationSet))
+	lambda.Start(a.Notifier.HandleStream)
+}

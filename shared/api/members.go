@@ -1,0 +1,139 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/member"
+)
+
+type memberView struct {
+	ID        string          `json:"id"`
+	Name      string          `json:"name"`
+	Domain    string          `json:"domain"`
+	Kind      member.Kind     `json:"kind"`
+	Contacts  member.Contacts `json:"contacts"`
+	CreatedAt string          `json:"createdAt"`
+	UpdatedAt string          `json:"updatedAt"`
+	Version   int             `json:"version"`
+}
+
+func viewMember(m member.Member) memberView {
+	return memberView{
+		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: m.Kind, Contacts: m.Contacts,
+		CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.UpdatedAt), Version: m.Version,
+	}
+}
+
+type createdMemberView struct {
+	memberView
+	AdminUserID string `json:"adminUserId"`
+	// AdminToken is shown in this response only; replays omit it.
+	AdminToken string `json:"adminToken,omitempty"`
+}
+
+func (s *Server) createMember(ctx context.Context, r *Request) (*Response, error) {
+	var in member.NewMember
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	c, err := s.Members.Create(ctx, r.Principal, in)
+	if err != nil {
+		return nil, err
+	}
+	v := createdMemberView{memberView: viewMember(c.Member), AdminUserID: c.Admin.ID, AdminToken: c.AdminToken}
+	resp := JSON(http.StatusCreated, v)
+	v.AdminToken = ""
+	resp.Replay, _ = json.Marshal(v)
+	return resp, nil
+}
+
+func (s *Server) getMember(ctx context.Context, r *Request) (*Response, error) {
+	m, err := s.Members.Get(ctx, r.Principal, r.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	return JSON(http.StatusOK, viewMember(m)), nil
+}
+
+type userView struct {
+	ID         string   `json:"id"`
+	MemberID   string   `json:"memberId"`
+	Name       string   `json:"name"`
+	Email      string   `json:"email"`
+	Roles      []string `json:"roles"`
+	ProgramIDs []string `json:"programIds,omitempty"`
+	Status     string   `json:"status"`
+	CreatedAt  string   `json:"createdAt"`
+	UpdatedAt  string   `json:"updatedAt"`
+	Version    int      `json:"version"`
+	// Token is shown in the creating response only.
+	Token string `json:"token,omitempty"`
+}
+
+func viewUser(u member.User) userView {
+	return userView{
+		ID: u.ID, MemberID: u.MemberID, Name: u.Name, Email: u.Email, Roles: u.Roles, ProgramIDs: u.ProgramIDs, Status: string(u.Status),
+		CreatedAt: ts(u.CreatedAt), UpdatedAt: ts(u.UpdatedAt), Version: u.Version,
+	}
+}
+
+func (s *Server) createUser(ctx context.Context, r *Request) (*Response, error) {
+	var in member.NewUser
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	u, token, err := s.Members.AddUser(ctx, r.Principal, r.Param("id"), in)
+	if err != nil {
+		return nil, err
+	}
+	v := viewUser(u)
+	v.Token = token
+	resp := JSON(http.StatusCreated, v)
+	v.Token = ""
+	resp.Replay, _ = json.Marshal(v)
+	return resp, nil
+}
+
+func (s *Server) revokeUser(ctx context.Context, r *Request) (*Response, error) {
+	u, err := s.Members.RevokeUser(ctx, r.Principal, r.Param("id"), r.Param("userId"))
+	if err != nil {
+		return nil, err
+	}
+	return JSON(http.StatusOK, viewUser(u)), nil
+}
+
+type deadLetterView struct {
+	ID       string   `json:"id"`
+	Channel  string   `json:"channel"`
+	Template string   `json:"template,omitempty"`
+	To       []string `json:"to,omitempty"`
+	Ref      string   `json:"ref,omitempty"`
+	Reason   string   `json:"reason"`
+	Attempts int      `json:"attempts"`
+	DeadAt   string   `json:"deadAt"`
+}
+
+func (s *Server) listDeadLetters(ctx context.Context, r *Request) (*Response, error) {
+	if !r.Principal.Operator {
+		return nil, apperr.Forbidden("only platform operators can list dead letters")
+	}
+	limit, cursor, err := pageParams(r)
+	if err != nil {
+		return nil, err
+	}
+	items, next, err := s.DeadLetters.ListDeadLetters(ctx, limit, cursor)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]deadLetterView, 0, len(items))
+	for _, d := range items {
+		out = append(out, deadLetterView{
+			ID: d.ID, Channel: string(d.Channel), Template: d.Template, To: d.To, Ref: d.Ref,
+			Reason: d.Reason, Attempts: d.Attempts, DeadAt: ts(d.DeadAt),
+		})
+	}
+	return JSON(http.StatusOK, listOf(out, next)), nil
+}

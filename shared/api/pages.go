@@ -1,0 +1,43 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/tandemhq/tandem/shared/web"
+)
+
+// PageSecurityHeaders are the headers every HTML page carries.
+func PageSecurityHeaders() map[string]string { return web.SecurityHeaders() }
+
+// Page renders an HTML page with status.
+func Page(status int, name string, p web.Page) *Response {
+	b, err := web.Render(name, p)
+	if err != nil {
+		return errorResponse(err, false)
+	}
+	return &Response{Status: status, Headers: map[string]string{"content-type": "text/html; charset=utf-8"}, Body: b}
+}
+
+var pageTitles = map[int]string{
+	http.StatusBadRequest:            "That request could not be read",
+	http.StatusUnauthorized:          "This link is not valid",
+	http.StatusForbidden:             "You may not do this",
+	http.StatusNotFound:              "Page not found",
+	http.StatusConflict:              "This was already done",
+	http.StatusRequestEntityTooLarge: "That was too much to send",
+	http.StatusUnprocessableEntity:   "Please check your entries",
+	http.StatusTooManyRequests:       "Too many attempts",
+	http.StatusServiceUnavailable:    "We are briefly unavailable",
+}
+
+func errorPage(status int, msg string, fields map[string]string) *Response {
+	title := pageTitles[status]
+	if title == "" {
+		title = "Something went wrong"
+	}
+	type data struct {
+		Message string
+		Fields  map[string]string
+	}
+	return Page(status, "error", web.Page{Title: title, Data: data{Message: msg, Fields: fields}})
+}

@@ -1,0 +1,93 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/tandemhq/tandem/shared/form"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/program"
+)
+
+type slaView struct {
+	Low      string `json:"low"`
+	Medium   string `json:"medium"`
+	High     string `json:"high"`
+	Critical string `json:"critical"`
+}
+
+type programView struct {
+	ID             string           `json:"id"`
+	Slug           string           `json:"slug"`
+	Name           string           `json:"name"`
+	HostMemberID   string           `json:"hostMemberId"`
+	HostName       string           `json:"hostName"`
+	Type           program.Type     `json:"type"`
+	Payment        program.Payment  `json:"payment"`
+	PrimaryContact member.Contact   `json:"primaryContact"`
+	NotifyEmails   []string         `json:"notifyEmails"`
+	SLA            slaView          `json:"sla"`
+	Access         string           `json:"access"`
+	Sender         string           `json:"sender"`
+	SenderEmail    string           `json:"senderEmail,omitempty"`
+	Addendum       program.Addendum `json:"addendum"`
+	Landing        program.Landing  `json:"landing"`
+	LandingURL     string           `json:"landingUrl"`
+	PreApproved    []string         `json:"preApproved"`
+	PriceBands     []program.Band   `json:"priceBands,omitempty"`
+	StartDate      string           `json:"startDate"`
+	Form           form.Form        `json:"form"`
+	CreatedAt      string           `json:"createdAt"`
+	UpdatedAt      string           `json:"updatedAt"`
+	Version        int              `json:"version"`
+}
+
+func (s *Server) viewProgram(p program.Program) programView {
+	pre := p.PreApproved
+	if pre == nil {
+		pre = []string{}
+	}
+	return programView{
+		ID: p.ID, Slug: p.Slug, Name: p.Name, HostMemberID: p.HostMemberID, HostName: p.HostName, Type: p.Type, Payment: p.Payment,
+		PrimaryContact: p.PrimaryContact, NotifyEmails: p.NotifyEmails,
+		SLA: slaView{
+			Low: program.FormatDuration(p.SLA.Low), Medium: program.FormatDuration(p.SLA.Medium),
+			High: program.FormatDuration(p.SLA.High), Critical: program.FormatDuration(p.SLA.Critical),
+		},
+		Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail, Addendum: p.Addendum, Landing: p.Landing,
+		LandingURL: s.BaseURL + "/p/" + p.Slug, PreApproved: pre, PriceBands: p.PriceBands, StartDate: p.StartDate, Form: p.Form,
+		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Version: p.Version,
+	}
+}
+
+func (s *Server) createProgram(ctx context.Context, r *Request) (*Response, error) {
+	var in program.Input
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	p, err := s.Programs.Create(ctx, r.Principal, in)
+	if err != nil {
+		return nil, err
+	}
+	return JSON(http.StatusCreated, s.viewProgram(p)), nil
+}
+
+func (s *Server) getProgram(ctx context.Context, r *Request) (*Response, error) {
+	p, err := s.Programs.Get(ctx, r.Principal, r.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	return JSON(http.StatusOK, s.viewProgram(p)), nil
+}
+
+func (s *Server) patchProgram(ctx context.Context, r *Request) (*Response, error) {
+	var pt program.Patch
+	if err := Decode(r, &pt); err != nil {
+		return nil, err
+	}
+	p, err := s.Programs.Update(ctx, r.Principal, r.Param("id"), pt)
+	if err != nil {
+		return nil, err
+	}
+	return JSON(http.StatusOK, s.viewProgram(p)), nil
+}

@@ -1,0 +1,106 @@
+// Package api is Tandem's HTTP layer: API Gateway (payload 2.0) events in,
+// responses out. Handlers are thin — decode, authorize, call the domain,
+// encode — and every error becomes a status in one place (apperr.Status).
+package api
+
+import (
+	"encoding/base64"
+	"net/url"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/routes"
+)
+
+// MaxBody is the largest request body accepted (the contract's 256 KiB).
+const MaxBody = 256 << 10
+
+// Request is one API request after the gateway-level checks.
+type Request struct {
+	Route     routes.Route
+	Method    string
+	Path      string
+	Params    map[string]string
+	Query     url.Values
+	Headers   map[string]string
+	Body      []byte
+	Principal auth.Principal
+	RequestID string
+	SourceIP  string
+}
+
+// Param returns a path parameter.
+func (r *Request) Param(name string) string { return r.Params[name] }
+
+// Header returns a header by case-insensitive name.
+func (r *Request) Header(name string) string { return r.Headers[strings.ToLower(name)] }
+
+// newRequest validates the event's body and headers against the route.
+func newRequest(route routes.Route, ev events.APIGatewayV2HTTPRequest) (*Request, error) {
+	headers := make(map[string]string, len(ev.Headers))
+	for k, v := range ev.Headers {
+		headers[strings.ToLower(k)] = v
+	}
+	r := &Request{
+		Route: route, Method: ev.RequestContext.HTTP.Method, Path: ev.RawPath, Params: ev.PathParameters,
+		Headers: headers, RequestID: ev.RequestContext.RequestID, SourceIP: ev.RequestContext.HTTP.SourceIP,
+	}
+	if r.Method == "" {
+		r.Method = route.Method
+	}
+	if r.Params == nil {
+		r.Params = map[string]string{}
+	}
+	q, err := url.ParseQuery(ev.RawQueryString)
+	if err != nil {
+		return r, apperr.Malformed("the query string is not valid: %v", err)
+	}
+	r.Query = q
+
+	body := []byte(ev.Body)
+	if ev.IsBase64Encoded {
+		if base64.StdEncoding.DecodedLen(len(ev.Body)) > MaxBody+3 {
+			return r, apperr.TooLarge("the request body is larger than 256 KiB")
+		}
+		if body, err = base64.StdEncoding.DecodeString(ev.Body); err != nil {
+			return r, apperr.Malformed("the request body is not valid base64")
+		}
+	}
+	if len(body) > MaxBody {
+		return r, apperr.TooLarge("the request body is larger than 256 KiB")
+	}
+	r.Body = body
+	if len(body) == 0 {
+		return r, nil
+	}
+	ct := mediaType(headers["content-type"])
+	switch route.Body {
+	case routes.NoBody:
+		return r, apperr.UnsupportedMedia("this endpoint takes no request body")
+	case routes.JSON:
+		if ct != "application/json" && !strings.HasSuffix(ct, "+json") {
+			return r, apperr.UnsupportedMedia("send the body as JSON with Content-Type: application/json")
+		}
+	case routes.Form:
+		if ct != "application/x-www-form-urlencoded" {
+			return r, apperr.UnsupportedMedia("send the form as application/x-www-form-urlencoded")
+		}
+	}
+	return r, nil
+}
+
+func mediaType(ct string) string {
+	ct, _, _ = strings.Cut(ct, ";")
+	return strings.ToLower(strings.TrimSpace(ct))
+}
+
+// principalFrom reads what the authorizer put in the request context.
+func principalFrom(ev events.APIGatewayV2HTTPRequest) (auth.Principal, bool) {
+	if ev.RequestContext.Authorizer == nil || ev.RequestContext.Authorizer.Lambda == nil {
+		return auth.Principal{}, false
+	}
+	return PrincipalFromContext(ev.RequestContext.Authorizer.Lambda)
+}

@@ -1,0 +1,89 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+)
+
+// Response is what a handler answers.
+type Response struct {
+	Status  int
+	Headers map[string]string
+	Body    []byte
+	// Replay, when set, is stored for Idempotency-Key replays instead of
+	// Body: responses that carry a secret shown once store it without.
+	Replay []byte
+}
+
+// JSON answers v as JSON.
+func JSON(status int, v any) *Response {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return errorResponse(err, false)
+	}
+	return &Response{Status: status, Headers: map[string]string{"content-type": "application/json"}, Body: b}
+}
+
+// NoContent answers 204.
+func NoContent() *Response { return &Response{Status: http.StatusNoContent} }
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// ErrorJSON renders err as the contract's error body with its status.
+func ErrorJSON(err error) *Response { return errorResponse(err, false) }
+
+func errorResponse(err error, page bool) *Response {
+	status, code := apperr.Status(err)
+	msg, fields, retry := apperr.Public(err)
+	var resp *Response
+	if page {
+		resp = errorPage(status, msg, fields)
+	} else {
+		b, _ := json.Marshal(errorBody{Error: errorDetail{Code: code, Message: msg, Fields: fields}})
+		resp = &Response{Status: status, Headers: map[string]string{"content-type": "application/json"}, Body: b}
+	}
+	if retry > 0 {
+		resp.Headers["retry-after"] = strconv.Itoa(int((retry + time.Second - 1) / time.Second))
+	}
+	return resp
+}
+
+// toEvent finishes a response: security headers on everything, the page
+// policy on HTML.
+func (r *Response) toEvent() events.APIGatewayV2HTTPResponse {
+	h := map[string]string{}
+	for k, v := range r.Headers {
+		h[k] = v
+	}
+	h["x-content-type-options"] = "nosniff"
+	h["referrer-policy"] = "no-referrer"
+	if _, ok := h["cache-control"]; !ok {
+		h["cache-control"] = "no-store"
+	}
+	if ct := h["content-type"]; len(ct) >= 9 && ct[:9] == "text/html" {
+		for k, v := range PageSecurityHeaders() {
+			if _, set := h[k]; !set {
+				h[k] = v
+			}
+		}
+	}
+	return events.APIGatewayV2HTTPResponse{StatusCode: r.Status, Headers: h, Body: string(r.Body)}
+}
+
+// ToEvent finishes r as an API Gateway response (the local gateway uses it
+// for the answers API Gateway itself gives).
+func ToEvent(r *Response) events.APIGatewayV2HTTPResponse { return r.toEvent() }

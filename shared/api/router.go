@@ -1,0 +1,131 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/routes"
+)
+
+// Handler serves one route.
+type Handler func(ctx context.Context, r *Request) (*Response, error)
+
+// LambdaHandler is the signature functions hand to lambda.Start.
+type LambdaHandler func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
+
+// Deadline bounds each request's work on the table: a stalled dependency
+// becomes a 503 with Retry-After, never a hung request.
+const Deadline = 2 * time.Second
+
+// Router dispatches a function's routes to handlers, with the checks every
+// route shares: body size and type, authentication, the request deadline,
+// Idempotency-Key, error mapping and panic recovery.
+type Router struct {
+	handlers map[string]Handler
+	idem     IdempotencyStore
+	now      func() time.Time
+	log      *slog.Logger
+	deadline time.Duration
+}
+
+// NewRouter returns a router over handlers keyed by route key.
+func NewRouter(handlers map[string]Handler, idem IdempotencyStore, now func() time.Time, log *slog.Logger) *Router {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Router{handlers: handlers, idem: idem, now: now, log: log, deadline: Deadline}
+}
+
+// Function returns the Lambda handler of function fn. It panics when a route
+// of fn has no handler: a function must not deploy with a hole in it.
+func (rt *Router) Function(fn string) LambdaHandler {
+	mine := map[string]routes.Route{}
+	for _, r := range routes.ForFunction(fn) {
+		if _, ok := rt.handlers[r.Key()]; !ok {
+			panic(fmt.Sprintf("api: route %s of function %s has no handler", r.Key(), fn))
+		}
+		mine[r.Key()] = r
+	}
+	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		route, ok := mine[ev.RouteKey]
+		if !ok {
+			return ErrorJSON(apperr.NotFound("no such endpoint: %s %s", ev.RequestContext.HTTP.Method, ev.RawPath)).toEvent(), nil
+		}
+		return rt.serve(ctx, route, ev).toEvent(), nil
+	}
+}
+
+func (rt *Router) serve(ctx context.Context, route routes.Route, ev events.APIGatewayV2HTTPRequest) (resp *Response) {
+	start := rt.now()
+	log := rt.log.With("route", route.Key(), "request_id", ev.RequestContext.RequestID)
+	defer func() {
+		if p := recover(); p != nil {
+			log.Error("panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			resp = errorResponse(fmt.Errorf("panic: %v", p), route.Page)
+		}
+		log.Info("request", "status", resp.Status, "ms", rt.now().Sub(start).Milliseconds())
+	}()
+
+	r, err := newRequest(route, ev)
+	if err != nil {
+		return rt.fail(log, route, err)
+	}
+	if route.Auth == routes.Token {
+		p, ok := principalFrom(ev)
+		if !ok {
+			return rt.fail(log, route, apperr.Unauthorized("%s", authError(ev)))
+		}
+		r.Principal = p
+		log = log.With("member", p.MemberID, "user", p.UserID)
+	}
+	ctx, cancel := context.WithTimeout(ctx, rt.deadline)
+	defer cancel()
+
+	h := rt.handlers[route.Key()]
+	if route.Create && r.Header("idempotency-key") != "" && rt.idem != nil {
+		resp, err = rt.idempotent(ctx, r, h)
+	} else {
+		resp, err = h(ctx, r)
+	}
+	if err != nil {
+		return rt.fail(log, route, err)
+	}
+	return resp
+}
+
+func (rt *Router) fail(log *slog.Logger, route routes.Route, err error) *Response {
+	status, _ := apperr.Status(err)
+	switch {
+	case status >= 500:
+		log.Error("request failed", "status", status, "err", err)
+	case status == http.StatusConflict || status == http.StatusTooManyRequests:
+		log.Info("request refused", "status", status, "err", err)
+	default:
+		log.Debug("request refused", "status", status, "err", err)
+	}
+	return errorResponse(err, route.Page)
+}
+
+func randomOwner() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func authError(ev events.APIGatewayV2HTTPRequest) string {
+	if a := ev.RequestContext.Authorizer; a != nil && a.Lambda != nil {
+		if e, _ := a.Lambda["authError"].(string); e != "" {
+			return e
+		}
+	}
+	return "send a valid API token as Authorization: Bearer <token>"
+}

@@ -1,0 +1,154 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/department"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/registration"
+	"github.com/tandemhq/tandem/shared/webhook"
+)
+
+// DeadLetters lists messages that could not be delivered.
+type DeadLetters interface {
+	ListDeadLetters(ctx context.Context, limit int, cursor string) ([]notify.DeadLetter, string, error)
+}
+
+// Server holds the domain services the handlers call.
+type Server struct {
+	// BaseURL is the public base of pages and the API.
+	BaseURL      string
+	Members      *member.Service
+	Programs     *program.Service
+	Registration *registration.Service
+	Enrollments  *enrollment.Service
+	Invoices     *billing.Service
+	Departments  *department.Service
+	Cases        *collab.Service
+	Secrets      *webhook.Secrets
+	Hooks        HookStore
+	// CheckWebhookURL vets a webhook URL before it is saved.
+	CheckWebhookURL registration.URLChecker
+	DeadLetters     DeadLetters
+	Idempotency     IdempotencyStore
+	Now             func() time.Time
+	Log             *slog.Logger
+}
+
+// Router returns the router over every handler.
+func (s *Server) Router() *Router {
+	return NewRouter(s.handlers(), s.Idempotency, s.Now, s.Log)
+}
+
+func (s *Server) handlers() map[string]Handler {
+	return map[string]Handler{
+		"POST /v1/members":                            s.createMember,
+		"GET /v1/members/{id}":                        s.getMember,
+		"POST /v1/members/{id}/users":                 s.createUser,
+		"DELETE /v1/members/{id}/users/{userId}":      s.revokeUser,
+		"GET /v1/dead-letters":                        s.listDeadLetters,
+		"POST /v1/programs":                           s.createProgram,
+		"GET /v1/programs/{id}":                       s.getProgram,
+		"PATCH /v1/programs/{id}":                     s.patchProgram,
+		"POST /v1/programs/{id}/registrations":        s.register,
+		"POST /v1/signups":                            s.signup,
+		"GET /p/{slug}":                               s.landing,
+		"POST /p/{slug}":                              s.registerForm,
+		"GET /p/{slug}/signup":                        s.signupPage,
+		"POST /p/{slug}/signup":                       s.signupForm,
+		"GET /v1/programs/{id}/enrollments":           s.listEnrollments,
+		"GET /v1/enrollments/{id}":                    s.getEnrollment,
+		"GET /v1/enrollments/{id}/events":             s.enrollmentEvents,
+		"POST /v1/enrollments/{id}/approve":           s.approveEnrollment,
+		"POST /v1/enrollments/{id}/reject":            s.rejectEnrollment,
+		"POST /v1/enrollments/{id}/validation":        s.recordValidation,
+		"POST /v1/enrollments/{id}/resend-validation": s.resendValidation,
+		"POST /v1/enrollments/{id}/remove":            s.removeEnrollment,
+		"POST /v1/validations/{token}/acknowledge":    s.acknowledgeValidation,
+		"POST /v1/credentials/{token}/claim":          s.claimCredential,
+		"GET /v1/invoices":                            s.listInvoices,
+		"GET /v1/invoices/{id}":                       s.getInvoice,
+		"POST /v1/invoices/{id}/payments":             s.payInvoice,
+		"GET /h/{token}":                              s.decisionPage,
+		"POST /h/{token}":                             s.decisionForm,
+		"GET /v/{token}":                              s.validationPage,
+		"POST /v/{token}":                             s.validationForm,
+		"GET /c/{token}":                              s.credentialPage,
+		"POST /c/{token}":                             s.credentialForm,
+		"PATCH /v1/members/{id}/users/{userId}":       s.patchUser,
+		"POST /v1/members/{id}/departments":           s.createDepartment,
+		"GET /v1/members/{id}/departments":            s.listDepartments,
+		"GET /v1/departments/{id}":                    s.getDepartment,
+		"PATCH /v1/departments/{id}":                  s.patchDepartment,
+		"GET /v1/directory":                           s.directory,
+		"POST /v1/cases":                              s.openCase,
+		"GET /v1/cases":                               s.listCases,
+		"GET /v1/cases/{id}":                          s.getCase,
+		"GET /v1/cases/{id}/events":                   s.caseEvents,
+		"POST /v1/cases/{id}/accept":                  s.caseAction(collab.Accept),
+		"POST /v1/cases/{id}/request-info":            s.caseAction(collab.RequestInfo),
+		"POST /v1/cases/{id}/notes":                   s.caseAction(collab.Note),
+		"POST /v1/cases/{id}/reject":                  s.caseAction(collab.Reject),
+		"POST /v1/cases/{id}/close":                   s.caseAction(collab.Close),
+		"POST /v1/hooks/{memberId}":                   s.inboundHook,
+		"POST /v1/members/{id}/webhook-secret":        s.rotateWebhookSecret,
+		"GET /v1/members/{id}/webhook-deliveries":     s.listDeliveries,
+	}
+}
+
+// Page size bounds of every list.
+const (
+	defaultLimit = 50
+	maxLimit     = 200
+)
+
+// pageParams reads ?limit= and ?cursor=.
+func pageParams(r *Request) (int, string, error) {
+	limit := defaultLimit
+	if v := r.Query.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			return 0, "", apperr.InvalidField("limit", "must be a whole number from 1 to 200")
+		}
+		limit = n
+	}
+	return limit, r.Query.Get("cursor"), nil
+}
+
+// List is the contract's list envelope.
+type List[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+func listOf[T any](items []T, next string) List[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return List[T]{Items: items, NextCursor: next}
+}
+
+// ts formats a time for the API: UTC RFC 3339 with milliseconds.
+func ts(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+func tsPtr(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := ts(t)
+	return &s
+}

@@ -1,0 +1,233 @@
+// Package app wires Tandem together from configuration: the SDK clients, the
+// store, the domain services and the entry points of every function. Each
+// functions/<name>/main.go calls it once at start and hands one entry point
+// to lambda.Start; the local gateway calls it once for all of them.
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/tandemhq/tandem/shared/api"
+	"github.com/tandemhq/tandem/shared/awsclient"
+	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/department"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/hostbilling"
+	"github.com/tandemhq/tandem/shared/jobs"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/registration"
+	"github.com/tandemhq/tandem/shared/routes"
+	"github.com/tandemhq/tandem/shared/store"
+	"github.com/tandemhq/tandem/shared/table"
+	"github.com/tandemhq/tandem/shared/webhook"
+)
+
+// Config is everything a function needs to know about its installation.
+type Config struct {
+	Table string
+	// BaseURL is where people reach the API and pages, for links in mail.
+	BaseURL string
+	// Sender is the platform's From address.
+	Sender string
+	// OperatorEmails are told of level-2 escalations and platform problems.
+	OperatorEmails []string
+	// SigningKey signs cursors and one-click links.
+	SigningKey []byte
+	// SESConfigurationSet routes SES bounce and complaint events.
+	SESConfigurationSet string
+	AWS                 awsclient.Options
+
+	// The fields below are set only by code (the local gateway, tests),
+	// never from the environment, so no deployed configuration can turn
+	// them on.
+
+	// AllowLoopbackWebhooks lets webhooks reach loopback receivers in tests.
+	AllowLoopbackWebhooks bool
+	// WebhookRootCAs trusts test receivers' certificates.
+	WebhookRootCAs *x509.CertPool
+	// WebhookResolver resolves webhook hosts (a fake in tests).
+	WebhookResolver webhook.Resolver
+	// MailSender sends mail. Only the functions that deliver mail set it
+	// (with UseMail), so the others do not carry the SES client.
+	MailSender notify.Sender
+	// Now overrides the clock of request handlers (tests).
+	Now func() time.Time
+	// Log overrides the logger.
+	Log *slog.Logger
+}
+
+// FromEnv reads the configuration the CDK stack (or make run) sets.
+func FromEnv() (Config, error) {
+	c := Config{
+		Table:               envOr("TANDEM_TABLE", table.DefaultName),
+		BaseURL:             strings.TrimRight(envOr("TANDEM_BASE_URL", "http://localhost:8080"), "/"),
+		Sender:              envOr("TANDEM_SENDER", "Tandem <no-reply@tandem.example>"),
+		SESConfigurationSet: os.Getenv("TANDEM_SES_CONFIGURATION_SET"),
+		AWS: awsclient.Options{
+			Region:           os.Getenv("AWS_REGION"),
+			DynamoDBEndpoint: os.Getenv("TANDEM_DYNAMODB_ENDPOINT"),
+			SESEndpoint:      os.Getenv("TANDEM_SES_ENDPOINT"),
+		},
+	}
+	for _, e := range strings.Split(os.Getenv("TANDEM_OPERATOR_EMAILS"), ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			c.OperatorEmails = append(c.OperatorEmails, e)
+		}
+	}
+	key := os.Getenv("TANDEM_SIGNING_KEY")
+	if len(key) < 32 {
+		return c, errors.New("TANDEM_SIGNING_KEY must be set to at least 32 random characters")
+	}
+	sum := sha256.Sum256([]byte(key))
+	c.SigningKey = sum[:]
+	return c, nil
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// App is a wired installation.
+type App struct {
+	Config     Config
+	DB         *dynamodb.Client
+	AWS        aws.Config
+	Store      *store.Store
+	Server     *api.Server
+	Router     *api.Router
+	Authorizer *api.Authorizer
+	Outbox     *notify.Notifier
+	Notifier   *jobs.Notifier
+	Redrive    *jobs.Redrive
+	Escalation *jobs.Escalation
+	Renewals   *jobs.Renewals
+	Billing    *jobs.Billing
+}
+
+// Build wires an App. It fails fast on bad configuration.
+func Build(ctx context.Context, c Config) (*App, error) {
+	awsCfg, err := awsclient.Load(ctx, c.AWS)
+	if err != nil {
+		return nil, err
+	}
+	db := awsclient.DynamoDB(awsCfg, c.AWS.DynamoDBEndpoint)
+	return BuildWith(c, awsCfg, db)
+}
+
+// BuildWith wires an App over an existing DynamoDB client.
+func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
+	if len(c.SigningKey) == 0 {
+		return nil, fmt.Errorf("app: no signing key configured")
+	}
+	now := c.Now
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
+	log := c.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	st := store.New(db, c.Table, c.SigningKey)
+	sender := c.MailSender
+	if sender == nil {
+		sender = noSender{}
+	}
+	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
+	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
+	queue := webhook.Queue{Store: st}
+	outbox := &notify.Notifier{Store: st, Sender: sender, Poster: webhook.NewPoster(st, guard, origin, log), Log: log}
+
+	srv := &api.Server{
+		BaseURL:         c.BaseURL,
+		Members:         &member.Service{Store: st, Mail: origin, Now: now},
+		Programs:        &program.Service{Store: st, Now: now},
+		Registration:    &registration.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now},
+		Enrollments:     &enrollment.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now, Hooks: enrollment.HookSender(queue.Event)},
+		Invoices:        &billing.Service{Store: st},
+		Departments:     &department.Service{Store: st, Now: now, CheckURL: guard.CheckURL},
+		Cases:           &collab.Service{Store: st, Origin: origin, Now: now, Hooks: collab.HookSender(queue.Event), Operators: c.OperatorEmails},
+		Secrets:         &webhook.Secrets{Store: st, Now: now},
+		Hooks:           st,
+		CheckWebhookURL: guard.CheckURL,
+		DeadLetters:     st,
+		Idempotency:     st,
+		Now:             now,
+		Log:             log,
+	}
+	a := &App{
+		Config: c, DB: db, AWS: awsCfg, Store: st, Server: srv, Router: srv.Router(),
+		Authorizer: &api.Authorizer{Credentials: st, Log: log},
+		Outbox:     outbox,
+		Notifier:   &jobs.Notifier{Outbox: outbox, Now: now, Log: log},
+		Redrive:    &jobs.Redrive{Due: st, Outbox: outbox, Log: log},
+		Escalation: &jobs.Escalation{Due: st.DueCases, Cases: srv.Cases, Log: log},
+		Renewals:   &jobs.Renewals{Due: st.DueRenewals, Enrollments: srv.Enrollments, Log: log},
+		Billing:    &jobs.Billing{Due: st.DueBilling, Programs: &hostbilling.HostBilling{Store: st, From: c.Sender}, Log: log},
+	}
+	return a, nil
+}
+
+// HTTP returns the API Gateway handler of HTTP function fn.
+func (a *App) HTTP(fn string) api.LambdaHandler { return a.Router.Function(fn) }
+
+// MustStart is the start of every function's main: request-scoped JSON logs,
+// configuration from the environment, everything wired once, outside the
+// handler. It exits the process on bad configuration (fail fast at init).
+func MustStart() *App {
+	log := lambdacontext.NewLogger()
+	slog.SetDefault(log)
+	c, err := FromEnv()
+	if err != nil {
+		log.Error("bad configuration", "err", err)
+		os.Exit(1)
+	}
+	c.Log = log
+	a, err := Build(context.Background(), c)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		os.Exit(1)
+	}
+	return a
+}
+
+// Job is a scheduled function run at an instant; it returns its summary.
+type Job func(ctx context.Context, now time.Time) (any, error)
+
+// Jobs maps each scheduled function's name to its run.
+func (a *App) Jobs() map[string]Job {
+	return map[string]Job{
+		routes.Redrive:    func(ctx context.Context, now time.Time) (any, error) { return a.Redrive.Run(ctx, now) },
+		routes.Escalation: func(ctx context.Context, now time.Time) (any, error) { return a.Escalation.Run(ctx, now) },
+		routes.Renewals:   func(ctx context.Context, now time.Time) (any, error) { return a.Renewals.Run(ctx, now) },
+		routes.Billing:    func(ctx context.Context, now time.Time) (any, error) { return a.Billing.Run(ctx, now) },
+	}
+}
+
+// UseMail sets the sender that delivers the outbox's mail.
+func (a *App) UseMail(s notify.Sender) { a.Outbox.Sender = s }
+
+// noSender is the sender of functions that never deliver mail: reaching it
+// is a wiring mistake, reported as a retryable failure so nothing is lost.
+type noSender struct{}
+
+func (noSender) Send(context.Context, notify.Mail) (string, error) {
+	return "", errors.New("app: this function has no mail sender; only the notifier and redrive deliver mail")
+}

@@ -1,0 +1,71 @@
+package routes
+
+// Kind is how a function is invoked.
+type Kind string
+
+// Function kinds.
+const (
+	HTTP      Kind = "http"
+	Authorize Kind = "authorizer"
+	Stream    Kind = "stream"
+	Scheduled Kind = "scheduled"
+)
+
+// Function is one Lambda function.
+type Function struct {
+	Name        string
+	Kind        Kind
+	Description string
+	MemoryMB    int
+	TimeoutSec  int
+}
+
+// Functions lists every Lambda function.
+var Functions = []Function{
+	{Name: Authorizer, Kind: Authorize, Description: "Bearer tokens to principals", MemoryMB: 256, TimeoutSec: 5},
+	{Name: Registration, Kind: HTTP, Description: "Landing pages, registration and sign-up (public)", MemoryMB: 512, TimeoutSec: 10},
+	{Name: Approval, Kind: HTTP, Description: "Members, users, programs, enrollments, invoices", MemoryMB: 512, TimeoutSec: 10},
+	{Name: Cases, Kind: HTTP, Description: "Departments, directory, case intake and lifecycle", MemoryMB: 512, TimeoutSec: 10},
+	{Name: Hooks, Kind: HTTP, Description: "Signed vendor webhooks in; webhook secrets and delivery log", MemoryMB: 512, TimeoutSec: 10},
+	{Name: Notifier, Kind: Stream, Description: "Sends outbox mail and webhooks from the table stream", MemoryMB: 256, TimeoutSec: 60},
+	{Name: Redrive, Kind: Scheduled, Description: "Retries outbox items the stream could not deliver", MemoryMB: 256, TimeoutSec: 120},
+	{Name: Escalation, Kind: Scheduled, Description: "Escalates cases nobody answered in time", MemoryMB: 256, TimeoutSec: 240},
+	{Name: Renewals, Kind: Scheduled, Description: "Renewal notices, invoices, lapses and terminations", MemoryMB: 256, TimeoutSec: 600},
+	{Name: Billing, Kind: Scheduled, Description: "Yearly host invoices for host-paid programs", MemoryMB: 256, TimeoutSec: 600},
+}
+
+// Schedule is an EventBridge schedule that invokes a function.
+type Schedule struct {
+	Name     string
+	Function string
+	// Expression is in EventBridge syntax: rate(...) or cron(...), UTC.
+	Expression string
+}
+
+// Schedules lists every scheduled run.
+var Schedules = []Schedule{
+	{Name: "redrive", Function: Redrive, Expression: "rate(1 minute)"},
+	{Name: "escalation", Function: Escalation, Expression: "rate(5 minutes)"},
+	{Name: "renewals", Function: Renewals, Expression: "cron(0 6 * * ? *)"},
+	{Name: "billing", Function: Billing, Expression: "cron(30 6 * * ? *)"},
+}
+
+// FunctionByName finds a function.
+func FunctionByName(name string) (Function, bool) {
+	for _, f := range Functions {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Function{}, false
+}
+
+// ScheduleByName finds a schedule.
+func ScheduleByName(name string) (Schedule, bool) {
+	for _, s := range Schedules {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Schedule{}, false
+}

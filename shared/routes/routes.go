@@ -1,0 +1,201 @@
+// Package routes is the one table of Tandem's HTTP routes, scheduled runs
+// and functions. The CDK stack creates API routes, schedules and Lambda
+// functions from it; the local gateway and scheduler dispatch with it; each
+// function serves exactly the routes assigned to it here.
+package routes
+
+import "strings"
+
+// Function names (functions/<name>/main.go).
+const (
+	Authorizer   = "authorizer"
+	Registration = "registration"
+	Approval     = "approval"
+	Cases        = "cases"
+	Hooks        = "hooks"
+	Notifier     = "notifier"
+	Redrive      = "redrive"
+	Escalation   = "escalation"
+	Renewals     = "renewals"
+	Billing      = "billing"
+)
+
+// Auth says who may call a route.
+type Auth string
+
+// Auth kinds.
+const (
+	// Token routes need a bearer token; the authorizer checks it.
+	Token Auth = "token"
+	// Public routes need nothing (or verify a secret in the URL or body
+	// themselves: sign-up tokens, one-click links).
+	Public Auth = "public"
+	// Signed routes carry a request signature the handler verifies
+	// (vendor webhooks).
+	Signed Auth = "signed"
+)
+
+// Body is what a route accepts as its request body.
+type Body string
+
+// Body kinds.
+const (
+	NoBody Body = "none"
+	JSON   Body = "json"
+	// Form is an HTML form post (application/x-www-form-urlencoded).
+	Form Body = "form"
+)
+
+// Route is one method and path template, e.g. "GET /v1/cases/{id}".
+type Route struct {
+	Method   string
+	Path     string
+	Function string
+	Auth     Auth
+	Body     Body
+	// Create routes make a new object and honour Idempotency-Key.
+	Create bool
+	// Page routes answer HTML (errors too).
+	Page bool
+}
+
+// Key is API Gateway's route key: "METHOD /path/{param}".
+func (r Route) Key() string { return r.Method + " " + r.Path }
+
+// Table is every route of the HTTP API.
+var Table = []Route{
+	// Members and users.
+	{Method: "POST", Path: "/v1/members", Function: Approval, Auth: Token, Body: JSON, Create: true},
+	{Method: "GET", Path: "/v1/members/{id}", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "POST", Path: "/v1/members/{id}/users", Function: Approval, Auth: Token, Body: JSON, Create: true},
+	{Method: "DELETE", Path: "/v1/members/{id}/users/{userId}", Function: Approval, Auth: Token, Body: NoBody},
+
+	// Programs.
+	{Method: "POST", Path: "/v1/programs", Function: Approval, Auth: Token, Body: JSON, Create: true},
+	{Method: "GET", Path: "/v1/programs/{id}", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "PATCH", Path: "/v1/programs/{id}", Function: Approval, Auth: Token, Body: JSON},
+
+	// Registration (public). {id} of registrations is the program's slug:
+	// API Gateway wants one parameter name per path segment.
+	{Method: "POST", Path: "/v1/programs/{id}/registrations", Function: Registration, Auth: Public, Body: JSON},
+	{Method: "POST", Path: "/v1/signups", Function: Registration, Auth: Public, Body: JSON, Create: true},
+	{Method: "GET", Path: "/p/{slug}", Function: Registration, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/p/{slug}", Function: Registration, Auth: Public, Body: Form, Page: true},
+	{Method: "GET", Path: "/p/{slug}/signup", Function: Registration, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/p/{slug}/signup", Function: Registration, Auth: Public, Body: Form, Page: true},
+
+	// Enrollments and onboarding.
+	{Method: "GET", Path: "/v1/programs/{id}/enrollments", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/enrollments/{id}", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/enrollments/{id}/events", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "POST", Path: "/v1/enrollments/{id}/approve", Function: Approval, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/enrollments/{id}/reject", Function: Approval, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/enrollments/{id}/validation", Function: Approval, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/enrollments/{id}/resend-validation", Function: Approval, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/enrollments/{id}/remove", Function: Approval, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/validations/{token}/acknowledge", Function: Approval, Auth: Public, Body: JSON},
+	{Method: "POST", Path: "/v1/credentials/{token}/claim", Function: Approval, Auth: Public, Body: JSON},
+	{Method: "GET", Path: "/h/{token}", Function: Approval, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/h/{token}", Function: Approval, Auth: Public, Body: Form, Page: true},
+	{Method: "GET", Path: "/v/{token}", Function: Approval, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/v/{token}", Function: Approval, Auth: Public, Body: Form, Page: true},
+	{Method: "GET", Path: "/c/{token}", Function: Approval, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/c/{token}", Function: Approval, Auth: Public, Body: Form, Page: true},
+
+	// Invoices.
+	{Method: "GET", Path: "/v1/invoices", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/invoices/{id}", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "POST", Path: "/v1/invoices/{id}/payments", Function: Approval, Auth: Token, Body: JSON},
+
+	// Users, departments, directory and cases.
+	{Method: "PATCH", Path: "/v1/members/{id}/users/{userId}", Function: Approval, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/members/{id}/departments", Function: Cases, Auth: Token, Body: JSON, Create: true},
+	{Method: "GET", Path: "/v1/members/{id}/departments", Function: Cases, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/departments/{id}", Function: Cases, Auth: Token, Body: NoBody},
+	{Method: "PATCH", Path: "/v1/departments/{id}", Function: Cases, Auth: Token, Body: JSON},
+	{Method: "GET", Path: "/v1/directory", Function: Cases, Auth: Token, Body: NoBody},
+	{Method: "POST", Path: "/v1/cases", Function: Cases, Auth: Token, Body: JSON, Create: true},
+	{Method: "GET", Path: "/v1/cases", Function: Cases, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/cases/{id}", Function: Cases, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/cases/{id}/events", Function: Cases, Auth: Token, Body: NoBody},
+	{Method: "POST", Path: "/v1/cases/{id}/accept", Function: Cases, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/cases/{id}/request-info", Function: Cases, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/cases/{id}/notes", Function: Cases, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/cases/{id}/reject", Function: Cases, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/cases/{id}/close", Function: Cases, Auth: Token, Body: JSON},
+
+	// Vendor webhooks.
+	{Method: "POST", Path: "/v1/hooks/{memberId}", Function: Hooks, Auth: Signed, Body: JSON},
+	{Method: "POST", Path: "/v1/members/{id}/webhook-secret", Function: Hooks, Auth: Token, Body: JSON},
+	{Method: "GET", Path: "/v1/members/{id}/webhook-deliveries", Function: Hooks, Auth: Token, Body: NoBody},
+
+	// Operations.
+	{Method: "GET", Path: "/v1/dead-letters", Function: Approval, Auth: Token, Body: NoBody},
+}
+
+// ForFunction returns the routes served by function fn.
+func ForFunction(fn string) []Route {
+	var out []Route
+	for _, r := range Table {
+		if r.Function == fn {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ByKey finds a route by its key.
+func ByKey(key string) (Route, bool) {
+	for _, r := range Table {
+		if r.Key() == key {
+			return r, true
+		}
+	}
+	return Route{}, false
+}
+
+// Match finds the route for method and path and extracts its path
+// parameters. pathKnown reports whether some route has this path under
+// another method (a 405 rather than a 404).
+func Match(method, path string) (r Route, params map[string]string, pathKnown bool) {
+	segs := split(path)
+	for _, cand := range Table {
+		p, ok := matchPath(split(cand.Path), segs)
+		if !ok {
+			continue
+		}
+		if cand.Method == method {
+			return cand, p, true
+		}
+		pathKnown = true
+	}
+	return Route{}, nil, pathKnown
+}
+
+func split(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+func matchPath(tmpl, segs []string) (map[string]string, bool) {
+	if len(tmpl) != len(segs) {
+		return nil, false
+	}
+	params := map[string]string{}
+	for i, t := range tmpl {
+		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
+			if segs[i] == "" {
+				return nil, false
+			}
+			params[t[1:len(t)-1]] = segs[i]
+			continue
+		}
+		if t != segs[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}
