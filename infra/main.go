@@ -1,0 +1,58 @@
+// Command infra is the CDK app: `make synth` writes the CloudFormation
+// template offline, `make deploy` deploys it with the CDK CLI.
+package main
+
+import (
+	"os"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+func main() {
+	defer jsii.Close()
+	app := awscdk.NewApp(nil)
+	NewTandemStack(app, "Tandem", &TandemStackProps{
+		StackProps: awscdk.StackProps{
+			Env: &awscdk.Environment{
+				Account: envOrNil("CDK_DEFAULT_ACCOUNT"),
+				Region:  envOrNil("CDK_DEFAULT_REGION"),
+			},
+			Description: jsii.String("Tandem: partner programs and multi-vendor collaboration cases"),
+		},
+		Config: ConfigFromContext(app),
+	})
+	app.Synth(nil)
+}
+
+func envOrNil(k string) *string {
+	if v := os.Getenv(k); v != "" {
+		return jsii.String(v)
+	}
+	return nil
+}
+
+// ConfigFromContext reads the installation's decisions from the CDK context.
+func ConfigFromContext(app awscdk.App) Config {
+	get := func(key, def string) string {
+		if v, ok := app.Node().TryGetContext(jsii.String(key)).(string); ok && v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Domain:     get("domain", "tandem.example.com"),
+		BaseURL:    get("baseUrl", ""),
+		AlarmEmail: get("alarmEmail", ""),
+		Dist:       get("dist", "dist"),
+		TableName:  get("tableName", ""),
+	}
+	c.Sender = get("sender", "Tandem <no-reply@"+c.Domain+">")
+	for _, e := range strings.Split(get("operatorEmails", ""), ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			c.OperatorEmails = append(c.OperatorEmails, e)
+		}
+	}
+	return c
+}

@@ -1,0 +1,318 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsscheduler"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsschedulertargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/tandemhq/tandem/shared/routes"
+	"github.com/tandemhq/tandem/shared/table"
+)
+
+// Config is what an installation decides; it comes from the CDK context
+// (cdk.json or -c key=value) with safe defaults.
+type Config struct {
+	// Domain is the SES sending domain (verified by DNS records the stack prints).
+	Domain string
+	// Sender is the platform's From address, at Domain.
+	Sender string
+	// BaseURL is where people reach the API and pages; empty: the API's URL.
+	BaseURL string
+	// AlarmEmail receives alarms; empty: the topic has no subscription.
+	AlarmEmail string
+	// OperatorEmails are told of level-2 escalations.
+	OperatorEmails []string
+	// Dist holds the built functions (dist/<name>/bootstrap).
+	Dist string
+	// TableName names the table; empty lets CloudFormation name it.
+	TableName string
+}
+
+// TandemStackProps are the stack's properties.
+type TandemStackProps struct {
+	awscdk.StackProps
+	Config Config
+}
+
+// NewTandemStack is the whole installation: the table, every function, the
+// HTTP API with its authorizer, the schedules, the stream into the
+// notifier, SES, alarms.
+func NewTandemStack(scope constructs.Construct, id string, props *TandemStackProps) awscdk.Stack {
+	stack := awscdk.NewStack(scope, &id, &props.StackProps)
+	cfg := props.Config
+
+	tbl := newTable(stack, cfg)
+	signing := awssecretsmanager.NewSecret(stack, jsii.String("SigningKey"), &awssecretsmanager.SecretProps{
+		Description: jsii.String("Signs Tandem's list cursors and one-click links"),
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			ExcludePunctuation: jsii.Bool(true), PasswordLength: jsii.Number(48),
+		},
+	})
+	alarms := awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{DisplayName: jsii.String("Tandem alarms")})
+	if cfg.AlarmEmail != "" {
+		alarms.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(cfg.AlarmEmail), nil))
+	}
+	alarmAction := awscloudwatchactions.NewSnsAction(alarms)
+
+	identity := awsses.NewEmailIdentity(stack, jsii.String("MailDomain"), &awsses.EmailIdentityProps{
+		Identity: awsses.Identity_Domain(jsii.String(cfg.Domain)),
+	})
+	configSet := awsses.NewConfigurationSet(stack, jsii.String("MailEvents"), &awsses.ConfigurationSetProps{
+		ReputationMetrics: jsii.Bool(true),
+	})
+
+	env := map[string]*string{
+		"TANDEM_TABLE":                 tbl.TableName(),
+		"TANDEM_SENDER":                jsii.String(cfg.Sender),
+		"TANDEM_OPERATOR_EMAILS":       jsii.String(strings.Join(cfg.OperatorEmails, ",")),
+		"TANDEM_SIGNING_KEY":           signing.SecretValue().UnsafeUnwrap(),
+		"TANDEM_SES_CONFIGURATION_SET": configSet.ConfigurationSetName(),
+	}
+	if cfg.BaseURL != "" {
+		env["TANDEM_BASE_URL"] = jsii.String(cfg.BaseURL)
+	}
+
+	fns := map[string]awslambda.Function{}
+	for _, f := range routes.Functions {
+		fn := newFunction(stack, f, cfg, env)
+		grantTable(fn, tbl, f)
+		alarmFunction(stack, fn, f.Name, alarmAction)
+		fns[f.Name] = fn
+	}
+	// Only the functions that deliver mail may send it, and only from the
+	// installation's identity and configuration set.
+	for _, name := range []string{routes.Notifier, routes.Redrive} {
+		fns[name].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("ses:SendEmail", "ses:SendRawEmail"),
+			Resources: &[]*string{
+				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(cfg.Domain)}),
+				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(cfg.Sender)}),
+				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: configSet.ConfigurationSetName()}),
+			},
+		}))
+	}
+
+	api := newAPI(stack, fns, cfg)
+	if cfg.BaseURL == "" {
+		for _, fn := range fns {
+			fn.AddEnvironment(jsii.String("TANDEM_BASE_URL"), api.ApiEndpoint(), nil)
+		}
+	}
+
+	// The notifier reads new outbox items from the stream. Failures are
+	// reported per item, batches bisected, retries bounded, and what is
+	// left goes to a queue (the outbox's own sweep still owns delivery).
+	streamFailures := newQueue(stack, "NotifierStreamFailures", alarmAction)
+	fns[routes.Notifier].AddEventSource(awslambdaeventsources.NewDynamoEventSource(tbl, &awslambdaeventsources.DynamoEventSourceProps{
+		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
+		BatchSize:               jsii.Number(25),
+		MaxBatchingWindow:       awscdk.Duration_Seconds(jsii.Number(1)),
+		BisectBatchOnError:      jsii.Bool(true),
+		RetryAttempts:           jsii.Number(5),
+		MaxRecordAge:            awscdk.Duration_Hours(jsii.Number(6)),
+		ReportBatchItemFailures: jsii.Bool(true),
+		OnFailure:               awslambdaeventsources.NewSqsDlq(streamFailures),
+		Filters: &[]*map[string]interface{}{awslambda.FilterCriteria_Filter(&map[string]interface{}{
+			"eventName": awslambda.FilterRule_IsEqual(jsii.String("INSERT")),
+			"dynamodb": map[string]interface{}{"Keys": map[string]interface{}{
+				table.PK: map[string]interface{}{"S": awslambda.FilterRule_BeginsWith(jsii.String("OUTBOX#"))},
+			}},
+		})},
+	}))
+
+	scheduleFailures := newQueue(stack, "ScheduleFailures", alarmAction)
+	for _, sc := range routes.Schedules {
+		awsscheduler.NewSchedule(stack, jsii.String("Schedule-"+sc.Name), &awsscheduler.ScheduleProps{
+			Description: jsii.String("Tandem " + sc.Name),
+			Schedule:    awsscheduler.ScheduleExpression_Expression(jsii.String(sc.Expression), awscdk.TimeZone_ETC_UTC()),
+			Target: awsschedulertargets.NewLambdaInvoke(fns[sc.Function], &awsschedulertargets.ScheduleTargetBaseProps{
+				// The function takes "now" from the event's time, as from an
+				// EventBridge scheduled event.
+				Input: awsscheduler.ScheduleTargetInput_FromObject(map[string]interface{}{
+					"version": "0", "id": awsscheduler.ContextAttribute_ExecutionId(), "detail-type": "Scheduled Event",
+					"source": "aws.scheduler", "time": awsscheduler.ContextAttribute_ScheduledTime(),
+					"resources": []interface{}{awsscheduler.ContextAttribute_ScheduleArn()}, "detail": map[string]interface{}{},
+				}),
+				RetryAttempts:   jsii.Number(3),
+				MaxEventAge:     awscdk.Duration_Hours(jsii.Number(1)),
+				DeadLetterQueue: scheduleFailures,
+			}),
+		})
+	}
+
+	// Mail reputation: SES pauses accounts whose bounce or complaint rates climb.
+	for _, m := range []struct {
+		name, metric string
+		threshold    float64
+	}{{"BounceRate", "Reputation.BounceRate", 0.05}, {"ComplaintRate", "Reputation.ComplaintRate", 0.001}} {
+		a := awscloudwatch.NewAlarm(stack, jsii.String("Ses"+m.name), &awscloudwatch.AlarmProps{
+			AlarmDescription: jsii.String("SES " + m.metric + " is high; SES may pause sending"),
+			Metric: awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+				Namespace: jsii.String("AWS/SES"), MetricName: jsii.String(m.metric), Statistic: jsii.String("Maximum"),
+				Period: awscdk.Duration_Hours(jsii.Number(1)),
+			}),
+			Threshold: jsii.Number(m.threshold), EvaluationPeriods: jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		})
+		a.AddAlarmAction(alarmAction)
+	}
+
+	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: api.ApiEndpoint()})
+	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: tbl.TableName()})
+	awscdk.NewCfnOutput(stack, jsii.String("AlarmTopic"), &awscdk.CfnOutputProps{Value: alarms.TopicArn()})
+	awscdk.NewCfnOutput(stack, jsii.String("MailIdentity"), &awscdk.CfnOutputProps{Value: identity.EmailIdentityName()})
+	return stack
+}
+
+// newTable creates the table from the one shared definition: retained and
+// protected, point-in-time recovery on, the stream for the notifier.
+func newTable(stack awscdk.Stack, cfg Config) awsdynamodb.Table {
+	def := table.Definition()
+	props := &awsdynamodb.TableProps{
+		PartitionKey:        &awsdynamodb.Attribute{Name: jsii.String(def.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
+		SortKey:             &awsdynamodb.Attribute{Name: jsii.String(def.SortKey), Type: awsdynamodb.AttributeType_STRING},
+		BillingMode:         awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		Stream:              awsdynamodb.StreamViewType(def.StreamView),
+		TimeToLiveAttribute: jsii.String(def.TTLAttribute),
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
+			PointInTimeRecoveryEnabled: jsii.Bool(true),
+		},
+		DeletionProtection: jsii.Bool(true),
+		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
+	}
+	if cfg.TableName != "" {
+		props.TableName = jsii.String(cfg.TableName)
+	}
+	tbl := awsdynamodb.NewTable(stack, jsii.String("Table"), props)
+	for _, ix := range def.Indexes {
+		tbl.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
+			IndexName:      jsii.String(ix.Name),
+			PartitionKey:   &awsdynamodb.Attribute{Name: jsii.String(ix.PartitionKey), Type: awsdynamodb.AttributeType_STRING},
+			SortKey:        &awsdynamodb.Attribute{Name: jsii.String(ix.SortKey), Type: awsdynamodb.AttributeType_STRING},
+			ProjectionType: awsdynamodb.ProjectionType_ALL,
+		})
+	}
+	return tbl
+}
+
+func newFunction(stack awscdk.Stack, f routes.Function, cfg Config, env map[string]*string) awslambda.Function {
+	id := "Fn-" + f.Name
+	logs := awslogs.NewLogGroup(stack, jsii.String(id+"-Logs"), &awslogs.LogGroupProps{
+		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	return awslambda.NewFunction(stack, jsii.String(id), &awslambda.FunctionProps{
+		Description:   jsii.String(f.Description),
+		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:  awslambda.Architecture_ARM_64(),
+		Handler:       jsii.String("bootstrap"),
+		Code:          awslambda.Code_FromAsset(jsii.String(filepath.Join(cfg.Dist, f.Name)), nil),
+		MemorySize:    jsii.Number(float64(f.MemoryMB)),
+		Timeout:       awscdk.Duration_Seconds(jsii.Number(float64(f.TimeoutSec))),
+		Tracing:       awslambda.Tracing_ACTIVE,
+		LogGroup:      logs,
+		LoggingFormat: awslambda.LoggingFormat_JSON,
+		Environment:   &env,
+	})
+}
+
+// grantTable gives a function exactly the item actions it uses, on the
+// table and its indexes; the authorizer only reads.
+func grantTable(fn awslambda.Function, tbl awsdynamodb.Table, f routes.Function) {
+	actions := []string{"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem",
+		"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+	if f.Kind == routes.Authorize {
+		actions = []string{"dynamodb:GetItem"}
+	}
+	fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings(actions...),
+		Resources: &[]*string{tbl.TableArn(), jsii.String(fmt.Sprintf("%s/index/*", *tbl.TableArn()))},
+	}))
+}
+
+func alarmFunction(stack awscdk.Stack, fn awslambda.Function, name string, action awscloudwatch.IAlarmAction) {
+	period := &awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Sum")}
+	for kind, metric := range map[string]awscloudwatch.Metric{"Errors": fn.MetricErrors(period), "Throttles": fn.MetricThrottles(period)} {
+		a := awscloudwatch.NewAlarm(stack, jsii.String("Fn-"+name+"-"+kind), &awscloudwatch.AlarmProps{
+			AlarmDescription: jsii.String(fmt.Sprintf("Tandem %s: %s in the last 5 minutes", name, strings.ToLower(kind))),
+			Metric:           metric, Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
+			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		})
+		a.AddAlarmAction(action)
+	}
+}
+
+// newQueue is a dead-letter queue with an alarm on any message in it.
+func newQueue(stack awscdk.Stack, name string, action awscloudwatch.IAlarmAction) awssqs.Queue {
+	q := awssqs.NewQueue(stack, jsii.String(name), &awssqs.QueueProps{
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+	})
+	a := awscloudwatch.NewAlarm(stack, jsii.String(name+"-NotEmpty"), &awscloudwatch.AlarmProps{
+		AlarmDescription: jsii.String(name + " holds a message: something failed for good; look at it"),
+		Metric: q.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
+			Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Maximum"),
+		}),
+		Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	a.AddAlarmAction(action)
+	return q
+}
+
+// newAPI creates the HTTP API from the shared route table: token routes
+// behind the Lambda authorizer (results cached briefly), the rest public.
+func newAPI(stack awscdk.Stack, fns map[string]awslambda.Function, cfg Config) awsapigatewayv2.HttpApi {
+	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
+		Description: jsii.String("Tandem HTTP API"),
+	})
+	authorizer := awsapigatewayv2authorizers.NewHttpLambdaAuthorizer(jsii.String("Bearer"), fns[routes.Authorizer],
+		&awsapigatewayv2authorizers.HttpLambdaAuthorizerProps{
+			ResponseTypes:   &[]awsapigatewayv2authorizers.HttpLambdaResponseType{awsapigatewayv2authorizers.HttpLambdaResponseType_SIMPLE},
+			IdentitySource:  jsii.Strings("$request.header.Authorization"),
+			ResultsCacheTtl: awscdk.Duration_Seconds(jsii.Number(30)),
+		})
+	integrations := map[string]awsapigatewayv2integrations.HttpLambdaIntegration{}
+	for _, r := range routes.Table {
+		in, ok := integrations[r.Function]
+		if !ok {
+			in = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("Int-"+r.Function), fns[r.Function], nil)
+			integrations[r.Function] = in
+		}
+		opts := &awsapigatewayv2.AddRoutesOptions{
+			Path:        jsii.String(r.Path),
+			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(r.Method)},
+			Integration: in,
+		}
+		if r.Auth == routes.Token {
+			opts.Authorizer = authorizer
+		}
+		api.AddRoutes(opts)
+	}
+	return api
+}

@@ -1,0 +1,341 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/tandemhq/tandem/shared/routes"
+	"github.com/tandemhq/tandem/shared/table"
+)
+
+// jsii is not goroutine-safe: one synth per test binary, no t.Parallel.
+var (
+	once     sync.Once
+	tmpl     assertions.Template
+	doc      map[string]any
+	synthErr error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+func synth(t *testing.T) (assertions.Template, map[string]any) {
+	t.Helper()
+	once.Do(func() {
+		defer func() {
+			if p := recover(); p != nil {
+				synthErr = fmt.Errorf("synth panicked: %v", p)
+			}
+		}()
+		dist, err := os.MkdirTemp("", "tandem-dist-")
+		if err != nil {
+			synthErr = err
+			return
+		}
+		for _, f := range routes.Functions {
+			_ = os.MkdirAll(filepath.Join(dist, f.Name), 0o755)
+			_ = os.WriteFile(filepath.Join(dist, f.Name, "bootstrap"), []byte("placeholder "+f.Name), 0o755)
+		}
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{"dist": dist, "alarmEmail": "ops@tandem.example.com"}})
+		stack := NewTandemStack(app, "Test", &TandemStackProps{Config: ConfigFromContext(app)})
+		tmpl = assertions.Template_FromStack(stack, nil)
+		b, err := json.Marshal(tmpl.ToJSON())
+		if err != nil {
+			synthErr = err
+			return
+		}
+		synthErr = json.Unmarshal(b, &doc)
+	})
+	if synthErr != nil {
+		t.Fatal(synthErr)
+	}
+	return tmpl, doc
+}
+
+// assert runs a jsii assertion, turning its panic into a test failure.
+func assert(t *testing.T, what string, f func()) {
+	t.Helper()
+	defer func() {
+		if p := recover(); p != nil {
+			t.Errorf("%s: %v", what, p)
+		}
+	}()
+	f()
+}
+
+func resources(doc map[string]any, typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range doc["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] == typ {
+			out[id] = res
+		}
+	}
+	return out
+}
+
+func props(r map[string]any) map[string]any { p, _ := r["Properties"].(map[string]any); return p }
+
+func ref(v any) string {
+	switch x := v.(type) {
+	case map[string]any:
+		if r, ok := x["Ref"].(string); ok {
+			return r
+		}
+		if g, ok := x["Fn::GetAtt"].([]any); ok {
+			return g[0].(string)
+		}
+		if j, ok := x["Fn::Join"].([]any); ok {
+			// The resource a joined ARN names: its GetAtt, else its own Ref.
+			for _, part := range j[1].([]any) {
+				if m, ok := part.(map[string]any); ok && m["Fn::GetAtt"] != nil {
+					return ref(m)
+				}
+			}
+			for _, part := range j[1].([]any) {
+				if s := ref(part); s != "" && !strings.HasPrefix(s, "AWS::") {
+					return s
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// functionIDs maps each function name to its logical id.
+func functionIDs(t *testing.T, doc map[string]any) map[string]string {
+	out := map[string]string{}
+	for id := range resources(doc, "AWS::Lambda::Function") {
+		for _, f := range routes.Functions {
+			if strings.HasPrefix(id, "Fn"+strings.ReplaceAll(f.Name, "-", "")) && !strings.Contains(id, "Role") {
+				out[f.Name] = id
+			}
+		}
+	}
+	if len(out) != len(routes.Functions) {
+		t.Fatalf("found functions %v, want all of %d", out, len(routes.Functions))
+	}
+	return out
+}
+
+func TestEveryRouteExistsWithItsFunctionAndAuth(t *testing.T) {
+	_, doc := synth(t)
+	fnIDs := functionIDs(t, doc)
+	integrations := resources(doc, "AWS::ApiGatewayV2::Integration")
+	byKey := map[string]map[string]any{}
+	for _, r := range resources(doc, "AWS::ApiGatewayV2::Route") {
+		byKey[props(r)["RouteKey"].(string)] = props(r)
+	}
+	if len(byKey) != len(routes.Table) {
+		t.Errorf("the API has %d routes, the table %d", len(byKey), len(routes.Table))
+	}
+	for _, r := range routes.Table {
+		p, ok := byKey[r.Key()]
+		if !ok {
+			t.Errorf("route %s is missing", r.Key())
+			continue
+		}
+		wantAuth := "NONE"
+		if r.Auth == routes.Token {
+			wantAuth = "CUSTOM"
+		}
+		if p["AuthorizationType"] != wantAuth {
+			t.Errorf("route %s: authorization %v, want %s", r.Key(), p["AuthorizationType"], wantAuth)
+		}
+		target := ref(p["Target"])
+		in, ok := integrations[target]
+		if !ok {
+			t.Errorf("route %s: integration %q not found", r.Key(), target)
+			continue
+		}
+		if got := ref(props(in)["IntegrationUri"]); got != fnIDs[r.Function] {
+			t.Errorf("route %s goes to %s, want function %s (%s)", r.Key(), got, r.Function, fnIDs[r.Function])
+		}
+	}
+	auths := resources(doc, "AWS::ApiGatewayV2::Authorizer")
+	for _, a := range auths {
+		p := props(a)
+		if p["AuthorizerResultTtlInSeconds"] != float64(30) || p["EnableSimpleResponses"] != true || ref(p["AuthorizerUri"]) != fnIDs[routes.Authorizer] {
+			t.Errorf("authorizer: %v", p)
+		}
+	}
+	if len(auths) != 1 {
+		t.Errorf("authorizers: %d, want 1", len(auths))
+	}
+}
+
+func TestFunctionsAreArm64AL2023WithTracingAndLogRetention(t *testing.T) {
+	tm, doc := synth(t)
+	for id, r := range resources(doc, "AWS::Lambda::Function") {
+		p := props(r)
+		arch, _ := p["Architectures"].([]any)
+		if p["Runtime"] != "provided.al2023" || len(arch) != 1 || arch[0] != "arm64" || p["Handler"] != "bootstrap" {
+			t.Errorf("%s: runtime %v, architectures %v", id, p["Runtime"], p["Architectures"])
+		}
+		if tc, _ := p["TracingConfig"].(map[string]any); tc["Mode"] != "Active" {
+			t.Errorf("%s: tracing %v", id, p["TracingConfig"])
+		}
+		if lc, _ := p["LoggingConfig"].(map[string]any); lc["LogGroup"] == nil {
+			t.Errorf("%s: no log group of its own", id)
+		}
+	}
+	assert(t, "log retention", func() {
+		tm.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 30})
+	})
+}
+
+func TestTableFromTheSharedDefinition(t *testing.T) {
+	tm, doc := synth(t)
+	def := table.Definition()
+	var gsis []any
+	for _, ix := range def.Indexes {
+		gsis = append(gsis, map[string]any{
+			"IndexName":  ix.Name,
+			"KeySchema":  []any{map[string]any{"AttributeName": ix.PartitionKey, "KeyType": "HASH"}, map[string]any{"AttributeName": ix.SortKey, "KeyType": "RANGE"}},
+			"Projection": map[string]any{"ProjectionType": "ALL"},
+		})
+	}
+	assert(t, "table", func() {
+		tm.HasResourceProperties(jsii.String("AWS::DynamoDB::Table"), map[string]any{
+			"KeySchema":                        []any{map[string]any{"AttributeName": def.PartitionKey, "KeyType": "HASH"}, map[string]any{"AttributeName": def.SortKey, "KeyType": "RANGE"}},
+			"BillingMode":                      "PAY_PER_REQUEST",
+			"StreamSpecification":              map[string]any{"StreamViewType": def.StreamView},
+			"PointInTimeRecoverySpecification": map[string]any{"PointInTimeRecoveryEnabled": true},
+			"DeletionProtectionEnabled":        true,
+			"TimeToLiveSpecification":          map[string]any{"AttributeName": def.TTLAttribute, "Enabled": true},
+			"GlobalSecondaryIndexes":           gsis,
+		})
+	})
+	for id, r := range resources(doc, "AWS::DynamoDB::Table") {
+		if r["DeletionPolicy"] != "Retain" || r["UpdateReplacePolicy"] != "Retain" {
+			t.Errorf("%s is not retained on stack delete: %v %v", id, r["DeletionPolicy"], r["UpdateReplacePolicy"])
+		}
+	}
+}
+
+func TestSchedulesWithRetryAndDeadLetters(t *testing.T) {
+	_, doc := synth(t)
+	fnIDs := functionIDs(t, doc)
+	found := map[string]bool{}
+	for id, r := range resources(doc, "AWS::Scheduler::Schedule") {
+		p := props(r)
+		tg := p["Target"].(map[string]any)
+		for _, sc := range routes.Schedules {
+			if p["ScheduleExpression"] == sc.Expression && ref(tg["Arn"]) == fnIDs[sc.Function] {
+				found[sc.Name] = true
+			}
+		}
+		if rp, _ := tg["RetryPolicy"].(map[string]any); rp["MaximumRetryAttempts"] != float64(3) {
+			t.Errorf("%s: retry policy %v", id, tg["RetryPolicy"])
+		}
+		if tg["DeadLetterConfig"] == nil {
+			t.Errorf("%s has no dead-letter queue", id)
+		}
+		if in, _ := tg["Input"].(string); !strings.Contains(in, "<aws.scheduler.scheduled-time>") {
+			t.Errorf("%s does not pass the scheduled time: %v", id, tg["Input"])
+		}
+		if p["ScheduleExpressionTimezone"] != "Etc/UTC" {
+			t.Errorf("%s is not in UTC: %v", id, p["ScheduleExpressionTimezone"])
+		}
+	}
+	for _, name := range []string{"escalation", "renewals", "billing", "redrive"} {
+		if !found[name] {
+			t.Errorf("schedule %s is missing", name)
+		}
+	}
+}
+
+func TestNotifierStreamSource(t *testing.T) {
+	tm, _ := synth(t)
+	assert(t, "event source mapping", func() {
+		tm.HasResourceProperties(jsii.String("AWS::Lambda::EventSourceMapping"), map[string]any{
+			"BisectBatchOnFunctionError": true,
+			"MaximumRetryAttempts":       5,
+			"FunctionResponseTypes":      []any{"ReportBatchItemFailures"},
+			"StartingPosition":           "TRIM_HORIZON",
+			"DestinationConfig":          map[string]any{"OnFailure": assertions.Match_ObjectLike(&map[string]any{"Destination": assertions.Match_AnyValue()})},
+			"FilterCriteria":             assertions.Match_ObjectLike(&map[string]any{"Filters": assertions.Match_AnyValue()}),
+		})
+	})
+}
+
+func TestEveryQueueHasAnAlarmAndAlarmsNotify(t *testing.T) {
+	_, doc := synth(t)
+	alarms := resources(doc, "AWS::CloudWatch::Alarm")
+	for id := range resources(doc, "AWS::SQS::Queue") {
+		ok := false
+		for _, a := range alarms {
+			p := props(a)
+			if p["MetricName"] != "ApproximateNumberOfMessagesVisible" {
+				continue
+			}
+			for _, d := range p["Dimensions"].([]any) {
+				if ref(d.(map[string]any)["Value"]) == id {
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			t.Errorf("queue %s has no alarm", id)
+		}
+	}
+	metrics := map[string]int{}
+	for id, a := range alarms {
+		p := props(a)
+		if acts, _ := p["AlarmActions"].([]any); len(acts) == 0 {
+			t.Errorf("alarm %s notifies nobody", id)
+		}
+		metrics[fmt.Sprint(p["MetricName"])]++
+	}
+	if metrics["Errors"] != len(routes.Functions) || metrics["Throttles"] != len(routes.Functions) {
+		t.Errorf("function alarms: %v", metrics)
+	}
+	if metrics["Reputation.BounceRate"] != 1 || metrics["Reputation.ComplaintRate"] != 1 {
+		t.Errorf("SES reputation alarms: %v", metrics)
+	}
+	if len(resources(doc, "AWS::SNS::Subscription")) != 1 {
+		t.Errorf("the alarm email is not subscribed")
+	}
+}
+
+var wildcardAction = regexp.MustCompile(`^(\*|[a-z0-9-]+:\*)$`)
+
+func TestNoWildcardActionsOrManagedFullAccess(t *testing.T) {
+	_, doc := synth(t)
+	for id, r := range resources(doc, "AWS::IAM::Policy") {
+		stmts := props(r)["PolicyDocument"].(map[string]any)["Statement"].([]any)
+		for _, s := range stmts {
+			acts := s.(map[string]any)["Action"]
+			list, ok := acts.([]any)
+			if !ok {
+				list = []any{acts}
+			}
+			for _, a := range list {
+				if wildcardAction.MatchString(fmt.Sprint(a)) {
+					t.Errorf("policy %s grants %v", id, a)
+				}
+			}
+		}
+	}
+	for id, r := range resources(doc, "AWS::IAM::Role") {
+		managed, _ := props(r)["ManagedPolicyArns"].([]any)
+		for _, m := range managed {
+			if strings.Contains(fmt.Sprint(m), "FullAccess") {
+				t.Errorf("role %s has managed policy %v", id, m)
+			}
+		}
+	}
+}
