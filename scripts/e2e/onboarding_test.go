@@ -1,0 +1,332 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tandemhq/tandem/scripts/localtest"
+)
+
+// partner is a signed-up partner.
+type partner struct {
+	Domain, Email, EnrollmentID, MemberID string
+}
+
+func signUp(t *testing.T, e *localtest.Env, h host, company string) partner {
+	t.Helper()
+	domain := strings.ToLower(strings.ReplaceAll(company, " ", "")) + "." + e.Domain
+	p := partner{Domain: domain, Email: "primary@" + domain}
+	res := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, h.Slug, p.Email), company, domain))
+	if res.Status != 201 {
+		t.Fatalf("sign-up %s: %d %s", company, res.Status, res.Body)
+	}
+	p.EnrollmentID, p.MemberID = res.Str("enrollmentId"), res.Str("memberId")
+	return p
+}
+
+// page fetches a page (GET) or posts a form to it, as a browser would.
+func page(t *testing.T, method, link string, form url.Values) (int, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, link, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func status(t *testing.T, e *localtest.Env, token, id string) string {
+	t.Helper()
+	res := e.Do("GET", "/v1/enrollments/"+id, token, nil)
+	if res.Status != 200 {
+		t.Fatalf("get enrollment: %d %s", res.Status, res.Body)
+	}
+	return res.Str("status")
+}
+
+// Sign-up → approve from the mail's link → acknowledge the test case from
+// the partner's mail → claim credentials → call the API with them.
+func TestOnboardingThroughTheMails(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Omega", map[string]any{"payment": "host"})
+	p := signUp(t, e, h, "Partner One")
+
+	approve := linkIn(t, e.Mail(h.Notify, "New partner sign-up"), "/h/")
+	// Opening the link (as a mail scanner would) changes nothing.
+	code, body := page(t, "GET", approve, nil)
+	if code != 200 || !strings.Contains(body, "Approve Partner One?") {
+		t.Fatalf("confirm page: %d %s", code, body)
+	}
+	if st := status(t, e, h.Admin, p.EnrollmentID); st != "pending_approval" {
+		t.Fatalf("after opening the link: %s, want pending_approval", st)
+	}
+	if code, body = page(t, "POST", approve, url.Values{}); code != 200 || !strings.Contains(body, "Approved") {
+		t.Fatalf("confirming: %d %s", code, body)
+	}
+	if st := status(t, e, h.Admin, p.EnrollmentID); st != "validating" {
+		t.Fatalf("after approving: %s, want validating", st)
+	}
+	// The link now shows what was decided, and acts no more.
+	if code, body = page(t, "POST", approve, url.Values{}); code != 200 || !strings.Contains(body, "already approved") {
+		t.Fatalf("second use of the link: %d %s", code, body)
+	}
+	e.Mail(p.Email, "your sign-up was approved")
+
+	ack := linkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
+	if code, body = page(t, "GET", ack, nil); code != 200 || !strings.Contains(body, "Acknowledge the test case") {
+		t.Fatalf("test case page: %d %s", code, body)
+	}
+	if code, body = page(t, "POST", ack, url.Values{}); code != 200 || !strings.Contains(body, "You are live") {
+		t.Fatalf("acknowledging: %d %s", code, body)
+	}
+	if st := status(t, e, h.Admin, p.EnrollmentID); st != "active" {
+		t.Fatalf("after acknowledging: %s, want active", st)
+	}
+	e.Mail(h.Notify, "Partner One is live")
+
+	claimLink := linkIn(t, e.Mail(p.Email, "You are live"), "/c/")
+	claimToken := claimLink[strings.LastIndex(claimLink, "/")+1:]
+	if code, body = page(t, "GET", claimLink, nil); code != 200 || strings.Contains(body, "tdm_") {
+		t.Fatalf("the claim page shows a token before the claim: %d", code)
+	}
+	claim := e.Do("POST", "/v1/credentials/"+claimToken+"/claim", "", nil)
+	if claim.Status != 201 || !strings.HasPrefix(claim.Str("token"), "tdm_") || claim.Str("memberId") != p.MemberID {
+		t.Fatalf("claim: %d %s", claim.Status, claim.Body)
+	}
+	if again := e.Do("POST", "/v1/credentials/"+claimToken+"/claim", "", nil); again.Status != 409 {
+		t.Fatalf("second claim: got %d %s, want 409", again.Status, again.Body)
+	}
+	partnerToken := claim.Str("token")
+	got := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, partnerToken, nil)
+	if got.Status != 200 || got.Str("status") != "active" || got.Str("goLiveAt") == "" {
+		t.Fatalf("the partner's own token: %d %s", got.Status, got.Body)
+	}
+	if res := e.Do("GET", "/v1/members/"+p.MemberID, partnerToken, nil); res.Status != 200 || res.Str("kind") != "limited" {
+		t.Fatalf("partner reads its member: %d %s", res.Status, res.Body)
+	}
+	// The audit trail names every step, its actor and its states.
+	events := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID+"/events", h.Admin, nil)
+	var trail struct {
+		Items []struct{ Actor, Action, From, To string }
+	}
+	events.Decode(t, &trail)
+	var steps []string
+	for _, ev := range trail.Items {
+		steps = append(steps, fmt.Sprintf("%s:%s>%s", ev.Action, ev.From, ev.To))
+		if ev.Actor == "" {
+			t.Errorf("event %s has no actor", ev.Action)
+		}
+	}
+	want := "sign_up:>pending_approval approve:pending_approval>validating pass_validation:validating>active"
+	if strings.Join(steps, " ") != want {
+		t.Errorf("trail: got %q, want %q", strings.Join(steps, " "), want)
+	}
+}
+
+func TestConcurrentDecisionsOneStands(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Race", nil)
+	p := signUp(t, e, h, "Racer")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[int]int{}
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var res localtest.Response
+			if i%2 == 0 {
+				res = e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, nil)
+			} else {
+				res = e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/reject", h.Admin, map[string]any{"reason": "race"})
+			}
+			mu.Lock()
+			codes[res.Status]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if codes[200] != 1 || codes[409] != 9 {
+		t.Fatalf("got %v, want one 200 and nine 409", codes)
+	}
+	events := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID+"/events", h.Admin, nil)
+	if n := len(events.JSON()["items"].([]any)); n != 2 {
+		t.Errorf("trail has %d events, want sign-up and one decision", n)
+	}
+}
+
+func TestMemberPaidPartnerWaitsForPayment(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Paid", nil)
+	p := signUp(t, e, h, "Payer")
+	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, map[string]any{"version": 1}); res.Status != 200 {
+		t.Fatalf("approve: %d %s", res.Status, res.Body)
+	}
+	ack := linkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
+	res := e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil)
+	if res.Status != 200 || res.Str("status") != "awaiting_payment" {
+		t.Fatalf("acknowledge: %d %s", res.Status, res.Body)
+	}
+	e.Mail(p.Email, "pay the membership to go live")
+	enr := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil)
+	invoiceID := enr.Str("membershipInvoiceId")
+	if res := e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", h.Admin, map[string]any{"reference": "x", "amountCents": 50000}); res.Status != 403 {
+		t.Fatalf("a host admin records a payment: %d, want 403", res.Status)
+	}
+	if res := e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", e.Operator, map[string]any{"reference": "x", "amountCents": 100}); res.Status != 422 || res.ErrorFields()["amountCents"] == nil {
+		t.Fatalf("a wrong amount: %d %s", res.Status, res.Body)
+	}
+	pay := e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", e.Operator, map[string]any{"reference": "wire-4711", "amountCents": 50000})
+	if pay.Status != 200 || pay.Str("status") != "paid" {
+		t.Fatalf("payment: %d %s", pay.Status, pay.Body)
+	}
+	if st := status(t, e, h.Admin, p.EnrollmentID); st != "active" {
+		t.Fatalf("after payment: %s, want active", st)
+	}
+	live := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil)
+	goLive := live.Str("goLiveAt")[:10]
+	if pay.Str("periodStart") != goLive || !strings.HasPrefix(live.Str("renewalDate"), fmt.Sprint(mustYear(goLive)+1)) {
+		t.Errorf("the membership year starts at go-live %s: invoice period %s, renewal %s", goLive, pay.Str("periodStart"), live.Str("renewalDate"))
+	}
+	e.Mail(p.Email, "You are live")
+	if res := e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", e.Operator, map[string]any{"reference": "again", "amountCents": 50000}); res.Status != 409 {
+		t.Fatalf("paying twice: %d, want 409", res.Status)
+	}
+	// The billed member's admin can read it; the host cannot.
+	claim := linkIn(t, e.Mail(p.Email, "You are live"), "/c/")
+	tok := e.Do("POST", "/v1/credentials/"+claim[strings.LastIndex(claim, "/")+1:]+"/claim", "", nil).Str("token")
+	if res := e.Do("GET", "/v1/invoices", tok, nil); res.Status != 200 || len(res.JSON()["items"].([]any)) != 1 {
+		t.Fatalf("partner lists its invoices: %d %s", res.Status, res.Body)
+	}
+	if res := e.Do("GET", "/v1/invoices/"+invoiceID, h.Admin, nil); res.Status != 404 {
+		t.Fatalf("host reads the partner's invoice: %d, want 404", res.Status)
+	}
+}
+
+func mustYear(date string) int {
+	var y int
+	fmt.Sscanf(date, "%d", &y)
+	return y
+}
+
+func TestValidationFailureResendAndRemoval(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Strict", map[string]any{"payment": "host"})
+	p := signUp(t, e, h, "Sloppy")
+	e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, nil)
+	firstAck := linkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
+
+	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/validation", h.Admin, map[string]any{"outcome": "failed"}); res.Status != 422 || res.ErrorFields()["note"] == nil {
+		t.Fatalf("failed without a note: %d %s", res.Status, res.Body)
+	}
+	res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/validation", h.Admin, map[string]any{"outcome": "failed", "note": "Nobody answered within a day."})
+	if res.Status != 200 || res.Str("status") != "validation_failed" {
+		t.Fatalf("record failed: %d %s", res.Status, res.Body)
+	}
+	failMail := e.Mail(p.Email, "did not pass validation")
+	if !strings.Contains(failMail.Body.Text, "Nobody answered within a day.") {
+		t.Errorf("failure mail lacks what to fix: %s", failMail.Body.Text)
+	}
+	// The old test case no longer counts.
+	if code, body := page(t, "POST", firstAck, url.Values{}); code != 200 || !strings.Contains(body, "no longer open") {
+		t.Fatalf("old test case after failure: %d %s", code, body)
+	}
+	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/resend-validation", h.Admin, nil); res.Status != 200 || res.Str("status") != "validating" {
+		t.Fatalf("resend: %d %s", res.Status, res.Body)
+	}
+	newAck := linkIn(t, e.MailNth("support@"+p.Domain, "[Test case]", 2), "/v/")
+	if newAck == firstAck {
+		t.Fatal("the resend reused the old test case")
+	}
+	if code, _ := page(t, "POST", newAck, url.Values{}); code != 200 || status(t, e, h.Admin, p.EnrollmentID) != "active" {
+		t.Fatalf("acknowledging the new test case: %d", code)
+	}
+	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{}); res.Status != 422 || res.ErrorFields()["reason"] == nil {
+		t.Fatalf("remove without reason: %d %s", res.Status, res.Body)
+	}
+	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "Partnership ended"}); res.Status != 200 || res.Str("status") != "removed" {
+		t.Fatalf("remove: %d %s", res.Status, res.Body)
+	}
+	e.Mail(p.Email, "Sloppy was removed")
+	e.Mail(h.Notify, "Sloppy was removed")
+	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "again"}); res.Status != 409 || !strings.Contains(res.ErrorMessage(), "removed") {
+		t.Fatalf("removing twice: %d %s", res.Status, res.Body)
+	}
+}
+
+func TestEnrollmentAccessAndLists(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Lister", nil)
+	var ps []partner
+	for i := 0; i < 5; i++ {
+		ps = append(ps, signUp(t, e, h, fmt.Sprintf("Partner %d", i)))
+	}
+	stranger := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Nosy", "full")).Str("adminToken")
+	eng := e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "E", "email": e.Addr("eng"), "roles": []string{"engineer"}}).Str("token")
+	id := ps[0].EnrollmentID
+	for name, c := range map[string]struct {
+		method, path, token string
+		status              int
+	}{
+		"stranger reads":           {"GET", "/v1/enrollments/" + id, stranger, 404},
+		"stranger approves":        {"POST", "/v1/enrollments/" + id + "/approve", stranger, 404},
+		"stranger lists":           {"GET", "/v1/programs/" + h.ProgramID + "/enrollments", stranger, 404},
+		"host engineer approves":   {"POST", "/v1/enrollments/" + id + "/approve", eng, 403},
+		"host engineer reads":      {"GET", "/v1/enrollments/" + id, eng, 200},
+		"bad status filter":        {"GET", "/v1/programs/" + h.ProgramID + "/enrollments?status=happy", h.Admin, 422},
+		"garbage id":               {"GET", "/v1/enrollments/enr_nope", h.Admin, 404},
+		"unknown validation token": {"POST", "/v1/validations/val_nope/acknowledge", "", 404},
+		"unknown credential token": {"POST", "/v1/credentials/crd_nope/claim", "", 404},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if res := e.Do(c.method, c.path, c.token, nil); res.Status != c.status {
+				t.Fatalf("got %d %s, want %d", res.Status, res.Body, c.status)
+			}
+		})
+	}
+	e.Do("POST", "/v1/enrollments/"+ps[1].EnrollmentID+"/approve", h.Admin, nil)
+	e.Do("POST", "/v1/enrollments/"+ps[2].EnrollmentID+"/reject", h.Admin, map[string]any{"reason": "no"})
+	seen := map[string]bool{}
+	cursor := ""
+	for pages := 0; pages < 10; pages++ {
+		res := e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?limit=2&cursor="+url.QueryEscape(cursor), h.Admin, nil)
+		if res.Status != 200 {
+			t.Fatalf("list: %d %s", res.Status, res.Body)
+		}
+		for _, it := range res.JSON()["items"].([]any) {
+			seen[it.(map[string]any)["id"].(string)] = true
+		}
+		if cursor = res.Str("nextCursor"); cursor == "" {
+			break
+		}
+	}
+	if len(seen) != 5 {
+		t.Errorf("paged through %d enrollments, want 5", len(seen))
+	}
+	pending := e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?status=pending_approval", h.Admin, nil)
+	if n := len(pending.JSON()["items"].([]any)); n != 3 {
+		t.Errorf("pending: %d, want 3", n)
+	}
+	if res := e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?status=rejected", h.Admin, nil); len(res.JSON()["items"].([]any)) != 1 {
+		t.Errorf("rejected: %s", res.Body)
+	}
+}

@@ -1,0 +1,310 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tandemhq/tandem/scripts/localtest"
+)
+
+func TestRegistrationAndSignupOverTheAPI(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Acme", nil)
+	domain := "globex." + e.Domain
+	email := "ann@" + domain
+	tok := signupToken(t, e, h.Slug, email)
+
+	res := e.Do("POST", "/v1/signups", "", signupBody(tok, "Globex", domain))
+	if res.Status != 201 || res.Str("status") != "pending_approval" || !strings.HasPrefix(res.Str("memberId"), "mem_") {
+		t.Fatalf("sign-up: %d %s", res.Status, res.Body)
+	}
+	hostMail := e.Mail(h.Notify, "New partner sign-up for Acme Partner Connect: Globex")
+	for _, want := range []string{"support@" + domain, "Europe/Berlin", "/h/", "version 2026-1, accepted by Pat Partner (CEO)"} {
+		if !strings.Contains(hostMail.Body.Text, want) {
+			t.Errorf("host mail lacks %q:\n%s", want, hostMail.Body.Text)
+		}
+	}
+	confirm := e.Mail(email, "We received your sign-up")
+	if !strings.Contains(confirm.From, "Acme Partner Connect") {
+		t.Errorf("partner mail is not co-branded: from %q", confirm.From)
+	}
+	invoice := e.Mail("billing@"+domain, "Invoice")
+	if !strings.Contains(invoice.Body.Text, "USD 500.00") {
+		t.Errorf("membership invoice mail: %s", invoice.Body.Text)
+	}
+	// The link is single use.
+	again := e.Do("POST", "/v1/signups", "", signupBody(tok, "Globex", domain))
+	if again.Status != http.StatusConflict {
+		t.Fatalf("reusing the link: got %d %s, want 409", again.Status, again.Body)
+	}
+}
+
+func TestSameCompanyJoinsAsOneMember(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	a := newHost(t, e, "Alpha", nil)
+	b := newHost(t, e, "Beta", map[string]any{"payment": "host"})
+	domain := "initech." + e.Domain
+
+	first := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, a.Slug, "ann@"+domain), "Initech", domain))
+	second := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, b.Slug, "bob@"+domain), "Initech", domain))
+	if first.Status != 201 || second.Status != 201 {
+		t.Fatalf("sign-ups: %d %s / %d %s", first.Status, first.Body, second.Status, second.Body)
+	}
+	if first.Str("memberId") != second.Str("memberId") {
+		t.Fatalf("two members for one company: %s and %s", first.Str("memberId"), second.Str("memberId"))
+	}
+	if first.Str("enrollmentId") == second.Str("enrollmentId") {
+		t.Fatal("one enrollment for two programs")
+	}
+	// The same program again, even with a fresh link, is a conflict.
+	dup := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, a.Slug, "carl@"+domain), "Initech", domain))
+	if dup.Status != http.StatusConflict || !strings.Contains(dup.ErrorMessage(), "already enrolled") {
+		t.Fatalf("same program twice: got %d %s, want 409", dup.Status, dup.Body)
+	}
+	// A host-paid program sends no invoice.
+	for _, m := range e.MailsTo("billing@" + domain) {
+		if strings.Contains(m.Subject, "Beta") {
+			t.Errorf("host-paid program invoiced the partner: %s", m.Subject)
+		}
+	}
+}
+
+func TestConcurrentSignupsOfANewCompanyMakeOneMember(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	hosts := []host{newHost(t, e, "One", nil), newHost(t, e, "Two", nil), newHost(t, e, "Three", nil), newHost(t, e, "Four", nil)}
+	domain := "umbrella." + e.Domain
+	var tokens []string
+	for i, h := range hosts {
+		tokens = append(tokens, signupToken(t, e, h.Slug, fmt.Sprintf("p%d@%s", i, domain)))
+	}
+	var wg sync.WaitGroup
+	members := make([]string, len(tokens))
+	for i, tok := range tokens {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := e.Do("POST", "/v1/signups", "", signupBody(tok, "Umbrella", domain))
+			if res.Status != 201 {
+				t.Errorf("sign-up %d: %d %s", i, res.Status, res.Body)
+			}
+			members[i] = res.Str("memberId")
+		}()
+	}
+	wg.Wait()
+	for _, m := range members[1:] {
+		if m != members[0] {
+			t.Fatalf("concurrent sign-ups made several members: %v", members)
+		}
+	}
+}
+
+func TestPreApprovedSkipsApproval(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	domain := "trusted." + e.Domain
+	h := newHost(t, e, "Gamma", map[string]any{"preApproved": []string{domain}})
+	res := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, h.Slug, "ann@"+domain), "Trusted", domain))
+	if res.Status != 201 || res.Str("status") != "validating" {
+		t.Fatalf("pre-approved sign-up: %d %s", res.Status, res.Body)
+	}
+	test := e.Mail("support@"+domain, "[Test case]")
+	linkIn(t, test, "/v/val_")
+}
+
+func TestSignupValidationNamesTheField(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Delta", nil)
+	domain := "v." + e.Domain
+	tok := signupToken(t, e, h.Slug, "ann@"+domain)
+	good := signupBody(tok, "Valid Co", domain)
+
+	cases := []struct {
+		path  string
+		value any
+		del   bool
+		field string
+	}{
+		{"token", nil, true, "token"},
+		{"token", "sgn_forged", false, "token"},
+		{"company.name", nil, true, "company.name"},
+		{"company.website", "not a url", false, "company.website"},
+		{"company.website", "javascript:alert(1)", false, "company.website"},
+		{"company.country", "XX", false, "company.country"},
+		{"contacts.primary.email", "nope", false, "contacts.primary.email"},
+		{"contacts.support", nil, true, "contacts.support.name"},
+		{"contacts.escalation.email", "a@b", false, "contacts.escalation.email"},
+		{"contacts.billing.name", "", false, "contacts.billing.name"},
+		{"contacts.primary.phone", "call me maybe", false, "contacts.primary.phone"},
+		{"inbound.email", nil, true, "inbound.email"},
+		{"inbound.phone", nil, true, "inbound.phone"},
+		{"inbound.webhookUrl", "http://hooks.example/x", false, "inbound.webhookUrl"},
+		{"inbound.hours", nil, true, "inbound.hours"},
+		{"inbound.hours", "9to5", false, "inbound.hours"},
+		{"inbound.hours.timezone", "Mars/Olympus", false, "inbound.hours.timezone"},
+		{"inbound.hours.days", []string{"funday"}, false, "inbound.hours.days[0]"},
+		{"inbound.hours.start", "8am", false, "inbound.hours.start"},
+		{"acceptAddendum.name", nil, true, "acceptAddendum.name"},
+		{"status", "active", false, "status"},
+		{"memberId", "mem_x", false, "memberId"},
+		{"company.size", 5, false, "company.size"},
+		{"company.name", 42, false, "company.name"},
+	}
+	for _, c := range cases {
+		t.Run(c.path+"/"+fmt.Sprint(c.value), func(t *testing.T) {
+			res := e.Do("POST", "/v1/signups", "", set(good, c.path, c.value, c.del))
+			if res.Status != 422 {
+				t.Fatalf("got %d %s, want 422", res.Status, res.Body)
+			}
+			if _, ok := res.ErrorFields()[c.field]; !ok {
+				t.Fatalf("error does not name %q: %s", c.field, res.Body)
+			}
+		})
+	}
+	t.Run("stale addendum version", func(t *testing.T) {
+		res := e.Do("POST", "/v1/signups", "", set(good, "acceptAddendum.version", "2025-9", false))
+		if res.Status != 409 || res.ErrorFields()["acceptAddendum.version"] == nil {
+			t.Fatalf("got %d %s, want 409 naming acceptAddendum.version", res.Status, res.Body)
+		}
+	})
+	// None of the refused attempts used up the link.
+	if res := e.Do("POST", "/v1/signups", "", good); res.Status != 201 {
+		t.Fatalf("the valid sign-up after the refusals: %d %s", res.Status, res.Body)
+	}
+}
+
+func TestProgramValidationAndAccess(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Epsilon", nil)
+	other := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Stranger", "full"))
+	stranger := other.Str("adminToken")
+	base := map[string]any{
+		"slug": "eps-two-" + e.Domain[:6], "name": "Second", "hostMemberId": h.MemberID, "type": "oem", "payment": "host",
+		"primaryContact": map[string]any{"name": "A", "email": e.Addr("a")},
+		"addendum":       map[string]any{"version": "1", "text": "t"},
+	}
+	cases := []struct {
+		name   string
+		path   string
+		value  any
+		del    bool
+		status int
+		field  string
+	}{
+		{"bad duration", "sla", map[string]any{"high": "2 hours"}, false, 422, "sla.high"},
+		{"years in duration", "sla", map[string]any{"low": "P1Y"}, false, 422, "sla.low"},
+		{"bad slug", "slug", "Has Spaces", false, 422, "slug"},
+		{"bad type", "type", "reseller", false, 422, "type"},
+		{"bands not increasing", "priceBands", []any{map[string]any{"upTo": 50, "unitCents": 100}, map[string]any{"upTo": 10, "unitCents": 50}}, false, 422, "priceBands[1].upTo"},
+		{"bands on member-paid", "payment", "member", false, 0, ""},
+		{"bad banner url", "landing", map[string]any{"bannerUrl": "http://insecure.example/b.png"}, false, 422, "landing.bannerUrl"},
+		{"bad start date", "startDate", "15/01/2026", false, 422, "startDate"},
+		{"bad pre-approved", "preApproved", []string{"not an address"}, false, 422, "preApproved[0]"},
+		{"bad form", "form", map[string]any{"fields": []any{map[string]any{"name": "1x", "label": "L", "type": "text"}}}, false, 422, "form.fields[0].name"},
+		{"missing addendum", "addendum", nil, true, 422, "addendum.version"},
+		{"unknown field", "version", 3, false, 422, "version"},
+	}
+	for _, c := range cases {
+		if c.status == 0 {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			res := e.Do("POST", "/v1/programs", h.Admin, set(base, c.path, c.value, c.del))
+			if res.Status != c.status || res.ErrorFields()[c.field] == nil {
+				t.Fatalf("got %d %s, want %d naming %s", res.Status, res.Body, c.status, c.field)
+			}
+		})
+	}
+	withBands := set(base, "priceBands", []any{map[string]any{"upTo": 10, "unitCents": 100}}, false)
+	if res := e.Do("POST", "/v1/programs", h.Admin, set(withBands, "payment", "member", false)); res.Status != 422 || res.ErrorFields()["priceBands"] == nil {
+		t.Errorf("bands on a member-paid program: %d %s", res.Status, res.Body)
+	}
+	if res := e.Do("POST", "/v1/programs", stranger, base); res.Status != 422 || res.ErrorFields()["hostMemberId"] == nil {
+		t.Errorf("another member's program: %d %s, want 422 naming hostMemberId", res.Status, res.Body)
+	}
+	created := e.Do("POST", "/v1/programs", h.Admin, base)
+	if created.Status != 201 || created.JSON()["sla"].(map[string]any)["low"] != "PT8H" {
+		t.Fatalf("create: %d %s", created.Status, created.Body)
+	}
+	if res := e.Do("POST", "/v1/programs", h.Admin, base); res.Status != 409 {
+		t.Errorf("slug taken: got %d, want 409", res.Status)
+	}
+	id := created.Str("id")
+	if res := e.Do("GET", "/v1/programs/"+id, stranger, nil); res.Status != 404 {
+		t.Errorf("stranger reads program: got %d, want 404", res.Status)
+	}
+	if res := e.Do("PATCH", "/v1/programs/"+id, stranger, map[string]any{"name": "x"}); res.Status != 404 {
+		t.Errorf("stranger patches program: got %d, want 404", res.Status)
+	}
+	patched := e.Do("PATCH", "/v1/programs/"+id, h.Admin, map[string]any{"name": "Renamed", "sla": map[string]any{"high": "PT1H"}, "version": 1})
+	if patched.Status != 200 || patched.Str("name") != "Renamed" || patched.JSON()["sla"].(map[string]any)["high"] != "PT1H" || patched.JSON()["sla"].(map[string]any)["low"] != "PT8H" {
+		t.Fatalf("patch: %d %s", patched.Status, patched.Body)
+	}
+	if res := e.Do("PATCH", "/v1/programs/"+id, h.Admin, map[string]any{"name": "Again", "version": 1}); res.Status != 409 {
+		t.Errorf("stale version: got %d, want 409", res.Status)
+	}
+	if res := e.Do("PATCH", "/v1/programs/"+id, h.Admin, map[string]any{"slug": "new-slug"}); res.Status != 422 || res.ErrorFields()["slug"] == nil {
+		t.Errorf("changing the slug: %d %s", res.Status, res.Body)
+	}
+}
+
+func TestRegistrationRulesAndPages(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Zeta", map[string]any{"landing": map[string]any{
+		"about": `<script>alert("x")</script> We "partner".`, "bannerUrl": "https://cdn.example/banner.png",
+		"links": []any{map[string]any{"title": "Guide", "url": "https://host.example/guide"}},
+	}})
+	// Known and unknown addresses get the same answer; unknown programs 404.
+	known := e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": e.Addr("primary-zeta")})
+	unknown := e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": "nobody@" + e.Domain})
+	if known.Status != 202 || unknown.Status != 202 || string(known.Body) != string(unknown.Body) {
+		t.Errorf("known %d %s vs unknown %d %s", known.Status, known.Body, unknown.Status, unknown.Body)
+	}
+	if res := e.Do("POST", "/v1/programs/no-such-program/registrations", "", map[string]any{"email": "a@b.example"}); res.Status != 404 {
+		t.Errorf("unknown program: %d", res.Status)
+	}
+	if res := e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": "not-an-email"}); res.Status != 422 || res.ErrorFields()["email"] == nil {
+		t.Errorf("bad email: %d %s", res.Status, res.Body)
+	}
+	// Rate limit per address: the 6th request in the hour is refused.
+	addr := "eager@" + e.Domain
+	var last localtest.Response
+	for i := 0; i < 6; i++ {
+		last = e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": addr})
+	}
+	if last.Status != 429 || last.Header.Get("Retry-After") == "" {
+		t.Errorf("6th registration: got %d (Retry-After %q), want 429 with Retry-After", last.Status, last.Header.Get("Retry-After"))
+	}
+
+	page := e.Do("GET", "/p/"+h.Slug, "", nil)
+	body := string(page.Body)
+	if page.Status != 200 || !strings.Contains(body, "&lt;script&gt;") || strings.Contains(body, `<script>alert`) {
+		t.Fatalf("landing page does not escape the host's text: %d\n%s", page.Status, body)
+	}
+	for _, want := range []string{`<label for="email">`, `https://cdn.example/banner.png`, "Zeta Partner Connect", `action="/p/` + h.Slug + `"`, "Guide"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("landing page lacks %q", want)
+		}
+	}
+	for k, want := range map[string]string{"Content-Security-Policy": "frame-ancestors 'none'", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"} {
+		if !strings.Contains(page.Header.Get(k), want) {
+			t.Errorf("header %s = %q, want it to contain %q", k, page.Header.Get(k), want)
+		}
+	}
+	notFound := e.Do("GET", "/p/no-such-program", "", nil)
+	if notFound.Status != 404 || !strings.Contains(notFound.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(notFound.Body), "Page not found") {
+		t.Errorf("unknown slug: %d %s %s", notFound.Status, notFound.Header.Get("Content-Type"), notFound.Body)
+	}
+	expired := e.Do("GET", "/p/"+h.Slug+"/signup?token=sgn_nonsense", "", nil)
+	if expired.Status != 404 || !strings.Contains(string(expired.Body), "Get a new link") {
+		t.Errorf("bad sign-up link page: %d %s", expired.Status, expired.Body)
+	}
+}

@@ -1,0 +1,369 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem/scripts/localtest"
+	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/store"
+)
+
+func runSchedule(t *testing.T, e *localtest.Env, name string, at time.Time) map[string]any {
+	t.Helper()
+	res := e.Do("POST", "/_local/schedules/"+name+"?at="+at.UTC().Format(time.RFC3339), "", nil)
+	if res.Status != 200 {
+		t.Fatalf("run %s at %s: %d %s", name, at, res.Status, res.Body)
+	}
+	sum, _ := res.JSON()["summary"].(map[string]any)
+	return sum
+}
+
+func num(m map[string]any, k string) int {
+	f, _ := m[k].(float64)
+	return int(f)
+}
+
+func countMails(t *testing.T, e *localtest.Env, addr, subject string) int {
+	t.Helper()
+	n := 0
+	for _, m := range e.MailsTo(addr) {
+		if strings.Contains(m.Subject, subject) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestEscalationLevelsOnceEach(t *testing.T) {
+	t.Parallel()
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	open := time.Date(2026, 11, 23, 10, 0, 0, 0, berlin) // Monday
+	clock := localtest.NewClock(open)
+	e := localtest.New(t, localtest.WithClock(clock))
+	h := newHost(t, e, "Esc Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	p, ptok := onboard(t, e, h, "Esc Partner")
+	c := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)) // high: PT2H in 08–18 weekdays
+	id := c.Str("id")
+	due := open.Add(2 * time.Hour)
+
+	if sum := runSchedule(t, e, "escalation", due.Add(-time.Minute)); num(sum, "found") != 0 {
+		t.Fatalf("escalated before due: %v", sum)
+	}
+	for i := 0; i < 10; i++ { // the same event replayed 10 times
+		sum := runSchedule(t, e, "escalation", due.Add(time.Minute))
+		if want := map[bool]int{true: 1, false: 0}[i == 0]; num(sum, "escalatedLevel1") != want {
+			t.Fatalf("run %d: %v, want %d level-1 escalation", i, sum, want)
+		}
+	}
+	if got := e.Do("GET", "/v1/cases/"+id, ptok, nil); got.JSON()["escalationLevel"].(float64) != 1 {
+		t.Fatalf("after level 1: %s", got.Body)
+	}
+	if n := countMails(t, e, e.Addr("storage-escalation"), "[Escalation 1]"); n != 1 {
+		t.Errorf("escalation contact got %d level-1 mails, want 1", n)
+	}
+	if n := countMails(t, e, "primary@"+p.Domain, "[Escalation 1]"); n != 1 {
+		t.Errorf("submitter got %d level-1 mails, want 1", n)
+	}
+
+	// Level 2 when as long again has passed (2 more business hours), by
+	// three runs at once: it happens once.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	level2 := 0
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sum, err := e.App.Escalation.Run(context.Background(), due.Add(2*time.Hour+time.Minute))
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			level2 += sum.Level2
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if level2 != 1 {
+		t.Fatalf("three concurrent runs escalated to level 2 %d times, want 1", level2)
+	}
+	if n := countMails(t, e, h.Notify, "[Escalation 2]"); n != 1 {
+		t.Errorf("the host got %d level-2 mails, want 1", n)
+	}
+	if n := countMails(t, e, "ops@operators.test", "[Escalation 2]"); n < 1 {
+		t.Errorf("the operators got no level-2 mail")
+	}
+	if sum := runSchedule(t, e, "escalation", due.Add(48*time.Hour)); num(sum, "found") != 0 {
+		t.Errorf("a case escalated twice is still due: %v", sum)
+	}
+	events := e.Do("GET", "/v1/cases/"+id+"/events", ptok, nil)
+	if !strings.Contains(string(events.Body), `"level":2`) {
+		t.Errorf("the timeline lacks the escalations: %s", events.Body)
+	}
+
+	// A late run raises both levels of another case at once; a response stops it.
+	late := e.Do("POST", "/v1/cases", ptok, set(caseBody(dep, h.ProgramID), "summary", "Late one", false)).Str("id")
+	answered := e.Do("POST", "/v1/cases", ptok, set(caseBody(dep, h.ProgramID), "summary", "Answered", false)).Str("id")
+	e.Do("POST", "/v1/cases/"+answered+"/request-info", h.Admin, map[string]any{"question": "Logs?"})
+	sum := runSchedule(t, e, "escalation", clock.Now().Add(72*time.Hour))
+	if num(sum, "escalatedLevel1") != 1 || num(sum, "escalatedLevel2") != 1 {
+		t.Errorf("late run: %v, want both levels of one case", sum)
+	}
+	if got := e.Do("GET", "/v1/cases/"+late, ptok, nil); got.JSON()["escalationLevel"].(float64) != 2 {
+		t.Errorf("late case: %s", got.Body)
+	}
+	if got := e.Do("GET", "/v1/cases/"+answered, ptok, nil); got.JSON()["escalationLevel"].(float64) != 0 {
+		t.Errorf("an answered case escalated: %s", got.Body)
+	}
+}
+
+// The sweep reads what is due, not the table: 10 due cases cost the same
+// reads next to 10 or 10,000 cases that are not due.
+func TestEscalationReadsOnlyWhatIsDue(t *testing.T) {
+	t.Parallel()
+	clock := localtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	e := localtest.New(t, localtest.WithClock(clock))
+	h := newHost(t, e, "Sweep Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	p, _ := onboard(t, e, h, "Sweep Partner")
+	now := clock.Now()
+	mk := func(n int, due time.Time) []collab.Case {
+		out := make([]collab.Case, n)
+		for i := range out {
+			out[i] = collab.Case{
+				ID: ident.New(ident.Case, now), ProgramID: h.ProgramID, ProgramName: "P", ProgramType: program.PartnerProgram,
+				SubmitterMemberID: p.MemberID, SubmitterName: "S", SubmitterEmail: "s@" + p.Domain, ReceiverMemberID: h.MemberID,
+				ReceiverName: "R", DepartmentID: dep, DepartmentName: "D", Priority: program.High, Summary: "s", Description: "d",
+				Status: collab.Open, SLA: 2 * time.Hour, ResponseDueAt: due, Level2DueAt: due.Add(2 * time.Hour),
+				CreatedAt: now, UpdatedAt: now, Version: 1,
+			}
+		}
+		return out
+	}
+	measure := func(notDue int) (int, float64) {
+		t.Helper()
+		if err := e.App.Store.Seed().Cases(context.Background(), append(mk(10, now.Add(-time.Minute)), mk(notDue, now.Add(30*24*time.Hour))...)); err != nil {
+			t.Fatal(err)
+		}
+		m := &store.Meter{}
+		sum, err := e.App.Escalation.Run(store.WithMeter(context.Background(), m), now)
+		if err != nil || sum.Level1 != 10 {
+			t.Fatalf("run with %d not due: %+v %v", notDue, sum, err)
+		}
+		_, _, _, items := m.Snapshot()
+		r, _, _, _ := m.Snapshot()
+		return items, r
+	}
+	small, smallRCU := measure(10)
+	clock.Advance(time.Minute)
+	now = clock.Now()
+	big, bigRCU := measure(10000)
+	t.Logf("escalation sweep of 10 due cases: %d items read (%.1f RCU) beside 10 not due; %d items read (%.1f RCU) beside 10,000 not due", small, smallRCU, big, bigRCU)
+	if big > small {
+		t.Errorf("reads grew with the not-due cases: %d > %d", big, small)
+	}
+}
+
+func TestRenewalsOfAMemberPaidPartner(t *testing.T) {
+	t.Parallel()
+	// A month-end go-live: 31 January 2027, renewal 31 January 2028.
+	golive := time.Date(2027, 1, 31, 12, 0, 0, 0, time.UTC)
+	clock := localtest.NewClock(golive)
+	e := localtest.New(t, localtest.WithClock(clock))
+	h := newHost(t, e, "Renew Host", nil)
+	p, ptok := onboard(t, e, h, "Renew Partner")
+	enr := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil)
+	r, _ := time.Parse(time.RFC3339, enr.Str("renewalDate"))
+	if r.Format("2006-01-02") != "2028-01-31" {
+		t.Fatalf("renewal date %s, want 2028-01-31", r)
+	}
+	billing := "billing@" + p.Domain
+	day := func(d int) time.Time { return r.AddDate(0, 0, d).Add(time.Hour) }
+
+	if sum := runSchedule(t, e, "renewals", day(-46)); num(sum, "found") != 0 {
+		t.Fatalf("too early: %v", sum)
+	}
+	// A 10-day outage: the run at day -29 catches up the heads-up and the invoice.
+	sum := runSchedule(t, e, "renewals", day(-29))
+	if num(sum, "headsUps") != 1 || num(sum, "invoices") != 1 {
+		t.Fatalf("catch-up run: %v", sum)
+	}
+	for i := 0; i < 10; i++ {
+		runSchedule(t, e, "renewals", day(-29))
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, _ = e.App.Renewals.Run(context.Background(), day(-20)) }()
+	}
+	wg.Wait()
+	e.Flush()
+	if n := countMails(t, e, billing, "renews on 31 January 2028"); n != 1 {
+		t.Errorf("heads-up mails: %d, want 1", n)
+	}
+	if n := countMails(t, e, billing, "Invoice"); n != 2 { // membership at sign-up + one renewal
+		t.Errorf("invoice mails: %d, want 2", n)
+	}
+	list := e.Do("GET", "/v1/invoices", ptok, nil)
+	var invs struct {
+		Items []struct{ ID, Kind, Status, DueAt, PeriodStart string }
+	}
+	list.Decode(t, &invs)
+	renewals := 0
+	var renewalID string
+	for _, inv := range invs.Items {
+		if inv.Kind == "renewal" {
+			renewals++
+			renewalID = inv.ID
+			if !strings.HasPrefix(inv.DueAt, "2028-01-31") || inv.PeriodStart != "2028-01-31" {
+				t.Errorf("renewal invoice: %+v, want due on and starting at the renewal date", inv)
+			}
+		}
+	}
+	if renewals != 1 {
+		t.Fatalf("renewal invoices: %d, want 1 (%s)", renewals, list.Body)
+	}
+
+	if sum := runSchedule(t, e, "renewals", day(0)); num(sum, "lapsed") != 1 {
+		t.Fatalf("renewal date: %v", sum)
+	}
+	if st := status(t, e, h.Admin, p.EnrollmentID); st != "lapsed" {
+		t.Fatalf("after the renewal date: %s", st)
+	}
+	if sum := runSchedule(t, e, "renewals", day(76)); num(sum, "hostsWarned") != 1 {
+		t.Fatalf("day 76: %v", sum)
+	}
+	e.Mail(h.Notify, "will leave")
+	// Paying the lapsed renewal restores it and moves the renewal date a year.
+	if pay := e.Do("POST", "/v1/invoices/"+renewalID+"/payments", e.Operator, map[string]any{"reference": "late", "amountCents": 50000}); pay.Status != 200 {
+		t.Fatalf("pay renewal: %d %s", pay.Status, pay.Body)
+	}
+	after := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil)
+	if after.Str("status") != "active" || !strings.HasPrefix(after.Str("renewalDate"), "2029-01-31") {
+		t.Fatalf("after paying: %s", after.Body)
+	}
+	if sum := runSchedule(t, e, "renewals", day(90)); num(sum, "terminated") != 0 {
+		t.Fatalf("a paid partner was terminated: %v", sum)
+	}
+}
+
+func TestRenewalTerminationAndLeapDay(t *testing.T) {
+	t.Parallel()
+	golive := time.Date(2028, 2, 29, 9, 0, 0, 0, time.UTC)
+	clock := localtest.NewClock(golive)
+	e := localtest.New(t, localtest.WithClock(clock))
+	h := newHost(t, e, "Leap Host", nil)
+	p, _ := onboard(t, e, h, "Leap Partner")
+	enr := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil)
+	if !strings.HasPrefix(enr.Str("renewalDate"), "2029-02-28") {
+		t.Fatalf("a 29 February go-live renews on %s, want 2029-02-28", enr.Str("renewalDate"))
+	}
+	// Nobody ran the schedule for the whole year: one run on day 90 does
+	// every step, in order.
+	r, _ := time.Parse(time.RFC3339, enr.Str("renewalDate"))
+	sum := runSchedule(t, e, "renewals", r.AddDate(0, 0, 90).Add(time.Hour))
+	if num(sum, "headsUps") != 1 || num(sum, "invoices") != 1 || num(sum, "lapsed") != 1 || num(sum, "hostsWarned") != 1 || num(sum, "terminated") != 1 {
+		t.Fatalf("catch-up to termination: %v", sum)
+	}
+	if st := status(t, e, h.Admin, p.EnrollmentID); st != "terminated" {
+		t.Fatalf("status %s, want terminated", st)
+	}
+	e.Mail(h.Notify, "membership of Leap Host Partner Connect ended")
+	events := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID+"/events", h.Admin, nil)
+	for _, a := range []string{"renewal_1", "renewal_2", "renewal_3", "renewal_4", "renewal_5"} {
+		if !strings.Contains(string(events.Body), a) {
+			t.Errorf("trail lacks %s", a)
+		}
+	}
+}
+
+// seedPartners puts limited and full members, active (or as given), in a program.
+func seedPartners(t *testing.T, e *localtest.Env, programID, hostID string, limited, full int, st enrollment.Status) {
+	t.Helper()
+	now := time.Now().UTC()
+	var ms []member.Member
+	var es []enrollment.Enrollment
+	for i := 0; i < limited+full; i++ {
+		kind := member.Limited
+		if i >= limited {
+			kind = member.Full
+		}
+		m := member.Member{ID: ident.New(ident.Member, now), Name: fmt.Sprintf("Seeded %d", i), Domain: fmt.Sprintf("s%d-%s.%s", i, strings.ToLower(ident.ULID(now)[16:]), e.Domain),
+			Kind: kind, CreatedAt: now, UpdatedAt: now, Version: 1}
+		ms = append(ms, m)
+		es = append(es, enrollment.Enrollment{ID: ident.New(ident.Enrollment, now), ProgramID: programID, MemberID: m.ID, MemberName: m.Name,
+			HostMemberID: hostID, Status: st, HostPaid: true, CreatedAt: now, UpdatedAt: now, Version: 1})
+	}
+	if err := e.App.Store.Seed().Members(context.Background(), ms); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.App.Store.Seed().Enrollments(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHostBillingYearly(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	mk := func(name, start string) host {
+		return newHost(t, e, name, map[string]any{"payment": "host", "startDate": start})
+	}
+	thirty := mk("Band Two", "2025-01-15")
+	seedPartners(t, e, thirty.ProgramID, thirty.MemberID, 30, 2, enrollment.Active)
+	seedPartners(t, e, thirty.ProgramID, thirty.MemberID, 3, 0, enrollment.Removed) // not billed
+	twentyFive := mk("Band One", "2024-02-29")                                      // anniversaries on 28 February in common years
+	seedPartners(t, e, twentyFive.ProgramID, twentyFive.MemberID, 20, 0, enrollment.Active)
+	seedPartners(t, e, twentyFive.ProgramID, twentyFive.MemberID, 5, 0, enrollment.Lapsed) // lapsed are billed
+	big := mk("Band Top", "2025-03-01")
+	seedPartners(t, e, big.ProgramID, big.MemberID, 401, 0, enrollment.Active)
+
+	at := time.Date(2026, 3, 1, 7, 0, 0, 0, time.UTC)
+	// The same event 10 times, and 3 runs at once.
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, _ = e.App.Billing.Run(context.Background(), at) }()
+	}
+	wg.Wait()
+	for i := 0; i < 10; i++ {
+		runSchedule(t, e, "billing", at)
+	}
+	want := map[string]int64{thirty.MemberID: 450000, twentyFive.MemberID: 500000, big.MemberID: 2005000}
+	years := map[string]int{thirty.MemberID: 1, twentyFive.MemberID: 2, big.MemberID: 1} // 2025-02-28 and 2026-02-28
+	for _, hst := range []host{thirty, twentyFive, big} {
+		res := e.Do("GET", "/v1/invoices", hst.Admin, nil)
+		var invs struct {
+			Items []struct {
+				Kind        string
+				TotalCents  int64
+				PeriodStart string
+			}
+		}
+		res.Decode(t, &invs)
+		if len(invs.Items) != years[hst.MemberID] {
+			t.Fatalf("host %s: %d invoices, want %d: %s", hst.MemberID, len(invs.Items), years[hst.MemberID], res.Body)
+		}
+		for _, inv := range invs.Items {
+			if inv.Kind != "host_annual" || inv.TotalCents != want[hst.MemberID] {
+				t.Errorf("host invoice %+v, want host_annual of %d", inv, want[hst.MemberID])
+			}
+		}
+	}
+	byStart := e.Do("GET", "/v1/invoices", twentyFive.Admin, nil)
+	if !strings.Contains(string(byStart.Body), `"periodStart":"2025-02-28"`) || !strings.Contains(string(byStart.Body), `"periodStart":"2026-02-28"`) {
+		t.Errorf("leap-day program anniversaries: %s", byStart.Body)
+	}
+	if n := countMails(t, e, e.Addr("primary-bandtwo"), "Invoice"); n != 1 {
+		t.Errorf("host billing mails: %d, want 1", n)
+	}
+}

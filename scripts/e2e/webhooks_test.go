@@ -1,0 +1,402 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem/scripts/localtest"
+	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/webhook"
+)
+
+// signedHook posts a Standard Webhooks request to /v1/hooks/{member}.
+func signedHook(t *testing.T, e *localtest.Env, memberID, secret, id string, ts time.Time, body []byte) localtest.Response {
+	t.Helper()
+	sig, err := webhook.Sign(secret, id, ts.Unix(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.Do("POST", "/v1/hooks/"+memberID, "", body,
+		"webhook-id", id, "webhook-timestamp", strconv.FormatInt(ts.Unix(), 10), "webhook-signature", sig)
+}
+
+func hookBody(t *testing.T, typ string, data any) []byte {
+	t.Helper()
+	b, err := json.Marshal(map[string]any{"type": typ, "data": data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// webhookSetup: a host with a department, an onboarded partner with a
+// webhook secret, ready to post cases from its CRM.
+func webhookSetup(t *testing.T, opts ...localtest.Option) (*localtest.Env, host, string, partner, string, string) {
+	t.Helper()
+	e := localtest.New(t, opts...)
+	h := newHost(t, e, "Hook Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	p, ptok := onboard(t, e, h, "Hook Partner")
+	sec := e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", ptok, nil)
+	if sec.Status != 201 || !strings.HasPrefix(sec.Str("secret"), "whsec_") {
+		t.Fatalf("webhook secret: %d %s", sec.Status, sec.Body)
+	}
+	return e, h, dep, p, ptok, sec.Str("secret")
+}
+
+func TestInboundWebhookSignatures(t *testing.T) {
+	t.Parallel()
+	e, h, dep, p, ptok, secret := webhookSetup(t)
+	now := time.Now()
+	body := hookBody(t, "case.create", caseBody(dep, h.ProgramID))
+
+	for name, c := range map[string]struct {
+		secret string
+		id     string
+		ts     time.Time
+		strip  string
+	}{
+		"wrong secret":      {webhook.NewSecret(), "evt-1", now, ""},
+		"6 minutes old":     {secret, "evt-2", now.Add(-6 * time.Minute), ""},
+		"6 minutes ahead":   {secret, "evt-3", now.Add(6 * time.Minute), ""},
+		"missing id":        {secret, "", now, ""},
+		"missing signature": {secret, "evt-4", now, "webhook-signature"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var res localtest.Response
+			if c.strip != "" {
+				res = e.Do("POST", "/v1/hooks/"+p.MemberID, "", body, "webhook-id", c.id, "webhook-timestamp", strconv.FormatInt(c.ts.Unix(), 10))
+			} else {
+				res = signedHook(t, e, p.MemberID, c.secret, c.id, c.ts, body)
+			}
+			if res.Status != 401 {
+				t.Fatalf("got %d %s, want 401", res.Status, res.Body)
+			}
+		})
+	}
+	// A tampered body fails too.
+	sig, _ := webhook.Sign(secret, "evt-5", now.Unix(), body)
+	tampered := bytes.Replace(body, []byte("high"), []byte("low"), 1)
+	if res := e.Do("POST", "/v1/hooks/"+p.MemberID, "", tampered, "webhook-id", "evt-5", "webhook-timestamp", strconv.FormatInt(now.Unix(), 10), "webhook-signature", sig); res.Status != 401 {
+		t.Fatalf("tampered body: %d", res.Status)
+	}
+
+	created := signedHook(t, e, p.MemberID, secret, "evt-ok", now, body)
+	if created.Status != 201 || !strings.HasPrefix(created.Str("id"), "cas_") {
+		t.Fatalf("case.create: %d %s", created.Status, created.Body)
+	}
+	// Lifecycle events call the same operations as the API.
+	note := signedHook(t, e, p.MemberID, secret, "evt-note", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "From our CRM"}))
+	if note.Status != 200 || note.Str("id") != created.Str("id") {
+		t.Fatalf("case.note: %d %s", note.Status, note.Body)
+	}
+	if res := signedHook(t, e, p.MemberID, secret, "evt-bad", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id")})); res.Status != 422 || res.ErrorFields()["data.text"] == nil {
+		t.Fatalf("a note without text: %d %s", res.Status, res.Body)
+	}
+	if res := signedHook(t, e, p.MemberID, secret, "evt-type", now, hookBody(t, "case.explode", map[string]any{})); res.Status != 422 || res.ErrorFields()["type"] == nil {
+		t.Fatalf("unknown type: %d %s", res.Status, res.Body)
+	}
+	// The same id with another body is refused; with the same body it replays.
+	if res := signedHook(t, e, p.MemberID, secret, "evt-ok", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "x"})); res.Status != 422 {
+		t.Fatalf("reused id, other body: %d %s", res.Status, res.Body)
+	}
+	if res := signedHook(t, e, p.MemberID, secret, "evt-ok", now, body); res.Status != 201 || res.Str("id") != created.Str("id") {
+		t.Fatalf("redelivery: %d %s", res.Status, res.Body)
+	}
+
+	// Rotation: the previous secret keeps verifying for 24 h.
+	rot := e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", ptok, nil)
+	if rot.Status != 201 || rot.Str("secret") == secret {
+		t.Fatalf("rotate: %d %s", rot.Status, rot.Body)
+	}
+	for _, s := range []string{secret, rot.Str("secret")} {
+		res := signedHook(t, e, p.MemberID, s, "evt-rot-"+s[6:12], now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "rotated"}))
+		if res.Status != 200 {
+			t.Fatalf("after rotation with %s…: %d %s", s[:10], res.Status, res.Body)
+		}
+	}
+	if res := e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", h.Admin, nil); res.Status != 404 {
+		t.Fatalf("another member rotates the partner's secret: %d, want 404", res.Status)
+	}
+}
+
+func TestInboundWebhookExactlyOnce(t *testing.T) {
+	t.Parallel()
+	e, h, dep, p, ptok, secret := webhookSetup(t)
+	now := time.Now()
+	body := hookBody(t, "case.create", caseBody(dep, h.ProgramID))
+
+	// 50 concurrent deliveries of one webhook-id: one case, 50 answers with its id.
+	var wg sync.WaitGroup
+	ids := make([]string, 50)
+	codes := make([]int, 50)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := signedHook(t, e, p.MemberID, secret, "evt-concurrent", now, body)
+			ids[i], codes[i] = res.Str("id"), res.Status
+		}()
+	}
+	wg.Wait()
+	for i := range ids {
+		if ids[i] == "" || ids[i] != ids[0] || codes[i] != 201 {
+			t.Fatalf("answer %d: %d with id %q, want 201 with %q", i, codes[i], ids[i], ids[0])
+		}
+	}
+
+	// 100 distinct events, each delivered 10 times: exactly 100 cases.
+	type job struct{ id string }
+	jobs := make(chan job)
+	var wg2 sync.WaitGroup
+	for w := 0; w < 16; w++ {
+		wg2.Add(1)
+		go func() {
+			defer wg2.Done()
+			for j := range jobs {
+				b := hookBody(t, "case.create", set(caseBody(dep, h.ProgramID), "summary", "Event "+j.id, false))
+				if res := signedHook(t, e, p.MemberID, secret, j.id, now, b); res.Status != 201 {
+					t.Errorf("%s: %d %s", j.id, res.Status, res.Body)
+				}
+			}
+		}()
+	}
+	for round := 0; round < 10; round++ {
+		for i := 0; i < 100; i++ {
+			jobs <- job{fmt.Sprintf("evt-%03d", i)}
+		}
+	}
+	close(jobs)
+	wg2.Wait()
+	count, cursor := 0, ""
+	for {
+		res := e.Do("GET", "/v1/cases?box=outbox&limit=200&cursor="+cursor, ptok, nil)
+		count += len(res.JSON()["items"].([]any))
+		if cursor = res.Str("nextCursor"); cursor == "" {
+			break
+		}
+	}
+	if count != 101 {
+		t.Fatalf("cases: %d, want 101 (1 + 100)", count)
+	}
+}
+
+// receiver is a partner's CRM endpoint: it verifies signatures, dedupes on
+// webhook-id, and fails its first failFirst requests.
+type receiver struct {
+	srv       *httptest.Server
+	mu        sync.Mutex
+	secret    string
+	failFirst int
+	hits      int
+	byID      map[string]int
+	events    []map[string]any
+	badSigs   int
+}
+
+func newReceiver(failFirst int) *receiver {
+	r := &receiver{failFirst: failFirst, byID: map[string]int{}}
+	r.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.hits++
+		if r.hits <= r.failFirst {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		h := webhook.Headers{ID: req.Header.Get("webhook-id"), Timestamp: req.Header.Get("webhook-timestamp"), Signature: req.Header.Get("webhook-signature")}
+		if err := webhook.Verify([]string{r.secret}, h, body, time.Now()); err != nil {
+			r.badSigs++
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		r.byID[h.ID]++
+		if r.byID[h.ID] == 1 {
+			var ev map[string]any
+			_ = json.Unmarshal(body, &ev)
+			r.events = append(r.events, ev)
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	return r
+}
+
+func (r *receiver) url() string {
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(r.srv.URL, "https://"))
+	return "https://127.0.0.1:" + port + "/tandem"
+}
+
+func TestOutboundWebhookRetriesUntilDelivered(t *testing.T) {
+	t.Parallel()
+	rcv := newReceiver(3)
+	defer rcv.srv.Close()
+	clock := localtest.NewClock(time.Now().UTC())
+	e := localtest.New(t, localtest.WithWebhookReceiver(rcv.srv), localtest.WithClock(clock))
+	h := newHost(t, e, "Out Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	_, ptok := onboard(t, e, h, "Out Partner")
+	sec := e.Do("POST", "/v1/members/"+h.MemberID+"/webhook-secret", h.Admin, nil).Str("secret")
+	rcv.mu.Lock()
+	rcv.secret = sec
+	rcv.mu.Unlock()
+	if res := e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
+		"email": e.Addr("storage-support"), "webhookUrl": rcv.url(), "hours": "24x7",
+		"escalation": map[string]any{"name": "Esc", "email": e.Addr("esc")},
+	}}); res.Status != 200 {
+		t.Fatalf("set webhook: %d %s", res.Status, res.Body)
+	}
+	c := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))
+	if c.Status != 201 {
+		t.Fatalf("case: %d %s", c.Status, c.Body)
+	}
+	e.Flush() // the stream's tries (all refused by the receiver)
+	for i := 0; i < 10; i++ {
+		clock.Advance(2 * time.Hour)
+		if _, err := e.App.Redrive.Run(context.Background(), clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rcv.mu.Lock()
+	defer rcv.mu.Unlock()
+	if rcv.hits < 4 || len(rcv.events) != 1 || rcv.badSigs != 0 {
+		t.Fatalf("receiver: %d requests, %d distinct events, %d bad signatures; want ≥4, 1, 0", rcv.hits, len(rcv.events), rcv.badSigs)
+	}
+	for id, n := range rcv.byID {
+		if n != 1 {
+			t.Errorf("webhook-id %s accepted %d times", id, n)
+		}
+	}
+	ev := rcv.events[0]
+	if ev["type"] != "case.created" || ev["data"].(map[string]any)["caseId"] != c.Str("id") {
+		t.Errorf("event: %v", ev)
+	}
+	log := e.Do("GET", "/v1/members/"+h.MemberID+"/webhook-deliveries", h.Admin, nil)
+	items := log.JSON()["items"].([]any)
+	if len(items) != rcv.hits {
+		t.Errorf("delivery log has %d attempts, the receiver saw %d", len(items), rcv.hits)
+	}
+	if !items[0].(map[string]any)["ok"].(bool) {
+		t.Errorf("the newest attempt is not the successful one: %v", items[0])
+	}
+}
+
+func TestOutboundWebhookDisabledAfterADay(t *testing.T) {
+	t.Parallel()
+	rcv := newReceiver(1 << 30) // never recovers
+	defer rcv.srv.Close()
+	clock := localtest.NewClock(time.Now().UTC())
+	e := localtest.New(t, localtest.WithWebhookReceiver(rcv.srv), localtest.WithClock(clock))
+	h := newHost(t, e, "Dead Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	_, ptok := onboard(t, e, h, "Dead Partner")
+	e.Do("POST", "/v1/members/"+h.MemberID+"/webhook-secret", h.Admin, nil)
+	e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
+		"email": e.Addr("storage-support"), "webhookUrl": rcv.url(), "hours": "24x7",
+		"escalation": map[string]any{"name": "Esc", "email": e.Addr("esc")},
+	}})
+	e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))
+	e.Flush()
+	for i := 0; i < 30; i++ {
+		clock.Advance(time.Hour)
+		if _, err := e.App.Redrive.Run(context.Background(), clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := e.Do("GET", "/v1/departments/"+dep, h.Admin, nil)
+	if d.JSON()["webhookDisabled"] != true {
+		t.Fatalf("the webhook is still on after a day of failures: %s", d.Body)
+	}
+	e.Mail(e.Addr("primary-deadhost"), "turned off the webhook")
+	dead := e.Do("GET", "/v1/dead-letters", e.Operator, nil)
+	if n := len(dead.JSON()["items"].([]any)); n != 1 {
+		t.Errorf("dead letters: %d, want the one webhook event", n)
+	}
+	// Saving the department again turns it back on.
+	e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
+		"email": e.Addr("storage-support"), "webhookUrl": rcv.url(), "hours": "24x7",
+		"escalation": map[string]any{"name": "Esc", "email": e.Addr("esc")},
+	}})
+	if d := e.Do("GET", "/v1/departments/"+dep, h.Admin, nil); d.JSON()["webhookDisabled"] == true {
+		t.Errorf("saving the webhook again left it off")
+	}
+}
+
+type mutableResolver struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (r *mutableResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAddr, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ip, ok := r.m[host]
+	if !ok {
+		return nil, fmt.Errorf("no such host %s", host)
+	}
+	return []net.IPAddr{{IP: net.ParseIP(ip)}}, nil
+}
+
+func (r *mutableResolver) set(host, ip string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.m[host] = ip
+}
+
+// Without the local-only setting, private and loopback webhook URLs are
+// refused when saved, and a name that later resolves inside when sent.
+func TestWebhookURLGuard(t *testing.T) {
+	t.Parallel()
+	rcv := newReceiver(0)
+	defer rcv.srv.Close()
+	res := &mutableResolver{m: map[string]string{"hooks.partner.example": "93.184.216.34", "sneaky.example": "127.0.0.1", "localhost": "127.0.0.1"}}
+	clock := localtest.NewClock(time.Now().UTC())
+	e := localtest.New(t, localtest.WithClock(clock), localtest.WithWebhookReceiver(rcv.srv), func(c *app.Config) {
+		c.AllowLoopbackWebhooks = false
+		c.WebhookResolver = res
+	})
+	h := newHost(t, e, "Guard Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	_, ptok := onboard(t, e, h, "Guard Partner")
+	e.Do("POST", "/v1/members/"+h.MemberID+"/webhook-secret", h.Admin, nil)
+	inbound := func(u string) map[string]any {
+		return map[string]any{"inbound": map[string]any{"email": e.Addr("storage-support"), "webhookUrl": u, "hours": "24x7",
+			"escalation": map[string]any{"name": "Esc", "email": e.Addr("esc")}}}
+	}
+	for _, bad := range []string{"https://10.0.0.1/", "https://localhost/", "https://sneaky.example/hook", "https://169.254.169.254/latest"} {
+		if r := e.Do("PATCH", "/v1/departments/"+dep, h.Admin, inbound(bad)); r.Status != 422 || r.ErrorFields()["inbound.webhookUrl"] == nil {
+			t.Errorf("%s: got %d %s, want 422 naming inbound.webhookUrl", bad, r.Status, r.Body)
+		}
+	}
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(rcv.srv.URL, "https://"))
+	if r := e.Do("PATCH", "/v1/departments/"+dep, h.Admin, inbound("https://hooks.partner.example:"+port+"/hook")); r.Status != 200 {
+		t.Fatalf("public URL: %d %s", r.Status, r.Body)
+	}
+	res.set("hooks.partner.example", "127.0.0.1") // DNS rebinding after the save
+	e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))
+	e.Flush()
+	clock.Advance(time.Hour)
+	_, _ = e.App.Redrive.Run(context.Background(), clock.Now())
+	rcv.mu.Lock()
+	hits := rcv.hits
+	rcv.mu.Unlock()
+	if hits != 0 {
+		t.Fatalf("the receiver on loopback was reached %d times", hits)
+	}
+	dead := e.Do("GET", "/v1/dead-letters", e.Operator, nil)
+	items := dead.JSON()["items"].([]any)
+	if len(items) != 1 || !strings.Contains(items[0].(map[string]any)["reason"].(string), "refused") {
+		t.Fatalf("the refused delivery is not dead-lettered with its reason: %s", dead.Body)
+	}
+}

@@ -1,0 +1,163 @@
+// Command run is `make run`: the whole of Tandem on this machine. It starts
+// DynamoDB Local and the local SES, creates the table, seeds an operator and
+// demo data, serves the API and pages through the local gateway, delivers
+// mail through the stream poller, fires the schedules, and prints where to
+// look. Ctrl-C stops everything it started.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/tandemhq/tandem/scripts/gateway"
+	"github.com/tandemhq/tandem/scripts/localstack"
+	"github.com/tandemhq/tandem/scripts/seed"
+	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/awsclient"
+	"github.com/tandemhq/tandem/shared/notify/sesmail"
+	"github.com/tandemhq/tandem/shared/store"
+	"github.com/tandemhq/tandem/shared/table"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "make run:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	began := time.Now()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	slog.SetDefault(log)
+
+	port := envInt("PORT", 8080)
+	sesPort := envInt("SES_PORT", 8005)
+	cache, err := localstack.CacheDir()
+	if err != nil {
+		return err
+	}
+	logs := filepath.Join(cache, "logs")
+	_ = os.MkdirAll(logs, 0o755)
+	for _, p := range []int{port, sesPort} {
+		if err := portFree(p); err != nil {
+			return err
+		}
+	}
+
+	fmt.Println("Starting DynamoDB Local and the local SES (first run installs them into .cache/)…")
+	ddb, err := localstack.StartDynamoDB(ctx, 0, filepath.Join(logs, "dynamodb-run.log"))
+	if err != nil {
+		return err
+	}
+	defer ddb.Stop()
+	ses, err := localstack.StartSES(ctx, sesPort, filepath.Join(logs, "ses-run.log"))
+	if err != nil {
+		return err
+	}
+	defer ses.Stop()
+
+	baseURL := fmt.Sprintf("http://localhost:%d", port)
+	signing := os.Getenv("TANDEM_SIGNING_KEY")
+	if signing == "" {
+		signing = randomHex(32)
+	}
+	cfg := app.Config{
+		Table: table.DefaultName, BaseURL: baseURL, Sender: "Tandem <no-reply@tandem.localhost>",
+		OperatorEmails: []string{"operators@tandem.localhost"}, SigningKey: []byte(signing),
+		AWS:                   awsclient.Options{DynamoDBEndpoint: ddb.Endpoint, SESEndpoint: ses.Endpoint},
+		AllowLoopbackWebhooks: true, Log: log,
+	}
+	a, err := app.Build(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	a.UseMail(sesmail.New(a.AWS, ses.Endpoint, ""))
+	if err := store.EnsureTable(ctx, a.DB, cfg.Table); err != nil {
+		return err
+	}
+	opToken := os.Getenv("TANDEM_OPERATOR_TOKEN")
+	if opToken == "" {
+		opToken, _ = auth.NewToken(auth.TokenPrefix)
+	}
+	if err := a.Store.PutOperatorCredential(ctx, auth.Hash(opToken), "local-operator"); err != nil {
+		return err
+	}
+	demo, err := seed.Demo(ctx, a, time.Now().UTC())
+	if err != nil {
+		return fmt.Errorf("seed demo data: %w", err)
+	}
+
+	gw := gateway.New(a, gateway.StreamsClient(a.AWS, ddb.Endpoint), log)
+	if err := gw.Start(ctx, true); err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: fmt.Sprintf("127.0.0.1:%d", port), Handler: gw, ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		return err
+	}
+	go func() { _ = srv.Serve(ln) }()
+
+	fmt.Printf(`
+Tandem is running (ready in %.1fs).
+
+  API and pages     %s
+  Web inbox (SES)   http://localhost:%d        mail as JSON: http://localhost:%d/store
+  Operator token    %s
+%s
+  Try:  curl -H "Authorization: Bearer <demo host admin token>" %s/v1/cases?box=inbox
+  Run a schedule:   curl -X POST "%s/_local/schedules/redrive?at=2027-01-15T06:00:00Z"
+
+Press Ctrl-C to stop everything.
+`, time.Since(began).Seconds(), baseURL, sesPort, sesPort, opToken, demo, baseURL, baseURL)
+
+	select {
+	case <-ctx.Done():
+	case <-ddb.Exited():
+		err = errors.New("DynamoDB Local exited")
+	case <-ses.Exited():
+		err = errors.New("the local SES exited")
+	}
+	fmt.Println("\nStopping…")
+	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shut)
+	return err
+}
+
+func envInt(k string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(k)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+func portFree(p int) error {
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+	if err != nil {
+		return fmt.Errorf("port %d is in use (is another `make run` still up?): %w", p, err)
+	}
+	return l.Close()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
