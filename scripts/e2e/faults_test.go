@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/tandemhq/tandem/scripts/localtest"
+	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/awsclient"
 	"github.com/tandemhq/tandem/shared/notify"
@@ -178,8 +179,8 @@ func TestFaultsConcurrentUpdatesToOneCase(t *testing.T) {
 	id := c.Str("id")
 	initial := int(c.JSON()["version"].(float64))
 	var wg sync.WaitGroup
-	// 200 and 409 are the expected answers. On a loaded machine a request
-	// may also run out of its 2 s table deadline: that is a 503 with
+	// 200 and 409 are the expected answers. On a badly loaded machine a
+	// request may also run out of its table deadline: that is a 503 with
 	// Retry-After, and the write may or may not have landed, so it bounds
 	// the version from above rather than failing the test.
 	var ok, conflict, unavailable atomic.Int64
@@ -216,4 +217,60 @@ func TestFaultsConcurrentUpdatesToOneCase(t *testing.T) {
 		t.Errorf("timeline has %d events, want the opening and the %d notes that were applied", n, applied)
 	}
 	t.Logf("50 concurrent notes: %d applied, %d refused with 409, %d timed out with 503", ok.Load(), conflict.Load(), unavailable.Load())
+}
+
+// staller holds DynamoDB requests until their context ends: a dependency
+// that accepted the connection and never answers.
+type staller struct {
+	next    aws.HTTPClient
+	host    string
+	enabled atomic.Bool
+	held    atomic.Int64
+}
+
+func (s *staller) Do(req *http.Request) (*http.Response, error) {
+	if s.enabled.Load() && req.URL.Host == s.host {
+		s.held.Add(1)
+		select {
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		case <-time.After(time.Minute):
+		}
+	}
+	return s.next.Do(req)
+}
+
+func TestStalledTableIsA503(t *testing.T) {
+	t.Parallel()
+	ddb := storetest.Endpoint(t)
+	st := &staller{host: strings.TrimPrefix(ddb, "http://")}
+	e := localtest.New(t, func(c *app.Config) {
+		c.APIDeadline = api.Deadline // the production bound, not the harness's
+		c.AWS.APIOptions = append(c.AWS.APIOptions, func(cfg *aws.Config) {
+			st.next = cfg.HTTPClient
+			cfg.HTTPClient = st
+		})
+	})
+	h := newHost(t, e, "Stalled Host", nil)
+	st.enabled.Store(true)
+	start := time.Now()
+	res := e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": e.Addr("stalled")})
+	took := time.Since(start)
+	st.enabled.Store(false)
+	if res.Status != 503 || res.Header.Get("Retry-After") == "" || res.ErrorMessage() == "" {
+		t.Fatalf("stalled table: %d %v %s, want 503 with Retry-After and a message", res.Status, res.Header, res.Body)
+	}
+	if st.held.Load() == 0 {
+		t.Fatal("no request reached the stalled table: the fault was not injected")
+	}
+	// A hang would block the test for the staller's minute; this only
+	// proves the request was cut off by its deadline, not by that.
+	if took > 30*time.Second {
+		t.Errorf("a stalled table held the request %s", took)
+	}
+	t.Logf("stalled table: answered 503 after %s (%d calls held; deadline %s)", took.Round(time.Millisecond), st.held.Load(), api.Deadline)
+	// The table answers again: so does the API.
+	if res := e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": e.Addr("stalled")}); res.Status >= 500 {
+		t.Errorf("after the stall: %d %s", res.Status, res.Body)
+	}
 }

@@ -62,6 +62,12 @@ func New(t storetest.T, opts ...Option) *Env {
 		OperatorEmails: []string{"ops@operators.test"}, SigningKey: storetest.SigningKey,
 		AWS:                   awsclient.Options{DynamoDBEndpoint: ddb, SESEndpoint: sesEndpoint},
 		AllowLoopbackWebhooks: true, Log: log,
+		// Dozens of parallel tests share one DynamoDB Local on a small
+		// machine; a call can queue for seconds behind a thousand-item
+		// test. The 2 s production deadline would turn that queueing into
+		// 503s, so the harness waits longer; TestStalledTableIsA503 checks
+		// the production deadline itself (it sets APIDeadline back to api.Deadline).
+		APIDeadline: 15 * time.Second,
 	}
 	// The server's address is needed for links in mail before the app is
 	// built: listen first.

@@ -53,6 +53,10 @@ func (a *Authorizer) Handle(ctx context.Context, req events.APIGatewayV2CustomAu
 	if header == "" && len(req.IdentitySource) > 0 {
 		header = req.IdentitySource[0]
 	}
+	// The same bound as a request's: a stalled table fails the authorizer
+	// fast instead of holding the caller until API Gateway gives up.
+	ctx, cancel := context.WithTimeout(ctx, Deadline)
+	defer cancel()
 	p, err := a.Authenticate(ctx, header)
 	if err != nil {
 		if errors.Is(err, apperr.ErrUnauthorized) {

@@ -42,11 +42,17 @@ type Server struct {
 	Idempotency     IdempotencyStore
 	Now             func() time.Time
 	Log             *slog.Logger
+	// Deadline bounds each request's table work; zero means Deadline.
+	Deadline time.Duration
 }
 
 // Router returns the router over every handler.
 func (s *Server) Router() *Router {
-	return NewRouter(s.handlers(), s.Idempotency, s.Now, s.Log)
+	rt := NewRouter(s.handlers(), s.Idempotency, s.Now, s.Log)
+	if s.Deadline > 0 {
+		rt.deadline = s.Deadline
+	}
+	return rt
 }
 
 func (s *Server) handlers() map[string]Handler {

@@ -65,6 +65,9 @@ type Config struct {
 	// MailSender sends mail. Only the functions that deliver mail set it
 	// (with UseMail), so the others do not carry the SES client.
 	MailSender notify.Sender
+	// APIDeadline overrides api.Deadline, the bound on a request's table
+	// work (tests on a loaded shared emulator; never set in production).
+	APIDeadline time.Duration
 	// Now overrides the clock of request handlers (tests).
 	Now func() time.Time
 	// Log overrides the logger.
@@ -171,6 +174,7 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 		Idempotency:     st,
 		Now:             now,
 		Log:             log,
+		Deadline:        c.APIDeadline,
 	}
 	a := &App{
 		Config: c, DB: db, AWS: awsCfg, Store: st, Server: srv, Router: srv.Router(),
