@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -22,6 +23,8 @@ type Credentials interface {
 type Authorizer struct {
 	Credentials Credentials
 	Log         *slog.Logger
+	// Deadline bounds the credential lookup; zero means Deadline.
+	Deadline time.Duration
 }
 
 // Authenticate resolves a bearer header to a principal. A missing, unknown
@@ -55,7 +58,11 @@ func (a *Authorizer) Handle(ctx context.Context, req events.APIGatewayV2CustomAu
 	}
 	// The same bound as a request's: a stalled table fails the authorizer
 	// fast instead of holding the caller until API Gateway gives up.
-	ctx, cancel := context.WithTimeout(ctx, Deadline)
+	d := a.Deadline
+	if d <= 0 {
+		d = Deadline
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	p, err := a.Authenticate(ctx, header)
 	if err != nil {

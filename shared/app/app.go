@@ -178,7 +178,7 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 	}
 	a := &App{
 		Config: c, DB: db, AWS: awsCfg, Store: st, Server: srv, Router: srv.Router(),
-		Authorizer: &api.Authorizer{Credentials: st, Log: log},
+		Authorizer: &api.Authorizer{Credentials: st, Log: log, Deadline: c.APIDeadline},
 		Outbox:     outbox,
 		Notifier:   &jobs.Notifier{Outbox: outbox, Now: now, Log: log},
 		Redrive:    &jobs.Redrive{Due: st, Outbox: outbox, Log: log},
