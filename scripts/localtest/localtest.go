@@ -62,7 +62,7 @@ func New(t storetest.T, opts ...Option) *Env {
 		OperatorEmails: []string{"ops@operators.test"}, SigningKey: storetest.SigningKey,
 		AWS:                   awsclient.Options{DynamoDBEndpoint: ddb, SESEndpoint: sesEndpoint},
 		AllowLoopbackWebhooks: true, Log: log,
-		// Dozens of parallel tests share one DynamoDB Local on a small
+		// Parallel tests and packages share one DynamoDB Local on a small
 		// machine; a call can queue for seconds behind a thousand-item
 		// test. The 2 s production deadline would turn that queueing into
 		// 503s, so the harness waits longer; TestStalledTableIsA503 checks
