@@ -16,7 +16,11 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/scripts/localtest"
+	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/webhook"
 )
 
@@ -398,5 +402,56 @@ func TestWebhookURLGuard(t *testing.T) {
 	items := dead.JSON()["items"].([]any)
 	if len(items) != 1 || !strings.Contains(items[0].(map[string]any)["reason"].(string), "refused") {
 		t.Fatalf("the refused delivery is not dead-lettered with its reason: %s", dead.Body)
+	}
+}
+
+// A first delivery that wrote its case and died before storing its answer
+// (the Lambda timed out, the connection dropped) leaves the webhook-id
+// committed. A redelivery must answer as the first would have: 201 with
+// that case, not a second case and not an error.
+func TestInboundWebhookRedeliveryAfterACrashedFirst(t *testing.T) {
+	t.Parallel()
+	e, h, dep, p, ptok, secret := webhookSetup(t, func(c *app.Config) { c.APIDeadline = api.Deadline })
+	ctx := context.Background()
+	now := time.Now()
+	body := hookBody(t, "case.create", caseBody(dep, h.ProgramID))
+
+	// The first delivery, by hand: claim the id, open the case in the same
+	// transaction that commits the claim, then never complete it.
+	key := "hook#" + p.MemberID + "#evt-crashed"
+	claimed := idem.Claim{Key: key, Owner: "crashed-lambda"}
+	if _, ok, err := e.App.Store.ClaimIdempotency(ctx, key, claimed.Owner, idem.Fingerprint("POST", "/v1/hooks/"+p.MemberID, body), now, api.HookRetention); err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	secrets, err := e.App.Store.GetWebhookSecrets(ctx, p.MemberID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.App.Store.GetUser(ctx, p.MemberID, secrets.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in collab.NewCase
+	raw, _ := json.Marshal(caseBody(dep, h.ProgramID))
+	if err := json.Unmarshal(raw, &in); err != nil {
+		t.Fatal(err)
+	}
+	first, err := e.App.Server.Cases.Open(idem.WithClaim(ctx, claimed), auth.Principal{MemberID: p.MemberID, UserID: u.ID, Roles: u.Roles}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := e.App.Store.GetIdempotency(ctx, key); err != nil || rec.State != idem.Committed || rec.ResultID != first.ID {
+		t.Fatalf("the crashed first delivery left %+v (%v), want committed with %s", rec, err, first.ID)
+	}
+
+	for i := 0; i < 2; i++ {
+		res := signedHook(t, e, p.MemberID, secret, "evt-crashed", now, body)
+		if res.Status != 201 || res.Str("id") != first.ID || res.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("redelivery %d: %d %s, want 201 with %s, replayed", i, res.Status, res.Body, first.ID)
+		}
+	}
+	list := e.Do("GET", "/v1/cases?box=outbox&limit=100", ptok, nil)
+	if items, _ := list.JSON()["items"].([]any); list.Status != 200 || len(items) != 1 {
+		t.Fatalf("the partner's outbox after redeliveries: %d %s, want the one case", list.Status, list.Body)
 	}
 }

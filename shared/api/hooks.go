@@ -27,8 +27,12 @@ type HookStore interface {
 // HookRetention is how long a webhook-id is remembered per member.
 const HookRetention = 7 * 24 * time.Hour
 
-// hookWait bounds how long a concurrent redelivery waits for the first.
-const hookWait = 1500 * time.Millisecond
+// hookWait is the least a concurrent redelivery waits for the first;
+// it waits longer when its deadline allows, up to hookMargin before it.
+const (
+	hookWait   = 1500 * time.Millisecond
+	hookMargin = 300 * time.Millisecond
+)
 
 var hookActions = map[string]collab.Action{
 	"case.accept": collab.Accept, "case.request_info": collab.RequestInfo, "case.note": collab.Note,
@@ -69,7 +73,7 @@ func (s *Server) inboundHook(ctx context.Context, r *Request) (*Response, error)
 		if rec.BodyHash != hash {
 			return nil, apperr.InvalidField("webhook-id", "was already used for a different event; each event needs its own id")
 		}
-		return s.awaitHook(ctx, key, rec)
+		return s.awaitHook(ctx, key, rec, memberID, secrets.UserID, r.Body)
 	}
 
 	resp, herr := s.runHook(idem.WithClaim(ctx, idem.Claim{Key: key, Owner: owner}), memberID, secrets.UserID, r.Body)
@@ -88,13 +92,20 @@ func (s *Server) inboundHook(ctx context.Context, r *Request) (*Response, error)
 }
 
 // awaitHook answers a redelivery with the first delivery's answer, waiting
-// briefly while the first is still being processed.
-func (s *Server) awaitHook(ctx context.Context, key string, rec idem.Record) (*Response, error) {
-	deadline := time.Now().Add(hookWait)
+// while the first is still being processed: up to hookWait, or until just
+// before the request's own deadline when that is later. When the first
+// delivery committed its change but has not stored its answer yet, the
+// answer is rebuilt from the case it wrote, so every delivery of one event
+// gets the same status and case.
+func (s *Server) awaitHook(ctx context.Context, key string, rec idem.Record, memberID, userID string, body []byte) (*Response, error) {
+	until := time.Now().Add(hookWait)
+	if d, ok := ctx.Deadline(); ok && d.Add(-hookMargin).After(until) {
+		until = d.Add(-hookMargin)
+	}
 	for rec.State != idem.Completed {
-		if time.Now().After(deadline) {
+		if time.Now().After(until) {
 			if rec.State == idem.Committed {
-				return JSON(http.StatusOK, map[string]any{"caseId": rec.ResultID, "replayed": true}), nil
+				return s.replayHook(ctx, rec.ResultID, memberID, userID, body)
 			}
 			return nil, apperr.Conflict("this webhook-id is still being processed; redeliver in a few seconds")
 		}
@@ -112,6 +123,30 @@ func (s *Server) awaitHook(ctx context.Context, key string, rec idem.Record) (*R
 		}
 	}
 	return &Response{Status: rec.Status, Headers: map[string]string{"content-type": "application/json", "idempotent-replayed": "true"}, Body: rec.Body}, nil
+}
+
+// replayHook answers a redelivery whose first delivery wrote case caseID:
+// the case as it stands, with the status the event type answers.
+func (s *Server) replayHook(ctx context.Context, caseID, memberID, userID string, body []byte) (*Response, error) {
+	var env hookEnvelope
+	_ = json.Unmarshal(body, &env) // it verified and decoded on the first delivery
+	u, err := s.Hooks.GetUser(ctx, memberID, userID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.Cases.Get(ctx, auth.Principal{MemberID: memberID, UserID: u.ID, Roles: u.Roles}, caseID)
+	if err != nil {
+		return nil, err
+	}
+	status := http.StatusOK
+	if env.Type == "case.create" {
+		status = http.StatusCreated
+	}
+	resp := JSON(status, viewCase(c))
+	if resp.Status == status {
+		resp.Headers["idempotent-replayed"] = "true"
+	}
+	return resp, nil
 }
 
 type hookEnvelope struct {
