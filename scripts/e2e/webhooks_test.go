@@ -207,10 +207,13 @@ type receiver struct {
 	byID      map[string]int
 	events    []map[string]any
 	badSigs   int
+	// now is the receiver's clock for the timestamp check: the test's
+	// clock when the sender's runs ahead of the wall.
+	now func() time.Time
 }
 
 func newReceiver(failFirst int) *receiver {
-	r := &receiver{failFirst: failFirst, byID: map[string]int{}}
+	r := &receiver{failFirst: failFirst, byID: map[string]int{}, now: time.Now}
 	r.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
 		r.mu.Lock()
@@ -221,7 +224,7 @@ func newReceiver(failFirst int) *receiver {
 			return
 		}
 		h := webhook.Headers{ID: req.Header.Get("webhook-id"), Timestamp: req.Header.Get("webhook-timestamp"), Signature: req.Header.Get("webhook-signature")}
-		if err := webhook.Verify([]string{r.secret}, h, body, time.Now()); err != nil {
+		if err := webhook.Verify([]string{r.secret}, h, body, r.now()); err != nil {
 			r.badSigs++
 			w.WriteHeader(http.StatusUnauthorized)
 			return
@@ -254,6 +257,7 @@ func TestOutboundWebhookRetriesUntilDelivered(t *testing.T) {
 	sec := e.Do("POST", "/v1/members/"+h.MemberID+"/webhook-secret", h.Admin, nil).Str("secret")
 	rcv.mu.Lock()
 	rcv.secret = sec
+	rcv.now = clock.Now
 	rcv.mu.Unlock()
 	if res := e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
 		"email": e.Addr("storage-support"), "webhookUrl": rcv.url(), "hours": "24x7",

@@ -20,8 +20,10 @@ type Deliverer interface {
 	Deliver(ctx context.Context, id string, now time.Time) (notify.Outcome, error)
 }
 
-// Notifier consumes the table's stream: every new outbox item is delivered;
-// failures are reported as BatchItemFailures so only they are retried.
+// Notifier consumes the table's stream: every new outbox item is delivered.
+// A failed send is already scheduled for retry in the outbox; only items
+// whose outcome could not be recorded are reported as BatchItemFailures, so
+// the stream redelivers just those.
 type Notifier struct {
 	Outbox Deliverer
 	Now    func() time.Time
@@ -61,7 +63,7 @@ func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (e
 			defer wg.Done()
 			defer func() { <-sem }()
 			if _, err := n.Outbox.Deliver(ctx, id, n.Now()); err != nil {
-				n.logger().Warn("delivery failed; reporting batch item failure", "outbox", id, "err", err)
+				n.logger().Warn("could not record a delivery outcome; reporting batch item failure", "outbox", id, "err", err)
 				mu.Lock()
 				failures = append(failures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
 				mu.Unlock()

@@ -73,9 +73,11 @@ type Notifier struct {
 	Log    *slog.Logger
 }
 
-// Deliver makes one attempt at outbox item id at instant now. It returns an error only when
-// the attempt should be retried soon (the caller reports a batch failure);
-// the item is then also due again in the sweep index, so it is never lost.
+// Deliver makes one attempt at outbox item id at instant now. A failed send
+// is recorded as a retry with backoff, due in the sweep index, and is not an
+// error. Deliver returns an error only when it could not record the outcome
+// (the table failed): the caller then reports a batch failure so the stream
+// redelivers, and the sweep finds the item after its lease in any case.
 func (n *Notifier) Deliver(ctx context.Context, id string, now time.Time) (Outcome, error) {
 	msg, attempt, err := n.Store.ClaimOutbox(ctx, id, now, Lease)
 	if errors.Is(err, ErrNotClaimable) {
@@ -113,8 +115,11 @@ func (n *Notifier) Deliver(ctx context.Context, id string, now time.Time) (Outco
 		if err := n.Store.MarkRetry(ctx, id, attempt, next, sendErr.Error()); err != nil {
 			return OutcomeRetry, fmt.Errorf("schedule retry of %s: %w (after %v)", id, err, sendErr)
 		}
+		// The retry is recorded and due in the sweep index: the stream has
+		// nothing more to do, and reporting a failure would only hold up
+		// the shard's other notifications behind this one.
 		log.Warn("outbox delivery failed, will retry", "err", sendErr, "next", next)
-		return OutcomeRetry, fmt.Errorf("deliver %s: %w", id, sendErr)
+		return OutcomeRetry, nil
 	}
 }
 

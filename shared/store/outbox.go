@@ -106,10 +106,12 @@ func (s *Store) ClaimOutbox(ctx context.Context, id string, now time.Time, lease
 	until := now.Add(lease)
 	duePK, dueSK := dueAttrs(sweepOutbox, id, until)
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                aws.String(s.table),
-		Key:                      outboxKey(id),
-		UpdateExpression:         aws.String("SET #s = :sending, leaseUntil = :until, attempts = attempts + :one, DuePK = :dpk, DueSK = :dsk"),
-		ConditionExpression:      aws.String("attribute_exists(PK) AND (#s = :pending OR (#s = :sending AND leaseUntil < :now))"),
+		TableName:        aws.String(s.table),
+		Key:              outboxKey(id),
+		UpdateExpression: aws.String("SET #s = :sending, leaseUntil = :until, attempts = attempts + :one, DuePK = :dpk, DueSK = :dsk"),
+		// A pending item waiting out its backoff (retryAt) is not claimable
+		// yet: a stream redelivery must not retry ahead of it.
+		ConditionExpression:      aws.String("attribute_exists(PK) AND ((#s = :pending AND (attribute_not_exists(retryAt) OR retryAt <= :now)) OR (#s = :sending AND leaseUntil < :now))"),
 		ExpressionAttributeNames: map[string]string{"#s": "state"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":sending": av(string(notify.Sending)), ":pending": av(string(notify.Pending)),
@@ -167,9 +169,9 @@ func (s *Store) MarkSent(ctx context.Context, id string, attempt int, providerID
 func (s *Store) MarkRetry(ctx context.Context, id string, attempt int, next time.Time, reason string) error {
 	duePK, dueSK := dueAttrs(sweepOutbox, id, next)
 	return s.finishOutbox(ctx, "mark retry", id, attempt,
-		"SET #s = :pending, lastError = :err, DuePK = :dpk, DueSK = :dsk REMOVE leaseUntil",
+		"SET #s = :pending, lastError = :err, retryAt = :next, DuePK = :dpk, DueSK = :dsk REMOVE leaseUntil",
 		map[string]types.AttributeValue{
-			":pending": av(string(notify.Pending)), ":err": av(truncate(reason, 1000)), ":dpk": av(duePK), ":dsk": av(dueSK),
+			":pending": av(string(notify.Pending)), ":err": av(truncate(reason, 1000)), ":next": av(iso(next)), ":dpk": av(duePK), ":dsk": av(dueSK),
 		})
 }
 

@@ -200,6 +200,35 @@ func TestOutboxClaimLeaseAndFinish(t *testing.T) {
 	}
 }
 
+// A failed attempt waits out its backoff: a stream redelivery arriving
+// before retryAt cannot claim it; the sweep at retryAt can.
+func TestOutboxRetryWaitsForItsBackoff(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	msg := notify.Message{ID: ident.New(ident.Outbox, t0), Channel: notify.Email, Template: "member_welcome", To: []string{"a@b.example"}, CreatedAt: t0}
+	if err := s.Enqueue(ctx, msg); err != nil {
+		t.Fatal(err)
+	}
+	_, attempt, err := s.ClaimOutbox(ctx, msg.ID, t0, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := t0.Add(40 * time.Second)
+	if err := s.MarkRetry(ctx, msg.ID, attempt, next, "throttled"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.ClaimOutbox(ctx, msg.ID, t0.Add(time.Second), time.Minute); !errors.Is(err, notify.ErrNotClaimable) {
+		t.Fatalf("claim during the backoff: got %v, want not claimable", err)
+	}
+	due, _, err := s.DueOutbox(ctx, next, 10)
+	if err != nil || len(due) != 1 || due[0].ID != msg.ID {
+		t.Fatalf("due at retryAt: %v, %v", due, err)
+	}
+	if _, attempt2, err := s.ClaimOutbox(ctx, msg.ID, next, time.Minute); err != nil || attempt2 != 2 {
+		t.Fatalf("claim at retryAt: attempt %d, %v", attempt2, err)
+	}
+}
+
 func TestOutboxDueIndexFindsUndelivered(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
