@@ -175,13 +175,7 @@ func (s *Service) AddUser(ctx context.Context, p auth.Principal, memberID string
 
 // RevokeUser revokes a user's token for good (the user is kept, revoked).
 func (s *Service) RevokeUser(ctx context.Context, p auth.Principal, memberID, userID string) (User, error) {
-	if err := s.adminCheck(ctx, p, memberID); err != nil {
-		return User{}, err
-	}
-	if !ident.Valid(ident.User, userID) {
-		return User{}, apperr.NotFound("user %s not found", userID)
-	}
-	u, err := s.Store.GetUser(ctx, memberID, userID)
+	u, err := s.administeredUser(ctx, p, memberID, userID)
 	if err != nil {
 		return User{}, err
 	}
@@ -212,6 +206,18 @@ func (s *Service) adminCheck(ctx context.Context, p auth.Principal, memberID str
 	return nil
 }
 
+// administeredUser reads user userID of memberID for one of the member's
+// admins (or an operator); anyone else learns nothing of it.
+func (s *Service) administeredUser(ctx context.Context, p auth.Principal, memberID, userID string) (User, error) {
+	if err := s.adminCheck(ctx, p, memberID); err != nil {
+		return User{}, err
+	}
+	if !ident.Valid(ident.User, userID) {
+		return User{}, apperr.NotFound("user %s not found", userID)
+	}
+	return s.Store.GetUser(ctx, memberID, userID)
+}
+
 // UserPatch changes a user's roles or restricted-program access.
 type UserPatch struct {
 	Roles      *[]string `json:"roles,omitempty"`
@@ -222,13 +228,7 @@ type UserPatch struct {
 // UpdateUser changes a user's roles and program access (its member's admins,
 // operators). The token keeps working with the new roles.
 func (s *Service) UpdateUser(ctx context.Context, p auth.Principal, memberID, userID string, pt UserPatch) (User, error) {
-	if err := s.adminCheck(ctx, p, memberID); err != nil {
-		return User{}, err
-	}
-	if !ident.Valid(ident.User, userID) {
-		return User{}, apperr.NotFound("user %s not found", userID)
-	}
-	u, err := s.Store.GetUser(ctx, memberID, userID)
+	u, err := s.administeredUser(ctx, p, memberID, userID)
 	if err != nil {
 		return User{}, err
 	}
