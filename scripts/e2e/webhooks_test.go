@@ -18,7 +18,6 @@ import (
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
-	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/webhook"
@@ -422,9 +421,9 @@ func TestInboundWebhookRedeliveryAfterACrashedFirst(t *testing.T) {
 
 	// The first delivery, by hand: claim the id, open the case in the same
 	// transaction that commits the claim, then never complete it.
-	key := "hook#" + p.MemberID + "#evt-crashed"
+	key, hash := api.HookClaim(p.MemberID, "evt-crashed", body)
 	claimed := idem.Claim{Key: key, Owner: "crashed-lambda"}
-	if _, ok, err := e.App.Store.ClaimIdempotency(ctx, key, claimed.Owner, idem.Fingerprint("POST", "/v1/hooks/"+p.MemberID, body), now, api.HookRetention); err != nil || !ok {
+	if _, ok, err := e.App.Store.ClaimIdempotency(ctx, key, claimed.Owner, hash, now, api.HookRetention); err != nil || !ok {
 		t.Fatalf("claim: %v %v", ok, err)
 	}
 	secrets, err := e.App.Store.GetWebhookSecrets(ctx, p.MemberID)
@@ -440,7 +439,7 @@ func TestInboundWebhookRedeliveryAfterACrashedFirst(t *testing.T) {
 	if err := json.Unmarshal(raw, &in); err != nil {
 		t.Fatal(err)
 	}
-	first, err := e.App.Server.Cases.Open(idem.WithClaim(ctx, claimed), auth.Principal{MemberID: p.MemberID, UserID: u.ID, Roles: u.Roles}, in)
+	first, err := e.App.Server.Cases.Open(idem.WithClaim(ctx, claimed), u.Principal(), in)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("demo host: %w", err)
 	}
-	host := auth.Principal{MemberID: c.Member.ID, UserID: c.Admin.ID, Roles: c.Admin.Roles}
+	host := c.Admin.Principal()
 	prg, err := a.Server.Programs.Create(ctx, host, program.Input{
 		Slug: "acme-partners", Name: "Acme Partner Connect", HostMemberID: c.Member.ID, Type: program.PartnerProgram,
 		Payment: program.MemberPaid, PrimaryContact: member.Contact{Name: "Alex Host", Email: "alliances@acme-storage.example"},
@@ -74,7 +74,7 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 	}}); err != nil {
 		return "", fmt.Errorf("demo enrollment: %w", err)
 	}
-	partner := auth.Principal{MemberID: pc.Member.ID, UserID: pc.Admin.ID, Roles: pc.Admin.Roles}
+	partner := pc.Admin.Principal()
 	cs, err := a.Server.Cases.Open(ctx, partner, collab.NewCase{
 		DepartmentID: dep.ID, ProgramID: prg.ID, Priority: program.High, Summary: "Guests freeze during array snapshots",
 		Description: "Since firmware 9.2 every nightly snapshot stalls guest I/O for about 40 seconds.",

@@ -58,11 +58,7 @@ func (a *Authorizer) Handle(ctx context.Context, req events.APIGatewayV2CustomAu
 	}
 	// The same bound as a request's: a stalled table fails the authorizer
 	// fast instead of holding the caller until API Gateway gives up.
-	d := a.Deadline
-	if d <= 0 {
-		d = Deadline
-	}
-	ctx, cancel := context.WithTimeout(ctx, d)
+	ctx, cancel := context.WithTimeout(ctx, deadlineOr(a.Deadline))
 	defer cancel()
 	p, err := a.Authenticate(ctx, header)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
-	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
@@ -33,6 +32,12 @@ const (
 	hookWait   = 1500 * time.Millisecond
 	hookMargin = 300 * time.Millisecond
 )
+
+// HookClaim is the idempotency key and body fingerprint under which
+// webhook-id id of member memberID is processed once.
+func HookClaim(memberID, id string, body []byte) (key, fingerprint string) {
+	return "hook#" + memberID + "#" + id, idem.Fingerprint("POST", "/v1/hooks/"+memberID, body)
+}
 
 var hookActions = map[string]collab.Action{
 	"case.accept": collab.Accept, "case.request_info": collab.RequestInfo, "case.note": collab.Note,
@@ -62,8 +67,7 @@ func (s *Server) inboundHook(ctx context.Context, r *Request) (*Response, error)
 		return nil, err
 	}
 
-	key := "hook#" + memberID + "#" + h.ID
-	hash := idem.Fingerprint("POST", "/v1/hooks/"+memberID, r.Body)
+	key, hash := HookClaim(memberID, h.ID, r.Body)
 	owner := randomOwner()
 	rec, claimed, err := s.Idempotency.ClaimIdempotency(ctx, key, owner, hash, now, HookRetention)
 	if err != nil {
@@ -134,7 +138,7 @@ func (s *Server) replayHook(ctx context.Context, caseID, memberID, userID string
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.Cases.Get(ctx, auth.Principal{MemberID: memberID, UserID: u.ID, Roles: u.Roles}, caseID)
+	c, err := s.Cases.Get(ctx, u.Principal(), caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +173,7 @@ func (s *Server) runHook(ctx context.Context, memberID, userID string, body []by
 	if u.Status != member.UserActive {
 		return nil, apperr.Unauthorized("the member's webhook integration user was revoked")
 	}
-	p := auth.Principal{MemberID: memberID, UserID: u.ID, Roles: u.Roles}
+	p := u.Principal()
 
 	if env.Type == "case.create" {
 		var in collab.NewCase

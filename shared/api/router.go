@@ -26,6 +26,14 @@ type LambdaHandler func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) 
 // becomes a 503 with Retry-After, never a hung request.
 const Deadline = 2 * time.Second
 
+// deadlineOr is d, or Deadline when d is not set.
+func deadlineOr(d time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return Deadline
+}
+
 // Router dispatches a function's routes to handlers, with the checks every
 // route shares: body size and type, authentication, the request deadline,
 // Idempotency-Key, error mapping and panic recovery.

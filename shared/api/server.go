@@ -49,9 +49,7 @@ type Server struct {
 // Router returns the router over every handler.
 func (s *Server) Router() *Router {
 	rt := NewRouter(s.handlers(), s.Idempotency, s.Now, s.Log)
-	if s.Deadline > 0 {
-		rt.deadline = s.Deadline
-	}
+	rt.deadline = deadlineOr(s.Deadline)
 	return rt
 }
 

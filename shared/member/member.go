@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/input"
 )
 
@@ -78,6 +79,11 @@ type User struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int
+}
+
+// Principal is the identity u acts as: its member and roles.
+func (u User) Principal() auth.Principal {
+	return auth.Principal{MemberID: u.MemberID, UserID: u.ID, Roles: u.Roles}
 }
 
 // Credential is the stored form of an API token: its hash and whose it is.
