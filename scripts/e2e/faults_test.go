@@ -97,46 +97,62 @@ func TestFaultsSESFailingOver1000Notifications(t *testing.T) {
 	chaos.mu.Unlock()
 }
 
-// throttler answers a share of DynamoDB requests with ThrottlingException
-// before they leave the process: an HTTP middleware in the client stack.
-type throttler struct {
+// dynamoFault is an HTTP middleware in the app's SDK client stack: while
+// enabled, each DynamoDB request goes to hit first, which answers it
+// instead of the table (a response or an error) or lets it through (nil, nil).
+type dynamoFault struct {
 	next    aws.HTTPClient
 	host    string
-	rate    float64
 	enabled atomic.Bool
-	mu      sync.Mutex
-	rng     *rand.Rand
-	count   atomic.Int64
+	hit     func(req *http.Request) (*http.Response, error)
 }
 
-func (th *throttler) Do(req *http.Request) (*http.Response, error) {
-	if th.enabled.Load() && req.URL.Host == th.host {
-		th.mu.Lock()
-		hit := th.rng.Float64() < th.rate
-		th.mu.Unlock()
-		if hit {
-			th.count.Add(1)
-			body := `{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"Rate of requests exceeds the allowed throughput."}`
-			return &http.Response{
-				StatusCode: 400, Status: "400 Bad Request", Request: req, ContentLength: int64(len(body)),
-				Header: http.Header{"Content-Type": []string{"application/x-amz-json-1.0"}, "X-Amzn-Requestid": []string{"injected"}},
-				Body:   io.NopCloser(bytes.NewReader([]byte(body))),
-			}, nil
+func newDynamoFault(t *testing.T, hit func(req *http.Request) (*http.Response, error)) *dynamoFault {
+	return &dynamoFault{host: strings.TrimPrefix(storetest.Endpoint(t), "http://"), hit: hit}
+}
+
+// install puts f in front of the app's HTTP client (a localtest option).
+func (f *dynamoFault) install(c *app.Config) {
+	c.AWS.APIOptions = append(c.AWS.APIOptions, func(cfg *aws.Config) {
+		f.next = cfg.HTTPClient
+		cfg.HTTPClient = f
+	})
+}
+
+func (f *dynamoFault) Do(req *http.Request) (*http.Response, error) {
+	if f.enabled.Load() && req.URL.Host == f.host {
+		if res, err := f.hit(req); res != nil || err != nil {
+			return res, err
 		}
 	}
-	return th.next.Do(req)
+	return f.next.Do(req)
 }
 
 func TestFaultsDynamoDBThrottling(t *testing.T) {
 	t.Parallel()
-	ddb := storetest.Endpoint(t)
-	th := &throttler{host: strings.TrimPrefix(ddb, "http://"), rate: 0.30, rng: rand.New(rand.NewPCG(3, 5))}
-	e := localtest.New(t, func(c *app.Config) {
-		c.AWS.APIOptions = append(c.AWS.APIOptions, func(cfg *aws.Config) {
-			th.next = cfg.HTTPClient
-			cfg.HTTPClient = th
-		})
+	// 30 % of requests answered with ThrottlingException before they leave
+	// the process.
+	var (
+		mu    sync.Mutex
+		rng   = rand.New(rand.NewPCG(3, 5))
+		count atomic.Int64
+	)
+	th := newDynamoFault(t, func(req *http.Request) (*http.Response, error) {
+		mu.Lock()
+		hit := rng.Float64() < 0.30
+		mu.Unlock()
+		if !hit {
+			return nil, nil
+		}
+		count.Add(1)
+		body := `{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"Rate of requests exceeds the allowed throughput."}`
+		return &http.Response{
+			StatusCode: 400, Status: "400 Bad Request", Request: req, ContentLength: int64(len(body)),
+			Header: http.Header{"Content-Type": []string{"application/x-amz-json-1.0"}, "X-Amzn-Requestid": []string{"injected"}},
+			Body:   io.NopCloser(bytes.NewReader([]byte(body))),
+		}, nil
 	})
+	e := localtest.New(t, th.install)
 	th.enabled.Store(true)
 	codes := map[int]int{}
 	var refused []map[string]any
@@ -156,7 +172,7 @@ func TestFaultsDynamoDBThrottling(t *testing.T) {
 		}
 	}
 	th.enabled.Store(false)
-	t.Logf("under 30%% throttling (%d injected): %v", th.count.Load(), codes)
+	t.Logf("under 30%% throttling (%d injected): %v", count.Load(), codes)
 	if codes[503] == 0 {
 		t.Fatal("no request was refused: the fault was not injected")
 	}
@@ -210,37 +226,22 @@ func TestFaultsConcurrentUpdatesToOneCase(t *testing.T) {
 	t.Logf("50 concurrent notes: %d applied, %d refused with 409", ok.Load(), conflict.Load())
 }
 
-// staller holds DynamoDB requests until their context ends: a dependency
-// that accepted the connection and never answers.
-type staller struct {
-	next    aws.HTTPClient
-	host    string
-	enabled atomic.Bool
-	held    atomic.Int64
-}
-
-func (s *staller) Do(req *http.Request) (*http.Response, error) {
-	if s.enabled.Load() && req.URL.Host == s.host {
-		s.held.Add(1)
+func TestStalledTableIsA503(t *testing.T) {
+	t.Parallel()
+	// Every DynamoDB request is held until its context ends: a dependency
+	// that accepted the connection and never answers.
+	var held atomic.Int64
+	st := newDynamoFault(t, func(req *http.Request) (*http.Response, error) {
+		held.Add(1)
 		select {
 		case <-req.Context().Done():
 			return nil, req.Context().Err()
 		case <-time.After(time.Minute):
+			return nil, nil
 		}
-	}
-	return s.next.Do(req)
-}
-
-func TestStalledTableIsA503(t *testing.T) {
-	t.Parallel()
-	ddb := storetest.Endpoint(t)
-	st := &staller{host: strings.TrimPrefix(ddb, "http://")}
-	e := localtest.New(t, func(c *app.Config) {
+	})
+	e := localtest.New(t, st.install, func(c *app.Config) {
 		c.APIDeadline = api.Deadline // the production bound, not the harness's
-		c.AWS.APIOptions = append(c.AWS.APIOptions, func(cfg *aws.Config) {
-			st.next = cfg.HTTPClient
-			cfg.HTTPClient = st
-		})
 	})
 	h := newHost(t, e, "Stalled Host", nil)
 	st.enabled.Store(true)
@@ -251,7 +252,7 @@ func TestStalledTableIsA503(t *testing.T) {
 	if res.Status != 503 || res.Header.Get("Retry-After") == "" || res.ErrorMessage() == "" {
 		t.Fatalf("stalled table: %d %v %s, want 503 with Retry-After and a message", res.Status, res.Header, res.Body)
 	}
-	if st.held.Load() == 0 {
+	if held.Load() == 0 {
 		t.Fatal("no request reached the stalled table: the fault was not injected")
 	}
 	// A hang would block the test for the staller's minute; this only
@@ -259,7 +260,7 @@ func TestStalledTableIsA503(t *testing.T) {
 	if took > 30*time.Second {
 		t.Errorf("a stalled table held the request %s", took)
 	}
-	t.Logf("stalled table: answered 503 after %s (%d calls held; deadline %s)", took.Round(time.Millisecond), st.held.Load(), api.Deadline)
+	t.Logf("stalled table: answered 503 after %s (%d calls held; deadline %s)", took.Round(time.Millisecond), held.Load(), api.Deadline)
 	// The table answers again: so does the API.
 	if res := e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": e.Addr("stalled")}); res.Status >= 500 {
 		t.Errorf("after the stall: %d %s", res.Status, res.Body)
