@@ -18,43 +18,15 @@ import (
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
-	"github.com/tandemhq/tandem/shared/awsclient"
 	"github.com/tandemhq/tandem/shared/notify"
-	"github.com/tandemhq/tandem/shared/notify/sesmail"
 	"github.com/tandemhq/tandem/shared/store/storetest"
 )
 
-// chaosSender fails 30 % of sends at random and always rejects the
-// addresses marked for rejection (5 % of the messages).
-type chaosSender struct {
-	next  notify.Sender
-	mu    sync.Mutex
-	rng   *rand.Rand
-	calls int
-}
-
-func (c *chaosSender) Send(ctx context.Context, m notify.Mail) (string, error) {
-	if strings.HasPrefix(m.To[0], "bounce-") {
-		return "", fmt.Errorf("address does not exist: %w", notify.ErrPermanent)
-	}
-	c.mu.Lock()
-	c.calls++
-	fail := c.rng.Float64() < 0.30
-	c.mu.Unlock()
-	if fail {
-		return "", fmt.Errorf("injected: SES throttled")
-	}
-	return c.next.Send(ctx, m)
-}
-
 func TestFaultsSESFailingOver1000Notifications(t *testing.T) {
 	t.Parallel()
-	sesEndpoint := storetest.SESEndpoint(t)
-	cfg, err := awsclient.Load(context.Background(), awsclient.Options{SESEndpoint: sesEndpoint, DynamoDBEndpoint: storetest.Endpoint(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	chaos := &chaosSender{next: sesmail.New(cfg, sesEndpoint, ""), rng: rand.New(rand.NewPCG(7, 11))}
+	// 30 % of sends fail at random (called under the sender's lock).
+	rng := rand.New(rand.NewPCG(7, 11))
+	chaos, sesEndpoint := newFaultySender(t, "bounce-", func(int) bool { return rng.Float64() < 0.30 })
 	e := localtest.New(t, func(c *app.Config) { c.MailSender = chaos })
 
 	good := enqueue(t, e, 950, func(i int) string { return e.Addr(fmt.Sprintf("n%d", i)) })
@@ -92,9 +64,7 @@ func TestFaultsSESFailingOver1000Notifications(t *testing.T) {
 			t.Errorf("rejection %s is not in the dead letters", id)
 		}
 	}
-	chaos.mu.Lock()
-	t.Logf("%d send attempts for 950 deliverable mails (30%% injected failures)", chaos.calls)
-	chaos.mu.Unlock()
+	t.Logf("%d send attempts for 950 deliverable mails (30%% injected failures)", chaos.Calls())
 }
 
 // dynamoFault is an HTTP middleware in the app's SDK client stack: while

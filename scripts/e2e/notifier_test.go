@@ -19,26 +19,48 @@ import (
 	"github.com/tandemhq/tandem/shared/store/storetest"
 )
 
-// flakySender fails every third send before it reaches SES, and rejects
-// (permanently) any mail to an address starting with "reject".
-type flakySender struct {
-	next  notify.Sender
-	mu    sync.Mutex
-	calls int
+// faultySender stands in front of the local SES: it rejects for good every
+// mail to an address starting with reject, and fails a send transiently
+// whenever fail, given the send's number (rejections not counted), says so.
+type faultySender struct {
+	next   notify.Sender
+	reject string
+	fail   func(call int) bool
+	mu     sync.Mutex
+	calls  int
 }
 
-func (f *flakySender) Send(ctx context.Context, m notify.Mail) (string, error) {
-	if strings.HasPrefix(m.To[0], "reject") {
+// newFaultySender returns a faulty sender in front of the local SES, and
+// that SES's endpoint.
+func newFaultySender(t *testing.T, reject string, fail func(call int) bool) (*faultySender, string) {
+	t.Helper()
+	sesEndpoint := storetest.SESEndpoint(t)
+	cfg, err := awsclient.Load(context.Background(), awsclient.Options{SESEndpoint: sesEndpoint, DynamoDBEndpoint: storetest.Endpoint(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &faultySender{next: sesmail.New(cfg, sesEndpoint, ""), reject: reject, fail: fail}, sesEndpoint
+}
+
+func (f *faultySender) Send(ctx context.Context, m notify.Mail) (string, error) {
+	if strings.HasPrefix(m.To[0], f.reject) {
 		return "", fmt.Errorf("address rejected: %w", notify.ErrPermanent)
 	}
 	f.mu.Lock()
 	f.calls++
-	fail := f.calls%3 == 0
+	fail := f.fail(f.calls)
 	f.mu.Unlock()
 	if fail {
 		return "", fmt.Errorf("injected transient failure")
 	}
 	return f.next.Send(ctx, m)
+}
+
+// Calls is how many sends were tried, rejections not counted.
+func (f *faultySender) Calls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls
 }
 
 func enqueue(t *testing.T, e *localtest.Env, n int, to func(i int) string) []string {
@@ -101,12 +123,8 @@ func sentOnce(t *testing.T, e *localtest.Env, ses localtest.SESStore, ids []stri
 
 func TestNotifierWithFailingSender(t *testing.T) {
 	t.Parallel()
-	sesEndpoint := storetest.SESEndpoint(t)
-	cfg, err := awsclient.Load(context.Background(), awsclient.Options{SESEndpoint: sesEndpoint, DynamoDBEndpoint: storetest.Endpoint(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	flaky := &flakySender{next: sesmail.New(cfg, sesEndpoint, "")}
+	// Every third send fails.
+	flaky, sesEndpoint := newFaultySender(t, "reject", func(call int) bool { return call%3 == 0 })
 	e := localtest.New(t, func(c *app.Config) { c.MailSender = flaky })
 
 	ids := enqueue(t, e, 60, func(i int) string { return e.Addr(fmt.Sprintf("user%d", i)) })
@@ -115,10 +133,7 @@ func TestNotifierWithFailingSender(t *testing.T) {
 	drain(t, e)
 
 	sentOnce(t, e, localtest.SESStore{Endpoint: sesEndpoint}, ids)
-	flaky.mu.Lock()
-	calls := flaky.calls
-	flaky.mu.Unlock()
-	if calls < 60+60/3 {
+	if calls := flaky.Calls(); calls < 60+60/3 {
 		t.Errorf("sender saw %d calls; a third failing should force at least %d", calls, 80)
 	}
 	dead := e.Do("GET", "/v1/dead-letters", e.Operator, nil)
