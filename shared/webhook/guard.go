@@ -56,7 +56,6 @@ var blocked = []netip.Prefix{
 	netip.MustParsePrefix("240.0.0.0/4"),
 	netip.MustParsePrefix("::/128"),
 	netip.MustParsePrefix("::1/128"),
-	netip.MustParsePrefix("64:ff9b::/96"), // NAT64: the embedded IPv4 decides
 	netip.MustParsePrefix("100::/64"),
 	netip.MustParsePrefix("2001:db8::/32"),
 	netip.MustParsePrefix("fc00::/7"),
@@ -64,22 +63,44 @@ var blocked = []netip.Prefix{
 	netip.MustParsePrefix("ff00::/8"),
 }
 
-// Allowed reports whether an address may receive webhooks.
+// Transition forms that carry an IPv4 address inside an IPv6 one: the
+// embedded address decides, so the metadata address cannot come in as
+// ::a9fe:a9fe, 64:ff9b::a9fe:a9fe or 2002:a9fe:a9fe::1.
+var (
+	ipv4Compatible = netip.MustParsePrefix("::/96")          // deprecated IPv4-compatible
+	nat64          = netip.MustParsePrefix("64:ff9b::/96")   // well-known NAT64
+	nat64Local     = netip.MustParsePrefix("64:ff9b:1::/48") // local-use NAT64: any embedding, so refused
+	sixToFour      = netip.MustParsePrefix("2002::/16")      // 6to4: IPv4 in bits 16–47
+	teredo         = netip.MustParsePrefix("2001::/32")      // Teredo: the server and client are obfuscated, so refused
+)
+
+// Allowed reports whether an address may receive webhooks. A zoned
+// address (fe80::1%eth0) names an interface of this host and is refused.
 func (g Guard) Allowed(ip netip.Addr) bool {
+	if !ip.IsValid() || ip.Zone() != "" {
+		return false
+	}
 	ip = ip.Unmap()
 	if g.AllowLoopback && ip.IsLoopback() {
 		return true
 	}
-	if ip.Is6() && netip.MustParsePrefix("64:ff9b::/96").Contains(ip) {
+	if ip.Is6() {
 		b := ip.As16()
-		return g.Allowed(netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}))
+		switch {
+		case nat64Local.Contains(ip), teredo.Contains(ip):
+			return false
+		case nat64.Contains(ip), ipv4Compatible.Contains(ip):
+			return g.Allowed(netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}))
+		case sixToFour.Contains(ip):
+			return g.Allowed(netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]}))
+		}
 	}
 	for _, p := range blocked {
 		if p.Contains(ip) {
 			return false
 		}
 	}
-	return ip.IsValid() && !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() && !ip.IsMulticast() && !ip.IsUnspecified()
+	return !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() && !ip.IsMulticast() && !ip.IsUnspecified()
 }
 
 func (g Guard) resolver() Resolver {

@@ -44,6 +44,49 @@ func TestAllowed(t *testing.T) {
 	}
 }
 
+// IPv6 forms that carry an internal IPv4 address, and zoned literals, are
+// refused; the same forms around a public address pass where they can be
+// decoded.
+func TestAllowedTransitionForms(t *testing.T) {
+	g := Guard{}
+	for _, tc := range []struct {
+		addr string
+		want bool
+	}{
+		{"fe80::1%eth0", false},                         // zoned link-local
+		{"2606:2800:220:1::1%eth0", false},              // zoned, even if public
+		{"64:ff9b::a9fe:a9fe%eth0", false},              // zoned NAT64
+		{"::a9fe:a9fe", false},                          // IPv4-compatible 169.254.169.254
+		{"::7f00:1", false},                             // IPv4-compatible 127.0.0.1
+		{"::5db8:d822", true},                           // IPv4-compatible 93.184.216.34
+		{"64:ff9b::a9fe:a9fe", false},                   // NAT64 169.254.169.254
+		{"64:ff9b::a00:1", false},                       // NAT64 10.0.0.1
+		{"64:ff9b::5db8:d822", true},                    // NAT64 93.184.216.34
+		{"64:ff9b:1::a9fe:a9fe", false},                 // local-use NAT64
+		{"2002:a9fe:a9fe::1", false},                    // 6to4 169.254.169.254
+		{"2002:7f00:1::1", false},                       // 6to4 127.0.0.1
+		{"2002:c0a8:101::1", false},                     // 6to4 192.168.1.1
+		{"2002:5db8:d822::1", true},                     // 6to4 93.184.216.34
+		{"2001:0:4136:e378:8000:63bf:3fff:fdd2", false}, // Teredo
+		{"2001:db8::1", false},                          // documentation
+		{"::ffff:169.254.169.254", false},               // IPv4-mapped
+	} {
+		if got := g.Allowed(netip.MustParseAddr(tc.addr)); got != tc.want {
+			t.Errorf("Allowed(%s) = %v, want %v", tc.addr, got, tc.want)
+		}
+	}
+	ctx := context.Background()
+	for _, bad := range []string{"https://[fe80::1%25eth0]/", "https://[64:ff9b::a9fe:a9fe]/", "https://[::a9fe:a9fe]/",
+		"https://[2002:a9fe:a9fe::1]/", "https://[64:ff9b::a9fe:a9fe%25eth0]/"} {
+		if err := g.CheckURL(ctx, bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	if (Guard{AllowLoopback: true}).Allowed(netip.MustParseAddr("::1%lo")) {
+		t.Error("the local-only setting admits a zoned loopback address")
+	}
+}
+
 func TestCheckURL(t *testing.T) {
 	g := Guard{Resolver: fakeResolver{"hooks.partner.example": {"93.184.216.34"}, "evil.example": {"93.184.216.34", "127.0.0.1"}}}
 	ctx := context.Background()
