@@ -73,15 +73,24 @@ func newRequest(route routes.Route, ev events.APIGatewayV2HTTPRequest) (*Request
 		return r, apperr.TooLarge("the request body is larger than 256 KiB")
 	}
 	r.Body = body
+	ct := mediaType(headers["content-type"])
 	if len(body) == 0 {
+		// No body and no type is an empty request ({}). A body declared
+		// as JSON must be JSON, and the empty string is not; a body of
+		// another declared type is not JSON at all.
+		if ct != "" && route.Body == routes.JSON {
+			if isJSON(ct) {
+				return r, apperr.Malformed("the body is empty: send a JSON object ({} when there is nothing to say)")
+			}
+			return r, apperr.UnsupportedMedia("send the body as JSON with Content-Type: application/json")
+		}
 		return r, nil
 	}
-	ct := mediaType(headers["content-type"])
 	switch route.Body {
 	case routes.NoBody:
 		return r, apperr.UnsupportedMedia("this endpoint takes no request body")
 	case routes.JSON:
-		if ct != "application/json" && !strings.HasSuffix(ct, "+json") {
+		if !isJSON(ct) {
 			return r, apperr.UnsupportedMedia("send the body as JSON with Content-Type: application/json")
 		}
 	case routes.Form:
@@ -91,6 +100,8 @@ func newRequest(route routes.Route, ev events.APIGatewayV2HTTPRequest) (*Request
 	}
 	return r, nil
 }
+
+func isJSON(ct string) bool { return ct == "application/json" || strings.HasSuffix(ct, "+json") }
 
 func mediaType(ct string) string {
 	ct, _, _ = strings.Cut(ct, ";")

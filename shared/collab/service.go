@@ -202,13 +202,13 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase) (Case,
 	if in.Priority == program.Critical {
 		clock = hours.AlwaysOpen // critical is always 24x7
 	}
-	due, err := clock.Add(now, sla)
+	due, level2, err := responseClock(clock, now, sla)
 	if err != nil {
-		return Case{}, fmt.Errorf("response clock of %s: %w", dep.ID, err)
-	}
-	level2, err := clock.Add(due, sla)
-	if err != nil {
-		return Case{}, fmt.Errorf("response clock of %s: %w", dep.ID, err)
+		// The department's hours were saved before they had to hold an
+		// SLA, or hold too little of one: the submitter can do nothing
+		// but pick another department, and its admins must widen them.
+		return Case{}, apperr.InvalidField("departmentId", fmt.Sprintf(
+			"%s's business hours cannot hold a %s response time; its admins must widen them (%v)", dep.Name, program.FormatDuration(sla), err))
 	}
 	c := Case{
 		ID: ident.New(ident.Case, now), ProgramID: prg.ID, ProgramName: prg.Name, ProgramType: prg.Type,
@@ -281,4 +281,14 @@ func (s *Service) caseData(c Case, dep department.Department) map[string]any {
 func (s *Service) mail(c Case, template string, to []string, data map[string]any, now time.Time) notify.Message {
 	return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: template, From: s.Origin.From,
 		To: to, Ref: c.ID, CreatedAt: now, Data: data}
+}
+
+// responseClock is when a response is due and when level 2 escalates: one
+// and two SLAs of working time after from.
+func responseClock(h hours.Hours, from time.Time, sla time.Duration) (due, level2 time.Time, err error) {
+	if due, err = h.Add(from, sla); err != nil {
+		return due, level2, err
+	}
+	level2, err = h.Add(due, sla)
+	return due, level2, err
 }

@@ -109,8 +109,23 @@ func (h Hours) Check(f apperr.Fields, path string) Hours {
 	}
 	if okS && okE && s == e {
 		f.Add(path+".end", "must differ from start; use \"24x7\" for always open")
+	} else if okS && okE && windowMinutes(s, e) < MinWindow {
+		f.Add(path+".end", fmt.Sprintf("must be at least %d minutes after start: a shorter window cannot hold a response time", MinWindow))
 	}
 	return out
+}
+
+// MinWindow is the shortest daily window, in minutes, that business hours
+// may have: the SLA clock must be able to count a response time in them.
+const MinWindow = 60
+
+// windowMinutes is how long a window from s to e lasts (across midnight
+// when e is not after s).
+func windowMinutes(s, e int) int {
+	if e > s {
+		return e - s
+	}
+	return 24*60 - s + e
 }
 
 // Zone loads an IANA zone; "Local" and "" are refused.

@@ -122,3 +122,26 @@ func TestJSONAndCheck(t *testing.T) {
 		}
 	}
 }
+
+// A window too short to hold a response time is refused when saved, naming
+// the field; an hour, also across midnight, is enough.
+func TestCheckRefusesWindowsThatCannotHoldAnSLA(t *testing.T) {
+	for _, tc := range []struct {
+		start, end string
+		ok         bool
+	}{
+		{"00:00", "00:01", false},
+		{"23:30", "00:10", false},
+		{"09:00", "09:59", false},
+		{"09:00", "10:00", true},
+		{"23:30", "00:30", true},
+		{"08:00", "18:00", true},
+	} {
+		f := apperr.Fields{}
+		Hours{Zone: "Europe/Berlin", Days: []string{"mon"}, Start: tc.start, End: tc.end}.Check(f, "inbound.hours")
+		_, bad := f["inbound.hours.end"]
+		if bad == tc.ok {
+			t.Errorf("%s–%s: field errors %v, want ok=%v", tc.start, tc.end, f, tc.ok)
+		}
+	}
+}

@@ -134,7 +134,42 @@ func (in Input) check(now time.Time) (Program, error) {
 	if in.Form != nil {
 		p.Form = in.Form.Check(f, "form")
 	}
+	checkStoredSize(f, p)
 	return p, f.Err()
+}
+
+// MaxTextBytes bounds what a program's long texts and lists take together,
+// so the stored program stays well inside DynamoDB's 400 KB per item.
+const MaxTextBytes = 300 * 1024
+
+// checkStoredSize refuses a program whose texts and lists together are too
+// large to store, naming the largest of them: one PATCH may fill the
+// addendum and the next the pre-approved list.
+func checkStoredSize(f apperr.Fields, p Program) {
+	sizes := map[string]int{"addendum.text": len(p.Addendum.Text), "landing.about": len(p.Landing.About)}
+	for _, a := range p.PreApproved {
+		sizes["preApproved"] += len(a) + 3
+	}
+	for _, l := range p.Landing.Links {
+		sizes["landing.links"] += len(l.Title) + len(l.URL) + 20
+	}
+	for _, fl := range p.Form.Fields {
+		sizes["form"] += len(fl.Name) + len(fl.Label) + len(fl.Pattern) + 80
+		for _, o := range fl.Options {
+			sizes["form"] += len(o) + 3
+		}
+	}
+	total, largest := 0, ""
+	for k, n := range sizes {
+		total += n
+		if largest == "" || n > sizes[largest] || (n == sizes[largest] && k < largest) {
+			largest = k
+		}
+	}
+	if total > MaxTextBytes {
+		f.Add(largest, fmt.Sprintf("is too long: the program's texts and lists together take %d KB, at most %d KB are kept; shorten this one (%d KB)",
+			total/1024, MaxTextBytes/1024, sizes[largest]/1024))
+	}
 }
 
 func typeNames() []string {

@@ -29,6 +29,9 @@ func mapErr(op string, err error) error {
 	if errors.As(err, &ccf) {
 		return fmt.Errorf("%s: %w", op, ErrOptimisticConcurrency)
 	}
+	if tooLarge(err) {
+		return apperr.TooLarge("%s: the object would be larger than the 400 KB the table keeps per object; shorten its longest texts or lists", op)
+	}
 	if unavailable(err) {
 		return apperr.Unavailable(fmt.Errorf("%s: %w", op, err), "the database is busy or unreachable; retry shortly")
 	}
@@ -64,4 +67,26 @@ func unavailable(err error) bool {
 		return true
 	}
 	return strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "connection reset")
+}
+
+// MaxItemBytes is DynamoDB's item size limit (400 KB, names and values).
+const MaxItemBytes = 400 * 1024
+
+// checkItemSize refuses an item DynamoDB would refuse, before sending it,
+// as a 413 that says what to do rather than a ValidationException.
+func checkItemSize(op string, item map[string]types.AttributeValue) error {
+	if n := itemSize(item); n > MaxItemBytes {
+		return apperr.TooLarge("%s: the object would take %d KB, more than the 400 KB the table keeps per object; shorten its longest texts or lists", op, n/1024)
+	}
+	return nil
+}
+
+// tooLarge reports DynamoDB's refusal of an oversized item or request.
+func tooLarge(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) && ae.ErrorCode() == "ValidationException" {
+		m := strings.ToLower(ae.ErrorMessage())
+		return strings.Contains(m, "item size") || strings.Contains(m, "size has exceeded") || strings.Contains(m, "maximum allowed size")
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -23,13 +24,17 @@ func marshal(v any) map[string]types.AttributeValue {
 	return m
 }
 
-// jsonAttr stores nested domain values as one JSON string attribute.
+// jsonAttr stores nested domain values as one JSON string attribute,
+// without HTML escaping (a text of "<" would grow sixfold as \u003c and
+// could push the item past DynamoDB's 400 KB).
 func jsonAttr(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		panic(fmt.Sprintf("store: json %T: %v", v, err))
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func fromJSON(s string, v any) error {

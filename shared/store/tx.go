@@ -32,6 +32,11 @@ func (s *Store) transact(ctx context.Context, op string, items ...txItem) error 
 	writes := make([]types.TransactWriteItem, len(items))
 	for i, it := range items {
 		writes[i] = it.write
+		if p := it.write.Put; p != nil {
+			if err := checkItemSize(op, p.Item); err != nil {
+				return err
+			}
+		}
 	}
 	in := &dynamodb.TransactWriteItemsInput{
 		TransactItems:          writes,
@@ -132,4 +137,17 @@ func (s *Store) check(key map[string]types.AttributeValue, cond string, names ma
 		c.ExpressionAttributeValues = values
 	}
 	return txItem{write: types.TransactWriteItem{ConditionCheck: c}, onFail: onFail}
+}
+
+// remove is a Delete of key, made only if cond holds (or always, when cond
+// is empty).
+func (s *Store) remove(key map[string]types.AttributeValue, cond string, values map[string]types.AttributeValue, onFail error) txItem {
+	d := &types.Delete{TableName: aws.String(s.table), Key: key}
+	if cond != "" {
+		d.ConditionExpression = aws.String(cond)
+	}
+	if len(values) > 0 {
+		d.ExpressionAttributeValues = values
+	}
+	return txItem{write: types.TransactWriteItem{Delete: d}, onFail: onFail}
 }
