@@ -14,7 +14,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 CDK_VERSION := 2.1148.1
 CDK        := .tools/node_modules/.bin/cdk
 
-.PHONY: run test vet chromium invoke clean help build synth deploy destroy diff operator bench fuzz
+.PHONY: run test vet chromium invoke clean help build synth deploy destroy diff operator bench fuzz freemail
 
 # Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
 FUZZ_TARGETS := shared/api:FuzzDecoders shared/api:FuzzRoutes shared/webhook:FuzzVerify \
@@ -82,6 +82,12 @@ destroy: $(CDK)
 # escalation sweep measurement (100,000 by default; seeding them dominates).
 bench: build
 	$(GO) run ./scripts/bench -out bench-results.md $(if $(NOT_DUE),-not-due $(NOT_DUE))
+
+# The free-mail domains that never become a member's domain come from the
+# npm package free-email-domains; bump the version here and run make freemail.
+FREEMAIL_VERSION ?= 1.12.6
+freemail:
+	$(GO) run ./scripts/freemail -version $(FREEMAIL_VERSION)
 
 operator:
 	@test -n "$(TABLE)" || { echo "usage: make operator TABLE=<TableName output of the stack>"; exit 2; }

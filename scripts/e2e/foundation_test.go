@@ -150,8 +150,8 @@ func TestUsersAndRevocation(t *testing.T) {
 		t.Fatalf("add user: %d %s", u.Status, u.Body)
 	}
 	eng := u.Str("token")
-	if res := e.Do("GET", "/v1/members/"+id, eng, nil); res.Status != 200 {
-		t.Fatalf("engineer reads own member: %d", res.Status)
+	if res := e.Do("GET", "/v1/members/"+id, eng, nil); res.Status != 403 {
+		t.Fatalf("engineer reads its member's record: %d, want 403 (admins only)", res.Status)
 	}
 	if res := e.Do("POST", "/v1/members/"+id+"/users", eng, map[string]any{"name": "X", "email": e.Addr("x"), "roles": []string{"admin"}}); res.Status != 403 {
 		t.Fatalf("engineer adds a user: got %d, want 403", res.Status)

@@ -58,6 +58,11 @@ func TestSameCompanyJoinsAsOneMember(t *testing.T) {
 	if first.Str("memberId") != second.Str("memberId") {
 		t.Fatalf("two members for one company: %s and %s", first.Str("memberId"), second.Str("memberId"))
 	}
+	// The second person does not speak for the member the first created
+	// until its contact consents (TestJoiningAnExistingMemberNeedsItsConsent).
+	if second.Str("status") != "pending_member_consent" {
+		t.Fatalf("a second sign-up of a known company: %s, want pending_member_consent", second.Str("status"))
+	}
 	if first.Str("enrollmentId") == second.Str("enrollmentId") {
 		t.Fatal("one enrollment for two programs")
 	}

@@ -38,7 +38,7 @@ func TestTenantMatrix(t *testing.T) {
 	note := map[string]any{"text": "x"}
 	matrix := map[string]spec{
 		"POST /v1/members":                            {"/v1/members", newMemberBody(e, "Matrix New", "full"), "", false},
-		"GET /v1/members/{id}":                        {"/v1/members/" + p.MemberID, nil, "pe", false},
+		"GET /v1/members/{id}":                        {"/v1/members/" + p.MemberID, nil, "p", false},
 		"POST /v1/members/{id}/users":                 {"/v1/members/" + p.MemberID + "/users", map[string]any{"name": "N", "email": "n@" + p.Domain, "roles": []string{"admin"}}, "p", false},
 		"DELETE /v1/members/{id}/users/{userId}":      {"/v1/members/" + p.MemberID + "/users/" + engineerID, nil, "p", false},
 		"PATCH /v1/members/{id}/users/{userId}":       {"/v1/members/" + p.MemberID + "/users/" + engineerID, map[string]any{"roles": []string{"admin", "critical"}}, "p", false},
@@ -59,10 +59,13 @@ func TestTenantMatrix(t *testing.T) {
 		"POST /v1/enrollments/{id}/validation":        {"/v1/enrollments/" + p.EnrollmentID + "/validation", map[string]any{"outcome": "failed", "note": "x"}, "h", false},
 		"POST /v1/enrollments/{id}/resend-validation": {"/v1/enrollments/" + p.EnrollmentID + "/resend-validation", nil, "hp", false},
 		"POST /v1/enrollments/{id}/remove":            {"/v1/enrollments/" + p.EnrollmentID + "/remove", map[string]any{"reason": "x"}, "hp", false},
+		"POST /v1/enrollments/{id}/member-consent":    {"/v1/enrollments/" + p.EnrollmentID + "/member-consent", map[string]any{"decision": "confirm"}, "p", false},
 		"POST /v1/validations/{token}/acknowledge":    {"", nil, "", true},
 		"POST /v1/credentials/{token}/claim":          {"", nil, "", true},
 		"GET /h/{token}":                              {"", nil, "", true},
 		"POST /h/{token}":                             {"", nil, "", true},
+		"GET /m/{token}":                              {"", nil, "", true},
+		"POST /m/{token}":                             {"", nil, "", true},
 		"GET /v/{token}":                              {"", nil, "", true},
 		"POST /v/{token}":                             {"", nil, "", true},
 		"GET /c/{token}":                              {"", nil, "", true},

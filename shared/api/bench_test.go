@@ -102,6 +102,7 @@ func (m *memStore) GetDepartment(_ context.Context, id string) (department.Depar
 func (m *memStore) ListMemberDepartments(context.Context, string) ([]department.Department, error) {
 	return nil, nil
 }
+func (m *memStore) ListMemberUsers(context.Context, string) ([]member.User, error) { return nil, nil }
 func (m *memStore) ListMemberEnrollments(context.Context, string) ([]enrollment.Enrollment, error) {
 	return nil, nil
 }

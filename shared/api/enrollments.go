@@ -21,6 +21,8 @@ type enrollmentView struct {
 	Addendum            enrollment.Acceptance `json:"addendum"`
 	Payment             string                `json:"payment"`
 	Paid                bool                  `json:"paid"`
+	ExistingMember      bool                  `json:"existingMember"`
+	Proposal            *enrollment.Proposal  `json:"proposal,omitempty"`
 	MembershipInvoiceID string                `json:"membershipInvoiceId,omitempty"`
 	Reason              string                `json:"reason,omitempty"`
 	GoLiveAt            *string               `json:"goLiveAt,omitempty"`
@@ -38,7 +40,7 @@ func viewEnrollment(e enrollment.Enrollment) enrollmentView {
 	return enrollmentView{
 		ID: e.ID, ProgramID: e.ProgramID, MemberID: e.MemberID, HostMemberID: e.HostMemberID, Status: e.Status, Email: e.Email,
 		Company: e.Company, Contacts: e.Contacts, DepartmentID: e.DepartmentID, Addendum: e.Addendum, Payment: pay,
-		Paid: e.Paid, MembershipInvoiceID: e.MembershipInvoiceID, Reason: e.Reason, GoLiveAt: tsPtr(e.GoLiveAt),
+		Paid: e.Paid, ExistingMember: e.ExistingMember, Proposal: e.Proposal, MembershipInvoiceID: e.MembershipInvoiceID, Reason: e.Reason, GoLiveAt: tsPtr(e.GoLiveAt),
 		RenewalDate: tsPtr(e.RenewalDate), CreatedAt: ts(e.CreatedAt), UpdatedAt: ts(e.UpdatedAt), Version: e.Version,
 	}
 }
@@ -102,6 +104,25 @@ type versionBody struct {
 type reasonBody struct {
 	Reason  string `json:"reason"`
 	Version *int   `json:"version,omitempty"`
+}
+
+type consentBody struct {
+	Decision string `json:"decision"`
+	Version  *int   `json:"version,omitempty"`
+}
+
+// memberConsent serves POST /v1/enrollments/{id}/member-consent: an
+// existing member's admins confirm or decline a sign-up made in its name.
+func (s *Server) memberConsent(ctx context.Context, r *Request) (*Response, error) {
+	var in consentBody
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	e, err := s.Enrollments.Consent(ctx, r.Principal, r.Param("id"), in.Decision, in.Version)
+	if err != nil {
+		return nil, err
+	}
+	return JSON(http.StatusOK, viewEnrollment(e)), nil
 }
 
 func (s *Server) approveEnrollment(ctx context.Context, r *Request) (*Response, error) {

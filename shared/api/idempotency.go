@@ -24,8 +24,13 @@ func (rt *Router) idempotent(ctx context.Context, r *Request, h Handler) (*Respo
 	if len(key) > idem.MaxKeyLen || strings.ContainsAny(key, "\x00\r\n") {
 		return nil, apperr.InvalidField("Idempotency-Key", "must be at most 255 printable characters")
 	}
+	// Keys are the caller's own: one user's stored answer (which may hold
+	// what only that user may see) is never replayed to another, even of
+	// the same member.
 	scope := "public"
 	switch {
+	case r.Principal.UserID != "":
+		scope = "user:" + r.Principal.UserID
 	case r.Principal.Operator:
 		scope = "operator"
 	case r.Principal.MemberID != "":

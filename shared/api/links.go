@@ -62,6 +62,59 @@ func (s *Server) decisionForm(ctx context.Context, r *Request) (*Response, error
 	return message(http.StatusOK, "Done", msg, false, nil), nil
 }
 
+// consentPage serves GET /m/{token}: an existing member's admin sees the
+// sign-up made in its name and confirms or declines it; opening the link
+// changes nothing.
+func (s *Server) consentPage(ctx context.Context, r *Request) (*Response, error) {
+	c, err := s.Enrollments.LookupConsent(ctx, r.Param("token"))
+	if err != nil {
+		return nil, err
+	}
+	return s.renderConsent(c, r.Param("token")), nil
+}
+
+func (s *Server) renderConsent(c enrollment.ConsentLink, token string) *Response {
+	e := c.Enrollment
+	title := "Does this sign-up speak for " + e.MemberName + "?"
+	if c.Done != "" {
+		title = "Already decided"
+	}
+	data := map[string]string{
+		"Done": c.Done, "Action": string(c.Action), "Token": token, "ProgramName": c.Program.Name, "HostName": c.Program.HostName,
+		"MemberName": e.MemberName, "Company": e.Company.Name, "Website": e.Company.Website, "Email": e.Email,
+		"Primary": enrollment.ContactLine(e.Contacts.Primary), "Billing": enrollment.ContactLine(e.Contacts.Billing),
+		"Created": e.CreatedAt.UTC().Format("2 January 2006"),
+	}
+	if p := e.Proposal; p != nil {
+		data["Inbound"] = p.Inbound.Email + ", " + p.Inbound.Phone + "; hours " + enrollment.HoursLine(p.Inbound.Hours)
+		data["WebhookURL"] = p.Inbound.WebhookURL
+	}
+	return Page(http.StatusOK, "consent", web.Page{Title: title, Brand: brand(c.Program), Data: data})
+}
+
+// consentForm serves POST /m/{token}: the confirmation acts, once.
+func (s *Server) consentForm(ctx context.Context, r *Request) (*Response, error) {
+	e, err := s.Enrollments.DecideConsent(ctx, r.Param("token"))
+	if errors.Is(err, apperr.ErrConflict) {
+		c, lerr := s.Enrollments.LookupConsent(ctx, r.Param("token"))
+		if lerr != nil {
+			return nil, err
+		}
+		return s.renderConsent(c, r.Param("token")), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	msg := "Declined. Nothing was set up in " + e.MemberName + ", and the person who signed up was told."
+	if e.Status != enrollment.Rejected {
+		msg = "Confirmed. The sign-up joins " + e.MemberName + " and goes on to the program's host for approval."
+		if e.Status == enrollment.Validating {
+			msg = "Confirmed. The sign-up joins " + e.MemberName + "; the validation test case is on its way to its support process."
+		}
+	}
+	return message(http.StatusOK, "Done", msg, false, nil), nil
+}
+
 func (s *Server) validationData(v enrollment.ValidationLink, token string) map[string]string {
 	return map[string]string{"Done": v.Done, "Token": token, "Company": v.Enrollment.Company.Name, "ProgramName": v.Program.Name}
 }

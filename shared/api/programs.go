@@ -72,10 +72,44 @@ func (s *Server) createProgram(ctx context.Context, r *Request) (*Response, erro
 	return JSON(http.StatusCreated, s.viewProgram(p)), nil
 }
 
+// publicProgramView is what partners read of a program (API.md "More API
+// for admins"): never its pre-approved or notify addresses, prices or sender.
+type publicProgramView struct {
+	ID             string           `json:"id"`
+	Slug           string           `json:"slug"`
+	Name           string           `json:"name"`
+	HostMemberID   string           `json:"hostMemberId"`
+	HostName       string           `json:"hostName"`
+	Type           program.Type     `json:"type"`
+	Payment        program.Payment  `json:"payment"`
+	PrimaryContact member.Contact   `json:"primaryContact"`
+	SLA            slaView          `json:"sla"`
+	Access         string           `json:"access"`
+	Addendum       program.Addendum `json:"addendum"`
+	Landing        program.Landing  `json:"landing"`
+	LandingURL     string           `json:"landingUrl"`
+	Form           form.Form        `json:"form"`
+	CreatedAt      string           `json:"createdAt"`
+	UpdatedAt      string           `json:"updatedAt"`
+	Version        int              `json:"version"`
+}
+
+func (s *Server) viewPublicProgram(p program.Program) publicProgramView {
+	v := s.viewProgram(p)
+	return publicProgramView{
+		ID: v.ID, Slug: v.Slug, Name: v.Name, HostMemberID: v.HostMemberID, HostName: v.HostName, Type: v.Type, Payment: v.Payment,
+		PrimaryContact: v.PrimaryContact, SLA: v.SLA, Access: v.Access, Addendum: v.Addendum, Landing: v.Landing,
+		LandingURL: v.LandingURL, Form: v.Form, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Version: v.Version,
+	}
+}
+
 func (s *Server) getProgram(ctx context.Context, r *Request) (*Response, error) {
-	p, err := s.Programs.Get(ctx, r.Principal, r.Param("id"))
+	p, full, err := s.Programs.Get(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
+	}
+	if !full {
+		return JSON(http.StatusOK, s.viewPublicProgram(p)), nil
 	}
 	return JSON(http.StatusOK, s.viewProgram(p)), nil
 }

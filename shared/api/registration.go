@@ -45,7 +45,7 @@ func (s *Server) registerForm(ctx context.Context, r *Request) (*Response, error
 		return nil, apperr.Malformed("the form could not be read")
 	}
 	email := strings.TrimSpace(form.Get("email"))
-	if err := s.Registration.Register(ctx, prg.Slug, email); err != nil {
+	if err := s.Registration.Register(ctx, prg.Slug, email, r.SourceIP); err != nil {
 		var ae *apperr.Error
 		if errors.As(err, &ae) && ae.Kind == apperr.ErrInvalid {
 			// Shown again with the error next to the input: a normal page
@@ -69,7 +69,7 @@ func (s *Server) register(ctx context.Context, r *Request) (*Response, error) {
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
-	if err := s.Registration.Register(ctx, r.Param("id"), in.Email); err != nil {
+	if err := s.Registration.Register(ctx, r.Param("id"), in.Email, r.SourceIP); err != nil {
 		return nil, err
 	}
 	return JSON(http.StatusAccepted, map[string]string{"status": "verification_sent"}), nil

@@ -15,19 +15,23 @@ type Status string
 
 // Statuses.
 const (
-	PendingApproval  Status = "pending_approval"
-	Validating       Status = "validating"
-	ValidationFailed Status = "validation_failed"
-	AwaitingPayment  Status = "awaiting_payment"
-	Active           Status = "active"
-	Lapsed           Status = "lapsed"
-	Rejected         Status = "rejected"
-	Terminated       Status = "terminated"
-	Removed          Status = "removed"
+	// PendingMemberConsent: the sign-up joins a member that already
+	// existed; nothing happens inside that member until one of its admins
+	// confirms that the person who signed up speaks for it.
+	PendingMemberConsent Status = "pending_member_consent"
+	PendingApproval      Status = "pending_approval"
+	Validating           Status = "validating"
+	ValidationFailed     Status = "validation_failed"
+	AwaitingPayment      Status = "awaiting_payment"
+	Active               Status = "active"
+	Lapsed               Status = "lapsed"
+	Rejected             Status = "rejected"
+	Terminated           Status = "terminated"
+	Removed              Status = "removed"
 )
 
 // Statuses lists every status.
-var Statuses = []Status{PendingApproval, Validating, ValidationFailed, AwaitingPayment, Active, Lapsed, Rejected, Terminated, Removed}
+var Statuses = []Status{PendingMemberConsent, PendingApproval, Validating, ValidationFailed, AwaitingPayment, Active, Lapsed, Rejected, Terminated, Removed}
 
 // Reaches reports whether an enrollment in this status lets its member reach
 // others through the program (directory and case intake).
@@ -38,8 +42,12 @@ type Action string
 
 // Actions.
 const (
-	Approve Action = "approve"
-	Reject  Action = "reject"
+	// ConfirmConsent and DeclineConsent are the existing member's answer
+	// to a sign-up made in its name.
+	ConfirmConsent Action = "confirm_member_consent"
+	DeclineConsent Action = "decline_member_consent"
+	Approve        Action = "approve"
+	Reject         Action = "reject"
 	// Pass and Fail record the validation test case's outcome.
 	Pass Action = "pass_validation"
 	Fail Action = "fail_validation"
@@ -56,7 +64,7 @@ const (
 )
 
 // Actions lists every action.
-var Actions = []Action{Approve, Reject, Pass, Fail, Resend, Pay, Lapse, Renew, Terminate, Remove}
+var Actions = []Action{ConfirmConsent, DeclineConsent, Approve, Reject, Pass, Fail, Resend, Pay, Lapse, Renew, Terminate, Remove}
 
 // Next is the state machine: the status after action a in status s, given
 // whether the membership is paid (or the host pays). A refused pair is an
@@ -66,6 +74,14 @@ func Next(s Status, a Action, paid bool) (Status, error) {
 		return s, &apperr.StateError{Object: "the enrollment", Action: string(a), Current: string(s)}
 	}
 	switch a {
+	case ConfirmConsent:
+		if s == PendingMemberConsent {
+			return PendingApproval, nil
+		}
+	case DeclineConsent:
+		if s == PendingMemberConsent {
+			return Rejected, nil
+		}
 	case Approve:
 		if s == PendingApproval {
 			return Validating, nil
@@ -157,6 +173,14 @@ type Enrollment struct {
 	Addendum     Acceptance
 	// HostPaid: the host pays; the partner never owes a membership fee.
 	HostPaid bool
+	// ExistingMember: the sign-up joined a member that existed before it,
+	// so it needed that member's consent, and the member's credential goes
+	// only to an address at the member's own domain.
+	ExistingMember bool
+	// Proposal is what the person signing up typed for the member's
+	// inbound process, kept until the member consents (only then is the
+	// department created).
+	Proposal *Proposal
 	// Paid: the membership invoice is paid (member-paid programs).
 	Paid                bool
 	MembershipInvoiceID string

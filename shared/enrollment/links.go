@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ import (
 const LinkTTL = 7 * 24 * time.Hour
 
 // Links signs and checks the one-click decision links in the host's sign-up
-// mail. A link names the enrollment, the decision and its expiry, signed
+// mail and in an existing member's consent mail. A link names the enrollment, the decision and its expiry, signed
 // with the installation's key; it acts once because a decided enrollment
 // cannot be decided again.
 type Links struct{ Key []byte }
@@ -28,9 +29,10 @@ func (l Links) Sign(id string, action Action, exp time.Time) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + l.mac(payload)
 }
 
-// Verify checks a token and returns what it allows. A bad signature is
-// unauthorized; an expired link says so.
-func (l Links) Verify(token string, now time.Time) (string, Action, error) {
+// Verify checks a token and returns what it allows, which must be one of
+// allowed (a host's link does not work as a member's and the other way
+// round). A bad signature is unauthorized; an expired link says so.
+func (l Links) Verify(token string, now time.Time, allowed ...Action) (string, Action, error) {
 	bad := apperr.Unauthorized("this link is not valid; use the links in the latest mail, or decide in Tandem")
 	b, sig, ok := strings.Cut(token, ".")
 	if !ok || len(token) > 300 {
@@ -49,7 +51,7 @@ func (l Links) Verify(token string, now time.Time) (string, Action, error) {
 		return "", "", bad
 	}
 	action := Action(parts[1])
-	if action != Approve && action != Reject {
+	if !slices.Contains(allowed, action) {
 		return "", "", bad
 	}
 	exp, err := strconv.ParseInt(parts[2], 10, 64)

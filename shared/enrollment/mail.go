@@ -35,7 +35,7 @@ func TestCase(e Enrollment, prg program.Program, inboundEmail string, o notify.O
 // Credential makes the one-time claim link for the partner's first user.
 func Credential(e Enrollment, prg program.Program, o notify.Origin, now time.Time) (Token, notify.Message) {
 	plain, hash := auth.NewToken(credentialPrefix)
-	c := e.Contacts.Primary
+	c := credentialContact(e)
 	tok := Token{Hash: hash, Kind: CredentialToken, EnrollmentID: e.ID, MemberID: e.MemberID, Name: c.Name, Email: c.Email, ExpiresAt: now.Add(CredentialTTL)}
 	msg := notify.Message{
 		ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "enrollment_live_partner",

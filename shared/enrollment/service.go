@@ -33,7 +33,13 @@ type Change struct {
 	// NewInvoice is issued with the transition, once per InvoiceKey.
 	NewInvoice *billing.Invoice
 	InvoiceKey string
-	Messages   []notify.Message
+	// Department is created with the transition (an admitted sign-up's
+	// first department).
+	Department *department.Department
+	// Enroll takes the member's one place in the program; Release gives it
+	// back, so a rejected sign-up never blocks a later one.
+	Enroll, Release bool
+	Messages        []notify.Message
 }
 
 // InvoiceChange replaces an invoice read at version Before.Version.
@@ -266,6 +272,7 @@ func (s *Service) reject(ctx context.Context, e Enrollment, actor, reason string
 	if err != nil {
 		return Enrollment{}, err
 	}
+	c.Release = true
 	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return Enrollment{}, err

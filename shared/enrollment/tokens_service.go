@@ -114,7 +114,7 @@ type Decision struct {
 // LookupDecision checks a one-click link without acting on it (mail
 // scanners open links; only the confirmation POST acts).
 func (s *Service) LookupDecision(ctx context.Context, token string) (Decision, error) {
-	id, action, err := s.Links.Verify(token, s.Now())
+	id, action, err := s.Links.Verify(token, s.Now(), Approve, Reject)
 	if err != nil {
 		return Decision{}, err
 	}

@@ -60,6 +60,9 @@ func (in NewMember) Check() (NewMember, error) {
 		Domain: input.Domain(f, "domain", in.Domain),
 		Kind:   Kind(input.OneOf(f, "kind", string(in.Kind), string(Full), string(Limited))),
 	}
+	if out.Domain != "" && SharedDomain(out.Domain) {
+		f.Add("domain", "is a free-mail or shared mailbox domain; a member's domain must be the company's own")
+	}
 	out.Contacts.Primary = in.Contacts.Primary.Check(f, "contacts.primary")
 	out.Contacts.Escalation = out.Contacts.Primary
 	if in.Contacts.Escalation != (Contact{}) {
@@ -117,11 +120,14 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in NewMember) (C
 	return Created{Member: m, Admin: u, AdminToken: plain}, nil
 }
 
-// Get returns member id to its own users and to operators; to anyone else it
-// does not exist.
+// Get returns member id to its own admins and to operators; its other
+// users are refused (403), and to anyone else it does not exist.
 func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Member, error) {
 	if !p.In(id) || !ident.Valid(ident.Member, id) {
 		return Member{}, apperr.NotFound("member %s not found", id)
+	}
+	if !p.AdminOf(id) {
+		return Member{}, apperr.Forbidden("reading the member's record needs the admin role")
 	}
 	return s.Store.GetMember(ctx, id)
 }

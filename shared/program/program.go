@@ -4,6 +4,7 @@
 package program
 
 import (
+	"net/mail"
 	"strings"
 	"time"
 
@@ -170,17 +171,39 @@ const (
 
 // From is the From address of the program's mail: the host's own address
 // when it sends as itself, else the platform's, named for the program.
+// Display names are RFC 2047 encoded where they are not plain ASCII ("Société
+// Générale Partner Connect" travels as =?utf-8?q?Soci=C3=A9t=C3=A9…?=),
+// as SES requires.
 func (p Program) From(platform string) string {
 	if p.Sender == SenderHost && p.SenderEmail != "" {
-		return quoteName(p.Name) + " <" + p.SenderEmail + ">"
+		return Address(p.Name, p.SenderEmail)
 	}
 	addr := platform
-	if i := strings.IndexByte(platform, '<'); i >= 0 {
-		addr = platform[i:]
-	} else {
-		addr = "<" + platform + ">"
+	if a, err := mail.ParseAddress(platform); err == nil {
+		addr = a.Address
 	}
-	return quoteName(p.Name+" via Tandem") + " " + addr
+	return Address(p.Name+" via Tandem", addr)
+}
+
+// Address formats a mail address with a display name: quoted when ASCII,
+// RFC 2047 encoded otherwise; line breaks in the name become spaces.
+func Address(name, addr string) string {
+	name = strings.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' {
+			return ' '
+		}
+		return r
+	}, name)
+	return (&mail.Address{Name: name, Address: addr}).String()
+}
+
+// Public is what a program's partners may read of it: everything but the
+// host's own lists (pre-approved and notify addresses), its prices, its
+// sender address and its billing state.
+func (p Program) Public() Program {
+	p.PreApproved, p.NotifyEmails, p.PriceBands = nil, nil, nil
+	p.SenderEmail, p.StartDate = "", ""
+	return p
 }
 
 // PreApprovedFor reports whether the address or its domain is pre-approved.
@@ -196,19 +219,4 @@ func (p Program) PreApprovedFor(email string) bool {
 		}
 	}
 	return false
-}
-
-func quoteName(s string) string {
-	out := []byte{'"'}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '"' || c == '\\' {
-			out = append(out, '\\')
-		}
-		if c == '\r' || c == '\n' {
-			c = ' '
-		}
-		out = append(out, c)
-	}
-	return string(append(out, '"'))
 }

@@ -3,6 +3,8 @@ package program
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -45,11 +47,17 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in Input) (Progr
 		}
 		return Program{}, apperr.InvalidField("hostMemberId", "must be your own member")
 	}
+	if !p.Operator && len(in.PriceBands) > 0 {
+		return Program{}, apperr.Forbidden("only platform operators set a program's prices (priceBands)")
+	}
 	host, err := s.Store.GetMember(ctx, prg.HostMemberID)
 	if err != nil {
 		if p.Operator {
 			return Program{}, apperr.InvalidField("hostMemberId", "is not a member")
 		}
+		return Program{}, err
+	}
+	if err := checkSender(prg, host); err != nil {
 		return Program{}, err
 	}
 	prg.HostName = host.Name
@@ -61,28 +69,34 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in Input) (Progr
 	return prg, nil
 }
 
-// Get returns a program to operators, its host's users and its members.
-func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Program, error) {
+// Get returns a program to operators and its host's admins in full
+// (full is true), and its public view — no pre-approved addresses, notify
+// addresses, prices or sender — to the host's other users and to members
+// that hold a place in it. To anyone else it does not exist.
+func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (prg Program, full bool, err error) {
 	if !ident.Valid(ident.Program, id) {
-		return Program{}, apperr.NotFound("program %s not found", id)
+		return Program{}, false, apperr.NotFound("program %s not found", id)
 	}
-	prg, err := s.Store.GetProgram(ctx, id)
+	prg, err = s.Store.GetProgram(ctx, id)
 	if err != nil {
-		return Program{}, err
+		return Program{}, false, err
+	}
+	if p.AdminOf(prg.HostMemberID) {
+		return prg, true, nil
 	}
 	if p.In(prg.HostMemberID) {
-		return prg, nil
+		return prg.Public(), false, nil
 	}
 	if p.MemberID != "" {
 		ok, err := s.Store.Enrolled(ctx, id, p.MemberID)
 		if err != nil {
-			return Program{}, err
+			return Program{}, false, err
 		}
 		if ok {
-			return prg, nil
+			return prg.Public(), false, nil
 		}
 	}
-	return Program{}, apperr.NotFound("program %s not found", id)
+	return Program{}, false, apperr.NotFound("program %s not found", id)
 }
 
 // ForHost returns a program the principal may administer: other tenants get
@@ -125,6 +139,11 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	if pt.Version != nil && *pt.Version != prg.Version {
 		return Program{}, apperr.Conflict("program %s is at version %d, not %d; reload it and try again", id, prg.Version, *pt.Version)
 	}
+	if !p.Operator {
+		if err := pt.moneyUnchanged(prg); err != nil {
+			return Program{}, err
+		}
+	}
 	in, err := pt.apply(prg.toInput())
 	if err != nil {
 		return Program{}, err
@@ -134,10 +153,55 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	if err != nil {
 		return Program{}, err
 	}
+	if next.SenderEmail != prg.SenderEmail || next.Sender != prg.Sender {
+		host, err := s.Store.GetMember(ctx, prg.HostMemberID)
+		if err != nil {
+			return Program{}, err
+		}
+		if err := checkSender(next, host); err != nil {
+			return Program{}, err
+		}
+	}
 	next.ID, next.HostName, next.CreatedAt = prg.ID, prg.HostName, prg.CreatedAt
 	next.UpdatedAt, next.Version = now, prg.Version+1
 	if err := s.Store.UpdateProgram(ctx, next, prg.Version); err != nil {
 		return Program{}, fmt.Errorf("update program %s: %w", id, err)
 	}
 	return next, nil
+}
+
+// checkSender: a program sends as an address of its host's own domain (or
+// a subdomain of it), never as anyone else's, the platform's included.
+func checkSender(prg Program, host member.Member) error {
+	if prg.SenderEmail == "" {
+		return nil
+	}
+	_, domain, _ := strings.Cut(strings.ToLower(prg.SenderEmail), "@")
+	own := strings.ToLower(host.Domain)
+	if own == "" {
+		return apperr.InvalidField("senderEmail", fmt.Sprintf("%s has no domain of its own to send from; use the platform sender", host.Name))
+	}
+	if domain != own && !strings.HasSuffix(domain, "."+own) {
+		return apperr.InvalidField("senderEmail", fmt.Sprintf("must be an address at %s, %s's own domain", own, host.Name))
+	}
+	return nil
+}
+
+// moneyUnchanged refuses a host's change to what the program costs and who
+// pays: once a program exists, only operators change its prices, payment
+// model and start date (the billing anniversary).
+func (pt Patch) moneyUnchanged(prg Program) error {
+	changed := func(field string) error {
+		return apperr.Forbidden("only platform operators change a program's %s once it exists", field)
+	}
+	if pt.PriceBands != nil && !slices.Equal(*pt.PriceBands, prg.PriceBands) {
+		return changed("prices (priceBands)")
+	}
+	if pt.Payment != nil && *pt.Payment != prg.Payment {
+		return changed("payment model (payment)")
+	}
+	if pt.StartDate != nil && strings.TrimSpace(*pt.StartDate) != prg.StartDate {
+		return changed("start date (startDate)")
+	}
+	return nil
 }

@@ -44,6 +44,10 @@ const (
 	TokenTTL = 24 * time.Hour
 	// PerAddress registrations per address and program per hour.
 	PerAddress = 5
+	// PerClient registrations per client address per hour, across
+	// programs: counted before the program's budget, so one anonymous
+	// client cannot use up a program's registrations.
+	PerClient = 30
 	// PerProgram registrations per program per hour.
 	PerProgram = 300
 	RateWindow = time.Hour
@@ -62,14 +66,17 @@ type SignupToken struct {
 // Signup is everything one sign-up writes, in one transaction.
 type Signup struct {
 	TokenHash string
-	// NewMember is set when the company is new to Tandem.
+	// NewMember is set when the company is new to Tandem. Otherwise the
+	// enrollment awaits the existing member's consent and nothing else
+	// (department, invoice, test case, the member's place in the program)
+	// is written yet.
 	NewMember *member.Member
 	// ProgramID and AddendumVersion must still be the program's at commit.
 	ProgramID       string
 	AddendumVersion string
 	Enrollment      enrollment.Enrollment
 	Event           enrollment.Event
-	Department      department.Department
+	Department      *department.Department
 	Invoice         *billing.Invoice
 	Validation      *enrollment.Token
 	Messages        []notify.Message
@@ -82,13 +89,15 @@ type Store interface {
 	GetProgram(ctx context.Context, id string) (program.Program, error)
 	GetMember(ctx context.Context, id string) (member.Member, error)
 	MemberIDByDomain(ctx context.Context, domain string) (string, bool, error)
+	ListMemberUsers(ctx context.Context, memberID string) ([]member.User, error)
 	// Hit counts one event against key's window and reports the count.
 	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 	CreateSignupToken(ctx context.Context, t SignupToken, msg notify.Message) error
 	GetSignupToken(ctx context.Context, hash string) (SignupToken, error)
 	// CreateSignup writes a sign-up. The token must be unused and
 	// unexpired, the program's addendum unchanged, the member not yet in
-	// the program, a new member's domain free.
+	// the program, a new member's domain free. A new member's sign-up
+	// takes its place in the program; one awaiting consent does not.
 	CreateSignup(ctx context.Context, s Signup) error
 }
 
@@ -100,9 +109,10 @@ type Service struct {
 	Now    func() time.Time
 }
 
-// Register mails a sign-up link to email for the program at slug. Known and
-// unknown addresses get the same answer.
-func (s *Service) Register(ctx context.Context, slug, email string) error {
+// Register mails a sign-up link to email for the program at slug, asked
+// from client (the caller's network address). Known and unknown addresses
+// get the same answer.
+func (s *Service) Register(ctx context.Context, slug, email, client string) error {
 	prg, err := s.program(ctx, slug)
 	if err != nil {
 		return err
@@ -116,6 +126,12 @@ func (s *Service) Register(ctx context.Context, slug, email string) error {
 	if err := s.limit(ctx, "reg-addr#"+prg.ID+"#"+email, PerAddress, now,
 		"too many sign-up links were requested for this address; try again later"); err != nil {
 		return err
+	}
+	if client != "" {
+		if err := s.limit(ctx, "reg-client#"+client, PerClient, now,
+			"too many sign-up links were requested from your network; try again later"); err != nil {
+			return err
+		}
 	}
 	if err := s.limit(ctx, "reg-prg#"+prg.ID, PerProgram, now,
 		"this program is receiving too many registrations right now; try again later"); err != nil {

@@ -9,14 +9,12 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
-	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/hours"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
 	"github.com/tandemhq/tandem/shared/member"
-	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
 
@@ -150,141 +148,73 @@ var ErrDomainTaken = fmt.Errorf("a member with this domain was just created: %w"
 func (s *Service) signUp(ctx context.Context, in SignupInput, tok SignupToken, prg program.Program, now time.Time) (Result, error) {
 	_, domain, _ := strings.Cut(tok.Email, "@")
 	su := Signup{TokenHash: tok.Hash, ProgramID: prg.ID, AddendumVersion: prg.Addendum.Version, Now: now}
-
-	memberID, known, err := s.Store.MemberIDByDomain(ctx, domain)
-	if err != nil {
-		return Result{}, err
-	}
-	memberName := in.Company.Name
-	if known {
-		if memberID == prg.HostMemberID {
-			return Result{}, apperr.Conflict("%s hosts this program and cannot join it as a partner", prg.HostName)
-		}
-		m, err := s.Store.GetMember(ctx, memberID)
-		if err != nil {
-			return Result{}, err
-		}
-		memberName = m.Name
-	} else {
-		m := member.Member{
-			ID: ident.New(ident.Member, now), Name: in.Company.Name, Domain: domain, Kind: member.Limited,
-			Contacts:  member.Contacts{Primary: in.Contacts.Primary, Escalation: in.Contacts.Escalation, Billing: in.Contacts.Billing},
-			CreatedAt: now, UpdatedAt: now, Version: 1,
-		}
-		su.NewMember = &m
-		memberID = m.ID
-	}
-
 	e := enrollment.Enrollment{
-		ID: ident.New(ident.Enrollment, now), ProgramID: prg.ID, MemberID: memberID, MemberName: memberName, HostMemberID: prg.HostMemberID,
-		Status: enrollment.PendingApproval, Email: tok.Email, Company: in.Company, Contacts: in.Contacts,
+		ID: ident.New(ident.Enrollment, now), ProgramID: prg.ID, HostMemberID: prg.HostMemberID,
+		Email: tok.Email, Company: in.Company, Contacts: in.Contacts,
 		Addendum: enrollment.Acceptance{Version: in.AcceptAddendum.Version, Name: in.AcceptAddendum.Name, Title: in.AcceptAddendum.Title, At: now},
 		HostPaid: prg.Payment == program.HostPaid, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
-	preApproved := prg.PreApprovedFor(tok.Email)
-	if preApproved {
-		e.Status = enrollment.Validating
-	}
-	dep := department.Department{
-		ID: ident.New(ident.Department, now), MemberID: memberID, Name: in.Company.Name + " support",
-		ProgramIDs: []string{prg.ID}, Form: prg.Form, CreatedAt: now, UpdatedAt: now, Version: 1,
+	proposal := enrollment.Proposal{
+		DepartmentName: in.Company.Name + " support",
 		Inbound: department.Inbound{
 			Email: in.Inbound.Email, Phone: in.Inbound.Phone, WebhookURL: in.Inbound.WebhookURL, Hours: in.Inbound.Hours,
 			Instructions: in.Inbound.Instructions, Escalation: in.Contacts.Escalation,
 		},
 	}
-	e.DepartmentID = dep.ID
-	su.Department = dep
-	su.Event = enrollment.Event{ID: ident.New(ident.Event, now), At: now, Actor: tok.Email, Action: "sign_up", To: e.Status}
 
-	partnerFrom := prg.From(s.Origin.From)
-	if prg.Payment == program.MemberPaid {
-		inv := billing.Invoice{
-			ID: ident.New(ident.Invoice, now), MemberID: memberID, ProgramID: prg.ID, EnrollmentID: e.ID, Kind: billing.Membership,
-			PeriodStart: billing.Date(now), PeriodEnd: billing.Date(billing.AddYears(now, 1)),
-			Lines:    []billing.Line{billing.NewLine(prg.Name+" membership, first year (starts when you go live)", 1, billing.MembershipFeeCents)},
-			Currency: billing.Currency, Status: billing.Open, IssuedAt: now, DueAt: now.Add(billing.PaymentTerms),
+	existing, err := s.existingMember(ctx, domain)
+	if err != nil {
+		return Result{}, err
+	}
+	if existing != nil {
+		// The address is at a member's domain, but that does not make its
+		// owner that member's voice: its admins decide, and until they do
+		// nothing is written inside the member.
+		if existing.ID == prg.HostMemberID {
+			return Result{}, apperr.Conflict("%s hosts this program and cannot join it as a partner", prg.HostName)
+		}
+		users, err := s.Store.ListMemberUsers(ctx, existing.ID)
+		if err != nil {
+			return Result{}, err
+		}
+		e.MemberID, e.MemberName, e.ExistingMember = existing.ID, existing.Name, true
+		e.Status, e.Proposal = enrollment.PendingMemberConsent, &proposal
+		su.Messages = enrollment.AskConsent(e, *existing, enrollment.ConsentAddresses(*existing, users), prg, s.Origin, s.Links, now)
+	} else {
+		m := member.Member{
+			ID: ident.New(ident.Member, now), Name: in.Company.Name, Kind: member.Limited,
+			Contacts:  member.Contacts{Primary: in.Contacts.Primary, Escalation: in.Contacts.Escalation, Billing: in.Contacts.Billing},
 			CreatedAt: now, UpdatedAt: now, Version: 1,
 		}
-		inv.TotalCents = billing.Total(inv.Lines)
-		su.Invoice = &inv
-		e.MembershipInvoiceID = inv.ID
-		su.Messages = append(su.Messages, notify.Message{
-			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "invoice_issued", From: partnerFrom,
-			To: []string{in.Contacts.Billing.Email}, Ref: inv.ID, CreatedAt: now,
-			Data: map[string]any{
-				"ContactName": in.Contacts.Billing.Name, "CompanyName": in.Company.Name, "ProgramName": prg.Name,
-				"InvoiceID": inv.ID, "Kind": "membership", "Total": billing.Money(inv.TotalCents), "Due": inv.DueAt.Format("2 January 2006"),
-				"Lines": billing.MailLines(inv.Lines), "PeriodStart": inv.PeriodStart, "PeriodEnd": inv.PeriodEnd,
-			},
-		})
+		if !member.SharedDomain(domain) {
+			m.Domain = domain
+		}
+		su.NewMember = &m
+		e.MemberID, e.MemberName = m.ID, m.Name
+		a := enrollment.Admit(&e, prg, proposal, s.Origin, s.Links, true, "", now)
+		su.Department, su.Invoice, su.Validation, su.Messages = &a.Department, a.Invoice, a.Validation, a.Messages
 	}
-	if preApproved {
-		t, msg := enrollment.TestCase(e, prg, dep.Inbound.Email, s.Origin, now)
-		e.ValidationHash = t.Hash
-		su.Validation = &t
-		su.Messages = append(su.Messages, msg)
-	}
+	su.Event = enrollment.Event{ID: ident.New(ident.Event, now), At: now, Actor: tok.Email, Action: "sign_up", To: e.Status}
 	su.Enrollment = e
-
-	hostData := map[string]any{
-		"ProgramName": prg.Name, "CompanyName": in.Company.Name, "Website": in.Company.Website, "Country": in.Company.Country,
-		"Email": tok.Email, "Primary": contactLine(in.Contacts.Primary), "Support": contactLine(in.Contacts.Support),
-		"Escalation": contactLine(in.Contacts.Escalation), "InboundEmail": in.Inbound.Email, "InboundPhone": in.Inbound.Phone,
-		"Hours": hoursLine(in.Inbound.Hours), "Instructions": in.Inbound.Instructions, "PreApproved": preApproved,
-		"Payment": string(prg.Payment), "EnrollmentID": e.ID, "NewMember": su.NewMember != nil,
-		"AddendumLine": fmt.Sprintf("version %s, accepted by %s (%s)", e.Addendum.Version, e.Addendum.Name, e.Addendum.Title),
-		"ApproveLink":  s.Origin.BaseURL + "/h/" + s.Links.Sign(e.ID, enrollment.Approve, now.Add(enrollment.LinkTTL)),
-		"RejectLink":   s.Origin.BaseURL + "/h/" + s.Links.Sign(e.ID, enrollment.Reject, now.Add(enrollment.LinkTTL)),
-		"BaseURL":      s.Origin.BaseURL,
-	}
-	su.Messages = append(su.Messages,
-		notify.Message{
-			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "signup_host", From: s.Origin.From,
-			To: prg.NotifyEmails, Ref: e.ID, CreatedAt: now, Data: hostData,
-		},
-		notify.Message{
-			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "signup_partner", From: partnerFrom,
-			To: unique(tok.Email, in.Contacts.Primary.Email), ReplyTo: []string{prg.PrimaryContact.Email}, Ref: e.ID, CreatedAt: now,
-			Data: map[string]any{
-				"ProgramName": prg.Name, "HostName": prg.HostName, "CompanyName": in.Company.Name, "ContactName": in.Contacts.Primary.Name,
-				"PreApproved": preApproved, "MemberPaid": prg.Payment == program.MemberPaid, "InboundEmail": in.Inbound.Email,
-			},
-		},
-	)
 	if err := s.Store.CreateSignup(ctx, su); err != nil {
 		return Result{}, fmt.Errorf("sign up %s to %s: %w", tok.Email, prg.Slug, err)
 	}
-	return Result{EnrollmentID: e.ID, MemberID: memberID, Status: e.Status, ProgramName: prg.Name, Email: tok.Email}, nil
+	return Result{EnrollmentID: e.ID, MemberID: e.MemberID, Status: e.Status, ProgramName: prg.Name, Email: tok.Email}, nil
 }
 
-func unique(addrs ...string) []string {
-	var out []string
-	for _, a := range addrs {
-		dup := false
-		for _, o := range out {
-			if strings.EqualFold(o, a) {
-				dup = true
-			}
-		}
-		if !dup && a != "" {
-			out = append(out, a)
-		}
+// existingMember is the member whose domain the address is at, if any. A
+// free-mail or shared domain is nobody's.
+func (s *Service) existingMember(ctx context.Context, domain string) (*member.Member, error) {
+	if member.SharedDomain(domain) {
+		return nil, nil
 	}
-	return out
-}
-
-func contactLine(c member.Contact) string {
-	s := c.Name + " <" + c.Email + ">"
-	if c.Phone != "" {
-		s += ", " + c.Phone
+	id, known, err := s.Store.MemberIDByDomain(ctx, domain)
+	if err != nil || !known {
+		return nil, err
 	}
-	return s
-}
-
-func hoursLine(h hours.Hours) string {
-	if h.Always {
-		return "24x7"
+	m, err := s.Store.GetMember(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	return fmt.Sprintf("%s %s–%s (%s)", strings.Join(h.Days, ", "), h.Start, h.End, h.Zone)
+	return &m, nil
 }

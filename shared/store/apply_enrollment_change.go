@@ -33,6 +33,15 @@ func (s *Store) Apply(ctx context.Context, c enrollment.Change) error {
 	if c.NewInvoice != nil {
 		items = append(items, s.invoiceGuard(c.InvoiceKey, c.NewInvoice.ID), s.invoiceWrite(*c.NewInvoice))
 	}
+	if c.Department != nil {
+		items = append(items, s.putNew(marshal(toDepartmentItem(*c.Department)), apperr.Conflict("department %s already exists", c.Department.ID)))
+	}
+	if c.Enroll {
+		items = append(items, s.enrollPair(c.After))
+	}
+	if c.Release {
+		items = append(items, s.releasePair(c.After))
+	}
 	for _, t := range c.Tokens {
 		items = append(items, s.mailTokenWrite(t))
 	}

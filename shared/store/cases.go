@@ -9,7 +9,6 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/collab"
-	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
@@ -199,25 +198,6 @@ func (s *Store) ListCaseEvents(ctx context.Context, id string, limit int, cursor
 		return nil, "", err
 	}
 	return out, next, nil
-}
-
-// EnrollmentOf implements collab.Store through the program-member pair item.
-func (s *Store) EnrollmentOf(ctx context.Context, programID, memberID string) (*enrollment.Enrollment, error) {
-	var pair struct {
-		EnrollmentID string `dynamodbav:"enrollmentId"`
-	}
-	err := s.getItem(ctx, "get enrollment pair", enrollmentPairKey(programID, memberID), &pair, errNoItem)
-	if err == errNoItem {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.GetEnrollment(ctx, pair.EnrollmentID)
-	if err != nil {
-		return nil, err
-	}
-	return &e, nil
 }
 
 // ListMembersByKind returns every member of a kind (GSI1).

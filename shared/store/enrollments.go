@@ -31,6 +31,8 @@ type enrollmentItem struct {
 	DepartmentID        string `dynamodbav:"departmentId"`
 	Addendum            string `dynamodbav:"addendum"`
 	HostPaid            bool   `dynamodbav:"hostPaid"`
+	ExistingMember      bool   `dynamodbav:"existingMember,omitempty"`
+	Proposal            string `dynamodbav:"proposal,omitempty"`
 	Paid                bool   `dynamodbav:"paid"`
 	MembershipInvoiceID string `dynamodbav:"membershipInvoiceId,omitempty"`
 	ValidationHash      string `dynamodbav:"validationHash,omitempty"`
@@ -56,7 +58,10 @@ func toEnrollmentItem(e enrollment.Enrollment) enrollmentItem {
 		Email: e.Email, Company: jsonAttr(e.Company), Contacts: jsonAttr(e.Contacts), DepartmentID: e.DepartmentID,
 		Addendum: jsonAttr(e.Addendum), HostPaid: e.HostPaid, Paid: e.Paid, MembershipInvoiceID: e.MembershipInvoiceID,
 		ValidationHash: e.ValidationHash, Reason: e.Reason, CreatedAt: iso(e.CreatedAt), UpdatedAt: iso(e.UpdatedAt), Version: e.Version,
-		RenewalStep: int(e.RenewalStep), RenewalInvoiceID: e.RenewalInvoiceID,
+		RenewalStep: int(e.RenewalStep), RenewalInvoiceID: e.RenewalInvoiceID, ExistingMember: e.ExistingMember,
+	}
+	if e.Proposal != nil {
+		it.Proposal = jsonAttr(e.Proposal)
 	}
 	if !e.GoLiveAt.IsZero() {
 		it.GoLiveAt = iso(e.GoLiveAt)
@@ -78,7 +83,13 @@ func (it enrollmentItem) domain() (enrollment.Enrollment, error) {
 		Paid: it.Paid, MembershipInvoiceID: it.MembershipInvoiceID, ValidationHash: it.ValidationHash, Reason: it.Reason,
 		GoLiveAt: parseISO(it.GoLiveAt), RenewalDate: parseISO(it.RenewalDate),
 		RenewalStep: enrollment.RenewalStep(it.RenewalStep), RenewalInvoiceID: it.RenewalInvoiceID,
-		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version, ExistingMember: it.ExistingMember,
+	}
+	if it.Proposal != "" {
+		e.Proposal = &enrollment.Proposal{}
+		if err := fromJSON(it.Proposal, e.Proposal); err != nil {
+			return e, fmt.Errorf("enrollment %s proposal: %w", it.ID, err)
+		}
 	}
 	for _, x := range []struct {
 		s string

@@ -24,8 +24,9 @@ func key(pk, sk string) map[string]types.AttributeValue {
 
 func memberPK(id string) string                           { return "MEMBER#" + id }
 func memberKey(id string) map[string]types.AttributeValue { return key(memberPK(id), metaSK) }
+func domainPK(domain string) string                       { return "DOMAIN#" + domain }
 func domainKey(domain string) map[string]types.AttributeValue {
-	return key("DOMAIN#"+domain, metaSK)
+	return key(domainPK(domain), metaSK)
 }
 func userSK(userID string) string { return "USER#" + userID }
 func userKey(memberID, userID string) map[string]types.AttributeValue {
@@ -41,8 +42,11 @@ func enrollmentKey(id string) map[string]types.AttributeValue {
 }
 
 // enrollmentPairKey guards "one enrollment per member and program".
+func enrollmentPairPK(programID, memberID string) string {
+	return "ENROLLED#" + programID + "#" + memberID
+}
 func enrollmentPairKey(programID, memberID string) map[string]types.AttributeValue {
-	return key("ENROLLED#"+programID+"#"+memberID, metaSK)
+	return key(enrollmentPairPK(programID, memberID), metaSK)
 }
 func departmentPK(id string) string { return "DEPARTMENT#" + id }
 func departmentKey(id string) map[string]types.AttributeValue {

@@ -111,7 +111,7 @@ func toCredentialItem(c member.Credential) credentialItem {
 func (s *Store) memberWrites(m member.Member, admin member.User, cred member.Credential) []txItem {
 	return []txItem{
 		s.putNew(marshal(toMemberItem(m)), apperr.Conflict("member %s already exists", m.ID)),
-		s.putNew(marshal(domainItem{PK: "DOMAIN#" + m.Domain, SK: metaSK, Type: "domain", MemberID: m.ID}),
+		s.putNew(marshal(domainItem{PK: domainPK(m.Domain), SK: metaSK, Type: "domain", MemberID: m.ID}),
 			apperr.Conflict("a member with domain %s already exists", m.Domain)),
 		s.putNew(marshal(toUserItem(admin)), apperr.Conflict("user %s already exists", admin.ID)),
 		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),

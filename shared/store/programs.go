@@ -157,16 +157,6 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program, prev int) 
 		s.put(marshal(toProgramItem(p, old.BilledYears)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion))
 }
 
-// Enrolled implements program.Store.
-func (s *Store) Enrolled(ctx context.Context, programID, memberID string) (bool, error) {
-	var it map[string]types.AttributeValue
-	err := s.getItem(ctx, "get enrollment pair", enrollmentPairKey(programID, memberID), &it, errNoItem)
-	if err == errNoItem {
-		return false, nil
-	}
-	return err == nil, err
-}
-
 // BillProgramYear implements billing.HostStore: the program moves to year
 // (conditional on the previous year being the last billed), its next
 // anniversary becomes its due time, and the invoice is issued under the

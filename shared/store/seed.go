@@ -66,7 +66,7 @@ func (sd Seed) Members(ctx context.Context, ms []member.Member) error {
 	for _, m := range ms {
 		items = append(items,
 			sd.s.putNew(marshal(toMemberItem(m)), nil),
-			sd.s.putNew(marshal(domainItem{PK: "DOMAIN#" + m.Domain, SK: metaSK, Type: "domain", MemberID: m.ID}), nil))
+			sd.s.putNew(marshal(domainItem{PK: domainPK(m.Domain), SK: metaSK, Type: "domain", MemberID: m.ID}), nil))
 	}
 	return sd.write(ctx, items)
 }
@@ -75,9 +75,7 @@ func (sd Seed) Members(ctx context.Context, ms []member.Member) error {
 func (sd Seed) Enrollments(ctx context.Context, es []enrollment.Enrollment) error {
 	var items []txItem
 	for _, e := range es {
-		items = append(items,
-			sd.s.putNew(marshal(toEnrollmentItem(e)), nil),
-			sd.s.putNew(marshal(map[string]any{"PK": "ENROLLED#" + e.ProgramID + "#" + e.MemberID, "SK": metaSK, "type": "enrollment_pair", "enrollmentId": e.ID}), nil))
+		items = append(items, sd.s.putNew(marshal(toEnrollmentItem(e)), nil), sd.s.enrollPair(e))
 	}
 	return sd.write(ctx, items)
 }

@@ -58,19 +58,23 @@ func (s *Store) CreateSignup(ctx context.Context, su registration.Signup) error 
 			}, apperr.Conflict("this sign-up link was already used or has expired; register again for a new one")),
 		s.check(programKey(su.ProgramID), "addendumVersion = :v", nil, map[string]types.AttributeValue{":v": av(su.AddendumVersion)},
 			apperr.Conflict("the program's addendum changed while you were signing up; review and accept the new version")),
-		s.putNew(marshal(map[string]any{"PK": "ENROLLED#" + e.ProgramID + "#" + e.MemberID, "SK": metaSK, "type": "enrollment_pair", "enrollmentId": e.ID}),
-			apperr.Conflict("your company is already enrolled in this program")),
 		s.putNew(marshal(toEnrollmentItem(e)), apperr.Conflict("enrollment %s already exists", e.ID)),
 		s.enrollmentEventWrite(e.ID, e.Version, su.Event),
-		s.putNew(marshal(toDepartmentItem(su.Department)), apperr.Conflict("department %s already exists", su.Department.ID)),
 	}
 	if m := su.NewMember; m != nil {
-		items = append(items,
-			s.putNew(marshal(toMemberItem(*m)), apperr.Conflict("member %s already exists", m.ID)),
-			s.putNew(marshal(domainItem{PK: "DOMAIN#" + m.Domain, SK: metaSK, Type: "domain", MemberID: m.ID}), registration.ErrDomainTaken),
-		)
+		items = append(items, s.putNew(marshal(toMemberItem(*m)), apperr.Conflict("member %s already exists", m.ID)), s.enrollPair(e))
+		if m.Domain != "" {
+			items = append(items, s.putNew(marshal(domainItem{PK: domainPK(m.Domain), SK: metaSK, Type: "domain", MemberID: m.ID}), registration.ErrDomainTaken))
+		}
 	} else {
-		items = append(items, s.check(memberKey(e.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", e.MemberID)))
+		// Awaiting the member's consent: its place in the program is
+		// taken only when it confirms, but one already taken says so now.
+		items = append(items,
+			s.check(memberKey(e.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", e.MemberID)),
+			s.pairFree(e))
+	}
+	if su.Department != nil {
+		items = append(items, s.putNew(marshal(toDepartmentItem(*su.Department)), apperr.Conflict("department %s already exists", su.Department.ID)))
 	}
 	if su.Invoice != nil {
 		items = append(items, s.invoiceWrite(*su.Invoice))

@@ -1,0 +1,215 @@
+package e2e
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tandemhq/tandem/scripts/localtest"
+)
+
+// existingMember is a member an operator created, with its admin's token
+// and the address its admin receives mail at.
+type existingMember struct {
+	ID, Admin, AdminEmail, Domain string
+}
+
+func newExistingMember(t *testing.T, e *localtest.Env, name string) existingMember {
+	t.Helper()
+	body := newMemberBody(e, name, "limited")
+	res := e.Do("POST", "/v1/members", e.Operator, body)
+	if res.Status != 201 {
+		t.Fatalf("create %s: %d %s", name, res.Status, res.Body)
+	}
+	return existingMember{ID: res.Str("id"), Admin: res.Str("adminToken"), AdminEmail: e.Addr("primary-" + strings.ToLower(strings.ReplaceAll(name, " ", ""))), Domain: body["domain"].(string)}
+}
+
+// signupAs is a sign-up by email whose contacts and inbound process are all
+// at typedDomain (which may be another company's).
+func signupAs(t *testing.T, e *localtest.Env, h host, email, company, typedDomain string) localtest.Response {
+	t.Helper()
+	return e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, h.Slug, email), company, typedDomain))
+}
+
+// The finding behind issue 12: a person with any mailbox at an existing
+// member's domain, on a program that pre-approves that domain, typed every
+// contact and the inbound address at a domain of their own. Today they end
+// up holding an admin token over the existing member. Now nothing is
+// written inside the member until one of its admins confirms; a decline
+// tells the person and blocks nobody; a confirmed sign-up proceeds, and the
+// credential goes only to an address at the member's own domain.
+func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	m := newExistingMember(t, e, "Initech")
+	h := newHost(t, e, "Lumbergh", map[string]any{"payment": "host", "preApproved": []string{m.Domain}})
+	evil := "elsewhere." + e.Domain
+	intern := "intern@" + m.Domain
+
+	res := signupAs(t, e, h, intern, "Initech", evil)
+	if res.Status != 201 || res.Str("status") != "pending_member_consent" || res.Str("memberId") != m.ID {
+		t.Fatalf("sign-up into an existing member: %d %s, want 201 pending_member_consent for %s", res.Status, res.Body, m.ID)
+	}
+	first := res.Str("enrollmentId")
+	e.Flush()
+	// Nothing inside the member: no department, no test case, no mail to
+	// the host, no invoice, and the host cannot approve it.
+	if deps := e.Do("GET", "/v1/members/"+m.ID+"/departments", m.Admin, nil); len(deps.JSON()["items"].([]any)) != 0 {
+		t.Fatalf("a department was created before consent: %s", deps.Body)
+	}
+	if n := len(e.MailsTo("support@" + evil)); n != 0 {
+		t.Fatalf("%d mails went to the typed inbound address before consent", n)
+	}
+	if n := len(e.MailsTo(h.Notify)); n != 0 {
+		t.Fatalf("the host was mailed %d times before the member consented", n)
+	}
+	enr := e.Do("GET", "/v1/enrollments/"+first, m.Admin, nil)
+	if enr.Status != 200 || enr.Str("departmentId") != "" || enr.JSON()["existingMember"] != true {
+		t.Fatalf("the member's admin reads the pending enrollment: %d %s", enr.Status, enr.Body)
+	}
+	if p, _ := enr.JSON()["proposal"].(map[string]any); p == nil || p["inbound"].(map[string]any)["email"] != "support@"+evil {
+		t.Fatalf("the pending enrollment does not show what was typed: %s", enr.Body)
+	}
+	if res := e.Do("POST", "/v1/enrollments/"+first+"/approve", h.Admin, nil); res.Status != 409 {
+		t.Fatalf("the host approves before consent: %d %s, want 409", res.Status, res.Body)
+	}
+	// The host reads the enrollment, but does not speak for the partner.
+	if res := e.Do("POST", "/v1/enrollments/"+first+"/member-consent", h.Admin, map[string]any{"decision": "confirm"}); res.Status != 403 {
+		t.Fatalf("the host consents for the partner: %d %s, want 403", res.Status, res.Body)
+	}
+	e.Mail(intern, "waits for Initech's admins")
+
+	// The admin reads everything that was typed, and declines from the mail.
+	ask := e.Mail(m.AdminEmail, "speak for Initech?")
+	for _, want := range []string{intern, "support@" + evil, "billing@" + evil, "Nothing has been set up"} {
+		if !strings.Contains(ask.Body.Text, want) {
+			t.Errorf("the consent mail lacks %q:\n%s", want, ask.Body.Text)
+		}
+	}
+	decline := linkIn(t, ask, "/m/")
+	for _, l := range linkRE.FindAllString(ask.Body.Text, -1) {
+		if strings.Contains(l, "/m/") && l != decline {
+			decline = l // the second /m/ link declines
+		}
+	}
+	code, body := page(t, "GET", decline, nil)
+	if code != 200 || !strings.Contains(body, "Decline a sign-up in the name of Initech?") {
+		t.Fatalf("decline page: %d %s", code, body)
+	}
+	if st := status(t, e, m.Admin, first); st != "pending_member_consent" {
+		t.Fatalf("opening the link changed the enrollment: %s", st)
+	}
+	if code, body = page(t, "POST", decline, url.Values{}); code != 200 || !strings.Contains(body, "Declined") {
+		t.Fatalf("declining: %d %s", code, body)
+	}
+	if st := status(t, e, m.Admin, first); st != "rejected" {
+		t.Fatalf("after declining: %s, want rejected", st)
+	}
+	e.Mail(intern, "Initech did not confirm your sign-up")
+	if code, body = page(t, "POST", decline, url.Values{}); code != 200 || !strings.Contains(body, "already declined") {
+		t.Fatalf("the link used twice: %d %s", code, body)
+	}
+
+	// A declined sign-up blocks no later one; this one the admin confirms
+	// over the API, and only an admin of the member may.
+	bob := "bob@" + m.Domain
+	res = signupAs(t, e, h, bob, "Initech", evil)
+	if res.Status != 201 || res.Str("status") != "pending_member_consent" {
+		t.Fatalf("a sign-up after a declined one: %d %s", res.Status, res.Body)
+	}
+	second := res.Str("enrollmentId")
+	eng := e.Do("POST", "/v1/members/"+m.ID+"/users", m.Admin, map[string]any{"name": "Eng", "email": "eng@" + m.Domain, "roles": []string{"engineer"}})
+	if eng.Status != 201 {
+		t.Fatalf("engineer: %d %s", eng.Status, eng.Body)
+	}
+	if res := e.Do("POST", "/v1/enrollments/"+second+"/member-consent", eng.Str("token"), map[string]any{"decision": "confirm"}); res.Status != 403 {
+		t.Fatalf("an engineer consents: %d %s, want 403", res.Status, res.Body)
+	}
+	if res := e.Do("POST", "/v1/enrollments/"+second+"/member-consent", m.Admin, map[string]any{"decision": "maybe"}); res.Status != 422 || res.ErrorFields()["decision"] == nil {
+		t.Fatalf("an unknown decision: %d %s, want 422 naming decision", res.Status, res.Body)
+	}
+	ok := e.Do("POST", "/v1/enrollments/"+second+"/member-consent", m.Admin, map[string]any{"decision": "confirm"})
+	if ok.Status != 200 || ok.Str("status") != "validating" || ok.Str("departmentId") == "" {
+		t.Fatalf("confirming a pre-approved sign-up: %d %s, want validating with a department", ok.Status, ok.Body)
+	}
+	if res := e.Do("POST", "/v1/enrollments/"+second+"/member-consent", m.Admin, map[string]any{"decision": "decline"}); res.Status != 409 {
+		t.Fatalf("deciding twice: %d %s, want 409", res.Status, res.Body)
+	}
+	hostMail := e.Mail(h.Notify, "New partner sign-up")
+	if !strings.Contains(hostMail.Body.Text, "Confirmed by:") {
+		t.Errorf("the host is not told the member confirmed:\n%s", hostMail.Body.Text)
+	}
+	// The test case goes to the typed process; acknowledged, the program
+	// (host-paid) goes live, and the member's credential goes to the
+	// verified address at its domain, not to the typed primary contact.
+	ack := linkIn(t, e.Mail("support@"+evil, "[Test case]"), "/v/")
+	if res := e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil); res.Status != 200 || res.Str("status") != "active" {
+		t.Fatalf("acknowledge: %d %s", res.Status, res.Body)
+	}
+	e.Mail(bob, "You are live")
+	e.Flush()
+	for _, mail := range e.MailsTo("primary@" + evil) {
+		if strings.Contains(mail.Body.Text, "/c/") {
+			t.Fatalf("the existing member's credential went to an address outside its domain: %s", mail.Subject)
+		}
+	}
+	trail := e.Do("GET", "/v1/enrollments/"+second+"/events", m.Admin, nil)
+	if !strings.Contains(string(trail.Body), `"action":"confirm_member_consent","from":"pending_member_consent","to":"validating"`) {
+		t.Errorf("the trail does not record the consent: %s", trail.Body)
+	}
+}
+
+// A rejected sign-up gives the company's place in the program back: a later
+// sign-up is taken (today the first one locks the company out for good).
+func TestARejectedSignupDoesNotBlockALaterOne(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Gate", nil)
+	p := signUp(t, e, h, "Hopeful")
+	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/reject", h.Admin, map[string]any{"reason": "not yet"}); res.Status != 200 {
+		t.Fatalf("reject: %d %s", res.Status, res.Body)
+	}
+	res := signupAs(t, e, h, "again@"+p.Domain, "Hopeful", p.Domain)
+	if res.Status != 201 || res.Str("memberId") != p.MemberID {
+		t.Fatalf("signing up again after a rejection: %d %s, want 201 for the same member", res.Status, res.Body)
+	}
+	if res.Str("status") != "pending_member_consent" {
+		t.Fatalf("the member exists now, so its contact must consent: got %s", res.Str("status"))
+	}
+	// Its primary contact (it has no users yet) is asked, confirms, and the
+	// host gets a new sign-up to decide.
+	confirm := linkIn(t, e.Mail(p.Email, "speak for Hopeful?"), "/m/")
+	if code, body := page(t, "POST", confirm, url.Values{}); code != 200 || !strings.Contains(body, "Confirmed") {
+		t.Fatalf("confirming: %d %s", code, body)
+	}
+	if st := status(t, e, h.Admin, res.Str("enrollmentId")); st != "pending_approval" {
+		t.Fatalf("after consent: %s, want pending_approval", st)
+	}
+	// While that one holds the place, a third sign-up is refused at once.
+	if dup := signupAs(t, e, h, "third@"+p.Domain, "Hopeful", p.Domain); dup.Status != 409 || !strings.Contains(dup.ErrorMessage(), "already enrolled") {
+		t.Fatalf("a sign-up while one is admitted: %d %s, want 409", dup.Status, dup.Body)
+	}
+}
+
+// Free-mail domains never become a member's domain: two people at one
+// free-mail provider are two companies, and an operator cannot give a
+// member such a domain.
+func TestFreeMailDomainsAreNobodysDomain(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Open", map[string]any{"payment": "host"})
+	local := strings.TrimSuffix(e.Domain, ".example")
+	a := signupAs(t, e, h, local+"-ann@gmail.com", "Ann's Shop", "ann."+e.Domain)
+	b := signupAs(t, e, h, local+"-bob@gmail.com", "Bob's Shop", "bob."+e.Domain)
+	if a.Status != 201 || b.Status != 201 || a.Str("status") != "pending_approval" || b.Str("status") != "pending_approval" {
+		t.Fatalf("free-mail sign-ups: %d %s / %d %s", a.Status, a.Body, b.Status, b.Body)
+	}
+	if a.Str("memberId") == b.Str("memberId") {
+		t.Fatal("two people at gmail.com became one member")
+	}
+	body := newMemberBody(e, "Gmail Fan", "limited")
+	body["domain"] = "gmail.com"
+	if res := e.Do("POST", "/v1/members", e.Operator, body); res.Status != 422 || res.ErrorFields()["domain"] == nil {
+		t.Fatalf("a member with domain gmail.com: %d %s, want 422 naming domain", res.Status, res.Body)
+	}
+}

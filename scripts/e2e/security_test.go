@@ -1,0 +1,287 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/tandemhq/tandem/scripts/localtest"
+)
+
+// A program is read in full only by its host's admins and operators; its
+// partners and the host's other users get the public view, which names
+// no pre-approved or notify address, price or sender. (Today an enrolled
+// partner's read answered 500.) A member's own record is its admins'.
+func TestProgramAndMemberReadScope(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Scope", map[string]any{"payment": "host", "preApproved": []string{"secret-partner.example"}})
+	p, partnerAdmin := onboard(t, e, h, "Reader")
+	hostEng := e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Eng", "email": e.Addr("host-eng"), "roles": []string{"engineer"}})
+	partnerEng := e.Do("POST", "/v1/members/"+p.MemberID+"/users", partnerAdmin, map[string]any{"name": "Eng", "email": "eng@" + p.Domain, "roles": []string{"engineer"}})
+	if hostEng.Status != 201 || partnerEng.Status != 201 {
+		t.Fatalf("engineers: %d %s / %d %s", hostEng.Status, hostEng.Body, partnerEng.Status, partnerEng.Body)
+	}
+	private := []string{"preApproved", "notifyEmails", "priceBands", "senderEmail", "startDate"}
+	for who, tok := range map[string]string{"partner admin": partnerAdmin, "partner engineer": partnerEng.Str("token"), "host engineer": hostEng.Str("token")} {
+		res := e.Do("GET", "/v1/programs/"+h.ProgramID, tok, nil)
+		if res.Status != 200 || res.Str("name") != "Scope Partner Connect" {
+			t.Fatalf("%s reads the program: %d %s", who, res.Status, res.Body)
+		}
+		for _, k := range private {
+			if _, ok := res.JSON()[k]; ok {
+				t.Errorf("%s reads the program's %s: %s", who, k, res.Body)
+			}
+		}
+		if bytes.Contains(res.Body, []byte("secret-partner.example")) {
+			t.Errorf("%s sees another company on the pre-approved list", who)
+		}
+	}
+	for who, tok := range map[string]string{"host admin": h.Admin, "operator": e.Operator} {
+		res := e.Do("GET", "/v1/programs/"+h.ProgramID, tok, nil)
+		if res.Status != 200 || !bytes.Contains(res.Body, []byte("secret-partner.example")) || res.JSON()["priceBands"] == nil {
+			t.Fatalf("%s reads the whole program: %d %s", who, res.Status, res.Body)
+		}
+	}
+	// A partner of another program does not see this one at all.
+	other := newHost(t, e, "Other", map[string]any{"payment": "host"})
+	_, outsider := onboard(t, e, other, "Outsider")
+	if res := e.Do("GET", "/v1/programs/"+h.ProgramID, outsider, nil); res.Status != 404 {
+		t.Fatalf("an outsider reads the program: %d %s, want 404", res.Status, res.Body)
+	}
+	// The member's own record: its admins yes, its engineers no.
+	if res := e.Do("GET", "/v1/members/"+p.MemberID, partnerAdmin, nil); res.Status != 200 {
+		t.Fatalf("the partner's admin reads its member: %d %s", res.Status, res.Body)
+	}
+	if res := e.Do("GET", "/v1/members/"+p.MemberID, partnerEng.Str("token"), nil); res.Status != 403 {
+		t.Fatalf("an engineer reads its member's record: %d %s, want 403", res.Status, res.Body)
+	}
+}
+
+// Webhook URLs that reach the cloud metadata address through IPv6
+// transition forms, and zoned literals, are refused when saved.
+func TestWebhookURLsThroughIPv6FormsAreRefused(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Hooky", map[string]any{"payment": "host"})
+	p, admin := onboard(t, e, h, "Hooked")
+	dep := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, admin, nil).Str("departmentId")
+	inbound := map[string]any{"email": "support@" + p.Domain, "hours": "24x7"}
+	for _, u := range []string{"https://[::a9fe:a9fe]/hook", "https://[64:ff9b::a9fe:a9fe]/hook", "https://[2002:a9fe:a9fe::1]/hook",
+		"https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook", "https://[fe80::1%25eth0]/hook", "https://[2606:2800:220:1::1%25eth0]/hook"} {
+		in := clone(inbound).(map[string]any)
+		in["webhookUrl"] = u
+		res := e.Do("PATCH", "/v1/departments/"+dep, admin, map[string]any{"inbound": in})
+		if res.Status != 422 || res.ErrorFields()["inbound.webhookUrl"] == nil {
+			t.Errorf("webhook %s: %d %s, want 422 naming inbound.webhookUrl", u, res.Status, res.Body)
+		}
+	}
+}
+
+// Client input never yields a 500: hours that cannot hold an SLA are
+// refused when saved and, where old data has them, at intake with a 4xx;
+// texts that JSON escaping used to blow past DynamoDB's 400 KB are stored,
+// and a program too large to store is a 422 naming its largest field; an
+// empty body is a 400 as JSON and a 415 as anything else.
+func TestClientInputNeverYieldsA500(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Sizer", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	_, partnerAdmin := onboard(t, e, h, "Submitter")
+
+	tiny := map[string]any{"email": e.Addr("storage-support"), "hours": map[string]any{"timezone": "Europe/Berlin", "days": []string{"mon"}, "start": "00:00", "end": "00:01"}}
+	if res := e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": tiny}); res.Status != 422 || res.ErrorFields()["inbound.hours.end"] == nil {
+		t.Fatalf("hours mon 00:00–00:01: %d %s, want 422 naming inbound.hours.end", res.Status, res.Body)
+	}
+	// A department saved with such hours before the rule: intake is a 422.
+	ctx := context.Background()
+	d, err := e.App.Store.GetDepartment(ctx, dep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := d
+	d.Inbound.Hours.Days, d.Inbound.Hours.Start, d.Inbound.Hours.End = []string{"mon"}, "00:00", "00:01"
+	d.Version++
+	if err := e.App.Store.UpdateDepartment(ctx, d, old.Version); err != nil {
+		t.Fatal(err)
+	}
+	if res := e.Do("POST", "/v1/cases", partnerAdmin, caseBody(dep, h.ProgramID)); res.Status != 422 || res.ErrorFields()["departmentId"] == nil {
+		t.Fatalf("intake against hours that cannot hold the SLA: %d %s, want 422 naming departmentId", res.Status, res.Body)
+	}
+
+	// 100,000 "<" in an addendum: 600 KB once escaped as \u003c, 100 KB as it is.
+	base := map[string]any{
+		"slug": "angles-" + e.Domain[:8], "name": "Angles", "hostMemberId": h.MemberID, "type": "partner_program", "payment": "member",
+		"primaryContact": map[string]any{"name": "A", "email": h.Notify}, "addendum": map[string]any{"version": "1", "text": "TEXT"},
+	}
+	raw := encodeRaw(t, base, strings.Repeat("<", 100000))
+	res := e.Do("POST", "/v1/programs", h.Admin, raw)
+	if res.Status != 201 {
+		t.Fatalf("an addendum of 100,000 '<': %d %.300s", res.Status, res.Body)
+	}
+	prg := res.Str("id")
+	if got := e.Do("GET", "/v1/programs/"+prg, h.Admin, nil); got.Status != 200 || len(got.Body) > 200000 {
+		t.Fatalf("reading it back: %d, %d bytes", got.Status, len(got.Body))
+	}
+	// The next PATCH would make the stored program too large: 422 naming
+	// the largest field, not a DynamoDB ValidationException.
+	var pre []string
+	label := strings.Repeat("a", 55)
+	for i := range 1000 {
+		pre = append(pre, fmt.Sprintf("%s.%s.%s.%s.p%04d.example", label, label, label, label, i))
+	}
+	res = e.Do("PATCH", "/v1/programs/"+prg, h.Admin, map[string]any{"preApproved": pre})
+	if res.Status != 422 || res.ErrorFields()["preApproved"] == nil {
+		t.Fatalf("a program too large to store: %d %.300s, want 422 naming preApproved", res.Status, res.Body)
+	}
+
+	path := "/v1/programs/" + h.Slug + "/registrations"
+	if res := e.Do("POST", path, "", nil, "Content-Type", "text/plain"); res.Status != 415 {
+		t.Fatalf("an empty text/plain body: %d %s, want 415", res.Status, res.Body)
+	}
+	if res := e.Do("POST", path, "", "", "Content-Type", "application/json"); res.Status != 400 {
+		t.Fatalf("an empty JSON body: %d %s, want 400", res.Status, res.Body)
+	}
+}
+
+// encodeRaw is body as JSON with the string "TEXT" replaced by text written
+// as it is (Go's encoder would escape "<" as \u003c, as clients need not).
+func encodeRaw(t *testing.T, body map[string]any, text string) []byte {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Replace(b, []byte(`"TEXT"`), []byte(`"`+text+`"`), 1)
+}
+
+// A program sends as its host's own domain only; its display name reaches
+// the mail encoded per RFC 2047 and the mail is delivered.
+func TestProgramMailSendsAsTheHostAndNamesItInAnyScript(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Societe", map[string]any{"name": "Société Générale Partner Connect"})
+	hostDomain := "societe." + e.Domain
+	for _, bad := range []string{"security@tandem.test", "alliances@" + e.Domain, "x@societe." + e.Domain + ".evil.example"} {
+		res := e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"sender": "host", "senderEmail": bad})
+		if res.Status != 422 || res.ErrorFields()["senderEmail"] == nil {
+			t.Errorf("sender %s: %d %s, want 422 naming senderEmail", bad, res.Status, res.Body)
+		}
+	}
+	for _, good := range []string{"partners@" + hostDomain, "news@mail." + hostDomain} {
+		if res := e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"sender": "host", "senderEmail": good}); res.Status != 200 {
+			t.Errorf("sender %s: %d %s", good, res.Status, res.Body)
+		}
+	}
+	if res := e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"sender": "platform", "senderEmail": ""}); res.Status != 200 {
+		t.Fatalf("back to the platform sender: %d %s", res.Status, res.Body)
+	}
+	addr := "ann@applicant." + e.Domain
+	signupToken(t, e, h.Slug, addr)
+	m := e.Mail(addr, "Confirm your email")
+	name, err := (&mime.WordDecoder{}).DecodeHeader(m.From)
+	if err != nil {
+		t.Fatalf("From %q does not decode: %v", m.From, err)
+	}
+	if !strings.Contains(name, "Société Générale Partner Connect via Tandem") || !strings.Contains(m.From, "=?utf-8?") {
+		t.Fatalf("From %q (decoded %q) is not the RFC 2047 encoded program name", m.From, name)
+	}
+}
+
+// One anonymous client cannot use up a program's registrations: it is
+// limited on its own address first; other clients still register. And an
+// Idempotency-Key is its user's own: two admins of one member sending the
+// same key and body create two objects.
+func TestRegistrationIsLimitedPerClientAndKeysPerUser(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Busy", nil)
+	from := func(ip string) *http.Client {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+		return &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+	}
+	register := func(c *http.Client, email string) *http.Response {
+		res, err := c.Post(e.URL+"/v1/programs/"+h.Slug+"/registrations", "application/json", strings.NewReader(`{"email":"`+email+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res
+	}
+	noisy := from("127.0.0.2")
+	limited := 0
+	for i := range 40 {
+		res := register(noisy, fmt.Sprintf("n%d@noisy.%s", i, e.Domain))
+		if res.StatusCode == 429 {
+			if res.Header.Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+			limited++
+		} else if res.StatusCode != 202 {
+			t.Fatalf("registration %d: %d", i, res.StatusCode)
+		}
+	}
+	if limited != 10 {
+		t.Fatalf("%d of 40 registrations from one client were limited, want 10 (30 an hour)", limited)
+	}
+	if res := register(from("127.0.0.3"), "calm@calm."+e.Domain); res.StatusCode != 202 {
+		t.Fatalf("another client after the noisy one: %d, want 202", res.StatusCode)
+	}
+
+	second := e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Second Admin", "email": e.Addr("second-admin"), "roles": []string{"admin"}})
+	if second.Status != 201 {
+		t.Fatalf("second admin: %d %s", second.Status, second.Body)
+	}
+	body := map[string]any{"name": "Same", "programIds": []string{h.ProgramID}, "inbound": map[string]any{"email": e.Addr("same"), "hours": "24x7", "escalation": map[string]any{"name": "E", "email": e.Addr("same-esc")}}}
+	a := e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, body, "Idempotency-Key", "same-key")
+	b := e.Do("POST", "/v1/members/"+h.MemberID+"/departments", second.Str("token"), body, "Idempotency-Key", "same-key")
+	if a.Status != 201 || b.Status != 201 || a.Str("id") == b.Str("id") || b.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("one key from two users: %d %s / %d %s (replayed %q), want two departments", a.Status, a.Body, b.Status, b.Body, b.Header.Get("Idempotent-Replayed"))
+	}
+	if again := e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, body, "Idempotency-Key", "same-key"); again.Str("id") != a.Str("id") {
+		t.Fatalf("the same user's retry: %s, want the replay of %s", again.Str("id"), a.Str("id"))
+	}
+}
+
+// Money: once a program exists only operators change its prices, payment
+// model and start date; a host cannot price itself at zero.
+func TestOnlyOperatorsChangeWhatAProgramCosts(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Thrifty", map[string]any{"payment": "host", "startDate": "2026-01-15"})
+	for field, v := range map[string]any{
+		"priceBands": []any{map[string]any{"upTo": 1000, "unitCents": 0}},
+		"payment":    "member",
+		"startDate":  "2030-01-01",
+	} {
+		if res := e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{field: v}); res.Status != 403 {
+			t.Errorf("a host changes %s: %d %s, want 403", field, res.Status, res.Body)
+		}
+	}
+	// Sending the value it already has is no change.
+	if res := e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"payment": "host", "name": "Thrifty Connect"}); res.Status != 200 {
+		t.Fatalf("a host patch that keeps the payment: %d %s", res.Status, res.Body)
+	}
+	bands := []any{map[string]any{"upTo": 1000, "unitCents": 12345}}
+	res := e.Do("PATCH", "/v1/programs/"+h.ProgramID, e.Operator, map[string]any{"priceBands": bands})
+	if res.Status != 200 || !strings.Contains(string(res.Body), `"unitCents":12345`) {
+		t.Fatalf("an operator sets the prices: %d %s", res.Status, res.Body)
+	}
+	body := map[string]any{
+		"slug": "cheap-" + e.Domain[:8], "name": "Cheap", "hostMemberId": h.MemberID, "type": "oem", "payment": "host",
+		"primaryContact": map[string]any{"name": "A", "email": h.Notify}, "addendum": map[string]any{"version": "1", "text": "t"},
+		"priceBands": bands,
+	}
+	if res := e.Do("POST", "/v1/programs", h.Admin, body); res.Status != 403 {
+		t.Fatalf("a host creates a program with its own prices: %d %s, want 403", res.Status, res.Body)
+	}
+}

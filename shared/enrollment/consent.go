@@ -1,0 +1,211 @@
+package enrollment
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/program"
+)
+
+// ConsentTTL is how long an existing member's confirm and decline links work.
+const ConsentTTL = 14 * 24 * time.Hour
+
+// Consent decisions (POST /v1/enrollments/{id}/member-consent).
+const (
+	Confirm = "confirm"
+	Decline = "decline"
+)
+
+// ConsentAddresses are whom to ask whether a sign-up speaks for m: its
+// active admins, or, while it has none yet, its primary contact.
+func ConsentAddresses(m member.Member, users []member.User) []string {
+	var out []string
+	for _, u := range users {
+		if u.Status == member.UserActive && u.Email != "" && slices.Contains(u.Roles, auth.RoleAdmin) {
+			out = append(out, u.Email)
+		}
+	}
+	if len(out) == 0 && m.Contacts.Primary.Email != "" {
+		out = append(out, m.Contacts.Primary.Email)
+	}
+	return uniqueAddrs(out...)
+}
+
+// AskConsent is the mail a sign-up into the existing member m sends: its
+// admins (to) see everything that was typed and get a confirm and a decline
+// link; the person who signed up is told that their company decides.
+func AskConsent(e Enrollment, m member.Member, to []string, prg program.Program, o notify.Origin, links Links, now time.Time) []notify.Message {
+	p := e.Proposal
+	if p == nil {
+		p = &Proposal{}
+	}
+	exp := now.Add(ConsentTTL)
+	return []notify.Message{
+		{
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "member_consent", From: o.From,
+			To: to, Ref: e.ID, CreatedAt: now, Data: map[string]any{
+				"MemberName": m.Name, "ProgramName": prg.Name, "HostName": prg.HostName, "Email": e.Email,
+				"CompanyName": e.Company.Name, "Website": e.Company.Website, "Country": e.Company.Country,
+				"Primary": ContactLine(e.Contacts.Primary), "Support": ContactLine(e.Contacts.Support),
+				"Escalation": ContactLine(e.Contacts.Escalation), "Billing": ContactLine(e.Contacts.Billing),
+				"InboundEmail": p.Inbound.Email, "InboundPhone": p.Inbound.Phone, "Hours": HoursLine(p.Inbound.Hours),
+				"WebhookURL": p.Inbound.WebhookURL, "Instructions": p.Inbound.Instructions,
+				"AddendumLine": fmt.Sprintf("version %s, accepted by %s (%s)", e.Addendum.Version, e.Addendum.Name, e.Addendum.Title),
+				"ConfirmLink":  o.BaseURL + "/m/" + links.Sign(e.ID, ConfirmConsent, exp),
+				"DeclineLink":  o.BaseURL + "/m/" + links.Sign(e.ID, DeclineConsent, exp),
+				"Expires":      exp.UTC().Format("2 January 2006"), "EnrollmentID": e.ID,
+			},
+		},
+		{
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "consent_pending", From: prg.From(o.From),
+			To: []string{e.Email}, ReplyTo: []string{prg.PrimaryContact.Email}, Ref: e.ID, CreatedAt: now, Data: map[string]any{
+				"MemberName": m.Name, "ProgramName": prg.Name, "HostName": prg.HostName, "ContactName": e.Addendum.Name,
+			},
+		},
+	}
+}
+
+// Consent records the existing member's answer to a sign-up made in its
+// name (the member's admins and operators; the host sees the enrollment
+// but does not speak for the partner).
+func (s *Service) Consent(ctx context.Context, p auth.Principal, id, decision string, version *int) (Enrollment, error) {
+	f := apperr.Fields{}
+	input.OneOf(f, "decision", decision, Confirm, Decline)
+	if err := f.Err(); err != nil {
+		return Enrollment{}, err
+	}
+	e, err := s.Get(ctx, p, id)
+	if err != nil {
+		return Enrollment{}, err
+	}
+	if !p.AdminOf(e.MemberID) {
+		return Enrollment{}, apperr.Forbidden("only admins of %s decide whether this sign-up speaks for it", e.MemberName)
+	}
+	if err := checkVersion(e, version); err != nil {
+		return Enrollment{}, err
+	}
+	return s.consent(ctx, e, p.Actor(), decision == Confirm)
+}
+
+// ConsentLink describes a member's one-click consent link for its page.
+type ConsentLink struct {
+	Enrollment Enrollment
+	Program    program.Program
+	Action     Action
+	// Done says what was already decided.
+	Done string
+}
+
+// LookupConsent checks a /m/{token} link without acting on it.
+func (s *Service) LookupConsent(ctx context.Context, token string) (ConsentLink, error) {
+	id, action, err := s.Links.Verify(token, s.Now(), ConfirmConsent, DeclineConsent)
+	if err != nil {
+		return ConsentLink{}, err
+	}
+	e, err := s.Store.GetEnrollment(ctx, id)
+	if err != nil {
+		return ConsentLink{}, err
+	}
+	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	if err != nil {
+		return ConsentLink{}, err
+	}
+	c := ConsentLink{Enrollment: e, Program: prg, Action: action}
+	if e.Status != PendingMemberConsent {
+		c.Done = s.consentDecided(ctx, e)
+	}
+	return c, nil
+}
+
+func (s *Service) consentDecided(ctx context.Context, e Enrollment) string {
+	events, _, err := s.Store.ListEnrollmentEvents(ctx, e.ID, 200, "")
+	if err == nil {
+		for _, ev := range events {
+			if ev.Action == ConfirmConsent || ev.Action == DeclineConsent {
+				verb := "confirmed"
+				if ev.Action == DeclineConsent {
+					verb = "declined"
+				}
+				return "This sign-up was already " + verb + " on " + ev.At.UTC().Format("2 January 2006 at 15:04 UTC") +
+					" by " + ev.Actor + ". It is now " + humanStatus(e.Status) + "."
+			}
+		}
+	}
+	return "This sign-up was already decided. It is now " + humanStatus(e.Status) + "."
+}
+
+// DecideConsent acts on a consent link's confirmation page.
+func (s *Service) DecideConsent(ctx context.Context, token string) (Enrollment, error) {
+	c, err := s.LookupConsent(ctx, token)
+	if err != nil {
+		return Enrollment{}, err
+	}
+	if c.Done != "" {
+		return Enrollment{}, apperr.Conflict("%s", c.Done)
+	}
+	return s.consent(ctx, c.Enrollment, c.Enrollment.MemberName+" (link in the consent mail)", c.Action == ConfirmConsent)
+}
+
+// consent confirms (the sign-up is admitted: department, invoice, test
+// case, the host told) or declines (rejected; the person is told).
+func (s *Service) consent(ctx context.Context, e Enrollment, actor string, confirm bool) (Enrollment, error) {
+	now := s.Now()
+	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	if err != nil {
+		return Enrollment{}, err
+	}
+	if !confirm {
+		c, err := s.transition(e, DeclineConsent, actor, "", now)
+		if err != nil {
+			return Enrollment{}, err
+		}
+		c.After.Proposal = nil
+		c.Messages = append(c.Messages, s.mail(prg, "consent_declined", []string{e.Email}, e.ID, map[string]any{
+			"ContactName": e.Addendum.Name, "MemberName": e.MemberName,
+		}, now, false))
+		return s.apply(ctx, c)
+	}
+	c, err := s.transition(e, ConfirmConsent, actor, "", now)
+	if err != nil {
+		return Enrollment{}, err
+	}
+	if e.Proposal == nil {
+		return Enrollment{}, fmt.Errorf("enrollment %s awaits consent but keeps no proposal", e.ID)
+	}
+	a := Admit(&c.After, prg, *e.Proposal, s.Origin, s.Links, false, actor, now)
+	c.Event.To = c.After.Status
+	c.Department = &a.Department
+	c.NewInvoice, c.InvoiceKey = a.Invoice, "membership#"+e.ID
+	if a.Validation != nil {
+		c.Tokens = append(c.Tokens, *a.Validation)
+	}
+	c.Messages = append(c.Messages, a.Messages...)
+	c.Enroll = true
+	return s.apply(ctx, c)
+}
+
+// credentialContact is whom a going-live enrollment's credential goes to:
+// its primary contact, except that a sign-up into an existing member hands
+// the member's credential only to an address at the member's own domain
+// (the verified address that signed up, when the primary contact is
+// elsewhere).
+func credentialContact(e Enrollment) member.Contact {
+	c := e.Contacts.Primary
+	if !e.ExistingMember {
+		return c
+	}
+	_, domain, _ := strings.Cut(e.Email, "@")
+	if strings.HasSuffix(strings.ToLower(c.Email), "@"+strings.ToLower(domain)) {
+		return c
+	}
+	return member.Contact{Name: e.Addendum.Name, Email: e.Email}
+}
