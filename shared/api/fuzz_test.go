@@ -7,7 +7,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/department"
@@ -59,7 +58,7 @@ func FuzzDecoders(f *testing.F) {
 		if err == nil {
 			return
 		}
-		if status, _ := apperr.Status(err); status >= 500 {
+		if status, _ := Status(err); status >= 500 {
 			t.Fatalf("body %q: %d (%v)", body, status, err)
 		}
 	})

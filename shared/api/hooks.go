@@ -82,7 +82,7 @@ func (s *Server) inboundHook(ctx context.Context, r *Request) (*Response, error)
 
 	resp, herr := s.runHook(idem.WithClaim(ctx, idem.Claim{Key: key, Owner: owner}), memberID, secrets.UserID, r.Body)
 	if herr != nil {
-		status, _ := apperr.Status(herr)
+		status, _ := Status(herr)
 		if status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests {
 			_ = s.Idempotency.ReleaseIdempotency(ctx, key, owner)
 			return nil, herr

@@ -69,7 +69,7 @@ func (rt *Router) idempotent(ctx context.Context, r *Request, h Handler) (*Respo
 
 	resp, herr := h(idem.WithClaim(ctx, idem.Claim{Key: storeKey, Owner: owner}), r)
 	if herr != nil {
-		status, _ := apperr.Status(herr)
+		status, _ := Status(herr)
 		// Outcomes that may differ on retry free the key; settled client
 		// errors (400, 404, 422…) are replayed like successes.
 		if status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests || status == http.StatusUnauthorized {

@@ -167,7 +167,7 @@ func (s *Server) signupForm(ctx context.Context, r *Request) (*Response, error) 
 	}
 	res, err := s.Registration.SignUp(ctx, in, s.CheckWebhookURL)
 	if err != nil {
-		status, _ := apperr.Status(err)
+		status, _ := Status(err)
 		msg, fields, _ := apperr.Public(err)
 		switch status {
 		case http.StatusUnprocessableEntity:

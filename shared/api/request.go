@@ -1,6 +1,6 @@
 // Package api is Tandem's HTTP layer: API Gateway (payload 2.0) events in,
 // responses out. Handlers are thin — decode, authorize, call the domain,
-// encode — and every error becomes a status in one place (apperr.Status).
+// encode — and every error becomes a status in one place (Status, status.go).
 package api
 
 import (

@@ -61,7 +61,7 @@ type errorDetail struct {
 func ErrorJSON(err error) *Response { return errorResponse(err, false) }
 
 func errorResponse(err error, page bool) *Response {
-	status, code := apperr.Status(err)
+	status, code := Status(err)
 	msg, fields, retry := apperr.Public(err)
 	var resp *Response
 	if page {

@@ -111,7 +111,7 @@ func (rt *Router) serve(ctx context.Context, route routes.Route, ev events.APIGa
 }
 
 func (rt *Router) fail(log *slog.Logger, route routes.Route, err error) *Response {
-	status, _ := apperr.Status(err)
+	status, _ := Status(err)
 	switch {
 	case status >= 500:
 		log.Error("request failed", "status", status, "err", err)

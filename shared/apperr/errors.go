@@ -1,16 +1,14 @@
-// Package apperr defines the kinds of failure Tandem distinguishes and maps
-// each to its HTTP status in one place.
+// Package apperr defines the kinds of failure Tandem distinguishes.
 //
 // Code below the handlers returns errors that wrap one of the sentinel kinds
 // (directly or through *Error, which also carries a message a person can act
-// on and, for validation, the offending fields). Handlers never choose a status
-// themselves: they call Status.
+// on and, for validation, the offending fields). The domain knows nothing of
+// HTTP: package api turns a kind into a status, in one table.
 package apperr
 
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -168,39 +166,40 @@ func (f Fields) Err() error {
 	return Invalid(map[string]string(f))
 }
 
-var statuses = []struct {
-	kind   error
-	status int
-	code   string
-}{
-	{ErrMalformed, http.StatusBadRequest, "malformed"},
-	{ErrUnauthorized, http.StatusUnauthorized, "unauthorized"},
-	{ErrForbidden, http.StatusForbidden, "forbidden"},
-	{ErrNotFound, http.StatusNotFound, "not_found"},
-	{ErrConflict, http.StatusConflict, "conflict"},
-	{ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"},
-	{ErrUnsupportedMedia, http.StatusUnsupportedMediaType, "unsupported_media_type"},
-	{ErrInvalid, http.StatusUnprocessableEntity, "invalid"},
-	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
-	{ErrUnavailable, http.StatusServiceUnavailable, "unavailable"},
+// Kinds lists every kind, most specific first.
+var Kinds = []error{
+	ErrMalformed, ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict, ErrTooLarge,
+	ErrUnsupportedMedia, ErrInvalid, ErrRateLimited, ErrUnavailable,
 }
 
-// Status maps an error to its HTTP status and error code. Anything not of a
-// known kind is a 500 "internal".
-func Status(err error) (int, string) {
-	for _, s := range statuses {
-		if errors.Is(err, s.kind) {
-			return s.status, s.code
+// KindOf is the kind of err, or nil for an internal error. The kind an
+// *Error declares wins over its cause's (an Unavailable whose cause is a
+// NotFound is unavailable); a *StateError is a conflict; otherwise the
+// first sentinel err wraps.
+func KindOf(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Kind != nil {
+		return e.Kind
+	}
+	var se *StateError
+	if errors.As(err, &se) {
+		return ErrConflict
+	}
+	for _, k := range Kinds {
+		if errors.Is(err, k) {
+			return k
 		}
 	}
-	return http.StatusInternalServerError, "internal"
+	return nil
 }
 
 // Public is what may be shown to the client for err: its message, fields and
 // advised retry wait. Internal errors get a generic message.
 func Public(err error) (message string, fields map[string]string, retryAfter time.Duration) {
-	status, _ := Status(err)
-	if status == http.StatusInternalServerError {
+	if KindOf(err) == nil {
 		return "something went wrong on our side; it has been logged", nil, 0
 	}
 	var se *StateError

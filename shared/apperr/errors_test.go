@@ -7,30 +7,32 @@ import (
 	"time"
 )
 
-func TestStatusMapsEveryKindOnce(t *testing.T) {
+func TestKindOf(t *testing.T) {
 	cases := []struct {
-		err    error
-		status int
-		code   string
+		err  error
+		kind error
 	}{
-		{Malformed("x"), 400, "malformed"},
-		{Unauthorized("x"), 401, "unauthorized"},
-		{Forbidden("x"), 403, "forbidden"},
-		{NotFound("x"), 404, "not_found"},
-		{Conflict("x"), 409, "conflict"},
-		{&StateError{Object: "case c", Action: "accept", Current: "closed"}, 409, "conflict"},
-		{TooLarge("x"), 413, "too_large"},
-		{UnsupportedMedia("x"), 415, "unsupported_media_type"},
-		{InvalidField("a", "b"), 422, "invalid"},
-		{RateLimited(time.Minute, "x"), 429, "rate_limited"},
-		{Unavailable(errors.New("io"), "x"), 503, "unavailable"},
-		{errors.New("boom"), 500, "internal"},
-		{fmt.Errorf("approve enr_1: %w", Conflict("stale")), 409, "conflict"},
+		{Malformed("x"), ErrMalformed},
+		{Unauthorized("x"), ErrUnauthorized},
+		{Forbidden("x"), ErrForbidden},
+		{NotFound("x"), ErrNotFound},
+		{Conflict("x"), ErrConflict},
+		{&StateError{Object: "case c", Action: "accept", Current: "closed"}, ErrConflict},
+		{TooLarge("x"), ErrTooLarge},
+		{UnsupportedMedia("x"), ErrUnsupportedMedia},
+		{InvalidField("a", "b"), ErrInvalid},
+		{RateLimited(time.Minute, "x"), ErrRateLimited},
+		{Unavailable(errors.New("io"), "x"), ErrUnavailable},
+		{errors.New("boom"), nil},
+		{fmt.Errorf("approve enr_1: %w", Conflict("stale")), ErrConflict},
+		{fmt.Errorf("wrapped: %w", ErrNotFound), ErrNotFound},
+		// The kind declared wins over the kind of its cause.
+		{Unavailable(NotFound("gone"), "busy"), ErrUnavailable},
+		{fmt.Errorf("get: %w", Unavailable(fmt.Errorf("x: %w", Conflict("c")), "busy")), ErrUnavailable},
 	}
 	for _, c := range cases {
-		status, code := Status(c.err)
-		if status != c.status || code != c.code {
-			t.Errorf("Status(%v) = %d %s, want %d %s", c.err, status, code, c.status, c.code)
+		if got := KindOf(c.err); got != c.kind {
+			t.Errorf("KindOf(%v) = %v, want %v", c.err, got, c.kind)
 		}
 	}
 }

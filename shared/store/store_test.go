@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -143,15 +142,15 @@ func TestCursorRoundTripAndTampering(t *testing.T) {
 		if pages > 5 {
 			t.Fatal("pagination does not end")
 		}
-		// Tampered and transplanted cursors are malformed requests (400).
+		// Tampered and transplanted cursors are malformed requests.
 		for name, bad := range map[string]string{
 			"flipped char": next[:len(next)-1] + string(next[len(next)-1]^1),
 			"garbage":      "not-a-cursor",
 			"body only":    next[:len(next)/2],
 		} {
 			_, _, err := s.ListDeadLetters(ctx, 2, bad)
-			if status, _ := apperr.Status(err); status != http.StatusBadRequest {
-				t.Errorf("%s cursor: got status %d (%v), want 400", name, status, err)
+			if kind := apperr.KindOf(err); kind != apperr.ErrMalformed {
+				t.Errorf("%s cursor: got kind %v (%v), want malformed (400)", name, kind, err)
 			}
 		}
 		cursor = next
