@@ -136,7 +136,7 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		Filters: &[]*map[string]interface{}{awslambda.FilterCriteria_Filter(&map[string]interface{}{
 			"eventName": awslambda.FilterRule_IsEqual(jsii.String("INSERT")),
 			"dynamodb": map[string]interface{}{"Keys": map[string]interface{}{
-				table.PK: map[string]interface{}{"S": awslambda.FilterRule_BeginsWith(jsii.String("OUTBOX#"))},
+				table.PK: map[string]interface{}{"S": awslambda.FilterRule_BeginsWith(jsii.String(table.OutboxPrefix))},
 			}},
 		})},
 	}))

@@ -11,5 +11,5 @@ import (
 func main() {
 	a := app.MustStart()
 	a.UseMail(sesmail.New(a.AWS, a.Config.AWS.SESEndpoint, a.Config.SESConfigurationSet))
-	lambda.Start(a.Notifier.HandleStream)
+	lambda.Start(a.Stream.HandleStream)
 }

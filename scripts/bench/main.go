@@ -141,7 +141,7 @@ func rawTransactions(r *runner, writers, total int) float64 {
 	ctx := context.Background()
 	now := time.Now().UTC()
 	msg := func() notify.Message {
-		return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "x", To: []string{"a@b.example"}, CreatedAt: now}
+		return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, To: []string{"a@b.example"}, CreatedAt: now}
 	}
 	for i := 0; i < 300; i++ { // warm the JIT
 		_ = s.Enqueue(ctx, msg())

@@ -15,6 +15,7 @@ import (
 	"github.com/tandemhq/tandem/shared/awsclient"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/notify/delivery"
 	"github.com/tandemhq/tandem/shared/notify/sesmail"
 	"github.com/tandemhq/tandem/shared/store/storetest"
 )
@@ -23,7 +24,7 @@ import (
 // mail to an address starting with reject, and fails a send transiently
 // whenever fail, given the send's number (rejections not counted), says so.
 type faultySender struct {
-	next   notify.Sender
+	next   delivery.Sender
 	reject string
 	fail   func(call int) bool
 	mu     sync.Mutex
@@ -42,7 +43,7 @@ func newFaultySender(t *testing.T, reject string, fail func(call int) bool) (*fa
 	return &faultySender{next: sesmail.New(cfg, sesEndpoint, ""), reject: reject, fail: fail}, sesEndpoint
 }
 
-func (f *faultySender) Send(ctx context.Context, m notify.Mail) (string, error) {
+func (f *faultySender) Send(ctx context.Context, m delivery.Mail) (string, error) {
 	if strings.HasPrefix(m.To[0], f.reject) {
 		return "", fmt.Errorf("address rejected: %w", notify.ErrPermanent)
 	}
@@ -69,9 +70,9 @@ func enqueue(t *testing.T, e *localtest.Env, n int, to func(i int) string) []str
 	var ids []string
 	for i := 0; i < n; i++ {
 		msg := notify.Message{
-			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "member_welcome", From: "Tandem <no-reply@tandem.test>",
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: "Tandem <no-reply@tandem.test>",
 			To: []string{to(i)}, CreatedAt: now, Ref: fmt.Sprintf("test-%d", i),
-			Data: map[string]any{"MemberName": "M", "MemberID": "mem_x", "ContactName": "C", "AdminEmail": "a@b.example", "BaseURL": e.URL},
+			Data: notify.MemberWelcome{MemberName: "M", MemberID: "mem_x", ContactName: "C", AdminEmail: "a@b.example", BaseURL: e.URL},
 		}
 		if err := e.App.Store.Enqueue(context.Background(), msg); err != nil {
 			t.Fatal(err)

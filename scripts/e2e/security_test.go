@@ -73,13 +73,13 @@ func TestWebhookURLsThroughIPv6FormsAreRefused(t *testing.T) {
 	h := newHost(t, e, "Hooky", map[string]any{"payment": "host"})
 	p, admin := onboard(t, e, h, "Hooked")
 	dep := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, admin, nil).Str("departmentId")
-	inbound := map[string]any{"email": "support@" + p.Domain, "hours": "24x7"}
+	inbound := map[string]any{"email": "support@" + p.Domain, "hours": "24x7", "escalation": map[string]any{"name": "E", "email": "esc@" + p.Domain}}
 	for _, u := range []string{"https://[::a9fe:a9fe]/hook", "https://[64:ff9b::a9fe:a9fe]/hook", "https://[2002:a9fe:a9fe::1]/hook",
 		"https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook", "https://[fe80::1%25eth0]/hook", "https://[2606:2800:220:1::1%25eth0]/hook"} {
 		in := clone(inbound).(map[string]any)
 		in["webhookUrl"] = u
 		res := e.Do("PATCH", "/v1/departments/"+dep, admin, map[string]any{"inbound": in})
-		if res.Status != 422 || res.ErrorFields()["inbound.webhookUrl"] == nil {
+		if res.Status != 422 || res.ErrorFields()["inbound.webhookUrl"] == nil || len(res.ErrorFields()) != 1 {
 			t.Errorf("webhook %s: %d %s, want 422 naming inbound.webhookUrl", u, res.Status, res.Body)
 		}
 	}
@@ -97,8 +97,9 @@ func TestClientInputNeverYieldsA500(t *testing.T) {
 	dep := hostDepartment(t, e, h)
 	_, partnerAdmin := onboard(t, e, h, "Submitter")
 
-	tiny := map[string]any{"email": e.Addr("storage-support"), "hours": map[string]any{"timezone": "Europe/Berlin", "days": []string{"mon"}, "start": "00:00", "end": "00:01"}}
-	if res := e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": tiny}); res.Status != 422 || res.ErrorFields()["inbound.hours.end"] == nil {
+	tiny := map[string]any{"email": e.Addr("storage-support"), "hours": map[string]any{"timezone": "Europe/Berlin", "days": []string{"mon"}, "start": "00:00", "end": "00:01"},
+		"escalation": map[string]any{"name": "Esc Manager", "email": e.Addr("storage-escalation")}}
+	if res := e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": tiny}); res.Status != 422 || res.ErrorFields()["inbound.hours.end"] == nil || len(res.ErrorFields()) != 1 {
 		t.Fatalf("hours mon 00:00–00:01: %d %s, want 422 naming inbound.hours.end", res.Status, res.Body)
 	}
 	// A department saved with such hours before the rule: intake is a 422.

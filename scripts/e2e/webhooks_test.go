@@ -439,7 +439,7 @@ func TestInboundWebhookRedeliveryAfterACrashedFirst(t *testing.T) {
 	if err := json.Unmarshal(raw, &in); err != nil {
 		t.Fatal(err)
 	}
-	first, err := e.App.Server.Cases.Open(idem.WithClaim(ctx, claimed), u.Principal(), in)
+	first, err := e.App.Server.Cases.Open(ctx, u.Principal(), in, claimed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func New(a *app.App, streams *dynamodbstreams.Client, log *slog.Logger) *Gateway
 		}
 	}
 	if streams != nil {
-		g.poller = NewPoller(streams, a.DB, a.Config.Table, a.Notifier.HandleStream, log)
+		g.poller = NewPoller(streams, a.DB, a.Config.Table, a.Stream.HandleStream, log)
 	}
 	g.sched = NewScheduler(a.Jobs(), log)
 	return g

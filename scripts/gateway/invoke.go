@@ -36,7 +36,7 @@ func (g *Gateway) Invoke(ctx context.Context, fn string, raw []byte) (any, error
 		if err := strict(raw, &ev); err != nil {
 			return nil, err
 		}
-		return g.app.Notifier.HandleStream(ctx, ev)
+		return g.app.Stream.HandleStream(ctx, ev)
 	case routes.Scheduled:
 		var ev events.EventBridgeEvent
 		if err := strict(raw, &ev); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/hours"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/program"
@@ -29,7 +30,7 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 			Escalation: member.Contact{Name: "Esme Escalation", Email: "escalations@acme-storage.example"},
 			Billing:    member.Contact{Name: "Bill Ing", Email: "billing@acme-storage.example"},
 		},
-	})
+	}, idem.None)
 	if err != nil {
 		return "", fmt.Errorf("demo host: %w", err)
 	}
@@ -44,18 +45,18 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 			Links: []program.Link{{Title: "Partner program guide", URL: "https://acme-storage.example/partners/guide"}, {Title: "Support policy", URL: "https://acme-storage.example/support"}},
 		},
 		PreApproved: []string{"trusted-partner.example"},
-	})
+	}, idem.None)
 	if err != nil {
 		return "", fmt.Errorf("demo program: %w", err)
 	}
 	dep, err := a.Server.Departments.Create(ctx, host, c.Member.ID, department.Input{
 		Name: "Acme storage support", ProgramIDs: []string{prg.ID},
-		Inbound: department.InboundInput{
+		Inbound: department.Inbound{
 			Email: "support@acme-storage.example", Phone: "+1 555 0199",
 			Hours:      hours.Hours{Zone: "America/New_York", Days: []string{"mon", "tue", "wed", "thu", "fri"}, Start: "08:00", End: "18:00"},
 			Escalation: member.Contact{Name: "Esme Escalation", Email: "escalations@acme-storage.example"},
 		},
-	})
+	}, idem.None)
 	if err != nil {
 		return "", fmt.Errorf("demo department: %w", err)
 	}
@@ -63,7 +64,7 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 	pc, err := a.Server.Members.Create(ctx, op, member.NewMember{
 		Name: "Hypervisor Co", Domain: "hypervisor-co.example", Kind: member.Limited,
 		Contacts: member.Contacts{Primary: member.Contact{Name: "Pat Partner", Email: "pat@hypervisor-co.example"}},
-	})
+	}, idem.None)
 	if err != nil {
 		return "", fmt.Errorf("demo partner: %w", err)
 	}
@@ -80,7 +81,7 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 		Description: "Since firmware 9.2 every nightly snapshot stalls guest I/O for about 40 seconds.",
 		Customer:    &collab.Customer{Company: "Initech", ContactName: "Peter Gibbons", ContactEmail: "peter@initech.example", CaseNumber: "INI-42"},
 		Fields:      map[string]any{"product": "Array 9000", "version": "9.2.1"},
-	})
+	}, idem.None)
 	if err != nil {
 		return "", fmt.Errorf("demo case: %w", err)
 	}

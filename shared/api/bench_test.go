@@ -19,6 +19,7 @@ import (
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/form"
 	"github.com/tandemhq/tandem/shared/hours"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
@@ -36,16 +37,16 @@ type memStore struct {
 	programs map[string]program.Program
 	slugs    map[string]string
 	deps     map[string]department.Department
-	enrolled map[string]*enrollment.Enrollment
+	enrolled map[string]enrollment.Enrollment
 	cases    map[string]collab.Case
 }
 
 func newMemStore() *memStore {
 	return &memStore{members: map[string]member.Member{}, users: map[string]member.User{}, programs: map[string]program.Program{},
-		slugs: map[string]string{}, deps: map[string]department.Department{}, enrolled: map[string]*enrollment.Enrollment{}, cases: map[string]collab.Case{}}
+		slugs: map[string]string{}, deps: map[string]department.Department{}, enrolled: map[string]enrollment.Enrollment{}, cases: map[string]collab.Case{}}
 }
 
-func (m *memStore) CreateMember(_ context.Context, mb member.Member, u member.User, _ member.Credential, _ []notify.Message) error {
+func (m *memStore) CreateMember(_ context.Context, mb member.Member, u member.User, _ member.Credential, _ []notify.Message, _ idem.Claim) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.members[mb.ID], m.users[u.ID] = mb, u
@@ -59,7 +60,7 @@ func (m *memStore) GetMember(_ context.Context, id string) (member.Member, error
 	}
 	return member.Member{}, apperr.NotFound("member %s not found", id)
 }
-func (m *memStore) CreateUser(_ context.Context, u member.User, _ member.Credential) error {
+func (m *memStore) CreateUser(_ context.Context, u member.User, _ member.Credential, _ idem.Claim) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.users[u.ID] = u
@@ -115,12 +116,13 @@ func (m *memStore) ListProgramEnrollments(context.Context, string, enrollment.St
 func (m *memStore) ListMembersByKind(context.Context, member.Kind) ([]member.Member, error) {
 	return nil, nil
 }
-func (m *memStore) EnrollmentOf(_ context.Context, programID, memberID string) (*enrollment.Enrollment, error) {
+func (m *memStore) EnrollmentOf(_ context.Context, programID, memberID string) (enrollment.Enrollment, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.enrolled[programID+"#"+memberID], nil
+	e, ok := m.enrolled[programID+"#"+memberID]
+	return e, ok, nil
 }
-func (m *memStore) CreateCase(_ context.Context, c collab.Case, _ collab.Event, _ []notify.Message) error {
+func (m *memStore) CreateCase(_ context.Context, c collab.Case, _ collab.Event, _ []notify.Message, _ idem.Claim) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.cases[c.ID] = c
@@ -134,7 +136,7 @@ func (m *memStore) GetCase(_ context.Context, id string) (collab.Case, error) {
 	}
 	return collab.Case{}, apperr.NotFound("case %s not found", id)
 }
-func (m *memStore) ApplyCase(_ context.Context, _, after collab.Case, _ collab.Event, _ []notify.Message) error {
+func (m *memStore) ApplyCase(_ context.Context, _, after collab.Case, _ collab.Event, _ []notify.Message, _ idem.Claim) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.cases[after.ID] = after
@@ -178,7 +180,7 @@ func benchServer(b testing.TB) (*Router, map[string]string) {
 		PrimaryContact: member.Contact{Name: "A", Email: "a@acme.example"},
 		Landing:        program.Landing{About: "About <the> program", Links: []program.Link{{Title: "Guide", URL: "https://acme.example/g"}}}}
 	st.programs[prg.ID], st.slugs[prg.Slug] = prg, prg.ID
-	st.enrolled[prg.ID+"#"+partner.ID] = &enrollment.Enrollment{Status: enrollment.Active, MemberID: partner.ID, ProgramID: prg.ID}
+	st.enrolled[prg.ID+"#"+partner.ID] = enrollment.Enrollment{Status: enrollment.Active, MemberID: partner.ID, ProgramID: prg.ID}
 	dep := department.Department{ID: ident.New(ident.Department, now), MemberID: host.ID, Name: "Support", ProgramIDs: []string{prg.ID},
 		Form: form.Default(), Inbound: department.Inbound{Email: "s@acme.example", Escalation: member.Contact{Name: "E", Email: "esc@acme.example"},
 			Hours: hours.Hours{Zone: "Europe/Berlin", Days: []string{"mon", "tue", "wed", "thu", "fri"}, Start: "08:00", End: "18:00"}}}
@@ -194,7 +196,7 @@ func benchServer(b testing.TB) (*Router, map[string]string) {
 	c, err := cases.Open(context.Background(), auth.Principal{MemberID: partner.ID, UserID: eng.ID, Roles: eng.Roles}, collab.NewCase{
 		DepartmentID: dep.ID, ProgramID: prg.ID, Priority: program.High, Summary: "s", Description: "d",
 		Customer: &collab.Customer{Company: "C", ContactName: "N", ContactEmail: "n@c.example"}, Fields: map[string]any{"product": "X"},
-	})
+	}, idem.None)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func (s *Server) createDepartment(ctx context.Context, r *Request) (*Response, e
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
-	d, err := s.Departments.Create(ctx, r.Principal, r.Param("id"), in)
+	d, err := s.Departments.Create(ctx, r.Principal, r.Param("id"), in, r.Claim)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +196,7 @@ func (s *Server) openCase(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.Cases.Open(ctx, r.Principal, in)
+	c, err := s.Cases.Open(ctx, r.Principal, in, r.Claim)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +263,7 @@ func (s *Server) caseAction(action collab.Action) Handler {
 		if err != nil {
 			return nil, err
 		}
-		c, err := s.Cases.Do(ctx, r.Principal, r.Param("id"), act)
+		c, err := s.Cases.Do(ctx, r.Principal, r.Param("id"), act, r.Claim)
 		if err != nil {
 			return nil, err
 		}

@@ -68,31 +68,17 @@ func (s *Server) inboundHook(ctx context.Context, r *Request) (*Response, error)
 	}
 
 	key, hash := HookClaim(memberID, h.ID, r.Body)
-	owner := randomOwner()
-	rec, claimed, err := s.Idempotency.ClaimIdempotency(ctx, key, owner, hash, now, HookRetention)
-	if err != nil {
-		return nil, err
-	}
-	if !claimed {
-		if rec.BodyHash != hash {
-			return nil, apperr.InvalidField("webhook-id", "was already used for a different event; each event needs its own id")
-		}
-		return s.awaitHook(ctx, key, rec, memberID, secrets.UserID, r.Body)
-	}
-
-	resp, herr := s.runHook(idem.WithClaim(ctx, idem.Claim{Key: key, Owner: owner}), memberID, secrets.UserID, r.Body)
-	if herr != nil {
-		status, _ := Status(herr)
-		if status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests {
-			_ = s.Idempotency.ReleaseIdempotency(ctx, key, owner)
-			return nil, herr
-		}
-		resp = errorResponse(herr, false)
-	}
-	if err := s.Idempotency.CompleteIdempotency(ctx, key, owner, resp.Status, resp.Body); err != nil {
-		s.Log.Warn("could not store a webhook's response", "key", key, "err", err)
-	}
-	return resp, nil
+	g := guard{store: s.Idempotency, log: s.Log}
+	return g.do(ctx, now, once{
+		key: key, bodyHash: hash, retention: HookRetention,
+		mismatch: apperr.InvalidField("webhook-id", "was already used for a different event; each event needs its own id"),
+		taken: func(ctx context.Context, rec idem.Record) (*Response, error) {
+			return s.awaitHook(ctx, key, rec, memberID, secrets.UserID, r.Body)
+		},
+		run: func(ctx context.Context, claim idem.Claim) (*Response, error) {
+			return s.runHook(ctx, claim, memberID, secrets.UserID, r.Body)
+		},
+	})
 }
 
 // awaitHook answers a redelivery with the first delivery's answer, waiting
@@ -126,7 +112,7 @@ func (s *Server) awaitHook(ctx context.Context, key string, rec idem.Record, mem
 			return nil, err
 		}
 	}
-	return &Response{Status: rec.Status, Headers: map[string]string{"content-type": "application/json", "idempotent-replayed": "true"}, Body: rec.Body}, nil
+	return replay(rec), nil
 }
 
 // replayHook answers a redelivery whose first delivery wrote case caseID:
@@ -158,7 +144,7 @@ type hookEnvelope struct {
 	Data json.RawMessage `json:"data"`
 }
 
-func (s *Server) runHook(ctx context.Context, memberID, userID string, body []byte) (*Response, error) {
+func (s *Server) runHook(ctx context.Context, claim idem.Claim, memberID, userID string, body []byte) (*Response, error) {
 	var env hookEnvelope
 	if err := Decode(&Request{Body: body}, &env); err != nil {
 		return nil, err
@@ -180,7 +166,7 @@ func (s *Server) runHook(ctx context.Context, memberID, userID string, body []by
 		if err := Decode(&Request{Body: env.Data}, &in); err != nil {
 			return nil, prefixFields(err, "data.")
 		}
-		c, err := s.Cases.Open(ctx, p, in)
+		c, err := s.Cases.Open(ctx, p, in, claim)
 		if err != nil {
 			return nil, prefixFields(err, "data.")
 		}
@@ -205,7 +191,7 @@ func (s *Server) runHook(ctx context.Context, memberID, userID string, body []by
 	if err != nil {
 		return nil, prefixFields(err, "data.")
 	}
-	c, err := s.Cases.Do(ctx, p, ref.CaseID, act)
+	c, err := s.Cases.Do(ctx, p, ref.CaseID, act, claim)
 	if err != nil {
 		return nil, prefixFields(err, "data.")
 	}

@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -19,6 +21,93 @@ type IdempotencyStore interface {
 	ReleaseIdempotency(ctx context.Context, key, owner string) error
 }
 
+// guard is the one Idempotency-Key mechanism, used by the router for
+// creates and by inbound webhooks for webhook-ids: claim the key, run the
+// work with the claim (its write commits it), and keep or release the
+// outcome by one rule (kept).
+type guard struct {
+	store IdempotencyStore
+	log   *slog.Logger
+}
+
+// once describes one guarded request.
+type once struct {
+	key, bodyHash string
+	retention     time.Duration
+	// mismatch is the answer when the key was used with another body.
+	mismatch error
+	// taken answers when another request holds or held the key: a replay,
+	// a wait, or a refusal. It returns errTakeOver when the holder died
+	// before committing, so this request may take the key over.
+	taken func(ctx context.Context, rec idem.Record) (*Response, error)
+	// run does the work; its create commits claim in its transaction.
+	run func(ctx context.Context, claim idem.Claim) (*Response, error)
+}
+
+// errTakeOver tells the guard to take over a key whose holder died.
+var errTakeOver = errors.New("take the key over")
+
+// kept reports whether an outcome is stored as the key's answer. Outcomes
+// that may differ on a retry free the key: failures on our side (5xx),
+// conflicts and rate limits (the state or the clock moves on), and refused
+// credentials (fixed by the caller). Successes and settled client errors
+// (400, 403, 404, 413, 415, 422) are replayed.
+func kept(status int) bool {
+	return status < 500 && status != http.StatusConflict && status != http.StatusTooManyRequests && status != http.StatusUnauthorized
+}
+
+// do runs o at most once per key.
+func (g guard) do(ctx context.Context, now time.Time, o once) (*Response, error) {
+	owner := randomOwner()
+	rec, claimed, err := g.store.ClaimIdempotency(ctx, o.key, owner, o.bodyHash, now, o.retention)
+	if err != nil {
+		return nil, err
+	}
+	if !claimed {
+		if rec.BodyHash != o.bodyHash {
+			return nil, o.mismatch
+		}
+		resp, err := o.taken(ctx, rec)
+		if !errors.Is(err, errTakeOver) {
+			return resp, err
+		}
+		if err := g.store.TakeOverIdempotency(ctx, o.key, rec.Owner, owner, now); err != nil {
+			return nil, apperr.Conflict("a request with this key is still being processed; retry in a few seconds")
+		}
+	}
+	resp, herr := o.run(ctx, idem.Claim{Key: o.key, Owner: owner})
+	if herr != nil {
+		status, _ := Status(herr)
+		if !kept(status) {
+			_ = g.store.ReleaseIdempotency(ctx, o.key, owner)
+			return nil, herr
+		}
+		er := errorResponse(herr, false)
+		if err := g.store.CompleteIdempotency(ctx, o.key, owner, er.Status, er.Body); err != nil {
+			g.log.Warn("could not store an idempotent answer", "key", o.key, "err", err)
+		}
+		return nil, herr
+	}
+	body := resp.Body
+	if resp.Replay != nil {
+		body = resp.Replay
+	}
+	if err := g.store.CompleteIdempotency(ctx, o.key, owner, resp.Status, body); err != nil {
+		g.log.Warn("could not store an idempotent answer", "key", o.key, "err", err)
+	}
+	return resp, nil
+}
+
+// replay answers with a completed key's stored answer.
+func replay(rec idem.Record) *Response {
+	return &Response{
+		Status:  rec.Status,
+		Headers: map[string]string{"content-type": "application/json", "idempotent-replayed": "true"},
+		Body:    rec.Body,
+	}
+}
+
+// idempotent runs a create route's handler once per Idempotency-Key.
 func (rt *Router) idempotent(ctx context.Context, r *Request, h Handler) (*Response, error) {
 	key := r.Header("idempotency-key")
 	if len(key) > idem.MaxKeyLen || strings.ContainsAny(key, "\x00\r\n") {
@@ -36,56 +125,25 @@ func (rt *Router) idempotent(ctx context.Context, r *Request, h Handler) (*Respo
 	case r.Principal.MemberID != "":
 		scope = r.Principal.MemberID
 	}
-	storeKey := scope + "#" + r.Route.Key() + "#" + key
-	hash := idem.Fingerprint(r.Method, r.Path, r.Body)
-	owner := randomOwner()
 	now := rt.now()
-
-	rec, claimed, err := rt.idem.ClaimIdempotency(ctx, storeKey, owner, hash, now, idem.Retention)
-	if err != nil {
-		return nil, err
-	}
-	if !claimed {
-		if rec.BodyHash != hash {
-			return nil, apperr.InvalidField("Idempotency-Key", "was already used with a different request; use a new key for a new request")
-		}
-		switch {
-		case rec.State == idem.Completed:
-			return &Response{
-				Status:  rec.Status,
-				Headers: map[string]string{"content-type": "application/json", "idempotent-replayed": "true"},
-				Body:    rec.Body,
-			}, nil
-		case now.Before(rec.LockedUntil):
-			return nil, apperr.Conflict("a request with this Idempotency-Key is still being processed; retry in a few seconds")
-		case rec.State == idem.Committed:
-			return nil, apperr.Conflict("the request with this Idempotency-Key created %s, but its response was not kept; fetch that object", rec.ResultID)
-		}
-		// The first request died holding the key: take it over.
-		if err := rt.idem.TakeOverIdempotency(ctx, storeKey, rec.Owner, owner, now); err != nil {
-			return nil, apperr.Conflict("a request with this Idempotency-Key is still being processed; retry in a few seconds")
-		}
-	}
-
-	resp, herr := h(idem.WithClaim(ctx, idem.Claim{Key: storeKey, Owner: owner}), r)
-	if herr != nil {
-		status, _ := Status(herr)
-		// Outcomes that may differ on retry free the key; settled client
-		// errors (400, 404, 422…) are replayed like successes.
-		if status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests || status == http.StatusUnauthorized {
-			_ = rt.idem.ReleaseIdempotency(ctx, storeKey, owner)
-			return nil, herr
-		}
-		er := errorResponse(herr, false)
-		_ = rt.idem.CompleteIdempotency(ctx, storeKey, owner, er.Status, er.Body)
-		return nil, herr
-	}
-	body := resp.Body
-	if resp.Replay != nil {
-		body = resp.Replay
-	}
-	if err := rt.idem.CompleteIdempotency(ctx, storeKey, owner, resp.Status, body); err != nil {
-		rt.log.Warn("could not store idempotent response", "key", storeKey, "err", err)
-	}
-	return resp, nil
+	g := guard{store: rt.idem, log: rt.log}
+	return g.do(ctx, now, once{
+		key: scope + "#" + r.Route.Key() + "#" + key, bodyHash: idem.Fingerprint(r.Method, r.Path, r.Body), retention: idem.Retention,
+		mismatch: apperr.InvalidField("Idempotency-Key", "was already used with a different request; use a new key for a new request"),
+		taken: func(_ context.Context, rec idem.Record) (*Response, error) {
+			switch {
+			case rec.State == idem.Completed:
+				return replay(rec), nil
+			case now.Before(rec.LockedUntil):
+				return nil, apperr.Conflict("a request with this Idempotency-Key is still being processed; retry in a few seconds")
+			case rec.State == idem.Committed:
+				return nil, apperr.Conflict("the request with this Idempotency-Key created %s, but its response was not kept; fetch that object", rec.ResultID)
+			}
+			return nil, errTakeOver // the first request died holding the key
+		},
+		run: func(ctx context.Context, claim idem.Claim) (*Response, error) {
+			r.Claim = claim
+			return h(ctx, r)
+		},
+	})
 }

@@ -39,7 +39,7 @@ func (s *Server) createMember(ctx context.Context, r *Request) (*Response, error
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
-	c, err := s.Members.Create(ctx, r.Principal, in)
+	c, err := s.Members.Create(ctx, r.Principal, in, r.Claim)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (s *Server) createUser(ctx context.Context, r *Request) (*Response, error) 
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
-	u, token, err := s.Members.AddUser(ctx, r.Principal, r.Param("id"), in)
+	u, token, err := s.Members.AddUser(ctx, r.Principal, r.Param("id"), in, r.Claim)
 	if err != nil {
 		return nil, err
 	}

@@ -65,7 +65,7 @@ func (s *Server) createProgram(ctx context.Context, r *Request) (*Response, erro
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
-	p, err := s.Programs.Create(ctx, r.Principal, in)
+	p, err := s.Programs.Create(ctx, r.Principal, in, r.Claim)
 	if err != nil {
 		return nil, err
 	}

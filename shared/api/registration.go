@@ -87,7 +87,7 @@ func (s *Server) signup(ctx context.Context, r *Request) (*Response, error) {
 	if err := Decode(r, &in); err != nil {
 		return nil, err
 	}
-	res, err := s.Registration.SignUp(ctx, in, s.CheckWebhookURL)
+	res, err := s.Registration.SignUp(ctx, in, s.CheckWebhookURL, r.Claim)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func (s *Server) signupForm(ctx context.Context, r *Request) (*Response, error) 
 		}
 		return again(fields), nil
 	}
-	res, err := s.Registration.SignUp(ctx, in, s.CheckWebhookURL)
+	res, err := s.Registration.SignUp(ctx, in, s.CheckWebhookURL, r.Claim)
 	if err != nil {
 		status, _ := Status(err)
 		msg, fields, _ := apperr.Public(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/routes"
 )
 
@@ -28,6 +29,9 @@ type Request struct {
 	Headers   map[string]string
 	Body      []byte
 	Principal auth.Principal
+	// Claim is the request's Idempotency-Key claim on a create route (zero
+	// without one); the create's write commits it.
+	Claim     idem.Claim
 	RequestID string
 	SourceIP  string
 }

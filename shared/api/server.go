@@ -37,7 +37,7 @@ type Server struct {
 	Secrets      *webhook.Secrets
 	Hooks        HookStore
 	// CheckWebhookURL vets a webhook URL before it is saved.
-	CheckWebhookURL registration.URLChecker
+	CheckWebhookURL department.URLChecker
 	DeadLetters     DeadLetters
 	Idempotency     IdempotencyStore
 	Now             func() time.Time

@@ -29,6 +29,7 @@ import (
 	"github.com/tandemhq/tandem/shared/jobs"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/notify/delivery"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
 	"github.com/tandemhq/tandem/shared/routes"
@@ -64,7 +65,7 @@ type Config struct {
 	WebhookResolver webhook.Resolver
 	// MailSender sends mail. Only the functions that deliver mail set it
 	// (with UseMail), so the others do not carry the SES client.
-	MailSender notify.Sender
+	MailSender delivery.Sender
 	// APIDeadline overrides api.Deadline, the bound on a request's table
 	// work (tests on a loaded shared emulator; never set in production).
 	APIDeadline time.Duration
@@ -117,8 +118,10 @@ type App struct {
 	Server     *api.Server
 	Router     *api.Router
 	Authorizer *api.Authorizer
-	Outbox     *notify.Notifier
-	Notifier   *jobs.Notifier
+	// Delivery renders and sends outbox items (the notifier function's work).
+	Delivery *delivery.Notifier
+	// Stream hands the table stream's new outbox items to Delivery.
+	Stream     *jobs.StreamConsumer
 	Redrive    *jobs.Redrive
 	Escalation *jobs.Escalation
 	Renewals   *jobs.Renewals
@@ -156,17 +159,17 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
 	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
 	queue := webhook.Queue{Store: st}
-	outbox := &notify.Notifier{Store: st, Sender: sender, Poster: webhook.NewPoster(st, guard, origin, log), Log: log}
+	outbox := &delivery.Notifier{Store: st, Sender: sender, Poster: webhook.NewPoster(st, guard, origin, log), Log: log}
 
 	srv := &api.Server{
 		BaseURL:         c.BaseURL,
 		Members:         &member.Service{Store: st, Mail: origin, Now: now},
 		Programs:        &program.Service{Store: st, Now: now},
 		Registration:    &registration.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now},
-		Enrollments:     &enrollment.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now, Hooks: enrollment.HookSender(queue.Event)},
+		Enrollments:     &enrollment.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now, Hooks: queue.Event},
 		Invoices:        &billing.Service{Store: st},
 		Departments:     &department.Service{Store: st, Now: now, CheckURL: guard.CheckURL},
-		Cases:           &collab.Service{Store: st, Origin: origin, Now: now, Hooks: collab.HookSender(queue.Event), Operators: c.OperatorEmails},
+		Cases:           &collab.Service{Store: st, Origin: origin, Now: now, Hooks: queue.Event, Operators: c.OperatorEmails},
 		Secrets:         &webhook.Secrets{Store: st, Now: now},
 		Hooks:           st,
 		CheckWebhookURL: guard.CheckURL,
@@ -179,9 +182,9 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 	a := &App{
 		Config: c, DB: db, AWS: awsCfg, Store: st, Server: srv, Router: srv.Router(),
 		Authorizer: &api.Authorizer{Credentials: st, Log: log, Deadline: c.APIDeadline},
-		Outbox:     outbox,
-		Notifier:   &jobs.Notifier{Outbox: outbox, Now: now, Log: log},
-		Redrive:    &jobs.Redrive{Due: st, Outbox: outbox, Log: log},
+		Delivery:   outbox,
+		Stream:     &jobs.StreamConsumer{Delivery: outbox, Now: now, Log: log},
+		Redrive:    &jobs.Redrive{Due: st, Delivery: outbox, Log: log},
 		Escalation: &jobs.Escalation{Due: st.DueCases, Cases: srv.Cases, Log: log},
 		Renewals:   &jobs.Renewals{Due: st.DueRenewals, Enrollments: srv.Enrollments, Log: log},
 		Billing:    &jobs.Billing{Due: st.DueBilling, Programs: &hostbilling.HostBilling{Store: st, From: c.Sender}, Log: log},
@@ -226,12 +229,12 @@ func (a *App) Jobs() map[string]Job {
 }
 
 // UseMail sets the sender that delivers the outbox's mail.
-func (a *App) UseMail(s notify.Sender) { a.Outbox.Sender = s }
+func (a *App) UseMail(s delivery.Sender) { a.Delivery.Sender = s }
 
 // noSender is the sender of functions that never deliver mail: reaching it
 // is a wiring mistake, reported as a retryable failure so nothing is lost.
 type noSender struct{}
 
-func (noSender) Send(context.Context, notify.Mail) (string, error) {
+func (noSender) Send(context.Context, delivery.Mail) (string, error) {
 	return "", errors.New("app: this function has no mail sender; only the notifier and redrive deliver mail")
 }

@@ -6,6 +6,8 @@ package billing
 import (
 	"fmt"
 	"time"
+
+	"github.com/tandemhq/tandem/shared/notify"
 )
 
 // Kind of invoice.
@@ -109,11 +111,16 @@ func Money(cents int64) string {
 	return fmt.Sprintf("%s%s %d.%02d", sign, Currency, cents/100, cents%100)
 }
 
-// MailLines are an invoice's lines as mail template data.
-func MailLines(lines []Line) []map[string]any {
-	out := make([]map[string]any, len(lines))
-	for i, l := range lines {
-		out[i] = map[string]any{"Description": l.Description, "Quantity": l.Quantity, "Unit": Money(l.UnitCents), "Amount": Money(l.AmountCents)}
+// InvoiceMail is the mail that carries inv to contactName of company,
+// for program; kind says what the invoice is for ("membership", …).
+func InvoiceMail(inv Invoice, contactName, company, program, kind string) notify.InvoiceIssued {
+	lines := make([]notify.InvoiceLine, len(inv.Lines))
+	for i, l := range inv.Lines {
+		lines[i] = notify.InvoiceLine{Description: l.Description, Quantity: l.Quantity, Unit: Money(l.UnitCents), Amount: Money(l.AmountCents)}
 	}
-	return out
+	return notify.InvoiceIssued{
+		ContactName: contactName, CompanyName: company, ProgramName: program, InvoiceID: inv.ID, Kind: kind,
+		Total: Money(inv.TotalCents), Due: inv.DueAt.Format("2 January 2006"), PeriodStart: inv.PeriodStart, PeriodEnd: inv.PeriodEnd,
+		Lines: lines,
+	}
 }

@@ -35,20 +35,22 @@ type Entry struct {
 }
 
 // role of a member in a program: whether it hosts it or is an enrolled
-// partner who may collaborate now.
-func role(prg program.Program, memberID string, e *enrollment.Enrollment) (host, partner bool) {
-	return prg.HostMemberID == memberID, e != nil && e.Status.Reaches()
+// partner who may collaborate now (st is its enrollment's status, "" for
+// none).
+func role(prg program.Program, memberID string, st enrollment.Status) (host, partner bool) {
+	return prg.HostMemberID == memberID, st.Reaches()
 }
 
 // Reaches is the reach rule of a program: in host-centric programs the host
 // and its active partners reach each other; in the others any two active
 // participants (the host included) do. Nobody reaches itself.
-func Reaches(prg program.Program, a string, ea *enrollment.Enrollment, b string, eb *enrollment.Enrollment) bool {
+// sa and sb are the members' enrollment statuses in it ("" for none).
+func Reaches(prg program.Program, a string, sa enrollment.Status, b string, sb enrollment.Status) bool {
 	if a == b {
 		return false
 	}
-	aHost, aPartner := role(prg, a, ea)
-	bHost, bPartner := role(prg, b, eb)
+	aHost, aPartner := role(prg, a, sa)
+	bHost, bPartner := role(prg, b, sb)
 	if prg.Type.HostCentric() {
 		return (aHost && bPartner) || (bHost && aPartner)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/notify"
 )
@@ -51,15 +52,14 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 			to = append(to, s.Operators...)
 		}
 		data := s.caseData(after, dep)
-		data["Level"] = strconv.Itoa(level)
-		data["DueAt"] = at.UTC().Format("Mon 2 Jan 2006 15:04 UTC")
-		msgs := []notify.Message{s.mail(after, "case_escalated", dedupe(to), data, now)}
+		data.DueAt = at.UTC().Format("Mon 2 Jan 2006 15:04 UTC")
+		msgs := []notify.Message{s.mail(after, dedupe(to), notify.CaseEscalated{CaseMail: data, Level: strconv.Itoa(level)}, now)}
 		if hook, err := s.hook(ctx, dep, "case.escalated", after, now); err != nil {
 			return raised, err
 		} else if hook != nil {
 			msgs = append(msgs, *hook)
 		}
-		if err := s.Store.ApplyCase(ctx, c, after, ev, msgs); err != nil {
+		if err := s.Store.ApplyCase(ctx, c, after, ev, msgs, idem.None); err != nil {
 			if errors.Is(err, apperr.ErrConflict) {
 				return raised, nil // another run, or a response, got there first
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
 	"github.com/tandemhq/tandem/shared/member"
@@ -70,7 +71,7 @@ type Act struct {
 
 // Do applies a step: a conditional transition on the version read; the
 // first response of the receiver stops the clock; the other side is mailed.
-func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act) (Case, error) {
+func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act, claim idem.Claim) (Case, error) {
 	c, err := s.Get(ctx, p, id)
 	if err != nil {
 		return Case{}, err
@@ -135,21 +136,20 @@ func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act) (C
 	if side == Submitter {
 		to = []string{dep.Inbound.Email}
 	}
-	data := s.caseData(after, dep)
-	data["Action"], data["ActionText"], data["Text"], data["Actor"], data["Status"] = string(a.Action), actionText(a.Action), a.Text, actor, string(next)
-	if after.Engineer != nil {
-		data["Engineer"] = after.Engineer.Name + " <" + after.Engineer.Email + ">"
-	} else {
-		data["Engineer"] = ""
+	data := notify.CaseUpdate{
+		CaseMail: s.caseData(after, dep), Action: string(a.Action), ActionText: actionText(a.Action), Text: a.Text,
+		Actor: actor, Status: string(next), ReceiverCaseNumber: after.ReceiverCaseNumber,
 	}
-	data["ReceiverCaseNumber"] = after.ReceiverCaseNumber
-	msgs := []notify.Message{s.mail(after, "case_update", to, data, now)}
+	if after.Engineer != nil {
+		data.Engineer = after.Engineer.Name + " <" + after.Engineer.Email + ">"
+	}
+	msgs := []notify.Message{s.mail(after, to, data, now)}
 	if hook, err := s.hook(ctx, dep, "case.updated", after, now); err != nil {
 		return Case{}, err
 	} else if hook != nil {
 		msgs = append(msgs, *hook)
 	}
-	if err := s.Store.ApplyCase(ctx, c, after, ev, msgs); err != nil {
+	if err := s.Store.ApplyCase(ctx, c, after, ev, msgs, claim); err != nil {
 		return Case{}, fmt.Errorf("%s case %s: %w", a.Action, id, err)
 	}
 	return after, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/hours"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
 	"github.com/tandemhq/tandem/shared/member"
@@ -31,19 +32,17 @@ type Store interface {
 	ListHostPrograms(ctx context.Context, memberID string) ([]program.Program, error)
 	ListProgramEnrollments(ctx context.Context, programID string, status enrollment.Status, limit int, cursor string) ([]enrollment.Enrollment, string, error)
 	ListMembersByKind(ctx context.Context, kind member.Kind) ([]member.Member, error)
-	// EnrollmentOf returns member's enrollment in program, if it has one.
-	EnrollmentOf(ctx context.Context, programID, memberID string) (*enrollment.Enrollment, error)
+	// EnrollmentOf returns member's admitted enrollment in program, and
+	// whether it has one.
+	EnrollmentOf(ctx context.Context, programID, memberID string) (enrollment.Enrollment, bool, error)
 
-	CreateCase(ctx context.Context, c Case, ev Event, msgs []notify.Message) error
+	CreateCase(ctx context.Context, c Case, ev Event, msgs []notify.Message, claim idem.Claim) error
 	GetCase(ctx context.Context, id string) (Case, error)
 	// ApplyCase replaces the case if it is still at before's version.
-	ApplyCase(ctx context.Context, before, after Case, ev Event, msgs []notify.Message) error
+	ApplyCase(ctx context.Context, before, after Case, ev Event, msgs []notify.Message, claim idem.Claim) error
 	ListCases(ctx context.Context, box Box, memberID string, status Status, limit int, cursor string) ([]Case, string, error)
 	ListCaseEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
 }
-
-// HookSender queues a webhook event for a department, if it has a webhook.
-type HookSender func(ctx context.Context, d department.Department, eventType string, data any, now time.Time) (*notify.Message, error)
 
 // Service opens cases, runs their lifecycle and answers the directory.
 type Service struct {
@@ -51,7 +50,7 @@ type Service struct {
 	Origin notify.Origin
 	Now    func() time.Time
 	// Hooks queues webhook events; nil when webhooks are off.
-	Hooks HookSender
+	Hooks department.HookSender
 	// Operators are told of level-2 escalations.
 	Operators []string
 }
@@ -84,7 +83,7 @@ var priorities = []string{string(program.Low), string(program.Medium), string(pr
 // Open files a case (engineers; critical needs the critical role). One
 // transaction writes the case, its due-index entry, the idempotency commit
 // and the mail to both sides.
-func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase) (Case, error) {
+func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim idem.Claim) (Case, error) {
 	if p.MemberID == "" {
 		return Case{}, apperr.Forbidden("cases are opened by members' engineers; operators have no member to open them for")
 	}
@@ -167,11 +166,11 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase) (Case,
 		if err != nil {
 			return Case{}, err
 		}
-		mine, err := s.Store.EnrollmentOf(ctx, prg.ID, p.MemberID)
+		mine, err := s.enrollmentStatus(ctx, prg.ID, p.MemberID)
 		if err != nil {
 			return Case{}, err
 		}
-		theirs, err := s.Store.EnrollmentOf(ctx, prg.ID, dep.MemberID)
+		theirs, err := s.enrollmentStatus(ctx, prg.ID, dep.MemberID)
 		if err != nil {
 			return Case{}, err
 		}
@@ -220,18 +219,27 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase) (Case,
 	}
 	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: u.Name + " <" + u.Email + ">", MemberID: submitter.ID, Side: Submitter, Action: "open", To: Open}
 	msgs := []notify.Message{
-		s.mail(c, "case_new", []string{dep.Inbound.Email}, s.caseData(c, dep), now),
-		s.mail(c, "case_opened", []string{u.Email}, s.caseData(c, dep), now),
+		s.mail(c, []string{dep.Inbound.Email}, notify.CaseNew{CaseMail: s.caseData(c, dep)}, now),
+		s.mail(c, []string{u.Email}, notify.CaseOpened{CaseMail: s.caseData(c, dep)}, now),
 	}
 	if hook, err := s.hook(ctx, dep, "case.created", c, now); err != nil {
 		return Case{}, err
 	} else if hook != nil {
 		msgs = append(msgs, *hook)
 	}
-	if err := s.Store.CreateCase(ctx, c, ev, msgs); err != nil {
+	if err := s.Store.CreateCase(ctx, c, ev, msgs, claim); err != nil {
 		return Case{}, fmt.Errorf("open case: %w", err)
 	}
 	return c, nil
+}
+
+// enrollmentStatus is member's enrollment status in program, "" for none.
+func (s *Service) enrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error) {
+	e, ok, err := s.Store.EnrollmentOf(ctx, programID, memberID)
+	if err != nil || !ok {
+		return "", err
+	}
+	return e.Status, nil
 }
 
 func (s *Service) hook(ctx context.Context, dep department.Department, typ string, c Case, now time.Time) (*notify.Message, error) {
@@ -256,30 +264,28 @@ func HookPayload(c Case) map[string]any {
 	return out
 }
 
-func (s *Service) caseData(c Case, dep department.Department) map[string]any {
-	d := map[string]any{
-		"CaseID": c.ID, "Summary": c.Summary, "Description": c.Description, "Priority": string(c.Priority),
-		"ProgramName": c.ProgramName, "SubmitterName": c.SubmitterName, "SubmitterEmail": c.SubmitterEmail,
-		"ReceiverName": c.ReceiverName, "DepartmentName": c.DepartmentName, "DueAt": c.ResponseDueAt.UTC().Format("Mon 2 Jan 2006 15:04 UTC"),
-		"SubmitterCaseNumber": c.SubmitterCaseNumber, "BusinessImpact": c.BusinessImpact, "NoteToManager": c.NoteToManager,
-		"Link": s.Origin.BaseURL + "/v1/cases/" + c.ID, "Customer": false,
+func (s *Service) caseData(c Case, dep department.Department) notify.CaseMail {
+	d := notify.CaseMail{
+		CaseID: c.ID, Summary: c.Summary, Description: c.Description, Priority: string(c.Priority),
+		ProgramName: c.ProgramName, SubmitterName: c.SubmitterName, SubmitterEmail: c.SubmitterEmail,
+		ReceiverName: c.ReceiverName, DepartmentName: c.DepartmentName, DueAt: c.ResponseDueAt.UTC().Format("Mon 2 Jan 2006 15:04 UTC"),
+		SubmitterCaseNumber: c.SubmitterCaseNumber, BusinessImpact: c.BusinessImpact, NoteToManager: c.NoteToManager,
+		Link: s.Origin.BaseURL + "/v1/cases/" + c.ID,
 	}
-	if c.Customer != nil {
-		d["Customer"] = true
-		d["CustomerCompany"], d["CustomerContact"], d["CustomerEmail"], d["CustomerCase"] = c.Customer.Company, c.Customer.ContactName, c.Customer.ContactEmail, c.Customer.CaseNumber
+	if cu := c.Customer; cu != nil {
+		d.Customer = true
+		d.CustomerCompany, d.CustomerContact, d.CustomerEmail, d.CustomerCase = cu.Company, cu.ContactName, cu.ContactEmail, cu.CaseNumber
 	}
-	var lines []map[string]any
 	for _, fl := range dep.Form.Fields {
 		if v, ok := c.Fields[fl.Name]; ok {
-			lines = append(lines, map[string]any{"Label": fl.Label, "Value": fmt.Sprint(v)})
+			d.Fields = append(d.Fields, notify.FieldLine{Label: fl.Label, Value: fmt.Sprint(v)})
 		}
 	}
-	d["Fields"] = lines
 	return d
 }
 
-func (s *Service) mail(c Case, template string, to []string, data map[string]any, now time.Time) notify.Message {
-	return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: template, From: s.Origin.From,
+func (s *Service) mail(c Case, to []string, data notify.MailData, now time.Time) notify.Message {
+	return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: s.Origin.From,
 		To: to, Ref: c.ID, CreatedAt: now, Data: data}
 }
 

@@ -9,10 +9,11 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/form"
-	"github.com/tandemhq/tandem/shared/hours"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
 )
 
 // Store is what the department service needs of the table.
@@ -23,12 +24,17 @@ type Store interface {
 	// ProgramsOf lists the programs a member hosts or is enrolled in (not
 	// rejected, removed or terminated): those its departments may serve.
 	ProgramsOf(ctx context.Context, memberID string) ([]string, error)
-	CreateDepartment(ctx context.Context, d Department) error
+	CreateDepartment(ctx context.Context, d Department, claim idem.Claim) error
 	UpdateDepartment(ctx context.Context, d Department, prev int) error
 }
 
-// URLChecker vets a webhook URL before it is saved.
+// URLChecker vets a webhook URL before it is saved (see package webhook).
 type URLChecker func(ctx context.Context, raw string) error
+
+// HookSender queues an event for a department's webhook: the outbox message
+// to write with the change, or nil when the department has no (working)
+// webhook (see package webhook).
+type HookSender func(ctx context.Context, d Department, eventType string, data any, now time.Time) (*notify.Message, error)
 
 // Service manages a member's departments.
 type Service struct {
@@ -37,31 +43,21 @@ type Service struct {
 	CheckURL URLChecker
 }
 
-// InboundInput is a department's inbound process as the API takes it.
-type InboundInput struct {
-	Email        string         `json:"email"`
-	Phone        string         `json:"phone,omitempty"`
-	WebhookURL   string         `json:"webhookUrl,omitempty"`
-	Hours        hours.Hours    `json:"hours"`
-	Instructions string         `json:"instructions,omitempty"`
-	Escalation   member.Contact `json:"escalation"`
-}
-
 // Input is the body of POST /v1/members/{id}/departments.
 type Input struct {
-	Name       string       `json:"name"`
-	ProgramIDs []string     `json:"programIds"`
-	Inbound    InboundInput `json:"inbound"`
-	Form       *form.Form   `json:"form,omitempty"`
+	Name       string     `json:"name"`
+	ProgramIDs []string   `json:"programIds"`
+	Inbound    Inbound    `json:"inbound"`
+	Form       *form.Form `json:"form,omitempty"`
 }
 
 // Patch is the body of PATCH /v1/departments/{id}: absent fields stay.
 type Patch struct {
-	Name       *string       `json:"name,omitempty"`
-	ProgramIDs *[]string     `json:"programIds,omitempty"`
-	Inbound    *InboundInput `json:"inbound,omitempty"`
-	Form       *form.Form    `json:"form,omitempty"`
-	Version    *int          `json:"version,omitempty"`
+	Name       *string    `json:"name,omitempty"`
+	ProgramIDs *[]string  `json:"programIds,omitempty"`
+	Inbound    *Inbound   `json:"inbound,omitempty"`
+	Form       *form.Form `json:"form,omitempty"`
+	Version    *int       `json:"version,omitempty"`
 }
 
 func (s *Service) check(ctx context.Context, memberID string, in Input) (Department, error) {
@@ -117,7 +113,7 @@ func (s *Service) admin(ctx context.Context, p auth.Principal, memberID string) 
 }
 
 // Create adds a department to a member (its admins, operators).
-func (s *Service) Create(ctx context.Context, p auth.Principal, memberID string, in Input) (Department, error) {
+func (s *Service) Create(ctx context.Context, p auth.Principal, memberID string, in Input, claim idem.Claim) (Department, error) {
 	if err := s.admin(ctx, p, memberID); err != nil {
 		return Department{}, err
 	}
@@ -127,7 +123,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, memberID string,
 	}
 	now := s.Now()
 	d.ID, d.CreatedAt, d.UpdatedAt, d.Version = ident.New(ident.Department, now), now, now, 1
-	if err := s.Store.CreateDepartment(ctx, d); err != nil {
+	if err := s.Store.CreateDepartment(ctx, d, claim); err != nil {
 		return Department{}, fmt.Errorf("create department: %w", err)
 	}
 	return d, nil
@@ -169,10 +165,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	if pt.Version != nil && *pt.Version != d.Version {
 		return Department{}, apperr.Conflict("department %s is at version %d, not %d; reload it", id, d.Version, *pt.Version)
 	}
-	in := Input{Name: d.Name, ProgramIDs: d.ProgramIDs, Form: &d.Form, Inbound: InboundInput{
-		Email: d.Inbound.Email, Phone: d.Inbound.Phone, WebhookURL: d.Inbound.WebhookURL, Hours: d.Inbound.Hours,
-		Instructions: d.Inbound.Instructions, Escalation: d.Inbound.Escalation,
-	}}
+	in := Input{Name: d.Name, ProgramIDs: d.ProgramIDs, Form: &d.Form, Inbound: d.Inbound}
 	if pt.Name != nil {
 		in.Name = *pt.Name
 	}

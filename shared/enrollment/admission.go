@@ -65,13 +65,9 @@ func Admit(e *Enrollment, prg program.Program, p Proposal, o notify.Origin, link
 		a.Invoice = &inv
 		e.MembershipInvoiceID = inv.ID
 		a.Messages = append(a.Messages, notify.Message{
-			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "invoice_issued", From: partnerFrom,
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: partnerFrom,
 			To: []string{e.Contacts.Billing.Email}, Ref: inv.ID, CreatedAt: now,
-			Data: map[string]any{
-				"ContactName": e.Contacts.Billing.Name, "CompanyName": e.Company.Name, "ProgramName": prg.Name,
-				"InvoiceID": inv.ID, "Kind": "membership", "Total": billing.Money(inv.TotalCents), "Due": inv.DueAt.Format("2 January 2006"),
-				"Lines": billing.MailLines(inv.Lines), "PeriodStart": inv.PeriodStart, "PeriodEnd": inv.PeriodEnd,
-			},
+			Data: billing.InvoiceMail(inv, e.Contacts.Billing.Name, e.Company.Name, prg.Name, "membership"),
 		})
 	}
 	if preApproved {
@@ -83,29 +79,34 @@ func Admit(e *Enrollment, prg program.Program, p Proposal, o notify.Origin, link
 	in := p.Inbound
 	a.Messages = append(a.Messages,
 		notify.Message{
-			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "signup_host", From: o.From,
-			To: prg.NotifyEmails, Ref: e.ID, CreatedAt: now, Data: map[string]any{
-				"ProgramName": prg.Name, "CompanyName": e.Company.Name, "Website": e.Company.Website, "Country": e.Company.Country,
-				"Email": e.Email, "Primary": ContactLine(e.Contacts.Primary), "Support": ContactLine(e.Contacts.Support),
-				"Escalation": ContactLine(e.Contacts.Escalation), "InboundEmail": in.Email, "InboundPhone": in.Phone,
-				"Hours": HoursLine(in.Hours), "Instructions": in.Instructions, "PreApproved": preApproved,
-				"Payment": string(prg.Payment), "EnrollmentID": e.ID, "NewMember": newMember, "ConsentBy": consentBy,
-				"AddendumLine": fmt.Sprintf("version %s, accepted by %s (%s)", e.Addendum.Version, e.Addendum.Name, e.Addendum.Title),
-				"ApproveLink":  o.BaseURL + "/h/" + links.Sign(e.ID, Approve, now.Add(LinkTTL)),
-				"RejectLink":   o.BaseURL + "/h/" + links.Sign(e.ID, Reject, now.Add(LinkTTL)),
-				"BaseURL":      o.BaseURL,
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: o.From,
+			To: prg.NotifyEmails, Ref: e.ID, CreatedAt: now, Data: notify.SignupHost{
+				ProgramName: prg.Name, CompanyName: e.Company.Name, Website: e.Company.Website, Country: e.Company.Country,
+				Email: e.Email, Primary: ContactLine(e.Contacts.Primary), Support: ContactLine(e.Contacts.Support),
+				Escalation: ContactLine(e.Contacts.Escalation), InboundEmail: in.Email, InboundPhone: in.Phone,
+				Hours: HoursLine(in.Hours), Instructions: in.Instructions, PreApproved: preApproved,
+				Payment: string(prg.Payment), EnrollmentID: e.ID, NewMember: newMember, ConsentBy: consentBy,
+				AddendumLine: addendumLine(e.Addendum),
+				ApproveLink:  o.BaseURL + "/h/" + links.Sign(e.ID, Approve, now.Add(LinkTTL)),
+				RejectLink:   o.BaseURL + "/h/" + links.Sign(e.ID, Reject, now.Add(LinkTTL)),
+				BaseURL:      o.BaseURL,
 			},
 		},
 		notify.Message{
-			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "signup_partner", From: partnerFrom,
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: partnerFrom,
 			To: uniqueAddrs(e.Email, e.Contacts.Primary.Email), ReplyTo: []string{prg.PrimaryContact.Email}, Ref: e.ID, CreatedAt: now,
-			Data: map[string]any{
-				"ProgramName": prg.Name, "HostName": prg.HostName, "CompanyName": e.Company.Name, "ContactName": e.Contacts.Primary.Name,
-				"PreApproved": preApproved, "MemberPaid": prg.Payment == program.MemberPaid, "InboundEmail": in.Email,
+			Data: notify.SignupPartner{
+				ProgramName: prg.Name, HostName: prg.HostName, CompanyName: e.Company.Name, ContactName: e.Contacts.Primary.Name,
+				PreApproved: preApproved, MemberPaid: prg.Payment == program.MemberPaid, InboundEmail: in.Email,
 			},
 		},
 	)
 	return a
+}
+
+// addendumLine says which addendum version was accepted, by whom.
+func addendumLine(a Acceptance) string {
+	return fmt.Sprintf("version %s, accepted by %s (%s)", a.Version, a.Name, a.Title)
 }
 
 // uniqueAddrs drops empty and repeated (case-insensitively) addresses.

@@ -6,6 +6,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/notify"
 )
 
 // Approve moves a pending enrollment to validating and sends the test case.
@@ -33,8 +34,8 @@ func (s *Service) approve(ctx context.Context, e Enrollment, actor string, versi
 	if err := s.startValidation(ctx, &c, prg, dep, now); err != nil {
 		return Enrollment{}, err
 	}
-	c.Messages = append(c.Messages, s.mail(prg, "enrollment_approved", partnerAddrs(e), e.ID, map[string]any{
-		"ContactName": e.Contacts.Primary.Name, "CompanyName": e.Company.Name, "InboundEmail": dep.Inbound.Email,
+	c.Messages = append(c.Messages, s.mail(prg, partnerAddrs(e), e.ID, notify.EnrollmentApproved{
+		ProgramMail: s.programMail(prg), ContactName: e.Contacts.Primary.Name, CompanyName: e.Company.Name, InboundEmail: dep.Inbound.Email,
 	}, now, false))
 	return s.apply(ctx, c)
 }
@@ -67,8 +68,8 @@ func (s *Service) reject(ctx context.Context, e Enrollment, actor, reason string
 	if err != nil {
 		return Enrollment{}, err
 	}
-	c.Messages = append(c.Messages, s.mail(prg, "enrollment_rejected", partnerAddrs(e), e.ID, map[string]any{
-		"ContactName": e.Contacts.Primary.Name, "CompanyName": e.Company.Name, "Reason": reason,
+	c.Messages = append(c.Messages, s.mail(prg, partnerAddrs(e), e.ID, notify.EnrollmentRejected{
+		ProgramMail: s.programMail(prg), ContactName: e.Contacts.Primary.Name, CompanyName: e.Company.Name, Reason: reason,
 	}, now, false))
 	return s.apply(ctx, c)
 }

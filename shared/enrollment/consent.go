@@ -51,24 +51,23 @@ func AskConsent(e Enrollment, m member.Member, to []string, prg program.Program,
 	exp := now.Add(ConsentTTL)
 	return []notify.Message{
 		{
-			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "member_consent", From: o.From,
-			To: to, Ref: e.ID, CreatedAt: now, Data: map[string]any{
-				"MemberName": m.Name, "ProgramName": prg.Name, "HostName": prg.HostName, "Email": e.Email,
-				"CompanyName": e.Company.Name, "Website": e.Company.Website, "Country": e.Company.Country,
-				"Primary": ContactLine(e.Contacts.Primary), "Support": ContactLine(e.Contacts.Support),
-				"Escalation": ContactLine(e.Contacts.Escalation), "Billing": ContactLine(e.Contacts.Billing),
-				"InboundEmail": p.Inbound.Email, "InboundPhone": p.Inbound.Phone, "Hours": HoursLine(p.Inbound.Hours),
-				"WebhookURL": p.Inbound.WebhookURL, "Instructions": p.Inbound.Instructions,
-				"AddendumLine": fmt.Sprintf("version %s, accepted by %s (%s)", e.Addendum.Version, e.Addendum.Name, e.Addendum.Title),
-				"ConfirmLink":  o.BaseURL + "/m/" + links.Sign(e.ID, ConfirmConsent, exp),
-				"DeclineLink":  o.BaseURL + "/m/" + links.Sign(e.ID, DeclineConsent, exp),
-				"Expires":      exp.UTC().Format("2 January 2006"), "EnrollmentID": e.ID,
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: o.From,
+			To: to, Ref: e.ID, CreatedAt: now, Data: notify.MemberConsent{
+				MemberName: m.Name, ProgramName: prg.Name, HostName: prg.HostName, Email: e.Email,
+				CompanyName: e.Company.Name, Website: e.Company.Website, Country: e.Company.Country,
+				Primary: ContactLine(e.Contacts.Primary), Support: ContactLine(e.Contacts.Support),
+				Escalation: ContactLine(e.Contacts.Escalation), Billing: ContactLine(e.Contacts.Billing),
+				InboundEmail: p.Inbound.Email, InboundPhone: p.Inbound.Phone, Hours: HoursLine(p.Inbound.Hours),
+				WebhookURL: p.Inbound.WebhookURL, Instructions: p.Inbound.Instructions, AddendumLine: addendumLine(e.Addendum),
+				ConfirmLink: o.BaseURL + "/m/" + links.Sign(e.ID, ConfirmConsent, exp),
+				DeclineLink: o.BaseURL + "/m/" + links.Sign(e.ID, DeclineConsent, exp),
+				Expires:     exp.UTC().Format("2 January 2006"), EnrollmentID: e.ID,
 			},
 		},
 		{
-			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "consent_pending", From: prg.From(o.From),
-			To: []string{e.Email}, ReplyTo: []string{prg.PrimaryContact.Email}, Ref: e.ID, CreatedAt: now, Data: map[string]any{
-				"MemberName": m.Name, "ProgramName": prg.Name, "HostName": prg.HostName, "ContactName": e.Addendum.Name,
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: prg.From(o.From),
+			To: []string{e.Email}, ReplyTo: []string{prg.PrimaryContact.Email}, Ref: e.ID, CreatedAt: now, Data: notify.ConsentPending{
+				MemberName: m.Name, ProgramName: prg.Name, HostName: prg.HostName, ContactName: e.Addendum.Name,
 			},
 		},
 	}
@@ -169,8 +168,8 @@ func (s *Service) consent(ctx context.Context, e Enrollment, actor string, confi
 			return Enrollment{}, err
 		}
 		c.After.Proposal = nil
-		c.Messages = append(c.Messages, s.mail(prg, "consent_declined", []string{e.Email}, e.ID, map[string]any{
-			"ContactName": e.Addendum.Name, "MemberName": e.MemberName,
+		c.Messages = append(c.Messages, s.mail(prg, []string{e.Email}, e.ID, notify.ConsentDeclined{
+			ProgramMail: s.programMail(prg), ContactName: e.Addendum.Name, MemberName: e.MemberName,
 		}, now, false))
 		return s.apply(ctx, c)
 	}

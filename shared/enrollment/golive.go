@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
 
@@ -40,8 +41,8 @@ func (s *Service) goLive(ctx context.Context, c *Change, prg program.Program, no
 	tok, msg := Credential(c.After, prg, s.Origin, now)
 	c.Tokens = append(c.Tokens, tok)
 	c.Messages = append(c.Messages, msg)
-	c.Messages = append(c.Messages, s.mail(prg, "enrollment_live_host", prg.NotifyEmails, c.After.ID, map[string]any{
-		"CompanyName": c.After.Company.Name, "EnrollmentID": c.After.ID,
+	c.Messages = append(c.Messages, s.mail(prg, prg.NotifyEmails, c.After.ID, notify.EnrollmentLiveHost{
+		ProgramMail: s.programMail(prg), CompanyName: c.After.Company.Name, EnrollmentID: c.After.ID,
 	}, now, true))
 	return nil
 }

@@ -21,12 +21,12 @@ func TestCase(e Enrollment, prg program.Program, inboundEmail string, o notify.O
 	plain, hash := auth.NewToken(validationPrefix)
 	tok := Token{Hash: hash, Kind: ValidationToken, EnrollmentID: e.ID, MemberID: e.MemberID, ExpiresAt: now.Add(ValidationTTL)}
 	msg := notify.Message{
-		ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "validation_test",
+		ID: ident.New(ident.Outbox, now), Channel: notify.Email,
 		From: prg.From(o.From), To: []string{inboundEmail}, ReplyTo: []string{prg.PrimaryContact.Email},
 		Ref: e.ID, CreatedAt: now,
-		Data: map[string]any{
-			"ProgramName": prg.Name, "HostName": prg.HostName, "CompanyName": e.Company.Name,
-			"Link": o.BaseURL + "/v/" + plain, "Expires": tok.ExpiresAt.Format("2 January 2006"),
+		Data: notify.ValidationTest{
+			ProgramName: prg.Name, HostName: prg.HostName, CompanyName: e.Company.Name,
+			Link: o.BaseURL + "/v/" + plain, Expires: tok.ExpiresAt.Format("2 January 2006"),
 		},
 	}
 	return tok, msg
@@ -38,11 +38,12 @@ func Credential(e Enrollment, prg program.Program, o notify.Origin, now time.Tim
 	c := credentialContact(e)
 	tok := Token{Hash: hash, Kind: CredentialToken, EnrollmentID: e.ID, MemberID: e.MemberID, Name: c.Name, Email: c.Email, ExpiresAt: now.Add(CredentialTTL)}
 	msg := notify.Message{
-		ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "enrollment_live_partner",
+		ID: ident.New(ident.Outbox, now), Channel: notify.Email,
 		From: prg.From(o.From), To: []string{c.Email}, Ref: e.ID, CreatedAt: now,
-		Data: map[string]any{
-			"ProgramName": prg.Name, "HostName": prg.HostName, "ContactName": c.Name, "CompanyName": e.Company.Name,
-			"Link": o.BaseURL + "/c/" + plain, "Expires": tok.ExpiresAt.Format("2 January 2006"), "BaseURL": o.BaseURL,
+		Data: notify.EnrollmentLivePartner{
+			ProgramMail: notify.ProgramMail{ProgramName: prg.Name, HostName: prg.HostName, BaseURL: o.BaseURL},
+			ContactName: c.Name, CompanyName: e.Company.Name,
+			Link: o.BaseURL + "/c/" + plain, Expires: tok.ExpiresAt.Format("2 January 2006"),
 		},
 	}
 	return tok, msg

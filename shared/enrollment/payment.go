@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/notify"
 )
 
 // PayInvoice records a payment (operators). A membership invoice lets a
@@ -108,8 +109,8 @@ func (s *Service) renewalPaid(ctx context.Context, e Enrollment, inv billing.Inv
 		if err != nil {
 			return Change{}, err
 		}
-		c.Messages = append(c.Messages, s.mail(prg, "enrollment_restored", append(partnerAddrs(e), prg.NotifyEmails...), e.ID, map[string]any{
-			"CompanyName": e.Company.Name,
+		c.Messages = append(c.Messages, s.mail(prg, append(partnerAddrs(e), prg.NotifyEmails...), e.ID, notify.EnrollmentRestored{
+			ProgramMail: s.programMail(prg), CompanyName: e.Company.Name,
 		}, now, false))
 	}
 	return c, nil

@@ -6,6 +6,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/notify"
 )
 
 // Remove ends an enrollment for good (host admins, the partner's admins,
@@ -36,10 +37,10 @@ func (s *Service) Remove(ctx context.Context, p auth.Principal, id, reason strin
 	if err != nil {
 		return Enrollment{}, err
 	}
-	data := map[string]any{"CompanyName": e.Company.Name, "Reason": reason, "EnrollmentID": e.ID}
+	data := notify.EnrollmentRemoved{ProgramMail: s.programMail(prg), CompanyName: e.Company.Name, Reason: reason, EnrollmentID: e.ID}
 	c.Messages = append(c.Messages,
-		s.mail(prg, "enrollment_removed", partnerAddrs(e), e.ID, data, now, false),
-		s.mail(prg, "enrollment_removed", prg.NotifyEmails, e.ID, data, now, true),
+		s.mail(prg, partnerAddrs(e), e.ID, data, now, false),
+		s.mail(prg, prg.NotifyEmails, e.ID, data, now, true),
 	)
 	return s.apply(ctx, c)
 }

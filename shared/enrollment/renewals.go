@@ -9,6 +9,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/notify"
 )
 
 // renewalsActor names the schedule in audit trails.
@@ -54,10 +55,10 @@ func (s *Service) renewalStep(ctx context.Context, e Enrollment, step RenewalSte
 	c := Change{Before: e, After: after}
 	action := Action(fmt.Sprintf("renewal_%d", step))
 	r := e.RenewalDate
-	data := map[string]any{
-		"ContactName": e.Contacts.Billing.Name, "CompanyName": e.Company.Name, "RenewalDate": r.Format("2 January 2006"),
-		"Fee": billing.Money(billing.MembershipFeeCents), "TerminationDate": RenewalStepAt(r, RenewalTerminated).Format("2 January 2006"),
-		"EnrollmentID": e.ID,
+	data := notify.RenewalMail{
+		ProgramMail: s.programMail(prg), ContactName: e.Contacts.Billing.Name, CompanyName: e.Company.Name,
+		RenewalDate: r.Format("2 January 2006"), Fee: billing.Money(billing.MembershipFeeCents),
+		TerminationDate: RenewalStepAt(r, RenewalTerminated).Format("2 January 2006"), EnrollmentID: e.ID,
 	}
 	partner := []string{e.Contacts.Primary.Email}
 	if e.Contacts.Billing.Email != e.Contacts.Primary.Email {
@@ -65,7 +66,7 @@ func (s *Service) renewalStep(ctx context.Context, e Enrollment, step RenewalSte
 	}
 	switch step {
 	case RenewalHeadsUp:
-		c.Messages = append(c.Messages, s.mail(prg, "renewal_heads_up", partner, e.ID, data, now, false))
+		c.Messages = append(c.Messages, s.mail(prg, partner, e.ID, notify.RenewalHeadsUp{RenewalMail: data}, now, false))
 	case RenewalInvoiced:
 		inv := billing.Invoice{
 			ID: ident.New(ident.Invoice, now), MemberID: e.MemberID, ProgramID: e.ProgramID, EnrollmentID: e.ID, Kind: billing.Renewal,
@@ -77,20 +78,17 @@ func (s *Service) renewalStep(ctx context.Context, e Enrollment, step RenewalSte
 		c.NewInvoice = &inv
 		c.InvoiceKey = fmt.Sprintf("renewal#%s#%s", e.ID, billing.Date(r))
 		c.After.RenewalInvoiceID = inv.ID
-		c.Messages = append(c.Messages, s.mail(prg, "invoice_issued", []string{e.Contacts.Billing.Email}, inv.ID, map[string]any{
-			"ContactName": e.Contacts.Billing.Name, "CompanyName": e.Company.Name, "InvoiceID": inv.ID, "Kind": "renewal",
-			"Total": billing.Money(inv.TotalCents), "Due": r.Format("2 January 2006"), "Lines": billing.MailLines(inv.Lines),
-			"PeriodStart": inv.PeriodStart, "PeriodEnd": inv.PeriodEnd,
-		}, now, false))
+		c.Messages = append(c.Messages, s.mail(prg, []string{e.Contacts.Billing.Email}, inv.ID,
+			billing.InvoiceMail(inv, e.Contacts.Billing.Name, e.Company.Name, prg.Name, "renewal"), now, false))
 	case RenewalLapsed:
 		next, err := Next(e.Status, Lapse, e.Settled())
 		if err != nil {
 			return Change{}, err
 		}
 		c.After.Status = next
-		c.Messages = append(c.Messages, s.mail(prg, "renewal_lapsed", partner, e.ID, data, now, false))
+		c.Messages = append(c.Messages, s.mail(prg, partner, e.ID, notify.RenewalLapsed{RenewalMail: data}, now, false))
 	case RenewalWarned:
-		c.Messages = append(c.Messages, s.mail(prg, "renewal_warning", prg.NotifyEmails, e.ID, data, now, true))
+		c.Messages = append(c.Messages, s.mail(prg, prg.NotifyEmails, e.ID, notify.RenewalWarning{RenewalMail: data}, now, true))
 	case RenewalTerminated:
 		next, err := Next(e.Status, Terminate, e.Settled())
 		if err != nil {
@@ -110,8 +108,8 @@ func (s *Service) renewalStep(ctx context.Context, e Enrollment, step RenewalSte
 			}
 		}
 		c.Messages = append(c.Messages,
-			s.mail(prg, "renewal_terminated", partner, e.ID, data, now, false),
-			s.mail(prg, "renewal_terminated", prg.NotifyEmails, e.ID, data, now, true))
+			s.mail(prg, partner, e.ID, notify.RenewalTerminated{RenewalMail: data}, now, false),
+			s.mail(prg, prg.NotifyEmails, e.ID, notify.RenewalTerminated{RenewalMail: data}, now, true))
 	}
 	c.Event = Event{ID: ident.New(ident.Event, now), At: now, Actor: renewalsActor, Action: action, From: e.Status, To: c.After.Status,
 		Reason: fmt.Sprintf("renewal of %s", billing.Date(r))}

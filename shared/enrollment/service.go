@@ -61,10 +61,6 @@ type Store interface {
 	ClaimCredential(ctx context.Context, tokenHash string, u member.User, cred member.Credential, now time.Time) error
 }
 
-// HookSender queues the validation test case for a department's webhook,
-// when it has one (see package webhook).
-type HookSender func(ctx context.Context, d department.Department, eventType string, data any, now time.Time) (*notify.Message, error)
-
 // Service runs onboarding: decisions, validation, go-live, payment, removal.
 type Service struct {
 	Store  Store
@@ -72,7 +68,7 @@ type Service struct {
 	Links  Links
 	Now    func() time.Time
 	// Hooks queues webhook events; nil until webhooks are configured.
-	Hooks HookSender
+	Hooks department.HookSender
 }
 
 // Get returns an enrollment to the host's and the partner's users and to
@@ -175,16 +171,19 @@ func (s *Service) transition(e Enrollment, a Action, actor, reason string, now t
 	}, nil
 }
 
-func (s *Service) mail(prg program.Program, template string, to []string, ref string, data map[string]any, now time.Time, fromPlatform bool) notify.Message {
+// mail is a message about prg: sent as the program, or from the platform
+// (mail to the host about its own program).
+func (s *Service) mail(prg program.Program, to []string, ref string, data notify.MailData, now time.Time, fromPlatform bool) notify.Message {
 	from := prg.From(s.Origin.From)
 	if fromPlatform {
 		from = s.Origin.From
 	}
-	if data == nil {
-		data = map[string]any{}
-	}
-	data["ProgramName"], data["HostName"], data["BaseURL"] = prg.Name, prg.HostName, s.Origin.BaseURL
-	return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: template, From: from, To: to, Ref: ref, CreatedAt: now, Data: data}
+	return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: from, To: to, Ref: ref, CreatedAt: now, Data: data}
+}
+
+// programMail names prg in a mail.
+func (s *Service) programMail(prg program.Program) notify.ProgramMail {
+	return notify.ProgramMail{ProgramName: prg.Name, HostName: prg.HostName, BaseURL: s.Origin.BaseURL}
 }
 
 func partnerAddrs(e Enrollment) []string {

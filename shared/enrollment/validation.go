@@ -9,8 +9,18 @@ import (
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
+
+// validationTestHook is the data of the validation.test webhook event.
+type validationTestHook struct {
+	EnrollmentID   string `json:"enrollmentId"`
+	ProgramID      string `json:"programId"`
+	ProgramName    string `json:"programName"`
+	AcknowledgeURL string `json:"acknowledgeUrl"`
+	ExpiresAt      string `json:"expiresAt"`
+}
 
 // startValidation adds a fresh test case (mail, and webhook when set) to c.
 func (s *Service) startValidation(ctx context.Context, c *Change, prg program.Program, dep department.Department, now time.Time) error {
@@ -19,9 +29,9 @@ func (s *Service) startValidation(ctx context.Context, c *Change, prg program.Pr
 	c.Tokens = append(c.Tokens, tok)
 	c.Messages = append(c.Messages, msg)
 	if s.Hooks != nil && dep.Inbound.WebhookURL != "" {
-		hook, err := s.Hooks(ctx, dep, "validation.test", map[string]any{
-			"enrollmentId": c.After.ID, "programId": prg.ID, "programName": prg.Name,
-			"acknowledgeUrl": msg.Data["Link"], "expiresAt": tok.ExpiresAt.UTC().Format(time.RFC3339),
+		hook, err := s.Hooks(ctx, dep, "validation.test", validationTestHook{
+			EnrollmentID: c.After.ID, ProgramID: prg.ID, ProgramName: prg.Name,
+			AcknowledgeURL: msg.Data.(notify.ValidationTest).Link, ExpiresAt: tok.ExpiresAt.UTC().Format(time.RFC3339),
 		}, now)
 		if err != nil {
 			return err
@@ -73,9 +83,9 @@ func (s *Service) RecordValidation(ctx context.Context, p auth.Principal, id str
 	if err != nil {
 		return Enrollment{}, err
 	}
-	c.Messages = append(c.Messages, s.mail(prg, "validation_failed", partnerAddrs(e), e.ID, map[string]any{
-		"ContactName": e.Contacts.Primary.Name, "CompanyName": e.Company.Name, "Note": note, "InboundEmail": dep.Inbound.Email,
-		"EnrollmentID": e.ID,
+	c.Messages = append(c.Messages, s.mail(prg, partnerAddrs(e), e.ID, notify.ValidationFailed{
+		ProgramMail: s.programMail(prg), ContactName: e.Contacts.Primary.Name, CompanyName: e.Company.Name, Note: note,
+		InboundEmail: dep.Inbound.Email, EnrollmentID: e.ID,
 	}, now, false))
 	return s.apply(ctx, c)
 }
@@ -170,9 +180,9 @@ func (s *Service) pass(ctx context.Context, e Enrollment, actor, note, useToken 
 		if err != nil {
 			return Enrollment{}, err
 		}
-		c.Messages = append(c.Messages, s.mail(prg, "awaiting_payment", partnerAddrs(e), e.ID, map[string]any{
-			"ContactName": e.Contacts.Primary.Name, "CompanyName": e.Company.Name, "InvoiceID": inv.ID,
-			"Total": billing.Money(inv.TotalCents), "Due": inv.DueAt.Format("2 January 2006"),
+		c.Messages = append(c.Messages, s.mail(prg, partnerAddrs(e), e.ID, notify.AwaitingPayment{
+			ProgramMail: s.programMail(prg), ContactName: e.Contacts.Primary.Name, CompanyName: e.Company.Name, InvoiceID: inv.ID,
+			Total: billing.Money(inv.TotalCents), Due: inv.DueAt.Format("2 January 2006"),
 		}, now, false))
 	}
 	return s.apply(ctx, c)

@@ -82,13 +82,9 @@ func (h *HostBilling) Bill(ctx context.Context, id string, now time.Time) ([]bil
 			i.TotalCents = billing.Total(i.Lines)
 			inv = &i
 			msgs = append(msgs, notify.Message{
-				ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "invoice_issued", From: h.From,
+				ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: h.From,
 				To: []string{host.Contacts.Billing.Email}, Ref: i.ID, CreatedAt: now,
-				Data: map[string]any{
-					"ContactName": host.Contacts.Billing.Name, "CompanyName": host.Name, "ProgramName": prg.Name, "InvoiceID": i.ID,
-					"Kind": "yearly partner", "Total": billing.Money(i.TotalCents), "Due": i.DueAt.Format("2 January 2006"),
-					"Lines": billing.MailLines(i.Lines), "PeriodStart": i.PeriodStart, "PeriodEnd": i.PeriodEnd,
-				},
+				Data: billing.InvoiceMail(i, host.Contacts.Billing.Name, host.Name, prg.Name, "yearly partner"),
 			})
 		}
 		if err := h.Store.BillProgramYear(ctx, prg.ID, year, inv, msgs); err != nil {

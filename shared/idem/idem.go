@@ -3,13 +3,13 @@
 // while the first request is still running, a 409.
 //
 // A request claims its key before doing anything. The write that creates the
-// object also marks the claim committed in the same transaction (see
-// WithClaim), so a create happens at most once per key even if the process
-// dies between the write and storing the response.
+// object also marks the claim committed in the same transaction (the claim is
+// handed down to the store as an argument), so a create happens at most once
+// per key even if the process dies between the write and storing the
+// response.
 package idem
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"time"
@@ -50,25 +50,19 @@ type Record struct {
 	ExpiresAt   time.Time
 }
 
-// Claim is a request's hold on a key, carried in its context so the store can
-// commit it inside the create's transaction.
+// Claim is a request's hold on a key, handed to the write that creates the
+// object so the store commits it in the same transaction. The zero Claim (no
+// Idempotency-Key) commits nothing.
 type Claim struct {
 	Key   string
 	Owner string
 }
 
-type claimKey struct{}
+// None is the absent claim.
+var None Claim
 
-// WithClaim returns ctx carrying c.
-func WithClaim(ctx context.Context, c Claim) context.Context {
-	return context.WithValue(ctx, claimKey{}, c)
-}
-
-// ClaimFrom returns the claim in ctx, if any.
-func ClaimFrom(ctx context.Context) (Claim, bool) {
-	c, ok := ctx.Value(claimKey{}).(Claim)
-	return c, ok
-}
+// Held reports whether c holds a key.
+func (c Claim) Held() bool { return c.Key != "" }
 
 // Fingerprint hashes what must match for a replay: method, path and body.
 func Fingerprint(method, path string, body []byte) string {

@@ -11,29 +11,29 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/tandemhq/tandem/shared/notify"
-	"github.com/tandemhq/tandem/shared/store"
+	"github.com/tandemhq/tandem/shared/notify/delivery"
+	"github.com/tandemhq/tandem/shared/table"
 )
 
 // Deliverer makes one delivery attempt of an outbox item.
 type Deliverer interface {
-	Deliver(ctx context.Context, id string, now time.Time) (notify.Outcome, error)
+	Deliver(ctx context.Context, id string, now time.Time) (delivery.Outcome, error)
 }
 
-// Notifier consumes the table's stream: every new outbox item is delivered.
+// StreamConsumer consumes the table's stream: every new outbox item is delivered.
 // A failed send is already scheduled for retry in the outbox; only items
 // whose outcome could not be recorded are reported as BatchItemFailures, so
 // the stream redelivers just those.
-type Notifier struct {
-	Outbox Deliverer
-	Now    func() time.Time
-	Log    *slog.Logger
+type StreamConsumer struct {
+	Delivery Deliverer
+	Now      func() time.Time
+	Log      *slog.Logger
 	// Parallel bounds concurrent deliveries within a batch.
 	Parallel int
 }
 
 // HandleStream is the Lambda entry point for DynamoDB stream batches.
-func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+func (n *StreamConsumer) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	par := n.Parallel
 	if par <= 0 {
 		par = 8
@@ -52,7 +52,7 @@ func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (e
 		if !ok || pk.DataType() != events.DataTypeString {
 			continue
 		}
-		id, ok := store.OutboxIDFromPK(pk.String())
+		id, ok := table.OutboxID(pk.String())
 		if !ok {
 			continue
 		}
@@ -62,7 +62,7 @@ func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (e
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if _, err := n.Outbox.Deliver(ctx, id, n.Now()); err != nil {
+			if _, err := n.Delivery.Deliver(ctx, id, n.Now()); err != nil {
 				n.logger().Warn("could not record a delivery outcome; reporting batch item failure", "outbox", id, "err", err)
 				mu.Lock()
 				failures = append(failures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
@@ -74,7 +74,7 @@ func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (e
 	return events.DynamoDBEventResponse{BatchItemFailures: failures}, nil
 }
 
-func (n *Notifier) logger() *slog.Logger {
+func (n *StreamConsumer) logger() *slog.Logger {
 	if n.Log != nil {
 		return n.Log
 	}

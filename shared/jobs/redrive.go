@@ -7,22 +7,21 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/tandemhq/tandem/shared/notify"
-	"github.com/tandemhq/tandem/shared/store"
+	"github.com/tandemhq/tandem/shared/notify/delivery"
 )
 
 // DueOutbox finds outbox items due for delivery.
 type DueOutbox interface {
-	DueOutbox(ctx context.Context, now time.Time, limit int) ([]store.DueEntry, bool, error)
+	DueOutbox(ctx context.Context, now time.Time, limit int) ([]DueItem, bool, error)
 }
 
 // Redrive is the scheduled safety net of the outbox: it delivers every item
 // the stream did not (a retry is due, a worker died mid-send, the stream
 // gave up), so no notification is lost.
 type Redrive struct {
-	Due    DueOutbox
-	Outbox Deliverer
-	Log    *slog.Logger
+	Due      DueOutbox
+	Delivery Deliverer
+	Log      *slog.Logger
 	// Batch bounds the items one run takes on; the rest wait for the next.
 	Batch int
 }
@@ -58,13 +57,13 @@ func (r *Redrive) Run(ctx context.Context, now time.Time) (RedriveSummary, error
 			sum.Remaining = true
 			break
 		}
-		out, _ := r.Outbox.Deliver(ctx, d.ID, now)
+		out, _ := r.Delivery.Deliver(ctx, d.ID, now)
 		switch out {
-		case notify.OutcomeSent:
+		case delivery.OutcomeSent:
 			sum.Sent++
-		case notify.OutcomeRetry:
+		case delivery.OutcomeRetry:
 			sum.Retrying++
-		case notify.OutcomeDead:
+		case delivery.OutcomeDead:
 			sum.Dead++
 		default:
 			sum.Skipped++

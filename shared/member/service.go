@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
 	"github.com/tandemhq/tandem/shared/notify"
@@ -19,9 +20,9 @@ type Store interface {
 	// CreateMember writes the member, its domain claim, its first user and
 	// that user's credential, and msgs, in one transaction. A taken domain
 	// is a conflict.
-	CreateMember(ctx context.Context, m Member, admin User, cred Credential, msgs []notify.Message) error
+	CreateMember(ctx context.Context, m Member, admin User, cred Credential, msgs []notify.Message, claim idem.Claim) error
 	GetMember(ctx context.Context, id string) (Member, error)
-	CreateUser(ctx context.Context, u User, cred Credential) error
+	CreateUser(ctx context.Context, u User, cred Credential, claim idem.Claim) error
 	GetUser(ctx context.Context, memberID, userID string) (User, error)
 	RevokeUser(ctx context.Context, u User, now time.Time) error
 	// UpdateUser replaces the user (at version prev) and its credential's roles.
@@ -96,7 +97,7 @@ func Build(in NewMember, now time.Time) (Member, User, Credential, string) {
 
 // Create makes a member and its first admin user (operators only), and
 // mails the primary contact a welcome in the same transaction.
-func (s *Service) Create(ctx context.Context, p auth.Principal, in NewMember) (Created, error) {
+func (s *Service) Create(ctx context.Context, p auth.Principal, in NewMember, claim idem.Claim) (Created, error) {
 	if !p.Operator {
 		return Created{}, apperr.Forbidden("only platform operators can create members")
 	}
@@ -107,14 +108,13 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in NewMember) (C
 	now := s.Now()
 	m, u, cred, plain := Build(in, now)
 	welcome := notify.Message{
-		ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "member_welcome",
+		ID: ident.New(ident.Outbox, now), Channel: notify.Email,
 		From: s.Mail.From, To: []string{m.Contacts.Primary.Email}, Ref: m.ID, CreatedAt: now,
-		Data: map[string]any{
-			"MemberName": m.Name, "MemberID": m.ID, "ContactName": m.Contacts.Primary.Name,
-			"AdminEmail": u.Email, "BaseURL": s.Mail.BaseURL,
+		Data: notify.MemberWelcome{
+			MemberName: m.Name, MemberID: m.ID, ContactName: m.Contacts.Primary.Name, AdminEmail: u.Email, BaseURL: s.Mail.BaseURL,
 		},
 	}
-	if err := s.Store.CreateMember(ctx, m, u, cred, []notify.Message{welcome}); err != nil {
+	if err := s.Store.CreateMember(ctx, m, u, cred, []notify.Message{welcome}, claim); err != nil {
 		return Created{}, fmt.Errorf("create member %s: %w", m.Domain, err)
 	}
 	return Created{Member: m, Admin: u, AdminToken: plain}, nil
@@ -141,7 +141,7 @@ type NewUser struct {
 
 // AddUser creates a user of member memberID (its admins, operators) and
 // returns the user with its token, shown this once.
-func (s *Service) AddUser(ctx context.Context, p auth.Principal, memberID string, in NewUser) (User, string, error) {
+func (s *Service) AddUser(ctx context.Context, p auth.Principal, memberID string, in NewUser, claim idem.Claim) (User, string, error) {
 	if err := s.adminCheck(ctx, p, memberID); err != nil {
 		return User{}, "", err
 	}
@@ -173,7 +173,7 @@ func (s *Service) AddUser(ctx context.Context, p auth.Principal, memberID string
 	}
 	plain, hash := auth.NewToken(auth.TokenPrefix)
 	u.TokenHash = hash
-	if err := s.Store.CreateUser(ctx, u, Credential{Hash: hash, UserID: u.ID, MemberID: memberID, Roles: roles}); err != nil {
+	if err := s.Store.CreateUser(ctx, u, Credential{Hash: hash, UserID: u.ID, MemberID: memberID, Roles: roles}, claim); err != nil {
 		return User{}, "", fmt.Errorf("add user to %s: %w", memberID, err)
 	}
 	return u, plain, nil

@@ -1,7 +1,8 @@
-// Package notify is Tandem's outbox: the notifications a state change causes
-// are written as Messages in the same transaction as the change, and the
-// Notifier later renders and sends each one exactly once, retrying transient
-// failures and dead-lettering permanent ones.
+// Package notify is Tandem's outbox as the domain sees it: the
+// notifications a state change causes are Messages, each mail with the typed
+// data of its template, written in the same transaction as the change.
+// Package delivery later renders and sends each one exactly once, retrying
+// transient failures and dead-lettering permanent ones.
 package notify
 
 import (
@@ -23,20 +24,31 @@ const (
 type Message struct {
 	ID      string
 	Channel Channel
-	// Template names the mail template (templates/<name>.tmpl).
-	Template string
-	From     string
-	To       []string
-	Cc       []string
-	ReplyTo  []string
-	// Data is the template's input; it is stored as JSON.
-	Data map[string]any
+	From    string
+	To      []string
+	Cc      []string
+	ReplyTo []string
+	// Data is a mail's template input (its type names the template); it
+	// is stored as JSON.
+	Data MailData
 	// Hook is set for webhook messages.
 	Hook *HookCall
 	// Ref names the object the message is about, for logs and dead letters.
 	Ref       string
 	CreatedAt time.Time
 }
+
+// Template names the mail template the message fills ("" for webhooks).
+func (m Message) Template() string {
+	if m.Data == nil {
+		return ""
+	}
+	return m.Data.Template()
+}
+
+// FirstSweepDelay is when the redrive sweep first looks at a new message,
+// in case the stream never delivered it.
+const FirstSweepDelay = 2 * time.Minute
 
 // HookCall is an outbound webhook delivery.
 type HookCall struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
 	"github.com/tandemhq/tandem/shared/member"
@@ -18,7 +19,7 @@ import (
 type Store interface {
 	// CreateProgram writes the program and claims its slug; a taken slug
 	// is a conflict.
-	CreateProgram(ctx context.Context, p Program) error
+	CreateProgram(ctx context.Context, p Program, claim idem.Claim) error
 	GetProgram(ctx context.Context, id string) (Program, error)
 	ProgramIDBySlug(ctx context.Context, slug string) (string, error)
 	// UpdateProgram replaces the program if it is still at version prev.
@@ -35,7 +36,7 @@ type Service struct {
 }
 
 // Create makes a program (operators, or admins of the host member).
-func (s *Service) Create(ctx context.Context, p auth.Principal, in Input) (Program, error) {
+func (s *Service) Create(ctx context.Context, p auth.Principal, in Input, claim idem.Claim) (Program, error) {
 	now := s.Now()
 	prg, err := in.check(now)
 	if err != nil {
@@ -63,7 +64,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in Input) (Progr
 	prg.HostName = host.Name
 	prg.ID = ident.New(ident.Program, now)
 	prg.CreatedAt, prg.UpdatedAt, prg.Version = now, now, 1
-	if err := s.Store.CreateProgram(ctx, prg); err != nil {
+	if err := s.Store.CreateProgram(ctx, prg, claim); err != nil {
 		return Program{}, fmt.Errorf("create program %s: %w", prg.Slug, err)
 	}
 	return prg, nil

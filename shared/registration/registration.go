@@ -17,6 +17,7 @@ import (
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
 	"github.com/tandemhq/tandem/shared/member"
@@ -81,6 +82,8 @@ type Signup struct {
 	Validation      *enrollment.Token
 	Messages        []notify.Message
 	Now             time.Time
+	// Claim is the request's Idempotency-Key, committed with the sign-up.
+	Claim idem.Claim
 }
 
 // Store is what registration needs of the table.
@@ -140,12 +143,11 @@ func (s *Service) Register(ctx context.Context, slug, email, client string) erro
 	plain, hash := auth.NewToken("sgn_")
 	tok := SignupToken{Hash: hash, ProgramID: prg.ID, Email: email, ExpiresAt: now.Add(TokenTTL), CreatedAt: now}
 	msg := notify.Message{
-		ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "registration_verify",
+		ID: ident.New(ident.Outbox, now), Channel: notify.Email,
 		From: prg.From(s.Origin.From), To: []string{email}, Ref: prg.ID, CreatedAt: now,
-		Data: map[string]any{
-			"ProgramName": prg.Name, "HostName": prg.HostName,
-			"Link":    s.Origin.BaseURL + "/p/" + prg.Slug + "/signup?token=" + plain,
-			"Expires": "24 hours",
+		Data: notify.RegistrationVerify{
+			ProgramName: prg.Name, HostName: prg.HostName,
+			Link: s.Origin.BaseURL + "/p/" + prg.Slug + "/signup?token=" + plain, Expires: "24 hours",
 		},
 	}
 	if err := s.Store.CreateSignupToken(ctx, tok, msg); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/hours"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
 	"github.com/tandemhq/tandem/shared/member"
@@ -52,11 +53,8 @@ type Result struct {
 	Email        string
 }
 
-// URLChecker vets a webhook URL before it is saved (see package webhook).
-type URLChecker func(ctx context.Context, raw string) error
-
 // Check validates everything but the token, naming each bad field.
-func (in SignupInput) Check(ctx context.Context, checkURL URLChecker) (SignupInput, error) {
+func (in SignupInput) Check(ctx context.Context, checkURL department.URLChecker) (SignupInput, error) {
 	f := apperr.Fields{}
 	out := SignupInput{Token: strings.TrimSpace(in.Token)}
 	if out.Token == "" {
@@ -99,7 +97,7 @@ func (in SignupInput) Check(ctx context.Context, checkURL URLChecker) (SignupInp
 }
 
 // SignUp enrolls the company behind a verified sign-up link.
-func (s *Service) SignUp(ctx context.Context, raw SignupInput, checkURL URLChecker) (Result, error) {
+func (s *Service) SignUp(ctx context.Context, raw SignupInput, checkURL department.URLChecker, claim idem.Claim) (Result, error) {
 	in, err := raw.Check(ctx, checkURL)
 	if err != nil {
 		return Result{}, err
@@ -130,7 +128,7 @@ func (s *Service) SignUp(ctx context.Context, raw SignupInput, checkURL URLCheck
 	}
 	var res Result
 	for attempt := 0; attempt < 2; attempt++ {
-		res, err = s.signUp(ctx, in, tok, prg, now)
+		res, err = s.signUp(ctx, in, tok, prg, now, claim)
 		if !errors.Is(err, errDomainTaken) {
 			break
 		}
@@ -145,9 +143,9 @@ var errDomainTaken = errors.New("domain taken")
 // claimed concurrently; the sign-up retries as that member.
 var ErrDomainTaken = fmt.Errorf("a member with this domain was just created: %w", errDomainTaken)
 
-func (s *Service) signUp(ctx context.Context, in SignupInput, tok SignupToken, prg program.Program, now time.Time) (Result, error) {
+func (s *Service) signUp(ctx context.Context, in SignupInput, tok SignupToken, prg program.Program, now time.Time, claim idem.Claim) (Result, error) {
 	_, domain, _ := strings.Cut(tok.Email, "@")
-	su := Signup{TokenHash: tok.Hash, ProgramID: prg.ID, AddendumVersion: prg.Addendum.Version, Now: now}
+	su := Signup{TokenHash: tok.Hash, ProgramID: prg.ID, AddendumVersion: prg.Addendum.Version, Now: now, Claim: claim}
 	e := enrollment.Enrollment{
 		ID: ident.New(ident.Enrollment, now), ProgramID: prg.ID, HostMemberID: prg.HostMemberID,
 		Email: tok.Email, Company: in.Company, Contacts: in.Contacts,

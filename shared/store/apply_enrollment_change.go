@@ -49,7 +49,6 @@ func (s *Store) Apply(ctx context.Context, c enrollment.Change) error {
 		items = append(items, s.useMailToken(c.UseToken, c.After.UpdatedAt))
 	}
 	items = append(items, s.outboxWrites(c.Messages)...)
-	items = append(items, s.commitClaim(ctx, c.After.ID)...)
 	return s.transact(ctx, "apply enrollment change", items...)
 }
 
@@ -62,6 +61,5 @@ func (s *Store) ClaimCredential(ctx context.Context, tokenHash string, u member.
 		s.putNew(marshal(toUserItem(u)), apperr.Conflict("user %s already exists", u.ID)),
 		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
 	}
-	items = append(items, s.commitClaim(ctx, u.ID)...)
 	return s.transact(ctx, "claim credential", items...)
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/collab"
-	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/table"
@@ -59,9 +59,6 @@ type caseItem struct {
 	Version             int    `dynamodbav:"version"`
 }
 
-func inboxPK(memberID string) string { return "INBOX#" + memberID }
-func sentPK(memberID string) string  { return "SENT#" + memberID }
-
 func toCaseItem(c collab.Case) caseItem {
 	it := caseItem{
 		PK: casePK(c.ID), SK: metaSK, Type: "case",
@@ -76,13 +73,13 @@ func toCaseItem(c collab.Case) caseItem {
 		EscalationLevel: c.EscalationLevel, Resolution: c.Resolution, CreatedAt: iso(c.CreatedAt), UpdatedAt: iso(c.UpdatedAt), Version: c.Version,
 	}
 	if c.Customer != nil {
-		it.Customer = jsonAttr(c.Customer)
+		it.Customer = jsonAttr(toCustomerRec(*c.Customer))
 	}
 	if len(c.Fields) > 0 {
 		it.Fields = jsonAttr(c.Fields)
 	}
 	if c.Engineer != nil {
-		it.Engineer = jsonAttr(c.Engineer)
+		it.Engineer = jsonAttr(toContactRec(*c.Engineer))
 	}
 	if !c.RespondedAt.IsZero() {
 		it.RespondedAt = iso(c.RespondedAt)
@@ -106,16 +103,20 @@ func (it caseItem) domain() (collab.Case, error) {
 		Resolution: it.Resolution, CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
 	}
 	if it.Customer != "" {
-		c.Customer = &collab.Customer{}
-		if err := fromJSON(it.Customer, c.Customer); err != nil {
+		var r customerRec
+		if err := fromJSON(it.Customer, &r); err != nil {
 			return c, fmt.Errorf("case %s customer: %w", it.ID, err)
 		}
+		cu := r.domain()
+		c.Customer = &cu
 	}
 	if it.Engineer != "" {
-		c.Engineer = &member.Contact{}
-		if err := fromJSON(it.Engineer, c.Engineer); err != nil {
+		var r contactRec
+		if err := fromJSON(it.Engineer, &r); err != nil {
 			return c, fmt.Errorf("case %s engineer: %w", it.ID, err)
 		}
+		en := r.domain()
+		c.Engineer = &en
 	}
 	if err := fromJSON(it.Fields, &c.Fields); err != nil {
 		return c, fmt.Errorf("case %s fields: %w", it.ID, err)
@@ -149,13 +150,13 @@ func (s *Store) caseEventWrite(caseID string, version int, ev collab.Event) txIt
 
 // CreateCase implements collab.Store: the case (with its due-index entry),
 // its first event, the idempotency commit and the outbox, in one transaction.
-func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, msgs []notify.Message) error {
+func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
 	items := []txItem{
 		s.putNew(marshal(toCaseItem(c)), apperr.Conflict("case %s already exists", c.ID)),
 		s.caseEventWrite(c.ID, c.Version, ev),
 	}
 	items = append(items, s.outboxWrites(msgs)...)
-	items = append(items, s.commitClaim(ctx, c.ID)...)
+	items = append(items, s.commitClaim(claim, c.ID)...)
 	return s.transact(ctx, "create case", items...)
 }
 
@@ -169,21 +170,21 @@ func (s *Store) GetCase(ctx context.Context, id string) (collab.Case, error) {
 }
 
 // ApplyCase implements collab.Store.
-func (s *Store) ApplyCase(ctx context.Context, before, after collab.Case, ev collab.Event, msgs []notify.Message) error {
+func (s *Store) ApplyCase(ctx context.Context, before, after collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
 	items := []txItem{
 		s.put(marshal(toCaseItem(after)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(before.Version)},
 			apperr.Conflict("case %s was changed by someone else (it is no longer at version %d); reload it", before.ID, before.Version)),
 		s.caseEventWrite(after.ID, after.Version, ev),
 	}
 	items = append(items, s.outboxWrites(msgs)...)
-	items = append(items, s.commitClaim(ctx, after.ID)...)
+	items = append(items, s.commitClaim(claim, after.ID)...)
 	return s.transact(ctx, "update case", items...)
 }
 
 // ListCaseEvents returns a case's timeline, oldest first.
 func (s *Store) ListCaseEvents(ctx context.Context, id string, limit int, cursor string) ([]collab.Event, string, error) {
 	items, next, err := s.queryPage(ctx, pageQuery{
-		op: "list case events", pkAttr: table.PK, pk: casePK(id), skAttr: table.SK, skPrefix: "EVENT#", limit: limit, cursor: cursor, consistent: true,
+		op: "list case events", pkAttr: table.PK, pk: casePK(id), skAttr: table.SK, skPrefix: eventPrefix, limit: limit, cursor: cursor, consistent: true,
 	})
 	if err != nil {
 		return nil, "", err
@@ -198,15 +199,4 @@ func (s *Store) ListCaseEvents(ctx context.Context, id string, limit int, cursor
 		return nil, "", err
 	}
 	return out, next, nil
-}
-
-// ListMembersByKind returns every member of a kind (GSI1).
-func (s *Store) ListMembersByKind(ctx context.Context, kind member.Kind) ([]member.Member, error) {
-	items, err := s.queryAll(ctx, pageQuery{
-		op: "list members by kind", index: table.GSI1, pkAttr: table.GSI1PK, pk: membersByKindPK(kind), skAttr: table.GSI1SK,
-	}, 10000)
-	if err != nil {
-		return nil, err
-	}
-	return convert(items, memberItem.domain)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/table"
 )
 
@@ -30,12 +31,10 @@ type departmentItem struct {
 	Version         int      `dynamodbav:"version"`
 }
 
-func memberDepartmentsPK(memberID string) string { return "MEMDEPT#" + memberID }
-
 func toDepartmentItem(d department.Department) departmentItem {
 	return departmentItem{
 		PK: departmentPK(d.ID), SK: metaSK, Type: "department", GSI1PK: memberDepartmentsPK(d.MemberID), GSI1SK: d.ID,
-		ID: d.ID, MemberID: d.MemberID, Name: d.Name, ProgramIDs: d.ProgramIDs, Inbound: jsonAttr(d.Inbound), Form: jsonAttr(d.Form),
+		ID: d.ID, MemberID: d.MemberID, Name: d.Name, ProgramIDs: d.ProgramIDs, Inbound: jsonAttr(toInboundRec(d.Inbound)), Form: jsonAttr(toFormRec(d.Form)),
 		WebhookDisabled: d.WebhookDisabled, CreatedAt: iso(d.CreatedAt), UpdatedAt: iso(d.UpdatedAt), Version: d.Version,
 	}
 }
@@ -45,12 +44,15 @@ func (it departmentItem) domain() (department.Department, error) {
 		ID: it.ID, MemberID: it.MemberID, Name: it.Name, ProgramIDs: it.ProgramIDs, WebhookDisabled: it.WebhookDisabled,
 		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
 	}
-	if err := fromJSON(it.Inbound, &d.Inbound); err != nil {
+	var in inboundRec
+	if err := fromJSON(it.Inbound, &in); err != nil {
 		return d, fmt.Errorf("department %s inbound: %w", it.ID, err)
 	}
-	if err := fromJSON(it.Form, &d.Form); err != nil {
+	var f formRec
+	if err := fromJSON(it.Form, &f); err != nil {
 		return d, fmt.Errorf("department %s form: %w", it.ID, err)
 	}
+	d.Inbound, d.Form = in.domain(), f.domain()
 	return d, nil
 }
 
@@ -75,12 +77,12 @@ func (s *Store) ListMemberDepartments(ctx context.Context, memberID string) ([]d
 }
 
 // CreateDepartment implements department.Store.
-func (s *Store) CreateDepartment(ctx context.Context, d department.Department) error {
+func (s *Store) CreateDepartment(ctx context.Context, d department.Department, claim idem.Claim) error {
 	items := []txItem{
 		s.check(memberKey(d.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", d.MemberID)),
 		s.putNew(marshal(toDepartmentItem(d)), apperr.Conflict("department %s already exists", d.ID)),
 	}
-	items = append(items, s.commitClaim(ctx, d.ID)...)
+	items = append(items, s.commitClaim(claim, d.ID)...)
 	return s.transact(ctx, "create department", items...)
 }
 

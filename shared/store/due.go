@@ -10,19 +10,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/tandemhq/tandem/shared/jobs"
 	"github.com/tandemhq/tandem/shared/table"
 )
-
-// DueEntry is one item found in a sweep's due index.
-type DueEntry struct {
-	ID  string
-	Due time.Time
-}
 
 // dueAt reads sweep's sparse due index: every entry due at or before now,
 // oldest first, at most limit in all. more reports that entries were left.
 // It reads only what is due: the cost does not grow with the table.
-func (s *Store) dueAt(ctx context.Context, sweep string, now time.Time, limit int) (entries []DueEntry, more bool, err error) {
+func (s *Store) dueAt(ctx context.Context, sweep string, now time.Time, limit int) (entries []jobs.DueItem, more bool, err error) {
 	upTo := iso(now) + "#\uffff"
 	for shard := 0; shard < table.DueShards; shard++ {
 		var start map[string]types.AttributeValue
@@ -52,7 +47,7 @@ func (s *Store) dueAt(ctx context.Context, sweep string, now time.Time, limit in
 				if !ok {
 					continue
 				}
-				entries = append(entries, DueEntry{ID: id, Due: parseISO(at)})
+				entries = append(entries, jobs.DueItem{ID: id, Due: parseISO(at)})
 			}
 			start = res.LastEvaluatedKey
 			if len(start) == 0 {
@@ -69,21 +64,21 @@ func (s *Store) dueAt(ctx context.Context, sweep string, now time.Time, limit in
 }
 
 // DueOutbox returns outbox items due for a retry or never delivered.
-func (s *Store) DueOutbox(ctx context.Context, now time.Time, limit int) ([]DueEntry, bool, error) {
+func (s *Store) DueOutbox(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
 	return s.dueAt(ctx, sweepOutbox, now, limit)
 }
 
 // DueCases returns cases whose next escalation is due at now.
-func (s *Store) DueCases(ctx context.Context, now time.Time, limit int) ([]DueEntry, bool, error) {
+func (s *Store) DueCases(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
 	return s.dueAt(ctx, sweepCase, now, limit)
 }
 
 // DueRenewals returns enrollments with a renewal step due at now.
-func (s *Store) DueRenewals(ctx context.Context, now time.Time, limit int) ([]DueEntry, bool, error) {
+func (s *Store) DueRenewals(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
 	return s.dueAt(ctx, sweepRenewal, now, limit)
 }
 
 // DueBilling returns host-paid programs with a billing year due at now.
-func (s *Store) DueBilling(ctx context.Context, now time.Time, limit int) ([]DueEntry, bool, error) {
+func (s *Store) DueBilling(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
 	return s.dueAt(ctx, sweepBilling, now, limit)
 }

@@ -51,19 +51,19 @@ func (s *Store) Enrolled(ctx context.Context, programID, memberID string) (bool,
 }
 
 // EnrollmentOf implements collab.Store: member's admitted enrollment in
-// program, if it has one.
-func (s *Store) EnrollmentOf(ctx context.Context, programID, memberID string) (*enrollment.Enrollment, error) {
+// program, and whether it has one.
+func (s *Store) EnrollmentOf(ctx context.Context, programID, memberID string) (enrollment.Enrollment, bool, error) {
 	var pair enrollmentPairItem
 	err := s.getItem(ctx, "get enrollment pair", enrollmentPairKey(programID, memberID), &pair, errNoItem)
 	if err == errNoItem {
-		return nil, nil
+		return enrollment.Enrollment{}, false, nil
 	}
 	if err != nil {
-		return nil, err
+		return enrollment.Enrollment{}, false, err
 	}
 	e, err := s.GetEnrollment(ctx, pair.EnrollmentID)
 	if err != nil {
-		return nil, err
+		return enrollment.Enrollment{}, false, err
 	}
-	return &e, nil
+	return e, true, nil
 }

@@ -46,22 +46,19 @@ type enrollmentItem struct {
 	Version             int    `dynamodbav:"version"`
 }
 
-func programEnrollmentsPK(programID string) string { return "PRGENR#" + programID }
-func memberEnrollmentsPK(memberID string) string   { return "MEMENR#" + memberID }
-
 func toEnrollmentItem(e enrollment.Enrollment) enrollmentItem {
 	it := enrollmentItem{
 		PK: enrollmentPK(e.ID), SK: metaSK, Type: "enrollment",
 		GSI1PK: programEnrollmentsPK(e.ProgramID), GSI1SK: string(e.Status) + "#" + iso(e.CreatedAt) + "#" + e.ID,
 		GSI2PK: memberEnrollmentsPK(e.MemberID), GSI2SK: e.ProgramID + "#" + e.ID,
 		ID: e.ID, ProgramID: e.ProgramID, MemberID: e.MemberID, MemberName: e.MemberName, HostMemberID: e.HostMemberID, Status: string(e.Status),
-		Email: e.Email, Company: jsonAttr(e.Company), Contacts: jsonAttr(e.Contacts), DepartmentID: e.DepartmentID,
-		Addendum: jsonAttr(e.Addendum), HostPaid: e.HostPaid, Paid: e.Paid, MembershipInvoiceID: e.MembershipInvoiceID,
+		Email: e.Email, Company: jsonAttr(companyRec(e.Company)), Contacts: jsonAttr(toEnrollmentContactsRec(e.Contacts)), DepartmentID: e.DepartmentID,
+		Addendum: jsonAttr(acceptanceRec(e.Addendum)), HostPaid: e.HostPaid, Paid: e.Paid, MembershipInvoiceID: e.MembershipInvoiceID,
 		ValidationHash: e.ValidationHash, Reason: e.Reason, CreatedAt: iso(e.CreatedAt), UpdatedAt: iso(e.UpdatedAt), Version: e.Version,
 		RenewalStep: int(e.RenewalStep), RenewalInvoiceID: e.RenewalInvoiceID, ExistingMember: e.ExistingMember,
 	}
 	if e.Proposal != nil {
-		it.Proposal = jsonAttr(e.Proposal)
+		it.Proposal = jsonAttr(proposalRec{DepartmentName: e.Proposal.DepartmentName, Inbound: toInboundRec(e.Proposal.Inbound)})
 	}
 	if !e.GoLiveAt.IsZero() {
 		it.GoLiveAt = iso(e.GoLiveAt)
@@ -86,19 +83,26 @@ func (it enrollmentItem) domain() (enrollment.Enrollment, error) {
 		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version, ExistingMember: it.ExistingMember,
 	}
 	if it.Proposal != "" {
-		e.Proposal = &enrollment.Proposal{}
-		if err := fromJSON(it.Proposal, e.Proposal); err != nil {
+		var r proposalRec
+		if err := fromJSON(it.Proposal, &r); err != nil {
 			return e, fmt.Errorf("enrollment %s proposal: %w", it.ID, err)
 		}
+		e.Proposal = &enrollment.Proposal{DepartmentName: r.DepartmentName, Inbound: r.Inbound.domain()}
 	}
+	var (
+		company  companyRec
+		contacts enrollmentContactsRec
+		accepted acceptanceRec
+	)
 	for _, x := range []struct {
 		s string
 		v any
-	}{{it.Company, &e.Company}, {it.Contacts, &e.Contacts}, {it.Addendum, &e.Addendum}} {
+	}{{it.Company, &company}, {it.Contacts, &contacts}, {it.Addendum, &accepted}} {
 		if err := fromJSON(x.s, x.v); err != nil {
 			return e, fmt.Errorf("enrollment %s: %w", it.ID, err)
 		}
 	}
+	e.Company, e.Contacts, e.Addendum = enrollment.Company(company), contacts.domain(), enrollment.Acceptance(accepted)
 	return e, nil
 }
 
@@ -134,7 +138,7 @@ func (s *Store) GetEnrollment(ctx context.Context, id string) (enrollment.Enroll
 // ListEnrollmentEvents returns an enrollment's audit trail, oldest first.
 func (s *Store) ListEnrollmentEvents(ctx context.Context, id string, limit int, cursor string) ([]enrollment.Event, string, error) {
 	items, next, err := s.queryPage(ctx, pageQuery{
-		op: "list enrollment events", pkAttr: table.PK, pk: enrollmentPK(id), skAttr: table.SK, skPrefix: "EVENT#",
+		op: "list enrollment events", pkAttr: table.PK, pk: enrollmentPK(id), skAttr: table.SK, skPrefix: eventPrefix,
 		limit: limit, cursor: cursor, consistent: true,
 	})
 	if err != nil {

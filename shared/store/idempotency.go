@@ -30,11 +30,9 @@ type idemItem struct {
 	ExpiresAt   int64  `dynamodbav:"expiresAt"`
 }
 
-func idemKey(k string) map[string]types.AttributeValue { return key("IDEM#"+k, metaSK) }
-
 func (it idemItem) record() idem.Record {
 	return idem.Record{
-		Key: it.PK[len("IDEM#"):], Owner: it.Owner, BodyHash: it.BodyHash, State: idem.State(it.State),
+		Key: idemKeyOf(it.PK), Owner: it.Owner, BodyHash: it.BodyHash, State: idem.State(it.State),
 		ResultID: it.ResultID, Status: it.Status, Body: it.Body,
 		LockedUntil: parseISO(it.LockedUntil), ExpiresAt: time.Unix(it.ExpiresAt, 0).UTC(),
 	}
@@ -47,7 +45,7 @@ func (it idemItem) record() idem.Record {
 // 7 days for webhook ids).
 func (s *Store) ClaimIdempotency(ctx context.Context, k, owner, bodyHash string, now time.Time, retention time.Duration) (idem.Record, bool, error) {
 	it := idemItem{
-		PK: "IDEM#" + k, SK: metaSK, Type: "idempotency", Owner: owner, BodyHash: bodyHash,
+		PK: idemPK(k), SK: metaSK, Type: "idempotency", Owner: owner, BodyHash: bodyHash,
 		State: string(idem.InProgress), LockedUntil: iso(now.Add(idem.Lock)), ExpiresAt: now.Add(retention).Unix(),
 	}
 	item, err := attributevalue.MarshalMap(it)
@@ -136,11 +134,10 @@ func (s *Store) ReleaseIdempotency(ctx context.Context, k, owner string) error {
 	return nil
 }
 
-// commitClaim returns the transaction item that marks ctx's idempotency claim
-// committed with the created object's id, or nothing when there is no claim.
-func (s *Store) commitClaim(ctx context.Context, resultID string) []txItem {
-	c, ok := idem.ClaimFrom(ctx)
-	if !ok {
+// commitClaim returns the transaction item that marks the idempotency claim
+// c committed with the created object's id, or nothing when c holds no key.
+func (s *Store) commitClaim(c idem.Claim, resultID string) []txItem {
+	if !c.Held() {
 		return nil
 	}
 	return []txItem{s.update(idemKey(c.Key),

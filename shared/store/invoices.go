@@ -36,13 +36,11 @@ type invoiceItem struct {
 	Version      int    `dynamodbav:"version"`
 }
 
-func memberInvoicesPK(memberID string) string { return "MEMINV#" + memberID }
-
 func toInvoiceItem(inv billing.Invoice) invoiceItem {
 	it := invoiceItem{
 		PK: invoicePK(inv.ID), SK: metaSK, Type: "invoice", GSI1PK: memberInvoicesPK(inv.MemberID), GSI1SK: iso(inv.IssuedAt) + "#" + inv.ID,
 		ID: inv.ID, MemberID: inv.MemberID, ProgramID: inv.ProgramID, EnrollmentID: inv.EnrollmentID, Kind: string(inv.Kind),
-		PeriodStart: inv.PeriodStart, PeriodEnd: inv.PeriodEnd, Lines: jsonAttr(inv.Lines), TotalCents: inv.TotalCents,
+		PeriodStart: inv.PeriodStart, PeriodEnd: inv.PeriodEnd, Lines: jsonAttr(toLineRecs(inv.Lines)), TotalCents: inv.TotalCents,
 		Currency: inv.Currency, Status: string(inv.Status), IssuedAt: iso(inv.IssuedAt), DueAt: iso(inv.DueAt),
 		PaymentRef: inv.PaymentRef, PaidCents: inv.PaidCents, CreatedAt: iso(inv.CreatedAt), UpdatedAt: iso(inv.UpdatedAt), Version: inv.Version,
 	}
@@ -59,9 +57,11 @@ func (it invoiceItem) domain() (billing.Invoice, error) {
 		Status: billing.Status(it.Status), IssuedAt: parseISO(it.IssuedAt), DueAt: parseISO(it.DueAt), PaidAt: parseISO(it.PaidAt),
 		PaymentRef: it.PaymentRef, PaidCents: it.PaidCents, CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
 	}
-	if err := fromJSON(it.Lines, &inv.Lines); err != nil {
+	var lines []lineRec
+	if err := fromJSON(it.Lines, &lines); err != nil {
 		return inv, fmt.Errorf("invoice %s lines: %w", it.ID, err)
 	}
+	inv.Lines = lineDomain(lines)
 	return inv, nil
 }
 
@@ -96,7 +96,15 @@ func (s *Store) ListMemberInvoices(ctx context.Context, memberID string, limit i
 
 // invoiceGuard claims an invoice's deterministic key (kind, subject and
 // period), so an invoice is issued at most once however often a run repeats.
+// invoiceKeyItem holds an invoice's deterministic key, so it is issued once.
+type invoiceKeyItem struct {
+	PK        string `dynamodbav:"PK"`
+	SK        string `dynamodbav:"SK"`
+	Type      string `dynamodbav:"type"`
+	InvoiceID string `dynamodbav:"invoiceId"`
+}
+
 func (s *Store) invoiceGuard(k, invoiceID string) txItem {
-	return s.putNew(marshal(map[string]any{"PK": "INVKEY#" + k, "SK": metaSK, "type": "invoice_key", "invoiceId": invoiceID}),
+	return s.putNew(marshal(invoiceKeyItem{PK: invoiceKeyPK(k), SK: metaSK, Type: "invoice_key", InvoiceID: invoiceID}),
 		apperr.Conflict("invoice %s was already issued", k))
 }

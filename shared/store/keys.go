@@ -3,10 +3,13 @@ package store
 import (
 	"fmt"
 	"hash/fnv"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/table"
 )
 
@@ -28,14 +31,19 @@ func domainPK(domain string) string                       { return "DOMAIN#" + d
 func domainKey(domain string) map[string]types.AttributeValue {
 	return key(domainPK(domain), metaSK)
 }
-func userSK(userID string) string { return "USER#" + userID }
+
+const userPrefix = "USER#"
+
+func userSK(userID string) string { return userPrefix + userID }
 func userKey(memberID, userID string) map[string]types.AttributeValue {
 	return key(memberPK(memberID), userSK(userID))
 }
-func tokenKey(hash string) map[string]types.AttributeValue { return key("TOKEN#"+hash, metaSK) }
+func tokenPK(hash string) string                           { return "TOKEN#" + hash }
+func tokenKey(hash string) map[string]types.AttributeValue { return key(tokenPK(hash), metaSK) }
 func programPK(id string) string                           { return "PROGRAM#" + id }
 func programKey(id string) map[string]types.AttributeValue { return key(programPK(id), metaSK) }
-func slugKey(slug string) map[string]types.AttributeValue  { return key("SLUG#"+slug, metaSK) }
+func slugPK(slug string) string                            { return "SLUG#" + slug }
+func slugKey(slug string) map[string]types.AttributeValue  { return key(slugPK(slug), metaSK) }
 func enrollmentPK(id string) string                        { return "ENROLLMENT#" + id }
 func enrollmentKey(id string) map[string]types.AttributeValue {
 	return key(enrollmentPK(id), metaSK)
@@ -56,22 +64,17 @@ func casePK(id string) string                              { return "CASE#" + id
 func caseKey(id string) map[string]types.AttributeValue    { return key(casePK(id), metaSK) }
 func invoicePK(id string) string                           { return "INVOICE#" + id }
 func invoiceKey(id string) map[string]types.AttributeValue { return key(invoicePK(id), metaSK) }
-func outboxPK(id string) string                            { return "OUTBOX#" + id }
+func outboxPK(id string) string                            { return table.OutboxPrefix + id }
 func outboxKey(id string) map[string]types.AttributeValue  { return key(outboxPK(id), metaSK) }
-
-// OutboxIDFromPK returns the outbox id of a stream record's PK, if it is one.
-func OutboxIDFromPK(pk string) (string, bool) {
-	const p = "OUTBOX#"
-	if len(pk) > len(p) && pk[:len(p)] == p {
-		return pk[len(p):], true
-	}
-	return "", false
-}
 
 // eventSK orders an object's audit events under its partition by the
 // object version each event produced: strictly in order, even within one
 // millisecond.
-func eventSK(version int, id string) string { return fmt.Sprintf("EVENT#%010d#%s", version, id) }
+func eventSK(version int, id string) string {
+	return fmt.Sprintf("%s%010d#%s", eventPrefix, version, id)
+}
+
+const eventPrefix = "EVENT#"
 
 // Sweeps that read the sparse due index.
 const (
@@ -92,4 +95,40 @@ func duePK(sweep string, shard int) string { return fmt.Sprintf("%s#%d", sweep, 
 // dueAttrs places id in sweep's due index at time at.
 func dueAttrs(sweep, id string, at time.Time) (pk, sk string) {
 	return duePK(sweep, shardOf(id)), iso(at) + "#" + id
+}
+
+// Lists under one partition, in their indexes.
+func hostProgramsPK(memberID string) string        { return "HOSTPROGRAMS#" + memberID }
+func inboxPK(memberID string) string               { return "INBOX#" + memberID }
+func sentPK(memberID string) string                { return "SENT#" + memberID }
+func membersByKindPK(kind member.Kind) string      { return "MEMBERS#" + string(kind) }
+func memberDepartmentsPK(memberID string) string   { return "MEMDEPT#" + memberID }
+func programEnrollmentsPK(programID string) string { return "PRGENR#" + programID }
+func memberEnrollmentsPK(memberID string) string   { return "MEMENR#" + memberID }
+func memberInvoicesPK(memberID string) string      { return "MEMINV#" + memberID }
+func invoiceKeyPK(k string) string                 { return "INVKEY#" + k }
+func signupTokenPK(hash string) string             { return "SIGNUP#" + hash }
+func signupTokenKey(hash string) map[string]types.AttributeValue {
+	return key(signupTokenPK(hash), metaSK)
+}
+func mailTokenPK(hash string) string                           { return "MAILTOKEN#" + hash }
+func mailTokenKey(hash string) map[string]types.AttributeValue { return key(mailTokenPK(hash), metaSK) }
+
+// Idempotency records: the client's key, scoped, after the prefix.
+const idemPrefix = "IDEM#"
+
+func idemPK(k string) string                           { return idemPrefix + k }
+func idemKey(k string) map[string]types.AttributeValue { return key(idemPK(k), metaSK) }
+func idemKeyOf(pk string) string                       { return strings.TrimPrefix(pk, idemPrefix) }
+
+// rateKey counts one rate-limit window starting at start.
+func rateKey(k string, start time.Time) map[string]types.AttributeValue {
+	return key("RATE#"+k+"#"+strconv.FormatInt(start.Unix(), 10), metaSK)
+}
+
+// Webhook deliveries sort under their member by time.
+const deliveryPrefix = "DELIVERY#"
+
+func deliverySK(at time.Time, messageID string, attempt int) string {
+	return fmt.Sprintf("%s%s#%s#%04d", deliveryPrefix, iso(at), messageID, attempt)
 }

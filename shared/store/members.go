@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 )
@@ -29,14 +30,13 @@ type memberItem struct {
 }
 
 // membersByKindPK lists members of a kind (the directory's full members).
-func membersByKindPK(kind member.Kind) string { return "MEMBERS#" + string(kind) }
 
 func toMemberItem(m member.Member) memberItem {
 	return memberItem{
 		PK: memberPK(m.ID), SK: metaSK, Type: "member",
 		GSI1PK: membersByKindPK(m.Kind), GSI1SK: m.ID,
 		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: string(m.Kind),
-		Contacts: jsonAttr(m.Contacts), CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
+		Contacts: jsonAttr(toMemberContactsRec(m.Contacts)), CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
 	}
 }
 
@@ -45,7 +45,12 @@ func (it memberItem) domain() (member.Member, error) {
 		ID: it.ID, Name: it.Name, Domain: it.Domain, Kind: member.Kind(it.Kind),
 		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
 	}
-	return m, fromJSON(it.Contacts, &m.Contacts)
+	var c memberContactsRec
+	if err := fromJSON(it.Contacts, &c); err != nil {
+		return m, fmt.Errorf("member %s contacts: %w", it.ID, err)
+	}
+	m.Contacts = c.domain()
+	return m, nil
 }
 
 type domainItem struct {
@@ -101,7 +106,7 @@ type credentialItem struct {
 
 func toCredentialItem(c member.Credential) credentialItem {
 	return credentialItem{
-		PK: "TOKEN#" + c.Hash, SK: metaSK, Type: "credential", UserID: c.UserID, MemberID: c.MemberID,
+		PK: tokenPK(c.Hash), SK: metaSK, Type: "credential", UserID: c.UserID, MemberID: c.MemberID,
 		Roles: c.Roles, Operator: c.Operator, Revoked: c.Revoked,
 	}
 }
@@ -119,10 +124,10 @@ func (s *Store) memberWrites(m member.Member, admin member.User, cred member.Cre
 }
 
 // CreateMember implements member.Store.
-func (s *Store) CreateMember(ctx context.Context, m member.Member, admin member.User, cred member.Credential, msgs []notify.Message) error {
+func (s *Store) CreateMember(ctx context.Context, m member.Member, admin member.User, cred member.Credential, msgs []notify.Message, claim idem.Claim) error {
 	items := s.memberWrites(m, admin, cred)
 	items = append(items, s.outboxWrites(msgs)...)
-	items = append(items, s.commitClaim(ctx, m.ID)...)
+	items = append(items, s.commitClaim(claim, m.ID)...)
 	return s.transact(ctx, "create member", items...)
 }
 
@@ -152,12 +157,13 @@ var errNoItem = fmt.Errorf("no item")
 
 // CreateUser implements member.Store: the user and its credential together,
 // only if the member exists.
-func (s *Store) CreateUser(ctx context.Context, u member.User, cred member.Credential) error {
-	return s.transact(ctx, "create user",
+func (s *Store) CreateUser(ctx context.Context, u member.User, cred member.Credential, claim idem.Claim) error {
+	items := []txItem{
 		s.check(memberKey(u.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", u.MemberID)),
 		s.putNew(marshal(toUserItem(u)), apperr.Conflict("user %s already exists", u.ID)),
 		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
-	)
+	}
+	return s.transact(ctx, "create user", append(items, s.commitClaim(claim, u.ID)...)...)
 }
 
 // GetUser implements member.Store.
@@ -196,7 +202,7 @@ func (s *Store) GetCredential(ctx context.Context, hash string) (member.Credenti
 // PutOperatorCredential stores an operator token hash (idempotent).
 func (s *Store) PutOperatorCredential(ctx context.Context, hash, name string) error {
 	return s.transact(ctx, "put operator credential",
-		s.put(marshal(credentialItem{PK: "TOKEN#" + hash, SK: metaSK, Type: "credential", UserID: name, Operator: true}),
+		s.put(marshal(credentialItem{PK: tokenPK(hash), SK: metaSK, Type: "credential", UserID: name, Operator: true}),
 			"attribute_not_exists(PK) OR #op = :t", map[string]string{"#op": "operator"},
 			map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}},
 			apperr.Conflict("that token belongs to a user")),

@@ -52,7 +52,7 @@ const sentRetention = 30 * 24 * time.Hour
 func toOutboxItem(m notify.Message) outboxItem {
 	it := outboxItem{
 		PK: outboxPK(m.ID), SK: metaSK, Type: "outbox", ID: m.ID, Channel: string(m.Channel),
-		Template: m.Template, From: m.From, To: m.To, Cc: m.Cc, ReplyTo: m.ReplyTo,
+		Template: m.Template(), From: m.From, To: m.To, Cc: m.Cc, ReplyTo: m.ReplyTo,
 		Ref: m.Ref, CreatedAt: iso(m.CreatedAt), State: string(notify.Pending),
 	}
 	if m.Data != nil {
@@ -67,11 +67,13 @@ func toOutboxItem(m notify.Message) outboxItem {
 
 func (it outboxItem) message() (notify.Message, error) {
 	m := notify.Message{
-		ID: it.ID, Channel: notify.Channel(it.Channel), Template: it.Template, From: it.From,
+		ID: it.ID, Channel: notify.Channel(it.Channel), From: it.From,
 		To: it.To, Cc: it.Cc, ReplyTo: it.ReplyTo, Ref: it.Ref, CreatedAt: parseISO(it.CreatedAt),
 	}
-	if err := fromJSON(it.Data, &m.Data); err != nil {
-		return m, fmt.Errorf("outbox %s data: %w", it.ID, err)
+	if it.Template != "" {
+		// Data that no longer fits its template stays nil: the notifier
+		// then dead-letters the message instead of retrying it forever.
+		m.Data, _ = notify.DecodeData(it.Template, []byte(it.Data))
 	}
 	if it.Hook != "" {
 		m.Hook = &notify.HookCall{}
@@ -99,7 +101,7 @@ func (s *Store) Enqueue(ctx context.Context, msgs ...notify.Message) error {
 	return s.transact(ctx, "enqueue", s.outboxWrites(msgs)...)
 }
 
-// ClaimOutbox implements notify.OutboxStore. The claim also moves the item's
+// ClaimOutbox implements delivery.OutboxStore. The claim also moves the item's
 // due time to the end of the lease, so a worker that dies mid-send leaves the
 // item for the sweep.
 func (s *Store) ClaimOutbox(ctx context.Context, id string, now time.Time, lease time.Duration) (notify.Message, int, error) {
@@ -155,7 +157,7 @@ func (s *Store) finishOutbox(ctx context.Context, op, id string, attempt int, ex
 	return nil
 }
 
-// MarkSent implements notify.OutboxStore.
+// MarkSent implements delivery.OutboxStore.
 func (s *Store) MarkSent(ctx context.Context, id string, attempt int, providerID string, now time.Time) error {
 	return s.finishOutbox(ctx, "mark sent", id, attempt,
 		"SET #s = :sent, sentAt = :now, providerId = :pid, expiresAt = :exp REMOVE DuePK, DueSK, leaseUntil",
@@ -165,7 +167,7 @@ func (s *Store) MarkSent(ctx context.Context, id string, attempt int, providerID
 		})
 }
 
-// MarkRetry implements notify.OutboxStore.
+// MarkRetry implements delivery.OutboxStore.
 func (s *Store) MarkRetry(ctx context.Context, id string, attempt int, next time.Time, reason string) error {
 	duePK, dueSK := dueAttrs(sweepOutbox, id, next)
 	return s.finishOutbox(ctx, "mark retry", id, attempt,
@@ -175,7 +177,7 @@ func (s *Store) MarkRetry(ctx context.Context, id string, attempt int, next time
 		})
 }
 
-// MarkDead implements notify.OutboxStore.
+// MarkDead implements delivery.OutboxStore.
 func (s *Store) MarkDead(ctx context.Context, id string, attempt int, reason string, now time.Time) error {
 	return s.finishOutbox(ctx, "mark dead", id, attempt,
 		"SET #s = :dead, deadAt = :now, lastError = :err, GSI1PK = :dl, GSI1SK = :dlsk REMOVE DuePK, DueSK, leaseUntil",

@@ -9,8 +9,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/billing"
-	"github.com/tandemhq/tandem/shared/form"
-	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
@@ -54,20 +53,18 @@ type slaItem struct {
 	Low, Medium, High, Critical time.Duration
 }
 
-func hostProgramsPK(memberID string) string { return "HOSTPROGRAMS#" + memberID }
-
 func toProgramItem(p program.Program, billedYears int) programItem {
 	it := programItem{
 		PK: programPK(p.ID), SK: metaSK, Type: "program", GSI1PK: hostProgramsPK(p.HostMemberID), GSI1SK: p.ID,
 		ID: p.ID, Slug: p.Slug, Name: p.Name, HostMemberID: p.HostMemberID, HostName: p.HostName,
-		ProgramType: string(p.Type), Payment: string(p.Payment), PrimaryContact: jsonAttr(p.PrimaryContact),
+		ProgramType: string(p.Type), Payment: string(p.Payment), PrimaryContact: jsonAttr(toContactRec(p.PrimaryContact)),
 		NotifyEmails: p.NotifyEmails, SLA: jsonAttr(slaItem(p.SLA)), Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail,
-		AddendumVersion: p.Addendum.Version, Addendum: jsonAttr(p.Addendum), Landing: jsonAttr(p.Landing),
-		PreApproved: p.PreApproved, StartDate: p.StartDate, Form: jsonAttr(p.Form),
+		AddendumVersion: p.Addendum.Version, Addendum: jsonAttr(addendumRec(p.Addendum)), Landing: jsonAttr(toLandingRec(p.Landing)),
+		PreApproved: p.PreApproved, StartDate: p.StartDate, Form: jsonAttr(toFormRec(p.Form)),
 		BilledYears: billedYears, CreatedAt: iso(p.CreatedAt), UpdatedAt: iso(p.UpdatedAt), Version: p.Version,
 	}
 	if len(p.PriceBands) > 0 {
-		it.PriceBands = jsonAttr(p.PriceBands)
+		it.PriceBands = jsonAttr(toBandRecs(p.PriceBands))
 	}
 	if p.Payment == program.HostPaid {
 		it.DuePK, it.DueSK = dueAttrs(sweepBilling, p.ID, anniversary(p.StartDate, billedYears+1))
@@ -93,18 +90,24 @@ func (it programItem) domain() (program.Program, error) {
 		BilledYears: it.BilledYears,
 		CreatedAt:   parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
 	}
-	var sla slaItem
-	var f form.Form
-	var pc member.Contact
+	var (
+		sla   slaItem
+		f     formRec
+		pc    contactRec
+		add   addendumRec
+		land  landingRec
+		bands []bandRec
+	)
 	for _, x := range []struct {
 		s string
 		v any
-	}{{it.PrimaryContact, &pc}, {it.SLA, &sla}, {it.Addendum, &p.Addendum}, {it.Landing, &p.Landing}, {it.PriceBands, &p.PriceBands}, {it.Form, &f}} {
+	}{{it.PrimaryContact, &pc}, {it.SLA, &sla}, {it.Addendum, &add}, {it.Landing, &land}, {it.PriceBands, &bands}, {it.Form, &f}} {
 		if err := fromJSON(x.s, x.v); err != nil {
-			return p, err
+			return p, fmt.Errorf("program %s: %w", it.ID, err)
 		}
 	}
-	p.PrimaryContact, p.SLA, p.Form = pc, program.SLA(sla), f
+	p.PrimaryContact, p.SLA, p.Form = pc.domain(), program.SLA(sla), f.domain()
+	p.Addendum, p.Landing, p.PriceBands = program.Addendum(add), land.domain(), bandDomain(bands)
 	return p, nil
 }
 
@@ -116,14 +119,14 @@ type slugItem struct {
 }
 
 // CreateProgram implements program.Store.
-func (s *Store) CreateProgram(ctx context.Context, p program.Program) error {
+func (s *Store) CreateProgram(ctx context.Context, p program.Program, claim idem.Claim) error {
 	items := []txItem{
 		s.check(memberKey(p.HostMemberID), "attribute_exists(PK)", nil, nil, apperr.InvalidField("hostMemberId", "is not a member")),
-		s.putNew(marshal(slugItem{PK: "SLUG#" + p.Slug, SK: metaSK, Type: "slug", ProgramID: p.ID}),
+		s.putNew(marshal(slugItem{PK: slugPK(p.Slug), SK: metaSK, Type: "slug", ProgramID: p.ID}),
 			apperr.Conflict("the slug %q is taken; choose another", p.Slug)),
 		s.putNew(marshal(toProgramItem(p, 0)), apperr.Conflict("program %s already exists", p.ID)),
 	}
-	items = append(items, s.commitClaim(ctx, p.ID)...)
+	items = append(items, s.commitClaim(claim, p.ID)...)
 	return s.transact(ctx, "create program", items...)
 }
 

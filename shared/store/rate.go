@@ -17,7 +17,7 @@ func (s *Store) Hit(ctx context.Context, key string, window time.Duration, now t
 	end := start.Add(window)
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                aws.String(s.table),
-		Key:                      map[string]types.AttributeValue{"PK": av("RATE#" + key + "#" + strconv.FormatInt(start.Unix(), 10)), "SK": av(metaSK)},
+		Key:                      rateKey(key, start),
 		UpdateExpression:         aws.String("ADD hits :one SET expiresAt = :exp, #t = :type"),
 		ExpressionAttributeNames: map[string]string{"#t": "type"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{

@@ -23,13 +23,11 @@ type signupTokenItem struct {
 	ExpiresAt    int64  `dynamodbav:"expiresAt"`
 }
 
-func signupTokenKey(hash string) map[string]types.AttributeValue { return key("SIGNUP#"+hash, metaSK) }
-
 // CreateSignupToken implements registration.Store: the token and its mail
 // in one transaction.
 func (s *Store) CreateSignupToken(ctx context.Context, t registration.SignupToken, msg notify.Message) error {
 	items := []txItem{s.putNew(marshal(signupTokenItem{
-		PK: "SIGNUP#" + t.Hash, SK: metaSK, Type: "signup_token", ProgramID: t.ProgramID, Email: t.Email,
+		PK: signupTokenPK(t.Hash), SK: metaSK, Type: "signup_token", ProgramID: t.ProgramID, Email: t.Email,
 		ExpiresAtISO: iso(t.ExpiresAt), CreatedAt: iso(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(7 * 24 * time.Hour).Unix(),
 	}), apperr.Conflict("token collision; retry"))}
 	items = append(items, s.outboxWrites([]notify.Message{msg})...)
@@ -83,6 +81,6 @@ func (s *Store) CreateSignup(ctx context.Context, su registration.Signup) error 
 		items = append(items, s.mailTokenWrite(*su.Validation))
 	}
 	items = append(items, s.outboxWrites(su.Messages)...)
-	items = append(items, s.commitClaim(ctx, e.ID)...)
+	items = append(items, s.commitClaim(su.Claim, e.ID)...)
 	return s.transact(ctx, "create signup", items...)
 }

@@ -31,12 +31,12 @@ func TestCreateThatExistsIsAConflict(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
 	m, u, c := newMember("acme.example")
-	if err := s.CreateMember(ctx, m, u, c, nil); err != nil {
+	if err := s.CreateMember(ctx, m, u, c, nil, idem.None); err != nil {
 		t.Fatalf("first create: %v", err)
 	}
 	// Same domain, new ids: the domain claim refuses it.
 	m2, u2, c2 := newMember("acme.example")
-	err := s.CreateMember(ctx, m2, u2, c2, nil)
+	err := s.CreateMember(ctx, m2, u2, c2, nil, idem.None)
 	if !errors.Is(err, apperr.ErrConflict) {
 		t.Fatalf("second member with same domain: got %v, want conflict", err)
 	}
@@ -44,7 +44,7 @@ func TestCreateThatExistsIsAConflict(t *testing.T) {
 		t.Errorf("message: got %q", msg)
 	}
 	// Same ids: the member item refuses it.
-	err = s.CreateMember(ctx, m, u, c, nil)
+	err = s.CreateMember(ctx, m, u, c, nil, idem.None)
 	if !errors.Is(err, apperr.ErrConflict) {
 		t.Fatalf("same member again: got %v, want conflict", err)
 	}
@@ -61,7 +61,7 @@ func TestConcurrentUpdatesAtOneVersionExactlyOneWins(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
 	m, u, c := newMember("race.example")
-	if err := s.CreateMember(ctx, m, u, c, nil); err != nil {
+	if err := s.CreateMember(ctx, m, u, c, nil, idem.None); err != nil {
 		t.Fatal(err)
 	}
 	const n = 20
@@ -106,7 +106,7 @@ func deadLetters(t *testing.T, s *store.Store, n int) []string {
 	var ids []string
 	for i := 0; i < n; i++ {
 		at := t0.Add(time.Duration(i) * time.Minute)
-		msg := notify.Message{ID: ident.New(ident.Outbox, at), Channel: notify.Email, Template: "member_welcome", To: []string{"x@y.example"}, CreatedAt: at}
+		msg := notify.Message{ID: ident.New(ident.Outbox, at), Channel: notify.Email, Data: notify.MemberWelcome{}, To: []string{"x@y.example"}, CreatedAt: at}
 		if err := s.Enqueue(ctx, msg); err != nil {
 			t.Fatal(err)
 		}
@@ -168,12 +168,12 @@ func TestCursorRoundTripAndTampering(t *testing.T) {
 func TestOutboxClaimLeaseAndFinish(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
-	msg := notify.Message{ID: ident.New(ident.Outbox, t0), Channel: notify.Email, Template: "member_welcome", To: []string{"a@b.example"}, Data: map[string]any{"K": "v"}, CreatedAt: t0}
+	msg := notify.Message{ID: ident.New(ident.Outbox, t0), Channel: notify.Email, To: []string{"a@b.example"}, Data: notify.MemberWelcome{MemberName: "v"}, CreatedAt: t0}
 	if err := s.Enqueue(ctx, msg); err != nil {
 		t.Fatal(err)
 	}
 	got, attempt, err := s.ClaimOutbox(ctx, msg.ID, t0, time.Minute)
-	if err != nil || attempt != 1 || got.Data["K"] != "v" {
+	if err != nil || attempt != 1 || got.Data != (notify.MemberWelcome{MemberName: "v"}) {
 		t.Fatalf("first claim: got %+v attempt %d, %v", got, attempt, err)
 	}
 	if _, _, err := s.ClaimOutbox(ctx, msg.ID, t0.Add(30*time.Second), time.Minute); !errors.Is(err, notify.ErrNotClaimable) {
@@ -204,7 +204,7 @@ func TestOutboxClaimLeaseAndFinish(t *testing.T) {
 func TestOutboxRetryWaitsForItsBackoff(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
-	msg := notify.Message{ID: ident.New(ident.Outbox, t0), Channel: notify.Email, Template: "member_welcome", To: []string{"a@b.example"}, CreatedAt: t0}
+	msg := notify.Message{ID: ident.New(ident.Outbox, t0), Channel: notify.Email, Data: notify.MemberWelcome{}, To: []string{"a@b.example"}, CreatedAt: t0}
 	if err := s.Enqueue(ctx, msg); err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestOutboxDueIndexFindsUndelivered(t *testing.T) {
 	ctx := context.Background()
 	var ids []string
 	for i := 0; i < 12; i++ {
-		m := notify.Message{ID: ident.New(ident.Outbox, t0), Channel: notify.Email, Template: "x", CreatedAt: t0.Add(time.Duration(i) * time.Minute)}
+		m := notify.Message{ID: ident.New(ident.Outbox, t0), Channel: notify.Email, CreatedAt: t0.Add(time.Duration(i) * time.Minute)}
 		if err := s.Enqueue(ctx, m); err != nil {
 			t.Fatal(err)
 		}
@@ -290,14 +290,14 @@ func TestIdempotencyCommitsInsideTheCreate(t *testing.T) {
 	}
 	m, u, c := newMember("commit.example")
 	// A request that lost its claim to another cannot create anything.
-	err := s.CreateMember(idem.WithClaim(ctx, idem.Claim{Key: k, Owner: "owner-b"}), m, u, c, nil)
+	err := s.CreateMember(ctx, m, u, c, nil, idem.Claim{Key: k, Owner: "owner-b"})
 	if !errors.Is(err, apperr.ErrConflict) {
 		t.Fatalf("create under a claim we do not hold: got %v, want conflict", err)
 	}
 	if _, err := s.GetMember(ctx, m.ID); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatalf("member written despite the failed claim: %v", err)
 	}
-	if err := s.CreateMember(idem.WithClaim(ctx, idem.Claim{Key: k, Owner: "owner-a"}), m, u, c, nil); err != nil {
+	if err := s.CreateMember(ctx, m, u, c, nil, idem.Claim{Key: k, Owner: "owner-a"}); err != nil {
 		t.Fatal(err)
 	}
 	rec, _, _ := s.ClaimIdempotency(ctx, k, "x", "h", t0.Add(time.Minute), idem.Retention)

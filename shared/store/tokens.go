@@ -26,11 +26,9 @@ type mailTokenItem struct {
 	ExpiresAt int64 `dynamodbav:"expiresAt"`
 }
 
-func mailTokenKey(hash string) map[string]types.AttributeValue { return key("MAILTOKEN#"+hash, metaSK) }
-
 func (s *Store) mailTokenWrite(t enrollment.Token) txItem {
 	return s.putNew(marshal(mailTokenItem{
-		PK: "MAILTOKEN#" + t.Hash, SK: metaSK, Type: "mail_token", Kind: string(t.Kind), EnrollmentID: t.EnrollmentID,
+		PK: mailTokenPK(t.Hash), SK: metaSK, Type: "mail_token", Kind: string(t.Kind), EnrollmentID: t.EnrollmentID,
 		MemberID: t.MemberID, Name: t.Name, Email: t.Email, ExpiresAtISO: iso(t.ExpiresAt),
 		ExpiresAt: t.ExpiresAt.Add(30 * 24 * time.Hour).Unix(),
 	}), apperr.Conflict("token collision; retry"))

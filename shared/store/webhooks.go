@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -87,7 +86,7 @@ const deliveryRetention = 30 * 24 * time.Hour
 func (s *Store) RecordDelivery(ctx context.Context, d webhook.Delivery) error {
 	return s.transact(ctx, "record delivery", s.putNew(marshal(deliveryItem{
 		// Attempts of one message within one millisecond still sort in order.
-		PK: memberPK(d.MemberID), SK: fmt.Sprintf("DELIVERY#%s#%s#%04d", iso(d.At), d.MessageID, d.Attempt), Type: "webhook_delivery", ID: d.ID,
+		PK: memberPK(d.MemberID), SK: deliverySK(d.At, d.MessageID, d.Attempt), Type: "webhook_delivery", ID: d.ID,
 		DepartmentID: d.DepartmentID, MessageID: d.MessageID, EventType: d.EventType, URL: d.URL, Attempt: d.Attempt,
 		At: iso(d.At), Status: d.Status, OK: d.OK, Error: truncate(d.Error, 500), DurationMS: d.DurationMS,
 		ExpiresAt: d.At.Add(deliveryRetention).Unix(),
@@ -97,7 +96,7 @@ func (s *Store) RecordDelivery(ctx context.Context, d webhook.Delivery) error {
 // ListDeliveries pages through a member's delivery attempts, newest first.
 func (s *Store) ListDeliveries(ctx context.Context, memberID string, limit int, cursor string) ([]webhook.Delivery, string, error) {
 	items, next, err := s.queryPage(ctx, pageQuery{
-		op: "list deliveries", pkAttr: table.PK, pk: memberPK(memberID), skAttr: table.SK, skPrefix: "DELIVERY#",
+		op: "list deliveries", pkAttr: table.PK, pk: memberPK(memberID), skAttr: table.SK, skPrefix: deliveryPrefix,
 		limit: limit, cursor: cursor, newestFirst: true,
 	})
 	if err != nil {
@@ -122,15 +121,4 @@ func (s *Store) DisableWebhook(ctx context.Context, departmentID string, msgs []
 		apperr.NotFound("department %s not found", departmentID))}
 	items = append(items, s.outboxWrites(msgs)...)
 	return s.transact(ctx, "disable webhook", items...)
-}
-
-// ListMemberUsers returns a member's users.
-func (s *Store) ListMemberUsers(ctx context.Context, memberID string) ([]member.User, error) {
-	items, err := s.queryAll(ctx, pageQuery{op: "list users", pkAttr: table.PK, pk: memberPK(memberID), skAttr: table.SK, skPrefix: "USER#", consistent: true}, 10000)
-	if err != nil {
-		return nil, err
-	}
-	return convert(items, func(it userItem) (member.User, error) {
-		return it.domain(), nil
-	})
 }

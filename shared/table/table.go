@@ -4,6 +4,8 @@
 // the three cannot drift.
 package table
 
+import "strings"
+
 // DefaultName is the table's name when none is configured.
 const DefaultName = "tandem"
 
@@ -21,6 +23,17 @@ const (
 	// never on DynamoDB Local with indexes), so readers check it too.
 	TTL = "expiresAt"
 )
+
+// OutboxPrefix starts the partition key of every outbox item: the stream
+// mapping to the notifier filters on it (infra), and the store builds the
+// keys with it.
+const OutboxPrefix = "OUTBOX#"
+
+// OutboxID returns the outbox id of a stream record's PK, if it is one.
+func OutboxID(pk string) (string, bool) {
+	id, ok := strings.CutPrefix(pk, OutboxPrefix)
+	return id, ok && id != ""
+}
 
 // Index names.
 const (

@@ -79,7 +79,7 @@ func (q Queue) Event(ctx context.Context, d department.Department, eventType str
 	}, nil
 }
 
-// Poster delivers webhook messages (notify.Poster): signed with the
+// Poster delivers webhook messages (delivery.Poster): signed with the
 // member's current secret, the outbox id as webhook-id (stable across
 // retries, so receivers can dedupe), a fresh timestamp per attempt.
 type Poster struct {
@@ -95,7 +95,7 @@ func NewPoster(s Store, g Guard, o notify.Origin, log *slog.Logger) *Poster {
 	return &Poster{Store: s, Guard: g, Origin: o, Log: log, client: g.Client()}
 }
 
-// Post implements notify.Poster.
+// Post implements delivery.Poster.
 func (p *Poster) Post(ctx context.Context, msgID string, attempt int, call notify.HookCall, now time.Time) error {
 	d := Delivery{
 		ID: ident.New(ident.Delivery, now), MemberID: call.MemberID, DepartmentID: call.DepartmentID, MessageID: msgID,
@@ -154,7 +154,7 @@ func (p *Poster) post(ctx context.Context, msgID string, call notify.HookCall, n
 	return nil
 }
 
-// WebhookDead implements notify.DeadHook: after a day of failures (or a
+// WebhookDead implements delivery.DeadHook: after a day of failures (or a
 // refused address) the department's webhook is turned off and its member's
 // admins are told.
 func (p *Poster) WebhookDead(ctx context.Context, msg notify.Message, reason string, now time.Time) error {
@@ -181,9 +181,9 @@ func (p *Poster) WebhookDead(ctx context.Context, msg notify.Message, reason str
 	var msgs []notify.Message
 	if len(to) > 0 {
 		msgs = append(msgs, notify.Message{
-			ID: ident.New(ident.Outbox, now), Channel: notify.Email, Template: "webhook_disabled", From: p.Origin.From,
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: p.Origin.From,
 			To: to, Ref: dep.ID, CreatedAt: now,
-			Data: map[string]any{"DepartmentName": dep.Name, "URL": dep.Inbound.WebhookURL, "Reason": reason, "BaseURL": p.Origin.BaseURL, "DepartmentID": dep.ID, "MemberID": dep.MemberID},
+			Data: notify.WebhookDisabled{DepartmentName: dep.Name, URL: dep.Inbound.WebhookURL, Reason: reason, BaseURL: p.Origin.BaseURL, DepartmentID: dep.ID, MemberID: dep.MemberID},
 		})
 	}
 	return p.Store.DisableWebhook(ctx, dep.ID, msgs)

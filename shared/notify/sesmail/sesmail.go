@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/notify/delivery"
 )
 
 // Sender implements notify.Sender over SES v2.
@@ -28,7 +29,7 @@ type Sender struct {
 const MessageIDHeader = "X-Tandem-Message-Id"
 
 // Send implements notify.Sender.
-func (s *Sender) Send(ctx context.Context, m notify.Mail) (string, error) {
+func (s *Sender) Send(ctx context.Context, m delivery.Mail) (string, error) {
 	body := &types.Body{Text: &types.Content{Data: aws.String(m.Text), Charset: aws.String("UTF-8")}}
 	if m.HTML != "" {
 		body.Html = &types.Content{Data: aws.String(m.HTML), Charset: aws.String("UTF-8")}

@@ -1,4 +1,8 @@
-package notify
+// Package delivery renders and sends the outbox: the notifier claims each
+// message, renders mail from its template and typed data, sends it (or
+// posts a webhook), and records the outcome. Only the notifier uses it; the
+// domain builds notify.Messages and never reaches the templates.
+package delivery
 
 import (
 	"context"
@@ -9,14 +13,15 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/notify"
 )
 
 // OutboxStore is what the Notifier needs of the table.
 type OutboxStore interface {
 	// ClaimOutbox leases a pending (or abandoned) item for one attempt and
-	// returns it with the attempt number; ErrNotClaimable if it is sent,
+	// returns it with the attempt number; notify.ErrNotClaimable if it is sent,
 	// dead, or leased by someone else.
-	ClaimOutbox(ctx context.Context, id string, now time.Time, lease time.Duration) (Message, int, error)
+	ClaimOutbox(ctx context.Context, id string, now time.Time, lease time.Duration) (notify.Message, int, error)
 	// MarkSent records success; conditional on still holding the lease.
 	MarkSent(ctx context.Context, id string, attempt int, providerID string, now time.Time) error
 	// MarkRetry returns the item to pending, due again at next.
@@ -26,21 +31,21 @@ type OutboxStore interface {
 }
 
 // Sender sends a rendered mail and returns the provider's message id. Errors
-// wrapping ErrPermanent are not retried.
+// wrapping notify.ErrPermanent are not retried.
 type Sender interface {
 	Send(ctx context.Context, m Mail) (string, error)
 }
 
 // Poster makes one webhook delivery attempt (see package webhook). Errors
-// wrapping ErrPermanent are not retried.
+// wrapping notify.ErrPermanent are not retried.
 type Poster interface {
-	Post(ctx context.Context, msgID string, attempt int, call HookCall, now time.Time) error
+	Post(ctx context.Context, msgID string, attempt int, call notify.HookCall, now time.Time) error
 }
 
 // DeadHook is told when a webhook message is dead-lettered, so the endpoint
 // can be turned off and its owners told.
 type DeadHook interface {
-	WebhookDead(ctx context.Context, msg Message, reason string, now time.Time) error
+	WebhookDead(ctx context.Context, msg notify.Message, reason string, now time.Time) error
 }
 
 // Outcome of one delivery attempt.
@@ -60,9 +65,6 @@ const (
 	Lease = 2 * time.Minute
 	// GiveUpAfter is how long a message is retried before it is dead-lettered.
 	GiveUpAfter = 24 * time.Hour
-	// FirstSweepDelay is when the sweep first looks at a new message, in case
-	// the stream never delivered it.
-	FirstSweepDelay = 2 * time.Minute
 )
 
 // Notifier delivers outbox items.
@@ -80,13 +82,13 @@ type Notifier struct {
 // redelivers, and the sweep finds the item after its lease in any case.
 func (n *Notifier) Deliver(ctx context.Context, id string, now time.Time) (Outcome, error) {
 	msg, attempt, err := n.Store.ClaimOutbox(ctx, id, now, Lease)
-	if errors.Is(err, ErrNotClaimable) {
+	if errors.Is(err, notify.ErrNotClaimable) {
 		return OutcomeSkipped, nil
 	}
 	if err != nil {
 		return OutcomeRetry, fmt.Errorf("claim %s: %w", id, err)
 	}
-	log := n.logger().With("outbox", id, "channel", msg.Channel, "template", msg.Template, "ref", msg.Ref, "attempt", attempt)
+	log := n.logger().With("outbox", id, "channel", msg.Channel, "template", msg.Template(), "ref", msg.Ref, "attempt", attempt)
 
 	providerID, sendErr := n.send(ctx, msg, attempt, now)
 	switch {
@@ -99,12 +101,12 @@ func (n *Notifier) Deliver(ctx context.Context, id string, now time.Time) (Outco
 		}
 		log.Info("outbox delivered", "provider_id", providerID)
 		return OutcomeSent, nil
-	case errors.Is(sendErr, ErrPermanent) || now.Sub(msg.CreatedAt) >= GiveUpAfter:
+	case errors.Is(sendErr, notify.ErrPermanent) || now.Sub(msg.CreatedAt) >= GiveUpAfter:
 		if err := n.Store.MarkDead(ctx, id, attempt, sendErr.Error(), now); err != nil {
 			return OutcomeRetry, fmt.Errorf("dead-letter %s: %w", id, err)
 		}
 		log.Warn("outbox dead-lettered", "err", sendErr)
-		if dh, ok := n.Poster.(DeadHook); ok && msg.Channel == Webhook {
+		if dh, ok := n.Poster.(DeadHook); ok && msg.Channel == notify.Webhook {
 			if err := dh.WebhookDead(ctx, msg, sendErr.Error(), now); err != nil {
 				log.Error("could not disable the dead webhook", "err", err)
 			}
@@ -123,21 +125,21 @@ func (n *Notifier) Deliver(ctx context.Context, id string, now time.Time) (Outco
 	}
 }
 
-func (n *Notifier) send(ctx context.Context, msg Message, attempt int, now time.Time) (string, error) {
+func (n *Notifier) send(ctx context.Context, msg notify.Message, attempt int, now time.Time) (string, error) {
 	switch msg.Channel {
-	case Email:
+	case notify.Email:
 		mail, err := Render(msg)
 		if err != nil {
 			return "", err
 		}
 		return n.Sender.Send(ctx, mail)
-	case Webhook:
+	case notify.Webhook:
 		if n.Poster == nil || msg.Hook == nil {
-			return "", fmt.Errorf("no webhook poster configured: %w", ErrPermanent)
+			return "", fmt.Errorf("no webhook poster configured: %w", notify.ErrPermanent)
 		}
 		return "", n.Poster.Post(ctx, msg.ID, attempt, *msg.Hook, now)
 	default:
-		return "", fmt.Errorf("unknown channel %q: %w", msg.Channel, ErrPermanent)
+		return "", fmt.Errorf("unknown channel %q: %w", msg.Channel, notify.ErrPermanent)
 	}
 }
 

@@ -1,14 +1,16 @@
-package notify
+package delivery
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
 	"time"
+
+	"github.com/tandemhq/tandem/shared/notify"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -27,11 +29,13 @@ func TestTemplatesRenderTheirSamples(t *testing.T) {
 			if err != nil {
 				t.Fatalf("template %s has no sample data: %v", name, err)
 			}
-			var data map[string]any
-			if err := json.Unmarshal(raw, &data); err != nil {
-				t.Fatal(err)
+			// The sample must fit the template's data type exactly: a
+			// field the type lacks is an error, as it is for stored mail.
+			data, err := notify.DecodeData(name, raw)
+			if err != nil {
+				t.Fatalf("sample data: %v", err)
 			}
-			m, err := Render(Message{ID: "obx_X", Template: name, From: "f@x.example", To: []string{"t@x.example"}, Data: data})
+			m, err := Render(notify.Message{ID: "obx_X", From: "f@x.example", To: []string{"t@x.example"}, Data: data})
 			if err != nil {
 				t.Fatalf("render: %v", err)
 			}
@@ -57,13 +61,34 @@ func TestTemplatesRenderTheirSamples(t *testing.T) {
 }
 
 func TestRenderFailuresArePermanent(t *testing.T) {
-	for name, m := range map[string]Message{
-		"unknown template": {Template: "nope"},
-		"missing data":     {Template: "member_welcome", Data: map[string]any{}},
+	for name, m := range map[string]notify.Message{
+		"no data":          {ID: "obx_1"},
+		"unknown template": {ID: "obx_2", Data: unknownMail{}},
 	} {
-		if _, err := Render(m); !errors.Is(err, ErrPermanent) {
+		if _, err := Render(m); !errors.Is(err, notify.ErrPermanent) {
 			t.Errorf("%s: got %v, want a permanent error", name, err)
 		}
+	}
+}
+
+type unknownMail struct{}
+
+func (unknownMail) Template() string { return "nope" }
+
+// Every data type has a template and every template a data type.
+func TestEveryTemplateHasItsDataType(t *testing.T) {
+	types := map[string]bool{}
+	for _, n := range notify.Templates() {
+		types[n] = true
+	}
+	for _, n := range TemplateNames() {
+		if !types[n] {
+			t.Errorf("template %s has no data type in package notify", n)
+		}
+		delete(types, n)
+	}
+	for n := range types {
+		t.Errorf("data type for %s has no template", n)
 	}
 }
 

@@ -1,4 +1,4 @@
-package notify
+package delivery
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/tmpl"
 )
 
@@ -86,31 +87,37 @@ func TemplateNames() []string {
 	return names
 }
 
-// Render turns an email Message into a Mail. A missing template or a missing
-// data key is a permanent failure: retrying will not fix it.
-func Render(m Message) (Mail, error) {
+// page is what the HTML layout renders: the subject for its title, and the
+// mail's own data for the template's "html" part.
+type page struct {
+	Subject string
+	Mail    notify.MailData
+}
+
+// Render turns an email Message into a Mail. A missing template or data
+// that does not fit it is a permanent failure: retrying will not fix it.
+func Render(m notify.Message) (Mail, error) {
 	loadOnce.Do(load)
 	if loadErr != nil {
-		return Mail{}, fmt.Errorf("load templates: %w: %w", loadErr, ErrPermanent)
+		return Mail{}, fmt.Errorf("load templates: %w: %w", loadErr, notify.ErrPermanent)
 	}
-	t, ok := templates[m.Template]
+	if m.Data == nil {
+		return Mail{}, fmt.Errorf("mail %s has no data for a known template (or its stored data no longer fits it): %w", m.ID, notify.ErrPermanent)
+	}
+	name := m.Template()
+	t, ok := templates[name]
 	if !ok {
-		return Mail{}, fmt.Errorf("no mail template %q: %w", m.Template, ErrPermanent)
-	}
-	data := map[string]any{}
-	for k, v := range m.Data {
-		data[k] = v
+		return Mail{}, fmt.Errorf("no mail template %q: %w", name, notify.ErrPermanent)
 	}
 	var subject, text, html bytes.Buffer
-	if err := t.text.Execute(&subject, "subject", data); err != nil {
-		return Mail{}, fmt.Errorf("render %s subject: %v: %w", m.Template, err, ErrPermanent)
+	if err := t.text.Execute(&subject, "subject", m.Data); err != nil {
+		return Mail{}, fmt.Errorf("render %s subject: %v: %w", name, err, notify.ErrPermanent)
 	}
-	if err := t.text.Execute(&text, "text", data); err != nil {
-		return Mail{}, fmt.Errorf("render %s text: %v: %w", m.Template, err, ErrPermanent)
+	if err := t.text.Execute(&text, "text", m.Data); err != nil {
+		return Mail{}, fmt.Errorf("render %s text: %v: %w", name, err, notify.ErrPermanent)
 	}
-	data["Subject"] = strings.TrimSpace(subject.String())
-	if err := t.html.Execute(&html, "layout", data); err != nil {
-		return Mail{}, fmt.Errorf("render %s html: %v: %w", m.Template, err, ErrPermanent)
+	if err := t.html.Execute(&html, "layout", page{Subject: strings.TrimSpace(subject.String()), Mail: m.Data}); err != nil {
+		return Mail{}, fmt.Errorf("render %s html: %v: %w", name, err, notify.ErrPermanent)
 	}
 	return Mail{
 		MessageID: m.ID,

@@ -1,0 +1,29 @@
+package app
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// The domain is plain Go: no domain package reaches HTTP, the AWS SDK or
+// the template engine, directly or through another package. Kinds of
+// failure are the domain's; statuses are package api's.
+func TestDomainPackagesImportNoTransport(t *testing.T) {
+	domain := []string{"apperr", "auth", "billing", "collab", "department", "enrollment", "form", "hostbilling", "hours",
+		"ident", "input", "member", "program", "registration"}
+	forbidden := []string{"net/http", "github.com/aws/", "github.com/tandemhq/tandem/shared/tmpl", "github.com/tandemhq/tandem/shared/store"}
+	for _, pkg := range domain {
+		out, err := exec.Command("go", "list", "-deps", "github.com/tandemhq/tandem/shared/"+pkg).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", pkg, err)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, f := range forbidden {
+				if dep == f || (strings.HasSuffix(f, "/") && strings.HasPrefix(dep, f)) || strings.HasPrefix(dep, f+"/") {
+					t.Errorf("shared/%s depends on %s", pkg, dep)
+				}
+			}
+		}
+	}
+}

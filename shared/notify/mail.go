@@ -1,0 +1,269 @@
+package notify
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// MailData is the typed input of one mail template: a missing field is a
+// compile error where the domain builds the mail, not a dead letter when
+// the notifier renders it. Template names the template it fills.
+type MailData interface{ Template() string }
+
+// ProgramMail names the program a mail is about, and where its links point.
+type ProgramMail struct {
+	ProgramName string
+	HostName    string
+	BaseURL     string
+}
+
+// CaseMail is what every mail about a case shows.
+type CaseMail struct {
+	CaseID              string
+	Summary             string
+	Description         string
+	Priority            string
+	ProgramName         string
+	SubmitterName       string
+	SubmitterEmail      string
+	ReceiverName        string
+	DepartmentName      string
+	DueAt               string
+	SubmitterCaseNumber string
+	BusinessImpact      string
+	NoteToManager       string
+	Link                string
+	// Customer says the case names a mutual customer (the four fields below).
+	Customer        bool
+	CustomerCompany string
+	CustomerContact string
+	CustomerEmail   string
+	CustomerCase    string
+	Fields          []FieldLine
+}
+
+// FieldLine is one filled-in field of a department's process form.
+type FieldLine struct{ Label, Value string }
+
+// InvoiceLine is one line of an invoice, amounts formatted.
+type InvoiceLine struct {
+	Description string
+	Quantity    int
+	Unit        string
+	Amount      string
+}
+
+// RenewalMail is what the renewal mails show.
+type RenewalMail struct {
+	ProgramMail
+	ContactName     string
+	CompanyName     string
+	RenewalDate     string
+	Fee             string
+	TerminationDate string
+	EnrollmentID    string
+}
+
+// The templates' data, one type each (templates/<name>.tmpl).
+type (
+	// AwaitingPayment: validated, the membership invoice still open.
+	AwaitingPayment struct {
+		ProgramMail
+		ContactName, CompanyName, InvoiceID, Total, Due string
+	}
+	// CaseNew goes to the receiving department.
+	CaseNew struct{ CaseMail }
+	// CaseOpened confirms a case to its submitter.
+	CaseOpened struct{ CaseMail }
+	// CaseUpdate tells the other side what happened to a case.
+	CaseUpdate struct {
+		CaseMail
+		Action, ActionText, Text, Actor, Status, Engineer, ReceiverCaseNumber string
+	}
+	// CaseEscalated: nobody answered in time.
+	CaseEscalated struct {
+		CaseMail
+		Level string
+	}
+	// ConsentDeclined tells the person who signed up that the member declined.
+	ConsentDeclined struct {
+		ProgramMail
+		MemberName, ContactName string
+	}
+	// ConsentPending tells the person who signed up that the member decides.
+	ConsentPending struct{ MemberName, ProgramName, HostName, ContactName string }
+	// EnrollmentApproved: the host approved; the test case follows.
+	EnrollmentApproved struct {
+		ProgramMail
+		ContactName, CompanyName, InboundEmail string
+	}
+	// EnrollmentLiveHost tells the host a partner went live.
+	EnrollmentLiveHost struct {
+		ProgramMail
+		CompanyName, EnrollmentID string
+	}
+	// EnrollmentLivePartner carries the partner's one-time credential link.
+	EnrollmentLivePartner struct {
+		ProgramMail
+		ContactName, CompanyName, Link, Expires string
+	}
+	// EnrollmentRejected tells the partner why.
+	EnrollmentRejected struct {
+		ProgramMail
+		ContactName, CompanyName, Reason string
+	}
+	// EnrollmentRemoved tells both sides.
+	EnrollmentRemoved struct {
+		ProgramMail
+		CompanyName, Reason, EnrollmentID string
+	}
+	// EnrollmentRestored: a lapsed partner paid its renewal.
+	EnrollmentRestored struct {
+		ProgramMail
+		CompanyName string
+	}
+	// InvoiceIssued carries an invoice.
+	InvoiceIssued struct {
+		ContactName, CompanyName, ProgramName, InvoiceID, Kind, Total, Due, PeriodStart, PeriodEnd string
+		Lines                                                                                      []InvoiceLine
+	}
+	// MemberConsent asks an existing member's admins about a sign-up in its name.
+	MemberConsent struct {
+		MemberName, ProgramName, HostName, Email, CompanyName, Website, Country                 string
+		Primary, Support, Escalation, Billing, InboundEmail, InboundPhone, Hours                string
+		WebhookURL, Instructions, AddendumLine, ConfirmLink, DeclineLink, Expires, EnrollmentID string
+	}
+	// MemberWelcome greets a new member's first admin.
+	MemberWelcome struct{ MemberName, MemberID, ContactName, AdminEmail, BaseURL string }
+	// RegistrationVerify carries the sign-up link.
+	RegistrationVerify struct{ ProgramName, HostName, Link, Expires string }
+	// RenewalHeadsUp: the renewal comes in 45 days.
+	RenewalHeadsUp struct{ RenewalMail }
+	// RenewalLapsed: the renewal date passed unpaid.
+	RenewalLapsed struct{ RenewalMail }
+	// RenewalTerminated: 90 days unpaid.
+	RenewalTerminated struct{ RenewalMail }
+	// RenewalWarning tells the host a termination is near.
+	RenewalWarning struct{ RenewalMail }
+	// SignupHost tells the host of a sign-up, with one-click links.
+	SignupHost struct {
+		ProgramName, CompanyName, Website, Country, Email, Primary, Support, Escalation string
+		InboundEmail, InboundPhone, Hours, Instructions                                 string
+		PreApproved                                                                     bool
+		Payment, EnrollmentID                                                           string
+		NewMember                                                                       bool
+		ConsentBy, AddendumLine, ApproveLink, RejectLink, BaseURL                       string
+	}
+	// SignupPartner confirms a sign-up to the partner.
+	SignupPartner struct {
+		ProgramName, HostName, CompanyName, ContactName string
+		PreApproved, MemberPaid                         bool
+		InboundEmail                                    string
+	}
+	// ValidationFailed tells the partner what to fix.
+	ValidationFailed struct {
+		ProgramMail
+		ContactName, CompanyName, Note, InboundEmail, EnrollmentID string
+	}
+	// ValidationTest is the test case to the partner's support process.
+	ValidationTest struct{ ProgramName, HostName, CompanyName, Link, Expires string }
+	// WebhookDisabled tells a member its endpoint was turned off.
+	WebhookDisabled struct{ DepartmentName, URL, Reason, BaseURL, DepartmentID, MemberID string }
+)
+
+// Template names.
+func (AwaitingPayment) Template() string       { return "awaiting_payment" }
+func (CaseNew) Template() string               { return "case_new" }
+func (CaseOpened) Template() string            { return "case_opened" }
+func (CaseUpdate) Template() string            { return "case_update" }
+func (CaseEscalated) Template() string         { return "case_escalated" }
+func (ConsentDeclined) Template() string       { return "consent_declined" }
+func (ConsentPending) Template() string        { return "consent_pending" }
+func (EnrollmentApproved) Template() string    { return "enrollment_approved" }
+func (EnrollmentLiveHost) Template() string    { return "enrollment_live_host" }
+func (EnrollmentLivePartner) Template() string { return "enrollment_live_partner" }
+func (EnrollmentRejected) Template() string    { return "enrollment_rejected" }
+func (EnrollmentRemoved) Template() string     { return "enrollment_removed" }
+func (EnrollmentRestored) Template() string    { return "enrollment_restored" }
+func (InvoiceIssued) Template() string         { return "invoice_issued" }
+func (MemberConsent) Template() string         { return "member_consent" }
+func (MemberWelcome) Template() string         { return "member_welcome" }
+func (RegistrationVerify) Template() string    { return "registration_verify" }
+func (RenewalHeadsUp) Template() string        { return "renewal_heads_up" }
+func (RenewalLapsed) Template() string         { return "renewal_lapsed" }
+func (RenewalTerminated) Template() string     { return "renewal_terminated" }
+func (RenewalWarning) Template() string        { return "renewal_warning" }
+func (SignupHost) Template() string            { return "signup_host" }
+func (SignupPartner) Template() string         { return "signup_partner" }
+func (ValidationFailed) Template() string      { return "validation_failed" }
+func (ValidationTest) Template() string        { return "validation_test" }
+func (WebhookDisabled) Template() string       { return "webhook_disabled" }
+
+var decoders = map[string]func([]byte) (MailData, error){}
+
+func register[T MailData]() {
+	var zero T
+	decoders[zero.Template()] = func(b []byte) (MailData, error) {
+		var v T
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+}
+
+func init() {
+	register[AwaitingPayment]()
+	register[CaseNew]()
+	register[CaseOpened]()
+	register[CaseUpdate]()
+	register[CaseEscalated]()
+	register[ConsentDeclined]()
+	register[ConsentPending]()
+	register[EnrollmentApproved]()
+	register[EnrollmentLiveHost]()
+	register[EnrollmentLivePartner]()
+	register[EnrollmentRejected]()
+	register[EnrollmentRemoved]()
+	register[EnrollmentRestored]()
+	register[InvoiceIssued]()
+	register[MemberConsent]()
+	register[MemberWelcome]()
+	register[RegistrationVerify]()
+	register[RenewalHeadsUp]()
+	register[RenewalLapsed]()
+	register[RenewalTerminated]()
+	register[RenewalWarning]()
+	register[SignupHost]()
+	register[SignupPartner]()
+	register[ValidationFailed]()
+	register[ValidationTest]()
+	register[WebhookDisabled]()
+}
+
+// Templates lists every template name that has a data type.
+func Templates() []string {
+	out := make([]string, 0, len(decoders))
+	for k := range decoders {
+		out = append(out, k)
+	}
+	return out
+}
+
+// DecodeData reads a stored message's data back into the type of its
+// template. An unknown template or a field its type lacks is an error (the
+// message can never render: it is dead-lettered).
+func DecodeData(template string, raw []byte) (MailData, error) {
+	dec, ok := decoders[template]
+	if !ok {
+		return nil, fmt.Errorf("no mail template %q", template)
+	}
+	d, err := dec(raw)
+	if err != nil {
+		return nil, fmt.Errorf("mail data of %s: %w", template, err)
+	}
+	return d, nil
+}
