@@ -14,7 +14,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 CDK_VERSION := 2.1148.1
 CDK        := .tools/node_modules/.bin/cdk
 
-.PHONY: run test vet chromium invoke clean help build synth deploy destroy diff operator bench fuzz freemail
+.PHONY: run test vet lint chromium invoke clean help build synth deploy destroy diff operator bench fuzz freemail
 
 # Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
 FUZZ_TARGETS := shared/api:FuzzDecoders shared/api:FuzzRoutes shared/webhook:FuzzVerify \
@@ -36,13 +36,27 @@ run:
 vet:
 	$(GO) vet ./...
 
+# The field's own checkers: staticcheck on the Go tree, Redocly's
+# recommended rules on the OpenAPI description (npm, into .tools/).
+STATICCHECK_VERSION := v0.8.2
+REDOCLY_VERSION     := 2.77.0
+REDOCLY             := .tools/node_modules/.bin/redocly
+
+$(REDOCLY):
+	npm install --prefix .tools --no-audit --no-fund --silent @redocly/cli@$(REDOCLY_VERSION)
+
+lint: $(REDOCLY)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+	@$(REDOCLY) lint --extends recommended --format=summary shared/api/openapi.yaml 2>&1 | grep -vE '[║╔╚]' | grep -v '^ *$$'; \
+	  exit $${PIPESTATUS[0]}
+
 # Browser tests need Chromium; install Debian's package once when missing.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  echo "Installing Debian chromium (once)…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: vet chromium
+test: vet lint chromium
 	@start=$$(date +%s); \
 	$(GO) run ./scripts/stack -- $(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/infra') && \
 	$(MAKE) --no-print-directory fuzz && \

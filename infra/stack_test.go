@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/tandemhq/tandem/shared/routes"
 	"github.com/tandemhq/tandem/shared/table"
@@ -22,6 +23,7 @@ import (
 var (
 	once     sync.Once
 	tmpl     assertions.Template
+	notes    assertions.Annotations
 	doc      map[string]any
 	synthErr error
 )
@@ -51,7 +53,11 @@ func synth(t *testing.T) (assertions.Template, map[string]any) {
 		}
 		app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{"dist": dist, "alarmEmail": "ops@tandem.example.com"}})
 		stack := NewTandemStack(app, "Test", &TandemStackProps{Config: ConfigFromContext(app)})
+		// cdk-nag's AwsSolutions pack runs as an aspect during synthesis;
+		// its findings are the stack's annotations (TestCdkNagAwsSolutions).
+		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 		tmpl = assertions.Template_FromStack(stack, nil)
+		notes = assertions.Annotations_FromStack(stack)
 		b, err := json.Marshal(tmpl.ToJSON())
 		if err != nil {
 			synthErr = err
@@ -336,6 +342,38 @@ func TestNoWildcardActionsOrManagedFullAccess(t *testing.T) {
 			if strings.Contains(fmt.Sprint(m), "FullAccess") {
 				t.Errorf("role %s has managed policy %v", id, m)
 			}
+		}
+	}
+}
+
+// The stack passes cdk-nag's AwsSolutions pack: no error and no warning
+// stands, except the suppressions in stack.go, each with its reason beside it.
+func TestCdkNagAwsSolutions(t *testing.T) {
+	synth(t)
+	rule := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
+	for level, find := range map[string]func() any{
+		"error":   func() any { return notes.FindError(jsii.String("*"), rule) },
+		"warning": func() any { return notes.FindWarning(jsii.String("*"), rule) },
+	} {
+		var found any
+		assert(t, "read cdk-nag "+level+"s", func() { found = find() })
+		// Read through JSON: the message type's Go fields are marked
+		// deprecated (moved to another package), its JSON is stable.
+		b, err := json.Marshal(found)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs []struct {
+			ID    string `json:"id"`
+			Entry struct {
+				Data any `json:"data"`
+			} `json:"entry"`
+		}
+		if err := json.Unmarshal(b, &msgs); err != nil {
+			t.Fatalf("cdk-nag %ss: %v in %s", level, err, b)
+		}
+		for _, m := range msgs {
+			t.Errorf("cdk-nag %s at %s: %v", level, m.ID, m.Entry.Data)
 		}
 	}
 }

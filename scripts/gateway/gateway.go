@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -37,7 +36,6 @@ type Gateway struct {
 	poller   *Poller
 	sched    *Scheduler
 	log      *slog.Logger
-	requests atomic.Int64
 }
 
 // New returns a gateway over a wired app. streams may be nil: then nothing

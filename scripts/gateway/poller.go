@@ -51,7 +51,6 @@ type Poller struct {
 	// record in a shard not yet seen must not look like a quiet stream).
 	rediscover atomic.Bool
 	stopped    bool
-	err        error
 }
 
 // NewPoller returns a poller for table's stream.

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -21,9 +20,6 @@ import (
 type Scheduler struct {
 	jobs map[string]app.Job
 	log  *slog.Logger
-	// mu serialises runs of one schedule, as a single-target schedule would
-	// rarely overlap; the jobs are idempotent either way.
-	mu sync.Mutex
 }
 
 // NewScheduler returns a scheduler over jobs keyed by function name.

@@ -248,6 +248,12 @@ func TestOutboxDueIndexFindsUndelivered(t *testing.T) {
 	if err != nil || len(due) != 6 {
 		t.Fatalf("due after 5 minutes: got %d (%v), want 6", len(due), err)
 	}
+	// The six oldest, oldest first.
+	for i, d := range due {
+		if d.ID != ids[i] {
+			t.Fatalf("due[%d] = %s, want %s (the %d. oldest)", i, d.ID, ids[i], i+1)
+		}
+	}
 	due, more, err := s.DueOutbox(ctx, t0.Add(time.Hour), 5)
 	if err != nil || len(due) != 5 || !more {
 		t.Fatalf("limited sweep: got %d more=%v (%v), want 5 and more", len(due), more, err)
