@@ -78,12 +78,9 @@ func TestCaseEndToEnd(t *testing.T) {
 	e := localtest.New(t, localtest.WithClock(clock))
 	h := newHost(t, e, "Acme Storage", map[string]any{"payment": "host"})
 	dep := hostDepartment(t, e, h)
-	p, ptok := onboard(t, e, h, "Hyper Visor")
+	p, ptok := livePartner(t, e, h, "Hyper Visor")
 
-	dir := e.Do("GET", "/v1/directory?q=ACME", ptok, nil)
-	if dir.Status != 200 {
-		t.Fatalf("directory: %d %s", dir.Status, dir.Body)
-	}
+	dir := expect(t, e.Do("GET", "/v1/directory?q=ACME", ptok, nil), 200, "directory")
 	var d struct {
 		Items []struct {
 			MemberID    string
@@ -184,7 +181,7 @@ func TestCaseIntakeIdempotencyAndCapacity(t *testing.T) {
 	e := localtest.New(t)
 	h := newHost(t, e, "Idem Host", map[string]any{"payment": "host"})
 	dep := hostDepartment(t, e, h)
-	_, ptok := onboard(t, e, h, "Idem Partner")
+	_, ptok := livePartner(t, e, h, "Idem Partner")
 	body := caseBody(dep, h.ProgramID)
 
 	first, m1 := e.Metered("POST", "/v1/cases", ptok, body, "Idempotency-Key", "k-42")
@@ -202,9 +199,7 @@ func TestCaseIntakeIdempotencyAndCapacity(t *testing.T) {
 		t.Errorf("a replay wrote %d transactions, want 0", n)
 	}
 	other := set(body, "summary", "Another problem", false)
-	if res := e.Do("POST", "/v1/cases", ptok, other, "Idempotency-Key", "k-42"); res.Status != 422 {
-		t.Fatalf("same key, other body: %d %s", res.Status, res.Body)
-	}
+	expect(t, e.Do("POST", "/v1/cases", ptok, other, "Idempotency-Key", "k-42"), 422, "same key, other body")
 	acc, m3 := e.Metered("POST", "/v1/cases/"+first.Str("id")+"/accept", h.Admin,
 		map[string]any{"engineer": map[string]any{"name": "A", "email": e.Addr("a")}})
 	if acc.Status != 200 {
@@ -233,7 +228,7 @@ func TestCaseIntakeRules(t *testing.T) {
 	e := localtest.New(t)
 	h := newHost(t, e, "Rules Host", map[string]any{"payment": "host"})
 	dep := hostDepartment(t, e, h)
-	p, ptok := onboard(t, e, h, "Rules Partner")
+	p, ptok := livePartner(t, e, h, "Rules Partner")
 	eng := e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Eng", "email": "eng@" + p.Domain, "roles": []string{"engineer"}}).Str("token")
 	crit := e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Crit", "email": "crit@" + p.Domain, "roles": []string{"engineer", "critical"}}).Str("token")
 	stranger := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Stranger Co", "limited")).Str("adminToken")
@@ -278,10 +273,7 @@ func TestCaseIntakeRules(t *testing.T) {
 		})
 	}
 	critical := set(set(good, "priority", "critical", false), "businessImpact", "Production down for 3,000 users", false)
-	res := e.Do("POST", "/v1/cases", crit, critical)
-	if res.Status != 201 {
-		t.Fatalf("critical: %d %s", res.Status, res.Body)
-	}
+	res := expect(t, e.Do("POST", "/v1/cases", crit, critical), 201, "critical")
 	// Critical runs 24x7: due 2 h after opening whatever the hours say.
 	created, _ := time.Parse(time.RFC3339, res.Str("createdAt"))
 	due, _ := time.Parse(time.RFC3339, res.Str("responseDueAt"))
@@ -290,9 +282,7 @@ func TestCaseIntakeRules(t *testing.T) {
 	}
 
 	// A removed partner no longer reaches the host.
-	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "ended"}); res.Status != 200 {
-		t.Fatalf("remove: %d %s", res.Status, res.Body)
-	}
+	expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "ended"}), 200, "remove")
 	if res := e.Do("GET", "/v1/directory", eng, nil); len(res.JSON()["items"].([]any)) != 0 {
 		t.Errorf("the removed partner's directory: %s", res.Body)
 	}
@@ -311,8 +301,8 @@ func TestCaseIsolation(t *testing.T) {
 	e := localtest.New(t)
 	h := newHost(t, e, "Iso Host", map[string]any{"payment": "host"})
 	dep := hostDepartment(t, e, h)
-	_, ptok := onboard(t, e, h, "Iso Partner")
-	other, otok := onboard(t, e, h, "Other Partner")
+	_, ptok := livePartner(t, e, h, "Iso Partner")
+	other, otok := livePartner(t, e, h, "Other Partner")
 	_ = other
 	stranger := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Outsider", "full")).Str("adminToken")
 	c := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))

@@ -118,10 +118,7 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 		t.Fatalf("a sign-up after a declined one: %d %s", res.Status, res.Body)
 	}
 	second := res.Str("enrollmentId")
-	eng := e.Do("POST", "/v1/members/"+m.ID+"/users", m.Admin, map[string]any{"name": "Eng", "email": "eng@" + m.Domain, "roles": []string{"engineer"}})
-	if eng.Status != 201 {
-		t.Fatalf("engineer: %d %s", eng.Status, eng.Body)
-	}
+	eng := expect(t, e.Do("POST", "/v1/members/"+m.ID+"/users", m.Admin, map[string]any{"name": "Eng", "email": "eng@" + m.Domain, "roles": []string{"engineer"}}), 201, "engineer")
 	if res := e.Do("POST", "/v1/enrollments/"+second+"/member-consent", eng.Str("token"), map[string]any{"decision": "confirm"}); res.Status != 403 {
 		t.Fatalf("an engineer consents: %d %s, want 403", res.Status, res.Body)
 	}
@@ -166,9 +163,7 @@ func TestARejectedSignupDoesNotBlockALaterOne(t *testing.T) {
 	e := localtest.New(t)
 	h := newHost(t, e, "Gate", nil)
 	p := signUp(t, e, h, "Hopeful")
-	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/reject", h.Admin, map[string]any{"reason": "not yet"}); res.Status != 200 {
-		t.Fatalf("reject: %d %s", res.Status, res.Body)
-	}
+	expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/reject", h.Admin, map[string]any{"reason": "not yet"}), 200, "reject")
 	res := signupAs(t, e, h, "again@"+p.Domain, "Hopeful", p.Domain)
 	if res.Status != 201 || res.Str("memberId") != p.MemberID {
 		t.Fatalf("signing up again after a rejection: %d %s, want 201 for the same member", res.Status, res.Body)

@@ -160,7 +160,7 @@ func TestFaultsConcurrentUpdatesToOneCase(t *testing.T) {
 	e := localtest.New(t)
 	h := newHost(t, e, "Race Case Host", map[string]any{"payment": "host"})
 	dep := hostDepartment(t, e, h)
-	_, ptok := onboard(t, e, h, "Race Case Partner")
+	_, ptok := livePartner(t, e, h, "Race Case Partner")
 	c := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))
 	id := c.Str("id")
 	initial := int(c.JSON()["version"].(float64))

@@ -120,10 +120,7 @@ func TestIdempotencyKeyOverTheGateway(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
 	body := newMemberBody(e, "Idem Co", "full")
-	first := e.Do("POST", "/v1/members", e.Operator, body, "Idempotency-Key", "k-1")
-	if first.Status != 201 {
-		t.Fatalf("first: %d %s", first.Status, first.Body)
-	}
+	first := expect(t, e.Do("POST", "/v1/members", e.Operator, body, "Idempotency-Key", "k-1"), 201, "first")
 	again := e.Do("POST", "/v1/members", e.Operator, body, "Idempotency-Key", "k-1")
 	if again.Status != 201 || again.Str("id") != first.Str("id") || again.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay: got %d %s (replayed=%q), want the first response", again.Status, again.Body, again.Header.Get("Idempotent-Replayed"))

@@ -17,10 +17,7 @@ type host struct {
 // newHost creates a host member and a program with body overrides.
 func newHost(t *testing.T, e *localtest.Env, name string, program map[string]any) host {
 	t.Helper()
-	m := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, name, "full"))
-	if m.Status != 201 {
-		t.Fatalf("create host: %d %s", m.Status, m.Body)
-	}
+	m := expect(t, e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, name, "full")), 201, "create host")
 	slug := strings.ToLower(strings.ReplaceAll(name, " ", "-")) + "-" + e.Domain[:8]
 	h := host{MemberID: m.Str("id"), Admin: m.Str("adminToken"), Slug: slug, Notify: e.Addr("alliances-" + strings.ToLower(strings.ReplaceAll(name, " ", "")))}
 	body := map[string]any{
@@ -33,10 +30,7 @@ func newHost(t *testing.T, e *localtest.Env, name string, program map[string]any
 	for k, v := range program {
 		body[k] = v
 	}
-	p := e.Do("POST", "/v1/programs", h.Admin, body)
-	if p.Status != 201 {
-		t.Fatalf("create program: %d %s", p.Status, p.Body)
-	}
+	p := expect(t, e.Do("POST", "/v1/programs", h.Admin, body), 201, "create program")
 	h.ProgramID = p.Str("id")
 	return h
 }

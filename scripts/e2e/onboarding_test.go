@@ -51,10 +51,7 @@ func page(t *testing.T, method, link string, form url.Values) (int, string) {
 
 func status(t *testing.T, e *localtest.Env, token, id string) string {
 	t.Helper()
-	res := e.Do("GET", "/v1/enrollments/"+id, token, nil)
-	if res.Status != 200 {
-		t.Fatalf("get enrollment: %d %s", res.Status, res.Body)
-	}
+	res := expect(t, e.Do("GET", "/v1/enrollments/"+id, token, nil), 200, "get enrollment")
 	return res.Str("status")
 }
 
@@ -176,9 +173,7 @@ func TestMemberPaidPartnerWaitsForPayment(t *testing.T) {
 	e := localtest.New(t)
 	h := newHost(t, e, "Paid", nil)
 	p := signUp(t, e, h, "Payer")
-	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, map[string]any{"version": 1}); res.Status != 200 {
-		t.Fatalf("approve: %d %s", res.Status, res.Body)
-	}
+	expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, map[string]any{"version": 1}), 200, "approve")
 	ack := linkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
 	res := e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil)
 	if res.Status != 200 || res.Str("status") != "awaiting_payment" {
@@ -308,10 +303,7 @@ func TestEnrollmentAccessAndLists(t *testing.T) {
 	seen := map[string]bool{}
 	cursor := ""
 	for pages := 0; pages < 10; pages++ {
-		res := e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?limit=2&cursor="+url.QueryEscape(cursor), h.Admin, nil)
-		if res.Status != 200 {
-			t.Fatalf("list: %d %s", res.Status, res.Body)
-		}
+		res := expect(t, e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?limit=2&cursor="+url.QueryEscape(cursor), h.Admin, nil), 200, "list")
 		for _, it := range res.JSON()["items"].([]any) {
 			seen[it.(map[string]any)["id"].(string)] = true
 		}

@@ -179,9 +179,7 @@ func TestSignupValidationNamesTheField(t *testing.T) {
 		}
 	})
 	// None of the refused attempts used up the link.
-	if res := e.Do("POST", "/v1/signups", "", good); res.Status != 201 {
-		t.Fatalf("the valid sign-up after the refusals: %d %s", res.Status, res.Body)
-	}
+	expect(t, e.Do("POST", "/v1/signups", "", good), 201, "the valid sign-up after the refusals")
 }
 
 func TestProgramValidationAndAccess(t *testing.T) {

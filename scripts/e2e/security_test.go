@@ -23,7 +23,7 @@ func TestProgramAndMemberReadScope(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
 	h := newHost(t, e, "Scope", map[string]any{"payment": "host", "preApproved": []string{"secret-partner.example"}})
-	p, partnerAdmin := onboard(t, e, h, "Reader")
+	p, partnerAdmin := livePartner(t, e, h, "Reader")
 	hostEng := e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Eng", "email": e.Addr("host-eng"), "roles": []string{"engineer"}})
 	partnerEng := e.Do("POST", "/v1/members/"+p.MemberID+"/users", partnerAdmin, map[string]any{"name": "Eng", "email": "eng@" + p.Domain, "roles": []string{"engineer"}})
 	if hostEng.Status != 201 || partnerEng.Status != 201 {
@@ -52,14 +52,12 @@ func TestProgramAndMemberReadScope(t *testing.T) {
 	}
 	// A partner of another program does not see this one at all.
 	other := newHost(t, e, "Other", map[string]any{"payment": "host"})
-	_, outsider := onboard(t, e, other, "Outsider")
+	_, outsider := livePartner(t, e, other, "Outsider")
 	if res := e.Do("GET", "/v1/programs/"+h.ProgramID, outsider, nil); res.Status != 404 {
 		t.Fatalf("an outsider reads the program: %d %s, want 404", res.Status, res.Body)
 	}
 	// The member's own record: its admins yes, its engineers no.
-	if res := e.Do("GET", "/v1/members/"+p.MemberID, partnerAdmin, nil); res.Status != 200 {
-		t.Fatalf("the partner's admin reads its member: %d %s", res.Status, res.Body)
-	}
+	expect(t, e.Do("GET", "/v1/members/"+p.MemberID, partnerAdmin, nil), 200, "the partner's admin reads its member")
 	if res := e.Do("GET", "/v1/members/"+p.MemberID, partnerEng.Str("token"), nil); res.Status != 403 {
 		t.Fatalf("an engineer reads its member's record: %d %s, want 403", res.Status, res.Body)
 	}
@@ -71,7 +69,7 @@ func TestWebhookURLsThroughIPv6FormsAreRefused(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
 	h := newHost(t, e, "Hooky", map[string]any{"payment": "host"})
-	p, admin := onboard(t, e, h, "Hooked")
+	p, admin := livePartner(t, e, h, "Hooked")
 	dep := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, admin, nil).Str("departmentId")
 	inbound := map[string]any{"email": "support@" + p.Domain, "hours": "24x7", "escalation": map[string]any{"name": "E", "email": "esc@" + p.Domain}}
 	for _, u := range []string{"https://[::a9fe:a9fe]/hook", "https://[64:ff9b::a9fe:a9fe]/hook", "https://[2002:a9fe:a9fe::1]/hook",
@@ -95,7 +93,7 @@ func TestClientInputNeverYieldsA500(t *testing.T) {
 	e := localtest.New(t)
 	h := newHost(t, e, "Sizer", map[string]any{"payment": "host"})
 	dep := hostDepartment(t, e, h)
-	_, partnerAdmin := onboard(t, e, h, "Submitter")
+	_, partnerAdmin := livePartner(t, e, h, "Submitter")
 
 	tiny := map[string]any{"email": e.Addr("storage-support"), "hours": map[string]any{"timezone": "Europe/Berlin", "days": []string{"mon"}, "start": "00:00", "end": "00:01"},
 		"escalation": map[string]any{"name": "Esc Manager", "email": e.Addr("storage-escalation")}}
@@ -182,9 +180,7 @@ func TestProgramMailSendsAsTheHostAndNamesItInAnyScript(t *testing.T) {
 			t.Errorf("sender %s: %d %s", good, res.Status, res.Body)
 		}
 	}
-	if res := e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"sender": "platform", "senderEmail": ""}); res.Status != 200 {
-		t.Fatalf("back to the platform sender: %d %s", res.Status, res.Body)
-	}
+	expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"sender": "platform", "senderEmail": ""}), 200, "back to the platform sender")
 	addr := "ann@applicant." + e.Domain
 	signupToken(t, e, h.Slug, addr)
 	m := e.Mail(addr, "Confirm your email")
@@ -238,10 +234,7 @@ func TestRegistrationIsLimitedPerClientAndKeysPerUser(t *testing.T) {
 		t.Fatalf("another client after the noisy one: %d, want 202", res.StatusCode)
 	}
 
-	second := e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Second Admin", "email": e.Addr("second-admin"), "roles": []string{"admin"}})
-	if second.Status != 201 {
-		t.Fatalf("second admin: %d %s", second.Status, second.Body)
-	}
+	second := expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Second Admin", "email": e.Addr("second-admin"), "roles": []string{"admin"}}), 201, "second admin")
 	body := map[string]any{"name": "Same", "programIds": []string{h.ProgramID}, "inbound": map[string]any{"email": e.Addr("same"), "hours": "24x7", "escalation": map[string]any{"name": "E", "email": e.Addr("same-esc")}}}
 	a := e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, body, "Idempotency-Key", "same-key")
 	b := e.Do("POST", "/v1/members/"+h.MemberID+"/departments", second.Str("token"), body, "Idempotency-Key", "same-key")
@@ -269,9 +262,7 @@ func TestOnlyOperatorsChangeWhatAProgramCosts(t *testing.T) {
 		}
 	}
 	// Sending the value it already has is no change.
-	if res := e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"payment": "host", "name": "Thrifty Connect"}); res.Status != 200 {
-		t.Fatalf("a host patch that keeps the payment: %d %s", res.Status, res.Body)
-	}
+	expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"payment": "host", "name": "Thrifty Connect"}), 200, "a host patch that keeps the payment")
 	bands := []any{map[string]any{"upTo": 1000, "unitCents": 12345}}
 	res := e.Do("PATCH", "/v1/programs/"+h.ProgramID, e.Operator, map[string]any{"priceBands": bands})
 	if res.Status != 200 || !strings.Contains(string(res.Body), `"unitCents":12345`) {

@@ -50,7 +50,7 @@ func webhookSetup(t *testing.T, opts ...localtest.Option) (*localtest.Env, host,
 	e := localtest.New(t, opts...)
 	h := newHost(t, e, "Hook Host", map[string]any{"payment": "host"})
 	dep := hostDepartment(t, e, h)
-	p, ptok := onboard(t, e, h, "Hook Partner")
+	p, ptok := livePartner(t, e, h, "Hook Partner")
 	sec := e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", ptok, nil)
 	if sec.Status != 201 || !strings.HasPrefix(sec.Str("secret"), "whsec_") {
 		t.Fatalf("webhook secret: %d %s", sec.Status, sec.Body)
@@ -252,7 +252,7 @@ func TestOutboundWebhookRetriesUntilDelivered(t *testing.T) {
 	e := localtest.New(t, localtest.WithWebhookReceiver(rcv.srv), localtest.WithClock(clock))
 	h := newHost(t, e, "Out Host", map[string]any{"payment": "host"})
 	dep := hostDepartment(t, e, h)
-	_, ptok := onboard(t, e, h, "Out Partner")
+	_, ptok := livePartner(t, e, h, "Out Partner")
 	sec := e.Do("POST", "/v1/members/"+h.MemberID+"/webhook-secret", h.Admin, nil).Str("secret")
 	rcv.mu.Lock()
 	rcv.secret = sec
@@ -264,10 +264,7 @@ func TestOutboundWebhookRetriesUntilDelivered(t *testing.T) {
 	}}); res.Status != 200 {
 		t.Fatalf("set webhook: %d %s", res.Status, res.Body)
 	}
-	c := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))
-	if c.Status != 201 {
-		t.Fatalf("case: %d %s", c.Status, c.Body)
-	}
+	c := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "case")
 	e.Flush() // the stream's tries (all refused by the receiver)
 	for i := 0; i < 10; i++ {
 		clock.Advance(2 * time.Hour)
@@ -307,7 +304,7 @@ func TestOutboundWebhookDisabledAfterADay(t *testing.T) {
 	e := localtest.New(t, localtest.WithWebhookReceiver(rcv.srv), localtest.WithClock(clock))
 	h := newHost(t, e, "Dead Host", map[string]any{"payment": "host"})
 	dep := hostDepartment(t, e, h)
-	_, ptok := onboard(t, e, h, "Dead Partner")
+	_, ptok := livePartner(t, e, h, "Dead Partner")
 	e.Do("POST", "/v1/members/"+h.MemberID+"/webhook-secret", h.Admin, nil)
 	e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
 		"email": e.Addr("storage-support"), "webhookUrl": rcv.url(), "hours": "24x7",
@@ -375,7 +372,7 @@ func TestWebhookURLGuard(t *testing.T) {
 	})
 	h := newHost(t, e, "Guard Host", map[string]any{"payment": "host"})
 	dep := hostDepartment(t, e, h)
-	_, ptok := onboard(t, e, h, "Guard Partner")
+	_, ptok := livePartner(t, e, h, "Guard Partner")
 	e.Do("POST", "/v1/members/"+h.MemberID+"/webhook-secret", h.Admin, nil)
 	inbound := func(u string) map[string]any {
 		return map[string]any{"inbound": map[string]any{"email": e.Addr("storage-support"), "webhookUrl": u, "hours": "24x7",
@@ -387,9 +384,7 @@ func TestWebhookURLGuard(t *testing.T) {
 		}
 	}
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(rcv.srv.URL, "https://"))
-	if r := e.Do("PATCH", "/v1/departments/"+dep, h.Admin, inbound("https://hooks.partner.example:"+port+"/hook")); r.Status != 200 {
-		t.Fatalf("public URL: %d %s", r.Status, r.Body)
-	}
+	expect(t, e.Do("PATCH", "/v1/departments/"+dep, h.Admin, inbound("https://hooks.partner.example:"+port+"/hook")), 200, "public URL")
 	res.set("hooks.partner.example", "127.0.0.1") // DNS rebinding after the save
 	e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))
 	e.Flush()

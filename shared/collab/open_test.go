@@ -1,0 +1,299 @@
+package collab
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"testing"
+	"time"
+	_ "time/tzdata"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/department"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/form"
+	"github.com/tandemhq/tandem/shared/hours"
+	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/program"
+)
+
+// fakeStore is collab.Store in memory: enough for case intake's rules.
+type fakeStore struct {
+	members  map[string]member.Member
+	users    map[string]member.User
+	programs map[string]program.Program
+	deps     map[string]department.Department
+	enrolled map[string]enrollment.Enrollment // program#member
+	created  []Case
+	msgs     []notify.Message
+}
+
+var errFake = errors.New("not in the fake")
+
+func (f *fakeStore) GetMember(_ context.Context, id string) (member.Member, error) {
+	if m, ok := f.members[id]; ok {
+		return m, nil
+	}
+	return member.Member{}, apperr.NotFound("member %s", id)
+}
+func (f *fakeStore) GetUser(_ context.Context, _, id string) (member.User, error) {
+	if u, ok := f.users[id]; ok {
+		return u, nil
+	}
+	return member.User{}, apperr.NotFound("user %s", id)
+}
+func (f *fakeStore) GetProgram(_ context.Context, id string) (program.Program, error) {
+	if p, ok := f.programs[id]; ok {
+		return p, nil
+	}
+	return program.Program{}, apperr.NotFound("program %s", id)
+}
+func (f *fakeStore) GetDepartment(_ context.Context, id string) (department.Department, error) {
+	if d, ok := f.deps[id]; ok {
+		return d, nil
+	}
+	return department.Department{}, apperr.NotFound("department %s", id)
+}
+func (f *fakeStore) EnrollmentOf(_ context.Context, programID, memberID string) (enrollment.Enrollment, bool, error) {
+	e, ok := f.enrolled[programID+"#"+memberID]
+	return e, ok, nil
+}
+func (f *fakeStore) CreateCase(_ context.Context, c Case, _ Event, msgs []notify.Message, _ idem.Claim) error {
+	f.created = append(f.created, c)
+	f.msgs = append(f.msgs, msgs...)
+	return nil
+}
+func (f *fakeStore) ListMemberDepartments(context.Context, string) ([]department.Department, error) {
+	return nil, errFake
+}
+func (f *fakeStore) ListMemberEnrollments(context.Context, string) ([]enrollment.Enrollment, error) {
+	return nil, errFake
+}
+func (f *fakeStore) ListHostPrograms(context.Context, string) ([]program.Program, error) {
+	return nil, errFake
+}
+func (f *fakeStore) ListProgramEnrollments(context.Context, string, enrollment.Status, int, string) ([]enrollment.Enrollment, string, error) {
+	return nil, "", errFake
+}
+func (f *fakeStore) ListMembersByKind(context.Context, member.Kind) ([]member.Member, error) {
+	return nil, errFake
+}
+func (f *fakeStore) GetCase(context.Context, string) (Case, error) { return Case{}, errFake }
+func (f *fakeStore) ApplyCase(context.Context, Case, Case, Event, []notify.Message, idem.Claim) error {
+	return errFake
+}
+func (f *fakeStore) ListCases(context.Context, Box, string, Status, int, string) ([]Case, string, error) {
+	return nil, "", errFake
+}
+func (f *fakeStore) ListCaseEvents(context.Context, string, int, string) ([]Event, string, error) {
+	return nil, "", errFake
+}
+
+// Ids of the fixture: a host with a partner program and a support
+// department, an active partner whose engineer opens cases.
+const (
+	hostID     = "mem_01J00000000000000000000H0S"
+	partnerID  = "mem_01J0000000000000000000PRTN"
+	fullAID    = "mem_01J0000000000000000000F0AA"
+	fullBID    = "mem_01J0000000000000000000F0BB"
+	prgID      = "prg_01J00000000000000000000PRG"
+	oemID      = "prg_01J000000000000000000000EM"
+	restrictID = "prg_01J0000000000000000000RSTR"
+	depID      = "dep_01J00000000000000000000DEP"
+	ownDepID   = "dep_01J000000000000000000000WN"
+	fullDepID  = "dep_01J0000000000000000000F0FF"
+	engID      = "usr_01J00000000000000000000ENG"
+)
+
+// Friday 2 January 2026, 17:00 in Berlin.
+var friday5pm = time.Date(2026, 1, 2, 16, 0, 0, 0, time.UTC)
+
+func fixture() *fakeStore {
+	week := hours.Hours{Zone: "Europe/Berlin", Days: []string{"mon", "tue", "wed", "thu", "fri"}, Start: "08:00", End: "18:00"}
+	product := form.Form{Fields: []form.Field{{Name: "product", Label: "Product", Type: form.Text, Required: true, MaxLength: 20}}}
+	dep := func(id, memberID string, programs ...string) department.Department {
+		return department.Department{ID: id, MemberID: memberID, Name: "Support " + id[len(id)-3:], ProgramIDs: programs, Form: product,
+			Inbound: department.Inbound{Email: "support-" + id[len(id)-3:] + "@x.example", Hours: week, Escalation: member.Contact{Name: "E", Email: "esc@x.example"}}}
+	}
+	return &fakeStore{
+		members: map[string]member.Member{
+			hostID: {ID: hostID, Name: "Host", Kind: member.Full}, partnerID: {ID: partnerID, Name: "Partner", Kind: member.Limited},
+			fullAID: {ID: fullAID, Name: "Full A", Kind: member.Full}, fullBID: {ID: fullBID, Name: "Full B", Kind: member.Full},
+		},
+		users: map[string]member.User{engID: {ID: engID, Name: "Eng", Email: "eng@partner.example", Roles: []string{auth.RoleEngineer}, Status: member.UserActive}},
+		programs: map[string]program.Program{
+			prgID:      {ID: prgID, Name: "Partner Connect", HostMemberID: hostID, Type: program.PartnerProgram, SLA: program.DefaultSLA, Access: program.Open},
+			oemID:      {ID: oemID, Name: "OEM", HostMemberID: hostID, Type: program.OEM, SLA: program.DefaultSLA, Access: program.Open},
+			restrictID: {ID: restrictID, Name: "Inner Circle", HostMemberID: hostID, Type: program.PartnerProgram, SLA: program.DefaultSLA, Access: program.Restricted},
+		},
+		deps: map[string]department.Department{
+			depID: dep(depID, hostID, prgID, oemID, restrictID), ownDepID: dep(ownDepID, partnerID, prgID), fullDepID: dep(fullDepID, fullBID),
+		},
+		enrolled: map[string]enrollment.Enrollment{
+			prgID + "#" + partnerID:      {Status: enrollment.Active},
+			oemID + "#" + partnerID:      {Status: enrollment.Active},
+			restrictID + "#" + partnerID: {Status: enrollment.Active},
+		},
+	}
+}
+
+func validCase() NewCase {
+	return NewCase{
+		DepartmentID: depID, ProgramID: prgID, Priority: program.High, Summary: "VMs freeze", Description: "Since 9.2.",
+		Customer: &Customer{Company: "Initech", ContactName: "Peter", ContactEmail: "peter@initech.example"},
+		Fields:   map[string]any{"product": "Array 9000"},
+	}
+}
+
+var engineer = auth.Principal{MemberID: partnerID, UserID: engID, Roles: []string{auth.RoleEngineer}}
+
+// Every refusal of case intake, each with the kind (status) and the field
+// it names, over an in-memory store: milliseconds, no table.
+func TestOpenRefuses(t *testing.T) {
+	critical := engineer
+	critical.Roles = []string{auth.RoleEngineer, auth.RoleCritical}
+	for _, tc := range []struct {
+		name  string
+		p     auth.Principal
+		edit  func(*NewCase)
+		store func(*fakeStore)
+		kind  error
+		field string
+	}{
+		{"operator", auth.Principal{Operator: true, UserID: "op"}, nil, nil, apperr.ErrForbidden, ""},
+		{"no engineer role", auth.Principal{MemberID: partnerID, UserID: engID, Roles: []string{auth.RoleAdmin}}, nil, nil, apperr.ErrForbidden, ""},
+		{"no department", engineer, func(c *NewCase) { c.DepartmentID = " " }, nil, apperr.ErrInvalid, "departmentId"},
+		{"unknown priority", engineer, func(c *NewCase) { c.Priority = "urgent" }, nil, apperr.ErrInvalid, "priority"},
+		{"no summary", engineer, func(c *NewCase) { c.Summary = "" }, nil, apperr.ErrInvalid, "summary"},
+		{"critical without the role", engineer, func(c *NewCase) { c.Priority = program.Critical; c.BusinessImpact = "down" }, nil, apperr.ErrForbidden, ""},
+		{"critical without impact", critical, func(c *NewCase) { c.Priority = program.Critical }, nil, apperr.ErrInvalid, "businessImpact"},
+		{"customer's bad address", engineer, func(c *NewCase) { c.Customer.ContactEmail = "peter" }, nil, apperr.ErrInvalid, "customer.contactEmail"},
+		{"malformed department id", engineer, func(c *NewCase) { c.DepartmentID = "dep_x" }, nil, apperr.ErrNotFound, ""},
+		{"unknown department", engineer, func(c *NewCase) { c.DepartmentID = "dep_01J0000000000000000000N0NE" }, nil, apperr.ErrNotFound, ""},
+		{"own department", engineer, func(c *NewCase) { c.DepartmentID = ownDepID }, nil, apperr.ErrInvalid, "departmentId"},
+		{"no program between limited members", engineer, func(c *NewCase) { c.ProgramID = "" }, nil, apperr.ErrInvalid, "programId"},
+		{"malformed program id", engineer, func(c *NewCase) { c.ProgramID = "prg_x" }, nil, apperr.ErrInvalid, "programId"},
+		{"unknown program", engineer, func(c *NewCase) { c.ProgramID = "prg_01J0000000000000000000N0NE" }, nil, apperr.ErrInvalid, "programId"},
+		{"partner not active", engineer, nil, func(f *fakeStore) {
+			f.enrolled[prgID+"#"+partnerID] = enrollment.Enrollment{Status: enrollment.Validating}
+		}, apperr.ErrNotFound, ""},
+		{"partner removed", engineer, nil, func(f *fakeStore) {
+			f.enrolled[prgID+"#"+partnerID] = enrollment.Enrollment{Status: enrollment.Removed}
+		}, apperr.ErrNotFound, ""},
+		{"partner not in the program", engineer, nil, func(f *fakeStore) { delete(f.enrolled, prgID+"#"+partnerID) }, apperr.ErrNotFound, ""},
+		{"department not serving the program", engineer, nil, func(f *fakeStore) {
+			d := f.deps[depID]
+			d.ProgramIDs = []string{oemID}
+			f.deps[depID] = d
+		}, apperr.ErrInvalid, "departmentId"},
+		{"restricted program without access", engineer, func(c *NewCase) { c.ProgramID = restrictID }, nil, apperr.ErrForbidden, ""},
+		{"no customer in a partner program", engineer, func(c *NewCase) { c.Customer = nil }, nil, apperr.ErrInvalid, "customer"},
+		{"required form field missing", engineer, func(c *NewCase) { c.Fields = nil }, nil, apperr.ErrInvalid, "fields.product"},
+		{"form field too long", engineer, func(c *NewCase) { c.Fields = map[string]any{"product": "a product name far too long"} }, nil, apperr.ErrInvalid, "fields.product"},
+		{"hours that cannot hold the SLA", engineer, nil, func(f *fakeStore) {
+			d := f.deps[depID]
+			d.Inbound.Hours = hours.Hours{Zone: "Europe/Berlin", Days: []string{"mon"}, Start: "00:00", End: "00:01"}
+			f.deps[depID] = d
+		}, apperr.ErrInvalid, "departmentId"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := fixture()
+			if tc.store != nil {
+				tc.store(st)
+			}
+			in := validCase()
+			if tc.edit != nil {
+				tc.edit(&in)
+			}
+			s := &Service{Store: st, Now: func() time.Time { return friday5pm }}
+			_, err := s.Open(context.Background(), tc.p, in, idem.None)
+			if kind := apperr.KindOf(err); kind != tc.kind {
+				t.Fatalf("got %v (%v), want kind %v", kind, err, tc.kind)
+			}
+			if tc.field != "" {
+				var ae *apperr.Error
+				if !errors.As(err, &ae) || ae.Fields[tc.field] == "" {
+					t.Fatalf("got %v, want it to name %s", err, tc.field)
+				}
+			}
+			if len(st.created) != 0 {
+				t.Fatal("a refused case was written")
+			}
+		})
+	}
+}
+
+// What intake decides when it accepts: the response clock in the receiving
+// department's hours (critical: around the clock), the first state, the
+// mail to both sides, and the defaults of full-membership cases.
+func TestOpenDefaults(t *testing.T) {
+	critical := engineer
+	critical.Roles = []string{auth.RoleEngineer, auth.RoleCritical}
+	fullEng := auth.Principal{MemberID: fullAID, UserID: engID, Roles: []string{auth.RoleEngineer}}
+	for _, tc := range []struct {
+		name    string
+		p       auth.Principal
+		edit    func(*NewCase)
+		due     time.Time
+		level2  time.Time
+		program string
+	}{
+		// Friday 17:00 Berlin, high (2 h) in Mon–Fri 08–18: one hour on
+		// Friday, one on Monday.
+		{"high in business hours", engineer, nil, time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC), time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC), "Partner Connect"},
+		{"low spans a weekend", engineer, func(c *NewCase) { c.Priority = program.Low }, time.Date(2026, 1, 5, 14, 0, 0, 0, time.UTC), time.Date(2026, 1, 6, 12, 0, 0, 0, time.UTC), "Partner Connect"},
+		{"critical runs around the clock", critical, func(c *NewCase) { c.Priority = program.Critical; c.BusinessImpact = "down" },
+			friday5pm.Add(2 * time.Hour), friday5pm.Add(4 * time.Hour), "Partner Connect"},
+		{"oem needs no customer", engineer, func(c *NewCase) { c.ProgramID = oemID; c.Customer = nil },
+			time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC), time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC), "OEM"},
+		{"full members without a program", fullEng, func(c *NewCase) { c.ProgramID = ""; c.DepartmentID = fullDepID },
+			time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC), time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC), "Tandem full membership"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := fixture()
+			u := st.users[engID]
+			u.ProgramIDs = []string{restrictID}
+			st.users[engID] = u
+			in := validCase()
+			if tc.edit != nil {
+				tc.edit(&in)
+			}
+			s := &Service{Store: st, Now: func() time.Time { return friday5pm }, Origin: notify.Origin{From: "T <t@x.example>", BaseURL: "https://t.example"}}
+			c, err := s.Open(context.Background(), tc.p, in, idem.None)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.ResponseDueAt.Equal(tc.due) || !c.Level2DueAt.Equal(tc.level2) {
+				t.Errorf("due %s, level 2 %s; want %s, %s", c.ResponseDueAt, c.Level2DueAt, tc.due, tc.level2)
+			}
+			if c.Status != Open || c.EscalationLevel != 0 || c.Version != 1 || c.ProgramName != tc.program {
+				t.Errorf("got status %s level %d version %d program %q", c.Status, c.EscalationLevel, c.Version, c.ProgramName)
+			}
+			templates := map[string][]string{}
+			for _, m := range st.msgs {
+				templates[m.Template()] = m.To
+			}
+			dep := st.deps[in.DepartmentID]
+			if to := templates["case_new"]; len(to) != 1 || to[0] != dep.Inbound.Email {
+				t.Errorf("case_new to %v, want the department's inbound %s", to, dep.Inbound.Email)
+			}
+			if to := templates["case_opened"]; len(to) != 1 || to[0] != "eng@partner.example" {
+				t.Errorf("case_opened to %v, want the submitter", to)
+			}
+			if len(templates) != 2 {
+				t.Errorf("mails %v, want case_new and case_opened", slicesOf(templates))
+			}
+		})
+	}
+}
+
+func slicesOf(m map[string][]string) []string {
+	var out []string
+	for k := range maps.Keys(m) {
+		out = append(out, k)
+	}
+	return out
+}
