@@ -73,7 +73,7 @@ func (s *Server) consentPage(ctx context.Context, r *Request) (*Response, error)
 	return s.renderConsent(c, r.Param("token")), nil
 }
 
-func (s *Server) renderConsent(c enrollment.ConsentLink, token string) *Response {
+func (s *Server) renderConsent(c enrollment.Decision, token string) *Response {
 	e := c.Enrollment
 	title := "Does this sign-up speak for " + e.MemberName + "?"
 	if c.Done != "" {

@@ -23,15 +23,8 @@ func (s *Service) approve(ctx context.Context, e Enrollment, actor string, versi
 		return Enrollment{}, err
 	}
 	now := s.Now()
-	c, err := s.transition(e, Approve, actor, "", now)
+	c, prg, dep, err := s.withTestCase(ctx, e, Approve, actor, now)
 	if err != nil {
-		return Enrollment{}, err
-	}
-	prg, dep, err := s.context(ctx, e)
-	if err != nil {
-		return Enrollment{}, err
-	}
-	if err := s.startValidation(ctx, &c, prg, dep, now); err != nil {
 		return Enrollment{}, err
 	}
 	c.Messages = append(c.Messages, s.mail(prg, partnerAddrs(e), e.ID, notify.EnrollmentApproved{

@@ -95,51 +95,9 @@ func (s *Service) Consent(ctx context.Context, p auth.Principal, id, decision st
 	return s.consent(ctx, e, p.Actor(), decision == Confirm)
 }
 
-// ConsentLink describes a member's one-click consent link for its page.
-type ConsentLink struct {
-	Enrollment Enrollment
-	Program    program.Program
-	Action     Action
-	// Done says what was already decided.
-	Done string
-}
-
 // LookupConsent checks a /m/{token} link without acting on it.
-func (s *Service) LookupConsent(ctx context.Context, token string) (ConsentLink, error) {
-	id, action, err := s.Links.Verify(token, s.Now(), ConfirmConsent, DeclineConsent)
-	if err != nil {
-		return ConsentLink{}, err
-	}
-	e, err := s.Store.GetEnrollment(ctx, id)
-	if err != nil {
-		return ConsentLink{}, err
-	}
-	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
-	if err != nil {
-		return ConsentLink{}, err
-	}
-	c := ConsentLink{Enrollment: e, Program: prg, Action: action}
-	if e.Status != PendingMemberConsent {
-		c.Done = s.consentDecided(ctx, e)
-	}
-	return c, nil
-}
-
-func (s *Service) consentDecided(ctx context.Context, e Enrollment) string {
-	events, _, err := s.Store.ListEnrollmentEvents(ctx, e.ID, 200, "")
-	if err == nil {
-		for _, ev := range events {
-			if ev.Action == ConfirmConsent || ev.Action == DeclineConsent {
-				verb := "confirmed"
-				if ev.Action == DeclineConsent {
-					verb = "declined"
-				}
-				return "This sign-up was already " + verb + " on " + ev.At.UTC().Format("2 January 2006 at 15:04 UTC") +
-					" by " + ev.Actor + ". It is now " + humanStatus(e.Status) + "."
-			}
-		}
-	}
-	return "This sign-up was already decided. It is now " + humanStatus(e.Status) + "."
+func (s *Service) LookupConsent(ctx context.Context, token string) (Decision, error) {
+	return s.lookupLink(ctx, token, memberLink)
 }
 
 // DecideConsent acts on a consent link's confirmation page.

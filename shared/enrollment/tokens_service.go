@@ -102,7 +102,9 @@ func (s *Service) ClaimCredential(ctx context.Context, plain string) (Claimed, e
 	return Claimed{UserID: u.ID, MemberID: u.MemberID, Token: tokPlain}, nil
 }
 
-// Decision describes a one-click link for its confirmation page.
+// Decision describes a one-click link for its confirmation page: a host's
+// approve or reject link (/h/), or an existing member's confirm or decline
+// link (/m/).
 type Decision struct {
 	Enrollment Enrollment
 	Program    program.Program
@@ -111,10 +113,26 @@ type Decision struct {
 	Done string
 }
 
-// LookupDecision checks a one-click link without acting on it (mail
+// linkKind is one kind of one-click link: the status it decides from and
+// the actions it may carry, each with the verb that reports it taken.
+type linkKind struct {
+	pending Status
+	verbs   map[Action]string
+}
+
+var (
+	hostLink   = linkKind{PendingApproval, map[Action]string{Approve: "approved", Reject: "rejected"}}
+	memberLink = linkKind{PendingMemberConsent, map[Action]string{ConfirmConsent: "confirmed", DeclineConsent: "declined"}}
+)
+
+// lookupLink checks a one-click link of kind k without acting on it (mail
 // scanners open links; only the confirmation POST acts).
-func (s *Service) LookupDecision(ctx context.Context, token string) (Decision, error) {
-	id, action, err := s.Links.Verify(token, s.Now(), Approve, Reject)
+func (s *Service) lookupLink(ctx context.Context, token string, k linkKind) (Decision, error) {
+	actions := make([]Action, 0, len(k.verbs))
+	for a := range k.verbs {
+		actions = append(actions, a)
+	}
+	id, action, err := s.Links.Verify(token, s.Now(), actions...)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -127,27 +145,30 @@ func (s *Service) LookupDecision(ctx context.Context, token string) (Decision, e
 		return Decision{}, err
 	}
 	d := Decision{Enrollment: e, Program: prg, Action: action}
-	if e.Status != PendingApproval {
-		d.Done = s.decided(ctx, e)
+	if e.Status != k.pending {
+		d.Done = s.decided(ctx, e, k.verbs)
 	}
 	return d, nil
 }
 
-func (s *Service) decided(ctx context.Context, e Enrollment) string {
+// decided says what was decided on e, when and by whom: the first event
+// carrying one of verbs' actions.
+func (s *Service) decided(ctx context.Context, e Enrollment, verbs map[Action]string) string {
 	events, _, err := s.Store.ListEnrollmentEvents(ctx, e.ID, 200, "")
 	if err == nil {
 		for _, ev := range events {
-			if ev.Action == Approve || ev.Action == Reject {
-				verb := "approved"
-				if ev.Action == Reject {
-					verb = "rejected"
-				}
+			if verb, ok := verbs[ev.Action]; ok {
 				return "This sign-up was already " + verb + " on " + ev.At.UTC().Format("2 January 2006 at 15:04 UTC") +
 					" by " + ev.Actor + ". It is now " + humanStatus(e.Status) + "."
 			}
 		}
 	}
 	return "This sign-up was already decided. It is now " + humanStatus(e.Status) + "."
+}
+
+// LookupDecision checks a host's one-click link without acting on it.
+func (s *Service) LookupDecision(ctx context.Context, token string) (Decision, error) {
+	return s.lookupLink(ctx, token, hostLink)
 }
 
 // Decide acts on a one-click link's confirmation.

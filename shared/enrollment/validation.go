@@ -22,6 +22,23 @@ type validationTestHook struct {
 	ExpiresAt      string `json:"expiresAt"`
 }
 
+// withTestCase is transition a of e that sends a fresh validation test case
+// (approving, resending), with the program and department it goes out for.
+func (s *Service) withTestCase(ctx context.Context, e Enrollment, a Action, actor string, now time.Time) (Change, program.Program, department.Department, error) {
+	c, err := s.transition(e, a, actor, "", now)
+	if err != nil {
+		return Change{}, program.Program{}, department.Department{}, err
+	}
+	prg, dep, err := s.context(ctx, e)
+	if err != nil {
+		return Change{}, prg, dep, err
+	}
+	if err := s.startValidation(ctx, &c, prg, dep, now); err != nil {
+		return Change{}, prg, dep, err
+	}
+	return c, prg, dep, nil
+}
+
 // startValidation adds a fresh test case (mail, and webhook when set) to c.
 func (s *Service) startValidation(ctx context.Context, c *Change, prg program.Program, dep department.Department, now time.Time) error {
 	tok, msg := TestCase(c.After, prg, dep.Inbound.Email, s.Origin, now)
@@ -100,16 +117,8 @@ func (s *Service) Resend(ctx context.Context, p auth.Principal, id string) (Enro
 	if !p.AdminOf(e.HostMemberID) && !p.AdminOf(e.MemberID) {
 		return Enrollment{}, apperr.Forbidden("resending the test case needs the admin role")
 	}
-	now := s.Now()
-	c, err := s.transition(e, Resend, p.Actor(), "", now)
+	c, _, _, err := s.withTestCase(ctx, e, Resend, p.Actor(), s.Now())
 	if err != nil {
-		return Enrollment{}, err
-	}
-	prg, dep, err := s.context(ctx, e)
-	if err != nil {
-		return Enrollment{}, err
-	}
-	if err := s.startValidation(ctx, &c, prg, dep, now); err != nil {
 		return Enrollment{}, err
 	}
 	return s.apply(ctx, c)
