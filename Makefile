@@ -14,7 +14,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 CDK_VERSION := 2.1148.1
 CDK        := .tools/node_modules/.bin/cdk
 
-.PHONY: run test vet lint chromium invoke clean help build synth deploy destroy diff operator bench fuzz freemail
+.PHONY: run test vet lint generate templ-check chromium invoke clean help build synth deploy destroy diff operator bench fuzz freemail
 
 # Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
 FUZZ_TARGETS := shared/api:FuzzDecoders shared/api:FuzzRoutes shared/webhook:FuzzVerify \
@@ -45,7 +45,20 @@ REDOCLY             := .tools/node_modules/.bin/redocly
 $(REDOCLY):
 	npm install --prefix .tools --no-audit --no-fund --silent @redocly/cli@$(REDOCLY_VERSION)
 
-lint: $(REDOCLY)
+# Pages are templ components; the generated *_templ.go files are committed.
+TEMPL := $(GO) run github.com/a-h/templ/cmd/templ@v0.3.1100
+
+generate:
+	$(TEMPL) generate -path shared/web
+
+# Fails when a committed *_templ.go does not match its .templ file.
+templ-check:
+	@d=$$(mktemp -d); cp -r shared/web/. $$d/; rm -f $$d/*_templ.go; $(TEMPL) generate -path $$d >/dev/null 2>&1; \
+	  for f in $$d/*_templ.go shared/web/*_templ.go; do n=$$(basename $$f); \
+	    cmp -s $$d/$$n shared/web/$$n || { echo "templ-check: shared/web/$$n is stale or missing; run make generate and commit"; rm -rf $$d; exit 1; }; \
+	  done; rm -rf $$d; echo "templ-check: generated pages are current"
+
+lint: $(REDOCLY) templ-check
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	@$(REDOCLY) lint --extends recommended --format=summary shared/api/openapi.yaml 2>&1 | grep -vE '[║╔╚]' | grep -v '^ *$$'; \
 	  exit $${PIPESTATUS[0]}

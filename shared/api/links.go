@@ -12,7 +12,7 @@ import (
 )
 
 func message(status int, title, msg string, bad bool, b *web.Brand) *Response {
-	return Page(status, "message", web.Page{Title: title, Brand: b, Data: map[string]any{"Message": msg, "Bad": bad}})
+	return Page(status, web.MessagePage(title, b, msg, bad))
 }
 
 // decisionPage serves GET /h/{token}: a host's one-click link shows what it
@@ -25,17 +25,25 @@ func (s *Server) decisionPage(ctx context.Context, r *Request) (*Response, error
 	return s.renderDecision(d, r.Param("token")), nil
 }
 
-func (s *Server) renderDecision(d enrollment.Decision, token string) *Response {
+// decisionData is what a one-click link's confirmation page shows.
+func decisionData(d enrollment.Decision, token string) web.DecisionData {
 	e := d.Enrollment
-	title := "Confirm your decision"
-	if d.Done != "" {
-		title = "Already decided"
+	out := web.DecisionData{
+		Done: d.Done, Token: token, ProgramName: d.Program.Name, HostName: d.Program.HostName, MemberName: e.MemberName,
+		Company: e.Company.Name, Website: e.Company.Website, Country: e.Company.Country, Email: e.Email,
+		Primary: enrollment.ContactLine(e.Contacts.Primary), Billing: enrollment.ContactLine(e.Contacts.Billing),
+		Created: e.CreatedAt.UTC().Format("2 January 2006"),
+		Approve: d.Action == enrollment.Approve || d.Action == enrollment.ConfirmConsent,
 	}
-	return Page(http.StatusOK, "decision", web.Page{Title: title, Brand: brand(d.Program), Data: map[string]string{
-		"Done": d.Done, "Action": string(d.Action), "Token": token, "ProgramName": d.Program.Name,
-		"Company": e.Company.Name, "Website": e.Company.Website, "Country": e.Company.Country, "Email": e.Email,
-		"Primary": e.Contacts.Primary.Name + " <" + e.Contacts.Primary.Email + ">", "Created": e.CreatedAt.UTC().Format("2 January 2006"),
-	}})
+	if p := e.Proposal; p != nil {
+		out.Inbound = p.Inbound.Email + ", " + p.Inbound.Phone + "; hours " + enrollment.HoursLine(p.Inbound.Hours)
+		out.WebhookURL = p.Inbound.WebhookURL
+	}
+	return out
+}
+
+func (s *Server) renderDecision(d enrollment.Decision, token string) *Response {
+	return Page(http.StatusOK, web.HostDecisionPage(web.BrandOf(d.Program), decisionData(d, token)))
 }
 
 // decisionForm serves POST /h/{token}: the confirmation acts.
@@ -74,22 +82,7 @@ func (s *Server) consentPage(ctx context.Context, r *Request) (*Response, error)
 }
 
 func (s *Server) renderConsent(c enrollment.Decision, token string) *Response {
-	e := c.Enrollment
-	title := "Does this sign-up speak for " + e.MemberName + "?"
-	if c.Done != "" {
-		title = "Already decided"
-	}
-	data := map[string]string{
-		"Done": c.Done, "Action": string(c.Action), "Token": token, "ProgramName": c.Program.Name, "HostName": c.Program.HostName,
-		"MemberName": e.MemberName, "Company": e.Company.Name, "Website": e.Company.Website, "Email": e.Email,
-		"Primary": enrollment.ContactLine(e.Contacts.Primary), "Billing": enrollment.ContactLine(e.Contacts.Billing),
-		"Created": e.CreatedAt.UTC().Format("2 January 2006"),
-	}
-	if p := e.Proposal; p != nil {
-		data["Inbound"] = p.Inbound.Email + ", " + p.Inbound.Phone + "; hours " + enrollment.HoursLine(p.Inbound.Hours)
-		data["WebhookURL"] = p.Inbound.WebhookURL
-	}
-	return Page(http.StatusOK, "consent", web.Page{Title: title, Brand: brand(c.Program), Data: data})
+	return Page(http.StatusOK, web.ConsentPage(web.BrandOf(c.Program), decisionData(c, token)))
 }
 
 // consentForm serves POST /m/{token}: the confirmation acts, once.
@@ -115,17 +108,13 @@ func (s *Server) consentForm(ctx context.Context, r *Request) (*Response, error)
 	return message(http.StatusOK, "Done", msg, false, nil), nil
 }
 
-func (s *Server) validationData(v enrollment.ValidationLink, token string) map[string]string {
-	return map[string]string{"Done": v.Done, "Token": token, "Company": v.Enrollment.Company.Name, "ProgramName": v.Program.Name}
-}
-
 // validationPage serves GET /v/{token}: the test case's acknowledgement page.
 func (s *Server) validationPage(ctx context.Context, r *Request) (*Response, error) {
 	v, err := s.Enrollments.LookupValidation(ctx, r.Param("token"))
 	if err != nil {
 		return nil, err
 	}
-	return Page(http.StatusOK, "validation", web.Page{Title: "Test case", Brand: brand(v.Program), Data: s.validationData(v, r.Param("token"))}), nil
+	return Page(http.StatusOK, web.ValidationPage(web.BrandOf(v.Program), v.Done, r.Param("token"), v.Enrollment.Company.Name, v.Program.Name)), nil
 }
 
 // validationForm serves POST /v/{token}.
@@ -144,10 +133,6 @@ func (s *Server) validationForm(ctx context.Context, r *Request) (*Response, err
 	return message(http.StatusOK, "Test case acknowledged", msg, false, nil), nil
 }
 
-func (s *Server) credentialData(c enrollment.CredentialLink, link string) map[string]string {
-	return map[string]string{"Done": c.Done, "Link": link, "Company": c.Enrollment.Company.Name, "ProgramName": c.Program.Name, "Name": c.Name}
-}
-
 // credentialPage serves GET /c/{token}: the claim page (claiming is a POST,
 // so a mail scanner opening the link claims nothing).
 func (s *Server) credentialPage(ctx context.Context, r *Request) (*Response, error) {
@@ -155,7 +140,9 @@ func (s *Server) credentialPage(ctx context.Context, r *Request) (*Response, err
 	if err != nil {
 		return nil, err
 	}
-	return Page(http.StatusOK, "credential", web.Page{Title: "Your API credentials", Brand: brand(c.Program), Data: s.credentialData(c, r.Param("token"))}), nil
+	return Page(http.StatusOK, web.CredentialPage(web.BrandOf(c.Program), web.CredentialData{
+		Done: c.Done, Link: r.Param("token"), Company: c.Enrollment.Company.Name, ProgramName: c.Program.Name, Name: c.Name,
+	})), nil
 }
 
 // credentialForm serves POST /c/{token}: shows the token once.
@@ -167,7 +154,5 @@ func (s *Server) credentialForm(ctx context.Context, r *Request) (*Response, err
 	if err != nil {
 		return nil, err
 	}
-	return Page(http.StatusOK, "credential", web.Page{Title: "Your API credentials", Data: map[string]string{
-		"Token": "yes", "APIToken": claimed.Token, "UserID": claimed.UserID, "MemberID": claimed.MemberID,
-	}}), nil
+	return Page(http.StatusOK, web.CredentialPage(nil, web.CredentialData{APIToken: claimed.Token, UserID: claimed.UserID, MemberID: claimed.MemberID})), nil
 }

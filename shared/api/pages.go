@@ -1,7 +1,11 @@
 package api
 
 import (
+	"context"
 	"net/http"
+	"sort"
+
+	"github.com/a-h/templ"
 
 	"github.com/tandemhq/tandem/shared/web"
 )
@@ -9,9 +13,9 @@ import (
 // PageSecurityHeaders are the headers every HTML page carries.
 func PageSecurityHeaders() map[string]string { return web.SecurityHeaders() }
 
-// Page renders an HTML page with status.
-func Page(status int, name string, p web.Page) *Response {
-	b, err := web.Render(name, p)
+// Page renders an HTML page component with status.
+func Page(status int, c templ.Component) *Response {
+	b, err := web.Render(context.Background(), c)
 	if err != nil {
 		return errorResponse(err, false)
 	}
@@ -35,9 +39,10 @@ func errorPage(status int, msg string, fields map[string]string) *Response {
 	if title == "" {
 		title = "Something went wrong"
 	}
-	type data struct {
-		Message string
-		Fields  map[string]string
+	var fs []web.FieldError
+	for k, v := range fields {
+		fs = append(fs, web.FieldError{Field: k, Why: v})
 	}
-	return Page(status, "error", web.Page{Title: title, Data: data{Message: msg, Fields: fields}})
+	sort.Slice(fs, func(i, j int) bool { return fs[i].Field < fs[j].Field })
+	return Page(status, web.ErrorPage(title, msg, fs))
 }

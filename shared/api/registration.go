@@ -15,23 +15,13 @@ import (
 	"github.com/tandemhq/tandem/shared/web"
 )
 
-func brand(p program.Program) *web.Brand {
-	return &web.Brand{ProgramName: p.Name, HostName: p.HostName, BannerURL: p.Landing.BannerURL, Contact: p.PrimaryContact.Email}
-}
-
-type landingData struct {
-	Program program.Program
-	Email   string
-	Error   string
-}
-
 // landing serves GET /p/{slug}: the co-branded landing page.
 func (s *Server) landing(ctx context.Context, r *Request) (*Response, error) {
 	prg, err := s.Registration.Program(ctx, r.Param("slug"))
 	if err != nil {
 		return nil, err
 	}
-	return Page(http.StatusOK, "landing", web.Page{Title: prg.Name, Brand: brand(prg), Data: landingData{Program: prg}}), nil
+	return Page(http.StatusOK, web.LandingPage(prg, "", "")), nil
 }
 
 // registerForm serves POST /p/{slug}: the landing page's form without JavaScript.
@@ -50,13 +40,11 @@ func (s *Server) registerForm(ctx context.Context, r *Request) (*Response, error
 		if errors.As(err, &ae) && ae.Kind == apperr.ErrInvalid {
 			// Shown again with the error next to the input: a normal page
 			// for the browser, not a failed load.
-			return Page(http.StatusOK, "landing", web.Page{Title: prg.Name, Brand: brand(prg),
-				Data: landingData{Program: prg, Email: email, Error: "Enter an email address like name@company.com."}}), nil
+			return Page(http.StatusOK, web.LandingPage(prg, email, "Enter an email address like name@company.com.")), nil
 		}
 		return nil, err
 	}
-	return Page(http.StatusAccepted, "check_email", web.Page{Title: "Check your email", Brand: brand(prg),
-		Data: map[string]string{"ProgramName": prg.Name, "Email": email}}), nil
+	return Page(http.StatusAccepted, web.CheckEmailPage(prg, email)), nil
 }
 
 type registrationBody struct {
@@ -115,7 +103,7 @@ func (s *Server) signupPage(ctx context.Context, r *Request) (*Response, error) 
 	for _, d := range []string{"mon", "tue", "wed", "thu", "fri"} {
 		v.Add("inbound.hours.days", d)
 	}
-	return Page(http.StatusOK, "signup", web.Page{Title: "Sign up", Brand: brand(prg), Data: newSignupForm(prg, plain, tok.Email, v, nil)}), nil
+	return Page(http.StatusOK, web.SignupPage(newSignupForm(prg, plain, tok.Email, v, nil))), nil
 }
 
 func tokenProblem(prg program.Program, state registration.TokenState, email string) *Response {
@@ -126,8 +114,7 @@ func tokenProblem(prg program.Program, state registration.TokenState, email stri
 	case registration.TokenUsed:
 		heading, msg, status = "This link was already used", "Each sign-up link works once, and this one completed a sign-up. If that was not you, or you want to sign up again, request a new link.", http.StatusConflict
 	}
-	return Page(status, "token_problem", web.Page{Title: heading, Brand: brand(prg),
-		Data: map[string]string{"Heading": heading, "Message": msg, "Slug": prg.Slug, "Email": email}})
+	return Page(status, web.TokenProblemPage(prg, heading, msg, email))
 }
 
 // signupForm serves POST /p/{slug}/signup: the sign-up without JavaScript.
@@ -151,7 +138,7 @@ func (s *Server) signupForm(ctx context.Context, r *Request) (*Response, error) 
 	// The form comes back with each problem next to its input: a normal
 	// page (200) for the browser, not a failed load.
 	again := func(fields map[string]string) *Response {
-		return Page(http.StatusOK, "signup", web.Page{Title: "Sign up", Brand: brand(prg), Data: newSignupForm(prg, in.Token, tok.Email, v, fields)})
+		return Page(http.StatusOK, web.SignupPage(newSignupForm(prg, in.Token, tok.Email, v, fields)))
 	}
 	if v.Get("acceptAddendum.accept") != "yes" {
 		fields := map[string]string{"acceptAddendum.accept": "accept the addendum to join the program"}
@@ -181,8 +168,7 @@ func (s *Server) signupForm(ctx context.Context, r *Request) (*Response, error) 
 		}
 		return nil, err
 	}
-	return Page(http.StatusCreated, "signup_done", web.Page{Title: "You are signed up", Brand: brand(prg),
-		Data: map[string]string{"Company": in.Company.Name, "ProgramName": prg.Name, "EnrollmentID": res.EnrollmentID, "Status": string(res.Status)}}), nil
+	return Page(http.StatusCreated, web.SignupDonePage(prg, in.Company.Name, res.EnrollmentID, string(res.Status))), nil
 }
 
 func signupFromForm(v url.Values) registration.SignupInput {
@@ -202,54 +188,6 @@ func signupFromForm(v url.Values) registration.SignupInput {
 	}
 	in.AcceptAddendum.Version, in.AcceptAddendum.Name, in.AcceptAddendum.Title = v.Get("acceptAddendum.version"), v.Get("acceptAddendum.name"), v.Get("acceptAddendum.title")
 	return in
-}
-
-// signupForm is the sign-up page's data, all of it computed here: the
-// template reads fields, never calls methods.
-type signupForm struct {
-	Program      program.Program
-	Token        string
-	Email        string
-	Fields       map[string]fieldData
-	ErrorCount   int
-	FormError    string
-	Country      countryField
-	ContactRoles []contactRole
-	Always       bool
-	HoursError   string
-	Zone         fieldData
-	Zones        []string
-	Days         []dayOption
-	DaysError    string
-	Instructions string
-	Accepted     bool
-	AcceptError  string
-	VersionError string
-}
-
-type dayOption struct {
-	Key, Name string
-	On        bool
-}
-
-type countryOption struct {
-	Code, Name string
-	Selected   bool
-}
-
-type countryField struct {
-	Options []countryOption
-	Error   string
-}
-
-type contactRole struct {
-	Title, Hint        string
-	Name, Email, Phone fieldData
-}
-
-type fieldData struct {
-	ID, Name, Label, Type, Auto, Hint, Value, Error string
-	Required                                        bool
 }
 
 var commonZones = []string{
@@ -275,9 +213,9 @@ func errorFor(errs map[string]string, name string) string {
 	return ""
 }
 
-func newSignupForm(prg program.Program, token, email string, v url.Values, errs map[string]string) signupForm {
-	f := signupForm{
-		Program: prg, Token: token, Email: email, Fields: map[string]fieldData{}, ErrorCount: len(errs), FormError: errs["form"],
+func newSignupForm(prg program.Program, token, email string, v url.Values, errs map[string]string) web.SignupForm {
+	f := web.SignupForm{
+		Program: prg, Token: token, Email: email, Fields: map[string]web.Field{}, ErrorCount: len(errs), FormError: errs["form"],
 		Always: v.Get("inbound.hoursMode") == "24x7", HoursError: errs["inbound.hours"], Zones: commonZones,
 		DaysError: errorFor(errs, "inbound.hours.days"), Instructions: v.Get("inbound.instructions"),
 		Accepted: v.Get("acceptAddendum.accept") == "yes", AcceptError: errs["acceptAddendum.accept"], VersionError: errs["acceptAddendum.version"],
@@ -285,8 +223,8 @@ func newSignupForm(prg program.Program, token, email string, v url.Values, errs 
 	if f.FormError != "" {
 		f.ErrorCount--
 	}
-	field := func(name, label, typ, auto, hint string) fieldData {
-		return fieldData{
+	field := func(name, label, typ, auto, hint string) web.Field {
+		return web.Field{
 			ID: strings.ReplaceAll(name, ".", "-"), Name: name, Label: label, Type: typ, Auto: auto, Hint: hint,
 			Value: v.Get(name), Error: errorFor(errs, name), Required: !strings.HasPrefix(hint, "optional"),
 		}
@@ -307,7 +245,7 @@ func newSignupForm(prg program.Program, token, email string, v url.Values, errs 
 	f.Zone = field("inbound.hours.timezone", "Time zone", "text", "", "")
 	f.Country.Error = errorFor(errs, "company.country")
 	for _, c := range registration.Countries() {
-		f.Country.Options = append(f.Country.Options, countryOption{Code: c.Code, Name: c.Name, Selected: c.Code == v.Get("company.country")})
+		f.Country.Options = append(f.Country.Options, web.CountryOption{Code: c.Code, Name: c.Name, Selected: c.Code == v.Get("company.country")})
 	}
 	for _, r := range []struct{ key, title, hint string }{
 		{"primary", "Primary contact", "Runs the partnership on your side; receives your API credentials when you go live."},
@@ -316,16 +254,15 @@ func newSignupForm(prg program.Program, token, email string, v url.Values, errs 
 		{"billing", "Billing contact", "Receives invoices."},
 	} {
 		p := "contacts." + r.key
-		f.ContactRoles = append(f.ContactRoles, contactRole{Title: r.title, Hint: r.hint,
+		f.ContactRoles = append(f.ContactRoles, web.ContactRole{Title: r.title, Hint: r.hint,
 			Name:  field(p+".name", "Name", "text", "name", ""),
 			Email: field(p+".email", "Email", "email", "email", ""),
 			Phone: field(p+".phone", "Phone", "tel", "tel", "optional"),
 		})
 	}
-	for _, d := range []dayOption{{"mon", "Monday", false}, {"tue", "Tuesday", false}, {"wed", "Wednesday", false}, {"thu", "Thursday", false},
-		{"fri", "Friday", false}, {"sat", "Saturday", false}, {"sun", "Sunday", false}} {
-		d.On = slices.Contains(v["inbound.hours.days"], d.Key)
-		f.Days = append(f.Days, d)
+	for _, d := range []struct{ key, name string }{{"mon", "Monday"}, {"tue", "Tuesday"}, {"wed", "Wednesday"}, {"thu", "Thursday"},
+		{"fri", "Friday"}, {"sat", "Saturday"}, {"sun", "Sunday"}} {
+		f.Days = append(f.Days, web.DayOption{Key: d.key, Name: d.name, On: slices.Contains(v["inbound.hours.days"], d.key)})
 	}
 	return f
 }

@@ -1,79 +1,34 @@
-// Package web renders Tandem's server-side pages: the co-branded landing and
-// sign-up pages, one-click confirmations, and error pages. Pages work without
-// JavaScript, escape everything users typed (package tmpl), and are served
-// with a strict content security policy that allows no script at all.
+// Package web renders Tandem's server-side pages with templ: the co-branded
+// landing and sign-up pages, one-click confirmations, error pages and the
+// console. Pages work without JavaScript, escape everything users typed
+// (templ's context-aware escaping), and are served with a strict content
+// security policy that allows no script at all. Generated *_templ.go files
+// are committed; make test fails when they are stale.
 package web
+
+//go:generate go run github.com/a-h/templ/cmd/templ@v0.3.1100 generate
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
-	"embed"
+	_ "embed"
 	"encoding/base64"
-	"fmt"
-	"io/fs"
-	"strings"
-	"sync"
+	"strconv"
 
-	"github.com/tandemhq/tandem/shared/tmpl"
+	"github.com/a-h/templ"
+
+	"github.com/tandemhq/tandem/shared/program"
 )
 
-//go:embed pages/*.html pages/site.css
-var files embed.FS
+//go:embed site.css
+var css string
 
-var (
-	once     sync.Once
-	pages    map[string]*tmpl.Set
-	css      string
-	cssHash  string
-	parseErr error
-)
-
-func load() {
-	b, err := fs.ReadFile(files, "pages/site.css")
-	if err != nil {
-		parseErr = err
-		return
-	}
-	css = string(b)
-	sum := sha256.Sum256(b)
-	cssHash = "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
-	layout, err := fs.ReadFile(files, "pages/layout.html")
-	if err != nil {
-		parseErr = err
-		return
-	}
-	pages = map[string]*tmpl.Set{}
-	funcs := map[string]tmpl.Func{"css": func([]any) (any, error) { return tmpl.Raw(css), nil }}
-	names, _ := fs.Glob(files, "pages/*.html")
-	for _, n := range names {
-		name := strings.TrimSuffix(strings.TrimPrefix(n, "pages/"), ".html")
-		if name == "layout" {
-			continue
-		}
-		src, err := fs.ReadFile(files, n)
-		if err != nil {
-			parseErr = err
-			return
-		}
-		t, err := tmpl.Parse(tmpl.HTML, funcs, string(layout), string(src))
-		if err != nil {
-			parseErr = fmt.Errorf("page %s: %w", name, err)
-			return
-		}
-		t.Lenient = true
-		pages[name] = t
-	}
-}
-
-// Page is what every page template receives.
-type Page struct {
-	// Title goes in <title> and the top heading.
-	Title string
-	// Brand is the program's co-branding, when the page belongs to one.
-	Brand *Brand
-	// Data is the page's own content.
-	Data any
-}
+// cssHash is the stylesheet's hash, the only style the CSP allows.
+var cssHash = func() string {
+	sum := sha256.Sum256([]byte(css))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}()
 
 // Brand is a host program's co-branding.
 type Brand struct {
@@ -83,28 +38,35 @@ type Brand struct {
 	Contact     string
 }
 
-// Render executes page name.
-func Render(name string, p Page) ([]byte, error) {
-	once.Do(load)
-	if parseErr != nil {
-		return nil, parseErr
-	}
-	t, ok := pages[name]
-	if !ok {
-		return nil, fmt.Errorf("no page %q", name)
-	}
+// BrandOf is prg's co-branding.
+func BrandOf(prg program.Program) *Brand {
+	return &Brand{ProgramName: prg.Name, HostName: prg.HostName, BannerURL: prg.Landing.BannerURL, Contact: prg.PrimaryContact.Email}
+}
+
+// FieldError is one invalid input, named by its path.
+type FieldError struct{ Field, Why string }
+
+// Field is one labelled text input of a form, with its value and error.
+type Field struct {
+	ID, Name, Label, Type, Auto, Hint, Value, Error string
+	Required                                        bool
+}
+
+// Render renders a page component.
+func Render(ctx context.Context, c templ.Component) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, "layout", p); err != nil {
-		return nil, fmt.Errorf("render page %s: %w", name, err)
+	if err := c.Render(ctx, &buf); err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), nil
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // SecurityHeaders are sent with every page: no script at all, styles only
 // from the page's own stylesheet (by hash), images only over https, forms
 // only to this origin, never framed.
 func SecurityHeaders() map[string]string {
-	once.Do(load)
 	return map[string]string{
 		"content-security-policy": "default-src 'none'; style-src " + cssHash + "; img-src https: data:; " +
 			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
