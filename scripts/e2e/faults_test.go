@@ -231,8 +231,19 @@ func TestStalledTableIsA503(t *testing.T) {
 		t.Errorf("a stalled table held the request %s", took)
 	}
 	t.Logf("stalled table: answered 503 after %s (%d calls held; deadline %s)", took.Round(time.Millisecond), held.Load(), api.Deadline)
-	// The table answers again: so does the API.
-	if res := e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": e.Addr("stalled")}); res.Status >= 500 {
-		t.Errorf("after the stall: %d %s", res.Status, res.Body)
+	// The table answers again: so does the API. The emulator is shared
+	// with every parallel test, and a registration makes six calls in
+	// series under the production 2 s bound, so one attempt may still run
+	// out of time while another test floods the emulator: the API must
+	// answer again within a few attempts.
+	var after localtest.Response
+	for attempt := 1; attempt <= 5; attempt++ {
+		after = e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": e.Addr("stalled")})
+		if after.Status < 500 {
+			t.Logf("after the stall: %d on attempt %d", after.Status, attempt)
+			return
+		}
+		time.Sleep(time.Second)
 	}
+	t.Errorf("after the stall, five attempts: last %d %s", after.Status, after.Body)
 }
