@@ -374,5 +374,8 @@ func publicReason(r routes.Route) string {
 	if r.Auth == routes.Signed {
 		return "vendor webhooks carry a Standard Webhooks signature the function verifies per member"
 	}
+	if r.Auth == routes.Session {
+		return "console pages resolve the session cookie in the function: without a session they answer 303 to /login, which a gateway authorizer (a bare 401) cannot"
+	}
 	return "registration pages and one-time links are reached from mail and landing pages by people without a token; each verifies its signed or hashed token itself"
 }

@@ -91,6 +91,25 @@ func TestTenantMatrix(t *testing.T) {
 		"POST /v1/members/{id}/webhook-secret":        {"/v1/members/" + p.MemberID + "/webhook-secret", nil, "p", false},
 		"GET /v1/members/{id}/webhook-deliveries":     {"/v1/members/" + p.MemberID + "/webhook-deliveries", nil, "p", false},
 		"GET /v1/dead-letters":                        {"/v1/dead-letters", nil, "", false},
+		// Console pages: sessions, not bearer tokens (TestConsoleOverHTTP
+		// holds them to their tenants).
+		"GET /login":                    {"", nil, "", true},
+		"POST /login":                   {"", nil, "", true},
+		"GET /login/{token}":            {"", nil, "", true},
+		"POST /login/{token}":           {"", nil, "", true},
+		"POST /logout":                  {"", nil, "", true},
+		"GET /inbox":                    {"", nil, "", true},
+		"GET /outbox":                   {"", nil, "", true},
+		"GET /cases/new":                {"", nil, "", true},
+		"POST /cases":                   {"", nil, "", true},
+		"GET /cases/{id}":               {"", nil, "", true},
+		"POST /cases/{id}/accept":       {"", nil, "", true},
+		"POST /cases/{id}/request-info": {"", nil, "", true},
+		"POST /cases/{id}/notes":        {"", nil, "", true},
+		"POST /cases/{id}/reject":       {"", nil, "", true},
+		"POST /cases/{id}/close":        {"", nil, "", true},
+		"GET /r/{token}":                {"", nil, "", true},
+		"POST /r/{token}":               {"", nil, "", true},
 	}
 	actors := []struct {
 		key, token string

@@ -27,6 +27,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/routes"
+	"github.com/tandemhq/tandem/shared/session"
 )
 
 // Gateway serves the API locally.
@@ -260,6 +261,18 @@ func writeResponse(w http.ResponseWriter, res events.APIGatewayV2HTTPResponse) {
 
 // serveLocal answers the local-only endpoints.
 func (g *Gateway) serveLocal(w http.ResponseWriter, r *http.Request) {
+	if token, ok := strings.CutPrefix(r.URL.Path, "/_local/signin/"); ok && r.Method == http.MethodGet {
+		// make run's one-click sign-in: the printed link is a sign-in
+		// link whose confirmation this local-only endpoint makes.
+		secret, _, next, err := g.app.Server.Sessions.SignIn(r.Context(), token)
+		if err != nil {
+			writeEvent(w, api.ErrorJSON(err))
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: session.CookieName, Value: secret, Path: "/", MaxAge: int(session.TTL.Seconds()), HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
 	name, ok := strings.CutPrefix(r.URL.Path, "/_local/schedules/")
 	if !ok || r.Method != http.MethodPost {
 		writeEvent(w, api.ErrorJSON(apperr.NotFound("no such local endpoint: %s %s", r.Method, r.URL.Path)))

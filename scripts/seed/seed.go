@@ -85,7 +85,18 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("demo case: %w", err)
 	}
+	hostLink, err := a.Server.Sessions.IssueLink(ctx, c.Admin, "/inbox")
+	if err != nil {
+		return "", fmt.Errorf("demo sign-in link: %w", err)
+	}
+	partnerLink, err := a.Server.Sessions.IssueLink(ctx, pc.Admin, "/outbox")
+	if err != nil {
+		return "", fmt.Errorf("demo sign-in link: %w", err)
+	}
 	var b strings.Builder
+	fmt.Fprintf(&b, "  Sign in (one click, 15 minutes; then /login mails new links to the SES inbox):\n")
+	fmt.Fprintf(&b, "    as the host's engineer     %s/_local/signin/%s   (inbox with the demo case)\n", a.Config.BaseURL, hostLink)
+	fmt.Fprintf(&b, "    as the partner's engineer  %s/_local/signin/%s   (outbox)\n", a.Config.BaseURL, partnerLink)
 	fmt.Fprintf(&b, "  Demo host         %s (%s), admin token %s\n", c.Member.Name, c.Member.ID, c.AdminToken)
 	fmt.Fprintf(&b, "  Demo program      %s — landing page %s/p/%s\n", prg.Name, a.Config.BaseURL, prg.Slug)
 	fmt.Fprintf(&b, "  Demo partner      %s (%s), admin token %s\n", pc.Member.Name, pc.Member.ID, pc.AdminToken)

@@ -42,6 +42,8 @@ type once struct {
 	taken func(ctx context.Context, rec idem.Record) (*Response, error)
 	// run does the work; its create commits claim in its transaction.
 	run func(ctx context.Context, claim idem.Claim) (*Response, error)
+	// keep overrides which outcomes are stored (kept, when nil).
+	keep func(status int) bool
 }
 
 // errTakeOver tells the guard to take over a key whose holder died.
@@ -78,7 +80,11 @@ func (g guard) do(ctx context.Context, now time.Time, o once) (*Response, error)
 	resp, herr := o.run(ctx, idem.Claim{Key: o.key, Owner: owner})
 	if herr != nil {
 		status, _ := Status(herr)
-		if !kept(status) {
+		keep := kept
+		if o.keep != nil {
+			keep = o.keep
+		}
+		if !keep(status) {
 			_ = g.store.ReleaseIdempotency(ctx, o.key, owner)
 			return nil, herr
 		}

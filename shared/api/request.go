@@ -14,6 +14,7 @@ import (
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/routes"
+	"github.com/tandemhq/tandem/shared/session"
 )
 
 // MaxBody is the largest request body accepted (the contract's 256 KiB).
@@ -31,9 +32,41 @@ type Request struct {
 	Principal auth.Principal
 	// Claim is the request's Idempotency-Key claim on a create route (zero
 	// without one); the create's write commits it.
-	Claim     idem.Claim
+	Claim idem.Claim
+	// Cookies are the request's cookies as name=value strings.
+	Cookies []string
+	// Session is the console session of a Session route, and FormToken the
+	// token its forms carry.
+	Session   session.Session
+	FormToken string
 	RequestID string
 	SourceIP  string
+}
+
+// Cookie returns the value of cookie name, or "".
+func (r *Request) Cookie(name string) string {
+	for _, c := range r.Cookies {
+		for _, part := range strings.Split(c, ";") {
+			k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+			if ok && k == name {
+				return v
+			}
+		}
+	}
+	if h := r.Header("cookie"); h != "" && len(r.Cookies) == 0 {
+		r.Cookies = strings.Split(h, ";")
+		return r.Cookie(name)
+	}
+	return ""
+}
+
+// Form parses an urlencoded form body.
+func (r *Request) Form() (url.Values, error) {
+	v, err := url.ParseQuery(string(r.Body))
+	if err != nil {
+		return nil, apperr.Malformed("the form could not be read")
+	}
+	return v, nil
 }
 
 // Param returns a path parameter.
@@ -49,7 +82,7 @@ func newRequest(route routes.Route, ev events.APIGatewayV2HTTPRequest) (*Request
 		headers[strings.ToLower(k)] = v
 	}
 	r := &Request{
-		Route: route, Method: ev.RequestContext.HTTP.Method, Path: ev.RawPath, Params: ev.PathParameters,
+		Route: route, Method: ev.RequestContext.HTTP.Method, Path: ev.RawPath, Params: ev.PathParameters, Cookies: ev.Cookies,
 		Headers: headers, RequestID: ev.RequestContext.RequestID, SourceIP: ev.RequestContext.HTTP.SourceIP,
 	}
 	if r.Method == "" {

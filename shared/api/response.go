@@ -20,6 +20,13 @@ type Response struct {
 	// Replay, when set, is stored for Idempotency-Key replays instead of
 	// Body: responses that carry a secret shown once store it without.
 	Replay []byte
+	// Cookies are Set-Cookie values.
+	Cookies []string
+}
+
+// Redirect answers 303 See Other to location.
+func Redirect(location string) *Response {
+	return &Response{Status: http.StatusSeeOther, Headers: map[string]string{"location": location}}
 }
 
 // JSON answers v as JSON.
@@ -95,7 +102,7 @@ func (r *Response) toEvent() events.APIGatewayV2HTTPResponse {
 			}
 		}
 	}
-	return events.APIGatewayV2HTTPResponse{StatusCode: r.Status, Headers: h, Body: string(r.Body)}
+	return events.APIGatewayV2HTTPResponse{StatusCode: r.Status, Headers: h, Body: string(r.Body), Cookies: r.Cookies}
 }
 
 // ToEvent finishes r as an API Gateway response (the local gateway uses it

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/routes"
+	"github.com/tandemhq/tandem/shared/session"
 )
 
 // Handler serves one route.
@@ -39,6 +42,7 @@ func deadlineOr(d time.Duration) time.Duration {
 // Idempotency-Key, error mapping and panic recovery.
 type Router struct {
 	handlers map[string]Handler
+	sessions *session.Service
 	idem     IdempotencyStore
 	now      func() time.Time
 	log      *slog.Logger
@@ -86,6 +90,12 @@ func (rt *Router) serve(ctx context.Context, route routes.Route, ev events.APIGa
 	r, err := newRequest(route, ev)
 	if err != nil {
 		return rt.fail(log, route, err)
+	}
+	if route.Auth == routes.Session {
+		if resp := rt.session(ctx, r); resp != nil {
+			return resp
+		}
+		log = log.With("member", r.Principal.MemberID, "user", r.Principal.UserID)
 	}
 	if route.Auth == routes.Token {
 		p, ok := principalFrom(ev)
@@ -136,4 +146,32 @@ func authError(ev events.APIGatewayV2HTTPRequest) string {
 		}
 	}
 	return "send a valid API token as Authorization: Bearer <token>"
+}
+
+// session resolves a console page's session into the request, and checks
+// the form token of every POST: nil to go on, else the answer (303 to
+// sign in, 403 for a missing or stale form token).
+func (rt *Router) session(ctx context.Context, r *Request) *Response {
+	if rt.sessions == nil {
+		return errorResponse(apperr.Unauthorized("sign-in is not configured"), true)
+	}
+	p, ses, err := rt.sessions.Resolve(ctx, r.Cookie(session.CookieName))
+	if err != nil {
+		if errors.Is(err, apperr.ErrUnauthorized) {
+			next := r.Path
+			if q := r.Query.Encode(); q != "" && r.Method == http.MethodGet {
+				next += "?" + q
+			}
+			return Redirect("/login?next=" + url.QueryEscape(next))
+		}
+		return errorResponse(err, true)
+	}
+	r.Principal, r.Session, r.FormToken = p, ses, rt.sessions.FormToken(ses)
+	if r.Method == http.MethodPost {
+		form, err := r.Form()
+		if err != nil || !session.CheckForm(form.Get("csrf"), r.FormToken) {
+			return errorResponse(apperr.Forbidden("this form is out of date or was not sent from Tandem; reload the page and try again"), true)
+		}
+	}
+	return nil
 }

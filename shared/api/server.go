@@ -15,6 +15,7 @@ import (
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
+	"github.com/tandemhq/tandem/shared/session"
 	"github.com/tandemhq/tandem/shared/webhook"
 )
 
@@ -34,6 +35,7 @@ type Server struct {
 	Invoices     *billing.Service
 	Departments  *department.Service
 	Cases        *collab.Service
+	Sessions     *session.Service
 	Secrets      *webhook.Secrets
 	Hooks        HookStore
 	// CheckWebhookURL vets a webhook URL before it is saved.
@@ -49,6 +51,7 @@ type Server struct {
 // Router returns the router over every handler.
 func (s *Server) Router() *Router {
 	rt := NewRouter(s.handlers(), s.Idempotency, s.Now, s.Log)
+	rt.sessions = s.Sessions
 	rt.deadline = deadlineOr(s.Deadline)
 	return rt
 }
@@ -107,6 +110,23 @@ func (s *Server) handlers() map[string]Handler {
 		"POST /v1/cases/{id}/reject":                  s.caseAction(collab.Reject),
 		"POST /v1/cases/{id}/close":                   s.caseAction(collab.Close),
 		"POST /v1/hooks/{memberId}":                   s.inboundHook,
+		"GET /login":                                  s.loginPage,
+		"POST /login":                                 s.loginForm,
+		"GET /login/{token}":                          s.loginLinkPage,
+		"POST /login/{token}":                         s.loginLinkForm,
+		"POST /logout":                                s.logout,
+		"GET /inbox":                                  s.caseList(collab.Inbox),
+		"GET /outbox":                                 s.caseList(collab.Outbox),
+		"GET /cases/new":                              s.newCasePage,
+		"POST /cases":                                 s.newCaseForm,
+		"GET /cases/{id}":                             s.casePage,
+		"POST /cases/{id}/accept":                     s.casePageAction("accept", collab.Accept),
+		"POST /cases/{id}/request-info":               s.casePageAction("request-info", collab.RequestInfo),
+		"POST /cases/{id}/notes":                      s.casePageAction("notes", collab.Note),
+		"POST /cases/{id}/reject":                     s.casePageAction("reject", collab.Reject),
+		"POST /cases/{id}/close":                      s.casePageAction("close", collab.Close),
+		"GET /r/{token}":                              s.mailActionPage,
+		"POST /r/{token}":                             s.mailActionForm,
 		"POST /v1/members/{id}/webhook-secret":        s.rotateWebhookSecret,
 		"GET /v1/members/{id}/webhook-deliveries":     s.listDeliveries,
 	}

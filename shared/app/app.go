@@ -33,6 +33,7 @@ import (
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
 	"github.com/tandemhq/tandem/shared/routes"
+	"github.com/tandemhq/tandem/shared/session"
 	"github.com/tandemhq/tandem/shared/store"
 	"github.com/tandemhq/tandem/shared/table"
 	"github.com/tandemhq/tandem/shared/webhook"
@@ -169,7 +170,8 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 		Enrollments:     &enrollment.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now, Hooks: queue.Event},
 		Invoices:        &billing.Service{Store: st},
 		Departments:     &department.Service{Store: st, Now: now, CheckURL: guard.CheckURL},
-		Cases:           &collab.Service{Store: st, Origin: origin, Now: now, Hooks: queue.Event, Operators: c.OperatorEmails},
+		Cases:           &collab.Service{Store: st, Origin: origin, Now: now, Hooks: queue.Event, Operators: c.OperatorEmails, MailLinks: collab.MailLinks{Key: c.SigningKey}},
+		Sessions:        &session.Service{Store: st, Origin: origin, Now: now, Key: c.SigningKey},
 		Secrets:         &webhook.Secrets{Store: st, Now: now},
 		Hooks:           st,
 		CheckWebhookURL: guard.CheckURL,

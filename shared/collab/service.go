@@ -53,6 +53,8 @@ type Service struct {
 	Hooks department.HookSender
 	// Operators are told of level-2 escalations.
 	Operators []string
+	// MailLinks signs the action links of case mail.
+	MailLinks MailLinks
 }
 
 // Box is one side's list of cases.
@@ -219,7 +221,11 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	}
 	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: u.Name + " <" + u.Email + ">", MemberID: submitter.ID, Side: Submitter, Action: "open", To: Open}
 	msgs := []notify.Message{
-		s.mail(c, []string{dep.Inbound.Email}, notify.CaseNew{CaseMail: s.caseData(c, dep)}, now),
+		s.mail(c, []string{dep.Inbound.Email}, notify.CaseNew{CaseMail: s.caseData(c, dep),
+			AcceptLink:      s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Accept),
+			RequestInfoLink: s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, RequestInfo),
+			RejectLink:      s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Reject),
+		}, now),
 		s.mail(c, []string{u.Email}, notify.CaseOpened{CaseMail: s.caseData(c, dep)}, now),
 	}
 	if hook, err := s.hook(ctx, dep, "case.created", c, now); err != nil {
@@ -270,7 +276,7 @@ func (s *Service) caseData(c Case, dep department.Department) notify.CaseMail {
 		ProgramName: c.ProgramName, SubmitterName: c.SubmitterName, SubmitterEmail: c.SubmitterEmail,
 		ReceiverName: c.ReceiverName, DepartmentName: c.DepartmentName, DueAt: c.ResponseDueAt.UTC().Format("Mon 2 Jan 2006 15:04 UTC"),
 		SubmitterCaseNumber: c.SubmitterCaseNumber, BusinessImpact: c.BusinessImpact, NoteToManager: c.NoteToManager,
-		Link: s.Origin.BaseURL + "/v1/cases/" + c.ID,
+		Link: s.Origin.BaseURL + "/cases/" + c.ID,
 	}
 	if cu := c.Customer; cu != nil {
 		d.Customer = true

@@ -72,8 +72,12 @@ type (
 		ProgramMail
 		ContactName, CompanyName, InvoiceID, Total, Due string
 	}
-	// CaseNew goes to the receiving department.
-	CaseNew struct{ CaseMail }
+	// CaseNew goes to the receiving department, with one link per action
+	// it may take from the mail.
+	CaseNew struct {
+		CaseMail
+		AcceptLink, RequestInfoLink, RejectLink string
+	}
 	// CaseOpened confirms a case to its submitter.
 	CaseOpened struct{ CaseMail }
 	// CaseUpdate tells the other side what happened to a case.
@@ -267,3 +271,14 @@ func DecodeData(template string, raw []byte) (MailData, error) {
 	}
 	return d, nil
 }
+
+// LoginLink carries a sign-in link.
+type LoginLink struct {
+	Name, MemberName, Link string
+	Minutes                int
+}
+
+// Template names the template.
+func (LoginLink) Template() string { return "login_link" }
+
+func init() { register[LoginLink]() }

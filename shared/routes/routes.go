@@ -33,6 +33,11 @@ const (
 	// Signed routes carry a request signature the handler verifies
 	// (vendor webhooks).
 	Signed Auth = "signed"
+	// Session routes are console pages: the function resolves the session
+	// cookie (no gateway authorizer: a page without a session answers 303
+	// to /login, which a gateway authorizer could not), and every POST's
+	// form token is checked before the handler runs.
+	Session Auth = "session"
 )
 
 // Body is what a route accepts as its request body.
@@ -131,6 +136,25 @@ var Table = []Route{
 	{Method: "POST", Path: "/v1/hooks/{memberId}", Function: Hooks, Auth: Signed, Body: JSON},
 	{Method: "POST", Path: "/v1/members/{id}/webhook-secret", Function: Hooks, Auth: Token, Body: JSON},
 	{Method: "GET", Path: "/v1/members/{id}/webhook-deliveries", Function: Hooks, Auth: Token, Body: NoBody},
+
+	// The console: sign-in (registration function), cases (cases function).
+	{Method: "GET", Path: "/login", Function: Registration, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/login", Function: Registration, Auth: Public, Body: Form, Page: true},
+	{Method: "GET", Path: "/login/{token}", Function: Registration, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/login/{token}", Function: Registration, Auth: Public, Body: Form, Page: true},
+	{Method: "POST", Path: "/logout", Function: Registration, Auth: Session, Body: Form, Page: true},
+	{Method: "GET", Path: "/inbox", Function: Cases, Auth: Session, Body: NoBody, Page: true},
+	{Method: "GET", Path: "/outbox", Function: Cases, Auth: Session, Body: NoBody, Page: true},
+	{Method: "GET", Path: "/cases/new", Function: Cases, Auth: Session, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/cases", Function: Cases, Auth: Session, Body: Form, Page: true},
+	{Method: "GET", Path: "/cases/{id}", Function: Cases, Auth: Session, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/cases/{id}/accept", Function: Cases, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/cases/{id}/request-info", Function: Cases, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/cases/{id}/notes", Function: Cases, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/cases/{id}/reject", Function: Cases, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/cases/{id}/close", Function: Cases, Auth: Session, Body: Form, Page: true},
+	{Method: "GET", Path: "/r/{token}", Function: Cases, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/r/{token}", Function: Cases, Auth: Public, Body: Form, Page: true},
 
 	// Operations.
 	{Method: "GET", Path: "/v1/dead-letters", Function: Approval, Auth: Token, Body: NoBody},

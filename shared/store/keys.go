@@ -132,3 +132,12 @@ const deliveryPrefix = "DELIVERY#"
 func deliverySK(at time.Time, messageID string, attempt int) string {
 	return fmt.Sprintf("%s%s#%s#%04d", deliveryPrefix, iso(at), messageID, attempt)
 }
+
+// Sign-in links and sessions, by their secret's hash; users by address.
+func loginTokenPK(hash string) string { return "LOGIN#" + hash }
+func loginTokenKey(hash string) map[string]types.AttributeValue {
+	return key(loginTokenPK(hash), metaSK)
+}
+func sessionPK(hash string) string                           { return "SESSION#" + hash }
+func sessionKey(hash string) map[string]types.AttributeValue { return key(sessionPK(hash), metaSK) }
+func usersByEmailPK(email string) string                     { return "USEREMAIL#" + strings.ToLower(email) }

@@ -64,6 +64,8 @@ type userItem struct {
 	PK         string   `dynamodbav:"PK"`
 	SK         string   `dynamodbav:"SK"`
 	Type       string   `dynamodbav:"type"`
+	GSI2PK     string   `dynamodbav:"GSI2PK,omitempty"`
+	GSI2SK     string   `dynamodbav:"GSI2SK,omitempty"`
 	ID         string   `dynamodbav:"id"`
 	MemberID   string   `dynamodbav:"memberId"`
 	Name       string   `dynamodbav:"name"`
@@ -80,6 +82,7 @@ type userItem struct {
 func toUserItem(u member.User) userItem {
 	return userItem{
 		PK: memberPK(u.MemberID), SK: userSK(u.ID), Type: "user", ID: u.ID, MemberID: u.MemberID,
+		GSI2PK: usersByEmailPK(u.Email), GSI2SK: u.MemberID + "#" + u.ID,
 		Name: u.Name, Email: u.Email, Roles: u.Roles, ProgramIDs: u.ProgramIDs, Status: string(u.Status), TokenHash: u.TokenHash,
 		CreatedAt: iso(u.CreatedAt), UpdatedAt: iso(u.UpdatedAt), Version: u.Version,
 	}

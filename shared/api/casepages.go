@@ -1,0 +1,375 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/web"
+)
+
+// tzCookie remembers the time zone a viewer reads times in.
+const tzCookie = "tandem_tz"
+
+// viewerZone is the zone the viewer asked for (?tz=), or remembered, or UTC.
+func viewerZone(r *Request) (*time.Location, string, string) {
+	name := r.Query.Get("tz")
+	set := ""
+	if name == "" {
+		name = r.Cookie(tzCookie)
+	} else {
+		set = name
+	}
+	if !slices.Contains(commonZones, name) {
+		name, set = "UTC", ""
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC, "UTC", ""
+	}
+	return loc, name, set
+}
+
+const timeLayout = "Mon 2 Jan 2006, 15:04 MST"
+
+// overdue: the receiver's clock runs and its respond-by time passed.
+func overdue(c collab.Case, now time.Time) bool {
+	running := c.RespondedAt.IsZero() && (c.Status == collab.Open || c.Status == collab.InformationRequested)
+	return running && now.After(c.ResponseDueAt)
+}
+
+// caseList serves GET /inbox and GET /outbox.
+func (s *Server) caseList(box collab.Box) Handler {
+	return func(ctx context.Context, r *Request) (*Response, error) {
+		loc, zone, setZone := viewerZone(r)
+		status := collab.Status(r.Query.Get("status"))
+		if status != "" && !slices.Contains(collab.Statuses, status) {
+			status = ""
+		}
+		cursor := r.Query.Get("cursor")
+		items, next, err := s.Cases.List(ctx, r.Principal, box, status, 25, cursor)
+		if err != nil {
+			return nil, err
+		}
+		now := s.Now()
+		l := web.CaseList{Nav: s.nav(ctx, r, string(box)), Box: string(box), Status: string(status), Zone: zone, Zones: commonZones, NextCursor: next}
+		for _, st := range collab.Statuses {
+			l.Statuses = append(l.Statuses, string(st))
+		}
+		for _, c := range items {
+			other := c.SubmitterName
+			if box == collab.Outbox {
+				other = c.ReceiverName
+			}
+			l.Rows = append(l.Rows, web.CaseRow{
+				ID: c.ID, Summary: c.Summary, Other: other, Priority: string(c.Priority), Status: string(c.Status),
+				RespondBy: c.ResponseDueAt.In(loc).Format(timeLayout), Overdue: overdue(c, now),
+			})
+		}
+		resp := Page(http.StatusOK, web.CaseListPage(l))
+		if setZone != "" {
+			resp.Cookies = []string{s.cookie(tzCookie, setZone, "/", 365*24*time.Hour)}
+		}
+		return resp, nil
+	}
+}
+
+// caseActions are the forms of a case page, in order.
+var caseActions = []struct {
+	path   string
+	action collab.Action
+}{{"accept", collab.Accept}, {"request-info", collab.RequestInfo}, {"notes", collab.Note}, {"reject", collab.Reject}, {"close", collab.Close}}
+
+// casePage serves GET /cases/{id}.
+func (s *Server) casePage(ctx context.Context, r *Request) (*Response, error) {
+	page, err := s.casePageData(ctx, r, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if done := r.Query.Get("done"); done != "" {
+		page.Notice = doneNotice(done)
+	}
+	return Page(http.StatusOK, web.CasePageView(page)), nil
+}
+
+func doneNotice(path string) string {
+	switch path {
+	case "accept":
+		return "Accepted. The submitter was told."
+	case "request-info":
+		return "Your question went to the submitter."
+	case "notes":
+		return "Your note was added and the other side told."
+	case "reject":
+		return "Rejected. The submitter was told why."
+	case "close":
+		return "Closed."
+	}
+	return ""
+}
+
+// casePageData builds a case page; values and errs refill a form that
+// came back invalid.
+func (s *Server) casePageData(ctx context.Context, r *Request, values url.Values, errs map[string]string) (web.CasePage, error) {
+	c, err := s.Cases.Get(ctx, r.Principal, r.Param("id"))
+	if err != nil {
+		return web.CasePage{}, err
+	}
+	events, _, err := s.Cases.Events(ctx, r.Principal, c.ID, 200, "")
+	if err != nil {
+		return web.CasePage{}, err
+	}
+	loc, _, _ := viewerZone(r)
+	side := collab.Submitter
+	if r.Principal.MemberID == c.ReceiverMemberID {
+		side = collab.Receiver
+	}
+	page := web.CasePage{Nav: s.nav(ctx, r, ""), ID: c.ID, Summary: c.Summary, Status: string(c.Status), Overdue: overdue(c, s.Now())}
+	if c.RespondedAt.IsZero() {
+		page.RespondBy = c.ResponseDueAt.In(loc).Format(timeLayout)
+	}
+	page.Facts = caseFacts(c, loc)
+	for _, ev := range events {
+		what := strings.ReplaceAll(string(ev.Action), "_", " ")
+		if ev.Level > 0 {
+			what += " (level " + strconv.Itoa(ev.Level) + ")"
+		}
+		page.Timeline = append(page.Timeline, web.TimelineEntry{At: ev.At.In(loc).Format(timeLayout), Actor: ev.Actor, What: what, Text: ev.Text})
+	}
+	for _, a := range caseActions {
+		if _, err := collab.Next(c.Status, a.action, side); err != nil {
+			continue
+		}
+		if a.action == collab.Reject && side != collab.Receiver {
+			continue
+		}
+		page.Forms = append(page.Forms, actionForm(a.path, a.action, values, errs))
+	}
+	return page, nil
+}
+
+func caseFacts(c collab.Case, loc *time.Location) []web.Fact {
+	f := []web.Fact{
+		{Label: "From", Value: c.SubmitterName + " (" + c.SubmitterEmail + ")"},
+		{Label: "To", Value: c.ReceiverName + ", " + c.DepartmentName},
+		{Label: "Program", Value: c.ProgramName},
+		{Label: "Priority", Value: string(c.Priority)},
+		{Label: "Opened", Value: c.CreatedAt.In(loc).Format(timeLayout)},
+		{Label: "Escalation level", Value: strconv.Itoa(c.EscalationLevel)},
+	}
+	if c.SubmitterCaseNumber != "" {
+		f = append(f, web.Fact{Label: "Submitter's case number", Value: c.SubmitterCaseNumber})
+	}
+	if c.ReceiverCaseNumber != "" {
+		f = append(f, web.Fact{Label: "Receiver's case number", Value: c.ReceiverCaseNumber})
+	}
+	if c.Engineer != nil {
+		f = append(f, web.Fact{Label: "Engineer", Value: c.Engineer.Name + " <" + c.Engineer.Email + ">"})
+	}
+	if cu := c.Customer; cu != nil {
+		f = append(f, web.Fact{Label: "Customer", Value: cu.Company + " — " + cu.ContactName + " <" + cu.ContactEmail + ">"})
+		if cu.CaseNumber != "" {
+			f = append(f, web.Fact{Label: "Customer's case number", Value: cu.CaseNumber})
+		}
+	}
+	if c.BusinessImpact != "" {
+		f = append(f, web.Fact{Label: "Business impact", Value: c.BusinessImpact})
+	}
+	var keys []string
+	for k := range c.Fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		f = append(f, web.Fact{Label: k, Value: toString(c.Fields[k])})
+	}
+	f = append(f, web.Fact{Label: "Description", Value: c.Description})
+	if c.Resolution != "" {
+		f = append(f, web.Fact{Label: "Resolution", Value: c.Resolution})
+	}
+	return f
+}
+
+func toString(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// actionForm is one action's form with the values and errors it came back with.
+func actionForm(path string, a collab.Action, v url.Values, errs map[string]string) web.ActionForm {
+	get := func(k string) string {
+		if v == nil {
+			return ""
+		}
+		return v.Get(k)
+	}
+	f := web.ActionForm{Action: path}
+	switch a {
+	case collab.Accept:
+		f.Title, f.Button = "Accept the case", "Accept"
+		f.Fields = []web.Field{
+			{ID: "accept-engineer-name", Name: "engineer.name", Label: "Engineer", Type: "text", Auto: "name", Required: true, Value: get("engineer.name"), Error: firstErr(errs, "engineer.name", "engineer")},
+			{ID: "accept-engineer-email", Name: "engineer.email", Label: "Engineer's email", Type: "email", Auto: "email", Required: true, Value: get("engineer.email"), Error: errs["engineer.email"]},
+			{ID: "accept-receiverCaseNumber", Name: "receiverCaseNumber", Label: "Your case number", Hint: "optional", Type: "text", Value: get("receiverCaseNumber"), Error: errs["receiverCaseNumber"]},
+		}
+	case collab.RequestInfo:
+		f.Title, f.Button, f.Textarea, f.TextareaLabel = "Ask for more information", "Send the question", "question", "Question"
+	case collab.Note:
+		f.Title, f.Button, f.Textarea, f.TextareaLabel = "Add a note", "Add the note", "text", "Note"
+	case collab.Reject:
+		f.Title, f.Button, f.Danger, f.Textarea, f.TextareaLabel = "Reject the case", "Reject", true, "reason", "Reason (the submitter is told)"
+	case collab.Close:
+		f.Title, f.Button, f.Textarea, f.TextareaLabel = "Close the case", "Close", "resolution", "Resolution"
+	}
+	if f.Textarea != "" {
+		f.TextareaValue, f.TextareaError = get(f.Textarea), errs[f.Textarea]
+	}
+	return f
+}
+
+func firstErr(errs map[string]string, keys ...string) string {
+	for _, k := range keys {
+		if m := errs[k]; m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+// actFromForm reads an action's form into the step it asks for.
+func actFromForm(a collab.Action, v url.Values) collab.Act {
+	act := collab.Act{Action: a}
+	switch a {
+	case collab.Accept:
+		act.ReceiverCaseNumber = v.Get("receiverCaseNumber")
+		act.Engineer = &member.Contact{Name: v.Get("engineer.name"), Email: v.Get("engineer.email")}
+	case collab.RequestInfo:
+		act.Text = v.Get("question")
+	case collab.Note:
+		act.Text = v.Get("text")
+	case collab.Reject:
+		act.Text = v.Get("reason")
+	case collab.Close:
+		act.Text = v.Get("resolution")
+	}
+	return act
+}
+
+// caseAction serves POST /cases/{id}/{action}: success goes back to the
+// case; invalid input is the page again (422) with the errors beside the
+// fields; a lost race (409) says what changed.
+func (s *Server) casePageAction(path string, a collab.Action) Handler {
+	return func(ctx context.Context, r *Request) (*Response, error) {
+		form, err := r.Form()
+		if err != nil {
+			return nil, err
+		}
+		_, err = s.Cases.Do(ctx, r.Principal, r.Param("id"), actFromForm(a, form), idem.None)
+		if err == nil {
+			return Redirect("/cases/" + r.Param("id") + "?done=" + path), nil
+		}
+		status, _ := Status(err)
+		msg, fields, _ := apperr.Public(err)
+		switch status {
+		case http.StatusUnprocessableEntity:
+			page, perr := s.casePageData(ctx, r, form, fields)
+			if perr != nil {
+				return nil, perr
+			}
+			page.Problem = "Please check the highlighted field."
+			return Page(status, web.CasePageView(page)), nil
+		case http.StatusConflict:
+			page, perr := s.casePageData(ctx, r, nil, nil)
+			if perr != nil {
+				return nil, perr
+			}
+			page.Problem = "The case changed while you were looking at it: " + msg + ". It is shown as it is now."
+			return Page(status, web.CasePageView(page)), nil
+		}
+		return nil, err
+	}
+}
+
+// mailActionPage serves GET /r/{token}: the action's form, no sign-in.
+func (s *Server) mailActionPage(ctx context.Context, r *Request) (*Response, error) {
+	return s.renderMailAction(ctx, r.Param("token"), nil, nil, http.StatusOK)
+}
+
+func (s *Server) renderMailAction(ctx context.Context, token string, v url.Values, errs map[string]string, status int) (*Response, error) {
+	l, err := s.Cases.LookupMailLink(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	path := ""
+	for _, a := range caseActions {
+		if a.action == l.Action {
+			path = a.path
+		}
+	}
+	m := web.MailAction{Token: token, Summary: l.Case.Summary, CaseID: l.Case.ID, Done: l.Done, Form: actionForm(path, l.Action, v, errs)}
+	if rec, err := s.Idempotency.GetIdempotency(ctx, mailLinkKey(token)); err == nil && rec.State != "" {
+		m.Done = "This link was already used. Open the case to see what happened since."
+	}
+	return Page(status, web.MailActionPage(m)), nil
+}
+
+func mailLinkKey(token string) string { return "maillink#" + auth.Hash(token) }
+
+// mailActionForm serves POST /r/{token}: acts once, as the receiving
+// department, without sign-in.
+func (s *Server) mailActionForm(ctx context.Context, r *Request) (*Response, error) {
+	token := r.Param("token")
+	form, err := r.Form()
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.Cases.LookupMailLink(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	g := guard{store: s.Idempotency, log: s.Log}
+	resp, err := g.do(ctx, s.Now(), once{
+		key: mailLinkKey(token), bodyHash: "mail-link", retention: mailLinkRetention,
+		mismatch: apperr.Conflict("this link was already used"),
+		// Only a step taken uses the link up: a form sent back with an
+		// error may be corrected and sent again.
+		keep: func(status int) bool { return status < 400 },
+		taken: func(ctx context.Context, rec idem.Record) (*Response, error) {
+			return s.renderMailAction(ctx, token, nil, nil, http.StatusConflict)
+		},
+		run: func(ctx context.Context, claim idem.Claim) (*Response, error) {
+			c, err := s.Cases.DoFromMail(ctx, token, actFromForm(l.Action, form), claim)
+			if err != nil {
+				return nil, err
+			}
+			return message(http.StatusOK, "Done", "Thank you: the case "+c.ID+" is "+strings.ReplaceAll(string(c.Status), "_", " ")+" and the submitter was told.", false, nil), nil
+		},
+	})
+	if err != nil {
+		status, _ := Status(err)
+		_, fields, _ := apperr.Public(err)
+		switch status {
+		case http.StatusUnprocessableEntity:
+			return s.renderMailAction(ctx, token, form, fields, status)
+		case http.StatusConflict:
+			return s.renderMailAction(ctx, token, nil, nil, status)
+		}
+		return nil, err
+	}
+	return resp, nil
+}
+
+// mailLinkRetention is how long a used action link is remembered.
+const mailLinkRetention = 365 * 24 * time.Hour

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/form"
+	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/web"
+)
+
+// newCasePage serves GET /cases/new: search the directory, pick a
+// department, fill its form.
+func (s *Server) newCasePage(ctx context.Context, r *Request) (*Response, error) {
+	v := url.Values{}
+	v.Set("departmentId", r.Query.Get("departmentId"))
+	v.Set("priority", string(program.Medium))
+	page, err := s.newCaseData(ctx, r, r.Query.Get("q"), v, nil)
+	if err != nil {
+		return nil, err
+	}
+	return Page(http.StatusOK, web.NewCasePage(page)), nil
+}
+
+// newCaseData builds the page; v holds the form's values, errs its errors.
+func (s *Server) newCaseData(ctx context.Context, r *Request, q string, v url.Values, errs map[string]string) (web.NewCase, error) {
+	n := web.NewCase{Nav: s.nav(ctx, r, "new"), Query: q, Errors: errs, Values: map[string]string{}}
+	for k := range v {
+		n.Values[k] = v.Get(k)
+	}
+	entries, _, err := s.Cases.Directory(ctx, r.Principal, q, 100, "")
+	if err != nil {
+		return n, err
+	}
+	depID := v.Get("departmentId")
+	for _, e := range entries {
+		de := web.DirectoryEntry{Name: e.Name}
+		for _, d := range e.Departments {
+			de.Departments = append(de.Departments, web.Option{Value: d.ID, Label: d.Name})
+			if d.ID != depID {
+				continue
+			}
+			n.DepartmentID, n.Department = d.ID, e.Name+" — "+d.Name
+			for _, via := range e.Programs {
+				if d.Serves(via.ProgramID) {
+					n.Programs = append(n.Programs, web.Option{Value: via.ProgramID, Label: via.ProgramName, Selected: via.ProgramID == v.Get("programId")})
+					if via.ProgramID == v.Get("programId") || len(n.Programs) == 1 {
+						n.NeedCustomer = via.Type.NeedsCustomer()
+					}
+				}
+			}
+			if e.ViaFull {
+				n.Programs = append(n.Programs, web.Option{Value: "", Label: "Tandem full membership", Selected: v.Get("programId") == ""})
+			}
+			for _, fl := range d.Form.Fields {
+				n.Inputs = append(n.Inputs, formInput(fl, v.Get("fields."+fl.Name), errs["fields."+fl.Name]))
+			}
+		}
+		n.Entries = append(n.Entries, de)
+	}
+	if depID != "" && n.DepartmentID == "" {
+		return n, apperr.NotFound("department %s not found", depID)
+	}
+	for _, p := range []program.Priority{program.Low, program.Medium, program.High, program.Critical} {
+		if p == program.Critical && !r.Principal.Has(auth.RoleCritical) {
+			continue // only those with the critical role may open critical cases
+		}
+		n.Priorities = append(n.Priorities, web.Option{Value: string(p), Label: string(p), Selected: string(p) == v.Get("priority")})
+	}
+	return n, nil
+}
+
+// formInput renders one process-form field as a real input of its type.
+func formInput(fl form.Field, value, problem string) web.FormInput {
+	in := web.FormInput{
+		Field: web.Field{ID: "fields-" + fl.Name, Name: "fields." + fl.Name, Label: fl.Label, Value: value, Error: problem, Required: fl.Required},
+		Kind:  string(fl.Type), Pattern: fl.Pattern, MaxLength: fl.MaxLength,
+	}
+	for _, o := range fl.Options {
+		in.Options = append(in.Options, web.Option{Value: o, Label: o, Selected: o == value})
+	}
+	return in
+}
+
+// newCaseForm serves POST /cases: opens the case and goes to it; invalid
+// input is the page again (422) with the errors beside the fields.
+func (s *Server) newCaseForm(ctx context.Context, r *Request) (*Response, error) {
+	v, err := r.Form()
+	if err != nil {
+		return nil, err
+	}
+	in := collab.NewCase{
+		DepartmentID: v.Get("departmentId"), ProgramID: v.Get("programId"), Priority: program.Priority(v.Get("priority")),
+		Summary: v.Get("summary"), Description: v.Get("description"), SubmitterCaseNumber: v.Get("submitterCaseNumber"),
+		BusinessImpact: v.Get("businessImpact"), NoteToManager: v.Get("noteToManager"), Fields: map[string]any{},
+	}
+	if cu := (collab.Customer{Company: v.Get("customer.company"), ContactName: v.Get("customer.contactName"),
+		ContactEmail: v.Get("customer.contactEmail"), CaseNumber: v.Get("customer.caseNumber")}); cu != (collab.Customer{}) {
+		in.Customer = &cu
+	}
+	for k := range v {
+		name, ok := strings.CutPrefix(k, "fields.")
+		if !ok || v.Get(k) == "" {
+			continue
+		}
+		in.Fields[name] = v.Get(k)
+		if n, err := strconv.ParseFloat(v.Get(k), 64); err == nil && s.isNumberField(ctx, in.DepartmentID, name) {
+			in.Fields[name] = n
+		}
+	}
+	c, err := s.Cases.Open(ctx, r.Principal, in, idem.None)
+	if err == nil {
+		return Redirect("/cases/" + c.ID), nil
+	}
+	status, _ := Status(err)
+	msg, fields, _ := apperr.Public(err)
+	if status != http.StatusUnprocessableEntity && status != http.StatusForbidden {
+		return nil, err
+	}
+	page, perr := s.newCaseData(ctx, r, "", v, fields)
+	if perr != nil {
+		return nil, err
+	}
+	page.Problem = "Please check the highlighted fields."
+	if len(fields) == 0 {
+		page.Problem = msg
+	}
+	return Page(status, web.NewCasePage(page)), nil
+}
+
+func (s *Server) isNumberField(ctx context.Context, depID, name string) bool {
+	d, err := s.Departments.Store.GetDepartment(ctx, depID)
+	if err != nil {
+		return false
+	}
+	for _, fl := range d.Form.Fields {
+		if fl.Name == name {
+			return fl.Type == form.Number
+		}
+	}
+	return false
+}

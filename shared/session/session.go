@@ -1,0 +1,292 @@
+// Package session is how people sign in to the console: a single-use link
+// mailed to a user's address (15 minutes), whose confirmation starts a
+// server-side session (sliding 30 days, revocable, ended by sign-out and by
+// revoking the user). The session cookie and a bearer token resolve to the
+// same principal; every form posted in a session carries a token bound to it.
+package session
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+)
+
+// Limits of sign-in.
+const (
+	LinkTTL = 15 * time.Minute
+	TTL     = 30 * 24 * time.Hour
+	// ExtendAfter: a session is extended (sliding) at most once a day.
+	ExtendAfter = 24 * time.Hour
+	// PerAddress sign-in links per address and hour; PerClient per network address.
+	PerAddress = 5
+	PerClient  = 30
+	RateWindow = time.Hour
+	// CookieName holds the session's secret.
+	CookieName = "tandem_session"
+)
+
+const (
+	linkPrefix    = "lgn_"
+	sessionPrefix = "ses_"
+)
+
+// LoginToken is a mailed sign-in link, stored hashed.
+type LoginToken struct {
+	Hash      string
+	UserID    string
+	MemberID  string
+	Email     string
+	Next      string
+	ExpiresAt time.Time
+	Used      bool
+}
+
+// Session is a signed-in browser, stored by its secret's hash.
+type Session struct {
+	Hash      string
+	UserID    string
+	MemberID  string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Store is what sign-in needs of the table.
+type Store interface {
+	UsersByEmail(ctx context.Context, email string) ([]member.User, error)
+	GetUser(ctx context.Context, memberID, userID string) (member.User, error)
+	GetMember(ctx context.Context, id string) (member.Member, error)
+	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
+	// CreateLoginTokens writes the links and their mail in one transaction.
+	CreateLoginTokens(ctx context.Context, toks []LoginToken, msgs []notify.Message) error
+	GetLoginToken(ctx context.Context, hash string) (LoginToken, error)
+	// StartSession uses the login token (unused, unexpired) and creates
+	// the session, in one transaction.
+	StartSession(ctx context.Context, tokenHash string, s Session, now time.Time) error
+	GetSession(ctx context.Context, hash string) (Session, error)
+	ExtendSession(ctx context.Context, hash string, expires time.Time) error
+	EndSession(ctx context.Context, hash string) error
+}
+
+// Service signs people in and out, and resolves their sessions.
+type Service struct {
+	Store  Store
+	Origin notify.Origin
+	Now    func() time.Time
+	// Key binds form tokens to sessions (the installation's signing key).
+	Key []byte
+}
+
+// SafeNext is where to go after signing in: a path on this site, else the inbox.
+func SafeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") || len(next) > 500 {
+		return "/inbox"
+	}
+	return next
+}
+
+// RequestLink mails a sign-in link to every active user with email, asked
+// from client. Unknown addresses get the same answer (no enumeration);
+// requests are limited per address and per client.
+func (s *Service) RequestLink(ctx context.Context, email, next, client string) error {
+	f := apperr.Fields{}
+	email = strings.ToLower(input.Email(f, "email", email))
+	if err := f.Err(); err != nil {
+		return err
+	}
+	now := s.Now()
+	limits := []struct {
+		key string
+		max int
+	}{{"login-addr#" + email, PerAddress}}
+	if client != "" {
+		limits = append(limits, struct {
+			key string
+			max int
+		}{"login-client#" + client, PerClient})
+	}
+	for _, l := range limits {
+		n, reset, err := s.Store.Hit(ctx, l.key, RateWindow, now)
+		if err != nil {
+			return err
+		}
+		if n > l.max {
+			return apperr.RateLimited(reset.Sub(now), "too many sign-in links were asked for; try again later")
+		}
+	}
+	users, err := s.Store.UsersByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	var toks []LoginToken
+	var msgs []notify.Message
+	for _, u := range users {
+		if u.Status != member.UserActive {
+			continue
+		}
+		m, err := s.Store.GetMember(ctx, u.MemberID)
+		if err != nil {
+			return err
+		}
+		plain, hash := auth.NewToken(linkPrefix)
+		t := LoginToken{Hash: hash, UserID: u.ID, MemberID: u.MemberID, Email: email, Next: SafeNext(next), ExpiresAt: now.Add(LinkTTL)}
+		toks = append(toks, t)
+		msgs = append(msgs, notify.Message{
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: s.Origin.From, To: []string{u.Email}, Ref: u.ID, CreatedAt: now,
+			Data: notify.LoginLink{Name: u.Name, MemberName: m.Name, Link: s.Origin.BaseURL + "/login/" + plain, Minutes: int(LinkTTL / time.Minute)},
+		})
+	}
+	if len(toks) == 0 {
+		return nil
+	}
+	return s.Store.CreateLoginTokens(ctx, toks, msgs)
+}
+
+// IssueLink makes a sign-in link for u without mailing it (the local stack
+// prints demo users' links); it works like a mailed one: once, 15 minutes.
+func (s *Service) IssueLink(ctx context.Context, u member.User, next string) (string, error) {
+	plain, hash := auth.NewToken(linkPrefix)
+	t := LoginToken{Hash: hash, UserID: u.ID, MemberID: u.MemberID, Email: u.Email, Next: SafeNext(next), ExpiresAt: s.Now().Add(LinkTTL)}
+	if err := s.Store.CreateLoginTokens(ctx, []LoginToken{t}, nil); err != nil {
+		return "", err
+	}
+	return plain, nil
+}
+
+// LinkState is what a sign-in link is good for.
+type LinkState string
+
+// Link states.
+const (
+	LinkValid   LinkState = "valid"
+	LinkUsed    LinkState = "used"
+	LinkExpired LinkState = "expired"
+	LinkUnknown LinkState = "unknown"
+)
+
+// LookupLink checks a sign-in link without using it (its page).
+func (s *Service) LookupLink(ctx context.Context, plain string) (LoginToken, LinkState, error) {
+	if !strings.HasPrefix(plain, linkPrefix) || len(plain) > 100 {
+		return LoginToken{}, LinkUnknown, nil
+	}
+	t, err := s.Store.GetLoginToken(ctx, auth.Hash(plain))
+	switch {
+	case errors.Is(err, apperr.ErrNotFound):
+		return LoginToken{}, LinkUnknown, nil
+	case err != nil:
+		return LoginToken{}, "", err
+	case t.Used:
+		return t, LinkUsed, nil
+	case !s.Now().Before(t.ExpiresAt):
+		return t, LinkExpired, nil
+	}
+	return t, LinkValid, nil
+}
+
+// SignIn uses a sign-in link and starts a session: the cookie's secret, the
+// session, and where to go next. A used or expired link starts none.
+func (s *Service) SignIn(ctx context.Context, plain string) (string, Session, string, error) {
+	t, st, err := s.LookupLink(ctx, plain)
+	if err != nil {
+		return "", Session{}, "", err
+	}
+	switch st {
+	case LinkUsed:
+		return "", Session{}, "", apperr.Conflict("this sign-in link was already used; ask for a new one")
+	case LinkExpired:
+		return "", Session{}, "", apperr.Conflict("this sign-in link expired (links work for 15 minutes); ask for a new one")
+	case LinkUnknown:
+		return "", Session{}, "", apperr.NotFound("this sign-in link is not valid; ask for a new one")
+	}
+	u, err := s.Store.GetUser(ctx, t.MemberID, t.UserID)
+	if err != nil {
+		return "", Session{}, "", err
+	}
+	if u.Status != member.UserActive {
+		return "", Session{}, "", apperr.Forbidden("this user was revoked; ask an admin of your company")
+	}
+	now := s.Now()
+	secret, hash := auth.NewToken(sessionPrefix)
+	ses := Session{Hash: hash, UserID: u.ID, MemberID: u.MemberID, CreatedAt: now, ExpiresAt: now.Add(TTL)}
+	if err := s.Store.StartSession(ctx, t.Hash, ses, now); err != nil {
+		return "", Session{}, "", fmt.Errorf("sign in %s: %w", u.ID, err)
+	}
+	return secret, ses, t.Next, nil
+}
+
+// Resolve turns a session cookie into its principal: the user's current
+// roles, or unauthorized when the session is unknown, ended or expired, or
+// the user revoked. An active session slides forward at most once a day.
+func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, Session, error) {
+	none := apperr.Unauthorized("sign in to continue")
+	if !strings.HasPrefix(secret, sessionPrefix) || len(secret) > 100 {
+		return auth.Principal{}, Session{}, none
+	}
+	ses, err := s.Store.GetSession(ctx, auth.Hash(secret))
+	if errors.Is(err, apperr.ErrNotFound) {
+		return auth.Principal{}, Session{}, none
+	}
+	if err != nil {
+		return auth.Principal{}, Session{}, err
+	}
+	now := s.Now()
+	if !now.Before(ses.ExpiresAt) {
+		return auth.Principal{}, Session{}, none
+	}
+	u, err := s.Store.GetUser(ctx, ses.MemberID, ses.UserID)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return auth.Principal{}, Session{}, none
+	}
+	if err != nil {
+		return auth.Principal{}, Session{}, err
+	}
+	if u.Status != member.UserActive {
+		return auth.Principal{}, Session{}, none
+	}
+	if ses.ExpiresAt.Sub(now) < TTL-ExtendAfter {
+		ses.ExpiresAt = now.Add(TTL)
+		_ = s.Store.ExtendSession(ctx, ses.Hash, ses.ExpiresAt) // the session still works if this fails
+	}
+	return u.Principal(), ses, nil
+}
+
+// SignOut ends the session on the server side.
+func (s *Service) SignOut(ctx context.Context, secret string) error {
+	if !strings.HasPrefix(secret, sessionPrefix) {
+		return nil
+	}
+	return s.Store.EndSession(ctx, auth.Hash(secret))
+}
+
+// FormToken is the token every form posted in session ses carries.
+func (s *Service) FormToken(ses Session) string { return s.formToken("session:" + ses.Hash) }
+
+// LinkFormToken is the token of a sign-in link's confirmation form (no
+// session yet: it is bound to the link).
+func (s *Service) LinkFormToken(plain string) string { return s.formToken("login:" + auth.Hash(plain)) }
+
+// AnonymousFormToken is the token of a form shown before any session (the
+// sign-in form): it is bound to a random nonce the browser holds in a cookie.
+func (s *Service) AnonymousFormToken(nonce string) string { return s.formToken("anonymous:" + nonce) }
+
+// CheckForm reports whether a posted form token is the expected one.
+func CheckForm(got, want string) bool {
+	return got != "" && hmac.Equal([]byte(got), []byte(want))
+}
+
+func (s *Service) formToken(bound string) string {
+	m := hmac.New(sha256.New, s.Key)
+	m.Write([]byte("csrf\x00" + bound))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:24])
+}

@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/session"
+)
+
+type loginTokenItem struct {
+	PK           string `dynamodbav:"PK"`
+	SK           string `dynamodbav:"SK"`
+	Type         string `dynamodbav:"type"`
+	UserID       string `dynamodbav:"userId"`
+	MemberID     string `dynamodbav:"memberId"`
+	Email        string `dynamodbav:"email"`
+	Next         string `dynamodbav:"next"`
+	ExpiresAtISO string `dynamodbav:"expiresAtIso"`
+	Used         bool   `dynamodbav:"used"`
+	ExpiresAt    int64  `dynamodbav:"expiresAt"`
+}
+
+type sessionItem struct {
+	PK           string `dynamodbav:"PK"`
+	SK           string `dynamodbav:"SK"`
+	Type         string `dynamodbav:"type"`
+	UserID       string `dynamodbav:"userId"`
+	MemberID     string `dynamodbav:"memberId"`
+	CreatedAt    string `dynamodbav:"createdAt"`
+	ExpiresAtISO string `dynamodbav:"expiresAtIso"`
+	ExpiresAt    int64  `dynamodbav:"expiresAt"`
+}
+
+// CreateLoginTokens implements session.Store.
+func (s *Store) CreateLoginTokens(ctx context.Context, toks []session.LoginToken, msgs []notify.Message) error {
+	var items []txItem
+	for _, t := range toks {
+		items = append(items, s.putNew(marshal(loginTokenItem{
+			PK: loginTokenPK(t.Hash), SK: metaSK, Type: "login_token", UserID: t.UserID, MemberID: t.MemberID, Email: t.Email,
+			Next: t.Next, ExpiresAtISO: iso(t.ExpiresAt), ExpiresAt: t.ExpiresAt.Add(24 * time.Hour).Unix(),
+		}), apperr.Conflict("token collision; retry")))
+	}
+	items = append(items, s.outboxWrites(msgs)...)
+	return s.transact(ctx, "create login tokens", items...)
+}
+
+// GetLoginToken implements session.Store.
+func (s *Store) GetLoginToken(ctx context.Context, hash string) (session.LoginToken, error) {
+	var it loginTokenItem
+	if err := s.getItem(ctx, "get login token", loginTokenKey(hash), &it, apperr.NotFound("unknown sign-in link")); err != nil {
+		return session.LoginToken{}, err
+	}
+	return session.LoginToken{Hash: hash, UserID: it.UserID, MemberID: it.MemberID, Email: it.Email, Next: it.Next,
+		ExpiresAt: parseISO(it.ExpiresAtISO), Used: it.Used}, nil
+}
+
+// StartSession implements session.Store: the link is used up and the
+// session created together, so a replayed link makes no second session.
+func (s *Store) StartSession(ctx context.Context, tokenHash string, ses session.Session, now time.Time) error {
+	return s.transact(ctx, "start session",
+		s.update(loginTokenKey(tokenHash), "SET used = :t", "attribute_exists(PK) AND used = :f AND expiresAtIso > :now", nil,
+			map[string]types.AttributeValue{
+				":t": &types.AttributeValueMemberBOOL{Value: true}, ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": av(iso(now)),
+			}, apperr.Conflict("this sign-in link was already used or has expired; ask for a new one")),
+		s.putNew(marshal(sessionItem{
+			PK: sessionPK(ses.Hash), SK: metaSK, Type: "session", UserID: ses.UserID, MemberID: ses.MemberID,
+			CreatedAt: iso(ses.CreatedAt), ExpiresAtISO: iso(ses.ExpiresAt), ExpiresAt: ses.ExpiresAt.Unix(),
+		}), apperr.Conflict("session collision; retry")),
+	)
+}
+
+// GetSession implements session.Store.
+func (s *Store) GetSession(ctx context.Context, hash string) (session.Session, error) {
+	var it sessionItem
+	if err := s.getItem(ctx, "get session", sessionKey(hash), &it, apperr.NotFound("no session")); err != nil {
+		return session.Session{}, err
+	}
+	return session.Session{Hash: hash, UserID: it.UserID, MemberID: it.MemberID, CreatedAt: parseISO(it.CreatedAt), ExpiresAt: parseISO(it.ExpiresAtISO)}, nil
+}
+
+// ExtendSession implements session.Store: a sliding expiry, only while the
+// session exists.
+func (s *Store) ExtendSession(ctx context.Context, hash string, expires time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: sessionKey(hash),
+		UpdateExpression:    aws.String("SET expiresAtIso = :iso, expiresAt = :exp"),
+		ConditionExpression: aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":iso": av(iso(expires)), ":exp": avN64(expires.Unix()),
+		},
+	})
+	return mapErr("extend session", err)
+}
+
+// EndSession implements session.Store.
+func (s *Store) EndSession(ctx context.Context, hash string) error {
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: sessionKey(hash)})
+	return mapErr("end session", err)
+}

@@ -1,0 +1,115 @@
+package web
+
+// Nav is the signed-in console's header: who is signed in, and the token
+// every form of the page carries.
+type Nav struct {
+	UserName, MemberName, FormToken string
+	// Active names the current section (inbox, outbox, new).
+	Active string
+}
+
+// CaseRow is one line of the inbox or outbox.
+type CaseRow struct {
+	ID, Summary, Other, Priority, Status, RespondBy string
+	Overdue                                         bool
+}
+
+// CaseList is the inbox or outbox page.
+type CaseList struct {
+	Nav        Nav
+	Box        string // inbox or outbox
+	Status     string
+	Statuses   []string
+	Zone       string
+	Zones      []string
+	Rows       []CaseRow
+	NextCursor string
+}
+
+// Fact is one labelled value of a case.
+type Fact struct{ Label, Value string }
+
+// TimelineEntry is one event of a case's timeline.
+type TimelineEntry struct{ At, Actor, What, Text string }
+
+// ActionForm is one action a case page offers: where it posts, its fields
+// and the errors beside them.
+type ActionForm struct {
+	Action, Title, Button string
+	Danger                bool
+	Fields                []Field
+	// Textarea is the name of the one multi-line field, if any.
+	Textarea      string
+	TextareaLabel string
+	TextareaValue string
+	TextareaError string
+}
+
+// CasePage is one case with its timeline and the actions the viewer may take.
+type CasePage struct {
+	Nav       Nav
+	ID        string
+	Summary   string
+	Status    string
+	Facts     []Fact
+	Timeline  []TimelineEntry
+	Forms     []ActionForm
+	Notice    string
+	Problem   string
+	Overdue   bool
+	RespondBy string
+}
+
+// Option is one choice of a select.
+type Option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// FormInput is one input of a department's process form, rendered by type.
+type FormInput struct {
+	Field
+	Kind      string // text, textarea, email, number, date, select
+	Options   []Option
+	Pattern   string
+	MaxLength int
+}
+
+// DirectoryEntry is one member the engineer may open a case with.
+type DirectoryEntry struct {
+	Name        string
+	Departments []Option // value: department id
+}
+
+// NewCase is the new-case page: the directory search, and the chosen
+// department's form.
+type NewCase struct {
+	Nav          Nav
+	Query        string
+	Entries      []DirectoryEntry
+	DepartmentID string
+	Department   string
+	Programs     []Option
+	Priorities   []Option
+	Inputs       []FormInput
+	Problem      string
+	Errors       map[string]string
+	Values       map[string]string
+	NeedCustomer bool
+}
+
+// MailAction is the page behind an action link in a case mail.
+type MailAction struct {
+	Token, Summary, CaseID, Done string
+	Form                         ActionForm
+}
+
+func human(s string) string {
+	out := []byte(s)
+	for i, c := range out {
+		if c == '_' {
+			out[i] = ' '
+		}
+	}
+	return string(out)
+}
