@@ -63,13 +63,20 @@ lint: $(REDOCLY) templ-check
 	@$(REDOCLY) lint --extends recommended --format=summary shared/api/openapi.yaml 2>&1 | grep -vE '[║╔╚]' | grep -v '^ *$$'; \
 	  exit $${PIPESTATUS[0]}
 
+# Page tests inject axe-core (npm) into Chromium.
+AXE_VERSION := 4.14.1
+AXE         := .tools/node_modules/axe-core/axe.min.js
+
+$(AXE):
+	npm install --prefix .tools --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+
 # Browser tests need Chromium; install Debian's package once when missing.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  echo "Installing Debian chromium (once)…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: vet lint chromium
+test: vet lint chromium $(AXE)
 	@start=$$(date +%s); \
 	$(GO) run ./scripts/stack -- $(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/infra') && \
 	$(MAKE) --no-print-directory fuzz && \

@@ -161,6 +161,11 @@ func TestConsoleOverHTTP(t *testing.T) {
 	if got := e.Do("GET", "/v1/cases/"+c, ptok, nil); got.Str("status") != "accepted" {
 		t.Fatalf("after accepting on the page the case is %s", got.Str("status"))
 	}
+	// The same form sent again from the stale page: a lost race says what changed.
+	stale := b.do("POST", "/cases/"+c+"/accept", url.Values{"csrf": {form}, "engineer.name": {"Hana"}, "engineer.email": {hostEng}})
+	if stale.Status != 409 || !strings.Contains(stale.Body, "The case changed while you were looking at it") || !strings.Contains(stale.Body, "accepted") {
+		t.Fatalf("accepting twice: %d %.1500s", stale.Status, stale.Body)
+	}
 	// Another tenant's case does not exist for this session.
 	other := newHost(t, e, "Other Host", map[string]any{"payment": "host"})
 	odep := hostDepartment(t, e, other)
