@@ -154,6 +154,10 @@ func TestEveryRouteExistsWithItsFunctionAndAuth(t *testing.T) {
 			t.Errorf("route %s is missing", r.Key())
 			continue
 		}
+		// Console pages (routes.Session) carry no gateway authorizer: a
+		// REQUEST authorizer answers a bare 401 when its identity source
+		// is missing, where a page must 303 to /login; the function
+		// resolves the session cookie itself.
 		wantAuth := "NONE"
 		if r.Auth == routes.Token {
 			wantAuth = "CUSTOM"
@@ -176,6 +180,11 @@ func TestEveryRouteExistsWithItsFunctionAndAuth(t *testing.T) {
 		p := props(a)
 		if p["AuthorizerResultTtlInSeconds"] != float64(30) || p["EnableSimpleResponses"] != true || ref(p["AuthorizerUri"]) != fnIDs[routes.Authorizer] {
 			t.Errorf("authorizer: %v", p)
+		}
+		// Its cache is keyed by the Authorization header alone: it never
+		// answers for a session cookie.
+		if ids, _ := p["IdentitySource"].([]any); len(ids) != 1 || ids[0] != "$request.header.Authorization" {
+			t.Errorf("authorizer identity source %v, want only the Authorization header", p["IdentitySource"])
 		}
 	}
 	if len(auths) != 1 {

@@ -9,7 +9,7 @@ import (
 )
 
 func main() {
-	a := app.MustStart()
+	a := app.MustStartDelivery()
 	a.UseMail(sesmail.New(a.AWS, a.Config.AWS.SESEndpoint, a.Config.SESConfigurationSet))
 	lambda.Start(a.Redrive.Handle)
 }

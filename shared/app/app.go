@@ -153,14 +153,11 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 		log = slog.Default()
 	}
 	st := store.New(db, c.Table, c.SigningKey)
-	sender := c.MailSender
-	if sender == nil {
-		sender = noSender{}
-	}
 	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
 	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
 	queue := webhook.Queue{Store: st}
-	outbox := &delivery.Notifier{Store: st, Sender: sender, Poster: webhook.NewPoster(st, guard, origin, log), Log: log}
+	d := newDelivery(c, awsCfg, db, st, log)
+	outbox := d.Notifier
 
 	srv := &api.Server{
 		BaseURL:         c.BaseURL,
@@ -185,8 +182,8 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 		Config: c, DB: db, AWS: awsCfg, Store: st, Server: srv, Router: srv.Router(),
 		Authorizer: &api.Authorizer{Credentials: st, Log: log, Deadline: c.APIDeadline},
 		Delivery:   outbox,
-		Stream:     &jobs.StreamConsumer{Delivery: outbox, Now: now, Log: log},
-		Redrive:    &jobs.Redrive{Due: st, Delivery: outbox, Log: log},
+		Stream:     d.Stream,
+		Redrive:    d.Redrive,
 		Escalation: &jobs.Escalation{Due: st.DueCases, Cases: srv.Cases, Log: log},
 		Renewals:   &jobs.Renewals{Due: st.DueRenewals, Enrollments: srv.Enrollments, Log: log},
 		Billing:    &jobs.Billing{Due: st.DueBilling, Programs: &hostbilling.HostBilling{Store: st, From: c.Sender}, Log: log},
@@ -201,6 +198,18 @@ func (a *App) HTTP(fn string) api.LambdaHandler { return a.Router.Function(fn) }
 // configuration from the environment, everything wired once, outside the
 // handler. It exits the process on bad configuration (fail fast at init).
 func MustStart() *App {
+	c := mustConfig()
+	a, err := Build(context.Background(), c)
+	if err != nil {
+		c.Log.Error("cannot start", "err", err)
+		os.Exit(1)
+	}
+	return a
+}
+
+// mustConfig sets request-scoped JSON logs up and reads the configuration
+// from the environment, or exits.
+func mustConfig() Config {
 	log := lambdacontext.NewLogger()
 	slog.SetDefault(log)
 	c, err := FromEnv()
@@ -209,13 +218,59 @@ func MustStart() *App {
 		os.Exit(1)
 	}
 	c.Log = log
-	a, err := Build(context.Background(), c)
-	if err != nil {
-		log.Error("cannot start", "err", err)
+	return c
+}
+
+// DeliveryApp is what the functions that deliver the outbox (notifier,
+// redrive) need: the store, the notifier and their two entry points — none
+// of the HTTP layer or the pages, which they never serve and which would
+// only grow their zips and their cold starts.
+type DeliveryApp struct {
+	Config   Config
+	AWS      aws.Config
+	Store    *store.Store
+	Notifier *delivery.Notifier
+	Stream   *jobs.StreamConsumer
+	Redrive  *jobs.Redrive
+}
+
+func newDelivery(c Config, awsCfg aws.Config, db *dynamodb.Client, st *store.Store, log *slog.Logger) *DeliveryApp {
+	now := c.Now
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
+	sender := c.MailSender
+	if sender == nil {
+		sender = noSender{}
+	}
+	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
+	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
+	n := &delivery.Notifier{Store: st, Sender: sender, Poster: webhook.NewPoster(st, guard, origin, log), Log: log}
+	return &DeliveryApp{
+		Config: c, AWS: awsCfg, Store: st, Notifier: n,
+		Stream:  &jobs.StreamConsumer{Delivery: n, Now: now, Log: log},
+		Redrive: &jobs.Redrive{Due: st, Delivery: n, Log: log},
+	}
+}
+
+// MustStartDelivery is MustStart for the notifier and redrive functions.
+func MustStartDelivery() *DeliveryApp {
+	c := mustConfig()
+	if len(c.SigningKey) == 0 {
+		c.Log.Error("cannot start", "err", "no signing key configured")
 		os.Exit(1)
 	}
-	return a
+	awsCfg, err := awsclient.Load(context.Background(), c.AWS)
+	if err != nil {
+		c.Log.Error("cannot start", "err", err)
+		os.Exit(1)
+	}
+	db := awsclient.DynamoDB(awsCfg, c.AWS.DynamoDBEndpoint)
+	return newDelivery(c, awsCfg, db, store.New(db, c.Table, c.SigningKey), c.Log)
 }
+
+// UseMail sets the sender that delivers the outbox's mail.
+func (d *DeliveryApp) UseMail(s delivery.Sender) { d.Notifier.Sender = s }
 
 // Job is a scheduled function run at an instant; it returns its summary.
 type Job func(ctx context.Context, now time.Time) (any, error)
