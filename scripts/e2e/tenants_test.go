@@ -39,6 +39,10 @@ func TestTenantMatrix(t *testing.T) {
 	matrix := map[string]spec{
 		"POST /v1/members":                            {"/v1/members", newMemberBody(e, "Matrix New", "full"), "", false},
 		"GET /v1/members/{id}":                        {"/v1/members/" + p.MemberID, nil, "p", false},
+		"GET /v1/members":                             {"/v1/members?q=matrix", nil, "", false},
+		"PATCH /v1/members/{id}":                      {"/v1/members/" + p.MemberID, map[string]any{"name": "Renamed"}, "p", false},
+		"GET /v1/members/{id}/users":                  {"/v1/members/" + p.MemberID + "/users", nil, "p", false},
+		"GET /v1/programs":                            {"/v1/programs?hostMemberId=" + h.MemberID, nil, "h", false},
 		"POST /v1/members/{id}/users":                 {"/v1/members/" + p.MemberID + "/users", map[string]any{"name": "N", "email": "n@" + p.Domain, "roles": []string{"admin"}}, "p", false},
 		"DELETE /v1/members/{id}/users/{userId}":      {"/v1/members/" + p.MemberID + "/users/" + engineerID, nil, "p", false},
 		"PATCH /v1/members/{id}/users/{userId}":       {"/v1/members/" + p.MemberID + "/users/" + engineerID, map[string]any{"roles": []string{"admin", "critical"}}, "p", false},

@@ -104,6 +104,7 @@ func (m *memStore) ListMemberDepartments(context.Context, string) ([]department.
 	return nil, nil
 }
 func (m *memStore) ListMemberUsers(context.Context, string) ([]member.User, error) { return nil, nil }
+func (m *memStore) UpdateMember(context.Context, member.Member, int) error         { return nil }
 func (m *memStore) ListMemberEnrollments(context.Context, string) ([]enrollment.Enrollment, error) {
 	return nil, nil
 }

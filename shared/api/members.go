@@ -137,3 +137,39 @@ func (s *Server) listDeadLetters(ctx context.Context, r *Request) (*Response, er
 	}
 	return JSON(http.StatusOK, listOf(out, next)), nil
 }
+
+func (s *Server) patchMember(ctx context.Context, r *Request) (*Response, error) {
+	var pt member.Patch
+	if err := Decode(r, &pt); err != nil {
+		return nil, err
+	}
+	m, err := s.Members.Update(ctx, r.Principal, r.Param("id"), pt)
+	if err != nil {
+		return nil, err
+	}
+	return JSON(http.StatusOK, viewMember(m)), nil
+}
+
+func (s *Server) listUsers(ctx context.Context, r *Request) (*Response, error) {
+	us, err := s.Members.Users(ctx, r.Principal, r.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]userView, 0, len(us))
+	for _, u := range us {
+		out = append(out, viewUser(u))
+	}
+	return JSON(http.StatusOK, listOf(out, "")), nil
+}
+
+func (s *Server) searchMembers(ctx context.Context, r *Request) (*Response, error) {
+	ms, err := s.Members.Search(ctx, r.Principal, r.Query.Get("q"))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]memberView, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, viewMember(m))
+	}
+	return JSON(http.StatusOK, listOf(out, "")), nil
+}

@@ -125,3 +125,15 @@ func (s *Server) patchProgram(ctx context.Context, r *Request) (*Response, error
 	}
 	return JSON(http.StatusOK, s.viewProgram(p)), nil
 }
+
+func (s *Server) listPrograms(ctx context.Context, r *Request) (*Response, error) {
+	ps, err := s.Programs.ListForHost(ctx, r.Principal, r.Query.Get("hostMemberId"))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]programView, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, s.viewProgram(p))
+	}
+	return JSON(http.StatusOK, listOf(out, "")), nil
+}

@@ -59,6 +59,10 @@ func (s *Server) Router() *Router {
 func (s *Server) handlers() map[string]Handler {
 	return map[string]Handler{
 		"POST /v1/members":                            s.createMember,
+		"GET /v1/members":                             s.searchMembers,
+		"PATCH /v1/members/{id}":                      s.patchMember,
+		"GET /v1/members/{id}/users":                  s.listUsers,
+		"GET /v1/programs":                            s.listPrograms,
 		"GET /v1/members/{id}":                        s.getMember,
 		"POST /v1/members/{id}/users":                 s.createUser,
 		"DELETE /v1/members/{id}/users/{userId}":      s.revokeUser,

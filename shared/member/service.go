@@ -27,6 +27,10 @@ type Store interface {
 	RevokeUser(ctx context.Context, u User, now time.Time) error
 	// UpdateUser replaces the user (at version prev) and its credential's roles.
 	UpdateUser(ctx context.Context, u User, prev int) error
+	ListMemberUsers(ctx context.Context, memberID string) ([]User, error)
+	// UpdateMember replaces the member if it is still at version prev.
+	UpdateMember(ctx context.Context, m Member, prev int) error
+	ListMembersByKind(ctx context.Context, kind Kind) ([]Member, error)
 }
 
 // Service creates and reads members and their users.
@@ -279,4 +283,81 @@ func (s *Service) UpdateUser(ctx context.Context, p auth.Principal, memberID, us
 		return User{}, fmt.Errorf("update user %s: %w", userID, err)
 	}
 	return next, nil
+}
+
+// Users lists a member's users (its admins, operators).
+func (s *Service) Users(ctx context.Context, p auth.Principal, memberID string) ([]User, error) {
+	if err := s.adminCheck(ctx, p, memberID); err != nil {
+		return nil, err
+	}
+	return s.Store.ListMemberUsers(ctx, memberID)
+}
+
+// Patch is the body of PATCH /v1/members/{id}: a member's admins keep its
+// name and contacts current (renewal invoices go to the billing contact).
+type Patch struct {
+	Name     *string   `json:"name,omitempty"`
+	Contacts *Contacts `json:"contacts,omitempty"`
+	Version  *int      `json:"version,omitempty"`
+}
+
+// Update applies a patch (the member's admins, operators).
+func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Patch) (Member, error) {
+	if err := s.adminCheck(ctx, p, id); err != nil {
+		return Member{}, err
+	}
+	m, err := s.Store.GetMember(ctx, id)
+	if err != nil {
+		return Member{}, err
+	}
+	if pt.Version != nil && *pt.Version != m.Version {
+		return Member{}, apperr.Conflict("member %s is at version %d, not %d; reload it", id, m.Version, *pt.Version)
+	}
+	f := apperr.Fields{}
+	next := m
+	if pt.Name != nil {
+		next.Name = input.Text(f, "name", *pt.Name, 200)
+	}
+	if c := pt.Contacts; c != nil {
+		// Each contact sent replaces the one held; one left out stays.
+		for _, x := range []struct {
+			path string
+			in   Contact
+			dst  *Contact
+		}{{"contacts.primary", c.Primary, &next.Contacts.Primary}, {"contacts.escalation", c.Escalation, &next.Contacts.Escalation}, {"contacts.billing", c.Billing, &next.Contacts.Billing}} {
+			if x.in != (Contact{}) {
+				*x.dst = x.in.Check(f, x.path)
+			}
+		}
+	}
+	if err := f.Err(); err != nil {
+		return Member{}, err
+	}
+	next.UpdatedAt, next.Version = s.Now(), m.Version+1
+	if err := s.Store.UpdateMember(ctx, next, m.Version); err != nil {
+		return Member{}, fmt.Errorf("update member %s: %w", id, err)
+	}
+	return next, nil
+}
+
+// Search lists members whose name or domain contains q (operators).
+func (s *Service) Search(ctx context.Context, p auth.Principal, q string) ([]Member, error) {
+	if !p.Operator {
+		return nil, apperr.Forbidden("only platform operators list members")
+	}
+	q = strings.ToLower(strings.TrimSpace(q))
+	var out []Member
+	for _, k := range []Kind{Full, Limited} {
+		ms, err := s.Store.ListMembersByKind(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if q == "" || strings.Contains(strings.ToLower(m.Name), q) || strings.Contains(strings.ToLower(m.Domain), q) {
+				out = append(out, m)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Member) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	return out, nil
 }

@@ -27,6 +27,7 @@ type Store interface {
 	// Enrolled reports whether member has an enrollment in program.
 	Enrolled(ctx context.Context, programID, memberID string) (bool, error)
 	GetMember(ctx context.Context, id string) (member.Member, error)
+	ListHostPrograms(ctx context.Context, memberID string) ([]Program, error)
 }
 
 // Service creates, reads and changes programs.
@@ -205,4 +206,18 @@ func (pt Patch) moneyUnchanged(prg Program) error {
 		return changed("start date (startDate)")
 	}
 	return nil
+}
+
+// ListForHost lists the programs member hostID hosts (its admins, operators).
+func (s *Service) ListForHost(ctx context.Context, p auth.Principal, hostID string) ([]Program, error) {
+	if strings.TrimSpace(hostID) == "" {
+		return nil, apperr.InvalidField("hostMemberId", "is required: the member whose programs to list")
+	}
+	if !p.In(hostID) || !ident.Valid(ident.Member, hostID) {
+		return nil, apperr.NotFound("member %s not found", hostID)
+	}
+	if !p.AdminOf(hostID) {
+		return nil, apperr.Forbidden("listing a member's programs needs its admin role")
+	}
+	return s.Store.ListHostPrograms(ctx, hostID)
 }

@@ -71,6 +71,10 @@ func (r Route) Key() string { return r.Method + " " + r.Path }
 var Table = []Route{
 	// Members and users.
 	{Method: "POST", Path: "/v1/members", Function: Approval, Auth: Token, Body: JSON, Create: true},
+	{Method: "GET", Path: "/v1/members", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "PATCH", Path: "/v1/members/{id}", Function: Approval, Auth: Token, Body: JSON},
+	{Method: "GET", Path: "/v1/members/{id}/users", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/programs", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/members/{id}", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/members/{id}/users", Function: Approval, Auth: Token, Body: JSON, Create: true},
 	{Method: "DELETE", Path: "/v1/members/{id}/users/{userId}", Function: Approval, Auth: Token, Body: NoBody},
