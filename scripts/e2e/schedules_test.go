@@ -193,6 +193,13 @@ func TestRenewalsOfAMemberPaidPartner(t *testing.T) {
 	if sum := runSchedule(t, e, "renewals", day(-46)); num(sum, "found") != 0 {
 		t.Fatalf("too early: %v", sum)
 	}
+	// The partner's admin corrects the billing contact typed at sign-up; the
+	// renewal goes to the corrected address, and the old one hears no more.
+	accounts := "accounts@" + p.Domain
+	mem := expect(t, e.Do("GET", "/v1/members/"+p.MemberID, ptok, nil), 200, "the partner's member")
+	expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID, ptok, map[string]any{
+		"contacts": map[string]any{"billing": map[string]any{"name": "Accounts Payable", "email": accounts}}, "version": mem.JSON()["version"],
+	}), 200, "the billing contact corrected")
 	// A 10-day outage: the run at day -29 catches up the heads-up and the invoice.
 	sum := runSchedule(t, e, "renewals", day(-29))
 	if num(sum, "headsUps") != 1 || num(sum, "invoices") != 1 {
@@ -208,11 +215,17 @@ func TestRenewalsOfAMemberPaidPartner(t *testing.T) {
 	}
 	wg.Wait()
 	e.Flush()
-	if n := countMails(t, e, billing, "renews on 31 January 2028"); n != 1 {
-		t.Errorf("heads-up mails: %d, want 1", n)
+	if n := countMails(t, e, accounts, "renews on 31 January 2028"); n != 1 {
+		t.Errorf("heads-up mails to the corrected contact: %d, want 1", n)
 	}
-	if n := countMails(t, e, billing, "Invoice"); n != 2 { // membership at sign-up + one renewal
-		t.Errorf("invoice mails: %d, want 2", n)
+	if n := countMails(t, e, accounts, "Invoice"); n != 1 {
+		t.Errorf("renewal invoice mails to the corrected contact: %d, want 1", n)
+	}
+	if n := countMails(t, e, billing, "Invoice"); n != 1 { // the membership invoice at sign-up
+		t.Errorf("invoice mails to the billing address typed at sign-up: %d, want 1", n)
+	}
+	if n := countMails(t, e, billing, "renews on"); n != 0 {
+		t.Errorf("heads-up mails to the billing address typed at sign-up: %d, want 0", n)
 	}
 	list := e.Do("GET", "/v1/invoices", ptok, nil)
 	var invs struct {

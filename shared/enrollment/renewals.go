@@ -9,6 +9,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 )
 
@@ -50,19 +51,23 @@ func (s *Service) renewalStep(ctx context.Context, e Enrollment, step RenewalSte
 	if err != nil {
 		return Change{}, err
 	}
+	to, err := s.billTo(ctx, e)
+	if err != nil {
+		return Change{}, err
+	}
 	after := e
 	after.RenewalStep, after.UpdatedAt, after.Version = step, now, e.Version+1
 	c := Change{Before: e, After: after}
 	action := Action(fmt.Sprintf("renewal_%d", step))
 	r := e.RenewalDate
 	data := notify.RenewalMail{
-		ProgramMail: s.programMail(prg), ContactName: e.Contacts.Billing.Name, CompanyName: e.Company.Name,
+		ProgramMail: s.programMail(prg), ContactName: to.Contact.Name, CompanyName: to.Company,
 		RenewalDate: r.Format("2 January 2006"), Fee: billing.Money(billing.MembershipFeeCents),
 		TerminationDate: RenewalStepAt(r, RenewalTerminated).Format("2 January 2006"), EnrollmentID: e.ID,
 	}
 	partner := []string{e.Contacts.Primary.Email}
-	if e.Contacts.Billing.Email != e.Contacts.Primary.Email {
-		partner = append(partner, e.Contacts.Billing.Email)
+	if to.Contact.Email != e.Contacts.Primary.Email {
+		partner = append(partner, to.Contact.Email)
 	}
 	switch step {
 	case RenewalHeadsUp:
@@ -78,8 +83,8 @@ func (s *Service) renewalStep(ctx context.Context, e Enrollment, step RenewalSte
 		c.NewInvoice = &inv
 		c.InvoiceKey = fmt.Sprintf("renewal#%s#%s", e.ID, billing.Date(r))
 		c.After.RenewalInvoiceID = inv.ID
-		c.Messages = append(c.Messages, s.mail(prg, []string{e.Contacts.Billing.Email}, inv.ID,
-			billing.InvoiceMail(inv, e.Contacts.Billing.Name, e.Company.Name, prg.Name, "renewal"), now, false))
+		c.Messages = append(c.Messages, s.mail(prg, []string{to.Contact.Email}, inv.ID,
+			billing.InvoiceMail(inv, to.Contact.Name, to.Company, prg.Name, "renewal"), now, false))
 	case RenewalLapsed:
 		next, err := Next(e.Status, Lapse, e.Settled())
 		if err != nil {
@@ -114,4 +119,32 @@ func (s *Service) renewalStep(ctx context.Context, e Enrollment, step RenewalSte
 	c.Event = Event{ID: ident.New(ident.Event, now), At: now, Actor: renewalsActor, Action: action, From: e.Status, To: c.After.Status,
 		Reason: fmt.Sprintf("renewal of %s", billing.Date(r))}
 	return c, nil
+}
+
+// billee is who a renewal is billed to.
+type billee struct {
+	Contact member.Contact
+	Company string
+}
+
+// billTo is the member's billing contact and name as they stand today, so a
+// partner admin's correction (PATCH /v1/members/{id}) reaches the next
+// renewal; the contact typed at sign-up is the fallback for a member that
+// has none on record.
+func (s *Service) billTo(ctx context.Context, e Enrollment) (billee, error) {
+	to := billee{Contact: e.Contacts.Billing, Company: e.Company.Name}
+	m, err := s.Store.GetMember(ctx, e.MemberID)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return to, nil
+	}
+	if err != nil {
+		return billee{}, err
+	}
+	if m.Contacts.Billing.Email != "" {
+		to.Contact = m.Contacts.Billing
+	}
+	if m.Name != "" {
+		to.Company = m.Name
+	}
+	return to, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
 
@@ -19,6 +20,7 @@ type memStore struct {
 	enrollments map[string]Enrollment
 	invoices    map[string]billing.Invoice
 	programs    map[string]program.Program
+	members     map[string]member.Member
 	applied     []Change
 }
 
@@ -30,6 +32,12 @@ func (m *memStore) GetEnrollment(_ context.Context, id string) (Enrollment, erro
 }
 func (m *memStore) GetProgram(_ context.Context, id string) (program.Program, error) {
 	return m.programs[id], nil
+}
+func (m *memStore) GetMember(_ context.Context, id string) (member.Member, error) {
+	if mem, ok := m.members[id]; ok {
+		return mem, nil
+	}
+	return member.Member{}, apperr.NotFound("member %s", id)
 }
 func (m *memStore) GetDepartment(context.Context, string) (department.Department, error) {
 	return department.Department{}, errors.New("not in the fake")
@@ -148,3 +156,44 @@ func TestRenewCatchesUpOnceInOrder(t *testing.T) {
 }
 
 func join(xs []string) string { return strings.Join(xs, " ") }
+
+// A billing contact corrected on the member after sign-up gets the renewal
+// heads-up and invoice; the address typed at sign-up gets nothing more.
+func TestRenewalBillsTheMembersCurrentContact(t *testing.T) {
+	const id = "enr_01J0000000000000000000BILL"
+	renewal := day("2029-02-28")
+	st := &memStore{
+		enrollments: map[string]Enrollment{id: {
+			ID: id, ProgramID: "prg_1", MemberID: "mem_1", Status: Active, GoLiveAt: day("2028-02-28"), RenewalDate: renewal,
+			Company:  Company{Name: "Old Name"},
+			Contacts: Contacts{Primary: member.Contact{Email: "p@x.example"}, Billing: member.Contact{Name: "Typo", Email: "bilings@x.example"}}, Version: 1,
+		}},
+		invoices: map[string]billing.Invoice{},
+		programs: map[string]program.Program{"prg_1": {ID: "prg_1", Name: "P"}},
+		members: map[string]member.Member{"mem_1": {ID: "mem_1", Name: "New Name", Contacts: member.Contacts{
+			Primary: member.Contact{Email: "p@x.example"}, Billing: member.Contact{Name: "Accounts", Email: "accounts@x.example"}}}},
+	}
+	s := &Service{Store: st, Now: func() time.Time { return renewal }}
+	if done, err := s.Renew(context.Background(), id, RenewalStepAt(renewal, RenewalInvoiced)); err != nil || len(done) != 2 {
+		t.Fatalf("heads-up and invoice: %v (%v)", done, err)
+	}
+	var to []string
+	for _, c := range st.applied {
+		for _, m := range c.Messages {
+			to = append(to, m.Template()+":"+join(m.To))
+			var company, contact string
+			switch d := m.Data.(type) {
+			case notify.RenewalHeadsUp:
+				company, contact = d.CompanyName, d.ContactName
+			case notify.InvoiceIssued:
+				company, contact = d.CompanyName, d.ContactName
+			}
+			if company != "New Name" || contact != "Accounts" {
+				t.Errorf("%s is addressed to %q at %q, want Accounts at New Name", m.Template(), contact, company)
+			}
+		}
+	}
+	if want := "renewal_heads_up:p@x.example accounts@x.example invoice_issued:accounts@x.example"; join(to) != want {
+		t.Errorf("renewal mails went to %q, want %q", join(to), want)
+	}
+}

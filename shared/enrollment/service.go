@@ -50,6 +50,9 @@ type InvoiceChange struct {
 type Store interface {
 	GetEnrollment(ctx context.Context, id string) (Enrollment, error)
 	GetProgram(ctx context.Context, id string) (program.Program, error)
+	// GetMember reads a member's standing record (renewals bill its
+	// current billing contact).
+	GetMember(ctx context.Context, id string) (member.Member, error)
 	GetDepartment(ctx context.Context, id string) (department.Department, error)
 	GetMailToken(ctx context.Context, hash string) (Token, error)
 	GetInvoice(ctx context.Context, id string) (billing.Invoice, error)
