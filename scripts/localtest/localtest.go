@@ -230,6 +230,29 @@ func (e *Env) Mail(addr, subject string) Mail {
 	return m
 }
 
+// NthMail waits for the nth mail (from 1) to addr whose subject contains
+// subject: the one after n-1 seen before, when an address gets the same
+// mail again (a second sign-in link).
+func (e *Env) NthMail(addr, subject string, n int) Mail {
+	e.T.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var got []Mail
+		for _, m := range e.MailsTo(addr) {
+			if strings.Contains(m.Subject, subject) {
+				got = append(got, m)
+			}
+		}
+		if len(got) >= n {
+			return got[n-1]
+		}
+		if time.Now().After(deadline) {
+			e.T.Fatalf("mail %d to %s with subject containing %q: only %d arrived", n, addr, subject, len(got))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // MailsTo returns the mails to addr after flushing the stream.
 func (e *Env) MailsTo(addr string) []Mail {
 	e.T.Helper()

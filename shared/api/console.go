@@ -135,7 +135,7 @@ func (s *Server) logout(ctx context.Context, r *Request) (*Response, error) {
 
 // nav is the console header of r's signed-in user.
 func (s *Server) nav(ctx context.Context, r *Request, active string) web.Nav {
-	n := web.Nav{FormToken: r.FormToken, Active: active}
+	n := web.Nav{FormToken: r.FormToken, Active: active, Admin: r.Principal.AdminOf(r.Principal.MemberID)}
 	if u, err := s.Hooks.GetUser(ctx, r.Principal.MemberID, r.Principal.UserID); err == nil {
 		n.UserName = u.Name
 	}

@@ -129,6 +129,8 @@ func (s *Server) handlers() map[string]Handler {
 		"POST /cases/{id}/notes":                      s.casePageAction("notes", collab.Note),
 		"POST /cases/{id}/reject":                     s.casePageAction("reject", collab.Reject),
 		"POST /cases/{id}/close":                      s.casePageAction("close", collab.Close),
+		"GET /invoices":                               s.invoiceList,
+		"GET /invoices/{id}":                          s.invoicePage,
 		"GET /r/{token}":                              s.mailActionPage,
 		"POST /r/{token}":                             s.mailActionForm,
 		"POST /v1/members/{id}/webhook-secret":        s.rotateWebhookSecret,

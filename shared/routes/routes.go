@@ -141,7 +141,8 @@ var Table = []Route{
 	{Method: "POST", Path: "/v1/members/{id}/webhook-secret", Function: Hooks, Auth: Token, Body: JSON},
 	{Method: "GET", Path: "/v1/members/{id}/webhook-deliveries", Function: Hooks, Auth: Token, Body: NoBody},
 
-	// The console: sign-in (registration function), cases (cases function).
+	// The console: sign-in (registration function), cases (cases function),
+	// invoices (approval function).
 	{Method: "GET", Path: "/login", Function: Registration, Auth: Public, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/login", Function: Registration, Auth: Public, Body: Form, Page: true},
 	{Method: "GET", Path: "/login/{token}", Function: Registration, Auth: Public, Body: NoBody, Page: true},
@@ -158,6 +159,8 @@ var Table = []Route{
 	{Method: "POST", Path: "/cases/{id}/reject", Function: Cases, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/cases/{id}/close", Function: Cases, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/r/{token}", Function: Cases, Auth: Public, Body: NoBody, Page: true},
+	{Method: "GET", Path: "/invoices", Function: Approval, Auth: Session, Body: NoBody, Page: true},
+	{Method: "GET", Path: "/invoices/{id}", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/r/{token}", Function: Cases, Auth: Public, Body: Form, Page: true},
 
 	// Operations.

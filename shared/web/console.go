@@ -4,8 +4,10 @@ package web
 // every form of the page carries.
 type Nav struct {
 	UserName, MemberName, FormToken string
-	// Active names the current section (inbox, outbox, new).
+	// Active names the current section (inbox, outbox, new, invoices).
 	Active string
+	// Admin shows the admin sections (the member's invoices).
+	Admin bool
 }
 
 // CaseRow is one line of the inbox or outbox.
@@ -112,4 +114,33 @@ func human(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// InvoiceRow is one line of the invoices page.
+type InvoiceRow struct {
+	ID, Program, Kind, Period, Total, Status, Due string
+	Overdue                                       bool
+}
+
+// InvoiceList is the member's invoices, newest first.
+type InvoiceList struct {
+	Nav        Nav
+	Rows       []InvoiceRow
+	NextCursor string
+}
+
+// InvoiceLine is one line of an invoice document.
+type InvoiceLine struct{ Description, Quantity, Unit, Amount string }
+
+// InvoiceDoc is one invoice laid out to read and to print.
+type InvoiceDoc struct {
+	Nav                            Nav
+	ID, Kind, Program, Status      string
+	Company, Contact, ContactEmail string
+	Issued, Due, Period, Total     string
+	Currency                       string
+	Lines                          []InvoiceLine
+	// Paid, PaidAmount and PaymentRef are set once the invoice is paid.
+	Paid, PaidAmount, PaymentRef string
+	Overdue                      bool
 }
