@@ -96,7 +96,7 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /v1/members/{id}/webhook-deliveries":     {"/v1/members/" + p.MemberID + "/webhook-deliveries", nil, "p", false},
 		"GET /v1/dead-letters":                        {"/v1/dead-letters", nil, "", false},
 		// Console pages: sessions, not bearer tokens (TestConsoleOverHTTP
-		// and TestInvoicePages hold them to their tenants and roles).
+		// TestInvoicePages and TestWebhooksPage hold them to their tenants and roles).
 		"GET /login":                    {"", nil, "", true},
 		"POST /login":                   {"", nil, "", true},
 		"GET /login/{token}":            {"", nil, "", true},
@@ -115,6 +115,8 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /r/{token}":                {"", nil, "", true},
 		"GET /invoices":                 {"", nil, "", true}, // TestInvoicePages
 		"GET /invoices/{id}":            {"", nil, "", true},
+		"GET /webhooks":                 {"", nil, "", true}, // TestWebhooksPage
+		"POST /webhooks/secret":         {"", nil, "", true},
 		"POST /r/{token}":               {"", nil, "", true},
 	}
 	actors := []struct {

@@ -131,6 +131,8 @@ func (s *Server) handlers() map[string]Handler {
 		"POST /cases/{id}/close":                      s.casePageAction("close", collab.Close),
 		"GET /invoices":                               s.invoiceList,
 		"GET /invoices/{id}":                          s.invoicePage,
+		"GET /webhooks":                               s.webhooksPage,
+		"POST /webhooks/secret":                       s.rotateSecretForm,
 		"GET /r/{token}":                              s.mailActionPage,
 		"POST /r/{token}":                             s.mailActionForm,
 		"POST /v1/members/{id}/webhook-secret":        s.rotateWebhookSecret,

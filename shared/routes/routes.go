@@ -142,7 +142,7 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/members/{id}/webhook-deliveries", Function: Hooks, Auth: Token, Body: NoBody},
 
 	// The console: sign-in (registration function), cases (cases function),
-	// invoices (approval function).
+	// invoices (approval function), webhooks (hooks function).
 	{Method: "GET", Path: "/login", Function: Registration, Auth: Public, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/login", Function: Registration, Auth: Public, Body: Form, Page: true},
 	{Method: "GET", Path: "/login/{token}", Function: Registration, Auth: Public, Body: NoBody, Page: true},
@@ -161,6 +161,8 @@ var Table = []Route{
 	{Method: "GET", Path: "/r/{token}", Function: Cases, Auth: Public, Body: NoBody, Page: true},
 	{Method: "GET", Path: "/invoices", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "GET", Path: "/invoices/{id}", Function: Approval, Auth: Session, Body: NoBody, Page: true},
+	{Method: "GET", Path: "/webhooks", Function: Hooks, Auth: Session, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/webhooks/secret", Function: Hooks, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/r/{token}", Function: Cases, Auth: Public, Body: Form, Page: true},
 
 	// Operations.

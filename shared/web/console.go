@@ -144,3 +144,28 @@ type InvoiceDoc struct {
 	Paid, PaidAmount, PaymentRef string
 	Overdue                      bool
 }
+
+// HookTarget is one department's outbound webhook address.
+type HookTarget struct{ Department, URL string }
+
+// DeliveryRow is one attempt in the webhook delivery log.
+type DeliveryRow struct {
+	At, EventType, URL, Attempt, Result, Error string
+	OK                                         bool
+}
+
+// WebhooksPage is a member's integrations: the inbound signing secret, the
+// departments' outbound addresses and the delivery log.
+type WebhooksPage struct {
+	Nav Nav
+	// Inbound is the address vendor systems post signed events to.
+	Inbound string
+	// RotatedAt is when the secret was last made ("" when there is none);
+	// PreviousUntil is how long the one before it still verifies.
+	RotatedAt, PreviousUntil string
+	// NewSecret is shown once, on the page the rotation answers with.
+	NewSecret  string
+	Targets    []HookTarget
+	Rows       []DeliveryRow
+	NextCursor string
+}

@@ -2,12 +2,15 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/web"
+	"github.com/tandemhq/tandem/shared/webhook"
 )
 
 // dateLayout is how pages show civil dates.
@@ -86,4 +89,84 @@ func period(inv billing.Invoice) string {
 
 func invoiceOverdue(inv billing.Invoice, now time.Time) bool {
 	return inv.Status == billing.Open && now.After(inv.DueAt)
+}
+
+// webhooksPage serves GET /webhooks: the member's signing secret (when it
+// was made, never its value), the departments' outbound addresses and the
+// delivery log. For the member's admins.
+func (s *Server) webhooksPage(ctx context.Context, r *Request) (*Response, error) {
+	w, err := s.webhooksData(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return Page(http.StatusOK, web.WebhooksView(w)), nil
+}
+
+// rotateSecretForm serves POST /webhooks/secret: makes a new signing
+// secret and shows it on the page it answers with, once (the answer is
+// never cached; the previous secret keeps verifying for the grace period).
+func (s *Server) rotateSecretForm(ctx context.Context, r *Request) (*Response, error) {
+	if _, err := s.webhooksData(ctx, r); err != nil { // the same refusals as the page, before anything changes
+		return nil, err
+	}
+	secret, err := s.Secrets.Rotate(ctx, r.Principal, r.Principal.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.webhooksData(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	w.NewSecret = secret
+	return Page(http.StatusOK, web.WebhooksView(w)), nil
+}
+
+func (s *Server) webhooksData(ctx context.Context, r *Request) (web.WebhooksPage, error) {
+	memberID := r.Principal.MemberID
+	if memberID == "" {
+		return web.WebhooksPage{}, apperr.Forbidden("webhooks belong to a member; operators read a member's deliveries over the API")
+	}
+	if !r.Principal.AdminOf(memberID) {
+		return web.WebhooksPage{}, apperr.Forbidden("webhooks are for the member's admins")
+	}
+	loc, _, _ := viewerZone(r)
+	w := web.WebhooksPage{Nav: s.nav(ctx, r, "webhooks"), Inbound: s.BaseURL + "/v1/hooks/" + memberID}
+	set, err := s.Secrets.Store.GetWebhookSecrets(ctx, memberID)
+	switch {
+	case errors.Is(err, webhook.ErrNoSecret):
+	case err != nil:
+		return web.WebhooksPage{}, err
+	default:
+		w.RotatedAt = set.RotatedAt.In(loc).Format(timeLayout)
+		if set.Previous != "" && s.Now().Before(set.PreviousUntil) {
+			w.PreviousUntil = set.PreviousUntil.In(loc).Format(timeLayout)
+		}
+	}
+	deps, err := s.Departments.List(ctx, r.Principal, memberID)
+	if err != nil {
+		return web.WebhooksPage{}, err
+	}
+	for _, d := range deps {
+		if d.Inbound.WebhookURL != "" {
+			w.Targets = append(w.Targets, web.HookTarget{Department: d.Name, URL: d.Inbound.WebhookURL})
+		}
+	}
+	items, next, err := s.Hooks.ListDeliveries(ctx, memberID, 25, r.Query.Get("cursor"))
+	if err != nil {
+		return web.WebhooksPage{}, err
+	}
+	w.NextCursor = next
+	for _, d := range items {
+		row := web.DeliveryRow{At: d.At.In(loc).Format(timeLayout), EventType: d.EventType, URL: d.URL, Attempt: "attempt " + strconv.Itoa(d.Attempt), OK: d.OK, Error: d.Error}
+		switch {
+		case d.OK:
+			row.Result = "delivered (" + strconv.Itoa(d.Status) + ")"
+		case d.Status != 0:
+			row.Result = "failed (" + strconv.Itoa(d.Status) + ")"
+		default:
+			row.Result = "failed"
+		}
+		w.Rows = append(w.Rows, row)
+	}
+	return w, nil
 }
