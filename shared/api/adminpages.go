@@ -106,10 +106,11 @@ func (s *Server) webhooksPage(ctx context.Context, r *Request) (*Response, error
 // secret and shows it on the page it answers with, once (the answer is
 // never cached; the previous secret keeps verifying for the grace period).
 func (s *Server) rotateSecretForm(ctx context.Context, r *Request) (*Response, error) {
-	if _, err := s.webhooksData(ctx, r); err != nil { // the same refusals as the page, before anything changes
+	memberID, err := webhooksMember(r) // the page's refusals, before anything changes
+	if err != nil {
 		return nil, err
 	}
-	secret, err := s.Secrets.Rotate(ctx, r.Principal, r.Principal.MemberID)
+	secret, err := s.Secrets.Rotate(ctx, r.Principal, memberID)
 	if err != nil {
 		return nil, err
 	}
@@ -121,13 +122,23 @@ func (s *Server) rotateSecretForm(ctx context.Context, r *Request) (*Response, e
 	return Page(http.StatusOK, web.WebhooksView(w)), nil
 }
 
-func (s *Server) webhooksData(ctx context.Context, r *Request) (web.WebhooksPage, error) {
+// webhooksMember is the member whose webhooks r's user may run: their own,
+// as its admin.
+func webhooksMember(r *Request) (string, error) {
 	memberID := r.Principal.MemberID
 	if memberID == "" {
-		return web.WebhooksPage{}, apperr.Forbidden("webhooks belong to a member; operators read a member's deliveries over the API")
+		return "", apperr.Forbidden("webhooks belong to a member; operators read a member's deliveries over the API")
 	}
 	if !r.Principal.AdminOf(memberID) {
-		return web.WebhooksPage{}, apperr.Forbidden("webhooks are for the member's admins")
+		return "", apperr.Forbidden("webhooks are for the member's admins")
+	}
+	return memberID, nil
+}
+
+func (s *Server) webhooksData(ctx context.Context, r *Request) (web.WebhooksPage, error) {
+	memberID, err := webhooksMember(r)
+	if err != nil {
+		return web.WebhooksPage{}, err
 	}
 	loc, _, _ := viewerZone(r)
 	w := web.WebhooksPage{Nav: s.nav(ctx, r, "webhooks"), Inbound: s.BaseURL + "/v1/hooks/" + memberID}

@@ -4,9 +4,10 @@ package web
 // every form of the page carries.
 type Nav struct {
 	UserName, MemberName, FormToken string
-	// Active names the current section (inbox, outbox, new, invoices).
+	// Active names the current section (inbox, outbox, new, invoices,
+	// webhooks).
 	Active string
-	// Admin shows the admin sections (the member's invoices).
+	// Admin shows the admin sections (invoices, webhooks).
 	Admin bool
 }
 
