@@ -443,7 +443,13 @@ func TestInboundWebhookRedeliveryAfterACrashedFirst(t *testing.T) {
 	}
 
 	for i := 0; i < 2; i++ {
+		// This test runs under the production deadline (2 s); when the
+		// parallel suite floods the shared emulator a delivery can answer
+		// 503 "retry shortly", and a sender retries it, as the contract says.
 		res := signedHook(t, e, p.MemberID, secret, "evt-crashed", now, body)
+		for try := 1; res.Status == 503 && try < 5; try++ {
+			res = signedHook(t, e, p.MemberID, secret, "evt-crashed", now, body)
+		}
 		if res.Status != 201 || res.Str("id") != first.ID || res.Header.Get("Idempotent-Replayed") != "true" {
 			t.Fatalf("redelivery %d: %d %s, want 201 with %s, replayed", i, res.Status, res.Body, first.ID)
 		}
