@@ -88,7 +88,10 @@ func Verify(secrets []string, h Headers, body []byte, now time.Time) error {
 		if !ok || v != "v1" {
 			continue
 		}
-		b, err := base64.StdEncoding.DecodeString(s)
+		// Strict: only the one canonical spelling of a MAC verifies (the
+		// lenient decoder ignores the last character's unused bits, so
+		// several strings would decode to the same MAC).
+		b, err := base64.StdEncoding.Strict().DecodeString(s)
 		if err == nil {
 			sigs = append(sigs, b)
 		}
