@@ -118,6 +118,12 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /webhooks":                 {"", nil, "", true}, // TestWebhooksPage
 		"POST /webhooks/secret":         {"", nil, "", true},
 		"POST /r/{token}":               {"", nil, "", true},
+		// TestPeoplePage
+		"GET /members/{id}/users":                  {"", nil, "", true},
+		"POST /members/{id}/users":                 {"", nil, "", true},
+		"POST /members/{id}/users/{userId}":        {"", nil, "", true},
+		"POST /members/{id}/users/{userId}/revoke": {"", nil, "", true},
+		"POST /members/{id}/tokens":                {"", nil, "", true},
 	}
 	actors := []struct {
 		key, token string

@@ -60,7 +60,7 @@ func (m *memStore) GetMember(_ context.Context, id string) (member.Member, error
 	}
 	return member.Member{}, apperr.NotFound("member %s not found", id)
 }
-func (m *memStore) CreateUser(_ context.Context, u member.User, _ member.Credential, _ idem.Claim) error {
+func (m *memStore) CreateUser(_ context.Context, u member.User, _ member.Credential, _ *member.Invitation, _ idem.Claim) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.users[u.ID] = u

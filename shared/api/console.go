@@ -89,7 +89,7 @@ func linkProblem(st session.LinkState) (int, string) {
 	case session.LinkUsed:
 		return http.StatusConflict, "This sign-in link was already used. Each link signs in once."
 	case session.LinkExpired:
-		return http.StatusGone, "This sign-in link expired: links work for 15 minutes."
+		return http.StatusGone, "This sign-in link expired. Ask for a new one: it comes at once."
 	case session.LinkUnknown:
 		return http.StatusNotFound, "This sign-in link is not valid. Check that it was copied whole."
 	}
@@ -135,7 +135,7 @@ func (s *Server) logout(ctx context.Context, r *Request) (*Response, error) {
 
 // nav is the console header of r's signed-in user.
 func (s *Server) nav(ctx context.Context, r *Request, active string) web.Nav {
-	n := web.Nav{FormToken: r.FormToken, Active: active, Admin: r.Principal.AdminOf(r.Principal.MemberID)}
+	n := web.Nav{FormToken: r.FormToken, Active: active, MemberID: r.Principal.MemberID, Admin: r.Principal.AdminOf(r.Principal.MemberID), Operator: r.Principal.Operator}
 	if u, err := s.Hooks.GetUser(ctx, r.Principal.MemberID, r.Principal.UserID); err == nil {
 		n.UserName = u.Name
 	}

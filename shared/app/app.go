@@ -159,16 +159,17 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 	d := newDelivery(c, awsCfg, db, st, log)
 	outbox := d.Notifier
 
+	sessions := &session.Service{Store: st, Origin: origin, Now: now, Key: c.SigningKey}
 	srv := &api.Server{
 		BaseURL:         c.BaseURL,
-		Members:         &member.Service{Store: st, Mail: origin, Now: now},
+		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation},
 		Programs:        &program.Service{Store: st, Now: now},
 		Registration:    &registration.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now},
 		Enrollments:     &enrollment.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now, Hooks: queue.Event},
 		Invoices:        &billing.Service{Store: st},
 		Departments:     &department.Service{Store: st, Now: now, CheckURL: guard.CheckURL},
 		Cases:           &collab.Service{Store: st, Origin: origin, Now: now, Hooks: queue.Event, Operators: c.OperatorEmails, MailLinks: collab.MailLinks{Key: c.SigningKey}},
-		Sessions:        &session.Service{Store: st, Origin: origin, Now: now, Key: c.SigningKey},
+		Sessions:        sessions,
 		Secrets:         &webhook.Secrets{Store: st, Now: now},
 		Hooks:           st,
 		CheckWebhookURL: guard.CheckURL,

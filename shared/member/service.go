@@ -22,7 +22,9 @@ type Store interface {
 	// is a conflict.
 	CreateMember(ctx context.Context, m Member, admin User, cred Credential, msgs []notify.Message, claim idem.Claim) error
 	GetMember(ctx context.Context, id string) (Member, error)
-	CreateUser(ctx context.Context, u User, cred Credential, claim idem.Claim) error
+	// CreateUser writes the user, its credential and, when inv is not nil,
+	// its invitation (sign-in link and mail), in one transaction.
+	CreateUser(ctx context.Context, u User, cred Credential, inv *Invitation, claim idem.Claim) error
 	GetUser(ctx context.Context, memberID, userID string) (User, error)
 	RevokeUser(ctx context.Context, u User, now time.Time) error
 	// UpdateUser replaces the user (at version prev) and its credential's roles.
@@ -38,7 +40,22 @@ type Service struct {
 	Store Store
 	Mail  notify.Origin
 	Now   func() time.Time
+	// Invite makes the sign-in link a user added with "invite" is mailed
+	// (the session package's; nil refuses invitations).
+	Invite Inviter
 }
+
+// Invitation is the sign-in link mailed to a new user: the link (stored by
+// its hash, valid until ExpiresAt) and its mail, written with the user.
+type Invitation struct {
+	LinkHash  string
+	ExpiresAt time.Time
+	Mail      notify.Message
+}
+
+// Inviter makes the invitation of user u of member m, sent by the person
+// named by, at now.
+type Inviter func(u User, m Member, by string, now time.Time) Invitation
 
 // NewMember is the input of POST /v1/members.
 type NewMember struct {
@@ -141,6 +158,8 @@ type NewUser struct {
 	Name  string   `json:"name"`
 	Email string   `json:"email"`
 	Roles []string `json:"roles"`
+	// Invite mails the new user a sign-in link (the console's invitation).
+	Invite bool `json:"invite,omitempty"`
 }
 
 // AddUser creates a user of member memberID (its admins, operators) and
@@ -177,10 +196,46 @@ func (s *Service) AddUser(ctx context.Context, p auth.Principal, memberID string
 	}
 	plain, hash := auth.NewToken(auth.TokenPrefix)
 	u.TokenHash = hash
-	if err := s.Store.CreateUser(ctx, u, Credential{Hash: hash, UserID: u.ID, MemberID: memberID, Roles: roles}, claim); err != nil {
+	var inv *Invitation
+	if in.Invite {
+		i, err := s.invitation(ctx, p, u, now)
+		if err != nil {
+			return User{}, "", err
+		}
+		inv = &i
+	}
+	if err := s.Store.CreateUser(ctx, u, Credential{Hash: hash, UserID: u.ID, MemberID: memberID, Roles: roles}, inv, claim); err != nil {
 		return User{}, "", fmt.Errorf("add user to %s: %w", memberID, err)
 	}
 	return u, plain, nil
+}
+
+// invitation is the sign-in link mailed to u, signed with the name of the
+// admin who added them (an operator signs as the platform).
+func (s *Service) invitation(ctx context.Context, p auth.Principal, u User, now time.Time) (Invitation, error) {
+	if s.Invite == nil {
+		return Invitation{}, apperr.InvalidField("invite", "invitations are not available here; give the user their token")
+	}
+	users, err := s.Store.ListMemberUsers(ctx, u.MemberID)
+	if err != nil {
+		return Invitation{}, err
+	}
+	for _, o := range users {
+		if o.Status == UserActive && strings.EqualFold(o.Email, u.Email) {
+			return Invitation{}, apperr.InvalidField("email", fmt.Sprintf("%s already signs in for this company as %s; they can ask for a sign-in link themselves", u.Email, o.Name))
+		}
+	}
+	m, err := s.Store.GetMember(ctx, u.MemberID)
+	if err != nil {
+		return Invitation{}, err
+	}
+	by := "The Tandem team"
+	if p.UserID != "" && p.MemberID != "" {
+		if admin, err := s.Store.GetUser(ctx, p.MemberID, p.UserID); err == nil {
+			by = admin.Name
+		}
+	}
+	return s.Invite(u, m, by, now), nil
 }
 
 // RevokeUser revokes a user's token for good (the user is kept, revoked).

@@ -282,3 +282,15 @@ type LoginLink struct {
 func (LoginLink) Template() string { return "login_link" }
 
 func init() { register[LoginLink]() }
+
+// UserInvited welcomes a user an admin added in the console: a sign-in
+// link that works once, for Days days.
+type UserInvited struct {
+	Name, MemberName, InvitedBy, Link string
+	Days                              int
+}
+
+// Template names the template.
+func (UserInvited) Template() string { return "user_invited" }
+
+func init() { register[UserInvited]() }

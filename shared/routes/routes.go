@@ -162,6 +162,11 @@ var Table = []Route{
 	{Method: "POST", Path: "/r/{token}", Function: Cases, Auth: Public, Body: Form, Page: true},
 	{Method: "GET", Path: "/invoices", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "GET", Path: "/invoices/{id}", Function: Approval, Auth: Session, Body: NoBody, Page: true},
+	{Method: "GET", Path: "/members/{id}/users", Function: Approval, Auth: Session, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/members/{id}/users", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/members/{id}/users/{userId}", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/members/{id}/users/{userId}/revoke", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/members/{id}/tokens", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/webhooks", Function: Hooks, Auth: Session, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/webhooks/secret", Function: Hooks, Auth: Session, Body: Form, Page: true},
 

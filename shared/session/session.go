@@ -26,7 +26,10 @@ import (
 // Limits of sign-in.
 const (
 	LinkTTL = 15 * time.Minute
-	TTL     = 30 * 24 * time.Hour
+	// InviteTTL is how long the sign-in link of an invitation works: the
+	// invitee may be away for a week.
+	InviteTTL = 7 * 24 * time.Hour
+	TTL       = 30 * 24 * time.Hour
 	// ExtendAfter: a session is extended (sliding) at most once a day.
 	ExtendAfter = 24 * time.Hour
 	// PerAddress sign-in links per address and hour; PerClient per network address.
@@ -164,6 +167,19 @@ func (s *Service) IssueLink(ctx context.Context, u member.User, next string) (st
 	return plain, nil
 }
 
+// Invitation is the member package's Inviter: a sign-in link for a user an
+// admin added, mailed to them, working once for InviteTTL.
+func (s *Service) Invitation(u member.User, m member.Member, by string, now time.Time) member.Invitation {
+	plain, hash := auth.NewToken(linkPrefix)
+	return member.Invitation{
+		LinkHash: hash, ExpiresAt: now.Add(InviteTTL),
+		Mail: notify.Message{
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: s.Origin.From, To: []string{u.Email}, Ref: u.ID, CreatedAt: now,
+			Data: notify.UserInvited{Name: u.Name, MemberName: m.Name, InvitedBy: by, Link: s.Origin.BaseURL + "/login/" + plain, Days: int(InviteTTL / (24 * time.Hour))},
+		},
+	}
+}
+
 // LinkState is what a sign-in link is good for.
 type LinkState string
 
@@ -205,7 +221,7 @@ func (s *Service) SignIn(ctx context.Context, plain string) (string, Session, st
 	case LinkUsed:
 		return "", Session{}, "", apperr.Conflict("this sign-in link was already used; ask for a new one")
 	case LinkExpired:
-		return "", Session{}, "", apperr.Conflict("this sign-in link expired (links work for 15 minutes); ask for a new one")
+		return "", Session{}, "", apperr.Conflict("this sign-in link expired; ask for a new one")
 	case LinkUnknown:
 		return "", Session{}, "", apperr.NotFound("this sign-in link is not valid; ask for a new one")
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/session"
 )
 
 type memberItem struct {
@@ -160,11 +161,17 @@ var errNoItem = fmt.Errorf("no item")
 
 // CreateUser implements member.Store: the user and its credential together,
 // only if the member exists.
-func (s *Store) CreateUser(ctx context.Context, u member.User, cred member.Credential, claim idem.Claim) error {
+func (s *Store) CreateUser(ctx context.Context, u member.User, cred member.Credential, inv *member.Invitation, claim idem.Claim) error {
 	items := []txItem{
 		s.check(memberKey(u.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", u.MemberID)),
 		s.putNew(marshal(toUserItem(u)), apperr.Conflict("user %s already exists", u.ID)),
 		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
+	}
+	if inv != nil {
+		items = append(items, s.putNew(marshal(newLoginTokenItem(session.LoginToken{
+			Hash: inv.LinkHash, UserID: u.ID, MemberID: u.MemberID, Email: u.Email, Next: "/inbox", ExpiresAt: inv.ExpiresAt,
+		})), apperr.Conflict("token collision; retry")))
+		items = append(items, s.outboxWrites([]notify.Message{inv.Mail})...)
 	}
 	return s.transact(ctx, "create user", append(items, s.commitClaim(claim, u.ID)...)...)
 }

@@ -41,13 +41,19 @@ type sessionItem struct {
 func (s *Store) CreateLoginTokens(ctx context.Context, toks []session.LoginToken, msgs []notify.Message) error {
 	var items []txItem
 	for _, t := range toks {
-		items = append(items, s.putNew(marshal(loginTokenItem{
-			PK: loginTokenPK(t.Hash), SK: metaSK, Type: "login_token", UserID: t.UserID, MemberID: t.MemberID, Email: t.Email,
-			Next: t.Next, ExpiresAtISO: iso(t.ExpiresAt), ExpiresAt: t.ExpiresAt.Add(24 * time.Hour).Unix(),
-		}), apperr.Conflict("token collision; retry")))
+		items = append(items, s.putNew(marshal(newLoginTokenItem(t)), apperr.Conflict("token collision; retry")))
 	}
 	items = append(items, s.outboxWrites(msgs)...)
 	return s.transact(ctx, "create login tokens", items...)
+}
+
+// newLoginTokenItem is a sign-in link as stored; the table forgets it a day
+// after it expires.
+func newLoginTokenItem(t session.LoginToken) loginTokenItem {
+	return loginTokenItem{
+		PK: loginTokenPK(t.Hash), SK: metaSK, Type: "login_token", UserID: t.UserID, MemberID: t.MemberID, Email: t.Email,
+		Next: t.Next, ExpiresAtISO: iso(t.ExpiresAt), ExpiresAt: t.ExpiresAt.Add(24 * time.Hour).Unix(),
+	}
 }
 
 // GetLoginToken implements session.Store.

@@ -4,11 +4,15 @@ package web
 // every form of the page carries.
 type Nav struct {
 	UserName, MemberName, FormToken string
-	// Active names the current section (inbox, outbox, new, invoices,
-	// webhooks).
+	// MemberID is the signed-in user's member (its people page).
+	MemberID string
+	// Active names the current section (inbox, outbox, new, programs,
+	// people, invoices, webhooks, operator).
 	Active string
-	// Admin shows the admin sections (invoices, webhooks).
+	// Admin shows the admin sections (programs, people, invoices, webhooks).
 	Admin bool
+	// Operator shows the operator's page.
+	Operator bool
 }
 
 // CaseRow is one line of the inbox or outbox.
@@ -169,4 +173,40 @@ type WebhooksPage struct {
 	Targets    []HookTarget
 	Rows       []DeliveryRow
 	NextCursor string
+}
+
+// Check is one checkbox of a group (roles, programs).
+type Check struct {
+	Value, Label string
+	Checked      bool
+}
+
+// UserRow is one person of a member, with the forms that change them.
+type UserRow struct {
+	ID, Name, Email, Status, Since string
+	Version                        int
+	Roles                          []Check
+	Programs                       []Check
+	Active, Self                   bool
+	// Problem is why the last change to this person was refused.
+	Problem string
+}
+
+// NewUserForm is the invitation or API-token form with what it came back with.
+type NewUserForm struct {
+	Name, Email string
+	Roles       []Check
+	Errors      map[string]string
+}
+
+// PeoplePage is a member's users, the invitation form and API tokens.
+type PeoplePage struct {
+	Nav                  Nav
+	MemberID, MemberName string
+	Users                []UserRow
+	Departments          []Option
+	Invite, Token        NewUserForm
+	// NewToken is an integration's API token, shown once.
+	NewToken, NewTokenName string
+	Notice, Problem        string
 }

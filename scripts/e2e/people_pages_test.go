@@ -1,0 +1,188 @@
+package e2e
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/tandemhq/tandem/scripts/localtest"
+)
+
+// A partner's admin runs the member's people in the console: invites an
+// engineer by mail (no token shown or pasted), who signs in from the
+// invitation and opens a case; changes roles and program access; revokes
+// (the person's session ends); makes an integration's API token, shown
+// once. Engineers are refused (403), another member's people do not exist
+// (404), a form without its token is refused, and bad input comes back
+// with the error beside the field.
+func TestPeoplePage(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "People Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	p, ptok := livePartner(t, e, h, "People Partner")
+	q, _ := livePartner(t, e, h, "Other People")
+	eng := "erin@" + p.Domain
+	expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Erin Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "partner engineer")
+	page := "/members/" + p.MemberID + "/users"
+
+	if r := newBrowser(t, e).do("GET", page, nil); r.Status != 303 {
+		t.Errorf("the people page without a session: %d, want 303 to sign in", r.Status)
+	}
+	engineer := signIn(t, e, eng)
+	if r := engineer.do("GET", page, nil); r.Status != 403 {
+		t.Errorf("an engineer opens the people page: %d, want 403", r.Status)
+	}
+	if r := engineer.do("GET", "/inbox", nil); strings.Contains(r.Body, `href="`+page+`"`) {
+		t.Errorf("an engineer's header links to the people page")
+	}
+	admin := signIn(t, e, p.Email)
+	if r := admin.do("GET", "/members/"+q.MemberID+"/users", nil); r.Status != 404 {
+		t.Errorf("another member's people: %d, want 404", r.Status)
+	}
+	r := admin.do("GET", page, nil)
+	if r.Status != 200 {
+		t.Fatalf("the people page: %d %.500s", r.Status, r.Body)
+	}
+	csrf := csrfOf(t, r.Body)
+	if r := admin.do("POST", page, url.Values{"name": {"Forged"}, "email": {"forged@" + p.Domain}, "roles": {"admin"}}); r.Status != 403 {
+		t.Errorf("an invitation without the form token: %d, want 403", r.Status)
+	}
+	if r := admin.do("POST", "/members/"+q.MemberID+"/users", url.Values{"csrf": {csrf}, "name": {"Spy"}, "email": {"spy@" + p.Domain}, "roles": {"admin"}}); r.Status != 404 {
+		t.Errorf("inviting into another member: %d, want 404", r.Status)
+	}
+	if r := admin.do("POST", page, url.Values{"csrf": {csrf}, "name": {"No Mail"}, "email": {"not-an-address"}, "roles": {"engineer"}}); r.Status != 422 || !strings.Contains(r.Body, `id="invite-email-error"`) {
+		t.Errorf("an invitation to a bad address: %d, want 422 with the error beside the field: %.300s", r.Status, r.Body)
+	}
+	if r := admin.do("POST", page, url.Values{"csrf": {csrf}, "name": {"Erin Again"}, "email": {eng}, "roles": {"engineer"}}); r.Status != 422 || !strings.Contains(r.Body, "already signs in") {
+		t.Errorf("inviting someone who already signs in: %d, want 422 saying so", r.Status)
+	}
+	if r := admin.do("POST", page, url.Values{"csrf": {csrf}, "name": {"Nobody"}, "email": {"n@" + p.Domain}, "roles": {"wizard"}}); r.Status != 422 {
+		t.Errorf("an unknown role: %d, want 422", r.Status)
+	}
+	if r := admin.do("POST", page+"/usr_nonsense", url.Values{"csrf": {csrf}, "roles": {"admin"}}); r.Status != 404 {
+		t.Errorf("changing a user that is not there: %d, want 404", r.Status)
+	}
+
+	// The journey: invite, the invitee signs in from the mail and opens a case.
+	ctx, problems := browser(t)
+	invitee := "ian@" + p.Domain
+	var notice, table string
+	err := chromedp.Run(ctx, cdppage.SetBypassCSP(true),
+		signInAs(t, e, p.Email, "/inbox", ""),
+		chromedp.Click(`nav.console a[href="`+page+`"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#invite-name`, chromedp.ByQuery),
+		both(t, "f1-people"),
+		chromedp.SendKeys(`#invite-name`, "Ian Invited", chromedp.ByQuery),
+		chromedp.SendKeys(`#invite-email`, invitee, chromedp.ByQuery),
+		chromedp.Click(`form[action="`+page+`"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.ok`, chromedp.ByQuery),
+		chromedp.Text(`.ok`, &notice, chromedp.ByQuery),
+		chromedp.Text(`table.people`, &table, chromedp.ByQuery),
+		both(t, "f2-invited"),
+	)
+	if err != nil {
+		t.Fatalf("inviting: %v", err)
+	}
+	if !strings.Contains(notice, "Invitation sent") || !strings.Contains(table, "Ian Invited") || !strings.Contains(table, invitee) {
+		t.Fatalf("after the invitation: %q, people %q", notice, table)
+	}
+	mail := e.Mail(invitee, "invited you to Tandem")
+	if !strings.Contains(mail.Subject, "People Partner") || strings.Contains(mail.Body.Text, "tdm_") || !strings.Contains(mail.Body.Text, "7 days") {
+		t.Errorf("the invitation mail: %q\n%s", mail.Subject, mail.Body.Text)
+	}
+	link := linkIn(t, mail, "/login/")
+	var landed, opened string
+	err = chromedp.Run(ctx,
+		chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#email`, chromedp.ByQuery),
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(`form button`, chromedp.ByQuery),
+		both(t, "f3-invitation-confirm"),
+		chromedp.Click(`form button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`nav.console`, chromedp.ByQuery),
+		chromedp.Location(&landed),
+		chromedp.Navigate(e.URL+"/cases/new?departmentId="+dep),
+		chromedp.WaitVisible(`#summary`, chromedp.ByQuery),
+		chromedp.SendKeys(`#summary`, "Snapshots fail after upgrade", chromedp.ByQuery),
+		chromedp.SendKeys(`#description`, "Since 9.3 nightly snapshots fail.", chromedp.ByQuery),
+		chromedp.SendKeys(`#customer-company`, "Initech", chromedp.ByQuery),
+		chromedp.SendKeys(`#customer-contactName`, "Peter", chromedp.ByQuery),
+		chromedp.SendKeys(`#customer-contactEmail`, "peter@initech.example", chromedp.ByQuery),
+		chromedp.SetValue(`#fields-product`, "Array 9000", chromedp.ByQuery),
+		chromedp.SendKeys(`#fields-version`, "9.3", chromedp.ByQuery),
+		chromedp.Click(`form[action="/cases"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`form[action$="/notes"]`, chromedp.ByQuery),
+		chromedp.Text(`h1`, &opened, chromedp.ByQuery),
+		both(t, "f4-invitee-opened-case"),
+	)
+	if err != nil {
+		t.Fatalf("the invitee's first sign-in: %v", err)
+	}
+	if !strings.HasSuffix(landed, "/inbox") || opened != "Snapshots fail after upgrade" {
+		t.Fatalf("the invitee landed on %s and opened %q", landed, opened)
+	}
+	if r := newBrowser(t, e).do("GET", link, nil); r.Status != 409 {
+		t.Errorf("the invitation link a second time: %d, want 409 (used)", r.Status)
+	}
+
+	// Roles, then revoking ends the engineer's session; an integration token.
+	users := e.Do("GET", "/v1/members/"+p.MemberID+"/users", ptok, nil).JSON()["items"].([]any)
+	erinID := ""
+	for _, u := range users {
+		if m := u.(map[string]any); m["email"] == eng {
+			erinID = m["id"].(string)
+		}
+	}
+	var saved, tokenBox string
+	err = chromedp.Run(ctx,
+		chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#email`, chromedp.ByQuery),
+		signInAs(t, e, p.Email, page, ""),
+		chromedp.WaitVisible(`#`+erinID+`-role-critical`, chromedp.ByID),
+		chromedp.Click(`#`+erinID+`-role-critical`, chromedp.ByID),
+		chromedp.Click(`form[action="`+page+"/"+erinID+`"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.ok`, chromedp.ByQuery),
+		chromedp.Text(`.ok`, &saved, chromedp.ByQuery),
+		chromedp.SendKeys(`#token-name`, "ServiceNow bridge", chromedp.ByQuery),
+		chromedp.SendKeys(`#token-email`, "itsm@"+p.Domain, chromedp.ByQuery),
+		chromedp.Click(`form[action="/members/`+p.MemberID+`/tokens"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`code.token`, chromedp.ByQuery),
+		chromedp.Text(`code.token`, &tokenBox, chromedp.ByQuery),
+		both(t, "f5-token-once"),
+	)
+	if err != nil {
+		t.Fatalf("roles and tokens: %v", err)
+	}
+	if !strings.Contains(saved, "Saved") {
+		t.Errorf("saving roles: %q", saved)
+	}
+	if got := e.Do("GET", "/v1/members/"+p.MemberID+"/users", ptok, nil); !strings.Contains(string(got.Body), `"critical","engineer"`) {
+		t.Errorf("Erin's roles after the save: %s", got.Body)
+	}
+	if res := e.Do("GET", "/v1/directory", tokenBox, nil); res.Status != 200 {
+		t.Errorf("the integration's token from the page: %d %s", res.Status, res.Body)
+	}
+	if r := engineer.do("GET", "/inbox", nil); r.Status != 200 {
+		t.Fatalf("Erin's session before the revocation: %d", r.Status)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(e.URL+page),
+		chromedp.WaitVisible(`form[action="`+page+"/"+erinID+`/revoke"] button`, chromedp.ByQuery),
+		chromedp.Click(`form[action="`+page+"/"+erinID+`/revoke"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.ok`, chromedp.ByQuery),
+		both(t, "f6-revoked"),
+	)
+	if err != nil {
+		t.Fatalf("revoking: %v", err)
+	}
+	if r := engineer.do("GET", "/inbox", nil); r.Status != 303 {
+		t.Errorf("Erin's session after the revocation: %d, want 303 to sign in", r.Status)
+	}
+	for _, p := range problems() {
+		t.Errorf("browser problem: %s", p)
+	}
+}

@@ -1,0 +1,251 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/department"
+	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/web"
+)
+
+// roleLabels are the roles a person may hold, as the pages name them.
+var roleLabels = []web.Check{
+	{Value: auth.RoleAdmin, Label: "Admin"}, {Value: auth.RoleEngineer, Label: "Engineer"}, {Value: auth.RoleCritical, Label: "Critical escalations"},
+}
+
+func roleChecks(have []string) []web.Check {
+	out := slices.Clone(roleLabels)
+	for i := range out {
+		out[i].Checked = slices.Contains(have, out[i].Value)
+	}
+	return out
+}
+
+// peopleNotices are what a person sees after a form of the people page.
+var peopleNotices = map[string]string{
+	"invited": "Invitation sent: they sign in from the mail.",
+	"saved":   "Saved. The new roles apply from their next page.",
+	"revoked": "Revoked: their sessions and token stopped working.",
+}
+
+// peoplePage serves GET /members/{id}/users.
+func (s *Server) peoplePage(ctx context.Context, r *Request) (*Response, error) {
+	p, err := s.peopleData(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	p.Notice = peopleNotices[r.Query.Get("done")]
+	return Page(http.StatusOK, web.PeopleView(p)), nil
+}
+
+// peopleData builds the people page of member {id}: its users (404 for
+// another tenant, 403 without the admin role) and empty forms.
+func (s *Server) peopleData(ctx context.Context, r *Request) (web.PeoplePage, error) {
+	memberID := r.Param("id")
+	users, err := s.Members.Users(ctx, r.Principal, memberID)
+	if err != nil {
+		return web.PeoplePage{}, err
+	}
+	m, err := s.Members.Store.GetMember(ctx, memberID)
+	if err != nil {
+		return web.PeoplePage{}, err
+	}
+	deps, err := s.Departments.List(ctx, r.Principal, memberID)
+	if err != nil {
+		return web.PeoplePage{}, err
+	}
+	restricted, err := s.restrictedPrograms(ctx, memberID, deps)
+	if err != nil {
+		return web.PeoplePage{}, err
+	}
+	loc, _, _ := viewerZone(r)
+	p := web.PeoplePage{
+		Nav: s.nav(ctx, r, "people"), MemberID: memberID, MemberName: m.Name,
+		Invite: web.NewUserForm{Roles: roleChecks([]string{auth.RoleEngineer})},
+		Token:  web.NewUserForm{Roles: roleChecks([]string{auth.RoleEngineer})},
+	}
+	for _, d := range deps {
+		p.Departments = append(p.Departments, web.Option{Value: d.ID, Label: d.Name})
+	}
+	slices.SortFunc(users, func(a, b member.User) int {
+		if a.Status != b.Status {
+			return strings.Compare(string(a.Status), string(b.Status)) // active before revoked
+		}
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
+	for _, u := range users {
+		row := web.UserRow{
+			ID: u.ID, Name: u.Name, Email: u.Email, Status: string(u.Status), Since: u.UpdatedAt.In(loc).Format(dateLayout),
+			Version: u.Version, Roles: roleChecks(u.Roles), Active: u.Status == member.UserActive, Self: u.ID == r.Principal.UserID,
+		}
+		for _, prg := range restricted {
+			row.Programs = append(row.Programs, web.Check{Value: prg.ID, Label: prg.Name, Checked: slices.Contains(u.ProgramIDs, prg.ID)})
+		}
+		p.Users = append(p.Users, row)
+	}
+	return p, nil
+}
+
+// restrictedPrograms are the restricted programs member memberID takes part
+// in (as host, or through its departments): access to them is granted per
+// person.
+func (s *Server) restrictedPrograms(ctx context.Context, memberID string, deps []department.Department) ([]program.Program, error) {
+	hosted, err := s.Programs.Store.ListHostPrograms(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []program.Program
+	add := func(prg program.Program) {
+		if prg.Access == program.Restricted && !seen[prg.ID] {
+			seen[prg.ID] = true
+			out = append(out, prg)
+		}
+	}
+	for _, prg := range hosted {
+		add(prg)
+	}
+	for _, d := range deps {
+		for _, id := range d.ProgramIDs {
+			if seen[id] {
+				continue
+			}
+			prg, err := s.Programs.Store.GetProgram(ctx, id)
+			if err != nil {
+				continue // a program that cannot be read grants nothing here
+			}
+			add(prg)
+		}
+	}
+	slices.SortFunc(out, func(a, b program.Program) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// newUserFromForm reads the invitation or token form.
+func newUserFromForm(v url.Values) member.NewUser {
+	return member.NewUser{Name: v.Get("name"), Email: v.Get("email"), Roles: v["roles"]}
+}
+
+// refill is a new-user form as it came back, with its errors.
+func refill(v url.Values, fields map[string]string) web.NewUserForm {
+	errs := map[string]string{}
+	for k, why := range fields {
+		if strings.HasPrefix(k, "roles") {
+			k = "roles"
+		}
+		errs[k] = why
+	}
+	return web.NewUserForm{Name: v.Get("name"), Email: v.Get("email"), Roles: roleChecks(v["roles"]), Errors: errs}
+}
+
+// inviteForm serves POST /members/{id}/users: adds the person and mails
+// them a sign-in link. A second invitation of an address that already
+// signs in for the member is refused (a double click invites once).
+func (s *Server) inviteForm(ctx context.Context, r *Request) (*Response, error) {
+	v, err := r.Form()
+	if err != nil {
+		return nil, err
+	}
+	in := newUserFromForm(v)
+	in.Invite = true
+	_, _, err = s.Members.AddUser(ctx, r.Principal, r.Param("id"), in, idem.None)
+	if err == nil {
+		return Redirect("/members/" + r.Param("id") + "/users?done=invited"), nil
+	}
+	return s.peopleAgain(ctx, r, err, func(p *web.PeoplePage, fields map[string]string) { p.Invite = refill(v, fields) })
+}
+
+// tokenForm serves POST /members/{id}/tokens: a person for an integration,
+// whose API token the answering page shows once.
+func (s *Server) tokenForm(ctx context.Context, r *Request) (*Response, error) {
+	v, err := r.Form()
+	if err != nil {
+		return nil, err
+	}
+	u, token, err := s.Members.AddUser(ctx, r.Principal, r.Param("id"), newUserFromForm(v), idem.None)
+	if err != nil {
+		return s.peopleAgain(ctx, r, err, func(p *web.PeoplePage, fields map[string]string) { p.Token = refill(v, fields) })
+	}
+	p, err := s.peopleData(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	p.NewToken, p.NewTokenName = token, u.Name
+	return Page(http.StatusOK, web.PeopleView(p)), nil
+}
+
+// userForm serves POST /members/{id}/users/{userId}: roles and program access.
+func (s *Server) userForm(ctx context.Context, r *Request) (*Response, error) {
+	v, err := r.Form()
+	if err != nil {
+		return nil, err
+	}
+	roles, programs := v["roles"], v["programIds"]
+	if roles == nil {
+		roles = []string{}
+	}
+	if programs == nil {
+		programs = []string{}
+	}
+	pt := member.UserPatch{Roles: &roles, ProgramIDs: &programs}
+	if n, err := strconv.Atoi(v.Get("version")); err == nil {
+		pt.Version = &n
+	}
+	userID := r.Param("userId")
+	_, err = s.Members.UpdateUser(ctx, r.Principal, r.Param("id"), userID, pt)
+	if err == nil {
+		return Redirect("/members/" + r.Param("id") + "/users?done=saved#user-" + userID), nil
+	}
+	return s.peopleAgain(ctx, r, err, func(p *web.PeoplePage, fields map[string]string) {
+		for i := range p.Users {
+			if p.Users[i].ID != userID {
+				continue
+			}
+			p.Users[i].Roles = roleChecks(roles)
+			for _, why := range fields {
+				p.Users[i].Problem = why
+			}
+		}
+	})
+}
+
+// revokeForm serves POST /members/{id}/users/{userId}/revoke: the token
+// stops working and every session of the person ends.
+func (s *Server) revokeForm(ctx context.Context, r *Request) (*Response, error) {
+	if _, err := s.Members.RevokeUser(ctx, r.Principal, r.Param("id"), r.Param("userId")); err != nil {
+		return s.peopleAgain(ctx, r, err, nil)
+	}
+	return Redirect("/members/" + r.Param("id") + "/users?done=revoked"), nil
+}
+
+// peopleAgain answers a refused people form: invalid input (422) and lost
+// races (409) show the page again with what to do; other errors are the
+// error page.
+func (s *Server) peopleAgain(ctx context.Context, r *Request, cause error, mark func(*web.PeoplePage, map[string]string)) (*Response, error) {
+	status, _ := Status(cause)
+	if status != http.StatusUnprocessableEntity && status != http.StatusConflict {
+		return nil, cause
+	}
+	msg, fields, _ := apperr.Public(cause)
+	p, err := s.peopleData(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	p.Problem = "Please check the highlighted fields."
+	if status == http.StatusConflict {
+		p.Problem = "That changed while you were looking: " + msg + ". The page shows it as it is now."
+	}
+	if mark != nil && status == http.StatusUnprocessableEntity {
+		mark(&p, fields)
+	}
+	return Page(status, web.PeopleView(p)), nil
+}
