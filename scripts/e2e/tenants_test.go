@@ -118,6 +118,13 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /webhooks":                 {"", nil, "", true}, // TestWebhooksPage
 		"POST /webhooks/secret":         {"", nil, "", true},
 		"POST /r/{token}":               {"", nil, "", true},
+		// TestEnrollmentQueue
+		"GET /programs/{id}/enrollments":                            {"", nil, "", true},
+		"POST /programs/{id}/enrollments/{enrollmentId}/approve":    {"", nil, "", true},
+		"POST /programs/{id}/enrollments/{enrollmentId}/reject":     {"", nil, "", true},
+		"POST /programs/{id}/enrollments/{enrollmentId}/validation": {"", nil, "", true},
+		"POST /programs/{id}/enrollments/{enrollmentId}/resend":     {"", nil, "", true},
+		"POST /programs/{id}/enrollments/{enrollmentId}/remove":     {"", nil, "", true},
 		// TestPeoplePage
 		"GET /members/{id}/users":                  {"", nil, "", true},
 		"POST /members/{id}/users":                 {"", nil, "", true},

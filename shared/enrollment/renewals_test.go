@@ -54,6 +54,9 @@ func (m *memStore) GetInvoice(_ context.Context, id string) (billing.Invoice, er
 func (m *memStore) ListProgramEnrollments(context.Context, string, Status, int, string) ([]Enrollment, string, error) {
 	return nil, "", nil
 }
+func (m *memStore) CountProgramEnrollments(context.Context, string) (map[Status]int, error) {
+	return nil, nil
+}
 func (m *memStore) ListEnrollmentEvents(context.Context, string, int, string) ([]Event, string, error) {
 	return nil, "", nil
 }

@@ -57,6 +57,8 @@ type Store interface {
 	GetMailToken(ctx context.Context, hash string) (Token, error)
 	GetInvoice(ctx context.Context, id string) (billing.Invoice, error)
 	ListProgramEnrollments(ctx context.Context, programID string, status Status, limit int, cursor string) ([]Enrollment, string, error)
+	// CountProgramEnrollments counts a program's enrollments per status.
+	CountProgramEnrollments(ctx context.Context, programID string) (map[Status]int, error)
 	ListEnrollmentEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
 	// Apply writes a change; a moved-on enrollment is a conflict.
 	Apply(ctx context.Context, c Change) error
@@ -115,6 +117,26 @@ func (s *Service) List(ctx context.Context, p auth.Principal, programID string, 
 		return nil, "", apperr.InvalidField("status", "must be one of "+statusList())
 	}
 	return s.Store.ListProgramEnrollments(ctx, programID, status, limit, cursor)
+}
+
+// Counts counts a program's enrollments per status, for its host's admins
+// and operators (the queue's head). Another tenant gets 404, the host's
+// other users 403.
+func (s *Service) Counts(ctx context.Context, p auth.Principal, programID string) (map[Status]int, error) {
+	if !ident.Valid(ident.Program, programID) {
+		return nil, apperr.NotFound("program %s not found", programID)
+	}
+	prg, err := s.Store.GetProgram(ctx, programID)
+	if err != nil {
+		return nil, err
+	}
+	if !p.In(prg.HostMemberID) {
+		return nil, apperr.NotFound("program %s not found", programID)
+	}
+	if !p.AdminOf(prg.HostMemberID) {
+		return nil, apperr.Forbidden("the enrollment queue is for the admins of the program's host")
+	}
+	return s.Store.CountProgramEnrollments(ctx, programID)
 }
 
 func knownStatus(st Status) bool {

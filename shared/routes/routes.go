@@ -167,6 +167,12 @@ var Table = []Route{
 	{Method: "POST", Path: "/members/{id}/users/{userId}", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/members/{id}/users/{userId}/revoke", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/members/{id}/tokens", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "GET", Path: "/programs/{id}/enrollments", Function: Approval, Auth: Session, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/approve", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/reject", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/validation", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/resend", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/remove", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/webhooks", Function: Hooks, Auth: Session, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/webhooks/secret", Function: Hooks, Auth: Session, Body: Form, Page: true},
 

@@ -210,3 +210,47 @@ type PeoplePage struct {
 	NewToken, NewTokenName string
 	Notice, Problem        string
 }
+
+// StatusCount is one status of the enrollment queue's head.
+type StatusCount struct {
+	Status  string
+	N       int
+	Current bool
+}
+
+// EnrollmentRow is one enrollment of the queue with the steps its status
+// allows (approve, reject, validation, resend, remove).
+type EnrollmentRow struct {
+	ID, Company, Email, Status, Created string
+	Version                             int
+	Facts                               []Fact
+	Steps                               []string
+	// Timeline is filled for the enrollment the page was asked to show.
+	Timeline []TimelineEntry
+	Shown    bool
+	Problem  string
+	Errors   map[string]string
+	Values   map[string]string
+}
+
+// EnrollmentQueue is a program's enrollments, filtered by status.
+type EnrollmentQueue struct {
+	Nav                    Nav
+	ProgramID, ProgramName string
+	Status                 string
+	Total                  int
+	Counts                 []StatusCount
+	Rows                   []EnrollmentRow
+	NextCursor             string
+	Notice, Problem        string
+}
+
+// Has reports whether step is one the row offers.
+func (r EnrollmentRow) Has(step string) bool {
+	for _, s := range r.Steps {
+		if s == step {
+			return true
+		}
+	}
+	return false
+}
