@@ -118,6 +118,12 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /webhooks":                 {"", nil, "", true}, // TestWebhooksPage
 		"POST /webhooks/secret":         {"", nil, "", true},
 		"POST /r/{token}":               {"", nil, "", true},
+		// TestProgramPages
+		"GET /programs":       {"", nil, "", true},
+		"GET /programs/new":   {"", nil, "", true},
+		"POST /programs":      {"", nil, "", true},
+		"GET /programs/{id}":  {"", nil, "", true},
+		"POST /programs/{id}": {"", nil, "", true},
 		// TestEnrollmentQueue
 		"GET /programs/{id}/enrollments":                            {"", nil, "", true},
 		"POST /programs/{id}/enrollments/{enrollmentId}/approve":    {"", nil, "", true},

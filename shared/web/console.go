@@ -254,3 +254,49 @@ func (r EnrollmentRow) Has(step string) bool {
 	}
 	return false
 }
+
+// ProgramRow is one program of the host's list.
+type ProgramRow struct {
+	ID, Name, Type, Payment, Access, LandingURL string
+	Pending                                     int
+}
+
+// ProgramList is the programs a host runs.
+type ProgramList struct {
+	Nav  Nav
+	Rows []ProgramRow
+}
+
+// LinkRow is one helpful link of a landing page, as the editor shows it.
+type LinkRow struct{ Title, URL string }
+
+// LandingPreview is the co-branded landing page as partners will see it.
+type LandingPreview struct {
+	Name, HostName, About, BannerURL, Contact, AddendumVersion string
+	Links                                                      []LinkRow
+}
+
+// ProgramEditor creates or edits a program: every decision of the
+// playbook, the operators' decisions read-only for hosts, and the preview
+// of the landing page from the values in the form.
+type ProgramEditor struct {
+	Nav Nav
+	// ID is empty while the program is being created.
+	ID, LandingURL string
+	Version        int
+	// Operator may change what the program costs and who pays.
+	Operator bool
+	Values   map[string]string
+	Errors   map[string]string
+	Links    []LinkRow
+	Bands    []LinkRow // Title: up to (members), URL: unit price in cents
+	// Bands are shown as text for hosts.
+	BandsText       string
+	Preview         LandingPreview
+	Notice, Problem string
+	// Previewing says the preview shows values that are not saved yet.
+	Previewing bool
+}
+
+// Value is the form's value of a field.
+func (p ProgramEditor) Value(name string) string { return p.Values[name] }

@@ -1,0 +1,152 @@
+package e2e
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/tandemhq/tandem/scripts/localtest"
+)
+
+// A host's partner manager creates a program in the console, previews its
+// landing page from the form before saving, creates it and opens the
+// landing page partners will see; then edits it. What only operators
+// decide (who pays, prices, the start date) is shown, not editable, to
+// hosts. Engineers are refused (403), another member's program does not
+// exist (404), and bad input comes back beside the field.
+func TestProgramPages(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Studio Host", map[string]any{"payment": "host"})
+	other := newHost(t, e, "Other Studio", nil)
+	manager, eng := e.Addr("studio-manager"), e.Addr("studio-engineer")
+	expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Max Manager", "email": manager, "roles": []string{"admin"}}), 201, "host admin")
+	expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Eve Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "host engineer")
+
+	if r := newBrowser(t, e).do("GET", "/programs", nil); r.Status != 303 {
+		t.Errorf("programs without a session: %d, want 303", r.Status)
+	}
+	engineer := signIn(t, e, eng)
+	for _, path := range []string{"/programs", "/programs/new", "/programs/" + h.ProgramID} {
+		if r := engineer.do("GET", path, nil); r.Status != 403 {
+			t.Errorf("an engineer opens %s: %d, want 403", path, r.Status)
+		}
+	}
+	admin := signIn(t, e, manager)
+	if r := admin.do("GET", "/programs/"+other.ProgramID, nil); r.Status != 404 {
+		t.Errorf("another host's program: %d, want 404", r.Status)
+	}
+	r := admin.do("GET", "/programs/"+h.ProgramID, nil)
+	if r.Status != 200 {
+		t.Fatalf("the program's page: %d %.500s", r.Status, r.Body)
+	}
+	if strings.Contains(r.Body, `name="payment"`) || strings.Contains(r.Body, `name="priceBands"`) || strings.Contains(r.Body, `name="startDate"`) {
+		t.Errorf("a host's editor offers the operators' fields")
+	}
+	if !strings.Contains(r.Body, "Your company pays for its partners") || !strings.Contains(r.Body, "up to 25: USD 200.00") {
+		t.Errorf("a host's editor does not show who pays and the prices")
+	}
+	csrf := csrfOf(t, r.Body)
+	if r := admin.do("POST", "/programs/"+other.ProgramID, url.Values{"csrf": {csrf}, "name": {"Hijacked"}}); r.Status != 404 {
+		t.Errorf("saving another host's program: %d, want 404", r.Status)
+	}
+	if r := admin.do("POST", "/programs", url.Values{"name": {"No token"}}); r.Status != 403 {
+		t.Errorf("creating without the form token: %d, want 403", r.Status)
+	}
+	bad := url.Values{"csrf": {csrf}, "name": {"Bad"}, "slug": {"Bad Slug!"}, "type": {"oem"}, "payment": {"member"}, "access": {"open"}, "sender": {"platform"},
+		"primaryContact.name": {"A"}, "primaryContact.email": {"a@b.example"}, "notifyEmails": {"ok@b.example\nnot-mail"}, "addendum.version": {"1"}, "addendum.text": {"t"},
+		"sla.high": {"two hours"}, "landing.links.0.title": {"Guide"}, "landing.links.0.url": {"ftp://x"}}
+	r = admin.do("POST", "/programs", bad)
+	if r.Status != 422 {
+		t.Fatalf("a program with bad input: %d %.500s", r.Status, r.Body)
+	}
+	for _, id := range []string{"slug-error", "notifyEmails-error", "sla-high-error", "link-0-url-error"} {
+		if !strings.Contains(r.Body, `id="`+id+`"`) {
+			t.Errorf("the bad program's page has no error %s beside its field", id)
+		}
+	}
+	if !strings.Contains(r.Body, "line 2 must be") {
+		t.Errorf("the bad notify address is not named by its line")
+	}
+	stale := url.Values{"csrf": {csrf}, "version": {"99"}, "name": {"Stale"}, "type": {"partner_program"}, "access": {"open"}, "sender": {"platform"},
+		"primaryContact.name": {"A"}, "primaryContact.email": {"a@b.example"}, "addendum.version": {"1"}, "addendum.text": {"t"}}
+	if r := admin.do("POST", "/programs/"+h.ProgramID, stale); r.Status != 409 || !strings.Contains(r.Body, "reload it") {
+		t.Errorf("saving an old version of the program: %d, want 409 saying to reload: %.300s", r.Status, r.Body)
+	}
+
+	slug := "studio-" + e.Domain[:8]
+	ctx, problems := browser(t)
+	var preview, notice, landing, editURL string
+	err := chromedp.Run(ctx, cdppage.SetBypassCSP(true),
+		signInAs(t, e, manager, "/inbox", ""),
+		chromedp.Click(`nav.console a[href="/programs"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`table.cases`, chromedp.ByQuery),
+		both(t, "h1-programs"),
+		chromedp.Click(`a[href="/programs/new"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#slug`, chromedp.ByQuery),
+		chromedp.SendKeys(`#name`, "Studio Cloud Alliance", chromedp.ByQuery),
+		chromedp.SendKeys(`#slug`, slug, chromedp.ByQuery),
+		chromedp.SetValue(`#type`, "solution_support", chromedp.ByQuery),
+		chromedp.SendKeys(`#addendum-text`, "Partners answer within the response times.", chromedp.ByQuery),
+		chromedp.SendKeys(`#landing-about`, "Cloud vendors and Studio support customers together.", chromedp.ByQuery),
+		chromedp.SendKeys(`#link-0-title`, "Integration guide", chromedp.ByQuery),
+		chromedp.SendKeys(`#link-0-url`, "https://studio.example/guide", chromedp.ByQuery),
+		chromedp.Click(`button[name=preview]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.preview .about`, chromedp.ByQuery),
+		chromedp.Text(`.preview`, &preview, chromedp.ByQuery),
+		both(t, "h2-new-program-preview"),
+		chromedp.Click(`button.save`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.ok`, chromedp.ByQuery),
+		chromedp.Text(`.ok`, &notice, chromedp.ByQuery),
+		both(t, "h3-program-created"),
+		chromedp.Location(&editURL),
+		chromedp.Click(`a[href$="/p/`+slug+`"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#email`, chromedp.ByQuery),
+		chromedp.Text(`main`, &landing, chromedp.ByQuery),
+		both(t, "h4-landing"),
+	)
+	if err != nil {
+		t.Fatalf("creating a program: %v", err)
+	}
+	if !strings.Contains(preview, "Studio Cloud Alliance") || !strings.Contains(preview, "Cloud vendors and Studio") || !strings.Contains(preview, "Integration guide") || !strings.Contains(preview, "not saved yet") {
+		t.Errorf("the preview: %q", preview)
+	}
+	if !strings.Contains(notice, "ready") {
+		t.Errorf("after creating: %q", notice)
+	}
+	if !strings.Contains(landing, "Studio Cloud Alliance") || !strings.Contains(landing, "Cloud vendors and Studio support customers together.") || !strings.Contains(landing, "Integration guide") {
+		t.Errorf("the landing page: %q", landing)
+	}
+	progs := e.Do("GET", "/v1/programs?hostMemberId="+h.MemberID, h.Admin, nil)
+	if !strings.Contains(string(progs.Body), `"slug":"`+slug+`"`) || !strings.Contains(string(progs.Body), `"type":"solution_support"`) {
+		t.Fatalf("the created program over the API: %s", progs.Body)
+	}
+
+	// Editing: a new addendum version and the about text.
+	var saved, landing2 string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(editURL),
+		chromedp.WaitVisible(`#addendum-version`, chromedp.ByQuery),
+		chromedp.SetValue(`#addendum-version`, "2", chromedp.ByQuery),
+		chromedp.SetValue(`#landing-about`, "Now with a 24/7 critical line.", chromedp.ByQuery),
+		chromedp.Click(`button.save`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.ok`, chromedp.ByQuery),
+		chromedp.Text(`.ok`, &saved, chromedp.ByQuery),
+		both(t, "h5-program-saved"),
+		chromedp.Navigate(e.URL+"/p/"+slug),
+		chromedp.WaitVisible(`#email`, chromedp.ByQuery),
+		chromedp.Text(`main`, &landing2, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("editing the program: %v", err)
+	}
+	if !strings.Contains(saved, "Saved") || !strings.Contains(landing2, "Now with a 24/7 critical line.") {
+		t.Errorf("after saving: %q; landing %q", saved, landing2)
+	}
+	for _, p := range problems() {
+		t.Errorf("browser problem: %s", p)
+	}
+}
