@@ -95,6 +95,7 @@ func TestTenantMatrix(t *testing.T) {
 		"POST /v1/members/{id}/webhook-secret":        {"/v1/members/" + p.MemberID + "/webhook-secret", nil, "p", false},
 		"GET /v1/members/{id}/webhook-deliveries":     {"/v1/members/" + p.MemberID + "/webhook-deliveries", nil, "p", false},
 		"GET /v1/dead-letters":                        {"/v1/dead-letters", nil, "", false},
+		"POST /v1/dead-letters/{id}/resend":           {"/v1/dead-letters/obx_01JZZZZZZZZZZZZZZZZZZZZZZZ/resend", nil, "", false},
 		// Console pages: sessions, not bearer tokens (TestConsoleOverHTTP
 		// TestInvoicePages and TestWebhooksPage hold them to their tenants and roles).
 		"GET /login":                    {"", nil, "", true},
@@ -118,6 +119,9 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /webhooks":                 {"", nil, "", true}, // TestWebhooksPage
 		"POST /webhooks/secret":         {"", nil, "", true},
 		"POST /r/{token}":               {"", nil, "", true},
+		// TestOperatorPage
+		"GET /operator": {"", nil, "", true},
+		"POST /operator/dead-letters/{id}/resend": {"", nil, "", true},
 		// TestProgramPages
 		"GET /programs":       {"", nil, "", true},
 		"GET /programs/new":   {"", nil, "", true},

@@ -136,6 +136,10 @@ func (s *Server) logout(ctx context.Context, r *Request) (*Response, error) {
 // nav is the console header of r's signed-in user.
 func (s *Server) nav(ctx context.Context, r *Request, active string) web.Nav {
 	n := web.Nav{FormToken: r.FormToken, Active: active, MemberID: r.Principal.MemberID, Admin: r.Principal.AdminOf(r.Principal.MemberID), Operator: r.Principal.Operator}
+	if r.Principal.Operator && r.Principal.MemberID == "" {
+		n.UserName, n.MemberName = r.Principal.UserID, session.OperatorsName
+		return n
+	}
 	if u, err := s.Hooks.GetUser(ctx, r.Principal.MemberID, r.Principal.UserID); err == nil {
 		n.UserName = u.Name
 	}

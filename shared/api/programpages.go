@@ -236,9 +236,9 @@ func programInput(v url.Values) program.Input {
 		NotifyEmails:   lines(v.Get("notifyEmails")),
 		SLA:            &program.SLAInput{Low: v.Get("sla.low"), Medium: v.Get("sla.medium"), High: v.Get("sla.high"), Critical: v.Get("sla.critical")},
 		Access:         v.Get("access"), Sender: v.Get("sender"), SenderEmail: strings.TrimSpace(v.Get("senderEmail")),
-		Addendum:       program.Addendum{Version: v.Get("addendum.version"), Text: v.Get("addendum.text")},
-		Landing:        program.Landing{BannerURL: strings.TrimSpace(v.Get("landing.bannerUrl")), About: v.Get("landing.about")},
-		PreApproved:    lines(v.Get("preApproved")),
+		Addendum:    program.Addendum{Version: v.Get("addendum.version"), Text: v.Get("addendum.text")},
+		Landing:     program.Landing{BannerURL: strings.TrimSpace(v.Get("landing.bannerUrl")), About: v.Get("landing.about")},
+		PreApproved: lines(v.Get("preApproved")),
 	}
 	if in.NotifyEmails == nil {
 		in.NotifyEmails = []string{}

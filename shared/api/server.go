@@ -19,9 +19,18 @@ import (
 	"github.com/tandemhq/tandem/shared/webhook"
 )
 
-// DeadLetters lists messages that could not be delivered.
+// DeadLetters lists messages that could not be delivered, and sends one
+// again as a new message (returning its id).
 type DeadLetters interface {
 	ListDeadLetters(ctx context.Context, limit int, cursor string) ([]notify.DeadLetter, string, error)
+	ResendDeadLetter(ctx context.Context, id, newID string, now time.Time) (string, error)
+}
+
+// Watch is what platform operators watch across tenants: cases whose
+// receiver has not responded in time, sign-ups waiting for a decision.
+type Watch interface {
+	StaleCases(ctx context.Context, now time.Time, limit int) ([]collab.Case, bool, error)
+	WaitingSignups(ctx context.Context, now time.Time, limit int) ([]enrollment.Enrollment, bool, error)
 }
 
 // Server holds the domain services the handlers call.
@@ -41,6 +50,7 @@ type Server struct {
 	// CheckWebhookURL vets a webhook URL before it is saved.
 	CheckWebhookURL department.URLChecker
 	DeadLetters     DeadLetters
+	Watch           Watch
 	Idempotency     IdempotencyStore
 	Now             func() time.Time
 	Log             *slog.Logger
@@ -67,6 +77,9 @@ func (s *Server) handlers() map[string]Handler {
 		"POST /v1/members/{id}/users":                            s.createUser,
 		"DELETE /v1/members/{id}/users/{userId}":                 s.revokeUser,
 		"GET /v1/dead-letters":                                   s.listDeadLetters,
+		"POST /v1/dead-letters/{id}/resend":                      s.resendDeadLetter,
+		"GET /operator":                                          s.operatorPage,
+		"POST /operator/dead-letters/{id}/resend":                s.resendDeadLetterForm,
 		"POST /v1/programs":                                      s.createProgram,
 		"GET /v1/programs/{id}":                                  s.getProgram,
 		"PATCH /v1/programs/{id}":                                s.patchProgram,

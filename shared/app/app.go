@@ -159,7 +159,7 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 	d := newDelivery(c, awsCfg, db, st, log)
 	outbox := d.Notifier
 
-	sessions := &session.Service{Store: st, Origin: origin, Now: now, Key: c.SigningKey}
+	sessions := &session.Service{Store: st, Origin: origin, Now: now, Key: c.SigningKey, Operators: c.OperatorEmails}
 	srv := &api.Server{
 		BaseURL:         c.BaseURL,
 		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation},
@@ -174,6 +174,7 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 		Hooks:           st,
 		CheckWebhookURL: guard.CheckURL,
 		DeadLetters:     st,
+		Watch:           st,
 		Idempotency:     st,
 		Now:             now,
 		Log:             log,

@@ -69,6 +69,8 @@ const (
 	Sending State = "sending"
 	Sent    State = "sent"
 	Dead    State = "dead"
+	// Resent: an operator sent a dead letter again, as a new message.
+	Resent State = "resent"
 )
 
 // ErrPermanent marks a delivery failure that retrying cannot fix (the address
@@ -88,6 +90,13 @@ type DeadLetter struct {
 	Reason   string
 	Attempts int
 	DeadAt   time.Time
+}
+
+// Again is m to be sent once more as a new message (an operator's resend
+// of a dead letter): same recipients and content, a new id and time.
+func (m Message) Again(id string, now time.Time) Message {
+	m.ID, m.CreatedAt = id, now
+	return m
 }
 
 // Origin is where the platform's own mail comes from and where its links

@@ -178,11 +178,14 @@ var Table = []Route{
 	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/validation", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/resend", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/remove", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "GET", Path: "/operator", Function: Approval, Auth: Session, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/operator/dead-letters/{id}/resend", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/webhooks", Function: Hooks, Auth: Session, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/webhooks/secret", Function: Hooks, Auth: Session, Body: Form, Page: true},
 
 	// Operations.
 	{Method: "GET", Path: "/v1/dead-letters", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "POST", Path: "/v1/dead-letters/{id}/resend", Function: Approval, Auth: Token, Body: JSON},
 }
 
 // ForFunction returns the routes served by function fn.

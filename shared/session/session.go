@@ -47,7 +47,10 @@ const (
 
 // LoginToken is a mailed sign-in link, stored hashed.
 type LoginToken struct {
-	Hash      string
+	Hash string
+	// Operator links sign in a platform operator (UserID is then the
+	// operator's address, MemberID empty).
+	Operator  bool
 	UserID    string
 	MemberID  string
 	Email     string
@@ -58,7 +61,10 @@ type LoginToken struct {
 
 // Session is a signed-in browser, stored by its secret's hash.
 type Session struct {
-	Hash      string
+	Hash string
+	// Operator sessions belong to a platform operator, named by UserID (the
+	// address); they last while the address is an operator's.
+	Operator  bool
 	UserID    string
 	MemberID  string
 	CreatedAt time.Time
@@ -89,6 +95,20 @@ type Service struct {
 	Now    func() time.Time
 	// Key binds form tokens to sessions (the installation's signing key).
 	Key []byte
+	// Operators are the addresses of the platform's operators: they sign in
+	// like users and act as operators (the installation's configuration,
+	// not the table: nobody makes themselves an operator through the API).
+	Operators []string
+}
+
+// operator reports whether email is an operator's address.
+func (s *Service) operator(email string) bool {
+	for _, o := range s.Operators {
+		if strings.EqualFold(strings.TrimSpace(o), email) {
+			return true
+		}
+	}
+	return false
 }
 
 // SafeNext is where to go after signing in: a path on this site, else the inbox.
@@ -150,11 +170,22 @@ func (s *Service) RequestLink(ctx context.Context, email, next, client string) e
 			Data: notify.LoginLink{Name: u.Name, MemberName: m.Name, Link: s.Origin.BaseURL + "/login/" + plain, Minutes: int(LinkTTL / time.Minute)},
 		})
 	}
+	if s.operator(email) {
+		plain, hash := auth.NewToken(linkPrefix)
+		toks = append(toks, LoginToken{Hash: hash, Operator: true, UserID: email, Email: email, Next: SafeNext(next), ExpiresAt: now.Add(LinkTTL)})
+		msgs = append(msgs, notify.Message{
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: s.Origin.From, To: []string{email}, Ref: "operator", CreatedAt: now,
+			Data: notify.LoginLink{Name: email, MemberName: OperatorsName, Link: s.Origin.BaseURL + "/login/" + plain, Minutes: int(LinkTTL / time.Minute)},
+		})
+	}
 	if len(toks) == 0 {
 		return nil
 	}
 	return s.Store.CreateLoginTokens(ctx, toks, msgs)
 }
+
+// OperatorsName is how pages and mail name the platform's operators.
+const OperatorsName = "Tandem operations"
 
 // IssueLink makes a sign-in link for u without mailing it (the local stack
 // prints demo users' links); it works like a mailed one: once, 15 minutes.
@@ -225,20 +256,31 @@ func (s *Service) SignIn(ctx context.Context, plain string) (string, Session, st
 	case LinkUnknown:
 		return "", Session{}, "", apperr.NotFound("this sign-in link is not valid; ask for a new one")
 	}
-	u, err := s.Store.GetUser(ctx, t.MemberID, t.UserID)
-	if err != nil {
-		return "", Session{}, "", err
-	}
-	if u.Status != member.UserActive {
-		return "", Session{}, "", apperr.Forbidden("this user was revoked; ask an admin of your company")
-	}
 	now := s.Now()
 	secret, hash := auth.NewToken(sessionPrefix)
-	ses := Session{Hash: hash, UserID: u.ID, MemberID: u.MemberID, CreatedAt: now, ExpiresAt: now.Add(TTL)}
-	if err := s.Store.StartSession(ctx, t.Hash, ses, now); err != nil {
-		return "", Session{}, "", fmt.Errorf("sign in %s: %w", u.ID, err)
+	ses := Session{Hash: hash, UserID: t.UserID, MemberID: t.MemberID, CreatedAt: now, ExpiresAt: now.Add(TTL)}
+	if t.Operator {
+		if !s.operator(t.UserID) {
+			return "", Session{}, "", apperr.Forbidden("this address is no longer an operator's")
+		}
+		ses.Operator = true
+	} else {
+		u, err := s.Store.GetUser(ctx, t.MemberID, t.UserID)
+		if err != nil {
+			return "", Session{}, "", err
+		}
+		if u.Status != member.UserActive {
+			return "", Session{}, "", apperr.Forbidden("this user was revoked; ask an admin of your company")
+		}
 	}
-	return secret, ses, t.Next, nil
+	if err := s.Store.StartSession(ctx, t.Hash, ses, now); err != nil {
+		return "", Session{}, "", fmt.Errorf("sign in %s: %w", t.UserID, err)
+	}
+	next := t.Next
+	if ses.Operator && next == "/inbox" {
+		next = "/operator" // operators belong to no member: no inbox of their own
+	}
+	return secret, ses, next, nil
 }
 
 // Resolve turns a session cookie into its principal: the user's current
@@ -260,21 +302,30 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 	if !now.Before(ses.ExpiresAt) {
 		return auth.Principal{}, Session{}, none
 	}
-	u, err := s.Store.GetUser(ctx, ses.MemberID, ses.UserID)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return auth.Principal{}, Session{}, none
-	}
-	if err != nil {
-		return auth.Principal{}, Session{}, err
-	}
-	if u.Status != member.UserActive {
-		return auth.Principal{}, Session{}, none
+	var p auth.Principal
+	if ses.Operator {
+		if !s.operator(ses.UserID) {
+			return auth.Principal{}, Session{}, none
+		}
+		p = auth.Principal{Operator: true, UserID: ses.UserID}
+	} else {
+		u, err := s.Store.GetUser(ctx, ses.MemberID, ses.UserID)
+		if errors.Is(err, apperr.ErrNotFound) {
+			return auth.Principal{}, Session{}, none
+		}
+		if err != nil {
+			return auth.Principal{}, Session{}, err
+		}
+		if u.Status != member.UserActive {
+			return auth.Principal{}, Session{}, none
+		}
+		p = u.Principal()
 	}
 	if ses.ExpiresAt.Sub(now) < TTL-ExtendAfter {
 		ses.ExpiresAt = now.Add(TTL)
 		_ = s.Store.ExtendSession(ctx, ses.Hash, ses.ExpiresAt) // the session still works if this fails
 	}
-	return u.Principal(), ses, nil
+	return p, ses, nil
 }
 
 // SignOut ends the session on the server side.

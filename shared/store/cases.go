@@ -25,6 +25,8 @@ type caseItem struct {
 	GSI2SK              string `dynamodbav:"GSI2SK"`
 	DuePK               string `dynamodbav:"DuePK,omitempty"`
 	DueSK               string `dynamodbav:"DueSK,omitempty"`
+	OpsPK               string `dynamodbav:"OpsPK,omitempty"`
+	OpsSK               string `dynamodbav:"OpsSK,omitempty"`
 	ID                  string `dynamodbav:"id"`
 	ProgramID           string `dynamodbav:"programId,omitempty"`
 	ProgramName         string `dynamodbav:"programName"`
@@ -87,6 +89,11 @@ func toCaseItem(c collab.Case) caseItem {
 	// In the sweep's index exactly while an escalation is still to come.
 	if at, ok := c.NextEscalation(); ok {
 		it.DuePK, it.DueSK = dueAttrs(sweepCase, c.ID, at)
+	}
+	// In the operators' index while the receiver has yet to respond (past
+	// the last escalation too): stale once the response is overdue.
+	if c.ClockRunning() {
+		it.OpsPK, it.OpsSK = opsAttrs(opsCase, c.ID, c.ResponseDueAt)
 	}
 	return it
 }

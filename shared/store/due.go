@@ -18,28 +18,41 @@ import (
 // oldest first, at most limit in all. more reports that entries were left.
 // It reads only what is due: the cost does not grow with the table.
 func (s *Store) dueAt(ctx context.Context, sweep string, now time.Time, limit int) (entries []jobs.DueItem, more bool, err error) {
+	return s.sparseAt(ctx, sparse{index: table.Due, pkAttr: table.DuePK, skAttr: table.DueSK, pk: func(shard int) string { return duePK(sweep, shard) }}, now, limit)
+}
+
+// sparse is a sharded sparse index whose sort key is "<time>#<id>".
+type sparse struct {
+	index, pkAttr, skAttr string
+	pk                    func(shard int) string
+}
+
+// sparseAt reads every entry of ix at or before now across its shards,
+// oldest first, at most limit in all; more reports that entries were left.
+func (s *Store) sparseAt(ctx context.Context, ix sparse, now time.Time, limit int) (entries []jobs.DueItem, more bool, err error) {
 	upTo := iso(now) + "#\uffff"
 	for shard := 0; shard < table.DueShards; shard++ {
 		var start map[string]types.AttributeValue
 		for len(entries) < limit {
 			res, err := s.db.Query(ctx, &dynamodb.QueryInput{
-				TableName:              aws.String(s.table),
-				IndexName:              aws.String(table.Due),
-				KeyConditionExpression: aws.String("DuePK = :pk AND DueSK <= :upto"),
+				TableName:                aws.String(s.table),
+				IndexName:                aws.String(ix.index),
+				KeyConditionExpression:   aws.String("#pk = :pk AND #sk <= :upto"),
+				ExpressionAttributeNames: map[string]string{"#pk": ix.pkAttr, "#sk": ix.skAttr},
 				ExpressionAttributeValues: map[string]types.AttributeValue{
-					":pk": av(duePK(sweep, shard)), ":upto": av(upTo),
+					":pk": av(ix.pk(shard)), ":upto": av(upTo),
 				},
-				ProjectionExpression:   aws.String("DueSK"),
+				ProjectionExpression:   aws.String("#sk"),
 				ExclusiveStartKey:      start,
 				Limit:                  aws.Int32(int32(limit - len(entries))),
 				ReturnConsumedCapacity: returnCapacity(ctx),
 			})
 			if err != nil {
-				return nil, false, mapErr("read due "+sweep, err)
+				return nil, false, mapErr("read "+ix.pk(shard), err)
 			}
 			recordRead(ctx, int(res.ScannedCount), res.ConsumedCapacity)
 			for _, it := range res.Items {
-				sk, _ := it[table.DueSK].(*types.AttributeValueMemberS)
+				sk, _ := it[ix.skAttr].(*types.AttributeValueMemberS)
 				if sk == nil {
 					continue
 				}

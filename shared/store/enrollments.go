@@ -19,6 +19,8 @@ type enrollmentItem struct {
 	GSI2SK              string `dynamodbav:"GSI2SK"`
 	DuePK               string `dynamodbav:"DuePK,omitempty"`
 	DueSK               string `dynamodbav:"DueSK,omitempty"`
+	OpsPK               string `dynamodbav:"OpsPK,omitempty"`
+	OpsSK               string `dynamodbav:"OpsSK,omitempty"`
 	ID                  string `dynamodbav:"id"`
 	ProgramID           string `dynamodbav:"programId"`
 	MemberID            string `dynamodbav:"memberId"`
@@ -56,6 +58,10 @@ func toEnrollmentItem(e enrollment.Enrollment) enrollmentItem {
 		Addendum: jsonAttr(acceptanceRec(e.Addendum)), HostPaid: e.HostPaid, Paid: e.Paid, MembershipInvoiceID: e.MembershipInvoiceID,
 		ValidationHash: e.ValidationHash, Reason: e.Reason, CreatedAt: iso(e.CreatedAt), UpdatedAt: iso(e.UpdatedAt), Version: e.Version,
 		RenewalStep: int(e.RenewalStep), RenewalInvoiceID: e.RenewalInvoiceID, ExistingMember: e.ExistingMember,
+	}
+	// In the operators' index while the sign-up waits for a decision.
+	if e.Status == enrollment.PendingApproval || e.Status == enrollment.PendingMemberConsent {
+		it.OpsPK, it.OpsSK = opsAttrs(opsSignup, e.ID, e.CreatedAt)
 	}
 	if e.Proposal != nil {
 		it.Proposal = jsonAttr(proposalRec{DepartmentName: e.Proposal.DepartmentName, Inbound: toInboundRec(e.Proposal.Inbound)})

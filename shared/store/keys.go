@@ -97,6 +97,19 @@ func dueAttrs(sweep, id string, at time.Time) (pk, sk string) {
 	return duePK(sweep, shardOf(id)), iso(at) + "#" + id
 }
 
+// What operators watch (the Ops index).
+const (
+	opsCase   = "case"
+	opsSignup = "signup"
+)
+
+func opsPK(kind string, shard int) string { return fmt.Sprintf("OPS#%s#%d", kind, shard) }
+
+// opsAttrs places id in the operators' index of kind at time at.
+func opsAttrs(kind, id string, at time.Time) (pk, sk string) {
+	return opsPK(kind, shardOf(id)), iso(at) + "#" + id
+}
+
 // Lists under one partition, in their indexes.
 func hostProgramsPK(memberID string) string        { return "HOSTPROGRAMS#" + memberID }
 func inboxPK(memberID string) string               { return "INBOX#" + memberID }

@@ -17,6 +17,7 @@ type loginTokenItem struct {
 	PK           string `dynamodbav:"PK"`
 	SK           string `dynamodbav:"SK"`
 	Type         string `dynamodbav:"type"`
+	Operator     bool   `dynamodbav:"operator,omitempty"`
 	UserID       string `dynamodbav:"userId"`
 	MemberID     string `dynamodbav:"memberId"`
 	Email        string `dynamodbav:"email"`
@@ -30,6 +31,7 @@ type sessionItem struct {
 	PK           string `dynamodbav:"PK"`
 	SK           string `dynamodbav:"SK"`
 	Type         string `dynamodbav:"type"`
+	Operator     bool   `dynamodbav:"operator,omitempty"`
 	UserID       string `dynamodbav:"userId"`
 	MemberID     string `dynamodbav:"memberId"`
 	CreatedAt    string `dynamodbav:"createdAt"`
@@ -51,7 +53,7 @@ func (s *Store) CreateLoginTokens(ctx context.Context, toks []session.LoginToken
 // after it expires.
 func newLoginTokenItem(t session.LoginToken) loginTokenItem {
 	return loginTokenItem{
-		PK: loginTokenPK(t.Hash), SK: metaSK, Type: "login_token", UserID: t.UserID, MemberID: t.MemberID, Email: t.Email,
+		PK: loginTokenPK(t.Hash), SK: metaSK, Type: "login_token", Operator: t.Operator, UserID: t.UserID, MemberID: t.MemberID, Email: t.Email,
 		Next: t.Next, ExpiresAtISO: iso(t.ExpiresAt), ExpiresAt: t.ExpiresAt.Add(24 * time.Hour).Unix(),
 	}
 }
@@ -62,7 +64,7 @@ func (s *Store) GetLoginToken(ctx context.Context, hash string) (session.LoginTo
 	if err := s.getItem(ctx, "get login token", loginTokenKey(hash), &it, apperr.NotFound("unknown sign-in link")); err != nil {
 		return session.LoginToken{}, err
 	}
-	return session.LoginToken{Hash: hash, UserID: it.UserID, MemberID: it.MemberID, Email: it.Email, Next: it.Next,
+	return session.LoginToken{Hash: hash, Operator: it.Operator, UserID: it.UserID, MemberID: it.MemberID, Email: it.Email, Next: it.Next,
 		ExpiresAt: parseISO(it.ExpiresAtISO), Used: it.Used}, nil
 }
 
@@ -75,7 +77,7 @@ func (s *Store) StartSession(ctx context.Context, tokenHash string, ses session.
 				":t": &types.AttributeValueMemberBOOL{Value: true}, ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": av(iso(now)),
 			}, apperr.Conflict("this sign-in link was already used or has expired; ask for a new one")),
 		s.putNew(marshal(sessionItem{
-			PK: sessionPK(ses.Hash), SK: metaSK, Type: "session", UserID: ses.UserID, MemberID: ses.MemberID,
+			PK: sessionPK(ses.Hash), SK: metaSK, Type: "session", Operator: ses.Operator, UserID: ses.UserID, MemberID: ses.MemberID,
 			CreatedAt: iso(ses.CreatedAt), ExpiresAtISO: iso(ses.ExpiresAt), ExpiresAt: ses.ExpiresAt.Unix(),
 		}), apperr.Conflict("session collision; retry")),
 	)
@@ -87,7 +89,7 @@ func (s *Store) GetSession(ctx context.Context, hash string) (session.Session, e
 	if err := s.getItem(ctx, "get session", sessionKey(hash), &it, apperr.NotFound("no session")); err != nil {
 		return session.Session{}, err
 	}
-	return session.Session{Hash: hash, UserID: it.UserID, MemberID: it.MemberID, CreatedAt: parseISO(it.CreatedAt), ExpiresAt: parseISO(it.ExpiresAtISO)}, nil
+	return session.Session{Hash: hash, Operator: it.Operator, UserID: it.UserID, MemberID: it.MemberID, CreatedAt: parseISO(it.CreatedAt), ExpiresAt: parseISO(it.ExpiresAtISO)}, nil
 }
 
 // ExtendSession implements session.Store: a sliding expiry, only while the

@@ -19,6 +19,8 @@ const (
 	GSI2SK = "GSI2SK"
 	DuePK  = "DuePK"
 	DueSK  = "DueSK"
+	OpsPK  = "OpsPK"
+	OpsSK  = "OpsSK"
 	// TTL holds an epoch-seconds expiry. DynamoDB deletes late (days on AWS,
 	// never on DynamoDB Local with indexes), so readers check it too.
 	TTL = "expiresAt"
@@ -45,6 +47,11 @@ const (
 	// is "<sweep>#<shard>" and DueSK "<RFC 3339 due time>#<id>", so a sweep
 	// reads exactly what is due, from a fixed number of partitions.
 	Due = "Due"
+	// Ops is sparse too: what platform operators watch. OpsPK is
+	// "OPS#<kind>#<shard>", OpsSK "<RFC 3339 time>#<id>": cases whose
+	// receiver has yet to respond, by when the response is due; sign-ups
+	// waiting for a decision, by when they were made.
+	Ops = "Ops"
 )
 
 // DueShards is how many partitions each sweep's due index is spread over.
@@ -80,6 +87,7 @@ func Definition() Schema {
 			{Name: GSI1, PartitionKey: GSI1PK, SortKey: GSI1SK},
 			{Name: GSI2, PartitionKey: GSI2PK, SortKey: GSI2SK},
 			{Name: Due, PartitionKey: DuePK, SortKey: DueSK},
+			{Name: Ops, PartitionKey: OpsPK, SortKey: OpsSK},
 		},
 		TTLAttribute: TTL,
 		StreamView:   "NEW_IMAGE",

@@ -300,3 +300,41 @@ type ProgramEditor struct {
 
 // Value is the form's value of a field.
 func (p ProgramEditor) Value(name string) string { return p.Values[name] }
+
+// OperatorMember is a member found by the operator's search.
+type OperatorMember struct {
+	ID, Name, Domain, Kind string
+	Programs               []Option // value: program id
+}
+
+// WaitingRow is a sign-up waiting for a decision, in any program.
+type WaitingRow struct {
+	ID, ProgramID, Program, Company, Email, Status, Since string
+}
+
+// StaleRow is a case whose receiver has not responded in time.
+type StaleRow struct {
+	ID, Summary, From, To, Program, Priority, Due, Late string
+	Level                                               int
+}
+
+// DeadRow is a message that could not be delivered.
+type DeadRow struct {
+	ID, Channel, Template, To, Reason, At string
+	Attempts                              int
+}
+
+// OperatorPage is the platform operators' view: search, sign-ups waiting
+// anywhere, stale cases and dead letters.
+type OperatorPage struct {
+	Nav                         Nav
+	Query                       string
+	Searched                    bool
+	Members                     []OperatorMember
+	Waiting                     []WaitingRow
+	MoreWaiting                 bool
+	Stale                       []StaleRow
+	MoreStale                   bool
+	Dead                        []DeadRow
+	DeadCursor, Notice, Problem string
+}

@@ -1,0 +1,174 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/tandemhq/tandem/scripts/localtest"
+	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/awsclient"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/notify/delivery"
+	"github.com/tandemhq/tandem/shared/notify/sesmail"
+	"github.com/tandemhq/tandem/shared/store/storetest"
+)
+
+// bouncingSender is SES with one mailbox that refuses mail until it is
+// fixed (a full mailbox, a typo corrected in the directory).
+type bouncingSender struct {
+	next    delivery.Sender
+	mu      sync.Mutex
+	mailbox string
+	fixed   bool
+}
+
+func (b *bouncingSender) Send(ctx context.Context, m delivery.Mail) (string, error) {
+	b.mu.Lock()
+	bounce := !b.fixed && m.To[0] == b.mailbox
+	b.mu.Unlock()
+	if bounce {
+		return "", fmt.Errorf("550 mailbox full: %w", notify.ErrPermanent)
+	}
+	return b.next.Send(ctx, m)
+}
+
+func (b *bouncingSender) fix() {
+	b.mu.Lock()
+	b.fixed = true
+	b.mu.Unlock()
+}
+
+// An operator signs in with the address the installation names (no
+// member, no token), finds a member and its programs, sees sign-ups
+// waiting in any program and cases nobody answered in time (escalated to
+// level 2 as well), and resends a dead letter once the mailbox is fixed:
+// the mail arrives, the letter leaves the list, a second resend is a 409.
+// Members' admins are refused (403).
+func TestOperatorPage(t *testing.T) {
+	t.Parallel()
+	sesEndpoint := storetest.SESEndpoint(t)
+	cfg, err := awsclient.Load(context.Background(), awsclient.Options{SESEndpoint: sesEndpoint, DynamoDBEndpoint: storetest.Endpoint(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := localtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)) // a Monday, 10:00 in Berlin
+	sender := &bouncingSender{next: sesmail.New(cfg, sesEndpoint, "")}
+	e := localtest.New(t, localtest.WithClock(clock), func(c *app.Config) { c.MailSender = sender })
+	h := newHost(t, e, "Watch Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	p, ptok := livePartner(t, e, h, "Watch Partner")
+	signUp(t, e, h, "Waiting Partner")
+	stale := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "stale case").Str("id")
+	answered := expect(t, e.Do("POST", "/v1/cases", ptok, set(caseBody(dep, h.ProgramID), "summary", "Answered in time", false)), 201, "answered case").Str("id")
+	expect(t, e.Do("POST", "/v1/cases/"+answered+"/accept", h.Admin, map[string]any{"engineer": map[string]any{"name": "Ann", "email": e.Addr("ann")}}), 200, "accept")
+	sender.mailbox = "welcome-" + p.Domain + "@" + e.Domain
+	msg := notify.Message{
+		ID: ident.New(ident.Outbox, clock.Now()), Channel: notify.Email, From: "Tandem <no-reply@tandem.test>", To: []string{sender.mailbox},
+		CreatedAt: clock.Now(), Ref: p.MemberID,
+		Data: notify.MemberWelcome{MemberName: "Watch Partner", MemberID: p.MemberID, ContactName: "Wanda", AdminEmail: "a@" + p.Domain, BaseURL: e.URL},
+	}
+	if err := e.App.Store.Enqueue(context.Background(), msg); err != nil {
+		t.Fatal(err)
+	}
+	e.Flush()
+	if _, state, _, _ := e.App.Store.GetOutbox(context.Background(), msg.ID); state != notify.Dead {
+		t.Fatalf("the bounced welcome is %s, want dead", state)
+	}
+	clock.Advance(6 * time.Hour) // 15:00 UTC: the stale case's response was due at 11:00
+	if _, err := e.App.Escalation.Run(context.Background(), clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+
+	operator := "ops@operators.test"
+	if r := signIn(t, e, p.Email).do("GET", "/operator", nil); r.Status != 403 {
+		t.Errorf("a member's admin opens the operator page: %d, want 403", r.Status)
+	}
+	if res := e.Do("POST", "/v1/dead-letters/"+msg.ID+"/resend", ptok, nil); res.Status != 403 {
+		t.Errorf("a member's admin resends a dead letter: %d, want 403", res.Status)
+	}
+	if res := e.Do("POST", "/v1/dead-letters/obx_nonsense/resend", e.Operator, nil); res.Status != 404 {
+		t.Errorf("resending a dead letter that is not there: %d, want 404", res.Status)
+	}
+	ops := signIn(t, e, operator)
+	if r := ops.do("POST", "/operator/dead-letters/"+msg.ID+"/resend", url.Values{}); r.Status != 403 {
+		t.Errorf("a resend without the form token: %d, want 403", r.Status)
+	}
+
+	ctx, problems := browser(t)
+	var found, signups, cases, dead, notice, after string
+	err = chromedp.Run(ctx, cdppage.SetBypassCSP(true),
+		signInAs(t, e, operator, "/operator", ""),
+		chromedp.WaitVisible(`#q`, chromedp.ByQuery),
+		chromedp.Text(`main`, &dead, chromedp.ByQuery),
+		both(t, "i1-operator"),
+		chromedp.SendKeys(`#q`, "watch host", chromedp.ByQuery),
+		chromedp.Click(`form[role=search] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`ul.found`, chromedp.ByQuery),
+		chromedp.Text(`ul.found`, &found, chromedp.ByQuery),
+		both(t, "i2-operator-search"),
+	)
+	if err != nil {
+		t.Fatalf("the operator's page: %v", err)
+	}
+	if !strings.Contains(found, "Watch Host") || !strings.Contains(found, "Watch Host Partner Connect") {
+		t.Errorf("searching for the host: %q", found)
+	}
+	signups, cases = section(dead, "Sign-ups waiting", "Stale cases"), section(dead, "Stale cases", "Dead letters")
+	if !strings.Contains(signups, "Waiting Partner") || !strings.Contains(signups, "the host's approval") {
+		t.Errorf("waiting sign-ups: %q", signups)
+	}
+	if !strings.Contains(cases, "VMs freeze during array snapshots") || strings.Contains(cases, "Answered in time") || !strings.Contains(cases, "4 hours late") || !strings.Contains(cases, "level 2") {
+		t.Errorf("stale cases: %q", cases)
+	}
+	if d := section(dead, "Dead letters", ""); !strings.Contains(d, sender.mailbox) || !strings.Contains(d, "550 mailbox full") {
+		t.Errorf("dead letters: %q", d)
+	}
+
+	sender.fix()
+	err = chromedp.Run(ctx,
+		chromedp.Click(`#`+msg.ID+` form button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.ok`, chromedp.ByQuery),
+		chromedp.Text(`.ok`, &notice, chromedp.ByQuery),
+		chromedp.Text(`main`, &after, chromedp.ByQuery),
+		both(t, "i3-resent"),
+	)
+	if err != nil {
+		t.Fatalf("resending: %v", err)
+	}
+	if !strings.Contains(notice, "Sent again") || strings.Contains(section(after, "Dead letters", ""), sender.mailbox) {
+		t.Errorf("after resending: %q; dead letters %q", notice, section(after, "Dead letters", ""))
+	}
+	if m := e.Mail(sender.mailbox, "Watch Partner"); m.Subject == "" {
+		t.Errorf("the resent welcome did not arrive")
+	}
+	if res := e.Do("POST", "/v1/dead-letters/"+msg.ID+"/resend", e.Operator, nil); res.Status != 409 {
+		t.Errorf("resending the same dead letter again: %d %s, want 409", res.Status, res.Body)
+	}
+	if r := ops.do("GET", "/cases/"+stale, nil); r.Status != 200 {
+		t.Errorf("the operator opens a stale case: %d", r.Status)
+	}
+	for _, p := range problems() {
+		t.Errorf("browser problem: %s", p)
+	}
+}
+
+// section is the text of a page between two headings ("" for the end).
+func section(text, from, to string) string {
+	_, rest, ok := strings.Cut(text, from)
+	if !ok {
+		return ""
+	}
+	if to != "" {
+		rest, _, _ = strings.Cut(rest, to)
+	}
+	return rest
+}
