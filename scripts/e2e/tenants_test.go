@@ -119,6 +119,9 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /webhooks":                 {"", nil, "", true}, // TestWebhooksPage
 		"POST /webhooks/secret":         {"", nil, "", true},
 		"POST /r/{token}":               {"", nil, "", true},
+		// TestDepartmentPage
+		"GET /departments/{id}":  {"", nil, "", true},
+		"POST /departments/{id}": {"", nil, "", true},
 		// TestOperatorPage
 		"GET /operator": {"", nil, "", true},
 		"POST /operator/dead-letters/{id}/resend": {"", nil, "", true},

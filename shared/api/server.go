@@ -78,6 +78,8 @@ func (s *Server) handlers() map[string]Handler {
 		"DELETE /v1/members/{id}/users/{userId}":                 s.revokeUser,
 		"GET /v1/dead-letters":                                   s.listDeadLetters,
 		"POST /v1/dead-letters/{id}/resend":                      s.resendDeadLetter,
+		"GET /departments/{id}":                                  s.departmentPage,
+		"POST /departments/{id}":                                 s.departmentForm,
 		"GET /operator":                                          s.operatorPage,
 		"POST /operator/dead-letters/{id}/resend":                s.resendDeadLetterForm,
 		"POST /v1/programs":                                      s.createProgram,

@@ -199,11 +199,7 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 
 	now := s.Now()
 	sla := prg.SLA.For(in.Priority)
-	clock := dep.Inbound.Hours
-	if in.Priority == program.Critical {
-		clock = hours.AlwaysOpen // critical is always 24x7
-	}
-	due, level2, err := responseClock(clock, now, sla)
+	due, level2, err := responseClock(ClockFor(dep.Inbound.Hours, in.Priority), now, sla)
 	if err != nil {
 		// The department's hours were saved before they had to hold an
 		// SLA, or hold too little of one: the submitter can do nothing
@@ -297,6 +293,22 @@ func (s *Service) mail(c Case, to []string, data notify.MailData, now time.Time)
 
 // responseClock is when a response is due and when level 2 escalates: one
 // and two SLAs of working time after from.
+// ClockFor is the hours a case of priority p is clocked in at a department
+// open h: critical cases run 24x7, the others in the department's hours.
+func ClockFor(h hours.Hours, p program.Priority) hours.Hours {
+	if p == program.Critical {
+		return hours.AlwaysOpen
+	}
+	return h
+}
+
+// ResponseDue is when a case of priority p opened at from must have its
+// first response, at a department open h, in a program whose response
+// time for p is sla.
+func ResponseDue(h hours.Hours, p program.Priority, sla time.Duration, from time.Time) (time.Time, error) {
+	return ClockFor(h, p).Add(from, sla)
+}
+
 func responseClock(h hours.Hours, from time.Time, sla time.Duration) (due, level2 time.Time, err error) {
 	if due, err = h.Add(from, sla); err != nil {
 		return due, level2, err

@@ -178,6 +178,8 @@ var Table = []Route{
 	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/validation", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/resend", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/remove", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "GET", Path: "/departments/{id}", Function: Cases, Auth: Session, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/departments/{id}", Function: Cases, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/operator", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/operator/dead-letters/{id}/resend", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/webhooks", Function: Hooks, Auth: Session, Body: NoBody, Page: true},

@@ -338,3 +338,35 @@ type OperatorPage struct {
 	Dead                        []DeadRow
 	DeadCursor, Notice, Problem string
 }
+
+// FormFieldRow is one field of the process form editor.
+type FormFieldRow struct {
+	Name, Label, Type, Options, Pattern, MaxLength, Help string
+	Required                                             bool
+	// Position orders the fields; a blank row adds one.
+	Position int
+}
+
+// DeadlineRow is when a case opened now would need its first response.
+type DeadlineRow struct{ Program, Priority, Within, Due string }
+
+// DepartmentEditor is a department's inbound process, hours, escalation
+// contact and process form, with previews of the deadlines and the form.
+type DepartmentEditor struct {
+	Nav                      Nav
+	ID, MemberID, MemberName string
+	Version                  int
+	Values                   map[string]string
+	Errors                   map[string]string
+	Days                     []Check
+	Zones                    []Option
+	Always                   bool
+	Fields                   []FormFieldRow
+	Types                    []string
+	Deadlines                []DeadlineRow
+	DeadlineProblem          string
+	// Sample is the process form as a submitter will see it.
+	Sample          []FormInput
+	Notice, Problem string
+	Previewing      bool
+}

@@ -1,0 +1,124 @@
+package e2e
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/tandemhq/tandem/scripts/localtest"
+)
+
+// A partner's admin keeps a department current in the console: its inbound
+// process, business hours with a preview of when a case opened now would
+// need its first response (per priority, critical around the clock), the
+// escalation contact, and the process form — adding a field, ordering it
+// first, removing one — previewed as submitters will see it before saving.
+// Engineers are refused (403), other members' departments do not exist
+// (404), bad hours and bad fields come back beside the row they were typed in.
+func TestDepartmentPage(t *testing.T) {
+	t.Parallel()
+	clock := localtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)) // Monday, 10:00 in Berlin
+	e := localtest.New(t, localtest.WithClock(clock))
+	h := newHost(t, e, "Desk Host", map[string]any{"payment": "host"})
+	p, ptok := livePartner(t, e, h, "Desk Partner")
+	q, _ := livePartner(t, e, h, "Other Desk")
+	eng := "dora@" + p.Domain
+	expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Dora Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "engineer")
+	depOf := func(memberID, tok string) string {
+		return e.Do("GET", "/v1/members/"+memberID+"/departments", tok, nil).JSON()["items"].([]any)[0].(map[string]any)["id"].(string)
+	}
+	dep := depOf(p.MemberID, ptok)
+	other := depOf(q.MemberID, e.Operator)
+	page := "/departments/" + dep
+
+	if r := newBrowser(t, e).do("GET", page, nil); r.Status != 303 {
+		t.Errorf("a department without a session: %d, want 303", r.Status)
+	}
+	if r := signIn(t, e, eng).do("GET", page, nil); r.Status != 403 {
+		t.Errorf("an engineer opens the department's settings: %d, want 403", r.Status)
+	}
+	admin := signIn(t, e, p.Email)
+	if r := admin.do("GET", "/departments/"+other, nil); r.Status != 404 {
+		t.Errorf("another member's department: %d, want 404", r.Status)
+	}
+	r := admin.do("GET", page, nil)
+	if r.Status != 200 {
+		t.Fatalf("the department page: %d %.500s", r.Status, r.Body)
+	}
+	csrf := csrfOf(t, r.Body)
+	if r := admin.do("POST", page, url.Values{"name": {"x"}}); r.Status != 403 {
+		t.Errorf("saving without the form token: %d, want 403", r.Status)
+	}
+	bad := url.Values{"csrf": {csrf}, "name": {"Desk Partner support"}, "inbound.email": {"support@" + p.Domain},
+		"inbound.hours.timezone": {"Europe/Berlin"}, "inbound.hours.days": {"mon"}, "inbound.hours.start": {"25:00"}, "inbound.hours.end": {"18:00"},
+		"inbound.escalation.name": {"Esc"}, "inbound.escalation.email": {"esc@" + p.Domain},
+		"form.fields.0.position": {"1"}, "form.fields.0.name": {"product"}, "form.fields.0.label": {"Product"}, "form.fields.0.type": {"text"},
+		"form.fields.1.position": {"2"}, "form.fields.1.name": {"9lives"}, "form.fields.1.label": {"Bad key"}, "form.fields.1.type": {"text"},
+		"form.fields.2.position": {"3"}, "form.fields.2.name": {"os"}, "form.fields.2.label": {"OS"}, "form.fields.2.type": {"select"}}
+	r = admin.do("POST", page, bad)
+	if r.Status != 422 {
+		t.Fatalf("bad hours and fields: %d %.500s", r.Status, r.Body)
+	}
+	for _, id := range []string{"inbound-hours-error", "ff-1-name-error", "ff-2-options-error"} {
+		if !strings.Contains(r.Body, `id="`+id+`"`) {
+			t.Errorf("no error %s beside its field", id)
+		}
+	}
+
+	ctx, problems := browser(t)
+	var before, preview, sample, saved string
+	err := chromedp.Run(ctx, cdppage.SetBypassCSP(true),
+		signInAs(t, e, p.Email, "/members/"+p.MemberID+"/users", ""),
+		chromedp.Click(`a[href="`+page+`"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`table.deadlines`, chromedp.ByQuery),
+		chromedp.Text(`table.deadlines`, &before, chromedp.ByQuery),
+		both(t, "j1-department"),
+		chromedp.SetValue(`#inbound-hours-end`, "16:00", chromedp.ByQuery),
+		chromedp.SendKeys(`#ff-3-name`, "os", chromedp.ByQuery),
+		chromedp.SendKeys(`#ff-3-label`, "Operating system", chromedp.ByQuery),
+		chromedp.SetValue(`#ff-3-type`, "select", chromedp.ByQuery),
+		chromedp.SendKeys(`#ff-3-options`, "Linux, Windows", chromedp.ByQuery),
+		chromedp.Click(`#ff-3-required`, chromedp.ByQuery),
+		chromedp.SetValue(`#ff-3-position`, "0", chromedp.ByQuery),
+		chromedp.Click(`#ff-2-remove`, chromedp.ByQuery),
+		chromedp.Click(`button[name=preview]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#sample-os`, chromedp.ByQuery),
+		chromedp.Text(`table.deadlines`, &preview, chromedp.ByQuery),
+		chromedp.Text(`.sample`, &sample, chromedp.ByQuery),
+		both(t, "j2-department-preview"),
+		chromedp.Click(`button.save`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.ok`, chromedp.ByQuery),
+		chromedp.Text(`.ok`, &saved, chromedp.ByQuery),
+		both(t, "j3-department-saved"),
+	)
+	if err != nil {
+		t.Fatalf("editing the department: %v", err)
+	}
+	// Monday 10:00 in Berlin: high (2 h) by 12:00; low (8 h) by 18:00 while
+	// the day ends at 18:00, by Tuesday 10:00 once it ends at 16:00;
+	// critical (2 h) runs around the clock.
+	if !strings.Contains(before, "Mon 23 Nov 2026, 12:00 CET") || !strings.Contains(before, "Mon 23 Nov 2026, 18:00 CET") {
+		t.Errorf("the deadlines before: %q", before)
+	}
+	if !strings.Contains(preview, "Tue 24 Nov 2026, 10:00 CET") {
+		t.Errorf("the deadlines with the day ending at 16:00: %q", preview)
+	}
+	if !strings.HasPrefix(strings.TrimSpace(sample), "Operating system") || strings.Contains(sample, "Serial number") {
+		t.Errorf("the sample form: %q", sample)
+	}
+	if !strings.Contains(saved, "Saved") {
+		t.Errorf("after saving: %q", saved)
+	}
+	got := e.Do("GET", "/v1/departments/"+dep, ptok, nil)
+	body := string(got.Body)
+	if !strings.Contains(body, `"end":"16:00"`) || !strings.Contains(body, `"fields":[{"name":"os","label":"Operating system","type":"select","required":true,"options":["Linux","Windows"]`) || strings.Contains(body, "serialNumber") {
+		t.Errorf("the department over the API after saving: %s", body)
+	}
+	for _, p := range problems() {
+		t.Errorf("browser problem: %s", p)
+	}
+}
