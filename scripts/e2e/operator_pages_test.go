@@ -156,6 +156,24 @@ func TestOperatorPage(t *testing.T) {
 	if r := ops.do("GET", "/cases/"+stale, nil); r.Status != 200 {
 		t.Errorf("the operator opens a stale case: %d", r.Status)
 	}
+	prgPage := ops.do("GET", "/programs/"+h.ProgramID, nil)
+	if !strings.Contains(prgPage.Body, `name="priceBands"`) || !strings.Contains(prgPage.Body, `name="payment"`) {
+		t.Errorf("an operator's program editor lacks the money fields")
+	}
+	form := url.Values{"csrf": {csrfOf(t, prgPage.Body)}, "name": {"Watch Host Partner Connect"}, "type": {"partner_program"}, "payment": {"host"},
+		"access": {"open"}, "sender": {"platform"}, "startDate": {"2026-01-01"}, "priceBands": {"10 30000\n1000 9000"},
+		"primaryContact.name": {"Alex Host"}, "primaryContact.email": {h.Notify}, "addendum.version": {"2026-1"}, "addendum.text": {"Be excellent to each other."}}
+	if r := ops.do("POST", "/programs/"+h.ProgramID, form); r.Status != 303 {
+		t.Errorf("an operator saves prices: %d %.500s", r.Status, r.Body)
+	}
+	if got := e.Do("GET", "/v1/programs/"+h.ProgramID, e.Operator, nil); !strings.Contains(string(got.Body), `"priceBands":[{"upTo":10,"unitCents":30000},{"upTo":1000,"unitCents":9000}]`) {
+		t.Errorf("the prices an operator saved: %s", got.Body)
+	}
+	for _, path := range []string{"/invoices?memberId=" + p.MemberID, "/members/" + p.MemberID + "/users", "/programs/" + h.ProgramID, "/programs/" + h.ProgramID + "/enrollments"} {
+		if r := ops.do("GET", path, nil); r.Status != 200 {
+			t.Errorf("the operator follows a link of the search to %s: %d %.300s", path, r.Status, r.Body)
+		}
+	}
 	for _, p := range problems() {
 		t.Errorf("browser problem: %s", p)
 	}

@@ -25,6 +25,9 @@ func (s *Server) invoiceList(ctx context.Context, r *Request) (*Response, error)
 	}
 	now, names := s.Now(), s.programNames()
 	l := web.InvoiceList{Nav: s.nav(ctx, r, "invoices"), NextCursor: next}
+	if r.Principal.Operator {
+		l.MemberID = r.Query.Get("memberId")
+	}
 	for _, inv := range items {
 		l.Rows = append(l.Rows, web.InvoiceRow{
 			ID: inv.ID, Program: names(ctx, inv.ProgramID), Kind: string(inv.Kind), Period: period(inv),

@@ -132,6 +132,8 @@ type InvoiceList struct {
 	Nav        Nav
 	Rows       []InvoiceRow
 	NextCursor string
+	// MemberID names the member when an operator reads its invoices.
+	MemberID string
 }
 
 // InvoiceLine is one line of an invoice document.

@@ -2761,9 +2761,9 @@ func InvoicesPage(l InvoiceList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var138 string
-				templ_7745c5c3_Var138, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.URL("/invoices?cursor=" + l.NextCursor)).ResolveURL(ctx)
+				templ_7745c5c3_Var138, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.URL(olderInvoices(l))).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `console.templ`, Line: 392, Col: 62}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `console.templ`, Line: 392, Col: 44}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var138)
 				if templ_7745c5c3_Err != nil {
@@ -8189,6 +8189,13 @@ func formFieldEditor(d DepartmentEditor, i int, f FormFieldRow) templ.Component 
 		}
 		return nil
 	})
+}
+
+func olderInvoices(l InvoiceList) string {
+	if l.MemberID != "" {
+		return "/invoices?memberId=" + l.MemberID + "&cursor=" + l.NextCursor
+	}
+	return "/invoices?cursor=" + l.NextCursor
 }
 
 var _ = templruntime.GeneratedTemplate
