@@ -4,11 +4,11 @@ package main
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/routes"
 )
 
 func main() {
-	a := app.MustStart()
-	lambda.Start(a.HTTP(routes.Approval))
+	lambda.Start(app.MustStartHTTP(routes.Approval, api.ApprovalHandlers))
 }

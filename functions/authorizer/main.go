@@ -8,6 +8,5 @@ import (
 )
 
 func main() {
-	a := app.MustStart()
-	lambda.Start(a.Authorizer.Handle)
+	lambda.Start(app.MustStartAuthorizer().Handle)
 }

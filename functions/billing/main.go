@@ -8,6 +8,5 @@ import (
 )
 
 func main() {
-	a := app.MustStart()
-	lambda.Start(a.Billing.Handle)
+	lambda.Start(app.MustStartBilling().Handle)
 }

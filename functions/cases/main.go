@@ -7,11 +7,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/routes"
 )
 
 func main() {
-	a := app.MustStart()
-	lambda.Start(a.HTTP(routes.Cases))
+	lambda.Start(app.MustStartHTTP(routes.Cases, api.CasesHandlers))
 }

@@ -8,6 +8,5 @@ import (
 )
 
 func main() {
-	a := app.MustStart()
-	lambda.Start(a.Escalation.Handle)
+	lambda.Start(app.MustStartEscalation().Handle)
 }

@@ -8,6 +8,5 @@ import (
 )
 
 func main() {
-	a := app.MustStart()
-	lambda.Start(a.Renewals.Handle)
+	lambda.Start(app.MustStartRenewals().Handle)
 }

@@ -202,7 +202,7 @@ func benchServer(b testing.TB) (*Router, map[string]string) {
 		b.Fatal(err)
 	}
 	ids := map[string]string{"host": host.ID, "partner": partner.ID, "engineer": eng.ID, "program": prg.ID, "department": dep.ID, "case": c.ID}
-	return NewRouter(srv.handlers(), nil, clock, slog.New(slog.NewTextHandler(io.Discard, nil))), ids
+	return NewRouter(AllHandlers(srv), nil, clock, slog.New(slog.NewTextHandler(io.Discard, nil))), ids
 }
 
 func event(method, path, routeKey string, params map[string]string, p *auth.Principal, body any) events.APIGatewayV2HTTPRequest {

@@ -59,116 +59,160 @@ type Server struct {
 }
 
 // Router returns the router over every handler.
-func (s *Server) Router() *Router {
-	rt := NewRouter(s.handlers(), s.Idempotency, s.Now, s.Log)
+func (s *Server) Router() *Router { return s.RouterOf(AllHandlers) }
+
+// RouterOf returns the router over the handler sets given.
+func (s *Server) RouterOf(sets ...func(*Server) map[string]Handler) *Router {
+	handlers := map[string]Handler{}
+	for _, set := range sets {
+		for k, h := range set(s) {
+			handlers[k] = h
+		}
+	}
+	rt := NewRouter(handlers, s.Idempotency, s.Now, s.Log)
 	rt.sessions = s.Sessions
 	rt.deadline = deadlineOr(s.Deadline)
 	return rt
 }
 
-func (s *Server) handlers() map[string]Handler {
+// RegistrationHandlers, ApprovalHandlers, CasesHandlers and HooksHandlers
+// are the handlers of each HTTP function (routes.Registration …). A
+// function's main names only its own set, so the linker leaves the other
+// functions' handlers (and what only they use) out of its zip.
+
+// RegistrationHandlers serves the routes of the registration function.
+func RegistrationHandlers(s *Server) map[string]Handler {
 	return map[string]Handler{
-		"POST /v1/members":                                       s.createMember,
-		"GET /v1/members":                                        s.searchMembers,
-		"PATCH /v1/members/{id}":                                 s.patchMember,
-		"GET /v1/members/{id}/users":                             s.listUsers,
-		"GET /v1/programs":                                       s.listPrograms,
-		"GET /v1/members/{id}":                                   s.getMember,
-		"POST /v1/members/{id}/users":                            s.createUser,
-		"DELETE /v1/members/{id}/users/{userId}":                 s.revokeUser,
-		"GET /v1/dead-letters":                                   s.listDeadLetters,
-		"POST /v1/dead-letters/{id}/resend":                      s.resendDeadLetter,
-		"GET /departments/{id}":                                  s.departmentPage,
-		"POST /departments/{id}":                                 s.departmentForm,
-		"GET /operator":                                          s.operatorPage,
-		"POST /operator/dead-letters/{id}/resend":                s.resendDeadLetterForm,
-		"POST /v1/programs":                                      s.createProgram,
-		"GET /v1/programs/{id}":                                  s.getProgram,
-		"PATCH /v1/programs/{id}":                                s.patchProgram,
-		"POST /v1/programs/{id}/registrations":                   s.register,
-		"POST /v1/signups":                                       s.signup,
-		"GET /p/{slug}":                                          s.landing,
-		"POST /p/{slug}":                                         s.registerForm,
-		"GET /p/{slug}/signup":                                   s.signupPage,
-		"POST /p/{slug}/signup":                                  s.signupForm,
-		"GET /v1/programs/{id}/enrollments":                      s.listEnrollments,
-		"GET /v1/enrollments/{id}":                               s.getEnrollment,
-		"GET /v1/enrollments/{id}/events":                        s.enrollmentEvents,
-		"POST /v1/enrollments/{id}/approve":                      s.approveEnrollment,
-		"POST /v1/enrollments/{id}/reject":                       s.rejectEnrollment,
-		"POST /v1/enrollments/{id}/member-consent":               s.memberConsent,
-		"POST /v1/enrollments/{id}/validation":                   s.recordValidation,
-		"POST /v1/enrollments/{id}/resend-validation":            s.resendValidation,
-		"POST /v1/enrollments/{id}/remove":                       s.removeEnrollment,
-		"POST /v1/validations/{token}/acknowledge":               s.acknowledgeValidation,
-		"POST /v1/credentials/{token}/claim":                     s.claimCredential,
-		"GET /v1/invoices":                                       s.listInvoices,
-		"GET /v1/invoices/{id}":                                  s.getInvoice,
-		"POST /v1/invoices/{id}/payments":                        s.payInvoice,
-		"GET /h/{token}":                                         s.decisionPage,
-		"POST /h/{token}":                                        s.decisionForm,
-		"GET /m/{token}":                                         s.consentPage,
-		"POST /m/{token}":                                        s.consentForm,
-		"GET /v/{token}":                                         s.validationPage,
-		"POST /v/{token}":                                        s.validationForm,
-		"GET /c/{token}":                                         s.credentialPage,
-		"POST /c/{token}":                                        s.credentialForm,
-		"PATCH /v1/members/{id}/users/{userId}":                  s.patchUser,
-		"POST /v1/members/{id}/departments":                      s.createDepartment,
-		"GET /v1/members/{id}/departments":                       s.listDepartments,
-		"GET /v1/departments/{id}":                               s.getDepartment,
-		"PATCH /v1/departments/{id}":                             s.patchDepartment,
-		"GET /v1/directory":                                      s.directory,
-		"POST /v1/cases":                                         s.openCase,
-		"GET /v1/cases":                                          s.listCases,
-		"GET /v1/cases/{id}":                                     s.getCase,
-		"GET /v1/cases/{id}/events":                              s.caseEvents,
-		"POST /v1/cases/{id}/accept":                             s.caseAction(collab.Accept),
-		"POST /v1/cases/{id}/request-info":                       s.caseAction(collab.RequestInfo),
-		"POST /v1/cases/{id}/notes":                              s.caseAction(collab.Note),
-		"POST /v1/cases/{id}/reject":                             s.caseAction(collab.Reject),
-		"POST /v1/cases/{id}/close":                              s.caseAction(collab.Close),
-		"POST /v1/hooks/{memberId}":                              s.inboundHook,
-		"GET /login":                                             s.loginPage,
-		"POST /login":                                            s.loginForm,
-		"GET /login/{token}":                                     s.loginLinkPage,
-		"POST /login/{token}":                                    s.loginLinkForm,
-		"POST /logout":                                           s.logout,
-		"GET /inbox":                                             s.caseList(collab.Inbox),
-		"GET /outbox":                                            s.caseList(collab.Outbox),
-		"GET /cases/new":                                         s.newCasePage,
-		"POST /cases":                                            s.newCaseForm,
-		"GET /cases/{id}":                                        s.casePage,
-		"POST /cases/{id}/accept":                                s.casePageAction("accept", collab.Accept),
-		"POST /cases/{id}/request-info":                          s.casePageAction("request-info", collab.RequestInfo),
-		"POST /cases/{id}/notes":                                 s.casePageAction("notes", collab.Note),
-		"POST /cases/{id}/reject":                                s.casePageAction("reject", collab.Reject),
-		"POST /cases/{id}/close":                                 s.casePageAction("close", collab.Close),
-		"GET /invoices":                                          s.invoiceList,
-		"GET /invoices/{id}":                                     s.invoicePage,
-		"GET /members/{id}/users":                                s.peoplePage,
-		"POST /members/{id}/users":                               s.inviteForm,
-		"POST /members/{id}/users/{userId}":                      s.userForm,
-		"POST /members/{id}/users/{userId}/revoke":               s.revokeForm,
-		"POST /members/{id}/tokens":                              s.tokenForm,
-		"GET /programs":                                          s.programsPage,
-		"GET /programs/new":                                      s.newProgramPage,
-		"POST /programs":                                         s.createProgramForm,
-		"GET /programs/{id}":                                     s.programPage,
-		"POST /programs/{id}":                                    s.saveProgramForm,
-		"GET /programs/{id}/enrollments":                         s.enrollmentQueue,
-		"POST /programs/{id}/enrollments/{enrollmentId}/approve": s.queueStep("approve"),
-		"POST /programs/{id}/enrollments/{enrollmentId}/reject":  s.queueStep("reject"),
+		"POST /v1/programs/{id}/registrations": s.register,
+		"POST /v1/signups":                     s.signup,
+		"GET /p/{slug}":                        s.landing,
+		"POST /p/{slug}":                       s.registerForm,
+		"GET /p/{slug}/signup":                 s.signupPage,
+		"POST /p/{slug}/signup":                s.signupForm,
+		"GET /login":                           s.loginPage,
+		"POST /login":                          s.loginForm,
+		"GET /login/{token}":                   s.loginLinkPage,
+		"POST /login/{token}":                  s.loginLinkForm,
+		"POST /logout":                         s.logout,
+	}
+}
+
+// ApprovalHandlers serves the routes of the approval function.
+func ApprovalHandlers(s *Server) map[string]Handler {
+	return map[string]Handler{
+		"POST /v1/members":                                          s.createMember,
+		"GET /v1/members":                                           s.searchMembers,
+		"PATCH /v1/members/{id}":                                    s.patchMember,
+		"GET /v1/members/{id}/users":                                s.listUsers,
+		"GET /v1/programs":                                          s.listPrograms,
+		"GET /v1/members/{id}":                                      s.getMember,
+		"POST /v1/members/{id}/users":                               s.createUser,
+		"DELETE /v1/members/{id}/users/{userId}":                    s.revokeUser,
+		"GET /v1/dead-letters":                                      s.listDeadLetters,
+		"POST /v1/dead-letters/{id}/resend":                         s.resendDeadLetter,
+		"GET /operator":                                             s.operatorPage,
+		"POST /operator/dead-letters/{id}/resend":                   s.resendDeadLetterForm,
+		"POST /v1/programs":                                         s.createProgram,
+		"GET /v1/programs/{id}":                                     s.getProgram,
+		"PATCH /v1/programs/{id}":                                   s.patchProgram,
+		"GET /v1/programs/{id}/enrollments":                         s.listEnrollments,
+		"GET /v1/enrollments/{id}":                                  s.getEnrollment,
+		"GET /v1/enrollments/{id}/events":                           s.enrollmentEvents,
+		"POST /v1/enrollments/{id}/approve":                         s.approveEnrollment,
+		"POST /v1/enrollments/{id}/reject":                          s.rejectEnrollment,
+		"POST /v1/enrollments/{id}/member-consent":                  s.memberConsent,
+		"POST /v1/enrollments/{id}/validation":                      s.recordValidation,
+		"POST /v1/enrollments/{id}/resend-validation":               s.resendValidation,
+		"POST /v1/enrollments/{id}/remove":                          s.removeEnrollment,
+		"POST /v1/validations/{token}/acknowledge":                  s.acknowledgeValidation,
+		"POST /v1/credentials/{token}/claim":                        s.claimCredential,
+		"GET /v1/invoices":                                          s.listInvoices,
+		"GET /v1/invoices/{id}":                                     s.getInvoice,
+		"POST /v1/invoices/{id}/payments":                           s.payInvoice,
+		"GET /h/{token}":                                            s.decisionPage,
+		"POST /h/{token}":                                           s.decisionForm,
+		"GET /m/{token}":                                            s.consentPage,
+		"POST /m/{token}":                                           s.consentForm,
+		"GET /v/{token}":                                            s.validationPage,
+		"POST /v/{token}":                                           s.validationForm,
+		"GET /c/{token}":                                            s.credentialPage,
+		"POST /c/{token}":                                           s.credentialForm,
+		"PATCH /v1/members/{id}/users/{userId}":                     s.patchUser,
+		"GET /invoices":                                             s.invoiceList,
+		"GET /invoices/{id}":                                        s.invoicePage,
+		"GET /members/{id}/users":                                   s.peoplePage,
+		"POST /members/{id}/users":                                  s.inviteForm,
+		"POST /members/{id}/users/{userId}":                         s.userForm,
+		"POST /members/{id}/users/{userId}/revoke":                  s.revokeForm,
+		"POST /members/{id}/tokens":                                 s.tokenForm,
+		"GET /programs":                                             s.programsPage,
+		"GET /programs/new":                                         s.newProgramPage,
+		"POST /programs":                                            s.createProgramForm,
+		"GET /programs/{id}":                                        s.programPage,
+		"POST /programs/{id}":                                       s.saveProgramForm,
+		"GET /programs/{id}/enrollments":                            s.enrollmentQueue,
+		"POST /programs/{id}/enrollments/{enrollmentId}/approve":    s.queueStep("approve"),
+		"POST /programs/{id}/enrollments/{enrollmentId}/reject":     s.queueStep("reject"),
 		"POST /programs/{id}/enrollments/{enrollmentId}/validation": s.queueStep("validation"),
 		"POST /programs/{id}/enrollments/{enrollmentId}/resend":     s.queueStep("resend"),
 		"POST /programs/{id}/enrollments/{enrollmentId}/remove":     s.queueStep("remove"),
+	}
+}
+
+// CasesHandlers serves the routes of the cases function.
+func CasesHandlers(s *Server) map[string]Handler {
+	return map[string]Handler{
+		"GET /departments/{id}":             s.departmentPage,
+		"POST /departments/{id}":            s.departmentForm,
+		"POST /v1/members/{id}/departments": s.createDepartment,
+		"GET /v1/members/{id}/departments":  s.listDepartments,
+		"GET /v1/departments/{id}":          s.getDepartment,
+		"PATCH /v1/departments/{id}":        s.patchDepartment,
+		"GET /v1/directory":                 s.directory,
+		"POST /v1/cases":                    s.openCase,
+		"GET /v1/cases":                     s.listCases,
+		"GET /v1/cases/{id}":                s.getCase,
+		"GET /v1/cases/{id}/events":         s.caseEvents,
+		"POST /v1/cases/{id}/accept":        s.caseAction(collab.Accept),
+		"POST /v1/cases/{id}/request-info":  s.caseAction(collab.RequestInfo),
+		"POST /v1/cases/{id}/notes":         s.caseAction(collab.Note),
+		"POST /v1/cases/{id}/reject":        s.caseAction(collab.Reject),
+		"POST /v1/cases/{id}/close":         s.caseAction(collab.Close),
+		"GET /inbox":                        s.caseList(collab.Inbox),
+		"GET /outbox":                       s.caseList(collab.Outbox),
+		"GET /cases/new":                    s.newCasePage,
+		"POST /cases":                       s.newCaseForm,
+		"GET /cases/{id}":                   s.casePage,
+		"POST /cases/{id}/accept":           s.casePageAction("accept", collab.Accept),
+		"POST /cases/{id}/request-info":     s.casePageAction("request-info", collab.RequestInfo),
+		"POST /cases/{id}/notes":            s.casePageAction("notes", collab.Note),
+		"POST /cases/{id}/reject":           s.casePageAction("reject", collab.Reject),
+		"POST /cases/{id}/close":            s.casePageAction("close", collab.Close),
+		"GET /r/{token}":                    s.mailActionPage,
+		"POST /r/{token}":                   s.mailActionForm,
+	}
+}
+
+// HooksHandlers serves the routes of the hooks function.
+func HooksHandlers(s *Server) map[string]Handler {
+	return map[string]Handler{
+		"POST /v1/hooks/{memberId}":               s.inboundHook,
 		"GET /webhooks":                           s.webhooksPage,
 		"POST /webhooks/secret":                   s.rotateSecretForm,
-		"GET /r/{token}":                          s.mailActionPage,
-		"POST /r/{token}":                         s.mailActionForm,
 		"POST /v1/members/{id}/webhook-secret":    s.rotateWebhookSecret,
 		"GET /v1/members/{id}/webhook-deliveries": s.listDeliveries,
 	}
+}
+
+// AllHandlers is every HTTP function's handlers (the local gateway, tests).
+func AllHandlers(s *Server) map[string]Handler {
+	all := map[string]Handler{}
+	for _, set := range []func(*Server) map[string]Handler{RegistrationHandlers, ApprovalHandlers, CasesHandlers, HooksHandlers} {
+		for k, h := range set(s) {
+			all[k] = h
+		}
+	}
+	return all
 }
 
 // Page size bounds of every list.

@@ -141,8 +141,37 @@ func Build(ctx context.Context, c Config) (*App, error) {
 
 // BuildWith wires an App over an existing DynamoDB client.
 func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
+	w, err := wire(c, db)
+	if err != nil {
+		return nil, err
+	}
+	d := newDelivery(c, awsCfg, db, w.st, w.log)
+	srv := w.srv
+	a := &App{
+		Config: c, DB: db, AWS: awsCfg, Store: w.st, Server: srv, Router: srv.Router(),
+		Authorizer: &api.Authorizer{Credentials: w.st, Log: w.log, Deadline: c.APIDeadline},
+		Delivery:   d.Notifier,
+		Stream:     d.Stream,
+		Redrive:    d.Redrive,
+		Escalation: &jobs.Escalation{Due: w.st.DueCases, Cases: srv.Cases, Log: w.log},
+		Renewals:   &jobs.Renewals{Due: w.st.DueRenewals, Enrollments: srv.Enrollments, Log: w.log},
+		Billing:    &jobs.Billing{Due: w.st.DueBilling, Programs: &hostbilling.HostBilling{Store: w.st, From: c.Sender}, Log: w.log},
+	}
+	return a, nil
+}
+
+// wired is the store and the domain services every function shares.
+type wired struct {
+	st  *store.Store
+	srv *api.Server
+	log *slog.Logger
+}
+
+// wire builds the store and the domain services over db; it refuses a
+// configuration without a signing key.
+func wire(c Config, db *dynamodb.Client) (wired, error) {
 	if len(c.SigningKey) == 0 {
-		return nil, fmt.Errorf("app: no signing key configured")
+		return wired{}, fmt.Errorf("app: no signing key configured")
 	}
 	now := c.Now
 	if now == nil {
@@ -156,9 +185,6 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
 	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
 	queue := webhook.Queue{Store: st}
-	d := newDelivery(c, awsCfg, db, st, log)
-	outbox := d.Notifier
-
 	sessions := &session.Service{Store: st, Origin: origin, Now: now, Key: c.SigningKey, Operators: c.OperatorEmails}
 	srv := &api.Server{
 		BaseURL:         c.BaseURL,
@@ -180,34 +206,63 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 		Log:             log,
 		Deadline:        c.APIDeadline,
 	}
-	a := &App{
-		Config: c, DB: db, AWS: awsCfg, Store: st, Server: srv, Router: srv.Router(),
-		Authorizer: &api.Authorizer{Credentials: st, Log: log, Deadline: c.APIDeadline},
-		Delivery:   outbox,
-		Stream:     d.Stream,
-		Redrive:    d.Redrive,
-		Escalation: &jobs.Escalation{Due: st.DueCases, Cases: srv.Cases, Log: log},
-		Renewals:   &jobs.Renewals{Due: st.DueRenewals, Enrollments: srv.Enrollments, Log: log},
-		Billing:    &jobs.Billing{Due: st.DueBilling, Programs: &hostbilling.HostBilling{Store: st, From: c.Sender}, Log: log},
-	}
-	return a, nil
+	return wired{st: st, srv: srv, log: log}, nil
 }
 
-// HTTP returns the API Gateway handler of HTTP function fn.
-func (a *App) HTTP(fn string) api.LambdaHandler { return a.Router.Function(fn) }
-
-// MustStart is the start of every function's main: request-scoped JSON logs,
-// configuration from the environment, everything wired once, outside the
-// handler. It exits the process on bad configuration (fail fast at init).
-func MustStart() *App {
+// mustWire is wire for a function's main: configuration from the
+// environment, the AWS clients, or exit.
+func mustWire() (Config, aws.Config, wired) {
 	c := mustConfig()
-	a, err := Build(context.Background(), c)
+	awsCfg, err := awsclient.Load(context.Background(), c.AWS)
 	if err != nil {
 		c.Log.Error("cannot start", "err", err)
 		os.Exit(1)
 	}
-	return a
+	w, err := wire(c, awsclient.DynamoDB(awsCfg, c.AWS.DynamoDBEndpoint))
+	if err != nil {
+		c.Log.Error("cannot start", "err", err)
+		os.Exit(1)
+	}
+	return c, awsCfg, w
 }
+
+// MustStartHTTP is the start of an HTTP function's main: it wires the
+// domain services and routes only fn's handlers (set), so the function's
+// zip carries neither the other functions' handlers nor the jobs and mail
+// delivery it never runs.
+func MustStartHTTP(fn string, set func(*api.Server) map[string]api.Handler) api.LambdaHandler {
+	_, _, w := mustWire()
+	return w.srv.RouterOf(set).Function(fn)
+}
+
+// MustStartAuthorizer is the start of the authorizer's main: the store's
+// credentials, nothing else.
+func MustStartAuthorizer() *api.Authorizer {
+	c, _, w := mustWire()
+	return &api.Authorizer{Credentials: w.st, Log: w.log, Deadline: c.APIDeadline}
+}
+
+// MustStartEscalation, MustStartRenewals and MustStartBilling start the
+// scheduled functions with only the services their job runs.
+func MustStartEscalation() *jobs.Escalation {
+	_, _, w := mustWire()
+	return &jobs.Escalation{Due: w.st.DueCases, Cases: w.srv.Cases, Log: w.log}
+}
+
+// MustStartRenewals: see MustStartEscalation.
+func MustStartRenewals() *jobs.Renewals {
+	_, _, w := mustWire()
+	return &jobs.Renewals{Due: w.st.DueRenewals, Enrollments: w.srv.Enrollments, Log: w.log}
+}
+
+// MustStartBilling: see MustStartEscalation.
+func MustStartBilling() *jobs.Billing {
+	c, _, w := mustWire()
+	return &jobs.Billing{Due: w.st.DueBilling, Programs: &hostbilling.HostBilling{Store: w.st, From: c.Sender}, Log: w.log}
+}
+
+// HTTP returns the API Gateway handler of HTTP function fn.
+func (a *App) HTTP(fn string) api.LambdaHandler { return a.Router.Function(fn) }
 
 // mustConfig sets request-scoped JSON logs up and reads the configuration
 // from the environment, or exits.
@@ -255,7 +310,8 @@ func newDelivery(c Config, awsCfg aws.Config, db *dynamodb.Client, st *store.Sto
 	}
 }
 
-// MustStartDelivery is MustStart for the notifier and redrive functions.
+// MustStartDelivery starts the notifier and redrive functions: the store and
+// the notifier, none of the HTTP layer.
 func MustStartDelivery() *DeliveryApp {
 	c := mustConfig()
 	if len(c.SigningKey) == 0 {
