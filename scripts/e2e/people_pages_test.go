@@ -66,6 +66,31 @@ func TestPeoplePage(t *testing.T) {
 	if r := admin.do("POST", page+"/usr_nonsense", url.Values{"csrf": {csrf}, "roles": {"admin"}}); r.Status != 404 {
 		t.Errorf("changing a user that is not there: %d, want 404", r.Status)
 	}
+	company := url.Values{"csrf": {csrf}, "name": {"People Partner GmbH"},
+		"contacts.primary.name": {"Primary Person"}, "contacts.primary.email": {p.Email},
+		"contacts.escalation.name": {"Escalation Person"}, "contacts.escalation.email": {"escalation@" + p.Domain},
+		"contacts.billing.name": {"Accounts Payable"}, "contacts.billing.email": {"not-an-address"}}
+	if r := admin.do("POST", "/members/"+p.MemberID, company); r.Status != 422 || !strings.Contains(r.Body, `id="company-contacts-billing-email-error"`) || !strings.Contains(r.Body, "Accounts Payable") {
+		t.Errorf("company details with a bad billing address: %d, want 422 with the error beside it and the typed values kept", r.Status)
+	}
+	company.Set("contacts.billing.email", "ap@"+p.Domain)
+	if r := admin.do("POST", "/members/"+q.MemberID, company); r.Status != 404 {
+		t.Errorf("another member's company details: %d, want 404", r.Status)
+	}
+	engForm := url.Values{}
+	for k, v := range company {
+		engForm[k] = v
+	}
+	engForm.Set("csrf", csrfOf(t, engineer.do("GET", "/inbox", nil).Body)) // the engineer's own form token: the refusal is the role's
+	if r := engineer.do("POST", "/members/"+p.MemberID, engForm); r.Status != 403 || !strings.Contains(r.Body, "admin") {
+		t.Errorf("an engineer saves the company details: %d, want 403", r.Status)
+	}
+	if r := admin.do("POST", "/members/"+p.MemberID, company); r.Status != 303 {
+		t.Errorf("saving the company details: %d %.300s", r.Status, r.Body)
+	}
+	if m := e.Do("GET", "/v1/members/"+p.MemberID, ptok, nil); !strings.Contains(string(m.Body), `"billing":{"name":"Accounts Payable","email":"ap@`+p.Domain+`"`) || m.Str("name") != "People Partner GmbH" {
+		t.Errorf("the member after saving its details: %s", m.Body)
+	}
 
 	// The journey: invite, the invitee signs in from the mail and opens a case.
 	ctx, problems := browser(t)

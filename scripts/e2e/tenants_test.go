@@ -139,6 +139,7 @@ func TestTenantMatrix(t *testing.T) {
 		"POST /programs/{id}/enrollments/{enrollmentId}/resend":     {"", nil, "", true},
 		"POST /programs/{id}/enrollments/{enrollmentId}/remove":     {"", nil, "", true},
 		// TestPeoplePage
+		"POST /members/{id}":                       {"", nil, "", true},
 		"GET /members/{id}/users":                  {"", nil, "", true},
 		"POST /members/{id}/users":                 {"", nil, "", true},
 		"POST /members/{id}/users/{userId}":        {"", nil, "", true},

@@ -32,6 +32,7 @@ func roleChecks(have []string) []web.Check {
 
 // peopleNotices are what a person sees after a form of the people page.
 var peopleNotices = map[string]string{
+	"company": "Company details saved. The next invoices go to the billing contact shown.",
 	"invited": "Invitation sent: they sign in from the mail.",
 	"saved":   "Saved. The new roles apply from their next page.",
 	"revoked": "Revoked: their sessions and token stopped working.",
@@ -69,7 +70,7 @@ func (s *Server) peopleData(ctx context.Context, r *Request) (web.PeoplePage, er
 	}
 	loc, _, _ := viewerZone(r)
 	p := web.PeoplePage{
-		Nav: s.nav(ctx, r, "people"), MemberID: memberID, MemberName: m.Name,
+		Nav: s.nav(ctx, r, "people"), MemberID: memberID, MemberName: m.Name, Version: m.Version, Company: companyValues(m),
 		Invite: web.NewUserForm{Roles: roleChecks([]string{auth.RoleEngineer})},
 		Token:  web.NewUserForm{Roles: roleChecks([]string{auth.RoleEngineer})},
 	}
@@ -248,4 +249,39 @@ func (s *Server) peopleAgain(ctx context.Context, r *Request, cause error, mark 
 		mark(&p, fields)
 	}
 	return Page(status, web.PeopleView(p)), nil
+}
+
+// companyValues are a member's name and contacts as the company form's values.
+func companyValues(m member.Member) map[string]string {
+	v := map[string]string{"name": m.Name}
+	for key, c := range map[string]member.Contact{"primary": m.Contacts.Primary, "escalation": m.Contacts.Escalation, "billing": m.Contacts.Billing} {
+		v["contacts."+key+".name"], v["contacts."+key+".email"], v["contacts."+key+".phone"] = c.Name, c.Email, c.Phone
+	}
+	return v
+}
+
+// companyForm serves POST /members/{id}: the company's name and contacts
+// (PATCH /v1/members/{id} from the people page).
+func (s *Server) companyForm(ctx context.Context, r *Request) (*Response, error) {
+	v, err := r.Form()
+	if err != nil {
+		return nil, err
+	}
+	contact := func(key string) member.Contact {
+		return member.Contact{Name: v.Get("contacts." + key + ".name"), Email: v.Get("contacts." + key + ".email"), Phone: v.Get("contacts." + key + ".phone")}
+	}
+	name := v.Get("name")
+	pt := member.Patch{Name: &name, Contacts: &member.Contacts{Primary: contact("primary"), Escalation: contact("escalation"), Billing: contact("billing")}}
+	if n, err := strconv.Atoi(v.Get("version")); err == nil {
+		pt.Version = &n
+	}
+	if _, err := s.Members.Update(ctx, r.Principal, r.Param("id"), pt); err != nil {
+		return s.peopleAgain(ctx, r, err, func(p *web.PeoplePage, fields map[string]string) {
+			p.Company, p.CompanyErrors = map[string]string{}, fields
+			for k := range v {
+				p.Company[k] = v.Get(k)
+			}
+		})
+	}
+	return Redirect("/members/" + r.Param("id") + "/users?done=company"), nil
 }

@@ -232,7 +232,7 @@ func (s *Server) editor(ctx context.Context, r *Request, prg *program.Program, v
 func programInput(v url.Values) program.Input {
 	in := program.Input{
 		Name: v.Get("name"), Type: program.Type(v.Get("type")), Payment: program.Payment(v.Get("payment")),
-		PrimaryContact: member.Contact{Name: v.Get("primaryContact.name"), Email: v.Get("primaryContact.email")},
+		PrimaryContact: member.Contact{Name: v.Get("primaryContact.name"), Email: v.Get("primaryContact.email"), Phone: v.Get("primaryContact.phone")},
 		NotifyEmails:   lines(v.Get("notifyEmails")),
 		SLA:            &program.SLAInput{Low: v.Get("sla.low"), Medium: v.Get("sla.medium"), High: v.Get("sla.high"), Critical: v.Get("sla.critical")},
 		Access:         v.Get("access"), Sender: v.Get("sender"), SenderEmail: strings.TrimSpace(v.Get("senderEmail")),
@@ -277,6 +277,7 @@ func fillValues(v url.Values, in program.Input, sla program.SLA) {
 	set("startDate", in.StartDate)
 	set("primaryContact.name", in.PrimaryContact.Name)
 	set("primaryContact.email", in.PrimaryContact.Email)
+	set("primaryContact.phone", in.PrimaryContact.Phone)
 	set("notifyEmails", strings.Join(in.NotifyEmails, "\n"))
 	set("preApproved", strings.Join(in.PreApproved, "\n"))
 	set("addendum.version", in.Addendum.Version)

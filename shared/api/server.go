@@ -140,6 +140,7 @@ func ApprovalHandlers(s *Server) map[string]Handler {
 		"PATCH /v1/members/{id}/users/{userId}":                     s.patchUser,
 		"GET /invoices":                                             s.invoiceList,
 		"GET /invoices/{id}":                                        s.invoicePage,
+		"POST /members/{id}":                                        s.companyForm,
 		"GET /members/{id}/users":                                   s.peoplePage,
 		"POST /members/{id}/users":                                  s.inviteForm,
 		"POST /members/{id}/users/{userId}":                         s.userForm,

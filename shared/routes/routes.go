@@ -163,6 +163,7 @@ var Table = []Route{
 	{Method: "GET", Path: "/invoices", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "GET", Path: "/invoices/{id}", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "GET", Path: "/members/{id}/users", Function: Approval, Auth: Session, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/members/{id}", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/members/{id}/users", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/members/{id}/users/{userId}", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/members/{id}/users/{userId}/revoke", Function: Approval, Auth: Session, Body: Form, Page: true},

@@ -211,6 +211,11 @@ type PeoplePage struct {
 	// NewToken is an integration's API token, shown once.
 	NewToken, NewTokenName string
 	Notice, Problem        string
+	// Company is the member's name and contacts form (its values by the
+	// JSON names of PATCH /v1/members/{id}, and their errors).
+	Company       map[string]string
+	CompanyErrors map[string]string
+	Version       int
 }
 
 // StatusCount is one status of the enrollment queue's head.
