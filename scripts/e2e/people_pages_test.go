@@ -191,6 +191,19 @@ func TestPeoplePage(t *testing.T) {
 	if res := e.Do("GET", "/v1/directory", tokenBox, nil); res.Status != 200 {
 		t.Errorf("the integration's token from the page: %d %s", res.Status, res.Body)
 	}
+	// A restricted program: its access is granted per person on this page.
+	expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"access": "restricted"}), 200, "restrict the program")
+	pp := admin.do("GET", page, nil)
+	if !strings.Contains(pp.Body, `id="`+erinID+`-program-`+h.ProgramID+`"`) {
+		t.Fatalf("the people page offers no access to the restricted program")
+	}
+	grant := url.Values{"csrf": {csrfOf(t, pp.Body)}, "roles": {"engineer", "critical"}, "programIds": {h.ProgramID}}
+	if r := admin.do("POST", page+"/"+erinID, grant); r.Status != 303 {
+		t.Errorf("granting the restricted program: %d %.300s", r.Status, r.Body)
+	}
+	if got := e.Do("GET", "/v1/members/"+p.MemberID+"/users", ptok, nil); !strings.Contains(string(got.Body), `"programIds":["`+h.ProgramID+`"]`) {
+		t.Errorf("Erin's program access after the grant: %s", got.Body)
+	}
 	if r := engineer.do("GET", "/inbox", nil); r.Status != 200 {
 		t.Fatalf("Erin's session before the revocation: %d", r.Status)
 	}
