@@ -56,8 +56,8 @@ func TestEscalationLevelsOnceEach(t *testing.T) {
 	id := c.Str("id")
 	due := open.Add(2 * time.Hour)
 
-	if sum := runSchedule(t, e, "escalation", due.Add(-time.Minute)); num(sum, "found") != 0 {
-		t.Fatalf("escalated before due: %v", sum)
+	if sum := runSchedule(t, e, "escalation", due.Add(-time.Minute)); num(sum, "escalatedLevel1") != 0 || num(sum, "reminders") != 1 {
+		t.Fatalf("a minute before due: %v, want the 75 %% reminder and no escalation", sum)
 	}
 	for i := 0; i < 10; i++ { // the same event replayed 10 times
 		sum := runSchedule(t, e, "escalation", due.Add(time.Minute))

@@ -150,7 +150,7 @@ func (s *Server) casePageData(ctx context.Context, r *Request, values url.Values
 		if _, err := collab.Next(c.Status, a.action, side); err != nil {
 			continue
 		}
-		if a.action == collab.Reject && side != collab.Receiver {
+		if !c.Offers(a.action) || (a.action == collab.Reject && side != collab.Receiver) {
 			continue
 		}
 		page.Forms = append(page.Forms, actionForm(a.path, a.action, values, errs))

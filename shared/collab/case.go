@@ -41,6 +41,8 @@ const (
 	Close       Action = "close"
 	// Escalate is the scheduler's, not a side's.
 	Escalate Action = "escalate"
+	// Remind is the reminder at 75 % of the response time.
+	Remind Action = "remind"
 )
 
 // Side is who acts on a case.
@@ -130,6 +132,10 @@ type Case struct {
 	ResponseDueAt time.Time
 	// Level2DueAt is when, still unanswered, it goes to the host and operators.
 	Level2DueAt     time.Time
+	// RemindAt is when 75 % of the response time has passed: the receiving
+	// department is reminded then, once (Reminded), while the clock runs.
+	RemindAt        time.Time
+	Reminded        bool
 	RespondedAt     time.Time
 	EscalationLevel int
 	Resolution      string
@@ -141,13 +147,27 @@ type Case struct {
 // ClockRunning reports whether the receiver has yet to respond.
 func (c Case) ClockRunning() bool { return c.RespondedAt.IsZero() && !c.Status.Final() }
 
-// NextEscalation is when the case next escalates, if it will.
+// ReminderPending reports whether the 75 % reminder is still to go out.
+func (c Case) ReminderPending() bool {
+	return !c.Reminded && c.EscalationLevel == 0 && !c.RemindAt.IsZero() && c.RemindAt.Before(c.ResponseDueAt)
+}
+
+// Offers reports whether action a exists for the case at all: solution
+// support programs (and full membership) have no reject.
+func (c Case) Offers(a Action) bool {
+	return !(a == Reject && c.ProgramType == program.SolutionSupport)
+}
+
+// NextEscalation is when the case next escalates (or is first reminded), if it will.
 func (c Case) NextEscalation() (time.Time, bool) {
 	if !c.ClockRunning() {
 		return time.Time{}, false
 	}
 	switch c.EscalationLevel {
 	case 0:
+		if c.ReminderPending() {
+			return c.RemindAt, true
+		}
 		return c.ResponseDueAt, true
 	case 1:
 		return c.Level2DueAt, true

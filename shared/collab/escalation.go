@@ -14,13 +14,15 @@ import (
 )
 
 // Escalate raises case id one level for each escalation due at or before
-// now: level 1 tells the receiver's escalation contact and the submitter;
+// now, after reminding the receiving department once when 75 % of the
+// response time has passed (reported as level 0): level 1 tells the
+// receiver's escalation contact and the submitter;
 // level 2 the program's host and the operators. Each level is a conditional
 // write on the version read, so it happens once however many runs race.
 // It returns the levels it raised.
 func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int, error) {
 	var raised []int
-	for i := 0; i < 2; i++ {
+	for i := 0; i < 3; i++ {
 		c, err := s.Store.GetCase(ctx, id)
 		if err != nil {
 			return raised, err
@@ -28,6 +30,22 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 		at, ok := c.NextEscalation()
 		if !ok || at.After(now) {
 			return raised, nil
+		}
+		if c.ReminderPending() {
+			if now.Before(c.ResponseDueAt) {
+				done, err := s.remind(ctx, c, now)
+				if err != nil {
+					return raised, err
+				}
+				if done {
+					raised = append(raised, 0)
+				}
+				continue
+			}
+			// The sweep comes late: the response is already due, and the
+			// escalation says more than a reminder would.
+			c.Reminded = true
+			at = c.ResponseDueAt
 		}
 		after := c
 		after.EscalationLevel, after.UpdatedAt, after.Version = c.EscalationLevel+1, now, c.Version+1
@@ -80,4 +98,30 @@ func dedupe(xs []string) []string {
 		}
 	}
 	return out
+}
+
+// remind tells the receiving department that 75 % of the response time has
+// passed: once, as a conditional write on the version read. It reports
+// whether this run sent it.
+func (s *Service) remind(ctx context.Context, c Case, now time.Time) (bool, error) {
+	dep, err := s.Store.GetDepartment(ctx, c.DepartmentID)
+	if err != nil {
+		return false, err
+	}
+	after := c
+	after.Reminded, after.UpdatedAt, after.Version = true, now, c.Version+1
+	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: "escalation schedule", Action: Remind, From: c.Status, To: c.Status,
+		Text: fmt.Sprintf("75 %% of the response time has passed; a response is due by %s", c.ResponseDueAt.UTC().Format(time.RFC3339))}
+	data := s.caseData(after, dep)
+	msg := s.mail(after, []string{dep.Inbound.Email}, notify.CaseReminder{CaseMail: data,
+		AcceptLink:      s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Accept),
+		RequestInfoLink: s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, RequestInfo),
+	}, now)
+	if err := s.Store.ApplyCase(ctx, c, after, ev, []notify.Message{msg}, idem.None); err != nil {
+		if errors.Is(err, apperr.ErrConflict) {
+			return false, nil // another run, or a response, got there first
+		}
+		return false, fmt.Errorf("remind case %s: %w", c.ID, err)
+	}
+	return true, nil
 }

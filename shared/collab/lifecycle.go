@@ -83,6 +83,9 @@ func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act, cl
 	if !p.Has(auth.RoleEngineer) && !p.Has(auth.RoleAdmin) {
 		return Case{}, apperr.Forbidden("working on cases needs the engineer role")
 	}
+	if !c.Offers(a.Action) {
+		return Case{}, apperr.Conflict("%s is a solution support program: its cases are not rejected; ask for more information or close the case with a resolution", c.ProgramName)
+	}
 	f := apperr.Fields{}
 	after := c
 	switch a.Action {

@@ -188,6 +188,11 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 			}
 		}
 	}
+	if prg.Type == program.CriticalEscalation {
+		if err := criticalEscalation(in, dep); err != nil {
+			return Case{}, err
+		}
+	}
 	if prg.Type.NeedsCustomer() && in.Customer == nil {
 		return Case{}, apperr.InvalidField("customer", "is required in "+string(prg.Type)+" programs: name the mutual customer (company, contactName, contactEmail)")
 	}
@@ -199,7 +204,8 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 
 	now := s.Now()
 	sla := prg.SLA.For(in.Priority)
-	due, level2, err := responseClock(ClockFor(dep.Inbound.Hours, in.Priority), now, sla)
+	clock := ClockFor(dep.Inbound.Hours, in.Priority)
+	due, level2, err := responseClock(clock, now, sla)
 	if err != nil {
 		// The department's hours were saved before they had to hold an
 		// SLA, or hold too little of one: the submitter can do nothing
@@ -215,15 +221,23 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 		SubmitterCaseNumber: in.SubmitterCaseNumber, Fields: fields, BusinessImpact: in.BusinessImpact, NoteToManager: in.NoteToManager,
 		Status: Open, SLA: sla, ResponseDueAt: due, Level2DueAt: level2, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
-	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: u.Name + " <" + u.Email + ">", MemberID: submitter.ID, Side: Submitter, Action: "open", To: Open}
-	msgs := []notify.Message{
-		s.mail(c, []string{dep.Inbound.Email}, notify.CaseNew{CaseMail: s.caseData(c, dep),
-			AcceptLink:      s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Accept),
-			RequestInfoLink: s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, RequestInfo),
-			RejectLink:      s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Reject),
-		}, now),
-		s.mail(c, []string{u.Email}, notify.CaseOpened{CaseMail: s.caseData(c, dep)}, now),
+	if at, err := clock.Add(now, sla*3/4); err == nil {
+		c.RemindAt = at
 	}
+	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: u.Name + " <" + u.Email + ">", MemberID: submitter.ID, Side: Submitter, Action: "open", To: Open}
+	newCase := notify.CaseNew{CaseMail: s.caseData(c, dep),
+		AcceptLink:      s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Accept),
+		RequestInfoLink: s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, RequestInfo),
+	}
+	if c.Offers(Reject) {
+		newCase.RejectLink = s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Reject)
+	}
+	toDepartment := s.mail(c, []string{dep.Inbound.Email}, newCase, now)
+	if prg.Type == program.CriticalEscalation && dep.Inbound.Escalation.Email != "" && dep.Inbound.Escalation.Email != dep.Inbound.Email {
+		// The note to manager is for the receiving support manager too.
+		toDepartment.Cc = []string{dep.Inbound.Escalation.Email}
+	}
+	msgs := []notify.Message{toDepartment, s.mail(c, []string{u.Email}, notify.CaseOpened{CaseMail: s.caseData(c, dep)}, now)}
 	if hook, err := s.hook(ctx, dep, "case.created", c, now); err != nil {
 		return Case{}, err
 	} else if hook != nil {
@@ -233,6 +247,27 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 		return Case{}, fmt.Errorf("open case: %w", err)
 	}
 	return c, nil
+}
+
+// criticalEscalation holds a case of a critical escalation program to the
+// program type's rules: critical priority (the critical role is checked
+// with it), the business impact, a note to the receiving support manager,
+// the customer's existing case number, a receiving department open 24x7.
+func criticalEscalation(in NewCase, dep department.Department) error {
+	f := apperr.Fields{}
+	if in.Priority != program.Critical {
+		f.Add("priority", "must be critical: every case of a critical escalation program is")
+	}
+	if in.NoteToManager == "" {
+		f.Add("noteToManager", "is required in critical escalation programs: what the receiving support manager must know")
+	}
+	if in.Customer == nil || in.Customer.CaseNumber == "" {
+		f.Add("customer.caseNumber", "is required in critical escalation programs: the case the customer already has open with you")
+	}
+	if !dep.Inbound.Hours.Always {
+		f.Add("departmentId", dep.Name+" is not staffed around the clock; critical escalations go to a department open 24x7")
+	}
+	return f.Err()
 }
 
 // enrollmentStatus is member's enrollment status in program, "" for none.
@@ -291,8 +326,6 @@ func (s *Service) mail(c Case, to []string, data notify.MailData, now time.Time)
 		To: to, Ref: c.ID, CreatedAt: now, Data: data}
 }
 
-// responseClock is when a response is due and when level 2 escalates: one
-// and two SLAs of working time after from.
 // ClockFor is the hours a case of priority p is clocked in at a department
 // open h: critical cases run 24x7, the others in the department's hours.
 func ClockFor(h hours.Hours, p program.Priority) hours.Hours {
@@ -309,6 +342,8 @@ func ResponseDue(h hours.Hours, p program.Priority, sla time.Duration, from time
 	return ClockFor(h, p).Add(from, sla)
 }
 
+// responseClock is when a response is due and when level 2 escalates: one
+// and two SLAs of working time after from.
 func responseClock(h hours.Hours, from time.Time, sla time.Duration) (due, level2 time.Time, err error) {
 	if due, err = h.Add(from, sla); err != nil {
 		return due, level2, err

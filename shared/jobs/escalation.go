@@ -25,6 +25,7 @@ type Escalation struct {
 type EscalationSummary struct {
 	At        string `json:"at"`
 	Found     int    `json:"found"`
+	Reminders int    `json:"reminders"`
 	Level1    int    `json:"escalatedLevel1"`
 	Level2    int    `json:"escalatedLevel2"`
 	Skipped   int    `json:"skipped"`
@@ -46,9 +47,12 @@ func (j *Escalation) Run(ctx context.Context, now time.Time) (EscalationSummary,
 		mu.Lock()
 		defer mu.Unlock()
 		for _, l := range levels {
-			if l == 1 {
+			switch l {
+			case 0:
+				sum.Reminders++
+			case 1:
 				sum.Level1++
-			} else {
+			default:
 				sum.Level2++
 			}
 		}

@@ -272,6 +272,18 @@ func DecodeData(template string, raw []byte) (MailData, error) {
 	return d, nil
 }
 
+// CaseReminder tells the receiving department that 75 % of the response
+// time has passed without a response, with links to answer from the mail.
+type CaseReminder struct {
+	CaseMail
+	AcceptLink, RequestInfoLink string
+}
+
+// Template names the template.
+func (CaseReminder) Template() string { return "case_reminder" }
+
+func init() { register[CaseReminder]() }
+
 // LoginLink carries a sign-in link.
 type LoginLink struct {
 	Name, MemberName, Link string

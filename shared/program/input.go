@@ -86,6 +86,9 @@ func (in Input) check(now time.Time) (Program, error) {
 		p.NotifyEmails = []string{p.PrimaryContact.Email}
 	}
 	p.SLA = checkSLA(f, in.SLA)
+	if p.Type == CriticalEscalation && p.SLA.Critical != CriticalEscalationSLA {
+		f.Add("sla.critical", "must be PT2H in a critical escalation program: its departments answer within two hours, around the clock")
+	}
 	p.Access = defaulted(in.Access, Open)
 	input.OneOf(f, "access", p.Access, Open, Restricted)
 	p.Sender = defaulted(in.Sender, SenderPlatform)
@@ -197,6 +200,9 @@ func emails(f apperr.Fields, path string, in []string) []string {
 	}
 	return out
 }
+
+// CriticalEscalationSLA is the response time of critical escalation programs.
+const CriticalEscalationSLA = 2 * time.Hour
 
 // MaxSLA bounds a response time.
 const MaxSLA = 30 * 24 * time.Hour

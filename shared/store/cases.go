@@ -53,6 +53,8 @@ type caseItem struct {
 	SLASeconds          int64  `dynamodbav:"slaSeconds"`
 	ResponseDueAt       string `dynamodbav:"responseDueAt"`
 	Level2DueAt         string `dynamodbav:"level2DueAt"`
+	RemindAt            string `dynamodbav:"remindAt,omitempty"`
+	Reminded            bool   `dynamodbav:"reminded,omitempty"`
 	RespondedAt         string `dynamodbav:"respondedAt,omitempty"`
 	EscalationLevel     int    `dynamodbav:"escalationLevel"`
 	Resolution          string `dynamodbav:"resolution,omitempty"`
@@ -71,7 +73,7 @@ func toCaseItem(c collab.Case) caseItem {
 		ReceiverMemberID: c.ReceiverMemberID, ReceiverName: c.ReceiverName, DepartmentID: c.DepartmentID, DepartmentName: c.DepartmentName,
 		Priority: string(c.Priority), Summary: c.Summary, Description: c.Description, SubmitterCaseNumber: c.SubmitterCaseNumber,
 		ReceiverCaseNumber: c.ReceiverCaseNumber, BusinessImpact: c.BusinessImpact, NoteToManager: c.NoteToManager,
-		Status: string(c.Status), SLASeconds: int64(c.SLA / time.Second), ResponseDueAt: iso(c.ResponseDueAt), Level2DueAt: iso(c.Level2DueAt),
+		Status: string(c.Status), SLASeconds: int64(c.SLA / time.Second), ResponseDueAt: iso(c.ResponseDueAt), Level2DueAt: iso(c.Level2DueAt), Reminded: c.Reminded,
 		EscalationLevel: c.EscalationLevel, Resolution: c.Resolution, CreatedAt: iso(c.CreatedAt), UpdatedAt: iso(c.UpdatedAt), Version: c.Version,
 	}
 	if c.Customer != nil {
@@ -85,6 +87,9 @@ func toCaseItem(c collab.Case) caseItem {
 	}
 	if !c.RespondedAt.IsZero() {
 		it.RespondedAt = iso(c.RespondedAt)
+	}
+	if !c.RemindAt.IsZero() {
+		it.RemindAt = iso(c.RemindAt)
 	}
 	// In the sweep's index exactly while an escalation is still to come.
 	if at, ok := c.NextEscalation(); ok {
@@ -106,7 +111,7 @@ func (it caseItem) domain() (collab.Case, error) {
 		Priority: program.Priority(it.Priority), Summary: it.Summary, Description: it.Description, SubmitterCaseNumber: it.SubmitterCaseNumber,
 		ReceiverCaseNumber: it.ReceiverCaseNumber, BusinessImpact: it.BusinessImpact, NoteToManager: it.NoteToManager,
 		Status: collab.Status(it.Status), SLA: time.Duration(it.SLASeconds) * time.Second, ResponseDueAt: parseISO(it.ResponseDueAt),
-		Level2DueAt: parseISO(it.Level2DueAt), RespondedAt: parseISO(it.RespondedAt), EscalationLevel: it.EscalationLevel,
+		Level2DueAt: parseISO(it.Level2DueAt), RemindAt: parseISO(it.RemindAt), Reminded: it.Reminded, RespondedAt: parseISO(it.RespondedAt), EscalationLevel: it.EscalationLevel,
 		Resolution: it.Resolution, CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
 	}
 	if it.Customer != "" {

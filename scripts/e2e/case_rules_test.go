@@ -1,0 +1,143 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem/scripts/localtest"
+)
+
+// When 75 % of the response time has passed with the clock running, the
+// receiving department is reminded, once, with links to answer from the
+// mail; the escalation follows at the due time. An answered case is not
+// reminded, and a sweep that comes after the due time escalates without a
+// reminder nobody could act on.
+func TestResponseReminder(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) // Monday, 10:00 in Berlin
+	clock := localtest.NewClock(start)
+	e := localtest.New(t, localtest.WithClock(clock))
+	h := newHost(t, e, "Remind Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	_, ptok := livePartner(t, e, h, "Remind Partner")
+	high := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "high case").Str("id") // PT2H: due 11:00 UTC, 75 % at 10:30
+	answered := expect(t, e.Do("POST", "/v1/cases", ptok, set(caseBody(dep, h.ProgramID), "summary", "Answered at once", false)), 201, "answered").Str("id")
+	expect(t, e.Do("POST", "/v1/cases/"+answered+"/accept", h.Admin, map[string]any{"engineer": map[string]any{"name": "Ann", "email": e.Addr("ann")}}), 200, "accept")
+	low := expect(t, e.Do("POST", "/v1/cases", ptok, set(set(caseBody(dep, h.ProgramID), "priority", "low", false), "summary", "Slow licence portal", false)), 201, "low case").Str("id") // PT8H: due 17:00 UTC
+	support := e.Addr("storage-support")
+
+	if sum := runSchedule(t, e, "escalation", start.Add(89*time.Minute)); num(sum, "reminders") != 0 {
+		t.Fatalf("before 75 %%: %v", sum)
+	}
+	if sum := runSchedule(t, e, "escalation", start.Add(91*time.Minute)); num(sum, "reminders") != 1 || num(sum, "escalatedLevel1") != 0 {
+		t.Fatalf("at 75 %%: %v, want one reminder", sum)
+	}
+	reminder := e.Mail(support, "[Reminder]")
+	if !strings.Contains(reminder.Subject, high) || !strings.Contains(reminder.Body.Text, "/r/") || !strings.Contains(reminder.Body.Text, "Mon 23 Nov 2026 11:00 UTC") {
+		t.Errorf("the reminder: %q\n%s", reminder.Subject, reminder.Body.Text)
+	}
+	if sum := runSchedule(t, e, "escalation", start.Add(100*time.Minute)); num(sum, "reminders") != 0 {
+		t.Errorf("a second run before the due time: %v, want no second reminder", sum)
+	}
+	if sum := runSchedule(t, e, "escalation", start.Add(121*time.Minute)); num(sum, "escalatedLevel1") != 1 {
+		t.Errorf("at the due time: %v, want the level-1 escalation", sum)
+	}
+	events := string(e.Do("GET", "/v1/cases/"+high+"/events", ptok, nil).Body)
+	if !strings.Contains(events, `"action":"remind"`) || !strings.Contains(events, "75 % of the response time has passed") {
+		t.Errorf("the timeline does not say the department was reminded: %s", events)
+	}
+	// The low case's sweep comes only after its due time: escalated, not reminded.
+	sum := runSchedule(t, e, "escalation", start.Add(8*time.Hour+time.Minute))
+	if num(sum, "reminders") != 0 || num(sum, "escalatedLevel1") != 1 {
+		t.Errorf("a late sweep: %v, want the low case escalated without a reminder", sum)
+	}
+	for _, id := range []string{answered, low} {
+		for _, m := range e.MailsTo(support) {
+			if strings.Contains(m.Subject, "[Reminder]") && strings.Contains(m.Subject, id) {
+				t.Errorf("case %s was reminded: %q", id, m.Subject)
+			}
+		}
+	}
+	if n := countMails(t, e, support, "[Reminder]"); n != 1 {
+		t.Errorf("the department got %d reminders, want 1", n)
+	}
+}
+
+// The case rules of program types: solution support offers no reject (the
+// API answers 409, the case page and the mail offer none); a critical
+// escalation program takes only critical cases from users with the
+// critical role, with the business impact, a note to the receiving support
+// manager (copied to the department's escalation contact) and the
+// customer's existing case number, sent to a department open 24x7; its
+// critical response time is two hours.
+func TestProgramTypeRules(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	sol := newHost(t, e, "Solution Host", map[string]any{"payment": "host", "type": "solution_support"})
+	solDep := hostDepartment(t, e, sol)
+	_, solTok := livePartner(t, e, sol, "Solution Partner")
+	c := expect(t, e.Do("POST", "/v1/cases", solTok, caseBody(solDep, sol.ProgramID)), 201, "solution case").Str("id")
+	if res := e.Do("POST", "/v1/cases/"+c+"/reject", sol.Admin, map[string]any{"reason": "not ours"}); res.Status != 409 || !strings.Contains(string(res.Body), "solution support") {
+		t.Errorf("rejecting a solution support case: %d %s, want 409 saying why", res.Status, res.Body)
+	}
+	if m := e.Mail(e.Addr("storage-support"), "New collaboration case"); strings.Contains(m.Body.Text, "Reject:") || !strings.Contains(m.Body.Text, "Accept:") {
+		t.Errorf("the solution support case mail offers a reject:\n%s", m.Body.Text)
+	}
+	hostEng := e.Addr("solution-engineer")
+	expect(t, e.Do("POST", "/v1/members/"+sol.MemberID+"/users", sol.Admin, map[string]any{"name": "Sol Engineer", "email": hostEng, "roles": []string{"engineer"}}), 201, "host engineer")
+	if r := signIn(t, e, hostEng).do("GET", "/cases/"+c, nil); r.Status != 200 || strings.Contains(r.Body, `/reject"`) || !strings.Contains(r.Body, `/accept"`) {
+		t.Errorf("the solution support case page: %d, offers reject: %v", r.Status, strings.Contains(r.Body, `/reject"`))
+	}
+
+	if res := e.Do("POST", "/v1/programs", e.Operator, map[string]any{
+		"slug": "crit-" + e.Domain[:8], "name": "Crit", "hostMemberId": sol.MemberID, "type": "critical_escalation", "payment": "host",
+		"primaryContact": map[string]any{"name": "a", "email": "a@b.example"}, "addendum": map[string]any{"version": "1", "text": "t"},
+		"sla": map[string]any{"critical": "PT4H"},
+	}); res.Status != 422 || !strings.Contains(string(res.Body), "sla.critical") {
+		t.Errorf("a critical escalation program with a 4 h critical response time: %d %s, want 422", res.Status, res.Body)
+	}
+	crit := newHost(t, e, "Crit Host", map[string]any{"payment": "host", "type": "critical_escalation"})
+	office := hostDepartment(t, e, crit) // weekdays 08–18
+	round := expect(t, e.Do("POST", "/v1/members/"+crit.MemberID+"/departments", crit.Admin, map[string]any{
+		"name": "Critical desk", "programIds": []string{crit.ProgramID},
+		"inbound": map[string]any{"email": e.Addr("critical-desk"), "hours": "24x7", "escalation": map[string]any{"name": "Duty Manager", "email": e.Addr("duty-manager")}},
+	}), 201, "24x7 department").Str("id")
+	p, ptok := livePartner(t, e, crit, "Crit Partner")
+	users := e.Do("GET", "/v1/members/"+p.MemberID+"/users", ptok, nil).JSON()["items"].([]any)
+	adminID := users[0].(map[string]any)["id"].(string)
+	expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID+"/users/"+adminID, ptok, map[string]any{"roles": []string{"admin", "critical", "engineer"}}), 200, "critical role")
+	plainEng := expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "No Crit", "email": "nocrit@" + p.Domain, "roles": []string{"engineer"}}), 201, "engineer").Str("token")
+
+	full := set(set(set(set(caseBody(round, crit.ProgramID), "priority", "critical", false), "businessImpact", "Production down for 4,000 users", false),
+		"noteToManager", "Their CIO is on the bridge; please join.", false), "customer.caseNumber", "INI-7781", false)
+	full = set(full, "fields", map[string]any{"product": "Array 9000"}, false) // the 24x7 desk has the default process form
+	for _, tc := range []struct {
+		name   string
+		token  string
+		body   map[string]any
+		status int
+		field  string
+	}{
+		{"a high case", ptok, set(full, "priority", "high", false), 422, "priority"},
+		{"no note to the manager", ptok, set(full, "noteToManager", nil, true), 422, "noteToManager"},
+		{"no existing case number", ptok, set(full, "customer.caseNumber", nil, true), 422, "customer.caseNumber"},
+		{"a department open on weekdays only", ptok, set(full, "departmentId", office, false), 422, "departmentId"},
+		{"without the critical role", plainEng, full, 403, ""},
+	} {
+		res := e.Do("POST", "/v1/cases", tc.token, tc.body)
+		if res.Status != tc.status || !strings.Contains(string(res.Body), tc.field) {
+			t.Errorf("%s: %d %s, want %d naming %q", tc.name, res.Status, res.Body, tc.status, tc.field)
+		}
+	}
+	ok := expect(t, e.Do("POST", "/v1/cases", ptok, full), 201, "a complete critical escalation")
+	due, _ := time.Parse(time.RFC3339, ok.Str("responseDueAt"))
+	created, _ := time.Parse(time.RFC3339, ok.Str("createdAt"))
+	if d := due.Sub(created); d < 2*time.Hour-time.Second || d > 2*time.Hour+time.Second {
+		t.Errorf("the critical escalation is due after %s, want 2 h around the clock", d)
+	}
+	m := e.Mail(e.Addr("duty-manager"), "New collaboration case")
+	if !strings.Contains(m.Body.Text, "Their CIO is on the bridge") {
+		t.Errorf("the escalation contact's copy lacks the note to manager:\n%s", m.Body.Text)
+	}
+}
