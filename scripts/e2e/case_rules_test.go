@@ -141,3 +141,69 @@ func TestProgramTypeRules(t *testing.T) {
 		t.Errorf("the escalation contact's copy lacks the note to manager:\n%s", m.Body.Text)
 	}
 }
+
+// A case nobody works on closes by itself: 23 days after the last note or
+// action by either side both sides are warned (once) that it closes in 7
+// days; after 30 days it closes, the timeline says why and both sides are
+// told. Any note restarts the 30 days, a warning included.
+func TestIdleCasesCloseAfter30Days(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	clock := localtest.NewClock(start)
+	e := localtest.New(t, localtest.WithClock(clock))
+	h := newHost(t, e, "Idle Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	p, ptok := livePartner(t, e, h, "Idle Partner")
+	idle := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "idle case").Str("id")
+	worked := expect(t, e.Do("POST", "/v1/cases", ptok, set(caseBody(dep, h.ProgramID), "summary", "Worked on", false)), 201, "worked case").Str("id")
+	support, submitter := e.Addr("storage-support"), "primary@"+p.Domain
+	note := func(id, text string) {
+		t.Helper()
+		expect(t, e.Do("POST", "/v1/cases/"+id+"/notes", ptok, map[string]any{"text": text}), 200, "note on "+id)
+	}
+
+	clock.Set(start.Add(20 * day))
+	note(worked, "Still collecting logs.") // restarts its 30 days
+	if sum := runSchedule(t, e, "housekeeping", start.Add(23*day-time.Minute)); num(sum, "warned") != 0 {
+		t.Fatalf("before 23 days: %v", sum)
+	}
+	for i := 0; i < 3; i++ {
+		if sum := runSchedule(t, e, "housekeeping", start.Add(23*day+time.Minute)); num(sum, "warned") != map[bool]int{true: 1, false: 0}[i == 0] {
+			t.Fatalf("run %d at 23 days: %v, want one warning in all", i, sum)
+		}
+	}
+	for _, addr := range []string{support, submitter} {
+		if m := e.Mail(addr, "Closes in 7 days without activity"); !strings.Contains(m.Subject, idle) || !strings.Contains(m.Body.Text, "Wed 23 Dec 2026") {
+			t.Errorf("the warning to %s: %q\n%s", addr, m.Subject, m.Body.Text)
+		}
+	}
+	if sum := runSchedule(t, e, "housekeeping", start.Add(30*day+time.Minute)); num(sum, "closed") != 1 {
+		t.Fatalf("at 30 days: %v, want the idle case closed", sum)
+	}
+	got := e.Do("GET", "/v1/cases/"+idle, ptok, nil)
+	if got.Str("status") != "closed" || !strings.Contains(got.Str("resolution"), "30 days without activity") {
+		t.Errorf("the idle case after 30 days: %s", got.Body)
+	}
+	if events := string(e.Do("GET", "/v1/cases/"+idle+"/events", ptok, nil).Body); !strings.Contains(events, `"action":"auto_close"`) || !strings.Contains(events, "closed automatically") {
+		t.Errorf("the timeline does not say why the case closed: %s", events)
+	}
+	for _, addr := range []string{support, submitter} {
+		e.Mail(addr, "Closed for inactivity")
+	}
+	if st := e.Do("GET", "/v1/cases/"+worked, ptok, nil).Str("status"); st == "closed" {
+		t.Errorf("the case worked on at day 20 closed at day 30")
+	}
+	// The worked case: warned at day 43, a note at day 45 restarts it.
+	if sum := runSchedule(t, e, "housekeeping", start.Add(43*day+time.Minute)); num(sum, "warned") != 1 {
+		t.Fatalf("at day 43: %v, want the worked case warned", sum)
+	}
+	clock.Set(start.Add(45 * day))
+	note(worked, "Logs attached; please look.")
+	if sum := runSchedule(t, e, "housekeeping", start.Add(50*day+time.Minute)); num(sum, "closed") != 0 {
+		t.Errorf("at day 50, after a note at day 45: %v, want nothing closed", sum)
+	}
+	if sum := runSchedule(t, e, "housekeeping", start.Add(75*day+time.Minute)); num(sum, "closed") != 1 {
+		t.Errorf("30 days after the last note: %v, want the case closed", sum)
+	}
+}

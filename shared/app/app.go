@@ -127,6 +127,8 @@ type App struct {
 	Escalation *jobs.Escalation
 	Renewals   *jobs.Renewals
 	Billing    *jobs.Billing
+	// Housekeeping closes cases without activity.
+	Housekeeping *jobs.Housekeeping
 }
 
 // Build wires an App. It fails fast on bad configuration.
@@ -149,13 +151,14 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 	srv := w.srv
 	a := &App{
 		Config: c, DB: db, AWS: awsCfg, Store: w.st, Server: srv, Router: srv.Router(),
-		Authorizer: &api.Authorizer{Credentials: w.st, Log: w.log, Deadline: c.APIDeadline},
-		Delivery:   d.Notifier,
-		Stream:     d.Stream,
-		Redrive:    d.Redrive,
-		Escalation: &jobs.Escalation{Due: w.st.DueCases, Cases: srv.Cases, Log: w.log},
-		Renewals:   &jobs.Renewals{Due: w.st.DueRenewals, Enrollments: srv.Enrollments, Log: w.log},
-		Billing:    &jobs.Billing{Due: w.st.DueBilling, Programs: &hostbilling.HostBilling{Store: w.st, From: c.Sender}, Log: w.log},
+		Authorizer:   &api.Authorizer{Credentials: w.st, Log: w.log, Deadline: c.APIDeadline},
+		Delivery:     d.Notifier,
+		Stream:       d.Stream,
+		Redrive:      d.Redrive,
+		Escalation:   &jobs.Escalation{Due: w.st.DueCases, Cases: srv.Cases, Log: w.log},
+		Renewals:     &jobs.Renewals{Due: w.st.DueRenewals, Enrollments: srv.Enrollments, Log: w.log},
+		Billing:      &jobs.Billing{Due: w.st.DueBilling, Programs: &hostbilling.HostBilling{Store: w.st, From: c.Sender}, Log: w.log},
+		Housekeeping: &jobs.Housekeeping{Due: w.st.DueIdle, Cases: srv.Cases, Log: w.log},
 	}
 	return a, nil
 }
@@ -255,6 +258,12 @@ func MustStartRenewals() *jobs.Renewals {
 	return &jobs.Renewals{Due: w.st.DueRenewals, Enrollments: w.srv.Enrollments, Log: w.log}
 }
 
+// MustStartHousekeeping: see MustStartEscalation.
+func MustStartHousekeeping() *jobs.Housekeeping {
+	_, _, w := mustWire()
+	return &jobs.Housekeeping{Due: w.st.DueIdle, Cases: w.srv.Cases, Log: w.log}
+}
+
 // MustStartBilling: see MustStartEscalation.
 func MustStartBilling() *jobs.Billing {
 	c, _, w := mustWire()
@@ -336,10 +345,11 @@ type Job func(ctx context.Context, now time.Time) (any, error)
 // Jobs maps each scheduled function's name to its run.
 func (a *App) Jobs() map[string]Job {
 	return map[string]Job{
-		routes.Redrive:    func(ctx context.Context, now time.Time) (any, error) { return a.Redrive.Run(ctx, now) },
-		routes.Escalation: func(ctx context.Context, now time.Time) (any, error) { return a.Escalation.Run(ctx, now) },
-		routes.Renewals:   func(ctx context.Context, now time.Time) (any, error) { return a.Renewals.Run(ctx, now) },
-		routes.Billing:    func(ctx context.Context, now time.Time) (any, error) { return a.Billing.Run(ctx, now) },
+		routes.Redrive:      func(ctx context.Context, now time.Time) (any, error) { return a.Redrive.Run(ctx, now) },
+		routes.Escalation:   func(ctx context.Context, now time.Time) (any, error) { return a.Escalation.Run(ctx, now) },
+		routes.Renewals:     func(ctx context.Context, now time.Time) (any, error) { return a.Renewals.Run(ctx, now) },
+		routes.Billing:      func(ctx context.Context, now time.Time) (any, error) { return a.Billing.Run(ctx, now) },
+		routes.Housekeeping: func(ctx context.Context, now time.Time) (any, error) { return a.Housekeeping.Run(ctx, now) },
 	}
 }
 

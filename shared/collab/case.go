@@ -43,6 +43,9 @@ const (
 	Escalate Action = "escalate"
 	// Remind is the reminder at 75 % of the response time.
 	Remind Action = "remind"
+	// IdleWarning and AutoClose are housekeeping's: a case without activity.
+	IdleWarning Action = "idle_warning"
+	AutoClose   Action = "auto_close"
 )
 
 // Side is who acts on a case.
@@ -136,6 +139,11 @@ type Case struct {
 	// department is reminded then, once (Reminded), while the clock runs.
 	RemindAt        time.Time
 	Reminded        bool
+	// LastActivityAt is the last note, action or field change by either
+	// side (not escalations): 30 days after it the case closes by itself,
+	// warned 7 days before (IdleWarned).
+	LastActivityAt time.Time
+	IdleWarned     bool
 	RespondedAt     time.Time
 	EscalationLevel int
 	Resolution      string
@@ -146,6 +154,36 @@ type Case struct {
 
 // ClockRunning reports whether the receiver has yet to respond.
 func (c Case) ClockRunning() bool { return c.RespondedAt.IsZero() && !c.Status.Final() }
+
+// Housekeeping limits: a case without activity closes after IdleClose,
+// both sides warned IdleWarn before.
+const (
+	IdleClose = 30 * 24 * time.Hour
+	IdleWarn  = 7 * 24 * time.Hour
+)
+
+// idleSince is when the case was last worked on by either side.
+func (c Case) idleSince() time.Time {
+	if c.LastActivityAt.IsZero() {
+		return c.CreatedAt
+	}
+	return c.LastActivityAt
+}
+
+// IdleClosesAt is when the case closes by itself unless someone acts.
+func (c Case) IdleClosesAt() time.Time { return c.idleSince().Add(IdleClose) }
+
+// NextHousekeeping is when housekeeping next looks at the case: the warning,
+// then the close; never once it is final.
+func (c Case) NextHousekeeping() (time.Time, bool) {
+	if c.Status.Final() {
+		return time.Time{}, false
+	}
+	if !c.IdleWarned {
+		return c.IdleClosesAt().Add(-IdleWarn), true
+	}
+	return c.IdleClosesAt(), true
+}
 
 // ReminderPending reports whether the 75 % reminder is still to go out.
 func (c Case) ReminderPending() bool {

@@ -122,6 +122,7 @@ func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act, cl
 	}
 	now := s.Now()
 	after.Status, after.UpdatedAt, after.Version = next, now, c.Version+1
+	after.LastActivityAt, after.IdleWarned = now, false // any step restarts the 30 days
 	if side == Receiver && c.RespondedAt.IsZero() && (a.Action == Accept || a.Action == RequestInfo || a.Action == Reject) {
 		after.RespondedAt = now // the clock stops at the first response
 	}

@@ -219,7 +219,7 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 		ReceiverMemberID: receiver.ID, ReceiverName: receiver.Name, DepartmentID: dep.ID, DepartmentName: dep.Name,
 		Priority: in.Priority, Summary: in.Summary, Description: in.Description, Customer: in.Customer,
 		SubmitterCaseNumber: in.SubmitterCaseNumber, Fields: fields, BusinessImpact: in.BusinessImpact, NoteToManager: in.NoteToManager,
-		Status: Open, SLA: sla, ResponseDueAt: due, Level2DueAt: level2, CreatedAt: now, UpdatedAt: now, Version: 1,
+		Status: Open, SLA: sla, ResponseDueAt: due, Level2DueAt: level2, LastActivityAt: now, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	if at, err := clock.Add(now, sla*3/4); err == nil {
 		c.RemindAt = at

@@ -284,6 +284,19 @@ func (CaseReminder) Template() string { return "case_reminder" }
 
 func init() { register[CaseReminder]() }
 
+// CaseIdle tells both sides that a case without activity closes soon
+// (Closed false) or was closed (Closed true).
+type CaseIdle struct {
+	CaseMail
+	Since, ClosesAt string
+	Closed          bool
+}
+
+// Template names the template.
+func (CaseIdle) Template() string { return "case_idle" }
+
+func init() { register[CaseIdle]() }
+
 // LoginLink carries a sign-in link.
 type LoginLink struct {
 	Name, MemberName, Link string

@@ -32,6 +32,7 @@ var Functions = []Function{
 	{Name: Escalation, Kind: Scheduled, Description: "Escalates cases nobody answered in time", MemoryMB: 256, TimeoutSec: 240},
 	{Name: Renewals, Kind: Scheduled, Description: "Renewal notices, invoices, lapses and terminations", MemoryMB: 256, TimeoutSec: 600},
 	{Name: Billing, Kind: Scheduled, Description: "Yearly host invoices for host-paid programs", MemoryMB: 256, TimeoutSec: 600},
+	{Name: Housekeeping, Kind: Scheduled, Description: "Warns about, then closes, cases without activity for 30 days", MemoryMB: 256, TimeoutSec: 600},
 }
 
 // Schedule is an EventBridge schedule that invokes a function.
@@ -48,6 +49,7 @@ var Schedules = []Schedule{
 	{Name: "escalation", Function: Escalation, Expression: "rate(5 minutes)"},
 	{Name: "renewals", Function: Renewals, Expression: "cron(0 6 * * ? *)"},
 	{Name: "billing", Function: Billing, Expression: "cron(30 6 * * ? *)"},
+	{Name: "housekeeping", Function: Housekeeping, Expression: "cron(0 5 * * ? *)"},
 }
 
 // FunctionByName finds a function.

@@ -16,6 +16,7 @@ const (
 	Notifier     = "notifier"
 	Redrive      = "redrive"
 	Escalation   = "escalation"
+	Housekeeping = "housekeeping"
 	Renewals     = "renewals"
 	Billing      = "billing"
 )

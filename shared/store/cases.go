@@ -10,6 +10,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/jobs"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/table"
@@ -55,6 +56,8 @@ type caseItem struct {
 	Level2DueAt         string `dynamodbav:"level2DueAt"`
 	RemindAt            string `dynamodbav:"remindAt,omitempty"`
 	Reminded            bool   `dynamodbav:"reminded,omitempty"`
+	LastActivityAt      string `dynamodbav:"lastActivityAt,omitempty"`
+	IdleWarned          bool   `dynamodbav:"idleWarned,omitempty"`
 	RespondedAt         string `dynamodbav:"respondedAt,omitempty"`
 	EscalationLevel     int    `dynamodbav:"escalationLevel"`
 	Resolution          string `dynamodbav:"resolution,omitempty"`
@@ -73,7 +76,7 @@ func toCaseItem(c collab.Case) caseItem {
 		ReceiverMemberID: c.ReceiverMemberID, ReceiverName: c.ReceiverName, DepartmentID: c.DepartmentID, DepartmentName: c.DepartmentName,
 		Priority: string(c.Priority), Summary: c.Summary, Description: c.Description, SubmitterCaseNumber: c.SubmitterCaseNumber,
 		ReceiverCaseNumber: c.ReceiverCaseNumber, BusinessImpact: c.BusinessImpact, NoteToManager: c.NoteToManager,
-		Status: string(c.Status), SLASeconds: int64(c.SLA / time.Second), ResponseDueAt: iso(c.ResponseDueAt), Level2DueAt: iso(c.Level2DueAt), Reminded: c.Reminded,
+		Status: string(c.Status), SLASeconds: int64(c.SLA / time.Second), ResponseDueAt: iso(c.ResponseDueAt), Level2DueAt: iso(c.Level2DueAt), Reminded: c.Reminded, IdleWarned: c.IdleWarned,
 		EscalationLevel: c.EscalationLevel, Resolution: c.Resolution, CreatedAt: iso(c.CreatedAt), UpdatedAt: iso(c.UpdatedAt), Version: c.Version,
 	}
 	if c.Customer != nil {
@@ -90,6 +93,9 @@ func toCaseItem(c collab.Case) caseItem {
 	}
 	if !c.RemindAt.IsZero() {
 		it.RemindAt = iso(c.RemindAt)
+	}
+	if !c.LastActivityAt.IsZero() {
+		it.LastActivityAt = iso(c.LastActivityAt)
 	}
 	// In the sweep's index exactly while an escalation is still to come.
 	if at, ok := c.NextEscalation(); ok {
@@ -111,7 +117,7 @@ func (it caseItem) domain() (collab.Case, error) {
 		Priority: program.Priority(it.Priority), Summary: it.Summary, Description: it.Description, SubmitterCaseNumber: it.SubmitterCaseNumber,
 		ReceiverCaseNumber: it.ReceiverCaseNumber, BusinessImpact: it.BusinessImpact, NoteToManager: it.NoteToManager,
 		Status: collab.Status(it.Status), SLA: time.Duration(it.SLASeconds) * time.Second, ResponseDueAt: parseISO(it.ResponseDueAt),
-		Level2DueAt: parseISO(it.Level2DueAt), RemindAt: parseISO(it.RemindAt), Reminded: it.Reminded, RespondedAt: parseISO(it.RespondedAt), EscalationLevel: it.EscalationLevel,
+		Level2DueAt: parseISO(it.Level2DueAt), RemindAt: parseISO(it.RemindAt), Reminded: it.Reminded, LastActivityAt: parseISO(it.LastActivityAt), IdleWarned: it.IdleWarned, RespondedAt: parseISO(it.RespondedAt), EscalationLevel: it.EscalationLevel,
 		Resolution: it.Resolution, CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
 	}
 	if it.Customer != "" {
@@ -166,6 +172,7 @@ func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, 
 	items := []txItem{
 		s.putNew(marshal(toCaseItem(c)), apperr.Conflict("case %s already exists", c.ID)),
 		s.caseEventWrite(c.ID, c.Version, ev),
+		s.idleMarker(c),
 	}
 	items = append(items, s.outboxWrites(msgs)...)
 	items = append(items, s.commitClaim(claim, c.ID)...)
@@ -188,9 +195,55 @@ func (s *Store) ApplyCase(ctx context.Context, before, after collab.Case, ev col
 			apperr.Conflict("case %s was changed by someone else (it is no longer at version %d); reload it", before.ID, before.Version)),
 		s.caseEventWrite(after.ID, after.Version, ev),
 	}
+	if marker, moved := s.idleMarkerMoved(before, after); moved {
+		items = append(items, marker)
+	}
 	items = append(items, s.outboxWrites(msgs)...)
 	items = append(items, s.commitClaim(claim, after.ID)...)
 	return s.transact(ctx, "update case", items...)
+}
+
+// caseIdleItem is a case's entry in the housekeeping sweep's due index: a
+// small item of its own (the case's own due slot is the escalation's),
+// written with the case whenever its next housekeeping time moves.
+type caseIdleItem struct {
+	PK    string `dynamodbav:"PK"`
+	SK    string `dynamodbav:"SK"`
+	Type  string `dynamodbav:"type"`
+	DuePK string `dynamodbav:"DuePK"`
+	DueSK string `dynamodbav:"DueSK"`
+}
+
+const idleSK = "IDLE"
+
+func idleKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{table.PK: av(casePK(id)), table.SK: av(idleSK)}
+}
+
+// idleMarker places c in the housekeeping sweep, or takes it out once final.
+func (s *Store) idleMarker(c collab.Case) txItem {
+	at, ok := c.NextHousekeeping()
+	if !ok {
+		return s.remove(idleKey(c.ID), "", nil, nil)
+	}
+	pk, sk := dueAttrs(sweepIdle, c.ID, at)
+	return s.put(marshal(caseIdleItem{PK: casePK(c.ID), SK: idleSK, Type: "case_idle", DuePK: pk, DueSK: sk}), "", nil, nil, nil)
+}
+
+// idleMarkerMoved is the marker's write when after's housekeeping time
+// differs from before's (escalations and reminders leave it alone).
+func (s *Store) idleMarkerMoved(before, after collab.Case) (txItem, bool) {
+	a, aok := before.NextHousekeeping()
+	b, bok := after.NextHousekeeping()
+	if aok == bok && a.Equal(b) {
+		return txItem{}, false
+	}
+	return s.idleMarker(after), true
+}
+
+// DueIdle returns cases whose housekeeping (warning or close) is due at now.
+func (s *Store) DueIdle(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
+	return s.dueAt(ctx, sweepIdle, now, limit)
 }
 
 // ListCaseEvents returns a case's timeline, oldest first.

@@ -82,6 +82,7 @@ const (
 	sweepRenewal = "renewal"
 	sweepBilling = "billing"
 	sweepOutbox  = "outbox"
+	sweepIdle    = "idle"
 )
 
 func shardOf(id string) int {
