@@ -118,6 +118,23 @@ func TestDepartmentPage(t *testing.T) {
 	if !strings.Contains(body, `"end":"16:00"`) || !strings.Contains(body, `"fields":[{"name":"os","label":"Operating system","type":"select","required":true,"options":["Linux","Windows"]`) || strings.Contains(body, "serialNumber") {
 		t.Errorf("the department over the API after saving: %s", body)
 	}
+	// Holidays from a calendar feed: the clock skips them (Tuesday here).
+	ics := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Company day\r\nDTSTART;VALUE=DATE:20261124\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nSUMMARY:All hands\r\nDTSTART:20261126T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	if res := e.Do("POST", "/v1/departments/"+dep+"/holidays", ptok, map[string]any{"ical": "not a calendar"}); res.Status != 422 || !strings.Contains(string(res.Body), "ical") {
+		t.Errorf("importing text that is no calendar: %d %s, want 422", res.Status, res.Body)
+	}
+	engTok := expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Token Eng", "email": "te@" + p.Domain, "roles": []string{"engineer"}}), 201, "engineer token").Str("token")
+	if res := e.Do("POST", "/v1/departments/"+dep+"/holidays", engTok, map[string]any{"ical": ics}); res.Status != 403 {
+		t.Errorf("an engineer imports holidays: %d, want 403", res.Status)
+	}
+	imported := expect(t, e.Do("POST", "/v1/departments/"+dep+"/holidays", ptok, map[string]any{"ical": ics}), 200, "import holidays")
+	if !strings.Contains(string(imported.Body), `"holidays":["2026-11-24"]`) {
+		t.Errorf("the imported holidays: %s", imported.Body)
+	}
+	if r := admin.do("GET", page, nil); !strings.Contains(r.Body, "2026-11-24") || !strings.Contains(r.Body, "Wed 25 Nov 2026, 10:00 CET") {
+		t.Errorf("the department page after the import does not show the holiday or skip it in the deadlines")
+	}
 	for _, p := range problems() {
 		t.Errorf("browser problem: %s", p)
 	}

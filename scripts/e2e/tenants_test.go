@@ -81,6 +81,7 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /v1/members/{id}/departments":            {"/v1/members/" + p.MemberID + "/departments", nil, "pe", false},
 		"GET /v1/departments/{id}":                    {"/v1/departments/" + depP, nil, "pe", false},
 		"PATCH /v1/departments/{id}":                  {"/v1/departments/" + depP, map[string]any{"name": "Renamed"}, "p", false},
+		"POST /v1/departments/{id}/holidays":          {"/v1/departments/" + depP + "/holidays", map[string]any{"ical": "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261225\nEND:VEVENT\nEND:VCALENDAR"}, "p", false},
 		"GET /v1/directory":                           {"/v1/directory", nil, "uhpe", false},
 		"POST /v1/cases":                              {"/v1/cases", critical, "", false},
 		"GET /v1/cases":                               {"/v1/cases?box=outbox", nil, "uhpe", false},

@@ -79,6 +79,23 @@ func (s *Server) patchDepartment(ctx context.Context, r *Request) (*Response, er
 	return JSON(http.StatusOK, viewDepartment(d)), nil
 }
 
+// importHolidays serves POST /v1/departments/{id}/holidays: an iCalendar's
+// all-day events become the department's holidays.
+func (s *Server) importHolidays(ctx context.Context, r *Request) (*Response, error) {
+	var in struct {
+		ICal    string `json:"ical"`
+		Version *int   `json:"version,omitempty"`
+	}
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	d, err := s.Departments.ImportHolidays(ctx, r.Principal, r.Param("id"), in.ICal, in.Version)
+	if err != nil {
+		return nil, err
+	}
+	return JSON(http.StatusOK, viewDepartment(d)), nil
+}
+
 func (s *Server) patchUser(ctx context.Context, r *Request) (*Response, error) {
 	var pt member.UserPatch
 	if err := Decode(r, &pt); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/form"
+	"github.com/tandemhq/tandem/shared/hours"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
@@ -150,6 +151,42 @@ func (s *Service) List(ctx context.Context, p auth.Principal, memberID string) (
 		return nil, apperr.NotFound("member %s not found", memberID)
 	}
 	return s.Store.ListMemberDepartments(ctx, memberID)
+}
+
+// ImportHolidays adds the all-day events of an iCalendar to a department's
+// holidays (its member's admins, operators); the business-hours clock skips
+// them. A 24x7 department has no holidays to add.
+func (s *Service) ImportHolidays(ctx context.Context, p auth.Principal, id, ics string, version *int) (Department, error) {
+	d, err := s.Get(ctx, p, id)
+	if err != nil {
+		return Department{}, err
+	}
+	if !p.AdminOf(d.MemberID) {
+		return Department{}, apperr.Forbidden("managing departments needs the admin role")
+	}
+	if d.Inbound.Hours.Always {
+		return Department{}, apperr.InvalidField("ical", d.Name+" is open 24x7: holidays do not apply")
+	}
+	dates, err := hours.AllDayDates(ics)
+	if err != nil {
+		return Department{}, apperr.InvalidField("ical", err.Error())
+	}
+	if version != nil && *version != d.Version {
+		return Department{}, apperr.Conflict("department %s is at version %d, not %d; reload it", id, d.Version, *version)
+	}
+	in := Input{Name: d.Name, ProgramIDs: d.ProgramIDs, Form: &d.Form, Inbound: d.Inbound}
+	in.Inbound.Hours.Holidays = append(append([]string(nil), d.Inbound.Hours.Holidays...), dates...)
+	next, err := s.check(ctx, d.MemberID, in)
+	if err != nil {
+		return Department{}, err
+	}
+	now := s.Now()
+	next.ID, next.CreatedAt, next.UpdatedAt, next.Version = d.ID, d.CreatedAt, now, d.Version+1
+	next.WebhookDisabled = d.WebhookDisabled // holidays are not the inbound process an admin re-saves
+	if err := s.Store.UpdateDepartment(ctx, next, d.Version); err != nil {
+		return Department{}, fmt.Errorf("import holidays into %s: %w", id, err)
+	}
+	return next, nil
 }
 
 // Update changes a department (its member's admins, operators). Changing the

@@ -22,6 +22,9 @@ type Hours struct {
 	Days   []string // "mon".."sun"
 	Start  string   // "08:00"
 	End    string   // "18:00"
+	// Holidays are dates (2026-12-25) on which the window does not open;
+	// the SLA clock skips them. 24x7 has none.
+	Holidays []string
 }
 
 // AlwaysOpen is 24x7.
@@ -34,6 +37,7 @@ type window struct {
 	Days     []string `json:"days"`
 	Start    string   `json:"start"`
 	End      string   `json:"end"`
+	Holidays []string `json:"holidays,omitempty"`
 }
 
 // MarshalJSON writes "24x7" or the window object.
@@ -41,7 +45,7 @@ func (h Hours) MarshalJSON() ([]byte, error) {
 	if h.Always {
 		return []byte(`"24x7"`), nil
 	}
-	return json.Marshal(window{Timezone: h.Zone, Days: h.Days, Start: h.Start, End: h.End})
+	return json.Marshal(window{Timezone: h.Zone, Days: h.Days, Start: h.Start, End: h.End, Holidays: h.Holidays})
 }
 
 // UnmarshalJSON reads "24x7" or a window object (unknown keys refused).
@@ -58,9 +62,9 @@ func (h *Hours) UnmarshalJSON(b []byte) error {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
-		return fmt.Errorf(`hours must be "24x7" or {"timezone","days","start","end"}`)
+		return fmt.Errorf(`hours must be "24x7" or {"timezone","days","start","end","holidays"}`)
 	}
-	*h = Hours{Zone: w.Timezone, Days: w.Days, Start: w.Start, End: w.End}
+	*h = Hours{Zone: w.Timezone, Days: w.Days, Start: w.Start, End: w.End, Holidays: w.Holidays}
 	return nil
 }
 
@@ -99,6 +103,20 @@ func (h Hours) Check(f apperr.Fields, path string) Hours {
 		}
 	}
 	slices.SortFunc(out.Days, func(a, b string) int { return slices.Index(dayNames, a) - slices.Index(dayNames, b) })
+	if len(h.Holidays) > MaxHolidays {
+		f.Add(path+".holidays", fmt.Sprintf("must list at most %d dates", MaxHolidays))
+	}
+	for i, d := range h.Holidays {
+		d = strings.TrimSpace(d)
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			f.Add(fmt.Sprintf("%s.holidays[%d]", path, i), "must be a date like 2026-12-25")
+			continue
+		}
+		if !slices.Contains(out.Holidays, d) {
+			out.Holidays = append(out.Holidays, d)
+		}
+	}
+	slices.Sort(out.Holidays)
 	s, okS := clock(h.Start)
 	e, okE := clock(h.End)
 	if !okS {
@@ -114,6 +132,9 @@ func (h Hours) Check(f apperr.Fields, path string) Hours {
 	}
 	return out
 }
+
+// MaxHolidays bounds a department's holiday list (a few years ahead).
+const MaxHolidays = 400
 
 // MinWindow is the shortest daily window, in minutes, that business hours
 // may have: the SLA clock must be able to count a response time in them.
@@ -178,7 +199,7 @@ func (h Hours) Add(from time.Time, d time.Duration) (time.Time, error) {
 	cur := from
 	for i := 0; i < maxDays; i++ {
 		dd := day.AddDate(0, 0, i)
-		if !slices.Contains(h.Days, dayNames[dd.Weekday()]) {
+		if !slices.Contains(h.Days, dayNames[dd.Weekday()]) || h.holiday(dd) {
 			continue
 		}
 		open := at(dd, s, loc)
@@ -201,6 +222,11 @@ func (h Hours) Add(from time.Time, d time.Duration) (time.Time, error) {
 		cur = closeAt
 	}
 	return time.Time{}, fmt.Errorf("business hours never open within %d days", maxDays)
+}
+
+// holiday reports whether the window of day does not open (a holiday).
+func (h Hours) holiday(day time.Time) bool {
+	return len(h.Holidays) > 0 && slices.Contains(h.Holidays, day.Format(time.DateOnly))
 }
 
 func at(day time.Time, minutes int, loc *time.Location) time.Time {

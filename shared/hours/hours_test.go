@@ -2,6 +2,7 @@ package hours
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata"
@@ -143,5 +144,40 @@ func TestCheckRefusesWindowsThatCannotHoldAnSLA(t *testing.T) {
 		if bad == tc.ok {
 			t.Errorf("%s–%s: field errors %v, want ok=%v", tc.start, tc.end, f, tc.ok)
 		}
+	}
+}
+
+// Holidays close the window of their day: the clock skips Christmas (a
+// Friday in 2026) and the weekend after it; invalid dates are refused.
+func TestHolidaysAreSkipped(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	h := Hours{Zone: "Europe/Berlin", Days: []string{"mon", "tue", "wed", "thu", "fri"}, Start: "08:00", End: "18:00", Holidays: []string{"2026-12-25"}}
+	got, err := h.Add(time.Date(2026, 12, 24, 17, 0, 0, 0, berlin), 2*time.Hour)
+	if want := time.Date(2026, 12, 28, 9, 0, 0, 0, berlin); err != nil || !got.Equal(want) {
+		t.Errorf("2 h from Thursday 17:00 over Christmas: %v %v, want %v", got, err, want)
+	}
+	h.Holidays = nil
+	if got, _ := h.Add(time.Date(2026, 12, 24, 17, 0, 0, 0, berlin), 2*time.Hour); !got.Equal(time.Date(2026, 12, 25, 9, 0, 0, 0, berlin)) {
+		t.Errorf("without the holiday: %v", got)
+	}
+	f := apperr.Fields{}
+	out := Hours{Zone: "Europe/Berlin", Days: []string{"mon"}, Start: "08:00", End: "18:00", Holidays: []string{"2026-12-26", "2026-12-25", "2026-12-25", "25.12.2026"}}.Check(f, "hours")
+	if f["hours.holidays[3]"] == "" || len(out.Holidays) != 2 || out.Holidays[0] != "2026-12-25" {
+		t.Errorf("checking holidays: %v, kept %v", f, out.Holidays)
+	}
+}
+
+func TestAllDayDatesOfACalendar(t *testing.T) {
+	ics := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Christmas\r\nDTSTART;VALUE=DATE:20261225\r\nDTEND;VALUE=DATE:20261227\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nSUMMARY:Team meeting\r\nDTSTART:20261228T090000Z\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:New Year\r\nDTSTART;VALUE=DATE:2027010\r\n 1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	got, err := AllDayDates(ics)
+	if err != nil || strings.Join(got, ",") != "2026-12-25,2026-12-26,2027-01-01" {
+		t.Errorf("all-day dates: %v %v", got, err)
+	}
+	if _, err := AllDayDates("hello"); err == nil {
+		t.Errorf("a text that is no calendar was read")
+	}
+	if _, err := AllDayDates("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:2026AB25\nEND:VEVENT\nEND:VCALENDAR"); err == nil {
+		t.Errorf("a bad date was read")
 	}
 }

@@ -126,6 +126,7 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/members/{id}/departments", Function: Cases, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/departments/{id}", Function: Cases, Auth: Token, Body: NoBody},
 	{Method: "PATCH", Path: "/v1/departments/{id}", Function: Cases, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/departments/{id}/holidays", Function: Cases, Auth: Token, Body: JSON},
 	{Method: "GET", Path: "/v1/directory", Function: Cases, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/cases", Function: Cases, Auth: Token, Body: JSON, Create: true},
 	{Method: "GET", Path: "/v1/cases", Function: Cases, Auth: Token, Body: NoBody},

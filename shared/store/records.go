@@ -82,17 +82,18 @@ type hoursWindowRec struct {
 	Days     []string `json:"days"`
 	Start    string   `json:"start"`
 	End      string   `json:"end"`
+	Holidays []string `json:"holidays,omitempty"`
 }
 
 func toHoursRec(h hours.Hours) hoursRec {
-	return hoursRec{Always: h.Always, Window: hoursWindowRec{Timezone: h.Zone, Days: h.Days, Start: h.Start, End: h.End}}
+	return hoursRec{Always: h.Always, Window: hoursWindowRec{Timezone: h.Zone, Days: h.Days, Start: h.Start, End: h.End, Holidays: h.Holidays}}
 }
 
 func (r hoursRec) domain() hours.Hours {
 	if r.Always {
 		return hours.AlwaysOpen
 	}
-	return hours.Hours{Zone: r.Window.Timezone, Days: r.Window.Days, Start: r.Window.Start, End: r.Window.End}
+	return hours.Hours{Zone: r.Window.Timezone, Days: r.Window.Days, Start: r.Window.Start, End: r.Window.End, Holidays: r.Window.Holidays}
 }
 
 func (r hoursRec) MarshalJSON() ([]byte, error) {
