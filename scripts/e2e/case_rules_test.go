@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -205,5 +206,39 @@ func TestIdleCasesCloseAfter30Days(t *testing.T) {
 	}
 	if sum := runSchedule(t, e, "housekeeping", start.Add(75*day+time.Minute)); num(sum, "closed") != 1 {
 		t.Errorf("30 days after the last note: %v, want the case closed", sum)
+	}
+}
+
+// A member's capture mailboxes get a blind copy of every mail of the cases
+// it opens (outbound BCC) and receives (inbound BCC), from the next case on.
+func TestBccCaptures(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Capture Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	p, ptok := livePartner(t, e, h, "Capture Partner")
+	before := expect(t, e.Do("POST", "/v1/cases", ptok, set(caseBody(dep, h.ProgramID), "summary", "Before the capture", false)), 201, "case before").Str("id")
+	out, in := "archive@"+p.Domain, e.Addr("host-archive")
+	if res := e.Do("PATCH", "/v1/members/"+p.MemberID, ptok, map[string]any{"bcc": map[string]any{"outbound": "nope"}}); res.Status != 422 || !strings.Contains(string(res.Body), "bcc.outbound") {
+		t.Errorf("a capture address that is no address: %d %s, want 422", res.Status, res.Body)
+	}
+	got := expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID, ptok, map[string]any{"bcc": map[string]any{"outbound": out}}), 200, "partner outbound bcc")
+	if !strings.Contains(string(got.Body), `"bcc":{"outbound":"`+out+`"}`) {
+		t.Errorf("the member after setting its capture: %s", got.Body)
+	}
+	expect(t, e.Do("PATCH", "/v1/members/"+h.MemberID, h.Admin, map[string]any{"bcc": map[string]any{"inbound": in}}), 200, "host inbound bcc")
+	c := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "case").Str("id")
+	expect(t, e.Do("POST", "/v1/cases/"+c+"/accept", h.Admin, map[string]any{"engineer": map[string]any{"name": "Ann", "email": e.Addr("ann")}}), 200, "accept")
+	for _, addr := range []string{out, in} {
+		e.Mail(addr, "New collaboration case")
+		e.Mail(addr, "accepted")
+		for _, m := range e.MailsTo(addr) {
+			if strings.Contains(m.Subject, "Before the capture") || strings.Contains(m.Subject, before) {
+				t.Errorf("%s got a copy of a case opened before the capture was set: %q", addr, m.Subject)
+			}
+			if slices.Contains(m.Destination.To, addr) || slices.Contains(m.Destination.Cc, addr) {
+				t.Errorf("%s is an open recipient of %q, not a blind copy", addr, m.Subject)
+			}
+		}
 	}
 }

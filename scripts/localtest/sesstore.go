@@ -41,9 +41,9 @@ func (m Mail) Header(name string) string {
 	return ""
 }
 
-// To reports whether addr is among the recipients.
+// To reports whether addr is among the recipients (blind copies included).
 func (m Mail) To(addr string) bool {
-	return slices.Contains(m.Destination.To, addr) || slices.Contains(m.Destination.Cc, addr)
+	return slices.Contains(m.Destination.To, addr) || slices.Contains(m.Destination.Cc, addr) || slices.Contains(m.Destination.Bcc, addr)
 }
 
 // SESStore reads the local SES's mail store over HTTP.

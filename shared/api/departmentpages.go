@@ -203,7 +203,7 @@ func (s *Server) departmentEditor(ctx context.Context, r *Request, d department.
 		Always: in.Inbound.Hours.Always, Values: map[string]string{
 			"name": in.Name, "inbound.email": in.Inbound.Email, "inbound.phone": in.Inbound.Phone, "inbound.webhookUrl": in.Inbound.WebhookURL,
 			"inbound.instructions": in.Inbound.Instructions, "inbound.hours.start": in.Inbound.Hours.Start, "inbound.hours.end": in.Inbound.Hours.End,
-			"inbound.hours.holidays": strings.Join(in.Inbound.Hours.Holidays, "\n"),
+			"inbound.hours.holidays":  strings.Join(in.Inbound.Hours.Holidays, "\n"),
 			"inbound.escalation.name": in.Inbound.Escalation.Name, "inbound.escalation.email": in.Inbound.Escalation.Email,
 			"inbound.escalation.phone": in.Inbound.Escalation.Phone,
 		},

@@ -15,6 +15,7 @@ type memberView struct {
 	Domain    string          `json:"domain"`
 	Kind      member.Kind     `json:"kind"`
 	Contacts  member.Contacts `json:"contacts"`
+	Bcc       member.Bcc      `json:"bcc"`
 	CreatedAt string          `json:"createdAt"`
 	UpdatedAt string          `json:"updatedAt"`
 	Version   int             `json:"version"`
@@ -22,7 +23,7 @@ type memberView struct {
 
 func viewMember(m member.Member) memberView {
 	return memberView{
-		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: m.Kind, Contacts: m.Contacts,
+		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: m.Kind, Contacts: m.Contacts, Bcc: m.Bcc,
 		CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.UpdatedAt), Version: m.Version,
 	}
 }

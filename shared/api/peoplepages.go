@@ -253,7 +253,7 @@ func (s *Server) peopleAgain(ctx context.Context, r *Request, cause error, mark 
 
 // companyValues are a member's name and contacts as the company form's values.
 func companyValues(m member.Member) map[string]string {
-	v := map[string]string{"name": m.Name}
+	v := map[string]string{"name": m.Name, "bcc.outbound": m.Bcc.Outbound, "bcc.inbound": m.Bcc.Inbound}
 	for key, c := range map[string]member.Contact{"primary": m.Contacts.Primary, "escalation": m.Contacts.Escalation, "billing": m.Contacts.Billing} {
 		v["contacts."+key+".name"], v["contacts."+key+".email"], v["contacts."+key+".phone"] = c.Name, c.Email, c.Phone
 	}
@@ -271,7 +271,8 @@ func (s *Server) companyForm(ctx context.Context, r *Request) (*Response, error)
 		return member.Contact{Name: v.Get("contacts." + key + ".name"), Email: v.Get("contacts." + key + ".email"), Phone: v.Get("contacts." + key + ".phone")}
 	}
 	name := v.Get("name")
-	pt := member.Patch{Name: &name, Contacts: &member.Contacts{Primary: contact("primary"), Escalation: contact("escalation"), Billing: contact("billing")}}
+	pt := member.Patch{Name: &name, Contacts: &member.Contacts{Primary: contact("primary"), Escalation: contact("escalation"), Billing: contact("billing")},
+		Bcc: &member.Bcc{Outbound: v.Get("bcc.outbound"), Inbound: v.Get("bcc.inbound")}}
 	if n, err := strconv.Atoi(v.Get("version")); err == nil {
 		pt.Version = &n
 	}

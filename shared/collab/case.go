@@ -134,16 +134,19 @@ type Case struct {
 	SLA           time.Duration
 	ResponseDueAt time.Time
 	// Level2DueAt is when, still unanswered, it goes to the host and operators.
-	Level2DueAt     time.Time
+	Level2DueAt time.Time
 	// RemindAt is when 75 % of the response time has passed: the receiving
 	// department is reminded then, once (Reminded), while the clock runs.
-	RemindAt        time.Time
-	Reminded        bool
+	RemindAt time.Time
+	Reminded bool
 	// LastActivityAt is the last note, action or field change by either
 	// side (not escalations): 30 days after it the case closes by itself,
 	// warned 7 days before (IdleWarned).
 	LastActivityAt time.Time
 	IdleWarned     bool
+	// Bcc are the capture copies of the case's mail: the submitter's
+	// outbound and the receiver's inbound BCC, as they were at intake.
+	Bcc             []string
 	RespondedAt     time.Time
 	EscalationLevel int
 	Resolution      string

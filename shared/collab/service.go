@@ -224,6 +224,7 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	if at, err := clock.Add(now, sla*3/4); err == nil {
 		c.RemindAt = at
 	}
+	c.Bcc = dedupe([]string{submitter.Bcc.Outbound, receiver.Bcc.Inbound})
 	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: u.Name + " <" + u.Email + ">", MemberID: submitter.ID, Side: Submitter, Action: "open", To: Open}
 	newCase := notify.CaseNew{CaseMail: s.caseData(c, dep),
 		AcceptLink:      s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Accept),
@@ -323,7 +324,7 @@ func (s *Service) caseData(c Case, dep department.Department) notify.CaseMail {
 
 func (s *Service) mail(c Case, to []string, data notify.MailData, now time.Time) notify.Message {
 	return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: s.Origin.From,
-		To: to, Ref: c.ID, CreatedAt: now, Data: data}
+		To: to, Bcc: c.Bcc, Ref: c.ID, CreatedAt: now, Data: data}
 }
 
 // ClockFor is the hours a case of priority p is clocked in at a department

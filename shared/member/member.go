@@ -44,14 +44,24 @@ type Contacts struct {
 
 // Member is a company using Tandem.
 type Member struct {
-	ID        string
-	Name      string
-	Domain    string
-	Kind      Kind
-	Contacts  Contacts
+	ID       string
+	Name     string
+	Domain   string
+	Kind     Kind
+	Contacts Contacts
+	// Bcc are the member's capture addresses: copies of the mail of every
+	// case it opens (outbound) and receives (inbound).
+	Bcc       Bcc
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int
+}
+
+// Bcc is where a member's copies of case mail go, per direction; empty
+// takes none.
+type Bcc struct {
+	Outbound string `json:"outbound,omitempty"`
+	Inbound  string `json:"inbound,omitempty"`
 }
 
 // UserStatus says whether a user's token still works.

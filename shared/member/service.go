@@ -353,7 +353,9 @@ func (s *Service) Users(ctx context.Context, p auth.Principal, memberID string) 
 type Patch struct {
 	Name     *string   `json:"name,omitempty"`
 	Contacts *Contacts `json:"contacts,omitempty"`
-	Version  *int      `json:"version,omitempty"`
+	// Bcc replaces the capture addresses ("" for none).
+	Bcc     *Bcc `json:"bcc,omitempty"`
+	Version *int `json:"version,omitempty"`
 }
 
 // Update applies a patch (the member's admins, operators).
@@ -385,6 +387,9 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 			}
 		}
 	}
+	if b := pt.Bcc; b != nil {
+		next.Bcc = Bcc{Outbound: optionalEmail(f, "bcc.outbound", b.Outbound), Inbound: optionalEmail(f, "bcc.inbound", b.Inbound)}
+	}
 	if err := f.Err(); err != nil {
 		return Member{}, err
 	}
@@ -415,4 +420,12 @@ func (s *Service) Search(ctx context.Context, p auth.Principal, q string) ([]Mem
 	}
 	slices.SortFunc(out, func(a, b Member) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	return out, nil
+}
+
+// optionalEmail is an address or "" for none.
+func optionalEmail(f apperr.Fields, path, v string) string {
+	if strings.TrimSpace(v) == "" {
+		return ""
+	}
+	return strings.ToLower(input.Email(f, path, v))
 }

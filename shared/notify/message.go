@@ -27,6 +27,8 @@ type Message struct {
 	From    string
 	To      []string
 	Cc      []string
+	// Bcc are capture copies (members' BCC addresses), unseen by the others.
+	Bcc     []string
 	ReplyTo []string
 	// Data is a mail's template input (its type names the template); it
 	// is stored as JSON.

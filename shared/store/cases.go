@@ -17,53 +17,54 @@ import (
 )
 
 type caseItem struct {
-	PK                  string `dynamodbav:"PK"`
-	SK                  string `dynamodbav:"SK"`
-	Type                string `dynamodbav:"type"`
-	GSI1PK              string `dynamodbav:"GSI1PK"`
-	GSI1SK              string `dynamodbav:"GSI1SK"`
-	GSI2PK              string `dynamodbav:"GSI2PK"`
-	GSI2SK              string `dynamodbav:"GSI2SK"`
-	DuePK               string `dynamodbav:"DuePK,omitempty"`
-	DueSK               string `dynamodbav:"DueSK,omitempty"`
-	OpsPK               string `dynamodbav:"OpsPK,omitempty"`
-	OpsSK               string `dynamodbav:"OpsSK,omitempty"`
-	ID                  string `dynamodbav:"id"`
-	ProgramID           string `dynamodbav:"programId,omitempty"`
-	ProgramName         string `dynamodbav:"programName"`
-	ProgramType         string `dynamodbav:"programType"`
-	SubmitterMemberID   string `dynamodbav:"submitterMemberId"`
-	SubmitterName       string `dynamodbav:"submitterName"`
-	SubmitterUserID     string `dynamodbav:"submitterUserId"`
-	SubmitterEmail      string `dynamodbav:"submitterEmail"`
-	ReceiverMemberID    string `dynamodbav:"receiverMemberId"`
-	ReceiverName        string `dynamodbav:"receiverName"`
-	DepartmentID        string `dynamodbav:"departmentId"`
-	DepartmentName      string `dynamodbav:"departmentName"`
-	Priority            string `dynamodbav:"priority"`
-	Summary             string `dynamodbav:"summary"`
-	Description         string `dynamodbav:"description"`
-	Customer            string `dynamodbav:"customer,omitempty"`
-	SubmitterCaseNumber string `dynamodbav:"submitterCaseNumber,omitempty"`
-	ReceiverCaseNumber  string `dynamodbav:"receiverCaseNumber,omitempty"`
-	Fields              string `dynamodbav:"fields,omitempty"`
-	BusinessImpact      string `dynamodbav:"businessImpact,omitempty"`
-	NoteToManager       string `dynamodbav:"noteToManager,omitempty"`
-	Engineer            string `dynamodbav:"engineer,omitempty"`
-	Status              string `dynamodbav:"status"`
-	SLASeconds          int64  `dynamodbav:"slaSeconds"`
-	ResponseDueAt       string `dynamodbav:"responseDueAt"`
-	Level2DueAt         string `dynamodbav:"level2DueAt"`
-	RemindAt            string `dynamodbav:"remindAt,omitempty"`
-	Reminded            bool   `dynamodbav:"reminded,omitempty"`
-	LastActivityAt      string `dynamodbav:"lastActivityAt,omitempty"`
-	IdleWarned          bool   `dynamodbav:"idleWarned,omitempty"`
-	RespondedAt         string `dynamodbav:"respondedAt,omitempty"`
-	EscalationLevel     int    `dynamodbav:"escalationLevel"`
-	Resolution          string `dynamodbav:"resolution,omitempty"`
-	CreatedAt           string `dynamodbav:"createdAt"`
-	UpdatedAt           string `dynamodbav:"updatedAt"`
-	Version             int    `dynamodbav:"version"`
+	PK                  string   `dynamodbav:"PK"`
+	SK                  string   `dynamodbav:"SK"`
+	Type                string   `dynamodbav:"type"`
+	GSI1PK              string   `dynamodbav:"GSI1PK"`
+	GSI1SK              string   `dynamodbav:"GSI1SK"`
+	GSI2PK              string   `dynamodbav:"GSI2PK"`
+	GSI2SK              string   `dynamodbav:"GSI2SK"`
+	DuePK               string   `dynamodbav:"DuePK,omitempty"`
+	DueSK               string   `dynamodbav:"DueSK,omitempty"`
+	OpsPK               string   `dynamodbav:"OpsPK,omitempty"`
+	OpsSK               string   `dynamodbav:"OpsSK,omitempty"`
+	ID                  string   `dynamodbav:"id"`
+	ProgramID           string   `dynamodbav:"programId,omitempty"`
+	ProgramName         string   `dynamodbav:"programName"`
+	ProgramType         string   `dynamodbav:"programType"`
+	SubmitterMemberID   string   `dynamodbav:"submitterMemberId"`
+	SubmitterName       string   `dynamodbav:"submitterName"`
+	SubmitterUserID     string   `dynamodbav:"submitterUserId"`
+	SubmitterEmail      string   `dynamodbav:"submitterEmail"`
+	ReceiverMemberID    string   `dynamodbav:"receiverMemberId"`
+	ReceiverName        string   `dynamodbav:"receiverName"`
+	DepartmentID        string   `dynamodbav:"departmentId"`
+	DepartmentName      string   `dynamodbav:"departmentName"`
+	Priority            string   `dynamodbav:"priority"`
+	Summary             string   `dynamodbav:"summary"`
+	Description         string   `dynamodbav:"description"`
+	Customer            string   `dynamodbav:"customer,omitempty"`
+	SubmitterCaseNumber string   `dynamodbav:"submitterCaseNumber,omitempty"`
+	ReceiverCaseNumber  string   `dynamodbav:"receiverCaseNumber,omitempty"`
+	Fields              string   `dynamodbav:"fields,omitempty"`
+	BusinessImpact      string   `dynamodbav:"businessImpact,omitempty"`
+	NoteToManager       string   `dynamodbav:"noteToManager,omitempty"`
+	Engineer            string   `dynamodbav:"engineer,omitempty"`
+	Status              string   `dynamodbav:"status"`
+	SLASeconds          int64    `dynamodbav:"slaSeconds"`
+	ResponseDueAt       string   `dynamodbav:"responseDueAt"`
+	Level2DueAt         string   `dynamodbav:"level2DueAt"`
+	RemindAt            string   `dynamodbav:"remindAt,omitempty"`
+	Reminded            bool     `dynamodbav:"reminded,omitempty"`
+	LastActivityAt      string   `dynamodbav:"lastActivityAt,omitempty"`
+	Bcc                 []string `dynamodbav:"bcc,omitempty,stringset"`
+	IdleWarned          bool     `dynamodbav:"idleWarned,omitempty"`
+	RespondedAt         string   `dynamodbav:"respondedAt,omitempty"`
+	EscalationLevel     int      `dynamodbav:"escalationLevel"`
+	Resolution          string   `dynamodbav:"resolution,omitempty"`
+	CreatedAt           string   `dynamodbav:"createdAt"`
+	UpdatedAt           string   `dynamodbav:"updatedAt"`
+	Version             int      `dynamodbav:"version"`
 }
 
 func toCaseItem(c collab.Case) caseItem {
@@ -76,7 +77,7 @@ func toCaseItem(c collab.Case) caseItem {
 		ReceiverMemberID: c.ReceiverMemberID, ReceiverName: c.ReceiverName, DepartmentID: c.DepartmentID, DepartmentName: c.DepartmentName,
 		Priority: string(c.Priority), Summary: c.Summary, Description: c.Description, SubmitterCaseNumber: c.SubmitterCaseNumber,
 		ReceiverCaseNumber: c.ReceiverCaseNumber, BusinessImpact: c.BusinessImpact, NoteToManager: c.NoteToManager,
-		Status: string(c.Status), SLASeconds: int64(c.SLA / time.Second), ResponseDueAt: iso(c.ResponseDueAt), Level2DueAt: iso(c.Level2DueAt), Reminded: c.Reminded, IdleWarned: c.IdleWarned,
+		Status: string(c.Status), SLASeconds: int64(c.SLA / time.Second), ResponseDueAt: iso(c.ResponseDueAt), Level2DueAt: iso(c.Level2DueAt), Reminded: c.Reminded, IdleWarned: c.IdleWarned, Bcc: c.Bcc,
 		EscalationLevel: c.EscalationLevel, Resolution: c.Resolution, CreatedAt: iso(c.CreatedAt), UpdatedAt: iso(c.UpdatedAt), Version: c.Version,
 	}
 	if c.Customer != nil {
@@ -117,7 +118,7 @@ func (it caseItem) domain() (collab.Case, error) {
 		Priority: program.Priority(it.Priority), Summary: it.Summary, Description: it.Description, SubmitterCaseNumber: it.SubmitterCaseNumber,
 		ReceiverCaseNumber: it.ReceiverCaseNumber, BusinessImpact: it.BusinessImpact, NoteToManager: it.NoteToManager,
 		Status: collab.Status(it.Status), SLA: time.Duration(it.SLASeconds) * time.Second, ResponseDueAt: parseISO(it.ResponseDueAt),
-		Level2DueAt: parseISO(it.Level2DueAt), RemindAt: parseISO(it.RemindAt), Reminded: it.Reminded, LastActivityAt: parseISO(it.LastActivityAt), IdleWarned: it.IdleWarned, RespondedAt: parseISO(it.RespondedAt), EscalationLevel: it.EscalationLevel,
+		Level2DueAt: parseISO(it.Level2DueAt), RemindAt: parseISO(it.RemindAt), Reminded: it.Reminded, LastActivityAt: parseISO(it.LastActivityAt), IdleWarned: it.IdleWarned, Bcc: it.Bcc, RespondedAt: parseISO(it.RespondedAt), EscalationLevel: it.EscalationLevel,
 		Resolution: it.Resolution, CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
 	}
 	if it.Customer != "" {

@@ -25,6 +25,8 @@ type memberItem struct {
 	Domain    string `dynamodbav:"domain"`
 	Kind      string `dynamodbav:"kind"`
 	Contacts  string `dynamodbav:"contacts"`
+	BccOut    string `dynamodbav:"bccOutbound,omitempty"`
+	BccIn     string `dynamodbav:"bccInbound,omitempty"`
 	CreatedAt string `dynamodbav:"createdAt"`
 	UpdatedAt string `dynamodbav:"updatedAt"`
 	Version   int    `dynamodbav:"version"`
@@ -37,13 +39,13 @@ func toMemberItem(m member.Member) memberItem {
 		PK: memberPK(m.ID), SK: metaSK, Type: "member",
 		GSI1PK: membersByKindPK(m.Kind), GSI1SK: m.ID,
 		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: string(m.Kind),
-		Contacts: jsonAttr(toMemberContactsRec(m.Contacts)), CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
+		Contacts: jsonAttr(toMemberContactsRec(m.Contacts)), BccOut: m.Bcc.Outbound, BccIn: m.Bcc.Inbound, CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
 	}
 }
 
 func (it memberItem) domain() (member.Member, error) {
 	m := member.Member{
-		ID: it.ID, Name: it.Name, Domain: it.Domain, Kind: member.Kind(it.Kind),
+		ID: it.ID, Name: it.Name, Domain: it.Domain, Kind: member.Kind(it.Kind), Bcc: member.Bcc{Outbound: it.BccOut, Inbound: it.BccIn},
 		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
 	}
 	var c memberContactsRec

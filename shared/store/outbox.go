@@ -30,6 +30,7 @@ type outboxItem struct {
 	From       string   `dynamodbav:"from,omitempty"`
 	To         []string `dynamodbav:"to,omitempty"`
 	Cc         []string `dynamodbav:"cc,omitempty"`
+	Bcc        []string `dynamodbav:"bcc,omitempty"`
 	ReplyTo    []string `dynamodbav:"replyTo,omitempty"`
 	Data       string   `dynamodbav:"data,omitempty"`
 	Hook       string   `dynamodbav:"hook,omitempty"`
@@ -52,7 +53,7 @@ const sentRetention = 30 * 24 * time.Hour
 func toOutboxItem(m notify.Message) outboxItem {
 	it := outboxItem{
 		PK: outboxPK(m.ID), SK: metaSK, Type: "outbox", ID: m.ID, Channel: string(m.Channel),
-		Template: m.Template(), From: m.From, To: m.To, Cc: m.Cc, ReplyTo: m.ReplyTo,
+		Template: m.Template(), From: m.From, To: m.To, Cc: m.Cc, Bcc: m.Bcc, ReplyTo: m.ReplyTo,
 		Ref: m.Ref, CreatedAt: iso(m.CreatedAt), State: string(notify.Pending),
 	}
 	if m.Data != nil {
@@ -68,7 +69,7 @@ func toOutboxItem(m notify.Message) outboxItem {
 func (it outboxItem) message() (notify.Message, error) {
 	m := notify.Message{
 		ID: it.ID, Channel: notify.Channel(it.Channel), From: it.From,
-		To: it.To, Cc: it.Cc, ReplyTo: it.ReplyTo, Ref: it.Ref, CreatedAt: parseISO(it.CreatedAt),
+		To: it.To, Cc: it.Cc, Bcc: it.Bcc, ReplyTo: it.ReplyTo, Ref: it.Ref, CreatedAt: parseISO(it.CreatedAt),
 	}
 	if it.Template != "" {
 		// Data that no longer fits its template stays nil: the notifier

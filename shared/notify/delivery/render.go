@@ -21,6 +21,7 @@ type Mail struct {
 	From      string
 	To        []string
 	Cc        []string
+	Bcc       []string
 	ReplyTo   []string
 	Subject   string
 	Text      string
@@ -124,6 +125,7 @@ func Render(m notify.Message) (Mail, error) {
 		From:      m.From,
 		To:        m.To,
 		Cc:        m.Cc,
+		Bcc:       m.Bcc,
 		ReplyTo:   m.ReplyTo,
 		Subject:   strings.Join(strings.Fields(subject.String()), " "),
 		Text:      strings.TrimSpace(text.String()) + "\n",

@@ -36,7 +36,7 @@ func (s *Sender) Send(ctx context.Context, m delivery.Mail) (string, error) {
 	}
 	in := &sesv2.SendEmailInput{
 		FromEmailAddress: aws.String(m.From),
-		Destination:      &types.Destination{ToAddresses: m.To, CcAddresses: m.Cc},
+		Destination:      &types.Destination{ToAddresses: m.To, CcAddresses: m.Cc, BccAddresses: m.Bcc},
 		ReplyToAddresses: m.ReplyTo,
 		Content: &types.EmailContent{Simple: &types.Message{
 			Subject: &types.Content{Data: aws.String(m.Subject), Charset: aws.String("UTF-8")},
