@@ -58,12 +58,12 @@ func TestProgramPages(t *testing.T) {
 	}
 	bad := url.Values{"csrf": {csrf}, "name": {"Bad"}, "slug": {"Bad Slug!"}, "type": {"oem"}, "payment": {"member"}, "access": {"open"}, "sender": {"platform"},
 		"primaryContact.name": {"A"}, "primaryContact.email": {"a@b.example"}, "notifyEmails": {"ok@b.example\nnot-mail"}, "addendum.version": {"1"}, "addendum.text": {"t"},
-		"sla.high": {"two hours"}, "landing.links.0.title": {"Guide"}, "landing.links.0.url": {"ftp://x"}}
+		"sla.high": {"two hours"}, "landing.links.0.title": {"Guide"}, "landing.links.0.url": {"ftp://x"}, "signupMail.intro": {"Hi {firstName}"}}
 	r = admin.do("POST", "/programs", bad)
 	if r.Status != 422 {
 		t.Fatalf("a program with bad input: %d %.500s", r.Status, r.Body)
 	}
-	for _, id := range []string{"slug-error", "notifyEmails-error", "sla-high-error", "link-0-url-error"} {
+	for _, id := range []string{"slug-error", "notifyEmails-error", "sla-high-error", "link-0-url-error", "signupMail-intro-error"} {
 		if !strings.Contains(r.Body, `id="`+id+`"`) {
 			t.Errorf("the bad program's page has no error %s beside its field", id)
 		}
@@ -94,6 +94,8 @@ func TestProgramPages(t *testing.T) {
 		chromedp.SendKeys(`#landing-about`, "Cloud vendors and Studio support customers together.", chromedp.ByQuery),
 		chromedp.SendKeys(`#link-0-title`, "Integration guide", chromedp.ByQuery),
 		chromedp.SendKeys(`#link-0-url`, "https://studio.example/guide", chromedp.ByQuery),
+		chromedp.SendKeys(`#signupMail-subject`, "Welcome to {programName}, {companyName}", chromedp.ByQuery),
+		chromedp.SendKeys(`#signupMail-intro`, "Dear {contactName}, thank you for joining {hostName}'s cloud alliance.", chromedp.ByQuery),
 		chromedp.Click(`button[name=preview]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.preview .about`, chromedp.ByQuery),
 		chromedp.Text(`.preview`, &preview, chromedp.ByQuery),
@@ -111,6 +113,9 @@ func TestProgramPages(t *testing.T) {
 	if err != nil {
 		t.Fatalf("creating a program: %v", err)
 	}
+	if !strings.Contains(preview, "Welcome to Studio Cloud Alliance, Example Storage Inc.") || !strings.Contains(preview, "Dear Pat Partner, thank you for joining Studio Host's cloud alliance.") {
+		t.Errorf("the sign-up mail preview: %q", preview)
+	}
 	if !strings.Contains(preview, "Studio Cloud Alliance") || !strings.Contains(preview, "Cloud vendors and Studio") || !strings.Contains(preview, "Integration guide") || !strings.Contains(preview, "not saved yet") {
 		t.Errorf("the preview: %q", preview)
 	}
@@ -123,6 +128,16 @@ func TestProgramPages(t *testing.T) {
 	progs := e.Do("GET", "/v1/programs?hostMemberId="+h.MemberID, h.Admin, nil)
 	if !strings.Contains(string(progs.Body), `"slug":"`+slug+`"`) || !strings.Contains(string(progs.Body), `"type":"solution_support"`) {
 		t.Fatalf("the created program over the API: %s", progs.Body)
+	}
+
+	// A partner signing up gets the host's words, placeholders filled.
+	domain := "joiner." + e.Domain
+	res := e.Do("POST", "/v1/signups", "", set(signupBody(signupToken(t, e, slug, "primary@"+domain), "Joiner Networks", domain), "acceptAddendum.version", "1", false))
+	if res.Status != 201 {
+		t.Fatalf("signing up for the new program: %d %s", res.Status, res.Body)
+	}
+	if m := e.Mail("primary@"+domain, "Welcome to Studio Cloud Alliance, Joiner Networks"); !strings.Contains(m.Body.Text, "Dear Primary Person, thank you for joining Studio Host's cloud alliance.") || !strings.Contains(m.Body.Text, "review your sign-up") {
+		t.Errorf("the partner's sign-up mail:\n%s", m.Body.Text)
 	}
 
 	// Editing: a new addendum version and the about text.

@@ -14,6 +14,8 @@ import (
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/notify/delivery"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/web"
 )
@@ -137,7 +139,7 @@ func (s *Server) saveProgramForm(ctx context.Context, r *Request) (*Response, er
 	pt := program.Patch{
 		Name: &in.Name, Type: &in.Type, PrimaryContact: &in.PrimaryContact, NotifyEmails: &in.NotifyEmails, SLA: in.SLA,
 		Access: &in.Access, Sender: &in.Sender, SenderEmail: &in.SenderEmail, Addendum: &in.Addendum, Landing: &in.Landing,
-		PreApproved: &in.PreApproved,
+		PreApproved: &in.PreApproved, SignupMail: &in.SignupMail,
 	}
 	if n, err := strconv.Atoi(v.Get("version")); err == nil {
 		pt.Version = &n
@@ -223,7 +225,21 @@ func (s *Server) editor(ctx context.Context, r *Request, prg *program.Program, v
 	for _, l := range in.Landing.Links {
 		e.Preview.Links = append(e.Preview.Links, web.LinkRow{Title: l.Title, URL: l.URL})
 	}
+	e.MailSubject, e.MailText = signupMailPreview(program.Program{Name: in.Name, HostName: hostName, Payment: in.Payment, SignupMail: in.SignupMail})
 	return e, nil
+}
+
+// signupMailPreview renders the mail a partner would get on signing up for
+// prg, for an example company, as the notifier renders it.
+func signupMailPreview(prg program.Program) (subject, text string) {
+	m, err := delivery.Render(notify.Message{
+		ID: "preview", Channel: notify.Email, To: []string{"pat@example.com"},
+		Data: enrollment.SignupMail(prg, "Example Storage Inc.", "Pat Partner", false, "support@example.com"),
+	})
+	if err != nil {
+		return "", "The mail cannot be shown: " + err.Error()
+	}
+	return m.Subject, m.Text
 }
 
 // programInput reads the editor's form (field names are the API's JSON
@@ -239,6 +255,7 @@ func programInput(v url.Values) program.Input {
 		Addendum:    program.Addendum{Version: v.Get("addendum.version"), Text: v.Get("addendum.text")},
 		Landing:     program.Landing{BannerURL: strings.TrimSpace(v.Get("landing.bannerUrl")), About: v.Get("landing.about")},
 		PreApproved: lines(v.Get("preApproved")),
+		SignupMail:  program.SignupMail{Subject: strings.TrimSpace(v.Get("signupMail.subject")), Intro: strings.TrimSpace(v.Get("signupMail.intro"))},
 	}
 	if in.NotifyEmails == nil {
 		in.NotifyEmails = []string{}
@@ -260,7 +277,7 @@ func programInputOf(p program.Program) program.Input {
 	return program.Input{
 		Slug: p.Slug, Name: p.Name, Type: p.Type, Payment: p.Payment, PrimaryContact: p.PrimaryContact, NotifyEmails: p.NotifyEmails,
 		Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail, Addendum: p.Addendum, Landing: p.Landing,
-		PreApproved: p.PreApproved, StartDate: p.StartDate,
+		PreApproved: p.PreApproved, StartDate: p.StartDate, SignupMail: p.SignupMail,
 	}
 }
 
@@ -284,6 +301,8 @@ func fillValues(v url.Values, in program.Input, sla program.SLA) {
 	set("addendum.text", in.Addendum.Text)
 	set("landing.bannerUrl", in.Landing.BannerURL)
 	set("landing.about", in.Landing.About)
+	set("signupMail.subject", in.SignupMail.Subject)
+	set("signupMail.intro", in.SignupMail.Intro)
 	for i, l := range in.Landing.Links {
 		set(fmt.Sprintf("landing.links.%d.title", i), l.Title)
 		set(fmt.Sprintf("landing.links.%d.url", i), l.URL)

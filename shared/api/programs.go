@@ -37,9 +37,11 @@ type programView struct {
 	PriceBands     []program.Band   `json:"priceBands,omitempty"`
 	StartDate      string           `json:"startDate"`
 	Form           form.Form        `json:"form"`
-	CreatedAt      string           `json:"createdAt"`
-	UpdatedAt      string           `json:"updatedAt"`
-	Version        int              `json:"version"`
+	// SignupMail is omitted while the program keeps the default mail.
+	SignupMail *program.SignupMail `json:"signupMail,omitempty"`
+	CreatedAt  string              `json:"createdAt"`
+	UpdatedAt  string              `json:"updatedAt"`
+	Version    int                 `json:"version"`
 }
 
 func (s *Server) viewProgram(p program.Program) programView {
@@ -56,8 +58,15 @@ func (s *Server) viewProgram(p program.Program) programView {
 		},
 		Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail, Addendum: p.Addendum, Landing: p.Landing,
 		LandingURL: s.BaseURL + "/p/" + p.Slug, PreApproved: pre, PriceBands: p.PriceBands, StartDate: p.StartDate, Form: p.Form,
-		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Version: p.Version,
+		CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt), Version: p.Version, SignupMail: signupMailView(p.SignupMail),
 	}
+}
+
+func signupMailView(m program.SignupMail) *program.SignupMail {
+	if m == (program.SignupMail{}) {
+		return nil
+	}
+	return &m
 }
 
 func (s *Server) createProgram(ctx context.Context, r *Request) (*Response, error) {

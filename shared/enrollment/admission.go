@@ -95,10 +95,7 @@ func Admit(e *Enrollment, prg program.Program, p Proposal, o notify.Origin, link
 		notify.Message{
 			ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: partnerFrom,
 			To: uniqueAddrs(e.Email, e.Contacts.Primary.Email), ReplyTo: []string{prg.PrimaryContact.Email}, Ref: e.ID, CreatedAt: now,
-			Data: notify.SignupPartner{
-				ProgramName: prg.Name, HostName: prg.HostName, CompanyName: e.Company.Name, ContactName: e.Contacts.Primary.Name,
-				PreApproved: preApproved, MemberPaid: prg.Payment == program.MemberPaid, InboundEmail: in.Email,
-			},
+			Data: SignupMail(prg, e.Company.Name, e.Contacts.Primary.Name, preApproved, in.Email),
 		},
 	)
 	return a
@@ -141,4 +138,15 @@ func HoursLine(h hours.Hours) string {
 		return "24x7"
 	}
 	return fmt.Sprintf("%s %s–%s (%s)", strings.Join(h.Days, ", "), h.Start, h.End, h.Zone)
+}
+
+// SignupMail is the mail a partner gets when it signs up for prg: the
+// host's own subject and opening (placeholders filled), what happens next.
+func SignupMail(prg program.Program, company, contact string, preApproved bool, inbound string) notify.SignupPartner {
+	own := prg.SignupMail.Fill(contact, company, prg.Name, prg.HostName)
+	return notify.SignupPartner{
+		ProgramName: prg.Name, HostName: prg.HostName, CompanyName: company, ContactName: contact,
+		PreApproved: preApproved, MemberPaid: prg.Payment == program.MemberPaid, InboundEmail: inbound,
+		Subject: own.Subject, Intro: own.Intro,
+	}
 }

@@ -164,6 +164,9 @@ type (
 		ProgramName, HostName, CompanyName, ContactName string
 		PreApproved, MemberPaid                         bool
 		InboundEmail                                    string
+		// Subject and Intro are the host's own words (placeholders
+		// filled); empty keeps the defaults.
+		Subject, Intro string
 	}
 	// ValidationFailed tells the partner what to fix.
 	ValidationFailed struct {

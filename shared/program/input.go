@@ -2,6 +2,8 @@ package program
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +40,7 @@ type Input struct {
 	PriceBands     []Band         `json:"priceBands,omitempty"`
 	StartDate      string         `json:"startDate,omitempty"`
 	Form           *form.Form     `json:"form,omitempty"`
+	SignupMail     SignupMail     `json:"signupMail,omitempty"`
 }
 
 // Patch changes some decisions of a program; absent fields stay. The slug
@@ -60,6 +63,7 @@ type Patch struct {
 	PriceBands     *[]Band         `json:"priceBands,omitempty"`
 	StartDate      *string         `json:"startDate,omitempty"`
 	Form           *form.Form      `json:"form,omitempty"`
+	SignupMail     *SignupMail     `json:"signupMail,omitempty"`
 	// Version, when given, must be the program's current version.
 	Version *int `json:"version,omitempty"`
 }
@@ -133,12 +137,35 @@ func (in Input) check(now time.Time) (Program, error) {
 	} else if _, err := time.Parse("2006-01-02", p.StartDate); err != nil {
 		f.Add("startDate", "must be a date like 2026-01-15")
 	}
+	p.SignupMail = checkSignupMail(f, in.SignupMail)
 	p.Form = form.Default()
 	if in.Form != nil {
 		p.Form = in.Form.Check(f, "form")
 	}
 	checkStoredSize(f, p)
 	return p, f.Err()
+}
+
+var placeholderRE = regexp.MustCompile(`\{[^{}]*\}`)
+
+// checkSignupMail: a one-line subject, a paragraph, only known placeholders.
+func checkSignupMail(f apperr.Fields, in SignupMail) SignupMail {
+	out := SignupMail{
+		Subject: input.OptionalText(f, "signupMail.subject", in.Subject, 200),
+		Intro:   input.OptionalText(f, "signupMail.intro", in.Intro, 5000),
+	}
+	if strings.ContainsAny(out.Subject, "\r\n") {
+		f.Add("signupMail.subject", "must be one line")
+	}
+	for _, part := range []struct{ path, text string }{{"signupMail.subject", out.Subject}, {"signupMail.intro", out.Intro}} {
+		for _, ph := range placeholderRE.FindAllString(part.text, -1) {
+			if !slices.Contains(SignupPlaceholders, ph) {
+				f.Add(part.path, fmt.Sprintf("uses %s; the placeholders are %s", ph, strings.Join(SignupPlaceholders, ", ")))
+				break
+			}
+		}
+	}
+	return out
 }
 
 // MaxTextBytes bounds what a program's long texts and lists take together,
@@ -268,7 +295,7 @@ func (p Program) toInput() Input {
 		Slug: p.Slug, Name: p.Name, HostMemberID: p.HostMemberID, Type: p.Type, Payment: p.Payment,
 		PrimaryContact: p.PrimaryContact, NotifyEmails: p.NotifyEmails, SLA: &sla, Access: p.Access,
 		Sender: p.Sender, SenderEmail: p.SenderEmail, Addendum: p.Addendum, Landing: p.Landing,
-		PreApproved: p.PreApproved, PriceBands: p.PriceBands, StartDate: p.StartDate, Form: &f,
+		PreApproved: p.PreApproved, PriceBands: p.PriceBands, StartDate: p.StartDate, Form: &f, SignupMail: p.SignupMail,
 	}
 }
 
@@ -337,6 +364,9 @@ func (pt Patch) apply(in Input) (Input, error) {
 	}
 	if pt.Form != nil {
 		in.Form = pt.Form
+	}
+	if pt.SignupMail != nil {
+		in.SignupMail = *pt.SignupMail
 	}
 	return in, nil
 }

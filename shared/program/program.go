@@ -103,6 +103,25 @@ type Landing struct {
 	Links     []Link `json:"links,omitempty"`
 }
 
+// SignupMail is the host's own words in the mail partners get when they
+// sign up: a subject and an opening paragraph, with placeholders
+// ({contactName}, {companyName}, {programName}, {hostName}). Empty parts keep
+// the defaults; what happens next (approval, test case, invoice) is always
+// added by Tandem.
+type SignupMail struct {
+	Subject string `json:"subject,omitempty"`
+	Intro   string `json:"intro,omitempty"`
+}
+
+// SignupPlaceholders are the placeholders a sign-up mail may use.
+var SignupPlaceholders = []string{"{contactName}", "{companyName}", "{programName}", "{hostName}"}
+
+// Fill replaces the placeholders of the host's text.
+func (m SignupMail) Fill(contactName, companyName, programName, hostName string) SignupMail {
+	r := strings.NewReplacer("{contactName}", contactName, "{companyName}", companyName, "{programName}", programName, "{hostName}", hostName)
+	return SignupMail{Subject: r.Replace(m.Subject), Intro: r.Replace(m.Intro)}
+}
+
 // Band is a volume price: every member costs UnitCents when the count is at
 // most UpTo (and above the previous band).
 type Band struct {
@@ -150,6 +169,8 @@ type Program struct {
 	StartDate string
 	// Form is the default process form of partners' first departments.
 	Form form.Form
+	// SignupMail is the host's text of the partners' sign-up mail.
+	SignupMail SignupMail
 	// BilledYears counts the host-billing years invoiced so far.
 	BilledYears int
 	CreatedAt   time.Time

@@ -42,6 +42,8 @@ type programItem struct {
 	PriceBands      string   `dynamodbav:"priceBands,omitempty"`
 	StartDate       string   `dynamodbav:"startDate"`
 	Form            string   `dynamodbav:"form"`
+	SignupSubject   string   `dynamodbav:"signupSubject,omitempty"`
+	SignupIntro     string   `dynamodbav:"signupIntro,omitempty"`
 	// BilledYears counts the host-billing years invoiced so far.
 	BilledYears int    `dynamodbav:"billedYears"`
 	CreatedAt   string `dynamodbav:"createdAt"`
@@ -61,6 +63,7 @@ func toProgramItem(p program.Program, billedYears int) programItem {
 		NotifyEmails: p.NotifyEmails, SLA: jsonAttr(slaItem(p.SLA)), Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail,
 		AddendumVersion: p.Addendum.Version, Addendum: jsonAttr(addendumRec(p.Addendum)), Landing: jsonAttr(toLandingRec(p.Landing)),
 		PreApproved: p.PreApproved, StartDate: p.StartDate, Form: jsonAttr(toFormRec(p.Form)),
+		SignupSubject: p.SignupMail.Subject, SignupIntro: p.SignupMail.Intro,
 		BilledYears: billedYears, CreatedAt: iso(p.CreatedAt), UpdatedAt: iso(p.UpdatedAt), Version: p.Version,
 	}
 	if len(p.PriceBands) > 0 {
@@ -108,6 +111,7 @@ func (it programItem) domain() (program.Program, error) {
 	}
 	p.PrimaryContact, p.SLA, p.Form = pc.domain(), program.SLA(sla), f.domain()
 	p.Addendum, p.Landing, p.PriceBands = program.Addendum(add), land.domain(), bandDomain(bands)
+	p.SignupMail = program.SignupMail{Subject: it.SignupSubject, Intro: it.SignupIntro}
 	return p, nil
 }
 

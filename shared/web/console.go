@@ -303,6 +303,8 @@ type ProgramEditor struct {
 	Notice, Problem string
 	// Previewing says the preview shows values that are not saved yet.
 	Previewing bool
+	// MailSubject and MailText are the sign-up mail as partners get it.
+	MailSubject, MailText string
 }
 
 // Value is the form's value of a field.
