@@ -242,3 +242,34 @@ func TestBccCaptures(t *testing.T) {
 		}
 	}
 }
+
+// Escalation mail for a non-critical case reaches the receiving
+// department's escalation contact only inside its business hours: a sweep
+// in the evening tells the submitter at once and the escalation contact
+// when the department opens next morning.
+func TestEscalationMailWaitsForBusinessHours(t *testing.T) {
+	t.Parallel()
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	opened := time.Date(2026, 11, 23, 17, 0, 0, 0, berlin) // Monday 17:00: PT2H is due Tuesday 09:00
+	clock := localtest.NewClock(opened)
+	e := localtest.New(t, localtest.WithClock(clock))
+	h := newHost(t, e, "Night Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	p, ptok := livePartner(t, e, h, "Night Partner")
+	c := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "case").Str("id")
+	evening := time.Date(2026, 11, 24, 20, 0, 0, 0, berlin) // the sweep comes late, after closing time
+	clock.Set(evening)
+	if sum := runSchedule(t, e, "escalation", evening); num(sum, "escalatedLevel1") != 1 {
+		t.Fatalf("the evening sweep: %v", sum)
+	}
+	e.Mail("primary@"+p.Domain, "[Escalation 1]") // the submitter is told at once
+	if n := countMails(t, e, e.Addr("storage-escalation"), "[Escalation 1] Case "+c); n != 0 {
+		t.Fatalf("the escalation contact got %d level-1 mails in the evening, want them held until the morning", n)
+	}
+	runSchedule(t, e, "redrive", time.Date(2026, 11, 25, 7, 59, 0, 0, berlin))
+	if n := countMails(t, e, e.Addr("storage-escalation"), "[Escalation 1] Case "+c); n != 0 {
+		t.Fatalf("the escalation contact got the mail before opening time")
+	}
+	runSchedule(t, e, "redrive", time.Date(2026, 11, 25, 8, 1, 0, 0, berlin))
+	e.Mail(e.Addr("storage-escalation"), "[Escalation 1] Case "+c)
+}

@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/hours"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/program"
 )
 
 // Escalate raises case id one level for each escalation due at or before
@@ -57,8 +59,9 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 			return raised, err
 		}
 		var to []string
+		var escalationContact []string // told inside the department's business hours
 		if level == 1 {
-			to = []string{dep.Inbound.Escalation.Email, c.SubmitterEmail}
+			to, escalationContact = []string{c.SubmitterEmail}, []string{dep.Inbound.Escalation.Email}
 		} else {
 			if c.ProgramID != "" {
 				prg, err := s.Store.GetProgram(ctx, c.ProgramID)
@@ -71,7 +74,14 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 		}
 		data := s.caseData(after, dep)
 		data.DueAt = at.UTC().Format("Mon 2 Jan 2006 15:04 UTC")
-		msgs := []notify.Message{s.mail(after, dedupe(to), notify.CaseEscalated{CaseMail: data, Level: strconv.Itoa(level)}, now)}
+		escalated := notify.CaseEscalated{CaseMail: data, Level: strconv.Itoa(level)}
+		msgs := []notify.Message{s.mail(after, dedupe(to), escalated, now)}
+		if len(dedupe(escalationContact)) > 0 {
+			m := s.mail(after, dedupe(escalationContact), escalated, now)
+			m.NotBefore = s.insideHours(c, dep.Inbound.Hours, now)
+			m.Bcc = nil // the capture copy goes with the submitter's mail
+			msgs = append(msgs, m)
+		}
 		if hook, err := s.hook(ctx, dep, "case.escalated", after, now); err != nil {
 			return raised, err
 		} else if hook != nil {
@@ -117,6 +127,7 @@ func (s *Service) remind(ctx context.Context, c Case, now time.Time) (bool, erro
 		AcceptLink:      s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Accept),
 		RequestInfoLink: s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, RequestInfo),
 	}, now)
+	msg.NotBefore = s.insideHours(c, dep.Inbound.Hours, now)
 	if err := s.Store.ApplyCase(ctx, c, after, ev, []notify.Message{msg}, idem.None); err != nil {
 		if errors.Is(err, apperr.ErrConflict) {
 			return false, nil // another run, or a response, got there first
@@ -124,4 +135,19 @@ func (s *Service) remind(ctx context.Context, c Case, now time.Time) (bool, erro
 		return false, fmt.Errorf("remind case %s: %w", c.ID, err)
 	}
 	return true, nil
+}
+
+// insideHours is when mail about non-critical case c may reach a
+// department open h: now inside its business hours, else when they next
+// open (nobody is woken at midnight for a medium case). Critical cases, and
+// hours that cannot say, send at once.
+func (s *Service) insideHours(c Case, h hours.Hours, now time.Time) time.Time {
+	if c.Priority == program.Critical {
+		return time.Time{}
+	}
+	at, err := h.OpenAt(now)
+	if err != nil || !at.After(now) {
+		return time.Time{}
+	}
+	return at
 }

@@ -229,6 +229,15 @@ func (h Hours) holiday(day time.Time) bool {
 	return len(h.Holidays) > 0 && slices.Contains(h.Holidays, day.Format(time.DateOnly))
 }
 
+// OpenAt is t when the hours are open then, else when they next open.
+func (h Hours) OpenAt(t time.Time) (time.Time, error) {
+	next, err := h.Add(t, time.Nanosecond)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return next.Add(-time.Nanosecond), nil
+}
+
 func at(day time.Time, minutes int, loc *time.Location) time.Time {
 	return time.Date(day.Year(), day.Month(), day.Day(), minutes/60, minutes%60, 0, 0, loc)
 }

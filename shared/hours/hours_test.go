@@ -181,3 +181,17 @@ func TestAllDayDatesOfACalendar(t *testing.T) {
 		t.Errorf("a bad date was read")
 	}
 }
+
+func TestOpenAt(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	h := Hours{Zone: "Europe/Berlin", Days: []string{"mon", "tue", "wed", "thu", "fri"}, Start: "08:00", End: "18:00"}
+	for _, tc := range []struct{ at, want time.Time }{
+		{time.Date(2026, 11, 24, 10, 0, 0, 0, berlin), time.Date(2026, 11, 24, 10, 0, 0, 0, berlin)}, // open: now
+		{time.Date(2026, 11, 24, 20, 0, 0, 0, berlin), time.Date(2026, 11, 25, 8, 0, 0, 0, berlin)},  // evening: next morning
+		{time.Date(2026, 11, 28, 12, 0, 0, 0, berlin), time.Date(2026, 11, 30, 8, 0, 0, 0, berlin)},  // Saturday: Monday
+	} {
+		if got, err := h.OpenAt(tc.at); err != nil || !got.Equal(tc.want) {
+			t.Errorf("OpenAt(%v) = %v %v, want %v", tc.at, got, err, tc.want)
+		}
+	}
+}

@@ -38,6 +38,9 @@ type Message struct {
 	// Ref names the object the message is about, for logs and dead letters.
 	Ref       string
 	CreatedAt time.Time
+	// NotBefore holds the message back until then (an escalation outside
+	// the recipient's business hours); zero sends at once.
+	NotBefore time.Time
 }
 
 // Template names the mail template the message fills ("" for webhooks).

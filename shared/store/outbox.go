@@ -40,6 +40,7 @@ type outboxItem struct {
 	Attempts   int      `dynamodbav:"attempts"`
 	LeaseUntil string   `dynamodbav:"leaseUntil,omitempty"`
 	LastError  string   `dynamodbav:"lastError,omitempty"`
+	RetryAt    string   `dynamodbav:"retryAt,omitempty"`
 	SentAt     string   `dynamodbav:"sentAt,omitempty"`
 	DeadAt     string   `dynamodbav:"deadAt,omitempty"`
 	ProviderID string   `dynamodbav:"providerId,omitempty"`
@@ -63,6 +64,12 @@ func toOutboxItem(m notify.Message) outboxItem {
 		it.Hook = jsonAttr(m.Hook)
 	}
 	it.DuePK, it.DueSK = dueAttrs(sweepOutbox, m.ID, m.CreatedAt.Add(notify.FirstSweepDelay))
+	if m.NotBefore.After(m.CreatedAt) {
+		// Not claimable before then (the stream leaves it), and due for the
+		// sweep then.
+		it.RetryAt = iso(m.NotBefore)
+		it.DuePK, it.DueSK = dueAttrs(sweepOutbox, m.ID, m.NotBefore)
+	}
 	return it
 }
 
