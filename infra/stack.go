@@ -115,9 +115,18 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(cfg.Domain)}),
 				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(cfg.Sender)}),
 				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: configSet.ConfigurationSetName()}),
+				// Hosts' own sending domains, registered by the approval
+				// function in this account (SES checks the identity is verified).
+				hostIdentities(stack),
 			},
 		}))
 	}
+	// The approval function registers hosts' sending domains and reads
+	// their verification; nothing else of SES.
+	fns[routes.Approval].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("ses:CreateEmailIdentity", "ses:GetEmailIdentity"),
+		Resources: &[]*string{hostIdentities(stack)},
+	}))
 
 	api := newAPI(stack, fns, cfg)
 	if cfg.BaseURL == "" {
@@ -193,6 +202,11 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	return stack
 }
 
+// hostIdentities are the SES identities of this account and region.
+func hostIdentities(stack awscdk.Stack) *string {
+	return awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String("*")})
+}
+
 // nag is one cdk-nag suppression: the rule, why it does not apply here,
 // and (optionally) the finding it covers.
 func nag(id, reason string, appliesTo ...any) *[]*cdknag.NagPackSuppression {
@@ -213,6 +227,8 @@ func suppressStackFindings(stack awscdk.Stack) {
 			"Resource::*"),
 		nag("AwsSolutions-IAM5", "the table's own global secondary indexes (GSI1, GSI2, Due), which every query path reads; no other table is reachable",
 			cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::<Table[A-Z0-9]+\.Arn>\/index\/\*$/g`)}),
+		nag("AwsSolutions-IAM5", "hosts register their own sending domains at run time, so their SES identities are not known when the stack deploys; the grant covers only this account's and region's identities (create, read, send), never other SES actions",
+			cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity\/\*$/g`)}),
 		nag("AwsSolutions-IAM5", "EventBridge Scheduler's role may invoke its one target function's versions and aliases (the grant CDK makes for a Lambda target), nothing else",
 			cdknag.RegexAppliesTo{Regex: jsii.String(`/^Resource::<Fn[a-z]+[A-Z0-9]+\.Arn>:\*$/g`)}),
 	} {

@@ -386,3 +386,38 @@ func TestCdkNagAwsSolutions(t *testing.T) {
 		}
 	}
 }
+
+// Hosts' sending domains: only the approval function may create and read
+// SES identities, only the mail-delivering functions send, both limited to
+// this account's identities (and the configuration set for sending).
+func TestSESGrants(t *testing.T) {
+	_, doc := synth(t)
+	holders := map[string][]string{}
+	for id, r := range resources(doc, "AWS::IAM::Policy") {
+		for _, s := range props(r)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			st := s.(map[string]any)
+			acts, ok := st["Action"].([]any)
+			if !ok {
+				acts = []any{st["Action"]}
+			}
+			for _, a := range acts {
+				act := fmt.Sprint(a)
+				if !strings.HasPrefix(act, "ses:") {
+					continue
+				}
+				holders[act] = append(holders[act], id)
+				if b, _ := json.Marshal(st["Resource"]); !strings.Contains(string(b), ":identity/") {
+					t.Errorf("%s grants %s beyond SES identities: %s", id, act, b)
+				}
+			}
+		}
+	}
+	for act, want := range map[string]string{"ses:CreateEmailIdentity": "Fnapproval", "ses:GetEmailIdentity": "Fnapproval"} {
+		if len(holders[act]) != 1 || !strings.HasPrefix(holders[act][0], want) {
+			t.Errorf("%s is granted to %v, want only the approval function", act, holders[act])
+		}
+	}
+	if len(holders["ses:SendEmail"]) != 2 {
+		t.Errorf("ses:SendEmail is granted to %v, want the notifier and redrive only", holders["ses:SendEmail"])
+	}
+}

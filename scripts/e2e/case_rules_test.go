@@ -273,3 +273,44 @@ func TestEscalationMailWaitsForBusinessHours(t *testing.T) {
 	runSchedule(t, e, "redrive", time.Date(2026, 11, 25, 8, 1, 0, 0, berlin))
 	e.Mail(e.Addr("storage-escalation"), "[Escalation 1] Case "+c)
 }
+
+// A host registers its sending domain: it gets the three DKIM records to
+// publish; until SES verifies them the program that sends as the host
+// sends from the platform's address in the host's name, with Reply-To the
+// host; once verified (its status read), from the host's own address.
+func TestHostSendingDomain(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	hostDomain := "send-host." + e.Domain
+	sender := "partners@" + hostDomain
+	h := newHost(t, e, "Send Host", map[string]any{"sender": "host", "senderEmail": sender})
+	other := newHost(t, e, "Other Sender", nil)
+	if res := e.Do("POST", "/v1/members/"+h.MemberID+"/sending-domain", h.Admin, map[string]any{"domain": "other-sender." + e.Domain}); res.Status != 422 {
+		t.Errorf("registering another member's domain: %d %s, want 422", res.Status, res.Body)
+	}
+	if res := e.Do("POST", "/v1/members/"+h.MemberID+"/sending-domain", other.Admin, map[string]any{"domain": hostDomain}); res.Status != 404 {
+		t.Errorf("registering for another member: %d, want 404", res.Status)
+	}
+	if res := e.Do("GET", "/v1/members/"+h.MemberID+"/sending-domain", h.Admin, nil); res.Status != 404 {
+		t.Errorf("the status before registering: %d, want 404", res.Status)
+	}
+	reg := expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/sending-domain", h.Admin, map[string]any{"domain": hostDomain}), 200, "register")
+	recs, _ := reg.JSON()["records"].([]any)
+	if len(recs) != 3 || reg.JSON()["verified"] != false || !strings.HasSuffix(recs[0].(map[string]any)["name"].(string), "._domainkey."+hostDomain) || recs[0].(map[string]any)["type"] != "CNAME" {
+		t.Fatalf("the registration: %s", reg.Body)
+	}
+	expect(t, e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": "first@joiner." + e.Domain}), 202, "register first")
+	m := e.Mail("first@joiner."+e.Domain, "Confirm your email")
+	if !strings.Contains(m.From, "Send Host via Tandem") || strings.Contains(m.From, sender) || len(m.ReplyTo) != 1 || !strings.Contains(m.ReplyTo[0], sender) {
+		t.Errorf("before verification: From %q, Reply-To %v", m.From, m.ReplyTo)
+	}
+	e.Identities.Verify(hostDomain)
+	if got := expect(t, e.Do("GET", "/v1/members/"+h.MemberID+"/sending-domain", h.Admin, nil), 200, "status"); got.JSON()["verified"] != true || got.Str("status") != "SUCCESS" {
+		t.Fatalf("after SES verified: %s", got.Body)
+	}
+	expect(t, e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": "second@joiner." + e.Domain}), 202, "register second")
+	m = e.Mail("second@joiner."+e.Domain, "Confirm your email")
+	if !strings.Contains(m.From, sender) || len(m.ReplyTo) != 0 {
+		t.Errorf("after verification: From %q, Reply-To %v", m.From, m.ReplyTo)
+	}
+}

@@ -42,6 +42,8 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /v1/members":                             {"/v1/members?q=matrix", nil, "", false},
 		"PATCH /v1/members/{id}":                      {"/v1/members/" + p.MemberID, map[string]any{"name": "Renamed"}, "p", false},
 		"GET /v1/members/{id}/users":                  {"/v1/members/" + p.MemberID + "/users", nil, "p", false},
+		"POST /v1/members/{id}/sending-domain":        {"/v1/members/" + p.MemberID + "/sending-domain", map[string]any{"domain": p.Domain}, "p", false},
+		"GET /v1/members/{id}/sending-domain":         {"/v1/members/" + p.MemberID + "/sending-domain", nil, "p", false},
 		"GET /v1/programs":                            {"/v1/programs?hostMemberId=" + h.MemberID, nil, "h", false},
 		"POST /v1/members/{id}/users":                 {"/v1/members/" + p.MemberID + "/users", map[string]any{"name": "N", "email": "n@" + p.Domain, "roles": []string{"admin"}}, "p", false},
 		"DELETE /v1/members/{id}/users/{userId}":      {"/v1/members/" + p.MemberID + "/users/" + engineerID, nil, "p", false},

@@ -25,6 +25,7 @@ import (
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/awsclient"
 	"github.com/tandemhq/tandem/shared/notify/sesmail"
+	"github.com/tandemhq/tandem/shared/sending"
 	"github.com/tandemhq/tandem/shared/store"
 	"github.com/tandemhq/tandem/shared/store/storetest"
 )
@@ -39,7 +40,10 @@ type Env struct {
 	SES      SESStore
 	// Domain is unique to this test: mail addresses under it reach only it.
 	Domain string
-	client *http.Client
+	// Identities is the fake SES identity API (sending domains): a test
+	// verifies a domain with Identities.Verify.
+	Identities *sending.Fake
+	client     *http.Client
 }
 
 // Option adjusts the configuration before the app is built.
@@ -61,7 +65,7 @@ func New(t storetest.T, opts ...Option) *Env {
 		Table: tableName, BaseURL: "http://placeholder", Sender: "Tandem <no-reply@tandem.test>",
 		OperatorEmails: []string{"ops@operators.test"}, SigningKey: storetest.SigningKey,
 		AWS:                   awsclient.Options{DynamoDBEndpoint: ddb, SESEndpoint: sesEndpoint},
-		AllowLoopbackWebhooks: true, Log: log,
+		AllowLoopbackWebhooks: true, Log: log, Identities: &sending.Fake{},
 		// Parallel tests and packages share one DynamoDB Local on a small
 		// machine; a call can queue for seconds behind a thousand-item
 		// test. The 2 s production deadline would turn that queueing into
@@ -113,6 +117,7 @@ func New(t storetest.T, opts ...Option) *Env {
 		T: t, App: a, Gateway: gw, URL: srv.URL, Operator: op, SES: SESStore{Endpoint: sesEndpoint},
 		Domain: "t" + hex.EncodeToString(b[:]) + ".example",
 	}
+	e.Identities, _ = cfg.Identities.(*sending.Fake)
 	e.client = &http.Client{Transport: newContractChecker(t, http.DefaultTransport), Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return e

@@ -19,7 +19,8 @@ type Mail struct {
 		Cc  []string `json:"cc"`
 		Bcc []string `json:"bcc"`
 	} `json:"destination"`
-	Subject string `json:"subject"`
+	ReplyTo []string `json:"replyTo"`
+	Subject string   `json:"subject"`
 	Body    struct {
 		Text string `json:"text"`
 		HTML string `json:"html"`

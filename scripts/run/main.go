@@ -28,6 +28,7 @@ import (
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/awsclient"
 	"github.com/tandemhq/tandem/shared/notify/sesmail"
+	"github.com/tandemhq/tandem/shared/sending"
 	"github.com/tandemhq/tandem/shared/store"
 	"github.com/tandemhq/tandem/shared/table"
 )
@@ -80,6 +81,9 @@ func run() error {
 	cfg := app.Config{
 		Table: table.DefaultName, BaseURL: baseURL, Sender: "Tandem <no-reply@tandem.localhost>",
 		OperatorEmails: []string{"operators@tandem.localhost"}, SigningKey: []byte(signing),
+		// SES's stand-in has no identity API: sending domains verify when
+		// their status is first read.
+		Identities:            &sending.Fake{AutoVerify: true},
 		AWS:                   awsclient.Options{DynamoDBEndpoint: ddb.Endpoint, SESEndpoint: ses.Endpoint},
 		AllowLoopbackWebhooks: true, Log: log,
 	}

@@ -174,3 +174,53 @@ func (s *Server) searchMembers(ctx context.Context, r *Request) (*Response, erro
 	}
 	return JSON(http.StatusOK, listOf(out, "")), nil
 }
+
+type sendingView struct {
+	Domain   string             `json:"domain"`
+	Verified bool               `json:"verified"`
+	Status   string             `json:"status"`
+	Records  []member.DNSRecord `json:"records"`
+}
+
+func viewSending(m member.Member) sendingView {
+	recs := m.Sending.Records
+	if recs == nil {
+		recs = []member.DNSRecord{}
+	}
+	return sendingView{Domain: m.Sending.Domain, Verified: m.Sending.Verified, Status: m.Sending.Status, Records: recs}
+}
+
+// registerSendingDomain serves POST /v1/members/{id}/sending-domain: the
+// DNS records to publish; the member's programs that send as it switch to
+// its address once SES has verified them.
+func (s *Server) registerSendingDomain(ctx context.Context, r *Request) (*Response, error) {
+	var in struct {
+		Domain string `json:"domain"`
+	}
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	m, err := s.Members.RegisterSendingDomain(ctx, r.Principal, r.Param("id"), in.Domain)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Programs.RefreshSender(ctx, m); err != nil {
+		return nil, err
+	}
+	return JSON(http.StatusOK, viewSending(m)), nil
+}
+
+// sendingDomain serves GET /v1/members/{id}/sending-domain: SES's
+// verification status as it is now.
+func (s *Server) sendingDomain(ctx context.Context, r *Request) (*Response, error) {
+	m, changed, err := s.Members.SendingDomainStatus(ctx, r.Principal, r.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	if changed {
+		if err := s.Programs.RefreshSender(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+	return JSON(http.StatusOK, viewSending(m)), nil
+}

@@ -103,6 +103,8 @@ func ApprovalHandlers(s *Server) map[string]Handler {
 		"POST /v1/members":                                          s.createMember,
 		"GET /v1/members":                                           s.searchMembers,
 		"PATCH /v1/members/{id}":                                    s.patchMember,
+		"POST /v1/members/{id}/sending-domain":                      s.registerSendingDomain,
+		"GET /v1/members/{id}/sending-domain":                       s.sendingDomain,
 		"GET /v1/members/{id}/users":                                s.listUsers,
 		"GET /v1/programs":                                          s.listPrograms,
 		"GET /v1/members/{id}":                                      s.getMember,

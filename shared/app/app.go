@@ -33,6 +33,7 @@ import (
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
 	"github.com/tandemhq/tandem/shared/routes"
+	"github.com/tandemhq/tandem/shared/sending"
 	"github.com/tandemhq/tandem/shared/session"
 	"github.com/tandemhq/tandem/shared/store"
 	"github.com/tandemhq/tandem/shared/table"
@@ -67,6 +68,9 @@ type Config struct {
 	// MailSender sends mail. Only the functions that deliver mail set it
 	// (with UseMail), so the others do not carry the SES client.
 	MailSender delivery.Sender
+	// Identities is SES's identity API (hosts' sending domains): set by the
+	// approval function's main on AWS, a fake locally; nil refuses them.
+	Identities sending.Identities
 	// APIDeadline overrides api.Deadline, the bound on a request's table
 	// work (tests on a loaded shared emulator; never set in production).
 	APIDeadline time.Duration
@@ -191,7 +195,7 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 	sessions := &session.Service{Store: st, Origin: origin, Now: now, Key: c.SigningKey, Operators: c.OperatorEmails}
 	srv := &api.Server{
 		BaseURL:         c.BaseURL,
-		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation},
+		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities},
 		Programs:        &program.Service{Store: st, Now: now},
 		Registration:    &registration.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now},
 		Enrollments:     &enrollment.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now, Hooks: queue.Event},
@@ -214,12 +218,15 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 
 // mustWire is wire for a function's main: configuration from the
 // environment, the AWS clients, or exit.
-func mustWire() (Config, aws.Config, wired) {
+func mustWire(opts ...Option) (Config, aws.Config, wired) {
 	c := mustConfig()
 	awsCfg, err := awsclient.Load(context.Background(), c.AWS)
 	if err != nil {
 		c.Log.Error("cannot start", "err", err)
 		os.Exit(1)
+	}
+	for _, o := range opts {
+		o(&c, awsCfg)
 	}
 	w, err := wire(c, awsclient.DynamoDB(awsCfg, c.AWS.DynamoDBEndpoint))
 	if err != nil {
@@ -233,10 +240,14 @@ func mustWire() (Config, aws.Config, wired) {
 // domain services and routes only fn's handlers (set), so the function's
 // zip carries neither the other functions' handlers nor the jobs and mail
 // delivery it never runs.
-func MustStartHTTP(fn string, set func(*api.Server) map[string]api.Handler) api.LambdaHandler {
-	_, _, w := mustWire()
+func MustStartHTTP(fn string, set func(*api.Server) map[string]api.Handler, opts ...Option) api.LambdaHandler {
+	_, _, w := mustWire(opts...)
 	return w.srv.RouterOf(set).Function(fn)
 }
+
+// Option completes a function's configuration with what only it needs
+// (the approval function's SES identity API).
+type Option func(*Config, aws.Config)
 
 // MustStartAuthorizer is the start of the authorizer's main: the store's
 // credentials, nothing else.

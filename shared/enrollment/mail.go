@@ -39,7 +39,7 @@ func Credential(e Enrollment, prg program.Program, o notify.Origin, now time.Tim
 	tok := Token{Hash: hash, Kind: CredentialToken, EnrollmentID: e.ID, MemberID: e.MemberID, Name: c.Name, Email: c.Email, ExpiresAt: now.Add(CredentialTTL)}
 	msg := notify.Message{
 		ID: ident.New(ident.Outbox, now), Channel: notify.Email,
-		From: prg.From(o.From), To: []string{c.Email}, Ref: e.ID, CreatedAt: now,
+		From: prg.From(o.From), ReplyTo: prg.HostReplyTo(), To: []string{c.Email}, Ref: e.ID, CreatedAt: now,
 		Data: notify.EnrollmentLivePartner{
 			ProgramMail: notify.ProgramMail{ProgramName: prg.Name, HostName: prg.HostName, BaseURL: o.BaseURL},
 			ContactName: c.Name, CompanyName: e.Company.Name,

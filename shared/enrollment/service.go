@@ -199,11 +199,11 @@ func (s *Service) transition(e Enrollment, a Action, actor, reason string, now t
 // mail is a message about prg: sent as the program, or from the platform
 // (mail to the host about its own program).
 func (s *Service) mail(prg program.Program, to []string, ref string, data notify.MailData, now time.Time, fromPlatform bool) notify.Message {
-	from := prg.From(s.Origin.From)
+	from, replyTo := prg.From(s.Origin.From), prg.HostReplyTo()
 	if fromPlatform {
-		from = s.Origin.From
+		from, replyTo = s.Origin.From, nil
 	}
-	return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: from, To: to, Ref: ref, CreatedAt: now, Data: data}
+	return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: from, ReplyTo: replyTo, To: to, Ref: ref, CreatedAt: now, Data: data}
 }
 
 // programMail names prg in a mail.

@@ -47,3 +47,16 @@ func TestFreemailListIsSortedAndFromTheNpmPackage(t *testing.T) {
 		}
 	}
 }
+
+func TestSendsFromOnlyTheVerifiedDomain(t *testing.T) {
+	m := Member{Sending: SendingDomain{Domain: "mail.acme.example", Verified: true}}
+	for addr, want := range map[string]bool{"a@mail.acme.example": true, "a@eu.mail.acme.example": true, "a@acme.example": false, "a@evilmail.acme.example": false} {
+		if m.SendsFrom(addr) != want {
+			t.Errorf("SendsFrom(%s) = %v, want %v", addr, !want, want)
+		}
+	}
+	m.Sending.Verified = false
+	if m.SendsFrom("a@mail.acme.example") {
+		t.Errorf("an unverified domain sends")
+	}
+}

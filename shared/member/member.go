@@ -2,6 +2,7 @@
 package member
 
 import (
+	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -51,7 +52,9 @@ type Member struct {
 	Contacts Contacts
 	// Bcc are the member's capture addresses: copies of the mail of every
 	// case it opens (outbound) and receives (inbound).
-	Bcc       Bcc
+	Bcc Bcc
+	// Sending is the member's own sending domain, once registered.
+	Sending   SendingDomain
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int
@@ -62,6 +65,32 @@ type Member struct {
 type Bcc struct {
 	Outbound string `json:"outbound,omitempty"`
 	Inbound  string `json:"inbound,omitempty"`
+}
+
+// SendingDomain is a member's domain registered with SES to send from.
+type SendingDomain struct {
+	Domain   string
+	Verified bool
+	Status   string
+	Records  []DNSRecord
+}
+
+// DNSRecord is one record the member publishes for its sending domain.
+type DNSRecord struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+// SendsFrom reports whether address is at the member's verified sending
+// domain (or a subdomain of it).
+func (m Member) SendsFrom(address string) bool {
+	if !m.Sending.Verified || m.Sending.Domain == "" {
+		return false
+	}
+	_, domain, _ := strings.Cut(strings.ToLower(address), "@")
+	own := strings.ToLower(m.Sending.Domain)
+	return domain == own || strings.HasSuffix(domain, "."+own)
 }
 
 // UserStatus says whether a user's token still works.

@@ -2,6 +2,7 @@ package member
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
 	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/sending"
 )
 
 // Store is what the member service needs of the table.
@@ -43,6 +45,8 @@ type Service struct {
 	// Invite makes the sign-in link a user added with "invite" is mailed
 	// (the session package's; nil refuses invitations).
 	Invite Inviter
+	// Identities is SES's identity API (sending domains).
+	Identities sending.Identities
 }
 
 // Invitation is the sign-in link mailed to a new user: the link (stored by
@@ -428,4 +432,77 @@ func optionalEmail(f apperr.Fields, path, v string) string {
 		return ""
 	}
 	return strings.ToLower(input.Email(f, path, v))
+}
+
+// RegisterSendingDomain registers domain (the member's own domain or a
+// subdomain of it) with SES for the member's programs to send from, and
+// returns the DNS records to publish (its admins, operators).
+func (s *Service) RegisterSendingDomain(ctx context.Context, p auth.Principal, id, domain string) (Member, error) {
+	if err := s.adminCheck(ctx, p, id); err != nil {
+		return Member{}, err
+	}
+	m, err := s.Store.GetMember(ctx, id)
+	if err != nil {
+		return Member{}, err
+	}
+	domain = strings.ToLower(strings.TrimSpace(domain))
+	own := strings.ToLower(m.Domain)
+	switch {
+	case !input.ValidDomain(domain):
+		return Member{}, apperr.InvalidField("domain", "must be a domain like mail.example.com")
+	case own == "":
+		return Member{}, apperr.InvalidField("domain", m.Name+" has no domain of its own to send from")
+	case domain != own && !strings.HasSuffix(domain, "."+own):
+		return Member{}, apperr.InvalidField("domain", "must be "+own+" or a subdomain of it, "+m.Name+"'s own domain")
+	}
+	if s.Identities == nil {
+		return Member{}, apperr.Conflict("sending domains are not available in this installation")
+	}
+	ident, err := s.Identities.Create(ctx, domain)
+	if err != nil {
+		return Member{}, err
+	}
+	return s.saveSending(ctx, m, ident)
+}
+
+// SendingDomainStatus reads the member's sending domain's state from SES
+// and keeps it; changed reports that its verification changed.
+func (s *Service) SendingDomainStatus(ctx context.Context, p auth.Principal, id string) (m Member, changed bool, err error) {
+	if err := s.adminCheck(ctx, p, id); err != nil {
+		return Member{}, false, err
+	}
+	m, err = s.Store.GetMember(ctx, id)
+	if err != nil {
+		return Member{}, false, err
+	}
+	if m.Sending.Domain == "" {
+		return Member{}, false, apperr.NotFound("%s has no sending domain; register one first", m.Name)
+	}
+	if s.Identities == nil {
+		return m, false, nil
+	}
+	ident, err := s.Identities.Get(ctx, m.Sending.Domain)
+	if errors.Is(err, sending.ErrUnknown) {
+		ident = sending.Identity{Domain: m.Sending.Domain, Status: "NOT_STARTED"} // removed in SES: register again
+	} else if err != nil {
+		return Member{}, false, err
+	}
+	if ident.Verified == m.Sending.Verified && ident.Status == m.Sending.Status {
+		return m, false, nil
+	}
+	next, err := s.saveSending(ctx, m, ident)
+	return next, err == nil && next.Sending.Verified != m.Sending.Verified, err
+}
+
+func (s *Service) saveSending(ctx context.Context, m Member, ident sending.Identity) (Member, error) {
+	next := m
+	next.Sending = SendingDomain{Domain: ident.Domain, Verified: ident.Verified, Status: ident.Status}
+	for _, r := range ident.Records {
+		next.Sending.Records = append(next.Sending.Records, DNSRecord(r))
+	}
+	next.UpdatedAt, next.Version = s.Now(), m.Version+1
+	if err := s.Store.UpdateMember(ctx, next, m.Version); err != nil {
+		return Member{}, fmt.Errorf("save sending domain of %s: %w", m.ID, err)
+	}
+	return next, nil
 }

@@ -33,3 +33,24 @@ func TestUnitPrice(t *testing.T) {
 		}
 	}
 }
+
+// A program that sends as its host uses the host's address only once SES
+// has verified the host's domain; until then the platform's address in the
+// host's name, answers to the host.
+func TestHostSenderWaitsForVerification(t *testing.T) {
+	p := Program{Name: "Acme Connect", HostName: "Acme", Sender: SenderHost, SenderEmail: "partners@acme.example"}
+	if got := p.From("Tandem <no-reply@tandem.example>"); got != `"Acme via Tandem" <no-reply@tandem.example>` {
+		t.Errorf("unverified: From %s", got)
+	}
+	if got := p.HostReplyTo(); len(got) != 1 || got[0] != "partners@acme.example" {
+		t.Errorf("unverified: Reply-To %v", got)
+	}
+	p.SenderVerified = true
+	if got := p.From("Tandem <no-reply@tandem.example>"); got != `"Acme Connect" <partners@acme.example>` || p.HostReplyTo() != nil {
+		t.Errorf("verified: From %s, Reply-To %v", got, p.HostReplyTo())
+	}
+	plat := Program{Name: "Acme Connect", HostName: "Acme", Sender: SenderPlatform}
+	if got := plat.From("Tandem <no-reply@tandem.example>"); got != `"Acme Connect via Tandem" <no-reply@tandem.example>` || plat.HostReplyTo() != nil {
+		t.Errorf("platform sender: From %s", got)
+	}
+}

@@ -161,6 +161,9 @@ type Program struct {
 	Access         string // "open" or "restricted"
 	Sender         string // "host" or "platform"
 	SenderEmail    string
+	// SenderVerified says SES verified the host's domain of SenderEmail:
+	// only then does mail come from it.
+	SenderVerified bool
 	Addendum       Addendum
 	Landing        Landing
 	PreApproved    []string
@@ -196,14 +199,31 @@ const (
 // Générale Partner Connect" travels as =?utf-8?q?Soci=C3=A9t=C3=A9…?=),
 // as SES requires.
 func (p Program) From(platform string) string {
-	if p.Sender == SenderHost && p.SenderEmail != "" {
+	if p.sendsAsHost() && p.SenderVerified {
 		return Address(p.Name, p.SenderEmail)
 	}
 	addr := platform
 	if a, err := mail.ParseAddress(platform); err == nil {
 		addr = a.Address
 	}
+	if p.sendsAsHost() {
+		// The host's domain is not verified with SES yet: its name, the
+		// platform's address, answers to the host (HostReplyTo).
+		return Address(p.HostName+" via Tandem", addr)
+	}
 	return Address(p.Name+" via Tandem", addr)
+}
+
+func (p Program) sendsAsHost() bool { return p.Sender == SenderHost && p.SenderEmail != "" }
+
+// HostReplyTo is where answers to the program's mail go while it sends as
+// its host from the platform's address (the host's domain not verified
+// yet): the host's sending address. Nil otherwise.
+func (p Program) HostReplyTo() []string {
+	if p.sendsAsHost() && !p.SenderVerified {
+		return []string{p.SenderEmail}
+	}
+	return nil
 }
 
 // Address formats a mail address with a display name: quoted when ASCII,

@@ -63,6 +63,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in Input, claim 
 		return Program{}, err
 	}
 	prg.HostName = host.Name
+	prg.SenderVerified = prg.Sender == SenderHost && host.SendsFrom(prg.SenderEmail)
 	prg.ID = ident.New(ident.Program, now)
 	prg.CreatedAt, prg.UpdatedAt, prg.Version = now, now, 1
 	if err := s.Store.CreateProgram(ctx, prg, claim); err != nil {
@@ -155,14 +156,17 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	if err != nil {
 		return Program{}, err
 	}
-	if next.SenderEmail != prg.SenderEmail || next.Sender != prg.Sender {
+	if next.SenderEmail != prg.SenderEmail || next.Sender != prg.Sender || next.Sender == SenderHost {
 		host, err := s.Store.GetMember(ctx, prg.HostMemberID)
 		if err != nil {
 			return Program{}, err
 		}
-		if err := checkSender(next, host); err != nil {
-			return Program{}, err
+		if next.SenderEmail != prg.SenderEmail || next.Sender != prg.Sender {
+			if err := checkSender(next, host); err != nil {
+				return Program{}, err
+			}
 		}
+		next.SenderVerified = next.Sender == SenderHost && host.SendsFrom(next.SenderEmail)
 	}
 	next.ID, next.HostName, next.CreatedAt = prg.ID, prg.HostName, prg.CreatedAt
 	next.UpdatedAt, next.Version = now, prg.Version+1
@@ -170,6 +174,27 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 		return Program{}, fmt.Errorf("update program %s: %w", id, err)
 	}
 	return next, nil
+}
+
+// RefreshSender brings host's programs that send as the host in line with
+// its sending domain's verification (after SES verified, or dropped, it).
+func (s *Service) RefreshSender(ctx context.Context, host member.Member) error {
+	ps, err := s.Store.ListHostPrograms(ctx, host.ID)
+	if err != nil {
+		return err
+	}
+	for _, prg := range ps {
+		verified := prg.Sender == SenderHost && host.SendsFrom(prg.SenderEmail)
+		if verified == prg.SenderVerified {
+			continue
+		}
+		next := prg
+		next.SenderVerified, next.UpdatedAt, next.Version = verified, s.Now(), prg.Version+1
+		if err := s.Store.UpdateProgram(ctx, next, prg.Version); err != nil {
+			return fmt.Errorf("refresh sender of %s: %w", prg.ID, err)
+		}
+	}
+	return nil
 }
 
 // checkSender: a program sends as an address of its host's own domain (or

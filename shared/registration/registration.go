@@ -144,7 +144,7 @@ func (s *Service) Register(ctx context.Context, slug, email, client string) erro
 	tok := SignupToken{Hash: hash, ProgramID: prg.ID, Email: email, ExpiresAt: now.Add(TokenTTL), CreatedAt: now}
 	msg := notify.Message{
 		ID: ident.New(ident.Outbox, now), Channel: notify.Email,
-		From: prg.From(s.Origin.From), To: []string{email}, Ref: prg.ID, CreatedAt: now,
+		From: prg.From(s.Origin.From), ReplyTo: prg.HostReplyTo(), To: []string{email}, Ref: prg.ID, CreatedAt: now,
 		Data: notify.RegistrationVerify{
 			ProgramName: prg.Name, HostName: prg.HostName,
 			Link: s.Origin.BaseURL + "/p/" + prg.Slug + "/signup?token=" + plain, Expires: "24 hours",

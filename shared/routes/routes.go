@@ -75,6 +75,8 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/members", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "PATCH", Path: "/v1/members/{id}", Function: Approval, Auth: Token, Body: JSON},
 	{Method: "GET", Path: "/v1/members/{id}/users", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "POST", Path: "/v1/members/{id}/sending-domain", Function: Approval, Auth: Token, Body: JSON},
+	{Method: "GET", Path: "/v1/members/{id}/sending-domain", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/programs", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/members/{id}", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/members/{id}/users", Function: Approval, Auth: Token, Body: JSON, Create: true},

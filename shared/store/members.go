@@ -27,6 +27,7 @@ type memberItem struct {
 	Contacts  string `dynamodbav:"contacts"`
 	BccOut    string `dynamodbav:"bccOutbound,omitempty"`
 	BccIn     string `dynamodbav:"bccInbound,omitempty"`
+	Sending   string `dynamodbav:"sending,omitempty"`
 	CreatedAt string `dynamodbav:"createdAt"`
 	UpdatedAt string `dynamodbav:"updatedAt"`
 	Version   int    `dynamodbav:"version"`
@@ -39,7 +40,7 @@ func toMemberItem(m member.Member) memberItem {
 		PK: memberPK(m.ID), SK: metaSK, Type: "member",
 		GSI1PK: membersByKindPK(m.Kind), GSI1SK: m.ID,
 		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: string(m.Kind),
-		Contacts: jsonAttr(toMemberContactsRec(m.Contacts)), BccOut: m.Bcc.Outbound, BccIn: m.Bcc.Inbound, CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
+		Contacts: jsonAttr(toMemberContactsRec(m.Contacts)), BccOut: m.Bcc.Outbound, BccIn: m.Bcc.Inbound, Sending: sendingAttr(m.Sending), CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
 	}
 }
 
@@ -51,6 +52,13 @@ func (it memberItem) domain() (member.Member, error) {
 	var c memberContactsRec
 	if err := fromJSON(it.Contacts, &c); err != nil {
 		return m, fmt.Errorf("member %s contacts: %w", it.ID, err)
+	}
+	if it.Sending != "" {
+		var r sendingRec
+		if err := fromJSON(it.Sending, &r); err != nil {
+			return m, fmt.Errorf("member %s sending domain: %w", it.ID, err)
+		}
+		m.Sending = member.SendingDomain{Domain: r.Domain, Verified: r.Verified, Status: r.Status, Records: r.Records}
 	}
 	m.Contacts = c.domain()
 	return m, nil
@@ -229,4 +237,19 @@ func (s *Store) UpdateUser(ctx context.Context, u member.User, prev int) error {
 		s.update(tokenKey(u.TokenHash), "SET #r = :roles", "attribute_exists(PK)", map[string]string{"#r": "roles"},
 			map[string]types.AttributeValue{":roles": roles}, nil),
 	)
+}
+
+// sendingRec is a member's sending domain as stored.
+type sendingRec struct {
+	Domain   string             `json:"domain"`
+	Verified bool               `json:"verified"`
+	Status   string             `json:"status"`
+	Records  []member.DNSRecord `json:"records"`
+}
+
+func sendingAttr(d member.SendingDomain) string {
+	if d.Domain == "" {
+		return ""
+	}
+	return jsonAttr(sendingRec{Domain: d.Domain, Verified: d.Verified, Status: d.Status, Records: d.Records})
 }

@@ -35,6 +35,7 @@ type programItem struct {
 	Access          string   `dynamodbav:"access"`
 	Sender          string   `dynamodbav:"sender"`
 	SenderEmail     string   `dynamodbav:"senderEmail,omitempty"`
+	SenderVerified  bool     `dynamodbav:"senderVerified,omitempty"`
 	AddendumVersion string   `dynamodbav:"addendumVersion"`
 	Addendum        string   `dynamodbav:"addendum"`
 	Landing         string   `dynamodbav:"landing"`
@@ -60,7 +61,7 @@ func toProgramItem(p program.Program, billedYears int) programItem {
 		PK: programPK(p.ID), SK: metaSK, Type: "program", GSI1PK: hostProgramsPK(p.HostMemberID), GSI1SK: p.ID,
 		ID: p.ID, Slug: p.Slug, Name: p.Name, HostMemberID: p.HostMemberID, HostName: p.HostName,
 		ProgramType: string(p.Type), Payment: string(p.Payment), PrimaryContact: jsonAttr(toContactRec(p.PrimaryContact)),
-		NotifyEmails: p.NotifyEmails, SLA: jsonAttr(slaItem(p.SLA)), Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail,
+		NotifyEmails: p.NotifyEmails, SLA: jsonAttr(slaItem(p.SLA)), Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail, SenderVerified: p.SenderVerified,
 		AddendumVersion: p.Addendum.Version, Addendum: jsonAttr(addendumRec(p.Addendum)), Landing: jsonAttr(toLandingRec(p.Landing)),
 		PreApproved: p.PreApproved, StartDate: p.StartDate, Form: jsonAttr(toFormRec(p.Form)),
 		SignupSubject: p.SignupMail.Subject, SignupIntro: p.SignupMail.Intro,
@@ -89,7 +90,7 @@ func (it programItem) domain() (program.Program, error) {
 	p := program.Program{
 		ID: it.ID, Slug: it.Slug, Name: it.Name, HostMemberID: it.HostMemberID, HostName: it.HostName,
 		Type: program.Type(it.ProgramType), Payment: program.Payment(it.Payment), NotifyEmails: it.NotifyEmails,
-		Access: it.Access, Sender: it.Sender, SenderEmail: it.SenderEmail, PreApproved: it.PreApproved, StartDate: it.StartDate,
+		Access: it.Access, Sender: it.Sender, SenderEmail: it.SenderEmail, SenderVerified: it.SenderVerified, PreApproved: it.PreApproved, StartDate: it.StartDate,
 		BilledYears: it.BilledYears,
 		CreatedAt:   parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
 	}
