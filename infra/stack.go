@@ -115,15 +115,15 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(cfg.Domain)}),
 				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(cfg.Sender)}),
 				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: configSet.ConfigurationSetName()}),
-				// Hosts' own sending domains, registered by the approval
+				// Hosts' own sending domains, registered by the hooks
 				// function in this account (SES checks the identity is verified).
 				hostIdentities(stack),
 			},
 		}))
 	}
-	// The approval function registers hosts' sending domains and reads
-	// their verification; nothing else of SES.
-	fns[routes.Approval].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+	// The hooks function registers hosts' sending domains and reads their
+	// verification; nothing else of SES.
+	fns[routes.Hooks].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions:   jsii.Strings("ses:CreateEmailIdentity", "ses:GetEmailIdentity"),
 		Resources: &[]*string{hostIdentities(stack)},
 	}))

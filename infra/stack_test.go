@@ -387,7 +387,7 @@ func TestCdkNagAwsSolutions(t *testing.T) {
 	}
 }
 
-// Hosts' sending domains: only the approval function may create and read
+// Hosts' sending domains: only the hooks function may create and read
 // SES identities, only the mail-delivering functions send, both limited to
 // this account's identities (and the configuration set for sending).
 func TestSESGrants(t *testing.T) {
@@ -412,9 +412,9 @@ func TestSESGrants(t *testing.T) {
 			}
 		}
 	}
-	for act, want := range map[string]string{"ses:CreateEmailIdentity": "Fnapproval", "ses:GetEmailIdentity": "Fnapproval"} {
+	for act, want := range map[string]string{"ses:CreateEmailIdentity": "Fnhooks", "ses:GetEmailIdentity": "Fnhooks"} {
 		if len(holders[act]) != 1 || !strings.HasPrefix(holders[act][0], want) {
-			t.Errorf("%s is granted to %v, want only the approval function", act, holders[act])
+			t.Errorf("%s is granted to %v, want only the hooks function", act, holders[act])
 		}
 	}
 	if len(holders["ses:SendEmail"]) != 2 {

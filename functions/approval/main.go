@@ -3,17 +3,12 @@ package main
 
 import (
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/routes"
-	"github.com/tandemhq/tandem/shared/sending/sesidentity"
 )
 
 func main() {
-	// Hosts register their sending domains with SES from here.
-	lambda.Start(app.MustStartHTTP(routes.Approval, api.ApprovalHandlers, func(c *app.Config, cfg aws.Config) {
-		c.Identities = sesidentity.New(cfg, c.AWS.SESEndpoint)
-	}))
+	lambda.Start(app.MustStartHTTP(routes.Approval, api.ApprovalHandlers))
 }

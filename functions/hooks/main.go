@@ -6,12 +6,17 @@ import (
 	_ "time/tzdata"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/routes"
+	"github.com/tandemhq/tandem/shared/sending/sesidentity"
 )
 
 func main() {
-	lambda.Start(app.MustStartHTTP(routes.Hooks, api.HooksHandlers))
+	// Hosts register their sending domains with SES from here.
+	lambda.Start(app.MustStartHTTP(routes.Hooks, api.HooksHandlers, func(c *app.Config, cfg aws.Config) {
+		c.Identities = sesidentity.New(cfg, c.AWS.SESEndpoint)
+	}))
 }

@@ -103,8 +103,6 @@ func ApprovalHandlers(s *Server) map[string]Handler {
 		"POST /v1/members":                                          s.createMember,
 		"GET /v1/members":                                           s.searchMembers,
 		"PATCH /v1/members/{id}":                                    s.patchMember,
-		"POST /v1/members/{id}/sending-domain":                      s.registerSendingDomain,
-		"GET /v1/members/{id}/sending-domain":                       s.sendingDomain,
 		"GET /v1/members/{id}/users":                                s.listUsers,
 		"GET /v1/programs":                                          s.listPrograms,
 		"GET /v1/members/{id}":                                      s.getMember,
@@ -200,6 +198,8 @@ func CasesHandlers(s *Server) map[string]Handler {
 // HooksHandlers serves the routes of the hooks function.
 func HooksHandlers(s *Server) map[string]Handler {
 	return map[string]Handler{
+		"POST /v1/members/{id}/sending-domain":    s.registerSendingDomain,
+		"GET /v1/members/{id}/sending-domain":     s.sendingDomain,
 		"POST /v1/hooks/{memberId}":               s.inboundHook,
 		"GET /webhooks":                           s.webhooksPage,
 		"POST /webhooks/secret":                   s.rotateSecretForm,

@@ -75,8 +75,6 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/members", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "PATCH", Path: "/v1/members/{id}", Function: Approval, Auth: Token, Body: JSON},
 	{Method: "GET", Path: "/v1/members/{id}/users", Function: Approval, Auth: Token, Body: NoBody},
-	{Method: "POST", Path: "/v1/members/{id}/sending-domain", Function: Approval, Auth: Token, Body: JSON},
-	{Method: "GET", Path: "/v1/members/{id}/sending-domain", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/programs", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/members/{id}", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/members/{id}/users", Function: Approval, Auth: Token, Body: JSON, Create: true},
@@ -144,6 +142,10 @@ var Table = []Route{
 	{Method: "POST", Path: "/v1/hooks/{memberId}", Function: Hooks, Auth: Signed, Body: JSON},
 	{Method: "POST", Path: "/v1/members/{id}/webhook-secret", Function: Hooks, Auth: Token, Body: JSON},
 	{Method: "GET", Path: "/v1/members/{id}/webhook-deliveries", Function: Hooks, Auth: Token, Body: NoBody},
+	// Sending domains (SES identities): here, with the other integrations,
+	// so only this function carries the SES identity client.
+	{Method: "POST", Path: "/v1/members/{id}/sending-domain", Function: Hooks, Auth: Token, Body: JSON},
+	{Method: "GET", Path: "/v1/members/{id}/sending-domain", Function: Hooks, Auth: Token, Body: NoBody},
 
 	// The console: sign-in (registration function), cases (cases function),
 	// invoices (approval function), webhooks (hooks function).
