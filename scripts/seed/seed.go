@@ -95,12 +95,11 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "  Sign in (one click, 15 minutes; then /login mails new links to the SES inbox):\n")
-	fmt.Fprintf(&b, "    as the host's engineer     %s/_local/signin/%s   (inbox with the demo case)\n", a.Config.BaseURL, hostLink)
+	fmt.Fprintf(&b, "    as the host's admin        %s/_local/signin/%s   (inbox with the demo case; Programs, People in the header)\n", a.Config.BaseURL, hostLink)
 	fmt.Fprintf(&b, "    as the partner's engineer  %s/_local/signin/%s   (outbox)\n", a.Config.BaseURL, partnerLink)
 	if len(a.Config.OperatorEmails) > 0 {
 		fmt.Fprintf(&b, "    as an operator             %s/login with %s   (the link arrives in the web inbox; then /operator)\n", a.Config.BaseURL, a.Config.OperatorEmails[0])
 	}
-	fmt.Fprintf(&b, "  The host's admin also runs the program: Programs (settings, enrollments), People, Invoices, Webhooks in the header.\n")
 	fmt.Fprintf(&b, "  Demo host         %s (%s), admin token %s\n", c.Member.Name, c.Member.ID, c.AdminToken)
 	fmt.Fprintf(&b, "  Demo program      %s — landing page %s/p/%s\n", prg.Name, a.Config.BaseURL, prg.Slug)
 	fmt.Fprintf(&b, "  Demo partner      %s (%s), admin token %s\n", pc.Member.Name, pc.Member.ID, pc.AdminToken)
