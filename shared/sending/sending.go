@@ -57,8 +57,8 @@ type Fake struct {
 	// registering (the local stack: as if its records were published).
 	AutoVerify bool
 	mu         sync.Mutex
-	verified map[string]bool
-	known    map[string]bool
+	verified   map[string]bool
+	known      map[string]bool
 }
 
 // Create implements Identities.
