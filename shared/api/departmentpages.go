@@ -72,7 +72,7 @@ func (s *Server) departmentForm(ctx context.Context, r *Request) (*Response, err
 		if err != nil {
 			return nil, err
 		}
-		e.Previewing, e.Values = true, departmentValues(v)
+		e.Previewing, e.Values = true, formValues(v)
 		return Page(http.StatusOK, web.DepartmentView(e)), nil
 	}
 	pt := department.Patch{Name: &in.Name, Inbound: &in.Inbound, Form: &in.Form}
@@ -80,21 +80,20 @@ func (s *Server) departmentForm(ctx context.Context, r *Request) (*Response, err
 		pt.Version = &n
 	}
 	if _, err := s.Departments.Update(ctx, r.Principal, d.ID, pt); err != nil {
-		status, _ := Status(err)
-		if status != http.StatusUnprocessableEntity && status != http.StatusConflict {
+		f, ok := refused(err)
+		if !ok {
 			return nil, err
 		}
-		msg, fields, _ := apperr.Public(err)
-		e, perr := s.departmentEditor(ctx, r, d, in, departmentErrors(fields, rows))
+		e, perr := s.departmentEditor(ctx, r, d, in, departmentErrors(f.Fields, rows))
 		if perr != nil {
 			return nil, perr
 		}
-		e.Values = departmentValues(v)
+		e.Values = formValues(v)
 		e.Problem = "Please check the highlighted fields."
-		if status == http.StatusConflict {
-			e.Problem = "Not saved: " + msg + "."
+		if f.Conflict() {
+			e.Problem = "Not saved: " + f.Message + "."
 		}
-		return Page(status, web.DepartmentView(e)), nil
+		return Page(f.Status, web.DepartmentView(e)), nil
 	}
 	return Redirect("/departments/" + d.ID + "?done=saved"), nil
 }
@@ -182,15 +181,6 @@ func departmentErrors(fields map[string]string, rows []int) map[string]string {
 			path = "inbound.hours"
 		}
 		out[path] = why
-	}
-	return out
-}
-
-// departmentValues are the form's values to show again.
-func departmentValues(v url.Values) map[string]string {
-	out := map[string]string{}
-	for k := range v {
-		out[k] = v.Get(k)
 	}
 	return out
 }

@@ -178,22 +178,21 @@ func (s *Server) queueStep(step string) Handler {
 		if err == nil {
 			return Redirect("/programs/" + programID + "/enrollments?" + url.Values{"status": {status}, "done": {step}}.Encode() + "#" + id), nil
 		}
-		code, _ := Status(err)
-		if code != http.StatusUnprocessableEntity && code != http.StatusConflict {
+		f, ok := refused(err)
+		if !ok {
 			return nil, err
 		}
-		msg, fields, _ := apperr.Public(err)
 		q, qerr := s.queueData(ctx, r, status, "", func(row *web.EnrollmentRow) {
 			if row.ID != id {
 				return
 			}
-			if code == http.StatusConflict {
-				row.Problem = "This enrollment changed while you were looking: " + msg + ". It is shown as it is now."
+			if f.Conflict() {
+				row.Problem = "This enrollment changed while you were looking: " + f.Message + ". It is shown as it is now."
 				return
 			}
 			row.Problem = "Please check the highlighted field."
 			row.Errors, row.Values = map[string]string{}, map[string]string{"outcome": v.Get("outcome")}
-			for k, why := range fields {
+			for k, why := range f.Fields {
 				row.Errors[step+"."+k] = strings.ToUpper(k[:1]) + k[1:] + " " + why
 			}
 			for _, k := range []string{"reason", "note"} {
@@ -204,9 +203,9 @@ func (s *Server) queueStep(step string) Handler {
 			return nil, qerr
 		}
 		if !slices.ContainsFunc(q.Rows, func(row web.EnrollmentRow) bool { return row.ID == id }) {
-			q.Problem = e.Company.Name + ": " + msg
+			q.Problem = e.Company.Name + ": " + f.Message
 		}
-		return Page(code, web.EnrollmentQueueView(q)), nil
+		return Page(f.Status, web.EnrollmentQueueView(q)), nil
 	}
 }
 

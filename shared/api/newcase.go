@@ -31,10 +31,7 @@ func (s *Server) newCasePage(ctx context.Context, r *Request) (*Response, error)
 
 // newCaseData builds the page; v holds the form's values, errs its errors.
 func (s *Server) newCaseData(ctx context.Context, r *Request, q string, v url.Values, errs map[string]string) (web.NewCase, error) {
-	n := web.NewCase{Nav: s.nav(ctx, r, "new"), Query: q, Errors: errs, Values: map[string]string{}}
-	for k := range v {
-		n.Values[k] = v.Get(k)
-	}
+	n := web.NewCase{Nav: s.nav(ctx, r, "new"), Query: q, Errors: errs, Values: formValues(v)}
 	entries, _, err := s.Cases.Directory(ctx, r.Principal, q, 100, "")
 	if err != nil {
 		return n, err

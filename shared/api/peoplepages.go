@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/idem"
@@ -232,23 +231,21 @@ func (s *Server) revokeForm(ctx context.Context, r *Request) (*Response, error) 
 // races (409) show the page again with what to do; other errors are the
 // error page.
 func (s *Server) peopleAgain(ctx context.Context, r *Request, cause error, mark func(*web.PeoplePage, map[string]string)) (*Response, error) {
-	status, _ := Status(cause)
-	if status != http.StatusUnprocessableEntity && status != http.StatusConflict {
+	f, ok := refused(cause)
+	if !ok {
 		return nil, cause
 	}
-	msg, fields, _ := apperr.Public(cause)
 	p, err := s.peopleData(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	p.Problem = "Please check the highlighted fields."
-	if status == http.StatusConflict {
-		p.Problem = "That changed while you were looking: " + msg + ". The page shows it as it is now."
+	if f.Conflict() {
+		p.Problem = "That changed while you were looking: " + f.Message + ". The page shows it as it is now."
+	} else if mark != nil {
+		mark(&p, f.Fields)
 	}
-	if mark != nil && status == http.StatusUnprocessableEntity {
-		mark(&p, fields)
-	}
-	return Page(status, web.PeopleView(p)), nil
+	return Page(f.Status, web.PeopleView(p)), nil
 }
 
 // companyValues are a member's name and contacts as the company form's values.
@@ -278,10 +275,7 @@ func (s *Server) companyForm(ctx context.Context, r *Request) (*Response, error)
 	}
 	if _, err := s.Members.Update(ctx, r.Principal, r.Param("id"), pt); err != nil {
 		return s.peopleAgain(ctx, r, err, func(p *web.PeoplePage, fields map[string]string) {
-			p.Company, p.CompanyErrors = map[string]string{}, fields
-			for k := range v {
-				p.Company[k] = v.Get(k)
-			}
+			p.Company, p.CompanyErrors = formValues(v), fields
 		})
 	}
 	return Redirect("/members/" + r.Param("id") + "/users?done=company"), nil

@@ -173,28 +173,24 @@ func (s *Server) previewProgram(ctx context.Context, r *Request, prg *program.Pr
 // editorAgain answers a refused program form: invalid input (422) beside
 // the fields, a lost race or taken address (409) said at the top.
 func (s *Server) editorAgain(ctx context.Context, r *Request, prg *program.Program, v url.Values, cause error) (*Response, error) {
-	status, _ := Status(cause)
-	if status != http.StatusUnprocessableEntity && status != http.StatusConflict {
+	f, ok := refused(cause)
+	if !ok {
 		return nil, cause
 	}
-	msg, fields, _ := apperr.Public(cause)
-	e, err := s.editor(ctx, r, prg, v, formErrors(fields))
+	e, err := s.editor(ctx, r, prg, v, formErrors(f.Fields))
 	if err != nil {
 		return nil, err
 	}
 	e.Problem = "Please check the highlighted fields."
-	if status == http.StatusConflict {
-		e.Problem = "Not saved: " + msg + "."
+	if f.Conflict() {
+		e.Problem = "Not saved: " + f.Message + "."
 	}
-	return Page(status, web.ProgramEditorView(e)), nil
+	return Page(f.Status, web.ProgramEditorView(e)), nil
 }
 
 // editor builds the editor page from the form's values v.
 func (s *Server) editor(ctx context.Context, r *Request, prg *program.Program, v url.Values, errs map[string]string) (web.ProgramEditor, error) {
-	e := web.ProgramEditor{Nav: s.nav(ctx, r, "programs"), Operator: r.Principal.Operator, Values: map[string]string{}, Errors: errs}
-	for k := range v {
-		e.Values[k] = v.Get(k)
-	}
+	e := web.ProgramEditor{Nav: s.nav(ctx, r, "programs"), Operator: r.Principal.Operator, Values: formValues(v), Errors: errs}
 	hostName := e.Nav.MemberName
 	if prg != nil {
 		e.ID, e.Version, e.LandingURL, hostName = prg.ID, prg.Version, s.BaseURL+"/p/"+prg.Slug, prg.HostName

@@ -59,9 +59,9 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 			return raised, err
 		}
 		var to []string
-		var escalationContact []string // told inside the department's business hours
+		escalationContact := "" // told inside the department's business hours
 		if level == 1 {
-			to, escalationContact = []string{c.SubmitterEmail}, []string{dep.Inbound.Escalation.Email}
+			to, escalationContact = []string{c.SubmitterEmail}, dep.Inbound.Escalation.Email
 		} else {
 			if c.ProgramID != "" {
 				prg, err := s.Store.GetProgram(ctx, c.ProgramID)
@@ -76,8 +76,8 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 		data.DueAt = at.UTC().Format("Mon 2 Jan 2006 15:04 UTC")
 		escalated := notify.CaseEscalated{CaseMail: data, Level: strconv.Itoa(level)}
 		msgs := []notify.Message{s.mail(after, dedupe(to), escalated, now)}
-		if len(dedupe(escalationContact)) > 0 {
-			m := s.mail(after, dedupe(escalationContact), escalated, now)
+		if escalationContact != "" {
+			m := s.mail(after, []string{escalationContact}, escalated, now)
 			m.NotBefore = s.insideHours(c, dep.Inbound.Hours, now)
 			m.Bcc = nil // the capture copy goes with the submitter's mail
 			msgs = append(msgs, m)

@@ -26,11 +26,7 @@ func (s SES) Create(ctx context.Context, domain string) (sending.Identity, error
 	if err != nil {
 		return sending.Identity{}, fmt.Errorf("create identity %s: %w", domain, err)
 	}
-	id := sending.Identity{Domain: domain, Verified: out.VerifiedForSendingStatus}
-	if out.DkimAttributes != nil {
-		id.Status, id.Records = string(out.DkimAttributes.Status), sending.Records(domain, out.DkimAttributes.Tokens)
-	}
-	return id, nil
+	return identity(domain, out.VerifiedForSendingStatus, out.DkimAttributes), nil
 }
 
 // Get implements Identities.
@@ -43,11 +39,16 @@ func (s SES) Get(ctx context.Context, domain string) (sending.Identity, error) {
 	if err != nil {
 		return sending.Identity{}, fmt.Errorf("get identity %s: %w", domain, err)
 	}
-	id := sending.Identity{Domain: domain, Verified: out.VerifiedForSendingStatus}
-	if out.DkimAttributes != nil {
-		id.Status, id.Records = string(out.DkimAttributes.Status), sending.Records(domain, out.DkimAttributes.Tokens)
+	return identity(domain, out.VerifiedForSendingStatus, out.DkimAttributes), nil
+}
+
+// identity is what SES answered for domain, in the domain's terms.
+func identity(domain string, verified bool, dkim *types.DkimAttributes) sending.Identity {
+	id := sending.Identity{Domain: domain, Verified: verified}
+	if dkim != nil {
+		id.Status, id.Records = string(dkim.Status), sending.Records(domain, dkim.Tokens)
 	}
-	return id, nil
+	return id
 }
 
 // New is the identity API of the SES endpoint ("" for AWS's).
