@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
@@ -28,6 +30,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/tandemhq/tandem/shared/routes"
+	"github.com/tandemhq/tandem/shared/suppression"
 	"github.com/tandemhq/tandem/shared/table"
 )
 
@@ -175,6 +178,31 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 			}),
 		})
 	}
+
+	// Bounces and complaints: the configuration set publishes them to the
+	// account's default event bus (the only bus SES publishes to); a rule
+	// sends this installation's — tagged with its configuration set — to
+	// the mailevents function, which stops mailing the address.
+	configSet.AddEventDestination(jsii.String("BouncesAndComplaints"), &awsses.ConfigurationSetEventDestinationOptions{
+		Destination: awsses.EventDestination_EventBus(awsevents.EventBus_FromEventBusName(stack, jsii.String("DefaultBus"), jsii.String("default"))),
+		Events:      &[]awsses.EmailSendingEvent{awsses.EmailSendingEvent_BOUNCE, awsses.EmailSendingEvent_COMPLAINT},
+	})
+	mailEventFailures := newQueue(stack, "MailEventFailures", alarmAction)
+	awsevents.NewRule(stack, jsii.String("MailEvents-Rule"), &awsevents.RuleProps{
+		Description: jsii.String("SES bounces and complaints of Tandem's mail, to the mailevents function"),
+		EventPattern: &awsevents.EventPattern{
+			Source:     jsii.Strings("aws.ses"),
+			DetailType: jsii.Strings(suppression.DetailBounce, suppression.DetailComplaint),
+			Detail: &map[string]interface{}{"mail": map[string]interface{}{"tags": map[string]interface{}{
+				"ses:configuration-set": []interface{}{configSet.ConfigurationSetName()},
+			}}},
+		},
+		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fns[routes.MailEvents], &awseventstargets.LambdaFunctionProps{
+			RetryAttempts:   jsii.Number(8),
+			MaxEventAge:     awscdk.Duration_Hours(jsii.Number(24)),
+			DeadLetterQueue: mailEventFailures,
+		})},
+	})
 
 	// Mail reputation: SES pauses accounts whose bounce or complaint rates climb.
 	for _, m := range []struct {

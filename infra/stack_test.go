@@ -421,3 +421,47 @@ func TestSESGrants(t *testing.T) {
 		t.Errorf("ses:SendEmail is granted to %v, want the notifier and redrive only", holders["ses:SendEmail"])
 	}
 }
+
+// SES publishes this installation's bounces and complaints to the default
+// event bus; one rule, filtered on the configuration set, sends them to the
+// mailevents function with retries and a dead-letter queue.
+func TestBouncesAndComplaintsReachMailEvents(t *testing.T) {
+	tm, doc := synth(t)
+	assert(t, "configuration set event destination", func() {
+		tm.HasResourceProperties(jsii.String("AWS::SES::ConfigurationSetEventDestination"), map[string]any{
+			"EventDestination": assertions.Match_ObjectLike(&map[string]any{
+				"Enabled":            true,
+				"MatchingEventTypes": []any{"bounce", "complaint"},
+				"EventBridgeDestination": map[string]any{"EventBusArn": assertions.Match_AnyValue()},
+			}),
+		})
+	})
+	fnIDs := functionIDs(t, doc)
+	rules := resources(doc, "AWS::Events::Rule")
+	if len(rules) != 1 {
+		t.Fatalf("want one EventBridge rule, got %d", len(rules))
+	}
+	for id, r := range rules {
+		p := props(r)
+		pat, _ := json.Marshal(p["EventPattern"])
+		for _, want := range []string{`"source":["aws.ses"]`, `"Email Bounced"`, `"Email Complaint Received"`, `"ses:configuration-set":[{"Ref":"MailEvents`} {
+			if !strings.Contains(string(pat), want) {
+				t.Errorf("%s's pattern lacks %s: %s", id, want, pat)
+			}
+		}
+		targets, _ := p["Targets"].([]any)
+		if len(targets) != 1 {
+			t.Fatalf("%s has targets %v", id, targets)
+		}
+		tg := targets[0].(map[string]any)
+		if ref(tg["Arn"]) != fnIDs[routes.MailEvents] {
+			t.Errorf("%s targets %v, want the mailevents function", id, tg["Arn"])
+		}
+		if rp, _ := tg["RetryPolicy"].(map[string]any); rp["MaximumRetryAttempts"] != float64(8) {
+			t.Errorf("%s: retry policy %v", id, tg["RetryPolicy"])
+		}
+		if tg["DeadLetterConfig"] == nil {
+			t.Errorf("%s has no dead-letter queue", id)
+		}
+	}
+}

@@ -273,6 +273,10 @@ func (g *Gateway) serveLocal(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
+	if fn, ok := strings.CutPrefix(r.URL.Path, "/_local/events/"); ok && r.Method == http.MethodPost {
+		g.serveEvent(w, r, fn)
+		return
+	}
 	name, ok := strings.CutPrefix(r.URL.Path, "/_local/schedules/")
 	if !ok || r.Method != http.MethodPost {
 		writeEvent(w, api.ErrorJSON(apperr.NotFound("no such local endpoint: %s %s", r.Method, r.URL.Path)))
@@ -293,6 +297,32 @@ func (g *Gateway) serveLocal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, _ := json.Marshal(map[string]any{"schedule": name, "at": at.Format(time.RFC3339), "summary": out})
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
+}
+
+// serveEvent hands the posted event to function fn as EventBridge would
+// (POST /_local/events/mailevents with an SES event: what a bounce does)
+// and answers with its result once the mail it caused has been handed on.
+func (g *Gateway) serveEvent(w http.ResponseWriter, r *http.Request, fn string) {
+	if f, ok := routes.FunctionByName(fn); !ok || f.Kind != routes.Event {
+		writeEvent(w, api.ErrorJSON(apperr.NotFound("no event function %q", fn)))
+		return
+	}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, 256<<10))
+	if err != nil {
+		writeEvent(w, api.ErrorJSON(apperr.InvalidField("body", "could not be read")))
+		return
+	}
+	out, err := g.Invoke(r.Context(), fn, raw)
+	if err == nil && g.poller != nil {
+		err = g.poller.Flush(r.Context())
+	}
+	if err != nil {
+		writeEvent(w, api.ErrorJSON(apperr.InvalidField("body", err.Error())))
+		return
+	}
+	b, _ := json.Marshal(map[string]any{"function": fn, "result": out})
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(b)
 }

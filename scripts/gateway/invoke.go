@@ -47,6 +47,12 @@ func (g *Gateway) Invoke(ctx context.Context, fn string, raw []byte) (any, error
 			return nil, fmt.Errorf("function %s has no job", fn)
 		}
 		return job(ctx, ev.Time.UTC())
+	case routes.Event:
+		var ev events.EventBridgeEvent
+		if err := strict(raw, &ev); err != nil {
+			return nil, err
+		}
+		return g.app.MailEvents.Handle(ctx, ev)
 	}
 	return nil, fmt.Errorf("function %s: unknown kind %s", fn, f.Kind)
 }

@@ -18,6 +18,7 @@ type departmentView struct {
 	Inbound         department.Inbound `json:"inbound"`
 	Form            form.Form          `json:"form"`
 	WebhookDisabled bool               `json:"webhookDisabled,omitempty"`
+	Unreachable     *unreachableView   `json:"unreachable,omitempty"`
 	CreatedAt       string             `json:"createdAt"`
 	UpdatedAt       string             `json:"updatedAt"`
 	Version         int                `json:"version"`
@@ -32,7 +33,21 @@ func viewDepartment(d department.Department) departmentView {
 		d.Form.Fields = []form.Field{}
 	}
 	return departmentView{ID: d.ID, MemberID: d.MemberID, Name: d.Name, ProgramIDs: ids, Inbound: d.Inbound, Form: d.Form,
-		WebhookDisabled: d.WebhookDisabled, CreatedAt: ts(d.CreatedAt), UpdatedAt: ts(d.UpdatedAt), Version: d.Version}
+		WebhookDisabled: d.WebhookDisabled, Unreachable: viewUnreachable(d.Unreachable), CreatedAt: ts(d.CreatedAt), UpdatedAt: ts(d.UpdatedAt), Version: d.Version}
+}
+
+// unreachableView says the department's mailbox bounced or complained.
+type unreachableView struct {
+	Address string `json:"address"`
+	Reason  string `json:"reason"`
+	Since   string `json:"since"`
+}
+
+func viewUnreachable(u *department.Unreachable) *unreachableView {
+	if u == nil {
+		return nil
+	}
+	return &unreachableView{Address: u.Address, Reason: u.Reason, Since: ts(u.Since)}
 }
 
 func (s *Server) createDepartment(ctx context.Context, r *Request) (*Response, error) {
@@ -114,6 +129,9 @@ type directoryDepartment struct {
 	Programs []string  `json:"programs"`
 	Form     form.Form `json:"form"`
 	Hours    any       `json:"hours"`
+	// Unreachable: mail to the department bounced; cases still open, but
+	// reach it by phone or webhook.
+	Unreachable *unreachableView `json:"unreachable,omitempty"`
 }
 
 type directoryEntry struct {
@@ -146,7 +164,8 @@ func (s *Server) directory(ctx context.Context, r *Request) (*Response, error) {
 			if progs == nil {
 				progs = []string{}
 			}
-			de.Departments = append(de.Departments, directoryDepartment{ID: d.ID, Name: d.Name, Programs: progs, Form: d.Form, Hours: d.Inbound.Hours})
+			de.Departments = append(de.Departments, directoryDepartment{ID: d.ID, Name: d.Name, Programs: progs, Form: d.Form, Hours: d.Inbound.Hours,
+				Unreachable: viewUnreachable(d.Unreachable)})
 		}
 		out = append(out, de)
 	}

@@ -201,6 +201,14 @@ func (s *Server) departmentEditor(ctx context.Context, r *Request, d department.
 	if m, err := s.Members.Store.GetMember(ctx, d.MemberID); err == nil {
 		e.MemberName = m.Name
 	}
+	if u := d.Unreachable; u != nil {
+		e.Warnings = append(e.Warnings, fmt.Sprintf("Mail to %s %s on %s (%s), so Tandem no longer sends this department's cases there. "+
+			"Make sure the mailbox takes mail (or give another address), then save: Tandem mails it again from then on.",
+			u.Address, u.What(), u.Since.Format("2 January 2006"), u.Reason))
+	}
+	if d.WebhookDisabled {
+		e.Warnings = append(e.Warnings, "Tandem turned the webhook off after a day of failed deliveries. Fix the receiver, then save to turn it on again.")
+	}
 	for _, c := range weekDays {
 		c.Checked = slices.Contains(in.Inbound.Hours.Days, c.Value)
 		e.Days = append(e.Days, c)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -40,11 +41,19 @@ func (s *Server) newCaseData(ctx context.Context, r *Request, q string, v url.Va
 	for _, e := range entries {
 		de := web.DirectoryEntry{Name: e.Name}
 		for _, d := range e.Departments {
-			de.Departments = append(de.Departments, web.Option{Value: d.ID, Label: d.Name})
+			label := d.Name
+			if d.Unreachable != nil {
+				label += " (unreachable by mail)"
+			}
+			de.Departments = append(de.Departments, web.Option{Value: d.ID, Label: label})
 			if d.ID != depID {
 				continue
 			}
 			n.DepartmentID, n.Department = d.ID, e.Name+" — "+d.Name
+			if u := d.Unreachable; u != nil {
+				n.Warning = fmt.Sprintf("Mail to this department %s on %s, so it will not get this case by mail; its admins were told. "+
+					"The case still opens and shows in their inbox%s.", u.What(), u.Since.Format("2 January 2006"), phoneHint(d.Inbound.Phone))
+			}
 			for _, via := range e.Programs {
 				if d.Serves(via.ProgramID) {
 					n.Programs = append(n.Programs, web.Option{Value: via.ProgramID, Label: via.ProgramName, Selected: via.ProgramID == v.Get("programId")})
@@ -72,6 +81,13 @@ func (s *Server) newCaseData(ctx context.Context, r *Request, q string, v url.Va
 		n.Priorities = append(n.Priorities, web.Option{Value: string(p), Label: string(p), Selected: string(p) == v.Get("priority")})
 	}
 	return n, nil
+}
+
+func phoneHint(phone string) string {
+	if phone == "" {
+		return ""
+	}
+	return "; to be sure, call them: " + phone
 }
 
 // formInput renders one process-form field as a real input of its type.

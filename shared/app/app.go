@@ -36,6 +36,7 @@ import (
 	"github.com/tandemhq/tandem/shared/sending"
 	"github.com/tandemhq/tandem/shared/session"
 	"github.com/tandemhq/tandem/shared/store"
+	"github.com/tandemhq/tandem/shared/suppression"
 	"github.com/tandemhq/tandem/shared/table"
 	"github.com/tandemhq/tandem/shared/webhook"
 )
@@ -133,6 +134,8 @@ type App struct {
 	Billing    *jobs.Billing
 	// Housekeeping closes cases without activity.
 	Housekeeping *jobs.Housekeeping
+	// MailEvents takes SES's bounces and complaints.
+	MailEvents *jobs.MailEvents
 }
 
 // Build wires an App. It fails fast on bad configuration.
@@ -163,6 +166,7 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 		Renewals:     &jobs.Renewals{Due: w.st.DueRenewals, Enrollments: srv.Enrollments, Log: w.log},
 		Billing:      &jobs.Billing{Due: w.st.DueBilling, Programs: &hostbilling.HostBilling{Store: w.st, From: c.Sender}, Log: w.log},
 		Housekeeping: &jobs.Housekeeping{Due: w.st.DueIdle, Cases: srv.Cases, Log: w.log},
+		MailEvents:   mailEvents(c, w),
 	}
 	return a, nil
 }
@@ -275,6 +279,18 @@ func MustStartHousekeeping() *jobs.Housekeeping {
 	return &jobs.Housekeeping{Due: w.st.DueIdle, Cases: w.srv.Cases, Log: w.log}
 }
 
+// MustStartMailEvents: see MustStartEscalation.
+func MustStartMailEvents() *jobs.MailEvents {
+	c, _, w := mustWire()
+	return mailEvents(c, w)
+}
+
+func mailEvents(c Config, w wired) *jobs.MailEvents {
+	return &jobs.MailEvents{Log: w.log, Suppressions: &suppression.Service{
+		Store: w.st, Origin: notify.Origin{From: c.Sender, BaseURL: c.BaseURL}, Operators: c.OperatorEmails, Log: w.log,
+	}}
+}
+
 // MustStartBilling: see MustStartEscalation.
 func MustStartBilling() *jobs.Billing {
 	c, _, w := mustWire()
@@ -322,7 +338,7 @@ func newDelivery(c Config, awsCfg aws.Config, db *dynamodb.Client, st *store.Sto
 	}
 	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
 	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
-	n := &delivery.Notifier{Store: st, Sender: sender, Poster: webhook.NewPoster(st, guard, origin, log), Log: log}
+	n := &delivery.Notifier{Store: st, Sender: sender, Poster: webhook.NewPoster(st, guard, origin, log), Suppressions: st, Log: log}
 	return &DeliveryApp{
 		Config: c, AWS: awsCfg, Store: st, Notifier: n,
 		Stream:  &jobs.StreamConsumer{Delivery: n, Now: now, Log: log},

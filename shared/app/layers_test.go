@@ -11,7 +11,7 @@ import (
 // failure are the domain's; statuses are package api's.
 func TestDomainPackagesImportNoTransport(t *testing.T) {
 	domain := []string{"apperr", "auth", "billing", "collab", "department", "enrollment", "form", "hostbilling", "hours",
-		"ident", "input", "member", "program", "registration"}
+		"ident", "input", "member", "program", "registration", "suppression"}
 	forbidden := []string{"net/http", "github.com/aws/", "github.com/tandemhq/tandem/shared/tmpl", "github.com/tandemhq/tandem/shared/store"}
 	for _, pkg := range domain {
 		out, err := exec.Command("go", "list", "-deps", "github.com/tandemhq/tandem/shared/"+pkg).Output()

@@ -31,9 +31,32 @@ type Department struct {
 	Form       form.Form
 	// WebhookDisabled is set after 24 h of failed deliveries.
 	WebhookDisabled bool
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	Version         int
+	// Unreachable is set when mail to the inbound address bounced for good
+	// or was reported as spam: Tandem stopped mailing it until an admin
+	// saves the inbound process again.
+	Unreachable *Unreachable
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int
+}
+
+// Unreachable is why a department's inbound address gets no more mail.
+type Unreachable struct {
+	// Address is the inbound address that bounced or complained.
+	Address string
+	// Reason is what the receiving server (or the complaint) said.
+	Reason string
+	Since  time.Time
+	// Complaint: the mail was reported as spam (else it bounced).
+	Complaint bool
+}
+
+// What says what happened to the mail: "bounced" or "was reported as spam".
+func (u Unreachable) What() string {
+	if u.Complaint {
+		return "was reported as spam"
+	}
+	return "bounced"
 }
 
 // Serves reports whether the department takes cases of program programID.

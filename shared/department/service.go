@@ -26,7 +26,10 @@ type Store interface {
 	// rejected, removed or terminated): those its departments may serve.
 	ProgramsOf(ctx context.Context, memberID string) ([]string, error)
 	CreateDepartment(ctx context.Context, d Department, claim idem.Claim) error
-	UpdateDepartment(ctx context.Context, d Department, prev int) error
+	// UpdateDepartment replaces was with d, conditional on was's version.
+	// When d is reachable again (was not), mail to d's inbound address is
+	// no longer suppressed.
+	UpdateDepartment(ctx context.Context, d Department, was Department) error
 }
 
 // URLChecker vets a webhook URL before it is saved (see package webhook).
@@ -182,15 +185,17 @@ func (s *Service) ImportHolidays(ctx context.Context, p auth.Principal, id, ics 
 	}
 	now := s.Now()
 	next.ID, next.CreatedAt, next.UpdatedAt, next.Version = d.ID, d.CreatedAt, now, d.Version+1
-	next.WebhookDisabled = d.WebhookDisabled // holidays are not the inbound process an admin re-saves
-	if err := s.Store.UpdateDepartment(ctx, next, d.Version); err != nil {
+	// Holidays are not the inbound process an admin re-saves.
+	next.WebhookDisabled, next.Unreachable = d.WebhookDisabled, d.Unreachable
+	if err := s.Store.UpdateDepartment(ctx, next, d); err != nil {
 		return Department{}, fmt.Errorf("import holidays into %s: %w", id, err)
 	}
 	return next, nil
 }
 
-// Update changes a department (its member's admins, operators). Changing the
-// webhook URL turns a disabled webhook back on.
+// Update changes a department (its member's admins, operators). Saving the
+// inbound process turns a disabled webhook back on and, when its mailbox
+// had bounced, mails it again.
 func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Patch) (Department, error) {
 	d, err := s.Get(ctx, p, id)
 	if err != nil {
@@ -224,7 +229,12 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	// Saving the inbound process again is how an admin turns a webhook that
 	// was switched off after failures back on.
 	next.WebhookDisabled = d.WebhookDisabled && pt.Inbound == nil
-	if err := s.Store.UpdateDepartment(ctx, next, d.Version); err != nil {
+	// Likewise, saving it is how an admin says the mailbox that bounced
+	// takes mail again.
+	if pt.Inbound == nil {
+		next.Unreachable = d.Unreachable
+	}
+	if err := s.Store.UpdateDepartment(ctx, next, d); err != nil {
 		return Department{}, fmt.Errorf("update department %s: %w", id, err)
 	}
 	return next, nil

@@ -2,6 +2,7 @@
 package member
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -133,4 +134,16 @@ type Credential struct {
 	Roles    []string
 	Operator bool
 	Revoked  bool
+}
+
+// AdminAddresses are the addresses of users' active admins: whom Tandem
+// tells when something of their member needs fixing.
+func AdminAddresses(users []User) []string {
+	var out []string
+	for _, u := range users {
+		if u.Status == UserActive && u.Email != "" && slices.Contains(u.Roles, auth.RoleAdmin) {
+			out = append(out, u.Email)
+		}
+	}
+	return out
 }

@@ -177,6 +177,17 @@ type (
 	ValidationTest struct{ ProgramName, HostName, CompanyName, Link, Expires string }
 	// WebhookDisabled tells a member its endpoint was turned off.
 	WebhookDisabled struct{ DepartmentName, URL, Reason, BaseURL, DepartmentID, MemberID string }
+	// DepartmentUnreachable says mail to a department's inbound address
+	// bounced for good or was reported as spam, so Tandem stopped mailing
+	// it: to the member's admins (Owner: how to fix it), and to the hosts
+	// of its programs and the operators (how to reach it meanwhile).
+	DepartmentUnreachable struct {
+		DepartmentName, MemberName, Address, Phone, BaseURL, DepartmentID string
+		// What is "bounced" or "was reported as spam"; Reason is what the
+		// receiving server (or the report) said.
+		What, Reason string
+		Owner        bool
+	}
 )
 
 // Template names.
@@ -206,6 +217,7 @@ func (SignupPartner) Template() string         { return "signup_partner" }
 func (ValidationFailed) Template() string      { return "validation_failed" }
 func (ValidationTest) Template() string        { return "validation_test" }
 func (WebhookDisabled) Template() string       { return "webhook_disabled" }
+func (DepartmentUnreachable) Template() string { return "department_unreachable" }
 
 var decoders = map[string]func([]byte) (MailData, error){}
 
@@ -249,6 +261,7 @@ func init() {
 	register[ValidationFailed]()
 	register[ValidationTest]()
 	register[WebhookDisabled]()
+	register[DepartmentUnreachable]()
 }
 
 // Templates lists every template name that has a data type.

@@ -9,6 +9,9 @@ const (
 	Authorize Kind = "authorizer"
 	Stream    Kind = "stream"
 	Scheduled Kind = "scheduled"
+	// Event functions take events an EventBridge rule matches (SES's
+	// bounces and complaints).
+	Event Kind = "event"
 )
 
 // Function is one Lambda function.
@@ -33,6 +36,7 @@ var Functions = []Function{
 	{Name: Renewals, Kind: Scheduled, Description: "Renewal notices, invoices, lapses and terminations", MemoryMB: 256, TimeoutSec: 600},
 	{Name: Billing, Kind: Scheduled, Description: "Yearly host invoices for host-paid programs", MemoryMB: 256, TimeoutSec: 600},
 	{Name: Housekeeping, Kind: Scheduled, Description: "Warns about, then closes, cases without activity for 30 days", MemoryMB: 256, TimeoutSec: 600},
+	{Name: MailEvents, Kind: Event, Description: "SES bounces and complaints: suppresses the address, tells the owners of an unreachable department", MemoryMB: 256, TimeoutSec: 30},
 }
 
 // Schedule is an EventBridge schedule that invokes a function.

@@ -19,6 +19,7 @@ const (
 	Housekeeping = "housekeeping"
 	Renewals     = "renewals"
 	Billing      = "billing"
+	MailEvents   = "mailevents"
 )
 
 // Auth says who may call a route.

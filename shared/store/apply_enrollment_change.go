@@ -34,7 +34,7 @@ func (s *Store) Apply(ctx context.Context, c enrollment.Change) error {
 		items = append(items, s.invoiceGuard(c.InvoiceKey, c.NewInvoice.ID), s.invoiceWrite(*c.NewInvoice))
 	}
 	if c.Department != nil {
-		items = append(items, s.putNew(marshal(toDepartmentItem(*c.Department)), apperr.Conflict("department %s already exists", c.Department.ID)))
+		items = append(items, s.newDepartment(*c.Department)...)
 	}
 	if c.Enroll {
 		items = append(items, s.enrollPair(c.After))

@@ -10,6 +10,7 @@ import (
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/suppression"
 	"github.com/tandemhq/tandem/shared/table"
 )
 
@@ -26,16 +27,21 @@ type departmentItem struct {
 	Inbound         string   `dynamodbav:"inbound"`
 	Form            string   `dynamodbav:"form"`
 	WebhookDisabled bool     `dynamodbav:"webhookDisabled,omitempty"`
+	Unreachable     string   `dynamodbav:"unreachable,omitempty"`
 	CreatedAt       string   `dynamodbav:"createdAt"`
 	UpdatedAt       string   `dynamodbav:"updatedAt"`
 	Version         int      `dynamodbav:"version"`
 }
 
 func toDepartmentItem(d department.Department) departmentItem {
+	var unreachable string
+	if d.Unreachable != nil {
+		unreachable = jsonAttr(unreachableRec(*d.Unreachable))
+	}
 	return departmentItem{
 		PK: departmentPK(d.ID), SK: metaSK, Type: "department", GSI1PK: memberDepartmentsPK(d.MemberID), GSI1SK: d.ID,
 		ID: d.ID, MemberID: d.MemberID, Name: d.Name, ProgramIDs: d.ProgramIDs, Inbound: jsonAttr(toInboundRec(d.Inbound)), Form: jsonAttr(toFormRec(d.Form)),
-		WebhookDisabled: d.WebhookDisabled, CreatedAt: iso(d.CreatedAt), UpdatedAt: iso(d.UpdatedAt), Version: d.Version,
+		WebhookDisabled: d.WebhookDisabled, Unreachable: unreachable, CreatedAt: iso(d.CreatedAt), UpdatedAt: iso(d.UpdatedAt), Version: d.Version,
 	}
 }
 
@@ -53,6 +59,13 @@ func (it departmentItem) domain() (department.Department, error) {
 		return d, fmt.Errorf("department %s form: %w", it.ID, err)
 	}
 	d.Inbound, d.Form = in.domain(), f.domain()
+	if it.Unreachable != "" {
+		var u unreachableRec
+		if err := fromJSON(it.Unreachable, &u); err != nil {
+			return d, fmt.Errorf("department %s unreachable: %w", it.ID, err)
+		}
+		d.Unreachable = (*department.Unreachable)(&u)
+	}
 	return d, nil
 }
 
@@ -80,16 +93,51 @@ func (s *Store) ListMemberDepartments(ctx context.Context, memberID string) ([]d
 func (s *Store) CreateDepartment(ctx context.Context, d department.Department, claim idem.Claim) error {
 	items := []txItem{
 		s.check(memberKey(d.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", d.MemberID)),
-		s.putNew(marshal(toDepartmentItem(d)), apperr.Conflict("department %s already exists", d.ID)),
 	}
+	items = append(items, s.newDepartment(d)...)
 	items = append(items, s.commitClaim(claim, d.ID)...)
 	return s.transact(ctx, "create department", items...)
 }
 
-// UpdateDepartment implements department.Store.
-func (s *Store) UpdateDepartment(ctx context.Context, d department.Department, prev int) error {
-	return s.transact(ctx, "update department",
-		s.put(marshal(toDepartmentItem(d)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion))
+// inboundItem says which department takes cases at an address: the
+// mail-event function finds the departments a bounced address belongs to
+// with one Query, under INBOUND#<address>.
+type inboundItem struct {
+	PK           string `dynamodbav:"PK"`
+	SK           string `dynamodbav:"SK"`
+	Type         string `dynamodbav:"type"`
+	DepartmentID string `dynamodbav:"departmentId"`
+	MemberID     string `dynamodbav:"memberId"`
+}
+
+// inboundWrite is the entry of d's inbound address (none without one).
+func (s *Store) inboundWrite(d department.Department) []txItem {
+	if d.Inbound.Email == "" {
+		return nil
+	}
+	return []txItem{s.put(marshal(inboundItem{PK: inboundPK(d.Inbound.Email), SK: departmentPK(d.ID), Type: "inbound", DepartmentID: d.ID, MemberID: d.MemberID}), "", nil, nil, nil)}
+}
+
+// newDepartment writes a new department and its inbound address's entry.
+func (s *Store) newDepartment(d department.Department) []txItem {
+	return append([]txItem{s.putNew(marshal(toDepartmentItem(d)), apperr.Conflict("department %s already exists", d.ID))}, s.inboundWrite(d)...)
+}
+
+// UpdateDepartment implements department.Store. The inbound address's
+// entry follows the address (written on every save, so departments older
+// than the entries gain theirs); a department reachable again lifts the
+// suppression of its address.
+func (s *Store) UpdateDepartment(ctx context.Context, d department.Department, was department.Department) error {
+	items := append([]txItem{
+		s.put(marshal(toDepartmentItem(d)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(was.Version)}, errVersion),
+	}, s.inboundWrite(d)...)
+	if was.Inbound.Email != "" && !suppression.Same(was.Inbound.Email, d.Inbound.Email) {
+		items = append(items, s.remove(inboundKey(was.Inbound.Email, was.ID), "", nil, nil))
+	}
+	if was.Unreachable != nil && d.Unreachable == nil && d.Inbound.Email != "" {
+		items = append(items, s.remove(suppressionKey(d.Inbound.Email), "", nil, nil))
+	}
+	return s.transact(ctx, "update department", items...)
 }
 
 // ProgramsOf implements department.Store: hosted programs and those the

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/suppression"
 	"github.com/tandemhq/tandem/shared/table"
 )
 
@@ -66,6 +67,18 @@ func invoicePK(id string) string                           { return "INVOICE#" +
 func invoiceKey(id string) map[string]types.AttributeValue { return key(invoicePK(id), metaSK) }
 func outboxPK(id string) string                            { return table.OutboxPrefix + id }
 func outboxKey(id string) map[string]types.AttributeValue  { return key(outboxPK(id), metaSK) }
+
+// inboundPK holds which departments take cases at an address (one item
+// per department, sort key its partition); suppressionPK an address Tandem
+// no longer mails. Both key the address as suppression.Normalize does.
+func inboundPK(addr string) string { return "INBOUND#" + suppression.Normalize(addr) }
+func inboundKey(addr, departmentID string) map[string]types.AttributeValue {
+	return key(inboundPK(addr), departmentPK(departmentID))
+}
+func suppressionPK(addr string) string { return "SUPPRESSED#" + suppression.Normalize(addr) }
+func suppressionKey(addr string) map[string]types.AttributeValue {
+	return key(suppressionPK(addr), metaSK)
+}
 
 // eventSK orders an object's audit events under its partition by the
 // object version each event produced: strictly in order, even within one

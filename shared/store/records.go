@@ -71,6 +71,14 @@ type acceptanceRec struct {
 	At      time.Time `json:"at"`
 }
 
+// unreachableRec is why a department's inbound address gets no more mail.
+type unreachableRec struct {
+	Address   string    `json:"address"`
+	Reason    string    `json:"reason"`
+	Since     time.Time `json:"since"`
+	Complaint bool      `json:"complaint,omitempty"`
+}
+
 // hoursRec is business hours: "24x7", or the weekly window.
 type hoursRec struct {
 	Always bool

@@ -29,6 +29,8 @@ func TestStoredShapesStayPut(t *testing.T) {
 		{"member contacts", jsonAttr(toMemberContactsRec(member.Contacts{Primary: c})),
 			`{"primary":{"name":"Ann","email":"ann@x.example","phone":"+1 2"},"escalation":{"name":"","email":""},"billing":{"name":"","email":""}}`},
 		{"company", jsonAttr(companyRec(enrollment.Company{Name: "G", Website: "https://g.example", Country: "DE"})), `{"name":"G","website":"https://g.example","country":"DE"}`},
+		{"unreachable", jsonAttr(unreachableRec(department.Unreachable{Address: "s@x.example", Reason: "550", Since: at, Complaint: true})),
+			`{"address":"s@x.example","reason":"550","since":"2026-12-02T09:00:00Z","complaint":true}`},
 		{"acceptance", jsonAttr(acceptanceRec(enrollment.Acceptance{Version: "1", Name: "P", Title: "CEO", At: at})), `{"version":"1","name":"P","title":"CEO","at":"2026-12-02T09:00:00Z"}`},
 		{"inbound 24x7", jsonAttr(toInboundRec(department.Inbound{Email: "s@x.example", Hours: hours.AlwaysOpen, Escalation: c})),
 			`{"email":"s@x.example","hours":"24x7","escalation":{"name":"Ann","email":"ann@x.example","phone":"+1 2"}}`},

@@ -72,7 +72,7 @@ func (s *Store) CreateSignup(ctx context.Context, su registration.Signup) error 
 			s.pairFree(e))
 	}
 	if su.Department != nil {
-		items = append(items, s.putNew(marshal(toDepartmentItem(*su.Department)), apperr.Conflict("department %s already exists", su.Department.ID)))
+		items = append(items, s.newDepartment(*su.Department)...)
 	}
 	if su.Invoice != nil {
 		items = append(items, s.invoiceWrite(*su.Invoice))

@@ -100,6 +100,8 @@ type NewCase struct {
 	Priorities   []Option
 	Inputs       []FormInput
 	Problem      string
+	// Warning says the chosen department cannot be reached by mail.
+	Warning      string
 	Errors       map[string]string
 	Values       map[string]string
 	NeedCustomer bool
@@ -377,5 +379,8 @@ type DepartmentEditor struct {
 	// Sample is the process form as a submitter will see it.
 	Sample          []FormInput
 	Notice, Problem string
-	Previewing      bool
+	// Warnings say what stopped working by itself (a mailbox that
+	// bounced, a webhook turned off) and how saving fixes it.
+	Warnings   []string
+	Previewing bool
 }

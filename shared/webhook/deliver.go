@@ -172,12 +172,7 @@ func (p *Poster) WebhookDead(ctx context.Context, msg notify.Message, reason str
 	if err != nil {
 		return err
 	}
-	var to []string
-	for _, u := range users {
-		if u.Status == member.UserActive && u.Email != "" && contains(u.Roles, "admin") {
-			to = append(to, u.Email)
-		}
-	}
+	to := member.AdminAddresses(users)
 	var msgs []notify.Message
 	if len(to) > 0 {
 		msgs = append(msgs, notify.Message{
@@ -187,15 +182,6 @@ func (p *Poster) WebhookDead(ctx context.Context, msg notify.Message, reason str
 		})
 	}
 	return p.Store.DisableWebhook(ctx, dep.ID, msgs)
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *Poster) log() *slog.Logger {

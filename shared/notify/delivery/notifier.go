@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -48,6 +50,13 @@ type DeadHook interface {
 	WebhookDead(ctx context.Context, msg notify.Message, reason string, now time.Time) error
 }
 
+// Suppressions says which addresses Tandem no longer mails: they bounced
+// for good or reported Tandem's mail as spam (see package suppression).
+type Suppressions interface {
+	// Suppressed returns those of addrs (as given) that are suppressed.
+	Suppressed(ctx context.Context, addrs []string) (map[string]bool, error)
+}
+
 // Outcome of one delivery attempt.
 type Outcome string
 
@@ -72,7 +81,9 @@ type Notifier struct {
 	Store  OutboxStore
 	Sender Sender
 	Poster Poster
-	Log    *slog.Logger
+	// Suppressions are left out of every mail; nil leaves nobody out.
+	Suppressions Suppressions
+	Log          *slog.Logger
 }
 
 // Deliver makes one attempt at outbox item id at instant now. A failed send
@@ -128,6 +139,10 @@ func (n *Notifier) Deliver(ctx context.Context, id string, now time.Time) (Outco
 func (n *Notifier) send(ctx context.Context, msg notify.Message, attempt int, now time.Time) (string, error) {
 	switch msg.Channel {
 	case notify.Email:
+		msg, err := n.unsuppressed(ctx, msg)
+		if err != nil {
+			return "", err
+		}
 		mail, err := Render(msg)
 		if err != nil {
 			return "", err
@@ -141,6 +156,42 @@ func (n *Notifier) send(ctx context.Context, msg notify.Message, attempt int, no
 	default:
 		return "", fmt.Errorf("unknown channel %q: %w", msg.Channel, notify.ErrPermanent)
 	}
+}
+
+// unsuppressed is msg without its suppressed recipients. A mail left with
+// nobody to read it is a permanent failure (a dead letter an operator can
+// send again once the address is fixed); one left with only copies goes
+// to its first copy's addressee.
+func (n *Notifier) unsuppressed(ctx context.Context, msg notify.Message) (notify.Message, error) {
+	if n.Suppressions == nil {
+		return msg, nil
+	}
+	all := slices.Concat(msg.To, msg.Cc, msg.Bcc)
+	gone, err := n.Suppressions.Suppressed(ctx, all)
+	if err != nil {
+		return msg, fmt.Errorf("read suppressed addresses: %w", err)
+	}
+	if len(gone) == 0 {
+		return msg, nil
+	}
+	keep := func(addrs []string) []string {
+		return slices.DeleteFunc(slices.Clone(addrs), func(a string) bool { return gone[a] })
+	}
+	msg.To, msg.Cc, msg.Bcc = keep(msg.To), keep(msg.Cc), keep(msg.Bcc)
+	var left []string
+	for a := range gone {
+		left = append(left, a)
+	}
+	slices.Sort(left)
+	if len(msg.To) == 0 && len(msg.Cc) == 0 {
+		return msg, fmt.Errorf("not sent: mail to %s bounced or was reported as spam before, and Tandem no longer mails it: %w",
+			strings.Join(left, ", "), notify.ErrPermanent)
+	}
+	if len(msg.To) == 0 {
+		msg.To, msg.Cc = msg.Cc[:1], msg.Cc[1:]
+	}
+	n.logger().Info("suppressed recipients left out", "outbox", msg.ID, "left_out", left)
+	return msg, nil
 }
 
 func (n *Notifier) logger() *slog.Logger {
