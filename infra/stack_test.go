@@ -430,8 +430,8 @@ func TestBouncesAndComplaintsReachMailEvents(t *testing.T) {
 	assert(t, "configuration set event destination", func() {
 		tm.HasResourceProperties(jsii.String("AWS::SES::ConfigurationSetEventDestination"), map[string]any{
 			"EventDestination": assertions.Match_ObjectLike(&map[string]any{
-				"Enabled":            true,
-				"MatchingEventTypes": []any{"bounce", "complaint"},
+				"Enabled":                true,
+				"MatchingEventTypes":     []any{"bounce", "complaint"},
 				"EventBridgeDestination": map[string]any{"EventBusArn": assertions.Match_AnyValue()},
 			}),
 		})
