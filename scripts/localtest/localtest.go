@@ -232,7 +232,19 @@ func (e *Env) Mail(addr, subject string) Mail {
 	if err != nil {
 		e.T.Fatal(err)
 	}
+	e.show(m)
 	return m
+}
+
+// show logs a mail as the local SES received it when TANDEM_SHOW_MAIL is
+// set (go test -v): what a person would read.
+func (e *Env) show(m Mail) {
+	if os.Getenv("TANDEM_SHOW_MAIL") == "" {
+		return
+	}
+	e.T.Logf("mail as received by the local SES\nFrom: %s\nTo: %s\nCc: %s\nBcc: %s\nReply-To: %s\nSubject: %s\n\n%s",
+		m.From, strings.Join(m.Destination.To, ", "), strings.Join(m.Destination.Cc, ", "), strings.Join(m.Destination.Bcc, ", "),
+		strings.Join(m.ReplyTo, ", "), m.Subject, m.Body.Text)
 }
 
 // NthMail waits for the nth mail (from 1) to addr whose subject contains
@@ -249,6 +261,7 @@ func (e *Env) NthMail(addr, subject string, n int) Mail {
 			}
 		}
 		if len(got) >= n {
+			e.show(got[n-1])
 			return got[n-1]
 		}
 		if time.Now().After(deadline) {
