@@ -342,3 +342,28 @@ func TestCaseIsolation(t *testing.T) {
 		t.Errorf("bad box: %d", res.Status)
 	}
 }
+
+// Case intake waits on DynamoDB three times before its transaction — the
+// authorizer's token, then the department, caller, program and the
+// caller's place side by side, then the receiver and its place; with an
+// Idempotency-Key once more before (its claim) and once after (the answer
+// kept for replays). Counted by the store's meter.
+func TestIntakeRoundTrips(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Trip Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	_, ptok := livePartner(t, e, h, "Trip Partner")
+	for _, c := range []struct {
+		headers []string
+		want    int
+	}{{nil, 3}, {[]string{"Idempotency-Key", "trip-1"}, 5}} {
+		res, m := e.Metered("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID), c.headers...)
+		if res.Status != 201 {
+			t.Fatalf("intake: %d %s", res.Status, res.Body)
+		}
+		if got := m.Trips() - m.Count(); got > c.want || m.Count() != 1 {
+			t.Errorf("intake %v: %d round trips besides its %d transaction(s), want at most %d", c.headers, got, m.Count(), c.want)
+		}
+	}
+}

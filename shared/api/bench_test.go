@@ -117,11 +117,10 @@ func (m *memStore) ListProgramEnrollments(context.Context, string, enrollment.St
 func (m *memStore) ListMembersByKind(context.Context, member.Kind) ([]member.Member, error) {
 	return nil, nil
 }
-func (m *memStore) EnrollmentOf(_ context.Context, programID, memberID string) (enrollment.Enrollment, bool, error) {
+func (m *memStore) EnrollmentStatus(_ context.Context, programID, memberID string) (enrollment.Status, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e, ok := m.enrolled[programID+"#"+memberID]
-	return e, ok, nil
+	return m.enrolled[programID+"#"+memberID].Status, nil
 }
 func (m *memStore) CreateCase(_ context.Context, c collab.Case, _ collab.Event, _ []notify.Message, _ idem.Claim) error {
 	m.mu.Lock()

@@ -57,9 +57,8 @@ func (f *fakeStore) GetDepartment(_ context.Context, id string) (department.Depa
 	}
 	return department.Department{}, apperr.NotFound("department %s", id)
 }
-func (f *fakeStore) EnrollmentOf(_ context.Context, programID, memberID string) (enrollment.Enrollment, bool, error) {
-	e, ok := f.enrolled[programID+"#"+memberID]
-	return e, ok, nil
+func (f *fakeStore) EnrollmentStatus(_ context.Context, programID, memberID string) (enrollment.Status, error) {
+	return f.enrolled[programID+"#"+memberID].Status, nil
 }
 func (f *fakeStore) CreateCase(_ context.Context, c Case, _ Event, msgs []notify.Message, _ idem.Claim) error {
 	f.created = append(f.created, c)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -32,9 +33,9 @@ type Store interface {
 	ListHostPrograms(ctx context.Context, memberID string) ([]program.Program, error)
 	ListProgramEnrollments(ctx context.Context, programID string, status enrollment.Status, limit int, cursor string) ([]enrollment.Enrollment, string, error)
 	ListMembersByKind(ctx context.Context, kind member.Kind) ([]member.Member, error)
-	// EnrollmentOf returns member's admitted enrollment in program, and
-	// whether it has one.
-	EnrollmentOf(ctx context.Context, programID, memberID string) (enrollment.Enrollment, bool, error)
+	// EnrollmentStatus returns the status of member's admitted enrollment
+	// in program, "" for none (strongly consistent).
+	EnrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error)
 
 	CreateCase(ctx context.Context, c Case, ev Event, msgs []notify.Message, claim idem.Claim) error
 	GetCase(ctx context.Context, id string) (Case, error)
@@ -127,30 +128,48 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	if !ident.Valid(ident.Department, in.DepartmentID) {
 		return Case{}, notFound
 	}
-	dep, err := s.Store.GetDepartment(ctx, in.DepartmentID)
-	if errors.Is(err, apperr.ErrNotFound) {
+	// The reads go in two rounds, each side by side: what the request and
+	// the caller name, then what the department names. Their answers are
+	// checked in the order a reader expects (the department first).
+	var (
+		dep                             department.Department
+		submitter, receiver             member.Member
+		u                               member.User
+		prg                             program.Program
+		mine, theirs                    enrollment.Status
+		depErr, subErr, userErr, prgErr error
+		mineErr, receiverErr, theirsErr error
+		viaProgram                      = in.ProgramID != "" && ident.Valid(ident.Program, in.ProgramID)
+		first                           = []func(){
+			func() { dep, depErr = s.Store.GetDepartment(ctx, in.DepartmentID) },
+			func() { submitter, subErr = s.Store.GetMember(ctx, p.MemberID) },
+			func() { u, userErr = s.Store.GetUser(ctx, p.MemberID, p.UserID) },
+		}
+	)
+	if viaProgram {
+		first = append(first,
+			func() { prg, prgErr = s.Store.GetProgram(ctx, in.ProgramID) },
+			func() { mine, mineErr = s.Store.EnrollmentStatus(ctx, in.ProgramID, p.MemberID) })
+	}
+	together(first...)
+	if errors.Is(depErr, apperr.ErrNotFound) {
 		return Case{}, notFound
 	}
-	if err != nil {
+	if err := errors.Join(depErr, subErr, userErr); err != nil {
 		return Case{}, err
 	}
 	if dep.MemberID == p.MemberID {
 		return Case{}, apperr.InvalidField("departmentId", "is one of your own departments; cases go to another member")
 	}
-	submitter, err := s.Store.GetMember(ctx, p.MemberID)
-	if err != nil {
-		return Case{}, err
+	second := []func(){func() { receiver, receiverErr = s.Store.GetMember(ctx, dep.MemberID) }}
+	if viaProgram && prgErr == nil {
+		second = append(second, func() { theirs, theirsErr = s.Store.EnrollmentStatus(ctx, in.ProgramID, dep.MemberID) })
 	}
-	u, err := s.Store.GetUser(ctx, p.MemberID, p.UserID)
-	if err != nil {
-		return Case{}, err
-	}
-	receiver, err := s.Store.GetMember(ctx, dep.MemberID)
-	if err != nil {
-		return Case{}, err
+	together(second...)
+	if receiverErr != nil {
+		return Case{}, receiverErr
 	}
 
-	var prg program.Program
 	if in.ProgramID == "" {
 		if submitter.Kind != member.Full || receiver.Kind != member.Full {
 			// Not reachable without a program: do not reveal the department.
@@ -158,22 +177,10 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 		}
 		prg = program.Program{Name: "Tandem full membership", Type: program.SolutionSupport, SLA: program.DefaultSLA}
 	} else {
-		if !ident.Valid(ident.Program, in.ProgramID) {
+		if !viaProgram || errors.Is(prgErr, apperr.ErrNotFound) {
 			return Case{}, apperr.InvalidField("programId", "is not a program")
 		}
-		prg, err = s.Store.GetProgram(ctx, in.ProgramID)
-		if errors.Is(err, apperr.ErrNotFound) {
-			return Case{}, apperr.InvalidField("programId", "is not a program")
-		}
-		if err != nil {
-			return Case{}, err
-		}
-		mine, err := s.enrollmentStatus(ctx, prg.ID, p.MemberID)
-		if err != nil {
-			return Case{}, err
-		}
-		theirs, err := s.enrollmentStatus(ctx, prg.ID, dep.MemberID)
-		if err != nil {
+		if err := errors.Join(prgErr, mineErr, theirsErr); err != nil {
 			return Case{}, err
 		}
 		if !Reaches(prg, p.MemberID, mine, dep.MemberID, theirs) {
@@ -250,6 +257,20 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	return c, nil
 }
 
+// together runs reads side by side and waits for them all: one round trip
+// to the table instead of one each.
+func together(reads ...func()) {
+	var wg sync.WaitGroup
+	wg.Add(len(reads))
+	for _, r := range reads {
+		go func() {
+			defer wg.Done()
+			r()
+		}()
+	}
+	wg.Wait()
+}
+
 // criticalEscalation holds a case of a critical escalation program to the
 // program type's rules: critical priority (the critical role is checked
 // with it), the business impact, a note to the receiving support manager,
@@ -269,15 +290,6 @@ func criticalEscalation(in NewCase, dep department.Department) error {
 		f.Add("departmentId", dep.Name+" is not staffed around the clock; critical escalations go to a department open 24x7")
 	}
 	return f.Err()
-}
-
-// enrollmentStatus is member's enrollment status in program, "" for none.
-func (s *Service) enrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error) {
-	e, ok, err := s.Store.EnrollmentOf(ctx, programID, memberID)
-	if err != nil || !ok {
-		return "", err
-	}
-	return e.Status, nil
 }
 
 func (s *Service) hook(ctx context.Context, dep department.Department, typ string, c Case, now time.Time) (*notify.Message, error) {

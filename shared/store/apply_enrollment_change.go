@@ -42,6 +42,9 @@ func (s *Store) Apply(ctx context.Context, c enrollment.Change) error {
 	if c.Release {
 		items = append(items, s.releasePair(c.After))
 	}
+	if !c.Enroll && !c.Release && c.Before.Status != c.After.Status && holdsPair(c.Before.Status) && holdsPair(c.After.Status) {
+		items = append(items, s.pairStatus(c.After))
+	}
 	for _, t := range c.Tokens {
 		items = append(items, s.mailTokenWrite(t))
 	}

@@ -11,11 +11,18 @@ import (
 
 // enrollmentPairItem is a member's one place in a program: taken when a
 // sign-up is admitted, given back when it is rejected.
+//
+// It carries the enrollment's status too, kept in step by every transaction
+// that changes it, so case intake learns whether a member may collaborate
+// from this one item (a strongly consistent read, so a removed partner is
+// refused at once). Items written before the status was kept have none:
+// their enrollment is read instead.
 type enrollmentPairItem struct {
 	PK           string `dynamodbav:"PK"`
 	SK           string `dynamodbav:"SK"`
 	Type         string `dynamodbav:"type"`
 	EnrollmentID string `dynamodbav:"enrollmentId"`
+	Status       string `dynamodbav:"status,omitempty"`
 }
 
 var errAlreadyEnrolled = apperr.Conflict("your company is already enrolled in this program")
@@ -23,8 +30,22 @@ var errAlreadyEnrolled = apperr.Conflict("your company is already enrolled in th
 // enrollPair takes e's member's place in e's program.
 func (s *Store) enrollPair(e enrollment.Enrollment) txItem {
 	return s.putNew(marshal(enrollmentPairItem{
-		PK: enrollmentPairPK(e.ProgramID, e.MemberID), SK: metaSK, Type: "enrollment_pair", EnrollmentID: e.ID,
+		PK: enrollmentPairPK(e.ProgramID, e.MemberID), SK: metaSK, Type: "enrollment_pair", EnrollmentID: e.ID, Status: string(e.Status),
 	}), errAlreadyEnrolled)
+}
+
+// holdsPair reports whether an enrollment in status st holds its member's
+// place in the program: from admission (not while the member's consent is
+// awaited) until it is rejected.
+func holdsPair(st enrollment.Status) bool {
+	return st != enrollment.PendingMemberConsent && st != enrollment.Rejected
+}
+
+// pairStatus keeps the place's copy of e's status in step with e.
+func (s *Store) pairStatus(e enrollment.Enrollment) txItem {
+	return s.update(enrollmentPairKey(e.ProgramID, e.MemberID), "SET #s = :s", "enrollmentId = :e", map[string]string{"#s": "status"},
+		map[string]types.AttributeValue{":s": av(string(e.Status)), ":e": av(e.ID)},
+		apperr.Conflict("the program's place of %s changed; reload it", e.MemberName))
 }
 
 // pairFree checks that e's member has no place in e's program yet.
@@ -50,20 +71,23 @@ func (s *Store) Enrolled(ctx context.Context, programID, memberID string) (bool,
 	return err == nil, err
 }
 
-// EnrollmentOf implements collab.Store: member's admitted enrollment in
-// program, and whether it has one.
-func (s *Store) EnrollmentOf(ctx context.Context, programID, memberID string) (enrollment.Enrollment, bool, error) {
+// EnrollmentStatus implements collab.Store: the status of member's admitted
+// enrollment in program, "" for none — one read of its place.
+func (s *Store) EnrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error) {
 	var pair enrollmentPairItem
 	err := s.getItem(ctx, "get enrollment pair", enrollmentPairKey(programID, memberID), &pair, errNoItem)
 	if err == errNoItem {
-		return enrollment.Enrollment{}, false, nil
+		return "", nil
 	}
 	if err != nil {
-		return enrollment.Enrollment{}, false, err
+		return "", err
+	}
+	if pair.Status != "" {
+		return enrollment.Status(pair.Status), nil
 	}
 	e, err := s.GetEnrollment(ctx, pair.EnrollmentID)
 	if err != nil {
-		return enrollment.Enrollment{}, false, err
+		return "", err
 	}
-	return e, true, nil
+	return e.Status, nil
 }

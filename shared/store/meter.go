@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // Meter adds up the capacity units DynamoDB reports for the calls made with
@@ -22,6 +23,10 @@ type Meter struct {
 	// AWSWriteUnits estimates what AWS would charge for the transactions
 	// (see aws_units.go); DynamoDB Local's own figures differ.
 	AWSWriteUnits float64
+	// RoundTrips counts the waits on DynamoDB one after another: calls
+	// made while another is in flight share its round trip.
+	RoundTrips int
+	inFlight   int
 }
 
 type meterKey struct{}
@@ -54,7 +59,7 @@ func (m *Meter) Snapshot() (read, write float64, calls, items int) {
 func (m *Meter) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.ReadUnits, m.WriteUnits, m.Calls, m.ItemsRead, m.Transactions, m.AWSWriteUnits = 0, 0, 0, 0, 0, 0
+	m.ReadUnits, m.WriteUnits, m.Calls, m.ItemsRead, m.Transactions, m.AWSWriteUnits, m.RoundTrips = 0, 0, 0, 0, 0, 0, 0
 }
 
 func returnCapacity(ctx context.Context) types.ReturnConsumedCapacity {
@@ -104,6 +109,34 @@ func recordTransaction(ctx context.Context, items []types.TransactWriteItem) {
 		m.mu.Unlock()
 	}
 }
+
+// Trips returns the round trips recorded (see RoundTrips).
+func (m *Meter) Trips() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.RoundTrips
+}
+
+// roundTrips is the SDK middleware that counts a metered context's round
+// trips: a call starting when none is in flight begins a new one.
+var roundTrips = middleware.InitializeMiddlewareFunc("TandemRoundTrips", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	m := meterFrom(ctx)
+	if m == nil {
+		return next.HandleInitialize(ctx, in)
+	}
+	m.mu.Lock()
+	if m.inFlight == 0 {
+		m.RoundTrips++
+	}
+	m.inFlight++
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		m.inFlight--
+		m.mu.Unlock()
+	}()
+	return next.HandleInitialize(ctx, in)
+})
 
 // AWS returns the AWS-equivalent write units of the transactions recorded.
 func (m *Meter) AWS() float64 {

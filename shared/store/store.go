@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // Store is the DynamoDB-backed store. It is safe for concurrent use.
@@ -21,7 +22,13 @@ type Store struct {
 }
 
 // New returns a store over table, signing list cursors with signingKey.
+// Calls made with a metered context (WithMeter) count their round trips.
 func New(db *dynamodb.Client, table string, signingKey []byte) *Store {
+	db = dynamodb.New(db.Options(), func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+			return st.Initialize.Add(roundTrips, middleware.Before)
+		})
+	})
 	return &Store{db: db, table: table, cursor: cursorCodec{key: signingKey}}
 }
 
