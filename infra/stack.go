@@ -106,7 +106,6 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	for _, f := range routes.Functions {
 		fn := newFunction(stack, f, cfg, env)
 		grantTable(fn, tbl, f)
-		alarmFunction(stack, fn, f.Name, alarmAction)
 		fns[f.Name] = fn
 	}
 	// Only the functions that deliver mail may send it, and only from the
@@ -141,7 +140,9 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	// The notifier reads new outbox items from the stream. Failures are
 	// reported per item, batches bisected, retries bounded, and what is
 	// left goes to a queue (the outbox's own sweep still owns delivery).
-	streamFailures := newQueue(stack, "NotifierStreamFailures", alarmAction)
+	// Work that failed for good — a stream batch, a scheduled run, a mail
+	// event — lands in one queue, which alarms on its first message.
+	failures := newQueue(stack, "Failures", alarmAction)
 	fns[routes.Notifier].AddEventSource(awslambdaeventsources.NewDynamoEventSource(tbl, &awslambdaeventsources.DynamoEventSourceProps{
 		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
 		BatchSize:               jsii.Number(25),
@@ -150,7 +151,7 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		RetryAttempts:           jsii.Number(5),
 		MaxRecordAge:            awscdk.Duration_Hours(jsii.Number(6)),
 		ReportBatchItemFailures: jsii.Bool(true),
-		OnFailure:               awslambdaeventsources.NewSqsDlq(streamFailures),
+		OnFailure:               awslambdaeventsources.NewSqsDlq(failures),
 		Filters: &[]*map[string]interface{}{awslambda.FilterCriteria_Filter(&map[string]interface{}{
 			"eventName": awslambda.FilterRule_IsEqual(jsii.String("INSERT")),
 			"dynamodb": map[string]interface{}{"Keys": map[string]interface{}{
@@ -159,7 +160,6 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		})},
 	}))
 
-	scheduleFailures := newQueue(stack, "ScheduleFailures", alarmAction)
 	for _, sc := range routes.Schedules {
 		awsscheduler.NewSchedule(stack, jsii.String("Schedule-"+sc.Name), &awsscheduler.ScheduleProps{
 			Description: jsii.String("Tandem " + sc.Name),
@@ -174,7 +174,7 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 				}),
 				RetryAttempts:   jsii.Number(3),
 				MaxEventAge:     awscdk.Duration_Hours(jsii.Number(1)),
-				DeadLetterQueue: scheduleFailures,
+				DeadLetterQueue: failures,
 			}),
 		})
 	}
@@ -187,7 +187,6 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		Destination: awsses.EventDestination_EventBus(awsevents.EventBus_FromEventBusName(stack, jsii.String("DefaultBus"), jsii.String("default"))),
 		Events:      &[]awsses.EmailSendingEvent{awsses.EmailSendingEvent_BOUNCE, awsses.EmailSendingEvent_COMPLAINT},
 	})
-	mailEventFailures := newQueue(stack, "MailEventFailures", alarmAction)
 	awsevents.NewRule(stack, jsii.String("MailEvents-Rule"), &awsevents.RuleProps{
 		Description: jsii.String("SES bounces and complaints of Tandem's mail, to the mailevents function"),
 		EventPattern: &awsevents.EventPattern{
@@ -200,27 +199,12 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fns[routes.MailEvents], &awseventstargets.LambdaFunctionProps{
 			RetryAttempts:   jsii.Number(8),
 			MaxEventAge:     awscdk.Duration_Hours(jsii.Number(24)),
-			DeadLetterQueue: mailEventFailures,
+			DeadLetterQueue: failures,
 		})},
 	})
 
-	// Mail reputation: SES pauses accounts whose bounce or complaint rates climb.
-	for _, m := range []struct {
-		name, metric string
-		threshold    float64
-	}{{"BounceRate", "Reputation.BounceRate", 0.05}, {"ComplaintRate", "Reputation.ComplaintRate", 0.001}} {
-		a := awscloudwatch.NewAlarm(stack, jsii.String("Ses"+m.name), &awscloudwatch.AlarmProps{
-			AlarmDescription: jsii.String("SES " + m.metric + " is high; SES may pause sending"),
-			Metric: awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
-				Namespace: jsii.String("AWS/SES"), MetricName: jsii.String(m.metric), Statistic: jsii.String("Maximum"),
-				Period: awscdk.Duration_Hours(jsii.Number(1)),
-			}),
-			Threshold: jsii.Number(m.threshold), EvaluationPeriods: jsii.Number(1),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-		})
-		a.AddAlarmAction(alarmAction)
-	}
+	alarmOnFunctions(stack, alarmAction)
+	alarmOnMailReputation(stack, alarmAction)
 
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: api.ApiEndpoint()})
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: tbl.TableName()})
@@ -330,17 +314,54 @@ func grantTable(fn awslambda.Function, tbl awsdynamodb.Table, f routes.Function)
 	}))
 }
 
-func alarmFunction(stack awscdk.Stack, fn awslambda.Function, name string, action awscloudwatch.IAlarmAction) {
-	period := &awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Sum")}
-	for kind, metric := range map[string]awscloudwatch.Metric{"Errors": fn.MetricErrors(period), "Throttles": fn.MetricThrottles(period)} {
-		a := awscloudwatch.NewAlarm(stack, jsii.String("Fn-"+name+"-"+kind), &awscloudwatch.AlarmProps{
-			AlarmDescription: jsii.String(fmt.Sprintf("Tandem %s: %s in the last 5 minutes", name, strings.ToLower(kind))),
-			Metric:           metric, Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+// alarmOnFunctions is one alarm on any function's errors or throttles: the
+// account's Lambda metrics summed by metric math (an alarm costs per metric
+// it reads, so one per function and kind cost 24 times as much). It counts
+// every function of the account and region: deploy Tandem in an account of
+// its own, as AWS advises for workloads, and it watches exactly Tandem's.
+func alarmOnFunctions(stack awscdk.Stack, action awscloudwatch.IAlarmAction) {
+	lambdaSum := func(name string) awscloudwatch.Metric {
+		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace: jsii.String("AWS/Lambda"), MetricName: jsii.String(name), Statistic: jsii.String("Sum"),
+			Period: awscdk.Duration_Minutes(jsii.Number(5)),
 		})
-		a.AddAlarmAction(action)
 	}
+	a := awscloudwatch.NewAlarm(stack, jsii.String("FunctionErrorsOrThrottles"), &awscloudwatch.AlarmProps{
+		AlarmDescription: jsii.String("Tandem: a function failed or was throttled in the last 5 minutes (see each function's Errors and Throttles)"),
+		Metric: awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+			Expression:   jsii.String("errors + throttles"),
+			UsingMetrics: &map[string]awscloudwatch.IMetric{"errors": lambdaSum("Errors"), "throttles": lambdaSum("Throttles")},
+			Period:       awscdk.Duration_Minutes(jsii.Number(5)),
+		}),
+		Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	a.AddAlarmAction(action)
+}
+
+// alarmOnMailReputation is one alarm on SES's bounce (≥ 5 %) or complaint
+// (≥ 0.1 %) rate, each divided by its threshold: SES pauses accounts whose
+// rates climb.
+func alarmOnMailReputation(stack awscdk.Stack, action awscloudwatch.IAlarmAction) {
+	rate := func(name string) awscloudwatch.Metric {
+		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace: jsii.String("AWS/SES"), MetricName: jsii.String(name), Statistic: jsii.String("Maximum"),
+			Period: awscdk.Duration_Hours(jsii.Number(1)),
+		})
+	}
+	a := awscloudwatch.NewAlarm(stack, jsii.String("SesReputation"), &awscloudwatch.AlarmProps{
+		AlarmDescription: jsii.String("SES Reputation.BounceRate ≥ 5 % or Reputation.ComplaintRate ≥ 0.1 %; SES may pause sending"),
+		Metric: awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+			Expression:   jsii.String("MAX([bounce / 0.05, complaint / 0.001])"),
+			UsingMetrics: &map[string]awscloudwatch.IMetric{"bounce": rate("Reputation.BounceRate"), "complaint": rate("Reputation.ComplaintRate")},
+			Period:       awscdk.Duration_Hours(jsii.Number(1)),
+		}),
+		Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	a.AddAlarmAction(action)
 }
 
 // newQueue is a dead-letter queue with an alarm on any message in it.
@@ -361,7 +382,7 @@ func newQueue(stack awscdk.Stack, name string, action awscloudwatch.IAlarmAction
 	})
 	a.AddAlarmAction(action)
 	cdknag.NagSuppressions_AddResourceSuppressions(q, nag("AwsSolutions-SQS3",
-		"this queue is itself the last stop of failed work (an event source's on-failure destination, the schedules' dead-letter queue) and alarms on its first message"), nil)
+		"this queue is itself the last stop of failed work (the stream's on-failure destination, the schedules' and the mail-event rule's dead-letter queue) and alarms on its first message"), nil)
 	return q
 }
 

@@ -287,39 +287,56 @@ func TestNotifierStreamSource(t *testing.T) {
 	})
 }
 
-func TestEveryQueueHasAnAlarmAndAlarmsNotify(t *testing.T) {
+// The same signals as one alarm per function and kind, for a tenth of the
+// price: any function's errors or throttles (the account's Lambda metrics
+// summed), SES's bounce or complaint rate past its threshold, and the one
+// queue where failed work lands. Each notifies the alarm topic.
+func TestAlarmsCoverEverySignalAndNotify(t *testing.T) {
 	_, doc := synth(t)
 	alarms := resources(doc, "AWS::CloudWatch::Alarm")
-	for id := range resources(doc, "AWS::SQS::Queue") {
-		ok := false
-		for _, a := range alarms {
-			p := props(a)
-			if p["MetricName"] != "ApproximateNumberOfMessagesVisible" {
-				continue
-			}
-			for _, d := range p["Dimensions"].([]any) {
-				if ref(d.(map[string]any)["Value"]) == id {
-					ok = true
-				}
-			}
-		}
-		if !ok {
-			t.Errorf("queue %s has no alarm", id)
-		}
+	queues := resources(doc, "AWS::SQS::Queue")
+	if len(queues) != 1 {
+		t.Errorf("want one failure queue, got %d", len(queues))
 	}
-	metrics := map[string]int{}
+	watched := map[string]bool{}
+	metricsRead := 0
 	for id, a := range alarms {
 		p := props(a)
 		if acts, _ := p["AlarmActions"].([]any); len(acts) == 0 {
 			t.Errorf("alarm %s notifies nobody", id)
 		}
-		metrics[fmt.Sprint(p["MetricName"])]++
+		if name, ok := p["MetricName"].(string); ok {
+			metricsRead++
+			for _, d := range p["Dimensions"].([]any) {
+				watched[name+" of "+ref(d.(map[string]any)["Value"])] = true
+			}
+			continue
+		}
+		for _, q := range p["Metrics"].([]any) {
+			stat, ok := q.(map[string]any)["MetricStat"].(map[string]any)
+			if !ok {
+				continue
+			}
+			metricsRead++
+			m := stat["Metric"].(map[string]any)
+			if dims, _ := m["Dimensions"].([]any); len(dims) > 0 {
+				t.Errorf("alarm %s reads %s per %v; the account's total covers every function", id, m["MetricName"], dims)
+			}
+			watched[fmt.Sprint(m["Namespace"], " ", m["MetricName"])] = true
+		}
 	}
-	if metrics["Errors"] != len(routes.Functions) || metrics["Throttles"] != len(routes.Functions) {
-		t.Errorf("function alarms: %v", metrics)
+	for q := range queues {
+		if !watched["ApproximateNumberOfMessagesVisible of "+q] {
+			t.Errorf("queue %s has no alarm", q)
+		}
 	}
-	if metrics["Reputation.BounceRate"] != 1 || metrics["Reputation.ComplaintRate"] != 1 {
-		t.Errorf("SES reputation alarms: %v", metrics)
+	for _, want := range []string{"AWS/Lambda Errors", "AWS/Lambda Throttles", "AWS/SES Reputation.BounceRate", "AWS/SES Reputation.ComplaintRate"} {
+		if !watched[want] {
+			t.Errorf("no alarm watches %s (watched: %v)", want, watched)
+		}
+	}
+	if len(alarms) != 3 || metricsRead != 5 {
+		t.Errorf("%d alarms reading %d metrics, want 3 reading 5 (each metric an alarm reads is billed)", len(alarms), metricsRead)
 	}
 	if len(resources(doc, "AWS::SNS::Subscription")) != 1 {
 		t.Errorf("the alarm email is not subscribed")

@@ -360,11 +360,16 @@ func capacity(r *runner) {
 	ctx := context.Background()
 	say("## Capacity per business operation\n")
 	say("DynamoDB Local's own accounting (it counts a transactional write of a small item with one index as 8 units) and the AWS-equivalent write units computed from item sizes and AWS's rules (2 WCU per KB per transactional item, +1 WCU per KB per index entry).\n")
-	say("| operation | round trips (reads before the writes + writes) | transactions | RCU (Local) | WCU (Local) | WCU (AWS est.) |")
-	say("|---|---|---|---|---|---|")
+	say("| operation | round trips (reads before the writes + writes) | transactions | RCU (Local) | WCU (Local) | WCU (AWS est.) | mails |")
+	say("|---|---|---|---|---|---|---|")
+	measured := map[string]unitCost{}
+	base := 0
+	mark := func() { base = mailCount(r, e) }
 	row := func(name string, m *store.Meter) {
 		rd, wr, _, _ := m.Snapshot()
-		say("| %s | %d + %d | %d | %.1f | %.1f | %.0f |", name, m.Trips()-m.Count(), m.Count(), m.Count(), rd, wr, m.AWS())
+		mails := mailCount(r, e) - base
+		measured[name] = awsUnits(m, mails)
+		say("| %s | %d + %d | %d | %.1f | %.1f | %.0f | %d |", name, m.Trips()-m.Count(), m.Count(), m.Count(), rd, wr, m.AWS(), mails)
 	}
 	hm := e.Do("POST", "/v1/members", e.Operator, memberBody("Cap Host", "caphost."+e.Domain, "full"))
 	hostID, hostToken := hm.Str("id"), hm.Str("adminToken")
@@ -384,6 +389,7 @@ func capacity(r *runner) {
 	link := e.Mail(email, "Confirm your email").Body.Text
 	tok := regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(link)[1]
 	c := func(role string) map[string]any { return map[string]any{"name": "N", "email": role + "@" + domain} }
+	mark()
 	signup, m := e.Metered("POST", "/v1/signups", "", map[string]any{
 		"token": tok, "company": map[string]any{"name": "Cap Partner", "website": "https://" + domain, "country": "DE"},
 		"contacts":       map[string]any{"primary": c("primary"), "support": c("support"), "escalation": c("escalation"), "billing": c("billing")},
@@ -395,6 +401,7 @@ func capacity(r *runner) {
 	}
 	row("sign-up", m)
 	enr := signup.Str("enrollmentId")
+	mark()
 	res, m := e.Metered("POST", "/v1/enrollments/"+enr+"/approve", hostToken, map[string]any{})
 	if res.Status != 200 {
 		r.Fatalf("approve: %d %s", res.Status, res.Body)
@@ -408,18 +415,34 @@ func capacity(r *runner) {
 	caseBody := map[string]any{"departmentId": dep.Str("id"), "programId": programID, "priority": "high", "summary": "Freeze",
 		"description": "Guests freeze.", "fields": map[string]any{"product": "Array"},
 		"customer": map[string]any{"company": "C", "contactName": "N", "contactEmail": "n@c.example"}}
+	mark()
 	cs, m := e.Metered("POST", "/v1/cases", pm.Str("adminToken"), caseBody, "Idempotency-Key", "cap-1")
 	if cs.Status != 201 {
 		r.Fatalf("case: %d %s", cs.Status, cs.Body)
 	}
 	row("case intake (with Idempotency-Key)", m)
+	mark()
 	_, m = e.Metered("POST", "/v1/cases", pm.Str("adminToken"), caseBody, "Idempotency-Key", "cap-1")
 	row("duplicate intake (replayed)", m)
+	mark()
+	_, m = e.Metered("GET", "/v1/cases/"+cs.Str("id"), hostToken, nil)
+	row("case read", m)
+	mark()
 	_, m = e.Metered("POST", "/v1/cases/"+cs.Str("id")+"/accept", hostToken, map[string]any{"engineer": map[string]any{"name": "A", "email": "a@" + e.Domain}})
 	row("accept", m)
+	mark()
+	_, m = e.Metered("POST", "/v1/cases/"+cs.Str("id")+"/notes", hostToken, map[string]any{"text": "Collecting logs now."})
+	row("note", m)
+	mark()
+	_, m = e.Metered("POST", "/v1/cases/"+cs.Str("id")+"/close", pm.Str("adminToken"), map[string]any{"resolution": "Fixed in 9.2.2"})
+	row("close", m)
+	mark()
+	m = meterDelivery(r, e)
+	row("one mail delivered (claim, send, mark sent)", m)
 
 	late := e.Do("POST", "/v1/cases", pm.Str("adminToken"), caseBody)
 	due, _ := time.Parse(time.RFC3339, late.Str("responseDueAt"))
+	mark()
 	m = &store.Meter{}
 	sum, err := e.App.Escalation.Run(store.WithMeter(ctx, m), due.Add(time.Minute))
 	if err != nil || sum.Level1 != 1 {
@@ -443,13 +466,66 @@ func capacity(r *runner) {
 	}
 	_ = e.App.Store.Seed().Members(ctx, ms)
 	_ = e.App.Store.Seed().Enrollments(ctx, es)
+	mark()
 	m = &store.Meter{}
 	bs, err := e.App.Billing.Run(store.WithMeter(ctx, m), time.Date(2026, 1, 15, 7, 0, 0, 0, time.UTC))
 	if err != nil || bs.Invoices != 1 {
 		r.Fatalf("billing: %+v %v", bs, err)
 	}
 	row("one host invoice (30 partners counted)", m)
+	for _, sw := range []struct {
+		name string
+		run  func(context.Context, time.Time) error
+	}{
+		{"redrive sweep, nothing due", func(ctx context.Context, at time.Time) error { _, err := e.App.Redrive.Run(ctx, at); return err }},
+		{"escalation sweep, nothing due", func(ctx context.Context, at time.Time) error { _, err := e.App.Escalation.Run(ctx, at); return err }},
+		{"daily sweep (renewals, billing or housekeeping), nothing due", func(ctx context.Context, at time.Time) error { _, err := e.App.Housekeeping.Run(ctx, at); return err }},
+	} {
+		mark()
+		m = &store.Meter{}
+		if err := sw.run(store.WithMeter(ctx, m), time.Now().UTC().Add(-time.Hour)); err != nil {
+			r.Fatalf("%s: %v", sw.name, err)
+		}
+		row(sw.name, m)
+	}
 	say("")
+	costPerPartnerYear(measured)
+}
+
+// mailCount is how many mails the local SES holds, once the stream is
+// drained.
+func mailCount(r *runner, e *localtest.Env) int {
+	e.Flush()
+	all, err := e.SES.All(context.Background())
+	if err != nil {
+		r.Fatal(err)
+	}
+	return len(all)
+}
+
+// meterDelivery meters the notifier's work for one mail: claim, render,
+// send, mark sent (the stream poller may claim a message first; then
+// another is tried).
+func meterDelivery(r *runner, e *localtest.Env) *store.Meter {
+	ctx := context.Background()
+	for try := 0; try < 10; try++ {
+		now := time.Now().UTC()
+		msg := notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: "Tandem <t@bench.example>", To: []string{"n@" + e.Domain},
+			Ref: "bench", CreatedAt: now, Data: notify.CaseOpened{CaseMail: notify.CaseMail{CaseID: "cas_X", Summary: "Bench", Link: e.URL}}}
+		m := &store.Meter{}
+		if err := e.App.Store.Enqueue(ctx, msg); err != nil {
+			r.Fatal(err)
+		}
+		out, err := e.App.Delivery.Deliver(store.WithMeter(ctx, m), msg.ID, now)
+		if err != nil {
+			r.Fatal(err)
+		}
+		if out == "sent" {
+			return m
+		}
+	}
+	r.Fatalf("the stream poller delivered every metered message first")
+	return nil
 }
 
 // sweepReads compares the escalation sweep's reads beside 100 and beside

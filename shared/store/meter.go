@@ -16,8 +16,10 @@ type Meter struct {
 	ReadUnits  float64
 	WriteUnits float64
 	Calls      int
-	// ItemsRead counts items examined by queries (ScannedCount) and gets.
+	// ItemsRead counts items examined by queries (ScannedCount) and gets;
+	// ReadCalls the read requests.
 	ItemsRead int
+	ReadCalls int
 	// Transactions counts TransactWriteItems calls.
 	Transactions int
 	// AWSWriteUnits estimates what AWS would charge for the transactions
@@ -59,7 +61,7 @@ func (m *Meter) Snapshot() (read, write float64, calls, items int) {
 func (m *Meter) Reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.ReadUnits, m.WriteUnits, m.Calls, m.ItemsRead, m.Transactions, m.AWSWriteUnits, m.RoundTrips = 0, 0, 0, 0, 0, 0, 0
+	m.ReadUnits, m.WriteUnits, m.Calls, m.ReadCalls, m.ItemsRead, m.Transactions, m.AWSWriteUnits, m.RoundTrips = 0, 0, 0, 0, 0, 0, 0, 0
 }
 
 func returnCapacity(ctx context.Context) types.ReturnConsumedCapacity {
@@ -91,6 +93,7 @@ func recordRead(ctx context.Context, items int, ccs ...*types.ConsumedCapacity) 
 	}
 	m.mu.Lock()
 	m.Calls++
+	m.ReadCalls++
 	m.ItemsRead += items
 	for _, cc := range ccs {
 		if cc != nil && cc.CapacityUnits != nil {
@@ -108,6 +111,13 @@ func recordTransaction(ctx context.Context, items []types.TransactWriteItem) {
 		m.AWSWriteUnits += units
 		m.mu.Unlock()
 	}
+}
+
+// Reads returns the read requests recorded.
+func (m *Meter) Reads() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.ReadCalls
 }
 
 // Trips returns the round trips recorded (see RoundTrips).
