@@ -168,4 +168,3 @@ func startOnce(bin, name string, event []byte, ddbEndpoint, sesEndpoint string) 
 		return cs, fmt.Errorf("no answer within 30 s")
 	}
 }
-
