@@ -68,7 +68,7 @@ var out bytes.Buffer
 func say(format string, a ...any) { fmt.Fprintf(&out, format+"\n", a...) }
 
 func main() {
-	cases := flag.Int("cases", 2000, "cases to open in the intake run")
+	cases := flag.Int("cases", 1000, "cases to open in the intake run")
 	clients := flag.Int("clients", 8, "concurrent clients and writers")
 	notDue := flag.Int("not-due", 100000, "not-due cases beside the 10 due ones in the sweep run")
 	results := flag.String("out", "bench-results.md", "where to write the report")
