@@ -320,44 +320,34 @@ func grantTable(fn awslambda.Function, tbl awsdynamodb.Table, f routes.Function)
 // every function of the account and region: deploy Tandem in an account of
 // its own, as AWS advises for workloads, and it watches exactly Tandem's.
 func alarmOnFunctions(stack awscdk.Stack, action awscloudwatch.IAlarmAction) {
-	lambdaSum := func(name string) awscloudwatch.Metric {
-		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
-			Namespace: jsii.String("AWS/Lambda"), MetricName: jsii.String(name), Statistic: jsii.String("Sum"),
-			Period: awscdk.Duration_Minutes(jsii.Number(5)),
-		})
-	}
-	a := awscloudwatch.NewAlarm(stack, jsii.String("FunctionErrorsOrThrottles"), &awscloudwatch.AlarmProps{
-		AlarmDescription: jsii.String("Tandem: a function failed or was throttled in the last 5 minutes (see each function's Errors and Throttles)"),
-		Metric: awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-			Expression:   jsii.String("errors + throttles"),
-			UsingMetrics: &map[string]awscloudwatch.IMetric{"errors": lambdaSum("Errors"), "throttles": lambdaSum("Throttles")},
-			Period:       awscdk.Duration_Minutes(jsii.Number(5)),
-		}),
-		Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
-		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-	})
-	a.AddAlarmAction(action)
+	mathAlarm(stack, "FunctionErrorsOrThrottles", "Tandem: a function failed or was throttled in the last 5 minutes (see each function's Errors and Throttles)",
+		"errors + throttles", map[string][2]string{"errors": {"AWS/Lambda", "Errors"}, "throttles": {"AWS/Lambda", "Throttles"}},
+		"Sum", awscdk.Duration_Minutes(jsii.Number(5)), action)
 }
 
 // alarmOnMailReputation is one alarm on SES's bounce (≥ 5 %) or complaint
 // (≥ 0.1 %) rate, each divided by its threshold: SES pauses accounts whose
 // rates climb.
 func alarmOnMailReputation(stack awscdk.Stack, action awscloudwatch.IAlarmAction) {
-	rate := func(name string) awscloudwatch.Metric {
-		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
-			Namespace: jsii.String("AWS/SES"), MetricName: jsii.String(name), Statistic: jsii.String("Maximum"),
-			Period: awscdk.Duration_Hours(jsii.Number(1)),
+	mathAlarm(stack, "SesReputation", "SES Reputation.BounceRate ≥ 5 % or Reputation.ComplaintRate ≥ 0.1 %; SES may pause sending",
+		"MAX([bounce / 0.05, complaint / 0.001])",
+		map[string][2]string{"bounce": {"AWS/SES", "Reputation.BounceRate"}, "complaint": {"AWS/SES", "Reputation.ComplaintRate"}},
+		"Maximum", awscdk.Duration_Hours(jsii.Number(1)), action)
+}
+
+// mathAlarm alarms when expression, over the named account-wide metrics
+// (namespace, name) at statistic and period, reaches 1.
+func mathAlarm(stack awscdk.Stack, id, description, expression string, metrics map[string][2]string, statistic string, period awscdk.Duration, action awscloudwatch.IAlarmAction) {
+	using := map[string]awscloudwatch.IMetric{}
+	for name, m := range metrics {
+		using[name] = awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace: jsii.String(m[0]), MetricName: jsii.String(m[1]), Statistic: jsii.String(statistic), Period: period,
 		})
 	}
-	a := awscloudwatch.NewAlarm(stack, jsii.String("SesReputation"), &awscloudwatch.AlarmProps{
-		AlarmDescription: jsii.String("SES Reputation.BounceRate ≥ 5 % or Reputation.ComplaintRate ≥ 0.1 %; SES may pause sending"),
-		Metric: awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-			Expression:   jsii.String("MAX([bounce / 0.05, complaint / 0.001])"),
-			UsingMetrics: &map[string]awscloudwatch.IMetric{"bounce": rate("Reputation.BounceRate"), "complaint": rate("Reputation.ComplaintRate")},
-			Period:       awscdk.Duration_Hours(jsii.Number(1)),
-		}),
-		Threshold: jsii.Number(1), EvaluationPeriods: jsii.Number(1),
+	a := awscloudwatch.NewAlarm(stack, jsii.String(id), &awscloudwatch.AlarmProps{
+		AlarmDescription: jsii.String(description),
+		Metric:           awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{Expression: jsii.String(expression), UsingMetrics: &using, Period: period}),
+		Threshold:        jsii.Number(1), EvaluationPeriods: jsii.Number(1),
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})

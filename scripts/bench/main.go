@@ -148,21 +148,13 @@ func rawTransactions(r *runner, writers, total int) float64 {
 	for i := 0; i < 300; i++ { // warm the JIT
 		_ = s.Enqueue(ctx, msg())
 	}
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := 0; w < writers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < total/writers; i++ {
-				if err := s.Enqueue(ctx, msg()); err != nil {
-					r.Errorf("raw write: %v", err)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	rate := float64(total) / time.Since(start).Seconds()
+	rate, _ := drive(total, writers, func(int) time.Duration {
+		start := time.Now()
+		if err := s.Enqueue(ctx, msg()); err != nil {
+			r.Errorf("raw write: %v", err)
+		}
+		return time.Since(start)
+	})
 	say("## Throughput\n")
 	say("| measure | value |")
 	say("|---|---|")
@@ -199,33 +191,15 @@ func intake(r *runner, n, clients int, rawRate float64) {
 	for i := 0; i < 100; i++ { // warm-up
 		post(-i)
 	}
-	lat := make([]time.Duration, n)
 	codes := map[int]int{}
 	var mu sync.Mutex
-	next := make(chan int)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for c := 0; c < clients; c++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				d, code := post(i)
-				lat[i] = d
-				mu.Lock()
-				codes[code]++
-				mu.Unlock()
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	elapsed := time.Since(start)
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	rate := float64(n) / elapsed.Seconds()
+	rate, lat := drive(n, clients, func(i int) time.Duration {
+		d, code := post(i)
+		mu.Lock()
+		codes[code]++
+		mu.Unlock()
+		return d
+	})
 	if codes[201] != n {
 		r.Fatalf("intake answers: %v, want %d × 201", codes, n)
 	}
@@ -273,16 +247,22 @@ func rawIntake(r *runner, e *localtest.Env, tmplID string, n, writers int) (floa
 	for i := 0; i < 50; i++ {
 		write()
 	}
+	return drive(n, writers, func(int) time.Duration { return write() })
+}
+
+// drive runs do for 0..n-1 from workers side by side and returns the rate
+// per second and the latencies do returned, sorted.
+func drive(n, workers int, do func(i int) time.Duration) (float64, []time.Duration) {
 	lat := make([]time.Duration, n)
 	next := make(chan int)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for w := 0; w < writers; w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				lat[i] = write()
+				lat[i] = do(i)
 			}
 		}()
 	}

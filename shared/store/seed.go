@@ -28,34 +28,43 @@ func (s *Store) Seed() Seed { return Seed{s} }
 const seedWorkers = 4
 
 func (sd Seed) write(ctx context.Context, items []txItem) error {
-	chunks := make(chan []txItem)
-	errs := make(chan error, seedWorkers)
+	return inChunks(items, seedWorkers, func(c []txItem) error { return sd.s.transact(ctx, "seed", c...) })
+}
+
+// inChunks hands items, 25 at a time, to do from workers side by side; the
+// first error stops the feeding and is returned once the workers are done.
+func inChunks[T any](items []T, workers int, do func([]T) error) error {
+	chunks := make(chan []T)
+	errs := make(chan error, workers)
 	var wg sync.WaitGroup
-	for w := 0; w < seedWorkers; w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for c := range chunks {
-				if err := sd.s.transact(ctx, "seed", c...); err != nil {
+				if err := do(c); err != nil {
 					errs <- err
 					return
 				}
 			}
 		}()
 	}
+	var err error
+feed:
 	for len(items) > 0 {
 		n := min(seedTx, len(items))
 		select {
 		case chunks <- items[:n]:
-		case err := <-errs:
-			close(chunks)
-			wg.Wait()
-			return err
+		case err = <-errs:
+			break feed
 		}
 		items = items[n:]
 	}
 	close(chunks)
 	wg.Wait()
+	if err != nil {
+		return err
+	}
 	select {
 	case err := <-errs:
 		return err
@@ -102,43 +111,7 @@ const bulkWorkers = 8
 // bulk puts items with BatchWriteItem (25 a call), retrying what DynamoDB
 // leaves unprocessed with a growing pause.
 func (sd Seed) bulk(ctx context.Context, items []map[string]types.AttributeValue) error {
-	batches := make(chan []map[string]types.AttributeValue)
-	errs := make(chan error, bulkWorkers)
-	var wg sync.WaitGroup
-	for w := 0; w < bulkWorkers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range batches {
-				if err := sd.putBatch(ctx, b); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	var err error
-feed:
-	for len(items) > 0 {
-		n := min(seedTx, len(items))
-		select {
-		case batches <- items[:n]:
-		case err = <-errs:
-			break feed
-		}
-		items = items[n:]
-	}
-	close(batches)
-	wg.Wait()
-	if err != nil {
-		return err
-	}
-	select {
-	case err := <-errs:
-		return err
-	default:
-		return nil
-	}
+	return inChunks(items, bulkWorkers, func(b []map[string]types.AttributeValue) error { return sd.putBatch(ctx, b) })
 }
 
 func (sd Seed) putBatch(ctx context.Context, items []map[string]types.AttributeValue) error {
