@@ -3,7 +3,6 @@ package enrollment
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -28,16 +27,7 @@ const (
 // ConsentAddresses are whom to ask whether a sign-up speaks for m: its
 // active admins, or, while it has none yet, its primary contact.
 func ConsentAddresses(m member.Member, users []member.User) []string {
-	var out []string
-	for _, u := range users {
-		if u.Status == member.UserActive && u.Email != "" && slices.Contains(u.Roles, auth.RoleAdmin) {
-			out = append(out, u.Email)
-		}
-	}
-	if len(out) == 0 && m.Contacts.Primary.Email != "" {
-		out = append(out, m.Contacts.Primary.Email)
-	}
-	return uniqueAddrs(out...)
+	return uniqueAddrs(member.AdminsOrPrimary(m, users)...)
 }
 
 // AskConsent is the mail a sign-up into the existing member m sends: its

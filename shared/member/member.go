@@ -147,3 +147,13 @@ func AdminAddresses(users []User) []string {
 	}
 	return out
 }
+
+// AdminsOrPrimary are whom to ask or tell about m: its active admins or,
+// while it has none, its primary contact.
+func AdminsOrPrimary(m Member, users []User) []string {
+	out := AdminAddresses(users)
+	if len(out) == 0 && m.Contacts.Primary.Email != "" {
+		out = []string{m.Contacts.Primary.Email}
+	}
+	return out
+}

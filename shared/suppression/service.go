@@ -127,10 +127,7 @@ func (s *Service) messages(ctx context.Context, d department.Department, now tim
 	if err != nil {
 		return nil, err
 	}
-	owners := member.AdminAddresses(users)
-	if len(owners) == 0 && m.Contacts.Primary.Email != "" {
-		owners = []string{m.Contacts.Primary.Email}
-	}
+	owners := member.AdminsOrPrimary(m, users)
 	var others []string
 	for _, id := range d.ProgramIDs {
 		prg, err := s.Store.GetProgram(ctx, id)
