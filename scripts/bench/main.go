@@ -144,6 +144,7 @@ func run(r *runner, nCases, clients, notDue int) {
 		os.Setenv("TANDEM_TEST_DYNAMODB", fresh.Endpoint)
 		p.Cleanup(func() { os.Setenv("TANDEM_TEST_DYNAMODB", ddb.Endpoint) })
 		sweepReads(p, notDue)
+		slaReportReads(p, 10000)
 	})
 	coldStarts(r, ddb.Endpoint, ses.Endpoint)
 	zipSizes()
@@ -561,6 +562,52 @@ func sweepReads(r *runner, many int) {
 	say("| 10 due + 100 not due | 10 | %d | %.1f |", smallItems, smallRCU)
 	say("| 10 due + %d not due (seeded in %.0fs) | 10 | %d | %.1f |", many, seeded.Seconds(), bigItems, bigRCU)
 	say("\nItems read = the due-index entries queried plus each due case, its department and program; the not-due cases are never read.\n")
+}
+
+// slaReportReads seeds the report records of n cases (a year, 20
+// receiving members) for one program and measures the report over them:
+// one Query over the program's report partition, paged.
+func slaReportReads(r *runner, n int) {
+	e := localtest.New(r)
+	host, _, _, programID := fixture(r, e)
+	from := time.Date(time.Now().UTC().Year()-1, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(1, 0, 0)
+	step := to.Sub(from) / time.Duration(n)
+	cs := make([]collab.Case, n)
+	for i := range cs {
+		at := from.Add(step * time.Duration(i))
+		c := collab.Case{ID: ident.New(ident.Case, at), ProgramID: programID, ReceiverMemberID: fmt.Sprintf("mem_bench%02d", i%20),
+			ReceiverName: fmt.Sprintf("Bench Member %02d", i%20), Status: collab.Accepted, CreatedAt: at, UpdatedAt: at,
+			ResponseDueAt: at.Add(2 * time.Hour), RespondedAt: at.Add(time.Duration(i%240) * time.Minute)}
+		if i%240 > 120 {
+			c.EscalationLevel = 1
+		}
+		cs[i] = c
+	}
+	seedStart := time.Now()
+	if err := e.App.Store.Seed().SLARecords(context.Background(), cs); err != nil {
+		r.Fatal(err)
+	}
+	seeded := time.Since(seedStart)
+	path := "/v1/reports/sla?programId=" + programID + "&from=" + from.Format(time.DateOnly) + "&to=" + to.Format(time.DateOnly)
+	var lat []time.Duration
+	var m *store.Meter
+	for i := 0; i < 5; i++ {
+		start := time.Now()
+		var res localtest.Response
+		res, m = e.Metered("GET", path, host["token"], nil)
+		lat = append(lat, time.Since(start))
+		if res.Status != 200 || res.JSON()["total"].(map[string]any)["cases"].(float64) != float64(n) {
+			r.Fatalf("report: %d %.300s", res.Status, res.Body)
+		}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	rd, _, _, items := m.Snapshot()
+	say("## SLA report at volume\n")
+	say("| cases in the period | records read | read calls | round trips | RCU (Local) | median time (5 runs, JSON) |")
+	say("|---|---|---|---|---|---|")
+	say("| %d (a year, 20 members; seeded in %.1fs) | %d | %d | %d | %.1f | %.0f ms |", n, seeded.Seconds(), items, m.ReadCalls, m.Trips(), rd, ms(lat[len(lat)/2]))
+	say("\nOne record per case (about 250 bytes) under the program's report partition, read by Query on the period's key range; the program read and the authorizer's are in the figures.\n")
 }
 
 func zipSizes() {

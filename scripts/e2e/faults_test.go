@@ -27,7 +27,8 @@ func TestFaultsSESFailingOver1000Notifications(t *testing.T) {
 	// 30 % of sends fail at random (called under the sender's lock).
 	rng := rand.New(rand.NewPCG(7, 11))
 	chaos, sesEndpoint := newFaultySender(t, "bounce-", func(int) bool { return rng.Float64() < 0.30 })
-	e := localtest.New(t, func(c *app.Config) { c.MailSender = chaos })
+	// 1,000 outbox items: on a Local of their own (see localtest.Isolated).
+	e := localtest.Isolated(t, func(c *app.Config) { c.MailSender = chaos })
 
 	good := enqueue(t, e, 950, func(i int) string { return e.Addr(fmt.Sprintf("n%d", i)) })
 	bad := enqueue(t, e, 50, func(i int) string { return fmt.Sprintf("bounce-%d@%s", i, e.Domain) })

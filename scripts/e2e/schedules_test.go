@@ -132,7 +132,8 @@ func TestEscalationLevelsOnceEach(t *testing.T) {
 func TestEscalationReadsOnlyWhatIsDue(t *testing.T) {
 	t.Parallel()
 	clock := localtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	e := localtest.New(t, localtest.WithClock(clock))
+	// 10,000 cases: on a Local of their own (see localtest.Isolated).
+	e := localtest.Isolated(t, localtest.WithClock(clock))
 	h := newHost(t, e, "Sweep Host", map[string]any{"payment": "host"})
 	dep := hostDepartment(t, e, h)
 	p, _ := onboard(t, e, h, "Sweep Partner")

@@ -58,6 +58,7 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /p/{slug}/signup":                        {"", nil, "", true},
 		"POST /p/{slug}/signup":                       {"", nil, "", true},
 		"GET /v1/programs/{id}/enrollments":           {"/v1/programs/" + h.ProgramID + "/enrollments", nil, "h", false},
+		"GET /v1/reports/sla":                         {"/v1/reports/sla?programId=" + h.ProgramID, nil, "h", false},
 		"GET /v1/enrollments/{id}":                    {"/v1/enrollments/" + p.EnrollmentID, nil, "hpe", false},
 		"GET /v1/enrollments/{id}/events":             {"/v1/enrollments/" + p.EnrollmentID + "/events", nil, "hpe", false},
 		"POST /v1/enrollments/{id}/approve":           {"/v1/enrollments/" + p.EnrollmentID + "/approve", nil, "h", false},
@@ -128,6 +129,8 @@ func TestTenantMatrix(t *testing.T) {
 		// TestOperatorPage
 		"GET /operator": {"", nil, "", true},
 		"POST /operator/dead-letters/{id}/resend": {"", nil, "", true},
+		// TestSLAReport
+		"GET /reports/sla": {"", nil, "", true},
 		// TestProgramPages
 		"GET /programs":       {"", nil, "", true},
 		"GET /programs/new":   {"", nil, "", true},

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/scripts/gateway"
+	"github.com/tandemhq/tandem/scripts/localstack"
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/awsclient"
@@ -49,12 +50,33 @@ type Env struct {
 // Option adjusts the configuration before the app is built.
 type Option func(*app.Config)
 
-// New starts an installation for t; it is torn down when t ends.
+// New starts an installation for t on the shared DynamoDB Local; it is
+// torn down when t ends.
 func New(t storetest.T, opts ...Option) *Env {
 	t.Helper()
 	ddb := storetest.Endpoint(t)
+	return newOn(t, ddb, storetest.NewTable(t, storetest.Client(t)), opts)
+}
+
+// Isolated starts an installation for t on a DynamoDB Local of its own
+// (about 2 s to start), stopped when t ends. It is for tests that write
+// thousands of items: DynamoDB Local keeps every stream record, deleted
+// tables' too, and its writes slow with each one it keeps, so such a test
+// on the shared Local slows every test after it.
+func Isolated(t storetest.T, opts ...Option) *Env {
+	t.Helper()
+	p, err := localstack.StartDynamoDB(context.Background(), 0, "")
+	if err != nil {
+		t.Fatalf("own DynamoDB Local: %v", err)
+	}
+	t.Cleanup(p.Stop)
+	db := awsclient.DynamoDB(storetest.Config(t), p.Endpoint)
+	return newOn(t, p.Endpoint, storetest.NewTable(t, db), opts)
+}
+
+func newOn(t storetest.T, ddb, tableName string, opts []Option) *Env {
+	t.Helper()
 	sesEndpoint := storetest.SESEndpoint(t)
-	tableName := storetest.NewTable(t, storetest.Client(t))
 
 	level := slog.LevelError
 	if os.Getenv("TANDEM_TEST_LOG") != "" {

@@ -15,6 +15,7 @@ import (
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
+	"github.com/tandemhq/tandem/shared/report"
 	"github.com/tandemhq/tandem/shared/session"
 	"github.com/tandemhq/tandem/shared/webhook"
 )
@@ -44,6 +45,7 @@ type Server struct {
 	Invoices     *billing.Service
 	Departments  *department.Service
 	Cases        *collab.Service
+	Reports      *report.Service
 	Sessions     *session.Service
 	Secrets      *webhook.Secrets
 	Hooks        HookStore
@@ -116,6 +118,8 @@ func ApprovalHandlers(s *Server) map[string]Handler {
 		"GET /v1/programs/{id}":                                     s.getProgram,
 		"PATCH /v1/programs/{id}":                                   s.patchProgram,
 		"GET /v1/programs/{id}/enrollments":                         s.listEnrollments,
+		"GET /v1/reports/sla":                                       s.slaReport,
+		"GET /reports/sla":                                          s.slaReportPage,
 		"GET /v1/enrollments/{id}":                                  s.getEnrollment,
 		"GET /v1/enrollments/{id}/events":                           s.enrollmentEvents,
 		"POST /v1/enrollments/{id}/approve":                         s.approveEnrollment,

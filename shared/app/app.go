@@ -32,6 +32,7 @@ import (
 	"github.com/tandemhq/tandem/shared/notify/delivery"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
+	"github.com/tandemhq/tandem/shared/report"
 	"github.com/tandemhq/tandem/shared/routes"
 	"github.com/tandemhq/tandem/shared/sending"
 	"github.com/tandemhq/tandem/shared/session"
@@ -197,10 +198,12 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
 	queue := webhook.Queue{Store: st}
 	sessions := &session.Service{Store: st, Origin: origin, Now: now, Key: c.SigningKey, Operators: c.OperatorEmails}
+	programs := &program.Service{Store: st, Now: now}
 	srv := &api.Server{
 		BaseURL:         c.BaseURL,
 		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities},
-		Programs:        &program.Service{Store: st, Now: now},
+		Programs:        programs,
+		Reports:         &report.Service{Store: st, Programs: programs, Now: now},
 		Registration:    &registration.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now},
 		Enrollments:     &enrollment.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now, Hooks: queue.Event},
 		Invoices:        &billing.Service{Store: st},

@@ -97,6 +97,7 @@ var Table = []Route{
 
 	// Enrollments and onboarding.
 	{Method: "GET", Path: "/v1/programs/{id}/enrollments", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/reports/sla", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/enrollments/{id}", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/enrollments/{id}/events", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/enrollments/{id}/approve", Function: Approval, Auth: Token, Body: JSON},
@@ -181,6 +182,7 @@ var Table = []Route{
 	{Method: "GET", Path: "/programs/{id}", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/programs/{id}", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/programs/{id}/enrollments", Function: Approval, Auth: Session, Body: NoBody, Page: true},
+	{Method: "GET", Path: "/reports/sla", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/approve", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/reject", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/programs/{id}/enrollments/{enrollmentId}/validation", Function: Approval, Auth: Session, Body: Form, Page: true},

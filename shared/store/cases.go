@@ -168,12 +168,16 @@ func (s *Store) caseEventWrite(caseID string, version int, ev collab.Event) txIt
 }
 
 // CreateCase implements collab.Store: the case (with its due-index entry),
-// its first event, the idempotency commit and the outbox, in one transaction.
+// its first event, its SLA report record, the idempotency commit and the
+// outbox, in one transaction.
 func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
 	items := []txItem{
 		s.putNew(marshal(toCaseItem(c)), apperr.Conflict("case %s already exists", c.ID)),
 		s.caseEventWrite(c.ID, c.Version, ev),
 		s.idleMarker(c),
+	}
+	if r, ok := slaRecordOf(c); ok {
+		items = append(items, s.slaRecordWrite(r))
 	}
 	items = append(items, s.outboxWrites(msgs)...)
 	items = append(items, s.commitClaim(claim, c.ID)...)
@@ -198,6 +202,9 @@ func (s *Store) ApplyCase(ctx context.Context, before, after collab.Case, ev col
 	}
 	if marker, moved := s.idleMarkerMoved(before, after); moved {
 		items = append(items, marker)
+	}
+	if rec, changed := s.slaRecordChanged(before, after); changed {
+		items = append(items, rec)
 	}
 	items = append(items, s.outboxWrites(msgs)...)
 	items = append(items, s.commitClaim(claim, after.ID)...)

@@ -20,6 +20,8 @@ type pageQuery struct {
 	skPrefix string
 	// skUpTo restricts the sort key to <= skUpTo.
 	skUpTo string
+	// skFrom with skUpTo restricts it to [skFrom, skUpTo].
+	skFrom string
 	// filter is an optional FilterExpression over non-key attributes; pages
 	// are then filled by reading on until limit items match.
 	filter       string
@@ -38,6 +40,9 @@ const maxFilteredReads = 10
 
 func (s *Store) queryPage(ctx context.Context, q pageQuery) ([]map[string]types.AttributeValue, string, error) {
 	scope := q.index + "|" + q.pk + "|" + q.skPrefix + "|" + q.filter + "|" + q.scope
+	if q.skFrom != "" || q.skUpTo != "" {
+		scope += "|" + q.skFrom + "|" + q.skUpTo
+	}
 	start, err := s.cursor.decode(scope, q.cursor)
 	if err != nil {
 		return nil, "", err
@@ -53,6 +58,10 @@ func (s *Store) queryPage(ctx context.Context, q pageQuery) ([]map[string]types.
 		names["#sk"] = q.skAttr
 		values[":skp"] = av(q.skPrefix)
 		cond += " AND begins_with(#sk, :skp)"
+	case q.skFrom != "" && q.skUpTo != "":
+		names["#sk"] = q.skAttr
+		values[":skfrom"], values[":skmax"] = av(q.skFrom), av(q.skUpTo)
+		cond += " AND #sk BETWEEN :skfrom AND :skmax"
 	case q.skUpTo != "":
 		names["#sk"] = q.skAttr
 		values[":skmax"] = av(q.skUpTo)
@@ -106,7 +115,9 @@ func (s *Store) queryPage(ctx context.Context, q pageQuery) ([]map[string]types.
 // fixed-size collections (a member's departments, an object's events).
 func (s *Store) queryAll(ctx context.Context, q pageQuery, max int) ([]map[string]types.AttributeValue, error) {
 	var out []map[string]types.AttributeValue
-	q.limit = 200
+	if q.limit == 0 {
+		q.limit = 200
+	}
 	for {
 		items, next, err := s.queryPage(ctx, q)
 		if err != nil {

@@ -105,6 +105,18 @@ func (sd Seed) Cases(ctx context.Context, cs []collab.Case) error {
 	return sd.bulk(ctx, items)
 }
 
+// SLARecords writes the SLA report's records of cases, as the cases'
+// own transactions would have left them (the bench's report at volume).
+func (sd Seed) SLARecords(ctx context.Context, cs []collab.Case) error {
+	items := make([]map[string]types.AttributeValue, 0, len(cs))
+	for _, c := range cs {
+		if r, ok := slaRecordOf(c); ok {
+			items = append(items, marshal(toSLARecordItem(r)))
+		}
+	}
+	return sd.bulk(ctx, items)
+}
+
 // bulkWorkers write batches side by side.
 const bulkWorkers = 8
 
