@@ -108,6 +108,9 @@ func start(ctx context.Context, name string, port int, dir, logPath string, read
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	var logFile *os.File
 	if logPath != "" {
+		if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
+			return nil, err
+		}
 		f, err := os.Create(logPath)
 		if err != nil {
 			return nil, err
