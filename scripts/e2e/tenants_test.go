@@ -26,6 +26,8 @@ func TestTenantMatrix(t *testing.T) {
 	c := e.Do("POST", "/v1/cases", partnerAdmin, caseBody(depH, h.ProgramID)).Str("id")
 	inv := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, partnerAdmin, nil).Str("membershipInvoiceId")
 	e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", partnerAdmin, nil)
+	cfgBody := map[string]any{"partnerProduct": "P", "partnerVersion": "1", "hostProduct": "H", "hostVersions": []string{"2"}, "supportUrl": "https://p.example/support"}
+	cfg := e.Do("POST", "/v1/programs/"+h.ProgramID+"/configurations", partnerAdmin, cfgBody).Str("id")
 	critical := set(caseBody(depH, h.ProgramID), "priority", "critical", false)
 	critical = set(critical, "businessImpact", "down", false)
 
@@ -59,6 +61,11 @@ func TestTenantMatrix(t *testing.T) {
 		"POST /p/{slug}/signup":                       {"", nil, "", true},
 		"GET /v1/programs/{id}/enrollments":           {"/v1/programs/" + h.ProgramID + "/enrollments", nil, "h", false},
 		"GET /v1/reports/sla":                         {"/v1/reports/sla?programId=" + h.ProgramID, nil, "h", false},
+		"POST /v1/programs/{id}/configurations":       {"/v1/programs/" + h.ProgramID + "/configurations", cfgBody, "p", false},
+		"GET /v1/programs/{id}/configurations":        {"/v1/programs/" + h.ProgramID + "/configurations", nil, "hpe", false},
+		"POST /v1/configurations/{id}/approve":        {"/v1/configurations/" + cfg + "/approve", nil, "h", false},
+		"POST /v1/configurations/{id}/reject":         {"/v1/configurations/" + cfg + "/reject", map[string]any{"reason": "r"}, "h", false},
+		"GET /v1/configurations/{id}/events":          {"/v1/configurations/" + cfg + "/events", nil, "hpe", false},
 		"GET /v1/enrollments/{id}":                    {"/v1/enrollments/" + p.EnrollmentID, nil, "hpe", false},
 		"GET /v1/enrollments/{id}/events":             {"/v1/enrollments/" + p.EnrollmentID + "/events", nil, "hpe", false},
 		"POST /v1/enrollments/{id}/approve":           {"/v1/enrollments/" + p.EnrollmentID + "/approve", nil, "h", false},
@@ -131,6 +138,12 @@ func TestTenantMatrix(t *testing.T) {
 		"POST /operator/dead-letters/{id}/resend": {"", nil, "", true},
 		// TestSLAReport
 		"GET /reports/sla": {"", nil, "", true},
+		// TestValidatedConfigurations
+		"GET /programs/{id}/configurations":                            {"", nil, "", true},
+		"POST /programs/{id}/configurations":                           {"", nil, "", true},
+		"POST /programs/{id}/configurations/{configurationId}/approve": {"", nil, "", true},
+		"POST /programs/{id}/configurations/{configurationId}/reject":  {"", nil, "", true},
+		"GET /p/{slug}/marketplace":                                    {"", nil, "", true},
 		// TestProgramPages
 		"GET /programs":       {"", nil, "", true},
 		"GET /programs/new":   {"", nil, "", true},

@@ -34,6 +34,13 @@ func (s *Server) programsPage(ctx context.Context, r *Request) (*Response, error
 		return nil, err
 	}
 	l := web.ProgramList{Nav: s.nav(ctx, r, "programs")}
+	partnered, err := s.Marketplace.Partnerships(ctx, r.Principal)
+	if err != nil {
+		return nil, err
+	}
+	for _, pp := range partnered {
+		l.Partnered = append(l.Partnered, web.PartnerRow{ID: pp.Program.ID, Name: pp.Program.Name, HostName: pp.Program.HostName, Status: string(pp.Status)})
+	}
 	for _, p := range ps {
 		counts, err := s.Enrollments.Counts(ctx, r.Principal, p.ID)
 		if err != nil {

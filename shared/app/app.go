@@ -27,6 +27,7 @@ import (
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/hostbilling"
 	"github.com/tandemhq/tandem/shared/jobs"
+	"github.com/tandemhq/tandem/shared/marketplace"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/notify/delivery"
@@ -204,6 +205,7 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities},
 		Programs:        programs,
 		Reports:         &report.Service{Store: st, Programs: programs, Now: now},
+		Marketplace:     &marketplace.Service{Store: st, Now: now},
 		Registration:    &registration.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now},
 		Enrollments:     &enrollment.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now, Hooks: queue.Event},
 		Invoices:        &billing.Service{Store: st},

@@ -21,6 +21,8 @@ const (
 	Outbox     = "obx"
 	Event      = "evt"
 	Delivery   = "dlv"
+	// Configuration is a validated configuration (marketplace).
+	Configuration = "cfg"
 )
 
 const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

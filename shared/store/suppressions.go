@@ -110,10 +110,12 @@ func (s *Store) batchGet(ctx context.Context, op string, keys []map[string]types
 		batch := keys[:n]
 		keys = keys[n:]
 		for attempt := 0; len(batch) > 0; attempt++ {
+			ka := types.KeysAndAttributes{Keys: batch, ConsistentRead: aws.Bool(true)}
+			if proj != "" { // "": whole items
+				ka.ProjectionExpression = aws.String(proj)
+			}
 			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{
-				RequestItems: map[string]types.KeysAndAttributes{s.table: {
-					Keys: batch, ProjectionExpression: aws.String(proj), ConsistentRead: aws.Bool(true),
-				}},
+				RequestItems: map[string]types.KeysAndAttributes{s.table: ka},
 				ReturnConsumedCapacity: returnCapacity(ctx),
 			})
 			if err != nil {

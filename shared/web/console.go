@@ -270,10 +270,17 @@ type ProgramRow struct {
 	Pending                                     int
 }
 
-// ProgramList is the programs a host runs.
+// PartnerRow is a program the member is a partner in.
+type PartnerRow struct {
+	ID, Name, HostName, Status string
+}
+
+// ProgramList is the programs a host runs, and those its member is a
+// partner in.
 type ProgramList struct {
-	Nav  Nav
-	Rows []ProgramRow
+	Nav       Nav
+	Rows      []ProgramRow
+	Partnered []PartnerRow
 }
 
 // LinkRow is one helpful link of a landing page, as the editor shows it.

@@ -1,0 +1,265 @@
+package marketplace
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/program"
+)
+
+// Store is what the marketplace needs of the table.
+type Store interface {
+	GetProgram(ctx context.Context, id string) (program.Program, error)
+	GetMember(ctx context.Context, id string) (member.Member, error)
+	// EnrollmentStatus is member's place in program ("" for none).
+	EnrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error)
+	// EnrollmentStatuses is the place of each of members in program.
+	EnrollmentStatuses(ctx context.Context, programID string, memberIDs []string) (map[string]enrollment.Status, error)
+	CreateConfiguration(ctx context.Context, c Configuration, ev Event, claim idem.Claim) error
+	GetConfiguration(ctx context.Context, id string) (Configuration, error)
+	// ApplyConfiguration writes after if the stored one is still at
+	// before's version, with ev.
+	ApplyConfiguration(ctx context.Context, before, after Configuration, ev Event) error
+	// ListProgramConfigurations lists a program's configurations, newest
+	// first, of one status ("" for all), of one member ("" for all).
+	ListProgramConfigurations(ctx context.Context, programID string, status Status, memberID string, limit int, cursor string) ([]Configuration, string, error)
+	ListConfigurationEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
+	ListMemberEnrollments(ctx context.Context, memberID string) ([]enrollment.Enrollment, error)
+}
+
+// Partnership is a program the principal's member is a partner in.
+type Partnership struct {
+	Program program.Program
+	Status  enrollment.Status
+}
+
+// Service runs submissions, decisions and the marketplace.
+type Service struct {
+	Store Store
+	Now   func() time.Time
+}
+
+// MaxListed bounds how many approved configurations one marketplace shows.
+const MaxListed = 2000
+
+// Submit records a partner admin's configuration in programID: its member
+// must hold an active place in the program.
+func (s *Service) Submit(ctx context.Context, p auth.Principal, programID string, in Input, claim idem.Claim) (Configuration, error) {
+	prg, err := s.partnerProgram(ctx, p, programID)
+	if err != nil {
+		return Configuration{}, err
+	}
+	if !p.AdminOf(p.MemberID) {
+		return Configuration{}, apperr.Forbidden("submitting a configuration needs the admin role of your company")
+	}
+	st, err := s.Store.EnrollmentStatus(ctx, prg.ID, p.MemberID)
+	if err != nil {
+		return Configuration{}, err
+	}
+	if st != enrollment.Active {
+		return Configuration{}, apperr.Conflict("your company's place in %s is %s: configurations are submitted once it is active", prg.Name, st)
+	}
+	in, err = in.Check()
+	if err != nil {
+		return Configuration{}, err
+	}
+	m, err := s.Store.GetMember(ctx, p.MemberID)
+	if err != nil {
+		return Configuration{}, err
+	}
+	now := s.Now().UTC()
+	c := Configuration{
+		ID: ident.New(ident.Configuration, now), ProgramID: prg.ID, HostMemberID: prg.HostMemberID, MemberID: m.ID, MemberName: m.Name,
+		PartnerProduct: in.PartnerProduct, PartnerVersion: in.PartnerVersion, HostProduct: in.HostProduct, HostVersions: in.HostVersions,
+		Notes: in.Notes, SupportURL: in.SupportURL, Status: Submitted, SubmittedBy: p.Actor(), CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: p.Actor(), Action: Submit, To: Submitted}
+	if err := s.Store.CreateConfiguration(ctx, c, ev, claim); err != nil {
+		return Configuration{}, fmt.Errorf("submit configuration: %w", err)
+	}
+	return c, nil
+}
+
+// partnerProgram is the program for one of its partners, its host's users
+// or an operator; to anyone else it does not exist.
+func (s *Service) partnerProgram(ctx context.Context, p auth.Principal, id string) (program.Program, error) {
+	notFound := apperr.NotFound("program %s not found", id)
+	if !ident.Valid(ident.Program, id) {
+		return program.Program{}, notFound
+	}
+	prg, err := s.Store.GetProgram(ctx, id)
+	if err != nil {
+		return program.Program{}, err
+	}
+	if p.In(prg.HostMemberID) || p.MemberID == "" && p.Operator {
+		return prg, nil
+	}
+	if p.MemberID != "" {
+		st, err := s.Store.EnrollmentStatus(ctx, id, p.MemberID)
+		if err != nil {
+			return program.Program{}, err
+		}
+		if st != "" {
+			return prg, nil
+		}
+	}
+	return program.Program{}, notFound
+}
+
+// ProgramFor is the program for its partners, its host's users and
+// operators (see partnerProgram).
+func (s *Service) ProgramFor(ctx context.Context, p auth.Principal, id string) (program.Program, error) {
+	return s.partnerProgram(ctx, p, id)
+}
+
+// Partnerships lists the programs the principal's member holds a place
+// in, as a partner (the programs pages link them to their configurations).
+func (s *Service) Partnerships(ctx context.Context, p auth.Principal) ([]Partnership, error) {
+	if p.MemberID == "" {
+		return nil, nil
+	}
+	es, err := s.Store.ListMemberEnrollments(ctx, p.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Partnership
+	for _, e := range es {
+		prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Partnership{Program: prg.Public(), Status: e.Status})
+	}
+	return out, nil
+}
+
+// Place is member's place in program ("" for none).
+func (s *Service) Place(ctx context.Context, programID, memberID string) (enrollment.Status, error) {
+	return s.Store.EnrollmentStatus(ctx, programID, memberID)
+}
+
+// Decide approves or rejects a configuration (the program's host admins,
+// operators); a rejection needs a reason. version, when given, must be the
+// configuration's current one.
+func (s *Service) Decide(ctx context.Context, p auth.Principal, id string, a Action, reason string, version *int) (Configuration, error) {
+	c, err := s.get(ctx, p, id)
+	if err != nil {
+		return Configuration{}, err
+	}
+	if !p.AdminOf(c.HostMemberID) {
+		return Configuration{}, apperr.Forbidden("configurations are approved by the admins of the program's host")
+	}
+	if version != nil && *version != c.Version {
+		return Configuration{}, apperr.Conflict("the configuration changed since you loaded it (now version %d); reload it", c.Version)
+	}
+	if a == Reject {
+		f := apperr.Fields{}
+		reason = input.Text(f, "reason", reason, 2000)
+		if err := f.Err(); err != nil {
+			return Configuration{}, err
+		}
+	}
+	to, err := Next(c.Status, a)
+	if err != nil {
+		return Configuration{}, err
+	}
+	now := s.Now().UTC()
+	after := c
+	after.Status, after.Reason, after.DecidedAt, after.UpdatedAt, after.Version = to, reason, now, now, c.Version+1
+	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: p.Actor(), Action: a, From: c.Status, To: to, Reason: reason}
+	if err := s.Store.ApplyConfiguration(ctx, c, after, ev); err != nil {
+		return Configuration{}, err
+	}
+	return after, nil
+}
+
+// get is a configuration for its partner's users, its host's users and
+// operators; 404 for anyone else.
+func (s *Service) get(ctx context.Context, p auth.Principal, id string) (Configuration, error) {
+	if !ident.Valid(ident.Configuration, id) {
+		return Configuration{}, apperr.NotFound("configuration %s not found", id)
+	}
+	c, err := s.Store.GetConfiguration(ctx, id)
+	if err != nil {
+		return Configuration{}, err
+	}
+	if !p.In(c.HostMemberID) && !p.In(c.MemberID) {
+		return Configuration{}, apperr.NotFound("configuration %s not found", id)
+	}
+	return c, nil
+}
+
+// Get returns one configuration (see get).
+func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Configuration, error) {
+	return s.get(ctx, p, id)
+}
+
+// Events is a configuration's timeline, oldest first.
+func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit int, cursor string) ([]Event, string, error) {
+	if _, err := s.get(ctx, p, id); err != nil {
+		return nil, "", err
+	}
+	return s.Store.ListConfigurationEvents(ctx, id, limit, cursor)
+}
+
+// List is a program's configurations, newest first: all of them for the
+// host's users and operators, its own for a partner.
+func (s *Service) List(ctx context.Context, p auth.Principal, programID string, status Status, limit int, cursor string) ([]Configuration, string, error) {
+	if status != "" && !status.Valid() {
+		return nil, "", apperr.InvalidField("status", "must be submitted, approved or rejected")
+	}
+	prg, err := s.partnerProgram(ctx, p, programID)
+	if err != nil {
+		return nil, "", err
+	}
+	only := ""
+	if !p.In(prg.HostMemberID) {
+		only = p.MemberID
+	}
+	return s.Store.ListProgramConfigurations(ctx, prg.ID, status, only, limit, cursor)
+}
+
+// Marketplace is the public listing of program slug: approved
+// configurations of partners whose place is active, matching the search.
+func (s *Service) Marketplace(ctx context.Context, prg program.Program, product, version string) ([]Configuration, error) {
+	var approved []Configuration
+	cursor := ""
+	for {
+		page, next, err := s.Store.ListProgramConfigurations(ctx, prg.ID, Approved, "", 200, cursor)
+		if err != nil {
+			return nil, err
+		}
+		approved = append(approved, page...)
+		if cursor = next; cursor == "" || len(approved) >= MaxListed {
+			break
+		}
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, c := range approved {
+		if !seen[c.MemberID] {
+			seen[c.MemberID] = true
+			ids = append(ids, c.MemberID)
+		}
+	}
+	places, err := s.Store.EnrollmentStatuses(ctx, prg.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []Configuration
+	for _, c := range approved {
+		if places[c.MemberID] == enrollment.Active && c.Matches(product, version) {
+			out = append(out, c)
+		}
+	}
+	SortListings(out)
+	return out, nil
+}
