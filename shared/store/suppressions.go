@@ -115,7 +115,7 @@ func (s *Store) batchGet(ctx context.Context, op string, keys []map[string]types
 				ka.ProjectionExpression = aws.String(proj)
 			}
 			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{
-				RequestItems: map[string]types.KeysAndAttributes{s.table: ka},
+				RequestItems:           map[string]types.KeysAndAttributes{s.table: ka},
 				ReturnConsumedCapacity: returnCapacity(ctx),
 			})
 			if err != nil {
