@@ -60,6 +60,7 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /p/{slug}/signup":                        {"", nil, "", true},
 		"POST /p/{slug}/signup":                       {"", nil, "", true},
 		"GET /v1/programs/{id}/enrollments":           {"/v1/programs/" + h.ProgramID + "/enrollments", nil, "h", false},
+		"POST /v1/enrollments/{id}/addendum":          {"/v1/enrollments/" + p.EnrollmentID + "/addendum", map[string]any{"version": "2026-1", "name": "N", "title": "T"}, "p", false},
 		"GET /v1/reports/sla":                         {"/v1/reports/sla?programId=" + h.ProgramID, nil, "h", false},
 		"POST /v1/programs/{id}/configurations":       {"/v1/programs/" + h.ProgramID + "/configurations", cfgBody, "p", false},
 		"GET /v1/programs/{id}/configurations":        {"/v1/programs/" + h.ProgramID + "/configurations", nil, "hpe", false},
@@ -136,6 +137,9 @@ func TestTenantMatrix(t *testing.T) {
 		// TestOperatorPage
 		"GET /operator": {"", nil, "", true},
 		"POST /operator/dead-letters/{id}/resend": {"", nil, "", true},
+		// TestAddendumReacceptance
+		"GET /a/{token}":  {"", nil, "", true},
+		"POST /a/{token}": {"", nil, "", true},
 		// TestSLAReport
 		"GET /reports/sla": {"", nil, "", true},
 		// TestValidatedConfigurations

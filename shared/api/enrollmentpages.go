@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/enrollment"
@@ -34,12 +35,36 @@ var queueNotices = map[string]string{
 
 // enrollmentQueue serves GET /programs/{id}/enrollments.
 func (s *Server) enrollmentQueue(ctx context.Context, r *Request) (*Response, error) {
-	q, err := s.queueData(ctx, r, r.Query.Get("status"), r.Query.Get("show"), nil)
+	status := r.Query.Get("status")
+	if r.Query.Get("addendum") == "outstanding" {
+		status = outstandingFilter
+	}
+	q, err := s.queueData(ctx, r, status, r.Query.Get("show"), nil)
 	if err != nil {
 		return nil, err
 	}
 	q.Notice = queueNotices[r.Query.Get("done")]
 	return Page(http.StatusOK, web.EnrollmentQueueView(q)), nil
+}
+
+// outstandingFilter asks queueData for the partners yet to accept the
+// program's current addendum version.
+const outstandingFilter = "addendum_outstanding"
+
+// addendumFact says which version the partner accepted, by whom and when,
+// and whether it is yet to accept the current one.
+func addendumFact(e enrollment.Enrollment, current string, loc *time.Location) string {
+	out := "version " + e.Addendum.Version + ", accepted by " + e.Addendum.Name
+	if !e.Addendum.At.IsZero() {
+		out += " on " + e.Addendum.At.In(loc).Format("2 Jan 2006")
+	}
+	if e.Outstanding(current) {
+		out += "; not yet version " + current
+		if e.AddendumAsked == current {
+			out += " (asked " + e.AddendumAskedAt.In(loc).Format("2 Jan 2006") + ")"
+		}
+	}
+	return out
 }
 
 // queueData builds the queue of program {id} filtered by status; show names
@@ -55,17 +80,25 @@ func (s *Server) queueData(ctx context.Context, r *Request, status, show string,
 	if err != nil {
 		return web.EnrollmentQueue{}, err
 	}
+	outstanding := status == outstandingFilter
 	if !slices.Contains(enrollment.Statuses, enrollment.Status(status)) {
 		status = ""
 	}
-	q := web.EnrollmentQueue{Nav: s.nav(ctx, r, "programs"), ProgramID: prg.ID, ProgramName: prg.Name, Status: status}
+	q := web.EnrollmentQueue{Nav: s.nav(ctx, r, "programs"), ProgramID: prg.ID, ProgramName: prg.Name, Status: status,
+		AddendumVersion: prg.Addendum.Version, Outstanding: outstanding}
 	for _, st := range enrollment.Statuses {
 		if n := counts[st]; n > 0 || st == enrollment.PendingApproval {
 			q.Counts = append(q.Counts, web.StatusCount{Status: string(st), N: n, Current: string(st) == status})
 		}
 		q.Total += counts[st]
 	}
-	items, next, err := s.Enrollments.List(ctx, r.Principal, programID, enrollment.Status(status), 25, r.Query.Get("cursor"))
+	var items []enrollment.Enrollment
+	var next string
+	if outstanding {
+		items, _, err = s.Enrollments.Outstanding(ctx, r.Principal, programID)
+	} else {
+		items, next, err = s.Enrollments.List(ctx, r.Principal, programID, enrollment.Status(status), 25, r.Query.Get("cursor"))
+	}
 	if err != nil {
 		return web.EnrollmentQueue{}, err
 	}
@@ -74,7 +107,7 @@ func (s *Server) queueData(ctx context.Context, r *Request, status, show string,
 	for _, e := range items {
 		row := web.EnrollmentRow{
 			ID: e.ID, Company: e.Company.Name, Email: e.Email, Status: string(e.Status), Created: e.CreatedAt.In(loc).Format(timeLayout),
-			Version: e.Version, Facts: enrollmentFacts(e),
+			Version: e.Version, Facts: enrollmentFacts(e, prg.Addendum.Version, loc),
 		}
 		for _, st := range queueSteps {
 			if st.action == enrollment.Remove && e.Status == enrollment.PendingApproval {
@@ -109,14 +142,14 @@ func (s *Server) queueData(ctx context.Context, r *Request, status, show string,
 
 // enrollmentFacts is what a host decides on: who signed up, for which
 // company, who its contacts are and how it pays.
-func enrollmentFacts(e enrollment.Enrollment) []web.Fact {
+func enrollmentFacts(e enrollment.Enrollment, current string, loc *time.Location) []web.Fact {
 	f := []web.Fact{
 		{Label: "Website", Value: e.Company.Website},
 		{Label: "Country", Value: e.Company.Country},
 		{Label: "Primary contact", Value: person(e.Contacts.Primary.Name, e.Contacts.Primary.Email)},
 		{Label: "Support", Value: person(e.Contacts.Support.Name, e.Contacts.Support.Email)},
 		{Label: "Escalation", Value: person(e.Contacts.Escalation.Name, e.Contacts.Escalation.Email)},
-		{Label: "Addendum", Value: "version " + e.Addendum.Version + ", accepted by " + e.Addendum.Name},
+		{Label: "Addendum", Value: addendumFact(e, current, loc)},
 	}
 	pay := "the partner pays"
 	if e.HostPaid {

@@ -4,32 +4,37 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/enrollment"
 )
 
 type enrollmentView struct {
-	ID                  string                `json:"id"`
-	ProgramID           string                `json:"programId"`
-	MemberID            string                `json:"memberId"`
-	HostMemberID        string                `json:"hostMemberId"`
-	Status              enrollment.Status     `json:"status"`
-	Email               string                `json:"email"`
-	Company             enrollment.Company    `json:"company"`
-	Contacts            enrollment.Contacts   `json:"contacts"`
-	DepartmentID        string                `json:"departmentId"`
-	Addendum            enrollment.Acceptance `json:"addendum"`
-	Payment             string                `json:"payment"`
-	Paid                bool                  `json:"paid"`
-	ExistingMember      bool                  `json:"existingMember"`
-	Proposal            *enrollment.Proposal  `json:"proposal,omitempty"`
-	MembershipInvoiceID string                `json:"membershipInvoiceId,omitempty"`
-	Reason              string                `json:"reason,omitempty"`
-	GoLiveAt            *string               `json:"goLiveAt,omitempty"`
-	RenewalDate         *string               `json:"renewalDate,omitempty"`
-	CreatedAt           string                `json:"createdAt"`
-	UpdatedAt           string                `json:"updatedAt"`
-	Version             int                   `json:"version"`
+	ID           string                `json:"id"`
+	ProgramID    string                `json:"programId"`
+	MemberID     string                `json:"memberId"`
+	HostMemberID string                `json:"hostMemberId"`
+	Status       enrollment.Status     `json:"status"`
+	Email        string                `json:"email"`
+	Company      enrollment.Company    `json:"company"`
+	Contacts     enrollment.Contacts   `json:"contacts"`
+	DepartmentID string                `json:"departmentId"`
+	Addendum     enrollment.Acceptance `json:"addendum"`
+	// AddendumAsked is the newer addendum version the partner was mailed
+	// to accept, and when (absent until the program's addendum changes).
+	AddendumAsked       string               `json:"addendumAsked,omitempty"`
+	AddendumAskedAt     *string              `json:"addendumAskedAt,omitempty"`
+	Payment             string               `json:"payment"`
+	Paid                bool                 `json:"paid"`
+	ExistingMember      bool                 `json:"existingMember"`
+	Proposal            *enrollment.Proposal `json:"proposal,omitempty"`
+	MembershipInvoiceID string               `json:"membershipInvoiceId,omitempty"`
+	Reason              string               `json:"reason,omitempty"`
+	GoLiveAt            *string              `json:"goLiveAt,omitempty"`
+	RenewalDate         *string              `json:"renewalDate,omitempty"`
+	CreatedAt           string               `json:"createdAt"`
+	UpdatedAt           string               `json:"updatedAt"`
+	Version             int                  `json:"version"`
 }
 
 func viewEnrollment(e enrollment.Enrollment) enrollmentView {
@@ -40,6 +45,7 @@ func viewEnrollment(e enrollment.Enrollment) enrollmentView {
 	return enrollmentView{
 		ID: e.ID, ProgramID: e.ProgramID, MemberID: e.MemberID, HostMemberID: e.HostMemberID, Status: e.Status, Email: e.Email,
 		Company: e.Company, Contacts: e.Contacts, DepartmentID: e.DepartmentID, Addendum: e.Addendum, Payment: pay,
+		AddendumAsked: e.AddendumAsked, AddendumAskedAt: tsPtr(e.AddendumAskedAt),
 		Paid: e.Paid, ExistingMember: e.ExistingMember, Proposal: e.Proposal, MembershipInvoiceID: e.MembershipInvoiceID, Reason: e.Reason, GoLiveAt: tsPtr(e.GoLiveAt),
 		RenewalDate: tsPtr(e.RenewalDate), CreatedAt: ts(e.CreatedAt), UpdatedAt: ts(e.UpdatedAt), Version: e.Version,
 	}
@@ -50,7 +56,16 @@ func (s *Server) listEnrollments(ctx context.Context, r *Request) (*Response, er
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := s.Enrollments.List(ctx, r.Principal, r.Param("id"), enrollment.Status(r.Query.Get("status")), limit, cursor)
+	var items []enrollment.Enrollment
+	var next string
+	switch r.Query.Get("addendum") {
+	case "":
+		items, next, err = s.Enrollments.List(ctx, r.Principal, r.Param("id"), enrollment.Status(r.Query.Get("status")), limit, cursor)
+	case "outstanding": // every partner yet to accept the current version, in one answer
+		items, _, err = s.Enrollments.Outstanding(ctx, r.Principal, r.Param("id"))
+	default:
+		err = apperr.InvalidField("addendum", "must be outstanding (the partners yet to accept the current version)")
+	}
 	if err != nil {
 		return nil, err
 	}

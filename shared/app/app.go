@@ -164,7 +164,7 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 		Delivery:     d.Notifier,
 		Stream:       d.Stream,
 		Redrive:      d.Redrive,
-		Escalation:   &jobs.Escalation{Due: w.st.DueCases, Cases: srv.Cases, Log: w.log},
+		Escalation:   &jobs.Escalation{Due: w.st.DueCases, Cases: srv.Cases, Addenda: &jobs.Addenda{Due: w.st.DueAddenda, Programs: srv.Enrollments, Log: w.log}, Log: w.log},
 		Renewals:     &jobs.Renewals{Due: w.st.DueRenewals, Enrollments: srv.Enrollments, Log: w.log},
 		Billing:      &jobs.Billing{Due: w.st.DueBilling, Programs: &hostbilling.HostBilling{Store: w.st, From: c.Sender}, Log: w.log},
 		Housekeeping: &jobs.Housekeeping{Due: w.st.DueIdle, Cases: srv.Cases, Log: w.log},
@@ -269,7 +269,7 @@ func MustStartAuthorizer() *api.Authorizer {
 // scheduled functions with only the services their job runs.
 func MustStartEscalation() *jobs.Escalation {
 	_, _, w := mustWire()
-	return &jobs.Escalation{Due: w.st.DueCases, Cases: w.srv.Cases, Log: w.log}
+	return &jobs.Escalation{Due: w.st.DueCases, Cases: w.srv.Cases, Addenda: &jobs.Addenda{Due: w.st.DueAddenda, Programs: w.srv.Enrollments, Log: w.log}, Log: w.log}
 }
 
 // MustStartRenewals: see MustStartEscalation.

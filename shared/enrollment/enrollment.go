@@ -61,6 +61,10 @@ const (
 	Renew     Action = "renew"
 	Terminate Action = "terminate"
 	Remove    Action = "remove"
+	// AskAddendum mails the partner the program's new addendum version;
+	// AcceptAddendum records its acceptance. Neither changes the status.
+	AskAddendum    Action = "ask_addendum"
+	AcceptAddendum Action = "accept_addendum"
 )
 
 // Actions lists every action.
@@ -170,7 +174,12 @@ type Enrollment struct {
 	Company      Company
 	Contacts     Contacts
 	DepartmentID string
-	Addendum     Acceptance
+	// Addendum is the program addendum version the partner accepted last.
+	Addendum Acceptance
+	// AddendumAsked is the newer version the partner was mailed to accept
+	// (empty until the program's addendum changes after its sign-up).
+	AddendumAsked   string
+	AddendumAskedAt time.Time
 	// HostPaid: the host pays; the partner never owes a membership fee.
 	HostPaid bool
 	// ExistingMember: the sign-up joined a member that existed before it,

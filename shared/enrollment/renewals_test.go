@@ -51,6 +51,8 @@ func (m *memStore) GetInvoice(_ context.Context, id string) (billing.Invoice, er
 	}
 	return billing.Invoice{}, apperr.NotFound("invoice %s", id)
 }
+func (m *memStore) AddendumAsked(context.Context, string, string) error { return nil }
+
 func (m *memStore) ListProgramEnrollments(context.Context, string, Status, int, string) ([]Enrollment, string, error) {
 	return nil, "", nil
 }

@@ -62,6 +62,9 @@ type Store interface {
 	ListEnrollmentEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
 	// Apply writes a change; a moved-on enrollment is a conflict.
 	Apply(ctx context.Context, c Change) error
+	// AddendumAsked takes the program out of the addendum sweep once every
+	// partner was asked to accept version (unless a newer one came).
+	AddendumAsked(ctx context.Context, programID, version string) error
 	// ClaimCredential uses the token and creates the user and credential.
 	ClaimCredential(ctx context.Context, tokenHash string, u member.User, cred member.Credential, now time.Time) error
 }

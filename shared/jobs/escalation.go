@@ -14,11 +14,13 @@ type Escalator interface {
 	Escalate(ctx context.Context, id string, now time.Time) ([]int, error)
 }
 
-// Escalation is the every-5-minutes SLA sweep.
+// Escalation is the every-5-minutes SLA sweep; the same run asks partners
+// to accept a program's new addendum (Addenda, when set).
 type Escalation struct {
-	Due   DueFunc
-	Cases Escalator
-	Log   *slog.Logger
+	Due     DueFunc
+	Cases   Escalator
+	Addenda *Addenda
+	Log     *slog.Logger
 }
 
 // EscalationSummary is what a run did.
@@ -31,6 +33,8 @@ type EscalationSummary struct {
 	Skipped   int    `json:"skipped"`
 	Failed    int    `json:"failed"`
 	Remaining bool   `json:"remaining"`
+	// Addenda is the addendum step's part of the run.
+	Addenda *AddendaSummary `json:"addenda,omitempty"`
 }
 
 // Handle is the Lambda entry point: now is the event's time.
@@ -62,6 +66,11 @@ func (j *Escalation) Run(ctx context.Context, now time.Time) (EscalationSummary,
 		return err
 	}, logger(j.Log))
 	sum.Found, sum.Failed, sum.Remaining = found, failed, remaining
+	if j.Addenda != nil && err == nil {
+		var a AddendaSummary
+		a, err = j.Addenda.Run(ctx, now)
+		sum.Addenda = &a
+	}
 	logger(j.Log).Info("escalation run", "summary", sum)
 	return sum, err
 }

@@ -117,6 +117,11 @@ type (
 		ProgramMail
 		ContactName, CompanyName, Reason string
 	}
+	// AddendumChanged asks a partner to accept the program's new addendum.
+	AddendumChanged struct {
+		ProgramMail
+		CompanyName, Version, Previous, Link, Expires string
+	}
 	// EnrollmentRemoved tells both sides.
 	EnrollmentRemoved struct {
 		ProgramMail
@@ -203,6 +208,7 @@ func (EnrollmentLiveHost) Template() string    { return "enrollment_live_host" }
 func (EnrollmentLivePartner) Template() string { return "enrollment_live_partner" }
 func (EnrollmentRejected) Template() string    { return "enrollment_rejected" }
 func (EnrollmentRemoved) Template() string     { return "enrollment_removed" }
+func (AddendumChanged) Template() string       { return "addendum_changed" }
 func (EnrollmentRestored) Template() string    { return "enrollment_restored" }
 func (InvoiceIssued) Template() string         { return "invoice_issued" }
 func (MemberConsent) Template() string         { return "member_consent" }
@@ -247,6 +253,7 @@ func init() {
 	register[EnrollmentLivePartner]()
 	register[EnrollmentRejected]()
 	register[EnrollmentRemoved]()
+	register[AddendumChanged]()
 	register[EnrollmentRestored]()
 	register[InvoiceIssued]()
 	register[MemberConsent]()

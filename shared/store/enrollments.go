@@ -32,6 +32,8 @@ type enrollmentItem struct {
 	Contacts            string `dynamodbav:"contacts"`
 	DepartmentID        string `dynamodbav:"departmentId"`
 	Addendum            string `dynamodbav:"addendum"`
+	AddendumAsked       string `dynamodbav:"addendumAsked,omitempty"`
+	AddendumAskedAt     string `dynamodbav:"addendumAskedAt,omitempty"`
 	HostPaid            bool   `dynamodbav:"hostPaid"`
 	ExistingMember      bool   `dynamodbav:"existingMember,omitempty"`
 	Proposal            string `dynamodbav:"proposal,omitempty"`
@@ -69,6 +71,9 @@ func toEnrollmentItem(e enrollment.Enrollment) enrollmentItem {
 	if !e.GoLiveAt.IsZero() {
 		it.GoLiveAt = iso(e.GoLiveAt)
 	}
+	if e.AddendumAsked != "" {
+		it.AddendumAsked, it.AddendumAskedAt = e.AddendumAsked, iso(e.AddendumAskedAt)
+	}
 	if !e.RenewalDate.IsZero() {
 		it.RenewalDate = iso(e.RenewalDate)
 	}
@@ -87,6 +92,7 @@ func (it enrollmentItem) domain() (enrollment.Enrollment, error) {
 		GoLiveAt: parseISO(it.GoLiveAt), RenewalDate: parseISO(it.RenewalDate),
 		RenewalStep: enrollment.RenewalStep(it.RenewalStep), RenewalInvoiceID: it.RenewalInvoiceID,
 		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version, ExistingMember: it.ExistingMember,
+		AddendumAsked: it.AddendumAsked, AddendumAskedAt: parseISO(it.AddendumAskedAt),
 	}
 	if it.Proposal != "" {
 		var r proposalRec

@@ -96,6 +96,9 @@ const (
 	sweepBilling = "billing"
 	sweepOutbox  = "outbox"
 	sweepIdle    = "idle"
+	// sweepAddendum holds programs whose partners are to be asked to
+	// accept a new addendum version.
+	sweepAddendum = "addendum"
 )
 
 func shardOf(id string) int {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/jobs"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
@@ -161,9 +163,47 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program, prev int) 
 	if err := s.getItem(ctx, "get program", programKey(p.ID), &old, apperr.NotFound("program %s not found", p.ID)); err != nil {
 		return err
 	}
-	return s.transact(ctx, "update program",
-		s.put(marshal(toProgramItem(p, old.BilledYears)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion))
+	items := []txItem{s.put(marshal(toProgramItem(p, old.BilledYears)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion)}
+	// A new addendum version: the program waits in the addendum sweep until
+	// every partner has been asked to accept it.
+	if p.Addendum.Version != old.AddendumVersion {
+		pk, sk := dueAttrs(sweepAddendum, p.ID, p.UpdatedAt)
+		items = append(items, s.put(marshal(addendumMarkerItem{PK: programPK(p.ID), SK: addendumSK, Type: "addendum_marker", DuePK: pk, DueSK: sk, Version: p.Addendum.Version}), "", nil, nil, nil))
+	}
+	return s.transact(ctx, "update program", items...)
 }
+
+// addendumMarkerItem keeps a program in the addendum sweep while partners
+// are still to be asked to accept its addendum version.
+type addendumMarkerItem struct {
+	PK      string `dynamodbav:"PK"`
+	SK      string `dynamodbav:"SK"`
+	Type    string `dynamodbav:"type"`
+	DuePK   string `dynamodbav:"DuePK"`
+	DueSK   string `dynamodbav:"DueSK"`
+	Version string `dynamodbav:"version"`
+}
+
+const addendumSK = "ADDENDUM"
+
+// DueAddenda returns programs whose partners are still to be asked to
+// accept a new addendum version.
+func (s *Store) DueAddenda(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
+	return s.dueAt(ctx, sweepAddendum, now, limit)
+}
+
+// AddendumAsked takes program id out of the addendum sweep once every
+// partner was asked to accept version — unless a newer version came since.
+func (s *Store) AddendumAsked(ctx context.Context, id, version string) error {
+	err := s.transact(ctx, "addendum asked", s.remove(key(programPK(id), addendumSK), "version = :v",
+		map[string]types.AttributeValue{":v": av(version)}, errAddendumMoved))
+	if errors.Is(err, errAddendumMoved) {
+		return nil // a newer version keeps the program in the sweep
+	}
+	return err
+}
+
+var errAddendumMoved = apperr.Conflict("the program's addendum changed again")
 
 // BillProgramYear implements billing.HostStore: the program moves to year
 // (conditional on the previous year being the last billed), its next

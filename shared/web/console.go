@@ -252,6 +252,10 @@ type EnrollmentQueue struct {
 	Rows                   []EnrollmentRow
 	NextCursor             string
 	Notice, Problem        string
+	// AddendumVersion is the program's current addendum; Outstanding is
+	// true when the rows are the partners yet to accept it.
+	AddendumVersion string
+	Outstanding     bool
 }
 
 // Has reports whether step is one the row offers.
