@@ -231,7 +231,7 @@ func intake(r *runner, n, clients int, rawRate float64) {
 	say("| raw latency p50 / p99 | %.1f ms / %.1f ms |", ms(rawLat[len(rawLat)/2]), ms(rawLat[len(rawLat)*99/100]))
 	say("| intake rate ÷ raw rate of its transaction | %.2f |", rate/rawCase)
 	say("| intake rate ÷ raw one-item rate | %.2f |", rate/rawRate)
-	say("\nIntake is its transaction (case, timeline event, idle marker, two outbox mails) after the reads: the authorizer's token, then one round of the department, the caller's member, user, program and place in it, then one of the receiving member and its place.\n")
+	say("\nIntake is its transaction (case, timeline event, idle marker, SLA report record, two outbox mails) after the reads: the authorizer's token, then one round of the department, the caller's member, user, program and place in it, then one of the receiving member and its place.\n")
 }
 
 // rawIntake writes the transaction intake writes — a copy of case tmplID,
