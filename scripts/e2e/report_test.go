@@ -106,6 +106,12 @@ func TestSLAReport(t *testing.T) {
 		t.Errorf("1 December alone: %v cases, want 2", tot["cases"])
 	}
 
+	// A period without cases: no rows, nothing measured (nulls).
+	empty := expect(t, e.Do("GET", "/v1/reports/sla?programId="+h.ProgramID+"&from=2026-01-01&to=2026-02-01", h.Admin, nil), 200, "empty period").JSON()
+	if tot := empty["total"].(map[string]any); len(empty["rows"].([]any)) != 0 || tot["cases"].(float64) != 0 || tot["withinSlaRatio"] != nil || tot["medianFirstResponseSeconds"] != nil {
+		t.Errorf("an empty period: %v", empty)
+	}
+
 	// CSV: the header, a member a row (by name), the program's row last.
 	csv := e.Do("GET", q+"&format=csv", e.Operator, nil)
 	if csv.Status != 200 || !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") {
