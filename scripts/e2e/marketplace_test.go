@@ -180,6 +180,20 @@ func TestValidatedConfigurations(t *testing.T) {
 	if bErr == "" || !strings.Contains(bNotice, "Submitted") || !strings.Contains(bList, "Backup Pro 5.2") || !strings.Contains(bList, "5.1 corrupts thin volumes") {
 		t.Errorf("Beta's submission: error %q notice %q list:\n%s", bErr, bNotice, bList)
 	}
+	// The rejected configuration's timeline, as Beta sees it.
+	var timeline string
+	err = chromedp.Run(bctx,
+		chromedp.Click(`tr#`+two+` a[href*="show=`+two+`"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`tr#`+two+` ol.timeline`, chromedp.ByQuery),
+		chromedp.Text(`tr#`+two+` ol.timeline`, &timeline, chromedp.ByQuery),
+		both(t, "m5-configuration-timeline"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(timeline, "submit") || !strings.Contains(timeline, "reject → rejected") || !strings.Contains(timeline, "Pat Primary") || !strings.Contains(timeline, "test 5.2") {
+		t.Errorf("the timeline of the rejected configuration:\n%s", timeline)
+	}
 
 	// The public marketplace in the browser, searched.
 	var rows int

@@ -27,7 +27,7 @@ func (s *Server) configurationsPage(ctx context.Context, r *Request) (*Response,
 	if status, ok := r.Query["status"]; ok {
 		st = status[0]
 	}
-	p, err := s.configurationsData(ctx, r, st, nil)
+	p, err := s.configurationsData(ctx, r, st, r.Query.Get("show"), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -45,8 +45,9 @@ func (s *Server) configurationsPage(ctx context.Context, r *Request) (*Response,
 // defaultFilter asks configurationsData for the viewer's default list.
 const defaultFilter = "default"
 
-// configurationsData builds the page; mark adjusts a row (a refusal).
-func (s *Server) configurationsData(ctx context.Context, r *Request, status string, mark func(*web.ConfigurationRow)) (web.ConfigurationsPage, error) {
+// configurationsData builds the page; show names the configuration whose
+// timeline is opened, mark adjusts a row (a refusal).
+func (s *Server) configurationsData(ctx context.Context, r *Request, status, show string, mark func(*web.ConfigurationRow)) (web.ConfigurationsPage, error) {
 	programID := r.Param("id")
 	prg, err := s.Marketplace.ProgramFor(ctx, r.Principal, programID)
 	if err != nil {
@@ -68,10 +69,17 @@ func (s *Server) configurationsData(ctx context.Context, r *Request, status stri
 		Host: host, Status: status, Tabs: configurationTabs, Values: map[string]string{}, Errors: map[string]string{},
 	}
 	decides := r.Principal.AdminOf(prg.HostMemberID)
+	p.Decides = decides
 	for _, c := range cs {
 		row := configurationRow(c)
 		row.CanApprove = decides && c.Status == marketplace.Submitted
 		row.CanReject = decides && c.Status != marketplace.Rejected
+		if c.ID == show {
+			if row.Timeline, err = s.configurationTimeline(ctx, r, c); err != nil {
+				return web.ConfigurationsPage{}, err
+			}
+			row.Shown = true
+		}
 		if mark != nil {
 			mark(&row)
 		}
@@ -92,6 +100,25 @@ func (s *Server) configurationsData(ctx context.Context, r *Request, status stri
 		}
 	}
 	return p, nil
+}
+
+// configurationTimeline is c's events, actors by name where known.
+func (s *Server) configurationTimeline(ctx context.Context, r *Request, c marketplace.Configuration) ([]web.TimelineEntry, error) {
+	evs, _, err := s.Marketplace.Events(ctx, r.Principal, c.ID, 200, "")
+	if err != nil {
+		return nil, err
+	}
+	loc, _, _ := viewerZone(r)
+	names := s.actorNames(ctx, c.HostMemberID, c.MemberID)
+	var out []web.TimelineEntry
+	for _, ev := range evs {
+		what := string(ev.Action)
+		if ev.From != "" && ev.To != ev.From {
+			what += " → " + string(ev.To)
+		}
+		out = append(out, web.TimelineEntry{At: ev.At.In(loc).Format(timeLayout), Actor: names(ev.Actor), What: what, Text: ev.Reason})
+	}
+	return out, nil
 }
 
 func configurationRow(c marketplace.Configuration) web.ConfigurationRow {
@@ -124,7 +151,7 @@ func (s *Server) configurationsPagePost(ctx context.Context, r *Request) (*Respo
 		if !ok {
 			return nil, err
 		}
-		p, perr := s.configurationsData(ctx, r, "", nil)
+		p, perr := s.configurationsData(ctx, r, "", "", nil)
 		if perr != nil {
 			return nil, perr
 		}
@@ -170,7 +197,7 @@ func (s *Server) configurationDecision(a marketplace.Action) Handler {
 			if !ok {
 				return nil, err
 			}
-			p, perr := s.configurationsData(ctx, r, status, func(row *web.ConfigurationRow) {
+			p, perr := s.configurationsData(ctx, r, status, "", func(row *web.ConfigurationRow) {
 				if row.ID != id {
 					return
 				}

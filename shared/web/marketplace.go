@@ -7,6 +7,9 @@ type ConfigurationRow struct {
 	Version                                                                int
 	// CanApprove and CanReject offer the host's decisions.
 	CanApprove, CanReject bool
+	// Shown opens the row's Timeline.
+	Shown    bool
+	Timeline []TimelineEntry
 	// Problem, Errors and Values show a refused decision on its row.
 	Problem string
 	Errors  map[string]string
@@ -19,8 +22,9 @@ type ConfigurationsPage struct {
 	Nav                    Nav
 	ProgramID, ProgramName string
 	MarketplaceURL         string
-	// Host is true for the host's users (all partners' configurations).
-	Host bool
+	// Host is true for the host's users (all partners' configurations);
+	// Decides for those who approve and reject.
+	Host, Decides bool
 	// Status filters the list ("" for all); Tabs are the filters offered.
 	Status string
 	Tabs   []Option
