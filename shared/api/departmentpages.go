@@ -198,6 +198,11 @@ func (s *Server) departmentEditor(ctx context.Context, r *Request, d department.
 			"inbound.escalation.phone": in.Inbound.Escalation.Phone,
 		},
 	}
+	evs, _, err := s.Departments.Events(ctx, r.Principal, d.ID, historyLimit, "")
+	if err != nil {
+		return web.DepartmentEditor{}, err
+	}
+	e.History = s.history(ctx, r, evs, d.MemberID)
 	if m, err := s.Members.Store.GetMember(ctx, d.MemberID); err == nil {
 		e.MemberName = m.Name
 	}

@@ -201,6 +201,11 @@ func (s *Server) editor(ctx context.Context, r *Request, prg *program.Program, v
 	hostName := e.Nav.MemberName
 	if prg != nil {
 		e.ID, e.Version, e.LandingURL, hostName = prg.ID, prg.Version, s.BaseURL+"/p/"+prg.Slug, prg.HostName
+		evs, _, err := s.Programs.Events(ctx, r.Principal, prg.ID, historyLimit, "")
+		if err != nil {
+			return web.ProgramEditor{}, err
+		}
+		e.History = s.history(ctx, r, evs, prg.HostMemberID)
 		e.Values["startDate"] = prg.StartDate
 		if !e.Operator {
 			e.Values["payment"] = string(prg.Payment)

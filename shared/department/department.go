@@ -23,7 +23,9 @@ type Inbound struct {
 
 // Department is one inbound support process of a member.
 type Department struct {
-	ID         string
+	ID string
+	// UpdatedBy is who made the change being saved (its timeline's actor).
+	UpdatedBy  string
 	MemberID   string
 	Name       string
 	ProgramIDs []string

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/form"
 	"github.com/tandemhq/tandem/shared/hours"
@@ -30,6 +31,8 @@ type Store interface {
 	// When d is reachable again (was not), mail to d's inbound address is
 	// no longer suppressed.
 	UpdateDepartment(ctx context.Context, d Department, was Department) error
+	// ListDepartmentEvents is the department's timeline, oldest first.
+	ListDepartmentEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error)
 }
 
 // URLChecker vets a webhook URL before it is saved (see package webhook).
@@ -126,7 +129,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, memberID string,
 		return Department{}, err
 	}
 	now := s.Now()
-	d.ID, d.CreatedAt, d.UpdatedAt, d.Version = ident.New(ident.Department, now), now, now, 1
+	d.ID, d.CreatedAt, d.UpdatedAt, d.Version, d.UpdatedBy = ident.New(ident.Department, now), now, now, 1, p.Actor()
 	if err := s.Store.CreateDepartment(ctx, d, claim); err != nil {
 		return Department{}, fmt.Errorf("create department: %w", err)
 	}
@@ -146,6 +149,14 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Departm
 		return Department{}, apperr.NotFound("department %s not found", id)
 	}
 	return d, nil
+}
+
+// Events is a department's timeline, for its member's users and operators.
+func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit int, cursor string) ([]audit.Event, string, error) {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return nil, "", err
+	}
+	return s.Store.ListDepartmentEvents(ctx, id, limit, cursor)
 }
 
 // List returns a member's departments to its users and operators.
@@ -184,7 +195,7 @@ func (s *Service) ImportHolidays(ctx context.Context, p auth.Principal, id, ics 
 		return Department{}, err
 	}
 	now := s.Now()
-	next.ID, next.CreatedAt, next.UpdatedAt, next.Version = d.ID, d.CreatedAt, now, d.Version+1
+	next.ID, next.CreatedAt, next.UpdatedAt, next.Version, next.UpdatedBy = d.ID, d.CreatedAt, now, d.Version+1, p.Actor()
 	// Holidays are not the inbound process an admin re-saves.
 	next.WebhookDisabled, next.Unreachable = d.WebhookDisabled, d.Unreachable
 	if err := s.Store.UpdateDepartment(ctx, next, d); err != nil {
@@ -225,7 +236,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 		return Department{}, err
 	}
 	now := s.Now()
-	next.ID, next.CreatedAt, next.UpdatedAt, next.Version = d.ID, d.CreatedAt, now, d.Version+1
+	next.ID, next.CreatedAt, next.UpdatedAt, next.Version, next.UpdatedBy = d.ID, d.CreatedAt, now, d.Version+1, p.Actor()
 	// Saving the inbound process again is how an admin turns a webhook that
 	// was switched off after failures back on.
 	next.WebhookDisabled = d.WebhookDisabled && pt.Inbound == nil

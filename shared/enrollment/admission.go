@@ -49,6 +49,7 @@ func Admit(e *Enrollment, prg program.Program, p Proposal, o notify.Origin, link
 	a.Department = department.Department{
 		ID: ident.New(ident.Department, now), MemberID: e.MemberID, Name: p.DepartmentName,
 		ProgramIDs: []string{prg.ID}, Form: prg.Form, Inbound: p.Inbound, CreatedAt: now, UpdatedAt: now, Version: 1,
+		UpdatedBy: "sign-up by " + e.Email,
 	}
 	e.DepartmentID = a.Department.ID
 

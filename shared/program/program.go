@@ -148,7 +148,9 @@ func UnitPrice(count int, bands []Band) int64 {
 
 // Program is a host's partner program.
 type Program struct {
-	ID             string
+	ID string
+	// UpdatedBy is who made the change being saved (its timeline's actor).
+	UpdatedBy      string
 	Slug           string
 	Name           string
 	HostMemberID   string

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
@@ -24,6 +25,8 @@ type Store interface {
 	ProgramIDBySlug(ctx context.Context, slug string) (string, error)
 	// UpdateProgram replaces the program if it is still at version prev.
 	UpdateProgram(ctx context.Context, p Program, prev int) error
+	// ListProgramEvents is the program's timeline, oldest first.
+	ListProgramEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error)
 	// Enrolled reports whether member has an enrollment in program.
 	Enrolled(ctx context.Context, programID, memberID string) (bool, error)
 	GetMember(ctx context.Context, id string) (member.Member, error)
@@ -65,7 +68,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in Input, claim 
 	prg.HostName = host.Name
 	prg.SenderVerified = prg.Sender == SenderHost && host.SendsFrom(prg.SenderEmail)
 	prg.ID = ident.New(ident.Program, now)
-	prg.CreatedAt, prg.UpdatedAt, prg.Version = now, now, 1
+	prg.CreatedAt, prg.UpdatedAt, prg.Version, prg.UpdatedBy = now, now, 1, p.Actor()
 	if err := s.Store.CreateProgram(ctx, prg, claim); err != nil {
 		return Program{}, fmt.Errorf("create program %s: %w", prg.Slug, err)
 	}
@@ -100,6 +103,14 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (prg Pro
 		}
 	}
 	return Program{}, false, apperr.NotFound("program %s not found", id)
+}
+
+// Events is a program's timeline, for its host's admins and operators.
+func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit int, cursor string) ([]audit.Event, string, error) {
+	if _, err := s.ForHost(ctx, p, id); err != nil {
+		return nil, "", err
+	}
+	return s.Store.ListProgramEvents(ctx, id, limit, cursor)
 }
 
 // ForHost returns a program the principal may administer: other tenants get
@@ -169,7 +180,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 		next.SenderVerified = next.Sender == SenderHost && host.SendsFrom(next.SenderEmail)
 	}
 	next.ID, next.HostName, next.CreatedAt = prg.ID, prg.HostName, prg.CreatedAt
-	next.UpdatedAt, next.Version = now, prg.Version+1
+	next.UpdatedAt, next.Version, next.UpdatedBy = now, prg.Version+1, p.Actor()
 	if err := s.Store.UpdateProgram(ctx, next, prg.Version); err != nil {
 		return Program{}, fmt.Errorf("update program %s: %w", id, err)
 	}
@@ -189,7 +200,7 @@ func (s *Service) RefreshSender(ctx context.Context, host member.Member) error {
 			continue
 		}
 		next := prg
-		next.SenderVerified, next.UpdatedAt, next.Version = verified, s.Now(), prg.Version+1
+		next.SenderVerified, next.UpdatedAt, next.Version, next.UpdatedBy = verified, s.Now(), prg.Version+1, audit.System
 		if err := s.Store.UpdateProgram(ctx, next, prg.Version); err != nil {
 			return fmt.Errorf("refresh sender of %s: %w", prg.ID, err)
 		}

@@ -85,6 +85,7 @@ var Table = []Route{
 	{Method: "POST", Path: "/v1/programs", Function: Approval, Auth: Token, Body: JSON, Create: true},
 	{Method: "GET", Path: "/v1/programs/{id}", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "PATCH", Path: "/v1/programs/{id}", Function: Approval, Auth: Token, Body: JSON},
+	{Method: "GET", Path: "/v1/programs/{id}/events", Function: Approval, Auth: Token, Body: NoBody},
 
 	// Registration (public). {id} of registrations is the program's slug:
 	// API Gateway wants one parameter name per path segment.
@@ -137,6 +138,7 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/members/{id}/departments", Function: Cases, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/departments/{id}", Function: Cases, Auth: Token, Body: NoBody},
 	{Method: "PATCH", Path: "/v1/departments/{id}", Function: Cases, Auth: Token, Body: JSON},
+	{Method: "GET", Path: "/v1/departments/{id}/events", Function: Cases, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/departments/{id}/holidays", Function: Cases, Auth: Token, Body: JSON},
 	{Method: "GET", Path: "/v1/directory", Function: Cases, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/cases", Function: Cases, Auth: Token, Body: JSON, Create: true},

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/idem"
@@ -31,6 +32,7 @@ type departmentItem struct {
 	CreatedAt       string   `dynamodbav:"createdAt"`
 	UpdatedAt       string   `dynamodbav:"updatedAt"`
 	Version         int      `dynamodbav:"version"`
+	UpdatedBy       string   `dynamodbav:"updatedBy,omitempty"`
 }
 
 func toDepartmentItem(d department.Department) departmentItem {
@@ -41,14 +43,14 @@ func toDepartmentItem(d department.Department) departmentItem {
 	return departmentItem{
 		PK: departmentPK(d.ID), SK: metaSK, Type: "department", GSI1PK: memberDepartmentsPK(d.MemberID), GSI1SK: d.ID,
 		ID: d.ID, MemberID: d.MemberID, Name: d.Name, ProgramIDs: d.ProgramIDs, Inbound: jsonAttr(toInboundRec(d.Inbound)), Form: jsonAttr(toFormRec(d.Form)),
-		WebhookDisabled: d.WebhookDisabled, Unreachable: unreachable, CreatedAt: iso(d.CreatedAt), UpdatedAt: iso(d.UpdatedAt), Version: d.Version,
+		WebhookDisabled: d.WebhookDisabled, Unreachable: unreachable, CreatedAt: iso(d.CreatedAt), UpdatedAt: iso(d.UpdatedAt), Version: d.Version, UpdatedBy: d.UpdatedBy,
 	}
 }
 
 func (it departmentItem) domain() (department.Department, error) {
 	d := department.Department{
 		ID: it.ID, MemberID: it.MemberID, Name: it.Name, ProgramIDs: it.ProgramIDs, WebhookDisabled: it.WebhookDisabled,
-		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version, UpdatedBy: it.UpdatedBy,
 	}
 	var in inboundRec
 	if err := fromJSON(it.Inbound, &in); err != nil {
@@ -120,7 +122,29 @@ func (s *Store) inboundWrite(d department.Department) []txItem {
 
 // newDepartment writes a new department and its inbound address's entry.
 func (s *Store) newDepartment(d department.Department) []txItem {
-	return append([]txItem{s.putNew(marshal(toDepartmentItem(d)), apperr.Conflict("department %s already exists", d.ID))}, s.inboundWrite(d)...)
+	return append([]txItem{
+		s.putNew(marshal(toDepartmentItem(d)), apperr.Conflict("department %s already exists", d.ID)),
+		s.auditWrite(departmentPK(d.ID), d.Version, "department", audit.Event{At: d.CreatedAt, Actor: d.UpdatedBy, Action: "create"}),
+	}, s.inboundWrite(d)...)
+}
+
+// departmentEvent is the timeline entry of saving d over was: what a
+// person changed, or the mailbox becoming unreachable or reachable again.
+func (s *Store) departmentEvent(d, was department.Department) txItem {
+	ev := audit.Event{At: d.UpdatedAt, Actor: d.UpdatedBy, Action: "update",
+		Reason: audit.ChangedText(changedFields(marshal(toDepartmentItem(was)), marshal(toDepartmentItem(d))))}
+	switch {
+	case was.Unreachable == nil && d.Unreachable != nil:
+		ev.Action, ev.From, ev.To, ev.Reason = "unreachable", "reachable", "unreachable", d.Unreachable.Address+": "+d.Unreachable.Reason
+	case was.Unreachable != nil && d.Unreachable == nil:
+		ev.From, ev.To = "unreachable", "reachable"
+	}
+	return s.auditWrite(departmentPK(d.ID), d.Version, "department", ev)
+}
+
+// ListDepartmentEvents implements department.Store.
+func (s *Store) ListDepartmentEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error) {
+	return s.listAudit(ctx, "list department events", departmentPK(id), limit, cursor)
 }
 
 // UpdateDepartment implements department.Store. The inbound address's
@@ -130,6 +154,7 @@ func (s *Store) newDepartment(d department.Department) []txItem {
 func (s *Store) UpdateDepartment(ctx context.Context, d department.Department, was department.Department) error {
 	items := append([]txItem{
 		s.put(marshal(toDepartmentItem(d)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(was.Version)}, errVersion),
+		s.departmentEvent(d, was),
 	}, s.inboundWrite(d)...)
 	if was.Inbound.Email != "" && !suppression.Same(was.Inbound.Email, d.Inbound.Email) {
 		items = append(items, s.remove(inboundKey(was.Inbound.Email, was.ID), "", nil, nil))

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/jobs"
@@ -52,6 +53,7 @@ type programItem struct {
 	CreatedAt   string `dynamodbav:"createdAt"`
 	UpdatedAt   string `dynamodbav:"updatedAt"`
 	Version     int    `dynamodbav:"version"`
+	UpdatedBy   string `dynamodbav:"updatedBy,omitempty"`
 }
 
 type slaItem struct {
@@ -61,7 +63,7 @@ type slaItem struct {
 func toProgramItem(p program.Program, billedYears int) programItem {
 	it := programItem{
 		PK: programPK(p.ID), SK: metaSK, Type: "program", GSI1PK: hostProgramsPK(p.HostMemberID), GSI1SK: p.ID,
-		ID: p.ID, Slug: p.Slug, Name: p.Name, HostMemberID: p.HostMemberID, HostName: p.HostName,
+		ID: p.ID, Slug: p.Slug, Name: p.Name, HostMemberID: p.HostMemberID, HostName: p.HostName, UpdatedBy: p.UpdatedBy,
 		ProgramType: string(p.Type), Payment: string(p.Payment), PrimaryContact: jsonAttr(toContactRec(p.PrimaryContact)),
 		NotifyEmails: p.NotifyEmails, SLA: jsonAttr(slaItem(p.SLA)), Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail, SenderVerified: p.SenderVerified,
 		AddendumVersion: p.Addendum.Version, Addendum: jsonAttr(addendumRec(p.Addendum)), Landing: jsonAttr(toLandingRec(p.Landing)),
@@ -94,7 +96,7 @@ func (it programItem) domain() (program.Program, error) {
 		Type: program.Type(it.ProgramType), Payment: program.Payment(it.Payment), NotifyEmails: it.NotifyEmails,
 		Access: it.Access, Sender: it.Sender, SenderEmail: it.SenderEmail, SenderVerified: it.SenderVerified, PreApproved: it.PreApproved, StartDate: it.StartDate,
 		BilledYears: it.BilledYears,
-		CreatedAt:   parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+		CreatedAt:   parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version, UpdatedBy: it.UpdatedBy,
 	}
 	var (
 		sla   slaItem
@@ -132,6 +134,7 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program, claim idem
 		s.putNew(marshal(slugItem{PK: slugPK(p.Slug), SK: metaSK, Type: "slug", ProgramID: p.ID}),
 			apperr.Conflict("the slug %q is taken; choose another", p.Slug)),
 		s.putNew(marshal(toProgramItem(p, 0)), apperr.Conflict("program %s already exists", p.ID)),
+		s.auditWrite(programPK(p.ID), p.Version, "program", audit.Event{At: p.CreatedAt, Actor: p.UpdatedBy, Action: "create"}),
 	}
 	items = append(items, s.commitClaim(claim, p.ID)...)
 	return s.transact(ctx, "create program", items...)
@@ -163,7 +166,12 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program, prev int) 
 	if err := s.getItem(ctx, "get program", programKey(p.ID), &old, apperr.NotFound("program %s not found", p.ID)); err != nil {
 		return err
 	}
-	items := []txItem{s.put(marshal(toProgramItem(p, old.BilledYears)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion)}
+	next := marshal(toProgramItem(p, old.BilledYears))
+	items := []txItem{
+		s.put(next, "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion),
+		s.auditWrite(programPK(p.ID), p.Version, "program", audit.Event{At: p.UpdatedAt, Actor: p.UpdatedBy, Action: "update",
+			Reason: audit.ChangedText(changedFields(marshal(old), next))}),
+	}
 	// A new addendum version: the program waits in the addendum sweep until
 	// every partner has been asked to accept it.
 	if p.Addendum.Version != old.AddendumVersion {
@@ -185,6 +193,11 @@ type addendumMarkerItem struct {
 }
 
 const addendumSK = "ADDENDUM"
+
+// ListProgramEvents implements program.Store.
+func (s *Store) ListProgramEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error) {
+	return s.listAudit(ctx, "list program events", programPK(id), limit, cursor)
+}
 
 // DueAddenda returns programs whose partners are still to be asked to
 // accept a new addendum version.

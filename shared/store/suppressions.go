@@ -96,8 +96,11 @@ func (s *Store) DepartmentsAt(ctx context.Context, addr string) ([]department.De
 
 // MarkUnreachable implements suppression.Store.
 func (s *Store) MarkUnreachable(ctx context.Context, d department.Department, msgs []notify.Message) error {
+	was := d
+	was.Unreachable = nil
 	items := []txItem{s.put(marshal(toDepartmentItem(d)), "version = :v AND attribute_not_exists(unreachable)", nil,
-		map[string]types.AttributeValue{":v": avN(d.Version - 1)}, apperr.Conflict("department %s changed meanwhile", d.ID))}
+		map[string]types.AttributeValue{":v": avN(d.Version - 1)}, apperr.Conflict("department %s changed meanwhile", d.ID)),
+		s.departmentEvent(d, was)}
 	items = append(items, s.outboxWrites(msgs)...)
 	return s.transact(ctx, "mark department unreachable", items...)
 }

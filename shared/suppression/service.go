@@ -97,7 +97,7 @@ func (s *Service) markUnreachable(ctx context.Context, d department.Department, 
 		}
 		d.Unreachable = &department.Unreachable{Address: rc.Address, Reason: rc.Reason, Since: at, Complaint: kind == Complaint}
 		d.Version++
-		d.UpdatedAt = now
+		d.UpdatedAt, d.UpdatedBy = now, "mail events (SES)"
 		msgs, err := s.messages(ctx, d, now)
 		if err != nil {
 			return false, err

@@ -301,6 +301,8 @@ type LandingPreview struct {
 // of the landing page from the values in the form.
 type ProgramEditor struct {
 	Nav Nav
+	// History is the program's timeline (an existing program).
+	History []TimelineEntry
 	// ID is empty while the program is being created.
 	ID, LandingURL string
 	Version        int
@@ -376,6 +378,7 @@ type DeadlineRow struct{ Program, Priority, Within, Due string }
 // contact and process form, with previews of the deadlines and the form.
 type DepartmentEditor struct {
 	Nav                      Nav
+	History                  []TimelineEntry
 	ID, MemberID, MemberName string
 	Version                  int
 	Values                   map[string]string

@@ -1,0 +1,104 @@
+package e2e
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/tandemhq/tandem/scripts/localtest"
+)
+
+// TestAuditTrail: programs and departments keep a timeline — who created
+// them, who changed which fields, a mailbox that bounced and came back —
+// over the API (to who may see the object) and on their console pages.
+func TestAuditTrail(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Audit Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	p, ptok := onboard(t, e, h, "Audit Partner")
+	hostUser := expect(t, e.Do("GET", "/v1/programs/"+h.ProgramID+"/events", h.Admin, nil), 200, "events").JSON()["items"].([]any)[0].(map[string]any)["actor"]
+
+	expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"name": "Audit Host Alliance", "notifyEmails": []string{e.Addr("alliances-new")}}), 200, "rename")
+	expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"name": "Audit Host Alliance"}), 200, "save unchanged")
+	evs := timelineOf(t, e, "/v1/programs/"+h.ProgramID+"/events", h.Admin)
+	if len(evs) != 3 || evs[0]["action"] != "create" || evs[1]["action"] != "update" || evs[1]["reason"] != "changed name, notifyEmails" ||
+		evs[2]["reason"] != "saved without changes" || evs[1]["actor"] != hostUser {
+		t.Errorf("the program's timeline: %v", evs)
+	}
+	if res := e.Do("GET", "/v1/programs/"+h.ProgramID+"/events", ptok, nil); res.Status != 404 {
+		t.Errorf("a partner reads the program's timeline: %d", res.Status)
+	}
+
+	// The partner's department: made at sign-up, renamed, its mailbox
+	// bounces (Tandem marks it), the admin saves it again.
+	pdep := e.Do("GET", "/v1/members/"+p.MemberID+"/departments", ptok, nil).JSON()["items"].([]any)[0].(map[string]any)
+	expect(t, e.Do("PATCH", "/v1/departments/"+pdep["id"].(string), ptok, map[string]any{"name": "Audit Partner Tier 2"}), 200, "rename department")
+	res := e.Do("POST", "/_local/events/mailevents", "", json.RawMessage(sesEvent(t, pdep["inbound"].(map[string]any)["email"].(string), "Permanent")))
+	if res.Status != 200 {
+		t.Fatalf("bounce: %d %s", res.Status, res.Body)
+	}
+	inbound := pdep["inbound"].(map[string]any)
+	expect(t, e.Do("PATCH", "/v1/departments/"+pdep["id"].(string), ptok, map[string]any{"inbound": inbound}), 200, "save inbound")
+	devs := timelineOf(t, e, "/v1/departments/"+pdep["id"].(string)+"/events", ptok)
+	var got []string
+	for _, ev := range devs {
+		got = append(got, ev["action"].(string)+":"+ev["from"].(string)+">"+ev["to"].(string))
+	}
+	if want := "create:> update:> unreachable:reachable>unreachable update:unreachable>reachable"; strings.Join(got, " ") != want {
+		t.Errorf("the department's timeline: %s, want %s (%v)", strings.Join(got, " "), want, devs)
+	}
+	if !strings.HasPrefix(devs[0]["actor"].(string), "sign-up by ") || devs[1]["reason"] != "changed name" || devs[2]["actor"] != "mail events (SES)" {
+		t.Errorf("the department's actors and reasons: %v", devs)
+	}
+	if res := e.Do("GET", "/v1/departments/"+dep+"/events", ptok, nil); res.Status != 404 {
+		t.Errorf("the partner reads the host's department timeline: %d", res.Status)
+	}
+
+	// On the console: the program's and the department's pages show it.
+	admin := signIn(t, e, e.Addr("primary-audithost"))
+	page := admin.do("GET", "/programs/"+h.ProgramID, nil)
+	if page.Status != 200 || !strings.Contains(page.Body, "History") || !strings.Contains(page.Body, "changed name, notifyEmails") || !strings.Contains(page.Body, "Pat Primary") {
+		t.Errorf("the program page's history: %d %.400s", page.Status, page.Body)
+	}
+	partner := signIn(t, e, p.Email)
+	dpage := partner.do("GET", "/departments/"+url.PathEscape(pdep["id"].(string)), nil)
+	if dpage.Status != 200 || !strings.Contains(dpage.Body, "update (unreachable → reachable)") || !strings.Contains(dpage.Body, "sign-up by ") {
+		t.Errorf("the department page's history: %d", dpage.Status)
+	}
+	ctx, problems := browser(t)
+	var hist string
+	if err := chromedp.Run(ctx, cdppage.SetBypassCSP(true),
+		signInAs(t, e, p.Email, "/departments/"+pdep["id"].(string), ""),
+		chromedp.WaitVisible(`#history-title`, chromedp.ByQuery),
+		chromedp.Text(`section[aria-labelledby=history-title]`, &hist, chromedp.ByQuery),
+		both(t, "h1-department-history"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(hist, "unreachable (reachable → unreachable)") || !strings.Contains(hist, "changed name") {
+		t.Errorf("the department's history as shown:\n%s", hist)
+	}
+	for _, p := range problems() {
+		t.Errorf("browser problem: %s", p)
+	}
+}
+
+func timelineOf(t *testing.T, e *localtest.Env, path, tok string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, it := range expect(t, e.Do("GET", path, tok, nil), 200, path).JSON()["items"].([]any) {
+		m := it.(map[string]any)
+		for _, k := range []string{"from", "to", "reason"} {
+			if _, ok := m[k]; !ok {
+				m[k] = ""
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}

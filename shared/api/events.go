@@ -1,0 +1,59 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/tandemhq/tandem/shared/audit"
+	"github.com/tandemhq/tandem/shared/web"
+)
+
+// timeline answers a page of an object's events from list.
+func timeline(r *Request, list func(limit int, cursor string) ([]audit.Event, string, error)) (*Response, error) {
+	limit, cursor, err := pageParams(r)
+	if err != nil {
+		return nil, err
+	}
+	evs, next, err := list(limit, cursor)
+	if err != nil {
+		return nil, err
+	}
+	return JSON(http.StatusOK, listOf(evs, next)), nil
+}
+
+// programEvents serves GET /v1/programs/{id}/events.
+func (s *Server) programEvents(ctx context.Context, r *Request) (*Response, error) {
+	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
+		return s.Programs.Events(ctx, r.Principal, r.Param("id"), limit, cursor)
+	})
+}
+
+// departmentEvents serves GET /v1/departments/{id}/events.
+func (s *Server) departmentEvents(ctx context.Context, r *Request) (*Response, error) {
+	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
+		return s.Departments.Events(ctx, r.Principal, r.Param("id"), limit, cursor)
+	})
+}
+
+// historyLimit bounds the events a console page shows.
+const historyLimit = 200
+
+// history is a timeline for a page: times in the viewer's zone, actors by
+// name where they are users of memberIDs.
+func (s *Server) history(ctx context.Context, r *Request, evs []audit.Event, memberIDs ...string) []web.TimelineEntry {
+	loc, _, _ := viewerZone(r)
+	names := s.actorNames(ctx, memberIDs...)
+	out := make([]web.TimelineEntry, 0, len(evs))
+	for _, ev := range evs {
+		what := strings.ReplaceAll(ev.Action, "_", " ")
+		switch {
+		case ev.From != "" && ev.To != "" && ev.To != ev.From:
+			what += " (" + ev.From + " → " + ev.To + ")"
+		case ev.To != "" && ev.To != ev.From:
+			what += " → " + ev.To
+		}
+		out = append(out, web.TimelineEntry{At: ev.At.In(loc).Format(timeLayout), Actor: names(ev.Actor), What: what, Text: ev.Reason})
+	}
+	return out
+}
