@@ -59,6 +59,19 @@ func TestAuditTrail(t *testing.T) {
 		t.Errorf("the partner reads the host's department timeline: %d", res.Status)
 	}
 
+	// A member-paid program's membership invoice: issued at sign-up, paid.
+	mh := newHost(t, e, "Audit Paid Host", nil)
+	mp, mptok := onboard(t, e, mh, "Audit Payer")
+	inv := e.Do("GET", "/v1/enrollments/"+mp.EnrollmentID, mptok, nil).Str("membershipInvoiceId")
+	ievs := timelineOf(t, e, "/v1/invoices/"+inv+"/events", mptok)
+	if len(ievs) != 2 || ievs[0]["action"] != "issue" || ievs[0]["to"] != "open" || !strings.HasPrefix(ievs[0]["actor"].(string), "sign-up by ") ||
+		ievs[1]["action"] != "paid" || ievs[1]["from"] != "open" || !strings.Contains(ievs[1]["reason"].(string), "payment r") {
+		t.Errorf("the invoice's timeline: %v", ievs)
+	}
+	if res := e.Do("GET", "/v1/invoices/"+inv+"/events", ptok, nil); res.Status != 404 {
+		t.Errorf("another member reads the invoice's timeline: %d", res.Status)
+	}
+
 	// On the console: the program's and the department's pages show it.
 	admin := signIn(t, e, e.Addr("primary-audithost"))
 	page := admin.do("GET", "/programs/"+h.ProgramID, nil)

@@ -63,6 +63,7 @@ func TestTenantMatrix(t *testing.T) {
 		"POST /v1/enrollments/{id}/addendum":          {"/v1/enrollments/" + p.EnrollmentID + "/addendum", map[string]any{"version": "2026-1", "name": "N", "title": "T"}, "p", false},
 		"GET /v1/programs/{id}/events":                {"/v1/programs/" + h.ProgramID + "/events", nil, "h", false},
 		"GET /v1/departments/{id}/events":             {"/v1/departments/" + depP + "/events", nil, "pe", false},
+		"GET /v1/invoices/{id}/events":                {"/v1/invoices/" + inv + "/events", nil, "p", false},
 		"GET /v1/reports/sla":                         {"/v1/reports/sla?programId=" + h.ProgramID, nil, "h", false},
 		"POST /v1/programs/{id}/configurations":       {"/v1/programs/" + h.ProgramID + "/configurations", cfgBody, "p", false},
 		"GET /v1/programs/{id}/configurations":        {"/v1/programs/" + h.ProgramID + "/configurations", nil, "hpe", false},

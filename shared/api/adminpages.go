@@ -59,6 +59,11 @@ func (s *Server) invoicePage(ctx context.Context, r *Request) (*Response, error)
 	if inv.Status == billing.Paid {
 		d.Paid, d.PaidAmount, d.PaymentRef = inv.PaidAt.Format(dateLayout), billing.Money(inv.PaidCents), inv.PaymentRef
 	}
+	evs, _, err := s.Invoices.Events(ctx, r.Principal, inv.ID, historyLimit, "")
+	if err != nil {
+		return nil, err
+	}
+	d.History = s.history(ctx, r, evs, inv.MemberID)
 	return Page(http.StatusOK, web.InvoicePage(d)), nil
 }
 

@@ -36,6 +36,13 @@ func (s *Server) departmentEvents(ctx context.Context, r *Request) (*Response, e
 	})
 }
 
+// invoiceEvents serves GET /v1/invoices/{id}/events.
+func (s *Server) invoiceEvents(ctx context.Context, r *Request) (*Response, error) {
+	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
+		return s.Invoices.Events(ctx, r.Principal, r.Param("id"), limit, cursor)
+	})
+}
+
 // historyLimit bounds the events a console page shows.
 const historyLimit = 200
 

@@ -145,6 +145,7 @@ func ApprovalHandlers(s *Server) map[string]Handler {
 		"POST /v1/credentials/{token}/claim":                           s.claimCredential,
 		"GET /v1/invoices":                                             s.listInvoices,
 		"GET /v1/invoices/{id}":                                        s.getInvoice,
+		"GET /v1/invoices/{id}/events":                                 s.invoiceEvents,
 		"POST /v1/invoices/{id}/payments":                              s.payInvoice,
 		"GET /h/{token}":                                               s.decisionPage,
 		"GET /a/{token}":                                               s.addendumPage,

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/ident"
 )
@@ -12,11 +13,21 @@ import (
 type Store interface {
 	GetInvoice(ctx context.Context, id string) (Invoice, error)
 	ListMemberInvoices(ctx context.Context, memberID string, limit int, cursor string) ([]Invoice, string, error)
+	// ListInvoiceEvents is the invoice's timeline, oldest first.
+	ListInvoiceEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error)
 }
 
 // Service reads invoices for the billed member's admins and operators.
 type Service struct {
 	Store Store
+}
+
+// Events is an invoice's timeline: issued, paid, changed (see Get).
+func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit int, cursor string) ([]audit.Event, string, error) {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return nil, "", err
+	}
+	return s.Store.ListInvoiceEvents(ctx, id, limit, cursor)
 }
 
 // Get returns an invoice to the billed member's admins and operators.

@@ -130,6 +130,7 @@ var Table = []Route{
 	// Invoices.
 	{Method: "GET", Path: "/v1/invoices", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/invoices/{id}", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/invoices/{id}/events", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/invoices/{id}/payments", Function: Approval, Auth: Token, Body: JSON},
 
 	// Users, departments, directory and cases.

@@ -26,12 +26,11 @@ func (s *Store) Apply(ctx context.Context, c enrollment.Change) error {
 		)
 	}
 	for _, ic := range c.Invoices {
-		items = append(items, s.put(marshal(toInvoiceItem(ic.After)), "version = :v", nil,
-			map[string]types.AttributeValue{":v": avN(ic.Before.Version)},
-			apperr.Conflict("invoice %s was changed by someone else; reload it", ic.Before.ID)))
+		items = append(items, s.invoiceChange(ic.Before, ic.After, c.Event.Actor)...)
 	}
 	if c.NewInvoice != nil {
-		items = append(items, s.invoiceGuard(c.InvoiceKey, c.NewInvoice.ID), s.invoiceWrite(*c.NewInvoice))
+		items = append(items, s.invoiceGuard(c.InvoiceKey, c.NewInvoice.ID))
+		items = append(items, s.invoiceWrite(*c.NewInvoice, c.Event.Actor)...)
 	}
 	if c.Department != nil {
 		items = append(items, s.newDepartment(*c.Department)...)

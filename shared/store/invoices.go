@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/table"
 )
@@ -65,8 +68,42 @@ func (it invoiceItem) domain() (billing.Invoice, error) {
 	return inv, nil
 }
 
-func (s *Store) invoiceWrite(inv billing.Invoice) txItem {
-	return s.putNew(marshal(toInvoiceItem(inv)), apperr.Conflict("invoice %s already exists", inv.ID))
+// invoiceWrite issues inv, with the first entry of its timeline (actor:
+// who caused the issue — a sign-up, a payment step, Tandem's billing run).
+func (s *Store) invoiceWrite(inv billing.Invoice, actor string) []txItem {
+	return []txItem{
+		s.putNew(marshal(toInvoiceItem(inv)), apperr.Conflict("invoice %s already exists", inv.ID)),
+		s.auditWrite(invoicePK(inv.ID), inv.Version, "invoice", audit.Event{At: inv.CreatedAt, Actor: actor, Action: "issue", To: string(inv.Status),
+			Reason: strings.ReplaceAll(string(inv.Kind), "_", " ") + ", " + money(inv.TotalCents, inv.Currency)}),
+	}
+}
+
+// invoiceChange writes after over before (at before's version) with its
+// timeline entry: the status moving, or the fields changed.
+func (s *Store) invoiceChange(before, after billing.Invoice, actor string) []txItem {
+	ev := audit.Event{At: after.UpdatedAt, Actor: actor, Action: "update",
+		Reason: audit.ChangedText(changedFields(marshal(toInvoiceItem(before)), marshal(toInvoiceItem(after))))}
+	if before.Status != after.Status {
+		ev.Action, ev.From, ev.To = string(after.Status), string(before.Status), string(after.Status)
+		if after.PaymentRef != "" {
+			ev.Reason = "payment " + after.PaymentRef + ", " + money(after.PaidCents, after.Currency)
+		}
+	}
+	return []txItem{
+		s.put(marshal(toInvoiceItem(after)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(before.Version)},
+			apperr.Conflict("invoice %s was changed by someone else; reload it", before.ID)),
+		s.auditWrite(invoicePK(after.ID), after.Version, "invoice", ev),
+	}
+}
+
+// money is an amount for a timeline: "USD 200.00".
+func money(cents int64, currency string) string {
+	return fmt.Sprintf("%s %d.%02d", currency, cents/100, cents%100)
+}
+
+// ListInvoiceEvents implements billing.Store.
+func (s *Store) ListInvoiceEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error) {
+	return s.listAudit(ctx, "list invoice events", invoicePK(id), limit, cursor)
 }
 
 // GetInvoice returns one invoice.

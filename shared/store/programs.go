@@ -233,7 +233,8 @@ func (s *Store) BillProgramYear(ctx context.Context, programID string, year int,
 		map[string]types.AttributeValue{":y": avN(year), ":prev": avN(year - 1), ":host": av(string(program.HostPaid)), ":dpk": av(duePK), ":dsk": av(dueSK)},
 		apperr.Conflict("program %s year %d was already billed", programID, year))}
 	if inv != nil {
-		items = append(items, s.invoiceGuard(fmt.Sprintf("host_annual#%s#%d", programID, year), inv.ID), s.invoiceWrite(*inv))
+		items = append(items, s.invoiceGuard(fmt.Sprintf("host_annual#%s#%d", programID, year), inv.ID))
+		items = append(items, s.invoiceWrite(*inv, audit.System)...)
 	}
 	items = append(items, s.outboxWrites(msgs)...)
 	return s.transact(ctx, "bill program year", items...)

@@ -75,7 +75,7 @@ func (s *Store) CreateSignup(ctx context.Context, su registration.Signup) error 
 		items = append(items, s.newDepartment(*su.Department)...)
 	}
 	if su.Invoice != nil {
-		items = append(items, s.invoiceWrite(*su.Invoice))
+		items = append(items, s.invoiceWrite(*su.Invoice, "sign-up by "+e.Email)...)
 	}
 	if su.Validation != nil {
 		items = append(items, s.mailTokenWrite(*su.Validation))

@@ -143,6 +143,8 @@ type InvoiceLine struct{ Description, Quantity, Unit, Amount string }
 
 // InvoiceDoc is one invoice laid out to read and to print.
 type InvoiceDoc struct {
+	// History is the invoice's timeline (not printed).
+	History                        []TimelineEntry
 	Nav                            Nav
 	ID, Kind, Program, Status      string
 	Company, Contact, ContactEmail string
