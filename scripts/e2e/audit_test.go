@@ -72,11 +72,40 @@ func TestAuditTrail(t *testing.T) {
 		t.Errorf("another member reads the invoice's timeline: %d", res.Status)
 	}
 
+	// The host member's timeline with its people: created by the operator,
+	// its admin renames it, adds an engineer, changes the roles, revokes.
+	expect(t, e.Do("PATCH", "/v1/members/"+h.MemberID, h.Admin, map[string]any{"name": "Audit Host GmbH"}), 200, "rename member")
+	eng := expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Eve Engineer", "email": e.Addr("audit-eve"), "roles": []string{"engineer"}}), 201, "add user").Str("id")
+	expect(t, e.Do("PATCH", "/v1/members/"+h.MemberID+"/users/"+eng, h.Admin, map[string]any{"roles": []string{"engineer", "critical"}}), 200, "roles")
+	expect(t, e.Do("DELETE", "/v1/members/"+h.MemberID+"/users/"+eng, h.Admin, nil), 200, "revoke")
+	mevs := timelineOf(t, e, "/v1/members/"+h.MemberID+"/events", h.Admin)
+	var macts []string
+	for _, ev := range mevs {
+		macts = append(macts, ev["action"].(string))
+	}
+	if got := strings.Join(macts, " "); got != "create add_user update add_user update_user revoke_user" {
+		t.Errorf("the member's timeline: %s (%v)", got, mevs)
+	}
+	if mevs[0]["actor"] != "operator:test-operator" || mevs[2]["reason"] != "changed name" || !strings.Contains(mevs[4]["reason"].(string), "Eve Engineer") ||
+		!strings.Contains(mevs[4]["reason"].(string), "changed roles") || mevs[5]["to"] != "revoked" {
+		t.Errorf("the member's timeline, actors and reasons: %v", mevs)
+	}
+	if uevs := timelineOf(t, e, "/v1/members/"+h.MemberID+"/users/"+eng+"/events", h.Admin); len(uevs) != 3 {
+		t.Errorf("Eve's own timeline: %v", uevs)
+	}
+	if res := e.Do("GET", "/v1/members/"+h.MemberID+"/events", ptok, nil); res.Status != 404 {
+		t.Errorf("another member reads the timeline: %d", res.Status)
+	}
+
 	// On the console: the program's and the department's pages show it.
 	admin := signIn(t, e, e.Addr("primary-audithost"))
 	page := admin.do("GET", "/programs/"+h.ProgramID, nil)
 	if page.Status != 200 || !strings.Contains(page.Body, "History") || !strings.Contains(page.Body, "changed name, notifyEmails") || !strings.Contains(page.Body, "Pat Primary") {
 		t.Errorf("the program page's history: %d %.400s", page.Status, page.Body)
+	}
+	people := admin.do("GET", "/members/"+h.MemberID+"/users", nil)
+	if people.Status != 200 || !strings.Contains(people.Body, "revoke user") || !strings.Contains(people.Body, "changed name") {
+		t.Errorf("the people page's history: %d", people.Status)
 	}
 	partner := signIn(t, e, p.Email)
 	dpage := partner.do("GET", "/departments/"+url.PathEscape(pdep["id"].(string)), nil)

@@ -64,6 +64,8 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /v1/programs/{id}/events":                {"/v1/programs/" + h.ProgramID + "/events", nil, "h", false},
 		"GET /v1/departments/{id}/events":             {"/v1/departments/" + depP + "/events", nil, "pe", false},
 		"GET /v1/invoices/{id}/events":                {"/v1/invoices/" + inv + "/events", nil, "p", false},
+		"GET /v1/members/{id}/events":                 {"/v1/members/" + p.MemberID + "/events", nil, "p", false},
+		"GET /v1/members/{id}/users/{userId}/events":  {"/v1/members/" + p.MemberID + "/users/" + engineerID + "/events", nil, "p", false},
 		"GET /v1/reports/sla":                         {"/v1/reports/sla?programId=" + h.ProgramID, nil, "h", false},
 		"POST /v1/programs/{id}/configurations":       {"/v1/programs/" + h.ProgramID + "/configurations", cfgBody, "p", false},
 		"GET /v1/programs/{id}/configurations":        {"/v1/programs/" + h.ProgramID + "/configurations", nil, "hpe", false},

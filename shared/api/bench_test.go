@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/department"
@@ -105,6 +106,9 @@ func (m *memStore) ListMemberDepartments(context.Context, string) ([]department.
 }
 func (m *memStore) ListMemberUsers(context.Context, string) ([]member.User, error) { return nil, nil }
 func (m *memStore) UpdateMember(context.Context, member.Member, int) error         { return nil }
+func (m *memStore) ListMemberEvents(context.Context, string, string, int, string) ([]audit.Event, string, error) {
+	return nil, "", nil
+}
 func (m *memStore) ListMemberEnrollments(context.Context, string) ([]enrollment.Enrollment, error) {
 	return nil, nil
 }

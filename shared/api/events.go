@@ -43,6 +43,21 @@ func (s *Server) invoiceEvents(ctx context.Context, r *Request) (*Response, erro
 	})
 }
 
+// memberEvents serves GET /v1/members/{id}/events: the member's timeline
+// with its users'.
+func (s *Server) memberEvents(ctx context.Context, r *Request) (*Response, error) {
+	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
+		return s.Members.Events(ctx, r.Principal, r.Param("id"), "", limit, cursor)
+	})
+}
+
+// userEvents serves GET /v1/members/{id}/users/{userId}/events.
+func (s *Server) userEvents(ctx context.Context, r *Request) (*Response, error) {
+	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
+		return s.Members.Events(ctx, r.Principal, r.Param("id"), r.Param("userId"), limit, cursor)
+	})
+}
+
 // historyLimit bounds the events a console page shows.
 const historyLimit = 200
 

@@ -92,6 +92,13 @@ func (s *Server) peopleData(ctx context.Context, r *Request) (web.PeoplePage, er
 		}
 		p.Users = append(p.Users, row)
 	}
+	if r.Principal.AdminOf(memberID) {
+		evs, _, err := s.Members.Events(ctx, r.Principal, memberID, "", historyLimit, "")
+		if err != nil {
+			return web.PeoplePage{}, err
+		}
+		p.History = s.history(ctx, r, evs, memberID)
+	}
 	return p, nil
 }
 

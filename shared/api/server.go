@@ -111,6 +111,8 @@ func ApprovalHandlers(s *Server) map[string]Handler {
 		"GET /v1/members/{id}/users":                                   s.listUsers,
 		"GET /v1/programs":                                             s.listPrograms,
 		"GET /v1/members/{id}":                                         s.getMember,
+		"GET /v1/members/{id}/events":                                  s.memberEvents,
+		"GET /v1/members/{id}/users/{userId}/events":                   s.userEvents,
 		"POST /v1/members/{id}/users":                                  s.createUser,
 		"DELETE /v1/members/{id}/users/{userId}":                       s.revokeUser,
 		"GET /v1/dead-letters":                                         s.listDeadLetters,

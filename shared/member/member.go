@@ -46,11 +46,13 @@ type Contacts struct {
 
 // Member is a company using Tandem.
 type Member struct {
-	ID       string
-	Name     string
-	Domain   string
-	Kind     Kind
-	Contacts Contacts
+	ID string
+	// UpdatedBy is who made the change being saved (its timeline's actor).
+	UpdatedBy string
+	Name      string
+	Domain    string
+	Kind      Kind
+	Contacts  Contacts
 	// Bcc are the member's capture addresses: copies of the mail of every
 	// case it opens (outbound) and receives (inbound).
 	Bcc Bcc
@@ -105,11 +107,13 @@ const (
 
 // User is a person acting for a member, with roles and one API token.
 type User struct {
-	ID       string
-	MemberID string
-	Name     string
-	Email    string
-	Roles    []string
+	ID string
+	// UpdatedBy is who made the change being saved (the member's timeline).
+	UpdatedBy string
+	MemberID  string
+	Name      string
+	Email     string
+	Roles     []string
 	// ProgramIDs are the restricted programs the member's admin let this
 	// user open cases in.
 	ProgramIDs []string

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
@@ -34,6 +35,9 @@ type Store interface {
 	ListMemberUsers(ctx context.Context, memberID string) ([]User, error)
 	// UpdateMember replaces the member if it is still at version prev.
 	UpdateMember(ctx context.Context, m Member, prev int) error
+	// ListMemberEvents is the member's timeline with its users', oldest
+	// first (userID: only that user's).
+	ListMemberEvents(ctx context.Context, memberID, userID string, limit int, cursor string) ([]audit.Event, string, error)
 	ListMembersByKind(ctx context.Context, kind Kind) ([]Member, error)
 }
 
@@ -132,6 +136,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in NewMember, cl
 	}
 	now := s.Now()
 	m, u, cred, plain := Build(in, now)
+	m.UpdatedBy, u.UpdatedBy = p.Actor(), p.Actor()
 	welcome := notify.Message{
 		ID: ident.New(ident.Outbox, now), Channel: notify.Email,
 		From: s.Mail.From, To: []string{m.Contacts.Primary.Email}, Ref: m.ID, CreatedAt: now,
@@ -155,6 +160,19 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Member,
 		return Member{}, apperr.Forbidden("reading the member's record needs the admin role")
 	}
 	return s.Store.GetMember(ctx, id)
+}
+
+// Events is the member's timeline with its users' (its admins and
+// operators); with userID, only that user's.
+func (s *Service) Events(ctx context.Context, p auth.Principal, memberID, userID string, limit int, cursor string) ([]audit.Event, string, error) {
+	if userID != "" {
+		if _, err := s.administeredUser(ctx, p, memberID, userID); err != nil {
+			return nil, "", err
+		}
+	} else if _, err := s.Get(ctx, p, memberID); err != nil {
+		return nil, "", err
+	}
+	return s.Store.ListMemberEvents(ctx, memberID, userID, limit, cursor)
 }
 
 // NewUser is the input of POST /v1/members/{id}/users.
@@ -196,7 +214,7 @@ func (s *Service) AddUser(ctx context.Context, p auth.Principal, memberID string
 	now := s.Now()
 	u := User{
 		ID: ident.New(ident.User, now), MemberID: memberID, Name: name, Email: email, Roles: roles,
-		Status: UserActive, CreatedAt: now, UpdatedAt: now, Version: 1,
+		Status: UserActive, CreatedAt: now, UpdatedAt: now, Version: 1, UpdatedBy: p.Actor(),
 	}
 	plain, hash := auth.NewToken(auth.TokenPrefix)
 	u.TokenHash = hash
@@ -252,6 +270,7 @@ func (s *Service) RevokeUser(ctx context.Context, p auth.Principal, memberID, us
 		return u, nil
 	}
 	now := s.Now()
+	u.UpdatedBy = p.Actor()
 	if err := s.Store.RevokeUser(ctx, u, now); err != nil {
 		return User{}, fmt.Errorf("revoke user %s: %w", userID, err)
 	}
@@ -337,7 +356,7 @@ func (s *Service) UpdateUser(ctx context.Context, p auth.Principal, memberID, us
 		return User{}, err
 	}
 	now := s.Now()
-	next.UpdatedAt, next.Version = now, u.Version+1
+	next.UpdatedAt, next.Version, next.UpdatedBy = now, u.Version+1, p.Actor()
 	if err := s.Store.UpdateUser(ctx, next, u.Version); err != nil {
 		return User{}, fmt.Errorf("update user %s: %w", userID, err)
 	}
@@ -397,7 +416,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	if err := f.Err(); err != nil {
 		return Member{}, err
 	}
-	next.UpdatedAt, next.Version = s.Now(), m.Version+1
+	next.UpdatedAt, next.Version, next.UpdatedBy = s.Now(), m.Version+1, p.Actor()
 	if err := s.Store.UpdateMember(ctx, next, m.Version); err != nil {
 		return Member{}, fmt.Errorf("update member %s: %w", id, err)
 	}
@@ -462,7 +481,7 @@ func (s *Service) RegisterSendingDomain(ctx context.Context, p auth.Principal, i
 	if err != nil {
 		return Member{}, err
 	}
-	return s.saveSending(ctx, m, ident)
+	return s.saveSending(ctx, m, ident, p.Actor())
 }
 
 // SendingDomainStatus reads the member's sending domain's state from SES
@@ -490,17 +509,17 @@ func (s *Service) SendingDomainStatus(ctx context.Context, p auth.Principal, id 
 	if ident.Verified == m.Sending.Verified && ident.Status == m.Sending.Status {
 		return m, false, nil
 	}
-	next, err := s.saveSending(ctx, m, ident)
+	next, err := s.saveSending(ctx, m, ident, audit.System) // SES's verification, read by Tandem
 	return next, err == nil && next.Sending.Verified != m.Sending.Verified, err
 }
 
-func (s *Service) saveSending(ctx context.Context, m Member, ident sending.Identity) (Member, error) {
+func (s *Service) saveSending(ctx context.Context, m Member, ident sending.Identity, actor string) (Member, error) {
 	next := m
 	next.Sending = SendingDomain{Domain: ident.Domain, Verified: ident.Verified, Status: ident.Status}
 	for _, r := range ident.Records {
 		next.Sending.Records = append(next.Sending.Records, DNSRecord(r))
 	}
-	next.UpdatedAt, next.Version = s.Now(), m.Version+1
+	next.UpdatedAt, next.Version, next.UpdatedBy = s.Now(), m.Version+1, actor
 	if err := s.Store.UpdateMember(ctx, next, m.Version); err != nil {
 		return Member{}, fmt.Errorf("save sending domain of %s: %w", m.ID, err)
 	}

@@ -78,6 +78,8 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/members/{id}/users", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/programs", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/members/{id}", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/members/{id}/events", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/members/{id}/users/{userId}/events", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/members/{id}/users", Function: Approval, Auth: Token, Body: JSON, Create: true},
 	{Method: "DELETE", Path: "/v1/members/{id}/users/{userId}", Function: Approval, Auth: Token, Body: NoBody},
 

@@ -62,6 +62,7 @@ func (s *Store) ClaimCredential(ctx context.Context, tokenHash string, u member.
 		s.check(memberKey(u.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", u.MemberID)),
 		s.putNew(marshal(toUserItem(u)), apperr.Conflict("user %s already exists", u.ID)),
 		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
+		s.userAdded(u),
 	}
 	return s.transact(ctx, "claim credential", items...)
 }

@@ -3,15 +3,19 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/session"
+	"github.com/tandemhq/tandem/shared/table"
 )
 
 type memberItem struct {
@@ -31,6 +35,7 @@ type memberItem struct {
 	CreatedAt string `dynamodbav:"createdAt"`
 	UpdatedAt string `dynamodbav:"updatedAt"`
 	Version   int    `dynamodbav:"version"`
+	UpdatedBy string `dynamodbav:"updatedBy,omitempty"`
 }
 
 // membersByKindPK lists members of a kind (the directory's full members).
@@ -41,13 +46,14 @@ func toMemberItem(m member.Member) memberItem {
 		GSI1PK: membersByKindPK(m.Kind), GSI1SK: m.ID,
 		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: string(m.Kind),
 		Contacts: jsonAttr(toMemberContactsRec(m.Contacts)), BccOut: m.Bcc.Outbound, BccIn: m.Bcc.Inbound, Sending: sendingAttr(m.Sending), CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
+		UpdatedBy: m.UpdatedBy,
 	}
 }
 
 func (it memberItem) domain() (member.Member, error) {
 	m := member.Member{
 		ID: it.ID, Name: it.Name, Domain: it.Domain, Kind: member.Kind(it.Kind), Bcc: member.Bcc{Outbound: it.BccOut, Inbound: it.BccIn},
-		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version, UpdatedBy: it.UpdatedBy,
 	}
 	var c memberContactsRec
 	if err := fromJSON(it.Contacts, &c); err != nil {
@@ -88,6 +94,7 @@ type userItem struct {
 	CreatedAt  string   `dynamodbav:"createdAt"`
 	UpdatedAt  string   `dynamodbav:"updatedAt"`
 	Version    int      `dynamodbav:"version"`
+	UpdatedBy  string   `dynamodbav:"updatedBy,omitempty"`
 }
 
 func toUserItem(u member.User) userItem {
@@ -95,7 +102,7 @@ func toUserItem(u member.User) userItem {
 		PK: memberPK(u.MemberID), SK: userSK(u.ID), Type: "user", ID: u.ID, MemberID: u.MemberID,
 		GSI2PK: usersByEmailPK(u.Email), GSI2SK: u.MemberID + "#" + u.ID,
 		Name: u.Name, Email: u.Email, Roles: u.Roles, ProgramIDs: u.ProgramIDs, Status: string(u.Status), TokenHash: u.TokenHash,
-		CreatedAt: iso(u.CreatedAt), UpdatedAt: iso(u.UpdatedAt), Version: u.Version,
+		CreatedAt: iso(u.CreatedAt), UpdatedAt: iso(u.UpdatedAt), Version: u.Version, UpdatedBy: u.UpdatedBy,
 	}
 }
 
@@ -103,7 +110,7 @@ func (it userItem) domain() member.User {
 	return member.User{
 		ID: it.ID, MemberID: it.MemberID, Name: it.Name, Email: it.Email, Roles: it.Roles, ProgramIDs: it.ProgramIDs,
 		Status: member.UserStatus(it.Status), TokenHash: it.TokenHash,
-		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version, UpdatedBy: it.UpdatedBy,
 	}
 }
 
@@ -134,6 +141,8 @@ func (s *Store) memberWrites(m member.Member, admin member.User, cred member.Cre
 			apperr.Conflict("a member with domain %s already exists", m.Domain)),
 		s.putNew(marshal(toUserItem(admin)), apperr.Conflict("user %s already exists", admin.ID)),
 		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
+		s.memberEvent(m.ID, "", audit.Event{At: m.CreatedAt, Actor: m.UpdatedBy, Action: "create"}),
+		s.userAdded(admin),
 	}
 }
 
@@ -176,6 +185,7 @@ func (s *Store) CreateUser(ctx context.Context, u member.User, cred member.Crede
 		s.check(memberKey(u.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", u.MemberID)),
 		s.putNew(marshal(toUserItem(u)), apperr.Conflict("user %s already exists", u.ID)),
 		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
+		s.userAdded(u),
 	}
 	if inv != nil {
 		items = append(items, s.putNew(marshal(newLoginTokenItem(session.LoginToken{
@@ -203,6 +213,8 @@ func (s *Store) RevokeUser(ctx context.Context, u member.User, now time.Time) er
 			map[string]string{"#s": "status"},
 			versionValues(u.Version, map[string]types.AttributeValue{":revoked": av(string(member.UserRevoked)), ":now": av(iso(now))}),
 			errVersion),
+		s.memberEvent(u.MemberID, u.ID, audit.Event{At: now, Actor: u.UpdatedBy, Action: "revoke_user", From: string(u.Status), To: string(member.UserRevoked),
+			Reason: userLine(u)}),
 		s.update(tokenKey(u.TokenHash), "SET revoked = :t", "attribute_exists(PK)", nil,
 			map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}}, nil),
 	)
@@ -232,8 +244,15 @@ func (s *Store) PutOperatorCredential(ctx context.Context, hash, name string) er
 // UpdateUser implements member.Store.
 func (s *Store) UpdateUser(ctx context.Context, u member.User, prev int) error {
 	roles := &types.AttributeValueMemberSS{Value: u.Roles}
+	var was userItem
+	if err := s.getItem(ctx, "get user", userKey(u.MemberID, u.ID), &was, apperr.NotFound("user %s not found", u.ID)); err != nil {
+		return err
+	}
+	next := marshal(toUserItem(u))
 	return s.transact(ctx, "update user",
-		s.put(marshal(toUserItem(u)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion),
+		s.put(next, "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion),
+		s.memberEvent(u.MemberID, u.ID, audit.Event{At: u.UpdatedAt, Actor: u.UpdatedBy, Action: "update_user",
+			Reason: userLine(u) + ": " + audit.ChangedText(changedFields(marshal(was), next))}),
 		s.update(tokenKey(u.TokenHash), "SET #r = :roles", "attribute_exists(PK)", map[string]string{"#r": "roles"},
 			map[string]types.AttributeValue{":roles": roles}, nil),
 	)
@@ -252,4 +271,65 @@ func sendingAttr(d member.SendingDomain) string {
 		return ""
 	}
 	return jsonAttr(sendingRec{Domain: d.Domain, Verified: d.Verified, Status: d.Status, Records: d.Records})
+}
+
+// memberEventItem is an entry of a member's timeline, which holds its
+// users' events too: sorted by time (member and user versions are
+// separate counts), userId set on a user's.
+type memberEventItem struct {
+	PK     string `dynamodbav:"PK"`
+	SK     string `dynamodbav:"SK"`
+	Type   string `dynamodbav:"type"`
+	ID     string `dynamodbav:"id"`
+	At     string `dynamodbav:"at"`
+	Actor  string `dynamodbav:"actor"`
+	Action string `dynamodbav:"action"`
+	From   string `dynamodbav:"from,omitempty"`
+	To     string `dynamodbav:"to,omitempty"`
+	Reason string `dynamodbav:"reason,omitempty"`
+	UserID string `dynamodbav:"userId,omitempty"`
+}
+
+// memberEvent writes ev into member memberID's timeline (about user
+// userID, or the member itself when empty).
+func (s *Store) memberEvent(memberID, userID string, ev audit.Event) txItem {
+	if ev.ID == "" {
+		ev.ID = ident.New(ident.Event, ev.At)
+	}
+	// At one instant the member's own event sorts before its users' (a
+	// member created with its first admin).
+	rank := "0#"
+	if userID != "" {
+		rank = "1#"
+	}
+	return s.putNew(marshal(memberEventItem{
+		PK: memberPK(memberID), SK: eventPrefix + iso(ev.At) + "#" + rank + ev.ID, Type: "member_event", ID: ev.ID, At: iso(ev.At),
+		Actor: audit.ActorOr(ev.Actor), Action: ev.Action, From: ev.From, To: ev.To, Reason: ev.Reason, UserID: userID,
+	}), apperr.Conflict("event %s already recorded", ev.ID))
+}
+
+// userAdded is the timeline entry of a new user.
+func (s *Store) userAdded(u member.User) txItem {
+	return s.memberEvent(u.MemberID, u.ID, audit.Event{At: u.CreatedAt, Actor: u.UpdatedBy, Action: "add_user", To: string(u.Status),
+		Reason: userLine(u) + ", roles " + strings.Join(u.Roles, ", ")})
+}
+
+// userLine names a user in a timeline: "Eve Engineer <eve@…>".
+func userLine(u member.User) string { return u.Name + " <" + u.Email + ">" }
+
+// ListMemberEvents implements member.Store.
+func (s *Store) ListMemberEvents(ctx context.Context, memberID, userID string, limit int, cursor string) ([]audit.Event, string, error) {
+	q := pageQuery{op: "list member events", pkAttr: table.PK, pk: memberPK(memberID), skAttr: table.SK, skPrefix: eventPrefix,
+		limit: limit, cursor: cursor, consistent: true}
+	if userID != "" {
+		q.filter, q.filterNames, q.filterValues, q.scope = "#u = :u", map[string]string{"#u": "userId"}, map[string]types.AttributeValue{":u": av(userID)}, userID
+	}
+	items, next, err := s.queryPage(ctx, q)
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := convert(items, func(it memberEventItem) (audit.Event, error) {
+		return audit.Event{ID: it.ID, At: parseISO(it.At), Actor: it.Actor, Action: it.Action, From: it.From, To: it.To, Reason: it.Reason}, nil
+	})
+	return out, next, err
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/registration"
 )
@@ -60,7 +61,8 @@ func (s *Store) CreateSignup(ctx context.Context, su registration.Signup) error 
 		s.enrollmentEventWrite(e.ID, e.Version, su.Event),
 	}
 	if m := su.NewMember; m != nil {
-		items = append(items, s.putNew(marshal(toMemberItem(*m)), apperr.Conflict("member %s already exists", m.ID)), s.enrollPair(e))
+		items = append(items, s.putNew(marshal(toMemberItem(*m)), apperr.Conflict("member %s already exists", m.ID)), s.enrollPair(e),
+			s.memberEvent(m.ID, "", audit.Event{At: m.CreatedAt, Actor: "sign-up by " + e.Email, Action: "create"}))
 		if m.Domain != "" {
 			items = append(items, s.putNew(marshal(domainItem{PK: domainPK(m.Domain), SK: metaSK, Type: "domain", MemberID: m.ID}), registration.ErrDomainTaken))
 		}

@@ -57,7 +57,7 @@ func (s *Store) SaveWebhookSecrets(ctx context.Context, set webhook.SecretSet, p
 		items = append(items, s.put(marshal(it), "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, changed))
 	}
 	if integration != nil {
-		items = append(items, s.putNew(marshal(toUserItem(*integration)), apperr.Conflict("user %s already exists", integration.ID)))
+		items = append(items, s.putNew(marshal(toUserItem(*integration)), apperr.Conflict("user %s already exists", integration.ID)), s.userAdded(*integration))
 	}
 	return s.transact(ctx, "save webhook secrets", items...)
 }

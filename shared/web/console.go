@@ -207,7 +207,9 @@ type NewUserForm struct {
 
 // PeoplePage is a member's users, the invitation form and API tokens.
 type PeoplePage struct {
-	Nav                  Nav
+	Nav Nav
+	// History is the member's timeline with its users' (for its admins).
+	History              []TimelineEntry
 	MemberID, MemberName string
 	Users                []UserRow
 	Departments          []Option

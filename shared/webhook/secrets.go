@@ -56,7 +56,7 @@ func (s *Secrets) Rotate(ctx context.Context, p auth.Principal, memberID string)
 		integration = &member.User{
 			ID: ident.New(ident.User, now), MemberID: memberID, Name: m.Name + " webhook integration",
 			Email: m.Contacts.Primary.Email, Roles: []string{auth.RoleCritical, auth.RoleEngineer},
-			Status: member.UserActive, CreatedAt: now, UpdatedAt: now, Version: 1,
+			Status: member.UserActive, CreatedAt: now, UpdatedAt: now, Version: 1, UpdatedBy: p.Actor(),
 		}
 		next.UserID = integration.ID
 	}
