@@ -33,10 +33,13 @@ func (s *Store) listAudit(ctx context.Context, op, pk string, limit int, cursor 
 	if err != nil {
 		return nil, "", err
 	}
-	out, err := convert(items, func(it eventItem) (audit.Event, error) {
-		return audit.Event{ID: it.ID, At: parseISO(it.At), Actor: it.Actor, Action: it.Action, From: it.From, To: it.To, Reason: it.Reason}, nil
-	})
+	out, err := convert(items, eventItem.audit)
 	return out, next, err
+}
+
+// audit is the event as the domain reads it.
+func (it eventItem) audit() (audit.Event, error) {
+	return audit.Event{ID: it.ID, At: parseISO(it.At), Actor: it.Actor, Action: it.Action, From: it.From, To: it.To, Reason: it.Reason}, nil
 }
 
 // bookkeeping are the attributes an update changes by itself: keys,

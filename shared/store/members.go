@@ -277,16 +277,7 @@ func sendingAttr(d member.SendingDomain) string {
 // users' events too: sorted by time (member and user versions are
 // separate counts), userId set on a user's.
 type memberEventItem struct {
-	PK     string `dynamodbav:"PK"`
-	SK     string `dynamodbav:"SK"`
-	Type   string `dynamodbav:"type"`
-	ID     string `dynamodbav:"id"`
-	At     string `dynamodbav:"at"`
-	Actor  string `dynamodbav:"actor"`
-	Action string `dynamodbav:"action"`
-	From   string `dynamodbav:"from,omitempty"`
-	To     string `dynamodbav:"to,omitempty"`
-	Reason string `dynamodbav:"reason,omitempty"`
+	eventItem
 	UserID string `dynamodbav:"userId,omitempty"`
 }
 
@@ -302,10 +293,10 @@ func (s *Store) memberEvent(memberID, userID string, ev audit.Event) txItem {
 	if userID != "" {
 		rank = "1#"
 	}
-	return s.putNew(marshal(memberEventItem{
+	return s.putNew(marshal(memberEventItem{eventItem: eventItem{
 		PK: memberPK(memberID), SK: eventPrefix + iso(ev.At) + "#" + rank + ev.ID, Type: "member_event", ID: ev.ID, At: iso(ev.At),
-		Actor: audit.ActorOr(ev.Actor), Action: ev.Action, From: ev.From, To: ev.To, Reason: ev.Reason, UserID: userID,
-	}), apperr.Conflict("event %s already recorded", ev.ID))
+		Actor: audit.ActorOr(ev.Actor), Action: ev.Action, From: ev.From, To: ev.To, Reason: ev.Reason,
+	}, UserID: userID}), apperr.Conflict("event %s already recorded", ev.ID))
 }
 
 // userAdded is the timeline entry of a new user.
@@ -328,8 +319,6 @@ func (s *Store) ListMemberEvents(ctx context.Context, memberID, userID string, l
 	if err != nil {
 		return nil, "", err
 	}
-	out, err := convert(items, func(it memberEventItem) (audit.Event, error) {
-		return audit.Event{ID: it.ID, At: parseISO(it.At), Actor: it.Actor, Action: it.Action, From: it.From, To: it.To, Reason: it.Reason}, nil
-	})
+	out, err := convert(items, eventItem.audit)
 	return out, next, err
 }
