@@ -112,9 +112,9 @@ func (s *Server) configurationTimeline(ctx context.Context, r *Request, c market
 	names := s.actorNames(ctx, c.HostMemberID, c.MemberID)
 	var out []web.TimelineEntry
 	for _, ev := range evs {
-		what := string(ev.Action)
+		what := ev.Action
 		if ev.From != "" && ev.To != ev.From {
-			what += " → " + string(ev.To)
+			what += " → " + ev.To
 		}
 		out = append(out, web.TimelineEntry{At: ev.At.In(loc).Format(timeLayout), Actor: names(ev.Actor), What: what, Text: ev.Reason})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/marketplace"
 )
 
@@ -90,13 +91,7 @@ func (s *Server) decideConfiguration(ctx context.Context, r *Request, a marketpl
 }
 
 func (s *Server) configurationEvents(ctx context.Context, r *Request) (*Response, error) {
-	limit, cursor, err := pageParams(r)
-	if err != nil {
-		return nil, err
-	}
-	evs, next, err := s.Marketplace.Events(ctx, r.Principal, r.Param("id"), limit, cursor)
-	if err != nil {
-		return nil, err
-	}
-	return JSON(http.StatusOK, listOf(evs, next)), nil
+	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
+		return s.Marketplace.Events(ctx, r.Principal, r.Param("id"), limit, cursor)
+	})
 }

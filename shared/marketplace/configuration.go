@@ -74,17 +74,6 @@ type Configuration struct {
 	Version     int
 }
 
-// Event is one step of a configuration's timeline.
-type Event struct {
-	ID     string    `json:"id"`
-	At     time.Time `json:"at"`
-	Actor  string    `json:"actor"`
-	Action Action    `json:"action"`
-	From   Status    `json:"from,omitempty"`
-	To     Status    `json:"to"`
-	Reason string    `json:"reason,omitempty"`
-}
-
 // Input is a submission.
 type Input struct {
 	PartnerProduct string   `json:"partnerProduct"`

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/idem"
@@ -23,15 +24,15 @@ type Store interface {
 	EnrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error)
 	// EnrollmentStatuses is the place of each of members in program.
 	EnrollmentStatuses(ctx context.Context, programID string, memberIDs []string) (map[string]enrollment.Status, error)
-	CreateConfiguration(ctx context.Context, c Configuration, ev Event, claim idem.Claim) error
+	CreateConfiguration(ctx context.Context, c Configuration, ev audit.Event, claim idem.Claim) error
 	GetConfiguration(ctx context.Context, id string) (Configuration, error)
 	// ApplyConfiguration writes after if the stored one is still at
 	// before's version, with ev.
-	ApplyConfiguration(ctx context.Context, before, after Configuration, ev Event) error
+	ApplyConfiguration(ctx context.Context, before, after Configuration, ev audit.Event) error
 	// ListProgramConfigurations lists a program's configurations, newest
 	// first, of one status ("" for all), of one member ("" for all).
 	ListProgramConfigurations(ctx context.Context, programID string, status Status, memberID string, limit int, cursor string) ([]Configuration, string, error)
-	ListConfigurationEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
+	ListConfigurationEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error)
 	ListMemberEnrollments(ctx context.Context, memberID string) ([]enrollment.Enrollment, error)
 }
 
@@ -81,7 +82,7 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, programID string
 		PartnerProduct: in.PartnerProduct, PartnerVersion: in.PartnerVersion, HostProduct: in.HostProduct, HostVersions: in.HostVersions,
 		Notes: in.Notes, SupportURL: in.SupportURL, Status: Submitted, SubmittedBy: p.Actor(), CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
-	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: p.Actor(), Action: Submit, To: Submitted}
+	ev := audit.Event{ID: ident.New(ident.Event, now), At: now, Actor: p.Actor(), Action: string(Submit), To: string(Submitted)}
 	if err := s.Store.CreateConfiguration(ctx, c, ev, claim); err != nil {
 		return Configuration{}, fmt.Errorf("submit configuration: %w", err)
 	}
@@ -174,7 +175,7 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, id string, a Act
 	now := s.Now().UTC()
 	after := c
 	after.Status, after.Reason, after.DecidedAt, after.UpdatedAt, after.Version = to, reason, now, now, c.Version+1
-	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: p.Actor(), Action: a, From: c.Status, To: to, Reason: reason}
+	ev := audit.Event{ID: ident.New(ident.Event, now), At: now, Actor: p.Actor(), Action: string(a), From: string(c.Status), To: string(to), Reason: reason}
 	if err := s.Store.ApplyConfiguration(ctx, c, after, ev); err != nil {
 		return Configuration{}, err
 	}
@@ -203,7 +204,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Configu
 }
 
 // Events is a configuration's timeline, oldest first.
-func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit int, cursor string) ([]Event, string, error) {
+func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit int, cursor string) ([]audit.Event, string, error) {
 	if _, err := s.get(ctx, p, id); err != nil {
 		return nil, "", err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/marketplace"
@@ -72,16 +73,13 @@ func (it configurationItem) domain() (marketplace.Configuration, error) {
 	}, nil
 }
 
-func (s *Store) configurationEventWrite(id string, version int, ev marketplace.Event) txItem {
-	return s.putNew(marshal(eventItem{
-		PK: configurationPK(id), SK: eventSK(version, ev.ID), Type: "configuration_event", ID: ev.ID, At: iso(ev.At),
-		Actor: ev.Actor, Action: string(ev.Action), From: string(ev.From), To: string(ev.To), Reason: ev.Reason,
-	}), apperr.Conflict("event %s already recorded", ev.ID))
+func (s *Store) configurationEventWrite(id string, version int, ev audit.Event) txItem {
+	return s.auditWrite(configurationPK(id), version, "configuration", ev)
 }
 
 // CreateConfiguration implements marketplace.Store: the configuration, its
 // first event and the idempotency commit in one transaction.
-func (s *Store) CreateConfiguration(ctx context.Context, c marketplace.Configuration, ev marketplace.Event, claim idem.Claim) error {
+func (s *Store) CreateConfiguration(ctx context.Context, c marketplace.Configuration, ev audit.Event, claim idem.Claim) error {
 	items := []txItem{
 		s.putNew(marshal(toConfigurationItem(c)), apperr.Conflict("configuration %s already exists", c.ID)),
 		s.configurationEventWrite(c.ID, c.Version, ev),
@@ -100,7 +98,7 @@ func (s *Store) GetConfiguration(ctx context.Context, id string) (marketplace.Co
 }
 
 // ApplyConfiguration implements marketplace.Store.
-func (s *Store) ApplyConfiguration(ctx context.Context, before, after marketplace.Configuration, ev marketplace.Event) error {
+func (s *Store) ApplyConfiguration(ctx context.Context, before, after marketplace.Configuration, ev audit.Event) error {
 	return s.transact(ctx, "update configuration",
 		s.put(marshal(toConfigurationItem(after)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(before.Version)},
 			apperr.Conflict("configuration %s was changed by someone else (it is no longer at version %d); reload it", before.ID, before.Version)),
@@ -130,21 +128,8 @@ func (s *Store) ListProgramConfigurations(ctx context.Context, programID string,
 }
 
 // ListConfigurationEvents implements marketplace.Store: oldest first.
-func (s *Store) ListConfigurationEvents(ctx context.Context, id string, limit int, cursor string) ([]marketplace.Event, string, error) {
-	items, next, err := s.queryPage(ctx, pageQuery{
-		op: "list configuration events", pkAttr: table.PK, pk: configurationPK(id), skAttr: table.SK, skPrefix: eventPrefix,
-		limit: limit, cursor: cursor, consistent: true,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out, err := convert(items, func(it eventItem) (marketplace.Event, error) {
-		return marketplace.Event{
-			ID: it.ID, At: parseISO(it.At), Actor: it.Actor, Action: marketplace.Action(it.Action),
-			From: marketplace.Status(it.From), To: marketplace.Status(it.To), Reason: it.Reason,
-		}, nil
-	})
-	return out, next, err
+func (s *Store) ListConfigurationEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error) {
+	return s.listAudit(ctx, "list configuration events", configurationPK(id), limit, cursor)
 }
 
 // EnrollmentStatuses implements marketplace.Store: the places of members
