@@ -65,6 +65,8 @@ func TestTenantMatrix(t *testing.T) {
 		"GET /v1/departments/{id}/events":             {"/v1/departments/" + depP + "/events", nil, "pe", false},
 		"GET /v1/invoices/{id}/events":                {"/v1/invoices/" + inv + "/events", nil, "p", false},
 		"GET /v1/members/{id}/events":                 {"/v1/members/" + p.MemberID + "/events", nil, "p", false},
+		"POST /v1/members/{id}/merge":                 {"/v1/members/" + p.MemberID + "/merge", map[string]any{"into": h.MemberID}, "", false},
+		"GET /v1/members/{id}/merge":                  {"/v1/members/" + p.MemberID + "/merge", nil, "", false},
 		"GET /v1/members/{id}/users/{userId}/events":  {"/v1/members/" + p.MemberID + "/users/" + engineerID + "/events", nil, "p", false},
 		"GET /v1/reports/sla":                         {"/v1/reports/sla?programId=" + h.ProgramID, nil, "h", false},
 		"POST /v1/programs/{id}/configurations":       {"/v1/programs/" + h.ProgramID + "/configurations", cfgBody, "p", false},
@@ -142,6 +144,9 @@ func TestTenantMatrix(t *testing.T) {
 		// TestOperatorPage
 		"GET /operator": {"", nil, "", true},
 		"POST /operator/dead-letters/{id}/resend": {"", nil, "", true},
+		// TestMergerPage
+		"GET /operator/members/{id}/merge":  {"", nil, "", true},
+		"POST /operator/members/{id}/merge": {"", nil, "", true},
 		// TestAddendumReacceptance
 		"GET /a/{token}":  {"", nil, "", true},
 		"POST /a/{token}": {"", nil, "", true},

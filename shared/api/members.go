@@ -10,20 +10,24 @@ import (
 )
 
 type memberView struct {
-	ID        string          `json:"id"`
-	Name      string          `json:"name"`
-	Domain    string          `json:"domain"`
-	Kind      member.Kind     `json:"kind"`
-	Contacts  member.Contacts `json:"contacts"`
-	Bcc       member.Bcc      `json:"bcc"`
-	CreatedAt string          `json:"createdAt"`
-	UpdatedAt string          `json:"updatedAt"`
-	Version   int             `json:"version"`
+	ID       string          `json:"id"`
+	Name     string          `json:"name"`
+	Domain   string          `json:"domain"`
+	Kind     member.Kind     `json:"kind"`
+	Contacts member.Contacts `json:"contacts"`
+	Bcc      member.Bcc      `json:"bcc"`
+	// Status is active, merging or merged; MergedInto the member it went into.
+	Status     string `json:"status"`
+	MergedInto string `json:"mergedInto,omitempty"`
+	CreatedAt  string `json:"createdAt"`
+	UpdatedAt  string `json:"updatedAt"`
+	Version    int    `json:"version"`
 }
 
 func viewMember(m member.Member) memberView {
 	return memberView{
 		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: m.Kind, Contacts: m.Contacts, Bcc: m.Bcc,
+		Status: m.Status(), MergedInto: m.MergedInto,
 		CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.UpdatedAt), Version: m.Version,
 	}
 }

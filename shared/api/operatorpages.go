@@ -98,7 +98,7 @@ func (s *Server) operatorData(ctx context.Context, r *Request) (web.OperatorPage
 			if i == operatorLists {
 				break
 			}
-			om := web.OperatorMember{ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: string(m.Kind)}
+			om := web.OperatorMember{ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: string(m.Kind), Status: m.Status()}
 			ps, err := s.Programs.ListForHost(ctx, r.Principal, m.ID)
 			if err != nil {
 				return o, err

@@ -13,6 +13,7 @@ import (
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/marketplace"
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/merger"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
@@ -48,6 +49,7 @@ type Server struct {
 	Cases        *collab.Service
 	Reports      *report.Service
 	Marketplace  *marketplace.Service
+	Mergers      *merger.Service
 	Sessions     *session.Service
 	Secrets      *webhook.Secrets
 	Hooks        HookStore
@@ -112,6 +114,8 @@ func ApprovalHandlers(s *Server) map[string]Handler {
 		"GET /v1/programs":                                             s.listPrograms,
 		"GET /v1/members/{id}":                                         s.getMember,
 		"GET /v1/members/{id}/events":                                  s.memberEvents,
+		"POST /v1/members/{id}/merge":                                  s.mergeMember,
+		"GET /v1/members/{id}/merge":                                   s.getMerger,
 		"GET /v1/members/{id}/users/{userId}/events":                   s.userEvents,
 		"POST /v1/members/{id}/users":                                  s.createUser,
 		"DELETE /v1/members/{id}/users/{userId}":                       s.revokeUser,
@@ -119,6 +123,8 @@ func ApprovalHandlers(s *Server) map[string]Handler {
 		"POST /v1/dead-letters/{id}/resend":                            s.resendDeadLetter,
 		"GET /operator":                                                s.operatorPage,
 		"POST /operator/dead-letters/{id}/resend":                      s.resendDeadLetterForm,
+		"GET /operator/members/{id}/merge":                             s.mergePage,
+		"POST /operator/members/{id}/merge":                            s.mergeForm,
 		"POST /v1/programs":                                            s.createProgram,
 		"GET /v1/programs/{id}":                                        s.getProgram,
 		"PATCH /v1/programs/{id}":                                      s.patchProgram,

@@ -29,6 +29,7 @@ import (
 	"github.com/tandemhq/tandem/shared/jobs"
 	"github.com/tandemhq/tandem/shared/marketplace"
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/merger"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/notify/delivery"
 	"github.com/tandemhq/tandem/shared/program"
@@ -77,6 +78,9 @@ type Config struct {
 	// APIDeadline overrides api.Deadline, the bound on a request's table
 	// work (tests on a loaded shared emulator; never set in production).
 	APIDeadline time.Duration
+	// MergeBatch overrides merger.DefaultBatch, the objects a merger moves
+	// per run (tests stop one half-way with it).
+	MergeBatch int
 	// Now overrides the clock of request handlers (tests).
 	Now func() time.Time
 	// Log overrides the logger.
@@ -164,7 +168,7 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 		Delivery:     d.Notifier,
 		Stream:       d.Stream,
 		Redrive:      d.Redrive,
-		Escalation:   &jobs.Escalation{Due: w.st.DueCases, Cases: srv.Cases, Addenda: &jobs.Addenda{Due: w.st.DueAddenda, Programs: srv.Enrollments, Log: w.log}, Log: w.log},
+		Escalation:   escalation(w),
 		Renewals:     &jobs.Renewals{Due: w.st.DueRenewals, Enrollments: srv.Enrollments, Log: w.log},
 		Billing:      &jobs.Billing{Due: w.st.DueBilling, Programs: &hostbilling.HostBilling{Store: w.st, From: c.Sender}, Log: w.log},
 		Housekeeping: &jobs.Housekeeping{Due: w.st.DueIdle, Cases: srv.Cases, Log: w.log},
@@ -206,6 +210,7 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 		Programs:        programs,
 		Reports:         &report.Service{Store: st, Programs: programs, Now: now},
 		Marketplace:     &marketplace.Service{Store: st, Now: now},
+		Mergers:         &merger.Service{Store: st, Origin: origin, Now: now, Batch: c.MergeBatch},
 		Registration:    &registration.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now},
 		Enrollments:     &enrollment.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now, Hooks: queue.Event},
 		Invoices:        &billing.Service{Store: st},
@@ -269,7 +274,14 @@ func MustStartAuthorizer() *api.Authorizer {
 // scheduled functions with only the services their job runs.
 func MustStartEscalation() *jobs.Escalation {
 	_, _, w := mustWire()
-	return &jobs.Escalation{Due: w.st.DueCases, Cases: w.srv.Cases, Addenda: &jobs.Addenda{Due: w.st.DueAddenda, Programs: w.srv.Enrollments, Log: w.log}, Log: w.log}
+	return escalation(w)
+}
+
+// escalation is the 5-minute run: the SLA sweep, new addenda, mergers.
+func escalation(w wired) *jobs.Escalation {
+	return &jobs.Escalation{Due: w.st.DueCases, Cases: w.srv.Cases, Log: w.log,
+		Addenda: &jobs.Addenda{Due: w.st.DueAddenda, Programs: w.srv.Enrollments, Log: w.log},
+		Mergers: &jobs.Mergers{Due: w.st.DueMergers, Mergers: w.srv.Mergers, Log: w.log}}
 }
 
 // MustStartRenewals: see MustStartEscalation.

@@ -46,6 +46,9 @@ const (
 	// IdleWarning and AutoClose are housekeeping's: a case without activity.
 	IdleWarning Action = "idle_warning"
 	AutoClose   Action = "auto_close"
+	// Merge: a side's member was merged into another, which the case now
+	// names.
+	Merge Action = "merge"
 )
 
 // Side is who acts on a case.

@@ -122,7 +122,9 @@ func (s *Service) Directory(ctx context.Context, p auth.Principal, q string, lim
 			return nil, "", err
 		}
 		for _, m := range fulls {
-			add(m.ID, m.Name, m.Kind, nil)
+			if m.MergedInto == "" { // a merged member's cases go to the member it went into
+				add(m.ID, m.Name, m.Kind, nil)
+			}
 		}
 	}
 

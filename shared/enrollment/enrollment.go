@@ -65,6 +65,9 @@ const (
 	// AcceptAddendum records its acceptance. Neither changes the status.
 	AskAddendum    Action = "ask_addendum"
 	AcceptAddendum Action = "accept_addendum"
+	// Merge: the member was merged into another, which the enrollment
+	// now belongs to.
+	Merge Action = "merge"
 )
 
 // Actions lists every action.

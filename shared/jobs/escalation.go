@@ -15,11 +15,13 @@ type Escalator interface {
 }
 
 // Escalation is the every-5-minutes SLA sweep; the same run asks partners
-// to accept a program's new addendum (Addenda, when set).
+// to accept a program's new addendum (Addenda, when set) and goes on with
+// members' mergers left running (Mergers, when set).
 type Escalation struct {
 	Due     DueFunc
 	Cases   Escalator
 	Addenda *Addenda
+	Mergers *Mergers
 	Log     *slog.Logger
 }
 
@@ -35,6 +37,8 @@ type EscalationSummary struct {
 	Remaining bool   `json:"remaining"`
 	// Addenda is the addendum step's part of the run.
 	Addenda *AddendaSummary `json:"addenda,omitempty"`
+	// Mergers is the merger step's part of the run.
+	Mergers *MergersSummary `json:"mergers,omitempty"`
 }
 
 // Handle is the Lambda entry point: now is the event's time.
@@ -70,6 +74,11 @@ func (j *Escalation) Run(ctx context.Context, now time.Time) (EscalationSummary,
 		var a AddendaSummary
 		a, err = j.Addenda.Run(ctx, now)
 		sum.Addenda = &a
+	}
+	if j.Mergers != nil && err == nil {
+		var m MergersSummary
+		m, err = j.Mergers.Run(ctx, now)
+		sum.Mergers = &m
 	}
 	logger(j.Log).Info("escalation run", "summary", sum)
 	return sum, err

@@ -57,10 +57,32 @@ type Member struct {
 	// case it opens (outbound) and receives (inbound).
 	Bcc Bcc
 	// Sending is the member's own sending domain, once registered.
-	Sending   SendingDomain
+	Sending SendingDomain
+	// MergedInto is the member this one is being (Merging) or was merged
+	// into; empty for a member standing on its own.
+	MergedInto string
+	// Merge is where the merger stands: "", MergeRunning or MergeDone.
+	Merge     MergeState
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int
+}
+
+// MergeState is where a member's merger into another stands.
+type MergeState string
+
+// Merge states.
+const (
+	MergeRunning MergeState = "merging"
+	MergeDone    MergeState = "merged"
+)
+
+// Status is how the member reads in lists: "active", "merging" or "merged".
+func (m Member) Status() string {
+	if m.Merge == "" {
+		return "active"
+	}
+	return string(m.Merge)
 }
 
 // Bcc is where a member's copies of case mail go, per direction; empty

@@ -393,6 +393,9 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	if pt.Version != nil && *pt.Version != m.Version {
 		return Member{}, apperr.Conflict("member %s is at version %d, not %d; reload it", id, m.Version, *pt.Version)
 	}
+	if m.MergedInto != "" {
+		return Member{}, apperr.Conflict("member %s is %s into %s: change that member instead", id, m.Merge, m.MergedInto)
+	}
 	f := apperr.Fields{}
 	next := m
 	if pt.Name != nil {

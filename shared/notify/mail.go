@@ -122,6 +122,14 @@ type (
 		ProgramMail
 		CompanyName, Version, Previous, Link, Expires string
 	}
+	// PartnerMerged tells a host that a partner was merged into another
+	// member: IntoName now holds CompanyName's place (keep it or remove it),
+	// or, PlaceTaken, CompanyName's place ended as IntoName had its own.
+	PartnerMerged struct {
+		ProgramMail
+		CompanyName, IntoName, Status, EnrollmentID, Link string
+		PlaceTaken                                        bool
+	}
 	// EnrollmentRemoved tells both sides.
 	EnrollmentRemoved struct {
 		ProgramMail
@@ -209,6 +217,7 @@ func (EnrollmentLivePartner) Template() string { return "enrollment_live_partner
 func (EnrollmentRejected) Template() string    { return "enrollment_rejected" }
 func (EnrollmentRemoved) Template() string     { return "enrollment_removed" }
 func (AddendumChanged) Template() string       { return "addendum_changed" }
+func (PartnerMerged) Template() string         { return "partner_merged" }
 func (EnrollmentRestored) Template() string    { return "enrollment_restored" }
 func (InvoiceIssued) Template() string         { return "invoice_issued" }
 func (MemberConsent) Template() string         { return "member_consent" }
@@ -254,6 +263,7 @@ func init() {
 	register[EnrollmentRejected]()
 	register[EnrollmentRemoved]()
 	register[AddendumChanged]()
+	register[PartnerMerged]()
 	register[EnrollmentRestored]()
 	register[InvoiceIssued]()
 	register[MemberConsent]()

@@ -79,6 +79,8 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/programs", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/members/{id}", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/members/{id}/events", Function: Approval, Auth: Token, Body: NoBody},
+	{Method: "POST", Path: "/v1/members/{id}/merge", Function: Approval, Auth: Token, Body: JSON},
+	{Method: "GET", Path: "/v1/members/{id}/merge", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/members/{id}/users/{userId}/events", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/members/{id}/users", Function: Approval, Auth: Token, Body: JSON, Create: true},
 	{Method: "DELETE", Path: "/v1/members/{id}/users/{userId}", Function: Approval, Auth: Token, Body: NoBody},
@@ -210,6 +212,8 @@ var Table = []Route{
 	{Method: "POST", Path: "/departments/{id}", Function: Cases, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/operator", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/operator/dead-letters/{id}/resend", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "GET", Path: "/operator/members/{id}/merge", Function: Approval, Auth: Session, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/operator/members/{id}/merge", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/webhooks", Function: Hooks, Auth: Session, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/webhooks/secret", Function: Hooks, Auth: Session, Body: Form, Page: true},
 

@@ -99,6 +99,8 @@ const (
 	// sweepAddendum holds programs whose partners are to be asked to
 	// accept a new addendum version.
 	sweepAddendum = "addendum"
+	// sweepMerge holds members whose merger into another still runs.
+	sweepMerge = "merge"
 )
 
 func shardOf(id string) int {

@@ -36,6 +36,9 @@ type memberItem struct {
 	UpdatedAt string `dynamodbav:"updatedAt"`
 	Version   int    `dynamodbav:"version"`
 	UpdatedBy string `dynamodbav:"updatedBy,omitempty"`
+	// MergedInto and MergeState: see member.Member.
+	MergedInto string `dynamodbav:"mergedInto,omitempty"`
+	MergeState string `dynamodbav:"mergeState,omitempty"`
 }
 
 // membersByKindPK lists members of a kind (the directory's full members).
@@ -46,7 +49,7 @@ func toMemberItem(m member.Member) memberItem {
 		GSI1PK: membersByKindPK(m.Kind), GSI1SK: m.ID,
 		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: string(m.Kind),
 		Contacts: jsonAttr(toMemberContactsRec(m.Contacts)), BccOut: m.Bcc.Outbound, BccIn: m.Bcc.Inbound, Sending: sendingAttr(m.Sending), CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
-		UpdatedBy: m.UpdatedBy,
+		UpdatedBy: m.UpdatedBy, MergedInto: m.MergedInto, MergeState: string(m.Merge),
 	}
 }
 
@@ -54,6 +57,7 @@ func (it memberItem) domain() (member.Member, error) {
 	m := member.Member{
 		ID: it.ID, Name: it.Name, Domain: it.Domain, Kind: member.Kind(it.Kind), Bcc: member.Bcc{Outbound: it.BccOut, Inbound: it.BccIn},
 		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version, UpdatedBy: it.UpdatedBy,
+		MergedInto: it.MergedInto, Merge: member.MergeState(it.MergeState),
 	}
 	var c memberContactsRec
 	if err := fromJSON(it.Contacts, &c); err != nil {
@@ -182,7 +186,8 @@ var errNoItem = fmt.Errorf("no item")
 // only if the member exists.
 func (s *Store) CreateUser(ctx context.Context, u member.User, cred member.Credential, inv *member.Invitation, claim idem.Claim) error {
 	items := []txItem{
-		s.check(memberKey(u.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", u.MemberID)),
+		s.check(memberKey(u.MemberID), "attribute_exists(PK) AND attribute_not_exists(mergedInto)", nil, nil,
+			apperr.Conflict("member %s is not taking new users: it was merged into another member (add the user there)", u.MemberID)),
 		s.putNew(marshal(toUserItem(u)), apperr.Conflict("user %s already exists", u.ID)),
 		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
 		s.userAdded(u),

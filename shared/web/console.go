@@ -332,7 +332,9 @@ func (p ProgramEditor) Value(name string) string { return p.Values[name] }
 // OperatorMember is a member found by the operator's search.
 type OperatorMember struct {
 	ID, Name, Domain, Kind string
-	Programs               []Option // value: program id
+	// Status is active, merging or merged.
+	Status   string
+	Programs []Option // value: program id
 }
 
 // WaitingRow is a sign-up waiting for a decision, in any program.
@@ -401,4 +403,37 @@ type DepartmentEditor struct {
 	// bounced, a webhook turned off) and how saving fixes it.
 	Warnings   []string
 	Previewing bool
+}
+
+// MergePage is an operator merging one member into another: the target
+// to name, then what would move (to confirm), then the merger's progress.
+type MergePage struct {
+	Nav  Nav
+	From OperatorMember
+	// Into is the target as typed (a domain or a member id).
+	Into            string
+	Errors          map[string]string
+	Notice, Problem string
+	// Preview asks the operator to confirm; Merger is the merger begun.
+	Preview *MergePreview
+	Merger  *MergeProgress
+}
+
+// MergePreview is what a merger would move.
+type MergePreview struct {
+	IntoID, IntoName, IntoDomain string
+	Users, Departments           int
+	Programs                     []MergeProgramRow
+}
+
+// MergeProgramRow is one of the merged member's enrollments and what
+// becomes of it.
+type MergeProgramRow struct{ ProgramID, Program, Status, Outcome string }
+
+// MergeProgress is a merger under way or done.
+type MergeProgress struct {
+	IntoID, IntoName, StartedBy, Started, Finished string
+	Running                                        bool
+	// Counts are what moved, by kind (label: the kind, value: how many).
+	Counts []Option
 }
