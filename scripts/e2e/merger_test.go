@@ -45,7 +45,13 @@ func TestMemberMerger(t *testing.T) {
 		Status: enrollment.Active, Email: b.Email, Company: enrollment.Company{Name: "Beta Merge", Website: "https://" + b.Domain, Country: "DE"},
 		HostPaid: true, GoLiveAt: now, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
-	if err := e.App.Store.Seed().Enrollments(ctx, []enrollment.Enrollment{bInTwo}); err != nil {
+	// And Beta's place in a program Acme hosts: Acme does not become a
+	// partner of its own program.
+	own := expect(t, e.Do("POST", "/v1/programs", e.Operator, map[string]any{"slug": "acme-own-" + e.Domain[:8], "name": "Acme Own", "hostMemberId": a.MemberID,
+		"type": "oem", "payment": "host", "primaryContact": map[string]any{"name": "Al", "email": e.Addr("al")}, "addendum": map[string]any{"version": "1", "text": "t"}}), 201, "Acme's program").Str("id")
+	bInOwn := bInTwo
+	bInOwn.ID, bInOwn.ProgramID, bInOwn.HostMemberID = ident.New(ident.Enrollment, now), own, a.MemberID
+	if err := e.App.Store.Seed().Enrollments(ctx, []enrollment.Enrollment{bInTwo, bInOwn}); err != nil {
 		t.Fatal(err)
 	}
 	shared := "shared-" + b.Domain
@@ -108,7 +114,7 @@ func TestMemberMerger(t *testing.T) {
 	}
 	done := expect(t, e.Do("GET", "/v1/members/"+b.MemberID+"/merge", e.Operator, nil), 200, "merger").JSON()
 	moved := done["moved"].(map[string]any)
-	want := map[string]float64{"users": 1, "usersFolded": 1, "departments": 1, "enrollments": 2, "cases": 2, "invoices": 1, "configurations": 1, "hostsTold": 2}
+	want := map[string]float64{"users": 1, "usersFolded": 1, "departments": 1, "enrollments": 3, "cases": 2, "invoices": 1, "configurations": 1, "hostsTold": 3}
 	for k, n := range want {
 		if moved[k] != n {
 			t.Errorf("moved %s = %v, want %v (all: %v)", k, moved[k], n, moved)
@@ -183,6 +189,12 @@ func TestMemberMerger(t *testing.T) {
 	ended := expect(t, e.Do("GET", "/v1/enrollments/"+bInTwo.ID, two.Admin, nil), 200, "Two's enrollment").JSON()
 	if ended["memberId"] != a.MemberID || ended["status"] != "removed" {
 		t.Errorf("Beta's place in Two: %v, want Acme's and removed", ended)
+	}
+	if st := e.Do("GET", "/v1/enrollments/"+bInOwn.ID, aAdmin, nil).Str("status"); st != "removed" {
+		t.Errorf("Beta's place in Acme's own program: %s, want removed", st)
+	}
+	if in, err := e.App.Store.Enrolled(ctx, own, a.MemberID); err != nil || in {
+		t.Errorf("Acme became a partner of its own program: %v %v", in, err)
 	}
 	if own := e.Do("GET", "/v1/enrollments/"+a.EnrollmentID, two.Admin, nil).Str("status"); own != "active" {
 		t.Errorf("Acme's own place in Two: %s", own)

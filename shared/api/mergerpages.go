@@ -85,7 +85,7 @@ func (s *Server) mergePreview(ctx context.Context, r *Request, from, into string
 		case merger.TakePlace:
 			row.Outcome = pv.Into.Name + " takes " + pv.From.Name + "'s place; the host is asked to keep it or remove it"
 		case merger.PlaceTaken:
-			row.Outcome = pv.Into.Name + " has its own place: " + pv.From.Name + "'s ends (removed), the host is told"
+			row.Outcome = pv.Into.Name + " has its own place or hosts the program: " + pv.From.Name + "'s ends (removed), the host is told"
 		default:
 			row.Outcome = "moves to " + pv.Into.Name + " as it is (it holds no place)"
 		}

@@ -94,8 +94,8 @@ const (
 	NoPlace Place = iota
 	// TakePlace: A had no place in the program: A takes B's.
 	TakePlace
-	// PlaceTaken: A already has a place in the program: B's enrollment
-	// moves to A but ends (removed), A's own stays.
+	// PlaceTaken: A already has a place in the program (or hosts it):
+	// B's enrollment moves to A but ends (removed), A's own stays.
 	PlaceTaken
 )
 
@@ -136,7 +136,7 @@ func Moved(e enrollment.Enrollment, m Merger, place Place, now time.Time) enroll
 	out.UpdatedAt, out.Version = now, e.Version+1
 	if place == PlaceTaken && live(e.Status) {
 		out.Status = enrollment.Removed
-		out.Reason = m.FromName + " was merged into " + m.IntoName + ", which already has its own place in this program"
+		out.Reason = m.FromName + " was merged into " + m.IntoName + ", which already has its own place in this program (or hosts it)"
 	}
 	return out
 }

@@ -90,7 +90,7 @@ func (s *Service) Preview(ctx context.Context, p auth.Principal, from, into stri
 		return pv, err
 	}
 	for _, e := range es {
-		held, err := s.Store.Enrolled(ctx, e.ProgramID, into)
+		held, err := s.placeOf(ctx, e, into)
 		if err != nil {
 			return pv, err
 		}

@@ -348,87 +348,78 @@ func (r *runner) users(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// departments moves B's departments (read again, strongly, since the
-// index that lists them lags).
+// departments moves B's departments.
 func (r *runner) departments(ctx context.Context) (int, error) {
-	ds, err := r.s.Store.ListMemberDepartments(ctx, r.m.From)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, listed := range ds {
-		d, err := r.s.Store.GetDepartment(ctx, listed.ID)
-		if err != nil {
-			return n, err
-		}
-		if d.MemberID != r.m.From {
-			continue // moved already; the index had not caught up
-		}
-		if !r.take() {
-			return n, errBatchUsed
-		}
-		after := d
-		after.MemberID, after.UpdatedAt, after.Version, after.UpdatedBy = r.m.Into, r.s.Now(), d.Version+1, r.m.Actor
-		if err := r.s.Store.MoveDepartment(ctx, r.m, d, after, r.event("merge", r.mergedLine())); err != nil {
-			return n, fmt.Errorf("move department %s: %w", d.ID, err)
-		}
-		r.m.Moved.Departments++
-		n++
-	}
-	return n, nil
+	return moveEach(r, whole(func() ([]department.Department, error) { return r.s.Store.ListMemberDepartments(ctx, r.m.From) }),
+		func(d department.Department) (department.Department, error) {
+			return r.s.Store.GetDepartment(ctx, d.ID)
+		},
+		func(d department.Department) bool { return d.MemberID == r.m.From },
+		func(d department.Department) error {
+			after := d
+			after.MemberID, after.UpdatedAt, after.Version, after.UpdatedBy = r.m.Into, r.s.Now(), d.Version+1, r.m.Actor
+			if err := r.s.Store.MoveDepartment(ctx, r.m, d, after, r.event("merge", r.mergedLine())); err != nil {
+				return fmt.Errorf("move department %s: %w", d.ID, err)
+			}
+			r.m.Moved.Departments++
+			return nil
+		})
 }
 
 // enrollments moves B's enrollments: A takes B's place where it had none
 // (the host is asked whether to keep it), and where A had one B's ends.
 func (r *runner) enrollments(ctx context.Context) (int, error) {
-	es, err := r.s.Store.ListMemberEnrollments(ctx, r.m.From)
+	return moveEach(r, whole(func() ([]enrollment.Enrollment, error) { return r.s.Store.ListMemberEnrollments(ctx, r.m.From) }),
+		func(e enrollment.Enrollment) (enrollment.Enrollment, error) {
+			return r.s.Store.GetEnrollment(ctx, e.ID)
+		},
+		func(e enrollment.Enrollment) bool { return e.MemberID == r.m.From },
+		func(e enrollment.Enrollment) error { return r.moveEnrollment(ctx, e) })
+}
+
+func (r *runner) moveEnrollment(ctx context.Context, e enrollment.Enrollment) error {
+	held, err := r.s.placeOf(ctx, e, r.m.Into)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	n := 0
-	for _, listed := range es {
-		e, err := r.s.Store.GetEnrollment(ctx, listed.ID)
-		if err != nil {
-			return n, err
-		}
-		if e.MemberID != r.m.From {
-			continue
-		}
-		if !r.take() {
-			return n, errBatchUsed
-		}
-		held, err := r.s.Store.Enrolled(ctx, e.ProgramID, r.m.Into)
-		if err != nil {
-			return n, err
-		}
-		place := PlaceOf(e, held)
-		now := r.s.Now()
-		after := Moved(e, r.m, place, now)
-		reason := r.mergedLine()
-		switch place {
-		case TakePlace:
-			reason += ": " + r.m.IntoName + " takes " + r.m.FromName + "'s place"
-		case PlaceTaken:
-			reason += ": " + r.m.IntoName + " already has a place in the program"
-		}
-		ev := enrollment.Event{ID: ident.New(ident.Event, now), At: now, Actor: r.m.Actor, Action: enrollment.Merge, From: e.Status, To: after.Status, Reason: reason}
-		var msgs []notify.Message
-		if TellHost(e, place) {
-			if msgs, err = r.hostMail(ctx, e, place, now); err != nil {
-				return n, err
-			}
-		}
-		if err := r.s.Store.MoveEnrollment(ctx, r.m, e, after, place, ev, msgs); err != nil {
-			return n, fmt.Errorf("move enrollment %s: %w", e.ID, err)
-		}
-		r.m.Moved.Enrollments++
-		r.m.Moved.HostsTold += len(msgs)
-		if !slices.Contains(r.m.Programs, e.ProgramID) {
-			r.m.Programs = append(r.m.Programs, e.ProgramID)
-		}
-		n++
+	place := PlaceOf(e, held)
+	now := r.s.Now()
+	after := Moved(e, r.m, place, now)
+	reason := r.mergedLine()
+	switch {
+	case place == TakePlace:
+		reason += ": " + r.m.IntoName + " takes " + r.m.FromName + "'s place"
+	case place == PlaceTaken && e.HostMemberID == r.m.Into:
+		reason += ": " + r.m.IntoName + " hosts the program"
+	case place == PlaceTaken:
+		reason += ": " + r.m.IntoName + " already has a place in the program"
 	}
-	return n, nil
+	ev := enrollment.Event{ID: ident.New(ident.Event, now), At: now, Actor: r.m.Actor, Action: enrollment.Merge, From: e.Status, To: after.Status, Reason: reason}
+	var msgs []notify.Message
+	if TellHost(e, place) {
+		if msgs, err = r.hostMail(ctx, e, place, now); err != nil {
+			return err
+		}
+	}
+	if err := r.s.Store.MoveEnrollment(ctx, r.m, e, after, place, ev, msgs); err != nil {
+		return fmt.Errorf("move enrollment %s: %w", e.ID, err)
+	}
+	r.m.Moved.Enrollments++
+	r.m.Moved.HostsTold += len(msgs)
+	if !slices.Contains(r.m.Programs, e.ProgramID) {
+		r.m.Programs = append(r.m.Programs, e.ProgramID)
+	}
+	return nil
+}
+
+// placeOf reports whether member into already has a place in e's
+// program: enrolled in it, or hosting it (a host does not join its own
+// program as a partner).
+func (s *Service) placeOf(ctx context.Context, e enrollment.Enrollment, into string) (bool, error) {
+	if e.HostMemberID == into {
+		return true, nil
+	}
+	return s.Store.Enrolled(ctx, e.ProgramID, into)
 }
 
 // hostMail tells the program's host that A took B's place (keep A in, or
@@ -462,25 +453,14 @@ func (r *runner) hostMail(ctx context.Context, e enrollment.Enrollment, place Pl
 
 // cases moves B's side of every case it received or opened.
 func (r *runner) cases(ctx context.Context) (int, error) {
-	n := 0
+	total := 0
 	for _, box := range []collab.Box{collab.Inbox, collab.Outbox} {
-		cursor := ""
-		for {
-			cs, next, err := r.s.Store.ListCases(ctx, box, r.m.From, "", 100, cursor)
-			if err != nil {
-				return n, err
-			}
-			for _, listed := range cs {
-				c, err := r.s.Store.GetCase(ctx, listed.ID)
-				if err != nil {
-					return n, err
-				}
-				if c.ReceiverMemberID != r.m.From && c.SubmitterMemberID != r.m.From {
-					continue
-				}
-				if !r.take() {
-					return n, errBatchUsed
-				}
+		n, err := moveEach(r, func(cursor string) ([]collab.Case, string, error) {
+			return r.s.Store.ListCases(ctx, box, r.m.From, "", 100, cursor)
+		},
+			func(c collab.Case) (collab.Case, error) { return r.s.Store.GetCase(ctx, c.ID) },
+			func(c collab.Case) bool { return c.ReceiverMemberID == r.m.From || c.SubmitterMemberID == r.m.From },
+			func(c collab.Case) error {
 				after := c
 				if c.ReceiverMemberID == r.m.From {
 					after.ReceiverMemberID, after.ReceiverName = r.m.Into, r.m.IntoName
@@ -492,45 +472,91 @@ func (r *runner) cases(ctx context.Context) (int, error) {
 				now := r.s.Now()
 				ev := collab.Event{ID: ident.New(ident.Event, now), At: now, Actor: r.m.Actor, Action: collab.Merge, From: c.Status, To: c.Status, Text: r.mergedLine()}
 				if err := r.s.Store.MoveCase(ctx, r.m, c, after, ev); err != nil {
-					return n, fmt.Errorf("move case %s: %w", c.ID, err)
+					return fmt.Errorf("move case %s: %w", c.ID, err)
 				}
 				r.m.Moved.Cases++
-				n++
-			}
-			if cursor = next; cursor == "" {
-				break
-			}
+				return nil
+			})
+		total += n
+		if err != nil {
+			return total, err
 		}
 	}
-	return n, nil
+	return total, nil
 }
 
 // invoices moves B's invoices, paid or not.
 func (r *runner) invoices(ctx context.Context) (int, error) {
-	n := 0
-	cursor := ""
+	return moveEach(r, func(cursor string) ([]billing.Invoice, string, error) {
+		return r.s.Store.ListMemberInvoices(ctx, r.m.From, 100, cursor)
+	},
+		func(inv billing.Invoice) (billing.Invoice, error) { return r.s.Store.GetInvoice(ctx, inv.ID) },
+		func(inv billing.Invoice) bool { return inv.MemberID == r.m.From },
+		func(inv billing.Invoice) error {
+			after := inv
+			after.MemberID, after.UpdatedAt, after.Version = r.m.Into, r.s.Now(), inv.Version+1
+			if err := r.s.Store.MoveInvoice(ctx, r.m, inv, after, r.event("merge", r.mergedLine())); err != nil {
+				return fmt.Errorf("move invoice %s: %w", inv.ID, err)
+			}
+			r.m.Moved.Invoices++
+			return nil
+		})
+}
+
+// configurations moves B's validated configurations, found under the
+// programs of B's enrollments.
+func (r *runner) configurations(ctx context.Context) (int, error) {
+	total := 0
+	for _, prg := range r.m.Programs {
+		n, err := moveEach(r, func(cursor string) ([]marketplace.Configuration, string, error) {
+			return r.s.Store.ListProgramConfigurations(ctx, prg, "", r.m.From, 100, cursor)
+		},
+			func(c marketplace.Configuration) (marketplace.Configuration, error) {
+				return r.s.Store.GetConfiguration(ctx, c.ID)
+			},
+			func(c marketplace.Configuration) bool { return c.MemberID == r.m.From },
+			func(c marketplace.Configuration) error {
+				after := c
+				after.MemberID, after.MemberName, after.UpdatedAt, after.Version = r.m.Into, r.m.IntoName, r.s.Now(), c.Version+1
+				if err := r.s.Store.MoveConfiguration(ctx, r.m, c, after, r.event("merge", r.mergedLine())); err != nil {
+					return fmt.Errorf("move configuration %s: %w", c.ID, err)
+				}
+				r.m.Moved.Configurations++
+				return nil
+			})
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// moveEach moves, page by page, every object list yields that is still
+// From's when get reads it again (strongly: the indexes that list a
+// member's objects lag behind the moves); mine says whether it still is.
+// It stops with errBatchUsed when the run's batch is used up.
+func moveEach[T any](r *runner, list func(cursor string) ([]T, string, error), get func(T) (T, error), mine func(T) bool, move func(T) error) (int, error) {
+	n, cursor := 0, ""
 	for {
-		invs, next, err := r.s.Store.ListMemberInvoices(ctx, r.m.From, 100, cursor)
+		page, next, err := list(cursor)
 		if err != nil {
 			return n, err
 		}
-		for _, listed := range invs {
-			inv, err := r.s.Store.GetInvoice(ctx, listed.ID)
+		for _, listed := range page {
+			x, err := get(listed)
 			if err != nil {
 				return n, err
 			}
-			if inv.MemberID != r.m.From {
-				continue
+			if !mine(x) {
+				continue // moved already; the index had not caught up
 			}
 			if !r.take() {
 				return n, errBatchUsed
 			}
-			after := inv
-			after.MemberID, after.UpdatedAt, after.Version = r.m.Into, r.s.Now(), inv.Version+1
-			if err := r.s.Store.MoveInvoice(ctx, r.m, inv, after, r.event("merge", r.mergedLine())); err != nil {
-				return n, fmt.Errorf("move invoice %s: %w", inv.ID, err)
+			if err := move(x); err != nil {
+				return n, err
 			}
-			r.m.Moved.Invoices++
 			n++
 		}
 		if cursor = next; cursor == "" {
@@ -539,40 +565,10 @@ func (r *runner) invoices(ctx context.Context) (int, error) {
 	}
 }
 
-// configurations moves B's validated configurations, found under the
-// programs of B's enrollments.
-func (r *runner) configurations(ctx context.Context) (int, error) {
-	n := 0
-	for _, prg := range r.m.Programs {
-		cursor := ""
-		for {
-			cs, next, err := r.s.Store.ListProgramConfigurations(ctx, prg, "", r.m.From, 100, cursor)
-			if err != nil {
-				return n, err
-			}
-			for _, listed := range cs {
-				c, err := r.s.Store.GetConfiguration(ctx, listed.ID)
-				if err != nil {
-					return n, err
-				}
-				if c.MemberID != r.m.From {
-					continue
-				}
-				if !r.take() {
-					return n, errBatchUsed
-				}
-				after := c
-				after.MemberID, after.MemberName, after.UpdatedAt, after.Version = r.m.Into, r.m.IntoName, r.s.Now(), c.Version+1
-				if err := r.s.Store.MoveConfiguration(ctx, r.m, c, after, r.event("merge", r.mergedLine())); err != nil {
-					return n, fmt.Errorf("move configuration %s: %w", c.ID, err)
-				}
-				r.m.Moved.Configurations++
-				n++
-			}
-			if cursor = next; cursor == "" {
-				break
-			}
-		}
+// whole is an unpaged list as moveEach reads lists.
+func whole[T any](list func() ([]T, error)) func(string) ([]T, string, error) {
+	return func(string) ([]T, string, error) {
+		xs, err := list()
+		return xs, "", err
 	}
-	return n, nil
 }

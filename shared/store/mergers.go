@@ -114,8 +114,10 @@ func (s *Store) FinishMerger(ctx context.Context, m merger.Merger, ev audit.Even
 		s.memberEvent(m.Into, "", intoEv),
 	}
 	if m.FromDomain != "" {
-		items = append(items, s.update(domainKey(m.FromDomain), "SET memberId = :into", "memberId = :from OR memberId = :into", nil,
-			map[string]types.AttributeValue{":into": av(m.Into), ":from": av(m.From)},
+		// A domain without its item (never claimed) is claimed for Into.
+		items = append(items, s.update(domainKey(m.FromDomain), "SET memberId = :into, #t = :domain",
+			"attribute_not_exists(PK) OR memberId = :from OR memberId = :into", map[string]string{"#t": "type"},
+			map[string]types.AttributeValue{":into": av(m.Into), ":from": av(m.From), ":domain": av("domain")},
 			apperr.Conflict("domain %s belongs to neither member", m.FromDomain)))
 	}
 	return s.transact(ctx, "finish merger", items...)
