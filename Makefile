@@ -78,7 +78,7 @@ chromium:
 
 test: vet lint chromium $(AXE)
 	@start=$$(date +%s); \
-	$(GO) run ./scripts/stack -- $(GO) test -race -count=1 -parallel 3 -timeout 30m $$($(GO) list ./... | grep -v '/infra') && \
+	$(GO) run ./scripts/stack -- $(GO) test -race -count=1 -parallel 4 -timeout 30m $$($(GO) list ./... | grep -v '/infra') && \
 	$(MAKE) --no-print-directory fuzz && \
 	$(MAKE) --no-print-directory synth && \
 	$(GO) test -count=1 ./infra/ && \
