@@ -313,6 +313,10 @@ func TestMergerPage(t *testing.T) {
 	if m := e.Do("GET", "/v1/members/"+g.MemberID, e.Operator, nil).JSON(); m["status"] != "merged" {
 		t.Errorf("Gamma after the page's merger: %v", m)
 	}
+	if r := ops.do("GET", "/members/"+g.MemberID+"/users", nil); r.Status != 200 || !strings.Contains(r.Body, "Gamma Merge was merged into") ||
+		!strings.Contains(r.Body, `href="/members/`+d+`/users"`) {
+		t.Errorf("Gamma's people page after the merger: %d", r.Status)
+	}
 	search := ops.do("GET", "/operator?q=gamma", nil)
 	if !strings.Contains(search.Body, ">merged<") {
 		t.Errorf("the search does not show Gamma merged")

@@ -73,6 +73,13 @@ func (s *Server) peopleData(ctx context.Context, r *Request) (web.PeoplePage, er
 		Invite: web.NewUserForm{Roles: roleChecks([]string{auth.RoleEngineer})},
 		Token:  web.NewUserForm{Roles: roleChecks([]string{auth.RoleEngineer})},
 	}
+	if m.MergedInto != "" {
+		into, err := s.Members.Store.GetMember(ctx, m.MergedInto)
+		if err != nil {
+			return web.PeoplePage{}, err
+		}
+		p.Merged, p.Merging = &web.Option{Value: into.ID, Label: into.Name}, m.Merge == member.MergeRunning
+	}
 	for _, d := range deps {
 		p.Departments = append(p.Departments, web.Option{Value: d.ID, Label: d.Name})
 	}

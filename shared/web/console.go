@@ -222,6 +222,10 @@ type PeoplePage struct {
 	Company       map[string]string
 	CompanyErrors map[string]string
 	Version       int
+	// Merged, when set, is the member this one was (Merging: is being)
+	// merged into (value: its id).
+	Merged  *Option
+	Merging bool
 }
 
 // StatusCount is one status of the enrollment queue's head.
