@@ -34,13 +34,8 @@ type Poller struct {
 	MaxRetries int
 	// RetryBase is the first redelivery's wait; it doubles each time.
 	RetryBase time.Duration
-	// Idle is the wait between reads when the stream is quiet; after
-	// QuietPasses idle passes in a row the wait grows to Quiet, until a
-	// record or a Flush comes. Every read is work for DynamoDB Local: four
-	// idle pollers at 100 ms cost it about a fifth of a core.
-	Idle        time.Duration
-	Quiet       time.Duration
-	QuietPasses int
+	// Idle is the wait between reads when the stream is quiet.
+	Idle time.Duration
 
 	mu        sync.Mutex
 	cond      *sync.Cond
@@ -61,7 +56,6 @@ type Poller struct {
 // NewPoller returns a poller for table's stream.
 func NewPoller(streams *dynamodbstreams.Client, db *dynamodb.Client, table string, h StreamHandler, log *slog.Logger) *Poller {
 	p := &Poller{streams: streams, db: db, table: table, handle: h, log: log, MaxRetries: 3, RetryBase: 200 * time.Millisecond, Idle: 100 * time.Millisecond,
-		Quiet: 500 * time.Millisecond, QuietPasses: 10,
 		iterators: map[string]*string{}, lastSeq: map[string]string{}, kick: make(chan struct{}, 1), done: make(chan struct{})}
 	p.cond = sync.NewCond(&p.mu)
 	return p
@@ -138,7 +132,6 @@ func (p *Poller) loop(ctx context.Context, arn string) {
 		p.mu.Unlock()
 	}()
 	lastDescribe := time.Time{}
-	quiet := 0 // idle passes in a row
 	for ctx.Err() == nil {
 		if p.rediscover.Swap(false) || time.Since(lastDescribe) > 5*time.Second {
 			if err := p.discover(ctx, arn); err != nil {
@@ -165,23 +158,16 @@ func (p *Poller) loop(ctx context.Context, arn string) {
 			found += n
 			p.setIterator(shard, next)
 		}
-		if found > 0 {
-			quiet = 0
-			continue
-		}
-		p.mu.Lock()
-		p.idlePass = pass
-		p.cond.Broadcast()
-		p.mu.Unlock()
-		wait := p.Idle
-		if quiet++; quiet > p.QuietPasses && p.Quiet > wait {
-			wait = p.Quiet
-		}
-		select {
-		case <-ctx.Done():
-		case <-p.kick:
-			quiet = 0
-		case <-time.After(wait):
+		if found == 0 {
+			p.mu.Lock()
+			p.idlePass = pass
+			p.cond.Broadcast()
+			p.mu.Unlock()
+			select {
+			case <-ctx.Done():
+			case <-p.kick:
+			case <-time.After(p.Idle):
+			}
 		}
 	}
 }
