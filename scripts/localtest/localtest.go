@@ -65,7 +65,7 @@ func New(t storetest.T, opts ...Option) *Env {
 // on the shared Local slows every test after it.
 func Isolated(t storetest.T, opts ...Option) *Env {
 	t.Helper()
-	p, err := localstack.StartDynamoDB(context.Background(), 0, "")
+	p, err := localstack.StartDynamoDBForTests(context.Background(), 0, "")
 	if err != nil {
 		t.Fatalf("own DynamoDB Local: %v", err)
 	}

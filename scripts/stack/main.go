@@ -53,7 +53,7 @@ func run(args []string) int {
 		return 1
 	}
 	t0 := time.Now()
-	ddb, err := localstack.StartDynamoDB(ctx, 0, filepath.Join(logs, "dynamodb-test.log"))
+	ddb, err := localstack.StartDynamoDBForTests(ctx, 0, filepath.Join(logs, "dynamodb-test.log"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stack:", err)
 		return 1
