@@ -25,13 +25,19 @@ func (s *Store) dueAt(ctx context.Context, sweep string, now time.Time, limit in
 type sparse struct {
 	index, pkAttr, skAttr string
 	pk                    func(shard int) string
+	// shards is how many shards it has; zero means table.DueShards.
+	shards int
 }
 
 // sparseAt reads every entry of ix at or before now across its shards,
 // oldest first, at most limit in all; more reports that entries were left.
 func (s *Store) sparseAt(ctx context.Context, ix sparse, now time.Time, limit int) (entries []jobs.DueItem, more bool, err error) {
 	upTo := iso(now) + "#\uffff"
-	for shard := 0; shard < table.DueShards; shard++ {
+	shards := ix.shards
+	if shards == 0 {
+		shards = table.DueShards
+	}
+	for shard := 0; shard < shards; shard++ {
 		var start map[string]types.AttributeValue
 		for len(entries) < limit {
 			res, err := s.db.Query(ctx, &dynamodb.QueryInput{
@@ -67,7 +73,7 @@ func (s *Store) sparseAt(ctx context.Context, ix sparse, now time.Time, limit in
 				break
 			}
 		}
-		if len(start) > 0 || (len(entries) >= limit && shard < table.DueShards-1) {
+		if len(start) > 0 || (len(entries) >= limit && shard < shards-1) {
 			more = true
 			break
 		}

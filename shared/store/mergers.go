@@ -17,6 +17,7 @@ import (
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/merger"
 	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/table"
 )
 
 // mergerItem is a member's merger into another: its progress, counted in
@@ -69,10 +70,15 @@ func (s *Store) GetMerger(ctx context.Context, from string) (merger.Merger, erro
 	return it.domain(), nil
 }
 
-// DueMergers returns the members whose merger is still running.
+// DueMergers returns the members whose merger is still running. Mergers
+// are rare and few at a time: their sweep has one shard, so the 5-minute
+// run reads it with one Query, not one per shard.
 func (s *Store) DueMergers(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
-	return s.dueAt(ctx, sweepMerge, now, limit)
+	return s.sparseAt(ctx, mergeSweep, now, limit)
 }
+
+var mergeSweep = sparse{index: table.Due, pkAttr: table.DuePK, skAttr: table.DueSK, shards: 1,
+	pk: func(shard int) string { return duePK(sweepMerge, shard) }}
 
 // StartMerger implements merger.Store: the merger (in the sweep), From
 // marked as merging into Into, and both members' timelines — only if
@@ -82,7 +88,7 @@ func (s *Store) StartMerger(ctx context.Context, m merger.Merger, ev audit.Event
 		PK: "MERGER#" + m.From, SK: metaSK, Type: "merger", From: m.From, Into: m.Into, FromName: m.FromName, IntoName: m.IntoName,
 		FromDomain: m.FromDomain, Status: string(merger.Running), Actor: m.Actor, StartedAt: iso(m.StartedAt),
 	}
-	it.DuePK, it.DueSK = dueAttrs(sweepMerge, m.From, m.StartedAt)
+	it.DuePK, it.DueSK = duePK(sweepMerge, 0), iso(m.StartedAt)+"#"+m.From
 	intoEv := ev
 	intoEv.ID = "" // its own id, given by memberEvent
 	return s.transact(ctx, "start merger",
