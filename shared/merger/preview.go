@@ -2,7 +2,6 @@ package merger
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -50,7 +49,7 @@ func (s *Service) Resolve(ctx context.Context, text string) (string, error) {
 }
 
 // Preview says what merging member from into into would move (operators
-// only); it refuses what Start would refuse, and writes nothing.
+// only); it refuses what Start would refuse (members), and writes nothing.
 func (s *Service) Preview(ctx context.Context, p auth.Principal, from, into string) (Preview, error) {
 	if !p.Operator {
 		return Preview{}, apperr.Forbidden("only platform operators can merge members")
@@ -58,24 +57,11 @@ func (s *Service) Preview(ctx context.Context, p auth.Principal, from, into stri
 	if !ident.Valid(ident.Member, from) {
 		return Preview{}, apperr.NotFound("member %s not found", from)
 	}
-	b, err := s.Store.GetMember(ctx, from)
-	if err != nil {
-		return Preview{}, err
-	}
-	if into == from {
-		return Preview{From: b}, apperr.Invalid(apperr.Fields{"into": "a member cannot be merged into itself"})
-	}
-	a, err := s.Store.GetMember(ctx, into)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return Preview{From: b}, apperr.Invalid(apperr.Fields{"into": fmt.Sprintf("member %s not found", into)})
-	}
+	b, a, err := s.members(ctx, from, into)
 	if err != nil {
 		return Preview{}, err
 	}
 	pv := Preview{From: b, Into: a}
-	if err := s.refuse(ctx, b, a); err != nil {
-		return pv, err
-	}
 	users, err := s.Store.ListMemberUsers(ctx, from)
 	if err != nil {
 		return pv, err
@@ -90,7 +76,7 @@ func (s *Service) Preview(ctx context.Context, p auth.Principal, from, into stri
 		return pv, err
 	}
 	for _, e := range es {
-		held, err := s.placeOf(ctx, e, into)
+		held, err := s.hasPlace(ctx, e, into)
 		if err != nil {
 			return pv, err
 		}

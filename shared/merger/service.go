@@ -128,18 +128,8 @@ func (s *Service) Start(ctx context.Context, p auth.Principal, from string, in R
 
 // begin checks both members and writes the merger.
 func (s *Service) begin(ctx context.Context, p auth.Principal, from, into string) (Merger, error) {
-	b, err := s.Store.GetMember(ctx, from)
+	b, a, err := s.members(ctx, from, into)
 	if err != nil {
-		return Merger{}, err
-	}
-	a, err := s.Store.GetMember(ctx, into)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return Merger{}, apperr.Invalid(apperr.Fields{"into": fmt.Sprintf("member %s not found", into)})
-	}
-	if err != nil {
-		return Merger{}, err
-	}
-	if err := s.refuse(ctx, b, a); err != nil {
 		return Merger{}, err
 	}
 	now := s.Now()
@@ -153,6 +143,26 @@ func (s *Service) begin(ctx context.Context, p auth.Principal, from, into string
 		return Merger{}, fmt.Errorf("start merger of %s into %s: %w", from, into, err)
 	}
 	return m, nil
+}
+
+// members reads member from (b) and member into (a) and says why b cannot
+// be merged into a, if it cannot: the same member, an unknown target (422
+// naming into), either merging or merged already, or b hosting programs.
+func (s *Service) members(ctx context.Context, from, into string) (b, a member.Member, err error) {
+	if b, err = s.Store.GetMember(ctx, from); err != nil {
+		return b, a, err
+	}
+	if into == from {
+		return b, a, apperr.Invalid(apperr.Fields{"into": "a member cannot be merged into itself"})
+	}
+	a, err = s.Store.GetMember(ctx, into)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return b, a, apperr.Invalid(apperr.Fields{"into": fmt.Sprintf("member %s not found", into)})
+	}
+	if err != nil {
+		return b, a, err
+	}
+	return b, a, s.refuse(ctx, b, a)
 }
 
 // refuse says why b cannot be merged into a, if it cannot: either merging
@@ -378,7 +388,7 @@ func (r *runner) enrollments(ctx context.Context) (int, error) {
 }
 
 func (r *runner) moveEnrollment(ctx context.Context, e enrollment.Enrollment) error {
-	held, err := r.s.placeOf(ctx, e, r.m.Into)
+	held, err := r.s.hasPlace(ctx, e, r.m.Into)
 	if err != nil {
 		return err
 	}
@@ -412,10 +422,10 @@ func (r *runner) moveEnrollment(ctx context.Context, e enrollment.Enrollment) er
 	return nil
 }
 
-// placeOf reports whether member into already has a place in e's
+// hasPlace reports whether member into already has a place in e's
 // program: enrolled in it, or hosting it (a host does not join its own
 // program as a partner).
-func (s *Service) placeOf(ctx context.Context, e enrollment.Enrollment, into string) (bool, error) {
+func (s *Service) hasPlace(ctx context.Context, e enrollment.Enrollment, into string) (bool, error) {
 	if e.HostMemberID == into {
 		return true, nil
 	}
