@@ -18,7 +18,8 @@ import (
 // oldest first, at most limit in all. more reports that entries were left.
 // It reads only what is due: the cost does not grow with the table.
 func (s *Store) dueAt(ctx context.Context, sweep string, now time.Time, limit int) (entries []jobs.DueItem, more bool, err error) {
-	return s.sparseAt(ctx, sparse{index: table.Due, pkAttr: table.DuePK, skAttr: table.DueSK, pk: func(shard int) string { return duePK(sweep, shard) }}, now, limit)
+	return s.sparseAt(ctx, sparse{index: table.Due, pkAttr: table.DuePK, skAttr: table.DueSK, shards: dueShards(sweep),
+		pk: func(shard int) string { return duePK(sweep, shard) }}, now, limit)
 }
 
 // sparse is a sharded sparse index whose sort key is "<time>#<id>".

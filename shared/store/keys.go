@@ -111,9 +111,19 @@ func shardOf(id string) int {
 
 func duePK(sweep string, shard int) string { return fmt.Sprintf("%s#%d", sweep, shard) }
 
+// dueShards is how many shards sweep's due index has: table.DueShards,
+// but one for mergers — rare and few at a time, so the 5-minute run reads
+// that sweep with one Query instead of one per shard.
+func dueShards(sweep string) int {
+	if sweep == sweepMerge {
+		return 1
+	}
+	return table.DueShards
+}
+
 // dueAttrs places id in sweep's due index at time at.
 func dueAttrs(sweep, id string, at time.Time) (pk, sk string) {
-	return duePK(sweep, shardOf(id)), iso(at) + "#" + id
+	return duePK(sweep, shardOf(id)%dueShards(sweep)), iso(at) + "#" + id
 }
 
 // What operators watch (the Ops index).

@@ -17,7 +17,6 @@ import (
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/merger"
 	"github.com/tandemhq/tandem/shared/notify"
-	"github.com/tandemhq/tandem/shared/table"
 )
 
 // mergerItem is a member's merger into another: its progress, counted in
@@ -49,7 +48,8 @@ type mergerItem struct {
 	Programs       []string `dynamodbav:"programs,stringset,omitempty"`
 }
 
-func mergerKey(from string) map[string]types.AttributeValue { return key("MERGER#"+from, metaSK) }
+func mergerPK(from string) string                           { return "MERGER#" + from }
+func mergerKey(from string) map[string]types.AttributeValue { return key(mergerPK(from), metaSK) }
 
 func (it mergerItem) domain() merger.Merger {
 	return merger.Merger{
@@ -70,25 +70,20 @@ func (s *Store) GetMerger(ctx context.Context, from string) (merger.Merger, erro
 	return it.domain(), nil
 }
 
-// DueMergers returns the members whose merger is still running. Mergers
-// are rare and few at a time: their sweep has one shard, so the 5-minute
-// run reads it with one Query, not one per shard.
+// DueMergers returns the members whose merger is still running.
 func (s *Store) DueMergers(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
-	return s.sparseAt(ctx, mergeSweep, now, limit)
+	return s.dueAt(ctx, sweepMerge, now, limit)
 }
-
-var mergeSweep = sparse{index: table.Due, pkAttr: table.DuePK, skAttr: table.DueSK, shards: 1,
-	pk: func(shard int) string { return duePK(sweepMerge, shard) }}
 
 // StartMerger implements merger.Store: the merger (in the sweep), From
 // marked as merging into Into, and both members' timelines — only if
 // neither member is merging or merged.
 func (s *Store) StartMerger(ctx context.Context, m merger.Merger, ev audit.Event) error {
 	it := mergerItem{
-		PK: "MERGER#" + m.From, SK: metaSK, Type: "merger", From: m.From, Into: m.Into, FromName: m.FromName, IntoName: m.IntoName,
+		PK: mergerPK(m.From), SK: metaSK, Type: "merger", From: m.From, Into: m.Into, FromName: m.FromName, IntoName: m.IntoName,
 		FromDomain: m.FromDomain, Status: string(merger.Running), Actor: m.Actor, StartedAt: iso(m.StartedAt),
 	}
-	it.DuePK, it.DueSK = duePK(sweepMerge, 0), iso(m.StartedAt)+"#"+m.From
+	it.DuePK, it.DueSK = dueAttrs(sweepMerge, m.From, m.StartedAt)
 	intoEv := ev
 	intoEv.ID = "" // its own id, given by memberEvent
 	return s.transact(ctx, "start merger",
@@ -146,7 +141,7 @@ func (s *Store) movedEnrollment(m merger.Merger, kind merger.Kind, programID str
 		values[":p"] = &types.AttributeValueMemberSS{Value: []string{programID}}
 	}
 	if told > 0 {
-		expr += ", hostsTold :told"
+		expr += ", " + string(merger.HostsTold) + " :told"
 		values[":told"] = avN(told)
 	}
 	return s.update(mergerKey(m.From), expr, "#st = :run", map[string]string{"#k": string(kind), "#st": "status"}, values, errMergerStopped)
