@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 )
 
@@ -32,15 +31,6 @@ type AddendaSummary struct {
 
 // Run asks for every program due at now.
 func (j *Addenda) Run(ctx context.Context, now time.Time) (AddendaSummary, error) {
-	var sum AddendaSummary
-	var mu sync.Mutex
-	found, failed, _, err := sweep(ctx, now, j.Due, func(ctx context.Context, id string) error {
-		n, _, err := j.Programs.AskAddendum(ctx, id, now)
-		mu.Lock()
-		sum.Asked += n
-		mu.Unlock()
-		return err
-	}, logger(j.Log))
-	sum.Programs, sum.Failed = found, failed
-	return sum, err
+	b, err := batches(ctx, now, j.Due, j.Programs.AskAddendum, j.Log)
+	return AddendaSummary{Programs: b.found, Asked: b.work, Failed: b.failed}, err
 }

@@ -33,18 +33,30 @@ type MergersSummary struct {
 
 // Run goes on with every merger still running at now.
 func (j *Mergers) Run(ctx context.Context, now time.Time) (MergersSummary, error) {
-	var sum MergersSummary
+	b, err := batches(ctx, now, j.Due, j.Mergers.Continue, j.Log)
+	return MergersSummary{Running: b.found, Moved: b.work, Finished: b.finished, Failed: b.failed}, err
+}
+
+// batchRun is what a run of batches did: items found due, work done
+// (partners asked, objects moved), items finished, items failed.
+type batchRun struct{ found, work, finished, failed int }
+
+// batches runs one batch of each item due at now: next does an item's
+// batch and says how much work it did and whether the item is finished.
+// Items stay due until finished, so a run cut short is taken up again.
+func batches(ctx context.Context, now time.Time, due DueFunc, next func(context.Context, string, time.Time) (int, bool, error), log *slog.Logger) (batchRun, error) {
+	var b batchRun
 	var mu sync.Mutex
-	found, failed, _, err := sweep(ctx, now, j.Due, func(ctx context.Context, id string) error {
-		n, done, err := j.Mergers.Continue(ctx, id, now)
+	found, failed, _, err := sweep(ctx, now, due, func(ctx context.Context, id string) error {
+		n, done, err := next(ctx, id, now)
 		mu.Lock()
 		defer mu.Unlock()
-		sum.Moved += n
+		b.work += n
 		if done && err == nil {
-			sum.Finished++
+			b.finished++
 		}
 		return err
-	}, logger(j.Log))
-	sum.Running, sum.Failed = found, failed
-	return sum, err
+	}, logger(log))
+	b.found, b.failed = found, failed
+	return b, err
 }
