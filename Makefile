@@ -81,22 +81,9 @@ chromium:
 	  echo "Installing Debian chromium (once)…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# The page tests (they drive Chromium; scripts/e2e) run without the race
-# detector, beside the race-enabled run of everything else on the same
-# stand-ins: their Go side is the handlers and services the API tests
-# already run under it, and race instrumentation made the suite ~30 %
-# slower where it bought nothing new. Every test runs once: -run and -skip
-# take the same pattern. A new page test missing here still runs, under
-# the race detector.
-PAGE_TESTS := ^(TestAddendumReacceptance|TestAuditTrail|TestBouncedInboundAddress|TestBrowserConsoleJourneys|TestBrowserRegistrationAndSignup|TestDepartmentPage|TestEnrollmentQueue|TestInvoicePages|TestMergerPage|TestOperatorPage|TestPeoplePage|TestProgramPages|TestSLAReport|TestValidatedConfigurations|TestWebhooksPage)$$
-GOTEST     := $(GO) test -count=1 -parallel 4 -timeout 30m
-
 test: vet lint chromium $(AXE)
 	@start=$$(date +%s); \
-	$(GO) run ./scripts/stack -- bash -c '\
-	  $(GOTEST) -race -skip "$(PAGE_TESTS)" $$($(GO) list ./... | grep -v /infra) & race=$$!; \
-	  $(GOTEST) -run "$(PAGE_TESTS)" ./scripts/e2e/; pages=$$?; \
-	  wait $$race && exit $$pages' && \
+	$(GO) run ./scripts/stack -- $(GO) test -race -count=1 -parallel 4 -timeout 30m $$($(GO) list ./... | grep -v '/infra') && \
 	$(MAKE) --no-print-directory fuzz && \
 	$(MAKE) --no-print-directory synth && \
 	$(GO) test -count=1 ./infra/ && \
