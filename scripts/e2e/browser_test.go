@@ -48,9 +48,12 @@ func browser(t *testing.T) (context.Context, func() []string) {
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1280, 900),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	tab, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(tab, 2*time.Minute)
 	t.Cleanup(func() {
+		if t.Failed() {
+			lastSight(t, tab)
+		}
 		cancelTimeout()
 		cancelCtx()
 		cancelAlloc()
@@ -89,6 +92,24 @@ func browser(t *testing.T) (context.Context, func() []string) {
 		defer mu.Unlock()
 		return append([]string(nil), problems...)
 	}
+}
+
+// lastSight logs where a failed test's browser stood and what it showed,
+// and saves its screenshot as failed-<test>.png: a wait that never ended
+// (an error page where a form's answer was expected) otherwise leaves only
+// "context deadline exceeded". tab is the browser's context without the
+// test's deadline, which may be what failed.
+func lastSight(t *testing.T, tab context.Context) {
+	ctx, cancel := context.WithTimeout(tab, 10*time.Second)
+	defer cancel()
+	var at, text string
+	err := chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text),
+		shot(t, "failed-"+strings.ReplaceAll(t.Name(), "/", "-")))
+	if err != nil {
+		t.Logf("the browser's last page could not be read: %v", err)
+		return
+	}
+	t.Logf("the browser's last page, %s (screenshot failed-%s.png):\n%.1500s", at, t.Name(), text)
 }
 
 // shot saves a full-page screenshot under .artifacts/screenshots.
