@@ -102,14 +102,14 @@ func browser(t *testing.T) (context.Context, func() []string) {
 func lastSight(t *testing.T, tab context.Context) {
 	ctx, cancel := context.WithTimeout(tab, 10*time.Second)
 	defer cancel()
+	name := "failed-" + strings.ReplaceAll(t.Name(), "/", "-")
 	var at, text string
-	err := chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text),
-		shot(t, "failed-"+strings.ReplaceAll(t.Name(), "/", "-")))
+	err := chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text), shot(t, name))
 	if err != nil {
 		t.Logf("the browser's last page could not be read: %v", err)
 		return
 	}
-	t.Logf("the browser's last page, %s (screenshot failed-%s.png):\n%.1500s", at, t.Name(), text)
+	t.Logf("the browser's last page, %s (screenshot %s.png):\n%.1500s", at, name, text)
 }
 
 // shot saves a full-page screenshot under .artifacts/screenshots.
