@@ -4,7 +4,11 @@
 //
 //	go run ./scripts/stack -- go test ./...
 //
-// The command sees TANDEM_TEST_DYNAMODB and TANDEM_TEST_SES.
+// The command sees TANDEM_TEST_DYNAMODB and TANDEM_TEST_SES. A stack
+// started inside another's command gets stand-ins of its own (its values
+// win); -logs names its log files apart:
+//
+//	go run ./scripts/stack -- sh -c 'go run ./scripts/stack -logs pages -- go test ./scripts/e2e/'
 package main
 
 import (
@@ -22,16 +26,17 @@ import (
 )
 
 func main() {
+	logs := flag.String("logs", "test", "the log files' name: .cache/logs/dynamodb-<name>.log and ses-<name>.log")
 	flag.Parse()
 	args := flag.Args()
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "usage: stack -- command [args...]")
 		os.Exit(2)
 	}
-	os.Exit(run(args))
+	os.Exit(run(*logs, args))
 }
 
-func run(args []string) int {
+func run(name string, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -53,20 +58,20 @@ func run(args []string) int {
 		return 1
 	}
 	t0 := time.Now()
-	ddb, err := localstack.StartDynamoDBForTests(ctx, 0, filepath.Join(logs, "dynamodb-test.log"))
+	ddb, err := localstack.StartDynamoDBForTests(ctx, 0, filepath.Join(logs, "dynamodb-"+name+".log"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stack:", err)
 		return 1
 	}
 	defer ddb.Stop()
 	ddbReady := time.Since(t0)
-	ses, err := localstack.StartSES(ctx, 0, filepath.Join(logs, "ses-test.log"))
+	ses, err := localstack.StartSES(ctx, 0, filepath.Join(logs, "ses-"+name+".log"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stack:", err)
 		return 1
 	}
 	defer ses.Stop()
-	fmt.Printf("stack: DynamoDB Local at %s (ready in %v), local SES at %s\n", ddb.Endpoint, ddbReady.Round(time.Millisecond), ses.Endpoint)
+	fmt.Printf("stack (%s): DynamoDB Local at %s (ready in %v), local SES at %s\n", name, ddb.Endpoint, ddbReady.Round(time.Millisecond), ses.Endpoint)
 
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
