@@ -61,8 +61,11 @@ func New(t storetest.T, opts ...Option) *Env {
 // Isolated starts an installation for t on a DynamoDB Local of its own
 // (about 2 s to start), stopped when t ends. It is for tests that write
 // thousands of items: DynamoDB Local keeps every stream record, deleted
-// tables' too, and its writes slow with each one it keeps, so such a test
-// on the shared Local slows every test after it.
+// tables' too, and every stream read of every table costs more with each
+// one it keeps — an empty GetRecords on a new table took 0.8 ms of the
+// emulator's CPU on a fresh Local and 12 ms after 10,000 records written to
+// another, since deleted, table (other calls did not change) — so such a
+// test on the shared Local slows every stream poller after it.
 func Isolated(t storetest.T, opts ...Option) *Env {
 	t.Helper()
 	p, err := localstack.StartDynamoDBForTests(context.Background(), 0, "")
