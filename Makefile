@@ -98,11 +98,12 @@ test: vet lint chromium $(AXE)
 	$(GO) run ./scripts/stack -- bash -c '\
 	  $(GOTEST) -race -parallel 4 -skip "$$PAGE_TESTS" $$($(GO) list ./... | grep -v /infra) & race=$$!; \
 	  $(GO) run ./scripts/stack -logs pages -- $(GOTEST) -parallel 3 -run "$$PAGE_TESTS" ./scripts/e2e/; pages=$$?; \
-	  wait $$race && exit $$pages' && \
-	$(MAKE) --no-print-directory fuzz && \
-	$(MAKE) --no-print-directory synth && \
-	$(GO) test -count=1 ./infra/ && \
-	echo "make test: passed in $$(( $$(date +%s) - start ))s"
+	  wait $$race && exit $$pages' && tests=$$(date +%s) && \
+	$(MAKE) --no-print-directory fuzz && fuzz=$$(date +%s) && \
+	$(MAKE) --no-print-directory synth && synth=$$(date +%s) && \
+	$(GO) test -count=1 ./infra/ && end=$$(date +%s) && \
+	echo "make test: passed in $$(( end - start ))s (tests $$(( tests - start ))s, fuzz $$(( fuzz - tests ))s," \
+	  "build and synth $$(( synth - fuzz ))s, infra tests $$(( end - synth ))s; vet and lint before them not counted)"
 
 # Go 1.26's fuzz coordinator can end a -fuzztime run with a bare "context
 # deadline exceeded" and no failing input (golang/go#75804, fixed in Go 1.27):
