@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"syscall"
 	"time"
 
@@ -29,6 +30,10 @@ func main() {
 	logs := flag.String("logs", "test", "the log files' name: .cache/logs/dynamodb-<name>.log and ses-<name>.log")
 	flag.Parse()
 	args := flag.Args()
+	if !regexp.MustCompile(`^[a-z0-9-]{1,32}$`).MatchString(*logs) {
+		fmt.Fprintf(os.Stderr, "stack: -logs %q: use 1 to 32 lowercase letters, digits or dashes\n", *logs)
+		os.Exit(2)
+	}
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "usage: stack -- command [args...]")
 		os.Exit(2)
