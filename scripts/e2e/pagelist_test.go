@@ -27,6 +27,7 @@ func TestPageTestsList(t *testing.T) {
 	}
 	listed := pageTestsInMakefile(t, filepath.Join(root, "Makefile"))
 
+	e2eDir := filepath.Join("scripts", "e2e") // this package, relative to root
 	fset := token.NewFileSet()
 	tests := map[string][]string{} // test name → the directories declaring it
 	calls := map[string][]string{} // this package's functions → the functions they call
@@ -53,7 +54,7 @@ func TestPageTestsList(t *testing.T) {
 			if strings.HasPrefix(fn.Name.Name, "Test") {
 				tests[fn.Name.Name] = append(tests[fn.Name.Name], dir)
 			}
-			if dir == filepath.Join("scripts", "e2e") && fn.Body != nil {
+			if dir == e2eDir && fn.Body != nil {
 				ast.Inspect(fn.Body, func(n ast.Node) bool {
 					if c, ok := n.(*ast.CallExpr); ok {
 						if id, ok := c.Fun.(*ast.Ident); ok {
@@ -81,7 +82,7 @@ func TestPageTestsList(t *testing.T) {
 	}
 	var want []string
 	for name, dirs := range tests {
-		if opens[name] && slices.Contains(dirs, filepath.Join("scripts", "e2e")) {
+		if opens[name] && slices.Contains(dirs, e2eDir) {
 			want = append(want, name)
 		}
 	}
