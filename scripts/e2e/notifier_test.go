@@ -40,7 +40,7 @@ func newFaultySender(t *testing.T, reject string, fail func(call int) bool) (*fa
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &faultySender{next: sesmail.New(cfg, sesEndpoint, ""), reject: reject, fail: fail}, sesEndpoint
+	return &faultySender{next: sesmail.New(awsclient.Sending(cfg), sesEndpoint, ""), reject: reject, fail: fail}, sesEndpoint
 }
 
 func (f *faultySender) Send(ctx context.Context, m delivery.Mail) (string, error) {

@@ -69,7 +69,7 @@ func TestOperatorPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock := localtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)) // a Monday, 10:00 in Berlin
-	sender := &bouncingSender{next: sesmail.New(cfg, sesEndpoint, "")}
+	sender := &bouncingSender{next: sesmail.New(awsclient.Sending(cfg), sesEndpoint, "")}
 	e := localtest.New(t, localtest.WithClock(clock), func(c *app.Config) { c.MailSender = sender })
 	h := newHost(t, e, "Watch Host", map[string]any{"payment": "host"})
 	dep := hostDepartment(t, e, h)

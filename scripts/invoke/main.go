@@ -74,7 +74,7 @@ func run(fn, eventPath string) error {
 	if err != nil {
 		return err
 	}
-	a.UseMail(sesmail.New(a.AWS, ses.Endpoint, ""))
+	a.UseMail(sesmail.New(awsclient.Sending(a.AWS), ses.Endpoint, ""))
 	if err := store.EnsureTable(ctx, a.DB, table.DefaultName); err != nil {
 		return err
 	}

@@ -112,7 +112,7 @@ func newOn(t storetest.T, ddb, tableName string, opts []Option) *Env {
 		t.Fatal(err)
 	}
 	if cfg.MailSender == nil {
-		cfg.MailSender = sesmail.New(awsCfg, cfg.AWS.SESEndpoint, "")
+		cfg.MailSender = sesmail.New(awsclient.Sending(awsCfg), cfg.AWS.SESEndpoint, "")
 	}
 	// The app's client is built from the configuration after the options,
 	// so fault injection (APIOptions) reaches it; the table was created

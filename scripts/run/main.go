@@ -91,7 +91,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	a.UseMail(sesmail.New(a.AWS, ses.Endpoint, ""))
+	a.UseMail(sesmail.New(awsclient.Sending(a.AWS), ses.Endpoint, ""))
 	if err := store.EnsureTable(ctx, a.DB, cfg.Table); err != nil {
 		return err
 	}

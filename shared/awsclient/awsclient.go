@@ -10,6 +10,7 @@ package awsclient
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"os"
 	"time"
@@ -20,6 +21,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go"
 )
 
 // Options says where the clients point. Empty endpoints mean AWS itself.
@@ -63,13 +65,7 @@ func Load(_ context.Context, o Options) (aws.Config, error) {
 	cfg := aws.Config{
 		Region:      region,
 		Credentials: aws.NewCredentialsCache(creds),
-		HTTPClient: awshttp.NewBuildableClient().
-			WithTimeout(10 * time.Second).
-			WithTransportOptions(func(t *http.Transport) {
-				t.MaxIdleConns = 256
-				t.MaxIdleConnsPerHost = 64
-				t.IdleConnTimeout = 90 * time.Second
-			}),
+		HTTPClient:  httpClient(10 * time.Second),
 		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(so *retry.StandardOptions) {
 				so.MaxAttempts = 3
@@ -82,6 +78,65 @@ func Load(_ context.Context, o Options) (aws.Config, error) {
 		f(&cfg)
 	}
 	return cfg, nil
+}
+
+// httpClient pools connections; timeout bounds each attempt (0: only the
+// caller's context does).
+func httpClient(timeout time.Duration) *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().
+		WithTimeout(timeout).
+		WithTransportOptions(func(t *http.Transport) {
+			t.MaxIdleConns = 256
+			t.MaxIdleConnsPerHost = 64
+			t.IdleConnTimeout = 90 * time.Second
+		})
+}
+
+// Sending returns cfg for a client whose calls are not idempotent: SES's
+// SendEmail has no idempotency token, and a server that hangs may still
+// send every request it was given. Such a call is made once — tried again
+// only when the request provably never reached the service (the connection
+// was refused, or the service answered that it is throttling) — and no
+// client-wide timeout cuts it short: the caller's context is its whole
+// budget (see delivery.SendTimeout). An attempt given up on, or retried on
+// a timeout, is how one mail was sent three times while SES hung.
+func Sending(cfg aws.Config) aws.Config {
+	c := cfg.Copy()
+	c.HTTPClient = httpClient(0)
+	c.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = 3
+			so.MaxBackoff = 400 * time.Millisecond
+			so.RateLimiter = ratelimit.None
+			so.Retryables = []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(unsent)}
+		})
+	}
+	return c
+}
+
+// unsent says whether a failed call certainly left the service untouched,
+// so trying again cannot do the work twice. Everything else — a timeout, a
+// reset connection, a 5xx — may have been done, and is not retried here.
+func unsent(err error) aws.Ternary {
+	var canceled interface{ CanceledError() bool }
+	if errors.As(err, &canceled) && canceled.CanceledError() {
+		return aws.FalseTernary
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return aws.TrueTernary // no connection, no request
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		if _, ok := retry.DefaultThrottleErrorCodes[ae.ErrorCode()]; ok {
+			return aws.TrueTernary
+		}
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusTooManyRequests {
+		return aws.TrueTernary // a stand-in's untyped throttling
+	}
+	return aws.FalseTernary
 }
 
 func firstNonEmpty(xs ...string) string {
