@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	streamtypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+
+	"github.com/tandemhq/tandem/shared/routes"
 )
 
 // StreamHandler is the notifier's Lambda entry point.
@@ -36,6 +38,8 @@ type Poller struct {
 	RetryBase time.Duration
 	// Idle is the wait between reads when the stream is quiet.
 	Idle time.Duration
+	// Timeout is each invocation's deadline: the notifier function's.
+	Timeout time.Duration
 
 	mu        sync.Mutex
 	cond      *sync.Cond
@@ -55,7 +59,9 @@ type Poller struct {
 
 // NewPoller returns a poller for table's stream.
 func NewPoller(streams *dynamodbstreams.Client, db *dynamodb.Client, table string, h StreamHandler, log *slog.Logger) *Poller {
+	fn, _ := routes.FunctionByName(routes.Notifier)
 	p := &Poller{streams: streams, db: db, table: table, handle: h, log: log, MaxRetries: 3, RetryBase: 200 * time.Millisecond, Idle: 100 * time.Millisecond,
+		Timeout:   time.Duration(fn.TimeoutSec) * time.Second,
 		iterators: map[string]*string{}, lastSeq: map[string]string{}, kick: make(chan struct{}, 1), done: make(chan struct{})}
 	p.cond = sync.NewCond(&p.mu)
 	return p
@@ -261,7 +267,7 @@ func (p *Poller) pollShard(ctx context.Context, shard string, it *string) (int, 
 func (p *Poller) deliver(ctx context.Context, batch []events.DynamoDBEventRecord) {
 	wait := p.RetryBase
 	for attempt := 0; ; attempt++ {
-		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.Timeout)
 		res, err := p.handle(hctx, events.DynamoDBEvent{Records: batch})
 		cancel()
 		if err == nil && len(res.BatchItemFailures) == 0 {

@@ -5,6 +5,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -22,8 +23,9 @@ type Deliverer interface {
 
 // StreamConsumer consumes the table's stream: every new outbox item is delivered.
 // A failed send is already scheduled for retry in the outbox; only items
-// whose outcome could not be recorded are reported as BatchItemFailures, so
-// the stream redelivers just those.
+// whose outcome could not be recorded, or which the invocation had too
+// little time left to try (delivery.ErrNoTime), are reported as
+// BatchItemFailures, so the stream redelivers just those.
 type StreamConsumer struct {
 	Delivery Deliverer
 	Now      func() time.Time
@@ -63,7 +65,11 @@ func (n *StreamConsumer) HandleStream(ctx context.Context, ev events.DynamoDBEve
 			defer wg.Done()
 			defer func() { <-sem }()
 			if _, err := n.Delivery.Deliver(ctx, id, n.Now()); err != nil {
-				n.logger().Warn("could not record a delivery outcome; reporting batch item failure", "outbox", id, "err", err)
+				if errors.Is(err, delivery.ErrNoTime) {
+					n.logger().Info("too little of the invocation left for a send; reporting batch item failure", "outbox", id)
+				} else {
+					n.logger().Warn("could not record a delivery outcome; reporting batch item failure", "outbox", id, "err", err)
+				}
 				mu.Lock()
 				failures = append(failures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
 				mu.Unlock()

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -53,11 +54,11 @@ func (r *Redrive) Run(ctx context.Context, now time.Time) (RedriveSummary, error
 	}
 	sum := RedriveSummary{Found: len(due), Remaining: more}
 	for _, d := range due {
-		if outOfTime(ctx) {
-			sum.Remaining = true
+		out, err := r.Delivery.Deliver(ctx, d.ID, now)
+		if errors.Is(err, delivery.ErrNoTime) {
+			sum.Remaining = true // the next run goes on
 			break
 		}
-		out, _ := r.Delivery.Deliver(ctx, d.ID, now)
 		switch out {
 		case delivery.OutcomeSent:
 			sum.Sent++

@@ -30,7 +30,10 @@ var Functions = []Function{
 	{Name: Approval, Kind: HTTP, Description: "Members, users, programs, enrollments, invoices", MemoryMB: 512, TimeoutSec: 10},
 	{Name: Cases, Kind: HTTP, Description: "Departments, directory, case intake and lifecycle", MemoryMB: 512, TimeoutSec: 10},
 	{Name: Hooks, Kind: HTTP, Description: "Signed vendor webhooks in; webhook secrets and delivery log", MemoryMB: 512, TimeoutSec: 10},
-	{Name: Notifier, Kind: Stream, Description: "Sends outbox mail and webhooks from the table stream", MemoryMB: 256, TimeoutSec: 60},
+	// The notifier starts an attempt only with its whole budget (a send of
+	// up to 45 s and its record, delivery.Budget) left: 120 s lets a batch
+	// wait out a hung SES once and still try the items behind it.
+	{Name: Notifier, Kind: Stream, Description: "Sends outbox mail and webhooks from the table stream", MemoryMB: 256, TimeoutSec: 120},
 	{Name: Redrive, Kind: Scheduled, Description: "Retries outbox items the stream could not deliver", MemoryMB: 256, TimeoutSec: 120},
 	{Name: Escalation, Kind: Scheduled, Description: "Escalates cases nobody answered in time", MemoryMB: 256, TimeoutSec: 240},
 	{Name: Renewals, Kind: Scheduled, Description: "Renewal notices, invoices, lapses and terminations", MemoryMB: 256, TimeoutSec: 600},

@@ -72,9 +72,33 @@ const (
 const (
 	// Lease is how long one attempt may take before another worker may retry.
 	Lease = 2 * time.Minute
+	// SendTimeout is how long one attempt waits for the provider. A send
+	// given up on may still be made by a provider that hung (it kept the
+	// request) and the retry then sends it twice, so the wait is long: a
+	// hung SES is waited out for this long. SES answers in well under a
+	// second when it answers at all.
+	SendTimeout = 45 * time.Second
+	// RecordTimeout is what recording an attempt's outcome may take after
+	// the send, on a context of its own.
+	RecordTimeout = 20 * time.Second
 	// GiveUpAfter is how long a message is retried before it is dead-lettered.
 	GiveUpAfter = 24 * time.Hour
 )
+
+// An attempt — its send and the record of its outcome — fits in its lease:
+// another worker may take the item over only after the first stopped
+// trying. (A compile error here means the budget outgrew the lease.)
+const _ = uint64(Lease - SendTimeout - RecordTimeout)
+
+// Budget is the time an attempt needs ahead of it: Deliver starts one only
+// when the caller's deadline leaves this much.
+const Budget = SendTimeout + RecordTimeout
+
+// ErrNoTime is Deliver's answer when the caller's deadline leaves less than
+// Budget: the item was not claimed and is left for a later invocation (the
+// stream's redelivery, or the sweep). Cutting a send short is what makes
+// a hung provider send twice.
+var ErrNoTime = errors.New("too little time left for a delivery attempt")
 
 // Notifier delivers outbox items.
 type Notifier struct {
@@ -91,7 +115,15 @@ type Notifier struct {
 // error. Deliver returns an error only when it could not record the outcome
 // (the table failed): the caller then reports a batch failure so the stream
 // redelivers, and the sweep finds the item after its lease in any case.
+//
+// The attempt is one budget: a send of at most SendTimeout, not cut short
+// by the caller (it may still reach the provider), then its record on a
+// context of its own, all inside the lease. Without Budget left before the
+// caller's deadline nothing is claimed and ErrNoTime is returned.
 func (n *Notifier) Deliver(ctx context.Context, id string, now time.Time) (Outcome, error) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < Budget {
+		return OutcomeSkipped, fmt.Errorf("deliver %s: %w", id, ErrNoTime)
+	}
 	msg, attempt, err := n.Store.ClaimOutbox(ctx, id, now, Lease)
 	if errors.Is(err, notify.ErrNotClaimable) {
 		return OutcomeSkipped, nil
@@ -101,7 +133,13 @@ func (n *Notifier) Deliver(ctx context.Context, id string, now time.Time) (Outco
 	}
 	log := n.logger().With("outbox", id, "channel", msg.Channel, "template", msg.Template(), "ref", msg.Ref, "attempt", attempt)
 
-	providerID, sendErr := n.send(ctx, msg, attempt, now)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SendTimeout)
+	providerID, sendErr := n.send(sctx, msg, attempt, now)
+	cancel()
+	// The outcome is recorded whatever became of the caller's context: a
+	// send that took long must not leave its item leased and unrecorded.
+	ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), RecordTimeout)
+	defer cancel()
 	switch {
 	case sendErr == nil:
 		if err := n.markSent(ctx, id, attempt, providerID, now); err != nil {
@@ -219,16 +257,18 @@ func Backoff(attempt int) time.Duration {
 
 // markSent records a delivery, trying harder than other writes: once the
 // mail is out, failing to record it means sending it again after the lease.
-// It runs on its own deadline, detached from the caller's.
+// ctx is the record's own (RecordTimeout), which bounds the tries.
 func (n *Notifier) markSent(ctx context.Context, id string, attempt int, providerID string, now time.Time) error {
 	var err error
 	for try := 0; try < 4; try++ {
 		if try > 0 {
-			time.Sleep(time.Duration(try*try) * 250 * time.Millisecond)
+			select {
+			case <-time.After(time.Duration(try*try) * 250 * time.Millisecond):
+			case <-ctx.Done():
+				return err
+			}
 		}
-		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		err = n.Store.MarkSent(mctx, id, attempt, providerID, now)
-		cancel()
+		err = n.Store.MarkSent(ctx, id, attempt, providerID, now)
 		if err == nil || !retryable(err) {
 			return err
 		}
