@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,10 +16,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/tandemhq/tandem/scripts/localstack"
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/notify/sesmail"
 	"github.com/tandemhq/tandem/shared/store/storetest"
 )
 
@@ -66,6 +70,105 @@ func TestFaultsSESFailingOver1000Notifications(t *testing.T) {
 		}
 	}
 	t.Logf("%d send attempts for 950 deliverable mails (30%% injected failures)", chaos.Calls())
+}
+
+// The mail service hangs for 30 s while mail keeps being written: the local
+// SES is stopped (SIGSTOP), so the kernel still takes every connection and
+// request and nothing answers; then it goes on and handles all it was sent.
+// Every outbox item must reach it exactly once: a send given up on while it
+// hung (an SDK retry on a timeout, a lease lapsing behind a record written
+// on an expired context) is a second copy once it wakes.
+func TestFaultsSESHungUnderLoad(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cache, _ := localstack.CacheDir()
+	ses, err := localstack.StartSES(ctx, 0, filepath.Join(cache, "logs", "ses-hung-test.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ses.Stop)
+	// Hundreds of outbox items: on a Local of their own (see localtest.Isolated).
+	e := localtest.Isolated(t, func(c *app.Config) { c.AWS.SESEndpoint = ses.Endpoint })
+
+	// The load: two mails every 100 ms, before, during and after the hang.
+	var (
+		mu   sync.Mutex
+		ids  []string
+		stop = make(chan struct{})
+		done = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			now := time.Now().UTC()
+			var batch []notify.Message
+			for j := 0; j < 2; j++ {
+				batch = append(batch, notify.Message{
+					ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: "Tandem <no-reply@tandem.test>",
+					To: []string{e.Addr(fmt.Sprintf("h%d-%d", i, j))}, CreatedAt: now, Ref: fmt.Sprintf("hung-%d-%d", i, j),
+					Data: notify.MemberWelcome{MemberName: "M", MemberID: "mem_x", ContactName: "C", AdminEmail: "a@b.example", BaseURL: e.URL},
+				})
+			}
+			if err := e.App.Store.Enqueue(ctx, batch...); err != nil {
+				t.Errorf("enqueue: %v", err)
+				return
+			}
+			mu.Lock()
+			for _, m := range batch {
+				ids = append(ids, m.ID)
+			}
+			mu.Unlock()
+		}
+	}()
+	time.Sleep(3 * time.Second)
+	if err := ses.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	hc, cancel := context.WithTimeout(ctx, time.Second)
+	if _, err := (localtest.SESStore{Endpoint: ses.Endpoint}).All(hc); err == nil {
+		t.Fatal("the paused SES still answers: the fault was not injected")
+	}
+	cancel()
+	time.Sleep(29 * time.Second)
+	if err := ses.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second)
+	close(stop)
+	<-done
+
+	start := time.Now()
+	e.FlushWithin(5 * time.Minute)
+	t.Logf("after the hang, the stream was through in %s", time.Since(start).Round(time.Millisecond))
+	drain(t, e)
+
+	mails, err := (localtest.SESStore{Endpoint: ses.Endpoint}).All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copies := map[string]int{}
+	for _, m := range mails {
+		copies[m.Header(sesmail.MessageIDHeader)]++
+	}
+	times := map[int]int{} // copies → outbox items
+	for _, id := range ids {
+		times[copies[id]]++
+	}
+	t.Logf("%d outbox items written over 36 s, SES hung for 30 s of them: %d mails in the SES store; outbox items by copies received: %v",
+		len(ids), len(mails), times)
+	if times[1] != len(ids) {
+		t.Errorf("items by copies delivered: %v, want all %d exactly once", times, len(ids))
+	}
+	for _, id := range ids {
+		if _, state, _, err := e.App.Store.GetOutbox(ctx, id); err != nil || state != notify.Sent {
+			t.Errorf("outbox %s: state %s (%v), want sent", id, state, err)
+		}
+	}
 }
 
 // dynamoFault is an HTTP middleware in the app's SDK client stack: while

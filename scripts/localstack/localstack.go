@@ -76,6 +76,7 @@ func (p *Process) Stop() {
 	p.stopOnce.Do(func() {
 		pgid := p.cmd.Process.Pid
 		_ = syscall.Kill(-pgid, syscall.SIGTERM)
+		_ = syscall.Kill(-pgid, syscall.SIGCONT) // a paused one takes its SIGTERM only when it runs
 		select {
 		case <-p.done:
 		case <-time.After(5 * time.Second):
@@ -87,6 +88,14 @@ func (p *Process) Stop() {
 		}
 	})
 }
+
+// Pause stops the process group (SIGSTOP) without ending it: the kernel
+// still accepts connections and keeps what clients send, and nothing
+// answers — a server that hangs. Resume lets it go on with all it was sent.
+func (p *Process) Pause() error { return syscall.Kill(-p.cmd.Process.Pid, syscall.SIGSTOP) }
+
+// Resume continues a paused process group (SIGCONT).
+func (p *Process) Resume() error { return syscall.Kill(-p.cmd.Process.Pid, syscall.SIGCONT) }
 
 // Exited is closed when the process has ended.
 func (p *Process) Exited() <-chan struct{} { return p.done }
