@@ -146,6 +146,9 @@ func (m *memStore) ApplyCase(_ context.Context, _, after collab.Case, _ collab.E
 	m.cases[after.ID] = after
 	return nil
 }
+func (m *memStore) AppendCaseNote(ctx context.Context, before, after collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
+	return m.ApplyCase(ctx, before, after, ev, msgs, claim)
+}
 func (m *memStore) ListCases(context.Context, collab.Box, string, collab.Status, int, string) ([]collab.Case, string, error) {
 	return nil, "", nil
 }

@@ -2,7 +2,10 @@ package collab
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
@@ -69,9 +72,56 @@ type Act struct {
 	Version            *int
 }
 
+// ErrStale is what ApplyCase answers when the case is no longer at the
+// version it was read at: another step was written in between. It is a
+// conflict.
+var ErrStale = fmt.Errorf("the case changed since it was read: %w", apperr.ErrConflict)
+
+// maxStepAttempts bounds how often a step that lost a write race is tried
+// again on a fresh read.
+const maxStepAttempts = 30
+
 // Do applies a step: a conditional transition on the version read; the
 // first response of the receiver stops the clock; the other side is mailed.
+//
+// Only a stated version makes a step depend on the case staying as the
+// caller saw it: a stale one is a 409. Without one, a step that loses the
+// write race to another (50 notes at once, a note beside an accept) is
+// read afresh and checked again against what the case is now — a note
+// still applies, an accept of an accepted case is a 409 as it would have
+// been — and written again, in its one transaction with its mail, its
+// webhook and its idempotency commit, until it is written, refused by the
+// case's new state, or has lost maxStepAttempts races (503, retry).
 func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act, claim idem.Claim) (Case, error) {
+	for attempt := 1; ; attempt++ {
+		c, err := s.do(ctx, p, id, a, claim)
+		if err == nil || a.Version != nil || !errors.Is(err, ErrStale) {
+			return c, err
+		}
+		if attempt == maxStepAttempts {
+			return Case{}, apperr.Unavailable(err, "case %s is being changed by many at once; retry shortly", id)
+		}
+		if err := backOff(ctx, attempt); err != nil {
+			return Case{}, apperr.Unavailable(err, "case %s is being changed by many at once; retry shortly", id)
+		}
+	}
+}
+
+// backOff waits before the attempt after attempt: a random share (full
+// jitter) of 5 ms doubling up to 250 ms, so steps that lost a race together
+// do not meet again at once.
+func backOff(ctx context.Context, attempt int) error {
+	ceiling := min(5*time.Millisecond<<min(attempt, 6), 250*time.Millisecond)
+	select {
+	case <-time.After(rand.N(ceiling) + time.Millisecond):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// do is one attempt of Do on the case as read now.
+func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, claim idem.Claim) (Case, error) {
 	c, err := s.Get(ctx, p, id)
 	if err != nil {
 		return Case{}, err
@@ -152,6 +202,20 @@ func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act, cl
 		return Case{}, err
 	} else if hook != nil {
 		msgs = append(msgs, *hook)
+	}
+	if a.Action == Note && a.Version == nil {
+		// A note is an append: it depends on the case's status (whether a
+		// note may be added, whether it answers a question), never on its
+		// version, so it conflicts with no other note and no step that
+		// leaves the status as it was. The case is read again for the
+		// answer: other notes may have been written beside this one.
+		if err := s.Store.AppendCaseNote(ctx, c, after, ev, msgs, claim); err != nil {
+			return Case{}, fmt.Errorf("add a note to case %s: %w", id, err)
+		}
+		if now, err := s.Store.GetCase(ctx, id); err == nil {
+			return now, nil
+		}
+		return after, nil // written: an error now would only invite a second note
 	}
 	if err := s.Store.ApplyCase(ctx, c, after, ev, msgs, claim); err != nil {
 		return Case{}, fmt.Errorf("%s case %s: %w", a.Action, id, err)

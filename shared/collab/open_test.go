@@ -84,6 +84,9 @@ func (f *fakeStore) GetCase(context.Context, string) (Case, error) { return Case
 func (f *fakeStore) ApplyCase(context.Context, Case, Case, Event, []notify.Message, idem.Claim) error {
 	return errFake
 }
+func (f *fakeStore) AppendCaseNote(context.Context, Case, Case, Event, []notify.Message, idem.Claim) error {
+	return errFake
+}
 func (f *fakeStore) ListCases(context.Context, Box, string, Status, int, string) ([]Case, string, error) {
 	return nil, "", errFake
 }

@@ -41,6 +41,8 @@ type Store interface {
 	GetCase(ctx context.Context, id string) (Case, error)
 	// ApplyCase replaces the case if it is still at before's version.
 	ApplyCase(ctx context.Context, before, after Case, ev Event, msgs []notify.Message, claim idem.Claim) error
+	// AppendCaseNote writes a note that states no version (see Do).
+	AppendCaseNote(ctx context.Context, before, after Case, ev Event, msgs []notify.Message, claim idem.Claim) error
 	ListCases(ctx context.Context, box Box, memberID string, status Status, limit int, cursor string) ([]Case, string, error)
 	ListCaseEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
 }
