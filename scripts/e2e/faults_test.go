@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -346,6 +347,77 @@ func TestFaultsConcurrentUpdatesToOneCase(t *testing.T) {
 	}
 	if v := int(e.Do("GET", "/v1/cases/"+id, h.Admin, nil).JSON()["version"].(float64)); v != version {
 		t.Errorf("the refused note moved the case from version %d to %d", version, v)
+	}
+}
+
+// A note written between an escalation run's read of a due case and its
+// write (the run's transaction is held at the wire until the note is in)
+// must not put the escalation off to the next run, five minutes later: the
+// run reads the case again, finds it still due and escalates it.
+func TestFaultsEscalationRacingANote(t *testing.T) {
+	t.Parallel()
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	open := time.Date(2026, 11, 23, 10, 0, 0, 0, berlin) // Monday
+	clock := localtest.NewClock(open)
+	var (
+		armed   atomic.Bool
+		noteErr error
+		e       *localtest.Env
+		id      string
+		ptok    string
+	)
+	race := newDynamoFault(t, func(req *http.Request) (*http.Response, error) {
+		if req.Header.Get("X-Amz-Target") != "DynamoDB_20120810.TransactWriteItems" || req.Body == nil {
+			return nil, nil
+		}
+		body, err := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		if err != nil || !bytes.Contains(body, []byte(`"escalation schedule"`)) || !armed.CompareAndSwap(true, false) {
+			return nil, nil
+		}
+		// The submitter asks for news just now; its note commits first.
+		note, _ := json.Marshal(map[string]any{"text": "Any news? The customer is waiting."})
+		nreq, _ := http.NewRequest("POST", e.URL+"/v1/cases/"+id+"/notes", bytes.NewReader(note))
+		nreq.Header.Set("Content-Type", "application/json")
+		nreq.Header.Set("Authorization", "Bearer "+ptok)
+		res, err := http.DefaultClient.Do(nreq)
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				err = fmt.Errorf("note: %s", res.Status)
+			}
+		}
+		noteErr = err
+		return nil, nil // now the run's own write goes on, one version behind
+	})
+	e = localtest.New(t, localtest.WithClock(clock), race.install)
+	race.enabled.Store(true)
+	h := newHost(t, e, "Esc Race Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	_, ptok = livePartner(t, e, h, "Esc Race Partner")
+	id = e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)).Str("id") // high: PT2H in 08–18 weekdays
+	due := open.Add(2 * time.Hour)
+
+	armed.Store(true)
+	sum, err := e.App.Escalation.Run(context.Background(), due.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if armed.Load() || noteErr != nil {
+		t.Fatalf("the note was not written in the run's way (armed %v, %v): the race was not made", armed.Load(), noteErr)
+	}
+	got := e.Do("GET", "/v1/cases/"+id, ptok, nil)
+	t.Logf("escalation run with a note written between its read and its write: %+v; case at level %v, version %v",
+		sum, got.JSON()["escalationLevel"], got.JSON()["version"])
+	if sum.Level1 != 1 || got.JSON()["escalationLevel"].(float64) != 1 {
+		t.Fatalf("the run escalated %d cases and left the case at level %v: want level 1 in this run, not the next", sum.Level1, got.JSON()["escalationLevel"])
+	}
+	events := string(e.Do("GET", "/v1/cases/"+id+"/events", ptok, nil).Body)
+	if !strings.Contains(events, "Any news?") || !strings.Contains(events, `"level":1`) {
+		t.Errorf("the timeline should hold the note and the escalation: %s", events)
+	}
+	if n := countMails(t, e, e.Addr("storage-escalation"), "[Escalation 1]"); n != 1 {
+		t.Errorf("the escalation contact got %d level-1 mails, want 1", n)
 	}
 }
 

@@ -20,11 +20,15 @@ import (
 // response time has passed (reported as level 0): level 1 tells the
 // receiver's escalation contact and the submitter;
 // level 2 the program's host and the operators. Each level is a conditional
-// write on the version read, so it happens once however many runs race.
-// It returns the levels it raised.
+// write on the version read, so it happens once however many runs race;
+// a write that loses to another (a note, another run) reads the case
+// again and goes on if it is still due, so a note does not put an
+// escalation off to the next run. It returns the levels it raised.
 func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int, error) {
 	var raised []int
-	for i := 0; i < 3; i++ {
+	// At most three steps (reminder, level 1, level 2), each read again
+	// after a lost race up to maxStepAttempts times in all.
+	for i := 0; i < 3+maxStepAttempts; i++ {
 		c, err := s.Store.GetCase(ctx, id)
 		if err != nil {
 			return raised, err
@@ -89,7 +93,7 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 		}
 		if err := s.Store.ApplyCase(ctx, c, after, ev, msgs, idem.None); err != nil {
 			if errors.Is(err, apperr.ErrConflict) {
-				return raised, nil // another run, or a response, got there first
+				continue // read it again: another run or a response makes it not due, a note does not
 			}
 			return raised, fmt.Errorf("escalate case %s: %w", id, err)
 		}
@@ -130,7 +134,7 @@ func (s *Service) remind(ctx context.Context, c Case, now time.Time) (bool, erro
 	msg.NotBefore = s.insideHours(c, dep.Inbound.Hours, now)
 	if err := s.Store.ApplyCase(ctx, c, after, ev, []notify.Message{msg}, idem.None); err != nil {
 		if errors.Is(err, apperr.ErrConflict) {
-			return false, nil // another run, or a response, got there first
+			return false, nil // the caller reads the case again
 		}
 		return false, fmt.Errorf("remind case %s: %w", c.ID, err)
 	}

@@ -21,9 +21,22 @@ const (
 // Housekeep looks at case id at now: 23 days without activity by either
 // side warns both sides that it closes in 7 days; 30 days close it, with a
 // timeline event that says why and a mail to both. Each step is a
-// conditional write on the version read, so a note that races it wins and
-// the 30 days start again. It returns what it did ("" for nothing).
+// conditional write on the version read; one that loses a race reads the
+// case again: after a note the 30 days start again and nothing is due,
+// after an escalation it still is. It returns what it did ("" for nothing).
 func (s *Service) Housekeep(ctx context.Context, id string, now time.Time) (string, error) {
+	for attempt := 1; ; attempt++ {
+		outcome, err := s.housekeep(ctx, id, now)
+		if !errors.Is(err, apperr.ErrConflict) {
+			return outcome, err
+		}
+		if attempt == maxStepAttempts {
+			return "", nil // still racing: the next run looks again
+		}
+	}
+}
+
+func (s *Service) housekeep(ctx context.Context, id string, now time.Time) (string, error) {
 	c, err := s.Store.GetCase(ctx, id)
 	if err != nil {
 		return "", err
@@ -62,9 +75,6 @@ func (s *Service) Housekeep(ctx context.Context, id string, now time.Time) (stri
 		}
 	}
 	if err := s.Store.ApplyCase(ctx, c, after, ev, msgs, idem.None); err != nil {
-		if errors.Is(err, apperr.ErrConflict) {
-			return "", nil // someone acted on the case meanwhile: it is not idle
-		}
 		return "", fmt.Errorf("housekeep case %s: %w", id, err)
 	}
 	return outcome, nil

@@ -130,3 +130,44 @@ func TestStepLosingRacesUntilItsCallerGivesUp(t *testing.T) {
 		t.Fatalf("got %v, want unavailable", err)
 	}
 }
+
+// A note written between an escalation run's read and its write does not
+// put the escalation off to the next run: the run reads the case again, and
+// it is still due.
+func TestEscalationRacingANote(t *testing.T) {
+	st := &raceStore{fakeStore: fixture(), c: raceCase(Open), race: []func(*Case){func(c *Case) { c.LastActivityAt = friday5pm }}}
+	svc := &Service{Store: st, Now: func() time.Time { return friday5pm }}
+	raised, err := svc.Escalate(context.Background(), st.c.ID, friday5pm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(raised) != 1 || raised[0] != 1 || st.c.EscalationLevel != 1 {
+		t.Fatalf("raised %v, level %d; want level 1 in this run", raised, st.c.EscalationLevel)
+	}
+	// A response racing the run, though, stops the clock: nothing is raised.
+	st = &raceStore{fakeStore: fixture(), c: raceCase(Open), race: []func(*Case){func(c *Case) { c.Status, c.RespondedAt = Accepted, friday5pm }}}
+	svc.Store = st
+	if raised, err := svc.Escalate(context.Background(), st.c.ID, friday5pm); err != nil || len(raised) != 0 {
+		t.Fatalf("after a racing response: raised %v, %v; want nothing", raised, err)
+	}
+}
+
+// Housekeeping racing an escalation warns in the same run; racing a note,
+// it finds the case no longer idle.
+func TestHousekeepingRacingOtherWriters(t *testing.T) {
+	idle := func() Case {
+		c := raceCase(Accepted)
+		c.LastActivityAt = friday5pm.Add(-24 * 24 * time.Hour) // warned after 23 days
+		return c
+	}
+	st := &raceStore{fakeStore: fixture(), c: idle(), race: []func(*Case){func(c *Case) { c.EscalationLevel = 1 }}}
+	svc := &Service{Store: st, Now: func() time.Time { return friday5pm }}
+	if got, err := svc.Housekeep(context.Background(), st.c.ID, friday5pm); err != nil || got != HousekeepWarned || !st.c.IdleWarned {
+		t.Fatalf("racing an escalation: %q, %v, warned %v; want warned in this run", got, err, st.c.IdleWarned)
+	}
+	st = &raceStore{fakeStore: fixture(), c: idle(), race: []func(*Case){func(c *Case) { c.LastActivityAt = friday5pm }}}
+	svc.Store = st
+	if got, err := svc.Housekeep(context.Background(), st.c.ID, friday5pm); err != nil || got != "" || st.c.IdleWarned {
+		t.Fatalf("racing a note: %q, %v, warned %v; want nothing", got, err, st.c.IdleWarned)
+	}
+}
