@@ -421,6 +421,72 @@ func TestFaultsEscalationRacingANote(t *testing.T) {
 	}
 }
 
+// A note retried after its answer was lost is added once: the retry with
+// the same Idempotency-Key is answered as the first was. The previous code
+// ignored the key on notes and added the note twice, with two mails.
+func TestFaultsRetriedNoteAddedOnce(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := newHost(t, e, "Retry Note Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	_, ptok := livePartner(t, e, h, "Retry Note Partner")
+	id := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)).Str("id")
+	note := map[string]any{"text": "Firmware 9.2.2 does not help either."}
+
+	// The client sends, loses the answer (a timeout, a dropped connection)
+	// and sends again, as a client should, with the same key; twice at once
+	// too, as an impatient one would.
+	first := e.Do("POST", "/v1/cases/"+id+"/notes", ptok, note, "Idempotency-Key", "note-1")
+	again := e.Do("POST", "/v1/cases/"+id+"/notes", ptok, note, "Idempotency-Key", "note-1")
+	var wg sync.WaitGroup
+	var racing [2]localtest.Response
+	for i := range racing {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			racing[i] = e.Do("POST", "/v1/cases/"+id+"/notes", ptok, note, "Idempotency-Key", "note-1")
+		}()
+	}
+	wg.Wait()
+	other := e.Do("POST", "/v1/cases/"+id+"/notes", ptok, map[string]any{"text": "something else"}, "Idempotency-Key", "note-1")
+
+	if first.Status != 200 || again.Status != 200 || again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) {
+		t.Errorf("retry with the same key: %d %q %s, want the first answer %d %s replayed",
+			again.Status, again.Header.Get("Idempotent-Replayed"), again.Body, first.Status, first.Body)
+	}
+	for _, r := range racing {
+		if r.Status != 200 || r.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("a concurrent retry: %d %s, want the replay", r.Status, r.Body)
+		}
+	}
+	if other.Status != 422 {
+		t.Errorf("the same key with another note: %d %s, want 422", other.Status, other.Body)
+	}
+	var notes int
+	items, _ := e.Do("GET", "/v1/cases/"+id+"/events", ptok, nil).JSON()["items"].([]any)
+	for _, it := range items {
+		if it.(map[string]any)["action"] == "note" {
+			notes++
+		}
+	}
+	mails := 0
+	for _, m := range e.MailsTo(e.Addr("storage-support")) {
+		if strings.Contains(m.Body.Text, "Firmware 9.2.2") {
+			mails++
+		}
+	}
+	t.Logf("one note sent 4 times with one key: %d notes on the case, %d mails to the receiver", notes, mails)
+	if notes != 1 || mails != 1 {
+		t.Errorf("got %d notes and %d mails, want 1 and 1", notes, mails)
+	}
+	// Without a key, two posts are two notes: an append is not guessed away.
+	e.Do("POST", "/v1/cases/"+id+"/notes", ptok, note)
+	e.Do("POST", "/v1/cases/"+id+"/notes", ptok, note)
+	if got := int(e.Do("GET", "/v1/cases/"+id, ptok, nil).JSON()["version"].(float64)); got != 4 {
+		t.Errorf("version %d after opening, one keyed note and two without a key; want 4", got)
+	}
+}
+
 func TestStalledTableIsA503(t *testing.T) {
 	t.Parallel()
 	// Every DynamoDB request is held until its context ends: a dependency

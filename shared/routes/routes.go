@@ -60,7 +60,8 @@ type Route struct {
 	Function string
 	Auth     Auth
 	Body     Body
-	// Create routes make a new object and honour Idempotency-Key.
+	// Create routes make a new object, or append to one (a note), and
+	// honour Idempotency-Key: a retried request is answered, not done twice.
 	Create bool
 	// Page routes answer HTML (errors too).
 	Page bool
@@ -104,7 +105,7 @@ var Table = []Route{
 	// Enrollments and onboarding.
 	{Method: "GET", Path: "/v1/programs/{id}/enrollments", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/reports/sla", Function: Approval, Auth: Token, Body: NoBody},
-	{Method: "POST", Path: "/v1/programs/{id}/configurations", Function: Approval, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/programs/{id}/configurations", Function: Approval, Auth: Token, Body: JSON, Create: true},
 	{Method: "GET", Path: "/v1/programs/{id}/configurations", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/configurations/{id}/approve", Function: Approval, Auth: Token, Body: JSON},
 	{Method: "POST", Path: "/v1/configurations/{id}/reject", Function: Approval, Auth: Token, Body: JSON},
@@ -152,7 +153,7 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/cases/{id}/events", Function: Cases, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/cases/{id}/accept", Function: Cases, Auth: Token, Body: JSON},
 	{Method: "POST", Path: "/v1/cases/{id}/request-info", Function: Cases, Auth: Token, Body: JSON},
-	{Method: "POST", Path: "/v1/cases/{id}/notes", Function: Cases, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/cases/{id}/notes", Function: Cases, Auth: Token, Body: JSON, Create: true},
 	{Method: "POST", Path: "/v1/cases/{id}/reject", Function: Cases, Auth: Token, Body: JSON},
 	{Method: "POST", Path: "/v1/cases/{id}/close", Function: Cases, Auth: Token, Body: JSON},
 
