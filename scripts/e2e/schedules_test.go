@@ -3,8 +3,10 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -124,6 +126,83 @@ func TestEscalationLevelsOnceEach(t *testing.T) {
 	}
 	if got := e.Do("GET", "/v1/cases/"+answered, ptok, nil); got.JSON()["escalationLevel"].(float64) != 0 {
 		t.Errorf("an answered case escalated: %s", got.Body)
+	}
+}
+
+// /_local/schedules answers once the mail its own run wrote is handed
+// over, not once the whole stream is quiet: with four clients adding notes
+// back to back all the while, it still answers (the previous code waited
+// for two idle passes of the stream, which came only when the writes
+// stopped).
+func TestLocalScheduleAnswersWhileWritesGoOn(t *testing.T) {
+	t.Parallel()
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	open := time.Date(2026, 11, 23, 10, 0, 0, 0, berlin) // Monday
+	e := localtest.New(t, localtest.WithClock(localtest.NewClock(open)))
+	h := newHost(t, e, "Busy Run Host", map[string]any{"payment": "host"})
+	dep := hostDepartment(t, e, h)
+	_, ptok := livePartner(t, e, h, "Busy Run Partner")
+	e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)) // high: both due at 12:00
+	busy := e.Do("POST", "/v1/cases", ptok, set(caseBody(dep, h.ProgramID), "summary", "Busy one", false)).Str("id")
+	e.Flush()
+
+	// Notes on the other case, back to back, until the run answers (or
+	// for 90 s at most, so that the previous code answered at all).
+	var (
+		stop    = make(chan struct{})
+		stopped = make(chan struct{})
+		writers sync.WaitGroup
+		notes   atomic.Int64
+	)
+	give := time.After(90 * time.Second)
+	for w := 0; w < 4; w++ {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				case <-give:
+					return
+				default:
+				}
+				body := strings.NewReader(fmt.Sprintf(`{"text":"note %d-%d"}`, w, i))
+				req, _ := http.NewRequest("POST", e.URL+"/v1/cases/"+busy+"/notes", body)
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+ptok)
+				if res, err := http.DefaultClient.Do(req); err == nil {
+					res.Body.Close()
+					notes.Add(1)
+				}
+			}
+		}()
+	}
+	go func() { writers.Wait(); close(stopped) }()
+	time.Sleep(2 * time.Second)
+	start := time.Now()
+	res := e.Do("POST", "/_local/schedules/escalation?at="+open.Add(2*time.Hour+time.Minute).UTC().Format(time.RFC3339), "", nil)
+	took := time.Since(start)
+	writing := true
+	select {
+	case <-stopped:
+		writing = false
+	default:
+	}
+	close(stop)
+	<-stopped
+	t.Logf("the run answered in %s; %d notes were added around it: %s", took.Round(time.Millisecond), notes.Load(), res.Body)
+	if !writing {
+		t.Fatalf("the run answered only after the writes stopped (%s)", took.Round(time.Millisecond))
+	}
+	// Both cases are due; the notes racing the busy one's escalation do
+	// not put it off.
+	if res.Status != 200 || num(res.JSON()["summary"].(map[string]any), "escalatedLevel1") != 2 {
+		t.Fatalf("run: %d %s, want level 1 of both cases", res.Status, res.Body)
+	}
+	mail, _ := res.JSON()["mail"].(map[string]any)
+	if num(mail, "sent") != 4 || mail["waiting"] != nil {
+		t.Errorf("the run's mail: %v, want its 4 mails sent and none waiting", mail)
 	}
 }
 

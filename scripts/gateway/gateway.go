@@ -28,6 +28,7 @@ import (
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/routes"
 	"github.com/tandemhq/tandem/shared/session"
+	"github.com/tandemhq/tandem/shared/store"
 )
 
 // Gateway serves the API locally.
@@ -89,19 +90,52 @@ func (g *Gateway) Flush(ctx context.Context) error {
 	return g.poller.Flush(ctx)
 }
 
+// MailWait bounds how long RunSchedule waits for the mail a run caused.
+const MailWait = 30 * time.Second
+
 // RunSchedule runs schedule name at instant at, then waits until the
-// notifications it caused were handed to the notifier.
-func (g *Gateway) RunSchedule(ctx context.Context, name string, at time.Time) (any, error) {
-	out, err := g.sched.Run(ctx, name, at)
+// notifier is through with the outbox items the run itself wrote: each sent
+// (handed to SES, or posted), failed (due again later, or a dead letter) or
+// held for a later time (a department's business hours). Other writes on
+// the stream meanwhile are not waited for, so a run answers while clients
+// write; under load it answers once the stream has reached its items,
+// which lag the writes ahead of them, and after MailWait at the latest,
+// with the items still waiting listed.
+func (g *Gateway) RunSchedule(ctx context.Context, name string, at time.Time) (any, store.OutboxProgress, error) {
+	var written store.OutboxLog
+	out, err := g.sched.Run(store.WithOutboxLog(ctx, &written), name, at)
 	if err != nil {
-		return nil, err
+		return nil, store.OutboxProgress{}, err
 	}
-	if g.poller != nil {
-		if err := g.poller.Flush(ctx); err != nil {
-			return out, err
+	mail, err := g.handedOver(ctx, written.IDs())
+	return out, mail, err
+}
+
+// handedOver waits, up to MailWait, until the notifier is through with the
+// outbox items ids (see RunSchedule) and says where they stand.
+func (g *Gateway) handedOver(ctx context.Context, ids []string) (store.OutboxProgress, error) {
+	now := g.app.Config.Now
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
+	var done store.OutboxProgress
+	deadline := time.Now().Add(MailWait)
+	for {
+		p, err := g.app.Store.OutboxProgressOf(ctx, ids, now())
+		if err != nil {
+			return done, err
+		}
+		done.Sent, done.Failed, done.Held, done.Waiting = done.Sent+p.Sent, done.Failed+p.Failed, done.Held+p.Held, p.Waiting
+		if len(p.Waiting) == 0 || g.poller == nil || time.Now().After(deadline) {
+			return done, nil
+		}
+		ids = p.Waiting
+		select {
+		case <-ctx.Done():
+			return done, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	return out, nil
 }
 
 // ServeHTTP implements http.Handler.
@@ -291,12 +325,12 @@ func (g *Gateway) serveLocal(w http.ResponseWriter, r *http.Request) {
 		}
 		at = t.UTC()
 	}
-	out, err := g.RunSchedule(r.Context(), name, at)
+	out, mail, err := g.RunSchedule(r.Context(), name, at)
 	if err != nil {
 		writeEvent(w, api.ErrorJSON(err))
 		return
 	}
-	b, _ := json.Marshal(map[string]any{"schedule": name, "at": at.Format(time.RFC3339), "summary": out})
+	b, _ := json.Marshal(map[string]any{"schedule": name, "at": at.Format(time.RFC3339), "summary": out, "mail": mail})
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(b)
 }
@@ -314,15 +348,18 @@ func (g *Gateway) serveEvent(w http.ResponseWriter, r *http.Request, fn string) 
 		writeEvent(w, api.ErrorJSON(apperr.InvalidField("body", "could not be read")))
 		return
 	}
-	out, err := g.Invoke(r.Context(), fn, raw)
-	if err == nil && g.poller != nil {
-		err = g.poller.Flush(r.Context())
-	}
+	var written store.OutboxLog
+	out, err := g.Invoke(store.WithOutboxLog(r.Context(), &written), fn, raw)
 	if err != nil {
 		writeEvent(w, api.ErrorJSON(apperr.InvalidField("body", err.Error())))
 		return
 	}
-	b, _ := json.Marshal(map[string]any{"function": fn, "result": out})
+	mail, err := g.handedOver(r.Context(), written.IDs())
+	if err != nil {
+		writeEvent(w, api.ErrorJSON(err))
+		return
+	}
+	b, _ := json.Marshal(map[string]any{"function": fn, "result": out, "mail": mail})
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(b)
 }

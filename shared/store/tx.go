@@ -46,6 +46,7 @@ func (s *Store) transact(ctx context.Context, op string, items ...txItem) error 
 		out, err := s.db.TransactWriteItems(ctx, in)
 		if err == nil {
 			recordTransaction(ctx, writes)
+			logOutbox(ctx, writes)
 			for i := range out.ConsumedCapacity {
 				recordWrite(ctx, &out.ConsumedCapacity[i])
 			}
