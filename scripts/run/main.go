@@ -72,6 +72,10 @@ func run() error {
 		return err
 	}
 	defer ses.Stop()
+	sesCLI, err := localstack.InstallSES(ctx) // installed: its path
+	if err != nil {
+		return err
+	}
 
 	baseURL := fmt.Sprintf("http://localhost:%d", port)
 	signing := os.Getenv("TANDEM_SIGNING_KEY")
@@ -131,12 +135,21 @@ Tandem is running (ready in %.1fs).
 Press Ctrl-C to stop everything.
 `, time.Since(began).Seconds(), baseURL, sesPort, sesPort, opToken, demo, baseURL, baseURL)
 
+	// The local SES may stop (a fault test stops it) without stopping the
+	// rest: mail waits in the outbox meanwhile, retried with backoff and by
+	// the redrive schedule, until something answers on its port again.
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-ses.Exited():
+			fmt.Printf("\nThe local SES on port %d exited. Tandem goes on; mail waits in the outbox and is retried until a local SES answers there again:\n  node %s --host 127.0.0.1 --port %d\n",
+				sesPort, sesCLI, sesPort)
+		}
+	}()
 	select {
 	case <-ctx.Done():
 	case <-ddb.Exited():
 		err = errors.New("DynamoDB Local exited")
-	case <-ses.Exited():
-		err = errors.New("the local SES exited")
 	}
 	fmt.Println("\nStopping…")
 	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
