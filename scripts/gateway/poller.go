@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,6 +17,7 @@ import (
 	streamtypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 
 	"github.com/tandemhq/tandem/shared/routes"
+	"github.com/tandemhq/tandem/shared/table"
 )
 
 // StreamHandler is the notifier's Lambda entry point.
@@ -242,23 +244,48 @@ func (p *Poller) discover(ctx context.Context, arn string) error {
 	}
 }
 
+// BatchSize is the deployed event source mapping's: batches of up to 25
+// records that pass its filter (INSERTs of outbox items).
+const BatchSize = 25
+
 func (p *Poller) pollShard(ctx context.Context, shard string, it *string) (int, *string, error) {
-	out, err := p.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it, Limit: aws.Int32(25)}) // as the deployed event source mapping
+	// Read as the mapping does, many records at a time, and batch those
+	// its filter lets through: 25 raw records held 8 outbox items when a
+	// case's transaction writes six items, and mail fell behind intake.
+	out, err := p.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it, Limit: aws.Int32(1000)})
 	if err != nil {
 		return 0, nil, err
 	}
 	if len(out.Records) == 0 {
 		return 0, out.NextShardIterator, nil
 	}
-	batch := make([]events.DynamoDBEventRecord, 0, len(out.Records))
-	for _, r := range out.Records {
-		batch = append(batch, toEventRecord(r))
+	var batch []events.DynamoDBEventRecord
+	handOn := func() {
+		// A poller that stops finishes the batch in hand, not the page:
+		// the sweep delivers what it leaves.
+		if len(batch) > 0 && ctx.Err() == nil {
+			p.deliver(ctx, batch)
+		}
+		batch = nil
 	}
-	p.deliver(ctx, batch)
+	for _, r := range out.Records {
+		if rec := toEventRecord(r); forNotifier(rec) {
+			if batch = append(batch, rec); len(batch) == BatchSize {
+				handOn()
+			}
+		}
+	}
+	handOn()
 	p.mu.Lock()
-	p.lastSeq[shard] = batch[len(batch)-1].Change.SequenceNumber
+	p.lastSeq[shard] = toEventRecord(out.Records[len(out.Records)-1]).Change.SequenceNumber
 	p.mu.Unlock()
-	return len(batch), out.NextShardIterator, nil
+	return len(out.Records), out.NextShardIterator, nil
+}
+
+// forNotifier is the deployed mapping's filter: INSERTs of outbox items.
+func forNotifier(rec events.DynamoDBEventRecord) bool {
+	pk, ok := rec.Change.Keys[table.PK]
+	return ok && rec.EventName == "INSERT" && pk.DataType() == events.DataTypeString && strings.HasPrefix(pk.String(), table.OutboxPrefix)
 }
 
 // deliver calls the handler, redelivering from the first failure onwards.
