@@ -3,7 +3,8 @@
 // written to bench-results.md):
 //
 //   - DynamoDB Local's raw TransactWriteItems rate with 8 writers, and end-to-
-//     end case intake through the local gateway with 8 clients, side by side;
+//     end case intake through the local gateway with 8 clients, side by side,
+//     with the lag of its mail (outbox write → handed to SES) meanwhile;
 //   - each route's handler CPU with the table in memory (Go benchmarks);
 //   - the capacity each business operation consumes;
 //   - the escalation sweep's reads beside few and very many not-due cases;
@@ -17,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -30,12 +32,16 @@ import (
 
 	"github.com/tandemhq/tandem/scripts/localstack"
 	"github.com/tandemhq/tandem/scripts/localtest"
+	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/awsclient"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/notify/delivery"
+	"github.com/tandemhq/tandem/shared/notify/sesmail"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/store"
 	"github.com/tandemhq/tandem/shared/store/storetest"
@@ -181,9 +187,31 @@ func rawTransactions(r *runner, writers, total int) float64 {
 	return rate
 }
 
+// handOffs is the local SES sender, noting when each mail was handed over.
+type handOffs struct {
+	next delivery.Sender
+	mu   sync.Mutex
+	at   map[string]time.Time
+}
+
+func (h *handOffs) Send(ctx context.Context, m delivery.Mail) (string, error) {
+	id, err := h.next.Send(ctx, m)
+	if err == nil {
+		h.mu.Lock()
+		h.at[m.MessageID] = time.Now()
+		h.mu.Unlock()
+	}
+	return id, err
+}
+
 // intake opens cases through the local gateway over HTTP, as clients would.
 func intake(r *runner, n, clients int, rawRate float64) {
-	e := localtest.New(r)
+	cfg, err := awsclient.Load(context.Background(), awsclient.Options{SESEndpoint: storetest.SESEndpoint(r), DynamoDBEndpoint: storetest.Endpoint(r)})
+	if err != nil {
+		r.Fatal(err)
+	}
+	sent := &handOffs{next: sesmail.New(awsclient.Sending(cfg), storetest.SESEndpoint(r), ""), at: map[string]time.Time{}}
+	e := localtest.New(r, func(c *app.Config) { c.MailSender = sent })
 	_, partnerToken, depID, programID := fixture(r, e)
 	body := func(i int) []byte {
 		b, _ := json.Marshal(map[string]any{
@@ -212,6 +240,7 @@ func intake(r *runner, n, clients int, rawRate float64) {
 	}
 	codes := map[int]int{}
 	var mu sync.Mutex
+	began := time.Now()
 	rate, lat := drive(n, clients, func(i int) time.Duration {
 		d, code := post(i)
 		mu.Lock()
@@ -219,19 +248,54 @@ func intake(r *runner, n, clients int, rawRate float64) {
 		mu.Unlock()
 		return d
 	})
+	ended := time.Now()
 	if codes[201] != n {
 		r.Fatalf("intake answers: %v, want %d × 201", codes, n)
 	}
+	mailLag, behind := lagOf(r, e, sent, began, ended)
 	last, m := e.Metered("POST", "/v1/cases", partnerToken, json.RawMessage(body(n)))
 	say("| Case intake through the local gateway, %d clients, %d cases | %.0f cases/s |", clients, n, rate)
 	say("| intake latency p50 / p99 (p99 ÷ p50) | %.1f ms / %.1f ms (%.1f) |", ms(lat[n/2]), ms(lat[n*99/100]), ms(lat[n*99/100])/ms(lat[n/2]))
 	say("| intake round trips to DynamoDB before its transaction (authorizer included) | %d |", m.Trips()-m.Count())
+	say("| mail lag under this intake, outbox write → handed to SES, p50 / p99 (%d mails) | %.0f ms / %.0f ms |", len(mailLag), ms(mailLag[len(mailLag)/2]), ms(mailLag[len(mailLag)*99/100]))
+	say("| the last of them handed to SES after the intake's last answer | %.1f s |", behind.Seconds())
 	rawCase, rawLat := rawIntake(r, e, last.Str("id"), n, clients)
 	say("| the same transaction written raw (no reads, no HTTP), %d writers | %.0f tx/s |", clients, rawCase)
 	say("| raw latency p50 / p99 | %.1f ms / %.1f ms |", ms(rawLat[len(rawLat)/2]), ms(rawLat[len(rawLat)*99/100]))
 	say("| intake rate ÷ raw rate of its transaction | %.2f |", rate/rawCase)
 	say("| intake rate ÷ raw one-item rate | %.2f |", rate/rawRate)
 	say("\nIntake is its transaction (case, timeline event, idle marker, SLA report record, two outbox mails) after the reads: the authorizer's token, then one round of the department, the caller's member, user, program and place in it, then one of the receiving member and its place.\n")
+}
+
+// lagOf waits for the mail of the cases opened in [began, ended] and
+// returns, sorted, how long after its outbox write (the item's creation
+// instant, taken just before its transaction) each was handed to SES, and
+// how long after ended the last one was.
+func lagOf(r *runner, e *localtest.Env, sent *handOffs, began, ended time.Time) ([]time.Duration, time.Duration) {
+	e.FlushWithin(10 * time.Minute)
+	sent.mu.Lock()
+	at := maps.Clone(sent.at)
+	sent.mu.Unlock()
+	var lag []time.Duration
+	var last time.Time
+	for id, handed := range at {
+		m, _, _, err := e.App.Store.GetOutbox(context.Background(), id)
+		if err != nil {
+			r.Fatal(err)
+		}
+		if m.CreatedAt.Before(began) || m.CreatedAt.After(ended) {
+			continue // the fixture's and the warm-up's
+		}
+		lag = append(lag, handed.Sub(m.CreatedAt))
+		if handed.After(last) {
+			last = handed
+		}
+	}
+	if len(lag) == 0 {
+		r.Fatal("no mail of the intake reached SES")
+	}
+	sort.Slice(lag, func(i, j int) bool { return lag[i] < lag[j] })
+	return lag, last.Sub(ended)
 }
 
 // rawIntake writes the transaction intake writes — a copy of case tmplID,
