@@ -90,8 +90,10 @@ func (g *Gateway) Flush(ctx context.Context) error {
 	return g.poller.Flush(ctx)
 }
 
-// MailWait bounds how long RunSchedule waits for the mail a run caused.
-const MailWait = 30 * time.Second
+// MailWait bounds how long RunSchedule waits for the mail a run caused:
+// under the bench's intake load mail was 25–35 s behind its writes, and
+// clients (the tests' among them) give up after 30 s.
+const MailWait = 20 * time.Second
 
 // RunSchedule runs schedule name at instant at, then waits until the
 // notifier is through with the outbox items the run itself wrote: each sent
