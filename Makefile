@@ -19,7 +19,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 CDK_VERSION := 2.1148.1
 CDK        := .tools/node_modules/.bin/cdk
 
-.PHONY: run test vet lint generate templ-check chromium invoke clean help build synth deploy destroy diff operator backfill bench fuzz freemail
+.PHONY: run test vet lint generate templ-check chromium invoke clean help build synth deploy destroy diff operator backfill rotate-key bench fuzz freemail
 
 # Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
 FUZZ_TARGETS := shared/api:FuzzDecoders shared/api:FuzzRoutes shared/webhook:FuzzVerify \
@@ -159,8 +159,13 @@ operator:
 
 # Writes the SLA report's records of cases opened before the report existed.
 backfill:
-	@test -n "$(TABLE)" || { echo "usage: make backfill TABLE=<TableName output of the stack>"; exit 2; }
-	$(GO) run ./scripts/backfill -table $(TABLE)
+	@test -n "$(TABLE)" || { echo "usage: make backfill TABLE=<TableName output of the stack> [ARGS='-confirmations …']"; exit 2; }
+	$(GO) run ./scripts/backfill -table $(TABLE) $(ARGS)
+
+# Replaces the signing key; links already mailed keep working (see scripts/rotatekey).
+rotate-key:
+	@test -n "$(SECRET)" || { echo "usage: make rotate-key SECRET=<SigningSecretArn output of the stack>"; exit 2; }
+	$(GO) run ./scripts/rotatekey -secret $(SECRET)
 
 invoke:
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=approval EVENT=events/approval-create-member.json"; exit 2; }

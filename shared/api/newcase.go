@@ -44,6 +44,8 @@ func (s *Server) newCaseData(ctx context.Context, r *Request, q string, v url.Va
 			label := d.Name
 			if d.Unreachable != nil {
 				label += " (unreachable by mail)"
+			} else if !d.InboundConfirmed() {
+				label += " (address not confirmed: no mail)"
 			}
 			de.Departments = append(de.Departments, web.Option{Value: d.ID, Label: label})
 			if d.ID != depID {
@@ -53,6 +55,9 @@ func (s *Server) newCaseData(ctx context.Context, r *Request, q string, v url.Va
 			if u := d.Unreachable; u != nil {
 				n.Warning = fmt.Sprintf("Mail to this department %s on %s, so it will not get this case by mail; its admins were told. "+
 					"The case still opens and shows in their inbox%s.", u.What(), u.Since.Format("2 January 2006"), phoneHint(d.Inbound.Phone))
+			} else if !d.InboundConfirmed() {
+				n.Warning = "This department has not confirmed its address yet, so it will not get this case by mail. " +
+					"The case still opens and shows in its inbox in Tandem (and reaches its webhook, if it has one)" + phoneHint(d.Inbound.Phone) + "."
 			}
 			for _, via := range e.Programs {
 				if d.Serves(via.ProgramID) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
@@ -27,6 +28,16 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Case, e
 		return Case{}, apperr.NotFound("case %s not found", id)
 	}
 	return c, nil
+}
+
+// ReceivingDepartment is the department case id was sent to, for the
+// case's two members and operators: its submitter sees how to reach it
+// (phone, hours, whether its address takes mail).
+func (s *Service) ReceivingDepartment(ctx context.Context, p auth.Principal, c Case) (department.Department, error) {
+	if !p.In(c.SubmitterMemberID) && !p.In(c.ReceiverMemberID) {
+		return department.Department{}, apperr.NotFound("case %s not found", c.ID)
+	}
+	return s.Store.GetDepartment(ctx, c.DepartmentID)
 }
 
 // Events returns a case's timeline.
@@ -121,6 +132,9 @@ func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act, cl
 		return Case{}, err
 	}
 	now := s.Now()
+	if err := s.countMail(ctx, c.MemberOf(side), now); err != nil {
+		return Case{}, err
+	}
 	after.Status, after.UpdatedAt, after.Version = next, now, c.Version+1
 	after.LastActivityAt, after.IdleWarned = now, false // any step restarts the 30 days
 	if side == Receiver && c.RespondedAt.IsZero() && (a.Action == Accept || a.Action == RequestInfo || a.Action == Reject) {
@@ -138,7 +152,7 @@ func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act, cl
 	}
 	to := []string{c.SubmitterEmail}
 	if side == Submitter {
-		to = []string{dep.Inbound.Email}
+		to = dedupe([]string{dep.InboundMail()})
 	}
 	data := notify.CaseUpdate{
 		CaseMail: s.caseData(after, dep), Action: string(a.Action), ActionText: actionText(a.Action), Text: a.Text,
@@ -147,7 +161,7 @@ func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act, cl
 	if after.Engineer != nil {
 		data.Engineer = after.Engineer.Name + " <" + after.Engineer.Email + ">"
 	}
-	msgs := []notify.Message{s.mail(after, to, data, now)}
+	msgs := s.mails(after, to, data, now)
 	if hook, err := s.hook(ctx, dep, "case.updated", after, now); err != nil {
 		return Case{}, err
 	} else if hook != nil {

@@ -36,6 +36,8 @@ type Store interface {
 	// EnrollmentStatus returns the status of member's admitted enrollment
 	// in program, "" for none (strongly consistent).
 	EnrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error)
+	// Hit counts one event under key in the current window.
+	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 
 	CreateCase(ctx context.Context, c Case, ev Event, msgs []notify.Message, claim idem.Claim) error
 	GetCase(ctx context.Context, id string) (Case, error)
@@ -56,6 +58,32 @@ type Service struct {
 	Operators []string
 	// MailLinks signs the action links of case mail.
 	MailLinks MailLinks
+	// MailPerDay bounds the case steps that mail (opening, answering,
+	// notes…) one member may take in a day (UTC): beyond it they are
+	// refused (429), so one account cannot turn Tandem into a mailer.
+	// Zero is DefaultMailPerDay.
+	MailPerDay int
+}
+
+// DefaultMailPerDay is MailPerDay unless configured: far above what a
+// support organisation opens and answers in a day.
+const DefaultMailPerDay = 2000
+
+// countMail counts one mailing step of member memberID today and refuses
+// it beyond MailPerDay.
+func (s *Service) countMail(ctx context.Context, memberID string, now time.Time) error {
+	limit := s.MailPerDay
+	if limit <= 0 {
+		limit = DefaultMailPerDay
+	}
+	n, reset, err := s.Store.Hit(ctx, "casemail#"+memberID, 24*time.Hour, now)
+	if err != nil {
+		return err
+	}
+	if n > limit {
+		return apperr.RateLimited(reset.Sub(now), "your company reached today's limit of %d case steps that send mail; it resets at midnight UTC (ask Tandem's operators to raise it)", limit)
+	}
+	return nil
 }
 
 // Box is one side's list of cases.
@@ -161,13 +189,20 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	if dep.MemberID == p.MemberID {
 		return Case{}, apperr.InvalidField("departmentId", "is one of your own departments; cases go to another member")
 	}
-	second := []func(){func() { receiver, receiverErr = s.Store.GetMember(ctx, dep.MemberID) }}
+	var limitErr error
+	second := []func(){
+		func() { receiver, receiverErr = s.Store.GetMember(ctx, dep.MemberID) },
+		func() { limitErr = s.countMail(ctx, p.MemberID, s.Now()) },
+	}
 	if viaProgram && prgErr == nil {
 		second = append(second, func() { theirs, theirsErr = s.Store.EnrollmentStatus(ctx, in.ProgramID, dep.MemberID) })
 	}
 	together(second...)
 	if receiverErr != nil {
 		return Case{}, receiverErr
+	}
+	if limitErr != nil {
+		return Case{}, limitErr
 	}
 
 	if in.ProgramID == "" {
@@ -231,21 +266,17 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	if at, err := clock.Add(now, sla*3/4); err == nil {
 		c.RemindAt = at
 	}
-	c.Bcc = dedupe([]string{submitter.Bcc.Outbound, receiver.Bcc.Inbound})
+	// Capture copies go only to addresses their owners confirmed.
+	c.Bcc = dedupe([]string{submitter.CaptureOutbound(), receiver.CaptureInbound()})
 	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: u.Name + " <" + u.Email + ">", MemberID: submitter.ID, Side: Submitter, Action: "open", To: Open}
-	newCase := notify.CaseNew{CaseMail: s.caseData(c, dep),
-		AcceptLink:      s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Accept),
-		RequestInfoLink: s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, RequestInfo),
+	inbound := dep.InboundMail()
+	msgs := s.mails(c, dedupe([]string{inbound}), s.newCaseMail(c, dep, inbound, now), now)
+	if esc := dep.EscalationMail(); prg.Type == program.CriticalEscalation && esc != "" && !strings.EqualFold(esc, inbound) {
+		// The note to manager is for the receiving support manager too,
+		// with links of its own.
+		msgs = append(msgs, s.mail([]string{esc}, s.newCaseMail(c, dep, esc, now), c.ID, now))
 	}
-	if c.Offers(Reject) {
-		newCase.RejectLink = s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Reject)
-	}
-	toDepartment := s.mail(c, []string{dep.Inbound.Email}, newCase, now)
-	if prg.Type == program.CriticalEscalation && dep.Inbound.Escalation.Email != "" && dep.Inbound.Escalation.Email != dep.Inbound.Email {
-		// The note to manager is for the receiving support manager too.
-		toDepartment.Cc = []string{dep.Inbound.Escalation.Email}
-	}
-	msgs := []notify.Message{toDepartment, s.mail(c, []string{u.Email}, notify.CaseOpened{CaseMail: s.caseData(c, dep)}, now)}
+	msgs = append(msgs, s.mail([]string{u.Email}, notify.CaseOpened{CaseMail: s.caseData(c, dep)}, c.ID, now))
 	if hook, err := s.hook(ctx, dep, "case.created", c, now); err != nil {
 		return Case{}, err
 	} else if hook != nil {
@@ -334,9 +365,52 @@ func (s *Service) caseData(c Case, dep department.Department) notify.CaseMail {
 	return d
 }
 
-func (s *Service) mail(c Case, to []string, data notify.MailData, now time.Time) notify.Message {
+// mail is one message about the case ref to the addresses to.
+func (s *Service) mail(to []string, data notify.MailData, ref string, now time.Time) notify.Message {
 	return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: s.Origin.From,
-		To: to, Bcc: c.Bcc, Ref: c.ID, CreatedAt: now, Data: data}
+		To: to, Ref: ref, CreatedAt: now, Data: data}
+}
+
+// mails is a mail of case c to the addresses to (none when to is empty)
+// and each capture address's blind copy of it, a message of its own: the
+// same mail without the links that act without a sign-in, which are the
+// recipient's alone, and no member sees another's capture address.
+func (s *Service) mails(c Case, to []string, data notify.MailData, now time.Time) []notify.Message {
+	var out []notify.Message
+	if len(to) > 0 {
+		out = append(out, s.mail(to, data, c.ID, now))
+	}
+	copyData := data
+	if a, ok := data.(notify.ActionMail); ok {
+		copyData = a.WithoutActions()
+	}
+	for _, addr := range c.Bcc {
+		m := s.mail(nil, copyData, c.ID, now)
+		m.Bcc = []string{addr}
+		out = append(out, m)
+	}
+	return out
+}
+
+// newCaseMail is the new-case mail to recipient at the receiving
+// department, its action links bound to that address ("" makes a mail
+// without links).
+func (s *Service) newCaseMail(c Case, dep department.Department, recipient string, now time.Time) notify.CaseNew {
+	m := notify.CaseNew{CaseMail: s.caseData(c, dep)}
+	if recipient == "" {
+		return m
+	}
+	m.AcceptLink = s.actionLink(c, dep, Accept, recipient, now)
+	m.RequestInfoLink = s.actionLink(c, dep, RequestInfo, recipient, now)
+	if c.Offers(Reject) {
+		m.RejectLink = s.actionLink(c, dep, Reject, recipient, now)
+	}
+	return m
+}
+
+// actionLink is the /r/ link for action on c, mailed to recipient now.
+func (s *Service) actionLink(c Case, dep department.Department, action Action, recipient string, now time.Time) string {
+	return s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, action, recipient, now)
 }
 
 // ClockFor is the hours a case of priority p is clocked in at a department

@@ -8,8 +8,6 @@ package session
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,6 +17,7 @@ import (
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 )
@@ -93,8 +92,8 @@ type Service struct {
 	Store  Store
 	Origin notify.Origin
 	Now    func() time.Time
-	// Key binds form tokens to sessions (the installation's signing key).
-	Key []byte
+	// Keys bind form tokens to sessions (the installation's signing keys).
+	Keys *keyring.Ring
 	// Operators are the addresses of the platform's operators: they sign in
 	// like users and act as operators (the installation's configuration,
 	// not the table: nobody makes themselves an operator through the API).
@@ -352,8 +351,4 @@ func CheckForm(got, want string) bool {
 	return got != "" && hmac.Equal([]byte(got), []byte(want))
 }
 
-func (s *Service) formToken(bound string) string {
-	m := hmac.New(sha256.New, s.Key)
-	m.Write([]byte("csrf\x00" + bound))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:24])
-}
+func (s *Service) formToken(bound string) string { return s.Keys.Sign("csrf", []byte(bound)) }

@@ -65,6 +65,10 @@ type CasePage struct {
 	Problem   string
 	Overdue   bool
 	RespondBy string
+	// Warning tells the submitter the receiving department gets no mail
+	// of the case (its address is unconfirmed or bounced), and how else to
+	// reach it.
+	Warning string
 }
 
 // Option is one choice of a select.
@@ -207,7 +211,10 @@ type NewUserForm struct {
 
 // PeoplePage is a member's users, the invitation form and API tokens.
 type PeoplePage struct {
-	Nav Nav
+	// UnconfirmedCaptures are capture addresses whose owners have not
+	// confirmed them: Tandem copies nothing to them yet.
+	UnconfirmedCaptures []string
+	Nav                 Nav
 	// History is the member's timeline with its users' (for its admins).
 	History              []TimelineEntry
 	MemberID, MemberName string
@@ -407,6 +414,9 @@ type DepartmentEditor struct {
 	// bounced, a webhook turned off) and how saving fixes it.
 	Warnings   []string
 	Previewing bool
+	// Unconfirmed are the department's addresses whose owners have not
+	// confirmed them yet: the page offers to mail their links again.
+	Unconfirmed []string
 }
 
 // MergePage is an operator merging one member into another: the target

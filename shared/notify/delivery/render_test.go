@@ -112,3 +112,46 @@ func TestBackoffGrowsAndIsBounded(t *testing.T) {
 		t.Errorf("Backoff(20) = %v, want at least 30 min (the cap's lower half)", Backoff(20))
 	}
 }
+
+// A capture copy of a mail with action links carries none of them: the
+// links act without a sign-in, so they are the recipient's alone.
+func TestCaptureCopiesCarryNoActionLinks(t *testing.T) {
+	for _, name := range []string{"case_new", "case_reminder"} {
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata", name+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := notify.DecodeData(name, raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			am, ok := data.(notify.ActionMail)
+			if !ok {
+				t.Fatalf("%T carries action links but is not a notify.ActionMail", data)
+			}
+			full, err := Render(notify.Message{ID: "obx_X", From: "f@x.example", To: []string{"t@x.example"}, Data: data})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(full.Text, "/r/") || !strings.Contains(full.HTML, "/r/") {
+				t.Fatalf("the sample's own rendering has no action link; the test would prove nothing:\n%s", full.Text)
+			}
+			m, err := Render(notify.Message{ID: "obx_X", From: "f@x.example", To: []string{"crm@x.example"}, Data: am.WithoutActions()})
+			if err != nil {
+				t.Fatalf("render: %v", err)
+			}
+			for part, body := range map[string]string{"text": m.Text, "html": m.HTML} {
+				if strings.Contains(body, "/r/") {
+					t.Errorf("the capture copy's %s part carries an action link:\n%s", part, body)
+				}
+				if !strings.Contains(body, "copy for your records") {
+					t.Errorf("the capture copy's %s part does not say it is a copy:\n%s", part, body)
+				}
+				if !strings.Contains(body, "https://tandem.example/cases/cas_X") {
+					t.Errorf("the capture copy's %s part lost the case's own link:\n%s", part, body)
+				}
+			}
+		})
+	}
+}
