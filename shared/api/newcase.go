@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -118,15 +117,18 @@ func (s *Server) newCaseForm(ctx context.Context, r *Request) (*Response, error)
 		ContactEmail: v.Get("customer.contactEmail"), CaseNumber: v.Get("customer.caseNumber")}); cu != (collab.Customer{}) {
 		in.Customer = &cu
 	}
-	for k := range v {
+	// The page forwards the posted strings of names that can be fields;
+	// the domain reads each by its field's type (package form), so no
+	// field costs a read here. Other keys are ignored before any work, and
+	// more than any form has are refused before any either.
+	for k, vs := range v {
 		name, ok := strings.CutPrefix(k, "fields.")
-		if !ok || v.Get(k) == "" {
-			continue
+		if ok && form.ValidName(name) && vs[0] != "" {
+			in.Fields[name] = vs[0]
 		}
-		in.Fields[name] = v.Get(k)
-		if n, err := strconv.ParseFloat(v.Get(k), 64); err == nil && s.isNumberField(ctx, in.DepartmentID, name) {
-			in.Fields[name] = n
-		}
+	}
+	if f := (apperr.Fields{}); !form.CheckCount(f, "fields", len(in.Fields)) {
+		return s.newCaseAgain(ctx, r, v, http.StatusUnprocessableEntity, "The process form "+f["fields"]+".", nil)
 	}
 	c, err := s.Cases.Open(ctx, r.Principal, in, idem.None)
 	if err == nil {
@@ -137,8 +139,18 @@ func (s *Server) newCaseForm(ctx context.Context, r *Request) (*Response, error)
 	if status != http.StatusUnprocessableEntity && status != http.StatusForbidden {
 		return nil, err
 	}
-	page, perr := s.newCaseData(ctx, r, "", v, fields)
+	res, perr := s.newCaseAgain(ctx, r, v, status, msg, fields)
 	if perr != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// newCaseAgain is the new-case page sent back with what was posted (v)
+// and why it was refused: a message, or errors by field.
+func (s *Server) newCaseAgain(ctx context.Context, r *Request, v url.Values, status int, msg string, fields map[string]string) (*Response, error) {
+	page, err := s.newCaseData(ctx, r, "", v, fields)
+	if err != nil {
 		return nil, err
 	}
 	page.Problem = "Please check the highlighted fields."
@@ -146,17 +158,4 @@ func (s *Server) newCaseForm(ctx context.Context, r *Request) (*Response, error)
 		page.Problem = msg
 	}
 	return Page(status, web.NewCasePage(page)), nil
-}
-
-func (s *Server) isNumberField(ctx context.Context, depID, name string) bool {
-	d, err := s.Departments.Store.GetDepartment(ctx, depID)
-	if err != nil {
-		return false
-	}
-	for _, fl := range d.Form.Fields {
-		if fl.Name == name {
-			return fl.Type == form.Number
-		}
-	}
-	return false
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/form"
 	"github.com/tandemhq/tandem/shared/hours"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
@@ -104,6 +105,7 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	in.SubmitterCaseNumber = input.OptionalText(f, "submitterCaseNumber", in.SubmitterCaseNumber, 100)
 	in.BusinessImpact = input.OptionalText(f, "businessImpact", in.BusinessImpact, 5000)
 	in.NoteToManager = input.OptionalText(f, "noteToManager", in.NoteToManager, 5000)
+	form.CheckCount(f, "fields", len(in.Fields)) // before any read: 2,000 fields cost what 2 do
 	if in.Priority == program.Critical {
 		if !p.Has(auth.RoleCritical) {
 			return Case{}, apperr.Forbidden("critical cases need the critical role")
