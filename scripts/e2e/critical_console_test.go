@@ -100,10 +100,19 @@ func TestCriticalEscalationFromTheConsole(t *testing.T) {
 	}
 	var note bool
 	var priorities []string
+	var unplaced string
 	err := chromedp.Run(ctx,
-		chromedp.Navigate(e.URL+"/cases/new?departmentId="+office+"&programId="+crit.ProgramID),
-		chromedp.WaitVisible(`#summary`, chromedp.ByQuery),
+		chromedp.Navigate(e.URL+"/cases/new?departmentId="+office),
+		chromedp.WaitVisible(`#program-choice`, chromedp.ByQuery),
+		chromedp.SetValue(`#program-choice`, crit.ProgramID, chromedp.ByQuery),
+		chromedp.Click(`form.program-choice button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#noteToManager`, chromedp.ByQuery),
 		both(t, "n1-critical-weekday-department"),
+		fillCritical("Sent anyway", true),
+		chromedp.Click(`form[action="/cases"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.alert[role=alert] li`, chromedp.ByQuery),
+		chromedp.Text(`.alert[role=alert]`, &unplaced, chromedp.ByQuery),
+		both(t, "n1b-critical-weekday-department-errors"),
 		chromedp.Navigate(e.URL+"/cases/new?departmentId="+desk),
 		chromedp.WaitVisible(`#summary`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelector('#noteToManager') !== null`, &note),
@@ -112,6 +121,9 @@ func TestCriticalEscalationFromTheConsole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(unplaced, "Department: Office support is not staffed around the clock") {
+		t.Errorf("the errors of a critical escalation sent to the weekday department: %q, want the department's named", unplaced)
+	}
 	if !note || strings.Join(priorities, ",") != "critical" {
 		t.Fatalf("the critical escalation form: note to manager %v, priorities %v; want the note and only critical", note, priorities)
 	}
@@ -119,16 +131,9 @@ func TestCriticalEscalationFromTheConsole(t *testing.T) {
 	var problem, opened, at string
 	err = chromedp.Run(ctx,
 		chromedp.Evaluate(`["businessImpact", "noteToManager", "customer-caseNumber"].filter(id => document.getElementById(id).required && document.querySelector('label[for="' + id + '"]').textContent.includes("required"))`, &required),
-		chromedp.SendKeys(`#summary`, "Array down at a bank", chromedp.ByQuery),
-		chromedp.SendKeys(`#description`, "Both controllers rebooted; volumes offline.", chromedp.ByQuery),
-		chromedp.SendKeys(`#customer-company`, "Initech", chromedp.ByQuery),
-		chromedp.SendKeys(`#customer-contactName`, "Peter", chromedp.ByQuery),
-		chromedp.SendKeys(`#customer-contactEmail`, "peter@initech.example", chromedp.ByQuery),
-		chromedp.SendKeys(`#customer-caseNumber`, "INI-7781", chromedp.ByQuery),
-		chromedp.SendKeys(`#fields-product`, "Array 9000", chromedp.ByQuery),
-		chromedp.SendKeys(`#businessImpact`, "Trading halted for 4,000 users", chromedp.ByQuery),
+		fillCritical("Array down at a bank", false), // no note to the manager yet
 		both(t, "n2-critical-form"),
-		chromedp.Click(`form[action="/cases"] button`, chromedp.ByQuery), // no note to the manager yet
+		chromedp.Click(`form[action="/cases"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#noteToManager-error`, chromedp.ByQuery),
 		chromedp.Text(`#noteToManager-error`, &problem, chromedp.ByQuery),
 		both(t, "n3-critical-error"),
@@ -159,4 +164,24 @@ func TestCriticalEscalationFromTheConsole(t *testing.T) {
 	if c.Priority != "critical" || c.NoteToManager != "Their CIO is on the bridge; please join." || c.BusinessImpact == "" {
 		t.Errorf("the case opened in the console: %+v", c)
 	}
+}
+
+// fillCritical types a critical escalation into the new-case form, with
+// or without the note to the manager.
+func fillCritical(summary string, note bool) chromedp.Action {
+	steps := chromedp.Tasks{
+		chromedp.SendKeys(`#summary`, summary, chromedp.ByQuery),
+		chromedp.SendKeys(`#description`, "Both controllers rebooted; volumes offline.", chromedp.ByQuery),
+		chromedp.SendKeys(`#customer-company`, "Initech", chromedp.ByQuery),
+		chromedp.SendKeys(`#customer-contactName`, "Peter", chromedp.ByQuery),
+		chromedp.SendKeys(`#customer-contactEmail`, "peter@initech.example", chromedp.ByQuery),
+		chromedp.SendKeys(`#customer-caseNumber`, "INI-7781", chromedp.ByQuery),
+		chromedp.SendKeys(`#fields-product`, "Array 9000", chromedp.ByQuery),
+		chromedp.SendKeys(`#fields-version`, "9.3", chromedp.ByQuery),
+		chromedp.SendKeys(`#businessImpact`, "Trading halted for 4,000 users", chromedp.ByQuery),
+	}
+	if note {
+		steps = append(steps, chromedp.SendKeys(`#noteToManager`, "Their CIO is on the bridge; please join.", chromedp.ByQuery))
+	}
+	return steps
 }
