@@ -279,7 +279,7 @@ func together(reads ...func()) {
 // the customer's existing case number, a receiving department open 24x7.
 func criticalEscalation(in NewCase, dep department.Department) error {
 	f := apperr.Fields{}
-	if in.Priority != program.Critical {
+	if !slices.Contains(program.CriticalEscalation.Priorities(), in.Priority) {
 		f.Add("priority", "must be critical: every case of a critical escalation program is")
 	}
 	if in.NoteToManager == "" {
@@ -288,10 +288,19 @@ func criticalEscalation(in NewCase, dep department.Department) error {
 	if in.Customer == nil || in.Customer.CaseNumber == "" {
 		f.Add("customer.caseNumber", "is required in critical escalation programs: the case the customer already has open with you")
 	}
-	if !dep.Inbound.Hours.Always {
-		f.Add("departmentId", dep.Name+" is not staffed around the clock; critical escalations go to a department open 24x7")
+	if why := NotAroundTheClock(dep); why != "" {
+		f.Add("departmentId", why)
 	}
 	return f.Err()
+}
+
+// NotAroundTheClock says why dep cannot receive critical escalations, or
+// "" when it can: they go only to a department staffed 24x7.
+func NotAroundTheClock(dep department.Department) string {
+	if dep.Inbound.Hours.Always {
+		return ""
+	}
+	return dep.Name + " is not staffed around the clock; critical escalations go to a department open 24x7"
 }
 
 func (s *Service) hook(ctx context.Context, dep department.Department, typ string, c Case, now time.Time) (*notify.Message, error) {
