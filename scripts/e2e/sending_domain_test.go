@@ -47,6 +47,11 @@ func TestSendingDomainIsTheMembersOwn(t *testing.T) {
 	if res := e.Do("GET", "/v1/members/"+corp+"/sending-domain", ctok, nil); res.Status != 404 {
 		t.Errorf("Corp has a sending domain after the refusal: %d %s", res.Status, res.Body)
 	}
+	// One made by hand in SES (untagged) is not adopted either.
+	e.Identities.Add("legacy.corp."+e.Domain, "")
+	if res := register(corp, ctok, "legacy.corp."+e.Domain); res.Status != 422 {
+		t.Errorf("Corp registering an identity made by hand: %d %s, want 422", res.Status, res.Body)
+	}
 	// Its own identity, registered again, is still its own.
 	expect(t, register(corp, ctok, "mail.corp."+e.Domain), 200, "Corp registers mail.corp")
 	if res := expect(t, register(corp, ctok, "mail.corp."+e.Domain), 200, "Corp registers mail.corp again"); res.Str("domain") != "mail.corp."+e.Domain {
