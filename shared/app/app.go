@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"os"
 	"strings"
 	"time"
@@ -114,6 +115,17 @@ func FromEnv() (Config, error) {
 	return c, nil
 }
 
+// MailDomain is the domain of the platform's From address (the SES
+// identity the stack creates), "" when Sender has none.
+func (c Config) MailDomain() string {
+	a, err := mail.ParseAddress(c.Sender)
+	if err != nil {
+		return ""
+	}
+	_, domain, _ := strings.Cut(a.Address, "@")
+	return strings.ToLower(domain)
+}
+
 func envOr(k, def string) string {
 	if v := os.Getenv(k); v != "" {
 		return v
@@ -206,7 +218,7 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 	programs := &program.Service{Store: st, Now: now}
 	srv := &api.Server{
 		BaseURL:         c.BaseURL,
-		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities},
+		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities, InstallationDomain: c.MailDomain()},
 		Programs:        programs,
 		Reports:         &report.Service{Store: st, Programs: programs, Now: now},
 		Marketplace:     &marketplace.Service{Store: st, Now: now},
