@@ -124,9 +124,11 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		}))
 	}
 	// The hooks function registers hosts' sending domains and reads their
-	// verification; nothing else of SES.
+	// verification; nothing else of SES. It tags each identity with the
+	// member it is for as it creates it (tagging on create needs
+	// ses:TagResource too), so no member adopts another's.
 	fns[routes.Hooks].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Actions:   jsii.Strings("ses:CreateEmailIdentity", "ses:GetEmailIdentity"),
+		Actions:   jsii.Strings("ses:CreateEmailIdentity", "ses:GetEmailIdentity", "ses:TagResource"),
 		Resources: &[]*string{hostIdentities(stack)},
 	}))
 

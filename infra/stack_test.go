@@ -429,7 +429,7 @@ func TestSESGrants(t *testing.T) {
 			}
 		}
 	}
-	for act, want := range map[string]string{"ses:CreateEmailIdentity": "Fnhooks", "ses:GetEmailIdentity": "Fnhooks"} {
+	for act, want := range map[string]string{"ses:CreateEmailIdentity": "Fnhooks", "ses:GetEmailIdentity": "Fnhooks", "ses:TagResource": "Fnhooks"} {
 		if len(holders[act]) != 1 || !strings.HasPrefix(holders[act][0], want) {
 			t.Errorf("%s is granted to %v, want only the hooks function", act, holders[act])
 		}

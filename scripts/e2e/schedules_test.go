@@ -19,7 +19,7 @@ import (
 
 func runSchedule(t *testing.T, e *localtest.Env, name string, at time.Time) map[string]any {
 	t.Helper()
-	res := e.Do("POST", "/_local/schedules/"+name+"?at="+at.UTC().Format(time.RFC3339), "", nil)
+	res := e.Do("POST", "/_local/schedules/"+name+"?at="+at.UTC().Format(time.RFC3339), "", nil, "Content-Type", "application/json")
 	if res.Status != 200 {
 		t.Fatalf("run %s at %s: %d %s", name, at, res.Status, res.Body)
 	}

@@ -221,7 +221,7 @@ func (s *Server) departmentEditor(ctx context.Context, r *Request, d department.
 	if u := d.Unreachable; u != nil {
 		e.Warnings = append(e.Warnings, fmt.Sprintf("Mail to %s %s on %s (%s), so Tandem no longer sends this department's cases there. "+
 			"Make sure the mailbox takes mail (or give another address), then save: Tandem mails it again from then on.",
-			u.Address, u.What(), u.Since.Format("2 January 2006"), u.Reason))
+			u.Address, u.What(), u.Since.Format("2 January 2006"), u.Said()))
 	}
 	if d.WebhookDisabled {
 		e.Warnings = append(e.Warnings, "Tandem turned the webhook off after a day of failed deliveries. Fix the receiver, then save to turn it on again.")

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"log/slog"
+	"net/mail"
 	"os"
 	"strconv"
 	"strings"
@@ -152,6 +153,17 @@ func loadKeys(ctx context.Context, c Config, awsCfg aws.Config) (*keyring.Ring, 
 	return nil, nil
 }
 
+// MailDomain is the domain of the platform's From address (the SES
+// identity the stack creates), "" when Sender has none.
+func (c Config) MailDomain() string {
+	a, err := mail.ParseAddress(c.Sender)
+	if err != nil {
+		return ""
+	}
+	_, domain, _ := strings.Cut(a.Address, "@")
+	return strings.ToLower(domain)
+}
+
 func envOr(k, def string) string {
 	if v := os.Getenv(k); v != "" {
 		return v
@@ -265,7 +277,7 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 	programs := &program.Service{Store: st, Now: now}
 	srv := &api.Server{
 		BaseURL:         c.BaseURL,
-		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities, Confirmations: confirmations},
+		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities, Confirmations: confirmations, InstallationDomain: c.MailDomain()},
 		Programs:        programs,
 		Reports:         &report.Service{Store: st, Programs: programs, Now: now},
 		Marketplace:     &marketplace.Service{Store: st, Now: now},

@@ -13,6 +13,7 @@ import (
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/form"
 	"github.com/tandemhq/tandem/shared/hours"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
@@ -132,6 +133,7 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	in.SubmitterCaseNumber = input.OptionalText(f, "submitterCaseNumber", in.SubmitterCaseNumber, 100)
 	in.BusinessImpact = input.OptionalText(f, "businessImpact", in.BusinessImpact, 5000)
 	in.NoteToManager = input.OptionalText(f, "noteToManager", in.NoteToManager, 5000)
+	form.CheckCount(f, "fields", len(in.Fields)) // before any read: 2,000 fields cost what 2 do
 	if in.Priority == program.Critical {
 		if !p.Has(auth.RoleCritical) {
 			return Case{}, apperr.Forbidden("critical cases need the critical role")
@@ -308,7 +310,7 @@ func together(reads ...func()) {
 // the customer's existing case number, a receiving department open 24x7.
 func criticalEscalation(in NewCase, dep department.Department) error {
 	f := apperr.Fields{}
-	if in.Priority != program.Critical {
+	if !slices.Contains(program.CriticalEscalation.Priorities(), in.Priority) {
 		f.Add("priority", "must be critical: every case of a critical escalation program is")
 	}
 	if in.NoteToManager == "" {
@@ -317,10 +319,19 @@ func criticalEscalation(in NewCase, dep department.Department) error {
 	if in.Customer == nil || in.Customer.CaseNumber == "" {
 		f.Add("customer.caseNumber", "is required in critical escalation programs: the case the customer already has open with you")
 	}
-	if !dep.Inbound.Hours.Always {
-		f.Add("departmentId", dep.Name+" is not staffed around the clock; critical escalations go to a department open 24x7")
+	if why := NotAroundTheClock(dep); why != "" {
+		f.Add("departmentId", why)
 	}
 	return f.Err()
+}
+
+// NotAroundTheClock says why dep cannot receive critical escalations, or
+// "" when it can: they go only to a department staffed 24x7.
+func NotAroundTheClock(dep department.Department) string {
+	if dep.Inbound.Hours.Always {
+		return ""
+	}
+	return dep.Name + " is not staffed around the clock; critical escalations go to a department open 24x7"
 }
 
 func (s *Service) hook(ctx context.Context, dep department.Department, typ string, c Case, now time.Time) (*notify.Message, error) {

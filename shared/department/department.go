@@ -5,6 +5,7 @@ package department
 
 import (
 	"time"
+	"unicode"
 
 	"github.com/tandemhq/tandem/shared/confirmation"
 	"github.com/tandemhq/tandem/shared/form"
@@ -56,6 +57,22 @@ type Unreachable struct {
 	Since  time.Time
 	// Complaint: the mail was reported as spam (else it bounced).
 	Complaint bool
+}
+
+// Said is the reason as Tandem shows it to people. A bounce's diagnostic
+// is the receiving server's own words — whatever it chose to say, which
+// can read like Tandem speaking ("your account is suspended, call …") —
+// so it is quoted and labelled as the server's; a complaint's reason is
+// Tandem's wording of the report.
+func (u Unreachable) Said() string {
+	switch {
+	case u.Reason == "":
+		return ""
+	case u.Complaint:
+		r := []rune(u.Reason)
+		return string(unicode.ToUpper(r[0])) + string(r[1:])
+	}
+	return "The receiving server said: “" + u.Reason + "”"
 }
 
 // What says what happened to the mail: "bounced" or "was reported as spam".

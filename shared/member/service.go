@@ -59,6 +59,9 @@ type Service struct {
 	Identities sending.Identities
 	// Confirmations signs the links that confirm capture addresses.
 	Confirmations confirmation.Links
+	// InstallationDomain is the domain Tandem itself sends from: no member
+	// sends from it or a domain under it, which would pass for Tandem.
+	InstallationDomain string
 }
 
 // Invitation is the sign-in link mailed to a new user: the link (stored by
@@ -580,9 +583,12 @@ func (s *Service) RegisterSendingDomain(ctx context.Context, p auth.Principal, i
 	}
 	domain = strings.ToLower(strings.TrimSpace(domain))
 	own := strings.ToLower(m.Domain)
+	inst := strings.ToLower(s.InstallationDomain)
 	switch {
 	case !input.ValidDomain(domain):
 		return Member{}, apperr.InvalidField("domain", "must be a domain like mail.example.com")
+	case inst != "" && (domain == inst || strings.HasSuffix(domain, "."+inst)):
+		return Member{}, apperr.InvalidField("domain", "is this installation's own mail domain or under it: mail from it would pass for Tandem's own; choose a domain of "+m.Name+"'s")
 	case own == "":
 		return Member{}, apperr.InvalidField("domain", m.Name+" has no domain of its own to send from")
 	case domain != own && !strings.HasSuffix(domain, "."+own):
@@ -591,11 +597,24 @@ func (s *Service) RegisterSendingDomain(ctx context.Context, p auth.Principal, i
 	if s.Identities == nil {
 		return Member{}, apperr.Conflict("sending domains are not available in this installation")
 	}
-	ident, err := s.Identities.Create(ctx, domain)
+	ident, err := s.Identities.Create(ctx, domain, m.ID)
 	if err != nil {
 		return Member{}, err
 	}
+	if !s.ownIdentity(m, ident) {
+		// SES identities are the account's, shared by every member: one
+		// made for another member (or by hand) is not adopted, or its
+		// verification would let this member send as the other.
+		return Member{}, apperr.InvalidField("domain", "is registered with SES for another member of this installation; choose another subdomain of "+own)
+	}
 	return s.saveSending(ctx, m, ident, p.Actor())
+}
+
+// ownIdentity reports whether ident was created for m: tagged with m, or
+// untagged but already m's sending domain (registered before identities
+// were tagged).
+func (s *Service) ownIdentity(m Member, ident sending.Identity) bool {
+	return ident.Owner == m.ID || (ident.Owner == "" && strings.EqualFold(m.Sending.Domain, ident.Domain))
 }
 
 // SendingDomainStatus reads the member's sending domain's state from SES
@@ -615,8 +634,9 @@ func (s *Service) SendingDomainStatus(ctx context.Context, p auth.Principal, id 
 		return m, false, nil
 	}
 	ident, err := s.Identities.Get(ctx, m.Sending.Domain)
-	if errors.Is(err, sending.ErrUnknown) {
-		ident = sending.Identity{Domain: m.Sending.Domain, Status: "NOT_STARTED"} // removed in SES: register again
+	if errors.Is(err, sending.ErrUnknown) || (err == nil && !s.ownIdentity(m, ident)) {
+		// Removed in SES (and perhaps made again for another member): register again.
+		ident = sending.Identity{Domain: m.Sending.Domain, Status: "NOT_STARTED"}
 	} else if err != nil {
 		return Member{}, false, err
 	}

@@ -197,7 +197,8 @@ type (
 	DepartmentUnreachable struct {
 		DepartmentName, MemberName, Address, Phone, BaseURL, DepartmentID string
 		// What is "bounced" or "was reported as spam"; Reason is what the
-		// receiving server (or the report) said.
+		// receiving server (or the report) said, labelled as whose words
+		// they are (department.Unreachable.Said).
 		What, Reason string
 		Owner        bool
 	}

@@ -138,7 +138,7 @@ func (s *Store) departmentEvent(d, was department.Department) txItem {
 		Reason: audit.ChangedText(changedFields(marshal(toDepartmentItem(was)), marshal(toDepartmentItem(d))))}
 	switch {
 	case was.Unreachable == nil && d.Unreachable != nil:
-		ev.Action, ev.From, ev.To, ev.Reason = "unreachable", "reachable", "unreachable", d.Unreachable.Address+": "+d.Unreachable.Reason
+		ev.Action, ev.From, ev.To, ev.Reason = "unreachable", "reachable", "unreachable", d.Unreachable.Address+": "+d.Unreachable.Said()
 	case was.Unreachable != nil && d.Unreachable == nil:
 		ev.From, ev.To = "unreachable", "reachable"
 	case len(d.Confirmed) > len(was.Confirmed):

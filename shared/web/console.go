@@ -1,5 +1,11 @@
 package web
 
+import (
+	"maps"
+	"slices"
+	"strings"
+)
+
 // Nav is the signed-in console's header: who is signed in, and the token
 // every form of the page carries.
 type Nav struct {
@@ -100,15 +106,75 @@ type NewCase struct {
 	Entries      []DirectoryEntry
 	DepartmentID string
 	Department   string
-	Programs     []Option
-	Priorities   []Option
-	Inputs       []FormInput
-	Problem      string
-	// Warning says the chosen department cannot be reached by mail.
-	Warning      string
+	// Programs are those the department takes cases of (the chosen one
+	// Selected); with more than one the page lets the person choose first,
+	// since the program decides what the form asks.
+	Programs    []Option
+	ProgramID   string
+	ProgramName string
+	Priorities  []Option
+	Inputs      []FormInput
+	// Problem says why the case was not opened when no field is to blame.
+	Problem string
+	// Warnings say what to know before sending: the department cannot be
+	// reached by mail, is not staffed around the clock…
+	Warnings     []string
 	Errors       map[string]string
 	Values       map[string]string
 	NeedCustomer bool
+	// Critical: the chosen program is a critical escalation program, so
+	// the form asks for the business impact, a note to the receiving
+	// manager and the customer's existing case number.
+	Critical bool
+}
+
+// shows reports whether the form has an input for name (and so shows its
+// error beside it).
+func (n NewCase) shows(name string) bool {
+	switch name {
+	case "priority", "summary", "description", "submitterCaseNumber", "businessImpact",
+		"customer.company", "customer.contactName", "customer.contactEmail", "customer.caseNumber":
+		return true
+	case "noteToManager":
+		return n.Critical
+	}
+	return slices.ContainsFunc(n.Inputs, func(in FormInput) bool { return in.Name == name })
+}
+
+// newCaseNames are what a person calls the names the form has no input
+// for, when an error is about one of them.
+var newCaseNames = map[string]string{
+	"departmentId": "Department", "programId": "Program", "customer": "Customer", "fields": "Process form", "noteToManager": "Note to the manager",
+}
+
+// Summary is what the alert above the form says: a headline, and each
+// error of a name the form has no input for (the department, the program,
+// a field the department's form lacks) with what it is about, so an error
+// is never left unsaid.
+func (n NewCase) Summary() (headline string, unplaced []string) {
+	placed := false
+	for _, name := range slices.Sorted(maps.Keys(n.Errors)) {
+		if n.shows(name) {
+			placed = true
+			continue
+		}
+		label, ok := newCaseNames[name]
+		if field, isField := strings.CutPrefix(name, "fields."); !ok && isField {
+			label = "Process form field “" + field + "”"
+		} else if !ok {
+			label = name
+		}
+		unplaced = append(unplaced, label+": "+n.Errors[name])
+	}
+	switch {
+	case placed && len(unplaced) > 0:
+		return "Please check the highlighted fields, and:", unplaced
+	case placed:
+		return "Please check the highlighted fields.", nil
+	case len(unplaced) > 0:
+		return "The case was not opened:", unplaced
+	}
+	return n.Problem, nil
 }
 
 // MailAction is the page behind an action link in a case mail.
