@@ -12,8 +12,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
@@ -38,6 +41,8 @@ const (
 	RateWindow = time.Hour
 	// CookieName holds the session's secret.
 	CookieName = "tandem_session"
+	// MaxNext is the longest next path kept after signing in.
+	MaxNext = 500
 )
 
 const (
@@ -111,12 +116,53 @@ func (s *Service) operator(email string) bool {
 	return false
 }
 
-// SafeNext is where to go after signing in: a path on this site, else the inbox.
+// SafeNext is where to go after signing in: a console path of this site,
+// else the inbox. It refuses anything a browser could read as another
+// host: a second slash or a backslash at the start ("//host", "/\host"), a
+// scheme, control characters and whitespace (browsers drop tabs and line
+// breaks from a Location: "/", a tab, "/host" is "//host" to them), in the
+// raw form and in every percent-decoded form ("/%09/host", "/%2F%2Fhost",
+// encoded twice too); and paths that are not the console's.
 func SafeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") || len(next) > 500 {
-		return "/inbox"
+	const inbox = "/inbox"
+	if len(next) > MaxNext || !consolePath(next) {
+		return inbox
 	}
-	return next
+	// Some layer on the way may decode once more than expected: every
+	// decoded form must pass, and one still changing after three rounds is
+	// refused rather than decoded further.
+	d := next
+	for range 3 {
+		u, err := url.PathUnescape(d)
+		if err != nil || !consolePath(u) {
+			return inbox
+		}
+		if u == d {
+			return next
+		}
+		d = u
+	}
+	return inbox
+}
+
+// consolePath reports whether p is, as it stands, a path of this site's
+// console: one leading slash, printable characters without spaces or
+// backslashes, no scheme or host, not the JSON API or the local stack's
+// endpoints.
+func consolePath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || !utf8.ValidString(p) {
+		return false
+	}
+	for _, r := range p {
+		if r == ' ' || r == '\\' || !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	return !strings.HasPrefix(u.Path, "/v1/") && !strings.HasPrefix(u.Path, "/_local/")
 }
 
 // RequestLink mails a sign-in link to every active user with email, asked
