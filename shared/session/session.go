@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -35,8 +36,20 @@ const (
 	TTL       = 30 * 24 * time.Hour
 	// ExtendAfter: a session is extended (sliding) at most once a day.
 	ExtendAfter = 24 * time.Hour
-	// PerAddress sign-in links per address and hour; PerClient per network address.
-	PerAddress = 5
+	// PerAddressAndClient sign-in links are mailed per address and client
+	// an hour: a person asks for a few; beyond that one client asking for
+	// one address gets the same page and no mail, and the address's owner,
+	// asking from another client, still gets its link.
+	PerAddressAndClient = 5
+	// PerAddress links per address an hour from all clients together, so
+	// a flood from many clients puts at most this many mails an hour into
+	// one mailbox (and into the platform's complaint counts). 20 leaves an
+	// owner on laptop, phone and office network (3 clients × 5) their
+	// links, while locking an address out now takes an asker at least four
+	// clients (four IPv4 addresses or IPv6 /64s) each hour, not one burst.
+	PerAddress = 20
+	// PerClient links per client an hour, for any addresses (429 beyond:
+	// it tells the client about itself, nothing about an address).
 	PerClient  = 30
 	RateWindow = time.Hour
 	// CookieName holds the session's secret.
@@ -165,9 +178,26 @@ func consolePath(p string) bool {
 	return !strings.HasPrefix(u.Path, "/v1/") && !strings.HasPrefix(u.Path, "/_local/")
 }
 
+// clientKey is the part of a client's network address its limits count:
+// the address for IPv4, the /64 for IPv6 (one subscriber holds a whole
+// /64 and may use any address in it).
+func clientKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
+}
+
 // RequestLink mails a sign-in link to every active user with email, asked
-// from client. Unknown addresses get the same answer (no enumeration);
-// requests are limited per address and per client.
+// from client. Unknown addresses get the same answer (no enumeration), and
+// so do addresses over their limits (PerAddressAndClient, PerAddress):
+// nil, and no mail. Only a client over its own limit (PerClient) is told.
 func (s *Service) RequestLink(ctx context.Context, email, next, client string) error {
 	f := apperr.Fields{}
 	email = strings.ToLower(input.Email(f, "email", email))
@@ -175,23 +205,29 @@ func (s *Service) RequestLink(ctx context.Context, email, next, client string) e
 		return err
 	}
 	now := s.Now()
-	limits := []struct {
+	client = clientKey(client)
+	if client != "" {
+		n, reset, err := s.Store.Hit(ctx, "login-client#"+client, RateWindow, now)
+		if err != nil {
+			return err
+		}
+		if n > PerClient {
+			return apperr.RateLimited(reset.Sub(now), "too many sign-in links were asked for from your network; try again later")
+		}
+	}
+	// In this order, and stopping at the first over its limit: a client
+	// over its own limit for the address adds nothing to the address's
+	// count, so no single client uses up the owner's links.
+	for _, l := range []struct {
 		key string
 		max int
-	}{{"login-addr#" + email, PerAddress}}
-	if client != "" {
-		limits = append(limits, struct {
-			key string
-			max int
-		}{"login-client#" + client, PerClient})
-	}
-	for _, l := range limits {
-		n, reset, err := s.Store.Hit(ctx, l.key, RateWindow, now)
+	}{{"login-addr-client#" + email + "#" + client, PerAddressAndClient}, {"login-addr#" + email, PerAddress}} {
+		n, _, err := s.Store.Hit(ctx, l.key, RateWindow, now)
 		if err != nil {
 			return err
 		}
 		if n > l.max {
-			return apperr.RateLimited(reset.Sub(now), "too many sign-in links were asked for; try again later")
+			return nil
 		}
 	}
 	users, err := s.Store.UsersByEmail(ctx, email)

@@ -1,13 +1,124 @@
 package session_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/session"
 )
+
+// memStore is session.Store in memory.
+type memStore struct {
+	users    []member.User
+	hits     map[string]int
+	tokens   map[string]session.LoginToken
+	sessions map[string]session.Session
+	mailed   []notify.Message
+}
+
+func newMemStore(users ...member.User) *memStore {
+	return &memStore{users: users, hits: map[string]int{}, tokens: map[string]session.LoginToken{}, sessions: map[string]session.Session{}}
+}
+
+func (m *memStore) UsersByEmail(_ context.Context, email string) ([]member.User, error) {
+	var out []member.User
+	for _, u := range m.users {
+		if strings.EqualFold(u.Email, email) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func (m *memStore) GetUser(_ context.Context, memberID, userID string) (member.User, error) {
+	for _, u := range m.users {
+		if u.MemberID == memberID && u.ID == userID {
+			return u, nil
+		}
+	}
+	return member.User{}, apperr.NotFound("no user %s", userID)
+}
+
+func (m *memStore) GetMember(_ context.Context, id string) (member.Member, error) {
+	return member.Member{ID: id, Name: "Member " + id}, nil
+}
+
+func (m *memStore) Hit(_ context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
+	start := now.Truncate(window)
+	k := key + "@" + start.Format(time.RFC3339)
+	m.hits[k]++
+	return m.hits[k], start.Add(window), nil
+}
+
+func (m *memStore) CreateLoginTokens(_ context.Context, toks []session.LoginToken, msgs []notify.Message) error {
+	for _, t := range toks {
+		m.tokens[t.Hash] = t
+	}
+	m.mailed = append(m.mailed, msgs...)
+	return nil
+}
+
+func (m *memStore) GetLoginToken(_ context.Context, hash string) (session.LoginToken, error) {
+	t, ok := m.tokens[hash]
+	if !ok {
+		return session.LoginToken{}, apperr.NotFound("no link")
+	}
+	return t, nil
+}
+
+func (m *memStore) StartSession(_ context.Context, tokenHash string, s session.Session, now time.Time) error {
+	t, ok := m.tokens[tokenHash]
+	if !ok || t.Used || !now.Before(t.ExpiresAt) {
+		return apperr.Conflict("used or expired")
+	}
+	t.Used = true
+	m.tokens[tokenHash] = t
+	m.sessions[s.Hash] = s
+	return nil
+}
+
+func (m *memStore) GetSession(_ context.Context, hash string) (session.Session, error) {
+	s, ok := m.sessions[hash]
+	if !ok {
+		return session.Session{}, apperr.NotFound("no session")
+	}
+	return s, nil
+}
+
+func (m *memStore) ExtendSession(_ context.Context, hash string, expires time.Time) error {
+	s, ok := m.sessions[hash]
+	if !ok {
+		return apperr.NotFound("no session")
+	}
+	s.ExpiresAt = expires
+	m.sessions[hash] = s
+	return nil
+}
+
+func (m *memStore) EndSession(_ context.Context, hash string) error {
+	delete(m.sessions, hash)
+	return nil
+}
+
+// mailsTo counts the links mailed to addr.
+func (m *memStore) mailsTo(addr string) int {
+	n := 0
+	for _, msg := range m.mailed {
+		if len(msg.To) == 1 && msg.To[0] == addr {
+			n++
+		}
+	}
+	return n
+}
 
 func TestSafeNext(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -106,4 +217,77 @@ func FuzzSafeNext(f *testing.F) {
 			t.Fatalf("SafeNext(%q) = %q, but SafeNext of that is %q", in, out, again)
 		}
 	})
+}
+
+// clock is a settable clock.
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time { return c.now }
+
+// The limits of sign-in links, as a sequence of requests: per address and
+// client (5 an hour), per address alone (20 an hour), per client (30 an
+// hour, the only one that answers 429). Over an address's limits the
+// answer is the same as under them, and nothing is mailed.
+func TestRequestLinkLimits(t *testing.T) {
+	ann := member.User{ID: "usr_ann", MemberID: "mem_1", Name: "Ann", Email: "ann@acme.example", Status: member.UserActive}
+	const ops = "ops@operators.example"
+	c := &clock{now: time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)}
+	st := newMemStore(ann)
+	s := &session.Service{Store: st, Now: c.Now, Key: []byte("k"), Operators: []string{ops}, Origin: notify.Origin{BaseURL: "https://tandem.example"}}
+	for _, step := range []struct {
+		what         string
+		email        string
+		clients      []string // one request from each
+		advance      time.Duration
+		wantMailed   int // to email so far
+		wantLimited  bool
+		wantStranger bool // email is no user's: nothing is ever mailed
+	}{
+		{what: "five from one client", email: ann.Email, clients: repeat("198.51.100.1", 5), wantMailed: 5},
+		{what: "the sixth to tenth from it: same answer, no mail", email: ann.Email, clients: repeat("198.51.100.1", 5), wantMailed: 5},
+		{what: "the owner from another client", email: ann.Email, clients: []string{"203.0.113.7"}, wantMailed: 6},
+		{what: "one IPv6 /64 is one client", email: ann.Email, clients: []string{"2001:db8::1", "2001:db8::2", "2001:db8::3", "2001:db8::4", "2001:db8::5", "2001:db8::6"}, wantMailed: 11},
+		{what: "an IPv4-mapped address is its IPv4 client", email: ann.Email, clients: []string{"::ffff:198.51.100.1"}, wantMailed: 11},
+		{what: "a flood from many clients stops at 20 for the address", email: ann.Email,
+			clients: append(repeat("192.0.2.1", 5), append(repeat("192.0.2.2", 5), repeat("192.0.2.3", 5)...)...), wantMailed: 20},
+		{what: "the owner after the flood, within the hour: the looser limit holds", email: ann.Email, clients: []string{"203.0.113.8"}, wantMailed: 20},
+		{what: "the next hour: links again", email: ann.Email, clients: []string{"203.0.113.7"}, advance: time.Hour, wantMailed: 21},
+		{what: "an operator's address has the same limits", email: ops, clients: repeat("198.51.100.9", 7), wantMailed: 5},
+		{what: "and its owner elsewhere gets its link", email: ops, clients: []string{"203.0.113.9"}, wantMailed: 6},
+		{what: "a stranger's address: the same answers", email: "nobody@acme.example", clients: repeat("198.51.100.10", 7), wantStranger: true},
+	} {
+		c.now = c.now.Add(step.advance)
+		for i, client := range step.clients {
+			if err := s.RequestLink(context.Background(), step.email, "/inbox", client); err != nil {
+				t.Fatalf("%s: request %d from %s: %v, want nil (the same answer)", step.what, i+1, client, err)
+			}
+		}
+		got := st.mailsTo(step.email)
+		if step.wantStranger {
+			step.wantMailed = 0
+		}
+		if got != step.wantMailed {
+			t.Fatalf("%s: got %d links mailed to %s, want %d", step.what, got, step.email, step.wantMailed)
+		}
+	}
+
+	// One client asking for many addresses is told to wait (it learns
+	// nothing about any address): 30 an hour.
+	for i := range session.PerClient {
+		if err := s.RequestLink(context.Background(), fmt.Sprintf("p%d@acme.example", i), "", "198.51.100.77"); err != nil {
+			t.Fatalf("address %d from one client: %v", i+1, err)
+		}
+	}
+	err := s.RequestLink(context.Background(), ann.Email, "", "198.51.100.77")
+	if !errors.Is(err, apperr.ErrRateLimited) {
+		t.Fatalf("the 31st request from one client: got %v, want rate limited", err)
+	}
+}
+
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
 }
