@@ -22,7 +22,7 @@ const anonCookie = "tandem_form"
 // the installation is served over https.
 func (s *Server) cookie(name, value, path string, maxAge time.Duration) string {
 	c := name + "=" + value + "; Path=" + path + "; Max-Age=" + itoaSec(maxAge) + "; HttpOnly; SameSite=Lax"
-	if strings.HasPrefix(s.BaseURL, "https://") {
+	if strings.HasPrefix(strings.ToLower(s.BaseURL), "https://") {
 		c += "; Secure"
 	}
 	return c
@@ -119,17 +119,17 @@ func (s *Server) loginLinkForm(ctx context.Context, r *Request) (*Response, erro
 		return nil, err
 	}
 	resp := Redirect(next)
-	resp.Cookies = []string{s.cookie(session.CookieName, secret, "/", session.TTL)}
+	resp.Cookies = []string{s.cookie(s.Sessions.Cookie(), secret, "/", session.TTL)}
 	return resp, nil
 }
 
 // logout serves POST /logout: ends the session on the server too.
 func (s *Server) logout(ctx context.Context, r *Request) (*Response, error) {
-	if err := s.Sessions.SignOut(ctx, r.Cookie(session.CookieName)); err != nil {
+	if err := s.Sessions.SignOut(ctx, r.Cookie(s.Sessions.Cookie())); err != nil {
 		return nil, err
 	}
 	resp := Redirect("/login")
-	resp.Cookies = []string{s.cookie(session.CookieName, "", "/", 0)}
+	resp.Cookies = []string{s.cookie(s.Sessions.Cookie(), "", "/", 0)}
 	return resp, nil
 }
 

@@ -155,7 +155,7 @@ func (rt *Router) session(ctx context.Context, r *Request) *Response {
 	if rt.sessions == nil {
 		return errorResponse(apperr.Unauthorized("sign-in is not configured"), true)
 	}
-	p, ses, err := rt.sessions.Resolve(ctx, r.Cookie(session.CookieName))
+	p, ses, err := rt.sessions.Resolve(ctx, r.Cookie(rt.sessions.Cookie()))
 	if err != nil {
 		if errors.Is(err, apperr.ErrUnauthorized) {
 			next := r.Path

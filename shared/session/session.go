@@ -1,8 +1,9 @@
 // Package session is how people sign in to the console: a single-use link
 // mailed to a user's address (15 minutes), whose confirmation starts a
-// server-side session (sliding 30 days, revocable, ended by sign-out and by
-// revoking the user). The session cookie and a bearer token resolve to the
-// same principal; every form posted in a session carries a token bound to it.
+// server-side session (sliding 30 days, at most 90 days after sign-in,
+// revocable, ended by sign-out and by revoking the user). The session
+// cookie and a bearer token resolve to the same principal; every form
+// posted in a session carries a token bound to it.
 package session
 
 import (
@@ -34,6 +35,10 @@ const (
 	// invitee may be away for a week.
 	InviteTTL = 7 * 24 * time.Hour
 	TTL       = 30 * 24 * time.Hour
+	// MaxAge ends a session this long after its sign-in, however active it
+	// is: the sliding TTL stops there, so a session secret copied out of a
+	// browser does not work for ever by being used.
+	MaxAge = 90 * 24 * time.Hour
 	// ExtendAfter: a session is extended (sliding) at most once a day.
 	ExtendAfter = 24 * time.Hour
 	// PerAddressAndClient sign-in links are mailed per address and client
@@ -52,8 +57,14 @@ const (
 	// it tells the client about itself, nothing about an address).
 	PerClient  = 30
 	RateWindow = time.Hour
-	// CookieName holds the session's secret.
+	// CookieName holds the session's secret when the installation is
+	// served over http (the local stack).
 	CookieName = "tandem_session"
+	// SecureCookieName holds it over https. Browsers accept a __Host-
+	// cookie only with Secure, Path=/ and no Domain, so neither a sibling
+	// host of the installation nor a plain-http page can set or shadow it
+	// (and so plant its own session in a victim's browser).
+	SecureCookieName = "__Host-" + CookieName
 	// MaxNext is the longest next path kept after signing in.
 	MaxNext = 500
 )
@@ -128,6 +139,20 @@ func (s *Service) operator(email string) bool {
 	}
 	return false
 }
+
+// CookieNameFor is the session cookie's name for an installation served
+// at baseURL: the __Host- name over https, the plain one over http.
+func CookieNameFor(baseURL string) string {
+	if strings.HasPrefix(strings.ToLower(baseURL), "https://") {
+		return SecureCookieName
+	}
+	return CookieName
+}
+
+// Cookie is the name of this installation's session cookie; the resolver
+// reads only this name (over https a plain tandem_session cookie, which
+// any sibling host could have set, is not read).
+func (s *Service) Cookie() string { return CookieNameFor(s.Origin.BaseURL) }
 
 // SafeNext is where to go after signing in: a console path of this site,
 // else the inbox. It refuses anything a browser could read as another
@@ -381,7 +406,8 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 		return auth.Principal{}, Session{}, err
 	}
 	now := s.Now()
-	if !now.Before(ses.ExpiresAt) {
+	end := ses.CreatedAt.Add(MaxAge)
+	if !now.Before(ses.ExpiresAt) || !now.Before(end) {
 		return auth.Principal{}, Session{}, none
 	}
 	var p auth.Principal
@@ -403,8 +429,11 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 		}
 		p = u.Principal()
 	}
-	if ses.ExpiresAt.Sub(now) < TTL-ExtendAfter {
+	if ses.ExpiresAt.Sub(now) < TTL-ExtendAfter && ses.ExpiresAt.Before(end) {
 		ses.ExpiresAt = now.Add(TTL)
+		if ses.ExpiresAt.After(end) {
+			ses.ExpiresAt = end
+		}
 		_ = s.Store.ExtendSession(ctx, ses.Hash, ses.ExpiresAt) // the session still works if this fails
 	}
 	return p, ses, nil

@@ -291,3 +291,80 @@ func repeat(s string, n int) []string {
 	}
 	return out
 }
+
+// A session slides 30 days at a time while used, but never past 90 days
+// after its sign-in; an unused one ends 30 days after its last slide.
+func TestSessionEndsNinetyDaysAfterSignIn(t *testing.T) {
+	day := 24 * time.Hour
+	ann := member.User{ID: "usr_ann", MemberID: "mem_1", Email: "ann@acme.example", Status: member.UserActive}
+	for _, tc := range []struct {
+		what       string
+		uses       []time.Duration // since sign-in, each a request
+		at         time.Duration
+		wantOK     bool
+		wantExpiry time.Duration // since sign-in, after the request at at (when OK)
+	}{
+		{what: "a fresh session", at: time.Hour, wantOK: true, wantExpiry: 30 * day},
+		{what: "used every 29 days, at day 87: slides only to the cap", uses: []time.Duration{29 * day, 58 * day}, at: 87 * day, wantOK: true, wantExpiry: 90 * day},
+		{what: "used every 29 days, a minute before 90 days", uses: []time.Duration{29 * day, 58 * day, 87 * day}, at: 90*day - time.Minute, wantOK: true, wantExpiry: 90 * day},
+		{what: "used every 29 days, at 90 days", uses: []time.Duration{29 * day, 58 * day, 87 * day}, at: 90 * day},
+		{what: "used daily, at 90 days", uses: days(1, 89), at: 90 * day},
+		{what: "unused for 30 days", uses: []time.Duration{10 * day}, at: 40 * day},
+		{what: "unused for 29 days", uses: []time.Duration{10 * day}, at: 39 * day, wantOK: true, wantExpiry: 69 * day},
+	} {
+		signIn := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+		c := &clock{now: signIn}
+		st := newMemStore(ann)
+		s := &session.Service{Store: st, Now: c.Now, Key: []byte("k")}
+		link, err := s.IssueLink(context.Background(), ann, "/inbox")
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret, _, _, err := s.SignIn(context.Background(), link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range tc.uses {
+			c.now = signIn.Add(u)
+			if _, _, err := s.Resolve(context.Background(), secret); err != nil {
+				t.Fatalf("%s: the use at %v: %v", tc.what, u, err)
+			}
+		}
+		c.now = signIn.Add(tc.at)
+		_, ses, err := s.Resolve(context.Background(), secret)
+		switch {
+		case tc.wantOK && err != nil:
+			t.Errorf("%s: got %v, want the session", tc.what, err)
+		case !tc.wantOK && !errors.Is(err, apperr.ErrUnauthorized):
+			t.Errorf("%s: got %v, want unauthorized", tc.what, err)
+		case tc.wantOK && !ses.ExpiresAt.Equal(signIn.Add(tc.wantExpiry)):
+			t.Errorf("%s: expires %v after sign-in, want %v", tc.what, ses.ExpiresAt.Sub(signIn), tc.wantExpiry)
+		}
+		for _, stored := range st.sessions {
+			if stored.ExpiresAt.After(signIn.Add(session.MaxAge)) {
+				t.Errorf("%s: stored expiry %v after sign-in, past the 90 days", tc.what, stored.ExpiresAt.Sub(signIn))
+			}
+		}
+	}
+}
+
+// days is one use a day from day first to day last.
+func days(first, last int) []time.Duration {
+	var out []time.Duration
+	for d := first; d <= last; d++ {
+		out = append(out, time.Duration(d)*24*time.Hour)
+	}
+	return out
+}
+
+// The session cookie's name: __Host- over https only.
+func TestCookieNameFor(t *testing.T) {
+	for base, want := range map[string]string{
+		"https://tandem.example": "__Host-tandem_session", "HTTPS://tandem.example": "__Host-tandem_session",
+		"http://localhost:8080": "tandem_session", "http://127.0.0.1:4000": "tandem_session",
+	} {
+		if got := session.CookieNameFor(base); got != want {
+			t.Errorf("CookieNameFor(%q) = %q, want %q", base, got, want)
+		}
+	}
+}
