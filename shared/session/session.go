@@ -100,6 +100,12 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
+// SignsIn reports whether link t signs in the person session ses belongs
+// to (the same user of the same member, or the same operator).
+func (t LoginToken) SignsIn(ses Session) bool {
+	return t.Operator == ses.Operator && t.UserID == ses.UserID && t.MemberID == ses.MemberID
+}
+
 // Store is what sign-in needs of the table.
 type Store interface {
 	UsersByEmail(ctx context.Context, email string) ([]member.User, error)
@@ -437,6 +443,32 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 		_ = s.Store.ExtendSession(ctx, ses.Hash, ses.ExpiresAt) // the session still works if this fails
 	}
 	return p, ses, nil
+}
+
+// SignedIn is the session a browser's cookie secret holds and the address
+// of its person, to name them; a zero Session when it holds none that works.
+func (s *Service) SignedIn(ctx context.Context, secret string) (Session, string, error) {
+	if secret == "" {
+		return Session{}, "", nil
+	}
+	_, ses, err := s.Resolve(ctx, secret)
+	if errors.Is(err, apperr.ErrUnauthorized) {
+		return Session{}, "", nil
+	}
+	if err != nil {
+		return Session{}, "", err
+	}
+	if ses.Operator {
+		return ses, ses.UserID, nil // an operator is named by their address
+	}
+	u, err := s.Store.GetUser(ctx, ses.MemberID, ses.UserID)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return Session{}, "", nil // removed since Resolve read it: signed in as nobody
+	}
+	if err != nil {
+		return Session{}, "", err
+	}
+	return ses, u.Email, nil
 }
 
 // SignOut ends the session on the server side.
