@@ -23,7 +23,8 @@ CDK        := .tools/node_modules/.bin/cdk
 
 # Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
 FUZZ_TARGETS := shared/api:FuzzDecoders shared/api:FuzzRoutes shared/webhook:FuzzVerify \
-                shared/hours:FuzzAdd shared/store:FuzzCursorDecode shared/tmpl:FuzzTemplates
+                shared/hours:FuzzAdd shared/store:FuzzCursorDecode shared/tmpl:FuzzTemplates \
+                shared/session:FuzzSafeNext
 FUZZTIME ?= 4s
 
 help:
@@ -91,7 +92,7 @@ chromium:
 # localtest.Isolated), away from the page loads. Every test runs once:
 # -run and -skip take the same list, which TestPageTestsList (in
 # scripts/e2e) holds to the tests that open a browser.
-PAGE_TESTS := ^(TestAddendumReacceptance|TestAuditTrail|TestBouncedInboundAddress|TestBrowserConsoleJourneys|TestBrowserRegistrationAndSignup|TestCriticalEscalationFromTheConsole|TestDepartmentPage|TestEnrollmentQueue|TestInvoicePages|TestMergerPage|TestOperatorPage|TestPeoplePage|TestProgramPages|TestSLAReport|TestValidatedConfigurations|TestWebhooksPage)$$
+PAGE_TESTS := ^(TestAddendumReacceptance|TestAuditTrail|TestBouncedInboundAddress|TestBrowserConsoleJourneys|TestBrowserRegistrationAndSignup|TestBrowserSignInPostedFromAnotherSite|TestCriticalEscalationFromTheConsole|TestDepartmentPage|TestEnrollmentQueue|TestInvoicePages|TestMergerPage|TestOperatorPage|TestPeoplePage|TestProgramPages|TestSLAReport|TestValidatedConfigurations|TestWebhooksPage)$$
 GOTEST     := $(GO) test -count=1 -timeout 30m
 export PAGE_TESTS
 

@@ -21,6 +21,19 @@ type Nav struct {
 	Operator bool
 }
 
+// LoginConfirm is the page behind a sign-in link.
+type LoginConfirm struct {
+	Token, FormToken string
+	// Email is the address the link signs in.
+	Email string
+	// SignedInAs is the address this browser is signed in as now, when it
+	// is another person's: the page asks before switching, and Stay is
+	// where the person goes who keeps that session.
+	SignedInAs, Stay string
+	// Problem says why the link signs nobody in.
+	Problem string
+}
+
 // CaseRow is one line of the inbox or outbox.
 type CaseRow struct {
 	ID, Summary, Other, Priority, Status, RespondBy string
