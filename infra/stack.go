@@ -392,7 +392,11 @@ func newAPI(stack awscdk.Stack, fns map[string]awslambda.Function, cfg Config) a
 	for _, r := range routes.Table {
 		in, ok := integrations[r.Function]
 		if !ok {
-			in = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("Int-"+r.Function), fns[r.Function], nil)
+			// One permission per function for any route of this API: one
+			// per route (79 on approval) would pass Lambda's 20 KB limit
+			// on a function's resource-based policy and fail the deploy.
+			in = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("Int-"+r.Function), fns[r.Function],
+				&awsapigatewayv2integrations.HttpLambdaIntegrationProps{ScopePermissionToRoute: jsii.Bool(false)})
 			integrations[r.Function] = in
 		}
 		opts := &awsapigatewayv2.AddRoutesOptions{
