@@ -109,13 +109,14 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		fns[f.Name] = fn
 	}
 	// Only the functions that deliver mail may send it, and only from the
-	// installation's identity and configuration set.
+	// installation's identity and configuration set. SES authorizes the
+	// sending identity, the domain: never the sender with its display name,
+	// which IAM would refuse outside Latin-1 and would never match.
 	for _, name := range []string{routes.Notifier, routes.Redrive} {
 		fns[name].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Actions: jsii.Strings("ses:SendEmail", "ses:SendRawEmail"),
 			Resources: &[]*string{
 				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(cfg.Domain)}),
-				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(cfg.Sender)}),
 				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: configSet.ConfigurationSetName()}),
 				// Hosts' own sending domains, registered by the hooks
 				// function in this account (SES checks the identity is verified).

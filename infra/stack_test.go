@@ -51,7 +51,10 @@ func synth(t *testing.T) (assertions.Template, map[string]any) {
 			_ = os.MkdirAll(filepath.Join(dist, f.Name), 0o755)
 			_ = os.WriteFile(filepath.Join(dist, f.Name, "bootstrap"), []byte("placeholder "+f.Name), 0o755)
 		}
-		app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{"dist": dist, "alarmEmail": "ops@tandem.example.com"}})
+		// The sender's display name goes beyond Latin-1 (an em dash), as
+		// RFC 2047 names may: nothing of it may reach an IAM policy.
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{"dist": dist, "alarmEmail": "ops@tandem.example.com",
+			"sender": "Tandem — Partner Desk <no-reply@tandem.example.com>"}})
 		stack := NewTandemStack(app, "Test", &TandemStackProps{Config: ConfigFromContext(app)})
 		// cdk-nag's AwsSolutions pack runs as an aspect during synthesis;
 		// its findings are the stack's annotations (TestCdkNagAwsSolutions).
@@ -480,5 +483,73 @@ func TestBouncesAndComplaintsReachMailEvents(t *testing.T) {
 		if tg["DeadLetterConfig"] == nil {
 			t.Errorf("%s has no dead-letter queue", id)
 		}
+	}
+}
+
+// policyResources returns every Resource and NotResource of every policy
+// statement in the template (role, topic and queue policies alike), by
+// the logical id of the resource that holds the policy.
+func policyResources(doc map[string]any) map[string][]any {
+	out := map[string][]any{}
+	var walk func(id string, v any)
+	walk = func(id string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if stmts, ok := x["Statement"].([]any); ok {
+				for _, s := range stmts {
+					st, _ := s.(map[string]any)
+					for _, k := range []string{"Resource", "NotResource"} {
+						if r, ok := st[k]; ok {
+							if list, ok := r.([]any); ok {
+								out[id] = append(out[id], list...)
+							} else {
+								out[id] = append(out[id], r)
+							}
+						}
+					}
+				}
+			}
+			for _, e := range x {
+				walk(id, e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(id, e)
+			}
+		}
+	}
+	for id, r := range doc["Resources"].(map[string]any) {
+		walk(id, props(r.(map[string]any)))
+	}
+	return out
+}
+
+// IAM refuses a policy with a character above U+00FF in a resource, and an
+// SES identity ARN names a domain or an address, never a display name: the
+// sender's name (RFC 2047, any script) must stay out of every policy.
+func TestPolicyResourcesAreLatin1AndIdentitiesBare(t *testing.T) {
+	_, doc := synth(t)
+	identities := 0
+	for id, list := range policyResources(doc) {
+		for _, r := range list {
+			s := worstValue(doc, r)
+			for _, c := range s {
+				if c > 0xFF {
+					t.Errorf("%s: resource %q holds %q, outside Latin-1: IAM refuses the policy", id, s, c)
+					break
+				}
+			}
+			_, name, ok := strings.Cut(s, ":identity/")
+			if !ok {
+				continue
+			}
+			identities++
+			if name != "*" && name != "tandem.example.com" {
+				t.Errorf("%s: SES identity %q is neither the installation's domain nor this account's identities", id, name)
+			}
+		}
+	}
+	if identities == 0 {
+		t.Error("no SES identity in any policy: the test reads nothing")
 	}
 }
