@@ -82,7 +82,7 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	if cfg.AlarmEmail != "" {
 		alarms.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(cfg.AlarmEmail), nil))
 	}
-	alarmAction := awscloudwatchactions.NewSnsAction(alarms)
+	alerts := &alerts{topic: alarms}
 
 	identity := awsses.NewEmailIdentity(stack, jsii.String("MailDomain"), &awsses.EmailIdentityProps{
 		Identity: awsses.Identity_Domain(jsii.String(cfg.Domain)),
@@ -143,7 +143,7 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	// left goes to a queue (the outbox's own sweep still owns delivery).
 	// Work that failed for good — a stream batch, a scheduled run, a mail
 	// event — lands in one queue, which alarms on its first message.
-	failures := newQueue(stack, "Failures", alarmAction)
+	failures := newQueue(stack, "Failures", alerts)
 	fns[routes.Notifier].AddEventSource(awslambdaeventsources.NewDynamoEventSource(tbl, &awslambdaeventsources.DynamoEventSourceProps{
 		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
 		BatchSize:               jsii.Number(25),
@@ -204,8 +204,9 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		})},
 	})
 
-	alarmOnFunctions(stack, alarmAction)
-	alarmOnMailReputation(stack, alarmAction)
+	alarmOnFunctions(stack, alerts)
+	alarmOnMailReputation(stack, alerts)
+	alerts.allowCloudWatch(stack)
 
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: api.ApiEndpoint()})
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: tbl.TableName()})
@@ -320,25 +321,25 @@ func grantTable(fn awslambda.Function, tbl awsdynamodb.Table, f routes.Function)
 // it reads, so one per function and kind cost 24 times as much). It counts
 // every function of the account and region: deploy Tandem in an account of
 // its own, as AWS advises for workloads, and it watches exactly Tandem's.
-func alarmOnFunctions(stack awscdk.Stack, action awscloudwatch.IAlarmAction) {
+func alarmOnFunctions(stack awscdk.Stack, alerts *alerts) {
 	mathAlarm(stack, "FunctionErrorsOrThrottles", "Tandem: a function failed or was throttled in the last 5 minutes (see each function's Errors and Throttles)",
 		"errors + throttles", map[string][2]string{"errors": {"AWS/Lambda", "Errors"}, "throttles": {"AWS/Lambda", "Throttles"}},
-		"Sum", awscdk.Duration_Minutes(jsii.Number(5)), action)
+		"Sum", awscdk.Duration_Minutes(jsii.Number(5)), alerts)
 }
 
 // alarmOnMailReputation is one alarm on SES's bounce (≥ 5 %) or complaint
 // (≥ 0.1 %) rate, each divided by its threshold: SES pauses accounts whose
 // rates climb.
-func alarmOnMailReputation(stack awscdk.Stack, action awscloudwatch.IAlarmAction) {
+func alarmOnMailReputation(stack awscdk.Stack, alerts *alerts) {
 	mathAlarm(stack, "SesReputation", "SES Reputation.BounceRate ≥ 5 % or Reputation.ComplaintRate ≥ 0.1 %; SES may pause sending",
 		"MAX([bounce / 0.05, complaint / 0.001])",
 		map[string][2]string{"bounce": {"AWS/SES", "Reputation.BounceRate"}, "complaint": {"AWS/SES", "Reputation.ComplaintRate"}},
-		"Maximum", awscdk.Duration_Hours(jsii.Number(1)), action)
+		"Maximum", awscdk.Duration_Hours(jsii.Number(1)), alerts)
 }
 
 // mathAlarm alarms when expression, over the named account-wide metrics
 // (namespace, name) at statistic and period, reaches 1.
-func mathAlarm(stack awscdk.Stack, id, description, expression string, metrics map[string][2]string, statistic string, period awscdk.Duration, action awscloudwatch.IAlarmAction) {
+func mathAlarm(stack awscdk.Stack, id, description, expression string, metrics map[string][2]string, statistic string, period awscdk.Duration, alerts *alerts) {
 	using := map[string]awscloudwatch.IMetric{}
 	for name, m := range metrics {
 		using[name] = awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
@@ -352,11 +353,43 @@ func mathAlarm(stack awscdk.Stack, id, description, expression string, metrics m
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
-	a.AddAlarmAction(action)
+	alerts.notify(a)
+}
+
+// alerts is the alarm topic and the alarms that publish to it.
+type alerts struct {
+	topic  awssns.Topic
+	alarms []awscloudwatch.Alarm
+}
+
+// notify makes alarm publish to the topic when it goes off.
+func (a *alerts) notify(alarm awscloudwatch.Alarm) {
+	alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(a.topic))
+	a.alarms = append(a.alarms, alarm)
+}
+
+// allowCloudWatch lets CloudWatch publish these alarms, and only these, to
+// the topic. The topic's own policy (TLS only) replaces SNS's default one,
+// so without this Allow no alarm would ever be delivered.
+func (a *alerts) allowCloudWatch(stack awscdk.Stack) {
+	arns := make([]*string, 0, len(a.alarms))
+	for _, alarm := range a.alarms {
+		arns = append(arns, alarm.AlarmArn())
+	}
+	a.topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("AllowThisStacksAlarms"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("sns:Publish"),
+		Resources:  &[]*string{a.topic.TopicArn()},
+		Conditions: &map[string]any{
+			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+			"ArnLike":      map[string]any{"aws:SourceArn": arns},
+		},
+	}))
 }
 
 // newQueue is a dead-letter queue with an alarm on any message in it.
-func newQueue(stack awscdk.Stack, name string, action awscloudwatch.IAlarmAction) awssqs.Queue {
+func newQueue(stack awscdk.Stack, name string, alerts *alerts) awssqs.Queue {
 	q := awssqs.NewQueue(stack, jsii.String(name), &awssqs.QueueProps{
 		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
@@ -371,7 +404,7 @@ func newQueue(stack awscdk.Stack, name string, action awscloudwatch.IAlarmAction
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
-	a.AddAlarmAction(action)
+	alerts.notify(a)
 	cdknag.NagSuppressions_AddResourceSuppressions(q, nag("AwsSolutions-SQS3",
 		"this queue is itself the last stop of failed work (the stream's on-failure destination, the schedules' and the mail-event rule's dead-letter queue) and alarms on its first message"), nil)
 	return q

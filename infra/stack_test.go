@@ -553,3 +553,73 @@ func TestPolicyResourcesAreLatin1AndIdentitiesBare(t *testing.T) {
 		t.Error("no SES identity in any policy: the test reads nothing")
 	}
 }
+
+// The alarm topic's policy keeps TLS only, and, since a topic policy
+// replaces SNS's default one, allows CloudWatch to publish exactly this
+// stack's alarms (its account, its alarms' ARNs): without it no alarm is
+// ever delivered.
+func TestAlarmTopicLetsCloudWatchPublishOverTLSOnly(t *testing.T) {
+	_, doc := synth(t)
+	topics := resources(doc, "AWS::SNS::Topic")
+	if len(topics) != 1 {
+		t.Fatalf("want one topic, got %d", len(topics))
+	}
+	var topic string
+	for id := range topics {
+		topic = id
+	}
+	notifying := map[string]bool{}
+	for id, a := range resources(doc, "AWS::CloudWatch::Alarm") {
+		for _, act := range props(a)["AlarmActions"].([]any) {
+			if ref(act) == topic {
+				notifying[id] = true
+			}
+		}
+	}
+	policies := resources(doc, "AWS::SNS::TopicPolicy")
+	if len(policies) != 1 {
+		t.Fatalf("want one topic policy, got %d", len(policies))
+	}
+	var tlsOnly, cloudWatch bool
+	for id, p := range policies {
+		if ts := props(p)["Topics"].([]any); len(ts) != 1 || ref(ts[0]) != topic {
+			t.Errorf("%s applies to %v, want the alarm topic", id, ts)
+		}
+		for _, s := range props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			st := s.(map[string]any)
+			cond, _ := json.Marshal(st["Condition"])
+			switch {
+			case st["Effect"] == "Deny" && st["Principal"] == "*" && string(cond) == `{"Bool":{"aws:SecureTransport":"false"}}`:
+				tlsOnly = true
+			case st["Effect"] == "Allow":
+				principal, _ := json.Marshal(st["Principal"])
+				if string(principal) != `{"Service":"cloudwatch.amazonaws.com"}` || st["Action"] != "sns:Publish" || ref(st["Resource"]) != topic {
+					t.Errorf("%s allows %s to %v on %v; want only CloudWatch to publish to the alarm topic", id, principal, st["Action"], st["Resource"])
+					continue
+				}
+				c := st["Condition"].(map[string]any)
+				if acct, _ := json.Marshal(c["StringEquals"]); string(acct) != `{"aws:SourceAccount":{"Ref":"AWS::AccountId"}}` {
+					t.Errorf("%s: CloudWatch is not held to this account: %s", id, acct)
+				}
+				arnLike, _ := c["ArnLike"].(map[string]any)
+				sources, _ := arnLike["aws:SourceArn"].([]any)
+				got := map[string]bool{}
+				for _, src := range sources {
+					if g, ok := src.(map[string]any)["Fn::GetAtt"].([]any); ok && g[1] == "Arn" {
+						got[ref(src)] = true
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(notifying) || len(sources) != len(got) {
+					t.Errorf("%s lets CloudWatch publish for %v, want exactly the alarms that notify the topic, %v", id, sources, notifying)
+				}
+				cloudWatch = true
+			}
+		}
+	}
+	if !tlsOnly {
+		t.Error("the topic policy no longer refuses publishing without TLS")
+	}
+	if !cloudWatch || len(notifying) != 3 {
+		t.Errorf("CloudWatch allowed: %v; alarms notifying the topic: %v (want 3)", cloudWatch, notifying)
+	}
+}
