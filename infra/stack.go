@@ -323,7 +323,7 @@ func grantTable(fn awslambda.Function, tbl awsdynamodb.Table, f routes.Function)
 // its own, as AWS advises for workloads, and it watches exactly Tandem's.
 func alarmOnFunctions(stack awscdk.Stack, alerts *alerts) {
 	mathAlarm(stack, "FunctionErrorsOrThrottles", "Tandem: a function failed or was throttled in the last 5 minutes (see each function's Errors and Throttles)",
-		"errors + throttles", map[string][2]string{"errors": {"AWS/Lambda", "Errors"}, "throttles": {"AWS/Lambda", "Throttles"}},
+		"FILL(errors, 0) + FILL(throttles, 0)", map[string][2]string{"errors": {"AWS/Lambda", "Errors"}, "throttles": {"AWS/Lambda", "Throttles"}},
 		"Sum", awscdk.Duration_Minutes(jsii.Number(5)), alerts)
 }
 
@@ -332,13 +332,16 @@ func alarmOnFunctions(stack awscdk.Stack, alerts *alerts) {
 // rates climb.
 func alarmOnMailReputation(stack awscdk.Stack, alerts *alerts) {
 	mathAlarm(stack, "SesReputation", "SES Reputation.BounceRate ≥ 5 % or Reputation.ComplaintRate ≥ 0.1 %; SES may pause sending",
-		"MAX([bounce / 0.05, complaint / 0.001])",
+		"MAX([FILL(bounce, 0) / 0.05, FILL(complaint, 0) / 0.001])",
 		map[string][2]string{"bounce": {"AWS/SES", "Reputation.BounceRate"}, "complaint": {"AWS/SES", "Reputation.ComplaintRate"}},
 		"Maximum", awscdk.Duration_Hours(jsii.Number(1)), alerts)
 }
 
 // mathAlarm alarms when expression, over the named account-wide metrics
-// (namespace, name) at statistic and period, reaches 1.
+// (namespace, name) at statistic and period, reaches 1. The expression
+// reads each metric through FILL(name, 0): a metric with no datapoint in a
+// period (no throttles, say) would otherwise leave the whole expression
+// without one, and the alarm OK however many errors the other counts.
 func mathAlarm(stack awscdk.Stack, id, description, expression string, metrics map[string][2]string, statistic string, period awscdk.Duration, alerts *alerts) {
 	using := map[string]awscloudwatch.IMetric{}
 	for name, m := range metrics {

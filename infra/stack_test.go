@@ -623,3 +623,38 @@ func TestAlarmTopicLetsCloudWatchPublishOverTLSOnly(t *testing.T) {
 		t.Errorf("CloudWatch allowed: %v; alarms notifying the topic: %v (want 3)", cloudWatch, notifying)
 	}
 }
+
+// A metric-math alarm reads each metric through FILL(id, 0): a series with
+// no datapoint in a period makes "errors + throttles" empty, and an empty
+// expression is missing data, which keeps the alarm OK.
+func TestMathAlarmsFillMissingSeries(t *testing.T) {
+	_, doc := synth(t)
+	math := 0
+	for id, a := range resources(doc, "AWS::CloudWatch::Alarm") {
+		queries, _ := props(a)["Metrics"].([]any)
+		var expr string
+		var ids []string
+		for _, q := range queries {
+			m := q.(map[string]any)
+			if e, ok := m["Expression"].(string); ok {
+				expr = e
+			} else {
+				ids = append(ids, m["Id"].(string))
+			}
+		}
+		if expr == "" {
+			continue
+		}
+		math++
+		for _, mid := range ids {
+			uses := regexp.MustCompile(`\b`+mid+`\b`).FindAllStringIndex(expr, -1)
+			filled := regexp.MustCompile(`FILL\(`+mid+`, 0\)`).FindAllStringIndex(expr, -1)
+			if len(uses) == 0 || len(uses) != len(filled) {
+				t.Errorf("alarm %s reads %s in %q %d times, %d of them through FILL(%s, 0)", id, mid, expr, len(uses), len(filled), mid)
+			}
+		}
+	}
+	if math != 2 {
+		t.Errorf("%d metric-math alarms, want 2", math)
+	}
+}
