@@ -162,7 +162,8 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	}))
 
 	for _, sc := range routes.Schedules {
-		awsscheduler.NewSchedule(stack, jsii.String("Schedule-"+sc.Name), &awsscheduler.ScheduleProps{
+		role := schedulerRole(stack, sc.Name)
+		schedule := awsscheduler.NewSchedule(stack, jsii.String("Schedule-"+sc.Name), &awsscheduler.ScheduleProps{
 			Description: jsii.String("Tandem " + sc.Name),
 			Schedule:    awsscheduler.ScheduleExpression_Expression(jsii.String(sc.Expression), awscdk.TimeZone_ETC_UTC()),
 			Target: awsschedulertargets.NewLambdaInvoke(fns[sc.Function], &awsschedulertargets.ScheduleTargetBaseProps{
@@ -176,8 +177,15 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 				RetryAttempts:   jsii.Number(3),
 				MaxEventAge:     awscdk.Duration_Hours(jsii.Number(1)),
 				DeadLetterQueue: failures,
+				Role:            role,
 			}),
 		})
+		// The target grants its role the invoke (and the dead-letter
+		// send) in the role's own policy, a resource the schedule does
+		// not otherwise reference: without this, a schedule can exist,
+		// and fire, before the policy is attached, and its first runs
+		// fail on access.
+		schedule.Node().AddDependency(role)
 	}
 
 	// Bounces and complaints: the configuration set publishes them to the
@@ -214,6 +222,21 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	awscdk.NewCfnOutput(stack, jsii.String("MailIdentity"), &awscdk.CfnOutputProps{Value: identity.EmailIdentityName()})
 	suppressStackFindings(stack)
 	return stack
+}
+
+// schedulerRole is the role EventBridge Scheduler assumes to run one
+// schedule: only Scheduler, for this account's default schedule group (as
+// the role CDK would make itself), may assume it.
+func schedulerRole(stack awscdk.Stack, name string) awsiam.Role {
+	return awsiam.NewRole(stack, jsii.String("Schedule-"+name+"-Role"), &awsiam.RoleProps{
+		Description: jsii.String("EventBridge Scheduler runs Tandem's " + name + " schedule"),
+		AssumedBy: awsiam.NewPrincipalWithConditions(awsiam.NewServicePrincipal(jsii.String("scheduler.amazonaws.com"), nil), &map[string]any{
+			"StringEquals": map[string]any{
+				"aws:SourceAccount": stack.Account(),
+				"aws:SourceArn":     stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("scheduler"), Resource: jsii.String("schedule-group"), ResourceName: jsii.String("default")}),
+			},
+		}),
+	})
 }
 
 // hostIdentities are the SES identities of this account and region.

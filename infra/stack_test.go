@@ -658,3 +658,37 @@ func TestMathAlarmsFillMissingSeries(t *testing.T) {
 		t.Errorf("%d metric-math alarms, want 2", math)
 	}
 }
+
+// A schedule references its role but not the role's policy, which grants
+// the invoke: CloudFormation could create the schedule, and Scheduler fire
+// it, before the policy is attached. Each schedule depends on every policy
+// of its role.
+func TestSchedulesWaitForTheirRolesPolicy(t *testing.T) {
+	_, doc := synth(t)
+	policiesOf := map[string][]string{}
+	for id, p := range resources(doc, "AWS::IAM::Policy") {
+		for _, r := range props(p)["Roles"].([]any) {
+			policiesOf[ref(r)] = append(policiesOf[ref(r)], id)
+		}
+	}
+	schedules := resources(doc, "AWS::Scheduler::Schedule")
+	for id, s := range schedules {
+		role := ref(props(s)["Target"].(map[string]any)["RoleArn"])
+		after := map[string]bool{}
+		deps, _ := s["DependsOn"].([]any)
+		for _, d := range deps {
+			after[d.(string)] = true
+		}
+		if len(policiesOf[role]) == 0 {
+			t.Errorf("%s's role %s has no policy: nothing lets it invoke its function", id, role)
+		}
+		for _, p := range policiesOf[role] {
+			if !after[p] {
+				t.Errorf("%s does not depend on %s, its role's policy: it may fire before it can invoke (DependsOn %v)", id, p, deps)
+			}
+		}
+	}
+	if len(schedules) != len(routes.Schedules) {
+		t.Errorf("%d schedules, want %d", len(schedules), len(routes.Schedules))
+	}
+}
