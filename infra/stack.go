@@ -39,7 +39,8 @@ import (
 type Config struct {
 	// Domain is the SES sending domain (verified by DNS records the stack prints).
 	Domain string
-	// Sender is the platform's From address, at Domain.
+	// Sender is the platform's From address, at Domain (or a subdomain);
+	// Check refuses any other.
 	Sender string
 	// BaseURL is where people reach the API and pages; empty: the API's URL.
 	BaseURL string
@@ -51,6 +52,9 @@ type Config struct {
 	Dist string
 	// TableName names the table; empty lets CloudFormation name it.
 	TableName string
+	// Deploy is set by `make deploy` (-c deploy=true): Check then also
+	// refuses what only matters in a real account (an example domain).
+	Deploy bool
 }
 
 // TandemStackProps are the stack's properties.
