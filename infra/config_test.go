@@ -38,6 +38,7 @@ func TestConfigFromContext(t *testing.T) {
 }
 
 func TestConfigCheck(t *testing.T) {
+	const cert = "arn:aws:acm:eu-west-1:123456789012:certificate/0c1d2e3f-aaaa-bbbb-cccc-0123456789ab"
 	for _, c := range []struct {
 		name   string
 		cfg    Config
@@ -60,6 +61,14 @@ func TestConfigCheck(t *testing.T) {
 		{".example, deploy", Config{Domain: "tandem.example", Sender: "no-reply@tandem.example", Deploy: true}, "reserved for examples"},
 		{".localhost, deploy", Config{Domain: "mail.localhost", Sender: "no-reply@mail.localhost", Deploy: true}, "reserved for examples"},
 		{"example.org, deploy", Config{Domain: "EXAMPLE.ORG", Sender: "no-reply@example.org", Deploy: true}, "reserved for examples"},
+		{"API domain with its certificate", Config{Domain: "acme.io", Sender: "desk@acme.io", APIDomain: "partners.acme.io", APICertificateARN: cert, BaseURL: "https://partners.acme.io"}, ""},
+		{"base URL of a front of one's own", Config{Domain: "acme.io", Sender: "desk@acme.io", BaseURL: "https://partners.acme.io/"}, ""},
+		{"API domain without certificate", Config{Domain: "acme.io", Sender: "desk@acme.io", APIDomain: "partners.acme.io"}, "go together"},
+		{"certificate without API domain", Config{Domain: "acme.io", Sender: "desk@acme.io", APICertificateARN: cert}, "go together"},
+		{"certificate not from ACM", Config{Domain: "acme.io", Sender: "desk@acme.io", APIDomain: "p.acme.io", APICertificateARN: "arn:aws:iam::123456789012:server-certificate/x"}, "not an ACM certificate"},
+		{"base URL elsewhere than the API domain", Config{Domain: "acme.io", Sender: "desk@acme.io", APIDomain: "partners.acme.io", APICertificateARN: cert, BaseURL: "https://www.acme.io"}, "not at apiDomain"},
+		{"base URL over http", Config{Domain: "acme.io", Sender: "desk@acme.io", BaseURL: "http://partners.acme.io"}, "not an https origin"},
+		{"base URL with a path", Config{Domain: "acme.io", Sender: "desk@acme.io", BaseURL: "https://acme.io/tandem"}, "not an https origin"},
 		{"both wrong, deploy", Config{Domain: "example.net", Sender: "no-reply@acme.io", Deploy: true}, "reserved for examples"},
 	} {
 		err := c.cfg.Check()

@@ -50,16 +50,26 @@ func ConfigFromContext(app awscdk.App) Config {
 		}
 		return def
 	}
+	// -c key=true gives a string; cdk.json could hold a boolean.
+	flag := func(key string) bool {
+		v := app.Node().TryGetContext(jsii.String(key))
+		return v == true || v == "true"
+	}
 	c := Config{
-		Domain:     get("domain", "tandem.example.com"),
-		BaseURL:    get("baseUrl", ""),
-		AlarmEmail: get("alarmEmail", ""),
-		Dist:       get("dist", "dist"),
-		TableName:  get("tableName", ""),
-		// -c deploy=true gives a string; cdk.json could hold a boolean.
-		Deploy: get("deploy", "") == "true" || app.Node().TryGetContext(jsii.String("deploy")) == true,
+		Domain:               get("domain", "tandem.example.com"),
+		ExistingMailIdentity: flag("existingMailIdentity"),
+		BaseURL:              get("baseUrl", ""),
+		APIDomain:            get("apiDomain", ""),
+		APICertificateARN:    get("apiCertificateArn", ""),
+		AlarmEmail:           get("alarmEmail", ""),
+		Dist:                 get("dist", "dist"),
+		TableName:            get("tableName", ""),
+		Deploy:               flag("deploy"),
 	}
 	c.Sender = get("sender", "Tandem <no-reply@"+c.Domain+">")
+	if c.BaseURL == "" && c.APIDomain != "" {
+		c.BaseURL = "https://" + c.APIDomain
+	}
 	for _, e := range strings.Split(get("operatorEmails", ""), ",") {
 		if e = strings.TrimSpace(e); e != "" {
 			c.OperatorEmails = append(c.OperatorEmails, e)

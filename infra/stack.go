@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
@@ -39,11 +40,19 @@ import (
 type Config struct {
 	// Domain is the SES sending domain (verified by DNS records the stack prints).
 	Domain string
+	// ExistingMailIdentity uses the SES identity the account already has
+	// for Domain instead of creating it (SES holds one per domain).
+	ExistingMailIdentity bool
 	// Sender is the platform's From address, at Domain (or a subdomain);
 	// Check refuses any other.
 	Sender string
-	// BaseURL is where people reach the API and pages; empty: the API's URL.
+	// BaseURL is where people reach the API and pages; empty: https://APIDomain,
+	// or without it the API's own URL.
 	BaseURL string
+	// APIDomain, with APICertificateARN (ACM, in the stack's region), serves
+	// the API at a domain of the installation's: empty, at its own URL.
+	APIDomain         string
+	APICertificateARN string
 	// AlarmEmail receives alarms; empty: the topic has no subscription.
 	AlarmEmail string
 	// OperatorEmails are told of level-2 escalations.
@@ -88,9 +97,7 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	}
 	alerts := &alerts{topic: alarms}
 
-	identity := awsses.NewEmailIdentity(stack, jsii.String("MailDomain"), &awsses.EmailIdentityProps{
-		Identity: awsses.Identity_Domain(jsii.String(cfg.Domain)),
-	})
+	identity := mailDomain(stack, cfg)
 	configSet := awsses.NewConfigurationSet(stack, jsii.String("MailEvents"), &awsses.ConfigurationSetProps{
 		ReputationMetrics: jsii.Bool(true),
 	})
@@ -136,6 +143,9 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	}))
 
 	api := newAPI(stack, fns, cfg)
+	if cfg.APIDomain != "" {
+		mapAPIDomain(stack, api, cfg)
+	}
 	if cfg.BaseURL == "" {
 		for _, fn := range fns {
 			fn.AddEnvironment(jsii.String("TANDEM_BASE_URL"), api.ApiEndpoint(), nil)
@@ -223,9 +233,49 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: api.ApiEndpoint()})
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: tbl.TableName()})
 	awscdk.NewCfnOutput(stack, jsii.String("AlarmTopic"), &awscdk.CfnOutputProps{Value: alarms.TopicArn()})
-	awscdk.NewCfnOutput(stack, jsii.String("MailIdentity"), &awscdk.CfnOutputProps{Value: identity.EmailIdentityName()})
+	awscdk.NewCfnOutput(stack, jsii.String("MailIdentity"), &awscdk.CfnOutputProps{Value: identity})
 	suppressStackFindings(stack)
 	return stack
+}
+
+// mailDomain is the installation's SES domain identity: created with Easy
+// DKIM, its three CNAME records stack outputs to publish in DNS; or, with
+// ExistingMailIdentity, the identity the account already has for the
+// domain (SES holds one identity per domain: creating it again fails the
+// deploy), whose records are in the SES console.
+func mailDomain(stack awscdk.Stack, cfg Config) *string {
+	if cfg.ExistingMailIdentity {
+		return jsii.String(cfg.Domain)
+	}
+	identity := awsses.NewEmailIdentity(stack, jsii.String("MailDomain"), &awsses.EmailIdentityProps{
+		Identity: awsses.Identity_Domain(jsii.String(cfg.Domain)),
+	})
+	for i, r := range *identity.DkimRecords() {
+		awscdk.NewCfnOutput(stack, jsii.String(fmt.Sprintf("DkimRecord%d", i+1)), &awscdk.CfnOutputProps{
+			Description: jsii.String("A DNS record to publish: SES verifies the domain, and signs its mail, by these three DKIM CNAMEs"),
+			Value:       awscdk.Fn_Join(jsii.String(" "), &[]*string{r.Name, jsii.String("CNAME"), r.Value}),
+		})
+	}
+	return identity.EmailIdentityName()
+}
+
+// mapAPIDomain serves the API at the installation's own domain (a regional
+// API Gateway domain name with its ACM certificate, TLS 1.2, mapped to the
+// default stage); the output names the target of its DNS record.
+func mapAPIDomain(stack awscdk.Stack, api awsapigatewayv2.HttpApi, cfg Config) {
+	domain := awsapigatewayv2.NewDomainName(stack, jsii.String("ApiDomain"), &awsapigatewayv2.DomainNameProps{
+		DomainName:     jsii.String(cfg.APIDomain),
+		Certificate:    awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("ApiCertificate"), jsii.String(cfg.APICertificateARN)),
+		EndpointType:   awsapigatewayv2.EndpointType_REGIONAL,
+		SecurityPolicy: awsapigatewayv2.SecurityPolicy_TLS_1_2,
+	})
+	awsapigatewayv2.NewApiMapping(stack, jsii.String("ApiDomainMapping"), &awsapigatewayv2.ApiMappingProps{
+		Api: api, DomainName: domain, Stage: api.DefaultStage(),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("ApiDomainTarget"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Point the API domain here: a CNAME (or a Route 53 alias) from " + cfg.APIDomain),
+		Value:       domain.RegionalDomainName(),
+	})
 }
 
 // schedulerRole is the role EventBridge Scheduler assumes to run one
