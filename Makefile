@@ -19,7 +19,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 CDK_VERSION := 2.1148.1
 CDK        := .tools/node_modules/.bin/cdk
 
-.PHONY: run test vet lint generate templ-check chromium invoke clean help build synth deploy destroy diff operator backfill bench fuzz freemail
+.PHONY: run test vet lint generate templ-check chromium invoke clean help build synth bootstrap deploy destroy diff operator backfill bench fuzz freemail
 
 # Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
 FUZZ_TARGETS := shared/api:FuzzDecoders shared/api:FuzzRoutes shared/webhook:FuzzVerify \
@@ -32,6 +32,7 @@ help:
 	@echo "make invoke FN=<function> EVENT=events/<file>.json   run one handler on a sample event"
 	@echo "make build   arm64 bootstraps and reproducible zips in dist/, with their sizes (fails over 4 MiB)"
 	@echo "make synth   the CloudFormation template in cdk.out/, offline"
+	@echo "make bootstrap  CDK's bootstrap stack, once per account and region (builds first); see README, Deploy"
 	@echo "make deploy  deploy with the CDK CLI (npm aws-cdk@$(CDK_VERSION)); see README, Deploy"
 	@echo "make bench   measurements on this machine, written to bench-results.md"
 
@@ -132,6 +133,11 @@ synth: build
 
 $(CDK):
 	npm install --prefix .tools --no-audit --no-fund --silent aws-cdk@$(CDK_VERSION)
+
+# cdk bootstrap synthesizes the app to learn its account and region, and
+# the app needs the built functions (dist/) to synthesize.
+bootstrap: build $(CDK)
+	$(CDK) bootstrap
 
 # -c deploy=true: the app refuses settings that only fail in a real
 # account (an example domain; see Config.Check in infra/config.go).
