@@ -1,7 +1,10 @@
-// Command backfill writes the SLA report's record of every case opened
-// before the report existed (`make backfill TABLE=<name>`), using your AWS
-// credentials: the environment's, or a profile (AWS_PROFILE). It may run
-// while the system serves, and again: records that exist are left alone.
+// Command backfill brings a table written by an older Tandem up to date
+// (`make backfill TABLE=<name>`): the SLA report's record of every case
+// opened before the report existed, and the operators' index (Ops) entry of
+// every case and sign-up waiting since before that index existed. It uses
+// your AWS credentials: the environment's, or a profile (AWS_PROFILE), in
+// the stack's region. It may run while the system serves, and again: what
+// exists is left alone.
 package main
 
 import (
@@ -42,9 +45,10 @@ func main() {
 		os.Exit(1)
 	}
 	start := time.Now()
-	sum, err := store.New(awsclient.DynamoDB(cfg, *endpoint), *tableName, nil).BackfillSLARecords(ctx, *segments)
-	fmt.Printf("SLA records: %d cases read, %d records written, %d already there, %d cases outside any program (%s)\n",
-		sum.Cases, sum.Written, sum.Present, sum.Outside, time.Since(start).Round(time.Millisecond))
+	sum, err := store.New(awsclient.DynamoDB(cfg, *endpoint), *tableName, nil).Backfill(ctx, *segments)
+	fmt.Printf("SLA records: %d cases read, %d records written, %d already there, %d cases outside any program\n",
+		sum.Cases, sum.Written, sum.Present, sum.Outside)
+	fmt.Printf("operators' index: %d waiting cases and sign-ups added (%s)\n", sum.Ops, time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "backfill:", err)
 		os.Exit(1)
