@@ -19,7 +19,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 CDK_VERSION := 2.1148.1
 CDK        := .tools/node_modules/.bin/cdk
 
-.PHONY: run test vet lint generate templ-check chromium invoke clean help build synth bootstrap deploy destroy diff operator backfill bench fuzz freemail
+.PHONY: run test vet lint generate templ-check chromium invoke clean help build synth bootstrap deploy import destroy diff operator backfill bench fuzz freemail
 
 # Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
 FUZZ_TARGETS := shared/api:FuzzDecoders shared/api:FuzzRoutes shared/webhook:FuzzVerify \
@@ -149,6 +149,16 @@ diff: build $(CDK)
 
 destroy: $(CDK)
 	$(CDK) destroy Tandem
+
+# make import TABLE=<name> re-attaches a table a destroyed stack retained
+# (README, Deploy). The mapping names the table alone, so the import makes
+# a stack of just the table; make deploy then creates the rest around it.
+# TestImportMapsTheTable holds TABLE_LOGICAL_ID to the stack's.
+TABLE_LOGICAL_ID := TableCD117FA1
+import: build $(CDK)
+	@test -n "$(TABLE)" || { echo "usage: make import TABLE=<the retained table's name>, with tableName set to it in cdk.json"; exit 2; }
+	@mkdir -p .cache && printf '{"%s":{"TableName":"%s"}}\n' '$(TABLE_LOGICAL_ID)' '$(TABLE)' > .cache/import-table.json
+	$(CDK) import Tandem -c deploy=true -c tableName='$(TABLE)' --resource-mapping .cache/import-table.json
 
 # NOT_DUE sets how many not-due cases sit beside the 10 due ones in the
 # escalation sweep measurement (100,000 by default; seeding them dominates).

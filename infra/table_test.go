@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"testing"
 )
@@ -113,5 +114,26 @@ func TestIndexChanges(t *testing.T) {
 		if got, what := indexChanges(base, c.got); got != c.want {
 			t.Errorf("%s: got %d operations (%v), want %d", c.name, got, what, c.want)
 		}
+	}
+}
+
+// make import maps the retained table by its logical id, written in the
+// Makefile: it must be the stack's, or the import would find nothing to map.
+func TestImportMapsTheTable(t *testing.T) {
+	_, doc := synth(t)
+	b, err := os.ReadFile("../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^TABLE_LOGICAL_ID := (\S+)$`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("the Makefile sets no TABLE_LOGICAL_ID")
+	}
+	var ids []string
+	for id := range resources(doc, "AWS::DynamoDB::Table") {
+		ids = append(ids, id)
+	}
+	if len(ids) != 1 || ids[0] != string(m[1]) {
+		t.Errorf("the Makefile imports the table as %s; the stack's tables are %v", m[1], ids)
 	}
 }
