@@ -1,12 +1,14 @@
-// Command backfill brings an installation's table up to what later
-// releases expect, using your AWS credentials: the environment's, or a
-// profile (AWS_PROFILE). It may run while the system serves, and again.
+// Command backfill brings a table written by an older Tandem up to date,
+// using your AWS credentials: the environment's, or a profile
+// (AWS_PROFILE), in the stack's region. It may run while the system
+// serves, and again: what exists is left alone.
 //
-//	backfill -table T                    the SLA report's record of every case opened before the report existed
-//	backfill -table T -confirmations -signing-secret ARN
-//	                                     addresses confirmed before Tandem mails them: the inbound address of
-//	                                     every department whose test case was acknowledged is confirmed, and
-//	                                     every other department and capture address is mailed its link, once
+//	backfill -table T        the SLA report's record of every case opened before the report existed, and the
+//	                         operators' index (Ops) entry of every case and sign-up waiting since before that index
+//	backfill -table T -confirmations -signing-secret ARN -base-url URL -sender ADDRESS
+//	                         addresses confirmed before Tandem mails them: the inbound address of every department
+//	                         whose test case was acknowledged is confirmed, and every other department and capture
+//	                         address is mailed its link, once
 package main
 
 import (
@@ -82,9 +84,10 @@ func main() {
 		}
 		return
 	}
-	sum, err := store.New(awsclient.DynamoDB(cfg, *endpoint), *tableName, nil).BackfillSLARecords(ctx, *segments)
-	fmt.Printf("SLA records: %d cases read, %d records written, %d already there, %d cases outside any program (%s)\n",
-		sum.Cases, sum.Written, sum.Present, sum.Outside, time.Since(start).Round(time.Millisecond))
+	sum, err := store.New(awsclient.DynamoDB(cfg, *endpoint), *tableName, nil).Backfill(ctx, *segments)
+	fmt.Printf("SLA records: %d cases read, %d records written, %d already there, %d cases outside any program\n",
+		sum.Cases, sum.Written, sum.Present, sum.Outside)
+	fmt.Printf("operators' index: %d waiting cases and sign-ups added (%s)\n", sum.Ops, time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "backfill:", err)
 		os.Exit(1)
