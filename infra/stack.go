@@ -80,17 +80,23 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	cfg := props.Config
 
 	tbl := newTable(stack, cfg)
+	// The signing keys (see package keyring): {"kid": "1", "key": <48
+	// random characters>} at creation; make rotate-key adds a new current
+	// key and keeps the previous ones. Only the functions that sign or
+	// verify may read it, once at their cold start (and again when they
+	// meet a key id they do not know): the key is in no environment.
 	signing := awssecretsmanager.NewSecret(stack, jsii.String("SigningKey"), &awssecretsmanager.SecretProps{
-		Description: jsii.String("Signs Tandem's list cursors and one-click links"),
+		Description: jsii.String("Signs Tandem's one-click links, form tokens and list cursors (JSON: kid, key, previous)"),
 		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			SecretStringTemplate: jsii.String(`{"kid":"1"}`), GenerateStringKey: jsii.String("key"),
 			ExcludePunctuation: jsii.Bool(true), PasswordLength: jsii.Number(48),
 		},
 	})
-	// The signing key is never rotated on a schedule: it signs one-click
-	// links that stay valid for up to 14 days and list cursors; rotating
-	// it breaks every link in flight, so it is changed by hand when needed.
+	// Not rotated by Secrets Manager's schedule: a rotation Lambda would
+	// replace the value whole, and links in mail live up to 30 days, so
+	// make rotate-key rotates it by hand, keeping the previous keys.
 	cdknag.NagSuppressions_AddResourceSuppressions(signing, nag("AwsSolutions-SMG4",
-		"rotating the link-signing key would break every one-click link in mail (valid up to 14 days); it is rotated by hand"), nil)
+		"links in mail stay valid up to 30 days; make rotate-key adds a new current key and keeps the previous ones, which a scheduled rotation Lambda would drop"), nil)
 	alarms := awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{DisplayName: jsii.String("Tandem alarms"), EnforceSSL: jsii.Bool(true)})
 	if cfg.AlarmEmail != "" {
 		alarms.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(cfg.AlarmEmail), nil))
@@ -106,7 +112,6 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		"TANDEM_TABLE":                 tbl.TableName(),
 		"TANDEM_SENDER":                jsii.String(cfg.Sender),
 		"TANDEM_OPERATOR_EMAILS":       jsii.String(strings.Join(cfg.OperatorEmails, ",")),
-		"TANDEM_SIGNING_KEY":           signing.SecretValue().UnsafeUnwrap(),
 		"TANDEM_SES_CONFIGURATION_SET": configSet.ConfigurationSetName(),
 	}
 	if cfg.BaseURL != "" {
@@ -117,6 +122,10 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	for _, f := range routes.Functions {
 		fn := newFunction(stack, f, cfg, env)
 		grantTable(fn, tbl, f)
+		if f.Signs {
+			fn.AddEnvironment(jsii.String("TANDEM_SIGNING_SECRET_ARN"), signing.SecretArn(), nil)
+			signing.GrantRead(fn, nil)
+		}
 		fns[f.Name] = fn
 	}
 	// Only the functions that deliver mail may send it, and only from the
@@ -234,6 +243,8 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: api.ApiEndpoint()})
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: tbl.TableName()})
+	awscdk.NewCfnOutput(stack, jsii.String("SigningSecretArn"), &awscdk.CfnOutputProps{Value: signing.SecretArn(),
+		Description: jsii.String("make rotate-key SECRET=<this> replaces the signing key; links already mailed keep working")})
 	awscdk.NewCfnOutput(stack, jsii.String("AlarmTopic"), &awscdk.CfnOutputProps{Value: alarms.TopicArn()})
 	awscdk.NewCfnOutput(stack, jsii.String("MailIdentity"), &awscdk.CfnOutputProps{Value: identity})
 	suppressStackFindings(stack)
