@@ -93,7 +93,7 @@ chromium:
 # localtest.Isolated), away from the page loads. Every test runs once:
 # -run and -skip take the same list, which TestPageTestsList (in
 # scripts/e2e) holds to the tests that open a browser.
-PAGE_TESTS := ^(TestAddendumReacceptance|TestAuditTrail|TestBouncedInboundAddress|TestBrowserConsoleJourneys|TestBrowserRegistrationAndSignup|TestBrowserSignInPostedFromAnotherSite|TestCriticalEscalationFromTheConsole|TestDepartmentPage|TestEnrollmentQueue|TestInvoicePages|TestMergerPage|TestOperatorPage|TestPeoplePage|TestProgramPages|TestSLAReport|TestValidatedConfigurations|TestWebhooksPage)$$
+PAGE_TESTS := ^(TestAddendumReacceptance|TestAuditTrail|TestBrowserAddressConfirmation|TestBouncedInboundAddress|TestBrowserConsoleJourneys|TestBrowserRegistrationAndSignup|TestBrowserSignInPostedFromAnotherSite|TestCriticalEscalationFromTheConsole|TestDepartmentPage|TestEnrollmentQueue|TestInvoicePages|TestMergerPage|TestOperatorPage|TestPeoplePage|TestProgramPages|TestSLAReport|TestValidatedConfigurations|TestWebhooksPage)$$
 GOTEST     := $(GO) test -count=1 -timeout 30m
 export PAGE_TESTS
 

@@ -228,8 +228,11 @@ func (s *Server) departmentEditor(ctx context.Context, r *Request, d department.
 	}
 	for _, a := range d.Unconfirmed() {
 		e.Unconfirmed = append(e.Unconfirmed, a.Address)
-		e.Warnings = append(e.Warnings, fmt.Sprintf("Tandem mails %s only once its owner confirms it, with the link mailed to it: until then %s reach you here in Tandem and by webhook, not by mail.",
-			a.Address, strings.TrimPrefix(a.What, "the ")))
+		what := "this department's cases reach you here in Tandem and by webhook, not by mail"
+		if !strings.EqualFold(a.Address, d.Inbound.Email) {
+			what = "escalations of unanswered cases are not mailed to it"
+		}
+		e.Warnings = append(e.Warnings, fmt.Sprintf("Tandem mails %s only once its owner confirms it with the link mailed to it: until then %s.", a.Address, what))
 	}
 	for _, c := range weekDays {
 		c.Checked = slices.Contains(in.Inbound.Hours.Days, c.Value)

@@ -23,7 +23,7 @@ import (
 func TestBackfillOpsIndex(t *testing.T) {
 	db := storetest.Client(t)
 	table := storetest.NewTable(t, db)
-	s := store.New(db, table, storetest.SigningKey)
+	s := store.New(db, table, storetest.Keys)
 	ctx := context.Background()
 	newCase := func(at time.Time, status collab.Status, responded time.Time) collab.Case {
 		return collab.Case{ID: ident.New(ident.Case, at), ProgramID: "prg_x", ProgramName: "P", ProgramType: program.PartnerProgram,
