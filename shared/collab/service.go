@@ -341,19 +341,39 @@ func (s *Service) hook(ctx context.Context, dep department.Department, typ strin
 	return s.Hooks(ctx, dep, typ, HookPayload(c), now)
 }
 
-// HookPayload is a case as webhook receivers see it.
-func HookPayload(c Case) map[string]any {
-	out := map[string]any{
-		"caseId": c.ID, "programId": c.ProgramID, "status": string(c.Status), "priority": string(c.Priority),
-		"summary": c.Summary, "description": c.Description, "submitterMemberId": c.SubmitterMemberID,
-		"receiverMemberId": c.ReceiverMemberID, "departmentId": c.DepartmentID, "fields": c.Fields,
-		"responseDueAt": c.ResponseDueAt.UTC().Format(time.RFC3339), "escalationLevel": c.EscalationLevel, "version": c.Version,
-		"submitterCaseNumber": c.SubmitterCaseNumber, "receiverCaseNumber": c.ReceiverCaseNumber,
+// CaseHook is a case as webhook receivers see it: the data of every case
+// event. The fields are in the order of their JSON names because the body
+// was a map until it became this struct, and encoding/json writes a map's
+// keys sorted: the same order keeps the signed bytes receivers get as they
+// were.
+type CaseHook struct {
+	CaseID              string         `json:"caseId"`
+	Customer            *Customer      `json:"customer,omitempty"`
+	DepartmentID        string         `json:"departmentId"`
+	Description         string         `json:"description"`
+	EscalationLevel     int            `json:"escalationLevel"`
+	Fields              map[string]any `json:"fields"`
+	Priority            string         `json:"priority"`
+	ProgramID           string         `json:"programId"`
+	ReceiverCaseNumber  string         `json:"receiverCaseNumber"`
+	ReceiverMemberID    string         `json:"receiverMemberId"`
+	ResponseDueAt       string         `json:"responseDueAt"`
+	Status              string         `json:"status"`
+	SubmitterCaseNumber string         `json:"submitterCaseNumber"`
+	SubmitterMemberID   string         `json:"submitterMemberId"`
+	Summary             string         `json:"summary"`
+	Version             int            `json:"version"`
+}
+
+// HookPayload is case c as webhook receivers see it.
+func HookPayload(c Case) CaseHook {
+	return CaseHook{
+		CaseID: c.ID, Customer: c.Customer, DepartmentID: c.DepartmentID, Description: c.Description,
+		EscalationLevel: c.EscalationLevel, Fields: c.Fields, Priority: string(c.Priority), ProgramID: c.ProgramID,
+		ReceiverCaseNumber: c.ReceiverCaseNumber, ReceiverMemberID: c.ReceiverMemberID,
+		ResponseDueAt: c.ResponseDueAt.UTC().Format(time.RFC3339), Status: string(c.Status),
+		SubmitterCaseNumber: c.SubmitterCaseNumber, SubmitterMemberID: c.SubmitterMemberID, Summary: c.Summary, Version: c.Version,
 	}
-	if c.Customer != nil {
-		out["customer"] = c.Customer
-	}
-	return out
 }
 
 func (s *Service) caseData(c Case, dep department.Department) notify.CaseMail {
