@@ -23,7 +23,7 @@ CDK        := .tools/node_modules/.bin/cdk
 
 # Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
 FUZZ_TARGETS := shared/api:FuzzDecoders shared/api:FuzzRoutes shared/webhook:FuzzVerify \
-                shared/hours:FuzzAdd shared/store:FuzzCursorDecode shared/tmpl:FuzzTemplates \
+                shared/hours:FuzzAdd shared/store:FuzzCursorDecode shared/notify/delivery:FuzzRender \
                 shared/session:FuzzSafeNext
 FUZZTIME ?= 4s
 
