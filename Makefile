@@ -19,11 +19,12 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 CDK_VERSION := 2.1148.1
 CDK        := .tools/node_modules/.bin/cdk
 
-.PHONY: run test vet lint generate templ-check chromium invoke clean help build synth deploy destroy diff operator backfill bench fuzz freemail
+.PHONY: run test vet lint generate templ-check chromium invoke clean help build synth bootstrap deploy import destroy diff operator backfill rotate-key bench fuzz freemail
 
 # Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
 FUZZ_TARGETS := shared/api:FuzzDecoders shared/api:FuzzRoutes shared/webhook:FuzzVerify \
-                shared/hours:FuzzAdd shared/store:FuzzCursorDecode shared/tmpl:FuzzTemplates
+                shared/hours:FuzzAdd shared/store:FuzzCursorDecode shared/notify/delivery:FuzzRender \
+                shared/session:FuzzSafeNext
 FUZZTIME ?= 4s
 
 help:
@@ -32,6 +33,7 @@ help:
 	@echo "make invoke FN=<function> EVENT=events/<file>.json   run one handler on a sample event"
 	@echo "make build   arm64 bootstraps and reproducible zips in dist/, with their sizes (fails over 4 MiB)"
 	@echo "make synth   the CloudFormation template in cdk.out/, offline"
+	@echo "make bootstrap  CDK's bootstrap stack, once per account and region (builds first); see README, Deploy"
 	@echo "make deploy  deploy with the CDK CLI (npm aws-cdk@$(CDK_VERSION)); see README, Deploy"
 	@echo "make bench   measurements on this machine, written to bench-results.md"
 
@@ -91,7 +93,7 @@ chromium:
 # localtest.Isolated), away from the page loads. Every test runs once:
 # -run and -skip take the same list, which TestPageTestsList (in
 # scripts/e2e) holds to the tests that open a browser.
-PAGE_TESTS := ^(TestAddendumReacceptance|TestAuditTrail|TestBouncedInboundAddress|TestBrowserConsoleJourneys|TestBrowserRegistrationAndSignup|TestDepartmentPage|TestEnrollmentQueue|TestInvoicePages|TestMergerPage|TestOperatorPage|TestPeoplePage|TestProgramPages|TestSLAReport|TestValidatedConfigurations|TestWebhooksPage)$$
+PAGE_TESTS := ^(TestAddendumReacceptance|TestAuditTrail|TestBrowserAddressConfirmation|TestBouncedInboundAddress|TestBrowserConsoleJourneys|TestBrowserRegistrationAndSignup|TestBrowserSignInPostedFromAnotherSite|TestCriticalEscalationFromTheConsole|TestDepartmentPage|TestEnrollmentQueue|TestInvoicePages|TestMergerPage|TestOperatorPage|TestPeoplePage|TestProgramPages|TestSLAReport|TestValidatedConfigurations|TestWebhooksPage)$$
 GOTEST     := $(GO) test -count=1 -timeout 30m
 export PAGE_TESTS
 
@@ -133,14 +135,31 @@ synth: build
 $(CDK):
 	npm install --prefix .tools --no-audit --no-fund --silent aws-cdk@$(CDK_VERSION)
 
+# cdk bootstrap synthesizes the app to learn its account and region, and
+# the app needs the built functions (dist/) to synthesize.
+bootstrap: build $(CDK)
+	$(CDK) bootstrap
+
+# -c deploy=true: the app refuses settings that only fail in a real
+# account (an example domain; see Config.Check in infra/config.go).
 deploy: build $(CDK)
-	$(CDK) deploy Tandem --require-approval broadening
+	$(CDK) deploy Tandem -c deploy=true --require-approval broadening
 
 diff: build $(CDK)
 	$(CDK) diff Tandem
 
 destroy: $(CDK)
 	$(CDK) destroy Tandem
+
+# make import TABLE=<name> re-attaches a table a destroyed stack retained
+# (README, Deploy). The mapping names the table alone, so the import makes
+# a stack of just the table; make deploy then creates the rest around it.
+# TestImportMapsTheTable holds TABLE_LOGICAL_ID to the stack's.
+TABLE_LOGICAL_ID := TableCD117FA1
+import: build $(CDK)
+	@test -n "$(TABLE)" || { echo "usage: make import TABLE=<the retained table's name>, with tableName set to it in cdk.json"; exit 2; }
+	@mkdir -p .cache && printf '{"%s":{"TableName":"%s"}}\n' '$(TABLE_LOGICAL_ID)' '$(TABLE)' > .cache/import-table.json
+	$(CDK) import Tandem -c deploy=true -c tableName='$(TABLE)' --resource-mapping .cache/import-table.json
 
 # NOT_DUE sets how many not-due cases sit beside the 10 due ones in the
 # escalation sweep measurement (100,000 by default; seeding them dominates).
@@ -159,8 +178,13 @@ operator:
 
 # Writes the SLA report's records of cases opened before the report existed.
 backfill:
-	@test -n "$(TABLE)" || { echo "usage: make backfill TABLE=<TableName output of the stack>"; exit 2; }
-	$(GO) run ./scripts/backfill -table $(TABLE)
+	@test -n "$(TABLE)" || { echo "usage: make backfill TABLE=<TableName output of the stack> [ARGS='-confirmations …']"; exit 2; }
+	$(GO) run ./scripts/backfill -table $(TABLE) $(ARGS)
+
+# Replaces the signing key; links already mailed keep working (see scripts/rotatekey).
+rotate-key:
+	@test -n "$(SECRET)" || { echo "usage: make rotate-key SECRET=<SigningSecretArn output of the stack>"; exit 2; }
+	$(GO) run ./scripts/rotatekey -secret $(SECRET)
 
 invoke:
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=approval EVENT=events/approval-create-member.json"; exit 2; }

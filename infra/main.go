@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"strings"
 
@@ -10,9 +11,16 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-func main() {
+func main() { os.Exit(run()) }
+
+func run() int {
 	defer jsii.Close()
 	app := awscdk.NewApp(nil)
+	cfg := ConfigFromContext(app)
+	if err := cfg.Check(); err != nil {
+		fmt.Fprintf(os.Stderr, "tandem: the installation's settings (cdk.json context, or -c key=value) cannot deploy:\n%v\n", err)
+		return 1
+	}
 	NewTandemStack(app, "Tandem", &TandemStackProps{
 		StackProps: awscdk.StackProps{
 			Env: &awscdk.Environment{
@@ -21,9 +29,10 @@ func main() {
 			},
 			Description: jsii.String("Tandem: partner programs and multi-vendor collaboration cases"),
 		},
-		Config: ConfigFromContext(app),
+		Config: cfg,
 	})
 	app.Synth(nil)
+	return 0
 }
 
 func envOrNil(k string) *string {
@@ -41,14 +50,26 @@ func ConfigFromContext(app awscdk.App) Config {
 		}
 		return def
 	}
+	// -c key=true gives a string; cdk.json could hold a boolean.
+	flag := func(key string) bool {
+		v := app.Node().TryGetContext(jsii.String(key))
+		return v == true || v == "true"
+	}
 	c := Config{
-		Domain:     get("domain", "tandem.example.com"),
-		BaseURL:    get("baseUrl", ""),
-		AlarmEmail: get("alarmEmail", ""),
-		Dist:       get("dist", "dist"),
-		TableName:  get("tableName", ""),
+		Domain:               get("domain", "tandem.example.com"),
+		ExistingMailIdentity: flag("existingMailIdentity"),
+		BaseURL:              get("baseUrl", ""),
+		APIDomain:            get("apiDomain", ""),
+		APICertificateARN:    get("apiCertificateArn", ""),
+		AlarmEmail:           get("alarmEmail", ""),
+		Dist:                 get("dist", "dist"),
+		TableName:            get("tableName", ""),
+		Deploy:               flag("deploy"),
 	}
 	c.Sender = get("sender", "Tandem <no-reply@"+c.Domain+">")
+	if c.BaseURL == "" && c.APIDomain != "" {
+		c.BaseURL = "https://" + c.APIDomain
+	}
 	for _, e := range strings.Split(get("operatorEmails", ""), ",") {
 		if e = strings.TrimSpace(e); e != "" {
 			c.OperatorEmails = append(c.OperatorEmails, e)

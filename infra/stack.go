@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
@@ -39,10 +40,19 @@ import (
 type Config struct {
 	// Domain is the SES sending domain (verified by DNS records the stack prints).
 	Domain string
-	// Sender is the platform's From address, at Domain.
+	// ExistingMailIdentity uses the SES identity the account already has
+	// for Domain instead of creating it (SES holds one per domain).
+	ExistingMailIdentity bool
+	// Sender is the platform's From address, at Domain (or a subdomain);
+	// Check refuses any other.
 	Sender string
-	// BaseURL is where people reach the API and pages; empty: the API's URL.
+	// BaseURL is where people reach the API and pages; empty: https://APIDomain,
+	// or without it the API's own URL.
 	BaseURL string
+	// APIDomain, with APICertificateARN (ACM, in the stack's region), serves
+	// the API at a domain of the installation's: empty, at its own URL.
+	APIDomain         string
+	APICertificateARN string
 	// AlarmEmail receives alarms; empty: the topic has no subscription.
 	AlarmEmail string
 	// OperatorEmails are told of level-2 escalations.
@@ -51,6 +61,9 @@ type Config struct {
 	Dist string
 	// TableName names the table; empty lets CloudFormation name it.
 	TableName string
+	// Deploy is set by `make deploy` (-c deploy=true): Check then also
+	// refuses what only matters in a real account (an example domain).
+	Deploy bool
 }
 
 // TandemStackProps are the stack's properties.
@@ -67,26 +80,30 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	cfg := props.Config
 
 	tbl := newTable(stack, cfg)
+	// The signing keys (see package keyring): {"kid": "1", "key": <48
+	// random characters>} at creation; make rotate-key adds a new current
+	// key and keeps the previous ones. Only the functions that sign or
+	// verify may read it, once at their cold start (and again when they
+	// meet a key id they do not know): the key is in no environment.
 	signing := awssecretsmanager.NewSecret(stack, jsii.String("SigningKey"), &awssecretsmanager.SecretProps{
-		Description: jsii.String("Signs Tandem's list cursors and one-click links"),
+		Description: jsii.String("Signs Tandem's one-click links, form tokens and list cursors (JSON: kid, key, previous)"),
 		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			SecretStringTemplate: jsii.String(`{"kid":"1"}`), GenerateStringKey: jsii.String("key"),
 			ExcludePunctuation: jsii.Bool(true), PasswordLength: jsii.Number(48),
 		},
 	})
-	// The signing key is never rotated on a schedule: it signs one-click
-	// links that stay valid for up to 14 days and list cursors; rotating
-	// it breaks every link in flight, so it is changed by hand when needed.
+	// Not rotated by Secrets Manager's schedule: a rotation Lambda would
+	// replace the value whole, and links in mail live up to 30 days, so
+	// make rotate-key rotates it by hand, keeping the previous keys.
 	cdknag.NagSuppressions_AddResourceSuppressions(signing, nag("AwsSolutions-SMG4",
-		"rotating the link-signing key would break every one-click link in mail (valid up to 14 days); it is rotated by hand"), nil)
+		"links in mail stay valid up to 30 days; make rotate-key adds a new current key and keeps the previous ones, which a scheduled rotation Lambda would drop"), nil)
 	alarms := awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{DisplayName: jsii.String("Tandem alarms"), EnforceSSL: jsii.Bool(true)})
 	if cfg.AlarmEmail != "" {
 		alarms.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(cfg.AlarmEmail), nil))
 	}
-	alarmAction := awscloudwatchactions.NewSnsAction(alarms)
+	alerts := &alerts{topic: alarms}
 
-	identity := awsses.NewEmailIdentity(stack, jsii.String("MailDomain"), &awsses.EmailIdentityProps{
-		Identity: awsses.Identity_Domain(jsii.String(cfg.Domain)),
-	})
+	identity := mailDomain(stack, cfg)
 	configSet := awsses.NewConfigurationSet(stack, jsii.String("MailEvents"), &awsses.ConfigurationSetProps{
 		ReputationMetrics: jsii.Bool(true),
 	})
@@ -95,7 +112,6 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		"TANDEM_TABLE":                 tbl.TableName(),
 		"TANDEM_SENDER":                jsii.String(cfg.Sender),
 		"TANDEM_OPERATOR_EMAILS":       jsii.String(strings.Join(cfg.OperatorEmails, ",")),
-		"TANDEM_SIGNING_KEY":           signing.SecretValue().UnsafeUnwrap(),
 		"TANDEM_SES_CONFIGURATION_SET": configSet.ConfigurationSetName(),
 	}
 	if cfg.BaseURL != "" {
@@ -106,16 +122,21 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	for _, f := range routes.Functions {
 		fn := newFunction(stack, f, cfg, env)
 		grantTable(fn, tbl, f)
+		if f.Signs {
+			fn.AddEnvironment(jsii.String("TANDEM_SIGNING_SECRET_ARN"), signing.SecretArn(), nil)
+			signing.GrantRead(fn, nil)
+		}
 		fns[f.Name] = fn
 	}
 	// Only the functions that deliver mail may send it, and only from the
-	// installation's identity and configuration set.
+	// installation's identity and configuration set. SES authorizes the
+	// sending identity, the domain: never the sender with its display name,
+	// which IAM would refuse outside Latin-1 and would never match.
 	for _, name := range []string{routes.Notifier, routes.Redrive} {
 		fns[name].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Actions: jsii.Strings("ses:SendEmail", "ses:SendRawEmail"),
 			Resources: &[]*string{
 				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(cfg.Domain)}),
-				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("identity"), ResourceName: jsii.String(cfg.Sender)}),
 				awscdk.Stack_Of(stack).FormatArn(&awscdk.ArnComponents{Service: jsii.String("ses"), Resource: jsii.String("configuration-set"), ResourceName: configSet.ConfigurationSetName()}),
 				// Hosts' own sending domains, registered by the hooks
 				// function in this account (SES checks the identity is verified).
@@ -124,13 +145,18 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		}))
 	}
 	// The hooks function registers hosts' sending domains and reads their
-	// verification; nothing else of SES.
+	// verification; nothing else of SES. It tags each identity with the
+	// member it is for as it creates it (tagging on create needs
+	// ses:TagResource too), so no member adopts another's.
 	fns[routes.Hooks].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Actions:   jsii.Strings("ses:CreateEmailIdentity", "ses:GetEmailIdentity"),
+		Actions:   jsii.Strings("ses:CreateEmailIdentity", "ses:GetEmailIdentity", "ses:TagResource"),
 		Resources: &[]*string{hostIdentities(stack)},
 	}))
 
 	api := newAPI(stack, fns, cfg)
+	if cfg.APIDomain != "" {
+		mapAPIDomain(stack, api, cfg)
+	}
 	if cfg.BaseURL == "" {
 		for _, fn := range fns {
 			fn.AddEnvironment(jsii.String("TANDEM_BASE_URL"), api.ApiEndpoint(), nil)
@@ -142,7 +168,7 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	// left goes to a queue (the outbox's own sweep still owns delivery).
 	// Work that failed for good — a stream batch, a scheduled run, a mail
 	// event — lands in one queue, which alarms on its first message.
-	failures := newQueue(stack, "Failures", alarmAction)
+	failures := newQueue(stack, "Failures", alerts)
 	fns[routes.Notifier].AddEventSource(awslambdaeventsources.NewDynamoEventSource(tbl, &awslambdaeventsources.DynamoEventSourceProps{
 		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
 		BatchSize:               jsii.Number(25),
@@ -161,7 +187,8 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	}))
 
 	for _, sc := range routes.Schedules {
-		awsscheduler.NewSchedule(stack, jsii.String("Schedule-"+sc.Name), &awsscheduler.ScheduleProps{
+		role := schedulerRole(stack, sc.Name)
+		schedule := awsscheduler.NewSchedule(stack, jsii.String("Schedule-"+sc.Name), &awsscheduler.ScheduleProps{
 			Description: jsii.String("Tandem " + sc.Name),
 			Schedule:    awsscheduler.ScheduleExpression_Expression(jsii.String(sc.Expression), awscdk.TimeZone_ETC_UTC()),
 			Target: awsschedulertargets.NewLambdaInvoke(fns[sc.Function], &awsschedulertargets.ScheduleTargetBaseProps{
@@ -175,8 +202,15 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 				RetryAttempts:   jsii.Number(3),
 				MaxEventAge:     awscdk.Duration_Hours(jsii.Number(1)),
 				DeadLetterQueue: failures,
+				Role:            role,
 			}),
 		})
+		// The target grants its role the invoke (and the dead-letter
+		// send) in the role's own policy, a resource the schedule does
+		// not otherwise reference: without this, a schedule can exist,
+		// and fire, before the policy is attached, and its first runs
+		// fail on access.
+		schedule.Node().AddDependency(role)
 	}
 
 	// Bounces and complaints: the configuration set publishes them to the
@@ -203,15 +237,73 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		})},
 	})
 
-	alarmOnFunctions(stack, alarmAction)
-	alarmOnMailReputation(stack, alarmAction)
+	alarmOnFunctions(stack, alerts)
+	alarmOnMailReputation(stack, alerts)
+	alerts.allowCloudWatch(stack)
 
 	awscdk.NewCfnOutput(stack, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: api.ApiEndpoint()})
 	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{Value: tbl.TableName()})
+	awscdk.NewCfnOutput(stack, jsii.String("SigningSecretArn"), &awscdk.CfnOutputProps{Value: signing.SecretArn(),
+		Description: jsii.String("make rotate-key SECRET=<this> replaces the signing key; links already mailed keep working")})
 	awscdk.NewCfnOutput(stack, jsii.String("AlarmTopic"), &awscdk.CfnOutputProps{Value: alarms.TopicArn()})
-	awscdk.NewCfnOutput(stack, jsii.String("MailIdentity"), &awscdk.CfnOutputProps{Value: identity.EmailIdentityName()})
+	awscdk.NewCfnOutput(stack, jsii.String("MailIdentity"), &awscdk.CfnOutputProps{Value: identity})
 	suppressStackFindings(stack)
 	return stack
+}
+
+// mailDomain is the installation's SES domain identity: created with Easy
+// DKIM, its three CNAME records stack outputs to publish in DNS; or, with
+// ExistingMailIdentity, the identity the account already has for the
+// domain (SES holds one identity per domain: creating it again fails the
+// deploy), whose records are in the SES console.
+func mailDomain(stack awscdk.Stack, cfg Config) *string {
+	if cfg.ExistingMailIdentity {
+		return jsii.String(cfg.Domain)
+	}
+	identity := awsses.NewEmailIdentity(stack, jsii.String("MailDomain"), &awsses.EmailIdentityProps{
+		Identity: awsses.Identity_Domain(jsii.String(cfg.Domain)),
+	})
+	for i, r := range *identity.DkimRecords() {
+		awscdk.NewCfnOutput(stack, jsii.String(fmt.Sprintf("DkimRecord%d", i+1)), &awscdk.CfnOutputProps{
+			Description: jsii.String("A DNS record to publish: SES verifies the domain, and signs its mail, by these three DKIM CNAMEs"),
+			Value:       awscdk.Fn_Join(jsii.String(" "), &[]*string{r.Name, jsii.String("CNAME"), r.Value}),
+		})
+	}
+	return identity.EmailIdentityName()
+}
+
+// mapAPIDomain serves the API at the installation's own domain (a regional
+// API Gateway domain name with its ACM certificate, TLS 1.2, mapped to the
+// default stage); the output names the target of its DNS record.
+func mapAPIDomain(stack awscdk.Stack, api awsapigatewayv2.HttpApi, cfg Config) {
+	domain := awsapigatewayv2.NewDomainName(stack, jsii.String("ApiDomain"), &awsapigatewayv2.DomainNameProps{
+		DomainName:     jsii.String(cfg.APIDomain),
+		Certificate:    awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("ApiCertificate"), jsii.String(cfg.APICertificateARN)),
+		EndpointType:   awsapigatewayv2.EndpointType_REGIONAL,
+		SecurityPolicy: awsapigatewayv2.SecurityPolicy_TLS_1_2,
+	})
+	awsapigatewayv2.NewApiMapping(stack, jsii.String("ApiDomainMapping"), &awsapigatewayv2.ApiMappingProps{
+		Api: api, DomainName: domain, Stage: api.DefaultStage(),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("ApiDomainTarget"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Point the API domain here: a CNAME (or a Route 53 alias) from " + cfg.APIDomain),
+		Value:       domain.RegionalDomainName(),
+	})
+}
+
+// schedulerRole is the role EventBridge Scheduler assumes to run one
+// schedule: only Scheduler, for this account's default schedule group (as
+// the role CDK would make itself), may assume it.
+func schedulerRole(stack awscdk.Stack, name string) awsiam.Role {
+	return awsiam.NewRole(stack, jsii.String("Schedule-"+name+"-Role"), &awsiam.RoleProps{
+		Description: jsii.String("EventBridge Scheduler runs Tandem's " + name + " schedule"),
+		AssumedBy: awsiam.NewPrincipalWithConditions(awsiam.NewServicePrincipal(jsii.String("scheduler.amazonaws.com"), nil), &map[string]any{
+			"StringEquals": map[string]any{
+				"aws:SourceAccount": stack.Account(),
+				"aws:SourceArn":     stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("scheduler"), Resource: jsii.String("schedule-group"), ResourceName: jsii.String("default")}),
+			},
+		}),
+	})
 }
 
 // hostIdentities are the SES identities of this account and region.
@@ -319,25 +411,28 @@ func grantTable(fn awslambda.Function, tbl awsdynamodb.Table, f routes.Function)
 // it reads, so one per function and kind cost 24 times as much). It counts
 // every function of the account and region: deploy Tandem in an account of
 // its own, as AWS advises for workloads, and it watches exactly Tandem's.
-func alarmOnFunctions(stack awscdk.Stack, action awscloudwatch.IAlarmAction) {
+func alarmOnFunctions(stack awscdk.Stack, alerts *alerts) {
 	mathAlarm(stack, "FunctionErrorsOrThrottles", "Tandem: a function failed or was throttled in the last 5 minutes (see each function's Errors and Throttles)",
-		"errors + throttles", map[string][2]string{"errors": {"AWS/Lambda", "Errors"}, "throttles": {"AWS/Lambda", "Throttles"}},
-		"Sum", awscdk.Duration_Minutes(jsii.Number(5)), action)
+		"FILL(errors, 0) + FILL(throttles, 0)", map[string][2]string{"errors": {"AWS/Lambda", "Errors"}, "throttles": {"AWS/Lambda", "Throttles"}},
+		"Sum", awscdk.Duration_Minutes(jsii.Number(5)), alerts)
 }
 
 // alarmOnMailReputation is one alarm on SES's bounce (≥ 5 %) or complaint
 // (≥ 0.1 %) rate, each divided by its threshold: SES pauses accounts whose
 // rates climb.
-func alarmOnMailReputation(stack awscdk.Stack, action awscloudwatch.IAlarmAction) {
+func alarmOnMailReputation(stack awscdk.Stack, alerts *alerts) {
 	mathAlarm(stack, "SesReputation", "SES Reputation.BounceRate ≥ 5 % or Reputation.ComplaintRate ≥ 0.1 %; SES may pause sending",
-		"MAX([bounce / 0.05, complaint / 0.001])",
+		"MAX([FILL(bounce, 0) / 0.05, FILL(complaint, 0) / 0.001])",
 		map[string][2]string{"bounce": {"AWS/SES", "Reputation.BounceRate"}, "complaint": {"AWS/SES", "Reputation.ComplaintRate"}},
-		"Maximum", awscdk.Duration_Hours(jsii.Number(1)), action)
+		"Maximum", awscdk.Duration_Hours(jsii.Number(1)), alerts)
 }
 
 // mathAlarm alarms when expression, over the named account-wide metrics
-// (namespace, name) at statistic and period, reaches 1.
-func mathAlarm(stack awscdk.Stack, id, description, expression string, metrics map[string][2]string, statistic string, period awscdk.Duration, action awscloudwatch.IAlarmAction) {
+// (namespace, name) at statistic and period, reaches 1. The expression
+// reads each metric through FILL(name, 0): a metric with no datapoint in a
+// period (no throttles, say) would otherwise leave the whole expression
+// without one, and the alarm OK however many errors the other counts.
+func mathAlarm(stack awscdk.Stack, id, description, expression string, metrics map[string][2]string, statistic string, period awscdk.Duration, alerts *alerts) {
 	using := map[string]awscloudwatch.IMetric{}
 	for name, m := range metrics {
 		using[name] = awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
@@ -351,11 +446,43 @@ func mathAlarm(stack awscdk.Stack, id, description, expression string, metrics m
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
-	a.AddAlarmAction(action)
+	alerts.notify(a)
+}
+
+// alerts is the alarm topic and the alarms that publish to it.
+type alerts struct {
+	topic  awssns.Topic
+	alarms []awscloudwatch.Alarm
+}
+
+// notify makes alarm publish to the topic when it goes off.
+func (a *alerts) notify(alarm awscloudwatch.Alarm) {
+	alarm.AddAlarmAction(awscloudwatchactions.NewSnsAction(a.topic))
+	a.alarms = append(a.alarms, alarm)
+}
+
+// allowCloudWatch lets CloudWatch publish these alarms, and only these, to
+// the topic. The topic's own policy (TLS only) replaces SNS's default one,
+// so without this Allow no alarm would ever be delivered.
+func (a *alerts) allowCloudWatch(stack awscdk.Stack) {
+	arns := make([]*string, 0, len(a.alarms))
+	for _, alarm := range a.alarms {
+		arns = append(arns, alarm.AlarmArn())
+	}
+	a.topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("AllowThisStacksAlarms"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("sns:Publish"),
+		Resources:  &[]*string{a.topic.TopicArn()},
+		Conditions: &map[string]any{
+			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+			"ArnLike":      map[string]any{"aws:SourceArn": arns},
+		},
+	}))
 }
 
 // newQueue is a dead-letter queue with an alarm on any message in it.
-func newQueue(stack awscdk.Stack, name string, action awscloudwatch.IAlarmAction) awssqs.Queue {
+func newQueue(stack awscdk.Stack, name string, alerts *alerts) awssqs.Queue {
 	q := awssqs.NewQueue(stack, jsii.String(name), &awssqs.QueueProps{
 		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
@@ -370,7 +497,7 @@ func newQueue(stack awscdk.Stack, name string, action awscloudwatch.IAlarmAction
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
-	a.AddAlarmAction(action)
+	alerts.notify(a)
 	cdknag.NagSuppressions_AddResourceSuppressions(q, nag("AwsSolutions-SQS3",
 		"this queue is itself the last stop of failed work (the stream's on-failure destination, the schedules' and the mail-event rule's dead-letter queue) and alarms on its first message"), nil)
 	return q
@@ -392,7 +519,11 @@ func newAPI(stack awscdk.Stack, fns map[string]awslambda.Function, cfg Config) a
 	for _, r := range routes.Table {
 		in, ok := integrations[r.Function]
 		if !ok {
-			in = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("Int-"+r.Function), fns[r.Function], nil)
+			// One permission per function for any route of this API: one
+			// per route (79 on approval) would pass Lambda's 20 KB limit
+			// on a function's resource-based policy and fail the deploy.
+			in = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("Int-"+r.Function), fns[r.Function],
+				&awsapigatewayv2integrations.HttpLambdaIntegrationProps{ScopePermissionToRoute: jsii.Bool(false)})
 			integrations[r.Function] = in
 		}
 		opts := &awsapigatewayv2.AddRoutesOptions{

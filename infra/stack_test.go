@@ -20,12 +20,29 @@ import (
 )
 
 // jsii is not goroutine-safe: one synth per test binary, no t.Parallel.
+// It makes two stacks: the one most tests read, and a variant with the
+// optional settings on (an API domain, an existing SES identity).
 var (
 	once     sync.Once
 	tmpl     assertions.Template
 	notes    assertions.Annotations
 	doc      map[string]any
+	variant  synthesized
 	synthErr error
+)
+
+// synthesized is one stack's template, read through JSON, and its
+// annotations (cdk-nag's findings).
+type synthesized struct {
+	tmpl  assertions.Template
+	notes assertions.Annotations
+	doc   map[string]any
+}
+
+// The variant's optional settings.
+const (
+	variantAPIDomain   = "partners.tandem.example.com"
+	variantCertificate = "arn:aws:acm:eu-west-1:123456789012:certificate/0c1d2e3f-aaaa-bbbb-cccc-0123456789ab"
 )
 
 func TestMain(m *testing.M) {
@@ -34,7 +51,22 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func synth(t *testing.T) (assertions.Template, map[string]any) {
+func synthesize(dist string, context map[string]any) (synthesized, error) {
+	context["dist"] = dist
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &context})
+	stack := NewTandemStack(app, "Test", &TandemStackProps{Config: ConfigFromContext(app)})
+	// cdk-nag's AwsSolutions pack runs as an aspect during synthesis;
+	// its findings are the stack's annotations (TestCdkNagAwsSolutions).
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	s := synthesized{tmpl: assertions.Template_FromStack(stack, nil), notes: assertions.Annotations_FromStack(stack)}
+	b, err := json.Marshal(s.tmpl.ToJSON())
+	if err != nil {
+		return s, err
+	}
+	return s, json.Unmarshal(b, &s.doc)
+}
+
+func synthAll(t *testing.T) {
 	t.Helper()
 	once.Do(func() {
 		defer func() {
@@ -51,24 +83,34 @@ func synth(t *testing.T) (assertions.Template, map[string]any) {
 			_ = os.MkdirAll(filepath.Join(dist, f.Name), 0o755)
 			_ = os.WriteFile(filepath.Join(dist, f.Name, "bootstrap"), []byte("placeholder "+f.Name), 0o755)
 		}
-		app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{"dist": dist, "alarmEmail": "ops@tandem.example.com"}})
-		stack := NewTandemStack(app, "Test", &TandemStackProps{Config: ConfigFromContext(app)})
-		// cdk-nag's AwsSolutions pack runs as an aspect during synthesis;
-		// its findings are the stack's annotations (TestCdkNagAwsSolutions).
-		awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-		tmpl = assertions.Template_FromStack(stack, nil)
-		notes = assertions.Annotations_FromStack(stack)
-		b, err := json.Marshal(tmpl.ToJSON())
+		// The sender's display name goes beyond Latin-1 (an em dash), as
+		// RFC 2047 names may: nothing of it may reach an IAM policy.
+		def, err := synthesize(dist, map[string]any{"alarmEmail": "ops@tandem.example.com",
+			"sender": "Tandem — Partner Desk <no-reply@tandem.example.com>"})
 		if err != nil {
 			synthErr = err
 			return
 		}
-		synthErr = json.Unmarshal(b, &doc)
+		tmpl, notes, doc = def.tmpl, def.notes, def.doc
+		variant, synthErr = synthesize(dist, map[string]any{"alarmEmail": "ops@tandem.example.com",
+			"apiDomain": variantAPIDomain, "apiCertificateArn": variantCertificate, "existingMailIdentity": "true"})
 	})
 	if synthErr != nil {
 		t.Fatal(synthErr)
 	}
+}
+
+func synth(t *testing.T) (assertions.Template, map[string]any) {
+	t.Helper()
+	synthAll(t)
 	return tmpl, doc
+}
+
+// synthVariant is the stack with the optional settings on.
+func synthVariant(t *testing.T) synthesized {
+	t.Helper()
+	synthAll(t)
+	return variant
 }
 
 // assert runs a jsii assertion, turning its panic into a test failure.
@@ -372,35 +414,47 @@ func TestNoWildcardActionsOrManagedFullAccess(t *testing.T) {
 	}
 }
 
-// The stack passes cdk-nag's AwsSolutions pack: no error and no warning
-// stands, except the suppressions in stack.go, each with its reason beside it.
+// The stack passes cdk-nag's AwsSolutions pack, with the optional settings
+// off and on: no error and no warning stands, except the suppressions in
+// stack.go, each with its reason beside it.
 func TestCdkNagAwsSolutions(t *testing.T) {
 	synth(t)
 	rule := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
-	for level, find := range map[string]func() any{
-		"error":   func() any { return notes.FindError(jsii.String("*"), rule) },
-		"warning": func() any { return notes.FindWarning(jsii.String("*"), rule) },
+	for level, find := range map[string]func(assertions.Annotations) any{
+		"error":   func(n assertions.Annotations) any { return n.FindError(jsii.String("*"), rule) },
+		"warning": func(n assertions.Annotations) any { return n.FindWarning(jsii.String("*"), rule) },
 	} {
-		var found any
-		assert(t, "read cdk-nag "+level+"s", func() { found = find() })
-		// Read through JSON: the message type's Go fields are marked
-		// deprecated (moved to another package), its JSON is stable.
-		b, err := json.Marshal(found)
-		if err != nil {
-			t.Fatal(err)
+		for _, stack := range []struct {
+			name  string
+			notes assertions.Annotations
+		}{{"", notes}, {"variant ", synthVariant(t).notes}} {
+			cdkNagFindings(t, stack.name+level, func() any { return find(stack.notes) })
 		}
-		var msgs []struct {
-			ID    string `json:"id"`
-			Entry struct {
-				Data any `json:"data"`
-			} `json:"entry"`
-		}
-		if err := json.Unmarshal(b, &msgs); err != nil {
-			t.Fatalf("cdk-nag %ss: %v in %s", level, err, b)
-		}
-		for _, m := range msgs {
-			t.Errorf("cdk-nag %s at %s: %v", level, m.ID, m.Entry.Data)
-		}
+	}
+}
+
+// cdkNagFindings fails the test with each finding find returns.
+func cdkNagFindings(t *testing.T, level string, find func() any) {
+	t.Helper()
+	var found any
+	assert(t, "read cdk-nag "+level+"s", func() { found = find() })
+	// Read through JSON: the message type's Go fields are marked
+	// deprecated (moved to another package), its JSON is stable.
+	b, err := json.Marshal(found)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []struct {
+		ID    string `json:"id"`
+		Entry struct {
+			Data any `json:"data"`
+		} `json:"entry"`
+	}
+	if err := json.Unmarshal(b, &msgs); err != nil {
+		t.Fatalf("cdk-nag %ss: %v in %s", level, err, b)
+	}
+	for _, m := range msgs {
+		t.Errorf("cdk-nag %s at %s: %v", level, m.ID, m.Entry.Data)
 	}
 }
 
@@ -429,7 +483,7 @@ func TestSESGrants(t *testing.T) {
 			}
 		}
 	}
-	for act, want := range map[string]string{"ses:CreateEmailIdentity": "Fnhooks", "ses:GetEmailIdentity": "Fnhooks"} {
+	for act, want := range map[string]string{"ses:CreateEmailIdentity": "Fnhooks", "ses:GetEmailIdentity": "Fnhooks", "ses:TagResource": "Fnhooks"} {
 		if len(holders[act]) != 1 || !strings.HasPrefix(holders[act][0], want) {
 			t.Errorf("%s is granted to %v, want only the hooks function", act, holders[act])
 		}
@@ -480,5 +534,337 @@ func TestBouncesAndComplaintsReachMailEvents(t *testing.T) {
 		if tg["DeadLetterConfig"] == nil {
 			t.Errorf("%s has no dead-letter queue", id)
 		}
+	}
+}
+
+// policyResources returns every Resource and NotResource of every policy
+// statement in the template (role, topic and queue policies alike), by
+// the logical id of the resource that holds the policy.
+func policyResources(doc map[string]any) map[string][]any {
+	out := map[string][]any{}
+	var walk func(id string, v any)
+	walk = func(id string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if stmts, ok := x["Statement"].([]any); ok {
+				for _, s := range stmts {
+					st, _ := s.(map[string]any)
+					for _, k := range []string{"Resource", "NotResource"} {
+						if r, ok := st[k]; ok {
+							if list, ok := r.([]any); ok {
+								out[id] = append(out[id], list...)
+							} else {
+								out[id] = append(out[id], r)
+							}
+						}
+					}
+				}
+			}
+			for _, e := range x {
+				walk(id, e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(id, e)
+			}
+		}
+	}
+	for id, r := range doc["Resources"].(map[string]any) {
+		walk(id, props(r.(map[string]any)))
+	}
+	return out
+}
+
+// IAM refuses a policy with a character above U+00FF in a resource, and an
+// SES identity ARN names a domain or an address, never a display name: the
+// sender's name (RFC 2047, any script) must stay out of every policy.
+func TestPolicyResourcesAreLatin1AndIdentitiesBare(t *testing.T) {
+	_, doc := synth(t)
+	identities := 0
+	for id, list := range policyResources(doc) {
+		for _, r := range list {
+			s := worstValue(doc, r)
+			for _, c := range s {
+				if c > 0xFF {
+					t.Errorf("%s: resource %q holds %q, outside Latin-1: IAM refuses the policy", id, s, c)
+					break
+				}
+			}
+			_, name, ok := strings.Cut(s, ":identity/")
+			if !ok {
+				continue
+			}
+			identities++
+			if name != "*" && name != "tandem.example.com" {
+				t.Errorf("%s: SES identity %q is neither the installation's domain nor this account's identities", id, name)
+			}
+		}
+	}
+	if identities == 0 {
+		t.Error("no SES identity in any policy: the test reads nothing")
+	}
+}
+
+// The alarm topic's policy keeps TLS only, and, since a topic policy
+// replaces SNS's default one, allows CloudWatch to publish exactly this
+// stack's alarms (its account, its alarms' ARNs): without it no alarm is
+// ever delivered.
+func TestAlarmTopicLetsCloudWatchPublishOverTLSOnly(t *testing.T) {
+	_, doc := synth(t)
+	topics := resources(doc, "AWS::SNS::Topic")
+	if len(topics) != 1 {
+		t.Fatalf("want one topic, got %d", len(topics))
+	}
+	var topic string
+	for id := range topics {
+		topic = id
+	}
+	notifying := map[string]bool{}
+	for id, a := range resources(doc, "AWS::CloudWatch::Alarm") {
+		for _, act := range props(a)["AlarmActions"].([]any) {
+			if ref(act) == topic {
+				notifying[id] = true
+			}
+		}
+	}
+	policies := resources(doc, "AWS::SNS::TopicPolicy")
+	if len(policies) != 1 {
+		t.Fatalf("want one topic policy, got %d", len(policies))
+	}
+	var tlsOnly, cloudWatch bool
+	for id, p := range policies {
+		if ts := props(p)["Topics"].([]any); len(ts) != 1 || ref(ts[0]) != topic {
+			t.Errorf("%s applies to %v, want the alarm topic", id, ts)
+		}
+		for _, s := range props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			st := s.(map[string]any)
+			cond, _ := json.Marshal(st["Condition"])
+			switch {
+			case st["Effect"] == "Deny" && st["Principal"] == "*" && string(cond) == `{"Bool":{"aws:SecureTransport":"false"}}`:
+				tlsOnly = true
+			case st["Effect"] == "Allow":
+				principal, _ := json.Marshal(st["Principal"])
+				if string(principal) != `{"Service":"cloudwatch.amazonaws.com"}` || st["Action"] != "sns:Publish" || ref(st["Resource"]) != topic {
+					t.Errorf("%s allows %s to %v on %v; want only CloudWatch to publish to the alarm topic", id, principal, st["Action"], st["Resource"])
+					continue
+				}
+				c := st["Condition"].(map[string]any)
+				if acct, _ := json.Marshal(c["StringEquals"]); string(acct) != `{"aws:SourceAccount":{"Ref":"AWS::AccountId"}}` {
+					t.Errorf("%s: CloudWatch is not held to this account: %s", id, acct)
+				}
+				arnLike, _ := c["ArnLike"].(map[string]any)
+				sources, _ := arnLike["aws:SourceArn"].([]any)
+				got := map[string]bool{}
+				for _, src := range sources {
+					if g, ok := src.(map[string]any)["Fn::GetAtt"].([]any); ok && g[1] == "Arn" {
+						got[ref(src)] = true
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(notifying) || len(sources) != len(got) {
+					t.Errorf("%s lets CloudWatch publish for %v, want exactly the alarms that notify the topic, %v", id, sources, notifying)
+				}
+				cloudWatch = true
+			}
+		}
+	}
+	if !tlsOnly {
+		t.Error("the topic policy no longer refuses publishing without TLS")
+	}
+	if !cloudWatch || len(notifying) != 3 {
+		t.Errorf("CloudWatch allowed: %v; alarms notifying the topic: %v (want 3)", cloudWatch, notifying)
+	}
+}
+
+// A metric-math alarm reads each metric through FILL(id, 0): a series with
+// no datapoint in a period makes "errors + throttles" empty, and an empty
+// expression is missing data, which keeps the alarm OK.
+func TestMathAlarmsFillMissingSeries(t *testing.T) {
+	_, doc := synth(t)
+	math := 0
+	for id, a := range resources(doc, "AWS::CloudWatch::Alarm") {
+		queries, _ := props(a)["Metrics"].([]any)
+		var expr string
+		var ids []string
+		for _, q := range queries {
+			m := q.(map[string]any)
+			if e, ok := m["Expression"].(string); ok {
+				expr = e
+			} else {
+				ids = append(ids, m["Id"].(string))
+			}
+		}
+		if expr == "" {
+			continue
+		}
+		math++
+		for _, mid := range ids {
+			uses := regexp.MustCompile(`\b`+mid+`\b`).FindAllStringIndex(expr, -1)
+			filled := regexp.MustCompile(`FILL\(`+mid+`, 0\)`).FindAllStringIndex(expr, -1)
+			if len(uses) == 0 || len(uses) != len(filled) {
+				t.Errorf("alarm %s reads %s in %q %d times, %d of them through FILL(%s, 0)", id, mid, expr, len(uses), len(filled), mid)
+			}
+		}
+	}
+	if math != 2 {
+		t.Errorf("%d metric-math alarms, want 2", math)
+	}
+}
+
+// A schedule references its role but not the role's policy, which grants
+// the invoke: CloudFormation could create the schedule, and Scheduler fire
+// it, before the policy is attached. Each schedule depends on every policy
+// of its role.
+func TestSchedulesWaitForTheirRolesPolicy(t *testing.T) {
+	_, doc := synth(t)
+	policiesOf := map[string][]string{}
+	for id, p := range resources(doc, "AWS::IAM::Policy") {
+		for _, r := range props(p)["Roles"].([]any) {
+			policiesOf[ref(r)] = append(policiesOf[ref(r)], id)
+		}
+	}
+	schedules := resources(doc, "AWS::Scheduler::Schedule")
+	for id, s := range schedules {
+		role := ref(props(s)["Target"].(map[string]any)["RoleArn"])
+		after := map[string]bool{}
+		deps, _ := s["DependsOn"].([]any)
+		for _, d := range deps {
+			after[d.(string)] = true
+		}
+		if len(policiesOf[role]) == 0 {
+			t.Errorf("%s's role %s has no policy: nothing lets it invoke its function", id, role)
+		}
+		for _, p := range policiesOf[role] {
+			if !after[p] {
+				t.Errorf("%s does not depend on %s, its role's policy: it may fire before it can invoke (DependsOn %v)", id, p, deps)
+			}
+		}
+	}
+	if len(schedules) != len(routes.Schedules) {
+		t.Errorf("%d schedules, want %d", len(schedules), len(routes.Schedules))
+	}
+}
+
+// By default the stack creates the domain's SES identity and prints its
+// three DKIM CNAME records; with existingMailIdentity it creates none (SES
+// holds one identity per domain, so a second create fails the deploy) and
+// names the domain. The grants name the domain identity either way.
+func TestMailIdentityCreatedOrExisting(t *testing.T) {
+	_, doc := synth(t)
+	ids := resources(doc, "AWS::SES::EmailIdentity")
+	var identity string
+	for id, r := range ids {
+		identity = id
+		if props(r)["EmailIdentity"] != "tandem.example.com" {
+			t.Errorf("%s is %v, want the domain", id, props(r)["EmailIdentity"])
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("%d SES identities, want 1", len(ids))
+	}
+	outputs := doc["Outputs"].(map[string]any)
+	for i := 1; i <= 3; i++ {
+		o, _ := outputs[fmt.Sprintf("DkimRecord%d", i)].(map[string]any)
+		b, _ := json.Marshal(o["Value"])
+		for _, want := range []string{
+			fmt.Sprintf(`{"Fn::GetAtt":["%s","DkimDNSTokenName%d"]}`, identity, i), `"CNAME"`,
+			fmt.Sprintf(`{"Fn::GetAtt":["%s","DkimDNSTokenValue%d"]}`, identity, i),
+		} {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("output DkimRecord%d is %s, lacks %s", i, b, want)
+			}
+		}
+	}
+	if o, _ := outputs["MailIdentity"].(map[string]any); ref(o["Value"]) != identity {
+		t.Errorf("output MailIdentity is %v, want the identity %s", o["Value"], identity)
+	}
+
+	v := synthVariant(t).doc
+	if n := len(resources(v, "AWS::SES::EmailIdentity")); n != 0 {
+		t.Errorf("with existingMailIdentity the stack creates %d SES identities, want none", n)
+	}
+	vout := v["Outputs"].(map[string]any)
+	if o, _ := vout["MailIdentity"].(map[string]any); o["Value"] != "tandem.example.com" {
+		t.Errorf("with existingMailIdentity, output MailIdentity is %v, want the domain", o["Value"])
+	}
+	for name := range vout {
+		if strings.HasPrefix(name, "Dkim") {
+			t.Errorf("with existingMailIdentity, output %s refers to an identity the stack does not create", name)
+		}
+	}
+	found := false
+	for _, list := range policyResources(v) {
+		for _, r := range list {
+			found = found || strings.HasSuffix(worstValue(v, r), ":identity/tandem.example.com")
+		}
+	}
+	if !found {
+		t.Error("with existingMailIdentity, no grant names the domain's identity")
+	}
+}
+
+// apiDomain with apiCertificateArn: a regional domain name (TLS 1.2) with
+// that certificate, mapped to the API's default stage, its DNS target an
+// output, and every function's base URL at it. Without, none of that, and
+// the base URL is the API's own.
+func TestAPIDomain(t *testing.T) {
+	_, doc := synth(t)
+	for _, typ := range []string{"AWS::ApiGatewayV2::DomainName", "AWS::ApiGatewayV2::ApiMapping"} {
+		if n := len(resources(doc, typ)); n != 0 {
+			t.Errorf("without apiDomain: %d %s", n, typ)
+		}
+	}
+	baseURLs := func(doc map[string]any) map[string]bool {
+		out := map[string]bool{}
+		for _, r := range resources(doc, "AWS::Lambda::Function") {
+			vars, _ := props(r)["Environment"].(map[string]any)["Variables"].(map[string]any)
+			b, _ := json.Marshal(vars["TANDEM_BASE_URL"])
+			out[string(b)] = true
+		}
+		return out
+	}
+	var api string
+	for id := range resources(doc, "AWS::ApiGatewayV2::Api") {
+		api = id
+	}
+	if got, want := baseURLs(doc), fmt.Sprintf(`{"Fn::GetAtt":["%s","ApiEndpoint"]}`, api); len(got) != 1 || !got[want] {
+		t.Errorf("without apiDomain, base URLs %v, want the API's endpoint %s", got, want)
+	}
+
+	v := synthVariant(t)
+	assert(t, "domain name", func() {
+		v.tmpl.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::DomainName"), jsii.Number(1))
+		v.tmpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::DomainName"), map[string]any{
+			"DomainName": variantAPIDomain,
+			"DomainNameConfigurations": []any{map[string]any{
+				"CertificateArn": variantCertificate, "EndpointType": "REGIONAL", "SecurityPolicy": "TLS_1_2",
+			}},
+		})
+	})
+	maps := resources(v.doc, "AWS::ApiGatewayV2::ApiMapping")
+	domains := resources(v.doc, "AWS::ApiGatewayV2::DomainName")
+	var stage string
+	for id := range resources(v.doc, "AWS::ApiGatewayV2::Stage") {
+		stage = id
+	}
+	for id, m := range maps {
+		p := props(m)
+		if _, ok := domains[ref(p["DomainName"])]; !ok || ref(p["ApiId"]) != api || p["Stage"] != "$default" {
+			t.Errorf("%s maps %v to %v stage %v, want the domain to the API's default stage", id, p["DomainName"], p["ApiId"], p["Stage"])
+		}
+		// The stage is named, not referenced: the mapping must wait for it.
+		if deps, _ := json.Marshal(m["DependsOn"]); !strings.Contains(string(deps), `"`+stage+`"`) {
+			t.Errorf("%s does not wait for the stage %s it maps to (DependsOn %s)", id, stage, deps)
+		}
+	}
+	if len(maps) != 1 {
+		t.Errorf("%d API mappings, want 1", len(maps))
+	}
+	o, _ := v.doc["Outputs"].(map[string]any)["ApiDomainTarget"].(map[string]any)
+	value, _ := o["Value"].(map[string]any)
+	if g, _ := value["Fn::GetAtt"].([]any); len(g) != 2 || g[1] != "RegionalDomainName" {
+		t.Errorf("output ApiDomainTarget is %v, want the domain's regional name", o["Value"])
+	}
+	if got := baseURLs(v.doc); len(got) != 1 || !got[`"https://`+variantAPIDomain+`"`] {
+		t.Errorf("with apiDomain, base URLs %v, want https://%s", got, variantAPIDomain)
 	}
 }

@@ -43,7 +43,7 @@ func coldStarts(r *runner, ddbEndpoint, sesEndpoint string) {
 	if err := store.EnsureTable(ctx, db, coldTable); err != nil {
 		r.Fatal(err)
 	}
-	if err := store.New(db, coldTable, []byte("x")).PutOperatorCredential(ctx, auth.Hash("tdm_local_invoke_operator"), "bench"); err != nil {
+	if err := store.New(db, coldTable, nil).PutOperatorCredential(ctx, auth.Hash("tdm_local_invoke_operator"), "bench"); err != nil {
 		r.Fatal(err)
 	}
 	say("## Cold start (process start → first poll, → first answer)\n")

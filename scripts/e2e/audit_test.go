@@ -34,8 +34,9 @@ func TestAuditTrail(t *testing.T) {
 		t.Errorf("a partner reads the program's timeline: %d", res.Status)
 	}
 
-	// The partner's department: made at sign-up, renamed, its mailbox
-	// bounces (Tandem marks it), the admin saves it again.
+	// The partner's department: made at sign-up, its address confirmed by
+	// the test case's acknowledgement, renamed, its mailbox bounces (Tandem
+	// marks it), the admin saves it again.
 	pdep := e.Do("GET", "/v1/members/"+p.MemberID+"/departments", ptok, nil).JSON()["items"].([]any)[0].(map[string]any)
 	expect(t, e.Do("PATCH", "/v1/departments/"+pdep["id"].(string), ptok, map[string]any{"name": "Audit Partner Tier 2"}), 200, "rename department")
 	res := e.Do("POST", "/_local/events/mailevents", "", json.RawMessage(sesEvent(t, pdep["inbound"].(map[string]any)["email"].(string), "Permanent")))
@@ -49,10 +50,11 @@ func TestAuditTrail(t *testing.T) {
 	for _, ev := range devs {
 		got = append(got, ev["action"].(string)+":"+ev["from"].(string)+">"+ev["to"].(string))
 	}
-	if want := "create:> update:> unreachable:reachable>unreachable update:unreachable>reachable"; strings.Join(got, " ") != want {
+	if want := "create:> confirm address:> update:> unreachable:reachable>unreachable update:unreachable>reachable"; strings.Join(got, " ") != want {
 		t.Errorf("the department's timeline: %s, want %s (%v)", strings.Join(got, " "), want, devs)
 	}
-	if !strings.HasPrefix(devs[0]["actor"].(string), "sign-up by ") || devs[1]["reason"] != "changed name" || devs[2]["actor"] != "mail events (SES)" {
+	if !strings.HasPrefix(devs[0]["actor"].(string), "sign-up by ") || devs[1]["actor"] != "partner (test case acknowledged)" ||
+		devs[2]["reason"] != "changed name" || devs[3]["actor"] != "mail events (SES)" {
 		t.Errorf("the department's actors and reasons: %v", devs)
 	}
 	if res := e.Do("GET", "/v1/departments/"+dep+"/events", ptok, nil); res.Status != 404 {

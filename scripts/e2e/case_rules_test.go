@@ -104,6 +104,8 @@ func TestProgramTypeRules(t *testing.T) {
 		"name": "Critical desk", "programIds": []string{crit.ProgramID},
 		"inbound": map[string]any{"email": e.Addr("critical-desk"), "hours": "24x7", "escalation": map[string]any{"name": "Duty Manager", "email": e.Addr("duty-manager")}},
 	}), 201, "24x7 department").Str("id")
+	confirmAddress(t, e, e.Addr("critical-desk"))
+	confirmAddress(t, e, e.Addr("duty-manager"))
 	p, ptok := livePartner(t, e, crit, "Crit Partner")
 	users := e.Do("GET", "/v1/members/"+p.MemberID+"/users", ptok, nil).JSON()["items"].([]any)
 	adminID := users[0].(map[string]any)["id"].(string)
@@ -210,7 +212,8 @@ func TestIdleCasesCloseAfter30Days(t *testing.T) {
 }
 
 // A member's capture mailboxes get a blind copy of every mail of the cases
-// it opens (outbound BCC) and receives (inbound BCC), from the next case on.
+// it opens (outbound BCC) and receives (inbound BCC), from the next case on
+// once their owners confirmed them.
 func TestBccCaptures(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
@@ -227,12 +230,18 @@ func TestBccCaptures(t *testing.T) {
 		t.Errorf("the member after setting its capture: %s", got.Body)
 	}
 	expect(t, e.Do("PATCH", "/v1/members/"+h.MemberID, h.Admin, map[string]any{"bcc": map[string]any{"inbound": in}}), 200, "host inbound bcc")
+	// Tandem copies nothing to a capture address before its owner confirms it.
+	confirmAddress(t, e, out)
+	confirmAddress(t, e, in)
 	c := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "case").Str("id")
 	expect(t, e.Do("POST", "/v1/cases/"+c+"/accept", h.Admin, map[string]any{"engineer": map[string]any{"name": "Ann", "email": e.Addr("ann")}}), 200, "accept")
 	for _, addr := range []string{out, in} {
 		e.Mail(addr, "New collaboration case")
 		e.Mail(addr, "accepted")
 		for _, m := range e.MailsTo(addr) {
+			if strings.Contains(m.Subject, "takes Tandem mail") {
+				continue // the confirmation request is the address's own mail
+			}
 			if strings.Contains(m.Subject, "Before the capture") || strings.Contains(m.Subject, before) {
 				t.Errorf("%s got a copy of a case opened before the capture was set: %q", addr, m.Subject)
 			}

@@ -40,6 +40,7 @@ func onboard(t *testing.T, e *localtest.Env, h host, company string) (partner, s
 // hostDepartment gives the host a support department for its program.
 func hostDepartment(t *testing.T, e *localtest.Env, h host) string {
 	t.Helper()
+	asked := countMails(t, e, e.Addr("storage-support"), "takes Tandem mail")
 	res := e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, map[string]any{
 		"name": "Storage support", "programIds": []string{h.ProgramID},
 		"inbound": map[string]any{
@@ -57,7 +58,30 @@ func hostDepartment(t *testing.T, e *localtest.Env, h host) string {
 	if res.Status != 201 {
 		t.Fatalf("host department: %d %s", res.Status, res.Body)
 	}
+	// A test's hosts share its mail domain: each new department's own
+	// confirmation mail is the next one.
+	confirmNth(t, e, e.Addr("storage-support"), asked+1)
+	confirmNth(t, e, e.Addr("storage-escalation"), asked+1)
 	return res.Str("id")
+}
+
+// confirmAddress does what the owner of addr does with the first
+// confirmation mail Tandem sent it: opens the link, and confirms on its page.
+func confirmAddress(t *testing.T, e *localtest.Env, addr string) {
+	t.Helper()
+	confirmNth(t, e, addr, 1)
+}
+
+// confirmNth is confirmAddress with the nth confirmation mail to addr.
+func confirmNth(t *testing.T, e *localtest.Env, addr string, n int) {
+	t.Helper()
+	link := linkIn(t, e.NthMail(addr, "takes Tandem mail", n), "/e/")
+	if st, body := page(t, "GET", link, nil); st != 200 || !strings.Contains(body, "Confirm "+addr) {
+		t.Fatalf("confirmation page of %s: %d %s", addr, st, mainOf(body))
+	}
+	if st, body := page(t, "POST", link, url.Values{}); st != 200 || !strings.Contains(body, addr+" is confirmed") {
+		t.Fatalf("confirming %s: %d %s", addr, st, mainOf(body))
+	}
 }
 
 func caseBody(dep, programID string) map[string]any {
@@ -366,4 +390,12 @@ func TestIntakeRoundTrips(t *testing.T) {
 			t.Errorf("intake %v: %d round trips besides its %d transaction(s), want at most %d", c.headers, got, m.Count(), c.want)
 		}
 	}
+}
+
+// mainOf is a page's main content, without the head's styles.
+func mainOf(page string) string {
+	if _, after, ok := strings.Cut(page, "<main>"); ok {
+		return after
+	}
+	return page
 }

@@ -31,7 +31,9 @@ type pageResult struct {
 	Header http.Header
 }
 
-func (b *browserClient) do(method, path string, form url.Values) pageResult {
+// do sends a request as the browser would; headers are name, value pairs
+// (what a browser adds on its own: Origin, Sec-Fetch-Site).
+func (b *browserClient) do(method, path string, form url.Values, headers ...string) pageResult {
 	b.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -44,6 +46,9 @@ func (b *browserClient) do(method, path string, form url.Values) pageResult {
 	req, _ := http.NewRequest(method, link, body)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
 	}
 	res, err := b.c.Do(req)
 	if err != nil {

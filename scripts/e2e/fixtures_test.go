@@ -8,6 +8,7 @@ import (
 
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/confirmation"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/hours"
@@ -51,7 +52,9 @@ func livePartner(t *testing.T, e *localtest.Env, h host, company string) (partne
 		},
 		CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
-	if err := e.App.Store.CreateDepartment(ctx, dep, idem.None); err != nil {
+	// A live partner's addresses were confirmed when it went live.
+	dep.Confirmed = confirmation.Confirmed{}.With(dep.Inbound.Email).With(dep.Inbound.Escalation.Email)
+	if err := e.App.Store.CreateDepartment(ctx, dep, nil, idem.None); err != nil {
 		t.Fatalf("seed %s's department: %v", company, err)
 	}
 	en := enrollment.Enrollment{

@@ -168,14 +168,14 @@ func TestUsersAndRevocation(t *testing.T) {
 func TestLocalScheduleEndpoint(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	res := e.Do("POST", "/_local/schedules/redrive?at=2027-01-15T06:00:00Z", "", nil)
+	res := e.Do("POST", "/_local/schedules/redrive?at=2027-01-15T06:00:00Z", "", nil, "Content-Type", "application/json")
 	if res.Status != 200 || !strings.Contains(string(res.Body), `"at":"2027-01-15T06:00:00Z"`) {
 		t.Fatalf("run redrive: %d %s", res.Status, res.Body)
 	}
-	if res := e.Do("POST", "/_local/schedules/nope", "", nil); res.Status != 404 {
+	if res := e.Do("POST", "/_local/schedules/nope", "", nil, "Content-Type", "application/json"); res.Status != 404 {
 		t.Fatalf("unknown schedule: got %d", res.Status)
 	}
-	if res := e.Do("POST", "/_local/schedules/redrive?at=yesterday", "", nil); res.Status != 422 {
+	if res := e.Do("POST", "/_local/schedules/redrive?at=yesterday", "", nil, "Content-Type", "application/json"); res.Status != 422 {
 		t.Fatalf("bad at: got %d", res.Status)
 	}
 }

@@ -297,7 +297,7 @@ func TestRegistrationRulesAndPages(t *testing.T) {
 			t.Errorf("landing page lacks %q", want)
 		}
 	}
-	for k, want := range map[string]string{"Content-Security-Policy": "frame-ancestors 'none'", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"} {
+	for k, want := range map[string]string{"Content-Security-Policy": "frame-ancestors 'none'", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"} {
 		if !strings.Contains(page.Header.Get(k), want) {
 			t.Errorf("header %s = %q, want it to contain %q", k, page.Header.Get(k), want)
 		}

@@ -267,7 +267,7 @@ func TestSLABackfill(t *testing.T) {
 	if tot := expect(t, e.Do("GET", q, h.Admin, nil), 200, "before").JSON()["total"].(map[string]any); tot["cases"].(float64) != 0 {
 		t.Fatalf("before the backfill the report counts %v cases", tot["cases"])
 	}
-	sum, err := e.App.Store.BackfillSLARecords(context.Background(), 3)
+	sum, err := e.App.Store.Backfill(context.Background(), 3)
 	if err != nil || sum.Written != 29 || sum.Outside != 1 || sum.Present != 0 {
 		t.Fatalf("backfill: %+v %v", sum, err)
 	}
@@ -276,7 +276,7 @@ func TestSLABackfill(t *testing.T) {
 	if tot["cases"].(float64) != 29 || tot["withinSla"].(float64) != 22 || tot["responded"].(float64) != 29 {
 		t.Errorf("after the backfill: %v", tot)
 	}
-	again, err := e.App.Store.BackfillSLARecords(context.Background(), 2)
+	again, err := e.App.Store.Backfill(context.Background(), 2)
 	if err != nil || again.Written != 0 || again.Present != 29 {
 		t.Errorf("a second backfill: %+v %v", again, err)
 	}

@@ -21,7 +21,7 @@ import (
 
 func runSchedule(t *testing.T, e *localtest.Env, name string, at time.Time) map[string]any {
 	t.Helper()
-	res := e.Do("POST", "/_local/schedules/"+name+"?at="+at.UTC().Format(time.RFC3339), "", nil)
+	res := e.Do("POST", "/_local/schedules/"+name+"?at="+at.UTC().Format(time.RFC3339), "", nil, "Content-Type", "application/json")
 	if res.Status != 200 {
 		t.Fatalf("run %s at %s: %d %s", name, at, res.Status, res.Body)
 	}
@@ -181,7 +181,7 @@ func TestLocalScheduleAnswersWhileWritesGoOn(t *testing.T) {
 	go func() { writers.Wait(); close(stopped) }()
 	time.Sleep(2 * time.Second)
 	start := time.Now()
-	res := e.Do("POST", "/_local/schedules/escalation?at="+open.Add(2*time.Hour+time.Minute).UTC().Format(time.RFC3339), "", nil)
+	res := e.Do("POST", "/_local/schedules/escalation?at="+open.Add(2*time.Hour+time.Minute).UTC().Format(time.RFC3339), "", nil, "Content-Type", "application/json")
 	took := time.Since(start)
 	writing := true
 	select {

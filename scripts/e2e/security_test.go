@@ -109,7 +109,7 @@ func TestClientInputNeverYieldsA500(t *testing.T) {
 	old := d
 	d.Inbound.Hours.Days, d.Inbound.Hours.Start, d.Inbound.Hours.End = []string{"mon"}, "00:00", "00:01"
 	d.Version++
-	if err := e.App.Store.UpdateDepartment(ctx, d, old); err != nil {
+	if err := e.App.Store.UpdateDepartment(ctx, d, old, nil); err != nil {
 		t.Fatal(err)
 	}
 	if res := e.Do("POST", "/v1/cases", partnerAdmin, caseBody(dep, h.ProgramID)); res.Status != 422 || res.ErrorFields()["departmentId"] == nil {

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -140,8 +142,14 @@ func (g *Gateway) handedOver(ctx context.Context, ids []string) (store.OutboxPro
 	}
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. It serves only requests addressed
+// to itself: a page of another name that resolves to this machine (DNS
+// rebinding) would otherwise read and act with the browser's cookies.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !ownHost(r) {
+		misdirected(w, r.Host)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/_local/") {
 		g.serveLocal(w, r)
 		return
@@ -295,8 +303,52 @@ func writeResponse(w http.ResponseWriter, res events.APIGatewayV2HTTPResponse) {
 	_, _ = w.Write(body)
 }
 
-// serveLocal answers the local-only endpoints.
+// ownHost reports whether r names the gateway itself: Host is localhost,
+// 127.0.0.1 or [::1] with the port the request came in on.
+func ownHost(r *http.Request) bool {
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return false
+	}
+	_, port, err := net.SplitHostPort(local.String())
+	if err != nil {
+		return false
+	}
+	host, hostPort, err := net.SplitHostPort(r.Host)
+	if err != nil { // no port: the scheme's
+		host, hostPort = strings.Trim(r.Host, "[]"), "80"
+	}
+	switch strings.ToLower(host) {
+	case "localhost", "127.0.0.1", "::1":
+		return hostPort == port
+	}
+	return false
+}
+
+// misdirected answers a request for another host with 421, in the API's
+// error shape (no error kind of the API's maps to 421: it never sees one).
+func misdirected(w http.ResponseWriter, host string) {
+	b, _ := json.Marshal(map[string]any{"error": map[string]any{"code": "misdirected", "message": fmt.Sprintf(
+		"this local gateway answers only to localhost, 127.0.0.1 or [::1] on its own port, not to Host %q", host)}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusMisdirectedRequest)
+	_, _ = w.Write(b)
+}
+
+// serveLocal answers the local-only endpoints, only to this machine, and
+// their POSTs only as JSON: a page of another site can post a form, text
+// or nothing at all without asking first, but JSON only after a CORS
+// preflight, which the gateway never grants.
 func (g *Gateway) serveLocal(w http.ResponseWriter, r *http.Request) {
+	if ip := net.ParseIP(sourceIP(r)); ip == nil || !ip.IsLoopback() {
+		writeEvent(w, api.ErrorJSON(apperr.Forbidden("/_local/* answers only requests from this machine")))
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); r.Method == http.MethodPost && (err != nil || mt != "application/json") {
+		writeEvent(w, api.ErrorJSON(apperr.UnsupportedMedia(
+			"/_local/* takes POSTs only as JSON, so another site's page cannot send them: add -H 'Content-Type: application/json'")))
+		return
+	}
 	if token, ok := strings.CutPrefix(r.URL.Path, "/_local/signin/"); ok && r.Method == http.MethodGet {
 		// make run's one-click sign-in: the printed link is a sign-in
 		// link whose confirmation this local-only endpoint makes.

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -365,7 +366,15 @@ func (e *Env) Metered(method, path, token string, body any, headers ...string) (
 		}
 	}
 	m := &store.Meter{}
-	req := httptest.NewRequest(method, path, bytes.NewReader(b)).WithContext(store.WithMeter(context.Background(), m))
+	// As if it came in on the gateway's listener from this machine, as
+	// every other request of a test does (the gateway checks both).
+	self := strings.TrimPrefix(e.URL, "http://")
+	ctx := store.WithMeter(context.Background(), m)
+	if addr, err := net.ResolveTCPAddr("tcp", self); err == nil {
+		ctx = context.WithValue(ctx, http.LocalAddrContextKey, addr)
+	}
+	req := httptest.NewRequest(method, path, bytes.NewReader(b)).WithContext(ctx)
+	req.Host, req.RemoteAddr = self, "127.0.0.1:50000"
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

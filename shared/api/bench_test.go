@@ -105,7 +105,10 @@ func (m *memStore) ListMemberDepartments(context.Context, string) ([]department.
 	return nil, nil
 }
 func (m *memStore) ListMemberUsers(context.Context, string) ([]member.User, error) { return nil, nil }
-func (m *memStore) UpdateMember(context.Context, member.Member, int) error         { return nil }
+func (m *memStore) UpdateMember(context.Context, member.Member, int, []notify.Message) error {
+	return nil
+}
+func (m *memStore) Enqueue(context.Context, ...notify.Message) error { return nil }
 func (m *memStore) ListMemberEvents(context.Context, string, string, int, string) ([]audit.Event, string, error) {
 	return nil, "", nil
 }

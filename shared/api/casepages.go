@@ -13,6 +13,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/web"
@@ -139,6 +140,11 @@ func (s *Server) casePageData(ctx context.Context, r *Request, values url.Values
 		page.RespondBy = c.ResponseDueAt.In(loc).Format(timeLayout)
 	}
 	page.Facts = caseFacts(c, loc)
+	if side == collab.Submitter && !c.Status.Final() {
+		if dep, err := s.Cases.ReceivingDepartment(ctx, r.Principal, c); err == nil {
+			page.Warning = noMailWarning(dep)
+		}
+	}
 	for _, ev := range events {
 		what := strings.ReplaceAll(string(ev.Action), "_", " ")
 		if ev.Level > 0 {
@@ -156,6 +162,20 @@ func (s *Server) casePageData(ctx context.Context, r *Request, values url.Values
 		page.Forms = append(page.Forms, actionForm(a.path, a.action, values, errs))
 	}
 	return page, nil
+}
+
+// noMailWarning tells a submitter that department dep gets no mail of the
+// case, and how else to reach it ("" when it does).
+func noMailWarning(dep department.Department) string {
+	switch {
+	case dep.Unreachable != nil:
+		return fmt.Sprintf("Mail to %s %s on %s, so it gets no mail of this case; it still sees the case in Tandem%s.",
+			dep.Name, dep.Unreachable.What(), dep.Unreachable.Since.Format("2 January 2006"), phoneHint(dep.Inbound.Phone))
+	case !dep.InboundConfirmed():
+		return fmt.Sprintf("%s has not confirmed its address %s yet, so Tandem does not mail it this case; it sees the case in Tandem and by webhook%s.",
+			dep.Name, dep.Inbound.Email, phoneHint(dep.Inbound.Phone))
+	}
+	return ""
 }
 
 func caseFacts(c collab.Case, loc *time.Location) []web.Fact {

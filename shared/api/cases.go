@@ -19,9 +19,14 @@ type departmentView struct {
 	Form            form.Form          `json:"form"`
 	WebhookDisabled bool               `json:"webhookDisabled,omitempty"`
 	Unreachable     *unreachableView   `json:"unreachable,omitempty"`
-	CreatedAt       string             `json:"createdAt"`
-	UpdatedAt       string             `json:"updatedAt"`
-	Version         int                `json:"version"`
+	// InboundConfirmed and EscalationConfirmed: the addresses' owners
+	// confirmed they take the department's mail; until then Tandem mails
+	// them nothing (cases still arrive in the console, API and webhook).
+	InboundConfirmed    bool   `json:"inboundConfirmed"`
+	EscalationConfirmed bool   `json:"escalationConfirmed"`
+	CreatedAt           string `json:"createdAt"`
+	UpdatedAt           string `json:"updatedAt"`
+	Version             int    `json:"version"`
 }
 
 func viewDepartment(d department.Department) departmentView {
@@ -33,7 +38,9 @@ func viewDepartment(d department.Department) departmentView {
 		d.Form.Fields = []form.Field{}
 	}
 	return departmentView{ID: d.ID, MemberID: d.MemberID, Name: d.Name, ProgramIDs: ids, Inbound: d.Inbound, Form: d.Form,
-		WebhookDisabled: d.WebhookDisabled, Unreachable: viewUnreachable(d.Unreachable), CreatedAt: ts(d.CreatedAt), UpdatedAt: ts(d.UpdatedAt), Version: d.Version}
+		WebhookDisabled: d.WebhookDisabled, Unreachable: viewUnreachable(d.Unreachable),
+		InboundConfirmed: d.InboundConfirmed(), EscalationConfirmed: d.EscalationConfirmed(),
+		CreatedAt: ts(d.CreatedAt), UpdatedAt: ts(d.UpdatedAt), Version: d.Version}
 }
 
 // unreachableView says the department's mailbox bounced or complained.
@@ -132,6 +139,9 @@ type directoryDepartment struct {
 	// Unreachable: mail to the department bounced; cases still open, but
 	// reach it by phone or webhook.
 	Unreachable *unreachableView `json:"unreachable,omitempty"`
+	// InboundConfirmed: the department's address takes mail; until its
+	// owner confirms it, the case reaches the department in Tandem only.
+	InboundConfirmed bool `json:"inboundConfirmed"`
 }
 
 type directoryEntry struct {
@@ -165,7 +175,7 @@ func (s *Server) directory(ctx context.Context, r *Request) (*Response, error) {
 				progs = []string{}
 			}
 			de.Departments = append(de.Departments, directoryDepartment{ID: d.ID, Name: d.Name, Programs: progs, Form: d.Form, Hours: d.Inbound.Hours,
-				Unreachable: viewUnreachable(d.Unreachable)})
+				Unreachable: viewUnreachable(d.Unreachable), InboundConfirmed: d.InboundConfirmed()})
 		}
 		out = append(out, de)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,7 @@ const anonCookie = "tandem_form"
 // the installation is served over https.
 func (s *Server) cookie(name, value, path string, maxAge time.Duration) string {
 	c := name + "=" + value + "; Path=" + path + "; Max-Age=" + itoaSec(maxAge) + "; HttpOnly; SameSite=Lax"
-	if strings.HasPrefix(s.BaseURL, "https://") {
+	if strings.HasPrefix(strings.ToLower(s.BaseURL), "https://") {
 		c += "; Secure"
 	}
 	return c
@@ -50,15 +51,60 @@ func (s *Server) loginPage(_ context.Context, r *Request) (*Response, error) {
 	return resp, nil
 }
 
+// fromOtherSite reports whether a browser sent r from a page that is not
+// this installation's. Fetch Metadata decides when the browser sends it
+// (pages cannot set it): only "same-origin" (Tandem's own page) and "none"
+// (the person, typing or from a bookmark) pass; "same-site" is refused too,
+// being another origin of this site (a sibling host, the other scheme).
+// Without it, an Origin must be this installation's; "null" is not (the
+// pages' Referrer-Policy, same-origin, lets the browser send their true
+// origin with their own forms). A request with neither header (a script,
+// a very old browser) is judged by its form token alone.
+func (s *Server) fromOtherSite(r *Request) bool {
+	if site := r.Header("sec-fetch-site"); site != "" {
+		return site != "same-origin" && site != "none"
+	}
+	o := r.Header("origin")
+	return o != "" && !sameOrigin(o, s.BaseURL)
+}
+
+// sameOrigin reports whether origin (an Origin header: "null" or
+// scheme://host[:port]) is base's origin.
+func sameOrigin(origin, base string) bool {
+	o, err1 := url.Parse(origin)
+	b, err2 := url.Parse(base)
+	if err1 != nil || err2 != nil || o.Host == "" || o.Path != "" || o.User != nil {
+		return false
+	}
+	return strings.EqualFold(o.Scheme, b.Scheme) && strings.EqualFold(hostPort(o), hostPort(b))
+}
+
+// hostPort is u's host with its port, the scheme's default port spelled out.
+func hostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return u.Host + ":443"
+	case "http":
+		return u.Host + ":80"
+	}
+	return u.Host
+}
+
 // loginForm serves POST /login: mails a sign-in link, with the same answer
 // whether or not the address is a user.
 func (s *Server) loginForm(ctx context.Context, r *Request) (*Response, error) {
+	if s.fromOtherSite(r) {
+		return nil, apperr.Forbidden("this request came from another website; ask for your sign-in link on Tandem's own sign-in page")
+	}
 	form, err := r.Form()
 	if err != nil {
 		return nil, err
 	}
 	nonce := r.Cookie(anonCookie)
-	if nonce == "" || !session.CheckForm(form.Get("csrf"), s.Sessions.AnonymousFormToken(nonce)) {
+	if nonce == "" || !s.Sessions.CheckAnonymousForm(form.Get("csrf"), nonce) {
 		return nil, apperr.Forbidden("this form is out of date or was not sent from Tandem; reload the sign-in page and try again")
 	}
 	email, next := strings.TrimSpace(form.Get("email")), session.SafeNext(form.Get("next"))
@@ -73,7 +119,8 @@ func (s *Server) loginForm(ctx context.Context, r *Request) (*Response, error) {
 }
 
 // loginLinkPage serves GET /login/{token}: a button that signs in (opening
-// the link changes nothing).
+// the link changes nothing); a browser signed in as someone else is asked
+// whether to switch.
 func (s *Server) loginLinkPage(ctx context.Context, r *Request) (*Response, error) {
 	plain := r.Param("token")
 	t, st, err := s.Sessions.LookupLink(ctx, plain)
@@ -81,7 +128,26 @@ func (s *Server) loginLinkPage(ctx context.Context, r *Request) (*Response, erro
 		return nil, err
 	}
 	status, problem := linkProblem(st)
-	return Page(status, web.LoginConfirmPage(plain, s.Sessions.LinkFormToken(plain), t.Email, problem)), nil
+	page := web.LoginConfirm{Token: plain, FormToken: s.Sessions.LinkFormToken(plain), Email: t.Email, Problem: problem}
+	if st == session.LinkValid {
+		cur, addr, err := s.Sessions.SignedIn(ctx, r.Cookie(s.Sessions.Cookie()))
+		if err != nil {
+			return nil, err
+		}
+		if cur.Hash != "" && !t.SignsIn(cur) {
+			page.SignedInAs, page.Stay = addr, home(cur)
+		}
+	}
+	return Page(status, web.LoginConfirmPage(page)), nil
+}
+
+// home is where a session's person starts: operators belong to no member
+// and have no inbox.
+func home(ses session.Session) string {
+	if ses.Operator && ses.MemberID == "" {
+		return "/operator"
+	}
+	return "/inbox"
 }
 
 func linkProblem(st session.LinkState) (int, string) {
@@ -97,14 +163,36 @@ func linkProblem(st session.LinkState) (int, string) {
 }
 
 // loginLinkForm serves POST /login/{token}: starts the session and goes on.
+// Only Tandem's own page may post it: a page elsewhere posting the
+// attacker's own link would sign the victim's browser into the attacker's
+// account (login CSRF). A browser signed in as another person switches
+// only when the form says so (the page asked); the session it leaves ends.
 func (s *Server) loginLinkForm(ctx context.Context, r *Request) (*Response, error) {
+	if s.fromOtherSite(r) {
+		return nil, apperr.Forbidden("this sign-in came from another website, not from Tandem's own page; open the link in your mail yourself")
+	}
 	plain := r.Param("token")
 	form, err := r.Form()
 	if err != nil {
 		return nil, err
 	}
-	if !session.CheckForm(form.Get("csrf"), s.Sessions.LinkFormToken(plain)) {
+	if !s.Sessions.CheckLinkForm(form.Get("csrf"), plain) {
 		return nil, apperr.Forbidden("this form is out of date or was not sent from Tandem; open the link from your mail again")
+	}
+	oldSecret := r.Cookie(s.Sessions.Cookie())
+	cur, addr, err := s.Sessions.SignedIn(ctx, oldSecret)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Hash != "" && form.Get("switch") != "yes" {
+		t, st, err := s.Sessions.LookupLink(ctx, plain)
+		if err != nil {
+			return nil, err
+		}
+		if st == session.LinkValid && !t.SignsIn(cur) {
+			page := web.LoginConfirm{Token: plain, FormToken: s.Sessions.LinkFormToken(plain), Email: t.Email, SignedInAs: addr, Stay: home(cur)}
+			return Page(http.StatusConflict, web.LoginConfirmPage(page)), nil
+		}
 	}
 	secret, _, next, err := s.Sessions.SignIn(ctx, plain)
 	if err != nil {
@@ -114,22 +202,34 @@ func (s *Server) loginLinkForm(ctx context.Context, r *Request) (*Response, erro
 				return nil, err
 			}
 			status, problem := linkProblem(st)
-			return Page(status, web.LoginConfirmPage(plain, "", "", problem)), nil
+			return Page(status, web.LoginConfirmPage(web.LoginConfirm{Token: plain, Problem: problem})), nil
 		}
 		return nil, err
 	}
+	if cur.Hash != "" {
+		// The browser now holds the new session; the old one would
+		// otherwise live on, unseen, until it expires. Failing to end it
+		// does not undo the sign-in (it still expires).
+		_ = s.Sessions.SignOut(ctx, oldSecret)
+	}
 	resp := Redirect(next)
-	resp.Cookies = []string{s.cookie(session.CookieName, secret, "/", session.TTL)}
+	resp.Cookies = []string{s.cookie(s.Sessions.Cookie(), secret, "/", session.TTL)}
 	return resp, nil
 }
 
-// logout serves POST /logout: ends the session on the server too.
+// logout serves POST /logout: ends the session on the server too. Its
+// form token already keeps other sites out (and the Lax cookie is not sent
+// with their posts); the Fetch Metadata check is the same as sign-in's so
+// all three read alike.
 func (s *Server) logout(ctx context.Context, r *Request) (*Response, error) {
-	if err := s.Sessions.SignOut(ctx, r.Cookie(session.CookieName)); err != nil {
+	if s.fromOtherSite(r) {
+		return nil, apperr.Forbidden("this sign-out came from another website; sign out with Tandem's own button")
+	}
+	if err := s.Sessions.SignOut(ctx, r.Cookie(s.Sessions.Cookie())); err != nil {
 		return nil, err
 	}
 	resp := Redirect("/login")
-	resp.Cookies = []string{s.cookie(session.CookieName, "", "/", 0)}
+	resp.Cookies = []string{s.cookie(s.Sessions.Cookie(), "", "/", 0)}
 	return resp, nil
 }
 

@@ -39,8 +39,14 @@ func (s *Server) departmentPage(ctx context.Context, r *Request) (*Response, err
 	if err != nil {
 		return nil, err
 	}
-	if r.Query.Get("done") == "saved" {
+	switch r.Query.Get("done") {
+	case "saved":
 		e.Notice = "Saved. New cases follow it from now on."
+		if len(e.Unconfirmed) > 0 {
+			e.Notice += " A new address gets a confirmation link: Tandem mails it cases once its owner confirms."
+		}
+	case "resent":
+		e.Notice = "The confirmation link is on its way to " + strings.Join(e.Unconfirmed, " and ") + "."
 	}
 	return Page(http.StatusOK, web.DepartmentView(e)), nil
 }
@@ -65,6 +71,12 @@ func (s *Server) departmentForm(ctx context.Context, r *Request) (*Response, err
 	v, err := r.Form()
 	if err != nil {
 		return nil, err
+	}
+	if v.Get("resend") != "" {
+		if _, err := s.Departments.Resend(ctx, r.Principal, d.ID); err != nil {
+			return nil, err
+		}
+		return Redirect("/departments/" + d.ID + "?done=resent"), nil
 	}
 	in, rows := departmentFromForm(v)
 	if v.Get("preview") != "" {
@@ -209,10 +221,18 @@ func (s *Server) departmentEditor(ctx context.Context, r *Request, d department.
 	if u := d.Unreachable; u != nil {
 		e.Warnings = append(e.Warnings, fmt.Sprintf("Mail to %s %s on %s (%s), so Tandem no longer sends this department's cases there. "+
 			"Make sure the mailbox takes mail (or give another address), then save: Tandem mails it again from then on.",
-			u.Address, u.What(), u.Since.Format("2 January 2006"), u.Reason))
+			u.Address, u.What(), u.Since.Format("2 January 2006"), u.Said()))
 	}
 	if d.WebhookDisabled {
 		e.Warnings = append(e.Warnings, "Tandem turned the webhook off after a day of failed deliveries. Fix the receiver, then save to turn it on again.")
+	}
+	for _, a := range d.Unconfirmed() {
+		e.Unconfirmed = append(e.Unconfirmed, a.Address)
+		what := "this department's cases reach you here in Tandem and by webhook, not by mail"
+		if !strings.EqualFold(a.Address, d.Inbound.Email) {
+			what = "escalations of unanswered cases are not mailed to it"
+		}
+		e.Warnings = append(e.Warnings, fmt.Sprintf("Tandem mails %s only once its owner confirms it with the link mailed to it: until then %s.", a.Address, what))
 	}
 	for _, c := range weekDays {
 		c.Checked = slices.Contains(in.Inbound.Hours.Days, c.Value)

@@ -15,7 +15,7 @@ type memberView struct {
 	Domain   string          `json:"domain"`
 	Kind     member.Kind     `json:"kind"`
 	Contacts member.Contacts `json:"contacts"`
-	Bcc      member.Bcc      `json:"bcc"`
+	Bcc      bccView         `json:"bcc"`
 	// Status is active, merging or merged; MergedInto the member it went into.
 	Status     string `json:"status"`
 	MergedInto string `json:"mergedInto,omitempty"`
@@ -24,9 +24,20 @@ type memberView struct {
 	Version    int    `json:"version"`
 }
 
+// bccView is a member's capture addresses and whether their owners
+// confirmed them (Tandem copies nothing to an unconfirmed one).
+type bccView struct {
+	Outbound          string `json:"outbound,omitempty"`
+	Inbound           string `json:"inbound,omitempty"`
+	OutboundConfirmed bool   `json:"outboundConfirmed,omitempty"`
+	InboundConfirmed  bool   `json:"inboundConfirmed,omitempty"`
+}
+
 func viewMember(m member.Member) memberView {
 	return memberView{
-		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: m.Kind, Contacts: m.Contacts, Bcc: m.Bcc,
+		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: m.Kind, Contacts: m.Contacts,
+		Bcc: bccView{Outbound: m.Bcc.Outbound, Inbound: m.Bcc.Inbound,
+			OutboundConfirmed: m.CaptureOutbound() != "", InboundConfirmed: m.CaptureInbound() != ""},
 		Status: m.Status(), MergedInto: m.MergedInto,
 		CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.UpdatedAt), Version: m.Version,
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -18,10 +18,14 @@ import (
 )
 
 // newCasePage serves GET /cases/new: search the directory, pick a
-// department, fill its form.
+// department (and, when it serves several, the program: it decides what
+// the form asks), fill its form.
 func (s *Server) newCasePage(ctx context.Context, r *Request) (*Response, error) {
 	v := url.Values{}
 	v.Set("departmentId", r.Query.Get("departmentId"))
+	if r.Query.Has("programId") {
+		v.Set("programId", r.Query.Get("programId"))
+	}
 	v.Set("priority", string(program.Medium))
 	page, err := s.newCaseData(ctx, r, r.Query.Get("q"), v, nil)
 	if err != nil {
@@ -38,12 +42,15 @@ func (s *Server) newCaseData(ctx context.Context, r *Request, q string, v url.Va
 		return n, err
 	}
 	depID := v.Get("departmentId")
+	var typ program.Type
 	for _, e := range entries {
 		de := web.DirectoryEntry{Name: e.Name}
 		for _, d := range e.Departments {
 			label := d.Name
 			if d.Unreachable != nil {
 				label += " (unreachable by mail)"
+			} else if !d.InboundConfirmed() {
+				label += " (address not confirmed: no mail)"
 			}
 			de.Departments = append(de.Departments, web.Option{Value: d.ID, Label: label})
 			if d.ID != depID {
@@ -51,19 +58,36 @@ func (s *Server) newCaseData(ctx context.Context, r *Request, q string, v url.Va
 			}
 			n.DepartmentID, n.Department = d.ID, e.Name+" — "+d.Name
 			if u := d.Unreachable; u != nil {
-				n.Warning = fmt.Sprintf("Mail to this department %s on %s, so it will not get this case by mail; its admins were told. "+
-					"The case still opens and shows in their inbox%s.", u.What(), u.Since.Format("2 January 2006"), phoneHint(d.Inbound.Phone))
+				n.Warnings = append(n.Warnings, fmt.Sprintf("Mail to this department %s on %s, so it will not get this case by mail; its admins were told. "+
+					"The case still opens and shows in their inbox%s.", u.What(), u.Since.Format("2 January 2006"), phoneHint(d.Inbound.Phone)))
+			} else if !d.InboundConfirmed() {
+				n.Warnings = append(n.Warnings, "This department has not confirmed its address yet, so it will not get this case by mail. "+
+					"The case still opens and shows in its inbox in Tandem (and reaches its webhook, if it has one)"+phoneHint(d.Inbound.Phone)+".")
 			}
+			types := map[string]program.Type{}
 			for _, via := range e.Programs {
 				if d.Serves(via.ProgramID) {
-					n.Programs = append(n.Programs, web.Option{Value: via.ProgramID, Label: via.ProgramName, Selected: via.ProgramID == v.Get("programId")})
-					if via.ProgramID == v.Get("programId") || len(n.Programs) == 1 {
-						n.NeedCustomer = via.Type.NeedsCustomer()
-					}
+					n.Programs = append(n.Programs, web.Option{Value: via.ProgramID, Label: via.ProgramName})
+					types[via.ProgramID] = via.Type
 				}
 			}
 			if e.ViaFull {
-				n.Programs = append(n.Programs, web.Option{Value: "", Label: "Tandem full membership", Selected: v.Get("programId") == ""})
+				// What collab.Open makes of a case without a program.
+				n.Programs = append(n.Programs, web.Option{Value: "", Label: "Tandem full membership"})
+				types[""] = program.SolutionSupport
+			}
+			if i := chosenProgram(v, n.Programs); i >= 0 {
+				n.Programs[i].Selected = true
+				n.ProgramID, n.ProgramName, typ = n.Programs[i].Value, n.Programs[i].Label, types[n.Programs[i].Value]
+			}
+			n.NeedCustomer = typ.NeedsCustomer()
+			if n.Critical = typ == program.CriticalEscalation; n.Critical {
+				if why := collab.NotAroundTheClock(d); why != "" {
+					n.Warnings = append(n.Warnings, why+": choose another of "+e.Name+"'s departments.")
+				}
+				if !r.Principal.Has(auth.RoleCritical) {
+					n.Warnings = append(n.Warnings, "Only people with the critical role open critical escalations; an admin of your company can give it to you.")
+				}
 			}
 			for _, fl := range d.Form.Fields {
 				n.Inputs = append(n.Inputs, formInput(fl, v.Get("fields."+fl.Name), errs["fields."+fl.Name]))
@@ -74,13 +98,31 @@ func (s *Server) newCaseData(ctx context.Context, r *Request, q string, v url.Va
 	if depID != "" && n.DepartmentID == "" {
 		return n, apperr.NotFound("department %s not found", depID)
 	}
-	for _, p := range []program.Priority{program.Low, program.Medium, program.High, program.Critical} {
-		if p == program.Critical && !r.Principal.Has(auth.RoleCritical) {
+	for _, p := range typ.Priorities() {
+		if p == program.Critical && !r.Principal.Has(auth.RoleCritical) && !n.Critical {
 			continue // only those with the critical role may open critical cases
 		}
 		n.Priorities = append(n.Priorities, web.Option{Value: string(p), Label: string(p), Selected: string(p) == v.Get("priority")})
 	}
 	return n, nil
+}
+
+// chosenProgram is the index of the program v names among programs, else
+// of the one the page starts with: full membership where it is offered
+// (a case needs no program there), else the first; -1 for none.
+func chosenProgram(v url.Values, programs []web.Option) int {
+	if _, named := v["programId"]; named {
+		if i := slices.IndexFunc(programs, func(o web.Option) bool { return o.Value == v.Get("programId") }); i >= 0 {
+			return i
+		}
+	}
+	if i := slices.IndexFunc(programs, func(o web.Option) bool { return o.Value == "" }); i >= 0 {
+		return i
+	}
+	if len(programs) > 0 {
+		return 0
+	}
+	return -1
 }
 
 func phoneHint(phone string) string {
@@ -118,15 +160,18 @@ func (s *Server) newCaseForm(ctx context.Context, r *Request) (*Response, error)
 		ContactEmail: v.Get("customer.contactEmail"), CaseNumber: v.Get("customer.caseNumber")}); cu != (collab.Customer{}) {
 		in.Customer = &cu
 	}
-	for k := range v {
+	// The page forwards the posted strings of names that can be fields;
+	// the domain reads each by its field's type (package form), so no
+	// field costs a read here. Other keys are ignored before any work, and
+	// more than any form has are refused before any either.
+	for k, vs := range v {
 		name, ok := strings.CutPrefix(k, "fields.")
-		if !ok || v.Get(k) == "" {
-			continue
+		if ok && form.ValidName(name) && vs[0] != "" {
+			in.Fields[name] = vs[0]
 		}
-		in.Fields[name] = v.Get(k)
-		if n, err := strconv.ParseFloat(v.Get(k), 64); err == nil && s.isNumberField(ctx, in.DepartmentID, name) {
-			in.Fields[name] = n
-		}
+	}
+	if f := (apperr.Fields{}); !form.CheckCount(f, "fields", len(in.Fields)) {
+		return s.newCaseAgain(ctx, r, v, http.StatusUnprocessableEntity, "", f)
 	}
 	c, err := s.Cases.Open(ctx, r.Principal, in, idem.None)
 	if err == nil {
@@ -137,26 +182,22 @@ func (s *Server) newCaseForm(ctx context.Context, r *Request) (*Response, error)
 	if status != http.StatusUnprocessableEntity && status != http.StatusForbidden {
 		return nil, err
 	}
-	page, perr := s.newCaseData(ctx, r, "", v, fields)
+	res, perr := s.newCaseAgain(ctx, r, v, status, msg, fields)
 	if perr != nil {
 		return nil, err
 	}
-	page.Problem = "Please check the highlighted fields."
-	if len(fields) == 0 {
-		page.Problem = msg
-	}
-	return Page(status, web.NewCasePage(page)), nil
+	return res, nil
 }
 
-func (s *Server) isNumberField(ctx context.Context, depID, name string) bool {
-	d, err := s.Departments.Store.GetDepartment(ctx, depID)
+// newCaseAgain is the new-case page sent back with what was posted (v)
+// and why it was refused: a message, or errors by field.
+func (s *Server) newCaseAgain(ctx context.Context, r *Request, v url.Values, status int, msg string, fields map[string]string) (*Response, error) {
+	page, err := s.newCaseData(ctx, r, "", v, fields)
 	if err != nil {
-		return false
+		return nil, err
 	}
-	for _, fl := range d.Form.Fields {
-		if fl.Name == name {
-			return fl.Type == form.Number
-		}
+	if len(fields) == 0 {
+		page.Problem = msg // else the page's summary points to each error (web.NewCase.Summary)
 	}
-	return false
+	return Page(status, web.NewCasePage(page)), nil
 }

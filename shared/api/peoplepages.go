@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/confirmation"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/member"
@@ -70,8 +71,9 @@ func (s *Server) peopleData(ctx context.Context, r *Request) (web.PeoplePage, er
 	loc, _, _ := viewerZone(r)
 	p := web.PeoplePage{
 		Nav: s.nav(ctx, r, "people"), MemberID: memberID, MemberName: m.Name, Version: m.Version, Company: companyValues(m),
-		Invite: web.NewUserForm{Roles: roleChecks([]string{auth.RoleEngineer})},
-		Token:  web.NewUserForm{Roles: roleChecks([]string{auth.RoleEngineer})},
+		UnconfirmedCaptures: addresses(m.Unconfirmed()),
+		Invite:              web.NewUserForm{Roles: roleChecks([]string{auth.RoleEngineer})},
+		Token:               web.NewUserForm{Roles: roleChecks([]string{auth.RoleEngineer})},
 	}
 	if m.MergedInto != "" {
 		into, err := s.Members.Store.GetMember(ctx, m.MergedInto)
@@ -293,4 +295,13 @@ func (s *Server) companyForm(ctx context.Context, r *Request) (*Response, error)
 		})
 	}
 	return Redirect("/members/" + r.Param("id") + "/users?done=company"), nil
+}
+
+// addresses are the addresses of rs.
+func addresses(rs []confirmation.Request) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Address)
+	}
+	return out
 }

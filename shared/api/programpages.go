@@ -240,14 +240,14 @@ func (s *Server) editor(ctx context.Context, r *Request, prg *program.Program, v
 // signupMailPreview renders the mail a partner would get on signing up for
 // prg, for an example company, as the notifier renders it.
 func signupMailPreview(prg program.Program) (subject, text string) {
-	m, err := delivery.Render(notify.Message{
+	subject, text, err := delivery.RenderText(notify.Message{
 		ID: "preview", Channel: notify.Email, To: []string{"pat@example.com"},
 		Data: enrollment.SignupMail(prg, "Example Storage Inc.", "Pat Partner", false, "support@example.com"),
 	})
 	if err != nil {
 		return "", "The mail cannot be shown: " + err.Error()
 	}
-	return m.Subject, m.Text
+	return subject, text
 }
 
 // programInput reads the editor's form (field names are the API's JSON

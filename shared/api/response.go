@@ -91,7 +91,6 @@ func (r *Response) toEvent() events.APIGatewayV2HTTPResponse {
 		h[k] = v
 	}
 	h["x-content-type-options"] = "nosniff"
-	h["referrer-policy"] = "no-referrer"
 	if _, ok := h["cache-control"]; !ok {
 		h["cache-control"] = "no-store"
 	}
@@ -101,6 +100,9 @@ func (r *Response) toEvent() events.APIGatewayV2HTTPResponse {
 				h[k] = v
 			}
 		}
+	}
+	if _, ok := h["referrer-policy"]; !ok {
+		h["referrer-policy"] = "no-referrer"
 	}
 	return events.APIGatewayV2HTTPResponse{StatusCode: r.Status, Headers: h, Body: string(r.Body), Cookies: r.Cookies}
 }

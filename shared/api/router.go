@@ -155,7 +155,7 @@ func (rt *Router) session(ctx context.Context, r *Request) *Response {
 	if rt.sessions == nil {
 		return errorResponse(apperr.Unauthorized("sign-in is not configured"), true)
 	}
-	p, ses, err := rt.sessions.Resolve(ctx, r.Cookie(session.CookieName))
+	p, ses, err := rt.sessions.Resolve(ctx, r.Cookie(rt.sessions.Cookie()))
 	if err != nil {
 		if errors.Is(err, apperr.ErrUnauthorized) {
 			next := r.Path
@@ -169,7 +169,7 @@ func (rt *Router) session(ctx context.Context, r *Request) *Response {
 	r.Principal, r.Session, r.FormToken = p, ses, rt.sessions.FormToken(ses)
 	if r.Method == http.MethodPost {
 		form, err := r.Form()
-		if err != nil || !session.CheckForm(form.Get("csrf"), r.FormToken) {
+		if err != nil || !rt.sessions.CheckSessionForm(form.Get("csrf"), ses) {
 			return errorResponse(apperr.Forbidden("this form is out of date or was not sent from Tandem; reload the page and try again"), true)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/confirmation"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/marketplace"
@@ -51,8 +52,10 @@ type Server struct {
 	Marketplace  *marketplace.Service
 	Mergers      *merger.Service
 	Sessions     *session.Service
-	Secrets      *webhook.Secrets
-	Hooks        HookStore
+	// Confirmations checks the links that confirm addresses.
+	Confirmations confirmation.Links
+	Secrets       *webhook.Secrets
+	Hooks         HookStore
 	// CheckWebhookURL vets a webhook URL before it is saved.
 	CheckWebhookURL department.URLChecker
 	DeadLetters     DeadLetters
@@ -192,36 +195,40 @@ func ApprovalHandlers(s *Server) map[string]Handler {
 // CasesHandlers serves the routes of the cases function.
 func CasesHandlers(s *Server) map[string]Handler {
 	return map[string]Handler{
-		"GET /departments/{id}":              s.departmentPage,
-		"POST /departments/{id}":             s.departmentForm,
-		"POST /v1/members/{id}/departments":  s.createDepartment,
-		"GET /v1/members/{id}/departments":   s.listDepartments,
-		"GET /v1/departments/{id}":           s.getDepartment,
-		"GET /v1/departments/{id}/events":    s.departmentEvents,
-		"POST /v1/departments/{id}/holidays": s.importHolidays,
-		"PATCH /v1/departments/{id}":         s.patchDepartment,
-		"GET /v1/directory":                  s.directory,
-		"POST /v1/cases":                     s.openCase,
-		"GET /v1/cases":                      s.listCases,
-		"GET /v1/cases/{id}":                 s.getCase,
-		"GET /v1/cases/{id}/events":          s.caseEvents,
-		"POST /v1/cases/{id}/accept":         s.caseAction(collab.Accept),
-		"POST /v1/cases/{id}/request-info":   s.caseAction(collab.RequestInfo),
-		"POST /v1/cases/{id}/notes":          s.caseAction(collab.Note),
-		"POST /v1/cases/{id}/reject":         s.caseAction(collab.Reject),
-		"POST /v1/cases/{id}/close":          s.caseAction(collab.Close),
-		"GET /inbox":                         s.caseList(collab.Inbox),
-		"GET /outbox":                        s.caseList(collab.Outbox),
-		"GET /cases/new":                     s.newCasePage,
-		"POST /cases":                        s.newCaseForm,
-		"GET /cases/{id}":                    s.casePage,
-		"POST /cases/{id}/accept":            s.casePageAction("accept", collab.Accept),
-		"POST /cases/{id}/request-info":      s.casePageAction("request-info", collab.RequestInfo),
-		"POST /cases/{id}/notes":             s.casePageAction("notes", collab.Note),
-		"POST /cases/{id}/reject":            s.casePageAction("reject", collab.Reject),
-		"POST /cases/{id}/close":             s.casePageAction("close", collab.Close),
-		"GET /r/{token}":                     s.mailActionPage,
-		"POST /r/{token}":                    s.mailActionForm,
+		"GET /departments/{id}":                   s.departmentPage,
+		"POST /departments/{id}":                  s.departmentForm,
+		"POST /v1/members/{id}/departments":       s.createDepartment,
+		"GET /v1/members/{id}/departments":        s.listDepartments,
+		"GET /v1/departments/{id}":                s.getDepartment,
+		"GET /v1/departments/{id}/events":         s.departmentEvents,
+		"POST /v1/departments/{id}/holidays":      s.importHolidays,
+		"PATCH /v1/departments/{id}":              s.patchDepartment,
+		"POST /v1/departments/{id}/confirmations": s.resendDepartmentConfirmations,
+		"POST /v1/members/{id}/confirmations":     s.resendMemberConfirmations,
+		"GET /e/{token}":                          s.addressConfirmPage,
+		"POST /e/{token}":                         s.addressConfirmForm,
+		"GET /v1/directory":                       s.directory,
+		"POST /v1/cases":                          s.openCase,
+		"GET /v1/cases":                           s.listCases,
+		"GET /v1/cases/{id}":                      s.getCase,
+		"GET /v1/cases/{id}/events":               s.caseEvents,
+		"POST /v1/cases/{id}/accept":              s.caseAction(collab.Accept),
+		"POST /v1/cases/{id}/request-info":        s.caseAction(collab.RequestInfo),
+		"POST /v1/cases/{id}/notes":               s.caseAction(collab.Note),
+		"POST /v1/cases/{id}/reject":              s.caseAction(collab.Reject),
+		"POST /v1/cases/{id}/close":               s.caseAction(collab.Close),
+		"GET /inbox":                              s.caseList(collab.Inbox),
+		"GET /outbox":                             s.caseList(collab.Outbox),
+		"GET /cases/new":                          s.newCasePage,
+		"POST /cases":                             s.newCaseForm,
+		"GET /cases/{id}":                         s.casePage,
+		"POST /cases/{id}/accept":                 s.casePageAction("accept", collab.Accept),
+		"POST /cases/{id}/request-info":           s.casePageAction("request-info", collab.RequestInfo),
+		"POST /cases/{id}/notes":                  s.casePageAction("notes", collab.Note),
+		"POST /cases/{id}/reject":                 s.casePageAction("reject", collab.Reject),
+		"POST /cases/{id}/close":                  s.casePageAction("close", collab.Close),
+		"GET /r/{token}":                          s.mailActionPage,
+		"POST /r/{token}":                         s.mailActionForm,
 	}
 }
 

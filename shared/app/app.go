@@ -6,12 +6,12 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"log/slog"
+	"net/mail"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,10 +23,12 @@ import (
 	"github.com/tandemhq/tandem/shared/awsclient"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/confirmation"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/hostbilling"
 	"github.com/tandemhq/tandem/shared/jobs"
+	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/marketplace"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/merger"
@@ -53,8 +55,21 @@ type Config struct {
 	Sender string
 	// OperatorEmails are told of level-2 escalations and platform problems.
 	OperatorEmails []string
-	// SigningKey signs cursors and one-click links.
+	// SigningKey signs cursors and one-click links where no secret holds
+	// the keys (make run, tests, tools): a ring of this one key.
 	SigningKey []byte
+	// SigningSecretARN names the Secrets Manager secret that holds the
+	// signing keys (see package keyring); set only for the functions that
+	// sign or verify (routes.Function.Signs), read once at cold start.
+	SigningSecretARN string
+	// SecretsEndpoint points the Secrets Manager client elsewhere (tests).
+	SecretsEndpoint string
+	// Keys are the signing keys once loaded (Build loads them; code may
+	// set them).
+	Keys *keyring.Ring
+	// CaseMailPerDay bounds the mailing case steps of one member a day
+	// (TANDEM_CASE_MAIL_PER_DAY; 0 is collab.DefaultMailPerDay).
+	CaseMailPerDay int
 	// SESConfigurationSet routes SES bounce and complaint events.
 	SESConfigurationSet string
 	AWS                 awsclient.Options
@@ -105,13 +120,48 @@ func FromEnv() (Config, error) {
 			c.OperatorEmails = append(c.OperatorEmails, e)
 		}
 	}
-	key := os.Getenv("TANDEM_SIGNING_KEY")
-	if len(key) < 32 {
-		return c, errors.New("TANDEM_SIGNING_KEY must be set to at least 32 random characters")
+	if v := os.Getenv("TANDEM_CASE_MAIL_PER_DAY"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, errors.New("TANDEM_CASE_MAIL_PER_DAY must be a whole number above 0")
+		}
+		c.CaseMailPerDay = n
 	}
-	sum := sha256.Sum256([]byte(key))
-	c.SigningKey = sum[:]
+	// Deployed, the keys live in Secrets Manager and only the ARN is in
+	// the environment; TANDEM_SIGNING_KEY is for runs without AWS.
+	c.SigningSecretARN = os.Getenv("TANDEM_SIGNING_SECRET_ARN")
+	if key := os.Getenv("TANDEM_SIGNING_KEY"); key != "" {
+		if len(key) < 32 {
+			return c, errors.New("TANDEM_SIGNING_KEY must be at least 32 random characters")
+		}
+		c.SigningKey = []byte(key)
+	}
 	return c, nil
+}
+
+// loadKeys returns the configured signing keys: those already loaded, the
+// secret's, or the fixed local key; nil when none is configured.
+func loadKeys(ctx context.Context, c Config, awsCfg aws.Config) (*keyring.Ring, error) {
+	switch {
+	case c.Keys != nil:
+		return c.Keys, nil
+	case c.SigningSecretARN != "":
+		return keyring.Load(ctx, awsclient.SigningKeys(awsCfg, c.SigningSecretARN, c.SecretsEndpoint), nil)
+	case len(c.SigningKey) > 0:
+		return keyring.Fixed("local", c.SigningKey), nil
+	}
+	return nil, nil
+}
+
+// MailDomain is the domain of the platform's From address (the SES
+// identity the stack creates), "" when Sender has none.
+func (c Config) MailDomain() string {
+	a, err := mail.ParseAddress(c.Sender)
+	if err != nil {
+		return ""
+	}
+	_, domain, _ := strings.Cut(a.Address, "@")
+	return strings.ToLower(domain)
 }
 
 func envOr(k, def string) string {
@@ -154,25 +204,48 @@ func Build(ctx context.Context, c Config) (*App, error) {
 	return BuildWith(c, awsCfg, db)
 }
 
-// BuildWith wires an App over an existing DynamoDB client.
+// BuildWith wires an App over an existing DynamoDB client. As deployed,
+// only the functions that sign (routes.Function.Signs) hold the signing
+// keys: the others run here over services wired without them, so a test
+// of their work fails as AWS would if one of them ever needed a key.
 func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
+	keys, err := loadKeys(context.Background(), c, awsCfg)
+	if err != nil {
+		return nil, err
+	}
+	if keys == nil {
+		return nil, keyring.ErrNoKeys
+	}
+	c.Keys = keys
 	w, err := wire(c, db)
 	if err != nil {
 		return nil, err
 	}
-	d := newDelivery(c, awsCfg, db, w.st, w.log)
+	keyless := c
+	keyless.Keys = nil
+	bare, err := wire(keyless, db)
+	if err != nil {
+		return nil, err
+	}
+	signer := func(fn string) wired {
+		if f, ok := routes.FunctionByName(fn); ok && f.Signs {
+			return w
+		}
+		return bare
+	}
+	d := newDelivery(c, awsCfg, db, signer(routes.Notifier).st, w.log)
 	srv := w.srv
 	a := &App{
 		Config: c, DB: db, AWS: awsCfg, Store: w.st, Server: srv, Router: srv.Router(),
-		Authorizer:   &api.Authorizer{Credentials: w.st, Log: w.log, Deadline: c.APIDeadline},
+		Authorizer:   &api.Authorizer{Credentials: signer(routes.Authorizer).st, Log: w.log, Deadline: c.APIDeadline},
 		Delivery:     d.Notifier,
 		Stream:       d.Stream,
 		Redrive:      d.Redrive,
-		Escalation:   escalation(w),
-		Renewals:     &jobs.Renewals{Due: w.st.DueRenewals, Enrollments: srv.Enrollments, Log: w.log},
-		Billing:      &jobs.Billing{Due: w.st.DueBilling, Programs: &hostbilling.HostBilling{Store: w.st, From: c.Sender}, Log: w.log},
-		Housekeeping: &jobs.Housekeeping{Due: w.st.DueIdle, Cases: srv.Cases, Log: w.log},
-		MailEvents:   mailEvents(c, w),
+		Escalation:   escalation(signer(routes.Escalation)),
+		Renewals:     renewals(signer(routes.Renewals)),
+		Billing:      billingJob(c, signer(routes.Billing)),
+		Housekeeping: housekeeping(signer(routes.Housekeeping)),
+		MailEvents:   mailEvents(c, signer(routes.MailEvents)),
 	}
 	return a, nil
 }
@@ -184,12 +257,9 @@ type wired struct {
 	log *slog.Logger
 }
 
-// wire builds the store and the domain services over db; it refuses a
-// configuration without a signing key.
+// wire builds the store and the domain services over db, signing with
+// c.Keys (nil for a function that signs nothing).
 func wire(c Config, db *dynamodb.Client) (wired, error) {
-	if len(c.SigningKey) == 0 {
-		return wired{}, fmt.Errorf("app: no signing key configured")
-	}
 	now := c.Now
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
@@ -198,25 +268,27 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	st := store.New(db, c.Table, c.SigningKey)
+	st := store.New(db, c.Table, c.Keys)
 	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
 	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
 	queue := webhook.Queue{Store: st}
-	sessions := &session.Service{Store: st, Origin: origin, Now: now, Key: c.SigningKey, Operators: c.OperatorEmails}
+	sessions := &session.Service{Store: st, Origin: origin, Now: now, Keys: c.Keys, Operators: c.OperatorEmails}
+	confirmations := confirmation.Links{Keys: c.Keys}
 	programs := &program.Service{Store: st, Now: now}
 	srv := &api.Server{
 		BaseURL:         c.BaseURL,
-		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities},
+		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities, Confirmations: confirmations, InstallationDomain: c.MailDomain()},
 		Programs:        programs,
 		Reports:         &report.Service{Store: st, Programs: programs, Now: now},
 		Marketplace:     &marketplace.Service{Store: st, Now: now},
 		Mergers:         &merger.Service{Store: st, Origin: origin, Now: now, Batch: c.MergeBatch},
-		Registration:    &registration.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now},
-		Enrollments:     &enrollment.Service{Store: st, Origin: origin, Links: enrollment.Links{Key: c.SigningKey}, Now: now, Hooks: queue.Event},
+		Registration:    &registration.Service{Store: st, Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now},
+		Enrollments:     &enrollment.Service{Store: st, Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now, Hooks: queue.Event},
 		Invoices:        &billing.Service{Store: st},
-		Departments:     &department.Service{Store: st, Now: now, CheckURL: guard.CheckURL},
-		Cases:           &collab.Service{Store: st, Origin: origin, Now: now, Hooks: queue.Event, Operators: c.OperatorEmails, MailLinks: collab.MailLinks{Key: c.SigningKey}},
+		Departments:     &department.Service{Store: st, Now: now, CheckURL: guard.CheckURL, Origin: origin, Confirmations: confirmations},
+		Cases:           &collab.Service{Store: st, Origin: origin, Now: now, Hooks: queue.Event, Operators: c.OperatorEmails, MailLinks: collab.MailLinks{Keys: c.Keys}, MailPerDay: c.CaseMailPerDay},
 		Sessions:        sessions,
+		Confirmations:   confirmations,
 		Secrets:         &webhook.Secrets{Store: st, Now: now},
 		Hooks:           st,
 		CheckWebhookURL: guard.CheckURL,
@@ -230,9 +302,10 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 	return wired{st: st, srv: srv, log: log}, nil
 }
 
-// mustWire is wire for a function's main: configuration from the
-// environment, the AWS clients, or exit.
-func mustWire(opts ...Option) (Config, aws.Config, wired) {
+// mustWire is wire for function fn's main: configuration from the
+// environment, the AWS clients, the signing keys when fn signs (one
+// GetSecretValue at cold start), or exit.
+func mustWire(fn string, opts ...Option) (Config, aws.Config, wired) {
 	c := mustConfig()
 	awsCfg, err := awsclient.Load(context.Background(), c.AWS)
 	if err != nil {
@@ -241,6 +314,15 @@ func mustWire(opts ...Option) (Config, aws.Config, wired) {
 	}
 	for _, o := range opts {
 		o(&c, awsCfg)
+	}
+	if f, ok := routes.FunctionByName(fn); ok && f.Signs {
+		if c.Keys, err = loadKeys(context.Background(), c, awsCfg); err == nil && c.Keys == nil {
+			err = keyring.ErrNoKeys
+		}
+		if err != nil {
+			c.Log.Error("cannot start", "err", err)
+			os.Exit(1)
+		}
 	}
 	w, err := wire(c, awsclient.DynamoDB(awsCfg, c.AWS.DynamoDBEndpoint))
 	if err != nil {
@@ -255,7 +337,7 @@ func mustWire(opts ...Option) (Config, aws.Config, wired) {
 // zip carries neither the other functions' handlers nor the jobs and mail
 // delivery it never runs.
 func MustStartHTTP(fn string, set func(*api.Server) map[string]api.Handler, opts ...Option) api.LambdaHandler {
-	_, _, w := mustWire(opts...)
+	_, _, w := mustWire(fn, opts...)
 	return w.srv.RouterOf(set).Function(fn)
 }
 
@@ -266,14 +348,14 @@ type Option func(*Config, aws.Config)
 // MustStartAuthorizer is the start of the authorizer's main: the store's
 // credentials, nothing else.
 func MustStartAuthorizer() *api.Authorizer {
-	c, _, w := mustWire()
+	c, _, w := mustWire(routes.Authorizer)
 	return &api.Authorizer{Credentials: w.st, Log: w.log, Deadline: c.APIDeadline}
 }
 
 // MustStartEscalation, MustStartRenewals and MustStartBilling start the
 // scheduled functions with only the services their job runs.
 func MustStartEscalation() *jobs.Escalation {
-	_, _, w := mustWire()
+	_, _, w := mustWire(routes.Escalation)
 	return escalation(w)
 }
 
@@ -286,19 +368,27 @@ func escalation(w wired) *jobs.Escalation {
 
 // MustStartRenewals: see MustStartEscalation.
 func MustStartRenewals() *jobs.Renewals {
-	_, _, w := mustWire()
+	_, _, w := mustWire(routes.Renewals)
+	return renewals(w)
+}
+
+func renewals(w wired) *jobs.Renewals {
 	return &jobs.Renewals{Due: w.st.DueRenewals, Enrollments: w.srv.Enrollments, Log: w.log}
 }
 
 // MustStartHousekeeping: see MustStartEscalation.
 func MustStartHousekeeping() *jobs.Housekeeping {
-	_, _, w := mustWire()
+	_, _, w := mustWire(routes.Housekeeping)
+	return housekeeping(w)
+}
+
+func housekeeping(w wired) *jobs.Housekeeping {
 	return &jobs.Housekeeping{Due: w.st.DueIdle, Cases: w.srv.Cases, Log: w.log}
 }
 
 // MustStartMailEvents: see MustStartEscalation.
 func MustStartMailEvents() *jobs.MailEvents {
-	c, _, w := mustWire()
+	c, _, w := mustWire(routes.MailEvents)
 	return mailEvents(c, w)
 }
 
@@ -310,7 +400,11 @@ func mailEvents(c Config, w wired) *jobs.MailEvents {
 
 // MustStartBilling: see MustStartEscalation.
 func MustStartBilling() *jobs.Billing {
-	c, _, w := mustWire()
+	c, _, w := mustWire(routes.Billing)
+	return billingJob(c, w)
+}
+
+func billingJob(c Config, w wired) *jobs.Billing {
 	return &jobs.Billing{Due: w.st.DueBilling, Programs: &hostbilling.HostBilling{Store: w.st, From: c.Sender}, Log: w.log}
 }
 
@@ -364,20 +458,17 @@ func newDelivery(c Config, awsCfg aws.Config, db *dynamodb.Client, st *store.Sto
 }
 
 // MustStartDelivery starts the notifier and redrive functions: the store and
-// the notifier, none of the HTTP layer.
+// the notifier, none of the HTTP layer, and no signing keys (they deliver
+// what others signed).
 func MustStartDelivery() *DeliveryApp {
 	c := mustConfig()
-	if len(c.SigningKey) == 0 {
-		c.Log.Error("cannot start", "err", "no signing key configured")
-		os.Exit(1)
-	}
 	awsCfg, err := awsclient.Load(context.Background(), c.AWS)
 	if err != nil {
 		c.Log.Error("cannot start", "err", err)
 		os.Exit(1)
 	}
 	db := awsclient.DynamoDB(awsCfg, c.AWS.DynamoDBEndpoint)
-	return newDelivery(c, awsCfg, db, store.New(db, c.Table, c.SigningKey), c.Log)
+	return newDelivery(c, awsCfg, db, store.New(db, c.Table, nil), c.Log)
 }
 
 // UseMail sets the sender that delivers the outbox's mail.

@@ -158,6 +158,14 @@ type Case struct {
 	Version         int
 }
 
+// MemberOf is the member on side of the case.
+func (c Case) MemberOf(side Side) string {
+	if side == Receiver {
+		return c.ReceiverMemberID
+	}
+	return c.SubmitterMemberID
+}
+
 // ClockRunning reports whether the receiver has yet to respond.
 func (c Case) ClockRunning() bool { return c.RespondedAt.IsZero() && !c.Status.Final() }
 

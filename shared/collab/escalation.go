@@ -65,7 +65,7 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 		var to []string
 		escalationContact := "" // told inside the department's business hours
 		if level == 1 {
-			to, escalationContact = []string{c.SubmitterEmail}, dep.Inbound.Escalation.Email
+			to, escalationContact = []string{c.SubmitterEmail}, dep.EscalationMail()
 		} else {
 			if c.ProgramID != "" {
 				prg, err := s.Store.GetProgram(ctx, c.ProgramID)
@@ -79,11 +79,12 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 		data := s.caseData(after, dep)
 		data.DueAt = at.UTC().Format("Mon 2 Jan 2006 15:04 UTC")
 		escalated := notify.CaseEscalated{CaseMail: data, Level: strconv.Itoa(level)}
-		msgs := []notify.Message{s.mail(after, dedupe(to), escalated, now)}
+		msgs := s.mails(after, dedupe(to), escalated, now)
 		if escalationContact != "" {
-			m := s.mail(after, []string{escalationContact}, escalated, now)
+			// Its own message, told inside the department's hours; the
+			// capture copies went with the submitter's.
+			m := s.mail([]string{escalationContact}, escalated, after.ID, now)
 			m.NotBefore = s.insideHours(c, dep.Inbound.Hours, now)
-			m.Bcc = nil // the capture copy goes with the submitter's mail
 			msgs = append(msgs, m)
 		}
 		if hook, err := s.hook(ctx, dep, "case.escalated", after, now); err != nil {
@@ -126,13 +127,17 @@ func (s *Service) remind(ctx context.Context, c Case, now time.Time) (bool, erro
 	after.Reminded, after.UpdatedAt, after.Version = true, now, c.Version+1
 	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: "escalation schedule", Action: Remind, From: c.Status, To: c.Status,
 		Text: fmt.Sprintf("75 %% of the response time has passed; a response is due by %s", c.ResponseDueAt.UTC().Format(time.RFC3339))}
-	data := s.caseData(after, dep)
-	msg := s.mail(after, []string{dep.Inbound.Email}, notify.CaseReminder{CaseMail: data,
-		AcceptLink:      s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Accept),
-		RequestInfoLink: s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, RequestInfo),
-	}, now)
-	msg.NotBefore = s.insideHours(c, dep.Inbound.Hours, now)
-	if err := s.Store.ApplyCase(ctx, c, after, ev, []notify.Message{msg}, idem.None); err != nil {
+	inbound := dep.InboundMail()
+	reminder := notify.CaseReminder{CaseMail: s.caseData(after, dep)}
+	if inbound != "" {
+		reminder.AcceptLink = s.actionLink(c, dep, Accept, inbound, now)
+		reminder.RequestInfoLink = s.actionLink(c, dep, RequestInfo, inbound, now)
+	}
+	msgs := s.mails(after, dedupe([]string{inbound}), reminder, now)
+	for i := range msgs {
+		msgs[i].NotBefore = s.insideHours(c, dep.Inbound.Hours, now)
+	}
+	if err := s.Store.ApplyCase(ctx, c, after, ev, msgs, idem.None); err != nil {
 		if errors.Is(err, apperr.ErrConflict) {
 			return false, nil // the caller reads the case again
 		}

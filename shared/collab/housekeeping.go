@@ -66,7 +66,7 @@ func (s *Service) housekeep(ctx context.Context, id string, now time.Time) (stri
 		ev.Text = fmt.Sprintf("closed automatically: no note or action by either side since %s (30 days)", since)
 	}
 	data := notify.CaseIdle{CaseMail: s.caseData(after, dep), Since: since, ClosesAt: closes.UTC().Format("Mon 2 Jan 2006"), Closed: outcome == HousekeepClosed}
-	msgs := []notify.Message{s.mail(after, dedupe([]string{c.SubmitterEmail, dep.Inbound.Email}), data, now)}
+	msgs := s.mails(after, dedupe([]string{c.SubmitterEmail, dep.InboundMail()}), data, now)
 	if outcome == HousekeepClosed {
 		if hook, err := s.hook(ctx, dep, "case.updated", after, now); err != nil {
 			return "", err

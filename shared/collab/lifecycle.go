@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
@@ -30,6 +31,16 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Case, e
 		return Case{}, apperr.NotFound("case %s not found", id)
 	}
 	return c, nil
+}
+
+// ReceivingDepartment is the department case id was sent to, for the
+// case's two members and operators: its submitter sees how to reach it
+// (phone, hours, whether its address takes mail).
+func (s *Service) ReceivingDepartment(ctx context.Context, p auth.Principal, c Case) (department.Department, error) {
+	if !p.In(c.SubmitterMemberID) && !p.In(c.ReceiverMemberID) {
+		return department.Department{}, apperr.NotFound("case %s not found", c.ID)
+	}
+	return s.Store.GetDepartment(ctx, c.DepartmentID)
 }
 
 // Events returns a case's timeline.
@@ -93,8 +104,9 @@ const maxStepAttempts = 30
 // webhook and its idempotency commit, until it is written, refused by the
 // case's new state, or has lost maxStepAttempts races (503, retry).
 func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act, claim idem.Claim) (Case, error) {
+	counted := false
 	for attempt := 1; ; attempt++ {
-		c, err := s.do(ctx, p, id, a, claim)
+		c, err := s.do(ctx, p, id, a, claim, &counted)
 		if err == nil || a.Version != nil || !errors.Is(err, ErrStale) {
 			return c, err
 		}
@@ -120,8 +132,9 @@ func backOff(ctx context.Context, attempt int) error {
 	}
 }
 
-// do is one attempt of Do on the case as read now.
-func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, claim idem.Claim) (Case, error) {
+// do is one attempt of Do on the case as read now; the step counts
+// against its member's daily mail once, however many attempts it takes.
+func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, claim idem.Claim, counted *bool) (Case, error) {
 	c, err := s.Get(ctx, p, id)
 	if err != nil {
 		return Case{}, err
@@ -171,6 +184,12 @@ func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, cl
 		return Case{}, err
 	}
 	now := s.Now()
+	if !*counted {
+		if err := s.countMail(ctx, c.MemberOf(side), now); err != nil {
+			return Case{}, err
+		}
+		*counted = true
+	}
 	after.Status, after.UpdatedAt, after.Version = next, now, c.Version+1
 	after.LastActivityAt, after.IdleWarned = now, false // any step restarts the 30 days
 	if side == Receiver && c.RespondedAt.IsZero() && (a.Action == Accept || a.Action == RequestInfo || a.Action == Reject) {
@@ -188,7 +207,7 @@ func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, cl
 	}
 	to := []string{c.SubmitterEmail}
 	if side == Submitter {
-		to = []string{dep.Inbound.Email}
+		to = dedupe([]string{dep.InboundMail()})
 	}
 	data := notify.CaseUpdate{
 		CaseMail: s.caseData(after, dep), Action: string(a.Action), ActionText: actionText(a.Action), Text: a.Text,
@@ -197,7 +216,7 @@ func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, cl
 	if after.Engineer != nil {
 		data.Engineer = after.Engineer.Name + " <" + after.Engineer.Email + ">"
 	}
-	msgs := []notify.Message{s.mail(after, to, data, now)}
+	msgs := s.mails(after, to, data, now)
 	if hook, err := s.hook(ctx, dep, "case.updated", after, now); err != nil {
 		return Case{}, err
 	} else if hook != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/tandemhq/tandem/shared/form"
 	"github.com/tandemhq/tandem/shared/hours"
 	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
@@ -29,6 +30,7 @@ type fakeStore struct {
 	enrolled map[string]enrollment.Enrollment // program#member
 	created  []Case
 	msgs     []notify.Message
+	hits     map[string]int
 }
 
 var errFake = errors.New("not in the fake")
@@ -81,6 +83,13 @@ func (f *fakeStore) ListMembersByKind(context.Context, member.Kind) ([]member.Me
 	return nil, errFake
 }
 func (f *fakeStore) GetCase(context.Context, string) (Case, error) { return Case{}, errFake }
+func (f *fakeStore) Hit(_ context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
+	if f.hits == nil {
+		f.hits = map[string]int{}
+	}
+	f.hits[key]++
+	return f.hits[key], now.Truncate(window).Add(window), nil
+}
 func (f *fakeStore) ApplyCase(context.Context, Case, Case, Event, []notify.Message, idem.Claim) error {
 	return errFake
 }
@@ -117,8 +126,10 @@ func fixture() *fakeStore {
 	week := hours.Hours{Zone: "Europe/Berlin", Days: []string{"mon", "tue", "wed", "thu", "fri"}, Start: "08:00", End: "18:00"}
 	product := form.Form{Fields: []form.Field{{Name: "product", Label: "Product", Type: form.Text, Required: true, MaxLength: 20}}}
 	dep := func(id, memberID string, programs ...string) department.Department {
-		return department.Department{ID: id, MemberID: memberID, Name: "Support " + id[len(id)-3:], ProgramIDs: programs, Form: product,
+		d := department.Department{ID: id, MemberID: memberID, Name: "Support " + id[len(id)-3:], ProgramIDs: programs, Form: product,
 			Inbound: department.Inbound{Email: "support-" + id[len(id)-3:] + "@x.example", Hours: week, Escalation: member.Contact{Name: "E", Email: "esc@x.example"}}}
+		d.Confirmed = d.Confirmed.With(d.Inbound.Email).With(d.Inbound.Escalation.Email)
+		return d
 	}
 	return &fakeStore{
 		members: map[string]member.Member{
@@ -210,7 +221,7 @@ func TestOpenRefuses(t *testing.T) {
 			if tc.edit != nil {
 				tc.edit(&in)
 			}
-			s := &Service{Store: st, Now: func() time.Time { return friday5pm }}
+			s := testService(st)
 			_, err := s.Open(context.Background(), tc.p, in, idem.None)
 			if kind := apperr.KindOf(err); kind != tc.kind {
 				t.Fatalf("got %v (%v), want kind %v", kind, err, tc.kind)
@@ -263,7 +274,7 @@ func TestOpenDefaults(t *testing.T) {
 			if tc.edit != nil {
 				tc.edit(&in)
 			}
-			s := &Service{Store: st, Now: func() time.Time { return friday5pm }, Origin: notify.Origin{From: "T <t@x.example>", BaseURL: "https://t.example"}}
+			s := testService(st)
 			c, err := s.Open(context.Background(), tc.p, in, idem.None)
 			if err != nil {
 				t.Fatal(err)
@@ -290,6 +301,12 @@ func TestOpenDefaults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// testService is intake over st at friday5pm, signing with a test key.
+func testService(st *fakeStore) *Service {
+	return &Service{Store: st, Now: func() time.Time { return friday5pm }, Origin: notify.Origin{From: "T <t@x.example>", BaseURL: "https://t.example"},
+		MailLinks: MailLinks{Keys: keyring.Fixed("t", []byte("test-key-0123456789abcdef0123456789"))}}
 }
 
 func slicesOf(m map[string][]string) []string {

@@ -13,6 +13,7 @@ import (
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/form"
 	"github.com/tandemhq/tandem/shared/hours"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
@@ -36,6 +37,8 @@ type Store interface {
 	// EnrollmentStatus returns the status of member's admitted enrollment
 	// in program, "" for none (strongly consistent).
 	EnrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error)
+	// Hit counts one event under key in the current window.
+	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 
 	CreateCase(ctx context.Context, c Case, ev Event, msgs []notify.Message, claim idem.Claim) error
 	GetCase(ctx context.Context, id string) (Case, error)
@@ -58,6 +61,32 @@ type Service struct {
 	Operators []string
 	// MailLinks signs the action links of case mail.
 	MailLinks MailLinks
+	// MailPerDay bounds the case steps that mail (opening, answering,
+	// notes…) one member may take in a day (UTC): beyond it they are
+	// refused (429), so one account cannot turn Tandem into a mailer.
+	// Zero is DefaultMailPerDay.
+	MailPerDay int
+}
+
+// DefaultMailPerDay is MailPerDay unless configured: far above what a
+// support organisation opens and answers in a day.
+const DefaultMailPerDay = 2000
+
+// countMail counts one mailing step of member memberID today and refuses
+// it beyond MailPerDay.
+func (s *Service) countMail(ctx context.Context, memberID string, now time.Time) error {
+	limit := s.MailPerDay
+	if limit <= 0 {
+		limit = DefaultMailPerDay
+	}
+	n, reset, err := s.Store.Hit(ctx, "casemail#"+memberID, 24*time.Hour, now)
+	if err != nil {
+		return err
+	}
+	if n > limit {
+		return apperr.RateLimited(reset.Sub(now), "your company reached today's limit of %d case steps that send mail; it resets at midnight UTC (ask Tandem's operators to raise it)", limit)
+	}
+	return nil
 }
 
 // Box is one side's list of cases.
@@ -106,6 +135,7 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	in.SubmitterCaseNumber = input.OptionalText(f, "submitterCaseNumber", in.SubmitterCaseNumber, 100)
 	in.BusinessImpact = input.OptionalText(f, "businessImpact", in.BusinessImpact, 5000)
 	in.NoteToManager = input.OptionalText(f, "noteToManager", in.NoteToManager, 5000)
+	form.CheckCount(f, "fields", len(in.Fields)) // before any read: 2,000 fields cost what 2 do
 	if in.Priority == program.Critical {
 		if !p.Has(auth.RoleCritical) {
 			return Case{}, apperr.Forbidden("critical cases need the critical role")
@@ -163,13 +193,20 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	if dep.MemberID == p.MemberID {
 		return Case{}, apperr.InvalidField("departmentId", "is one of your own departments; cases go to another member")
 	}
-	second := []func(){func() { receiver, receiverErr = s.Store.GetMember(ctx, dep.MemberID) }}
+	var limitErr error
+	second := []func(){
+		func() { receiver, receiverErr = s.Store.GetMember(ctx, dep.MemberID) },
+		func() { limitErr = s.countMail(ctx, p.MemberID, s.Now()) },
+	}
 	if viaProgram && prgErr == nil {
 		second = append(second, func() { theirs, theirsErr = s.Store.EnrollmentStatus(ctx, in.ProgramID, dep.MemberID) })
 	}
 	together(second...)
 	if receiverErr != nil {
 		return Case{}, receiverErr
+	}
+	if limitErr != nil {
+		return Case{}, limitErr
 	}
 
 	if in.ProgramID == "" {
@@ -233,21 +270,17 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	if at, err := clock.Add(now, sla*3/4); err == nil {
 		c.RemindAt = at
 	}
-	c.Bcc = dedupe([]string{submitter.Bcc.Outbound, receiver.Bcc.Inbound})
+	// Capture copies go only to addresses their owners confirmed.
+	c.Bcc = dedupe([]string{submitter.CaptureOutbound(), receiver.CaptureInbound()})
 	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: u.Name + " <" + u.Email + ">", MemberID: submitter.ID, Side: Submitter, Action: "open", To: Open}
-	newCase := notify.CaseNew{CaseMail: s.caseData(c, dep),
-		AcceptLink:      s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Accept),
-		RequestInfoLink: s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, RequestInfo),
+	inbound := dep.InboundMail()
+	msgs := s.mails(c, dedupe([]string{inbound}), s.newCaseMail(c, dep, inbound, now), now)
+	if esc := dep.EscalationMail(); prg.Type == program.CriticalEscalation && esc != "" && !strings.EqualFold(esc, inbound) {
+		// The note to manager is for the receiving support manager too,
+		// with links of its own.
+		msgs = append(msgs, s.mail([]string{esc}, s.newCaseMail(c, dep, esc, now), c.ID, now))
 	}
-	if c.Offers(Reject) {
-		newCase.RejectLink = s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, Reject)
-	}
-	toDepartment := s.mail(c, []string{dep.Inbound.Email}, newCase, now)
-	if prg.Type == program.CriticalEscalation && dep.Inbound.Escalation.Email != "" && dep.Inbound.Escalation.Email != dep.Inbound.Email {
-		// The note to manager is for the receiving support manager too.
-		toDepartment.Cc = []string{dep.Inbound.Escalation.Email}
-	}
-	msgs := []notify.Message{toDepartment, s.mail(c, []string{u.Email}, notify.CaseOpened{CaseMail: s.caseData(c, dep)}, now)}
+	msgs = append(msgs, s.mail([]string{u.Email}, notify.CaseOpened{CaseMail: s.caseData(c, dep)}, c.ID, now))
 	if hook, err := s.hook(ctx, dep, "case.created", c, now); err != nil {
 		return Case{}, err
 	} else if hook != nil {
@@ -279,7 +312,7 @@ func together(reads ...func()) {
 // the customer's existing case number, a receiving department open 24x7.
 func criticalEscalation(in NewCase, dep department.Department) error {
 	f := apperr.Fields{}
-	if in.Priority != program.Critical {
+	if !slices.Contains(program.CriticalEscalation.Priorities(), in.Priority) {
 		f.Add("priority", "must be critical: every case of a critical escalation program is")
 	}
 	if in.NoteToManager == "" {
@@ -288,10 +321,19 @@ func criticalEscalation(in NewCase, dep department.Department) error {
 	if in.Customer == nil || in.Customer.CaseNumber == "" {
 		f.Add("customer.caseNumber", "is required in critical escalation programs: the case the customer already has open with you")
 	}
-	if !dep.Inbound.Hours.Always {
-		f.Add("departmentId", dep.Name+" is not staffed around the clock; critical escalations go to a department open 24x7")
+	if why := NotAroundTheClock(dep); why != "" {
+		f.Add("departmentId", why)
 	}
 	return f.Err()
+}
+
+// NotAroundTheClock says why dep cannot receive critical escalations, or
+// "" when it can: they go only to a department staffed 24x7.
+func NotAroundTheClock(dep department.Department) string {
+	if dep.Inbound.Hours.Always {
+		return ""
+	}
+	return dep.Name + " is not staffed around the clock; critical escalations go to a department open 24x7"
 }
 
 func (s *Service) hook(ctx context.Context, dep department.Department, typ string, c Case, now time.Time) (*notify.Message, error) {
@@ -301,19 +343,39 @@ func (s *Service) hook(ctx context.Context, dep department.Department, typ strin
 	return s.Hooks(ctx, dep, typ, HookPayload(c), now)
 }
 
-// HookPayload is a case as webhook receivers see it.
-func HookPayload(c Case) map[string]any {
-	out := map[string]any{
-		"caseId": c.ID, "programId": c.ProgramID, "status": string(c.Status), "priority": string(c.Priority),
-		"summary": c.Summary, "description": c.Description, "submitterMemberId": c.SubmitterMemberID,
-		"receiverMemberId": c.ReceiverMemberID, "departmentId": c.DepartmentID, "fields": c.Fields,
-		"responseDueAt": c.ResponseDueAt.UTC().Format(time.RFC3339), "escalationLevel": c.EscalationLevel, "version": c.Version,
-		"submitterCaseNumber": c.SubmitterCaseNumber, "receiverCaseNumber": c.ReceiverCaseNumber,
+// CaseHook is a case as webhook receivers see it: the data of every case
+// event. The fields are in the order of their JSON names because the body
+// was a map until it became this struct, and encoding/json writes a map's
+// keys sorted: the same order keeps the signed bytes receivers get as they
+// were.
+type CaseHook struct {
+	CaseID              string         `json:"caseId"`
+	Customer            *Customer      `json:"customer,omitempty"`
+	DepartmentID        string         `json:"departmentId"`
+	Description         string         `json:"description"`
+	EscalationLevel     int            `json:"escalationLevel"`
+	Fields              map[string]any `json:"fields"`
+	Priority            string         `json:"priority"`
+	ProgramID           string         `json:"programId"`
+	ReceiverCaseNumber  string         `json:"receiverCaseNumber"`
+	ReceiverMemberID    string         `json:"receiverMemberId"`
+	ResponseDueAt       string         `json:"responseDueAt"`
+	Status              string         `json:"status"`
+	SubmitterCaseNumber string         `json:"submitterCaseNumber"`
+	SubmitterMemberID   string         `json:"submitterMemberId"`
+	Summary             string         `json:"summary"`
+	Version             int            `json:"version"`
+}
+
+// HookPayload is case c as webhook receivers see it.
+func HookPayload(c Case) CaseHook {
+	return CaseHook{
+		CaseID: c.ID, Customer: c.Customer, DepartmentID: c.DepartmentID, Description: c.Description,
+		EscalationLevel: c.EscalationLevel, Fields: c.Fields, Priority: string(c.Priority), ProgramID: c.ProgramID,
+		ReceiverCaseNumber: c.ReceiverCaseNumber, ReceiverMemberID: c.ReceiverMemberID,
+		ResponseDueAt: c.ResponseDueAt.UTC().Format(time.RFC3339), Status: string(c.Status),
+		SubmitterCaseNumber: c.SubmitterCaseNumber, SubmitterMemberID: c.SubmitterMemberID, Summary: c.Summary, Version: c.Version,
 	}
-	if c.Customer != nil {
-		out["customer"] = c.Customer
-	}
-	return out
 }
 
 func (s *Service) caseData(c Case, dep department.Department) notify.CaseMail {
@@ -336,9 +398,52 @@ func (s *Service) caseData(c Case, dep department.Department) notify.CaseMail {
 	return d
 }
 
-func (s *Service) mail(c Case, to []string, data notify.MailData, now time.Time) notify.Message {
+// mail is one message about the case ref to the addresses to.
+func (s *Service) mail(to []string, data notify.MailData, ref string, now time.Time) notify.Message {
 	return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: s.Origin.From,
-		To: to, Bcc: c.Bcc, Ref: c.ID, CreatedAt: now, Data: data}
+		To: to, Ref: ref, CreatedAt: now, Data: data}
+}
+
+// mails is a mail of case c to the addresses to (none when to is empty)
+// and each capture address's blind copy of it, a message of its own: the
+// same mail without the links that act without a sign-in, which are the
+// recipient's alone, and no member sees another's capture address.
+func (s *Service) mails(c Case, to []string, data notify.MailData, now time.Time) []notify.Message {
+	var out []notify.Message
+	if len(to) > 0 {
+		out = append(out, s.mail(to, data, c.ID, now))
+	}
+	copyData := data
+	if a, ok := data.(notify.ActionMail); ok {
+		copyData = a.WithoutActions()
+	}
+	for _, addr := range c.Bcc {
+		m := s.mail(nil, copyData, c.ID, now)
+		m.Bcc = []string{addr}
+		out = append(out, m)
+	}
+	return out
+}
+
+// newCaseMail is the new-case mail to recipient at the receiving
+// department, its action links bound to that address ("" makes a mail
+// without links).
+func (s *Service) newCaseMail(c Case, dep department.Department, recipient string, now time.Time) notify.CaseNew {
+	m := notify.CaseNew{CaseMail: s.caseData(c, dep)}
+	if recipient == "" {
+		return m
+	}
+	m.AcceptLink = s.actionLink(c, dep, Accept, recipient, now)
+	m.RequestInfoLink = s.actionLink(c, dep, RequestInfo, recipient, now)
+	if c.Offers(Reject) {
+		m.RejectLink = s.actionLink(c, dep, Reject, recipient, now)
+	}
+	return m
+}
+
+// actionLink is the /r/ link for action on c, mailed to recipient now.
+func (s *Service) actionLink(c Case, dep department.Department, action Action, recipient string, now time.Time) string {
+	return s.Origin.BaseURL + "/r/" + s.MailLinks.Sign(c.ID, dep.ID, action, recipient, now)
 }
 
 // ClockFor is the hours a case of priority p is clocked in at a department

@@ -9,6 +9,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/confirmation"
 	"github.com/tandemhq/tandem/shared/form"
 	"github.com/tandemhq/tandem/shared/hours"
 	"github.com/tandemhq/tandem/shared/idem"
@@ -26,11 +27,19 @@ type Store interface {
 	// ProgramsOf lists the programs a member hosts or is enrolled in (not
 	// rejected, removed or terminated): those its departments may serve.
 	ProgramsOf(ctx context.Context, memberID string) ([]string, error)
-	CreateDepartment(ctx context.Context, d Department, claim idem.Claim) error
-	// UpdateDepartment replaces was with d, conditional on was's version.
-	// When d is reachable again (was not), mail to d's inbound address is
-	// no longer suppressed.
-	UpdateDepartment(ctx context.Context, d Department, was Department) error
+	// CreateDepartment writes d and msgs (its confirmation requests) in
+	// one transaction.
+	CreateDepartment(ctx context.Context, d Department, msgs []notify.Message, claim idem.Claim) error
+	// UpdateDepartment replaces was with d, conditional on was's version,
+	// with msgs. When was was unreachable and d is not, and d's inbound
+	// address is the one that bounced, that address is no longer
+	// suppressed (only that one: saving a department is no way to lift
+	// another address's suppression).
+	UpdateDepartment(ctx context.Context, d Department, was Department, msgs []notify.Message) error
+	// Enqueue writes messages on their own.
+	Enqueue(ctx context.Context, msgs ...notify.Message) error
+	// Hit counts one event under key in the current window.
+	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 	// ListDepartmentEvents is the department's timeline, oldest first.
 	ListDepartmentEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error)
 }
@@ -48,6 +57,10 @@ type Service struct {
 	Store    Store
 	Now      func() time.Time
 	CheckURL URLChecker
+	// Origin is where confirmation mail comes from and its links point.
+	Origin notify.Origin
+	// Confirmations signs the links that confirm the department's addresses.
+	Confirmations confirmation.Links
 }
 
 // Input is the body of POST /v1/members/{id}/departments.
@@ -130,7 +143,11 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, memberID string,
 	}
 	now := s.Now()
 	d.ID, d.CreatedAt, d.UpdatedAt, d.Version, d.UpdatedBy = ident.New(ident.Department, now), now, now, 1, p.Actor()
-	if err := s.Store.CreateDepartment(ctx, d, claim); err != nil {
+	msgs, _, err := s.confirmations(ctx, d, d.Unconfirmed(), now)
+	if err != nil {
+		return Department{}, err
+	}
+	if err := s.Store.CreateDepartment(ctx, d, msgs, claim); err != nil {
 		return Department{}, fmt.Errorf("create department: %w", err)
 	}
 	return d, nil
@@ -197,8 +214,8 @@ func (s *Service) ImportHolidays(ctx context.Context, p auth.Principal, id, ics 
 	now := s.Now()
 	next.ID, next.CreatedAt, next.UpdatedAt, next.Version, next.UpdatedBy = d.ID, d.CreatedAt, now, d.Version+1, p.Actor()
 	// Holidays are not the inbound process an admin re-saves.
-	next.WebhookDisabled, next.Unreachable = d.WebhookDisabled, d.Unreachable
-	if err := s.Store.UpdateDepartment(ctx, next, d); err != nil {
+	next.WebhookDisabled, next.Unreachable, next.Confirmed = d.WebhookDisabled, d.Unreachable, d.Confirmed
+	if err := s.Store.UpdateDepartment(ctx, next, d, nil); err != nil {
 		return Department{}, fmt.Errorf("import holidays into %s: %w", id, err)
 	}
 	return next, nil
@@ -240,13 +257,142 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	// Saving the inbound process again is how an admin turns a webhook that
 	// was switched off after failures back on.
 	next.WebhookDisabled = d.WebhookDisabled && pt.Inbound == nil
-	// Likewise, saving it is how an admin says the mailbox that bounced
-	// takes mail again.
-	if pt.Inbound == nil {
-		next.Unreachable = d.Unreachable
+	next.Unreachable = stillUnreachable(p, d, next, pt.Inbound != nil)
+	next.Confirmed = d.Confirmed
+	// Addresses that are new to the department are asked once now;
+	// others still unconfirmed wait for a resend.
+	var ask []confirmation.Request
+	for _, r := range next.Unconfirmed() {
+		if !sameAddress(r.Address, d.Inbound.Email) && !sameAddress(r.Address, d.Inbound.Escalation.Email) {
+			ask = append(ask, r)
+		}
 	}
-	if err := s.Store.UpdateDepartment(ctx, next, d); err != nil {
+	msgs, _, err := s.confirmations(ctx, next, ask, now)
+	if err != nil {
+		return Department{}, err
+	}
+	if err := s.Store.UpdateDepartment(ctx, next, d, msgs); err != nil {
 		return Department{}, fmt.Errorf("update department %s: %w", id, err)
 	}
 	return next, nil
+}
+
+func sameAddress(a, b string) bool { return confirmation.Normalize(a) == confirmation.Normalize(b) }
+
+// stillUnreachable is whether a department saved by p stays marked
+// unreachable. Saving the inbound process is how an admin says a mailbox
+// that bounced takes mail again — or points the department elsewhere.
+// A spam complaint is different: the recipient said it does not want the
+// mail, and only an operator may overrule that for the same address.
+func stillUnreachable(p auth.Principal, was, next Department, inboundSaved bool) *Unreachable {
+	u := was.Unreachable
+	switch {
+	case u == nil || !inboundSaved:
+		return u
+	case u.Complaint && sameAddress(u.Address, next.Inbound.Email) && !p.Operator:
+		return u
+	}
+	return nil
+}
+
+// Resend mails the confirmation links of the department's unconfirmed
+// addresses again (its member's admins, operators). It returns the
+// addresses mailed; an address asked PerAddress times today is not mailed
+// again until tomorrow (429 when that leaves none).
+func (s *Service) Resend(ctx context.Context, p auth.Principal, id string) ([]string, error) {
+	d, err := s.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.AdminOf(d.MemberID) {
+		return nil, apperr.Forbidden("managing departments needs the admin role")
+	}
+	ask := d.Unconfirmed()
+	if len(ask) == 0 {
+		return nil, apperr.Conflict("every address of %s is confirmed already", d.Name)
+	}
+	now := s.Now()
+	msgs, reset, err := s.confirmations(ctx, d, ask, now)
+	if err != nil {
+		return nil, err
+	}
+	if len(msgs) == 0 {
+		return nil, apperr.RateLimited(reset.Sub(now), "the confirmation was mailed %d times today already; try again tomorrow", confirmation.PerAddress)
+	}
+	if err := s.Store.Enqueue(ctx, msgs...); err != nil {
+		return nil, fmt.Errorf("resend confirmations of %s: %w", id, err)
+	}
+	var sent []string
+	for _, m := range msgs {
+		sent = append(sent, m.To...)
+	}
+	return sent, nil
+}
+
+// confirmations are the confirmation mails for rs, each address at most
+// confirmation.PerAddress a day; reset is when a skipped one may go again.
+func (s *Service) confirmations(ctx context.Context, d Department, rs []confirmation.Request, now time.Time) ([]notify.Message, time.Time, error) {
+	if len(rs) == 0 {
+		return nil, time.Time{}, nil
+	}
+	m, err := s.Store.GetMember(ctx, d.MemberID)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	var msgs []notify.Message
+	var reset time.Time
+	for _, r := range rs {
+		n, at, err := s.Store.Hit(ctx, "confirm#"+confirmation.Normalize(r.Address), confirmation.Window, now)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		if n > confirmation.PerAddress {
+			reset = at
+			continue
+		}
+		msgs = append(msgs, s.Confirmations.Mail(s.Origin, confirmation.Department, d.ID, m.Name, r, now))
+	}
+	return msgs, reset, nil
+}
+
+// Confirmation is what the confirmation link of the department's address
+// tagged tag asks (no sign-in: the signed link is the authority).
+func (s *Service) Confirmation(ctx context.Context, id, tag string) (confirmation.Pending, error) {
+	d, err := s.Store.GetDepartment(ctx, id)
+	if err != nil {
+		return confirmation.Pending{}, err
+	}
+	r, ok := confirmation.Find(d.Addresses(), tag)
+	if !ok {
+		return confirmation.Pending{}, apperr.Conflict("%s no longer sends mail to this address: there is nothing to confirm", d.Name)
+	}
+	m, err := s.Store.GetMember(ctx, d.MemberID)
+	if err != nil {
+		return confirmation.Pending{}, err
+	}
+	return confirmation.Pending{MemberName: m.Name, Request: r, Confirmed: d.Confirmed.Has(r.Address)}, nil
+}
+
+// ConfirmAddress records that the owner of the address tagged tag (see
+// confirmation.Tag) takes the department's mail: the POST of a
+// confirmation link. It returns the department and the address confirmed.
+func (s *Service) ConfirmAddress(ctx context.Context, id, tag string) (Department, string, error) {
+	d, err := s.Store.GetDepartment(ctx, id)
+	if err != nil {
+		return Department{}, "", err
+	}
+	r, ok := confirmation.Find(d.Addresses(), tag)
+	if !ok {
+		return Department{}, "", apperr.Conflict("%s no longer sends mail to this address: there is nothing to confirm", d.Name)
+	}
+	addr := r.Address
+	if d.Confirmed.Has(addr) {
+		return d, addr, nil
+	}
+	next := d
+	next.Confirmed, next.UpdatedAt, next.Version, next.UpdatedBy = d.Confirmed.With(addr), s.Now(), d.Version+1, addr+" (confirmation link)"
+	if err := s.Store.UpdateDepartment(ctx, next, d, nil); err != nil {
+		return Department{}, "", fmt.Errorf("confirm an address of %s: %w", id, err)
+	}
+	return next, addr, nil
 }

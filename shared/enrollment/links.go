@@ -1,8 +1,6 @@
 package enrollment
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"slices"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/keyring"
 )
 
 // LinkTTL is how long a host's one-click link works.
@@ -21,12 +20,12 @@ const LinkTTL = 7 * 24 * time.Hour
 // mail and in an existing member's consent mail. A link names the enrollment, the decision and its expiry, signed
 // with the installation's key; it acts once because a decided enrollment
 // cannot be decided again.
-type Links struct{ Key []byte }
+type Links struct{ Keys *keyring.Ring }
 
 // Sign returns the token for deciding action on enrollment id until exp.
 func (l Links) Sign(id string, action Action, exp time.Time) string {
-	payload := id + "." + string(action) + "." + strconv.FormatInt(exp.Unix(), 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + l.mac(payload)
+	payload := base64.RawURLEncoding.EncodeToString([]byte(id + "." + string(action) + "." + strconv.FormatInt(exp.Unix(), 10)))
+	return payload + "." + l.Keys.Sign(decisionPurpose, []byte(payload))
 }
 
 // Verify checks a token and returns what it allows, which must be one of
@@ -35,7 +34,7 @@ func (l Links) Sign(id string, action Action, exp time.Time) string {
 func (l Links) Verify(token string, now time.Time, allowed ...Action) (string, Action, error) {
 	bad := apperr.Unauthorized("this link is not valid; use the links in the latest mail, or decide in Tandem")
 	b, sig, ok := strings.Cut(token, ".")
-	if !ok || len(token) > 300 {
+	if !ok || len(token) > 300 || l.Keys == nil || !l.Keys.Verify(decisionPurpose, []byte(b), sig) {
 		return "", "", bad
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(b)
@@ -43,9 +42,6 @@ func (l Links) Verify(token string, now time.Time, allowed ...Action) (string, A
 		return "", "", bad
 	}
 	payload := string(raw)
-	if !hmac.Equal([]byte(sig), []byte(l.mac(payload))) {
-		return "", "", bad
-	}
 	parts := strings.Split(payload, ".")
 	if len(parts) != 3 || !ident.Valid(ident.Enrollment, parts[0]) {
 		return "", "", bad
@@ -64,8 +60,6 @@ func (l Links) Verify(token string, now time.Time, allowed ...Action) (string, A
 	return parts[0], action, nil
 }
 
-func (l Links) mac(payload string) string {
-	m := hmac.New(sha256.New, l.Key)
-	m.Write([]byte("decision-link\x00" + payload))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:20])
-}
+// decisionPurpose keeps a decision link's signature from passing as
+// another kind of token's.
+const decisionPurpose = "decision-link"

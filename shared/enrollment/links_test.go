@@ -9,10 +9,11 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/keyring"
 )
 
 func TestLinks(t *testing.T) {
-	l := Links{Key: []byte("k1")}
+	l := Links{Keys: keyring.Fixed("1", []byte("k1"))}
 	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	id := ident.New(ident.Enrollment, now)
 	tok := l.Sign(id, Approve, now.Add(LinkTTL))
@@ -24,7 +25,7 @@ func TestLinks(t *testing.T) {
 	if _, _, err := l.Verify(tok, now.Add(LinkTTL+time.Minute), Approve, Reject); !errors.Is(err, apperr.ErrUnauthorized) || !strings.Contains(err.Error(), "expired") {
 		t.Errorf("expired link: %v", err)
 	}
-	if _, _, err := (Links{Key: []byte("k2")}).Verify(tok, now, Approve, Reject); !errors.Is(err, apperr.ErrUnauthorized) {
+	if _, _, err := (Links{Keys: keyring.Fixed("1", []byte("k2"))}).Verify(tok, now, Approve, Reject); !errors.Is(err, apperr.ErrUnauthorized) {
 		t.Errorf("link under another key: %v", err)
 	}
 	// Turning an approve link into a reject link breaks the signature.

@@ -19,7 +19,9 @@ const (
 // mail to the partner's inbound support address, whose link acknowledges it.
 func TestCase(e Enrollment, prg program.Program, inboundEmail string, o notify.Origin, now time.Time) (Token, notify.Message) {
 	plain, hash := auth.NewToken(validationPrefix)
-	tok := Token{Hash: hash, Kind: ValidationToken, EnrollmentID: e.ID, MemberID: e.MemberID, ExpiresAt: now.Add(ValidationTTL)}
+	// The token remembers where the test case went: acknowledging it
+	// proves that mailbox takes the department's mail.
+	tok := Token{Hash: hash, Kind: ValidationToken, EnrollmentID: e.ID, MemberID: e.MemberID, Email: inboundEmail, ExpiresAt: now.Add(ValidationTTL)}
 	msg := notify.Message{
 		ID: ident.New(ident.Outbox, now), Channel: notify.Email,
 		From: prg.From(o.From), To: []string{inboundEmail}, ReplyTo: []string{prg.PrimaryContact.Email},

@@ -34,10 +34,18 @@ type Change struct {
 	// Department is created with the transition (an admitted sign-up's
 	// first department).
 	Department *department.Department
+	// DepartmentChange saves a department with the transition (an address
+	// confirmed by the test case's acknowledgement).
+	DepartmentChange *DepartmentChange
 	// Enroll takes the member's one place in the program; Release gives it
 	// back, so a rejected sign-up never blocks a later one.
 	Enroll, Release bool
 	Messages        []notify.Message
+}
+
+// DepartmentChange replaces a department read at Before.Version.
+type DepartmentChange struct {
+	Before, After department.Department
 }
 
 // InvoiceChange replaces an invoice read at version Before.Version.

@@ -7,6 +7,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/confirmation"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/input"
 	"github.com/tandemhq/tandem/shared/notify"
@@ -88,7 +89,7 @@ func (s *Service) RecordValidation(ctx context.Context, p auth.Principal, id str
 		return Enrollment{}, err
 	}
 	if outcome == Passed {
-		return s.pass(ctx, e, p.Actor(), note, "")
+		return s.pass(ctx, e, p.Actor(), note, "", "")
 	}
 	now := s.Now()
 	c, err := s.transition(e, Fail, p.Actor(), note, now)
@@ -128,6 +129,8 @@ func (s *Service) Resend(ctx context.Context, p auth.Principal, id string) (Enro
 type ValidationLink struct {
 	Enrollment Enrollment
 	Program    program.Program
+	// Inbound is the address the test case was mailed to.
+	Inbound string
 	// Done says the test case was already acknowledged (or superseded).
 	Done string
 }
@@ -142,7 +145,7 @@ func (s *Service) LookupValidation(ctx context.Context, plain string) (Validatio
 	if err != nil {
 		return ValidationLink{}, err
 	}
-	v := ValidationLink{Enrollment: e, Program: prg}
+	v := ValidationLink{Enrollment: e, Program: prg, Inbound: tok.Email}
 	switch {
 	case e.ValidationHash != tok.Hash && e.Status != Validating:
 		v.Done = "This test case is no longer open: the enrollment is " + humanStatus(e.Status) + "."
@@ -156,6 +159,10 @@ func (s *Service) LookupValidation(ctx context.Context, plain string) (Validatio
 	return v, nil
 }
 
+// AcknowledgedBy is the actor of a validation passed from the partner's
+// test-case link: the department's inbound mailbox took the test case.
+const AcknowledgedBy = "partner (test case acknowledged)"
+
 // Acknowledge passes validation from the partner's test-case link.
 func (s *Service) Acknowledge(ctx context.Context, plain string) (Enrollment, error) {
 	v, err := s.LookupValidation(ctx, plain)
@@ -165,17 +172,25 @@ func (s *Service) Acknowledge(ctx context.Context, plain string) (Enrollment, er
 	if v.Done != "" {
 		return Enrollment{}, apperr.Conflict("%s", v.Done)
 	}
-	return s.pass(ctx, v.Enrollment, "partner (test case acknowledged)", "", "")
+	return s.pass(ctx, v.Enrollment, AcknowledgedBy, "", "", v.Inbound)
 }
 
 // pass records validation passed: live when settled, else awaiting payment.
-func (s *Service) pass(ctx context.Context, e Enrollment, actor, note, useToken string) (Enrollment, error) {
+// inbound is the address whose mailbox acknowledged the test case ("" when
+// recorded by hand): it is confirmed for the department with the change,
+// and the department's other unconfirmed addresses are asked now.
+func (s *Service) pass(ctx context.Context, e Enrollment, actor, note, useToken, inbound string) (Enrollment, error) {
 	now := s.Now()
 	c, err := s.transition(e, Pass, actor, note, now)
 	if err != nil {
 		return Enrollment{}, err
 	}
 	c.UseToken = useToken
+	if inbound != "" && e.DepartmentID != "" {
+		if err := s.confirmInbound(ctx, &c, e, inbound, actor, now); err != nil {
+			return Enrollment{}, err
+		}
+	}
 	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return Enrollment{}, err
@@ -195,4 +210,25 @@ func (s *Service) pass(ctx context.Context, e Enrollment, actor, note, useToken 
 		}, now, false))
 	}
 	return s.apply(ctx, c)
+}
+
+// confirmInbound adds to c the department's address the test case proved
+// (the mailbox that acknowledged it takes the department's mail) and the
+// confirmation requests of its other addresses (its escalation
+// contact's): the department is live now, so they are asked.
+func (s *Service) confirmInbound(ctx context.Context, c *Change, e Enrollment, proved, actor string, now time.Time) error {
+	dep, err := s.Store.GetDepartment(ctx, e.DepartmentID)
+	if err != nil {
+		return err
+	}
+	after := dep
+	after.Confirmed, after.UpdatedAt, after.Version, after.UpdatedBy = dep.Confirmed.With(proved), now, dep.Version+1, actor
+	if len(after.Confirmed) > len(dep.Confirmed) {
+		c.DepartmentChange = &DepartmentChange{Before: dep, After: after}
+	}
+	links := confirmation.Links{Keys: s.Links.Keys}
+	for _, r := range after.Unconfirmed() {
+		c.Messages = append(c.Messages, links.Mail(s.Origin, confirmation.Department, dep.ID, e.MemberName, r, now))
+	}
+	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -65,6 +67,14 @@ func Default() Form {
 
 var nameRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,39}$`)
 
+// ValidName reports whether name can be a field's name: a page forwards
+// only such names, so a posted form's other keys cost nothing.
+func ValidName(name string) bool { return nameRE.MatchString(name) }
+
+// maxUnknownNamed bounds the unknown names a refusal lists one by one: a
+// client that sent a thousand gets a readable answer, not a thousand lines.
+const maxUnknownNamed = 10
+
 // Check validates a form definition under path and returns it normalised.
 func (f Form) Check(fs apperr.Fields, path string) Form {
 	if len(f.Fields) > MaxFields {
@@ -119,6 +129,17 @@ func (f Form) Check(fs apperr.Fields, path string) Form {
 	return out
 }
 
+// CheckCount refuses (under path) n values when no form has that many
+// fields. Callers check it before any other work, so a request carrying
+// thousands of values costs no more than one carrying a few.
+func CheckCount(fs apperr.Fields, path string, n int) bool {
+	if n > MaxFields {
+		fs.Add(path, fmt.Sprintf("has %d entries; a department's form has at most %d fields", n, MaxFields))
+		return false
+	}
+	return true
+}
+
 // Values validates a case's field values against the form: no unknown
 // fields, required ones present, each of its type. It returns them
 // normalised (numbers as float64, strings trimmed).
@@ -128,10 +149,22 @@ func (f Form) Values(fs apperr.Fields, path string, vals map[string]any) map[str
 	for _, fl := range f.Fields {
 		known[fl.Name] = fl
 	}
+	if !CheckCount(fs, path, len(vals)) {
+		return out
+	}
+	var unknown []string
 	for k := range vals {
 		if _, ok := known[k]; !ok {
-			fs.Add(path+"."+k, "is not a field of this department's form")
+			unknown = append(unknown, k)
 		}
+	}
+	slices.Sort(unknown)
+	for i, k := range unknown {
+		if i == maxUnknownNamed {
+			fs.Add(path, fmt.Sprintf("%d more names are not fields of this department's form", len(unknown)-maxUnknownNamed))
+			break
+		}
+		fs.Add(path+"."+k, "is not a field of this department's form")
 	}
 	for _, fl := range f.Fields {
 		p := path + "." + fl.Name
@@ -166,8 +199,9 @@ func (fl Field) value(fs apperr.Fields, p string, v any) (any, bool) {
 			}
 			n = f
 		case string:
-			if _, err := fmt.Sscanf(strings.TrimSpace(x), "%g", &n); err != nil {
-				fs.Add(p, "must be a number")
+			var ok bool
+			if n, ok = parseNumber(x); !ok {
+				fs.Add(p, "must be a number like 12 or 3.5")
 				return nil, false
 			}
 		default:
@@ -228,4 +262,22 @@ func (fl Field) value(fs apperr.Fields, p string, v any) (any, bool) {
 		}
 	}
 	return s, true
+}
+
+// decimalRE is the only number syntax a form takes as text: digits with an
+// optional sign, decimal point and exponent — what a number input sends.
+// strconv.ParseFloat alone would also take "NaN", "Inf", hex floats
+// ("0x1p4") and underscores ("1_000"), none of which a person means.
+var decimalRE = regexp.MustCompile(`^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
+
+// parseNumber reads a number typed as text, strictly: the whole (trimmed)
+// string must be a decimal number of finite size ("12abc" is not 12, as
+// fmt.Sscanf took it, and "1e999" is not infinity).
+func parseNumber(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if !decimalRE.MatchString(s) {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	return n, err == nil && !math.IsInf(n, 0) && !math.IsNaN(n)
 }

@@ -1,6 +1,8 @@
 package form
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -68,5 +70,57 @@ func TestValues(t *testing.T) {
 				t.Errorf("%s: got %v, want %s named", c.name, fs, c.field)
 			}
 		}
+	}
+}
+
+// A number typed as text is read whole and strictly: what a number input
+// sends, nothing strconv.ParseFloat or fmt.Sscanf would also take.
+func TestNumberAsText(t *testing.T) {
+	f := Form{Fields: []Field{{Name: "n", Label: "N", Type: Number}}}
+	for _, tc := range []struct {
+		in   string
+		want float64
+		ok   bool
+	}{
+		{"12", 12, true}, {" 12.5 ", 12.5, true}, {"-3e2", -300, true}, {"+4", 4, true}, {".5", 0.5, true}, {"5.", 5, true}, {"1E3", 1000, true},
+		{"12abc", 0, false}, // fmt.Sscanf took it as 12
+		{"12 34", 0, false}, {"1,5", 0, false}, {"abc", 0, false}, {"-", 0, false}, {".", 0, false}, {"e5", 0, false},
+		{"NaN", 0, false}, {"Inf", 0, false}, {"-Infinity", 0, false}, // ParseFloat takes these
+		{"0x1p4", 0, false}, {"0x10", 0, false}, {"1_000", 0, false}, // and these
+		{"1e999", 0, false}, // overflows to infinity
+	} {
+		fs := apperr.Fields{}
+		got := f.Values(fs, "fields", map[string]any{"n": tc.in})
+		if ok := len(fs) == 0; ok != tc.ok {
+			t.Errorf("%q: accepted %v (%v), want %v", tc.in, ok, fs, tc.ok)
+			continue
+		}
+		if tc.ok && got["n"] != tc.want {
+			t.Errorf("%q: got %v, want %v", tc.in, got["n"], tc.want)
+		}
+	}
+}
+
+// More values than any form has are one refusal, before any is looked at;
+// unknown names are listed up to a bound, then counted.
+func TestValuesBounded(t *testing.T) {
+	f := Default()
+	many := map[string]any{}
+	for i := 0; i < 2000; i++ {
+		many[fmt.Sprintf("f%04d", i)] = "1"
+	}
+	fs := apperr.Fields{}
+	f.Values(fs, "fields", many)
+	if len(fs) != 1 || !strings.Contains(fs["fields"], "at most 50") {
+		t.Errorf("2,000 values: got %v, want one error under fields saying at most 50", fs)
+	}
+	unknown := map[string]any{"product": "A"}
+	for i := 0; i < 40; i++ {
+		unknown[fmt.Sprintf("x%02d", i)] = "1"
+	}
+	fs = apperr.Fields{}
+	f.Values(fs, "fields", unknown)
+	if len(fs) != maxUnknownNamed+1 || fs["fields.x00"] == "" || !strings.Contains(fs["fields"], "30 more") {
+		t.Errorf("40 unknown names: got %d errors %v, want %d named and the rest counted", len(fs), fs, maxUnknownNamed)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/confirmation"
 	"github.com/tandemhq/tandem/shared/input"
 )
 
@@ -56,6 +57,9 @@ type Member struct {
 	// Bcc are the member's capture addresses: copies of the mail of every
 	// case it opens (outbound) and receives (inbound).
 	Bcc Bcc
+	// Confirmed are the capture addresses whose owners confirmed they take
+	// the member's copies: Tandem mails no other.
+	Confirmed confirmation.Confirmed
 	// Sending is the member's own sending domain, once registered.
 	Sending SendingDomain
 	// MergedInto is the member this one is being (Merging) or was merged
@@ -83,6 +87,47 @@ func (m Member) Status() string {
 		return "active"
 	}
 	return string(m.Merge)
+}
+
+// CaptureOutbound is where copies of the mail of the cases the member opens
+// go: its outbound capture address once confirmed, else "".
+func (m Member) CaptureOutbound() string {
+	if !m.Confirmed.Has(m.Bcc.Outbound) {
+		return ""
+	}
+	return m.Bcc.Outbound
+}
+
+// CaptureInbound is CaptureOutbound for the cases the member receives.
+func (m Member) CaptureInbound() string {
+	if !m.Confirmed.Has(m.Bcc.Inbound) {
+		return ""
+	}
+	return m.Bcc.Inbound
+}
+
+// CaptureAddresses are the member's capture addresses, each with what it
+// receives.
+func (m Member) CaptureAddresses() []confirmation.Request {
+	var rs []confirmation.Request
+	if m.Bcc.Outbound != "" {
+		rs = append(rs, confirmation.Request{Address: m.Bcc.Outbound, What: "copies of the mail of the cases it opens with other companies (a capture address)"})
+	}
+	if m.Bcc.Inbound != "" {
+		rs = append(rs, confirmation.Request{Address: m.Bcc.Inbound, What: "copies of the mail of the cases other companies open with it (a capture address)"})
+	}
+	return confirmation.Merge(rs)
+}
+
+// Unconfirmed are the CaptureAddresses still waiting for their owners' word.
+func (m Member) Unconfirmed() []confirmation.Request {
+	var rs []confirmation.Request
+	for _, r := range m.CaptureAddresses() {
+		if !m.Confirmed.Has(r.Address) {
+			rs = append(rs, r)
+		}
+	}
+	return rs
 }
 
 // Bcc is where a member's copies of case mail go, per direction; empty

@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/confirmation"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
@@ -33,8 +34,13 @@ type Store interface {
 	// UpdateUser replaces the user (at version prev) and its credential's roles.
 	UpdateUser(ctx context.Context, u User, prev int) error
 	ListMemberUsers(ctx context.Context, memberID string) ([]User, error)
-	// UpdateMember replaces the member if it is still at version prev.
-	UpdateMember(ctx context.Context, m Member, prev int) error
+	// UpdateMember replaces the member if it is still at version prev,
+	// with msgs.
+	UpdateMember(ctx context.Context, m Member, prev int, msgs []notify.Message) error
+	// Enqueue writes messages on their own.
+	Enqueue(ctx context.Context, msgs ...notify.Message) error
+	// Hit counts one event under key in the current window.
+	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 	// ListMemberEvents is the member's timeline with its users', oldest
 	// first (userID: only that user's).
 	ListMemberEvents(ctx context.Context, memberID, userID string, limit int, cursor string) ([]audit.Event, string, error)
@@ -51,6 +57,11 @@ type Service struct {
 	Invite Inviter
 	// Identities is SES's identity API (sending domains).
 	Identities sending.Identities
+	// Confirmations signs the links that confirm capture addresses.
+	Confirmations confirmation.Links
+	// InstallationDomain is the domain Tandem itself sends from: no member
+	// sends from it or a domain under it, which would pass for Tandem.
+	InstallationDomain string
 }
 
 // Invitation is the sign-in link mailed to a new user: the link (stored by
@@ -419,11 +430,114 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	if err := f.Err(); err != nil {
 		return Member{}, err
 	}
-	next.UpdatedAt, next.Version, next.UpdatedBy = s.Now(), m.Version+1, p.Actor()
-	if err := s.Store.UpdateMember(ctx, next, m.Version); err != nil {
+	now := s.Now()
+	next.UpdatedAt, next.Version, next.UpdatedBy = now, m.Version+1, p.Actor()
+	// A capture address new to the member is asked once now; one still
+	// unconfirmed from before waits for a resend.
+	var ask []confirmation.Request
+	for _, r := range next.Unconfirmed() {
+		if !strings.EqualFold(r.Address, m.Bcc.Outbound) && !strings.EqualFold(r.Address, m.Bcc.Inbound) {
+			ask = append(ask, r)
+		}
+	}
+	msgs, _, err := s.confirmations(ctx, next, ask, now)
+	if err != nil {
+		return Member{}, err
+	}
+	if err := s.Store.UpdateMember(ctx, next, m.Version, msgs); err != nil {
 		return Member{}, fmt.Errorf("update member %s: %w", id, err)
 	}
 	return next, nil
+}
+
+// confirmations are the confirmation mails for rs, each address at most
+// confirmation.PerAddress a day; reset is when a skipped one may go again.
+func (s *Service) confirmations(ctx context.Context, m Member, rs []confirmation.Request, now time.Time) ([]notify.Message, time.Time, error) {
+	var msgs []notify.Message
+	var reset time.Time
+	for _, r := range rs {
+		n, at, err := s.Store.Hit(ctx, "confirm#"+confirmation.Normalize(r.Address), confirmation.Window, now)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		if n > confirmation.PerAddress {
+			reset = at
+			continue
+		}
+		msgs = append(msgs, s.Confirmations.Mail(s.Mail, confirmation.Member, m.ID, m.Name, r, now))
+	}
+	return msgs, reset, nil
+}
+
+// ResendConfirmations mails the confirmation links of the member's
+// unconfirmed capture addresses again (its admins, operators) and returns
+// the addresses mailed (429 when each was asked PerAddress times today).
+func (s *Service) ResendConfirmations(ctx context.Context, p auth.Principal, id string) ([]string, error) {
+	if err := s.adminCheck(ctx, p, id); err != nil {
+		return nil, err
+	}
+	m, err := s.Store.GetMember(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ask := m.Unconfirmed()
+	if len(ask) == 0 {
+		return nil, apperr.Conflict("%s has no capture address waiting for confirmation", m.Name)
+	}
+	now := s.Now()
+	msgs, reset, err := s.confirmations(ctx, m, ask, now)
+	if err != nil {
+		return nil, err
+	}
+	if len(msgs) == 0 {
+		return nil, apperr.RateLimited(reset.Sub(now), "the confirmation was mailed %d times today already; try again tomorrow", confirmation.PerAddress)
+	}
+	if err := s.Store.Enqueue(ctx, msgs...); err != nil {
+		return nil, fmt.Errorf("resend confirmations of %s: %w", id, err)
+	}
+	var sent []string
+	for _, msg := range msgs {
+		sent = append(sent, msg.To...)
+	}
+	return sent, nil
+}
+
+// Confirmation is what the confirmation link of the member's capture
+// address tagged tag asks (no sign-in: the signed link is the authority).
+func (s *Service) Confirmation(ctx context.Context, id, tag string) (confirmation.Pending, error) {
+	m, err := s.Store.GetMember(ctx, id)
+	if err != nil {
+		return confirmation.Pending{}, err
+	}
+	r, ok := confirmation.Find(m.CaptureAddresses(), tag)
+	if !ok {
+		return confirmation.Pending{}, apperr.Conflict("%s no longer sends copies to this address: there is nothing to confirm", m.Name)
+	}
+	return confirmation.Pending{MemberName: m.Name, Request: r, Confirmed: m.Confirmed.Has(r.Address)}, nil
+}
+
+// ConfirmAddress records that the owner of the capture address tagged tag
+// (see confirmation.Tag) takes the member's copies: the POST of a
+// confirmation link. It returns the member and the address confirmed.
+func (s *Service) ConfirmAddress(ctx context.Context, id, tag string) (Member, string, error) {
+	m, err := s.Store.GetMember(ctx, id)
+	if err != nil {
+		return Member{}, "", err
+	}
+	r, ok := confirmation.Find(m.CaptureAddresses(), tag)
+	if !ok {
+		return Member{}, "", apperr.Conflict("%s no longer sends copies to this address: there is nothing to confirm", m.Name)
+	}
+	addr := r.Address
+	if m.Confirmed.Has(addr) {
+		return m, addr, nil
+	}
+	next := m
+	next.Confirmed, next.UpdatedAt, next.Version, next.UpdatedBy = m.Confirmed.With(addr), s.Now(), m.Version+1, addr+" (confirmation link)"
+	if err := s.Store.UpdateMember(ctx, next, m.Version, nil); err != nil {
+		return Member{}, "", fmt.Errorf("confirm a capture address of %s: %w", id, err)
+	}
+	return next, addr, nil
 }
 
 // Search lists members whose name or domain contains q (operators).
@@ -469,9 +583,12 @@ func (s *Service) RegisterSendingDomain(ctx context.Context, p auth.Principal, i
 	}
 	domain = strings.ToLower(strings.TrimSpace(domain))
 	own := strings.ToLower(m.Domain)
+	inst := strings.ToLower(s.InstallationDomain)
 	switch {
 	case !input.ValidDomain(domain):
 		return Member{}, apperr.InvalidField("domain", "must be a domain like mail.example.com")
+	case inst != "" && (domain == inst || strings.HasSuffix(domain, "."+inst)):
+		return Member{}, apperr.InvalidField("domain", "is this installation's own mail domain or under it: mail from it would pass for Tandem's own; choose a domain of "+m.Name+"'s")
 	case own == "":
 		return Member{}, apperr.InvalidField("domain", m.Name+" has no domain of its own to send from")
 	case domain != own && !strings.HasSuffix(domain, "."+own):
@@ -480,11 +597,24 @@ func (s *Service) RegisterSendingDomain(ctx context.Context, p auth.Principal, i
 	if s.Identities == nil {
 		return Member{}, apperr.Conflict("sending domains are not available in this installation")
 	}
-	ident, err := s.Identities.Create(ctx, domain)
+	ident, err := s.Identities.Create(ctx, domain, m.ID)
 	if err != nil {
 		return Member{}, err
 	}
+	if !s.ownIdentity(m, ident) {
+		// SES identities are the account's, shared by every member: one
+		// made for another member (or by hand) is not adopted, or its
+		// verification would let this member send as the other.
+		return Member{}, apperr.InvalidField("domain", "is registered with SES for another member of this installation; choose another subdomain of "+own)
+	}
 	return s.saveSending(ctx, m, ident, p.Actor())
+}
+
+// ownIdentity reports whether ident was created for m: tagged with m, or
+// untagged but already m's sending domain (registered before identities
+// were tagged).
+func (s *Service) ownIdentity(m Member, ident sending.Identity) bool {
+	return ident.Owner == m.ID || (ident.Owner == "" && strings.EqualFold(m.Sending.Domain, ident.Domain))
 }
 
 // SendingDomainStatus reads the member's sending domain's state from SES
@@ -504,8 +634,9 @@ func (s *Service) SendingDomainStatus(ctx context.Context, p auth.Principal, id 
 		return m, false, nil
 	}
 	ident, err := s.Identities.Get(ctx, m.Sending.Domain)
-	if errors.Is(err, sending.ErrUnknown) {
-		ident = sending.Identity{Domain: m.Sending.Domain, Status: "NOT_STARTED"} // removed in SES: register again
+	if errors.Is(err, sending.ErrUnknown) || (err == nil && !s.ownIdentity(m, ident)) {
+		// Removed in SES (and perhaps made again for another member): register again.
+		ident = sending.Identity{Domain: m.Sending.Domain, Status: "NOT_STARTED"}
 	} else if err != nil {
 		return Member{}, false, err
 	}
@@ -523,7 +654,7 @@ func (s *Service) saveSending(ctx context.Context, m Member, ident sending.Ident
 		next.Sending.Records = append(next.Sending.Records, DNSRecord(r))
 	}
 	next.UpdatedAt, next.Version, next.UpdatedBy = s.Now(), m.Version+1, actor
-	if err := s.Store.UpdateMember(ctx, next, m.Version); err != nil {
+	if err := s.Store.UpdateMember(ctx, next, m.Version, nil); err != nil {
 		return Member{}, fmt.Errorf("save sending domain of %s: %w", m.ID, err)
 	}
 	return next, nil

@@ -197,7 +197,8 @@ type (
 	DepartmentUnreachable struct {
 		DepartmentName, MemberName, Address, Phone, BaseURL, DepartmentID string
 		// What is "bounced" or "was reported as spam"; Reason is what the
-		// receiving server (or the report) said.
+		// receiving server (or the report) said, labelled as whose words
+		// they are (department.Unreachable.Said).
 		What, Reason string
 		Owner        bool
 	}
@@ -311,6 +312,43 @@ type CaseReminder struct {
 	CaseMail
 	AcceptLink, RequestInfoLink string
 }
+
+// ActionMail is a mail that carries links which act without a sign-in
+// (the receiving department's answers from its mail). Such links are the
+// recipient's alone: a copy of the mail for anyone else — a member's
+// capture (BCC) address — is made WithoutActions.
+type ActionMail interface {
+	MailData
+	WithoutActions() MailData
+}
+
+// WithoutActions is the mail for a capture address: no action link.
+func (m CaseNew) WithoutActions() MailData {
+	m.AcceptLink, m.RequestInfoLink, m.RejectLink = "", "", ""
+	return m
+}
+
+// WithoutActions is the mail for a capture address: no action link.
+func (m CaseReminder) WithoutActions() MailData {
+	m.AcceptLink, m.RequestInfoLink = "", ""
+	return m
+}
+
+// AddressConfirm asks the owner of an address a member's admin entered
+// (a department's inbound or escalation address, a capture address) to
+// confirm that it takes Tandem's mail: until it is confirmed, Tandem
+// sends that address nothing else.
+type AddressConfirm struct {
+	MemberName, Address, Link, Expires string
+	// What is what the address would receive, e.g. "the cases sent to its
+	// department Storage support".
+	What string
+}
+
+// Template names the template.
+func (AddressConfirm) Template() string { return "address_confirm" }
+
+func init() { register[AddressConfirm]() }
 
 // Template names the template.
 func (CaseReminder) Template() string { return "case_reminder" }

@@ -39,6 +39,16 @@ func (t Type) HostCentric() bool {
 	return t == PartnerProgram || t == OEM || t == ServiceProvider
 }
 
+// Priorities are the priorities a case of a program of this type may
+// have, lowest first: a critical escalation program's cases are all
+// critical.
+func (t Type) Priorities() []Priority {
+	if t == CriticalEscalation {
+		return []Priority{Critical}
+	}
+	return []Priority{Low, Medium, High, Critical}
+}
+
 // Payment says who pays for a partner's membership.
 type Payment string
 

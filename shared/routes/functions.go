@@ -21,23 +21,27 @@ type Function struct {
 	Description string
 	MemoryMB    int
 	TimeoutSec  int
+	// Signs: the function signs or verifies Tandem's own tokens (links in
+	// mail, list cursors, form tokens), so it reads the signing keys at
+	// its cold start; no other function can read them.
+	Signs bool
 }
 
 // Functions lists every Lambda function.
 var Functions = []Function{
 	{Name: Authorizer, Kind: Authorize, Description: "Bearer tokens to principals", MemoryMB: 256, TimeoutSec: 5},
-	{Name: Registration, Kind: HTTP, Description: "Landing pages, registration and sign-up (public)", MemoryMB: 512, TimeoutSec: 10},
-	{Name: Approval, Kind: HTTP, Description: "Members, users, programs, enrollments, invoices", MemoryMB: 512, TimeoutSec: 10},
-	{Name: Cases, Kind: HTTP, Description: "Departments, directory, case intake and lifecycle", MemoryMB: 512, TimeoutSec: 10},
-	{Name: Hooks, Kind: HTTP, Description: "Signed vendor webhooks in; webhook secrets and delivery log", MemoryMB: 512, TimeoutSec: 10},
+	{Name: Registration, Kind: HTTP, Description: "Landing pages, registration and sign-up (public)", MemoryMB: 512, TimeoutSec: 10, Signs: true},
+	{Name: Approval, Kind: HTTP, Description: "Members, users, programs, enrollments, invoices", MemoryMB: 512, TimeoutSec: 10, Signs: true},
+	{Name: Cases, Kind: HTTP, Description: "Departments, directory, case intake and lifecycle", MemoryMB: 512, TimeoutSec: 10, Signs: true},
+	{Name: Hooks, Kind: HTTP, Description: "Signed vendor webhooks in; webhook secrets and delivery log", MemoryMB: 512, TimeoutSec: 10, Signs: true},
 	// The notifier starts an attempt only with its whole budget (a send of
 	// up to 45 s and its record, delivery.Budget) left: 120 s lets a batch
 	// wait out a hung SES once and still try the items behind it.
 	{Name: Notifier, Kind: Stream, Description: "Sends outbox mail and webhooks from the table stream", MemoryMB: 256, TimeoutSec: 120},
 	{Name: Redrive, Kind: Scheduled, Description: "Retries outbox items the stream could not deliver", MemoryMB: 256, TimeoutSec: 120},
-	{Name: Escalation, Kind: Scheduled, Description: "Escalates cases nobody answered in time", MemoryMB: 256, TimeoutSec: 240},
+	{Name: Escalation, Kind: Scheduled, Description: "Escalates cases nobody answered in time", MemoryMB: 256, TimeoutSec: 240, Signs: true},
 	{Name: Renewals, Kind: Scheduled, Description: "Renewal notices, invoices, lapses and terminations", MemoryMB: 256, TimeoutSec: 600},
-	{Name: Billing, Kind: Scheduled, Description: "Yearly host invoices for host-paid programs", MemoryMB: 256, TimeoutSec: 600},
+	{Name: Billing, Kind: Scheduled, Description: "Yearly host invoices for host-paid programs", MemoryMB: 256, TimeoutSec: 600, Signs: true},
 	{Name: Housekeeping, Kind: Scheduled, Description: "Warns about, then closes, cases without activity for 30 days", MemoryMB: 256, TimeoutSec: 600},
 	{Name: MailEvents, Kind: Event, Description: "SES bounces and complaints: suppresses the address, tells the owners of an unreachable department", MemoryMB: 256, TimeoutSec: 30},
 }

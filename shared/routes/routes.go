@@ -146,6 +146,8 @@ var Table = []Route{
 	{Method: "PATCH", Path: "/v1/departments/{id}", Function: Cases, Auth: Token, Body: JSON},
 	{Method: "GET", Path: "/v1/departments/{id}/events", Function: Cases, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/departments/{id}/holidays", Function: Cases, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/departments/{id}/confirmations", Function: Cases, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/members/{id}/confirmations", Function: Cases, Auth: Token, Body: JSON},
 	{Method: "GET", Path: "/v1/directory", Function: Cases, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/cases", Function: Cases, Auth: Token, Body: JSON, Create: true},
 	{Method: "GET", Path: "/v1/cases", Function: Cases, Auth: Token, Body: NoBody},
@@ -185,6 +187,10 @@ var Table = []Route{
 	{Method: "POST", Path: "/cases/{id}/close", Function: Cases, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/r/{token}", Function: Cases, Auth: Public, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/r/{token}", Function: Cases, Auth: Public, Body: Form, Page: true},
+	// Address confirmation links (departments' and members' capture
+	// addresses); the button's POST carries no fields.
+	{Method: "GET", Path: "/e/{token}", Function: Cases, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/e/{token}", Function: Cases, Auth: Public, Body: Form, Page: true},
 	{Method: "GET", Path: "/invoices", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "GET", Path: "/invoices/{id}", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "GET", Path: "/members/{id}/users", Function: Approval, Auth: Session, Body: NoBody, Page: true},

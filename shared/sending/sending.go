@@ -27,14 +27,21 @@ type Identity struct {
 	// TEMPORARY_FAILURE, NOT_STARTED.
 	Status  string
 	Records []Record
+	// Owner is the member the identity was created for (SES keeps it as
+	// a tag), "" for one created otherwise: the account's identities are
+	// shared by every member, so an existing one may be another's.
+	Owner string
 }
+
+// OwnerTag is the SES tag that names the member an identity was created for.
+const OwnerTag = "tandem:member"
 
 // Identities is SES's identity API (package sesidentity; Fake in tests and
 // the local stack).
 type Identities interface {
-	// Create registers domain with Easy DKIM (or returns it as it is when
-	// it exists already).
-	Create(ctx context.Context, domain string) (Identity, error)
+	// Create registers domain with Easy DKIM for member owner, or returns
+	// it as it is (its Owner unchanged) when it exists already.
+	Create(ctx context.Context, domain, owner string) (Identity, error)
 	Get(ctx context.Context, domain string) (Identity, error)
 }
 
@@ -58,18 +65,34 @@ type Fake struct {
 	AutoVerify bool
 	mu         sync.Mutex
 	verified   map[string]bool
-	known      map[string]bool
+	// owners holds each known domain's owner ("" for one Tandem did not create).
+	owners map[string]string
 }
 
 // Create implements Identities.
-func (f *Fake) Create(_ context.Context, domain string) (Identity, error) {
+func (f *Fake) Create(_ context.Context, domain, owner string) (Identity, error) {
 	f.mu.Lock()
-	if f.known == nil {
-		f.known, f.verified = map[string]bool{}, map[string]bool{}
+	f.init()
+	if _, ok := f.owners[strings.ToLower(domain)]; !ok {
+		f.owners[strings.ToLower(domain)] = owner
 	}
-	f.known[strings.ToLower(domain)] = true
 	f.mu.Unlock()
 	return f.identity(domain)
+}
+
+// Add makes domain an identity that exists already, created for owner
+// ("" as if by hand in the SES console, not by Tandem).
+func (f *Fake) Add(domain, owner string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.init()
+	f.owners[strings.ToLower(domain)] = owner
+}
+
+func (f *Fake) init() {
+	if f.owners == nil {
+		f.owners, f.verified = map[string]string{}, map[string]bool{}
+	}
 }
 
 // Get implements Identities.
@@ -84,10 +107,11 @@ func (f *Fake) identity(domain string) (Identity, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	d := strings.ToLower(domain)
-	if !f.known[d] {
+	owner, ok := f.owners[d]
+	if !ok {
 		return Identity{}, ErrUnknown
 	}
-	id := Identity{Domain: d, Status: "PENDING", Records: Records(d, []string{"tandemlocal1", "tandemlocal2", "tandemlocal3"})}
+	id := Identity{Domain: d, Status: "PENDING", Records: Records(d, []string{"tandemlocal1", "tandemlocal2", "tandemlocal3"}), Owner: owner}
 	if f.verified[d] {
 		id.Verified, id.Status = true, "SUCCESS"
 	}
@@ -98,8 +122,6 @@ func (f *Fake) identity(domain string) (Identity, error) {
 func (f *Fake) Verify(domain string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.verified == nil {
-		f.known, f.verified = map[string]bool{}, map[string]bool{}
-	}
+	f.init()
 	f.verified[strings.ToLower(domain)] = true
 }

@@ -1,24 +1,27 @@
 // Package session is how people sign in to the console: a single-use link
 // mailed to a user's address (15 minutes), whose confirmation starts a
-// server-side session (sliding 30 days, revocable, ended by sign-out and by
-// revoking the user). The session cookie and a bearer token resolve to the
-// same principal; every form posted in a session carries a token bound to it.
+// server-side session (sliding 30 days, at most 90 days after sign-in,
+// revocable, ended by sign-out and by revoking the user). The session
+// cookie and a bearer token resolve to the same principal; every form
+// posted in a session carries a token bound to it.
 package session
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/netip"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
+	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 )
@@ -30,14 +33,38 @@ const (
 	// invitee may be away for a week.
 	InviteTTL = 7 * 24 * time.Hour
 	TTL       = 30 * 24 * time.Hour
+	// MaxAge ends a session this long after its sign-in, however active it
+	// is: the sliding TTL stops there, so a session secret copied out of a
+	// browser does not work for ever by being used.
+	MaxAge = 90 * 24 * time.Hour
 	// ExtendAfter: a session is extended (sliding) at most once a day.
 	ExtendAfter = 24 * time.Hour
-	// PerAddress sign-in links per address and hour; PerClient per network address.
-	PerAddress = 5
+	// PerAddressAndClient sign-in links are mailed per address and client
+	// an hour: a person asks for a few; beyond that one client asking for
+	// one address gets the same page and no mail, and the address's owner,
+	// asking from another client, still gets its link.
+	PerAddressAndClient = 5
+	// PerAddress links per address an hour from all clients together, so
+	// a flood from many clients puts at most this many mails an hour into
+	// one mailbox (and into the platform's complaint counts). 20 leaves an
+	// owner on laptop, phone and office network (3 clients × 5) their
+	// links, while locking an address out now takes an asker at least four
+	// clients (four IPv4 addresses or IPv6 /64s) each hour, not one burst.
+	PerAddress = 20
+	// PerClient links per client an hour, for any addresses (429 beyond:
+	// it tells the client about itself, nothing about an address).
 	PerClient  = 30
 	RateWindow = time.Hour
-	// CookieName holds the session's secret.
+	// CookieName holds the session's secret when the installation is
+	// served over http (the local stack).
 	CookieName = "tandem_session"
+	// SecureCookieName holds it over https. Browsers accept a __Host-
+	// cookie only with Secure, Path=/ and no Domain, so neither a sibling
+	// host of the installation nor a plain-http page can set or shadow it
+	// (and so plant its own session in a victim's browser).
+	SecureCookieName = "__Host-" + CookieName
+	// MaxNext is the longest next path kept after signing in.
+	MaxNext = 500
 )
 
 const (
@@ -71,6 +98,12 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
+// SignsIn reports whether link t signs in the person session ses belongs
+// to (the same user of the same member, or the same operator).
+func (t LoginToken) SignsIn(ses Session) bool {
+	return t.Operator == ses.Operator && t.UserID == ses.UserID && t.MemberID == ses.MemberID
+}
+
 // Store is what sign-in needs of the table.
 type Store interface {
 	UsersByEmail(ctx context.Context, email string) ([]member.User, error)
@@ -93,8 +126,8 @@ type Service struct {
 	Store  Store
 	Origin notify.Origin
 	Now    func() time.Time
-	// Key binds form tokens to sessions (the installation's signing key).
-	Key []byte
+	// Keys bind form tokens to sessions (the installation's signing keys).
+	Keys *keyring.Ring
 	// Operators are the addresses of the platform's operators: they sign in
 	// like users and act as operators (the installation's configuration,
 	// not the table: nobody makes themselves an operator through the API).
@@ -111,17 +144,89 @@ func (s *Service) operator(email string) bool {
 	return false
 }
 
-// SafeNext is where to go after signing in: a path on this site, else the inbox.
-func SafeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") || len(next) > 500 {
-		return "/inbox"
+// CookieNameFor is the session cookie's name for an installation served
+// at baseURL: the __Host- name over https, the plain one over http.
+func CookieNameFor(baseURL string) string {
+	if strings.HasPrefix(strings.ToLower(baseURL), "https://") {
+		return SecureCookieName
 	}
-	return next
+	return CookieName
+}
+
+// Cookie is the name of this installation's session cookie; the resolver
+// reads only this name (over https a plain tandem_session cookie, which
+// any sibling host could have set, is not read).
+func (s *Service) Cookie() string { return CookieNameFor(s.Origin.BaseURL) }
+
+// SafeNext is where to go after signing in: a console path of this site,
+// else the inbox. It refuses anything a browser could read as another
+// host: a second slash or a backslash at the start ("//host", "/\host"), a
+// scheme, control characters and whitespace (browsers drop tabs and line
+// breaks from a Location: "/", a tab, "/host" is "//host" to them), in the
+// raw form and in every percent-decoded form ("/%09/host", "/%2F%2Fhost",
+// encoded twice too); and paths that are not the console's.
+func SafeNext(next string) string {
+	const inbox = "/inbox"
+	if len(next) > MaxNext || !consolePath(next) {
+		return inbox
+	}
+	// Some layer on the way may decode once more than expected: every
+	// decoded form must pass, and one still changing after three rounds is
+	// refused rather than decoded further.
+	d := next
+	for range 3 {
+		u, err := url.PathUnescape(d)
+		if err != nil || !consolePath(u) {
+			return inbox
+		}
+		if u == d {
+			return next
+		}
+		d = u
+	}
+	return inbox
+}
+
+// consolePath reports whether p is, as it stands, a path of this site's
+// console: one leading slash, printable characters without spaces or
+// backslashes, no scheme or host, not the JSON API or the local stack's
+// endpoints.
+func consolePath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || !utf8.ValidString(p) {
+		return false
+	}
+	for _, r := range p {
+		if r == ' ' || r == '\\' || !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	return !strings.HasPrefix(u.Path, "/v1/") && !strings.HasPrefix(u.Path, "/_local/")
+}
+
+// clientKey is the part of a client's network address its limits count:
+// the address for IPv4, the /64 for IPv6 (one subscriber holds a whole
+// /64 and may use any address in it).
+func clientKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
 }
 
 // RequestLink mails a sign-in link to every active user with email, asked
-// from client. Unknown addresses get the same answer (no enumeration);
-// requests are limited per address and per client.
+// from client. Unknown addresses get the same answer (no enumeration), and
+// so do addresses over their limits (PerAddressAndClient, PerAddress):
+// nil, and no mail. Only a client over its own limit (PerClient) is told.
 func (s *Service) RequestLink(ctx context.Context, email, next, client string) error {
 	f := apperr.Fields{}
 	email = strings.ToLower(input.Email(f, "email", email))
@@ -129,23 +234,29 @@ func (s *Service) RequestLink(ctx context.Context, email, next, client string) e
 		return err
 	}
 	now := s.Now()
-	limits := []struct {
+	client = clientKey(client)
+	if client != "" {
+		n, reset, err := s.Store.Hit(ctx, "login-client#"+client, RateWindow, now)
+		if err != nil {
+			return err
+		}
+		if n > PerClient {
+			return apperr.RateLimited(reset.Sub(now), "too many sign-in links were asked for from your network; try again later")
+		}
+	}
+	// In this order, and stopping at the first over its limit: a client
+	// over its own limit for the address adds nothing to the address's
+	// count, so no single client uses up the owner's links.
+	for _, l := range []struct {
 		key string
 		max int
-	}{{"login-addr#" + email, PerAddress}}
-	if client != "" {
-		limits = append(limits, struct {
-			key string
-			max int
-		}{"login-client#" + client, PerClient})
-	}
-	for _, l := range limits {
-		n, reset, err := s.Store.Hit(ctx, l.key, RateWindow, now)
+	}{{"login-addr-client#" + email + "#" + client, PerAddressAndClient}, {"login-addr#" + email, PerAddress}} {
+		n, _, err := s.Store.Hit(ctx, l.key, RateWindow, now)
 		if err != nil {
 			return err
 		}
 		if n > l.max {
-			return apperr.RateLimited(reset.Sub(now), "too many sign-in links were asked for; try again later")
+			return nil
 		}
 	}
 	users, err := s.Store.UsersByEmail(ctx, email)
@@ -299,7 +410,8 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 		return auth.Principal{}, Session{}, err
 	}
 	now := s.Now()
-	if !now.Before(ses.ExpiresAt) {
+	end := ses.CreatedAt.Add(MaxAge)
+	if !now.Before(ses.ExpiresAt) || !now.Before(end) {
 		return auth.Principal{}, Session{}, none
 	}
 	var p auth.Principal
@@ -321,11 +433,40 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 		}
 		p = u.Principal()
 	}
-	if ses.ExpiresAt.Sub(now) < TTL-ExtendAfter {
+	if ses.ExpiresAt.Sub(now) < TTL-ExtendAfter && ses.ExpiresAt.Before(end) {
 		ses.ExpiresAt = now.Add(TTL)
+		if ses.ExpiresAt.After(end) {
+			ses.ExpiresAt = end
+		}
 		_ = s.Store.ExtendSession(ctx, ses.Hash, ses.ExpiresAt) // the session still works if this fails
 	}
 	return p, ses, nil
+}
+
+// SignedIn is the session a browser's cookie secret holds and the address
+// of its person, to name them; a zero Session when it holds none that works.
+func (s *Service) SignedIn(ctx context.Context, secret string) (Session, string, error) {
+	if secret == "" {
+		return Session{}, "", nil
+	}
+	_, ses, err := s.Resolve(ctx, secret)
+	if errors.Is(err, apperr.ErrUnauthorized) {
+		return Session{}, "", nil
+	}
+	if err != nil {
+		return Session{}, "", err
+	}
+	if ses.Operator {
+		return ses, ses.UserID, nil // an operator is named by their address
+	}
+	u, err := s.Store.GetUser(ctx, ses.MemberID, ses.UserID)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return Session{}, "", nil // removed since Resolve read it: signed in as nobody
+	}
+	if err != nil {
+		return Session{}, "", err
+	}
+	return ses, u.Email, nil
 }
 
 // SignOut ends the session on the server side.
@@ -347,13 +488,25 @@ func (s *Service) LinkFormToken(plain string) string { return s.formToken("login
 // sign-in form): it is bound to a random nonce the browser holds in a cookie.
 func (s *Service) AnonymousFormToken(nonce string) string { return s.formToken("anonymous:" + nonce) }
 
-// CheckForm reports whether a posted form token is the expected one.
-func CheckForm(got, want string) bool {
-	return got != "" && hmac.Equal([]byte(got), []byte(want))
+// CheckSessionForm reports whether got is the form token of session ses,
+// signed by the current signing key or one before it (a page loaded just
+// before a key rotation still posts).
+func (s *Service) CheckSessionForm(got string, ses Session) bool {
+	return s.checkForm(got, "session:"+ses.Hash)
 }
 
-func (s *Service) formToken(bound string) string {
-	m := hmac.New(sha256.New, s.Key)
-	m.Write([]byte("csrf\x00" + bound))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:24])
+// CheckLinkForm is CheckSessionForm for a sign-in link's confirmation form.
+func (s *Service) CheckLinkForm(got, plain string) bool {
+	return s.checkForm(got, "login:"+auth.Hash(plain))
+}
+
+// CheckAnonymousForm is CheckSessionForm for the sign-in form.
+func (s *Service) CheckAnonymousForm(got, nonce string) bool {
+	return s.checkForm(got, "anonymous:"+nonce)
+}
+
+func (s *Service) formToken(bound string) string { return s.Keys.Sign("csrf", []byte(bound)) }
+
+func (s *Service) checkForm(got, bound string) bool {
+	return got != "" && s.Keys.Verify("csrf", []byte(bound), got)
 }

@@ -35,6 +35,11 @@ func (s *Store) Apply(ctx context.Context, c enrollment.Change) error {
 	if c.Department != nil {
 		items = append(items, s.newDepartment(*c.Department)...)
 	}
+	if dc := c.DepartmentChange; dc != nil {
+		items = append(items,
+			s.put(marshal(toDepartmentItem(dc.After)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(dc.Before.Version)}, errVersion),
+			s.departmentEvent(dc.After, dc.Before))
+	}
 	if c.Enroll {
 		items = append(items, s.enrollPair(c.After))
 	}

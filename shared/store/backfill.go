@@ -16,17 +16,22 @@ import (
 // BackfillSummary is what a backfill did.
 type BackfillSummary struct {
 	Cases   int // cases read
-	Written int // records written
-	Present int // records that were there already
+	Written int // SLA records written
+	Present int // SLA records that were there already
 	Outside int // cases outside any program (no report)
+	// Ops counts the waiting cases and sign-ups put into the operators'
+	// index, which they were written before.
+	Ops int
 }
 
-// BackfillSLARecords writes the SLA report record of every case that has
-// none — cases opened before the report existed — by a parallel Scan of
-// the table (a one-off migration, not a request path). A record that
-// exists is left alone (the case's own writes keep it current), so it is
-// safe to run while the system serves and to run again.
-func (s *Store) BackfillSLARecords(ctx context.Context, segments int) (BackfillSummary, error) {
+// Backfill brings items written before a later index or record existed up
+// to date, by a parallel Scan of the table (a one-off migration, not a
+// request path): every case gets its SLA report record, and every case
+// still waiting for its receiver and every sign-up waiting for a decision
+// gets its place in the operators' index (Ops). What is there already is
+// left alone (the items' own writes keep it current), so it is safe to run
+// while the system serves and to run again.
+func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, error) {
 	if segments < 1 {
 		segments = 1
 	}
@@ -45,6 +50,7 @@ func (s *Store) BackfillSLARecords(ctx context.Context, segments int) (BackfillS
 				sum.Written += part.Written
 				sum.Present += part.Present
 				sum.Outside += part.Outside
+				sum.Ops += part.Ops
 			})
 		}()
 	}
@@ -62,9 +68,9 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 	for {
 		res, err := s.db.Scan(ctx, &dynamodb.ScanInput{
 			TableName: aws.String(s.table), Segment: aws.Int32(int32(seg)), TotalSegments: aws.Int32(int32(segments)),
-			FilterExpression:          aws.String("#t = :case AND #sk = :meta"),
+			FilterExpression:          aws.String("#t IN (:case, :enrollment) AND #sk = :meta"),
 			ExpressionAttributeNames:  map[string]string{"#t": "type", "#sk": "SK"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":case": av("case"), ":meta": av(metaSK)},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":case": av("case"), ":enrollment": av("enrollment"), ":meta": av(metaSK)},
 			ExclusiveStartKey:         start,
 		})
 		if err != nil {
@@ -72,6 +78,23 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 		}
 		var part BackfillSummary
 		for _, raw := range res.Items {
+			if t, _ := raw["type"].(*types.AttributeValueMemberS); t != nil && t.Value == "enrollment" {
+				var it enrollmentItem
+				if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+					return err
+				}
+				e, err := it.domain()
+				if err != nil {
+					return err
+				}
+				want := toEnrollmentItem(e)
+				added, err := s.backfillOps(ctx, enrollmentKey(e.ID), it.OpsPK, want.OpsPK, want.OpsSK, e.Version)
+				if err != nil {
+					return err
+				}
+				part.Ops += added
+				continue
+			}
 			var it caseItem
 			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
 				return err
@@ -81,6 +104,12 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 				return err
 			}
 			part.Cases++
+			want := toCaseItem(c)
+			added, err := s.backfillOps(ctx, caseKey(c.ID), it.OpsPK, want.OpsPK, want.OpsSK, c.Version)
+			if err != nil {
+				return err
+			}
+			part.Ops += added
 			r, ok := slaRecordOf(c)
 			if !ok {
 				part.Outside++
@@ -104,3 +133,25 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 }
 
 var errRecordPresent = apperr.Conflict("the case's SLA record exists")
+
+// backfillOps puts an item into the operators' index (its wanted OpsPK and
+// OpsSK) when it should be there and is not, and returns 1 if it did. A
+// write since the scan read it (its version moved) has set its place
+// already, so a failed condition is nothing to do.
+func (s *Store) backfillOps(ctx context.Context, key map[string]types.AttributeValue, stored, pk, sk string, version int) (int, error) {
+	if stored != "" || pk == "" {
+		return 0, nil
+	}
+	err := s.transact(ctx, "backfill operators' index", s.update(key, "SET OpsPK = :pk, OpsSK = :sk",
+		"version = :v AND attribute_not_exists(OpsPK)", nil,
+		map[string]types.AttributeValue{":pk": av(pk), ":sk": av(sk), ":v": avN(version)}, errOpsMoved))
+	switch {
+	case errors.Is(err, errOpsMoved):
+		return 0, nil
+	case err != nil:
+		return 0, err
+	}
+	return 1, nil
+}
+
+var errOpsMoved = apperr.Conflict("the item was written since the backfill read it")

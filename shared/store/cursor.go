@@ -1,8 +1,6 @@
 package store
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -11,13 +9,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/keyring"
 )
 
 // cursorCodec turns a query's LastEvaluatedKey into an opaque cursor and
 // back. The cursor is bound to the list it came from (its scope) and signed,
 // so a forged, edited or transplanted cursor is a 400, never a query at a key
 // the caller chose.
-type cursorCodec struct{ key []byte }
+type cursorCodec struct{ keys *keyring.Ring }
 
 const maxCursorLen = 2048
 
@@ -37,8 +36,11 @@ func (c cursorCodec) encode(scope string, lek map[string]types.AttributeValue) (
 	if err != nil {
 		return "", fmt.Errorf("cursor: %w", err)
 	}
+	if c.keys == nil {
+		return "", keyring.ErrNoKeys
+	}
 	b := base64.RawURLEncoding.EncodeToString(body)
-	return b + "." + c.sign(scope, b), nil
+	return b + "." + c.keys.Sign("cursor\x00"+scope, []byte(b)), nil
 }
 
 func (c cursorCodec) decode(scope, cursor string) (map[string]types.AttributeValue, error) {
@@ -50,7 +52,7 @@ func (c cursorCodec) decode(scope, cursor string) (map[string]types.AttributeVal
 		return nil, bad
 	}
 	b, sig, ok := strings.Cut(cursor, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(c.sign(scope, b))) {
+	if !ok || c.keys == nil || !c.keys.Verify("cursor\x00"+scope, []byte(b), sig) {
 		return nil, bad
 	}
 	body, err := base64.RawURLEncoding.DecodeString(b)
@@ -66,10 +68,4 @@ func (c cursorCodec) decode(scope, cursor string) (map[string]types.AttributeVal
 		out[k] = av(v)
 	}
 	return out, nil
-}
-
-func (c cursorCodec) sign(scope, body string) string {
-	m := hmac.New(sha256.New, c.key)
-	m.Write([]byte("cursor\x00" + scope + "\x00" + body))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
 }

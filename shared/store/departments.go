@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/suppression"
 	"github.com/tandemhq/tandem/shared/table"
 )
@@ -29,6 +30,7 @@ type departmentItem struct {
 	Form            string   `dynamodbav:"form"`
 	WebhookDisabled bool     `dynamodbav:"webhookDisabled,omitempty"`
 	Unreachable     string   `dynamodbav:"unreachable,omitempty"`
+	Confirmed       []string `dynamodbav:"confirmed,omitempty,stringset"`
 	CreatedAt       string   `dynamodbav:"createdAt"`
 	UpdatedAt       string   `dynamodbav:"updatedAt"`
 	Version         int      `dynamodbav:"version"`
@@ -43,13 +45,13 @@ func toDepartmentItem(d department.Department) departmentItem {
 	return departmentItem{
 		PK: departmentPK(d.ID), SK: metaSK, Type: "department", GSI1PK: memberDepartmentsPK(d.MemberID), GSI1SK: d.ID,
 		ID: d.ID, MemberID: d.MemberID, Name: d.Name, ProgramIDs: d.ProgramIDs, Inbound: jsonAttr(toInboundRec(d.Inbound)), Form: jsonAttr(toFormRec(d.Form)),
-		WebhookDisabled: d.WebhookDisabled, Unreachable: unreachable, CreatedAt: iso(d.CreatedAt), UpdatedAt: iso(d.UpdatedAt), Version: d.Version, UpdatedBy: d.UpdatedBy,
+		WebhookDisabled: d.WebhookDisabled, Unreachable: unreachable, Confirmed: d.Confirmed, CreatedAt: iso(d.CreatedAt), UpdatedAt: iso(d.UpdatedAt), Version: d.Version, UpdatedBy: d.UpdatedBy,
 	}
 }
 
 func (it departmentItem) domain() (department.Department, error) {
 	d := department.Department{
-		ID: it.ID, MemberID: it.MemberID, Name: it.Name, ProgramIDs: it.ProgramIDs, WebhookDisabled: it.WebhookDisabled,
+		ID: it.ID, MemberID: it.MemberID, Name: it.Name, ProgramIDs: it.ProgramIDs, WebhookDisabled: it.WebhookDisabled, Confirmed: it.Confirmed,
 		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version, UpdatedBy: it.UpdatedBy,
 	}
 	var in inboundRec
@@ -92,11 +94,12 @@ func (s *Store) ListMemberDepartments(ctx context.Context, memberID string) ([]d
 }
 
 // CreateDepartment implements department.Store.
-func (s *Store) CreateDepartment(ctx context.Context, d department.Department, claim idem.Claim) error {
+func (s *Store) CreateDepartment(ctx context.Context, d department.Department, msgs []notify.Message, claim idem.Claim) error {
 	items := []txItem{
 		s.check(memberKey(d.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", d.MemberID)),
 	}
 	items = append(items, s.newDepartment(d)...)
+	items = append(items, s.outboxWrites(msgs)...)
 	items = append(items, s.commitClaim(claim, d.ID)...)
 	return s.transact(ctx, "create department", items...)
 }
@@ -135,9 +138,11 @@ func (s *Store) departmentEvent(d, was department.Department) txItem {
 		Reason: audit.ChangedText(changedFields(marshal(toDepartmentItem(was)), marshal(toDepartmentItem(d))))}
 	switch {
 	case was.Unreachable == nil && d.Unreachable != nil:
-		ev.Action, ev.From, ev.To, ev.Reason = "unreachable", "reachable", "unreachable", d.Unreachable.Address+": "+d.Unreachable.Reason
+		ev.Action, ev.From, ev.To, ev.Reason = "unreachable", "reachable", "unreachable", d.Unreachable.Address+": "+d.Unreachable.Said()
 	case was.Unreachable != nil && d.Unreachable == nil:
 		ev.From, ev.To = "unreachable", "reachable"
+	case len(d.Confirmed) > len(was.Confirmed):
+		ev.Action, ev.Reason = "confirm address", d.Confirmed[len(d.Confirmed)-1]+" confirmed it takes the department's mail"
 	}
 	return s.auditWrite(departmentPK(d.ID), d.Version, "department", ev)
 }
@@ -150,8 +155,9 @@ func (s *Store) ListDepartmentEvents(ctx context.Context, id string, limit int, 
 // UpdateDepartment implements department.Store. The inbound address's
 // entry follows the address (written on every save, so departments older
 // than the entries gain theirs); a department reachable again lifts the
-// suppression of its address.
-func (s *Store) UpdateDepartment(ctx context.Context, d department.Department, was department.Department) error {
+// suppression of the address that bounced when it is still its inbound
+// address, and no other.
+func (s *Store) UpdateDepartment(ctx context.Context, d department.Department, was department.Department, msgs []notify.Message) error {
 	items := append([]txItem{
 		s.put(marshal(toDepartmentItem(d)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(was.Version)}, errVersion),
 		s.departmentEvent(d, was),
@@ -159,9 +165,10 @@ func (s *Store) UpdateDepartment(ctx context.Context, d department.Department, w
 	if was.Inbound.Email != "" && !suppression.Same(was.Inbound.Email, d.Inbound.Email) {
 		items = append(items, s.remove(inboundKey(was.Inbound.Email, was.ID), "", nil, nil))
 	}
-	if was.Unreachable != nil && d.Unreachable == nil && d.Inbound.Email != "" {
-		items = append(items, s.remove(suppressionKey(d.Inbound.Email), "", nil, nil))
+	if u := was.Unreachable; u != nil && d.Unreachable == nil && suppression.Same(u.Address, d.Inbound.Email) {
+		items = append(items, s.remove(suppressionKey(u.Address), "", nil, nil))
 	}
+	items = append(items, s.outboxWrites(msgs)...)
 	return s.transact(ctx, "update department", items...)
 }
 

@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/keyring"
 )
 
 // FuzzCursorDecode: any cursor decodes to a key the codec signed, or is a
 // malformed request (400); nothing panics.
 func FuzzCursorDecode(f *testing.F) {
-	c := cursorCodec{key: []byte("fuzz-key")}
+	c := cursorCodec{keys: keyring.Fixed("fuzz", []byte("fuzz-key"))}
 	good, _ := c.encode("scope", key("CASE#cas_1", "#"))
 	f.Add(good)
 	f.Add("")

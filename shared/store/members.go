@@ -19,23 +19,25 @@ import (
 )
 
 type memberItem struct {
-	PK        string `dynamodbav:"PK"`
-	SK        string `dynamodbav:"SK"`
-	Type      string `dynamodbav:"type"`
-	GSI1PK    string `dynamodbav:"GSI1PK"`
-	GSI1SK    string `dynamodbav:"GSI1SK"`
-	ID        string `dynamodbav:"id"`
-	Name      string `dynamodbav:"name"`
-	Domain    string `dynamodbav:"domain"`
-	Kind      string `dynamodbav:"kind"`
-	Contacts  string `dynamodbav:"contacts"`
-	BccOut    string `dynamodbav:"bccOutbound,omitempty"`
-	BccIn     string `dynamodbav:"bccInbound,omitempty"`
-	Sending   string `dynamodbav:"sending,omitempty"`
-	CreatedAt string `dynamodbav:"createdAt"`
-	UpdatedAt string `dynamodbav:"updatedAt"`
-	Version   int    `dynamodbav:"version"`
-	UpdatedBy string `dynamodbav:"updatedBy,omitempty"`
+	PK       string `dynamodbav:"PK"`
+	SK       string `dynamodbav:"SK"`
+	Type     string `dynamodbav:"type"`
+	GSI1PK   string `dynamodbav:"GSI1PK"`
+	GSI1SK   string `dynamodbav:"GSI1SK"`
+	ID       string `dynamodbav:"id"`
+	Name     string `dynamodbav:"name"`
+	Domain   string `dynamodbav:"domain"`
+	Kind     string `dynamodbav:"kind"`
+	Contacts string `dynamodbav:"contacts"`
+	BccOut   string `dynamodbav:"bccOutbound,omitempty"`
+	BccIn    string `dynamodbav:"bccInbound,omitempty"`
+	// Confirmed are the confirmed capture addresses.
+	Confirmed []string `dynamodbav:"confirmed,omitempty,stringset"`
+	Sending   string   `dynamodbav:"sending,omitempty"`
+	CreatedAt string   `dynamodbav:"createdAt"`
+	UpdatedAt string   `dynamodbav:"updatedAt"`
+	Version   int      `dynamodbav:"version"`
+	UpdatedBy string   `dynamodbav:"updatedBy,omitempty"`
 	// MergedInto and MergeState: see member.Member.
 	MergedInto string `dynamodbav:"mergedInto,omitempty"`
 	MergeState string `dynamodbav:"mergeState,omitempty"`
@@ -48,14 +50,14 @@ func toMemberItem(m member.Member) memberItem {
 		PK: memberPK(m.ID), SK: metaSK, Type: "member",
 		GSI1PK: membersByKindPK(m.Kind), GSI1SK: m.ID,
 		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: string(m.Kind),
-		Contacts: jsonAttr(toMemberContactsRec(m.Contacts)), BccOut: m.Bcc.Outbound, BccIn: m.Bcc.Inbound, Sending: sendingAttr(m.Sending), CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
+		Contacts: jsonAttr(toMemberContactsRec(m.Contacts)), BccOut: m.Bcc.Outbound, BccIn: m.Bcc.Inbound, Confirmed: m.Confirmed, Sending: sendingAttr(m.Sending), CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
 		UpdatedBy: m.UpdatedBy, MergedInto: m.MergedInto, MergeState: string(m.Merge),
 	}
 }
 
 func (it memberItem) domain() (member.Member, error) {
 	m := member.Member{
-		ID: it.ID, Name: it.Name, Domain: it.Domain, Kind: member.Kind(it.Kind), Bcc: member.Bcc{Outbound: it.BccOut, Inbound: it.BccIn},
+		ID: it.ID, Name: it.Name, Domain: it.Domain, Kind: member.Kind(it.Kind), Bcc: member.Bcc{Outbound: it.BccOut, Inbound: it.BccIn}, Confirmed: it.Confirmed,
 		CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version, UpdatedBy: it.UpdatedBy,
 		MergedInto: it.MergedInto, Merge: member.MergeState(it.MergeState),
 	}

@@ -38,6 +38,7 @@ type pageQuery struct {
 // maxFilteredReads bounds how many reads a filtered page may take.
 const maxFilteredReads = 10
 
+// queryPage reads one page of q, from and to opaque signed cursors.
 func (s *Store) queryPage(ctx context.Context, q pageQuery) ([]map[string]types.AttributeValue, string, error) {
 	scope := q.index + "|" + q.pk + "|" + q.skPrefix + "|" + q.filter + "|" + q.scope
 	if q.skFrom != "" || q.skUpTo != "" {
@@ -47,6 +48,20 @@ func (s *Store) queryPage(ctx context.Context, q pageQuery) ([]map[string]types.
 	if err != nil {
 		return nil, "", err
 	}
+	out, last, err := s.queryFrom(ctx, q, start)
+	if err != nil {
+		return nil, "", err
+	}
+	next, err := s.cursor.encode(scope, last)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", q.op, err)
+	}
+	return out, next, nil
+}
+
+// queryFrom reads one page of q from the key start (nil: the beginning)
+// and returns the key to go on from (nil: no more).
+func (s *Store) queryFrom(ctx context.Context, q pageQuery, start map[string]types.AttributeValue) ([]map[string]types.AttributeValue, map[string]types.AttributeValue, error) {
 	if q.limit <= 0 {
 		q.limit = 50
 	}
@@ -95,7 +110,7 @@ func (s *Store) queryPage(ctx context.Context, q pageQuery) ([]map[string]types.
 		}
 		res, err := s.db.Query(ctx, in)
 		if err != nil {
-			return nil, "", mapErr(q.op, err)
+			return nil, nil, mapErr(q.op, err)
 		}
 		recordRead(ctx, int(res.ScannedCount), res.ConsumedCapacity)
 		out = append(out, res.Items...)
@@ -104,11 +119,7 @@ func (s *Store) queryPage(ctx context.Context, q pageQuery) ([]map[string]types.
 			break
 		}
 	}
-	next, err := s.cursor.encode(scope, start)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", q.op, err)
-	}
-	return out, next, nil
+	return out, start, nil
 }
 
 // queryAll reads every item of a partition (bounded by max), for the small
@@ -118,15 +129,18 @@ func (s *Store) queryAll(ctx context.Context, q pageQuery, max int) ([]map[strin
 	if q.limit == 0 {
 		q.limit = 200
 	}
+	// Its pages follow each other inside this call: no cursor leaves it,
+	// so none is signed (functions without the signing keys read lists too).
+	var start map[string]types.AttributeValue
 	for {
-		items, next, err := s.queryPage(ctx, q)
+		items, next, err := s.queryFrom(ctx, q, start)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, items...)
-		if next == "" || len(out) >= max {
+		if len(next) == 0 || len(out) >= max {
 			return out, nil
 		}
-		q.cursor = next
+		start = next
 	}
 }

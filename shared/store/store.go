@@ -12,6 +12,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/tandemhq/tandem/shared/keyring"
 )
 
 // Store is the DynamoDB-backed store. It is safe for concurrent use.
@@ -21,15 +23,16 @@ type Store struct {
 	cursor cursorCodec
 }
 
-// New returns a store over table, signing list cursors with signingKey.
+// New returns a store over table, signing list cursors with keys (nil
+// for tools that list nothing).
 // Calls made with a metered context (WithMeter) count their round trips.
-func New(db *dynamodb.Client, table string, signingKey []byte) *Store {
+func New(db *dynamodb.Client, table string, keys *keyring.Ring) *Store {
 	db = dynamodb.New(db.Options(), func(o *dynamodb.Options) {
 		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
 			return st.Initialize.Add(roundTrips, middleware.Before)
 		})
 	})
-	return &Store{db: db, table: table, cursor: cursorCodec{key: signingKey}}
+	return &Store{db: db, table: table, cursor: cursorCodec{keys: keys}}
 }
 
 // Table is the table's name.

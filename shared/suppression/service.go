@@ -157,7 +157,7 @@ func (s *Service) messages(ctx context.Context, d department.Department, now tim
 	owners, others = pick(owners), pick(others)
 	data := notify.DepartmentUnreachable{
 		DepartmentName: d.Name, MemberName: m.Name, Address: u.Address, Phone: d.Inbound.Phone,
-		BaseURL: s.Origin.BaseURL, DepartmentID: d.ID, What: u.What(), Reason: u.Reason,
+		BaseURL: s.Origin.BaseURL, DepartmentID: d.ID, What: u.What(), Reason: u.Said(),
 	}
 	var msgs []notify.Message
 	add := func(to []string, owner bool) {

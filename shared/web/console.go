@@ -1,5 +1,11 @@
 package web
 
+import (
+	"maps"
+	"slices"
+	"strings"
+)
+
 // Nav is the signed-in console's header: who is signed in, and the token
 // every form of the page carries.
 type Nav struct {
@@ -13,6 +19,19 @@ type Nav struct {
 	Admin bool
 	// Operator shows the operator's page.
 	Operator bool
+}
+
+// LoginConfirm is the page behind a sign-in link.
+type LoginConfirm struct {
+	Token, FormToken string
+	// Email is the address the link signs in.
+	Email string
+	// SignedInAs is the address this browser is signed in as now, when it
+	// is another person's: the page asks before switching, and Stay is
+	// where the person goes who keeps that session.
+	SignedInAs, Stay string
+	// Problem says why the link signs nobody in.
+	Problem string
 }
 
 // CaseRow is one line of the inbox or outbox.
@@ -65,6 +84,10 @@ type CasePage struct {
 	Problem   string
 	Overdue   bool
 	RespondBy string
+	// Warning tells the submitter the receiving department gets no mail
+	// of the case (its address is unconfirmed or bounced), and how else to
+	// reach it.
+	Warning string
 }
 
 // Option is one choice of a select.
@@ -96,15 +119,75 @@ type NewCase struct {
 	Entries      []DirectoryEntry
 	DepartmentID string
 	Department   string
-	Programs     []Option
-	Priorities   []Option
-	Inputs       []FormInput
-	Problem      string
-	// Warning says the chosen department cannot be reached by mail.
-	Warning      string
+	// Programs are those the department takes cases of (the chosen one
+	// Selected); with more than one the page lets the person choose first,
+	// since the program decides what the form asks.
+	Programs    []Option
+	ProgramID   string
+	ProgramName string
+	Priorities  []Option
+	Inputs      []FormInput
+	// Problem says why the case was not opened when no field is to blame.
+	Problem string
+	// Warnings say what to know before sending: the department cannot be
+	// reached by mail, is not staffed around the clock…
+	Warnings     []string
 	Errors       map[string]string
 	Values       map[string]string
 	NeedCustomer bool
+	// Critical: the chosen program is a critical escalation program, so
+	// the form asks for the business impact, a note to the receiving
+	// manager and the customer's existing case number.
+	Critical bool
+}
+
+// shows reports whether the form has an input for name (and so shows its
+// error beside it).
+func (n NewCase) shows(name string) bool {
+	switch name {
+	case "priority", "summary", "description", "submitterCaseNumber", "businessImpact",
+		"customer.company", "customer.contactName", "customer.contactEmail", "customer.caseNumber":
+		return true
+	case "noteToManager":
+		return n.Critical
+	}
+	return slices.ContainsFunc(n.Inputs, func(in FormInput) bool { return in.Name == name })
+}
+
+// newCaseNames are what a person calls the names the form has no input
+// for, when an error is about one of them.
+var newCaseNames = map[string]string{
+	"departmentId": "Department", "programId": "Program", "customer": "Customer", "fields": "Process form", "noteToManager": "Note to the manager",
+}
+
+// Summary is what the alert above the form says: a headline, and each
+// error of a name the form has no input for (the department, the program,
+// a field the department's form lacks) with what it is about, so an error
+// is never left unsaid.
+func (n NewCase) Summary() (headline string, unplaced []string) {
+	placed := false
+	for _, name := range slices.Sorted(maps.Keys(n.Errors)) {
+		if n.shows(name) {
+			placed = true
+			continue
+		}
+		label, ok := newCaseNames[name]
+		if field, isField := strings.CutPrefix(name, "fields."); !ok && isField {
+			label = "Process form field “" + field + "”"
+		} else if !ok {
+			label = name
+		}
+		unplaced = append(unplaced, label+": "+n.Errors[name])
+	}
+	switch {
+	case placed && len(unplaced) > 0:
+		return "Please check the highlighted fields, and:", unplaced
+	case placed:
+		return "Please check the highlighted fields.", nil
+	case len(unplaced) > 0:
+		return "The case was not opened:", unplaced
+	}
+	return n.Problem, nil
 }
 
 // MailAction is the page behind an action link in a case mail.
@@ -207,7 +290,10 @@ type NewUserForm struct {
 
 // PeoplePage is a member's users, the invitation form and API tokens.
 type PeoplePage struct {
-	Nav Nav
+	// UnconfirmedCaptures are capture addresses whose owners have not
+	// confirmed them: Tandem copies nothing to them yet.
+	UnconfirmedCaptures []string
+	Nav                 Nav
 	// History is the member's timeline with its users' (for its admins).
 	History              []TimelineEntry
 	MemberID, MemberName string
@@ -407,6 +493,9 @@ type DepartmentEditor struct {
 	// bounced, a webhook turned off) and how saving fixes it.
 	Warnings   []string
 	Previewing bool
+	// Unconfirmed are the department's addresses whose owners have not
+	// confirmed them yet: the page offers to mail their links again.
+	Unconfirmed []string
 }
 
 // MergePage is an operator merging one member into another: the target

@@ -65,14 +65,17 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // SecurityHeaders are sent with every page: no script at all, styles only
 // from the page's own stylesheet (by hash), images only over https, forms
-// only to this origin, never framed.
+// only to this origin, never framed. No Referer leaves the site
+// (same-origin); unlike no-referrer, that policy lets the browser send the
+// page's true Origin with its own forms, which sign-in checks (no-referrer
+// makes it "null", like a sandboxed page's elsewhere).
 func SecurityHeaders() map[string]string {
 	return map[string]string{
 		"content-security-policy": "default-src 'none'; style-src " + cssHash + "; img-src https: data:; " +
 			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 		"x-frame-options":            "DENY",
 		"x-content-type-options":     "nosniff",
-		"referrer-policy":            "no-referrer",
+		"referrer-policy":            "same-origin",
 		"permissions-policy":         "camera=(), microphone=(), geolocation=()",
 		"cross-origin-opener-policy": "same-origin",
 	}

@@ -75,12 +75,15 @@ var (
 )
 
 // Allowed reports whether an address may receive webhooks. A zoned
-// address (fe80::1%eth0) names an interface of this host and is refused.
+// address (fe80::1%eth0) names an interface of this host and is refused,
+// and so is any IPv4-mapped one (::ffff:0:0/96), whatever it maps: no
+// public receiver is addressed that way, and how a stack routes one
+// (as IPv4, or not at all) is the stack's choice, not the guard's.
+// Addresses a resolver returns are unmapped before they get here (lookup).
 func (g Guard) Allowed(ip netip.Addr) bool {
-	if !ip.IsValid() || ip.Zone() != "" {
+	if !ip.IsValid() || ip.Zone() != "" || ip.Is4In6() {
 		return false
 	}
-	ip = ip.Unmap()
 	if g.AllowLoopback && ip.IsLoopback() {
 		return true
 	}
@@ -159,7 +162,9 @@ func (g Guard) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
 	out := make([]netip.Addr, 0, len(addrs))
 	for _, a := range addrs {
 		if ip, ok := netip.AddrFromSlice(a.IP); ok {
-			out = append(out, ip)
+			// Go's resolver hands IPv4 answers over in their 16-byte
+			// form, which reads as IPv4-mapped: they are plain IPv4.
+			out = append(out, ip.Unmap())
 		}
 	}
 	return out, nil

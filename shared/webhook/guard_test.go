@@ -133,3 +133,30 @@ func poolOf(s *httptest.Server) *x509.CertPool {
 	p.AddCert(s.Certificate())
 	return p
 }
+
+// IPv4-mapped IPv6 addresses (::ffff:0:0/96) are refused whatever they
+// map — a public address, a private one, loopback even where loopback is
+// allowed — as literals in a URL and on the socket; a name that resolves
+// to a plain IPv4 address (which Go's resolver hands over in its 16-byte
+// form) still passes.
+func TestAllowedRefusesIPv4Mapped(t *testing.T) {
+	for _, g := range []Guard{{}, {AllowLoopback: true}} {
+		for _, s := range []string{"::ffff:93.184.216.34", "::ffff:5db8:d822", "::ffff:10.0.0.1", "::ffff:192.168.1.1",
+			"::ffff:127.0.0.1", "::ffff:169.254.169.254", "::ffff:0.0.0.0"} {
+			if g.Allowed(netip.MustParseAddr(s)) {
+				t.Errorf("Guard{AllowLoopback: %v}.Allowed(%s) = true, want false", g.AllowLoopback, s)
+			}
+		}
+	}
+	g := Guard{Resolver: fakeResolver{"hooks.partner.example": {"93.184.216.34"}, "mapped.example": {"::ffff:10.0.0.1"}}}
+	ctx := context.Background()
+	for _, bad := range []string{"https://[::ffff:93.184.216.34]/", "https://[::ffff:5db8:d822]/", "https://[::ffff:10.0.0.1]/",
+		"https://[::ffff:127.0.0.1]/", "https://[::ffff:a9fe:a9fe]/", "https://mapped.example/"} {
+		if err := g.CheckURL(ctx, bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	if err := g.CheckURL(ctx, "https://hooks.partner.example/tandem"); err != nil {
+		t.Errorf("a name resolving to a public IPv4 address refused: %v", err)
+	}
+}

@@ -5,9 +5,9 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
-
 	"time"
 
 	"github.com/tandemhq/tandem/shared/notify"
@@ -42,6 +42,14 @@ func TestTemplatesRenderTheirSamples(t *testing.T) {
 			if strings.Contains(m.HTML, "<script>") {
 				t.Errorf("the HTML part contains an unescaped <script>")
 			}
+			// The escaper refuses a link it cannot prove safe ("#ZgotmplZ");
+			// the samples' links are the https links Tandem makes, and must
+			// stay links that work.
+			for _, href := range hrefs(m.HTML) {
+				if !strings.HasPrefix(href, "https://") {
+					t.Errorf("a link in the HTML part is %q, want the sample's https link", href)
+				}
+			}
 			got := "Subject: " + m.Subject + "\n\n" + m.Text
 			golden := filepath.Join("testdata", name+".golden")
 			if *update {
@@ -58,6 +66,100 @@ func TestTemplatesRenderTheirSamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// What users typed comes out of every template's HTML part inert, whichever
+// field it is in: markup as text, a quote in a link as part of the link, a
+// javascript: link as no link; and the subject stays one line.
+func TestHTMLEscapesWhatUsersTyped(t *testing.T) {
+	const markup = `<img src=x onerror="alert(1)"> <script>alert('x')</script> & "quoted" 'single'`
+	hostile := []struct {
+		name string
+		link string
+	}{
+		{"a javascript: link", "javascript:alert(1)"},
+		{"a quote that would end the attribute", `https://x.example/" onmouseover="alert(1)`},
+		{"a link-shaped tag", `https://x.example/"><img src=x onerror=alert(1)>`},
+	}
+	for _, m := range samples(t) {
+		for _, h := range hostile {
+			t.Run(m.Template()+"/"+h.name, func(t *testing.T) {
+				typed := func(text string) func(string) string {
+					return func(field string) string {
+						if isLink(field) {
+							return h.link
+						}
+						return text + "\nSubject: injected"
+					}
+				}
+				got := render(t, m, withStrings(m.Data, typed(markup)))
+				// The same data without a "<" renders the template's own
+				// markup only: any "<" more came from the data.
+				plain := render(t, m, withStrings(m.Data, typed(strings.ReplaceAll(markup, "<", "x"))))
+				if n, want := strings.Count(got.HTML, "<"), strings.Count(plain.HTML, "<"); n != want {
+					t.Errorf("the HTML part has %d \"<\", want the template's own %d:\n%s", n, want, got.HTML)
+				}
+				// No tag the template wrote gained an attribute.
+				if got, want := attributes(got.HTML), attributes(plain.HTML); !slices.Equal(got, want) {
+					t.Errorf("the HTML part's attributes are\n%q, want the template's own\n%q", got, want)
+				}
+				for _, href := range hrefs(got.HTML) {
+					if strings.Contains(strings.ToLower(href), "javascript:") || strings.ContainsAny(href, `"<> `) {
+						// A link, escaped, has none of these.
+						t.Errorf("a link in the HTML part is %q", href)
+					}
+				}
+				if strings.ContainsAny(got.Subject, "\r\n") {
+					t.Errorf("the subject %q spans lines", got.Subject)
+				}
+			})
+		}
+	}
+}
+
+// isLink says whether a mail data field holds a URL (AcceptLink, BaseURL…).
+func isLink(field string) bool {
+	return strings.HasSuffix(field, "Link") || strings.HasSuffix(field, "URL")
+}
+
+func render(t *testing.T, m notify.Message, data notify.MailData) Mail {
+	t.Helper()
+	m.Data = data
+	out, err := Render(m)
+	if err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	return out
+}
+
+// hrefs are the values of the href attributes in html, as written.
+func hrefs(html string) []string {
+	var out []string
+	for _, part := range strings.Split(html, `href="`)[1:] {
+		v, _, _ := strings.Cut(part, `"`)
+		out = append(out, v)
+	}
+	return out
+}
+
+// attributes are the names of the attributes of every tag in html, in
+// order: the text between "<" and ">" less its quoted values.
+func attributes(html string) []string {
+	var out []string
+	for _, tag := range strings.Split(html, "<")[1:] {
+		tag, _, _ = strings.Cut(tag, ">")
+		var words []string
+		for i, part := range strings.Split(tag, `"`) {
+			if i%2 == 0 { // outside a quoted value
+				words = append(words, strings.Fields(part)...)
+			}
+		}
+		for _, w := range words[min(1, len(words)):] { // the first is the tag's name
+			name, _, _ := strings.Cut(w, "=")
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 func TestRenderFailuresArePermanent(t *testing.T) {
@@ -110,5 +212,48 @@ func TestBackoffGrowsAndIsBounded(t *testing.T) {
 	}
 	if Backoff(20) < 30*time.Minute {
 		t.Errorf("Backoff(20) = %v, want at least 30 min (the cap's lower half)", Backoff(20))
+	}
+}
+
+// A capture copy of a mail with action links carries none of them: the
+// links act without a sign-in, so they are the recipient's alone.
+func TestCaptureCopiesCarryNoActionLinks(t *testing.T) {
+	for _, name := range []string{"case_new", "case_reminder"} {
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata", name+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := notify.DecodeData(name, raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			am, ok := data.(notify.ActionMail)
+			if !ok {
+				t.Fatalf("%T carries action links but is not a notify.ActionMail", data)
+			}
+			full, err := Render(notify.Message{ID: "obx_X", From: "f@x.example", To: []string{"t@x.example"}, Data: data})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(full.Text, "/r/") || !strings.Contains(full.HTML, "/r/") {
+				t.Fatalf("the sample's own rendering has no action link; the test would prove nothing:\n%s", full.Text)
+			}
+			m, err := Render(notify.Message{ID: "obx_X", From: "f@x.example", To: []string{"crm@x.example"}, Data: am.WithoutActions()})
+			if err != nil {
+				t.Fatalf("render: %v", err)
+			}
+			for part, body := range map[string]string{"text": m.Text, "html": m.HTML} {
+				if strings.Contains(body, "/r/") {
+					t.Errorf("the capture copy's %s part carries an action link:\n%s", part, body)
+				}
+				if !strings.Contains(body, "copy for your records") {
+					t.Errorf("the capture copy's %s part does not say it is a copy:\n%s", part, body)
+				}
+				if !strings.Contains(body, "https://tandem.example/cases/cas_X") {
+					t.Errorf("the capture copy's %s part lost the case's own link:\n%s", part, body)
+				}
+			}
+		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -59,11 +60,25 @@ func (s *Sender) Send(ctx context.Context, m delivery.Mail) (string, error) {
 
 // Permanent reports whether an SES error will not go away on retry: the
 // message or an address was rejected, or the sender is not allowed.
+//
+// Verification is the exception: an identity SES has not verified yet (the
+// domain's DKIM records are still being checked), or, while the account is
+// in the SES sandbox, a recipient who is not a verified identity, is
+// refused with MessageRejected "Email address is not verified. The
+// following identities failed the check …"; a custom MAIL FROM domain not
+// yet verified with MailFromDomainNotVerifiedException. Both end on their
+// own (DNS checked, production access granted) within hours to days, so
+// they are retried with the notifier's backoff until it gives up, not
+// dead-lettered at once.
 func Permanent(err error) bool {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		switch ae.ErrorCode() {
-		case "MessageRejected", "MailFromDomainNotVerifiedException", "BadRequestException", "NotFoundException":
+		case "MessageRejected":
+			return !strings.Contains(strings.ToLower(ae.ErrorMessage()), "not verified")
+		case "MailFromDomainNotVerifiedException":
+			return false
+		case "BadRequestException", "NotFoundException":
 			return true
 		case "TooManyRequestsException", "LimitExceededException", "SendingPausedException", "AccountSuspendedException":
 			return false

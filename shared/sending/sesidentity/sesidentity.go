@@ -16,9 +16,12 @@ import (
 // SES implements sending.Identities over SES v2.
 type SES struct{ Client *sesv2.Client }
 
-// Create implements Identities.
-func (s SES) Create(ctx context.Context, domain string) (sending.Identity, error) {
-	out, err := s.Client.CreateEmailIdentity(ctx, &sesv2.CreateEmailIdentityInput{EmailIdentity: &domain})
+// Create implements Identities: the identity is tagged with its owner, so
+// a later Create of the same domain (for another member) sees whose it is.
+func (s SES) Create(ctx context.Context, domain, owner string) (sending.Identity, error) {
+	out, err := s.Client.CreateEmailIdentity(ctx, &sesv2.CreateEmailIdentityInput{
+		EmailIdentity: &domain, Tags: []types.Tag{{Key: aws.String(sending.OwnerTag), Value: &owner}},
+	})
 	var exists *types.AlreadyExistsException
 	if errors.As(err, &exists) {
 		return s.Get(ctx, domain)
@@ -26,7 +29,9 @@ func (s SES) Create(ctx context.Context, domain string) (sending.Identity, error
 	if err != nil {
 		return sending.Identity{}, fmt.Errorf("create identity %s: %w", domain, err)
 	}
-	return identity(domain, out.VerifiedForSendingStatus, out.DkimAttributes), nil
+	id := identity(domain, out.VerifiedForSendingStatus, out.DkimAttributes)
+	id.Owner = owner
+	return id, nil
 }
 
 // Get implements Identities.
@@ -39,7 +44,13 @@ func (s SES) Get(ctx context.Context, domain string) (sending.Identity, error) {
 	if err != nil {
 		return sending.Identity{}, fmt.Errorf("get identity %s: %w", domain, err)
 	}
-	return identity(domain, out.VerifiedForSendingStatus, out.DkimAttributes), nil
+	id := identity(domain, out.VerifiedForSendingStatus, out.DkimAttributes)
+	for _, t := range out.Tags {
+		if aws.ToString(t.Key) == sending.OwnerTag {
+			id.Owner = aws.ToString(t.Value)
+		}
+	}
+	return id, nil
 }
 
 // identity is what SES answered for domain, in the domain's terms.

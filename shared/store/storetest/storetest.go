@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/tandemhq/tandem/shared/awsclient"
+	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/store"
 )
 
@@ -31,6 +32,9 @@ type T interface {
 
 // SigningKey signs cursors in tests.
 var SigningKey = []byte("test-signing-key-0123456789abcdef")
+
+// Keys is SigningKey as a ring.
+var Keys = keyring.Fixed("test", SigningKey)
 
 // Endpoint returns the DynamoDB Local endpoint, or fails/skips the test.
 func Endpoint(t T) string {
@@ -95,5 +99,5 @@ func NewTable(t T, db *dynamodb.Client) string {
 func New(t T) *store.Store {
 	t.Helper()
 	db := Client(t)
-	return store.New(db, NewTable(t, db), SigningKey)
+	return store.New(db, NewTable(t, db), Keys)
 }

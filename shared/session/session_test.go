@@ -1,0 +1,371 @@
+package session_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/keyring"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/session"
+)
+
+// memStore is session.Store in memory.
+type memStore struct {
+	users    []member.User
+	hits     map[string]int
+	tokens   map[string]session.LoginToken
+	sessions map[string]session.Session
+	mailed   []notify.Message
+}
+
+func newMemStore(users ...member.User) *memStore {
+	return &memStore{users: users, hits: map[string]int{}, tokens: map[string]session.LoginToken{}, sessions: map[string]session.Session{}}
+}
+
+func (m *memStore) UsersByEmail(_ context.Context, email string) ([]member.User, error) {
+	var out []member.User
+	for _, u := range m.users {
+		if strings.EqualFold(u.Email, email) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func (m *memStore) GetUser(_ context.Context, memberID, userID string) (member.User, error) {
+	for _, u := range m.users {
+		if u.MemberID == memberID && u.ID == userID {
+			return u, nil
+		}
+	}
+	return member.User{}, apperr.NotFound("no user %s", userID)
+}
+
+func (m *memStore) GetMember(_ context.Context, id string) (member.Member, error) {
+	return member.Member{ID: id, Name: "Member " + id}, nil
+}
+
+func (m *memStore) Hit(_ context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
+	start := now.Truncate(window)
+	k := key + "@" + start.Format(time.RFC3339)
+	m.hits[k]++
+	return m.hits[k], start.Add(window), nil
+}
+
+func (m *memStore) CreateLoginTokens(_ context.Context, toks []session.LoginToken, msgs []notify.Message) error {
+	for _, t := range toks {
+		m.tokens[t.Hash] = t
+	}
+	m.mailed = append(m.mailed, msgs...)
+	return nil
+}
+
+func (m *memStore) GetLoginToken(_ context.Context, hash string) (session.LoginToken, error) {
+	t, ok := m.tokens[hash]
+	if !ok {
+		return session.LoginToken{}, apperr.NotFound("no link")
+	}
+	return t, nil
+}
+
+func (m *memStore) StartSession(_ context.Context, tokenHash string, s session.Session, now time.Time) error {
+	t, ok := m.tokens[tokenHash]
+	if !ok || t.Used || !now.Before(t.ExpiresAt) {
+		return apperr.Conflict("used or expired")
+	}
+	t.Used = true
+	m.tokens[tokenHash] = t
+	m.sessions[s.Hash] = s
+	return nil
+}
+
+func (m *memStore) GetSession(_ context.Context, hash string) (session.Session, error) {
+	s, ok := m.sessions[hash]
+	if !ok {
+		return session.Session{}, apperr.NotFound("no session")
+	}
+	return s, nil
+}
+
+func (m *memStore) ExtendSession(_ context.Context, hash string, expires time.Time) error {
+	s, ok := m.sessions[hash]
+	if !ok {
+		return apperr.NotFound("no session")
+	}
+	s.ExpiresAt = expires
+	m.sessions[hash] = s
+	return nil
+}
+
+func (m *memStore) EndSession(_ context.Context, hash string) error {
+	delete(m.sessions, hash)
+	return nil
+}
+
+// mailsTo counts the links mailed to addr.
+func (m *memStore) mailsTo(addr string) int {
+	n := 0
+	for _, msg := range m.mailed {
+		if len(msg.To) == 1 && msg.To[0] == addr {
+			n++
+		}
+	}
+	return n
+}
+
+func TestSafeNext(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/inbox", "/inbox"},
+		{"/outbox?status=open", "/outbox?status=open"},
+		{"/cases/cas_01J?done=accept", "/cases/cas_01J?done=accept"},
+		{"/cases/new?q=Acme+Corp", "/cases/new?q=Acme+Corp"},
+		{"/programs/prg_1/enrollments", "/programs/prg_1/enrollments"},
+		{"/r%C3%A9sum%C3%A9", "/r%C3%A9sum%C3%A9"}, // percent-encoded UTF-8 letters are fine
+		{"", "/inbox"},
+		{"inbox", "/inbox"},
+		{"//evil.example", "/inbox"},
+		{"///evil.example", "/inbox"},
+		{"/\\evil.example", "/inbox"},
+		{"\\/evil.example", "/inbox"},
+		{"/\t/evil.example", "/inbox"},
+		{"/\n/evil.example", "/inbox"},
+		{"/\r\n/evil.example", "/inbox"},
+		{"/\x00", "/inbox"},
+		{"/inbox\x7f", "/inbox"},
+		{"/ /evil.example", "/inbox"},
+		{"/\u00a0/evil.example", "/inbox"}, // no-break space
+		{"/\u2028/evil.example", "/inbox"}, // line separator
+		{"/\u200b/evil.example", "/inbox"}, // zero-width space
+		{"/%09/evil.example", "/inbox"},    // the reported one
+		{"/%0a/evil.example", "/inbox"},
+		{"/%0D%0A/evil.example", "/inbox"},
+		{"/%00", "/inbox"},
+		{"/%20/evil.example", "/inbox"},
+		{"/%5cevil.example", "/inbox"},
+		{"/%2f/evil.example", "/inbox"},
+		{"/%2F%2Fevil.example", "/inbox"},
+		{"%2F%2Fevil.example", "/inbox"},
+		{"/%252f%252fevil.example", "/inbox"}, // encoded twice
+		{"/%25252f%25252fevil.example", "/inbox"},
+		{"/%2525252f", "/inbox"}, // still changing after three rounds
+		{"/%zz", "/inbox"},
+		{"/inbox%", "/inbox"},
+		{"/%ff", "/inbox"}, // not UTF-8 once decoded
+		{"https://evil.example/", "/inbox"},
+		{"javascript:alert(1)", "/inbox"},
+		{"/v1/cases", "/inbox"},
+		{"/_local/signin/lgn_x", "/inbox"},
+		{"/%5flocal/signin/lgn_x", "/inbox"},
+		{"/" + strings.Repeat("a", session.MaxNext), "/inbox"},
+		{"/" + strings.Repeat("a", session.MaxNext-1), "/" + strings.Repeat("a", session.MaxNext-1)},
+	} {
+		if got := session.SafeNext(tc.in); got != tc.want {
+			t.Errorf("SafeNext(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// FuzzSafeNext: whatever goes in, what comes out is the inbox or a path of
+// the base's own host, as Go resolves it and as a browser reads a
+// Location (dropping tabs and line breaks, taking "\" for "/"), starting
+// with one slash, with no control character raw or decoded, and kept as
+// it is when given again.
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{"/inbox", "/%09/host", "/\t/host", "//host", "/\\host", "/%2F%2Fhost", "/%252F%252Fhost", "https://host",
+		"/cases/x?y=1#z", "/%0a%0d", "/.//host", "/..//host", "/%2e%2e/%2f%2fhost", "/a:b@host", "/?//host", "/#//host"} {
+		f.Add(s)
+	}
+	base, _ := url.Parse("https://tandem.example/")
+	f.Fuzz(func(t *testing.T, in string) {
+		out := session.SafeNext(in)
+		if out == "/inbox" {
+			return
+		}
+		if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+			t.Fatalf("SafeNext(%q) = %q: not one leading slash", in, out)
+		}
+		if len(out) > session.MaxNext {
+			t.Fatalf("SafeNext(%q) is %d bytes", in, len(out))
+		}
+		dec, err := url.PathUnescape(out)
+		if err != nil {
+			t.Fatalf("SafeNext(%q) = %q does not decode: %v", in, out, err)
+		}
+		for _, s := range []string{out, dec} {
+			if strings.ContainsFunc(s, unicode.IsControl) {
+				t.Fatalf("SafeNext(%q) = %q has a control character", in, out)
+			}
+		}
+		browser := strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(out)
+		for _, loc := range []string{out, browser, dec} {
+			ref, err := url.Parse(loc)
+			if err != nil {
+				t.Fatalf("SafeNext(%q) = %q does not parse (as %q): %v", in, out, loc, err)
+			}
+			if got := base.ResolveReference(ref); got.Scheme != base.Scheme || got.Host != base.Host || got.User != nil {
+				t.Fatalf("SafeNext(%q) = %q leads to %s", in, out, got)
+			}
+		}
+		if again := session.SafeNext(out); again != out {
+			t.Fatalf("SafeNext(%q) = %q, but SafeNext of that is %q", in, out, again)
+		}
+	})
+}
+
+// clock is a settable clock.
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time { return c.now }
+
+// The limits of sign-in links, as a sequence of requests: per address and
+// client (5 an hour), per address alone (20 an hour), per client (30 an
+// hour, the only one that answers 429). Over an address's limits the
+// answer is the same as under them, and nothing is mailed.
+func TestRequestLinkLimits(t *testing.T) {
+	ann := member.User{ID: "usr_ann", MemberID: "mem_1", Name: "Ann", Email: "ann@acme.example", Status: member.UserActive}
+	const ops = "ops@operators.example"
+	c := &clock{now: time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)}
+	st := newMemStore(ann)
+	s := &session.Service{Store: st, Now: c.Now, Keys: keyring.Fixed("k", []byte("k")), Operators: []string{ops}, Origin: notify.Origin{BaseURL: "https://tandem.example"}}
+	for _, step := range []struct {
+		what         string
+		email        string
+		clients      []string // one request from each
+		advance      time.Duration
+		wantMailed   int // to email so far
+		wantLimited  bool
+		wantStranger bool // email is no user's: nothing is ever mailed
+	}{
+		{what: "five from one client", email: ann.Email, clients: repeat("198.51.100.1", 5), wantMailed: 5},
+		{what: "the sixth to tenth from it: same answer, no mail", email: ann.Email, clients: repeat("198.51.100.1", 5), wantMailed: 5},
+		{what: "the owner from another client", email: ann.Email, clients: []string{"203.0.113.7"}, wantMailed: 6},
+		{what: "one IPv6 /64 is one client", email: ann.Email, clients: []string{"2001:db8::1", "2001:db8::2", "2001:db8::3", "2001:db8::4", "2001:db8::5", "2001:db8::6"}, wantMailed: 11},
+		{what: "an IPv4-mapped address is its IPv4 client", email: ann.Email, clients: []string{"::ffff:198.51.100.1"}, wantMailed: 11},
+		{what: "a flood from many clients stops at 20 for the address", email: ann.Email,
+			clients: append(repeat("192.0.2.1", 5), append(repeat("192.0.2.2", 5), repeat("192.0.2.3", 5)...)...), wantMailed: 20},
+		{what: "the owner after the flood, within the hour: the looser limit holds", email: ann.Email, clients: []string{"203.0.113.8"}, wantMailed: 20},
+		{what: "the next hour: links again", email: ann.Email, clients: []string{"203.0.113.7"}, advance: time.Hour, wantMailed: 21},
+		{what: "an operator's address has the same limits", email: ops, clients: repeat("198.51.100.9", 7), wantMailed: 5},
+		{what: "and its owner elsewhere gets its link", email: ops, clients: []string{"203.0.113.9"}, wantMailed: 6},
+		{what: "a stranger's address: the same answers", email: "nobody@acme.example", clients: repeat("198.51.100.10", 7), wantStranger: true},
+	} {
+		c.now = c.now.Add(step.advance)
+		for i, client := range step.clients {
+			if err := s.RequestLink(context.Background(), step.email, "/inbox", client); err != nil {
+				t.Fatalf("%s: request %d from %s: %v, want nil (the same answer)", step.what, i+1, client, err)
+			}
+		}
+		got := st.mailsTo(step.email)
+		if step.wantStranger {
+			step.wantMailed = 0
+		}
+		if got != step.wantMailed {
+			t.Fatalf("%s: got %d links mailed to %s, want %d", step.what, got, step.email, step.wantMailed)
+		}
+	}
+
+	// One client asking for many addresses is told to wait (it learns
+	// nothing about any address): 30 an hour.
+	for i := range session.PerClient {
+		if err := s.RequestLink(context.Background(), fmt.Sprintf("p%d@acme.example", i), "", "198.51.100.77"); err != nil {
+			t.Fatalf("address %d from one client: %v", i+1, err)
+		}
+	}
+	err := s.RequestLink(context.Background(), ann.Email, "", "198.51.100.77")
+	if !errors.Is(err, apperr.ErrRateLimited) {
+		t.Fatalf("the 31st request from one client: got %v, want rate limited", err)
+	}
+}
+
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}
+
+// A session slides 30 days at a time while used, but never past 90 days
+// after its sign-in; an unused one ends 30 days after its last slide.
+func TestSessionEndsNinetyDaysAfterSignIn(t *testing.T) {
+	day := 24 * time.Hour
+	ann := member.User{ID: "usr_ann", MemberID: "mem_1", Email: "ann@acme.example", Status: member.UserActive}
+	for _, tc := range []struct {
+		what       string
+		uses       []time.Duration // since sign-in, each a request
+		at         time.Duration
+		wantOK     bool
+		wantExpiry time.Duration // since sign-in, after the request at at (when OK)
+	}{
+		{what: "a fresh session", at: time.Hour, wantOK: true, wantExpiry: 30 * day},
+		{what: "used every 29 days, at day 87: slides only to the cap", uses: []time.Duration{29 * day, 58 * day}, at: 87 * day, wantOK: true, wantExpiry: 90 * day},
+		{what: "used every 29 days, a minute before 90 days", uses: []time.Duration{29 * day, 58 * day, 87 * day}, at: 90*day - time.Minute, wantOK: true, wantExpiry: 90 * day},
+		{what: "used every 29 days, at 90 days", uses: []time.Duration{29 * day, 58 * day, 87 * day}, at: 90 * day},
+		{what: "used daily, at 90 days", uses: days(1, 89), at: 90 * day},
+		{what: "unused for 30 days", uses: []time.Duration{10 * day}, at: 40 * day},
+		{what: "unused for 29 days", uses: []time.Duration{10 * day}, at: 39 * day, wantOK: true, wantExpiry: 69 * day},
+	} {
+		signIn := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+		c := &clock{now: signIn}
+		st := newMemStore(ann)
+		s := &session.Service{Store: st, Now: c.Now, Keys: keyring.Fixed("k", []byte("k"))}
+		link, err := s.IssueLink(context.Background(), ann, "/inbox")
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret, _, _, err := s.SignIn(context.Background(), link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range tc.uses {
+			c.now = signIn.Add(u)
+			if _, _, err := s.Resolve(context.Background(), secret); err != nil {
+				t.Fatalf("%s: the use at %v: %v", tc.what, u, err)
+			}
+		}
+		c.now = signIn.Add(tc.at)
+		_, ses, err := s.Resolve(context.Background(), secret)
+		switch {
+		case tc.wantOK && err != nil:
+			t.Errorf("%s: got %v, want the session", tc.what, err)
+		case !tc.wantOK && !errors.Is(err, apperr.ErrUnauthorized):
+			t.Errorf("%s: got %v, want unauthorized", tc.what, err)
+		case tc.wantOK && !ses.ExpiresAt.Equal(signIn.Add(tc.wantExpiry)):
+			t.Errorf("%s: expires %v after sign-in, want %v", tc.what, ses.ExpiresAt.Sub(signIn), tc.wantExpiry)
+		}
+		for _, stored := range st.sessions {
+			if stored.ExpiresAt.After(signIn.Add(session.MaxAge)) {
+				t.Errorf("%s: stored expiry %v after sign-in, past the 90 days", tc.what, stored.ExpiresAt.Sub(signIn))
+			}
+		}
+	}
+}
+
+// days is one use a day from day first to day last.
+func days(first, last int) []time.Duration {
+	var out []time.Duration
+	for d := first; d <= last; d++ {
+		out = append(out, time.Duration(d)*24*time.Hour)
+	}
+	return out
+}
+
+// The session cookie's name: __Host- over https only.
+func TestCookieNameFor(t *testing.T) {
+	for base, want := range map[string]string{
+		"https://tandem.example": "__Host-tandem_session", "HTTPS://tandem.example": "__Host-tandem_session",
+		"http://localhost:8080": "tandem_session", "http://127.0.0.1:4000": "tandem_session",
+	} {
+		if got := session.CookieNameFor(base); got != want {
+			t.Errorf("CookieNameFor(%q) = %q, want %q", base, got, want)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/store"
+	"github.com/tandemhq/tandem/shared/store/storetest"
+)
+
+// A table an older Tandem wrote, before the operators' index existed, has
+// no item in it: the backfill puts the waiting cases and sign-ups there
+// (and only those), and a second run finds nothing to do.
+func TestBackfillOpsIndex(t *testing.T) {
+	db := storetest.Client(t)
+	table := storetest.NewTable(t, db)
+	s := store.New(db, table, storetest.Keys)
+	ctx := context.Background()
+	newCase := func(at time.Time, status collab.Status, responded time.Time) collab.Case {
+		return collab.Case{ID: ident.New(ident.Case, at), ProgramID: "prg_x", ProgramName: "P", ProgramType: program.PartnerProgram,
+			SubmitterMemberID: "mem_s", SubmitterName: "S", SubmitterEmail: "s@s.example", ReceiverMemberID: "mem_r", ReceiverName: "R",
+			DepartmentID: "dep_r", DepartmentName: "D", Priority: program.High, Summary: "s", Description: "d", Status: status,
+			SLA: 2 * time.Hour, ResponseDueAt: at.Add(2 * time.Hour), Level2DueAt: at.Add(4 * time.Hour), RespondedAt: responded,
+			CreatedAt: at, UpdatedAt: at, Version: 1}
+	}
+	newSignup := func(at time.Time, status enrollment.Status) enrollment.Enrollment {
+		return enrollment.Enrollment{ID: ident.New(ident.Enrollment, at), ProgramID: "prg_x", MemberID: ident.New(ident.Member, at),
+			MemberName: "M", HostMemberID: "mem_r", Status: status, Email: "m@m.example", CreatedAt: at, UpdatedAt: at, Version: 1}
+	}
+	waiting := newCase(t0, collab.Open, time.Time{})
+	answered := newCase(t0.Add(time.Minute), collab.Accepted, t0.Add(time.Hour))
+	pending := newSignup(t0, enrollment.PendingApproval)
+	active := newSignup(t0.Add(time.Minute), enrollment.Active)
+	if err := s.Seed().Cases(ctx, []collab.Case{waiting, answered}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Seed().Enrollments(ctx, []enrollment.Enrollment{pending, active}); err != nil {
+		t.Fatal(err)
+	}
+	// As an older Tandem left them: nothing in the operators' index.
+	out, err := db.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table), FilterExpression: aws.String("attribute_exists(OpsPK)")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range out.Items {
+		if _, err := db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(table),
+			Key: map[string]types.AttributeValue{"PK": it["PK"], "SK": it["SK"]}, UpdateExpression: aws.String("REMOVE OpsPK, OpsSK")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := t0.Add(24 * time.Hour)
+	watched := func() (cases []string, signups []string) {
+		t.Helper()
+		cs, _, err := s.StaleCases(ctx, now, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			cases = append(cases, c.ID)
+		}
+		es, _, err := s.WaitingSignups(ctx, now, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			signups = append(signups, e.ID)
+		}
+		return cases, signups
+	}
+	if cs, es := watched(); len(out.Items) != 2 || len(cs) != 0 || len(es) != 0 {
+		t.Fatalf("before: %d items in the index stripped (want 2), operators see cases %v and sign-ups %v (want none)", len(out.Items), cs, es)
+	}
+	sum, err := s.Backfill(ctx, 2)
+	if err != nil || sum.Ops != 2 || sum.Cases != 2 {
+		t.Fatalf("backfill: %+v %v; want 2 cases read, 2 put in the operators' index", sum, err)
+	}
+	if cs, es := watched(); len(cs) != 1 || cs[0] != waiting.ID || len(es) != 1 || es[0] != pending.ID {
+		t.Errorf("after: operators see cases %v and sign-ups %v, want [%s] and [%s]", cs, es, waiting.ID, pending.ID)
+	}
+	again, err := s.Backfill(ctx, 2)
+	if err != nil || again.Ops != 0 || again.Written != 0 {
+		t.Errorf("a second backfill: %+v %v, want nothing written", again, err)
+	}
+}
