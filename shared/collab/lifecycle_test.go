@@ -114,6 +114,9 @@ func TestStepsRaceOtherWriters(t *testing.T) {
 			if tc.act.Action == Note && tc.wantErr == nil && len(st.notes) != 1 {
 				t.Errorf("notes written: %v, want the one", st.notes)
 			}
+			if counted := st.hits["casemail#"+tc.p.MemberID]; counted != 1 {
+				t.Errorf("the step counted %d times against its member's daily mail, want once", counted)
+			}
 		})
 	}
 }
