@@ -130,7 +130,7 @@ Tandem is running (ready in %.1fs).
   Operator token    %s
 %s
   Try:  curl -H "Authorization: Bearer <demo host admin token>" %s/v1/cases?box=inbox
-  Run a schedule:   curl -X POST "%s/_local/schedules/redrive?at=2027-01-15T06:00:00Z"
+  Run a schedule:   curl -X POST -H 'Content-Type: application/json' "%s/_local/schedules/redrive?at=2027-01-15T06:00:00Z"
 
 Press Ctrl-C to stop everything.
 `, time.Since(began).Seconds(), baseURL, sesPort, sesPort, opToken, demo, baseURL, baseURL)
