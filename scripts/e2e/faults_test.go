@@ -19,11 +19,11 @@ import (
 
 	"github.com/tandemhq/tandem/scripts/localstack"
 	"github.com/tandemhq/tandem/scripts/localtest"
-	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/notify/sesmail"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/store/storetest"
 )
 
@@ -502,7 +502,7 @@ func TestStalledTableIsA503(t *testing.T) {
 		}
 	})
 	e := localtest.New(t, st.install, func(c *app.Config) {
-		c.APIDeadline = api.Deadline // the production bound, not the harness's
+		c.APIDeadline = router.Deadline // the production bound, not the harness's
 	})
 	h := newHost(t, e, "Stalled Host", nil)
 	st.enabled.Store(true)
@@ -521,7 +521,7 @@ func TestStalledTableIsA503(t *testing.T) {
 	if took > 30*time.Second {
 		t.Errorf("a stalled table held the request %s", took)
 	}
-	t.Logf("stalled table: answered 503 after %s (%d calls held; deadline %s)", took.Round(time.Millisecond), held.Load(), api.Deadline)
+	t.Logf("stalled table: answered 503 after %s (%d calls held; deadline %s)", took.Round(time.Millisecond), held.Load(), router.Deadline)
 	// The table answers again: so does the API. The emulator is shared
 	// with every parallel test, and a registration makes six calls in
 	// series under the production 2 s bound, so one attempt may still run

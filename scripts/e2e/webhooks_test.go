@@ -20,6 +20,7 @@ import (
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/webhook"
 )
 
@@ -415,7 +416,7 @@ func TestWebhookURLGuard(t *testing.T) {
 // that case, not a second case and not an error.
 func TestInboundWebhookRedeliveryAfterACrashedFirst(t *testing.T) {
 	t.Parallel()
-	e, h, dep, p, ptok, secret := webhookSetup(t, func(c *app.Config) { c.APIDeadline = api.Deadline })
+	e, h, dep, p, ptok, secret := webhookSetup(t, func(c *app.Config) { c.APIDeadline = router.Deadline })
 	ctx := context.Background()
 	now := time.Now()
 	body := hookBody(t, "case.create", caseBody(dep, h.ProgramID))

@@ -24,10 +24,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
-	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/routes"
 	"github.com/tandemhq/tandem/shared/session"
 	"github.com/tandemhq/tandem/shared/store"
@@ -36,7 +36,7 @@ import (
 // Gateway serves the API locally.
 type Gateway struct {
 	app      *app.App
-	handlers map[string]api.LambdaHandler
+	handlers map[string]router.LambdaHandler
 	poller   *Poller
 	sched    *Scheduler
 	log      *slog.Logger
@@ -48,7 +48,7 @@ func New(a *app.App, streams *dynamodbstreams.Client, log *slog.Logger) *Gateway
 	if log == nil {
 		log = slog.Default()
 	}
-	g := &Gateway{app: a, handlers: map[string]api.LambdaHandler{}, log: log}
+	g := &Gateway{app: a, handlers: map[string]router.LambdaHandler{}, log: log}
 	for _, f := range routes.Functions {
 		if f.Kind == routes.HTTP {
 			g.handlers[f.Name] = a.HTTP(f.Name)
@@ -157,19 +157,19 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, params, pathKnown := routes.Match(r.Method, r.URL.EscapedPath())
 	if route.Path == "" {
 		if pathKnown {
-			writeEvent(w, api.ErrorJSON(&apperr.Error{Kind: apperr.ErrNotFound, Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)}))
+			writeEvent(w, router.ErrorJSON(&apperr.Error{Kind: apperr.ErrNotFound, Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)}))
 			return
 		}
-		writeEvent(w, api.ErrorJSON(apperr.NotFound("no such endpoint: %s %s", r.Method, r.URL.Path)))
+		writeEvent(w, router.ErrorJSON(apperr.NotFound("no such endpoint: %s %s", r.Method, r.URL.Path)))
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBody+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, router.MaxBody+1))
 	if err != nil {
-		writeEvent(w, api.ErrorJSON(apperr.Malformed("the request body could not be read")))
+		writeEvent(w, router.ErrorJSON(apperr.Malformed("the request body could not be read")))
 		return
 	}
-	if len(body) > api.MaxBody {
-		writeEvent(w, api.ErrorJSON(apperr.TooLarge("the request body is larger than 256 KiB")))
+	if len(body) > router.MaxBody {
+		writeEvent(w, router.ErrorJSON(apperr.TooLarge("the request body is larger than 256 KiB")))
 		return
 	}
 	ev := g.event(r, route, params, body)
@@ -178,7 +178,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		authz := r.Header.Get("Authorization")
 		if authz == "" {
 			// API Gateway answers this itself, without calling the authorizer.
-			writeEvent(w, api.ErrorJSON(apperr.Unauthorized("send an API token as Authorization: Bearer <token>")))
+			writeEvent(w, router.ErrorJSON(apperr.Unauthorized("send an API token as Authorization: Bearer <token>")))
 			return
 		}
 		res, err := g.app.Authorizer.Handle(r.Context(), events.APIGatewayV2CustomAuthorizerV2Request{
@@ -186,25 +186,25 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			RouteKey: ev.RouteKey, RawPath: ev.RawPath, Headers: ev.Headers, RequestContext: ev.RequestContext,
 		})
 		if err != nil {
-			writeEvent(w, api.ErrorJSON(apperr.Unavailable(err, "the authorizer failed; retry shortly")))
+			writeEvent(w, router.ErrorJSON(apperr.Unavailable(err, "the authorizer failed; retry shortly")))
 			return
 		}
 		if !res.IsAuthorized {
-			writeEvent(w, api.ErrorJSON(apperr.Forbidden("forbidden")))
+			writeEvent(w, router.ErrorJSON(apperr.Forbidden("forbidden")))
 			return
 		}
 		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: res.Context}
 	}
 	h := g.handlers[route.Function]
 	if h == nil {
-		writeEvent(w, api.ErrorJSON(fmt.Errorf("gateway: no handler for function %s", route.Function)))
+		writeEvent(w, router.ErrorJSON(fmt.Errorf("gateway: no handler for function %s", route.Function)))
 		return
 	}
 	res, err := h(r.Context(), ev)
 	if err != nil {
 		// A Lambda returning an error is a 500 from API Gateway.
 		g.log.Error("handler returned an error", "route", route.Key(), "err", err)
-		writeEvent(w, api.ErrorJSON(err))
+		writeEvent(w, router.ErrorJSON(err))
 		return
 	}
 	writeResponse(w, res)
@@ -273,8 +273,8 @@ func sourceIP(r *http.Request) string {
 	return strings.Trim(host, "[]")
 }
 
-func writeEvent(w http.ResponseWriter, r *api.Response) {
-	writeResponse(w, api.ToEvent(r))
+func writeEvent(w http.ResponseWriter, r *router.Response) {
+	writeResponse(w, router.ToEvent(r))
 }
 
 func writeResponse(w http.ResponseWriter, res events.APIGatewayV2HTTPResponse) {
@@ -341,11 +341,11 @@ func misdirected(w http.ResponseWriter, host string) {
 // preflight, which the gateway never grants.
 func (g *Gateway) serveLocal(w http.ResponseWriter, r *http.Request) {
 	if ip := net.ParseIP(sourceIP(r)); ip == nil || !ip.IsLoopback() {
-		writeEvent(w, api.ErrorJSON(apperr.Forbidden("/_local/* answers only requests from this machine")))
+		writeEvent(w, router.ErrorJSON(apperr.Forbidden("/_local/* answers only requests from this machine")))
 		return
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); r.Method == http.MethodPost && (err != nil || mt != "application/json") {
-		writeEvent(w, api.ErrorJSON(apperr.UnsupportedMedia(
+		writeEvent(w, router.ErrorJSON(apperr.UnsupportedMedia(
 			"/_local/* takes POSTs only as JSON, so another site's page cannot send them: add -H 'Content-Type: application/json'")))
 		return
 	}
@@ -354,7 +354,7 @@ func (g *Gateway) serveLocal(w http.ResponseWriter, r *http.Request) {
 		// link whose confirmation this local-only endpoint makes.
 		secret, _, next, err := g.app.Server.Sessions.SignIn(r.Context(), token)
 		if err != nil {
-			writeEvent(w, api.ErrorJSON(err))
+			writeEvent(w, router.ErrorJSON(err))
 			return
 		}
 		http.SetCookie(w, &http.Cookie{Name: session.CookieName, Value: secret, Path: "/", MaxAge: int(session.TTL.Seconds()), HttpOnly: true, SameSite: http.SameSiteLaxMode})
@@ -367,21 +367,21 @@ func (g *Gateway) serveLocal(w http.ResponseWriter, r *http.Request) {
 	}
 	name, ok := strings.CutPrefix(r.URL.Path, "/_local/schedules/")
 	if !ok || r.Method != http.MethodPost {
-		writeEvent(w, api.ErrorJSON(apperr.NotFound("no such local endpoint: %s %s", r.Method, r.URL.Path)))
+		writeEvent(w, router.ErrorJSON(apperr.NotFound("no such local endpoint: %s %s", r.Method, r.URL.Path)))
 		return
 	}
 	at := time.Now().UTC()
 	if v := r.URL.Query().Get("at"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			writeEvent(w, api.ErrorJSON(apperr.InvalidField("at", "must be an RFC 3339 time like 2027-01-15T06:00:00Z")))
+			writeEvent(w, router.ErrorJSON(apperr.InvalidField("at", "must be an RFC 3339 time like 2027-01-15T06:00:00Z")))
 			return
 		}
 		at = t.UTC()
 	}
 	out, mail, err := g.RunSchedule(r.Context(), name, at)
 	if err != nil {
-		writeEvent(w, api.ErrorJSON(err))
+		writeEvent(w, router.ErrorJSON(err))
 		return
 	}
 	b, _ := json.Marshal(map[string]any{"schedule": name, "at": at.Format(time.RFC3339), "summary": out, "mail": mail})
@@ -394,23 +394,23 @@ func (g *Gateway) serveLocal(w http.ResponseWriter, r *http.Request) {
 // and answers with its result once the mail it caused has been handed on.
 func (g *Gateway) serveEvent(w http.ResponseWriter, r *http.Request, fn string) {
 	if f, ok := routes.FunctionByName(fn); !ok || f.Kind != routes.Event {
-		writeEvent(w, api.ErrorJSON(apperr.NotFound("no event function %q", fn)))
+		writeEvent(w, router.ErrorJSON(apperr.NotFound("no event function %q", fn)))
 		return
 	}
 	raw, err := io.ReadAll(io.LimitReader(r.Body, 256<<10))
 	if err != nil {
-		writeEvent(w, api.ErrorJSON(apperr.InvalidField("body", "could not be read")))
+		writeEvent(w, router.ErrorJSON(apperr.InvalidField("body", "could not be read")))
 		return
 	}
 	var written store.OutboxLog
 	out, err := g.Invoke(store.WithOutboxLog(r.Context(), &written), fn, raw)
 	if err != nil {
-		writeEvent(w, api.ErrorJSON(apperr.InvalidField("body", err.Error())))
+		writeEvent(w, router.ErrorJSON(apperr.InvalidField("body", err.Error())))
 		return
 	}
 	mail, err := g.handedOver(r.Context(), written.IDs())
 	if err != nil {
-		writeEvent(w, api.ErrorJSON(err))
+		writeEvent(w, router.ErrorJSON(err))
 		return
 	}
 	b, _ := json.Marshal(map[string]any{"function": fn, "result": out, "mail": mail})

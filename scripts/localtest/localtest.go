@@ -97,7 +97,7 @@ func newOn(t storetest.T, ddb, tableName string, opts []Option) *Env {
 		// machine; a call can queue for seconds behind a thousand-item
 		// test. The 2 s production deadline would turn that queueing into
 		// 503s, so the harness waits longer; TestStalledTableIsA503 checks
-		// the production deadline itself (it sets APIDeadline back to api.Deadline).
+		// the production deadline itself (it sets APIDeadline back to router.Deadline).
 		APIDeadline: 15 * time.Second,
 	}
 	// The server's address is needed for links in mail before the app is

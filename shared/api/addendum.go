@@ -10,31 +10,32 @@ import (
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
 // acceptAddendum serves POST /v1/enrollments/{id}/addendum: a partner
 // admin accepts the program's current addendum version.
-func (s *Server) acceptAddendum(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) acceptAddendum(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in enrollment.AcceptInput
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	e, err := s.Enrollments.AcceptAddendum(ctx, r.Principal, r.Param("id"), in, false)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewEnrollment(e)), nil
+	return router.JSON(http.StatusOK, viewEnrollment(e)), nil
 }
 
 // addendumPage serves GET /a/{token}: the program's current addendum with
 // the form to accept it, from the link in the mail.
-func (s *Server) addendumPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) addendumPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	e, prg, err := s.Enrollments.AddendumByLink(ctx, r.Param("token"))
 	if err != nil {
 		return nil, err
 	}
-	return Page(http.StatusOK, web.AddendumPage(web.BrandOf(prg), addendumData(e, prg, r.Param("token")))), nil
+	return router.Page(http.StatusOK, web.AddendumPage(web.BrandOf(prg), addendumData(e, prg, r.Param("token")))), nil
 }
 
 func addendumData(e enrollment.Enrollment, prg program.Program, token string) web.AddendumData {
@@ -49,7 +50,7 @@ func addendumData(e enrollment.Enrollment, prg program.Program, token string) we
 }
 
 // addendumForm serves POST /a/{token}: the acceptance.
-func (s *Server) addendumForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) addendumForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	form, err := url.ParseQuery(string(r.Body))
 	if err != nil {
 		return nil, apperr.Malformed("the form could not be read")
@@ -62,7 +63,7 @@ func (s *Server) addendumForm(ctx context.Context, r *Request) (*Response, error
 	in := enrollment.AcceptInput{Version: form.Get("version"), Name: form.Get("name"), Title: form.Get("title")}
 	after, err := s.Enrollments.AcceptAddendum(ctx, auth.Principal{}, e.ID, in, true)
 	if err == nil {
-		return Page(http.StatusOK, web.AddendumPage(web.BrandOf(prg), addendumData(after, prg, token))), nil
+		return router.Page(http.StatusOK, web.AddendumPage(web.BrandOf(prg), addendumData(after, prg, token))), nil
 	}
 	f, ok := refused(err)
 	if !ok {
@@ -84,5 +85,5 @@ func (s *Server) addendumForm(ctx context.Context, r *Request) (*Response, error
 	for k, why := range f.Fields {
 		d.Errors[k] = why
 	}
-	return Page(f.Status, web.AddendumPage(web.BrandOf(prg), d)), nil
+	return router.Page(f.Status, web.AddendumPage(web.BrandOf(prg), d)), nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 	"github.com/tandemhq/tandem/shared/webhook"
 )
@@ -18,7 +19,7 @@ const dateLayout = "2 January 2006"
 
 // invoiceList serves GET /invoices: the signed-in admin's member's
 // invoices (operators name the member with ?memberId=), newest first.
-func (s *Server) invoiceList(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) invoiceList(ctx context.Context, r *router.Request) (*router.Response, error) {
 	items, next, err := s.Invoices.List(ctx, r.Principal, r.Query.Get("memberId"), 25, r.Query.Get("cursor"))
 	if err != nil {
 		return nil, err
@@ -34,11 +35,11 @@ func (s *Server) invoiceList(ctx context.Context, r *Request) (*Response, error)
 			Total: billing.Money(inv.TotalCents), Status: string(inv.Status), Due: inv.DueAt.Format(dateLayout), Overdue: invoiceOverdue(inv, now),
 		})
 	}
-	return Page(http.StatusOK, web.InvoicesPage(l)), nil
+	return router.Page(http.StatusOK, web.InvoicesPage(l)), nil
 }
 
 // invoicePage serves GET /invoices/{id}: one invoice, printable.
-func (s *Server) invoicePage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) invoicePage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	inv, err := s.Invoices.Get(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
@@ -64,7 +65,7 @@ func (s *Server) invoicePage(ctx context.Context, r *Request) (*Response, error)
 		return nil, err
 	}
 	d.History = s.history(ctx, r, evs, inv.MemberID)
-	return Page(http.StatusOK, web.InvoicePage(d)), nil
+	return router.Page(http.StatusOK, web.InvoicePage(d)), nil
 }
 
 // programNames looks program names up once per page; a program that cannot
@@ -102,18 +103,18 @@ func invoiceOverdue(inv billing.Invoice, now time.Time) bool {
 // webhooksPage serves GET /webhooks: the member's signing secret (when it
 // was made, never its value), the departments' outbound addresses and the
 // delivery log. For the member's admins.
-func (s *Server) webhooksPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) webhooksPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	w, err := s.webhooksData(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	return Page(http.StatusOK, web.WebhooksView(w)), nil
+	return router.Page(http.StatusOK, web.WebhooksView(w)), nil
 }
 
 // rotateSecretForm serves POST /webhooks/secret: makes a new signing
 // secret and shows it on the page it answers with, once (the answer is
 // never cached; the previous secret keeps verifying for the grace period).
-func (s *Server) rotateSecretForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) rotateSecretForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	memberID, err := webhooksMember(r) // the page's refusals, before anything changes
 	if err != nil {
 		return nil, err
@@ -127,12 +128,12 @@ func (s *Server) rotateSecretForm(ctx context.Context, r *Request) (*Response, e
 		return nil, err
 	}
 	w.NewSecret = secret
-	return Page(http.StatusOK, web.WebhooksView(w)), nil
+	return router.Page(http.StatusOK, web.WebhooksView(w)), nil
 }
 
 // webhooksMember is the member whose webhooks r's user may run: their own,
 // as its admin.
-func webhooksMember(r *Request) (string, error) {
+func webhooksMember(r *router.Request) (string, error) {
 	memberID := r.Principal.MemberID
 	if memberID == "" {
 		return "", apperr.Forbidden("webhooks belong to a member; operators read a member's deliveries over the API")
@@ -143,7 +144,7 @@ func webhooksMember(r *Request) (string, error) {
 	return memberID, nil
 }
 
-func (s *Server) webhooksData(ctx context.Context, r *Request) (web.WebhooksPage, error) {
+func (s *Server) webhooksData(ctx context.Context, r *router.Request) (web.WebhooksPage, error) {
 	memberID, err := webhooksMember(r)
 	if err != nil {
 		return web.WebhooksPage{}, err

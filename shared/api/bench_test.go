@@ -26,6 +26,7 @@ import (
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
+	"github.com/tandemhq/tandem/shared/router"
 )
 
 // memStore is an in-memory stand-in for the table, just enough for the
@@ -174,7 +175,7 @@ func (m *memStore) CreateSignup(context.Context, registration.Signup) error { re
 
 // benchServer is a server over the in-memory store with a host, a partner
 // reaching it through a program, and one case.
-func benchServer(b testing.TB) (*Router, map[string]string) {
+func benchServer(b testing.TB) (*router.Router, map[string]string) {
 	b.Helper()
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
@@ -211,7 +212,7 @@ func benchServer(b testing.TB) (*Router, map[string]string) {
 		b.Fatal(err)
 	}
 	ids := map[string]string{"host": host.ID, "partner": partner.ID, "engineer": eng.ID, "program": prg.ID, "department": dep.ID, "case": c.ID}
-	return NewRouter(AllHandlers(srv), nil, clock, slog.New(slog.NewTextHandler(io.Discard, nil))), ids
+	return router.New(AllHandlers(srv), router.Options{Now: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}), ids
 }
 
 func event(method, path, routeKey string, params map[string]string, p *auth.Principal, body any) events.APIGatewayV2HTTPRequest {
@@ -219,7 +220,7 @@ func event(method, path, routeKey string, params map[string]string, p *auth.Prin
 		Headers: map[string]string{"content-type": "application/json"}}
 	ev.RequestContext.HTTP.Method = method
 	if p != nil {
-		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: PrincipalContext(*p)}
+		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: router.PrincipalContext(*p)}
 	}
 	if body != nil {
 		b, _ := json.Marshal(body)

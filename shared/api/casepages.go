@@ -16,6 +16,7 @@ import (
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
@@ -23,7 +24,7 @@ import (
 const tzCookie = "tandem_tz"
 
 // viewerZone is the zone the viewer asked for (?tz=), or remembered, or UTC.
-func viewerZone(r *Request) (*time.Location, string, string) {
+func viewerZone(r *router.Request) (*time.Location, string, string) {
 	name := r.Query.Get("tz")
 	set := ""
 	if name == "" {
@@ -50,8 +51,8 @@ func overdue(c collab.Case, now time.Time) bool {
 }
 
 // caseList serves GET /inbox and GET /outbox.
-func (s *Server) caseList(box collab.Box) Handler {
-	return func(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) caseList(box collab.Box) router.Handler {
+	return func(ctx context.Context, r *router.Request) (*router.Response, error) {
 		loc, zone, setZone := viewerZone(r)
 		status := collab.Status(r.Query.Get("status"))
 		if status != "" && !slices.Contains(collab.Statuses, status) {
@@ -77,7 +78,7 @@ func (s *Server) caseList(box collab.Box) Handler {
 				RespondBy: c.ResponseDueAt.In(loc).Format(timeLayout), Overdue: overdue(c, now),
 			})
 		}
-		resp := Page(http.StatusOK, web.CaseListPage(l))
+		resp := router.Page(http.StatusOK, web.CaseListPage(l))
 		if setZone != "" {
 			resp.Cookies = []string{s.cookie(tzCookie, setZone, "/", 365*24*time.Hour)}
 		}
@@ -92,7 +93,7 @@ var caseActions = []struct {
 }{{"accept", collab.Accept}, {"request-info", collab.RequestInfo}, {"notes", collab.Note}, {"reject", collab.Reject}, {"close", collab.Close}}
 
 // casePage serves GET /cases/{id}.
-func (s *Server) casePage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) casePage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	page, err := s.casePageData(ctx, r, nil, nil)
 	if err != nil {
 		return nil, err
@@ -100,7 +101,7 @@ func (s *Server) casePage(ctx context.Context, r *Request) (*Response, error) {
 	if done := r.Query.Get("done"); done != "" {
 		page.Notice = doneNotice(done)
 	}
-	return Page(http.StatusOK, web.CasePageView(page)), nil
+	return router.Page(http.StatusOK, web.CasePageView(page)), nil
 }
 
 func doneNotice(path string) string {
@@ -121,7 +122,7 @@ func doneNotice(path string) string {
 
 // casePageData builds a case page; values and errs refill a form that
 // came back invalid.
-func (s *Server) casePageData(ctx context.Context, r *Request, values url.Values, errs map[string]string) (web.CasePage, error) {
+func (s *Server) casePageData(ctx context.Context, r *router.Request, values url.Values, errs map[string]string) (web.CasePage, error) {
 	c, err := s.Cases.Get(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return web.CasePage{}, err
@@ -290,17 +291,17 @@ func actFromForm(a collab.Action, v url.Values) collab.Act {
 // caseAction serves POST /cases/{id}/{action}: success goes back to the
 // case; invalid input is the page again (422) with the errors beside the
 // fields; a lost race (409) says what changed.
-func (s *Server) casePageAction(path string, a collab.Action) Handler {
-	return func(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) casePageAction(path string, a collab.Action) router.Handler {
+	return func(ctx context.Context, r *router.Request) (*router.Response, error) {
 		form, err := r.Form()
 		if err != nil {
 			return nil, err
 		}
 		_, err = s.Cases.Do(ctx, r.Principal, r.Param("id"), actFromForm(a, form), idem.None)
 		if err == nil {
-			return Redirect("/cases/" + r.Param("id") + "?done=" + path), nil
+			return router.Redirect("/cases/" + r.Param("id") + "?done=" + path), nil
 		}
-		status, _ := Status(err)
+		status, _ := router.Status(err)
 		msg, fields, _ := apperr.Public(err)
 		switch status {
 		case http.StatusUnprocessableEntity:
@@ -309,25 +310,25 @@ func (s *Server) casePageAction(path string, a collab.Action) Handler {
 				return nil, perr
 			}
 			page.Problem = "Please check the highlighted field."
-			return Page(status, web.CasePageView(page)), nil
+			return router.Page(status, web.CasePageView(page)), nil
 		case http.StatusConflict:
 			page, perr := s.casePageData(ctx, r, nil, nil)
 			if perr != nil {
 				return nil, perr
 			}
 			page.Problem = "The case changed while you were looking at it: " + msg + ". It is shown as it is now."
-			return Page(status, web.CasePageView(page)), nil
+			return router.Page(status, web.CasePageView(page)), nil
 		}
 		return nil, err
 	}
 }
 
 // mailActionPage serves GET /r/{token}: the action's form, no sign-in.
-func (s *Server) mailActionPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) mailActionPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	return s.renderMailAction(ctx, r.Param("token"), nil, nil, http.StatusOK)
 }
 
-func (s *Server) renderMailAction(ctx context.Context, token string, v url.Values, errs map[string]string, status int) (*Response, error) {
+func (s *Server) renderMailAction(ctx context.Context, token string, v url.Values, errs map[string]string, status int) (*router.Response, error) {
 	l, err := s.Cases.LookupMailLink(ctx, token)
 	if err != nil {
 		return nil, err
@@ -342,14 +343,14 @@ func (s *Server) renderMailAction(ctx context.Context, token string, v url.Value
 	if rec, err := s.Idempotency.GetIdempotency(ctx, mailLinkKey(token)); err == nil && rec.State != "" {
 		m.Done = "This link was already used. Open the case to see what happened since."
 	}
-	return Page(status, web.MailActionPage(m)), nil
+	return router.Page(status, web.MailActionPage(m)), nil
 }
 
 func mailLinkKey(token string) string { return "maillink#" + auth.Hash(token) }
 
 // mailActionForm serves POST /r/{token}: acts once, as the receiving
 // department, without sign-in.
-func (s *Server) mailActionForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) mailActionForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	token := r.Param("token")
 	form, err := r.Form()
 	if err != nil {
@@ -359,17 +360,17 @@ func (s *Server) mailActionForm(ctx context.Context, r *Request) (*Response, err
 	if err != nil {
 		return nil, err
 	}
-	g := guard{store: s.Idempotency, log: s.Log}
-	resp, err := g.do(ctx, s.Now(), once{
-		key: mailLinkKey(token), bodyHash: "mail-link", retention: mailLinkRetention,
-		mismatch: apperr.Conflict("this link was already used"),
+	g := router.Guard{Store: s.Idempotency, Log: s.Log}
+	resp, err := g.Do(ctx, s.Now(), router.Once{
+		Key: mailLinkKey(token), BodyHash: "mail-link", Retention: mailLinkRetention,
+		Mismatch: apperr.Conflict("this link was already used"),
 		// Only a step taken uses the link up: a form sent back with an
 		// error may be corrected and sent again.
-		keep: func(status int) bool { return status < 400 },
-		taken: func(ctx context.Context, rec idem.Record) (*Response, error) {
+		Keep: func(status int) bool { return status < 400 },
+		Taken: func(ctx context.Context, rec idem.Record) (*router.Response, error) {
 			return s.renderMailAction(ctx, token, nil, nil, http.StatusConflict)
 		},
-		run: func(ctx context.Context, claim idem.Claim) (*Response, error) {
+		Run: func(ctx context.Context, claim idem.Claim) (*router.Response, error) {
 			c, err := s.Cases.DoFromMail(ctx, token, actFromForm(l.Action, form), claim)
 			if err != nil {
 				return nil, err
@@ -378,7 +379,7 @@ func (s *Server) mailActionForm(ctx context.Context, r *Request) (*Response, err
 		},
 	})
 	if err != nil {
-		status, _ := Status(err)
+		status, _ := router.Status(err)
 		_, fields, _ := apperr.Public(err)
 		switch status {
 		case http.StatusUnprocessableEntity:

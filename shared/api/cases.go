@@ -8,6 +8,7 @@ import (
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/form"
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/router"
 )
 
 type departmentView struct {
@@ -57,19 +58,19 @@ func viewUnreachable(u *department.Unreachable) *unreachableView {
 	return &unreachableView{Address: u.Address, Reason: u.Reason, Since: ts(u.Since)}
 }
 
-func (s *Server) createDepartment(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) createDepartment(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in department.Input
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	d, err := s.Departments.Create(ctx, r.Principal, r.Param("id"), in, r.Claim)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusCreated, viewDepartment(d)), nil
+	return router.JSON(http.StatusCreated, viewDepartment(d)), nil
 }
 
-func (s *Server) listDepartments(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) listDepartments(ctx context.Context, r *router.Request) (*router.Response, error) {
 	ds, err := s.Departments.List(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
@@ -78,56 +79,56 @@ func (s *Server) listDepartments(ctx context.Context, r *Request) (*Response, er
 	for _, d := range ds {
 		out = append(out, viewDepartment(d))
 	}
-	return JSON(http.StatusOK, listOf(out, "")), nil
+	return router.JSON(http.StatusOK, listOf(out, "")), nil
 }
 
-func (s *Server) getDepartment(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) getDepartment(ctx context.Context, r *router.Request) (*router.Response, error) {
 	d, err := s.Departments.Get(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewDepartment(d)), nil
+	return router.JSON(http.StatusOK, viewDepartment(d)), nil
 }
 
-func (s *Server) patchDepartment(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) patchDepartment(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var pt department.Patch
-	if err := Decode(r, &pt); err != nil {
+	if err := router.Decode(r, &pt); err != nil {
 		return nil, err
 	}
 	d, err := s.Departments.Update(ctx, r.Principal, r.Param("id"), pt)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewDepartment(d)), nil
+	return router.JSON(http.StatusOK, viewDepartment(d)), nil
 }
 
 // importHolidays serves POST /v1/departments/{id}/holidays: an iCalendar's
 // all-day events become the department's holidays.
-func (s *Server) importHolidays(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) importHolidays(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in struct {
 		ICal    string `json:"ical"`
 		Version *int   `json:"version,omitempty"`
 	}
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	d, err := s.Departments.ImportHolidays(ctx, r.Principal, r.Param("id"), in.ICal, in.Version)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewDepartment(d)), nil
+	return router.JSON(http.StatusOK, viewDepartment(d)), nil
 }
 
-func (s *Server) patchUser(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) patchUser(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var pt member.UserPatch
-	if err := Decode(r, &pt); err != nil {
+	if err := router.Decode(r, &pt); err != nil {
 		return nil, err
 	}
 	u, err := s.Members.UpdateUser(ctx, r.Principal, r.Param("id"), r.Param("userId"), pt)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewUser(u)), nil
+	return router.JSON(http.StatusOK, viewUser(u)), nil
 }
 
 type directoryDepartment struct {
@@ -153,7 +154,7 @@ type directoryEntry struct {
 	Departments []directoryDepartment `json:"departments"`
 }
 
-func (s *Server) directory(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) directory(ctx context.Context, r *router.Request) (*router.Response, error) {
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return nil, err
@@ -179,7 +180,7 @@ func (s *Server) directory(ctx context.Context, r *Request) (*Response, error) {
 		}
 		out = append(out, de)
 	}
-	return JSON(http.StatusOK, listOf(out, next)), nil
+	return router.JSON(http.StatusOK, listOf(out, next)), nil
 }
 
 type caseView struct {
@@ -229,15 +230,15 @@ func viewCase(c collab.Case) caseView {
 }
 
 // decodeCase reads a new case keeping numbers exact for form validation.
-func decodeCase(r *Request) (collab.NewCase, error) {
+func decodeCase(r *router.Request) (collab.NewCase, error) {
 	var in collab.NewCase
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return in, err
 	}
 	return in, nil
 }
 
-func (s *Server) openCase(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) openCase(ctx context.Context, r *router.Request) (*router.Response, error) {
 	in, err := decodeCase(r)
 	if err != nil {
 		return nil, err
@@ -246,10 +247,10 @@ func (s *Server) openCase(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusCreated, viewCase(c)), nil
+	return router.JSON(http.StatusCreated, viewCase(c)), nil
 }
 
-func (s *Server) listCases(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) listCases(ctx context.Context, r *router.Request) (*router.Response, error) {
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return nil, err
@@ -262,18 +263,18 @@ func (s *Server) listCases(ctx context.Context, r *Request) (*Response, error) {
 	for _, c := range items {
 		out = append(out, viewCase(c))
 	}
-	return JSON(http.StatusOK, listOf(out, next)), nil
+	return router.JSON(http.StatusOK, listOf(out, next)), nil
 }
 
-func (s *Server) getCase(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) getCase(ctx context.Context, r *router.Request) (*router.Response, error) {
 	c, err := s.Cases.Get(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewCase(c)), nil
+	return router.JSON(http.StatusOK, viewCase(c)), nil
 }
 
-func (s *Server) caseEvents(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) caseEvents(ctx context.Context, r *router.Request) (*router.Response, error) {
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return nil, err
@@ -299,12 +300,12 @@ func (s *Server) caseEvents(ctx context.Context, r *Request) (*Response, error) 
 		out = append(out, eventView{ID: ev.ID, At: ts(ev.At), Actor: ev.Actor, MemberID: ev.MemberID, Side: string(ev.Side),
 			Action: string(ev.Action), From: string(ev.From), To: string(ev.To), Text: ev.Text, Level: ev.Level})
 	}
-	return JSON(http.StatusOK, listOf(out, next)), nil
+	return router.JSON(http.StatusOK, listOf(out, next)), nil
 }
 
 // caseAction decodes an action's body into a collab.Act.
-func (s *Server) caseAction(action collab.Action) Handler {
-	return func(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) caseAction(action collab.Action) router.Handler {
+	return func(ctx context.Context, r *router.Request) (*router.Response, error) {
 		act, err := DecodeAct(action, r.Body)
 		if err != nil {
 			return nil, err
@@ -313,13 +314,13 @@ func (s *Server) caseAction(action collab.Action) Handler {
 		if err != nil {
 			return nil, err
 		}
-		return JSON(http.StatusOK, viewCase(c)), nil
+		return router.JSON(http.StatusOK, viewCase(c)), nil
 	}
 }
 
 // DecodeAct reads the body of a case action (the API and webhooks share it).
 func DecodeAct(action collab.Action, body []byte) (collab.Act, error) {
-	r := &Request{Body: body}
+	r := &router.Request{Body: body}
 	act := collab.Act{Action: action}
 	switch action {
 	case collab.Accept:
@@ -328,7 +329,7 @@ func DecodeAct(action collab.Action, body []byte) (collab.Act, error) {
 			Engineer           *member.Contact `json:"engineer"`
 			Version            *int            `json:"version,omitempty"`
 		}
-		if err := Decode(r, &in); err != nil {
+		if err := router.Decode(r, &in); err != nil {
 			return act, err
 		}
 		act.ReceiverCaseNumber, act.Engineer, act.Version = in.ReceiverCaseNumber, in.Engineer, in.Version
@@ -337,7 +338,7 @@ func DecodeAct(action collab.Action, body []byte) (collab.Act, error) {
 			Question string `json:"question"`
 			Version  *int   `json:"version,omitempty"`
 		}
-		if err := Decode(r, &in); err != nil {
+		if err := router.Decode(r, &in); err != nil {
 			return act, err
 		}
 		act.Text, act.Version = in.Question, in.Version
@@ -346,7 +347,7 @@ func DecodeAct(action collab.Action, body []byte) (collab.Act, error) {
 			Text    string `json:"text"`
 			Version *int   `json:"version,omitempty"`
 		}
-		if err := Decode(r, &in); err != nil {
+		if err := router.Decode(r, &in); err != nil {
 			return act, err
 		}
 		act.Text, act.Version = in.Text, in.Version
@@ -355,7 +356,7 @@ func DecodeAct(action collab.Action, body []byte) (collab.Act, error) {
 			Reason  string `json:"reason"`
 			Version *int   `json:"version,omitempty"`
 		}
-		if err := Decode(r, &in); err != nil {
+		if err := router.Decode(r, &in); err != nil {
 			return act, err
 		}
 		act.Text, act.Version = in.Reason, in.Version
@@ -364,7 +365,7 @@ func DecodeAct(action collab.Action, body []byte) (collab.Act, error) {
 			Resolution string `json:"resolution"`
 			Version    *int   `json:"version,omitempty"`
 		}
-		if err := Decode(r, &in); err != nil {
+		if err := router.Decode(r, &in); err != nil {
 			return act, err
 		}
 		act.Text, act.Version = in.Resolution, in.Version

@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/marketplace"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
@@ -22,7 +23,7 @@ var configurationTabs = []web.Option{
 
 // configurationsPage serves GET /programs/{id}/configurations: the host's
 // review queue (submitted first) or a partner's own with its form.
-func (s *Server) configurationsPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) configurationsPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	st := defaultFilter
 	if status, ok := r.Query["status"]; ok {
 		st = status[0]
@@ -39,7 +40,7 @@ func (s *Server) configurationsPage(ctx context.Context, r *Request) (*Response,
 	case "reject":
 		p.Notice = "Rejected, with your reason shown to the partner."
 	}
-	return Page(http.StatusOK, web.ConfigurationsView(p)), nil
+	return router.Page(http.StatusOK, web.ConfigurationsView(p)), nil
 }
 
 // defaultFilter asks configurationsData for the viewer's default list.
@@ -47,7 +48,7 @@ const defaultFilter = "default"
 
 // configurationsData builds the page; show names the configuration whose
 // timeline is opened, mark adjusts a row (a refusal).
-func (s *Server) configurationsData(ctx context.Context, r *Request, status, show string, mark func(*web.ConfigurationRow)) (web.ConfigurationsPage, error) {
+func (s *Server) configurationsData(ctx context.Context, r *router.Request, status, show string, mark func(*web.ConfigurationRow)) (web.ConfigurationsPage, error) {
 	programID := r.Param("id")
 	prg, err := s.Marketplace.ProgramFor(ctx, r.Principal, programID)
 	if err != nil {
@@ -103,7 +104,7 @@ func (s *Server) configurationsData(ctx context.Context, r *Request, status, sho
 }
 
 // configurationTimeline is c's events, actors by name where known.
-func (s *Server) configurationTimeline(ctx context.Context, r *Request, c marketplace.Configuration) ([]web.TimelineEntry, error) {
+func (s *Server) configurationTimeline(ctx context.Context, r *router.Request, c marketplace.Configuration) ([]web.TimelineEntry, error) {
 	evs, _, err := s.Marketplace.Events(ctx, r.Principal, c.ID, 200, "")
 	if err != nil {
 		return nil, err
@@ -131,7 +132,7 @@ func configurationRow(c marketplace.Configuration) web.ConfigurationRow {
 
 // configurationsPagePost serves POST /programs/{id}/configurations: a
 // partner admin's submission.
-func (s *Server) configurationsPagePost(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) configurationsPagePost(ctx context.Context, r *router.Request) (*router.Response, error) {
 	v, err := r.Form()
 	if err != nil {
 		return nil, err
@@ -166,15 +167,15 @@ func (s *Server) configurationsPagePost(ctx context.Context, r *Request) (*Respo
 		if len(f.Fields) > 0 {
 			p.Problem = "Please check the highlighted fields."
 		}
-		return Page(f.Status, web.ConfigurationsView(p)), nil
+		return router.Page(f.Status, web.ConfigurationsView(p)), nil
 	}
-	return Redirect("/programs/" + programID + "/configurations?" + url.Values{"status": {""}, "done": {"submit"}}.Encode()), nil
+	return router.Redirect("/programs/" + programID + "/configurations?" + url.Values{"status": {""}, "done": {"submit"}}.Encode()), nil
 }
 
 // configurationDecision serves POST
 // /programs/{id}/configurations/{configurationId}/approve and /reject.
-func (s *Server) configurationDecision(a marketplace.Action) Handler {
-	return func(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) configurationDecision(a marketplace.Action) router.Handler {
+	return func(ctx context.Context, r *router.Request) (*router.Response, error) {
 		v, err := r.Form()
 		if err != nil {
 			return nil, err
@@ -214,14 +215,14 @@ func (s *Server) configurationDecision(a marketplace.Action) Handler {
 			if perr != nil {
 				return nil, perr
 			}
-			return Page(f.Status, web.ConfigurationsView(p)), nil
+			return router.Page(f.Status, web.ConfigurationsView(p)), nil
 		}
-		return Redirect("/programs/" + programID + "/configurations?" + url.Values{"status": {status}, "done": {string(a)}}.Encode() + "#" + id), nil
+		return router.Redirect("/programs/" + programID + "/configurations?" + url.Values{"status": {status}, "done": {string(a)}}.Encode() + "#" + id), nil
 	}
 }
 
 // marketplacePage serves GET /p/{slug}/marketplace (public).
-func (s *Server) marketplacePage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) marketplacePage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	prg, err := s.Registration.Program(ctx, r.Param("slug"))
 	if err != nil {
 		return nil, err
@@ -238,5 +239,5 @@ func (s *Server) marketplacePage(ctx context.Context, r *Request) (*Response, er
 	for _, c := range cs {
 		m.Rows = append(m.Rows, configurationRow(c))
 	}
-	return Page(http.StatusOK, web.MarketplaceView(prg, m)), nil
+	return router.Page(http.StatusOK, web.MarketplaceView(prg, m)), nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/marketplace"
+	"github.com/tandemhq/tandem/shared/router"
 )
 
 // configurationView is a validated configuration in the API.
@@ -38,19 +39,19 @@ func viewConfiguration(c marketplace.Configuration) configurationView {
 	}
 }
 
-func (s *Server) submitConfiguration(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) submitConfiguration(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in marketplace.Input
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	c, err := s.Marketplace.Submit(ctx, r.Principal, r.Param("id"), in, r.Claim)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusCreated, viewConfiguration(c)), nil
+	return router.JSON(http.StatusCreated, viewConfiguration(c)), nil
 }
 
-func (s *Server) listConfigurations(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) listConfigurations(ctx context.Context, r *router.Request) (*router.Response, error) {
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return nil, err
@@ -63,34 +64,34 @@ func (s *Server) listConfigurations(ctx context.Context, r *Request) (*Response,
 	for _, c := range cs {
 		out = append(out, viewConfiguration(c))
 	}
-	return JSON(http.StatusOK, listOf(out, next)), nil
+	return router.JSON(http.StatusOK, listOf(out, next)), nil
 }
 
-func (s *Server) approveConfiguration(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) approveConfiguration(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in versionBody
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	return s.decideConfiguration(ctx, r, marketplace.Approve, "", in.Version)
 }
 
-func (s *Server) rejectConfiguration(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) rejectConfiguration(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in reasonBody
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	return s.decideConfiguration(ctx, r, marketplace.Reject, in.Reason, in.Version)
 }
 
-func (s *Server) decideConfiguration(ctx context.Context, r *Request, a marketplace.Action, reason string, version *int) (*Response, error) {
+func (s *Server) decideConfiguration(ctx context.Context, r *router.Request, a marketplace.Action, reason string, version *int) (*router.Response, error) {
 	c, err := s.Marketplace.Decide(ctx, r.Principal, r.Param("id"), a, reason, version)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewConfiguration(c)), nil
+	return router.JSON(http.StatusOK, viewConfiguration(c)), nil
 }
 
-func (s *Server) configurationEvents(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) configurationEvents(ctx context.Context, r *router.Request) (*router.Response, error) {
 	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
 		return s.Marketplace.Events(ctx, r.Principal, r.Param("id"), limit, cursor)
 	})

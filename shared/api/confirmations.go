@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/confirmation"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
@@ -16,7 +17,7 @@ type confirmationsView struct {
 }
 
 // resendDepartmentConfirmations serves POST /v1/departments/{id}/confirmations.
-func (s *Server) resendDepartmentConfirmations(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) resendDepartmentConfirmations(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if err := decodeEmpty(r); err != nil {
 		return nil, err
 	}
@@ -24,11 +25,11 @@ func (s *Server) resendDepartmentConfirmations(ctx context.Context, r *Request) 
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusAccepted, confirmationsView{Sent: sent}), nil
+	return router.JSON(http.StatusAccepted, confirmationsView{Sent: sent}), nil
 }
 
 // resendMemberConfirmations serves POST /v1/members/{id}/confirmations.
-func (s *Server) resendMemberConfirmations(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) resendMemberConfirmations(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if err := decodeEmpty(r); err != nil {
 		return nil, err
 	}
@@ -36,13 +37,13 @@ func (s *Server) resendMemberConfirmations(ctx context.Context, r *Request) (*Re
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusAccepted, confirmationsView{Sent: sent}), nil
+	return router.JSON(http.StatusAccepted, confirmationsView{Sent: sent}), nil
 }
 
 // decodeEmpty accepts an empty body or an empty JSON object.
-func decodeEmpty(r *Request) error {
+func decodeEmpty(r *router.Request) error {
 	var none struct{}
-	return Decode(r, &none)
+	return router.Decode(r, &none)
 }
 
 // pendingConfirmation reads what a confirmation link asks.
@@ -62,7 +63,7 @@ func (s *Server) pendingConfirmation(ctx context.Context, token string) (confirm
 
 // addressConfirmPage serves GET /e/{token}: what the link confirms, and a
 // button (opening the link confirms nothing: mail scanners open links).
-func (s *Server) addressConfirmPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) addressConfirmPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	token := r.Param("token")
 	_, p, err := s.pendingConfirmation(ctx, token)
 	if err != nil {
@@ -72,11 +73,11 @@ func (s *Server) addressConfirmPage(ctx context.Context, r *Request) (*Response,
 	if p.Confirmed {
 		d.Done = p.Address + " is confirmed: it receives " + p.What + "."
 	}
-	return Page(http.StatusOK, web.AddressConfirmPage(d)), nil
+	return router.Page(http.StatusOK, web.AddressConfirmPage(d)), nil
 }
 
 // addressConfirmForm serves POST /e/{token}: the address is confirmed.
-func (s *Server) addressConfirmForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) addressConfirmForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	token := r.Param("token")
 	t, p, err := s.pendingConfirmation(ctx, token)
 	if err != nil {
@@ -90,7 +91,7 @@ func (s *Server) addressConfirmForm(ctx context.Context, r *Request) (*Response,
 	if err != nil {
 		return confirmProblem(err)
 	}
-	return Page(http.StatusOK, web.AddressConfirmPage(web.AddressConfirmData{
+	return router.Page(http.StatusOK, web.AddressConfirmPage(web.AddressConfirmData{
 		Address: p.Address, MemberName: p.MemberName, What: p.What,
 		Done: "Thank you: " + p.Address + " is confirmed. It receives " + p.What + ".",
 	})), nil
@@ -98,10 +99,10 @@ func (s *Server) addressConfirmForm(ctx context.Context, r *Request) (*Response,
 
 // confirmProblem shows an expired or outdated link on the link's own page;
 // anything else is the error page.
-func confirmProblem(err error) (*Response, error) {
+func confirmProblem(err error) (*router.Response, error) {
 	if errors.Is(err, apperr.ErrConflict) {
 		msg, _, _ := apperr.Public(err)
-		return Page(http.StatusConflict, web.AddressConfirmPage(web.AddressConfirmData{Done: msg, Bad: true})), nil
+		return router.Page(http.StatusConflict, web.AddressConfirmPage(web.AddressConfirmData{Done: msg, Bad: true})), nil
 	}
 	return nil, err
 }

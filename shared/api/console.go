@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/session"
 	"github.com/tandemhq/tandem/shared/web"
 )
@@ -37,7 +38,7 @@ func itoaSec(d time.Duration) string {
 }
 
 // loginPage serves GET /login: the sign-in form.
-func (s *Server) loginPage(_ context.Context, r *Request) (*Response, error) {
+func (s *Server) loginPage(_ context.Context, r *router.Request) (*router.Response, error) {
 	nonce := r.Cookie(anonCookie)
 	var set []string
 	if len(nonce) != 32 {
@@ -46,7 +47,7 @@ func (s *Server) loginPage(_ context.Context, r *Request) (*Response, error) {
 		nonce = hex.EncodeToString(b[:])
 		set = append(set, s.cookie(anonCookie, nonce, "/login", time.Hour))
 	}
-	resp := Page(http.StatusOK, web.LoginPage("", session.SafeNext(r.Query.Get("next")), s.Sessions.AnonymousFormToken(nonce), ""))
+	resp := router.Page(http.StatusOK, web.LoginPage("", session.SafeNext(r.Query.Get("next")), s.Sessions.AnonymousFormToken(nonce), ""))
 	resp.Cookies = set
 	return resp, nil
 }
@@ -60,7 +61,7 @@ func (s *Server) loginPage(_ context.Context, r *Request) (*Response, error) {
 // pages' Referrer-Policy, same-origin, lets the browser send their true
 // origin with their own forms). A request with neither header (a script,
 // a very old browser) is judged by its form token alone.
-func (s *Server) fromOtherSite(r *Request) bool {
+func (s *Server) fromOtherSite(r *router.Request) bool {
 	if site := r.Header("sec-fetch-site"); site != "" {
 		return site != "same-origin" && site != "none"
 	}
@@ -95,7 +96,7 @@ func hostPort(u *url.URL) string {
 
 // loginForm serves POST /login: mails a sign-in link, with the same answer
 // whether or not the address is a user.
-func (s *Server) loginForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) loginForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if s.fromOtherSite(r) {
 		return nil, apperr.Forbidden("this request came from another website; ask for your sign-in link on Tandem's own sign-in page")
 	}
@@ -110,18 +111,18 @@ func (s *Server) loginForm(ctx context.Context, r *Request) (*Response, error) {
 	email, next := strings.TrimSpace(form.Get("email")), session.SafeNext(form.Get("next"))
 	if err := s.Sessions.RequestLink(ctx, email, next, r.SourceIP); err != nil {
 		if errors.Is(err, apperr.ErrInvalid) {
-			return Page(http.StatusUnprocessableEntity, web.LoginPage(email, next, s.Sessions.AnonymousFormToken(nonce),
+			return router.Page(http.StatusUnprocessableEntity, web.LoginPage(email, next, s.Sessions.AnonymousFormToken(nonce),
 				"Enter your work email, like name@company.com.")), nil
 		}
 		return nil, err
 	}
-	return Page(http.StatusOK, web.LoginSentPage(email)), nil
+	return router.Page(http.StatusOK, web.LoginSentPage(email)), nil
 }
 
 // loginLinkPage serves GET /login/{token}: a button that signs in (opening
 // the link changes nothing); a browser signed in as someone else is asked
 // whether to switch.
-func (s *Server) loginLinkPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) loginLinkPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	plain := r.Param("token")
 	t, st, err := s.Sessions.LookupLink(ctx, plain)
 	if err != nil {
@@ -138,7 +139,7 @@ func (s *Server) loginLinkPage(ctx context.Context, r *Request) (*Response, erro
 			page.SignedInAs, page.Stay = addr, home(cur)
 		}
 	}
-	return Page(status, web.LoginConfirmPage(page)), nil
+	return router.Page(status, web.LoginConfirmPage(page)), nil
 }
 
 // home is where a session's person starts: operators belong to no member
@@ -167,7 +168,7 @@ func linkProblem(st session.LinkState) (int, string) {
 // attacker's own link would sign the victim's browser into the attacker's
 // account (login CSRF). A browser signed in as another person switches
 // only when the form says so (the page asked); the session it leaves ends.
-func (s *Server) loginLinkForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) loginLinkForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if s.fromOtherSite(r) {
 		return nil, apperr.Forbidden("this sign-in came from another website, not from Tandem's own page; open the link in your mail yourself")
 	}
@@ -191,7 +192,7 @@ func (s *Server) loginLinkForm(ctx context.Context, r *Request) (*Response, erro
 		}
 		if st == session.LinkValid && !t.SignsIn(cur) {
 			page := web.LoginConfirm{Token: plain, FormToken: s.Sessions.LinkFormToken(plain), Email: t.Email, SignedInAs: addr, Stay: home(cur)}
-			return Page(http.StatusConflict, web.LoginConfirmPage(page)), nil
+			return router.Page(http.StatusConflict, web.LoginConfirmPage(page)), nil
 		}
 	}
 	secret, _, next, err := s.Sessions.SignIn(ctx, plain)
@@ -202,7 +203,7 @@ func (s *Server) loginLinkForm(ctx context.Context, r *Request) (*Response, erro
 				return nil, err
 			}
 			status, problem := linkProblem(st)
-			return Page(status, web.LoginConfirmPage(web.LoginConfirm{Token: plain, Problem: problem})), nil
+			return router.Page(status, web.LoginConfirmPage(web.LoginConfirm{Token: plain, Problem: problem})), nil
 		}
 		return nil, err
 	}
@@ -212,7 +213,7 @@ func (s *Server) loginLinkForm(ctx context.Context, r *Request) (*Response, erro
 		// does not undo the sign-in (it still expires).
 		_ = s.Sessions.SignOut(ctx, oldSecret)
 	}
-	resp := Redirect(next)
+	resp := router.Redirect(next)
 	resp.Cookies = []string{s.cookie(s.Sessions.Cookie(), secret, "/", session.TTL)}
 	return resp, nil
 }
@@ -221,20 +222,20 @@ func (s *Server) loginLinkForm(ctx context.Context, r *Request) (*Response, erro
 // form token already keeps other sites out (and the Lax cookie is not sent
 // with their posts); the Fetch Metadata check is the same as sign-in's so
 // all three read alike.
-func (s *Server) logout(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) logout(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if s.fromOtherSite(r) {
 		return nil, apperr.Forbidden("this sign-out came from another website; sign out with Tandem's own button")
 	}
 	if err := s.Sessions.SignOut(ctx, r.Cookie(s.Sessions.Cookie())); err != nil {
 		return nil, err
 	}
-	resp := Redirect("/login")
+	resp := router.Redirect("/login")
 	resp.Cookies = []string{s.cookie(s.Sessions.Cookie(), "", "/", 0)}
 	return resp, nil
 }
 
 // nav is the console header of r's signed-in user.
-func (s *Server) nav(ctx context.Context, r *Request, active string) web.Nav {
+func (s *Server) nav(ctx context.Context, r *router.Request, active string) web.Nav {
 	n := web.Nav{FormToken: r.FormToken, Active: active, MemberID: r.Principal.MemberID, Admin: r.Principal.AdminOf(r.Principal.MemberID), Operator: r.Principal.Operator}
 	if r.Principal.Operator && r.Principal.MemberID == "" {
 		n.UserName, n.MemberName = r.Principal.UserID, session.OperatorsName

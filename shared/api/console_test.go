@@ -1,6 +1,10 @@
 package api
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/tandemhq/tandem/shared/router"
+)
 
 // Which sign-in posts come from another site: Fetch Metadata decides when
 // sent; else the Origin must be the installation's; with neither, the
@@ -31,7 +35,7 @@ func TestFromOtherSite(t *testing.T) {
 		{"", "https://user@tandem.example", true},
 		{"", "::", true},
 	} {
-		r := &Request{Headers: map[string]string{}}
+		r := &router.Request{Headers: map[string]string{}}
 		if tc.fetchSite != "" {
 			r.Headers["sec-fetch-site"] = tc.fetchSite
 		}
@@ -44,7 +48,7 @@ func TestFromOtherSite(t *testing.T) {
 	}
 	local := &Server{BaseURL: "http://localhost:8080"}
 	for origin, want := range map[string]bool{"http://localhost:8080": false, "http://127.0.0.1:8080": true, "http://localhost": true} {
-		if got := local.fromOtherSite(&Request{Headers: map[string]string{"origin": origin}}); got != want {
+		if got := local.fromOtherSite(&router.Request{Headers: map[string]string{"origin": origin}}); got != want {
 			t.Errorf("local, Origin %q: got %v, want %v", origin, got, want)
 		}
 	}

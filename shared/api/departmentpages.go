@@ -18,6 +18,7 @@ import (
 	"github.com/tandemhq/tandem/shared/hours"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
@@ -29,7 +30,7 @@ var weekDays = []web.Check{
 
 // departmentPage serves GET /departments/{id}: its member's admins and
 // operators edit it (other users 403, other tenants 404).
-func (s *Server) departmentPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) departmentPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	d, err := s.adminDepartment(ctx, r)
 	if err != nil {
 		return nil, err
@@ -48,10 +49,10 @@ func (s *Server) departmentPage(ctx context.Context, r *Request) (*Response, err
 	case "resent":
 		e.Notice = "The confirmation link is on its way to " + strings.Join(e.Unconfirmed, " and ") + "."
 	}
-	return Page(http.StatusOK, web.DepartmentView(e)), nil
+	return router.Page(http.StatusOK, web.DepartmentView(e)), nil
 }
 
-func (s *Server) adminDepartment(ctx context.Context, r *Request) (department.Department, error) {
+func (s *Server) adminDepartment(ctx context.Context, r *router.Request) (department.Department, error) {
 	d, err := s.Departments.Get(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return department.Department{}, err
@@ -63,7 +64,7 @@ func (s *Server) adminDepartment(ctx context.Context, r *Request) (department.De
 }
 
 // departmentForm serves POST /departments/{id}: previews or saves.
-func (s *Server) departmentForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) departmentForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	d, err := s.adminDepartment(ctx, r)
 	if err != nil {
 		return nil, err
@@ -76,7 +77,7 @@ func (s *Server) departmentForm(ctx context.Context, r *Request) (*Response, err
 		if _, err := s.Departments.Resend(ctx, r.Principal, d.ID); err != nil {
 			return nil, err
 		}
-		return Redirect("/departments/" + d.ID + "?done=resent"), nil
+		return router.Redirect("/departments/" + d.ID + "?done=resent"), nil
 	}
 	in, rows := departmentFromForm(v)
 	if v.Get("preview") != "" {
@@ -85,7 +86,7 @@ func (s *Server) departmentForm(ctx context.Context, r *Request) (*Response, err
 			return nil, err
 		}
 		e.Previewing, e.Values = true, formValues(v)
-		return Page(http.StatusOK, web.DepartmentView(e)), nil
+		return router.Page(http.StatusOK, web.DepartmentView(e)), nil
 	}
 	pt := department.Patch{Name: &in.Name, Inbound: &in.Inbound, Form: &in.Form}
 	if n, err := strconv.Atoi(v.Get("version")); err == nil {
@@ -105,9 +106,9 @@ func (s *Server) departmentForm(ctx context.Context, r *Request) (*Response, err
 		if f.Conflict() {
 			e.Problem = "Not saved: " + f.Message + "."
 		}
-		return Page(f.Status, web.DepartmentView(e)), nil
+		return router.Page(f.Status, web.DepartmentView(e)), nil
 	}
-	return Redirect("/departments/" + d.ID + "?done=saved"), nil
+	return router.Redirect("/departments/" + d.ID + "?done=saved"), nil
 }
 
 // departmentInput is what the department form edits.
@@ -199,7 +200,7 @@ func departmentErrors(fields map[string]string, rows []int) map[string]string {
 
 // departmentEditor builds the page for department d showing in; errs are
 // the errors beside the fields.
-func (s *Server) departmentEditor(ctx context.Context, r *Request, d department.Department, in departmentInput, errs map[string]string) (web.DepartmentEditor, error) {
+func (s *Server) departmentEditor(ctx context.Context, r *router.Request, d department.Department, in departmentInput, errs map[string]string) (web.DepartmentEditor, error) {
 	e := web.DepartmentEditor{
 		Nav: s.nav(ctx, r, "people"), ID: d.ID, MemberID: d.MemberID, Version: d.Version, Errors: errs,
 		Always: in.Inbound.Hours.Always, Values: map[string]string{

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
@@ -34,7 +35,7 @@ var queueNotices = map[string]string{
 }
 
 // enrollmentQueue serves GET /programs/{id}/enrollments.
-func (s *Server) enrollmentQueue(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) enrollmentQueue(ctx context.Context, r *router.Request) (*router.Response, error) {
 	status := r.Query.Get("status")
 	if r.Query.Get("addendum") == "outstanding" {
 		status = outstandingFilter
@@ -44,7 +45,7 @@ func (s *Server) enrollmentQueue(ctx context.Context, r *Request) (*Response, er
 		return nil, err
 	}
 	q.Notice = queueNotices[r.Query.Get("done")]
-	return Page(http.StatusOK, web.EnrollmentQueueView(q)), nil
+	return router.Page(http.StatusOK, web.EnrollmentQueueView(q)), nil
 }
 
 // outstandingFilter asks queueData for the partners yet to accept the
@@ -70,7 +71,7 @@ func addendumFact(e enrollment.Enrollment, current string, loc *time.Location) s
 // queueData builds the queue of program {id} filtered by status; show names
 // the enrollment whose timeline is opened, mark adjusts the rows (a form
 // that came back).
-func (s *Server) queueData(ctx context.Context, r *Request, status, show string, mark func(*web.EnrollmentRow)) (web.EnrollmentQueue, error) {
+func (s *Server) queueData(ctx context.Context, r *router.Request, status, show string, mark func(*web.EnrollmentRow)) (web.EnrollmentQueue, error) {
 	programID := r.Param("id")
 	counts, err := s.Enrollments.Counts(ctx, r.Principal, programID) // 404 other tenants, 403 non-admins
 	if err != nil {
@@ -177,8 +178,8 @@ func person(name, email string) string {
 // queueStep serves POST /programs/{id}/enrollments/{enrollmentId}/{step}:
 // success goes back to the queue with a notice; invalid input (422) and a
 // moved-on enrollment (409) show the queue again with what to do.
-func (s *Server) queueStep(step string) Handler {
-	return func(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) queueStep(step string) router.Handler {
+	return func(ctx context.Context, r *router.Request) (*router.Response, error) {
 		v, err := r.Form()
 		if err != nil {
 			return nil, err
@@ -209,7 +210,7 @@ func (s *Server) queueStep(step string) Handler {
 		}
 		status := v.Get("status")
 		if err == nil {
-			return Redirect("/programs/" + programID + "/enrollments?" + url.Values{"status": {status}, "done": {step}}.Encode() + "#" + id), nil
+			return router.Redirect("/programs/" + programID + "/enrollments?" + url.Values{"status": {status}, "done": {step}}.Encode() + "#" + id), nil
 		}
 		f, ok := refused(err)
 		if !ok {
@@ -238,7 +239,7 @@ func (s *Server) queueStep(step string) Handler {
 		if !slices.ContainsFunc(q.Rows, func(row web.EnrollmentRow) bool { return row.ID == id }) {
 			q.Problem = e.Company.Name + ": " + f.Message
 		}
-		return Page(f.Status, web.EnrollmentQueueView(q)), nil
+		return router.Page(f.Status, web.EnrollmentQueueView(q)), nil
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/router"
 )
 
 type enrollmentView struct {
@@ -51,7 +52,7 @@ func viewEnrollment(e enrollment.Enrollment) enrollmentView {
 	}
 }
 
-func (s *Server) listEnrollments(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) listEnrollments(ctx context.Context, r *router.Request) (*router.Response, error) {
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return nil, err
@@ -73,18 +74,18 @@ func (s *Server) listEnrollments(ctx context.Context, r *Request) (*Response, er
 	for _, e := range items {
 		out = append(out, viewEnrollment(e))
 	}
-	return JSON(http.StatusOK, listOf(out, next)), nil
+	return router.JSON(http.StatusOK, listOf(out, next)), nil
 }
 
-func (s *Server) getEnrollment(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) getEnrollment(ctx context.Context, r *router.Request) (*router.Response, error) {
 	e, err := s.Enrollments.Get(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewEnrollment(e)), nil
+	return router.JSON(http.StatusOK, viewEnrollment(e)), nil
 }
 
-func (s *Server) enrollmentEvents(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) enrollmentEvents(ctx context.Context, r *router.Request) (*router.Response, error) {
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return nil, err
@@ -109,7 +110,7 @@ func (s *Server) enrollmentEvents(ctx context.Context, r *Request) (*Response, e
 	for _, ev := range items {
 		out = append(out, eventView{ID: ev.ID, At: ts(ev.At), Actor: ev.Actor, Action: string(ev.Action), From: string(ev.From), To: string(ev.To), Reason: ev.Reason})
 	}
-	return JSON(http.StatusOK, listOf(out, next)), nil
+	return router.JSON(http.StatusOK, listOf(out, next)), nil
 }
 
 type versionBody struct {
@@ -128,104 +129,104 @@ type consentBody struct {
 
 // memberConsent serves POST /v1/enrollments/{id}/member-consent: an
 // existing member's admins confirm or decline a sign-up made in its name.
-func (s *Server) memberConsent(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) memberConsent(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in consentBody
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	e, err := s.Enrollments.Consent(ctx, r.Principal, r.Param("id"), in.Decision, in.Version)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewEnrollment(e)), nil
+	return router.JSON(http.StatusOK, viewEnrollment(e)), nil
 }
 
-func (s *Server) approveEnrollment(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) approveEnrollment(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in versionBody
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	e, err := s.Enrollments.Approve(ctx, r.Principal, r.Param("id"), in.Version)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewEnrollment(e)), nil
+	return router.JSON(http.StatusOK, viewEnrollment(e)), nil
 }
 
-func (s *Server) rejectEnrollment(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) rejectEnrollment(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in reasonBody
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	e, err := s.Enrollments.Reject(ctx, r.Principal, r.Param("id"), in.Reason, in.Version)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewEnrollment(e)), nil
+	return router.JSON(http.StatusOK, viewEnrollment(e)), nil
 }
 
-func (s *Server) recordValidation(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) recordValidation(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in struct {
 		Outcome enrollment.Outcome `json:"outcome"`
 		Note    string             `json:"note"`
 		Version *int               `json:"version,omitempty"`
 	}
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	e, err := s.Enrollments.RecordValidation(ctx, r.Principal, r.Param("id"), in.Outcome, in.Note, in.Version)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewEnrollment(e)), nil
+	return router.JSON(http.StatusOK, viewEnrollment(e)), nil
 }
 
-func (s *Server) resendValidation(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) resendValidation(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in struct{}
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	e, err := s.Enrollments.Resend(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewEnrollment(e)), nil
+	return router.JSON(http.StatusOK, viewEnrollment(e)), nil
 }
 
-func (s *Server) removeEnrollment(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) removeEnrollment(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in reasonBody
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	e, err := s.Enrollments.Remove(ctx, r.Principal, r.Param("id"), in.Reason, in.Version)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewEnrollment(e)), nil
+	return router.JSON(http.StatusOK, viewEnrollment(e)), nil
 }
 
-func (s *Server) acknowledgeValidation(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) acknowledgeValidation(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in struct{}
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	e, err := s.Enrollments.Acknowledge(ctx, r.Param("token"))
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, map[string]string{"enrollmentId": e.ID, "status": string(e.Status)}), nil
+	return router.JSON(http.StatusOK, map[string]string{"enrollmentId": e.ID, "status": string(e.Status)}), nil
 }
 
-func (s *Server) claimCredential(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) claimCredential(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in struct{}
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	c, err := s.Enrollments.ClaimCredential(ctx, r.Param("token"))
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusCreated, map[string]string{"userId": c.UserID, "memberId": c.MemberID, "token": c.Token}), nil
+	return router.JSON(http.StatusCreated, map[string]string{"userId": c.UserID, "memberId": c.MemberID, "token": c.Token}), nil
 }
 
 type invoiceView struct {
@@ -259,7 +260,7 @@ func viewInvoice(i billing.Invoice) invoiceView {
 	}
 }
 
-func (s *Server) listInvoices(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) listInvoices(ctx context.Context, r *router.Request) (*router.Response, error) {
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return nil, err
@@ -272,28 +273,28 @@ func (s *Server) listInvoices(ctx context.Context, r *Request) (*Response, error
 	for _, i := range items {
 		out = append(out, viewInvoice(i))
 	}
-	return JSON(http.StatusOK, listOf(out, next)), nil
+	return router.JSON(http.StatusOK, listOf(out, next)), nil
 }
 
-func (s *Server) getInvoice(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) getInvoice(ctx context.Context, r *router.Request) (*router.Response, error) {
 	inv, err := s.Invoices.Get(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewInvoice(inv)), nil
+	return router.JSON(http.StatusOK, viewInvoice(inv)), nil
 }
 
-func (s *Server) payInvoice(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) payInvoice(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in struct {
 		Reference   string `json:"reference"`
 		AmountCents int64  `json:"amountCents"`
 	}
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	inv, err := s.Enrollments.PayInvoice(ctx, r.Principal, r.Param("id"), in.Reference, in.AmountCents)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewInvoice(inv)), nil
+	return router.JSON(http.StatusOK, viewInvoice(inv)), nil
 }

@@ -6,11 +6,12 @@ import (
 	"strings"
 
 	"github.com/tandemhq/tandem/shared/audit"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
 // timeline answers a page of an object's events from list.
-func timeline(r *Request, list func(limit int, cursor string) ([]audit.Event, string, error)) (*Response, error) {
+func timeline(r *router.Request, list func(limit int, cursor string) ([]audit.Event, string, error)) (*router.Response, error) {
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return nil, err
@@ -19,25 +20,25 @@ func timeline(r *Request, list func(limit int, cursor string) ([]audit.Event, st
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, listOf(evs, next)), nil
+	return router.JSON(http.StatusOK, listOf(evs, next)), nil
 }
 
 // programEvents serves GET /v1/programs/{id}/events.
-func (s *Server) programEvents(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) programEvents(ctx context.Context, r *router.Request) (*router.Response, error) {
 	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
 		return s.Programs.Events(ctx, r.Principal, r.Param("id"), limit, cursor)
 	})
 }
 
 // departmentEvents serves GET /v1/departments/{id}/events.
-func (s *Server) departmentEvents(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) departmentEvents(ctx context.Context, r *router.Request) (*router.Response, error) {
 	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
 		return s.Departments.Events(ctx, r.Principal, r.Param("id"), limit, cursor)
 	})
 }
 
 // invoiceEvents serves GET /v1/invoices/{id}/events.
-func (s *Server) invoiceEvents(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) invoiceEvents(ctx context.Context, r *router.Request) (*router.Response, error) {
 	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
 		return s.Invoices.Events(ctx, r.Principal, r.Param("id"), limit, cursor)
 	})
@@ -45,14 +46,14 @@ func (s *Server) invoiceEvents(ctx context.Context, r *Request) (*Response, erro
 
 // memberEvents serves GET /v1/members/{id}/events: the member's timeline
 // with its users'.
-func (s *Server) memberEvents(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) memberEvents(ctx context.Context, r *router.Request) (*router.Response, error) {
 	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
 		return s.Members.Events(ctx, r.Principal, r.Param("id"), "", limit, cursor)
 	})
 }
 
 // userEvents serves GET /v1/members/{id}/users/{userId}/events.
-func (s *Server) userEvents(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) userEvents(ctx context.Context, r *router.Request) (*router.Response, error) {
 	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
 		return s.Members.Events(ctx, r.Principal, r.Param("id"), r.Param("userId"), limit, cursor)
 	})
@@ -63,7 +64,7 @@ const historyLimit = 200
 
 // history is a timeline for a page: times in the viewer's zone, actors by
 // name where they are users of memberIDs.
-func (s *Server) history(ctx context.Context, r *Request, evs []audit.Event, memberIDs ...string) []web.TimelineEntry {
+func (s *Server) history(ctx context.Context, r *router.Request, evs []audit.Event, memberIDs ...string) []web.TimelineEntry {
 	loc, _, _ := viewerZone(r)
 	names := s.actorNames(ctx, memberIDs...)
 	out := make([]web.TimelineEntry, 0, len(evs))

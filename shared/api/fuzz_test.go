@@ -13,28 +13,29 @@ import (
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
+	"github.com/tandemhq/tandem/shared/router"
 )
 
 // decoders are every request body type, with the check each runs.
-var decoders = []func(r *Request) error{
-	func(r *Request) error {
+var decoders = []func(r *router.Request) error{
+	func(r *router.Request) error {
 		var v member.NewMember
-		return checked(Decode(r, &v), func() error { _, err := v.Check(); return err })
+		return checked(router.Decode(r, &v), func() error { _, err := v.Check(); return err })
 	},
-	func(r *Request) error { var v member.NewUser; return Decode(r, &v) },
-	func(r *Request) error { var v member.UserPatch; return Decode(r, &v) },
-	func(r *Request) error { var v program.Input; return Decode(r, &v) },
-	func(r *Request) error { var v program.Patch; return Decode(r, &v) },
-	func(r *Request) error {
+	func(r *router.Request) error { var v member.NewUser; return router.Decode(r, &v) },
+	func(r *router.Request) error { var v member.UserPatch; return router.Decode(r, &v) },
+	func(r *router.Request) error { var v program.Input; return router.Decode(r, &v) },
+	func(r *router.Request) error { var v program.Patch; return router.Decode(r, &v) },
+	func(r *router.Request) error {
 		var v registration.SignupInput
-		return checked(Decode(r, &v), func() error { _, err := v.Check(context.Background(), nil); return err })
+		return checked(router.Decode(r, &v), func() error { _, err := v.Check(context.Background(), nil); return err })
 	},
-	func(r *Request) error { var v collab.NewCase; return Decode(r, &v) },
-	func(r *Request) error { var v department.Input; return Decode(r, &v) },
-	func(r *Request) error { var v department.Patch; return Decode(r, &v) },
-	func(r *Request) error { var v hookEnvelope; return Decode(r, &v) },
-	func(r *Request) error { _, err := DecodeAct(collab.Accept, r.Body); return err },
-	func(r *Request) error { _, err := DecodeAct(collab.Close, r.Body); return err },
+	func(r *router.Request) error { var v collab.NewCase; return router.Decode(r, &v) },
+	func(r *router.Request) error { var v department.Input; return router.Decode(r, &v) },
+	func(r *router.Request) error { var v department.Patch; return router.Decode(r, &v) },
+	func(r *router.Request) error { var v hookEnvelope; return router.Decode(r, &v) },
+	func(r *router.Request) error { _, err := DecodeAct(collab.Accept, r.Body); return err },
+	func(r *router.Request) error { _, err := DecodeAct(collab.Close, r.Body); return err },
 }
 
 func checked(err error, check func() error) error {
@@ -54,11 +55,11 @@ func FuzzDecoders(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
-		err := decoders[int(which)%len(decoders)](&Request{Body: body})
+		err := decoders[int(which)%len(decoders)](&router.Request{Body: body})
 		if err == nil {
 			return
 		}
-		if status, _ := Status(err); status >= 500 {
+		if status, _ := router.Status(err); status >= 500 {
 			t.Fatalf("body %q: %d (%v)", body, status, err)
 		}
 	})
@@ -85,7 +86,7 @@ func FuzzRoutes(f *testing.F) {
 		r := reqs[int(which)%len(reqs)]
 		ev := events.APIGatewayV2HTTPRequest{RouteKey: r.key, RawPath: r.path, RawQueryString: query, Body: string(body),
 			PathParameters: map[string]string{"id": id, "slug": id}, Headers: map[string]string{"content-type": ct}}
-		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: PrincipalContext(p)}
+		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: router.PrincipalContext(p)}
 		res, err := rt.Function(r.fn)(context.Background(), ev)
 		if err != nil || res.StatusCode >= http.StatusInternalServerError {
 			t.Fatalf("%s with id %q query %q body %q: %d %s %v", r.key, id, query, body, res.StatusCode, res.Body, err)

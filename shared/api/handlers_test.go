@@ -3,6 +3,7 @@ package api
 import (
 	"testing"
 
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/routes"
 )
 
@@ -11,7 +12,7 @@ import (
 // function refuse to start, a route in another's set would never be reached.
 func TestEachFunctionHasExactlyItsHandlers(t *testing.T) {
 	s := &Server{}
-	sets := map[string]func(*Server) map[string]Handler{
+	sets := map[string]func(*Server) map[string]router.Handler{
 		routes.Registration: RegistrationHandlers, routes.Approval: ApprovalHandlers,
 		routes.Cases: CasesHandlers, routes.Hooks: HooksHandlers,
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/webhook"
 )
 
@@ -48,7 +49,7 @@ var hookActions = map[string]collab.Action{
 // events, signed per Standard Webhooks. Each type runs the same domain
 // operation as its API endpoint. A webhook-id is processed once per member;
 // redeliveries, even concurrent ones, answer what the first did.
-func (s *Server) inboundHook(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) inboundHook(ctx context.Context, r *router.Request) (*router.Response, error) {
 	memberID := r.Param("memberId")
 	unauthorized := apperr.Unauthorized("the webhook signature does not verify for this member")
 	if !ident.Valid(ident.Member, memberID) {
@@ -68,14 +69,14 @@ func (s *Server) inboundHook(ctx context.Context, r *Request) (*Response, error)
 	}
 
 	key, hash := HookClaim(memberID, h.ID, r.Body)
-	g := guard{store: s.Idempotency, log: s.Log}
-	return g.do(ctx, now, once{
-		key: key, bodyHash: hash, retention: HookRetention,
-		mismatch: apperr.InvalidField("webhook-id", "was already used for a different event; each event needs its own id"),
-		taken: func(ctx context.Context, rec idem.Record) (*Response, error) {
+	g := router.Guard{Store: s.Idempotency, Log: s.Log}
+	return g.Do(ctx, now, router.Once{
+		Key: key, BodyHash: hash, Retention: HookRetention,
+		Mismatch: apperr.InvalidField("webhook-id", "was already used for a different event; each event needs its own id"),
+		Taken: func(ctx context.Context, rec idem.Record) (*router.Response, error) {
 			return s.awaitHook(ctx, key, rec, memberID, secrets.UserID, r.Body)
 		},
-		run: func(ctx context.Context, claim idem.Claim) (*Response, error) {
+		Run: func(ctx context.Context, claim idem.Claim) (*router.Response, error) {
 			return s.runHook(ctx, claim, memberID, secrets.UserID, r.Body)
 		},
 	})
@@ -87,7 +88,7 @@ func (s *Server) inboundHook(ctx context.Context, r *Request) (*Response, error)
 // delivery committed its change but has not stored its answer yet, the
 // answer is rebuilt from the case it wrote, so every delivery of one event
 // gets the same status and case.
-func (s *Server) awaitHook(ctx context.Context, key string, rec idem.Record, memberID, userID string, body []byte) (*Response, error) {
+func (s *Server) awaitHook(ctx context.Context, key string, rec idem.Record, memberID, userID string, body []byte) (*router.Response, error) {
 	until := time.Now().Add(hookWait)
 	if d, ok := ctx.Deadline(); ok && d.Add(-hookMargin).After(until) {
 		until = d.Add(-hookMargin)
@@ -112,12 +113,12 @@ func (s *Server) awaitHook(ctx context.Context, key string, rec idem.Record, mem
 			return nil, err
 		}
 	}
-	return replay(rec), nil
+	return router.Replay(rec), nil
 }
 
 // replayHook answers a redelivery whose first delivery wrote case caseID:
 // the case as it stands, with the status the event type answers.
-func (s *Server) replayHook(ctx context.Context, caseID, memberID, userID string, body []byte) (*Response, error) {
+func (s *Server) replayHook(ctx context.Context, caseID, memberID, userID string, body []byte) (*router.Response, error) {
 	var env hookEnvelope
 	_ = json.Unmarshal(body, &env) // it verified and decoded on the first delivery
 	u, err := s.Hooks.GetUser(ctx, memberID, userID)
@@ -132,7 +133,7 @@ func (s *Server) replayHook(ctx context.Context, caseID, memberID, userID string
 	if env.Type == "case.create" {
 		status = http.StatusCreated
 	}
-	resp := JSON(status, viewCase(c))
+	resp := router.JSON(status, viewCase(c))
 	if resp.Status == status {
 		resp.Headers["idempotent-replayed"] = "true"
 	}
@@ -144,9 +145,9 @@ type hookEnvelope struct {
 	Data json.RawMessage `json:"data"`
 }
 
-func (s *Server) runHook(ctx context.Context, claim idem.Claim, memberID, userID string, body []byte) (*Response, error) {
+func (s *Server) runHook(ctx context.Context, claim idem.Claim, memberID, userID string, body []byte) (*router.Response, error) {
 	var env hookEnvelope
-	if err := Decode(&Request{Body: body}, &env); err != nil {
+	if err := router.Decode(&router.Request{Body: body}, &env); err != nil {
 		return nil, err
 	}
 	if len(bytes.TrimSpace(env.Data)) == 0 || env.Data[0] != '{' {
@@ -163,14 +164,14 @@ func (s *Server) runHook(ctx context.Context, claim idem.Claim, memberID, userID
 
 	if env.Type == "case.create" {
 		var in collab.NewCase
-		if err := Decode(&Request{Body: env.Data}, &in); err != nil {
+		if err := router.Decode(&router.Request{Body: env.Data}, &in); err != nil {
 			return nil, prefixFields(err, "data.")
 		}
 		c, err := s.Cases.Open(ctx, p, in, claim)
 		if err != nil {
 			return nil, prefixFields(err, "data.")
 		}
-		return JSON(http.StatusCreated, viewCase(c)), nil
+		return router.JSON(http.StatusCreated, viewCase(c)), nil
 	}
 	action, ok := hookActions[env.Type]
 	if !ok {
@@ -195,7 +196,7 @@ func (s *Server) runHook(ctx context.Context, claim idem.Claim, memberID, userID
 	if err != nil {
 		return nil, prefixFields(err, "data.")
 	}
-	return JSON(http.StatusOK, viewCase(c)), nil
+	return router.JSON(http.StatusOK, viewCase(c)), nil
 }
 
 // prefixFields moves validation field paths under the envelope's data.
@@ -212,19 +213,19 @@ func prefixFields(err error, prefix string) error {
 	return err
 }
 
-func (s *Server) rotateWebhookSecret(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) rotateWebhookSecret(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in struct{}
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	secret, err := s.Secrets.Rotate(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusCreated, map[string]string{"secret": secret}), nil
+	return router.JSON(http.StatusCreated, map[string]string{"secret": secret}), nil
 }
 
-func (s *Server) listDeliveries(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) listDeliveries(ctx context.Context, r *router.Request) (*router.Response, error) {
 	memberID := r.Param("id")
 	if !r.Principal.In(memberID) || !ident.Valid(ident.Member, memberID) {
 		return nil, apperr.NotFound("member %s not found", memberID)
@@ -258,5 +259,5 @@ func (s *Server) listDeliveries(ctx context.Context, r *Request) (*Response, err
 		out = append(out, view{ID: d.ID, DepartmentID: d.DepartmentID, WebhookID: d.MessageID, EventType: d.EventType, URL: d.URL,
 			Attempt: d.Attempt, At: ts(d.At), Status: d.Status, OK: d.OK, Error: d.Error, DurationMS: d.DurationMS})
 	}
-	return JSON(http.StatusOK, listOf(out, next)), nil
+	return router.JSON(http.StatusOK, listOf(out, next)), nil
 }

@@ -8,16 +8,17 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
-func message(status int, title, msg string, bad bool, b *web.Brand) *Response {
-	return Page(status, web.MessagePage(title, b, msg, bad))
+func message(status int, title, msg string, bad bool, b *web.Brand) *router.Response {
+	return router.Page(status, web.MessagePage(title, b, msg, bad))
 }
 
 // decisionPage serves GET /h/{token}: a host's one-click link shows what it
 // would do and asks for confirmation; opening it changes nothing.
-func (s *Server) decisionPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) decisionPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	d, err := s.Enrollments.LookupDecision(ctx, r.Param("token"))
 	if err != nil {
 		return nil, err
@@ -42,12 +43,12 @@ func decisionData(d enrollment.Decision, token string) web.DecisionData {
 	return out
 }
 
-func (s *Server) renderDecision(d enrollment.Decision, token string) *Response {
-	return Page(http.StatusOK, web.HostDecisionPage(web.BrandOf(d.Program), decisionData(d, token)))
+func (s *Server) renderDecision(d enrollment.Decision, token string) *router.Response {
+	return router.Page(http.StatusOK, web.HostDecisionPage(web.BrandOf(d.Program), decisionData(d, token)))
 }
 
 // decisionForm serves POST /h/{token}: the confirmation acts.
-func (s *Server) decisionForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) decisionForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	form, err := url.ParseQuery(string(r.Body))
 	if err != nil {
 		return nil, apperr.Malformed("the form could not be read")
@@ -73,7 +74,7 @@ func (s *Server) decisionForm(ctx context.Context, r *Request) (*Response, error
 // consentPage serves GET /m/{token}: an existing member's admin sees the
 // sign-up made in its name and confirms or declines it; opening the link
 // changes nothing.
-func (s *Server) consentPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) consentPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	c, err := s.Enrollments.LookupConsent(ctx, r.Param("token"))
 	if err != nil {
 		return nil, err
@@ -81,12 +82,12 @@ func (s *Server) consentPage(ctx context.Context, r *Request) (*Response, error)
 	return s.renderConsent(c, r.Param("token")), nil
 }
 
-func (s *Server) renderConsent(c enrollment.Decision, token string) *Response {
-	return Page(http.StatusOK, web.ConsentPage(web.BrandOf(c.Program), decisionData(c, token)))
+func (s *Server) renderConsent(c enrollment.Decision, token string) *router.Response {
+	return router.Page(http.StatusOK, web.ConsentPage(web.BrandOf(c.Program), decisionData(c, token)))
 }
 
 // consentForm serves POST /m/{token}: the confirmation acts, once.
-func (s *Server) consentForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) consentForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	e, err := s.Enrollments.DecideConsent(ctx, r.Param("token"))
 	if errors.Is(err, apperr.ErrConflict) {
 		c, lerr := s.Enrollments.LookupConsent(ctx, r.Param("token"))
@@ -109,16 +110,16 @@ func (s *Server) consentForm(ctx context.Context, r *Request) (*Response, error)
 }
 
 // validationPage serves GET /v/{token}: the test case's acknowledgement page.
-func (s *Server) validationPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) validationPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	v, err := s.Enrollments.LookupValidation(ctx, r.Param("token"))
 	if err != nil {
 		return nil, err
 	}
-	return Page(http.StatusOK, web.ValidationPage(web.BrandOf(v.Program), v.Done, r.Param("token"), v.Enrollment.Company.Name, v.Program.Name)), nil
+	return router.Page(http.StatusOK, web.ValidationPage(web.BrandOf(v.Program), v.Done, r.Param("token"), v.Enrollment.Company.Name, v.Program.Name)), nil
 }
 
 // validationForm serves POST /v/{token}.
-func (s *Server) validationForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) validationForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	e, err := s.Enrollments.Acknowledge(ctx, r.Param("token"))
 	if errors.Is(err, apperr.ErrConflict) {
 		return s.validationPage(ctx, r)
@@ -135,18 +136,18 @@ func (s *Server) validationForm(ctx context.Context, r *Request) (*Response, err
 
 // credentialPage serves GET /c/{token}: the claim page (claiming is a POST,
 // so a mail scanner opening the link claims nothing).
-func (s *Server) credentialPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) credentialPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	c, err := s.Enrollments.LookupCredential(ctx, r.Param("token"))
 	if err != nil {
 		return nil, err
 	}
-	return Page(http.StatusOK, web.CredentialPage(web.BrandOf(c.Program), web.CredentialData{
+	return router.Page(http.StatusOK, web.CredentialPage(web.BrandOf(c.Program), web.CredentialData{
 		Done: c.Done, Link: r.Param("token"), Company: c.Enrollment.Company.Name, ProgramName: c.Program.Name, Name: c.Name,
 	})), nil
 }
 
 // credentialForm serves POST /c/{token}: shows the token once.
-func (s *Server) credentialForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) credentialForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	claimed, err := s.Enrollments.ClaimCredential(ctx, r.Param("token"))
 	if errors.Is(err, apperr.ErrConflict) {
 		return s.credentialPage(ctx, r)
@@ -154,5 +155,5 @@ func (s *Server) credentialForm(ctx context.Context, r *Request) (*Response, err
 	if err != nil {
 		return nil, err
 	}
-	return Page(http.StatusOK, web.CredentialPage(nil, web.CredentialData{APIToken: claimed.Token, UserID: claimed.UserID, MemberID: claimed.MemberID})), nil
+	return router.Page(http.StatusOK, web.CredentialPage(nil, web.CredentialData{APIToken: claimed.Token, UserID: claimed.UserID, MemberID: claimed.MemberID})), nil
 }

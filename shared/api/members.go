@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/router"
 )
 
 type memberView struct {
@@ -50,9 +51,9 @@ type createdMemberView struct {
 	AdminToken string `json:"adminToken,omitempty"`
 }
 
-func (s *Server) createMember(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) createMember(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in member.NewMember
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	c, err := s.Members.Create(ctx, r.Principal, in, r.Claim)
@@ -60,18 +61,18 @@ func (s *Server) createMember(ctx context.Context, r *Request) (*Response, error
 		return nil, err
 	}
 	v := createdMemberView{memberView: viewMember(c.Member), AdminUserID: c.Admin.ID, AdminToken: c.AdminToken}
-	resp := JSON(http.StatusCreated, v)
+	resp := router.JSON(http.StatusCreated, v)
 	v.AdminToken = ""
 	resp.Replay, _ = json.Marshal(v)
 	return resp, nil
 }
 
-func (s *Server) getMember(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) getMember(ctx context.Context, r *router.Request) (*router.Response, error) {
 	m, err := s.Members.Get(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewMember(m)), nil
+	return router.JSON(http.StatusOK, viewMember(m)), nil
 }
 
 type userView struct {
@@ -96,9 +97,9 @@ func viewUser(u member.User) userView {
 	}
 }
 
-func (s *Server) createUser(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) createUser(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in member.NewUser
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	u, token, err := s.Members.AddUser(ctx, r.Principal, r.Param("id"), in, r.Claim)
@@ -107,18 +108,18 @@ func (s *Server) createUser(ctx context.Context, r *Request) (*Response, error) 
 	}
 	v := viewUser(u)
 	v.Token = token
-	resp := JSON(http.StatusCreated, v)
+	resp := router.JSON(http.StatusCreated, v)
 	v.Token = ""
 	resp.Replay, _ = json.Marshal(v)
 	return resp, nil
 }
 
-func (s *Server) revokeUser(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) revokeUser(ctx context.Context, r *router.Request) (*router.Response, error) {
 	u, err := s.Members.RevokeUser(ctx, r.Principal, r.Param("id"), r.Param("userId"))
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewUser(u)), nil
+	return router.JSON(http.StatusOK, viewUser(u)), nil
 }
 
 type deadLetterView struct {
@@ -132,7 +133,7 @@ type deadLetterView struct {
 	DeadAt   string   `json:"deadAt"`
 }
 
-func (s *Server) listDeadLetters(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) listDeadLetters(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if !r.Principal.Operator {
 		return nil, apperr.Forbidden("only platform operators can list dead letters")
 	}
@@ -151,22 +152,22 @@ func (s *Server) listDeadLetters(ctx context.Context, r *Request) (*Response, er
 			Reason: d.Reason, Attempts: d.Attempts, DeadAt: ts(d.DeadAt),
 		})
 	}
-	return JSON(http.StatusOK, listOf(out, next)), nil
+	return router.JSON(http.StatusOK, listOf(out, next)), nil
 }
 
-func (s *Server) patchMember(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) patchMember(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var pt member.Patch
-	if err := Decode(r, &pt); err != nil {
+	if err := router.Decode(r, &pt); err != nil {
 		return nil, err
 	}
 	m, err := s.Members.Update(ctx, r.Principal, r.Param("id"), pt)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewMember(m)), nil
+	return router.JSON(http.StatusOK, viewMember(m)), nil
 }
 
-func (s *Server) listUsers(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) listUsers(ctx context.Context, r *router.Request) (*router.Response, error) {
 	us, err := s.Members.Users(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
@@ -175,10 +176,10 @@ func (s *Server) listUsers(ctx context.Context, r *Request) (*Response, error) {
 	for _, u := range us {
 		out = append(out, viewUser(u))
 	}
-	return JSON(http.StatusOK, listOf(out, "")), nil
+	return router.JSON(http.StatusOK, listOf(out, "")), nil
 }
 
-func (s *Server) searchMembers(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) searchMembers(ctx context.Context, r *router.Request) (*router.Response, error) {
 	ms, err := s.Members.Search(ctx, r.Principal, r.Query.Get("q"))
 	if err != nil {
 		return nil, err
@@ -187,7 +188,7 @@ func (s *Server) searchMembers(ctx context.Context, r *Request) (*Response, erro
 	for _, m := range ms {
 		out = append(out, viewMember(m))
 	}
-	return JSON(http.StatusOK, listOf(out, "")), nil
+	return router.JSON(http.StatusOK, listOf(out, "")), nil
 }
 
 type sendingView struct {
@@ -208,11 +209,11 @@ func viewSending(m member.Member) sendingView {
 // registerSendingDomain serves POST /v1/members/{id}/sending-domain: the
 // DNS records to publish; the member's programs that send as it switch to
 // its address once SES has verified them.
-func (s *Server) registerSendingDomain(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) registerSendingDomain(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in struct {
 		Domain string `json:"domain"`
 	}
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	m, err := s.Members.RegisterSendingDomain(ctx, r.Principal, r.Param("id"), in.Domain)
@@ -222,12 +223,12 @@ func (s *Server) registerSendingDomain(ctx context.Context, r *Request) (*Respon
 	if err := s.Programs.RefreshSender(ctx, m); err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewSending(m)), nil
+	return router.JSON(http.StatusOK, viewSending(m)), nil
 }
 
 // sendingDomain serves GET /v1/members/{id}/sending-domain: SES's
 // verification status as it is now.
-func (s *Server) sendingDomain(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) sendingDomain(ctx context.Context, r *router.Request) (*router.Response, error) {
 	m, changed, err := s.Members.SendingDomainStatus(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
@@ -237,5 +238,5 @@ func (s *Server) sendingDomain(ctx context.Context, r *Request) (*Response, erro
 			return nil, err
 		}
 	}
-	return JSON(http.StatusOK, viewSending(m)), nil
+	return router.JSON(http.StatusOK, viewSending(m)), nil
 }

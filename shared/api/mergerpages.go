@@ -9,13 +9,14 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/merger"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
 // mergePage serves GET /operator/members/{id}/merge: name the member to
 // merge into (?into= a domain or an id), see what would move, confirm; or,
 // once begun, the merger's progress.
-func (s *Server) mergePage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) mergePage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if err := operatorOnly(r); err != nil {
 		return nil, err
 	}
@@ -30,12 +31,12 @@ func (s *Server) mergePage(ctx context.Context, r *Request) (*Response, error) {
 			p.Notice = p.From.Name + " was merged into " + p.Merger.IntoName + "."
 		}
 	}
-	return Page(status, web.MergeView(p)), nil
+	return router.Page(status, web.MergeView(p)), nil
 }
 
 // mergeData is the page for member {id} with into as typed; status is 422
 // or 409 when into cannot be merged into (the page says why).
-func (s *Server) mergeData(ctx context.Context, r *Request, into string) (web.MergePage, int, error) {
+func (s *Server) mergeData(ctx context.Context, r *router.Request, into string) (web.MergePage, int, error) {
 	from := r.Param("id")
 	b, err := s.Members.Get(ctx, r.Principal, from)
 	if err != nil {
@@ -68,7 +69,7 @@ func (s *Server) mergeData(ctx context.Context, r *Request, into string) (web.Me
 	return p, http.StatusOK, nil
 }
 
-func (s *Server) mergePreview(ctx context.Context, r *Request, from, into string) (*web.MergePreview, error) {
+func (s *Server) mergePreview(ctx context.Context, r *router.Request, from, into string) (*web.MergePreview, error) {
 	id, err := s.Mergers.Resolve(ctx, into)
 	if err != nil {
 		return nil, err
@@ -94,7 +95,7 @@ func (s *Server) mergePreview(ctx context.Context, r *Request, from, into string
 	return out, nil
 }
 
-func (s *Server) mergeProgress(r *Request, m merger.Merger) *web.MergeProgress {
+func (s *Server) mergeProgress(r *router.Request, m merger.Merger) *web.MergeProgress {
 	loc, _, _ := viewerZone(r)
 	g := &web.MergeProgress{IntoID: m.Into, IntoName: m.IntoName, StartedBy: m.Actor, Started: m.StartedAt.In(loc).Format(timeLayout),
 		Running: m.Status == merger.Running}
@@ -114,7 +115,7 @@ func (s *Server) mergeProgress(r *Request, m merger.Merger) *web.MergeProgress {
 
 // mergeForm serves POST /operator/members/{id}/merge: begin the merger
 // (or go on with it) and show its progress.
-func (s *Server) mergeForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) mergeForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if err := operatorOnly(r); err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ func (s *Server) mergeForm(ctx context.Context, r *Request) (*Response, error) {
 		for k, why := range f.Fields {
 			p.Errors[k] = why
 		}
-		return Page(f.Status, web.MergeView(p)), nil
+		return router.Page(f.Status, web.MergeView(p)), nil
 	}
-	return Redirect("/operator/members/" + from + "/merge?done=1"), nil
+	return router.Redirect("/operator/members/" + from + "/merge?done=1"), nil
 }

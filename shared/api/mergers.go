@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/tandemhq/tandem/shared/merger"
+	"github.com/tandemhq/tandem/shared/router"
 )
 
 // mergerView is a member's merger into another in the API.
@@ -27,9 +28,9 @@ func viewMerger(m merger.Merger) mergerView {
 
 // mergeMember starts (or goes on with) merging member {id} into another:
 // 200 once done, 202 while objects are left for the next run.
-func (s *Server) mergeMember(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) mergeMember(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in merger.Request
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	m, done, err := s.Mergers.Start(ctx, r.Principal, r.Param("id"), in)
@@ -40,13 +41,13 @@ func (s *Server) mergeMember(ctx context.Context, r *Request) (*Response, error)
 	if done {
 		status = http.StatusOK
 	}
-	return JSON(status, viewMerger(m)), nil
+	return router.JSON(status, viewMerger(m)), nil
 }
 
-func (s *Server) getMerger(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) getMerger(ctx context.Context, r *router.Request) (*router.Response, error) {
 	m, err := s.Mergers.Get(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, viewMerger(m)), nil
+	return router.JSON(http.StatusOK, viewMerger(m)), nil
 }

@@ -14,13 +14,14 @@ import (
 	"github.com/tandemhq/tandem/shared/form"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
 // newCasePage serves GET /cases/new: search the directory, pick a
 // department (and, when it serves several, the program: it decides what
 // the form asks), fill its form.
-func (s *Server) newCasePage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) newCasePage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	v := url.Values{}
 	v.Set("departmentId", r.Query.Get("departmentId"))
 	if r.Query.Has("programId") {
@@ -31,11 +32,11 @@ func (s *Server) newCasePage(ctx context.Context, r *Request) (*Response, error)
 	if err != nil {
 		return nil, err
 	}
-	return Page(http.StatusOK, web.NewCasePage(page)), nil
+	return router.Page(http.StatusOK, web.NewCasePage(page)), nil
 }
 
 // newCaseData builds the page; v holds the form's values, errs its errors.
-func (s *Server) newCaseData(ctx context.Context, r *Request, q string, v url.Values, errs map[string]string) (web.NewCase, error) {
+func (s *Server) newCaseData(ctx context.Context, r *router.Request, q string, v url.Values, errs map[string]string) (web.NewCase, error) {
 	n := web.NewCase{Nav: s.nav(ctx, r, "new"), Query: q, Errors: errs, Values: formValues(v)}
 	entries, _, err := s.Cases.Directory(ctx, r.Principal, q, 100, "")
 	if err != nil {
@@ -146,7 +147,7 @@ func formInput(fl form.Field, value, problem string) web.FormInput {
 
 // newCaseForm serves POST /cases: opens the case and goes to it; invalid
 // input is the page again (422) with the errors beside the fields.
-func (s *Server) newCaseForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) newCaseForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	v, err := r.Form()
 	if err != nil {
 		return nil, err
@@ -175,9 +176,9 @@ func (s *Server) newCaseForm(ctx context.Context, r *Request) (*Response, error)
 	}
 	c, err := s.Cases.Open(ctx, r.Principal, in, idem.None)
 	if err == nil {
-		return Redirect("/cases/" + c.ID), nil
+		return router.Redirect("/cases/" + c.ID), nil
 	}
-	status, _ := Status(err)
+	status, _ := router.Status(err)
 	msg, fields, _ := apperr.Public(err)
 	if status != http.StatusUnprocessableEntity && status != http.StatusForbidden {
 		return nil, err
@@ -191,7 +192,7 @@ func (s *Server) newCaseForm(ctx context.Context, r *Request) (*Response, error)
 
 // newCaseAgain is the new-case page sent back with what was posted (v)
 // and why it was refused: a message, or errors by field.
-func (s *Server) newCaseAgain(ctx context.Context, r *Request, v url.Values, status int, msg string, fields map[string]string) (*Response, error) {
+func (s *Server) newCaseAgain(ctx context.Context, r *router.Request, v url.Values, status int, msg string, fields map[string]string) (*router.Response, error) {
 	page, err := s.newCaseData(ctx, r, "", v, fields)
 	if err != nil {
 		return nil, err
@@ -199,5 +200,5 @@ func (s *Server) newCaseAgain(ctx context.Context, r *Request, v url.Values, sta
 	if len(fields) == 0 {
 		page.Problem = msg // else the page's summary points to each error (web.NewCase.Summary)
 	}
-	return Page(status, web.NewCasePage(page)), nil
+	return router.Page(status, web.NewCasePage(page)), nil
 }

@@ -9,11 +9,12 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
 // operatorOnly refuses anyone but a platform operator.
-func operatorOnly(r *Request) error {
+func operatorOnly(r *router.Request) error {
 	if !r.Principal.Operator {
 		return apperr.Forbidden("this is for Tandem's operators")
 	}
@@ -22,19 +23,19 @@ func operatorOnly(r *Request) error {
 
 // resendDeadLetter serves POST /v1/dead-letters/{id}/resend (operators):
 // the message goes again as a new one; a second resend is a 409.
-func (s *Server) resendDeadLetter(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) resendDeadLetter(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if err := operatorOnly(r); err != nil {
 		return nil, err
 	}
 	var in struct{}
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	newID, err := s.resend(ctx, r.Param("id"))
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, map[string]string{"id": r.Param("id"), "resentAs": newID}), nil
+	return router.JSON(http.StatusOK, map[string]string{"id": r.Param("id"), "resentAs": newID}), nil
 }
 
 func (s *Server) resend(ctx context.Context, id string) (string, error) {
@@ -46,12 +47,12 @@ func (s *Server) resend(ctx context.Context, id string) (string, error) {
 }
 
 // resendDeadLetterForm serves POST /operator/dead-letters/{id}/resend.
-func (s *Server) resendDeadLetterForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) resendDeadLetterForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if err := operatorOnly(r); err != nil {
 		return nil, err
 	}
 	if _, err := s.resend(ctx, r.Param("id")); err != nil {
-		if status, _ := Status(err); status != http.StatusConflict {
+		if status, _ := router.Status(err); status != http.StatusConflict {
 			return nil, err
 		}
 		msg, _, _ := apperr.Public(err)
@@ -60,14 +61,14 @@ func (s *Server) resendDeadLetterForm(ctx context.Context, r *Request) (*Respons
 			return nil, perr
 		}
 		o.Problem = "Not resent: " + msg + "."
-		return Page(http.StatusConflict, web.OperatorView(o)), nil
+		return router.Page(http.StatusConflict, web.OperatorView(o)), nil
 	}
-	return Redirect("/operator?done=resent"), nil
+	return router.Redirect("/operator?done=resent"), nil
 }
 
 // operatorPage serves GET /operator: search, sign-ups waiting anywhere,
 // stale cases and dead letters.
-func (s *Server) operatorPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) operatorPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if err := operatorOnly(r); err != nil {
 		return nil, err
 	}
@@ -78,13 +79,13 @@ func (s *Server) operatorPage(ctx context.Context, r *Request) (*Response, error
 	if r.Query.Get("done") == "resent" {
 		o.Notice = "Sent again as a new message; it leaves the dead letters."
 	}
-	return Page(http.StatusOK, web.OperatorView(o)), nil
+	return router.Page(http.StatusOK, web.OperatorView(o)), nil
 }
 
 // operatorLists bounds what each list of the operator's page shows.
 const operatorLists = 25
 
-func (s *Server) operatorData(ctx context.Context, r *Request) (web.OperatorPage, error) {
+func (s *Server) operatorData(ctx context.Context, r *router.Request) (web.OperatorPage, error) {
 	loc, _, _ := viewerZone(r)
 	now := s.Now()
 	o := web.OperatorPage{Nav: s.nav(ctx, r, "operator"), Query: strings.TrimSpace(r.Query.Get("q"))}

@@ -14,6 +14,7 @@ import (
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
@@ -39,18 +40,18 @@ var peopleNotices = map[string]string{
 }
 
 // peoplePage serves GET /members/{id}/users.
-func (s *Server) peoplePage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) peoplePage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	p, err := s.peopleData(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	p.Notice = peopleNotices[r.Query.Get("done")]
-	return Page(http.StatusOK, web.PeopleView(p)), nil
+	return router.Page(http.StatusOK, web.PeopleView(p)), nil
 }
 
 // peopleData builds the people page of member {id}: its users (404 for
 // another tenant, 403 without the admin role) and empty forms.
-func (s *Server) peopleData(ctx context.Context, r *Request) (web.PeoplePage, error) {
+func (s *Server) peopleData(ctx context.Context, r *router.Request) (web.PeoplePage, error) {
 	memberID := r.Param("id")
 	users, err := s.Members.Users(ctx, r.Principal, memberID)
 	if err != nil {
@@ -166,7 +167,7 @@ func refill(v url.Values, fields map[string]string) web.NewUserForm {
 // inviteForm serves POST /members/{id}/users: adds the person and mails
 // them a sign-in link. A second invitation of an address that already
 // signs in for the member is refused (a double click invites once).
-func (s *Server) inviteForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) inviteForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	v, err := r.Form()
 	if err != nil {
 		return nil, err
@@ -175,14 +176,14 @@ func (s *Server) inviteForm(ctx context.Context, r *Request) (*Response, error) 
 	in.Invite = true
 	_, _, err = s.Members.AddUser(ctx, r.Principal, r.Param("id"), in, idem.None)
 	if err == nil {
-		return Redirect("/members/" + r.Param("id") + "/users?done=invited"), nil
+		return router.Redirect("/members/" + r.Param("id") + "/users?done=invited"), nil
 	}
 	return s.peopleAgain(ctx, r, err, func(p *web.PeoplePage, fields map[string]string) { p.Invite = refill(v, fields) })
 }
 
 // tokenForm serves POST /members/{id}/tokens: a person for an integration,
 // whose API token the answering page shows once.
-func (s *Server) tokenForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) tokenForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	v, err := r.Form()
 	if err != nil {
 		return nil, err
@@ -196,11 +197,11 @@ func (s *Server) tokenForm(ctx context.Context, r *Request) (*Response, error) {
 		return nil, err
 	}
 	p.NewToken, p.NewTokenName = token, u.Name
-	return Page(http.StatusOK, web.PeopleView(p)), nil
+	return router.Page(http.StatusOK, web.PeopleView(p)), nil
 }
 
 // userForm serves POST /members/{id}/users/{userId}: roles and program access.
-func (s *Server) userForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) userForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	v, err := r.Form()
 	if err != nil {
 		return nil, err
@@ -219,7 +220,7 @@ func (s *Server) userForm(ctx context.Context, r *Request) (*Response, error) {
 	userID := r.Param("userId")
 	_, err = s.Members.UpdateUser(ctx, r.Principal, r.Param("id"), userID, pt)
 	if err == nil {
-		return Redirect("/members/" + r.Param("id") + "/users?done=saved#user-" + userID), nil
+		return router.Redirect("/members/" + r.Param("id") + "/users?done=saved#user-" + userID), nil
 	}
 	return s.peopleAgain(ctx, r, err, func(p *web.PeoplePage, fields map[string]string) {
 		for i := range p.Users {
@@ -236,17 +237,17 @@ func (s *Server) userForm(ctx context.Context, r *Request) (*Response, error) {
 
 // revokeForm serves POST /members/{id}/users/{userId}/revoke: the token
 // stops working and every session of the person ends.
-func (s *Server) revokeForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) revokeForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if _, err := s.Members.RevokeUser(ctx, r.Principal, r.Param("id"), r.Param("userId")); err != nil {
 		return s.peopleAgain(ctx, r, err, nil)
 	}
-	return Redirect("/members/" + r.Param("id") + "/users?done=revoked"), nil
+	return router.Redirect("/members/" + r.Param("id") + "/users?done=revoked"), nil
 }
 
 // peopleAgain answers a refused people form: invalid input (422) and lost
 // races (409) show the page again with what to do; other errors are the
 // error page.
-func (s *Server) peopleAgain(ctx context.Context, r *Request, cause error, mark func(*web.PeoplePage, map[string]string)) (*Response, error) {
+func (s *Server) peopleAgain(ctx context.Context, r *router.Request, cause error, mark func(*web.PeoplePage, map[string]string)) (*router.Response, error) {
 	f, ok := refused(cause)
 	if !ok {
 		return nil, cause
@@ -261,7 +262,7 @@ func (s *Server) peopleAgain(ctx context.Context, r *Request, cause error, mark 
 	} else if mark != nil {
 		mark(&p, f.Fields)
 	}
-	return Page(f.Status, web.PeopleView(p)), nil
+	return router.Page(f.Status, web.PeopleView(p)), nil
 }
 
 // companyValues are a member's name and contacts as the company form's values.
@@ -275,7 +276,7 @@ func companyValues(m member.Member) map[string]string {
 
 // companyForm serves POST /members/{id}: the company's name and contacts
 // (PATCH /v1/members/{id} from the people page).
-func (s *Server) companyForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) companyForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	v, err := r.Form()
 	if err != nil {
 		return nil, err
@@ -294,7 +295,7 @@ func (s *Server) companyForm(ctx context.Context, r *Request) (*Response, error)
 			p.Company, p.CompanyErrors = formValues(v), fields
 		})
 	}
-	return Redirect("/members/" + r.Param("id") + "/users?done=company"), nil
+	return router.Redirect("/members/" + r.Param("id") + "/users?done=company"), nil
 }
 
 // addresses are the addresses of rs.

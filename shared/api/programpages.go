@@ -17,6 +17,7 @@ import (
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/notify/delivery"
 	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
@@ -25,9 +26,9 @@ const editorLinks = 2
 
 // programsPage serves GET /programs: the programs the signed-in admin's
 // member hosts, each with its pending sign-ups.
-func (s *Server) programsPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) programsPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if r.Principal.Operator && r.Principal.MemberID == "" {
-		return Redirect("/operator"), nil
+		return router.Redirect("/operator"), nil
 	}
 	ps, err := s.Programs.ListForHost(ctx, r.Principal, r.Principal.MemberID)
 	if err != nil {
@@ -51,12 +52,12 @@ func (s *Server) programsPage(ctx context.Context, r *Request) (*Response, error
 			LandingURL: s.BaseURL + "/p/" + p.Slug, Pending: counts[enrollment.PendingApproval],
 		})
 	}
-	return Page(http.StatusOK, web.ProgramsView(l)), nil
+	return router.Page(http.StatusOK, web.ProgramsView(l)), nil
 }
 
 // newProgramPage serves GET /programs/new: the editor with the standard
 // decisions filled in.
-func (s *Server) newProgramPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) newProgramPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if err := hostAdmin(r); err != nil {
 		return nil, err
 	}
@@ -71,11 +72,11 @@ func (s *Server) newProgramPage(ctx context.Context, r *Request) (*Response, err
 	if err != nil {
 		return nil, err
 	}
-	return Page(http.StatusOK, web.ProgramEditorView(e)), nil
+	return router.Page(http.StatusOK, web.ProgramEditorView(e)), nil
 }
 
 // hostAdmin: creating a program takes the admin role of one's member.
-func hostAdmin(r *Request) error {
+func hostAdmin(r *router.Request) error {
 	if r.Principal.MemberID == "" {
 		return apperr.Forbidden("programs are created by their host's admins; operators use the API")
 	}
@@ -86,7 +87,7 @@ func hostAdmin(r *Request) error {
 }
 
 // createProgramForm serves POST /programs: previews or creates.
-func (s *Server) createProgramForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) createProgramForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if err := hostAdmin(r); err != nil {
 		return nil, err
 	}
@@ -105,11 +106,11 @@ func (s *Server) createProgramForm(ctx context.Context, r *Request) (*Response, 
 	if err != nil {
 		return s.editorAgain(ctx, r, nil, v, err)
 	}
-	return Redirect("/programs/" + prg.ID + "?done=created"), nil
+	return router.Redirect("/programs/" + prg.ID + "?done=created"), nil
 }
 
 // programPage serves GET /programs/{id}: the host's admins and operators.
-func (s *Server) programPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) programPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	prg, err := s.Programs.ForHost(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
@@ -126,11 +127,11 @@ func (s *Server) programPage(ctx context.Context, r *Request) (*Response, error)
 	case "saved":
 		e.Notice = "Saved. The landing page shows the changes now."
 	}
-	return Page(http.StatusOK, web.ProgramEditorView(e)), nil
+	return router.Page(http.StatusOK, web.ProgramEditorView(e)), nil
 }
 
 // saveProgramForm serves POST /programs/{id}: previews or saves the form.
-func (s *Server) saveProgramForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) saveProgramForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	prg, err := s.Programs.ForHost(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
@@ -165,21 +166,21 @@ func (s *Server) saveProgramForm(ctx context.Context, r *Request) (*Response, er
 	if _, err := s.Programs.Update(ctx, r.Principal, prg.ID, pt); err != nil {
 		return s.editorAgain(ctx, r, &prg, v, err)
 	}
-	return Redirect("/programs/" + prg.ID + "?done=saved"), nil
+	return router.Redirect("/programs/" + prg.ID + "?done=saved"), nil
 }
 
-func (s *Server) previewProgram(ctx context.Context, r *Request, prg *program.Program, v url.Values) (*Response, error) {
+func (s *Server) previewProgram(ctx context.Context, r *router.Request, prg *program.Program, v url.Values) (*router.Response, error) {
 	e, err := s.editor(ctx, r, prg, v, nil)
 	if err != nil {
 		return nil, err
 	}
 	e.Previewing = true
-	return Page(http.StatusOK, web.ProgramEditorView(e)), nil
+	return router.Page(http.StatusOK, web.ProgramEditorView(e)), nil
 }
 
 // editorAgain answers a refused program form: invalid input (422) beside
 // the fields, a lost race or taken address (409) said at the top.
-func (s *Server) editorAgain(ctx context.Context, r *Request, prg *program.Program, v url.Values, cause error) (*Response, error) {
+func (s *Server) editorAgain(ctx context.Context, r *router.Request, prg *program.Program, v url.Values, cause error) (*router.Response, error) {
 	f, ok := refused(cause)
 	if !ok {
 		return nil, cause
@@ -192,11 +193,11 @@ func (s *Server) editorAgain(ctx context.Context, r *Request, prg *program.Progr
 	if f.Conflict() {
 		e.Problem = "Not saved: " + f.Message + "."
 	}
-	return Page(f.Status, web.ProgramEditorView(e)), nil
+	return router.Page(f.Status, web.ProgramEditorView(e)), nil
 }
 
 // editor builds the editor page from the form's values v.
-func (s *Server) editor(ctx context.Context, r *Request, prg *program.Program, v url.Values, errs map[string]string) (web.ProgramEditor, error) {
+func (s *Server) editor(ctx context.Context, r *router.Request, prg *program.Program, v url.Values, errs map[string]string) (web.ProgramEditor, error) {
 	e := web.ProgramEditor{Nav: s.nav(ctx, r, "programs"), Operator: r.Principal.Operator, Values: formValues(v), Errors: errs}
 	hostName := e.Nav.MemberName
 	if prg != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/tandemhq/tandem/shared/form"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/router"
 )
 
 type slaView struct {
@@ -69,16 +70,16 @@ func signupMailView(m program.SignupMail) *program.SignupMail {
 	return &m
 }
 
-func (s *Server) createProgram(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) createProgram(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in program.Input
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	p, err := s.Programs.Create(ctx, r.Principal, in, r.Claim)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusCreated, s.viewProgram(p)), nil
+	return router.JSON(http.StatusCreated, s.viewProgram(p)), nil
 }
 
 // publicProgramView is what partners read of a program (API.md "More API
@@ -112,30 +113,30 @@ func (s *Server) viewPublicProgram(p program.Program) publicProgramView {
 	}
 }
 
-func (s *Server) getProgram(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) getProgram(ctx context.Context, r *router.Request) (*router.Response, error) {
 	p, full, err := s.Programs.Get(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return nil, err
 	}
 	if !full {
-		return JSON(http.StatusOK, s.viewPublicProgram(p)), nil
+		return router.JSON(http.StatusOK, s.viewPublicProgram(p)), nil
 	}
-	return JSON(http.StatusOK, s.viewProgram(p)), nil
+	return router.JSON(http.StatusOK, s.viewProgram(p)), nil
 }
 
-func (s *Server) patchProgram(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) patchProgram(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var pt program.Patch
-	if err := Decode(r, &pt); err != nil {
+	if err := router.Decode(r, &pt); err != nil {
 		return nil, err
 	}
 	p, err := s.Programs.Update(ctx, r.Principal, r.Param("id"), pt)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusOK, s.viewProgram(p)), nil
+	return router.JSON(http.StatusOK, s.viewProgram(p)), nil
 }
 
-func (s *Server) listPrograms(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) listPrograms(ctx context.Context, r *router.Request) (*router.Response, error) {
 	ps, err := s.Programs.ListForHost(ctx, r.Principal, r.Query.Get("hostMemberId"))
 	if err != nil {
 		return nil, err
@@ -144,5 +145,5 @@ func (s *Server) listPrograms(ctx context.Context, r *Request) (*Response, error
 	for _, p := range ps {
 		out = append(out, s.viewProgram(p))
 	}
-	return JSON(http.StatusOK, listOf(out, "")), nil
+	return router.JSON(http.StatusOK, listOf(out, "")), nil
 }

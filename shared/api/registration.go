@@ -12,20 +12,21 @@ import (
 	"github.com/tandemhq/tandem/shared/hours"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
 // landing serves GET /p/{slug}: the co-branded landing page.
-func (s *Server) landing(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) landing(ctx context.Context, r *router.Request) (*router.Response, error) {
 	prg, err := s.Registration.Program(ctx, r.Param("slug"))
 	if err != nil {
 		return nil, err
 	}
-	return Page(http.StatusOK, web.LandingPage(prg, "", "")), nil
+	return router.Page(http.StatusOK, web.LandingPage(prg, "", "")), nil
 }
 
 // registerForm serves POST /p/{slug}: the landing page's form without JavaScript.
-func (s *Server) registerForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) registerForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	prg, err := s.Registration.Program(ctx, r.Param("slug"))
 	if err != nil {
 		return nil, err
@@ -40,11 +41,11 @@ func (s *Server) registerForm(ctx context.Context, r *Request) (*Response, error
 		if errors.As(err, &ae) && ae.Kind == apperr.ErrInvalid {
 			// Shown again with the error next to the input: a normal page
 			// for the browser, not a failed load.
-			return Page(http.StatusOK, web.LandingPage(prg, email, "Enter an email address like name@company.com.")), nil
+			return router.Page(http.StatusOK, web.LandingPage(prg, email, "Enter an email address like name@company.com.")), nil
 		}
 		return nil, err
 	}
-	return Page(http.StatusAccepted, web.CheckEmailPage(prg, email)), nil
+	return router.Page(http.StatusAccepted, web.CheckEmailPage(prg, email)), nil
 }
 
 type registrationBody struct {
@@ -52,15 +53,15 @@ type registrationBody struct {
 }
 
 // register serves POST /v1/programs/{slug}/registrations.
-func (s *Server) register(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) register(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in registrationBody
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	if err := s.Registration.Register(ctx, r.Param("id"), in.Email, r.SourceIP); err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusAccepted, map[string]string{"status": "verification_sent"}), nil
+	return router.JSON(http.StatusAccepted, map[string]string{"status": "verification_sent"}), nil
 }
 
 type signupResult struct {
@@ -70,20 +71,20 @@ type signupResult struct {
 }
 
 // signup serves POST /v1/signups.
-func (s *Server) signup(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) signup(ctx context.Context, r *router.Request) (*router.Response, error) {
 	var in registration.SignupInput
-	if err := Decode(r, &in); err != nil {
+	if err := router.Decode(r, &in); err != nil {
 		return nil, err
 	}
 	res, err := s.Registration.SignUp(ctx, in, s.CheckWebhookURL, r.Claim)
 	if err != nil {
 		return nil, err
 	}
-	return JSON(http.StatusCreated, signupResult{EnrollmentID: res.EnrollmentID, MemberID: res.MemberID, Status: string(res.Status)}), nil
+	return router.JSON(http.StatusCreated, signupResult{EnrollmentID: res.EnrollmentID, MemberID: res.MemberID, Status: string(res.Status)}), nil
 }
 
 // signupPage serves GET /p/{slug}/signup?token=…
-func (s *Server) signupPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) signupPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	prg, err := s.Registration.Program(ctx, r.Param("slug"))
 	if err != nil {
 		return nil, err
@@ -103,10 +104,10 @@ func (s *Server) signupPage(ctx context.Context, r *Request) (*Response, error) 
 	for _, d := range []string{"mon", "tue", "wed", "thu", "fri"} {
 		v.Add("inbound.hours.days", d)
 	}
-	return Page(http.StatusOK, web.SignupPage(newSignupForm(prg, plain, tok.Email, v, nil))), nil
+	return router.Page(http.StatusOK, web.SignupPage(newSignupForm(prg, plain, tok.Email, v, nil))), nil
 }
 
-func tokenProblem(prg program.Program, state registration.TokenState, email string) *Response {
+func tokenProblem(prg program.Program, state registration.TokenState, email string) *router.Response {
 	heading, msg, status := "This link does not work", "The sign-up link is not valid. Request a new one below.", http.StatusNotFound
 	switch state {
 	case registration.TokenExpired:
@@ -114,11 +115,11 @@ func tokenProblem(prg program.Program, state registration.TokenState, email stri
 	case registration.TokenUsed:
 		heading, msg, status = "This link was already used", "Each sign-up link works once, and this one completed a sign-up. If that was not you, or you want to sign up again, request a new link.", http.StatusConflict
 	}
-	return Page(status, web.TokenProblemPage(prg, heading, msg, email))
+	return router.Page(status, web.TokenProblemPage(prg, heading, msg, email))
 }
 
 // signupForm serves POST /p/{slug}/signup: the sign-up without JavaScript.
-func (s *Server) signupForm(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) signupForm(ctx context.Context, r *router.Request) (*router.Response, error) {
 	prg, err := s.Registration.Program(ctx, r.Param("slug"))
 	if err != nil {
 		return nil, err
@@ -137,8 +138,8 @@ func (s *Server) signupForm(ctx context.Context, r *Request) (*Response, error) 
 	}
 	// The form comes back with each problem next to its input: a normal
 	// page (200) for the browser, not a failed load.
-	again := func(fields map[string]string) *Response {
-		return Page(http.StatusOK, web.SignupPage(newSignupForm(prg, in.Token, tok.Email, v, fields)))
+	again := func(fields map[string]string) *router.Response {
+		return router.Page(http.StatusOK, web.SignupPage(newSignupForm(prg, in.Token, tok.Email, v, fields)))
 	}
 	if v.Get("acceptAddendum.accept") != "yes" {
 		fields := map[string]string{"acceptAddendum.accept": "accept the addendum to join the program"}
@@ -154,7 +155,7 @@ func (s *Server) signupForm(ctx context.Context, r *Request) (*Response, error) 
 	}
 	res, err := s.Registration.SignUp(ctx, in, s.CheckWebhookURL, r.Claim)
 	if err != nil {
-		status, _ := Status(err)
+		status, _ := router.Status(err)
 		msg, fields, _ := apperr.Public(err)
 		switch status {
 		case http.StatusUnprocessableEntity:
@@ -168,7 +169,7 @@ func (s *Server) signupForm(ctx context.Context, r *Request) (*Response, error) 
 		}
 		return nil, err
 	}
-	return Page(http.StatusCreated, web.SignupDonePage(prg, in.Company.Name, res.EnrollmentID, string(res.Status))), nil
+	return router.Page(http.StatusCreated, web.SignupDonePage(prg, in.Company.Name, res.EnrollmentID, string(res.Status))), nil
 }
 
 func signupFromForm(v url.Values) registration.SignupInput {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/report"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
@@ -30,7 +31,7 @@ type slaReportView struct {
 }
 
 // slaReport serves GET /v1/reports/sla: JSON, or CSV with format=csv.
-func (s *Server) slaReport(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) slaReport(ctx context.Context, r *router.Request) (*router.Response, error) {
 	rep, name, csvWanted, err := s.computeSLA(ctx, r)
 	if err != nil {
 		return nil, err
@@ -38,7 +39,7 @@ func (s *Server) slaReport(ctx context.Context, r *Request) (*Response, error) {
 	if csvWanted {
 		return slaCSV(rep, name)
 	}
-	return JSON(http.StatusOK, slaReportView{
+	return router.JSON(http.StatusOK, slaReportView{
 		ProgramID: rep.ProgramID, ProgramName: name, From: rep.From.Format(time.DateOnly), To: rep.To.Format(time.DateOnly),
 		AsOf: ts(rep.AsOf), Rows: rep.Rows, Total: rep.Total, Months: rep.Months,
 	}), nil
@@ -46,7 +47,7 @@ func (s *Server) slaReport(ctx context.Context, r *Request) (*Response, error) {
 
 // computeSLA reads the report's parameters (programId, from, to, format)
 // and computes it; csv is true for format=csv.
-func (s *Server) computeSLA(ctx context.Context, r *Request) (rep report.SLA, programName string, csv bool, err error) {
+func (s *Server) computeSLA(ctx context.Context, r *router.Request) (rep report.SLA, programName string, csv bool, err error) {
 	q := r.Query
 	switch q.Get("format") {
 	case "", "json":
@@ -76,7 +77,7 @@ var slaCSVHeader = []string{"memberId", "memberName", "cases", "responded", "wit
 
 // slaCSV is the report as CSV: the header, one member a row, then the
 // whole program's row (memberId empty, memberName "All members").
-func slaCSV(rep report.SLA, programName string) (*Response, error) {
+func slaCSV(rep report.SLA, programName string) (*router.Response, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	_ = w.Write(slaCSVHeader)
@@ -92,7 +93,7 @@ func slaCSV(rep report.SLA, programName string) (*Response, error) {
 		return nil, fmt.Errorf("sla csv: %w", err)
 	}
 	file := fmt.Sprintf("sla-%s-%s-%s.csv", rep.ProgramID, rep.From.Format(time.DateOnly), rep.To.Format(time.DateOnly))
-	return &Response{Status: http.StatusOK, Body: buf.Bytes(), Headers: map[string]string{
+	return &router.Response{Status: http.StatusOK, Body: buf.Bytes(), Headers: map[string]string{
 		"content-type":        "text/csv; charset=utf-8",
 		"content-disposition": `attachment; filename="` + file + `"`,
 	}}, nil
@@ -123,7 +124,7 @@ func optInt(n *int64) string {
 
 // slaReportPage serves GET /reports/sla: the report with its chart, or
 // with format=csv the CSV, to a host admin of the program or an operator.
-func (s *Server) slaReportPage(ctx context.Context, r *Request) (*Response, error) {
+func (s *Server) slaReportPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	rep, name, csvWanted, err := s.computeSLA(ctx, r)
 	if err == nil && csvWanted {
 		return slaCSV(rep, name)
@@ -142,7 +143,7 @@ func (s *Server) slaReportPage(ctx context.Context, r *Request) (*Response, erro
 			return nil, perr
 		}
 		v.ProgramName, v.Problem, v.Fields = prg.Name, "That period cannot be shown: see below.", f.Fields
-		return Page(f.Status, web.SLAReportView(v)), nil
+		return router.Page(f.Status, web.SLAReportView(v)), nil
 	}
 	v.ProgramName, v.From, v.To, v.AsOf = name, rep.From.Format(time.DateOnly), rep.To.Format(time.DateOnly), rep.AsOf.UTC().Format("2 Jan 2006 15:04 UTC")
 	for _, row := range rep.Rows {
@@ -151,7 +152,7 @@ func (s *Server) slaReportPage(ctx context.Context, r *Request) (*Response, erro
 	v.Total = slaRowView(rep.Total)
 	v.Chart = slaChart(rep)
 	v.CSVURL = "/reports/sla?" + url.Values{"programId": {id}, "from": {v.From}, "to": {v.To}, "format": {"csv"}}.Encode()
-	return Page(http.StatusOK, web.SLAReportView(v)), nil
+	return router.Page(http.StatusOK, web.SLAReportView(v)), nil
 }
 
 func slaRowView(row report.Row) web.SLARow {

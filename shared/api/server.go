@@ -19,6 +19,7 @@ import (
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
 	"github.com/tandemhq/tandem/shared/report"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/session"
 	"github.com/tandemhq/tandem/shared/webhook"
 )
@@ -60,7 +61,7 @@ type Server struct {
 	CheckWebhookURL department.URLChecker
 	DeadLetters     DeadLetters
 	Watch           Watch
-	Idempotency     IdempotencyStore
+	Idempotency     router.IdempotencyStore
 	Now             func() time.Time
 	Log             *slog.Logger
 	// Deadline bounds each request's table work; zero means Deadline.
@@ -68,20 +69,17 @@ type Server struct {
 }
 
 // Router returns the router over every handler.
-func (s *Server) Router() *Router { return s.RouterOf(AllHandlers) }
+func (s *Server) Router() *router.Router { return s.RouterOf(AllHandlers) }
 
 // RouterOf returns the router over the handler sets given.
-func (s *Server) RouterOf(sets ...func(*Server) map[string]Handler) *Router {
-	handlers := map[string]Handler{}
+func (s *Server) RouterOf(sets ...func(*Server) map[string]router.Handler) *router.Router {
+	handlers := map[string]router.Handler{}
 	for _, set := range sets {
 		for k, h := range set(s) {
 			handlers[k] = h
 		}
 	}
-	rt := NewRouter(handlers, s.Idempotency, s.Now, s.Log)
-	rt.sessions = s.Sessions
-	rt.deadline = deadlineOr(s.Deadline)
-	return rt
+	return router.New(handlers, router.Options{Sessions: s.Sessions, Idempotency: s.Idempotency, Now: s.Now, Log: s.Log, Deadline: s.Deadline})
 }
 
 // RegistrationHandlers, ApprovalHandlers, CasesHandlers and HooksHandlers
@@ -90,8 +88,8 @@ func (s *Server) RouterOf(sets ...func(*Server) map[string]Handler) *Router {
 // functions' handlers (and what only they use) out of its zip.
 
 // RegistrationHandlers serves the routes of the registration function.
-func RegistrationHandlers(s *Server) map[string]Handler {
-	return map[string]Handler{
+func RegistrationHandlers(s *Server) map[string]router.Handler {
+	return map[string]router.Handler{
 		"POST /v1/programs/{id}/registrations": s.register,
 		"POST /v1/signups":                     s.signup,
 		"GET /p/{slug}":                        s.landing,
@@ -108,8 +106,8 @@ func RegistrationHandlers(s *Server) map[string]Handler {
 }
 
 // ApprovalHandlers serves the routes of the approval function.
-func ApprovalHandlers(s *Server) map[string]Handler {
-	return map[string]Handler{
+func ApprovalHandlers(s *Server) map[string]router.Handler {
+	return map[string]router.Handler{
 		"POST /v1/members":                                             s.createMember,
 		"GET /v1/members":                                              s.searchMembers,
 		"PATCH /v1/members/{id}":                                       s.patchMember,
@@ -193,8 +191,8 @@ func ApprovalHandlers(s *Server) map[string]Handler {
 }
 
 // CasesHandlers serves the routes of the cases function.
-func CasesHandlers(s *Server) map[string]Handler {
-	return map[string]Handler{
+func CasesHandlers(s *Server) map[string]router.Handler {
+	return map[string]router.Handler{
 		"GET /departments/{id}":                   s.departmentPage,
 		"POST /departments/{id}":                  s.departmentForm,
 		"POST /v1/members/{id}/departments":       s.createDepartment,
@@ -233,8 +231,8 @@ func CasesHandlers(s *Server) map[string]Handler {
 }
 
 // HooksHandlers serves the routes of the hooks function.
-func HooksHandlers(s *Server) map[string]Handler {
-	return map[string]Handler{
+func HooksHandlers(s *Server) map[string]router.Handler {
+	return map[string]router.Handler{
 		"POST /v1/members/{id}/sending-domain":    s.registerSendingDomain,
 		"GET /v1/members/{id}/sending-domain":     s.sendingDomain,
 		"POST /v1/hooks/{memberId}":               s.inboundHook,
@@ -246,9 +244,9 @@ func HooksHandlers(s *Server) map[string]Handler {
 }
 
 // AllHandlers is every HTTP function's handlers (the local gateway, tests).
-func AllHandlers(s *Server) map[string]Handler {
-	all := map[string]Handler{}
-	for _, set := range []func(*Server) map[string]Handler{RegistrationHandlers, ApprovalHandlers, CasesHandlers, HooksHandlers} {
+func AllHandlers(s *Server) map[string]router.Handler {
+	all := map[string]router.Handler{}
+	for _, set := range []func(*Server) map[string]router.Handler{RegistrationHandlers, ApprovalHandlers, CasesHandlers, HooksHandlers} {
 		for k, h := range set(s) {
 			all[k] = h
 		}
@@ -263,7 +261,7 @@ const (
 )
 
 // pageParams reads ?limit= and ?cursor=.
-func pageParams(r *Request) (int, string, error) {
+func pageParams(r *router.Request) (int, string, error) {
 	limit := defaultLimit
 	if v := r.Query.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -37,6 +37,7 @@ import (
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
 	"github.com/tandemhq/tandem/shared/report"
+	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/routes"
 	"github.com/tandemhq/tandem/shared/sending"
 	"github.com/tandemhq/tandem/shared/session"
@@ -90,7 +91,7 @@ type Config struct {
 	// Identities is SES's identity API (hosts' sending domains): set by the
 	// approval function's main on AWS, a fake locally; nil refuses them.
 	Identities sending.Identities
-	// APIDeadline overrides api.Deadline, the bound on a request's table
+	// APIDeadline overrides router.Deadline, the bound on a request's table
 	// work (tests on a loaded shared emulator; never set in production).
 	APIDeadline time.Duration
 	// MergeBatch overrides merger.DefaultBatch, the objects a merger moves
@@ -178,8 +179,8 @@ type App struct {
 	AWS        aws.Config
 	Store      *store.Store
 	Server     *api.Server
-	Router     *api.Router
-	Authorizer *api.Authorizer
+	Router     *router.Router
+	Authorizer *router.Authorizer
 	// Delivery renders and sends outbox items (the notifier function's work).
 	Delivery *delivery.Notifier
 	// Stream hands the table stream's new outbox items to Delivery.
@@ -237,7 +238,7 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 	srv := w.srv
 	a := &App{
 		Config: c, DB: db, AWS: awsCfg, Store: w.st, Server: srv, Router: srv.Router(),
-		Authorizer:   &api.Authorizer{Credentials: signer(routes.Authorizer).st, Log: w.log, Deadline: c.APIDeadline},
+		Authorizer:   &router.Authorizer{Credentials: signer(routes.Authorizer).st, Log: w.log, Deadline: c.APIDeadline},
 		Delivery:     d.Notifier,
 		Stream:       d.Stream,
 		Redrive:      d.Redrive,
@@ -336,7 +337,7 @@ func mustWire(fn string, opts ...Option) (Config, aws.Config, wired) {
 // domain services and routes only fn's handlers (set), so the function's
 // zip carries neither the other functions' handlers nor the jobs and mail
 // delivery it never runs.
-func MustStartHTTP(fn string, set func(*api.Server) map[string]api.Handler, opts ...Option) api.LambdaHandler {
+func MustStartHTTP(fn string, set func(*api.Server) map[string]router.Handler, opts ...Option) router.LambdaHandler {
 	_, _, w := mustWire(fn, opts...)
 	return w.srv.RouterOf(set).Function(fn)
 }
@@ -347,9 +348,9 @@ type Option func(*Config, aws.Config)
 
 // MustStartAuthorizer is the start of the authorizer's main: the store's
 // credentials, nothing else.
-func MustStartAuthorizer() *api.Authorizer {
+func MustStartAuthorizer() *router.Authorizer {
 	c, _, w := mustWire(routes.Authorizer)
-	return &api.Authorizer{Credentials: w.st, Log: w.log, Deadline: c.APIDeadline}
+	return &router.Authorizer{Credentials: w.st, Log: w.log, Deadline: c.APIDeadline}
 }
 
 // MustStartEscalation, MustStartRenewals and MustStartBilling start the
@@ -409,7 +410,7 @@ func billingJob(c Config, w wired) *jobs.Billing {
 }
 
 // HTTP returns the API Gateway handler of HTTP function fn.
-func (a *App) HTTP(fn string) api.LambdaHandler { return a.Router.Function(fn) }
+func (a *App) HTTP(fn string) router.LambdaHandler { return a.Router.Function(fn) }
 
 // mustConfig sets request-scoped JSON logs up and reads the configuration
 // from the environment, or exits.

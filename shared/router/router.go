@@ -1,4 +1,4 @@
-package api
+package router
 
 import (
 	"context"
@@ -38,8 +38,9 @@ func deadlineOr(d time.Duration) time.Duration {
 }
 
 // Router dispatches a function's routes to handlers, with the checks every
-// route shares: body size and type, authentication, the request deadline,
-// Idempotency-Key, error mapping and panic recovery.
+// route shares: body size and type, authentication (bearer token from the
+// authorizer, or the session cookie and form token of console pages), the
+// request deadline, Idempotency-Key, error mapping and panic recovery.
 type Router struct {
 	handlers map[string]Handler
 	sessions *session.Service
@@ -49,12 +50,42 @@ type Router struct {
 	deadline time.Duration
 }
 
-// NewRouter returns a router over handlers keyed by route key.
-func NewRouter(handlers map[string]Handler, idem IdempotencyStore, now func() time.Time, log *slog.Logger) *Router {
-	if log == nil {
-		log = slog.Default()
+// Options are what every route's checks need.
+type Options struct {
+	// Sessions resolves console pages' session cookies (nil: no pages).
+	Sessions *session.Service
+	// Idempotency keeps Idempotency-Key records.
+	Idempotency IdempotencyStore
+	Now         func() time.Time
+	Log         *slog.Logger
+	// Deadline bounds each request's table work; zero means Deadline.
+	Deadline time.Duration
+}
+
+// New returns a router over handlers keyed by route key ("GET /v1/cases").
+func New(handlers map[string]Handler, o Options) *Router {
+	if o.Log == nil {
+		o.Log = slog.Default()
 	}
-	return &Router{handlers: handlers, idem: idem, now: now, log: log, deadline: Deadline}
+	if o.Now == nil {
+		o.Now = func() time.Time { return time.Now().UTC() }
+	}
+	return &Router{handlers: handlers, sessions: o.Sessions, idem: o.Idempotency, now: o.Now, log: o.Log, deadline: deadlineOr(o.Deadline)}
+}
+
+// Merge is the union of handler sets (an HTTP function's JSON routes and
+// its pages); a route in two sets is a wiring mistake and panics.
+func Merge(sets ...map[string]Handler) map[string]Handler {
+	out := map[string]Handler{}
+	for _, set := range sets {
+		for k, h := range set {
+			if _, dup := out[k]; dup {
+				panic("router: route " + k + " has two handlers")
+			}
+			out[k] = h
+		}
+	}
+	return out
 }
 
 // Function returns the Lambda handler of function fn. It panics when a route
@@ -63,7 +94,7 @@ func (rt *Router) Function(fn string) LambdaHandler {
 	mine := map[string]routes.Route{}
 	for _, r := range routes.ForFunction(fn) {
 		if _, ok := rt.handlers[r.Key()]; !ok {
-			panic(fmt.Sprintf("api: route %s of function %s has no handler", r.Key(), fn))
+			panic(fmt.Sprintf("router: route %s of function %s has no handler", r.Key(), fn))
 		}
 		mine[r.Key()] = r
 	}

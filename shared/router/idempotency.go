@@ -1,4 +1,4 @@
-package api
+package router
 
 import (
 	"context"
@@ -21,33 +21,34 @@ type IdempotencyStore interface {
 	ReleaseIdempotency(ctx context.Context, key, owner string) error
 }
 
-// guard is the one Idempotency-Key mechanism, used by the router for
-// creates and by inbound webhooks for webhook-ids: claim the key, run the
-// work with the claim (its write commits it), and keep or release the
-// outcome by one rule (kept).
-type guard struct {
-	store IdempotencyStore
-	log   *slog.Logger
+// Guard is the one Idempotency-Key mechanism, used by the router for
+// creates and appends, by inbound webhooks for webhook-ids and by the
+// one-click links of case mail: claim the key, run the work with the claim
+// (its write commits it), and keep or release the outcome by one rule
+// (kept).
+type Guard struct {
+	Store IdempotencyStore
+	Log   *slog.Logger
 }
 
-// once describes one guarded request.
-type once struct {
-	key, bodyHash string
-	retention     time.Duration
-	// mismatch is the answer when the key was used with another body.
-	mismatch error
-	// taken answers when another request holds or held the key: a replay,
-	// a wait, or a refusal. It returns errTakeOver when the holder died
+// Once describes one guarded request.
+type Once struct {
+	Key, BodyHash string
+	Retention     time.Duration
+	// Mismatch is the answer when the key was used with another body.
+	Mismatch error
+	// Taken answers when another request holds or held the key: a replay,
+	// a wait, or a refusal. It returns ErrTakeOver when the holder died
 	// before committing, so this request may take the key over.
-	taken func(ctx context.Context, rec idem.Record) (*Response, error)
-	// run does the work; its create commits claim in its transaction.
-	run func(ctx context.Context, claim idem.Claim) (*Response, error)
-	// keep overrides which outcomes are stored (kept, when nil).
-	keep func(status int) bool
+	Taken func(ctx context.Context, rec idem.Record) (*Response, error)
+	// Run does the work; its create commits claim in its transaction.
+	Run func(ctx context.Context, claim idem.Claim) (*Response, error)
+	// Keep overrides which outcomes are stored (kept, when nil).
+	Keep func(status int) bool
 }
 
-// errTakeOver tells the guard to take over a key whose holder died.
-var errTakeOver = errors.New("take the key over")
+// ErrTakeOver tells the guard to take over a key whose holder died.
+var ErrTakeOver = errors.New("take the key over")
 
 // kept reports whether an outcome is stored as the key's answer. Outcomes
 // that may differ on a retry free the key: failures on our side (5xx),
@@ -58,39 +59,39 @@ func kept(status int) bool {
 	return status < 500 && status != http.StatusConflict && status != http.StatusTooManyRequests && status != http.StatusUnauthorized
 }
 
-// do runs o at most once per key.
-func (g guard) do(ctx context.Context, now time.Time, o once) (*Response, error) {
+// Do runs o at most once per key.
+func (g Guard) Do(ctx context.Context, now time.Time, o Once) (*Response, error) {
 	owner := randomOwner()
-	rec, claimed, err := g.store.ClaimIdempotency(ctx, o.key, owner, o.bodyHash, now, o.retention)
+	rec, claimed, err := g.Store.ClaimIdempotency(ctx, o.Key, owner, o.BodyHash, now, o.Retention)
 	if err != nil {
 		return nil, err
 	}
 	if !claimed {
-		if rec.BodyHash != o.bodyHash {
-			return nil, o.mismatch
+		if rec.BodyHash != o.BodyHash {
+			return nil, o.Mismatch
 		}
-		resp, err := o.taken(ctx, rec)
-		if !errors.Is(err, errTakeOver) {
+		resp, err := o.Taken(ctx, rec)
+		if !errors.Is(err, ErrTakeOver) {
 			return resp, err
 		}
-		if err := g.store.TakeOverIdempotency(ctx, o.key, rec.Owner, owner, now); err != nil {
+		if err := g.Store.TakeOverIdempotency(ctx, o.Key, rec.Owner, owner, now); err != nil {
 			return nil, apperr.Conflict("a request with this key is still being processed; retry in a few seconds")
 		}
 	}
-	resp, herr := o.run(ctx, idem.Claim{Key: o.key, Owner: owner})
+	resp, herr := o.Run(ctx, idem.Claim{Key: o.Key, Owner: owner})
 	if herr != nil {
 		status, _ := Status(herr)
 		keep := kept
-		if o.keep != nil {
-			keep = o.keep
+		if o.Keep != nil {
+			keep = o.Keep
 		}
 		if !keep(status) {
-			_ = g.store.ReleaseIdempotency(ctx, o.key, owner)
+			_ = g.Store.ReleaseIdempotency(ctx, o.Key, owner)
 			return nil, herr
 		}
 		er := errorResponse(herr, false)
-		if err := g.store.CompleteIdempotency(ctx, o.key, owner, er.Status, er.Body); err != nil {
-			g.log.Warn("could not store an idempotent answer", "key", o.key, "err", err)
+		if err := g.Store.CompleteIdempotency(ctx, o.Key, owner, er.Status, er.Body); err != nil {
+			g.Log.Warn("could not store an idempotent answer", "key", o.Key, "err", err)
 		}
 		return nil, herr
 	}
@@ -98,14 +99,14 @@ func (g guard) do(ctx context.Context, now time.Time, o once) (*Response, error)
 	if resp.Replay != nil {
 		body = resp.Replay
 	}
-	if err := g.store.CompleteIdempotency(ctx, o.key, owner, resp.Status, body); err != nil {
-		g.log.Warn("could not store an idempotent answer", "key", o.key, "err", err)
+	if err := g.Store.CompleteIdempotency(ctx, o.Key, owner, resp.Status, body); err != nil {
+		g.Log.Warn("could not store an idempotent answer", "key", o.Key, "err", err)
 	}
 	return resp, nil
 }
 
-// replay answers with a completed key's stored answer.
-func replay(rec idem.Record) *Response {
+// Replay answers with a completed key's stored answer.
+func Replay(rec idem.Record) *Response {
 	return &Response{
 		Status:  rec.Status,
 		Headers: map[string]string{"content-type": "application/json", "idempotent-replayed": "true"},
@@ -132,22 +133,22 @@ func (rt *Router) idempotent(ctx context.Context, r *Request, h Handler) (*Respo
 		scope = r.Principal.MemberID
 	}
 	now := rt.now()
-	g := guard{store: rt.idem, log: rt.log}
-	return g.do(ctx, now, once{
-		key: scope + "#" + r.Route.Key() + "#" + key, bodyHash: idem.Fingerprint(r.Method, r.Path, r.Body), retention: idem.Retention,
-		mismatch: apperr.InvalidField("Idempotency-Key", "was already used with a different request; use a new key for a new request"),
-		taken: func(_ context.Context, rec idem.Record) (*Response, error) {
+	g := Guard{Store: rt.idem, Log: rt.log}
+	return g.Do(ctx, now, Once{
+		Key: scope + "#" + r.Route.Key() + "#" + key, BodyHash: idem.Fingerprint(r.Method, r.Path, r.Body), Retention: idem.Retention,
+		Mismatch: apperr.InvalidField("Idempotency-Key", "was already used with a different request; use a new key for a new request"),
+		Taken: func(_ context.Context, rec idem.Record) (*Response, error) {
 			switch {
 			case rec.State == idem.Completed:
-				return replay(rec), nil
+				return Replay(rec), nil
 			case now.Before(rec.LockedUntil):
 				return nil, apperr.Conflict("a request with this Idempotency-Key is still being processed; retry in a few seconds")
 			case rec.State == idem.Committed:
 				return nil, apperr.Conflict("the request with this Idempotency-Key created %s, but its response was not kept; fetch that object", rec.ResultID)
 			}
-			return nil, errTakeOver // the first request died holding the key
+			return nil, ErrTakeOver // the first request died holding the key
 		},
-		run: func(ctx context.Context, claim idem.Claim) (*Response, error) {
+		Run: func(ctx context.Context, claim idem.Claim) (*Response, error) {
 			r.Claim = claim
 			return h(ctx, r)
 		},

@@ -1,7 +1,7 @@
 // Package api is Tandem's HTTP layer: API Gateway (payload 2.0) events in,
 // responses out. Handlers are thin — decode, authorize, call the domain,
 // encode — and every error becomes a status in one place (Status, status.go).
-package api
+package router
 
 import (
 	"encoding/base64"
