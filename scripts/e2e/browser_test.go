@@ -49,7 +49,10 @@ func browser(t *testing.T) (context.Context, func() []string) {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	tab, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(tab, 2*time.Minute)
+	// The deadline bounds a hang, not a slow machine: under make test a
+	// long journey shares two cores with three others and the race run
+	// (TestPeoplePage took 134 s there once, 17–54 s alone).
+	ctx, cancelTimeout := context.WithTimeout(tab, 4*time.Minute)
 	t.Cleanup(func() {
 		if t.Failed() {
 			lastSight(t, tab)
