@@ -22,7 +22,7 @@ CDK        := .tools/node_modules/.bin/cdk
 .PHONY: run test vet lint generate templ-check chromium invoke clean help build synth bootstrap deploy import destroy diff operator backfill rotate-key bench fuzz freemail
 
 # Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
-FUZZ_TARGETS := shared/api:FuzzDecoders shared/api:FuzzRoutes shared/webhook:FuzzVerify \
+FUZZ_TARGETS := shared/api:FuzzDecoders shared/app:FuzzRoutes shared/webhook:FuzzVerify \
                 shared/hours:FuzzAdd shared/store:FuzzCursorDecode shared/notify/delivery:FuzzRender \
                 shared/session:FuzzSafeNext
 FUZZTIME ?= 4s
@@ -55,15 +55,18 @@ $(REDOCLY):
 # Pages are templ components; the generated *_templ.go files are committed.
 TEMPL := $(GO) run github.com/a-h/templ/cmd/templ@v0.3.1100
 
+TEMPL_DIRS := shared/web shared/console
+
 generate:
-	$(TEMPL) generate -path shared/web
+	@for d in $(TEMPL_DIRS); do $(TEMPL) generate -path $$d || exit 1; done
 
 # Fails when a committed *_templ.go does not match its .templ file.
 templ-check:
-	@d=$$(mktemp -d); cp -r shared/web/. $$d/; rm -f $$d/*_templ.go; $(TEMPL) generate -path $$d >/dev/null 2>&1; \
-	  for f in $$d/*_templ.go shared/web/*_templ.go; do n=$$(basename $$f); \
-	    cmp -s $$d/$$n shared/web/$$n || { echo "templ-check: shared/web/$$n is stale or missing; run make generate and commit"; rm -rf $$d; exit 1; }; \
-	  done; rm -rf $$d; echo "templ-check: generated pages are current"
+	@for dir in $(TEMPL_DIRS); do \
+	  d=$$(mktemp -d); cp -r $$dir/. $$d/; rm -f $$d/*_templ.go; $(TEMPL) generate -path $$d >/dev/null 2>&1; \
+	  for f in $$d/*_templ.go $$dir/*_templ.go; do n=$$(basename $$f); \
+	    cmp -s $$d/$$n $$dir/$$n || { echo "templ-check: $$dir/$$n is stale or missing; run make generate and commit"; rm -rf $$d; exit 1; }; \
+	  done; rm -rf $$d; done; echo "templ-check: generated pages are current"
 
 lint: $(REDOCLY) templ-check
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...

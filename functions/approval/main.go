@@ -6,9 +6,10 @@ import (
 
 	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/console"
 	"github.com/tandemhq/tandem/shared/routes"
 )
 
 func main() {
-	lambda.Start(app.MustStartHTTP(routes.Approval, api.ApprovalHandlers))
+	lambda.Start(app.MustStartHTTP(routes.Approval, api.ApprovalHandlers, console.ApprovalHandlers))
 }

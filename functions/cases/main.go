@@ -9,9 +9,10 @@ import (
 
 	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/console"
 	"github.com/tandemhq/tandem/shared/routes"
 )
 
 func main() {
-	lambda.Start(app.MustStartHTTP(routes.Cases, api.CasesHandlers))
+	lambda.Start(app.MustStartHTTP(routes.Cases, api.CasesHandlers, console.CasesHandlers))
 }

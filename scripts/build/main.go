@@ -101,7 +101,7 @@ func run(out string, budget int64, verify bool) error {
 	return nil
 }
 
-// noInline compiles the pages (package web) without inlining. templ's
+// noInline compiles the pages (packages web and console) without inlining. templ's
 // generated code calls small helpers for every value it writes, and the
 // compiler copies each inlined body, closures included, into every caller.
 // Without it approval's zip is 93 KB smaller: 3.96 MiB instead of 4.05, over
@@ -109,7 +109,7 @@ func run(out string, budget int64, verify bool) error {
 // with text/template. The program editor, the largest page, took 74 µs to
 // render instead of 62 in one measure: nothing beside a request's round
 // trips to DynamoDB.
-const noInline = "github.com/tandemhq/tandem/shared/web=-l"
+var noInline = []string{"-gcflags", "github.com/tandemhq/tandem/shared/web=-l", "-gcflags", "github.com/tandemhq/tandem/shared/console=-l"}
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
@@ -148,8 +148,8 @@ func buildAll(out string) ([]Size, error) {
 // compile links every function's binary into dir/<name> with one go
 // command.
 func compile(dir string) error {
-	args := []string{"build", "-tags", "lambda.norpc", "-trimpath", "-buildvcs=false",
-		"-gcflags", noInline, "-ldflags", "-s -w -buildid=", "-o", dir + string(filepath.Separator)}
+	args := append([]string{"build", "-tags", "lambda.norpc", "-trimpath", "-buildvcs=false"}, noInline...)
+	args = append(args, "-ldflags", "-s -w -buildid=", "-o", dir+string(filepath.Separator))
 	for _, f := range routes.Functions {
 		args = append(args, "./functions/"+f.Name)
 	}

@@ -441,7 +441,7 @@ func TestInboundWebhookRedeliveryAfterACrashedFirst(t *testing.T) {
 	if err := json.Unmarshal(raw, &in); err != nil {
 		t.Fatal(err)
 	}
-	first, err := e.App.Server.Cases.Open(ctx, u.Principal(), in, claimed)
+	first, err := e.App.Services.Cases.Open(ctx, u.Principal(), in, claimed)
 	if err != nil {
 		t.Fatal(err)
 	}

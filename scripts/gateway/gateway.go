@@ -352,7 +352,7 @@ func (g *Gateway) serveLocal(w http.ResponseWriter, r *http.Request) {
 	if token, ok := strings.CutPrefix(r.URL.Path, "/_local/signin/"); ok && r.Method == http.MethodGet {
 		// make run's one-click sign-in: the printed link is a sign-in
 		// link whose confirmation this local-only endpoint makes.
-		secret, _, next, err := g.app.Server.Sessions.SignIn(r.Context(), token)
+		secret, _, next, err := g.app.Services.Sessions.SignIn(r.Context(), token)
 		if err != nil {
 			writeEvent(w, router.ErrorJSON(err))
 			return

@@ -23,7 +23,7 @@ import (
 // Demo seeds a demo host member and returns lines to print about it.
 func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 	op := auth.Principal{Operator: true, UserID: "seed"}
-	c, err := a.Server.Members.Create(ctx, op, member.NewMember{
+	c, err := a.Services.Members.Create(ctx, op, member.NewMember{
 		Name: "Acme Storage", Domain: "acme-storage.example", Kind: member.Full,
 		Contacts: member.Contacts{
 			Primary:    member.Contact{Name: "Alex Host", Email: "alliances@acme-storage.example", Phone: "+1 555 0100"},
@@ -35,7 +35,7 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 		return "", fmt.Errorf("demo host: %w", err)
 	}
 	host := c.Admin.Principal()
-	prg, err := a.Server.Programs.Create(ctx, host, program.Input{
+	prg, err := a.Services.Programs.Create(ctx, host, program.Input{
 		Slug: "acme-partners", Name: "Acme Partner Connect", HostMemberID: c.Member.ID, Type: program.PartnerProgram,
 		Payment: program.MemberPaid, PrimaryContact: member.Contact{Name: "Alex Host", Email: "alliances@acme-storage.example"},
 		NotifyEmails: []string{"alliances@acme-storage.example"},
@@ -49,7 +49,7 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("demo program: %w", err)
 	}
-	dep, err := a.Server.Departments.Create(ctx, host, c.Member.ID, department.Input{
+	dep, err := a.Services.Departments.Create(ctx, host, c.Member.ID, department.Input{
 		Name: "Acme storage support", ProgramIDs: []string{prg.ID},
 		Inbound: department.Inbound{
 			Email: "support@acme-storage.example", Phone: "+1 555 0199",
@@ -61,7 +61,7 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 		return "", fmt.Errorf("demo department: %w", err)
 	}
 	// A partner already live in the program, with a case open to the host.
-	pc, err := a.Server.Members.Create(ctx, op, member.NewMember{
+	pc, err := a.Services.Members.Create(ctx, op, member.NewMember{
 		Name: "Hypervisor Co", Domain: "hypervisor-co.example", Kind: member.Limited,
 		Contacts: member.Contacts{Primary: member.Contact{Name: "Pat Partner", Email: "pat@hypervisor-co.example"}},
 	}, idem.None)
@@ -76,7 +76,7 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 		return "", fmt.Errorf("demo enrollment: %w", err)
 	}
 	partner := pc.Admin.Principal()
-	cs, err := a.Server.Cases.Open(ctx, partner, collab.NewCase{
+	cs, err := a.Services.Cases.Open(ctx, partner, collab.NewCase{
 		DepartmentID: dep.ID, ProgramID: prg.ID, Priority: program.High, Summary: "Guests freeze during array snapshots",
 		Description: "Since firmware 9.2 every nightly snapshot stalls guest I/O for about 40 seconds.",
 		Customer:    &collab.Customer{Company: "Initech", ContactName: "Peter Gibbons", ContactEmail: "peter@initech.example", CaseNumber: "INI-42"},
@@ -85,11 +85,11 @@ func Demo(ctx context.Context, a *app.App, now time.Time) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("demo case: %w", err)
 	}
-	hostLink, err := a.Server.Sessions.IssueLink(ctx, c.Admin, "/inbox")
+	hostLink, err := a.Services.Sessions.IssueLink(ctx, c.Admin, "/inbox")
 	if err != nil {
 		return "", fmt.Errorf("demo sign-in link: %w", err)
 	}
-	partnerLink, err := a.Server.Sessions.IssueLink(ctx, pc.Admin, "/outbox")
+	partnerLink, err := a.Services.Sessions.IssueLink(ctx, pc.Admin, "/outbox")
 	if err != nil {
 		return "", fmt.Errorf("demo sign-in link: %w", err)
 	}

@@ -3,11 +3,9 @@ package api
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/router"
-	"github.com/tandemhq/tandem/shared/web"
 )
 
 // timeline answers a page of an object's events from list.
@@ -57,26 +55,4 @@ func (s *Server) userEvents(ctx context.Context, r *router.Request) (*router.Res
 	return timeline(r, func(limit int, cursor string) ([]audit.Event, string, error) {
 		return s.Members.Events(ctx, r.Principal, r.Param("id"), r.Param("userId"), limit, cursor)
 	})
-}
-
-// historyLimit bounds the events a console page shows.
-const historyLimit = 200
-
-// history is a timeline for a page: times in the viewer's zone, actors by
-// name where they are users of memberIDs.
-func (s *Server) history(ctx context.Context, r *router.Request, evs []audit.Event, memberIDs ...string) []web.TimelineEntry {
-	loc, _, _ := viewerZone(r)
-	names := s.actorNames(ctx, memberIDs...)
-	out := make([]web.TimelineEntry, 0, len(evs))
-	for _, ev := range evs {
-		what := strings.ReplaceAll(ev.Action, "_", " ")
-		switch {
-		case ev.From != "" && ev.To != "" && ev.To != ev.From:
-			what += " (" + ev.From + " → " + ev.To + ")"
-		case ev.To != "" && ev.To != ev.From:
-			what += " → " + ev.To
-		}
-		out = append(out, web.TimelineEntry{At: ev.At.In(loc).Format(timeLayout), Actor: names(ev.Actor), What: what, Text: ev.Reason})
-	}
-	return out
 }

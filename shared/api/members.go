@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/router"
 )
@@ -134,14 +133,11 @@ type deadLetterView struct {
 }
 
 func (s *Server) listDeadLetters(ctx context.Context, r *router.Request) (*router.Response, error) {
-	if !r.Principal.Operator {
-		return nil, apperr.Forbidden("only platform operators can list dead letters")
-	}
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := s.DeadLetters.ListDeadLetters(ctx, limit, cursor)
+	items, next, err := s.DeadLetters.List(ctx, r.Principal, limit, cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -239,4 +235,18 @@ func (s *Server) sendingDomain(ctx context.Context, r *router.Request) (*router.
 		}
 	}
 	return router.JSON(http.StatusOK, viewSending(m)), nil
+}
+
+// resendDeadLetter serves POST /v1/dead-letters/{id}/resend (operators):
+// the message goes again as a new one; a second resend is a 409.
+func (s *Server) resendDeadLetter(ctx context.Context, r *router.Request) (*router.Response, error) {
+	var in struct{}
+	if err := router.Decode(r, &in); err != nil {
+		return nil, err
+	}
+	newID, err := s.DeadLetters.Resend(ctx, r.Principal, r.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	return router.JSON(http.StatusOK, map[string]string{"id": r.Param("id"), "resentAs": newID}), nil
 }

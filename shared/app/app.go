@@ -24,6 +24,7 @@ import (
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/confirmation"
+	"github.com/tandemhq/tandem/shared/console"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/hostbilling"
@@ -174,11 +175,13 @@ func envOr(k, def string) string {
 
 // App is a wired installation.
 type App struct {
-	Config     Config
-	DB         *dynamodb.Client
-	AWS        aws.Config
-	Store      *store.Store
-	Server     *api.Server
+	Config Config
+	DB     *dynamodb.Client
+	AWS    aws.Config
+	Store  *store.Store
+	// Services are the domain services the HTTP functions share.
+	Services *Services
+	// Router routes every HTTP function's routes (the local gateway's).
 	Router     *router.Router
 	Authorizer *router.Authorizer
 	// Delivery renders and sends outbox items (the notifier function's work).
@@ -235,9 +238,9 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 		return bare
 	}
 	d := newDelivery(c, awsCfg, db, signer(routes.Notifier).st, w.log)
-	srv := w.srv
+	svc := w.svc
 	a := &App{
-		Config: c, DB: db, AWS: awsCfg, Store: w.st, Server: srv, Router: srv.Router(),
+		Config: c, DB: db, AWS: awsCfg, Store: w.st, Services: svc, Router: svc.Router(svc.everyRoute()),
 		Authorizer:   &router.Authorizer{Credentials: signer(routes.Authorizer).st, Log: w.log, Deadline: c.APIDeadline},
 		Delivery:     d.Notifier,
 		Stream:       d.Stream,
@@ -254,8 +257,72 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 // wired is the store and the domain services every function shares.
 type wired struct {
 	st  *store.Store
-	srv *api.Server
+	svc *Services
 	log *slog.Logger
+}
+
+// Services are the domain services, built once per process over the
+// store: the HTTP functions' handlers (api) and pages (console) call them,
+// and so do the scheduled jobs. Nothing here speaks HTTP.
+type Services struct {
+	Members       *member.Service
+	Programs      *program.Service
+	Registration  *registration.Service
+	Enrollments   *enrollment.Service
+	Invoices      *billing.Service
+	Departments   *department.Service
+	Cases         *collab.Service
+	Reports       *report.Service
+	Marketplace   *marketplace.Service
+	Mergers       *merger.Service
+	Sessions      *session.Service
+	Confirmations confirmation.Links
+	Secrets       *webhook.Secrets
+	DeadLetters   *notify.DeadLetters
+	// CheckWebhookURL vets a webhook URL before it is saved.
+	CheckWebhookURL department.URLChecker
+	// store answers the reads no service owns yet, and keeps idempotency
+	// records and sessions for the router.
+	store *store.Store
+	// BaseURL is where people reach the API and pages.
+	BaseURL  string
+	Now      func() time.Time
+	Log      *slog.Logger
+	Deadline time.Duration
+}
+
+// API is the JSON handlers over s.
+func (s *Services) API() *api.Server {
+	return &api.Server{
+		BaseURL: s.BaseURL, Members: s.Members, Programs: s.Programs, Reports: s.Reports, Marketplace: s.Marketplace, Mergers: s.Mergers,
+		Registration: s.Registration, Enrollments: s.Enrollments, Invoices: s.Invoices, Departments: s.Departments, Cases: s.Cases,
+		Secrets: s.Secrets, Hooks: s.store, CheckWebhookURL: s.CheckWebhookURL,
+		DeadLetters: s.DeadLetters, Idempotency: s.store, Now: s.Now, Log: s.Log,
+	}
+}
+
+// Console is the pages over s.
+func (s *Services) Console() *console.Server {
+	return &console.Server{
+		BaseURL: s.BaseURL, Members: s.Members, Programs: s.Programs, Reports: s.Reports, Marketplace: s.Marketplace, Mergers: s.Mergers,
+		Registration: s.Registration, Enrollments: s.Enrollments, Invoices: s.Invoices, Departments: s.Departments, Cases: s.Cases,
+		Sessions: s.Sessions, Confirmations: s.Confirmations, Secrets: s.Secrets, Hooks: s.store, CheckWebhookURL: s.CheckWebhookURL,
+		DeadLetters: s.DeadLetters, Watch: s.store, Idempotency: s.store, Now: s.Now, Log: s.Log,
+	}
+}
+
+// everyRoute is every HTTP function's handlers and pages (the local
+// gateway serves them all; a deployed function only its own).
+func (s *Services) everyRoute() map[string]router.Handler {
+	a, c := s.API(), s.Console()
+	return router.Merge(
+		api.RegistrationHandlers(a), api.ApprovalHandlers(a), api.CasesHandlers(a), api.HooksHandlers(a),
+		console.RegistrationHandlers(c), console.ApprovalHandlers(c), console.CasesHandlers(c), console.HooksHandlers(c))
+}
+
+// Router routes handlers with the checks every route shares.
+func (s *Services) Router(handlers map[string]router.Handler) *router.Router {
+	return router.New(handlers, router.Options{Sessions: s.Sessions, Idempotency: s.store, Now: s.Now, Log: s.Log, Deadline: s.Deadline})
 }
 
 // wire builds the store and the domain services over db, signing with
@@ -276,7 +343,7 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 	sessions := &session.Service{Store: st, Origin: origin, Now: now, Keys: c.Keys, Operators: c.OperatorEmails}
 	confirmations := confirmation.Links{Keys: c.Keys}
 	programs := &program.Service{Store: st, Now: now}
-	srv := &api.Server{
+	svc := &Services{
 		BaseURL:         c.BaseURL,
 		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities, Confirmations: confirmations, InstallationDomain: c.MailDomain()},
 		Programs:        programs,
@@ -291,16 +358,14 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 		Sessions:        sessions,
 		Confirmations:   confirmations,
 		Secrets:         &webhook.Secrets{Store: st, Now: now},
-		Hooks:           st,
+		DeadLetters:     notify.NewDeadLetters(st, now),
 		CheckWebhookURL: guard.CheckURL,
-		DeadLetters:     st,
-		Watch:           st,
-		Idempotency:     st,
+		store:           st,
 		Now:             now,
 		Log:             log,
 		Deadline:        c.APIDeadline,
 	}
-	return wired{st: st, srv: srv, log: log}, nil
+	return wired{st: st, svc: svc, log: log}, nil
 }
 
 // mustWire is wire for function fn's main: configuration from the
@@ -337,9 +402,9 @@ func mustWire(fn string, opts ...Option) (Config, aws.Config, wired) {
 // domain services and routes only fn's handlers (set), so the function's
 // zip carries neither the other functions' handlers nor the jobs and mail
 // delivery it never runs.
-func MustStartHTTP(fn string, set func(*api.Server) map[string]router.Handler, opts ...Option) router.LambdaHandler {
+func MustStartHTTP(fn string, json func(*api.Server) map[string]router.Handler, pages func(*console.Server) map[string]router.Handler, opts ...Option) router.LambdaHandler {
 	_, _, w := mustWire(fn, opts...)
-	return w.srv.RouterOf(set).Function(fn)
+	return w.svc.Router(router.Merge(json(w.svc.API()), pages(w.svc.Console()))).Function(fn)
 }
 
 // Option completes a function's configuration with what only it needs
@@ -362,9 +427,9 @@ func MustStartEscalation() *jobs.Escalation {
 
 // escalation is the 5-minute run: the SLA sweep, new addenda, mergers.
 func escalation(w wired) *jobs.Escalation {
-	return &jobs.Escalation{Due: w.st.DueCases, Cases: w.srv.Cases, Log: w.log,
-		Addenda: &jobs.Addenda{Due: w.st.DueAddenda, Programs: w.srv.Enrollments, Log: w.log},
-		Mergers: &jobs.Mergers{Due: w.st.DueMergers, Mergers: w.srv.Mergers, Log: w.log}}
+	return &jobs.Escalation{Due: w.st.DueCases, Cases: w.svc.Cases, Log: w.log,
+		Addenda: &jobs.Addenda{Due: w.st.DueAddenda, Programs: w.svc.Enrollments, Log: w.log},
+		Mergers: &jobs.Mergers{Due: w.st.DueMergers, Mergers: w.svc.Mergers, Log: w.log}}
 }
 
 // MustStartRenewals: see MustStartEscalation.
@@ -374,7 +439,7 @@ func MustStartRenewals() *jobs.Renewals {
 }
 
 func renewals(w wired) *jobs.Renewals {
-	return &jobs.Renewals{Due: w.st.DueRenewals, Enrollments: w.srv.Enrollments, Log: w.log}
+	return &jobs.Renewals{Due: w.st.DueRenewals, Enrollments: w.svc.Enrollments, Log: w.log}
 }
 
 // MustStartHousekeeping: see MustStartEscalation.
@@ -384,7 +449,7 @@ func MustStartHousekeeping() *jobs.Housekeeping {
 }
 
 func housekeeping(w wired) *jobs.Housekeeping {
-	return &jobs.Housekeeping{Due: w.st.DueIdle, Cases: w.srv.Cases, Log: w.log}
+	return &jobs.Housekeeping{Due: w.st.DueIdle, Cases: w.svc.Cases, Log: w.log}
 }
 
 // MustStartMailEvents: see MustStartEscalation.

@@ -110,3 +110,12 @@ func (r *Response) toEvent() events.APIGatewayV2HTTPResponse {
 // ToEvent finishes r as an API Gateway response (the local gateway uses it
 // for the answers API Gateway itself gives).
 func ToEvent(r *Response) events.APIGatewayV2HTTPResponse { return r.toEvent() }
+
+// Download answers body as a file to save: its content type, named
+// filename.
+func Download(contentType, filename string, body []byte) *Response {
+	return &Response{Status: http.StatusOK, Body: body, Headers: map[string]string{
+		"content-type":        contentType,
+		"content-disposition": `attachment; filename="` + filename + `"`,
+	}}
+}

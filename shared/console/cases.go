@@ -1,0 +1,452 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/department"
+	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/router"
+	"github.com/tandemhq/tandem/shared/web"
+)
+
+// tzCookie remembers the time zone a viewer reads times in.
+const tzCookie = "tandem_tz"
+
+// viewerZone is the zone the viewer asked for (?tz=), or remembered, or UTC.
+func viewerZone(r *router.Request) (*time.Location, string, string) {
+	name := r.Query.Get("tz")
+	set := ""
+	if name == "" {
+		name = r.Cookie(tzCookie)
+	} else {
+		set = name
+	}
+	if !slices.Contains(commonZones, name) {
+		name, set = "UTC", ""
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC, "UTC", ""
+	}
+	return loc, name, set
+}
+
+const timeLayout = "Mon 2 Jan 2006, 15:04 MST"
+
+// overdue: the receiver's clock runs and its respond-by time passed.
+func overdue(c collab.Case, now time.Time) bool {
+	running := c.RespondedAt.IsZero() && (c.Status == collab.Open || c.Status == collab.InformationRequested)
+	return running && now.After(c.ResponseDueAt)
+}
+
+// caseList serves GET /inbox and GET /outbox.
+func (s *Server) caseList(box collab.Box) router.Handler {
+	return func(ctx context.Context, r *router.Request) (*router.Response, error) {
+		loc, zone, setZone := viewerZone(r)
+		status := collab.Status(r.Query.Get("status"))
+		if status != "" && !slices.Contains(collab.Statuses, status) {
+			status = ""
+		}
+		cursor := r.Query.Get("cursor")
+		items, next, err := s.Cases.List(ctx, r.Principal, box, status, 25, cursor)
+		if err != nil {
+			return nil, err
+		}
+		now := s.Now()
+		l := caseList{Nav: s.nav(ctx, r, string(box)), Box: string(box), Status: string(status), Zone: zone, Zones: commonZones, NextCursor: next}
+		for _, st := range collab.Statuses {
+			l.Statuses = append(l.Statuses, string(st))
+		}
+		for _, c := range items {
+			other := c.SubmitterName
+			if box == collab.Outbox {
+				other = c.ReceiverName
+			}
+			l.Rows = append(l.Rows, caseRow{
+				ID: c.ID, Summary: c.Summary, Other: other, Priority: string(c.Priority), Status: string(c.Status),
+				RespondBy: c.ResponseDueAt.In(loc).Format(timeLayout), Overdue: overdue(c, now),
+			})
+		}
+		resp := router.Page(http.StatusOK, caseListPage(l))
+		if setZone != "" {
+			resp.Cookies = []string{s.cookie(tzCookie, setZone, "/", 365*24*time.Hour)}
+		}
+		return resp, nil
+	}
+}
+
+// caseActions are the forms of a case page, in order.
+var caseActions = []struct {
+	path   string
+	action collab.Action
+}{{"accept", collab.Accept}, {"request-info", collab.RequestInfo}, {"notes", collab.Note}, {"reject", collab.Reject}, {"close", collab.Close}}
+
+// casePage serves GET /cases/{id}.
+func (s *Server) casePage(ctx context.Context, r *router.Request) (*router.Response, error) {
+	page, err := s.casePageData(ctx, r, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if done := r.Query.Get("done"); done != "" {
+		page.Notice = doneNotice(done)
+	}
+	return router.Page(http.StatusOK, casePageView(page)), nil
+}
+
+func doneNotice(path string) string {
+	switch path {
+	case "accept":
+		return "Accepted. The submitter was told."
+	case "request-info":
+		return "Your question went to the submitter."
+	case "notes":
+		return "Your note was added and the other side told."
+	case "reject":
+		return "Rejected. The submitter was told why."
+	case "close":
+		return "Closed."
+	}
+	return ""
+}
+
+// casePageData builds a case page; values and errs refill a form that
+// came back invalid.
+func (s *Server) casePageData(ctx context.Context, r *router.Request, values url.Values, errs map[string]string) (casePage, error) {
+	c, err := s.Cases.Get(ctx, r.Principal, r.Param("id"))
+	if err != nil {
+		return casePage{}, err
+	}
+	events, _, err := s.Cases.Events(ctx, r.Principal, c.ID, 200, "")
+	if err != nil {
+		return casePage{}, err
+	}
+	loc, _, _ := viewerZone(r)
+	side := collab.Submitter
+	if r.Principal.MemberID == c.ReceiverMemberID {
+		side = collab.Receiver
+	}
+	page := casePage{Nav: s.nav(ctx, r, ""), ID: c.ID, Summary: c.Summary, Status: string(c.Status), Overdue: overdue(c, s.Now())}
+	if c.RespondedAt.IsZero() {
+		page.RespondBy = c.ResponseDueAt.In(loc).Format(timeLayout)
+	}
+	page.Facts = caseFacts(c, loc)
+	if side == collab.Submitter && !c.Status.Final() {
+		if dep, err := s.Cases.ReceivingDepartment(ctx, r.Principal, c); err == nil {
+			page.Warning = noMailWarning(dep)
+		}
+	}
+	for _, ev := range events {
+		what := strings.ReplaceAll(string(ev.Action), "_", " ")
+		if ev.Level > 0 {
+			what += " (level " + strconv.Itoa(ev.Level) + ")"
+		}
+		page.Timeline = append(page.Timeline, timelineEntry{At: ev.At.In(loc).Format(timeLayout), Actor: ev.Actor, What: what, Text: ev.Text})
+	}
+	for _, a := range caseActions {
+		if _, err := collab.Next(c.Status, a.action, side); err != nil {
+			continue
+		}
+		if !c.Offers(a.action) || (a.action == collab.Reject && side != collab.Receiver) {
+			continue
+		}
+		page.Forms = append(page.Forms, actionFormFor(a.path, a.action, values, errs))
+	}
+	return page, nil
+}
+
+// noMailWarning tells a submitter that department dep gets no mail of the
+// case, and how else to reach it ("" when it does).
+func noMailWarning(dep department.Department) string {
+	switch {
+	case dep.Unreachable != nil:
+		return fmt.Sprintf("Mail to %s %s on %s, so it gets no mail of this case; it still sees the case in Tandem%s.",
+			dep.Name, dep.Unreachable.What(), dep.Unreachable.Since.Format("2 January 2006"), phoneHint(dep.Inbound.Phone))
+	case !dep.InboundConfirmed():
+		return fmt.Sprintf("%s has not confirmed its address %s yet, so Tandem does not mail it this case; it sees the case in Tandem and by webhook%s.",
+			dep.Name, dep.Inbound.Email, phoneHint(dep.Inbound.Phone))
+	}
+	return ""
+}
+
+func caseFacts(c collab.Case, loc *time.Location) []fact {
+	f := []fact{
+		{Label: "From", Value: c.SubmitterName + " (" + c.SubmitterEmail + ")"},
+		{Label: "To", Value: c.ReceiverName + ", " + c.DepartmentName},
+		{Label: "Program", Value: c.ProgramName},
+		{Label: "Priority", Value: string(c.Priority)},
+		{Label: "Opened", Value: c.CreatedAt.In(loc).Format(timeLayout)},
+		{Label: "Escalation level", Value: strconv.Itoa(c.EscalationLevel)},
+	}
+	if c.SubmitterCaseNumber != "" {
+		f = append(f, fact{Label: "Submitter's case number", Value: c.SubmitterCaseNumber})
+	}
+	if c.ReceiverCaseNumber != "" {
+		f = append(f, fact{Label: "Receiver's case number", Value: c.ReceiverCaseNumber})
+	}
+	if c.Engineer != nil {
+		f = append(f, fact{Label: "Engineer", Value: c.Engineer.Name + " <" + c.Engineer.Email + ">"})
+	}
+	if cu := c.Customer; cu != nil {
+		f = append(f, fact{Label: "Customer", Value: cu.Company + " — " + cu.ContactName + " <" + cu.ContactEmail + ">"})
+		if cu.CaseNumber != "" {
+			f = append(f, fact{Label: "Customer's case number", Value: cu.CaseNumber})
+		}
+	}
+	if c.BusinessImpact != "" {
+		f = append(f, fact{Label: "Business impact", Value: c.BusinessImpact})
+	}
+	var keys []string
+	for k := range c.Fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		f = append(f, fact{Label: k, Value: toString(c.Fields[k])})
+	}
+	f = append(f, fact{Label: "Description", Value: c.Description})
+	if c.Resolution != "" {
+		f = append(f, fact{Label: "Resolution", Value: c.Resolution})
+	}
+	return f
+}
+
+func toString(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// actionForm is one action's form with the values and errors it came back with.
+func actionFormFor(path string, a collab.Action, v url.Values, errs map[string]string) actionFormData {
+	get := func(k string) string {
+		if v == nil {
+			return ""
+		}
+		return v.Get(k)
+	}
+	f := actionFormData{Action: path}
+	switch a {
+	case collab.Accept:
+		f.Title, f.Button = "Accept the case", "Accept"
+		f.Fields = []web.Field{
+			{ID: "accept-engineer-name", Name: "engineer.name", Label: "Engineer", Type: "text", Auto: "name", Required: true, Value: get("engineer.name"), Error: firstErr(errs, "engineer.name", "engineer")},
+			{ID: "accept-engineer-email", Name: "engineer.email", Label: "Engineer's email", Type: "email", Auto: "email", Required: true, Value: get("engineer.email"), Error: errs["engineer.email"]},
+			{ID: "accept-receiverCaseNumber", Name: "receiverCaseNumber", Label: "Your case number", Hint: "optional", Type: "text", Value: get("receiverCaseNumber"), Error: errs["receiverCaseNumber"]},
+		}
+	case collab.RequestInfo:
+		f.Title, f.Button, f.Textarea, f.TextareaLabel = "Ask for more information", "Send the question", "question", "Question"
+	case collab.Note:
+		f.Title, f.Button, f.Textarea, f.TextareaLabel = "Add a note", "Add the note", "text", "Note"
+	case collab.Reject:
+		f.Title, f.Button, f.Danger, f.Textarea, f.TextareaLabel = "Reject the case", "Reject", true, "reason", "Reason (the submitter is told)"
+	case collab.Close:
+		f.Title, f.Button, f.Textarea, f.TextareaLabel = "Close the case", "Close", "resolution", "Resolution"
+	}
+	if f.Textarea != "" {
+		f.TextareaValue, f.TextareaError = get(f.Textarea), errs[f.Textarea]
+	}
+	return f
+}
+
+func firstErr(errs map[string]string, keys ...string) string {
+	for _, k := range keys {
+		if m := errs[k]; m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+// actFromForm reads an action's form into the step it asks for.
+func actFromForm(a collab.Action, v url.Values) collab.Act {
+	act := collab.Act{Action: a}
+	switch a {
+	case collab.Accept:
+		act.ReceiverCaseNumber = v.Get("receiverCaseNumber")
+		act.Engineer = &member.Contact{Name: v.Get("engineer.name"), Email: v.Get("engineer.email")}
+	case collab.RequestInfo:
+		act.Text = v.Get("question")
+	case collab.Note:
+		act.Text = v.Get("text")
+	case collab.Reject:
+		act.Text = v.Get("reason")
+	case collab.Close:
+		act.Text = v.Get("resolution")
+	}
+	return act
+}
+
+// caseAction serves POST /cases/{id}/{action}: success goes back to the
+// case; invalid input is the page again (422) with the errors beside the
+// fields; a lost race (409) says what changed.
+func (s *Server) casePageAction(path string, a collab.Action) router.Handler {
+	return func(ctx context.Context, r *router.Request) (*router.Response, error) {
+		form, err := r.Form()
+		if err != nil {
+			return nil, err
+		}
+		_, err = s.Cases.Do(ctx, r.Principal, r.Param("id"), actFromForm(a, form), idem.None)
+		if err == nil {
+			return router.Redirect("/cases/" + r.Param("id") + "?done=" + path), nil
+		}
+		status, _ := router.Status(err)
+		msg, fields, _ := apperr.Public(err)
+		switch status {
+		case http.StatusUnprocessableEntity:
+			page, perr := s.casePageData(ctx, r, form, fields)
+			if perr != nil {
+				return nil, perr
+			}
+			page.Problem = "Please check the highlighted field."
+			return router.Page(status, casePageView(page)), nil
+		case http.StatusConflict:
+			page, perr := s.casePageData(ctx, r, nil, nil)
+			if perr != nil {
+				return nil, perr
+			}
+			page.Problem = "The case changed while you were looking at it: " + msg + ". It is shown as it is now."
+			return router.Page(status, casePageView(page)), nil
+		}
+		return nil, err
+	}
+}
+
+// mailActionPage serves GET /r/{token}: the action's form, no sign-in.
+func (s *Server) mailActionPage(ctx context.Context, r *router.Request) (*router.Response, error) {
+	return s.renderMailAction(ctx, r.Param("token"), nil, nil, http.StatusOK)
+}
+
+func (s *Server) renderMailAction(ctx context.Context, token string, v url.Values, errs map[string]string, status int) (*router.Response, error) {
+	l, err := s.Cases.LookupMailLink(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	path := ""
+	for _, a := range caseActions {
+		if a.action == l.Action {
+			path = a.path
+		}
+	}
+	m := mailAction{Token: token, Summary: l.Case.Summary, CaseID: l.Case.ID, Done: l.Done, Form: actionFormFor(path, l.Action, v, errs)}
+	if rec, err := s.Idempotency.GetIdempotency(ctx, mailLinkKey(token)); err == nil && rec.State != "" {
+		m.Done = "This link was already used. Open the case to see what happened since."
+	}
+	return router.Page(status, mailActionPage(m)), nil
+}
+
+func mailLinkKey(token string) string { return "maillink#" + auth.Hash(token) }
+
+// mailActionForm serves POST /r/{token}: acts once, as the receiving
+// department, without sign-in.
+func (s *Server) mailActionForm(ctx context.Context, r *router.Request) (*router.Response, error) {
+	token := r.Param("token")
+	form, err := r.Form()
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.Cases.LookupMailLink(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	g := router.Guard{Store: s.Idempotency, Log: s.Log}
+	resp, err := g.Do(ctx, s.Now(), router.Once{
+		Key: mailLinkKey(token), BodyHash: "mail-link", Retention: mailLinkRetention,
+		Mismatch: apperr.Conflict("this link was already used"),
+		// Only a step taken uses the link up: a form sent back with an
+		// error may be corrected and sent again.
+		Keep: func(status int) bool { return status < 400 },
+		Taken: func(ctx context.Context, rec idem.Record) (*router.Response, error) {
+			return s.renderMailAction(ctx, token, nil, nil, http.StatusConflict)
+		},
+		Run: func(ctx context.Context, claim idem.Claim) (*router.Response, error) {
+			c, err := s.Cases.DoFromMail(ctx, token, actFromForm(l.Action, form), claim)
+			if err != nil {
+				return nil, err
+			}
+			return message(http.StatusOK, "Done", "Thank you: the case "+c.ID+" is "+strings.ReplaceAll(string(c.Status), "_", " ")+" and the submitter was told.", false, nil), nil
+		},
+	})
+	if err != nil {
+		status, _ := router.Status(err)
+		_, fields, _ := apperr.Public(err)
+		switch status {
+		case http.StatusUnprocessableEntity:
+			return s.renderMailAction(ctx, token, form, fields, status)
+		case http.StatusConflict:
+			return s.renderMailAction(ctx, token, nil, nil, status)
+		}
+		return nil, err
+	}
+	return resp, nil
+}
+
+// mailLinkRetention is how long a used action link is remembered.
+const mailLinkRetention = 365 * 24 * time.Hour
+
+// caseRow is one line of the inbox or outbox.
+type caseRow struct {
+	ID, Summary, Other, Priority, Status, RespondBy string
+	Overdue                                         bool
+}
+
+// caseList is the inbox or outbox page.
+type caseList struct {
+	Nav        nav
+	Box        string // inbox or outbox
+	Status     string
+	Statuses   []string
+	Zone       string
+	Zones      []string
+	Rows       []caseRow
+	NextCursor string
+}
+
+// actionFormData is one action a case page offers: where it posts, its fields
+// and the errors beside them.
+type actionFormData struct {
+	Action, Title, Button string
+	Danger                bool
+	Fields                []web.Field
+	// Textarea is the name of the one multi-line field, if any.
+	Textarea      string
+	TextareaLabel string
+	TextareaValue string
+	TextareaError string
+}
+
+// casePage is one case with its timeline and the actions the viewer may take.
+type casePage struct {
+	Nav       nav
+	ID        string
+	Summary   string
+	Status    string
+	Facts     []fact
+	Timeline  []timelineEntry
+	Forms     []actionFormData
+	Notice    string
+	Problem   string
+	Overdue   bool
+	RespondBy string
+	// Warning tells the submitter the receiving department gets no mail
+	// of the case (its address is unconfirmed or bounced), and how else to
+	// reach it.
+	Warning string
+}
+
+// mailAction is the page behind an action link in a case mail.
+type mailAction struct {
+	Token, Summary, CaseID, Done string
+	Form                         actionFormData
+}

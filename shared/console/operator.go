@@ -1,0 +1,174 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/router"
+)
+
+// operatorOnly refuses anyone but a platform operator.
+func operatorOnly(r *router.Request) error {
+	if !r.Principal.Operator {
+		return apperr.Forbidden("this is for Tandem's operators")
+	}
+	return nil
+}
+
+// resendDeadLetterForm serves POST /operator/dead-letters/{id}/resend.
+func (s *Server) resendDeadLetterForm(ctx context.Context, r *router.Request) (*router.Response, error) {
+	if err := operatorOnly(r); err != nil {
+		return nil, err
+	}
+	if _, err := s.DeadLetters.Resend(ctx, r.Principal, r.Param("id")); err != nil {
+		if status, _ := router.Status(err); status != http.StatusConflict {
+			return nil, err
+		}
+		msg, _, _ := apperr.Public(err)
+		o, perr := s.operatorData(ctx, r)
+		if perr != nil {
+			return nil, perr
+		}
+		o.Problem = "Not resent: " + msg + "."
+		return router.Page(http.StatusConflict, operatorView(o)), nil
+	}
+	return router.Redirect("/operator?done=resent"), nil
+}
+
+// operatorPage serves GET /operator: search, sign-ups waiting anywhere,
+// stale cases and dead letters.
+func (s *Server) operatorPage(ctx context.Context, r *router.Request) (*router.Response, error) {
+	if err := operatorOnly(r); err != nil {
+		return nil, err
+	}
+	o, err := s.operatorData(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if r.Query.Get("done") == "resent" {
+		o.Notice = "Sent again as a new message; it leaves the dead letters."
+	}
+	return router.Page(http.StatusOK, operatorView(o)), nil
+}
+
+// operatorLists bounds what each list of the operator's page shows.
+const operatorLists = 25
+
+func (s *Server) operatorData(ctx context.Context, r *router.Request) (operatorPage, error) {
+	loc, _, _ := viewerZone(r)
+	now := s.Now()
+	o := operatorPage{Nav: s.nav(ctx, r, "operator"), Query: strings.TrimSpace(r.Query.Get("q"))}
+	if o.Query != "" {
+		o.Searched = true
+		ms, err := s.Members.Search(ctx, r.Principal, o.Query)
+		if err != nil {
+			return o, err
+		}
+		for i, m := range ms {
+			if i == operatorLists {
+				break
+			}
+			om := operatorMember{ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: string(m.Kind), Status: m.Status()}
+			ps, err := s.Programs.ListForHost(ctx, r.Principal, m.ID)
+			if err != nil {
+				return o, err
+			}
+			for _, p := range ps {
+				om.Programs = append(om.Programs, option{Value: p.ID, Label: p.Name})
+			}
+			o.Members = append(o.Members, om)
+		}
+	}
+	waiting, more, err := s.Watch.WaitingSignups(ctx, now, operatorLists)
+	if err != nil {
+		return o, err
+	}
+	o.MoreWaiting = more
+	names := s.programNames()
+	for _, e := range waiting {
+		o.Waiting = append(o.Waiting, waitingRow{
+			ID: e.ID, ProgramID: e.ProgramID, Program: names(ctx, e.ProgramID), Company: e.Company.Name, Email: e.Email,
+			Status: string(e.Status), Since: e.CreatedAt.In(loc).Format(timeLayout),
+		})
+	}
+	stale, more, err := s.Watch.StaleCases(ctx, now, operatorLists)
+	if err != nil {
+		return o, err
+	}
+	o.MoreStale = more
+	for _, c := range stale {
+		o.Stale = append(o.Stale, staleRow{
+			ID: c.ID, Summary: c.Summary, From: c.SubmitterName, To: c.ReceiverName + ", " + c.DepartmentName, Program: c.ProgramName,
+			Priority: string(c.Priority), Due: c.ResponseDueAt.In(loc).Format(timeLayout), Late: late(now.Sub(c.ResponseDueAt)), Level: c.EscalationLevel,
+		})
+	}
+	dead, next, err := s.DeadLetters.List(ctx, r.Principal, operatorLists, r.Query.Get("deadCursor"))
+	if err != nil {
+		return o, err
+	}
+	o.DeadCursor = next
+	for _, d := range dead {
+		o.Dead = append(o.Dead, deadRow{
+			ID: d.ID, Channel: string(d.Channel), Template: d.Template, To: strings.Join(d.To, ", "), Reason: d.Reason,
+			At: d.DeadAt.In(loc).Format(timeLayout), Attempts: d.Attempts,
+		})
+	}
+	return o, nil
+}
+
+// late is how overdue something is, as a person says it.
+func late(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return strconv.Itoa(int(d/(24*time.Hour))) + " days"
+	case d >= 2*time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + " hours"
+	case d >= 2*time.Minute:
+		return strconv.Itoa(int(d/time.Minute)) + " minutes"
+	}
+	return "1 minute"
+}
+
+// operatorMember is a member found by the operator's search.
+type operatorMember struct {
+	ID, Name, Domain, Kind string
+	// Status is active, merging or merged.
+	Status   string
+	Programs []option // value: program id
+}
+
+// waitingRow is a sign-up waiting for a decision, in any program.
+type waitingRow struct {
+	ID, ProgramID, Program, Company, Email, Status, Since string
+}
+
+// staleRow is a case whose receiver has not responded in time.
+type staleRow struct {
+	ID, Summary, From, To, Program, Priority, Due, Late string
+	Level                                               int
+}
+
+// deadRow is a message that could not be delivered.
+type deadRow struct {
+	ID, Channel, Template, To, Reason, At string
+	Attempts                              int
+}
+
+// operatorPage is the platform operators' view: search, sign-ups waiting
+// anywhere, stale cases and dead letters.
+type operatorPage struct {
+	Nav                         nav
+	Query                       string
+	Searched                    bool
+	Members                     []operatorMember
+	Waiting                     []waitingRow
+	MoreWaiting                 bool
+	Stale                       []staleRow
+	MoreStale                   bool
+	Dead                        []deadRow
+	DeadCursor, Notice, Problem string
+}
