@@ -226,18 +226,11 @@ func (s *Server) rotateWebhookSecret(ctx context.Context, r *router.Request) (*r
 }
 
 func (s *Server) listDeliveries(ctx context.Context, r *router.Request) (*router.Response, error) {
-	memberID := r.Param("id")
-	if !r.Principal.In(memberID) || !ident.Valid(ident.Member, memberID) {
-		return nil, apperr.NotFound("member %s not found", memberID)
-	}
-	if !r.Principal.AdminOf(memberID) {
-		return nil, apperr.Forbidden("webhook deliveries are for the member's admins")
-	}
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := s.Hooks.ListDeliveries(ctx, memberID, limit, cursor)
+	items, next, err := s.Secrets.Deliveries(ctx, r.Principal, r.Param("id"), limit, cursor)
 	if err != nil {
 		return nil, err
 	}

@@ -306,8 +306,8 @@ func (s *Services) Console() *console.Server {
 	return &console.Server{
 		BaseURL: s.BaseURL, Members: s.Members, Programs: s.Programs, Reports: s.Reports, Marketplace: s.Marketplace, Mergers: s.Mergers,
 		Registration: s.Registration, Enrollments: s.Enrollments, Invoices: s.Invoices, Departments: s.Departments, Cases: s.Cases,
-		Sessions: s.Sessions, Confirmations: s.Confirmations, Secrets: s.Secrets, Hooks: s.store, CheckWebhookURL: s.CheckWebhookURL,
-		DeadLetters: s.DeadLetters, Watch: s.store, Idempotency: s.store, Now: s.Now, Log: s.Log,
+		Sessions: s.Sessions, Confirmations: s.Confirmations, Secrets: s.Secrets, CheckWebhookURL: s.CheckWebhookURL,
+		DeadLetters: s.DeadLetters, Idempotency: s.store, Now: s.Now, Log: s.Log,
 	}
 }
 
@@ -351,13 +351,13 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 		Marketplace:     &marketplace.Service{Store: st, Now: now},
 		Mergers:         &merger.Service{Store: st, Origin: origin, Now: now, Batch: c.MergeBatch},
 		Registration:    &registration.Service{Store: st, Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now},
-		Enrollments:     &enrollment.Service{Store: st, Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now, Hooks: queue.Event},
+		Enrollments:     &enrollment.Service{Store: st, Ops: st, Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now, Hooks: queue.Event},
 		Invoices:        &billing.Service{Store: st},
 		Departments:     &department.Service{Store: st, Now: now, CheckURL: guard.CheckURL, Origin: origin, Confirmations: confirmations},
-		Cases:           &collab.Service{Store: st, Origin: origin, Now: now, Hooks: queue.Event, Operators: c.OperatorEmails, MailLinks: collab.MailLinks{Keys: c.Keys}, MailPerDay: c.CaseMailPerDay},
+		Cases:           &collab.Service{Store: st, Ops: st, Origin: origin, Now: now, Hooks: queue.Event, Operators: c.OperatorEmails, MailLinks: collab.MailLinks{Keys: c.Keys}, MailPerDay: c.CaseMailPerDay},
 		Sessions:        sessions,
 		Confirmations:   confirmations,
-		Secrets:         &webhook.Secrets{Store: st, Now: now},
+		Secrets:         &webhook.Secrets{Store: st, Log: st, Now: now},
 		DeadLetters:     notify.NewDeadLetters(st, now),
 		CheckWebhookURL: guard.CheckURL,
 		store:           st,

@@ -255,3 +255,18 @@ func actionText(a Action) string {
 	}
 	return "added a note"
 }
+
+// StaleStore lists the cases whose receiver has not responded in time,
+// across tenants (the operators' index).
+type StaleStore interface {
+	StaleCases(ctx context.Context, now time.Time, limit int) ([]Case, bool, error)
+}
+
+// Stale are the cases whose receiver has not responded by now, oldest due
+// first, and whether there are more than limit (operators only).
+func (s *Service) Stale(ctx context.Context, p auth.Principal, now time.Time, limit int) ([]Case, bool, error) {
+	if !p.Operator {
+		return nil, false, apperr.Forbidden("this is for Tandem's operators")
+	}
+	return s.Ops.StaleCases(ctx, now, limit)
+}

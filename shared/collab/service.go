@@ -61,6 +61,8 @@ type Service struct {
 	Operators []string
 	// MailLinks signs the action links of case mail.
 	MailLinks MailLinks
+	// Ops lists stale cases for operators.
+	Ops StaleStore
 	// MailPerDay bounds the case steps that mail (opening, answering,
 	// notes…) one member may take in a day (UTC): beyond it they are
 	// refused (429), so one account cannot turn Tandem into a mailer.

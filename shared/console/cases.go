@@ -64,7 +64,7 @@ func (s *Server) caseList(box collab.Box) router.Handler {
 			return nil, err
 		}
 		now := s.Now()
-		l := caseList{Nav: s.nav(ctx, r, string(box)), Box: string(box), Status: string(status), Zone: zone, Zones: commonZones, NextCursor: next}
+		l := caseList{Nav: s.nav(r, string(box)), Box: string(box), Status: string(status), Zone: zone, Zones: commonZones, NextCursor: next}
 		for _, st := range collab.Statuses {
 			l.Statuses = append(l.Statuses, string(st))
 		}
@@ -136,7 +136,7 @@ func (s *Server) casePageData(ctx context.Context, r *router.Request, values url
 	if r.Principal.MemberID == c.ReceiverMemberID {
 		side = collab.Receiver
 	}
-	page := casePage{Nav: s.nav(ctx, r, ""), ID: c.ID, Summary: c.Summary, Status: string(c.Status), Overdue: overdue(c, s.Now())}
+	page := casePage{Nav: s.nav(r, ""), ID: c.ID, Summary: c.Summary, Status: string(c.Status), Overdue: overdue(c, s.Now())}
 	if c.RespondedAt.IsZero() {
 		page.RespondBy = c.ResponseDueAt.In(loc).Format(timeLayout)
 	}

@@ -66,7 +66,7 @@ func (s *Server) configurationsData(ctx context.Context, r *router.Request, stat
 		return configurationsPage{}, err
 	}
 	p := configurationsPage{
-		Nav: s.nav(ctx, r, "programs"), ProgramID: prg.ID, ProgramName: prg.Name, MarketplaceURL: "/p/" + prg.Slug + "/marketplace",
+		Nav: s.nav(r, "programs"), ProgramID: prg.ID, ProgramName: prg.Name, MarketplaceURL: "/p/" + prg.Slug + "/marketplace",
 		Host: host, Status: status, Tabs: configurationTabs, Values: map[string]string{}, Errors: map[string]string{},
 	}
 	decides := r.Principal.AdminOf(prg.HostMemberID)

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"context"
 	"log/slog"
 	"time"
 
@@ -40,28 +39,12 @@ type Server struct {
 	// Confirmations checks the links that confirm addresses.
 	Confirmations confirmation.Links
 	Secrets       *webhook.Secrets
-	Hooks         HookStore
 	// CheckWebhookURL vets a webhook URL before it is saved.
 	CheckWebhookURL department.URLChecker
 	DeadLetters     *notify.DeadLetters
-	Watch           Watch
 	Idempotency     router.IdempotencyStore
 	Now             func() time.Time
 	Log             *slog.Logger
-}
-
-// HookStore is what the webhooks page reads: a member's deliveries, and
-// users by id (names in the header and the timelines).
-type HookStore interface {
-	GetUser(ctx context.Context, memberID, userID string) (member.User, error)
-	ListDeliveries(ctx context.Context, memberID string, limit int, cursor string) ([]webhook.Delivery, string, error)
-}
-
-// Watch is what platform operators watch across tenants: cases whose
-// receiver has not responded in time, sign-ups waiting for a decision.
-type Watch interface {
-	StaleCases(ctx context.Context, now time.Time, limit int) ([]collab.Case, bool, error)
-	WaitingSignups(ctx context.Context, now time.Time, limit int) ([]enrollment.Enrollment, bool, error)
 }
 
 // RegistrationHandlers serves the pages of the registration function.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/form"
@@ -201,7 +202,7 @@ func departmentErrors(fields map[string]string, rows []int) map[string]string {
 // the errors beside the fields.
 func (s *Server) departmentEditor(ctx context.Context, r *router.Request, d department.Department, in departmentInput, errs map[string]string) (departmentEditor, error) {
 	e := departmentEditor{
-		Nav: s.nav(ctx, r, "people"), ID: d.ID, MemberID: d.MemberID, Version: d.Version, Errors: errs,
+		Nav: s.nav(r, "people"), ID: d.ID, MemberID: d.MemberID, Version: d.Version, Errors: errs,
 		Always: in.Inbound.Hours.Always, Values: map[string]string{
 			"name": in.Name, "inbound.email": in.Inbound.Email, "inbound.phone": in.Inbound.Phone, "inbound.webhookUrl": in.Inbound.WebhookURL,
 			"inbound.instructions": in.Inbound.Instructions, "inbound.hours.start": in.Inbound.Hours.Start, "inbound.hours.end": in.Inbound.Hours.End,
@@ -215,9 +216,7 @@ func (s *Server) departmentEditor(ctx context.Context, r *router.Request, d depa
 		return departmentEditor{}, err
 	}
 	e.History = s.history(ctx, r, evs, d.MemberID)
-	if m, err := s.Members.Store.GetMember(ctx, d.MemberID); err == nil {
-		e.MemberName = m.Name
-	}
+	e.MemberName = s.Members.Names(ctx, d.MemberID)[d.MemberID]
 	if u := d.Unreachable; u != nil {
 		e.Warnings = append(e.Warnings, fmt.Sprintf("Mail to %s %s on %s (%s), so Tandem no longer sends this department's cases there. "+
 			"Make sure the mailbox takes mail (or give another address), then save: Tandem mails it again from then on.",
@@ -264,7 +263,7 @@ func (s *Server) departmentEditor(ctx context.Context, r *router.Request, d depa
 		e.Sample = append(e.Sample, sample)
 	}
 	e.Fields = append(e.Fields, formFieldRow{Type: string(form.Text), Position: len(in.Form.Fields) + 1})
-	if err := s.deadlines(ctx, &e, d, in.Inbound.Hours); err != nil {
+	if err := s.deadlines(ctx, r.Principal, &e, d, in.Inbound.Hours); err != nil {
 		return e, err
 	}
 	return e, nil
@@ -272,11 +271,11 @@ func (s *Server) departmentEditor(ctx context.Context, r *router.Request, d depa
 
 // deadlines previews, for each program the department serves, when a case
 // of each priority opened now would need its first response.
-func (s *Server) deadlines(ctx context.Context, e *departmentEditor, d department.Department, h hours.Hours) error {
+func (s *Server) deadlines(ctx context.Context, viewer auth.Principal, e *departmentEditor, d department.Department, h hours.Hours) error {
 	loc := deadlineZone(h)
 	now := s.Now()
 	for _, id := range d.ProgramIDs {
-		prg, err := s.Programs.Store.GetProgram(ctx, id)
+		prg, _, err := s.Programs.Get(ctx, viewer, id)
 		if err != nil {
 			continue // a program that cannot be read has no deadlines to show
 		}

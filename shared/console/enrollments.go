@@ -84,7 +84,7 @@ func (s *Server) queueData(ctx context.Context, r *router.Request, status, show 
 	if !slices.Contains(enrollment.Statuses, enrollment.Status(status)) {
 		status = ""
 	}
-	q := enrollmentQueue{Nav: s.nav(ctx, r, "programs"), ProgramID: prg.ID, ProgramName: prg.Name, Status: status,
+	q := enrollmentQueue{Nav: s.nav(r, "programs"), ProgramID: prg.ID, ProgramName: prg.Name, Status: status,
 		AddendumVersion: prg.Addendum.Version, Outstanding: outstanding}
 	for _, st := range enrollment.Statuses {
 		if n := counts[st]; n > 0 || st == enrollment.PendingApproval {
@@ -255,11 +255,8 @@ func (s *Server) actorNames(ctx context.Context, memberIDs ...string) func(strin
 			return n
 		}
 		seen[actor] = actor
-		for _, m := range memberIDs {
-			if u, err := s.Hooks.GetUser(ctx, m, actor); err == nil {
-				seen[actor] = u.Name
-				break
-			}
+		if n, ok := s.Members.UserNames(ctx, memberIDs, []string{actor})[actor]; ok {
+			seen[actor] = n
 		}
 		return seen[actor]
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/router"
 )
@@ -20,8 +21,8 @@ func (s *Server) invoiceList(ctx context.Context, r *router.Request) (*router.Re
 	if err != nil {
 		return nil, err
 	}
-	now, names := s.Now(), s.programNames()
-	l := invoiceList{Nav: s.nav(ctx, r, "invoices"), NextCursor: next}
+	now, names := s.Now(), s.programNames(r.Principal)
+	l := invoiceList{Nav: s.nav(r, "invoices"), NextCursor: next}
 	if r.Principal.Operator {
 		l.MemberID = r.Query.Get("memberId")
 	}
@@ -41,11 +42,11 @@ func (s *Server) invoicePage(ctx context.Context, r *router.Request) (*router.Re
 		return nil, err
 	}
 	d := invoiceDoc{
-		Nav: s.nav(ctx, r, "invoices"), ID: inv.ID, Kind: string(inv.Kind), Program: s.programNames()(ctx, inv.ProgramID), Status: string(inv.Status),
+		Nav: s.nav(r, "invoices"), ID: inv.ID, Kind: string(inv.Kind), Program: s.programNames(r.Principal)(ctx, inv.ProgramID), Status: string(inv.Status),
 		Issued: inv.IssuedAt.Format(dateLayout), Due: inv.DueAt.Format(dateLayout), Period: period(inv),
 		Total: billing.Money(inv.TotalCents), Currency: inv.Currency, Overdue: invoiceOverdue(inv, s.Now()),
 	}
-	m, err := s.Members.Store.GetMember(ctx, inv.MemberID)
+	m, err := s.Members.Get(ctx, r.Principal, inv.MemberID)
 	if err != nil {
 		return nil, err
 	}
@@ -64,17 +65,17 @@ func (s *Server) invoicePage(ctx context.Context, r *router.Request) (*router.Re
 	return router.Page(http.StatusOK, invoicePage(d)), nil
 }
 
-// programNames looks program names up once per page; a program that cannot
-// be read shows its id.
-func (s *Server) programNames() func(context.Context, string) string {
+// programNames looks program names up once per page, as p may see the
+// programs; a program that cannot be read shows its id.
+func (s *Server) programNames(p auth.Principal) func(context.Context, string) string {
 	seen := map[string]string{}
 	return func(ctx context.Context, id string) string {
 		if n, ok := seen[id]; ok {
 			return n
 		}
 		n := id
-		if p, err := s.Programs.Store.GetProgram(ctx, id); err == nil {
-			n = p.Name
+		if prg, _, err := s.Programs.Get(ctx, p, id); err == nil {
+			n = prg.Name
 		}
 		seen[id] = n
 		return n

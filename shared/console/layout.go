@@ -10,24 +10,14 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/router"
-	"github.com/tandemhq/tandem/shared/session"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
-// nav is the console header of r's signed-in user.
-func (s *Server) nav(ctx context.Context, r *router.Request, active string) nav {
-	n := nav{FormToken: r.FormToken, Active: active, MemberID: r.Principal.MemberID, Admin: r.Principal.AdminOf(r.Principal.MemberID), Operator: r.Principal.Operator}
-	if r.Principal.Operator && r.Principal.MemberID == "" {
-		n.UserName, n.MemberName = r.Principal.UserID, session.OperatorsName
-		return n
-	}
-	if u, err := s.Hooks.GetUser(ctx, r.Principal.MemberID, r.Principal.UserID); err == nil {
-		n.UserName = u.Name
-	}
-	if m, err := s.Members.Store.GetMember(ctx, r.Principal.MemberID); err == nil {
-		n.MemberName = m.Name
-	}
-	return n
+// nav is the console header of r's signed-in user: the names come with
+// the session (see session.Service.Resolve), no read of their own.
+func (s *Server) nav(r *router.Request, active string) nav {
+	return nav{FormToken: r.FormToken, Active: active, MemberID: r.Principal.MemberID, Admin: r.Principal.AdminOf(r.Principal.MemberID),
+		Operator: r.Principal.Operator, UserName: r.Session.UserName, MemberName: r.Session.MemberName}
 }
 
 // refusal is a console form's step that was refused in a way its page shows

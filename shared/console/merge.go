@@ -41,7 +41,7 @@ func (s *Server) mergeData(ctx context.Context, r *router.Request, into string) 
 	if err != nil {
 		return mergePage{}, 0, err
 	}
-	p := mergePage{Nav: s.nav(ctx, r, "operator"), Into: into, Errors: map[string]string{},
+	p := mergePage{Nav: s.nav(r, "operator"), Into: into, Errors: map[string]string{},
 		From: operatorMember{ID: b.ID, Name: b.Name, Domain: b.Domain, Kind: string(b.Kind), Status: b.Status()}}
 	m, err := s.Mergers.Get(ctx, r.Principal, from)
 	switch {
@@ -78,7 +78,7 @@ func (s *Server) mergePreview(ctx context.Context, r *router.Request, from, into
 		return nil, err
 	}
 	out := &mergePreview{IntoID: pv.Into.ID, IntoName: pv.Into.Name, IntoDomain: pv.Into.Domain, Users: pv.Users, Departments: pv.Departments}
-	names := s.programNames()
+	names := s.programNames(r.Principal)
 	for _, x := range pv.Programs {
 		row := mergeProgramRow{ProgramID: x.ProgramID, Program: names(ctx, x.ProgramID), Status: string(x.Status)}
 		switch x.Place {

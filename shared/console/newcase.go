@@ -38,7 +38,7 @@ func (s *Server) newCasePage(ctx context.Context, r *router.Request) (*router.Re
 
 // newCaseData builds the page; v holds the form's values, errs its errors.
 func (s *Server) newCaseData(ctx context.Context, r *router.Request, q string, v url.Values, errs map[string]string) (newCase, error) {
-	n := newCase{Nav: s.nav(ctx, r, "new"), Query: q, Errors: errs, Values: formValues(v)}
+	n := newCase{Nav: s.nav(r, "new"), Query: q, Errors: errs, Values: formValues(v)}
 	entries, _, err := s.Cases.Directory(ctx, r.Principal, q, 100, "")
 	if err != nil {
 		return n, err

@@ -61,7 +61,7 @@ const operatorLists = 25
 func (s *Server) operatorData(ctx context.Context, r *router.Request) (operatorPage, error) {
 	loc, _, _ := viewerZone(r)
 	now := s.Now()
-	o := operatorPage{Nav: s.nav(ctx, r, "operator"), Query: strings.TrimSpace(r.Query.Get("q"))}
+	o := operatorPage{Nav: s.nav(r, "operator"), Query: strings.TrimSpace(r.Query.Get("q"))}
 	if o.Query != "" {
 		o.Searched = true
 		ms, err := s.Members.Search(ctx, r.Principal, o.Query)
@@ -83,19 +83,19 @@ func (s *Server) operatorData(ctx context.Context, r *router.Request) (operatorP
 			o.Members = append(o.Members, om)
 		}
 	}
-	waiting, more, err := s.Watch.WaitingSignups(ctx, now, operatorLists)
+	waiting, more, err := s.Enrollments.Waiting(ctx, r.Principal, now, operatorLists)
 	if err != nil {
 		return o, err
 	}
 	o.MoreWaiting = more
-	names := s.programNames()
+	names := s.programNames(r.Principal)
 	for _, e := range waiting {
 		o.Waiting = append(o.Waiting, waitingRow{
 			ID: e.ID, ProgramID: e.ProgramID, Program: names(ctx, e.ProgramID), Company: e.Company.Name, Email: e.Email,
 			Status: string(e.Status), Since: e.CreatedAt.In(loc).Format(timeLayout),
 		})
 	}
-	stale, more, err := s.Watch.StaleCases(ctx, now, operatorLists)
+	stale, more, err := s.Cases.Stale(ctx, r.Principal, now, operatorLists)
 	if err != nil {
 		return o, err
 	}

@@ -10,10 +10,8 @@ import (
 
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/confirmation"
-	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/member"
-	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/router"
 )
 
@@ -56,7 +54,7 @@ func (s *Server) peopleData(ctx context.Context, r *router.Request) (peoplePage,
 	if err != nil {
 		return peoplePage{}, err
 	}
-	m, err := s.Members.Store.GetMember(ctx, memberID)
+	m, err := s.Members.Get(ctx, r.Principal, memberID)
 	if err != nil {
 		return peoplePage{}, err
 	}
@@ -64,23 +62,23 @@ func (s *Server) peopleData(ctx context.Context, r *router.Request) (peoplePage,
 	if err != nil {
 		return peoplePage{}, err
 	}
-	restricted, err := s.restrictedPrograms(ctx, memberID, deps)
+	var serves []string
+	for _, d := range deps {
+		serves = append(serves, d.ProgramIDs...)
+	}
+	restricted, err := s.Programs.Restricted(ctx, r.Principal, memberID, serves)
 	if err != nil {
 		return peoplePage{}, err
 	}
 	loc, _, _ := viewerZone(r)
 	p := peoplePage{
-		Nav: s.nav(ctx, r, "people"), MemberID: memberID, MemberName: m.Name, Version: m.Version, Company: companyValues(m),
+		Nav: s.nav(r, "people"), MemberID: memberID, MemberName: m.Name, Version: m.Version, Company: companyValues(m),
 		UnconfirmedCaptures: addresses(m.Unconfirmed()),
 		Invite:              newUserFields{Roles: roleChecks([]string{auth.RoleEngineer})},
 		Token:               newUserFields{Roles: roleChecks([]string{auth.RoleEngineer})},
 	}
 	if m.MergedInto != "" {
-		into, err := s.Members.Store.GetMember(ctx, m.MergedInto)
-		if err != nil {
-			return peoplePage{}, err
-		}
-		p.Merged, p.Merging = &option{Value: into.ID, Label: into.Name}, m.Merge == member.MergeRunning
+		p.Merged, p.Merging = &option{Value: m.MergedInto, Label: s.Members.Names(ctx, m.MergedInto)[m.MergedInto]}, m.Merge == member.MergeRunning
 	}
 	for _, d := range deps {
 		p.Departments = append(p.Departments, option{Value: d.ID, Label: d.Name})
@@ -109,41 +107,6 @@ func (s *Server) peopleData(ctx context.Context, r *router.Request) (peoplePage,
 		p.History = s.history(ctx, r, evs, memberID)
 	}
 	return p, nil
-}
-
-// restrictedPrograms are the restricted programs member memberID takes part
-// in (as host, or through its departments): access to them is granted per
-// person.
-func (s *Server) restrictedPrograms(ctx context.Context, memberID string, deps []department.Department) ([]program.Program, error) {
-	hosted, err := s.Programs.Store.ListHostPrograms(ctx, memberID)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	var out []program.Program
-	add := func(prg program.Program) {
-		if prg.Access == program.Restricted && !seen[prg.ID] {
-			seen[prg.ID] = true
-			out = append(out, prg)
-		}
-	}
-	for _, prg := range hosted {
-		add(prg)
-	}
-	for _, d := range deps {
-		for _, id := range d.ProgramIDs {
-			if seen[id] {
-				continue
-			}
-			prg, err := s.Programs.Store.GetProgram(ctx, id)
-			if err != nil {
-				continue // a program that cannot be read grants nothing here
-			}
-			add(prg)
-		}
-	}
-	slices.SortFunc(out, func(a, b program.Program) int { return strings.Compare(a.Name, b.Name) })
-	return out, nil
 }
 
 // newUserFromForm reads the invitation or token form.

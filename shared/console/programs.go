@@ -33,7 +33,7 @@ func (s *Server) programsPage(ctx context.Context, r *router.Request) (*router.R
 	if err != nil {
 		return nil, err
 	}
-	l := programList{Nav: s.nav(ctx, r, "programs")}
+	l := programList{Nav: s.nav(r, "programs")}
 	partnered, err := s.Marketplace.Partnerships(ctx, r.Principal)
 	if err != nil {
 		return nil, err
@@ -63,7 +63,7 @@ func (s *Server) newProgramPage(ctx context.Context, r *router.Request) (*router
 	v := url.Values{}
 	in := program.Input{Type: program.PartnerProgram, Payment: program.MemberPaid, Access: program.Open, Sender: program.SenderPlatform,
 		StartDate: s.Now().UTC().Format("2006-01-02"), Addendum: program.Addendum{Version: "1"}}
-	if u, err := s.Hooks.GetUser(ctx, r.Principal.MemberID, r.Principal.UserID); err == nil {
+	if u, err := s.Members.User(ctx, r.Principal, r.Principal.MemberID, r.Principal.UserID); err == nil {
 		in.PrimaryContact = member.Contact{Name: u.Name, Email: u.Email}
 	}
 	fillValues(v, in, program.DefaultSLA)
@@ -197,7 +197,7 @@ func (s *Server) editorAgain(ctx context.Context, r *router.Request, prg *progra
 
 // editor builds the editor page from the form's values v.
 func (s *Server) editor(ctx context.Context, r *router.Request, prg *program.Program, v url.Values, errs map[string]string) (programEditor, error) {
-	e := programEditor{Nav: s.nav(ctx, r, "programs"), Operator: r.Principal.Operator, Values: formValues(v), Errors: errs}
+	e := programEditor{Nav: s.nav(r, "programs"), Operator: r.Principal.Operator, Values: formValues(v), Errors: errs}
 	hostName := e.Nav.MemberName
 	if prg != nil {
 		e.ID, e.Version, e.LandingURL, hostName = prg.ID, prg.Version, s.BaseURL+"/p/"+prg.Slug, prg.HostName

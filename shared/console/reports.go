@@ -30,7 +30,7 @@ func (s *Server) slaReportPage(ctx context.Context, r *router.Request) (*router.
 		return router.Download("text/csv; charset=utf-8", rep.CSVName(), b), nil
 	}
 	name := prg.Name
-	v := slaReport{Nav: s.nav(ctx, r, "programs"), ProgramID: id, From: r.Query.Get("from"), To: r.Query.Get("to")}
+	v := slaReport{Nav: s.nav(r, "programs"), ProgramID: id, From: r.Query.Get("from"), To: r.Query.Get("to")}
 	if err != nil {
 		f, ok := refused(err)
 		if !ok || f.Fields["programId"] != "" {

@@ -61,8 +61,8 @@ func (s *Server) webhooksData(ctx context.Context, r *router.Request) (webhooksP
 		return webhooksPage{}, err
 	}
 	loc, _, _ := viewerZone(r)
-	w := webhooksPage{Nav: s.nav(ctx, r, "webhooks"), Inbound: s.BaseURL + "/v1/hooks/" + memberID}
-	set, err := s.Secrets.Store.GetWebhookSecrets(ctx, memberID)
+	w := webhooksPage{Nav: s.nav(r, "webhooks"), Inbound: s.BaseURL + "/v1/hooks/" + memberID}
+	set, err := s.Secrets.Current(ctx, r.Principal, memberID)
 	switch {
 	case errors.Is(err, webhook.ErrNoSecret):
 	case err != nil:
@@ -82,7 +82,7 @@ func (s *Server) webhooksData(ctx context.Context, r *router.Request) (webhooksP
 			w.Targets = append(w.Targets, hookTarget{Department: d.Name, URL: d.Inbound.WebhookURL})
 		}
 	}
-	items, next, err := s.Hooks.ListDeliveries(ctx, memberID, 25, r.Query.Get("cursor"))
+	items, next, err := s.Secrets.Deliveries(ctx, r.Principal, memberID, 25, r.Query.Get("cursor"))
 	if err != nil {
 		return webhooksPage{}, err
 	}

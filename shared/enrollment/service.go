@@ -79,6 +79,8 @@ type Store interface {
 
 // Service runs onboarding: decisions, validation, go-live, payment, removal.
 type Service struct {
+	// Ops lists the sign-ups waiting for a decision, for operators.
+	Ops    WaitingStore
 	Store  Store
 	Origin notify.Origin
 	Links  Links
@@ -244,3 +246,18 @@ func checkVersion(e Enrollment, version *int) error {
 }
 
 func humanStatus(st Status) string { return strings.ReplaceAll(string(st), "_", " ") }
+
+// WaitingStore lists the sign-ups waiting for a decision, across tenants
+// (the operators' index).
+type WaitingStore interface {
+	WaitingSignups(ctx context.Context, now time.Time, limit int) ([]Enrollment, bool, error)
+}
+
+// Waiting are the sign-ups waiting for a decision, oldest first, and
+// whether there are more than limit (operators only).
+func (s *Service) Waiting(ctx context.Context, p auth.Principal, now time.Time, limit int) ([]Enrollment, bool, error) {
+	if !p.Operator {
+		return nil, false, apperr.Forbidden("this is for Tandem's operators")
+	}
+	return s.Ops.WaitingSignups(ctx, now, limit)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -658,4 +659,62 @@ func (s *Service) saveSending(ctx context.Context, m Member, ident sending.Ident
 		return Member{}, fmt.Errorf("save sending domain of %s: %w", m.ID, err)
 	}
 	return next, nil
+}
+
+// Names are the names of members ids (what the directory shows of any
+// company): for pages that name the member an object belongs to. A member
+// that cannot be read has no name in the answer.
+func (s *Service) Names(ctx context.Context, ids ...string) map[string]string {
+	out := make(map[string]string, len(ids))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if m, err := s.Store.GetMember(ctx, id); err == nil {
+				mu.Lock()
+				out[id] = m.Name
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// UserNames names the users userIDs, each a user of one of memberIDs
+// (timelines name who acted): read side by side; an id no member has keeps
+// no name.
+func (s *Service) UserNames(ctx context.Context, memberIDs, userIDs []string) map[string]string {
+	out := map[string]string{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, u := range userIDs {
+		for _, m := range memberIDs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if usr, err := s.Store.GetUser(ctx, m, u); err == nil {
+					mu.Lock()
+					out[u] = usr.Name
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	return out
+}
+
+// User is user userID of the caller's own member, or of any member for an
+// operator (the signed-in person's own details).
+func (s *Service) User(ctx context.Context, p auth.Principal, memberID, userID string) (User, error) {
+	if !p.In(memberID) {
+		return User{}, apperr.NotFound("user %s not found", userID)
+	}
+	return s.Store.GetUser(ctx, memberID, userID)
 }

@@ -257,3 +257,38 @@ func (s *Service) ListForHost(ctx context.Context, p auth.Principal, hostID stri
 	}
 	return s.Store.ListHostPrograms(ctx, hostID)
 }
+
+// Restricted are the restricted programs member memberID takes part in —
+// those it hosts, and those among serves (its departments' programs) —
+// whose access its admins grant per person (its admins, operators). A
+// program that cannot be read grants nothing.
+func (s *Service) Restricted(ctx context.Context, p auth.Principal, memberID string, serves []string) ([]Program, error) {
+	if !p.AdminOf(memberID) {
+		return nil, apperr.Forbidden("granting program access needs the admin role")
+	}
+	hosted, err := s.Store.ListHostPrograms(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []Program
+	add := func(prg Program) {
+		if prg.Access == Restricted && !seen[prg.ID] {
+			seen[prg.ID] = true
+			out = append(out, prg)
+		}
+	}
+	for _, prg := range hosted {
+		add(prg)
+	}
+	for _, id := range serves {
+		if seen[id] {
+			continue
+		}
+		if prg, err := s.Store.GetProgram(ctx, id); err == nil {
+			add(prg)
+		}
+	}
+	slices.SortFunc(out, func(a, b Program) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}

@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -88,7 +89,11 @@ type LoginToken struct {
 
 // Session is a signed-in browser, stored by its secret's hash.
 type Session struct {
-	Hash string
+	// UserName and MemberName name the signed-in person and company, read
+	// when the session is resolved (not stored): the page header shows
+	// them without reading the user again.
+	UserName, MemberName string
+	Hash                 string
 	// Operator sessions belong to a platform operator, named by UserID (the
 	// address); they last while the address is an operator's.
 	Operator  bool
@@ -420,18 +425,31 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 			return auth.Principal{}, Session{}, none
 		}
 		p = auth.Principal{Operator: true, UserID: ses.UserID}
+		ses.UserName, ses.MemberName = ses.UserID, OperatorsName
 	} else {
-		u, err := s.Store.GetUser(ctx, ses.MemberID, ses.UserID)
-		if errors.Is(err, apperr.ErrNotFound) {
+		// The user (roles, still active) and the member (its name for the
+		// page header) side by side: one round trip.
+		var (
+			u          member.User
+			m          member.Member
+			uErr, mErr error
+			wg         sync.WaitGroup
+		)
+		wg.Add(2)
+		go func() { defer wg.Done(); u, uErr = s.Store.GetUser(ctx, ses.MemberID, ses.UserID) }()
+		go func() { defer wg.Done(); m, mErr = s.Store.GetMember(ctx, ses.MemberID) }()
+		wg.Wait()
+		if errors.Is(uErr, apperr.ErrNotFound) {
 			return auth.Principal{}, Session{}, none
 		}
-		if err != nil {
+		if err := errors.Join(uErr, mErr); err != nil {
 			return auth.Principal{}, Session{}, err
 		}
 		if u.Status != member.UserActive {
 			return auth.Principal{}, Session{}, none
 		}
 		p = u.Principal()
+		ses.UserName, ses.MemberName = u.Name, m.Name
 	}
 	if ses.ExpiresAt.Sub(now) < TTL-ExtendAfter && ses.ExpiresAt.Before(end) {
 		ses.ExpiresAt = now.Add(TTL)

@@ -21,10 +21,13 @@ type SecretStore interface {
 	SaveWebhookSecrets(ctx context.Context, s SecretSet, prev int, integration *member.User) error
 }
 
-// Secrets rotates members' webhook secrets.
+// Secrets rotates members' webhook secrets, and shows their state and
+// deliveries to their admins.
 type Secrets struct {
 	Store SecretStore
-	Now   func() time.Time
+	// Log is the deliveries' record.
+	Log DeliveryStore
+	Now func() time.Time
 }
 
 // Rotate makes a new secret for member memberID (its admins, operators) and
@@ -64,4 +67,39 @@ func (s *Secrets) Rotate(ctx context.Context, p auth.Principal, memberID string)
 		return "", fmt.Errorf("rotate webhook secret of %s: %w", memberID, err)
 	}
 	return next.Current, nil
+}
+
+// DeliveryStore lists a member's outbound webhook deliveries.
+type DeliveryStore interface {
+	ListDeliveries(ctx context.Context, memberID string, limit int, cursor string) ([]Delivery, string, error)
+}
+
+// admin refuses anyone but member memberID's admins and operators.
+func admin(p auth.Principal, memberID, what string) error {
+	if !p.In(memberID) || !ident.Valid(ident.Member, memberID) {
+		return apperr.NotFound("member %s not found", memberID)
+	}
+	if !p.AdminOf(memberID) {
+		return apperr.Forbidden("%s are for the member's admins", what)
+	}
+	return nil
+}
+
+// Deliveries pages through member memberID's outbound webhook deliveries,
+// newest first (its admins, operators).
+func (s *Secrets) Deliveries(ctx context.Context, p auth.Principal, memberID string, limit int, cursor string) ([]Delivery, string, error) {
+	if err := admin(p, memberID, "webhook deliveries"); err != nil {
+		return nil, "", err
+	}
+	return s.Log.ListDeliveries(ctx, memberID, limit, cursor)
+}
+
+// Current is member memberID's secret set as its webhooks page shows it
+// (its admins, operators): when it was rotated, until when the previous one
+// verifies; ErrNoSecret before the first rotation.
+func (s *Secrets) Current(ctx context.Context, p auth.Principal, memberID string) (SecretSet, error) {
+	if err := admin(p, memberID, "webhook secrets"); err != nil {
+		return SecretSet{}, err
+	}
+	return s.Store.GetWebhookSecrets(ctx, memberID)
 }
