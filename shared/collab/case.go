@@ -6,6 +6,8 @@ package collab
 import (
 	"time"
 
+	"github.com/tandemhq/tandem/shared/auth"
+
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/program"
@@ -157,6 +159,35 @@ type Case struct {
 	UpdatedAt       time.Time
 	Version         int
 }
+
+// SideOf is the side of case c that principal p acts for: the receiving
+// member's users and platform operators act as the receiver (operators may
+// do anything), everyone else as the submitter.
+func SideOf(p auth.Principal, c Case) Side {
+	if p.Operator || p.MemberID == c.ReceiverMemberID {
+		return Receiver
+	}
+	return Submitter
+}
+
+// ActionOrder is the order a case's steps are offered in.
+var ActionOrder = []Action{Accept, RequestInfo, Note, Reject, Close}
+
+// Actions are the steps side may take on the case now, in ActionOrder:
+// what its state allows that side, and its program offers.
+func (c Case) Actions(side Side) []Action {
+	var out []Action
+	for _, a := range ActionOrder {
+		if _, err := Next(c.Status, a, side); err != nil || !c.Offers(a) || (a == Reject && side != Receiver) {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// Overdue reports whether the response clock runs past the due time.
+func (c Case) Overdue(now time.Time) bool { return c.ClockRunning() && now.After(c.ResponseDueAt) }
 
 // MemberOf is the member on side of the case.
 func (c Case) MemberOf(side Side) string {

@@ -139,10 +139,7 @@ func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, cl
 	if err != nil {
 		return Case{}, err
 	}
-	side := Submitter
-	if p.Operator || p.MemberID == c.ReceiverMemberID {
-		side = Receiver
-	}
+	side := SideOf(p, c)
 	if !p.Has(auth.RoleEngineer) && !p.Has(auth.RoleAdmin) {
 		return Case{}, apperr.Forbidden("working on cases needs the engineer role")
 	}

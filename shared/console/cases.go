@@ -45,10 +45,6 @@ func viewerZone(r *router.Request) (*time.Location, string, string) {
 const timeLayout = "Mon 2 Jan 2006, 15:04 MST"
 
 // overdue: the receiver's clock runs and its respond-by time passed.
-func overdue(c collab.Case, now time.Time) bool {
-	running := c.RespondedAt.IsZero() && (c.Status == collab.Open || c.Status == collab.InformationRequested)
-	return running && now.After(c.ResponseDueAt)
-}
 
 // caseList serves GET /inbox and GET /outbox.
 func (s *Server) caseList(box collab.Box) router.Handler {
@@ -75,7 +71,7 @@ func (s *Server) caseList(box collab.Box) router.Handler {
 			}
 			l.Rows = append(l.Rows, caseRow{
 				ID: c.ID, Summary: c.Summary, Other: other, Priority: string(c.Priority), Status: string(c.Status),
-				RespondBy: c.ResponseDueAt.In(loc).Format(timeLayout), Overdue: overdue(c, now),
+				RespondBy: c.ResponseDueAt.In(loc).Format(timeLayout), Overdue: c.Overdue(now),
 			})
 		}
 		resp := router.Page(http.StatusOK, caseListPage(l))
@@ -86,11 +82,17 @@ func (s *Server) caseList(box collab.Box) router.Handler {
 	}
 }
 
-// caseActions are the forms of a case page, in order.
-var caseActions = []struct {
-	path   string
-	action collab.Action
-}{{"accept", collab.Accept}, {"request-info", collab.RequestInfo}, {"notes", collab.Note}, {"reject", collab.Reject}, {"close", collab.Close}}
+// actionPath is where a case page's form for action a posts
+// (/cases/{id}/<path>, as the API's /v1/cases/{id}/<path>).
+func actionPath(a collab.Action) string {
+	switch a {
+	case collab.RequestInfo:
+		return "request-info"
+	case collab.Note:
+		return "notes"
+	}
+	return string(a)
+}
 
 // casePage serves GET /cases/{id}.
 func (s *Server) casePage(ctx context.Context, r *router.Request) (*router.Response, error) {
@@ -132,11 +134,8 @@ func (s *Server) casePageData(ctx context.Context, r *router.Request, values url
 		return casePage{}, err
 	}
 	loc, _, _ := viewerZone(r)
-	side := collab.Submitter
-	if r.Principal.MemberID == c.ReceiverMemberID {
-		side = collab.Receiver
-	}
-	page := casePage{Nav: s.nav(r, ""), ID: c.ID, Summary: c.Summary, Status: string(c.Status), Overdue: overdue(c, s.Now())}
+	side := collab.SideOf(r.Principal, c)
+	page := casePage{Nav: s.nav(r, ""), ID: c.ID, Summary: c.Summary, Status: string(c.Status), Overdue: c.Overdue(s.Now())}
 	if c.RespondedAt.IsZero() {
 		page.RespondBy = c.ResponseDueAt.In(loc).Format(timeLayout)
 	}
@@ -153,14 +152,8 @@ func (s *Server) casePageData(ctx context.Context, r *router.Request, values url
 		}
 		page.Timeline = append(page.Timeline, timelineEntry{At: ev.At.In(loc).Format(timeLayout), Actor: ev.Actor, What: what, Text: ev.Text})
 	}
-	for _, a := range caseActions {
-		if _, err := collab.Next(c.Status, a.action, side); err != nil {
-			continue
-		}
-		if !c.Offers(a.action) || (a.action == collab.Reject && side != collab.Receiver) {
-			continue
-		}
-		page.Forms = append(page.Forms, actionFormFor(a.path, a.action, values, errs))
+	for _, a := range c.Actions(side) {
+		page.Forms = append(page.Forms, actionFormFor(actionPath(a), a, values, errs))
 	}
 	return page, nil
 }
@@ -333,13 +326,7 @@ func (s *Server) renderMailAction(ctx context.Context, token string, v url.Value
 	if err != nil {
 		return nil, err
 	}
-	path := ""
-	for _, a := range caseActions {
-		if a.action == l.Action {
-			path = a.path
-		}
-	}
-	m := mailAction{Token: token, Summary: l.Case.Summary, CaseID: l.Case.ID, Done: l.Done, Form: actionFormFor(path, l.Action, v, errs)}
+	m := mailAction{Token: token, Summary: l.Case.Summary, CaseID: l.Case.ID, Done: l.Done, Form: actionFormFor(actionPath(l.Action), l.Action, v, errs)}
 	if rec, err := s.Idempotency.GetIdempotency(ctx, mailLinkKey(token)); err == nil && rec.State != "" {
 		m.Done = "This link was already used. Open the case to see what happened since."
 	}
