@@ -9,8 +9,8 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/due"
 	"github.com/tandemhq/tandem/shared/idem"
-	"github.com/tandemhq/tandem/shared/jobs"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/table"
@@ -278,7 +278,7 @@ func (s *Store) idleMarkerMoved(before, after collab.Case) (txItem, bool) {
 }
 
 // DueIdle returns cases whose housekeeping (warning or close) is due at now.
-func (s *Store) DueIdle(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
+func (s *Store) DueIdle(ctx context.Context, now time.Time, limit int) ([]due.Item, bool, error) {
 	return s.dueAt(ctx, sweepIdle, now, limit)
 }
 

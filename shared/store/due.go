@@ -10,14 +10,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/tandemhq/tandem/shared/jobs"
+	"github.com/tandemhq/tandem/shared/due"
 	"github.com/tandemhq/tandem/shared/table"
 )
 
 // dueAt reads sweep's sparse due index: every entry due at or before now,
 // oldest first, at most limit in all. more reports that entries were left.
 // It reads only what is due: the cost does not grow with the table.
-func (s *Store) dueAt(ctx context.Context, sweep string, now time.Time, limit int) (entries []jobs.DueItem, more bool, err error) {
+func (s *Store) dueAt(ctx context.Context, sweep string, now time.Time, limit int) (entries []due.Item, more bool, err error) {
 	return s.sparseAt(ctx, sparse{index: table.Due, pkAttr: table.DuePK, skAttr: table.DueSK, shards: dueShards(sweep),
 		pk: func(shard int) string { return duePK(sweep, shard) }}, now, limit)
 }
@@ -32,7 +32,7 @@ type sparse struct {
 
 // sparseAt reads every entry of ix at or before now across its shards,
 // oldest first, at most limit in all; more reports that entries were left.
-func (s *Store) sparseAt(ctx context.Context, ix sparse, now time.Time, limit int) (entries []jobs.DueItem, more bool, err error) {
+func (s *Store) sparseAt(ctx context.Context, ix sparse, now time.Time, limit int) (entries []due.Item, more bool, err error) {
 	upTo := iso(now) + "#\uffff"
 	shards := ix.shards
 	if shards == 0 {
@@ -67,7 +67,7 @@ func (s *Store) sparseAt(ctx context.Context, ix sparse, now time.Time, limit in
 				if !ok {
 					continue
 				}
-				entries = append(entries, jobs.DueItem{ID: id, Due: parseISO(at)})
+				entries = append(entries, due.Item{ID: id, At: parseISO(at)})
 			}
 			start = res.LastEvaluatedKey
 			if len(start) == 0 {
@@ -79,26 +79,26 @@ func (s *Store) sparseAt(ctx context.Context, ix sparse, now time.Time, limit in
 			break
 		}
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Due.Before(entries[j].Due) })
+	sort.Slice(entries, func(i, j int) bool { return entries[i].At.Before(entries[j].At) })
 	return entries, more, nil
 }
 
 // DueOutbox returns outbox items due for a retry or never delivered.
-func (s *Store) DueOutbox(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
+func (s *Store) DueOutbox(ctx context.Context, now time.Time, limit int) ([]due.Item, bool, error) {
 	return s.dueAt(ctx, sweepOutbox, now, limit)
 }
 
 // DueCases returns cases whose next escalation is due at now.
-func (s *Store) DueCases(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
+func (s *Store) DueCases(ctx context.Context, now time.Time, limit int) ([]due.Item, bool, error) {
 	return s.dueAt(ctx, sweepCase, now, limit)
 }
 
 // DueRenewals returns enrollments with a renewal step due at now.
-func (s *Store) DueRenewals(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
+func (s *Store) DueRenewals(ctx context.Context, now time.Time, limit int) ([]due.Item, bool, error) {
 	return s.dueAt(ctx, sweepRenewal, now, limit)
 }
 
 // DueBilling returns host-paid programs with a billing year due at now.
-func (s *Store) DueBilling(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
+func (s *Store) DueBilling(ctx context.Context, now time.Time, limit int) ([]due.Item, bool, error) {
 	return s.dueAt(ctx, sweepBilling, now, limit)
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/department"
+	"github.com/tandemhq/tandem/shared/due"
 	"github.com/tandemhq/tandem/shared/enrollment"
-	"github.com/tandemhq/tandem/shared/jobs"
 	"github.com/tandemhq/tandem/shared/marketplace"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/merger"
@@ -71,7 +71,7 @@ func (s *Store) GetMerger(ctx context.Context, from string) (merger.Merger, erro
 }
 
 // DueMergers returns the members whose merger is still running.
-func (s *Store) DueMergers(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
+func (s *Store) DueMergers(ctx context.Context, now time.Time, limit int) ([]due.Item, bool, error) {
 	return s.dueAt(ctx, sweepMerge, now, limit)
 }
 

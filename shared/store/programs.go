@@ -11,8 +11,8 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/due"
 	"github.com/tandemhq/tandem/shared/idem"
-	"github.com/tandemhq/tandem/shared/jobs"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
@@ -201,7 +201,7 @@ func (s *Store) ListProgramEvents(ctx context.Context, id string, limit int, cur
 
 // DueAddenda returns programs whose partners are still to be asked to
 // accept a new addendum version.
-func (s *Store) DueAddenda(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
+func (s *Store) DueAddenda(ctx context.Context, now time.Time, limit int) ([]due.Item, bool, error) {
 	return s.dueAt(ctx, sweepAddendum, now, limit)
 }
 
