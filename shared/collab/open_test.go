@@ -83,7 +83,7 @@ func (f *fakeStore) ListMembersByKind(context.Context, member.Kind) ([]member.Me
 	return nil, errFake
 }
 func (f *fakeStore) GetCase(context.Context, string) (Case, error) { return Case{}, errFake }
-func (f *fakeStore) Hit(_ context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
+func (f *fakeStore) CountInWindow(_ context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
 	if f.hits == nil {
 		f.hits = map[string]int{}
 	}

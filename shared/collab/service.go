@@ -37,8 +37,8 @@ type Store interface {
 	// EnrollmentStatus returns the status of member's admitted enrollment
 	// in program, "" for none (strongly consistent).
 	EnrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error)
-	// Hit counts one event under key in the current window.
-	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
+	// CountInWindow counts one event under key in the current window.
+	CountInWindow(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 
 	CreateCase(ctx context.Context, c Case, ev Event, msgs []notify.Message, claim idem.Claim) error
 	GetCase(ctx context.Context, id string) (Case, error)
@@ -79,7 +79,7 @@ func (s *Service) countMail(ctx context.Context, memberID string, now time.Time)
 	if limit <= 0 {
 		limit = DefaultMailPerDay
 	}
-	n, reset, err := s.Store.Hit(ctx, "casemail#"+memberID, 24*time.Hour, now)
+	n, reset, err := s.Store.CountInWindow(ctx, "casemail#"+memberID, 24*time.Hour, now)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func (s *Service) Renew(ctx context.Context, id string, now time.Time) ([]Renewa
 		if err != nil {
 			return done, err
 		}
-		if err := s.Store.Apply(ctx, c); err != nil {
+		if err := s.Store.ApplyEnrollmentChange(ctx, c); err != nil {
 			if errors.Is(err, apperr.ErrConflict) {
 				return done, nil // another run did it
 			}

@@ -15,7 +15,7 @@ import (
 	"github.com/tandemhq/tandem/shared/program"
 )
 
-// memStore is enrollment.Store in memory, with Apply's version condition.
+// memStore is enrollment.Store in memory, with ApplyEnrollmentChange's version condition.
 type memStore struct {
 	enrollments map[string]Enrollment
 	invoices    map[string]billing.Invoice
@@ -65,7 +65,7 @@ func (m *memStore) ListEnrollmentEvents(context.Context, string, int, string) ([
 func (m *memStore) ClaimCredential(context.Context, string, member.User, member.Credential, time.Time) error {
 	return errors.New("not in the fake")
 }
-func (m *memStore) Apply(_ context.Context, c Change) error {
+func (m *memStore) ApplyEnrollmentChange(_ context.Context, c Change) error {
 	if cur := m.enrollments[c.After.ID]; cur.Version != c.Before.Version || cur.Status != c.Before.Status {
 		return apperr.Conflict("enrollment changed")
 	}

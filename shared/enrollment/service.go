@@ -68,8 +68,9 @@ type Store interface {
 	// CountProgramEnrollments counts a program's enrollments per status.
 	CountProgramEnrollments(ctx context.Context, programID string) (map[Status]int, error)
 	ListEnrollmentEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
-	// Apply writes a change; a moved-on enrollment is a conflict.
-	Apply(ctx context.Context, c Change) error
+	// ApplyEnrollmentChange writes a change in one transaction; a
+	// moved-on enrollment is a conflict.
+	ApplyEnrollmentChange(ctx context.Context, c Change) error
 	// AddendumAsked takes the program out of the addendum sweep once every
 	// partner was asked to accept version (unless a newer one came).
 	AddendumAsked(ctx context.Context, programID, version string) error
@@ -230,7 +231,7 @@ func partnerAddrs(e Enrollment) []string {
 	return out
 }
 func (s *Service) apply(ctx context.Context, c Change) (Enrollment, error) {
-	if err := s.Store.Apply(ctx, c); err != nil {
+	if err := s.Store.ApplyEnrollmentChange(ctx, c); err != nil {
 		return Enrollment{}, fmt.Errorf("%s enrollment %s: %w", c.Event.Action, c.Before.ID, err)
 	}
 	return c.After, nil

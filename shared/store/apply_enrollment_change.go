@@ -11,10 +11,10 @@ import (
 	"github.com/tandemhq/tandem/shared/member"
 )
 
-// Apply implements enrollment.Store: the enrollment is replaced only if it
+// ApplyEnrollmentChange implements enrollment.Store: the enrollment is replaced only if it
 // still has the version and status it was read with; invoices likewise;
 // everything else the transition causes goes in the same transaction.
-func (s *Store) Apply(ctx context.Context, c enrollment.Change) error {
+func (s *Store) ApplyEnrollmentChange(ctx context.Context, c enrollment.Change) error {
 	var items []txItem
 	if c.After.ID != "" {
 		items = append(items,
