@@ -38,17 +38,22 @@ func (it idemItem) record() idem.Record {
 	}
 }
 
+// newIdemItem is a fresh claim of key k by owner: in progress, locked for
+// idem.Lock, remembered for retention.
+func newIdemItem(k, owner, bodyHash string, now time.Time, retention time.Duration) idemItem {
+	return idemItem{
+		PK: idemPK(k), SK: metaSK, Type: "idempotency", Owner: owner, BodyHash: bodyHash,
+		State: string(idem.InProgress), LockedUntil: iso(now.Add(idem.Lock)), ExpiresAt: now.Add(retention).Unix(),
+	}
+}
+
 // ClaimIdempotency takes key for owner unless a live record holds it. It
 // returns (zero, true) when claimed, or the existing record and false.
 // Expired records are replaced: TTL deletion lags, so expiry is checked here.
 // retention is how long the key is remembered (24 h for Idempotency-Key,
 // 7 days for webhook ids).
 func (s *Store) ClaimIdempotency(ctx context.Context, k, owner, bodyHash string, now time.Time, retention time.Duration) (idem.Record, bool, error) {
-	it := idemItem{
-		PK: idemPK(k), SK: metaSK, Type: "idempotency", Owner: owner, BodyHash: bodyHash,
-		State: string(idem.InProgress), LockedUntil: iso(now.Add(idem.Lock)), ExpiresAt: now.Add(retention).Unix(),
-	}
-	item, err := attributevalue.MarshalMap(it)
+	item, err := attributevalue.MarshalMap(newIdemItem(k, owner, bodyHash, now, retention))
 	if err != nil {
 		return idem.Record{}, false, fmt.Errorf("marshal idempotency record: %w", err)
 	}

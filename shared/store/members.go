@@ -83,6 +83,11 @@ type domainItem struct {
 	MemberID string `dynamodbav:"memberId"`
 }
 
+// toDomainItem is m's claim of its domain: one member per domain.
+func toDomainItem(m member.Member) domainItem {
+	return domainItem{PK: domainPK(m.Domain), SK: metaSK, Type: "domain", MemberID: m.ID}
+}
+
 type userItem struct {
 	PK         string   `dynamodbav:"PK"`
 	SK         string   `dynamodbav:"SK"`
@@ -138,12 +143,17 @@ func toCredentialItem(c member.Credential) credentialItem {
 	}
 }
 
+// operatorCredentialItem is an operator's token, named for its holder.
+func operatorCredentialItem(hash, name string) credentialItem {
+	return credentialItem{PK: tokenPK(hash), SK: metaSK, Type: "credential", UserID: name, Operator: true}
+}
+
 // memberWrites are the items that create a member with its first user; other
 // creates (sign-up) add them to their own transactions.
 func (s *Store) memberWrites(m member.Member, admin member.User, cred member.Credential) []txItem {
 	return []txItem{
 		s.putNew(marshal(toMemberItem(m)), apperr.Conflict("member %s already exists", m.ID)),
-		s.putNew(marshal(domainItem{PK: domainPK(m.Domain), SK: metaSK, Type: "domain", MemberID: m.ID}),
+		s.putNew(marshal(toDomainItem(m)),
 			apperr.Conflict("a member with domain %s already exists", m.Domain)),
 		s.putNew(marshal(toUserItem(admin)), apperr.Conflict("user %s already exists", admin.ID)),
 		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
@@ -241,7 +251,7 @@ func (s *Store) GetCredential(ctx context.Context, hash string) (member.Credenti
 // PutOperatorCredential stores an operator token hash (idempotent).
 func (s *Store) PutOperatorCredential(ctx context.Context, hash, name string) error {
 	return s.transact(ctx, "put operator credential",
-		s.put(marshal(credentialItem{PK: tokenPK(hash), SK: metaSK, Type: "credential", UserID: name, Operator: true}),
+		s.put(marshal(operatorCredentialItem(hash, name)),
 			"attribute_not_exists(PK) OR #op = :t", map[string]string{"#op": "operator"},
 			map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}},
 			apperr.Conflict("that token belongs to a user")),

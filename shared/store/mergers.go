@@ -61,6 +61,17 @@ func (it mergerItem) domain() merger.Merger {
 	}
 }
 
+// newMergerItem is m as it starts: running, nothing moved yet, in the
+// merge sweep.
+func newMergerItem(m merger.Merger) mergerItem {
+	it := mergerItem{
+		PK: mergerPK(m.From), SK: metaSK, Type: "merger", From: m.From, Into: m.Into, FromName: m.FromName, IntoName: m.IntoName,
+		FromDomain: m.FromDomain, Status: string(merger.Running), Actor: m.Actor, StartedAt: iso(m.StartedAt),
+	}
+	it.DuePK, it.DueSK = dueAttrs(sweepMerge, m.From, m.StartedAt)
+	return it
+}
+
 // GetMerger implements merger.Store.
 func (s *Store) GetMerger(ctx context.Context, from string) (merger.Merger, error) {
 	var it mergerItem
@@ -79,15 +90,10 @@ func (s *Store) DueMergers(ctx context.Context, now time.Time, limit int) ([]due
 // marked as merging into Into, and both members' timelines — only if
 // neither member is merging or merged.
 func (s *Store) StartMerger(ctx context.Context, m merger.Merger, ev audit.Event) error {
-	it := mergerItem{
-		PK: mergerPK(m.From), SK: metaSK, Type: "merger", From: m.From, Into: m.Into, FromName: m.FromName, IntoName: m.IntoName,
-		FromDomain: m.FromDomain, Status: string(merger.Running), Actor: m.Actor, StartedAt: iso(m.StartedAt),
-	}
-	it.DuePK, it.DueSK = dueAttrs(sweepMerge, m.From, m.StartedAt)
 	intoEv := ev
 	intoEv.ID = "" // its own id, given by memberEvent
 	return s.transact(ctx, "start merger",
-		s.putNew(marshal(it), apperr.Conflict("member %s is already being merged", m.From)),
+		s.putNew(marshal(newMergerItem(m)), apperr.Conflict("member %s is already being merged", m.From)),
 		s.update(memberKey(m.From), "SET mergedInto = :into, mergeState = :st, updatedAt = :now, updatedBy = :by, version = version + :one",
 			"attribute_exists(PK) AND attribute_not_exists(mergedInto)", nil, map[string]types.AttributeValue{
 				":into": av(m.Into), ":st": av(string(member.MergeRunning)), ":now": av(iso(m.StartedAt)), ":by": av(m.Actor), ":one": avN(1),

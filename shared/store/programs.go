@@ -127,11 +127,16 @@ type slugItem struct {
 	ProgramID string `dynamodbav:"programId"`
 }
 
+// toSlugItem is p's claim of its slug: one program per address.
+func toSlugItem(p program.Program) slugItem {
+	return slugItem{PK: slugPK(p.Slug), SK: metaSK, Type: "slug", ProgramID: p.ID}
+}
+
 // CreateProgram implements program.Store.
 func (s *Store) CreateProgram(ctx context.Context, p program.Program, claim idem.Claim) error {
 	items := []txItem{
 		s.check(memberKey(p.HostMemberID), "attribute_exists(PK)", nil, nil, apperr.InvalidField("hostMemberId", "is not a member")),
-		s.putNew(marshal(slugItem{PK: slugPK(p.Slug), SK: metaSK, Type: "slug", ProgramID: p.ID}),
+		s.putNew(marshal(toSlugItem(p)),
 			apperr.Conflict("the slug %q is taken; choose another", p.Slug)),
 		s.putNew(marshal(toProgramItem(p, 0)), apperr.Conflict("program %s already exists", p.ID)),
 		s.auditWrite(programPK(p.ID), p.Version, "program", audit.Event{At: p.CreatedAt, Actor: p.UpdatedBy, Action: "create"}),
@@ -175,8 +180,7 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program, prev int) 
 	// A new addendum version: the program waits in the addendum sweep until
 	// every partner has been asked to accept it.
 	if p.Addendum.Version != old.AddendumVersion {
-		pk, sk := dueAttrs(sweepAddendum, p.ID, p.UpdatedAt)
-		items = append(items, s.put(marshal(addendumMarkerItem{PK: programPK(p.ID), SK: addendumSK, Type: "addendum_marker", DuePK: pk, DueSK: sk, Version: p.Addendum.Version}), "", nil, nil, nil))
+		items = append(items, s.put(marshal(toAddendumMarkerItem(p)), "", nil, nil, nil))
 	}
 	return s.transact(ctx, "update program", items...)
 }
@@ -193,6 +197,13 @@ type addendumMarkerItem struct {
 }
 
 const addendumSK = "ADDENDUM"
+
+// toAddendumMarkerItem places p in the addendum sweep from its update on,
+// for its addendum's version.
+func toAddendumMarkerItem(p program.Program) addendumMarkerItem {
+	pk, sk := dueAttrs(sweepAddendum, p.ID, p.UpdatedAt)
+	return addendumMarkerItem{PK: programPK(p.ID), SK: addendumSK, Type: "addendum_marker", DuePK: pk, DueSK: sk, Version: p.Addendum.Version}
+}
 
 // ListProgramEvents implements program.Store.
 func (s *Store) ListProgramEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error) {

@@ -58,6 +58,15 @@ func newLoginTokenItem(t session.LoginToken) loginTokenItem {
 	}
 }
 
+// toSessionItem is a session as stored; the table forgets it when it
+// expires.
+func toSessionItem(ses session.Session) sessionItem {
+	return sessionItem{
+		PK: sessionPK(ses.Hash), SK: metaSK, Type: "session", Operator: ses.Operator, UserID: ses.UserID, MemberID: ses.MemberID,
+		CreatedAt: iso(ses.CreatedAt), ExpiresAtISO: iso(ses.ExpiresAt), ExpiresAt: ses.ExpiresAt.Unix(),
+	}
+}
+
 // GetLoginToken implements session.Store.
 func (s *Store) GetLoginToken(ctx context.Context, hash string) (session.LoginToken, error) {
 	var it loginTokenItem
@@ -76,10 +85,7 @@ func (s *Store) StartSession(ctx context.Context, tokenHash string, ses session.
 			map[string]types.AttributeValue{
 				":t": &types.AttributeValueMemberBOOL{Value: true}, ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": av(iso(now)),
 			}, apperr.Conflict("this sign-in link was already used or has expired; ask for a new one")),
-		s.putNew(marshal(sessionItem{
-			PK: sessionPK(ses.Hash), SK: metaSK, Type: "session", Operator: ses.Operator, UserID: ses.UserID, MemberID: ses.MemberID,
-			CreatedAt: iso(ses.CreatedAt), ExpiresAtISO: iso(ses.ExpiresAt), ExpiresAt: ses.ExpiresAt.Unix(),
-		}), apperr.Conflict("session collision; retry")),
+		s.putNew(marshal(toSessionItem(ses)), apperr.Conflict("session collision; retry")),
 	)
 }
 

@@ -24,13 +24,19 @@ type signupTokenItem struct {
 	ExpiresAt    int64  `dynamodbav:"expiresAt"`
 }
 
+// toSignupTokenItem is a sign-up link as stored; the table forgets it a
+// week after it expires.
+func toSignupTokenItem(t registration.SignupToken) signupTokenItem {
+	return signupTokenItem{
+		PK: signupTokenPK(t.Hash), SK: metaSK, Type: "signup_token", ProgramID: t.ProgramID, Email: t.Email,
+		ExpiresAtISO: iso(t.ExpiresAt), CreatedAt: iso(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(7 * 24 * time.Hour).Unix(),
+	}
+}
+
 // CreateSignupToken implements registration.Store: the token and its mail
 // in one transaction.
 func (s *Store) CreateSignupToken(ctx context.Context, t registration.SignupToken, msg notify.Message) error {
-	items := []txItem{s.putNew(marshal(signupTokenItem{
-		PK: signupTokenPK(t.Hash), SK: metaSK, Type: "signup_token", ProgramID: t.ProgramID, Email: t.Email,
-		ExpiresAtISO: iso(t.ExpiresAt), CreatedAt: iso(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(7 * 24 * time.Hour).Unix(),
-	}), apperr.Conflict("token collision; retry"))}
+	items := []txItem{s.putNew(marshal(toSignupTokenItem(t)), apperr.Conflict("token collision; retry"))}
 	items = append(items, s.outboxWrites([]notify.Message{msg})...)
 	return s.transact(ctx, "create signup token", items...)
 }
@@ -64,7 +70,7 @@ func (s *Store) CreateSignup(ctx context.Context, su registration.Signup) error 
 		items = append(items, s.putNew(marshal(toMemberItem(*m)), apperr.Conflict("member %s already exists", m.ID)), s.enrollPair(e),
 			s.memberEvent(m.ID, "", audit.Event{At: m.CreatedAt, Actor: "sign-up by " + e.Email, Action: "create"}))
 		if m.Domain != "" {
-			items = append(items, s.putNew(marshal(domainItem{PK: domainPK(m.Domain), SK: metaSK, Type: "domain", MemberID: m.ID}), registration.ErrDomainTaken))
+			items = append(items, s.putNew(marshal(toDomainItem(*m)), registration.ErrDomainTaken))
 		}
 	} else {
 		// Awaiting the member's consent: its place in the program is

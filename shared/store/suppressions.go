@@ -27,14 +27,19 @@ type suppressionItem struct {
 	MessageID string `dynamodbav:"messageId,omitempty"`
 }
 
-// Suppress implements suppression.Store: the first record of an address
-// stays.
-func (s *Store) Suppress(ctx context.Context, sp suppression.Suppression) error {
-	it := suppressionItem{
+// toSuppressionItem is sp as stored, under its address as
+// suppression.Normalize keys it.
+func toSuppressionItem(sp suppression.Suppression) suppressionItem {
+	return suppressionItem{
 		PK: suppressionPK(sp.Address), SK: metaSK, Type: "suppression", Address: suppression.Normalize(sp.Address),
 		Kind: string(sp.Kind), Reason: sp.Reason, At: iso(sp.At), MessageID: sp.MessageID,
 	}
-	err := s.transact(ctx, "suppress address", s.putNew(marshal(it), errAlreadySuppressed))
+}
+
+// Suppress implements suppression.Store: the first record of an address
+// stays.
+func (s *Store) Suppress(ctx context.Context, sp suppression.Suppression) error {
+	err := s.transact(ctx, "suppress address", s.putNew(marshal(toSuppressionItem(sp)), errAlreadySuppressed))
 	if errors.Is(err, errAlreadySuppressed) {
 		return nil
 	}

@@ -42,13 +42,19 @@ func (s *Store) GetWebhookSecrets(ctx context.Context, memberID string) (webhook
 	}, nil
 }
 
-// SaveWebhookSecrets implements webhook.SecretStore.
-func (s *Store) SaveWebhookSecrets(ctx context.Context, set webhook.SecretSet, prev int, integration *member.User) error {
+// toSecretItem is a member's webhook secrets as stored.
+func toSecretItem(set webhook.SecretSet) secretItem {
 	it := secretItem{PK: memberPK(set.MemberID), SK: secretSK, Type: "webhook_secrets", Current: set.Current, Previous: set.Previous,
 		UserID: set.UserID, RotatedAt: iso(set.RotatedAt), Version: set.Version}
 	if !set.PreviousUntil.IsZero() {
 		it.PreviousUntil = iso(set.PreviousUntil)
 	}
+	return it
+}
+
+// SaveWebhookSecrets implements webhook.SecretStore.
+func (s *Store) SaveWebhookSecrets(ctx context.Context, set webhook.SecretSet, prev int, integration *member.User) error {
+	it := toSecretItem(set)
 	changed := apperr.Conflict("the webhook secret was rotated by someone else just now; rotate again")
 	var items []txItem
 	if prev == 0 {
@@ -85,13 +91,18 @@ const deliveryRetention = 30 * 24 * time.Hour
 
 // RecordDelivery implements webhook.Store.
 func (s *Store) RecordDelivery(ctx context.Context, d webhook.Delivery) error {
-	return s.transact(ctx, "record delivery", s.putNew(marshal(deliveryItem{
+	return s.transact(ctx, "record delivery", s.putNew(marshal(toDeliveryItem(d)), apperr.Conflict("delivery %s already recorded", d.ID)))
+}
+
+// toDeliveryItem is an attempt as listed, kept deliveryRetention.
+func toDeliveryItem(d webhook.Delivery) deliveryItem {
+	return deliveryItem{
 		// Attempts of one message within one millisecond still sort in order.
 		PK: memberPK(d.MemberID), SK: deliverySK(d.At, d.MessageID, d.Attempt), Type: "webhook_delivery", ID: d.ID,
 		DepartmentID: d.DepartmentID, MessageID: d.MessageID, EventType: d.EventType, URL: d.URL, Attempt: d.Attempt,
 		At: iso(d.At), Status: d.Status, OK: d.OK, Error: truncate(d.Error, 500), DurationMS: d.DurationMS,
 		ExpiresAt: d.At.Add(deliveryRetention).Unix(),
-	}), apperr.Conflict("delivery %s already recorded", d.ID)))
+	}
 }
 
 // ListDeliveries pages through a member's delivery attempts, newest first.
