@@ -20,7 +20,10 @@ func (s *Store) auditWrite(pk string, version int, kind string, ev audit.Event) 
 		ev.ID = ident.New(ident.Event, ev.At)
 	}
 	return s.putNew(marshal(eventItem{
-		PK: pk, SK: eventSK(version, ev.ID), Type: kind + "_event", ID: ev.ID, At: iso(ev.At), Actor: audit.ActorOr(ev.Actor),
+		keyAttrs: keyAttrs{
+			PK: pk, SK: eventSK(version, ev.ID), Type: kind + "_event",
+		},
+		ID: ev.ID, At: iso(ev.At), Actor: audit.ActorOr(ev.Actor),
 		Action: ev.Action, From: ev.From, To: ev.To, Reason: ev.Reason,
 	}), apperr.Conflict("event %s already recorded", ev.ID))
 }

@@ -17,17 +17,7 @@ import (
 )
 
 type caseItem struct {
-	PK                  string   `dynamodbav:"PK"`
-	SK                  string   `dynamodbav:"SK"`
-	Type                string   `dynamodbav:"type"`
-	GSI1PK              string   `dynamodbav:"GSI1PK"`
-	GSI1SK              string   `dynamodbav:"GSI1SK"`
-	GSI2PK              string   `dynamodbav:"GSI2PK"`
-	GSI2SK              string   `dynamodbav:"GSI2SK"`
-	DuePK               string   `dynamodbav:"DuePK,omitempty"`
-	DueSK               string   `dynamodbav:"DueSK,omitempty"`
-	OpsPK               string   `dynamodbav:"OpsPK,omitempty"`
-	OpsSK               string   `dynamodbav:"OpsSK,omitempty"`
+	keyAttrs
 	ID                  string   `dynamodbav:"id"`
 	ProgramID           string   `dynamodbav:"programId,omitempty"`
 	ProgramName         string   `dynamodbav:"programName"`
@@ -69,9 +59,11 @@ type caseItem struct {
 
 func toCaseItem(c collab.Case) caseItem {
 	it := caseItem{
-		PK: casePK(c.ID), SK: metaSK, Type: "case",
-		GSI1PK: inboxPK(c.ReceiverMemberID), GSI1SK: iso(c.CreatedAt) + "#" + c.ID,
-		GSI2PK: sentPK(c.SubmitterMemberID), GSI2SK: iso(c.CreatedAt) + "#" + c.ID,
+		keyAttrs: keyAttrs{
+			PK: casePK(c.ID), SK: metaSK, Type: "case",
+			GSI1PK: inboxPK(c.ReceiverMemberID), GSI1SK: iso(c.CreatedAt) + "#" + c.ID,
+			GSI2PK: sentPK(c.SubmitterMemberID), GSI2SK: iso(c.CreatedAt) + "#" + c.ID,
+		},
 		ID: c.ID, ProgramID: c.ProgramID, ProgramName: c.ProgramName, ProgramType: string(c.ProgramType),
 		SubmitterMemberID: c.SubmitterMemberID, SubmitterName: c.SubmitterName, SubmitterUserID: c.SubmitterUserID, SubmitterEmail: c.SubmitterEmail,
 		ReceiverMemberID: c.ReceiverMemberID, ReceiverName: c.ReceiverName, DepartmentID: c.DepartmentID, DepartmentName: c.DepartmentName,
@@ -144,9 +136,7 @@ func (it caseItem) domain() (collab.Case, error) {
 }
 
 type caseEventItem struct {
-	PK       string `dynamodbav:"PK"`
-	SK       string `dynamodbav:"SK"`
-	Type     string `dynamodbav:"type"`
+	keyAttrs
 	ID       string `dynamodbav:"id"`
 	At       string `dynamodbav:"at"`
 	Actor    string `dynamodbav:"actor"`
@@ -161,7 +151,10 @@ type caseEventItem struct {
 
 func (s *Store) caseEventWrite(caseID string, version int, ev collab.Event) txItem {
 	return s.putNew(marshal(caseEventItem{
-		PK: casePK(caseID), SK: eventSK(version, ev.ID), Type: "case_event", ID: ev.ID, At: iso(ev.At), Actor: ev.Actor,
+		keyAttrs: keyAttrs{
+			PK: casePK(caseID), SK: eventSK(version, ev.ID), Type: "case_event",
+		},
+		ID: ev.ID, At: iso(ev.At), Actor: ev.Actor,
 		MemberID: ev.MemberID, Side: string(ev.Side), Action: string(ev.Action), From: string(ev.From), To: string(ev.To),
 		Text: ev.Text, Level: ev.Level,
 	}), apperr.Conflict("event %s already recorded", ev.ID))
@@ -243,11 +236,7 @@ func (s *Store) AppendCaseNote(ctx context.Context, before, after collab.Case, e
 // small item of its own (the case's own due slot is the escalation's),
 // written with the case whenever its next housekeeping time moves.
 type caseIdleItem struct {
-	PK    string `dynamodbav:"PK"`
-	SK    string `dynamodbav:"SK"`
-	Type  string `dynamodbav:"type"`
-	DuePK string `dynamodbav:"DuePK"`
-	DueSK string `dynamodbav:"DueSK"`
+	keyAttrs
 }
 
 const idleSK = "IDLE"
@@ -263,7 +252,7 @@ func (s *Store) idleMarker(c collab.Case) txItem {
 		return s.remove(idleKey(c.ID), "", nil, nil)
 	}
 	pk, sk := dueAttrs(sweepIdle, c.ID, at)
-	return s.put(marshal(caseIdleItem{PK: casePK(c.ID), SK: idleSK, Type: "case_idle", DuePK: pk, DueSK: sk}), "", nil, nil, nil)
+	return s.put(marshal(caseIdleItem{keyAttrs: keyAttrs{PK: casePK(c.ID), SK: idleSK, Type: "case_idle", DuePK: pk, DueSK: sk}}), "", nil, nil, nil)
 }
 
 // idleMarkerMoved is the marker's write when after's housekeeping time

@@ -18,11 +18,7 @@ import (
 // configurationItem is a validated configuration; GSI1 lists a program's
 // by status, newest first.
 type configurationItem struct {
-	PK             string   `dynamodbav:"PK"`
-	SK             string   `dynamodbav:"SK"`
-	Type           string   `dynamodbav:"type"`
-	GSI1PK         string   `dynamodbav:"GSI1PK"`
-	GSI1SK         string   `dynamodbav:"GSI1SK"`
+	keyAttrs
 	ID             string   `dynamodbav:"id"`
 	ProgramID      string   `dynamodbav:"programId"`
 	HostMemberID   string   `dynamodbav:"hostMemberId"`
@@ -51,8 +47,10 @@ func configurationKey(id string) map[string]types.AttributeValue {
 
 func toConfigurationItem(c marketplace.Configuration) configurationItem {
 	it := configurationItem{
-		PK: configurationPK(c.ID), SK: metaSK, Type: "configuration",
-		GSI1PK: programConfigurationsPK(c.ProgramID), GSI1SK: string(c.Status) + "#" + iso(c.CreatedAt) + "#" + c.ID,
+		keyAttrs: keyAttrs{
+			PK: configurationPK(c.ID), SK: metaSK, Type: "configuration",
+			GSI1PK: programConfigurationsPK(c.ProgramID), GSI1SK: string(c.Status) + "#" + iso(c.CreatedAt) + "#" + c.ID,
+		},
 		ID: c.ID, ProgramID: c.ProgramID, HostMemberID: c.HostMemberID, MemberID: c.MemberID, MemberName: c.MemberName,
 		PartnerProduct: c.PartnerProduct, PartnerVersion: c.PartnerVersion, HostProduct: c.HostProduct, HostVersions: c.HostVersions,
 		Notes: c.Notes, SupportURL: c.SupportURL, Status: string(c.Status), Reason: c.Reason, SubmittedBy: c.SubmittedBy,

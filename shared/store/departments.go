@@ -17,11 +17,7 @@ import (
 )
 
 type departmentItem struct {
-	PK              string   `dynamodbav:"PK"`
-	SK              string   `dynamodbav:"SK"`
-	Type            string   `dynamodbav:"type"`
-	GSI1PK          string   `dynamodbav:"GSI1PK"`
-	GSI1SK          string   `dynamodbav:"GSI1SK"`
+	keyAttrs
 	ID              string   `dynamodbav:"id"`
 	MemberID        string   `dynamodbav:"memberId"`
 	Name            string   `dynamodbav:"name"`
@@ -43,7 +39,10 @@ func toDepartmentItem(d department.Department) departmentItem {
 		unreachable = jsonAttr(unreachableRec(*d.Unreachable))
 	}
 	return departmentItem{
-		PK: departmentPK(d.ID), SK: metaSK, Type: "department", GSI1PK: memberDepartmentsPK(d.MemberID), GSI1SK: d.ID,
+		keyAttrs: keyAttrs{
+			PK: departmentPK(d.ID), SK: metaSK, Type: "department",
+			GSI1PK: memberDepartmentsPK(d.MemberID), GSI1SK: d.ID,
+		},
 		ID: d.ID, MemberID: d.MemberID, Name: d.Name, ProgramIDs: d.ProgramIDs, Inbound: jsonAttr(toInboundRec(d.Inbound)), Form: jsonAttr(toFormRec(d.Form)),
 		WebhookDisabled: d.WebhookDisabled, Unreachable: unreachable, Confirmed: d.Confirmed, CreatedAt: iso(d.CreatedAt), UpdatedAt: iso(d.UpdatedAt), Version: d.Version, UpdatedBy: d.UpdatedBy,
 	}
@@ -108,9 +107,7 @@ func (s *Store) CreateDepartment(ctx context.Context, d department.Department, m
 // mail-event function finds the departments a bounced address belongs to
 // with one Query, under INBOUND#<address>.
 type inboundItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
+	keyAttrs
 	DepartmentID string `dynamodbav:"departmentId"`
 	MemberID     string `dynamodbav:"memberId"`
 }
@@ -120,7 +117,7 @@ func (s *Store) inboundWrite(d department.Department) []txItem {
 	if d.Inbound.Email == "" {
 		return nil
 	}
-	return []txItem{s.put(marshal(inboundItem{PK: inboundPK(d.Inbound.Email), SK: departmentPK(d.ID), Type: "inbound", DepartmentID: d.ID, MemberID: d.MemberID}), "", nil, nil, nil)}
+	return []txItem{s.put(marshal(inboundItem{keyAttrs: keyAttrs{PK: inboundPK(d.Inbound.Email), SK: departmentPK(d.ID), Type: "inbound"}, DepartmentID: d.ID, MemberID: d.MemberID}), "", nil, nil, nil)}
 }
 
 // newDepartment writes a new department and its inbound address's entry.

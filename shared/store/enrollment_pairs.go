@@ -18,9 +18,7 @@ import (
 // refused at once). Items written before the status was kept have none:
 // their enrollment is read instead.
 type enrollmentPairItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
+	keyAttrs
 	EnrollmentID string `dynamodbav:"enrollmentId"`
 	Status       string `dynamodbav:"status,omitempty"`
 }
@@ -30,7 +28,10 @@ var errAlreadyEnrolled = apperr.Conflict("your company is already enrolled in th
 // enrollPair takes e's member's place in e's program.
 func (s *Store) enrollPair(e enrollment.Enrollment) txItem {
 	return s.putNew(marshal(enrollmentPairItem{
-		PK: enrollmentPairPK(e.ProgramID, e.MemberID), SK: metaSK, Type: "enrollment_pair", EnrollmentID: e.ID, Status: string(e.Status),
+		keyAttrs: keyAttrs{
+			PK: enrollmentPairPK(e.ProgramID, e.MemberID), SK: metaSK, Type: "enrollment_pair",
+		},
+		EnrollmentID: e.ID, Status: string(e.Status),
 	}), errAlreadyEnrolled)
 }
 

@@ -10,17 +10,7 @@ import (
 )
 
 type enrollmentItem struct {
-	PK                  string `dynamodbav:"PK"`
-	SK                  string `dynamodbav:"SK"`
-	Type                string `dynamodbav:"type"`
-	GSI1PK              string `dynamodbav:"GSI1PK"`
-	GSI1SK              string `dynamodbav:"GSI1SK"`
-	GSI2PK              string `dynamodbav:"GSI2PK"`
-	GSI2SK              string `dynamodbav:"GSI2SK"`
-	DuePK               string `dynamodbav:"DuePK,omitempty"`
-	DueSK               string `dynamodbav:"DueSK,omitempty"`
-	OpsPK               string `dynamodbav:"OpsPK,omitempty"`
-	OpsSK               string `dynamodbav:"OpsSK,omitempty"`
+	keyAttrs
 	ID                  string `dynamodbav:"id"`
 	ProgramID           string `dynamodbav:"programId"`
 	MemberID            string `dynamodbav:"memberId"`
@@ -52,9 +42,11 @@ type enrollmentItem struct {
 
 func toEnrollmentItem(e enrollment.Enrollment) enrollmentItem {
 	it := enrollmentItem{
-		PK: enrollmentPK(e.ID), SK: metaSK, Type: "enrollment",
-		GSI1PK: programEnrollmentsPK(e.ProgramID), GSI1SK: string(e.Status) + "#" + iso(e.CreatedAt) + "#" + e.ID,
-		GSI2PK: memberEnrollmentsPK(e.MemberID), GSI2SK: e.ProgramID + "#" + e.ID,
+		keyAttrs: keyAttrs{
+			PK: enrollmentPK(e.ID), SK: metaSK, Type: "enrollment",
+			GSI1PK: programEnrollmentsPK(e.ProgramID), GSI1SK: string(e.Status) + "#" + iso(e.CreatedAt) + "#" + e.ID,
+			GSI2PK: memberEnrollmentsPK(e.MemberID), GSI2SK: e.ProgramID + "#" + e.ID,
+		},
 		ID: e.ID, ProgramID: e.ProgramID, MemberID: e.MemberID, MemberName: e.MemberName, HostMemberID: e.HostMemberID, Status: string(e.Status),
 		Email: e.Email, Company: jsonAttr(companyRec(e.Company)), Contacts: jsonAttr(toEnrollmentContactsRec(e.Contacts)), DepartmentID: e.DepartmentID,
 		Addendum: jsonAttr(acceptanceRec(e.Addendum)), HostPaid: e.HostPaid, Paid: e.Paid, MembershipInvoiceID: e.MembershipInvoiceID,
@@ -119,9 +111,7 @@ func (it enrollmentItem) domain() (enrollment.Enrollment, error) {
 }
 
 type eventItem struct {
-	PK     string `dynamodbav:"PK"`
-	SK     string `dynamodbav:"SK"`
-	Type   string `dynamodbav:"type"`
+	keyAttrs
 	ID     string `dynamodbav:"id"`
 	At     string `dynamodbav:"at"`
 	Actor  string `dynamodbav:"actor"`
@@ -133,7 +123,10 @@ type eventItem struct {
 
 func (s *Store) enrollmentEventWrite(enrollmentID string, version int, ev enrollment.Event) txItem {
 	return s.putNew(marshal(eventItem{
-		PK: enrollmentPK(enrollmentID), SK: eventSK(version, ev.ID), Type: "enrollment_event", ID: ev.ID, At: iso(ev.At),
+		keyAttrs: keyAttrs{
+			PK: enrollmentPK(enrollmentID), SK: eventSK(version, ev.ID), Type: "enrollment_event",
+		},
+		ID: ev.ID, At: iso(ev.At),
 		Actor: ev.Actor, Action: string(ev.Action), From: string(ev.From), To: string(ev.To), Reason: ev.Reason,
 	}), apperr.Conflict("event %s already recorded", ev.ID))
 }

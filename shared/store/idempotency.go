@@ -17,9 +17,7 @@ import (
 )
 
 type idemItem struct {
-	PK          string `dynamodbav:"PK"`
-	SK          string `dynamodbav:"SK"`
-	Type        string `dynamodbav:"type"`
+	keyAttrs
 	Owner       string `dynamodbav:"owner"`
 	BodyHash    string `dynamodbav:"bodyHash"`
 	State       string `dynamodbav:"state"`
@@ -42,7 +40,10 @@ func (it idemItem) record() idem.Record {
 // idem.Lock, remembered for retention.
 func newIdemItem(k, owner, bodyHash string, now time.Time, retention time.Duration) idemItem {
 	return idemItem{
-		PK: idemPK(k), SK: metaSK, Type: "idempotency", Owner: owner, BodyHash: bodyHash,
+		keyAttrs: keyAttrs{
+			PK: idemPK(k), SK: metaSK, Type: "idempotency",
+		},
+		Owner: owner, BodyHash: bodyHash,
 		State: string(idem.InProgress), LockedUntil: iso(now.Add(idem.Lock)), ExpiresAt: now.Add(retention).Unix(),
 	}
 }

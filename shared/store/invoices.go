@@ -13,11 +13,7 @@ import (
 )
 
 type invoiceItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
-	GSI1PK       string `dynamodbav:"GSI1PK"`
-	GSI1SK       string `dynamodbav:"GSI1SK"`
+	keyAttrs
 	ID           string `dynamodbav:"id"`
 	MemberID     string `dynamodbav:"memberId"`
 	ProgramID    string `dynamodbav:"programId"`
@@ -41,7 +37,10 @@ type invoiceItem struct {
 
 func toInvoiceItem(inv billing.Invoice) invoiceItem {
 	it := invoiceItem{
-		PK: invoicePK(inv.ID), SK: metaSK, Type: "invoice", GSI1PK: memberInvoicesPK(inv.MemberID), GSI1SK: iso(inv.IssuedAt) + "#" + inv.ID,
+		keyAttrs: keyAttrs{
+			PK: invoicePK(inv.ID), SK: metaSK, Type: "invoice",
+			GSI1PK: memberInvoicesPK(inv.MemberID), GSI1SK: iso(inv.IssuedAt) + "#" + inv.ID,
+		},
 		ID: inv.ID, MemberID: inv.MemberID, ProgramID: inv.ProgramID, EnrollmentID: inv.EnrollmentID, Kind: string(inv.Kind),
 		PeriodStart: inv.PeriodStart, PeriodEnd: inv.PeriodEnd, Lines: jsonAttr(toLineRecs(inv.Lines)), TotalCents: inv.TotalCents,
 		Currency: inv.Currency, Status: string(inv.Status), IssuedAt: iso(inv.IssuedAt), DueAt: iso(inv.DueAt),
@@ -135,13 +134,11 @@ func (s *Store) ListMemberInvoices(ctx context.Context, memberID string, limit i
 // period), so an invoice is issued at most once however often a run repeats.
 // invoiceKeyItem holds an invoice's deterministic key, so it is issued once.
 type invoiceKeyItem struct {
-	PK        string `dynamodbav:"PK"`
-	SK        string `dynamodbav:"SK"`
-	Type      string `dynamodbav:"type"`
+	keyAttrs
 	InvoiceID string `dynamodbav:"invoiceId"`
 }
 
 func (s *Store) invoiceGuard(k, invoiceID string) txItem {
-	return s.putNew(marshal(invoiceKeyItem{PK: invoiceKeyPK(k), SK: metaSK, Type: "invoice_key", InvoiceID: invoiceID}),
+	return s.putNew(marshal(invoiceKeyItem{keyAttrs: keyAttrs{PK: invoiceKeyPK(k), SK: metaSK, Type: "invoice_key"}, InvoiceID: invoiceID}),
 		apperr.Conflict("invoice %s was already issued", k))
 }

@@ -14,6 +14,26 @@ import (
 	"github.com/tandemhq/tandem/shared/table"
 )
 
+// keyAttrs are the attributes that place an item in the table: its key,
+// its type, and its entries in the indexes. Every item type embeds it.
+// An index key is written only when set, which is how the indexes stay
+// sparse (Due, Ops) and how an item type leaves out the indexes it is not
+// in; an empty string could not be stored there anyway, since DynamoDB
+// refuses one as an index key.
+type keyAttrs struct {
+	PK     string `dynamodbav:"PK"`
+	SK     string `dynamodbav:"SK"`
+	Type   string `dynamodbav:"type"`
+	GSI1PK string `dynamodbav:"GSI1PK,omitempty"`
+	GSI1SK string `dynamodbav:"GSI1SK,omitempty"`
+	GSI2PK string `dynamodbav:"GSI2PK,omitempty"`
+	GSI2SK string `dynamodbav:"GSI2SK,omitempty"`
+	DuePK  string `dynamodbav:"DuePK,omitempty"`
+	DueSK  string `dynamodbav:"DueSK,omitempty"`
+	OpsPK  string `dynamodbav:"OpsPK,omitempty"`
+	OpsSK  string `dynamodbav:"OpsSK,omitempty"`
+}
+
 // metaSK is the sort key of an object's own item; its events and children
 // sort after it under the same partition.
 const metaSK = "#"

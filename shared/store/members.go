@@ -19,11 +19,7 @@ import (
 )
 
 type memberItem struct {
-	PK       string `dynamodbav:"PK"`
-	SK       string `dynamodbav:"SK"`
-	Type     string `dynamodbav:"type"`
-	GSI1PK   string `dynamodbav:"GSI1PK"`
-	GSI1SK   string `dynamodbav:"GSI1SK"`
+	keyAttrs
 	ID       string `dynamodbav:"id"`
 	Name     string `dynamodbav:"name"`
 	Domain   string `dynamodbav:"domain"`
@@ -47,8 +43,10 @@ type memberItem struct {
 
 func toMemberItem(m member.Member) memberItem {
 	return memberItem{
-		PK: memberPK(m.ID), SK: metaSK, Type: "member",
-		GSI1PK: membersByKindPK(m.Kind), GSI1SK: m.ID,
+		keyAttrs: keyAttrs{
+			PK: memberPK(m.ID), SK: metaSK, Type: "member",
+			GSI1PK: membersByKindPK(m.Kind), GSI1SK: m.ID,
+		},
 		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: string(m.Kind),
 		Contacts: jsonAttr(toMemberContactsRec(m.Contacts)), BccOut: m.Bcc.Outbound, BccIn: m.Bcc.Inbound, Confirmed: m.Confirmed, Sending: sendingAttr(m.Sending), CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
 		UpdatedBy: m.UpdatedBy, MergedInto: m.MergedInto, MergeState: string(m.Merge),
@@ -77,23 +75,17 @@ func (it memberItem) domain() (member.Member, error) {
 }
 
 type domainItem struct {
-	PK       string `dynamodbav:"PK"`
-	SK       string `dynamodbav:"SK"`
-	Type     string `dynamodbav:"type"`
+	keyAttrs
 	MemberID string `dynamodbav:"memberId"`
 }
 
 // toDomainItem is m's claim of its domain: one member per domain.
 func toDomainItem(m member.Member) domainItem {
-	return domainItem{PK: domainPK(m.Domain), SK: metaSK, Type: "domain", MemberID: m.ID}
+	return domainItem{keyAttrs: keyAttrs{PK: domainPK(m.Domain), SK: metaSK, Type: "domain"}, MemberID: m.ID}
 }
 
 type userItem struct {
-	PK         string   `dynamodbav:"PK"`
-	SK         string   `dynamodbav:"SK"`
-	Type       string   `dynamodbav:"type"`
-	GSI2PK     string   `dynamodbav:"GSI2PK,omitempty"`
-	GSI2SK     string   `dynamodbav:"GSI2SK,omitempty"`
+	keyAttrs
 	ID         string   `dynamodbav:"id"`
 	MemberID   string   `dynamodbav:"memberId"`
 	Name       string   `dynamodbav:"name"`
@@ -110,8 +102,11 @@ type userItem struct {
 
 func toUserItem(u member.User) userItem {
 	return userItem{
-		PK: memberPK(u.MemberID), SK: userSK(u.ID), Type: "user", ID: u.ID, MemberID: u.MemberID,
-		GSI2PK: usersByEmailPK(u.Email), GSI2SK: u.MemberID + "#" + u.ID,
+		keyAttrs: keyAttrs{
+			PK: memberPK(u.MemberID), SK: userSK(u.ID), Type: "user",
+			GSI2PK: usersByEmailPK(u.Email), GSI2SK: u.MemberID + "#" + u.ID,
+		},
+		ID: u.ID, MemberID: u.MemberID,
 		Name: u.Name, Email: u.Email, Roles: u.Roles, ProgramIDs: u.ProgramIDs, Status: string(u.Status), TokenHash: u.TokenHash,
 		CreatedAt: iso(u.CreatedAt), UpdatedAt: iso(u.UpdatedAt), Version: u.Version, UpdatedBy: u.UpdatedBy,
 	}
@@ -126,9 +121,7 @@ func (it userItem) domain() member.User {
 }
 
 type credentialItem struct {
-	PK       string   `dynamodbav:"PK"`
-	SK       string   `dynamodbav:"SK"`
-	Type     string   `dynamodbav:"type"`
+	keyAttrs
 	UserID   string   `dynamodbav:"userId,omitempty"`
 	MemberID string   `dynamodbav:"memberId,omitempty"`
 	Roles    []string `dynamodbav:"roles,stringset,omitempty"`
@@ -138,14 +131,17 @@ type credentialItem struct {
 
 func toCredentialItem(c member.Credential) credentialItem {
 	return credentialItem{
-		PK: tokenPK(c.Hash), SK: metaSK, Type: "credential", UserID: c.UserID, MemberID: c.MemberID,
+		keyAttrs: keyAttrs{
+			PK: tokenPK(c.Hash), SK: metaSK, Type: "credential",
+		},
+		UserID: c.UserID, MemberID: c.MemberID,
 		Roles: c.Roles, Operator: c.Operator, Revoked: c.Revoked,
 	}
 }
 
 // operatorCredentialItem is an operator's token, named for its holder.
 func operatorCredentialItem(hash, name string) credentialItem {
-	return credentialItem{PK: tokenPK(hash), SK: metaSK, Type: "credential", UserID: name, Operator: true}
+	return credentialItem{keyAttrs: keyAttrs{PK: tokenPK(hash), SK: metaSK, Type: "credential"}, UserID: name, Operator: true}
 }
 
 // memberWrites are the items that create a member with its first user; other
@@ -311,7 +307,10 @@ func (s *Store) memberEvent(memberID, userID string, ev audit.Event) txItem {
 		rank = "1#"
 	}
 	return s.putNew(marshal(memberEventItem{eventItem: eventItem{
-		PK: memberPK(memberID), SK: eventPrefix + iso(ev.At) + "#" + rank + ev.ID, Type: "member_event", ID: ev.ID, At: iso(ev.At),
+		keyAttrs: keyAttrs{
+			PK: memberPK(memberID), SK: eventPrefix + iso(ev.At) + "#" + rank + ev.ID, Type: "member_event",
+		},
+		ID: ev.ID, At: iso(ev.At),
 		Actor: audit.ActorOr(ev.Actor), Action: ev.Action, From: ev.From, To: ev.To, Reason: ev.Reason,
 	}, UserID: userID}), apperr.Conflict("event %s already recorded", ev.ID))
 }

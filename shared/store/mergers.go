@@ -23,11 +23,7 @@ import (
 // the transaction of each move, and its place in the merge sweep while it
 // runs (so the scheduled run finishes one that stopped half-way).
 type mergerItem struct {
-	PK             string   `dynamodbav:"PK"`
-	SK             string   `dynamodbav:"SK"`
-	Type           string   `dynamodbav:"type"`
-	DuePK          string   `dynamodbav:"DuePK,omitempty"`
-	DueSK          string   `dynamodbav:"DueSK,omitempty"`
+	keyAttrs
 	From           string   `dynamodbav:"from"`
 	Into           string   `dynamodbav:"into"`
 	FromName       string   `dynamodbav:"fromName"`
@@ -65,7 +61,10 @@ func (it mergerItem) domain() merger.Merger {
 // merge sweep.
 func newMergerItem(m merger.Merger) mergerItem {
 	it := mergerItem{
-		PK: mergerPK(m.From), SK: metaSK, Type: "merger", From: m.From, Into: m.Into, FromName: m.FromName, IntoName: m.IntoName,
+		keyAttrs: keyAttrs{
+			PK: mergerPK(m.From), SK: metaSK, Type: "merger",
+		},
+		From: m.From, Into: m.Into, FromName: m.FromName, IntoName: m.IntoName,
 		FromDomain: m.FromDomain, Status: string(merger.Running), Actor: m.Actor, StartedAt: iso(m.StartedAt),
 	}
 	it.DuePK, it.DueSK = dueAttrs(sweepMerge, m.From, m.StartedAt)

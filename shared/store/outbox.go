@@ -17,13 +17,7 @@ import (
 )
 
 type outboxItem struct {
-	PK         string   `dynamodbav:"PK"`
-	SK         string   `dynamodbav:"SK"`
-	Type       string   `dynamodbav:"type"`
-	DuePK      string   `dynamodbav:"DuePK,omitempty"`
-	DueSK      string   `dynamodbav:"DueSK,omitempty"`
-	GSI1PK     string   `dynamodbav:"GSI1PK,omitempty"`
-	GSI1SK     string   `dynamodbav:"GSI1SK,omitempty"`
+	keyAttrs
 	ID         string   `dynamodbav:"id"`
 	Channel    string   `dynamodbav:"channel"`
 	Template   string   `dynamodbav:"template,omitempty"`
@@ -53,7 +47,10 @@ const sentRetention = 30 * 24 * time.Hour
 
 func toOutboxItem(m notify.Message) outboxItem {
 	it := outboxItem{
-		PK: outboxPK(m.ID), SK: metaSK, Type: "outbox", ID: m.ID, Channel: string(m.Channel),
+		keyAttrs: keyAttrs{
+			PK: outboxPK(m.ID), SK: metaSK, Type: "outbox",
+		},
+		ID: m.ID, Channel: string(m.Channel),
 		Template: m.Template(), From: m.From, To: m.To, Cc: m.Cc, Bcc: m.Bcc, ReplyTo: m.ReplyTo,
 		Ref: m.Ref, CreatedAt: iso(m.CreatedAt), State: string(notify.Pending),
 	}

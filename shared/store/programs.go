@@ -18,13 +18,7 @@ import (
 )
 
 type programItem struct {
-	PK              string   `dynamodbav:"PK"`
-	SK              string   `dynamodbav:"SK"`
-	Type            string   `dynamodbav:"type"`
-	GSI1PK          string   `dynamodbav:"GSI1PK"`
-	GSI1SK          string   `dynamodbav:"GSI1SK"`
-	DuePK           string   `dynamodbav:"DuePK,omitempty"`
-	DueSK           string   `dynamodbav:"DueSK,omitempty"`
+	keyAttrs
 	ID              string   `dynamodbav:"id"`
 	Slug            string   `dynamodbav:"slug"`
 	Name            string   `dynamodbav:"name"`
@@ -62,7 +56,10 @@ type slaItem struct {
 
 func toProgramItem(p program.Program, billedYears int) programItem {
 	it := programItem{
-		PK: programPK(p.ID), SK: metaSK, Type: "program", GSI1PK: hostProgramsPK(p.HostMemberID), GSI1SK: p.ID,
+		keyAttrs: keyAttrs{
+			PK: programPK(p.ID), SK: metaSK, Type: "program",
+			GSI1PK: hostProgramsPK(p.HostMemberID), GSI1SK: p.ID,
+		},
 		ID: p.ID, Slug: p.Slug, Name: p.Name, HostMemberID: p.HostMemberID, HostName: p.HostName, UpdatedBy: p.UpdatedBy,
 		ProgramType: string(p.Type), Payment: string(p.Payment), PrimaryContact: jsonAttr(toContactRec(p.PrimaryContact)),
 		NotifyEmails: p.NotifyEmails, SLA: jsonAttr(slaItem(p.SLA)), Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail, SenderVerified: p.SenderVerified,
@@ -121,15 +118,13 @@ func (it programItem) domain() (program.Program, error) {
 }
 
 type slugItem struct {
-	PK        string `dynamodbav:"PK"`
-	SK        string `dynamodbav:"SK"`
-	Type      string `dynamodbav:"type"`
+	keyAttrs
 	ProgramID string `dynamodbav:"programId"`
 }
 
 // toSlugItem is p's claim of its slug: one program per address.
 func toSlugItem(p program.Program) slugItem {
-	return slugItem{PK: slugPK(p.Slug), SK: metaSK, Type: "slug", ProgramID: p.ID}
+	return slugItem{keyAttrs: keyAttrs{PK: slugPK(p.Slug), SK: metaSK, Type: "slug"}, ProgramID: p.ID}
 }
 
 // CreateProgram implements program.Store.
@@ -188,11 +183,7 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program, prev int) 
 // addendumMarkerItem keeps a program in the addendum sweep while partners
 // are still to be asked to accept its addendum version.
 type addendumMarkerItem struct {
-	PK      string `dynamodbav:"PK"`
-	SK      string `dynamodbav:"SK"`
-	Type    string `dynamodbav:"type"`
-	DuePK   string `dynamodbav:"DuePK"`
-	DueSK   string `dynamodbav:"DueSK"`
+	keyAttrs
 	Version string `dynamodbav:"version"`
 }
 
@@ -202,7 +193,7 @@ const addendumSK = "ADDENDUM"
 // for its addendum's version.
 func toAddendumMarkerItem(p program.Program) addendumMarkerItem {
 	pk, sk := dueAttrs(sweepAddendum, p.ID, p.UpdatedAt)
-	return addendumMarkerItem{PK: programPK(p.ID), SK: addendumSK, Type: "addendum_marker", DuePK: pk, DueSK: sk, Version: p.Addendum.Version}
+	return addendumMarkerItem{keyAttrs: keyAttrs{PK: programPK(p.ID), SK: addendumSK, Type: "addendum_marker", DuePK: pk, DueSK: sk}, Version: p.Addendum.Version}
 }
 
 // ListProgramEvents implements program.Store.

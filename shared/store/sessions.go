@@ -14,9 +14,7 @@ import (
 )
 
 type loginTokenItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
+	keyAttrs
 	Operator     bool   `dynamodbav:"operator,omitempty"`
 	UserID       string `dynamodbav:"userId"`
 	MemberID     string `dynamodbav:"memberId"`
@@ -28,9 +26,7 @@ type loginTokenItem struct {
 }
 
 type sessionItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
+	keyAttrs
 	Operator     bool   `dynamodbav:"operator,omitempty"`
 	UserID       string `dynamodbav:"userId"`
 	MemberID     string `dynamodbav:"memberId"`
@@ -53,7 +49,10 @@ func (s *Store) CreateLoginTokens(ctx context.Context, toks []session.LoginToken
 // after it expires.
 func newLoginTokenItem(t session.LoginToken) loginTokenItem {
 	return loginTokenItem{
-		PK: loginTokenPK(t.Hash), SK: metaSK, Type: "login_token", Operator: t.Operator, UserID: t.UserID, MemberID: t.MemberID, Email: t.Email,
+		keyAttrs: keyAttrs{
+			PK: loginTokenPK(t.Hash), SK: metaSK, Type: "login_token",
+		},
+		Operator: t.Operator, UserID: t.UserID, MemberID: t.MemberID, Email: t.Email,
 		Next: t.Next, ExpiresAtISO: iso(t.ExpiresAt), ExpiresAt: t.ExpiresAt.Add(24 * time.Hour).Unix(),
 	}
 }
@@ -62,7 +61,10 @@ func newLoginTokenItem(t session.LoginToken) loginTokenItem {
 // expires.
 func toSessionItem(ses session.Session) sessionItem {
 	return sessionItem{
-		PK: sessionPK(ses.Hash), SK: metaSK, Type: "session", Operator: ses.Operator, UserID: ses.UserID, MemberID: ses.MemberID,
+		keyAttrs: keyAttrs{
+			PK: sessionPK(ses.Hash), SK: metaSK, Type: "session",
+		},
+		Operator: ses.Operator, UserID: ses.UserID, MemberID: ses.MemberID,
 		CreatedAt: iso(ses.CreatedAt), ExpiresAtISO: iso(ses.ExpiresAt), ExpiresAt: ses.ExpiresAt.Unix(),
 	}
 }

@@ -13,9 +13,7 @@ import (
 )
 
 type signupTokenItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
+	keyAttrs
 	ProgramID    string `dynamodbav:"programId"`
 	Email        string `dynamodbav:"email"`
 	ExpiresAtISO string `dynamodbav:"expiresAtIso"`
@@ -28,7 +26,10 @@ type signupTokenItem struct {
 // week after it expires.
 func toSignupTokenItem(t registration.SignupToken) signupTokenItem {
 	return signupTokenItem{
-		PK: signupTokenPK(t.Hash), SK: metaSK, Type: "signup_token", ProgramID: t.ProgramID, Email: t.Email,
+		keyAttrs: keyAttrs{
+			PK: signupTokenPK(t.Hash), SK: metaSK, Type: "signup_token",
+		},
+		ProgramID: t.ProgramID, Email: t.Email,
 		ExpiresAtISO: iso(t.ExpiresAt), CreatedAt: iso(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(7 * 24 * time.Hour).Unix(),
 	}
 }

@@ -15,9 +15,7 @@ import (
 // opens, and again only when what the report counts changes (the first
 // response, an escalation, the close).
 type slaRecordItem struct {
-	PK               string `dynamodbav:"PK"`
-	SK               string `dynamodbav:"SK"`
-	Type             string `dynamodbav:"type"`
+	keyAttrs
 	CaseID           string `dynamodbav:"caseId"`
 	ReceiverMemberID string `dynamodbav:"receiverMemberId"`
 	ReceiverName     string `dynamodbav:"receiverName"`
@@ -46,8 +44,10 @@ func (s *Store) slaRecordWrite(r report.Record) txItem {
 
 func toSLARecordItem(r report.Record) slaRecordItem {
 	it := slaRecordItem{
-		PK: slaReportPK(r.ProgramID), SK: iso(r.CreatedAt) + "#" + r.CaseID, Type: "sla_record", CaseID: r.CaseID,
-		ReceiverMemberID: r.ReceiverMemberID, ReceiverName: r.ReceiverName, CreatedAt: iso(r.CreatedAt),
+		keyAttrs: keyAttrs{
+			PK: slaReportPK(r.ProgramID), SK: iso(r.CreatedAt) + "#" + r.CaseID, Type: "sla_record",
+		},
+		CaseID: r.CaseID, ReceiverMemberID: r.ReceiverMemberID, ReceiverName: r.ReceiverName, CreatedAt: iso(r.CreatedAt),
 		ResponseDueAt: iso(r.ResponseDueAt), EscalationLevel: r.EscalationLevel,
 	}
 	if r.Responded() {

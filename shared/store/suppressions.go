@@ -17,9 +17,7 @@ import (
 // suppressionItem is an address Tandem no longer mails, under
 // SUPPRESSED#<address>.
 type suppressionItem struct {
-	PK        string `dynamodbav:"PK"`
-	SK        string `dynamodbav:"SK"`
-	Type      string `dynamodbav:"type"`
+	keyAttrs
 	Address   string `dynamodbav:"address"`
 	Kind      string `dynamodbav:"kind"`
 	Reason    string `dynamodbav:"reason"`
@@ -31,8 +29,10 @@ type suppressionItem struct {
 // suppression.Normalize keys it.
 func toSuppressionItem(sp suppression.Suppression) suppressionItem {
 	return suppressionItem{
-		PK: suppressionPK(sp.Address), SK: metaSK, Type: "suppression", Address: suppression.Normalize(sp.Address),
-		Kind: string(sp.Kind), Reason: sp.Reason, At: iso(sp.At), MessageID: sp.MessageID,
+		keyAttrs: keyAttrs{
+			PK: suppressionPK(sp.Address), SK: metaSK, Type: "suppression",
+		},
+		Address: suppression.Normalize(sp.Address), Kind: string(sp.Kind), Reason: sp.Reason, At: iso(sp.At), MessageID: sp.MessageID,
 	}
 }
 

@@ -17,9 +17,7 @@ import (
 // Webhook secrets are stored as they are: HMAC needs the key itself. The
 // table is encrypted at rest; nothing returns a secret but its rotation.
 type secretItem struct {
-	PK            string `dynamodbav:"PK"`
-	SK            string `dynamodbav:"SK"`
-	Type          string `dynamodbav:"type"`
+	keyAttrs
 	Current       string `dynamodbav:"current"`
 	Previous      string `dynamodbav:"previous,omitempty"`
 	PreviousUntil string `dynamodbav:"previousUntil,omitempty"`
@@ -44,7 +42,7 @@ func (s *Store) GetWebhookSecrets(ctx context.Context, memberID string) (webhook
 
 // toSecretItem is a member's webhook secrets as stored.
 func toSecretItem(set webhook.SecretSet) secretItem {
-	it := secretItem{PK: memberPK(set.MemberID), SK: secretSK, Type: "webhook_secrets", Current: set.Current, Previous: set.Previous,
+	it := secretItem{keyAttrs: keyAttrs{PK: memberPK(set.MemberID), SK: secretSK, Type: "webhook_secrets"}, Current: set.Current, Previous: set.Previous,
 		UserID: set.UserID, RotatedAt: iso(set.RotatedAt), Version: set.Version}
 	if !set.PreviousUntil.IsZero() {
 		it.PreviousUntil = iso(set.PreviousUntil)
@@ -69,9 +67,7 @@ func (s *Store) SaveWebhookSecrets(ctx context.Context, set webhook.SecretSet, p
 }
 
 type deliveryItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
+	keyAttrs
 	ID           string `dynamodbav:"id"`
 	DepartmentID string `dynamodbav:"departmentId"`
 	MessageID    string `dynamodbav:"messageId"`
@@ -97,9 +93,11 @@ func (s *Store) RecordDelivery(ctx context.Context, d webhook.Delivery) error {
 // toDeliveryItem is an attempt as listed, kept deliveryRetention.
 func toDeliveryItem(d webhook.Delivery) deliveryItem {
 	return deliveryItem{
-		// Attempts of one message within one millisecond still sort in order.
-		PK: memberPK(d.MemberID), SK: deliverySK(d.At, d.MessageID, d.Attempt), Type: "webhook_delivery", ID: d.ID,
-		DepartmentID: d.DepartmentID, MessageID: d.MessageID, EventType: d.EventType, URL: d.URL, Attempt: d.Attempt,
+		keyAttrs: keyAttrs{
+			// Attempts of one message within one millisecond still sort in order.
+			PK: memberPK(d.MemberID), SK: deliverySK(d.At, d.MessageID, d.Attempt), Type: "webhook_delivery",
+		},
+		ID: d.ID, DepartmentID: d.DepartmentID, MessageID: d.MessageID, EventType: d.EventType, URL: d.URL, Attempt: d.Attempt,
 		At: iso(d.At), Status: d.Status, OK: d.OK, Error: truncate(d.Error, 500), DurationMS: d.DurationMS,
 		ExpiresAt: d.At.Add(deliveryRetention).Unix(),
 	}
