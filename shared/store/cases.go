@@ -5,15 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/collab"
-	"github.com/tandemhq/tandem/shared/due"
-	"github.com/tandemhq/tandem/shared/idem"
-	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
-	"github.com/tandemhq/tandem/shared/table"
 )
 
 type caseItem struct {
@@ -160,23 +154,6 @@ func (s *Store) caseEventWrite(caseID string, version int, ev collab.Event) txIt
 	}), apperr.Conflict("event %s already recorded", ev.ID))
 }
 
-// CreateCase implements collab.Store: the case (with its due-index entry),
-// its first event, its SLA report record, the idempotency commit and the
-// outbox, in one transaction.
-func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
-	items := []txItem{
-		s.putNew(marshal(toCaseItem(c)), apperr.Conflict("case %s already exists", c.ID)),
-		s.caseEventWrite(c.ID, c.Version, ev),
-		s.idleMarker(c),
-	}
-	if r, ok := slaRecordOf(c); ok {
-		items = append(items, s.slaRecordWrite(r))
-	}
-	items = append(items, s.outboxWrites(msgs)...)
-	items = append(items, s.commitClaim(claim, c.ID)...)
-	return s.transact(ctx, "create case", items...)
-}
-
 // GetCase implements collab.Store.
 func (s *Store) GetCase(ctx context.Context, id string) (collab.Case, error) {
 	var it caseItem
@@ -186,63 +163,11 @@ func (s *Store) GetCase(ctx context.Context, id string) (collab.Case, error) {
 	return it.domain()
 }
 
-// ApplyCase implements collab.Store.
-func (s *Store) ApplyCase(ctx context.Context, before, after collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
-	items := []txItem{
-		s.put(marshal(toCaseItem(after)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(before.Version)},
-			fmt.Errorf("%w: %w", collab.ErrStale, apperr.Conflict("case %s was changed by someone else (it is no longer at version %d); reload it", before.ID, before.Version))),
-		s.caseEventWrite(after.ID, after.Version, ev),
-	}
-	if marker, moved := s.idleMarkerMoved(before, after); moved {
-		items = append(items, marker)
-	}
-	if rec, changed := s.slaRecordChanged(before, after); changed {
-		items = append(items, rec)
-	}
-	items = append(items, s.outboxWrites(msgs)...)
-	items = append(items, s.commitClaim(claim, after.ID)...)
-	return s.transact(ctx, "update case", items...)
-}
-
-// AppendCaseNote implements collab.Store: the note's fields of the case
-// (its status, which only an answered question changes, its last activity,
-// a version more) are updated in place on the condition that the status
-// is still the one the note was checked against — not the version, so
-// notes written side by side all apply. The note takes its place in the
-// timeline after the version it was read at; notes of one version keep
-// their ids' (time) order. A status changed meanwhile is collab.ErrStale.
-// A note changes neither the case's escalation nor its SLA record.
-func (s *Store) AppendCaseNote(ctx context.Context, before, after collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
-	items := []txItem{
-		s.update(caseKey(before.ID),
-			"SET #st = :to, updatedAt = :now, lastActivityAt = :now ADD version :one REMOVE idleWarned",
-			"#st = :from",
-			map[string]string{"#st": "status"},
-			map[string]types.AttributeValue{
-				":to": av(string(after.Status)), ":from": av(string(before.Status)), ":now": av(iso(after.UpdatedAt)), ":one": avN(1),
-			},
-			fmt.Errorf("%w: %w", collab.ErrStale, apperr.Conflict("case %s is no longer %s; reload it", before.ID, before.Status))),
-		s.caseEventWrite(after.ID, before.Version+1, ev),
-	}
-	if marker, moved := s.idleMarkerMoved(before, after); moved {
-		items = append(items, marker)
-	}
-	items = append(items, s.outboxWrites(msgs)...)
-	items = append(items, s.commitClaim(claim, after.ID)...)
-	return s.transact(ctx, "add a note to a case", items...)
-}
-
 // caseIdleItem is a case's entry in the housekeeping sweep's due index: a
 // small item of its own (the case's own due slot is the escalation's),
 // written with the case whenever its next housekeeping time moves.
 type caseIdleItem struct {
 	keyAttrs
-}
-
-const idleSK = "IDLE"
-
-func idleKey(id string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{table.PK: av(casePK(id)), table.SK: av(idleSK)}
 }
 
 // idleMarker places c in the housekeeping sweep, or takes it out once final.
@@ -264,29 +189,4 @@ func (s *Store) idleMarkerMoved(before, after collab.Case) (txItem, bool) {
 		return txItem{}, false
 	}
 	return s.idleMarker(after), true
-}
-
-// DueIdle returns cases whose housekeeping (warning or close) is due at now.
-func (s *Store) DueIdle(ctx context.Context, now time.Time, limit int) ([]due.Item, bool, error) {
-	return s.dueAt(ctx, sweepIdle, now, limit)
-}
-
-// ListCaseEvents returns a case's timeline, oldest first.
-func (s *Store) ListCaseEvents(ctx context.Context, id string, limit int, cursor string) ([]collab.Event, string, error) {
-	items, next, err := s.queryPage(ctx, pageQuery{
-		op: "list case events", pkAttr: table.PK, pk: casePK(id), skAttr: table.SK, skPrefix: eventPrefix, limit: limit, cursor: cursor, consistent: true,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out, err := convert(items, func(it caseEventItem) (collab.Event, error) {
-		return collab.Event{
-			ID: it.ID, At: parseISO(it.At), Actor: it.Actor, MemberID: it.MemberID, Side: collab.Side(it.Side),
-			Action: collab.Action(it.Action), From: collab.Status(it.From), To: collab.Status(it.To), Text: it.Text, Level: it.Level,
-		}, nil
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	return out, next, nil
 }

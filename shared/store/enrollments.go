@@ -6,7 +6,6 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/enrollment"
-	"github.com/tandemhq/tandem/shared/table"
 )
 
 type enrollmentItem struct {
@@ -110,17 +109,6 @@ func (it enrollmentItem) domain() (enrollment.Enrollment, error) {
 	return e, nil
 }
 
-type eventItem struct {
-	keyAttrs
-	ID     string `dynamodbav:"id"`
-	At     string `dynamodbav:"at"`
-	Actor  string `dynamodbav:"actor"`
-	Action string `dynamodbav:"action"`
-	From   string `dynamodbav:"from,omitempty"`
-	To     string `dynamodbav:"to"`
-	Reason string `dynamodbav:"reason,omitempty"`
-}
-
 func (s *Store) enrollmentEventWrite(enrollmentID string, version int, ev enrollment.Event) txItem {
 	return s.putNew(marshal(eventItem{
 		keyAttrs: keyAttrs{
@@ -138,25 +126,4 @@ func (s *Store) GetEnrollment(ctx context.Context, id string) (enrollment.Enroll
 		return enrollment.Enrollment{}, err
 	}
 	return it.domain()
-}
-
-// ListEnrollmentEvents returns an enrollment's audit trail, oldest first.
-func (s *Store) ListEnrollmentEvents(ctx context.Context, id string, limit int, cursor string) ([]enrollment.Event, string, error) {
-	items, next, err := s.queryPage(ctx, pageQuery{
-		op: "list enrollment events", pkAttr: table.PK, pk: enrollmentPK(id), skAttr: table.SK, skPrefix: eventPrefix,
-		limit: limit, cursor: cursor, consistent: true,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out, err := convert(items, func(it eventItem) (enrollment.Event, error) {
-		return enrollment.Event{
-			ID: it.ID, At: parseISO(it.At), Actor: it.Actor, Action: enrollment.Action(it.Action),
-			From: enrollment.Status(it.From), To: enrollment.Status(it.To), Reason: it.Reason,
-		}, nil
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	return out, next, nil
 }

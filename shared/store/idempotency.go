@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -156,10 +155,6 @@ func (s *Store) commitClaim(c idem.Claim, resultID string) []txItem {
 		},
 		apperr.Conflict("another request with this Idempotency-Key took over; retry to see its result"),
 	)}
-}
-
-func avN64(n int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
 }
 
 // GetIdempotency reads a key's record (a concurrent redelivery waits on it).

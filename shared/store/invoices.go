@@ -6,10 +6,10 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/billing"
-	"github.com/tandemhq/tandem/shared/table"
 )
 
 type invoiceItem struct {
@@ -100,11 +100,6 @@ func money(cents int64, currency string) string {
 	return fmt.Sprintf("%s %d.%02d", currency, cents/100, cents%100)
 }
 
-// ListInvoiceEvents implements billing.Store.
-func (s *Store) ListInvoiceEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error) {
-	return s.listAudit(ctx, "list invoice events", invoicePK(id), limit, cursor)
-}
-
 // GetInvoice returns one invoice.
 func (s *Store) GetInvoice(ctx context.Context, id string) (billing.Invoice, error) {
 	var it invoiceItem
@@ -112,22 +107,6 @@ func (s *Store) GetInvoice(ctx context.Context, id string) (billing.Invoice, err
 		return billing.Invoice{}, err
 	}
 	return it.domain()
-}
-
-// ListMemberInvoices pages through a member's invoices, newest first.
-func (s *Store) ListMemberInvoices(ctx context.Context, memberID string, limit int, cursor string) ([]billing.Invoice, string, error) {
-	items, next, err := s.queryPage(ctx, pageQuery{
-		op: "list invoices", index: table.GSI1, pkAttr: table.GSI1PK, pk: memberInvoicesPK(memberID), skAttr: table.GSI1SK,
-		limit: limit, cursor: cursor, newestFirst: true,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out, err := convert(items, invoiceItem.domain)
-	if err != nil {
-		return nil, "", err
-	}
-	return out, next, nil
 }
 
 // invoiceGuard claims an invoice's deterministic key (kind, subject and

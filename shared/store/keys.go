@@ -203,3 +203,33 @@ func loginTokenKey(hash string) map[string]types.AttributeValue {
 func sessionPK(hash string) string                           { return "SESSION#" + hash }
 func sessionKey(hash string) map[string]types.AttributeValue { return key(sessionPK(hash), metaSK) }
 func usersByEmailPK(email string) string                     { return "USEREMAIL#" + strings.ToLower(email) }
+
+const idleSK = "IDLE"
+
+func idleKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{table.PK: av(casePK(id)), table.SK: av(idleSK)}
+}
+
+const addendumSK = "ADDENDUM"
+
+func mergerPK(from string) string { return "MERGER#" + from }
+
+func mergerKey(from string) map[string]types.AttributeValue { return key(mergerPK(from), metaSK) }
+
+func configurationPK(id string) string { return "CONFIG#" + id }
+
+func programConfigurationsPK(id string) string { return "PRGCFG#" + id }
+
+func configurationKey(id string) map[string]types.AttributeValue {
+	return key(configurationPK(id), metaSK)
+}
+
+func slaReportPK(programID string) string { return "SLAREPORT#" + programID }
+
+const deadLetterPK = "DEADLETTER"
+
+const secretSK = "WEBHOOKSECRET"
+
+func avN64(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
