@@ -71,24 +71,3 @@ func (s *Store) Enrolled(ctx context.Context, programID, memberID string) (bool,
 	}
 	return err == nil, err
 }
-
-// EnrollmentStatus implements collab.Store: the status of member's admitted
-// enrollment in program, "" for none — one read of its place.
-func (s *Store) EnrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error) {
-	var pair enrollmentPairItem
-	err := s.getItem(ctx, "get enrollment pair", enrollmentPairKey(programID, memberID), &pair, errNoItem)
-	if err == errNoItem {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	if pair.Status != "" {
-		return enrollment.Status(pair.Status), nil
-	}
-	e, err := s.GetEnrollment(ctx, pair.EnrollmentID)
-	if err != nil {
-		return "", err
-	}
-	return e.Status, nil
-}

@@ -109,14 +109,14 @@ func (s *Store) GetInvoice(ctx context.Context, id string) (billing.Invoice, err
 	return it.domain()
 }
 
-// invoiceGuard claims an invoice's deterministic key (kind, subject and
-// period), so an invoice is issued at most once however often a run repeats.
 // invoiceKeyItem holds an invoice's deterministic key, so it is issued once.
 type invoiceKeyItem struct {
 	keyAttrs
 	InvoiceID string `dynamodbav:"invoiceId"`
 }
 
+// invoiceGuard claims an invoice's deterministic key (kind, subject and
+// period), so an invoice is issued at most once however often a run repeats.
 func (s *Store) invoiceGuard(k, invoiceID string) txItem {
 	return s.putNew(marshal(invoiceKeyItem{keyAttrs: keyAttrs{PK: invoiceKeyPK(k), SK: metaSK, Type: "invoice_key"}, InvoiceID: invoiceID}),
 		apperr.Conflict("invoice %s was already issued", k))

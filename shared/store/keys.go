@@ -42,6 +42,10 @@ func av(s string) types.AttributeValue { return &types.AttributeValueMemberS{Val
 
 func avN(n int) types.AttributeValue { return &types.AttributeValueMemberN{Value: fmt.Sprint(n)} }
 
+func avN64(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
+
 func key(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{table.PK: av(pk), table.SK: av(sk)}
 }
@@ -204,32 +208,32 @@ func sessionPK(hash string) string                           { return "SESSION#"
 func sessionKey(hash string) map[string]types.AttributeValue { return key(sessionPK(hash), metaSK) }
 func usersByEmailPK(email string) string                     { return "USEREMAIL#" + strings.ToLower(email) }
 
-const idleSK = "IDLE"
+// A case's entry in the housekeeping sweep sits under the case; a
+// program's in the addendum sweep under the program.
+const (
+	idleSK     = "IDLE"
+	addendumSK = "ADDENDUM"
+)
 
 func idleKey(id string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{table.PK: av(casePK(id)), table.SK: av(idleSK)}
 }
 
-const addendumSK = "ADDENDUM"
-
-func mergerPK(from string) string { return "MERGER#" + from }
-
+func mergerPK(from string) string                           { return "MERGER#" + from }
 func mergerKey(from string) map[string]types.AttributeValue { return key(mergerPK(from), metaSK) }
 
-func configurationPK(id string) string { return "CONFIG#" + id }
-
+// A validated configuration; its program's list of them (GSI1).
+func configurationPK(id string) string         { return "CONFIG#" + id }
 func programConfigurationsPK(id string) string { return "PRGCFG#" + id }
-
 func configurationKey(id string) map[string]types.AttributeValue {
 	return key(configurationPK(id), metaSK)
 }
 
+// slaReportPK holds a program's SLA report records, by opening time.
 func slaReportPK(programID string) string { return "SLAREPORT#" + programID }
 
+// deadLetterPK lists dead letters (GSI1).
 const deadLetterPK = "DEADLETTER"
 
+// secretSK is a member's webhook secrets, under the member.
 const secretSK = "WEBHOOKSECRET"
-
-func avN64(n int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
-}

@@ -34,8 +34,6 @@ type memberItem struct {
 	MergeState string `dynamodbav:"mergeState,omitempty"`
 }
 
-// membersByKindPK lists members of a kind (the directory's full members).
-
 func toMemberItem(m member.Member) memberItem {
 	return memberItem{
 		keyAttrs: keyAttrs{

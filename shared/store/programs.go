@@ -54,7 +54,7 @@ func toProgramItem(p program.Program, billedYears int) programItem {
 		},
 		ID: p.ID, Slug: p.Slug, Name: p.Name, HostMemberID: p.HostMemberID, HostName: p.HostName, UpdatedBy: p.UpdatedBy,
 		ProgramType: string(p.Type), Payment: string(p.Payment), PrimaryContact: jsonAttr(toContactRec(p.PrimaryContact)),
-		NotifyEmails: p.NotifyEmails, SLA: jsonAttr(slaItem(p.SLA)), Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail, SenderVerified: p.SenderVerified,
+		NotifyEmails: p.NotifyEmails, SLA: jsonAttr(slaRec(p.SLA)), Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail, SenderVerified: p.SenderVerified,
 		AddendumVersion: p.Addendum.Version, Addendum: jsonAttr(addendumRec(p.Addendum)), Landing: jsonAttr(toLandingRec(p.Landing)),
 		PreApproved: p.PreApproved, StartDate: p.StartDate, Form: jsonAttr(toFormRec(p.Form)),
 		SignupSubject: p.SignupMail.Subject, SignupIntro: p.SignupMail.Intro,
@@ -88,7 +88,7 @@ func (it programItem) domain() (program.Program, error) {
 		CreatedAt:   parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version, UpdatedBy: it.UpdatedBy,
 	}
 	var (
-		sla   slaItem
+		sla   slaRec
 		f     formRec
 		pc    contactRec
 		add   addendumRec

@@ -286,6 +286,7 @@ func sendingAttr(d member.SendingDomain) string {
 	return jsonAttr(sendingRec{Domain: d.Domain, Verified: d.Verified, Status: d.Status, Records: d.Records})
 }
 
-type slaItem struct {
+// slaRec is a program's response times; its keys are the field names.
+type slaRec struct {
 	Low, Medium, High, Critical time.Duration
 }
