@@ -31,7 +31,6 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/tandemhq/tandem/shared/routes"
-	"github.com/tandemhq/tandem/shared/suppression"
 	"github.com/tandemhq/tandem/shared/table"
 )
 
@@ -224,8 +223,8 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	awsevents.NewRule(stack, jsii.String("MailEvents-Rule"), &awsevents.RuleProps{
 		Description: jsii.String("SES bounces and complaints of Tandem's mail, to the mailevents function"),
 		EventPattern: &awsevents.EventPattern{
-			Source:     jsii.Strings("aws.ses"),
-			DetailType: jsii.Strings(suppression.DetailBounce, suppression.DetailComplaint),
+			Source:     jsii.Strings(routes.SESSource),
+			DetailType: jsii.Strings(routes.SESBounce, routes.SESComplaint),
 			Detail: &map[string]interface{}{"mail": map[string]interface{}{"tags": map[string]interface{}{
 				"ses:configuration-set": []interface{}{configSet.ConfigurationSetName()},
 			}}},

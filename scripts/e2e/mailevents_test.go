@@ -30,7 +30,7 @@ func sesEvent(t *testing.T, addr, bounceType string) []byte {
 	}
 	detail := ev["detail"].(map[string]any)
 	if bounceType == "" {
-		ev["detail-type"] = suppression.DetailComplaint
+		ev["detail-type"] = routes.SESComplaint
 		delete(detail, "bounce")
 		detail["eventType"] = "Complaint"
 		detail["complaint"] = map[string]any{"complainedRecipients": []any{map[string]any{"emailAddress": addr}},

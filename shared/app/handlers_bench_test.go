@@ -162,7 +162,7 @@ func (m *memStore) ListCaseEvents(context.Context, string, int, string) ([]colla
 func (m *memStore) MemberIDByDomain(context.Context, string) (string, bool, error) {
 	return "", false, nil
 }
-func (m *memStore) Hit(_ context.Context, _ string, w time.Duration, now time.Time) (int, time.Time, error) {
+func (m *memStore) CountInWindow(_ context.Context, _ string, w time.Duration, now time.Time) (int, time.Time, error) {
 	return 1, now.Add(w), nil
 }
 func (m *memStore) CreateSignupToken(context.Context, registration.SignupToken, notify.Message) error {

@@ -16,6 +16,19 @@ import (
 	"github.com/tandemhq/tandem/shared/program"
 )
 
+// DirectoryReader is what the directory needs (Directory): the caller's
+// member and the programs it hosts or is enrolled in, each program's
+// partners, the full members everyone reaches, and their departments.
+type DirectoryReader interface {
+	GetMember(ctx context.Context, id string) (member.Member, error)
+	GetProgram(ctx context.Context, id string) (program.Program, error)
+	ListHostPrograms(ctx context.Context, memberID string) ([]program.Program, error)
+	ListMemberEnrollments(ctx context.Context, memberID string) ([]enrollment.Enrollment, error)
+	ListProgramEnrollments(ctx context.Context, programID string, status enrollment.Status, limit int, cursor string) ([]enrollment.Enrollment, string, error)
+	ListMembersByKind(ctx context.Context, kind member.Kind) ([]member.Member, error)
+	ListMemberDepartments(ctx context.Context, memberID string) ([]department.Department, error)
+}
+
 // Via is a program through which one member reaches another.
 type Via struct {
 	ProgramID   string

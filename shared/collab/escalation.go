@@ -8,12 +8,24 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/hours"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
+
+// Escalations is what the scheduled runs on a case need (Escalate,
+// Housekeep): the case, its receiving department and its program, and the
+// case written back at the version read.
+type Escalations interface {
+	GetCase(ctx context.Context, id string) (Case, error)
+	GetDepartment(ctx context.Context, id string) (department.Department, error)
+	GetProgram(ctx context.Context, id string) (program.Program, error)
+	// ApplyCase replaces the case if it is still at before's version.
+	ApplyCase(ctx context.Context, before, after Case, ev Event, msgs []notify.Message, claim idem.Claim) error
+}
 
 // Escalate raises case id one level for each escalation due at or before
 // now, after reminding the receiving department once when 75 % of the

@@ -17,6 +17,30 @@ import (
 	"github.com/tandemhq/tandem/shared/notify"
 )
 
+// CaseReader is what reading cases needs (Get, ReceivingDepartment,
+// Events, List): a case, the department it went to, its timeline, and a
+// member's boxes.
+type CaseReader interface {
+	GetCase(ctx context.Context, id string) (Case, error)
+	GetDepartment(ctx context.Context, id string) (department.Department, error)
+	ListCaseEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
+	ListCases(ctx context.Context, box Box, memberID string, status Status, limit int, cursor string) ([]Case, string, error)
+}
+
+// Stepper is what a step on a case needs (Do, and DoFromMail and
+// LookupMailLink for the links in mail): the case and its receiving
+// department, the acting user, the day's mail count, and the two writes.
+type Stepper interface {
+	GetCase(ctx context.Context, id string) (Case, error)
+	GetDepartment(ctx context.Context, id string) (department.Department, error)
+	GetUser(ctx context.Context, memberID, userID string) (member.User, error)
+	MailCounter
+	// ApplyCase replaces the case if it is still at before's version.
+	ApplyCase(ctx context.Context, before, after Case, ev Event, msgs []notify.Message, claim idem.Claim) error
+	// AppendCaseNote writes a note that states no version (see Do).
+	AppendCaseNote(ctx context.Context, before, after Case, ev Event, msgs []notify.Message, claim idem.Claim) error
+}
+
 // Get returns a case to its two members and operators; to anyone else it
 // does not exist.
 func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Case, error) {

@@ -16,9 +16,12 @@ import (
 	"github.com/tandemhq/tandem/shared/program"
 )
 
-// raceStore holds one case and lets other writers in between a step's read
-// and its write: each entry of race changes the case (and counts as a
-// version) just before the next write lands, as a concurrent request would.
+// raceStore is the table as a step and the scheduled runs see it
+// (Stepper, Escalations): it holds one case and lets other writers in
+// between a step's read and its write: each entry of race changes the
+// case (and counts as a version) just before the next write lands, as a
+// concurrent request would. Departments, users and programs come from the
+// intake fixture.
 type raceStore struct {
 	*fakeStore
 	c      Case

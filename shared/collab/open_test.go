@@ -21,8 +21,11 @@ import (
 	"github.com/tandemhq/tandem/shared/program"
 )
 
-// fakeStore is collab.Store in memory: enough for case intake's rules.
+// fakeStore is the table as case intake sees it (Intake), in memory.
+// The rest of Store is left nil: a use case that reached past intake
+// would panic here rather than pass by accident.
 type fakeStore struct {
+	Store
 	members  map[string]member.Member
 	users    map[string]member.User
 	programs map[string]program.Program
@@ -32,8 +35,6 @@ type fakeStore struct {
 	msgs     []notify.Message
 	hits     map[string]int
 }
-
-var errFake = errors.New("not in the fake")
 
 func (f *fakeStore) GetMember(_ context.Context, id string) (member.Member, error) {
 	if m, ok := f.members[id]; ok {
@@ -67,40 +68,12 @@ func (f *fakeStore) CreateCase(_ context.Context, c Case, _ Event, msgs []notify
 	f.msgs = append(f.msgs, msgs...)
 	return nil
 }
-func (f *fakeStore) ListMemberDepartments(context.Context, string) ([]department.Department, error) {
-	return nil, errFake
-}
-func (f *fakeStore) ListMemberEnrollments(context.Context, string) ([]enrollment.Enrollment, error) {
-	return nil, errFake
-}
-func (f *fakeStore) ListHostPrograms(context.Context, string) ([]program.Program, error) {
-	return nil, errFake
-}
-func (f *fakeStore) ListProgramEnrollments(context.Context, string, enrollment.Status, int, string) ([]enrollment.Enrollment, string, error) {
-	return nil, "", errFake
-}
-func (f *fakeStore) ListMembersByKind(context.Context, member.Kind) ([]member.Member, error) {
-	return nil, errFake
-}
-func (f *fakeStore) GetCase(context.Context, string) (Case, error) { return Case{}, errFake }
-func (f *fakeStore) Hit(_ context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
+func (f *fakeStore) CountInWindow(_ context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
 	if f.hits == nil {
 		f.hits = map[string]int{}
 	}
 	f.hits[key]++
 	return f.hits[key], now.Truncate(window).Add(window), nil
-}
-func (f *fakeStore) ApplyCase(context.Context, Case, Case, Event, []notify.Message, idem.Claim) error {
-	return errFake
-}
-func (f *fakeStore) AppendCaseNote(context.Context, Case, Case, Event, []notify.Message, idem.Claim) error {
-	return errFake
-}
-func (f *fakeStore) ListCases(context.Context, Box, string, Status, int, string) ([]Case, string, error) {
-	return nil, "", errFake
-}
-func (f *fakeStore) ListCaseEvents(context.Context, string, int, string) ([]Event, string, error) {
-	return nil, "", errFake
 }
 
 // Ids of the fixture: a host with a partner program and a support

@@ -23,31 +23,39 @@ import (
 	"github.com/tandemhq/tandem/shared/program"
 )
 
-// Store is what cases need of the table.
+// Store is what cases need of the table: what each use case needs, all
+// of which the store provides at once. The use cases' interfaces sit by
+// their code; a test fakes the one it drives.
 type Store interface {
+	Intake
+	CaseReader
+	Stepper
+	Escalations
+	DirectoryReader
+}
+
+// Intake is what opening a case needs (Open): the department, member,
+// user and program it names, the submitter's place in the program, the
+// day's mail count, and the one transaction that files the case.
+type Intake interface {
+	GetDepartment(ctx context.Context, id string) (department.Department, error)
 	GetMember(ctx context.Context, id string) (member.Member, error)
 	GetUser(ctx context.Context, memberID, userID string) (member.User, error)
 	GetProgram(ctx context.Context, id string) (program.Program, error)
-	GetDepartment(ctx context.Context, id string) (department.Department, error)
-	ListMemberDepartments(ctx context.Context, memberID string) ([]department.Department, error)
-	ListMemberEnrollments(ctx context.Context, memberID string) ([]enrollment.Enrollment, error)
-	ListHostPrograms(ctx context.Context, memberID string) ([]program.Program, error)
-	ListProgramEnrollments(ctx context.Context, programID string, status enrollment.Status, limit int, cursor string) ([]enrollment.Enrollment, string, error)
-	ListMembersByKind(ctx context.Context, kind member.Kind) ([]member.Member, error)
 	// EnrollmentStatus returns the status of member's admitted enrollment
 	// in program, "" for none (strongly consistent).
 	EnrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error)
-	// Hit counts one event under key in the current window.
-	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
-
+	MailCounter
+	// CreateCase writes the case with its first event, its mail and the
+	// idempotency commit, in one transaction.
 	CreateCase(ctx context.Context, c Case, ev Event, msgs []notify.Message, claim idem.Claim) error
-	GetCase(ctx context.Context, id string) (Case, error)
-	// ApplyCase replaces the case if it is still at before's version.
-	ApplyCase(ctx context.Context, before, after Case, ev Event, msgs []notify.Message, claim idem.Claim) error
-	// AppendCaseNote writes a note that states no version (see Do).
-	AppendCaseNote(ctx context.Context, before, after Case, ev Event, msgs []notify.Message, claim idem.Claim) error
-	ListCases(ctx context.Context, box Box, memberID string, status Status, limit int, cursor string) ([]Case, string, error)
-	ListCaseEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
+}
+
+// MailCounter counts the case steps that mail, per member and day
+// (countMail).
+type MailCounter interface {
+	// CountInWindow counts one event under key in the current window.
+	CountInWindow(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 }
 
 // Service opens cases, runs their lifecycle and answers the directory.
@@ -81,7 +89,7 @@ func (s *Service) countMail(ctx context.Context, memberID string, now time.Time)
 	if limit <= 0 {
 		limit = DefaultMailPerDay
 	}
-	n, reset, err := s.Store.Hit(ctx, "casemail#"+memberID, 24*time.Hour, now)
+	n, reset, err := s.Store.CountInWindow(ctx, "casemail#"+memberID, 24*time.Hour, now)
 	if err != nil {
 		return err
 	}

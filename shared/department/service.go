@@ -38,8 +38,8 @@ type Store interface {
 	UpdateDepartment(ctx context.Context, d Department, was Department, msgs []notify.Message) error
 	// Enqueue writes messages on their own.
 	Enqueue(ctx context.Context, msgs ...notify.Message) error
-	// Hit counts one event under key in the current window.
-	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
+	// CountInWindow counts one event under key in the current window.
+	CountInWindow(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 	// ListDepartmentEvents is the department's timeline, oldest first.
 	ListDepartmentEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error)
 }
@@ -342,7 +342,7 @@ func (s *Service) confirmations(ctx context.Context, d Department, rs []confirma
 	var msgs []notify.Message
 	var reset time.Time
 	for _, r := range rs {
-		n, at, err := s.Store.Hit(ctx, "confirm#"+confirmation.Normalize(r.Address), confirmation.Window, now)
+		n, at, err := s.Store.CountInWindow(ctx, "confirm#"+confirmation.Normalize(r.Address), confirmation.Window, now)
 		if err != nil {
 			return nil, time.Time{}, err
 		}

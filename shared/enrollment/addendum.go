@@ -31,6 +31,22 @@ func (e Enrollment) Outstanding(version string) bool {
 	return e.Status.bound() && e.Addendum.Version != version
 }
 
+// Addenda is what a new addendum version needs (AskAddendum,
+// AcceptAddendum, AddendumByLink, Outstanding): the program, its
+// partners' enrollments, each acceptance written, and the program out of
+// the addendum sweep once all were asked.
+type Addenda interface {
+	GetProgram(ctx context.Context, id string) (program.Program, error)
+	GetEnrollment(ctx context.Context, id string) (Enrollment, error)
+	ListProgramEnrollments(ctx context.Context, programID string, status Status, limit int, cursor string) ([]Enrollment, string, error)
+	// ApplyEnrollmentChange writes a change in one transaction; a
+	// moved-on enrollment is a conflict.
+	ApplyEnrollmentChange(ctx context.Context, c Change) error
+	// AddendumAsked takes the program out of the addendum sweep once every
+	// partner was asked to accept version (unless a newer one came).
+	AddendumAsked(ctx context.Context, programID, version string) error
+}
+
 // AskAddendum mails each bound partner of program id that has not
 // accepted its current addendum version a link to accept it, each with
 // its enrollment's event in one transaction, once per version. done is

@@ -44,7 +44,7 @@ func (s *Service) PayInvoice(ctx context.Context, p auth.Principal, id, referenc
 	paid.UpdatedAt, paid.Version = now, inv.Version+1
 	ic := InvoiceChange{Before: inv, After: paid}
 	if inv.EnrollmentID == "" {
-		return paid, s.Store.Apply(ctx, Change{Invoices: []InvoiceChange{ic}})
+		return paid, s.Store.ApplyEnrollmentChange(ctx, Change{Invoices: []InvoiceChange{ic}})
 	}
 	e, err := s.Store.GetEnrollment(ctx, inv.EnrollmentID)
 	if err != nil {
@@ -57,7 +57,7 @@ func (s *Service) PayInvoice(ctx context.Context, p auth.Principal, id, referenc
 		if err != nil {
 			// Removed or rejected: the payment is still recorded.
 			if errors.Is(err, apperr.ErrConflict) {
-				return paid, s.Store.Apply(ctx, Change{Invoices: []InvoiceChange{ic}})
+				return paid, s.Store.ApplyEnrollmentChange(ctx, Change{Invoices: []InvoiceChange{ic}})
 			}
 			return billing.Invoice{}, err
 		}
@@ -77,13 +77,13 @@ func (s *Service) PayInvoice(ctx context.Context, p auth.Principal, id, referenc
 		c, err = s.renewalPaid(ctx, e, inv, p.Actor(), now)
 		if err != nil {
 			if errors.Is(err, apperr.ErrConflict) {
-				return paid, s.Store.Apply(ctx, Change{Invoices: []InvoiceChange{ic}})
+				return paid, s.Store.ApplyEnrollmentChange(ctx, Change{Invoices: []InvoiceChange{ic}})
 			}
 			return billing.Invoice{}, err
 		}
 		c.Invoices = []InvoiceChange{ic}
 	default:
-		return paid, s.Store.Apply(ctx, Change{Invoices: []InvoiceChange{ic}})
+		return paid, s.Store.ApplyEnrollmentChange(ctx, Change{Invoices: []InvoiceChange{ic}})
 	}
 	if _, err := s.apply(ctx, c); err != nil {
 		return billing.Invoice{}, err

@@ -11,10 +11,25 @@ import (
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/program"
 )
 
 // renewalsActor names the schedule in audit trails.
 const renewalsActor = "renewals schedule"
+
+// Renewals is what the renewals run needs (Renew): the enrollment, its
+// program and invoices, the member billed, and each step's change.
+type Renewals interface {
+	GetEnrollment(ctx context.Context, id string) (Enrollment, error)
+	GetProgram(ctx context.Context, id string) (program.Program, error)
+	GetInvoice(ctx context.Context, id string) (billing.Invoice, error)
+	// GetMember reads a member's standing record (renewals bill its
+	// current billing contact).
+	GetMember(ctx context.Context, id string) (member.Member, error)
+	// ApplyEnrollmentChange writes a change in one transaction; a
+	// moved-on enrollment is a conflict.
+	ApplyEnrollmentChange(ctx context.Context, c Change) error
+}
 
 // Renew does every renewal step of enrollment id due at or before now, in
 // order, each in its own conditional transaction: a run that comes late
@@ -35,7 +50,7 @@ func (s *Service) Renew(ctx context.Context, id string, now time.Time) ([]Renewa
 		if err != nil {
 			return done, err
 		}
-		if err := s.Store.Apply(ctx, c); err != nil {
+		if err := s.Store.ApplyEnrollmentChange(ctx, c); err != nil {
 			if errors.Is(err, apperr.ErrConflict) {
 				return done, nil // another run did it
 			}

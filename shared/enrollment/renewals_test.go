@@ -2,21 +2,22 @@ package enrollment
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/billing"
-	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
 
-// memStore is enrollment.Store in memory, with Apply's version condition.
+// memStore is the table as the renewals run sees it (Renewals), in
+// memory, with ApplyEnrollmentChange's version condition. The rest of
+// Store is left nil: a renewal reaching past it would panic.
 type memStore struct {
+	Store
 	enrollments map[string]Enrollment
 	invoices    map[string]billing.Invoice
 	programs    map[string]program.Program
@@ -39,33 +40,13 @@ func (m *memStore) GetMember(_ context.Context, id string) (member.Member, error
 	}
 	return member.Member{}, apperr.NotFound("member %s", id)
 }
-func (m *memStore) GetDepartment(context.Context, string) (department.Department, error) {
-	return department.Department{}, errors.New("not in the fake")
-}
-func (m *memStore) GetMailToken(context.Context, string) (Token, error) {
-	return Token{}, errors.New("not in the fake")
-}
 func (m *memStore) GetInvoice(_ context.Context, id string) (billing.Invoice, error) {
 	if inv, ok := m.invoices[id]; ok {
 		return inv, nil
 	}
 	return billing.Invoice{}, apperr.NotFound("invoice %s", id)
 }
-func (m *memStore) AddendumAsked(context.Context, string, string) error { return nil }
-
-func (m *memStore) ListProgramEnrollments(context.Context, string, Status, int, string) ([]Enrollment, string, error) {
-	return nil, "", nil
-}
-func (m *memStore) CountProgramEnrollments(context.Context, string) (map[Status]int, error) {
-	return nil, nil
-}
-func (m *memStore) ListEnrollmentEvents(context.Context, string, int, string) ([]Event, string, error) {
-	return nil, "", nil
-}
-func (m *memStore) ClaimCredential(context.Context, string, member.User, member.Credential, time.Time) error {
-	return errors.New("not in the fake")
-}
-func (m *memStore) Apply(_ context.Context, c Change) error {
+func (m *memStore) ApplyEnrollmentChange(_ context.Context, c Change) error {
 	if cur := m.enrollments[c.After.ID]; cur.Version != c.Before.Version || cur.Status != c.Before.Status {
 		return apperr.Conflict("enrollment changed")
 	}

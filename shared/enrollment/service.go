@@ -11,7 +11,6 @@ import (
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/ident"
-	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
@@ -54,27 +53,38 @@ type InvoiceChange struct {
 	After  billing.Invoice
 }
 
-// Store is what onboarding needs of the table.
+// Store is what onboarding needs of the table: what each use case needs,
+// all of which the store provides at once. The use cases' interfaces sit
+// by their code; a test fakes the one it drives.
 type Store interface {
+	Reader
+	Transitions
+	OneTimeLinks
+	Renewals
+	Addenda
+}
+
+// Reader is what reading enrollments needs (Get, Events, List, Counts).
+type Reader interface {
 	GetEnrollment(ctx context.Context, id string) (Enrollment, error)
+	ListEnrollmentEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
 	GetProgram(ctx context.Context, id string) (program.Program, error)
-	// GetMember reads a member's standing record (renewals bill its
-	// current billing contact).
-	GetMember(ctx context.Context, id string) (member.Member, error)
-	GetDepartment(ctx context.Context, id string) (department.Department, error)
-	GetMailToken(ctx context.Context, hash string) (Token, error)
-	GetInvoice(ctx context.Context, id string) (billing.Invoice, error)
 	ListProgramEnrollments(ctx context.Context, programID string, status Status, limit int, cursor string) ([]Enrollment, string, error)
 	// CountProgramEnrollments counts a program's enrollments per status.
 	CountProgramEnrollments(ctx context.Context, programID string) (map[Status]int, error)
-	ListEnrollmentEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
-	// Apply writes a change; a moved-on enrollment is a conflict.
-	Apply(ctx context.Context, c Change) error
-	// AddendumAsked takes the program out of the addendum sweep once every
-	// partner was asked to accept version (unless a newer one came).
-	AddendumAsked(ctx context.Context, programID, version string) error
-	// ClaimCredential uses the token and creates the user and credential.
-	ClaimCredential(ctx context.Context, tokenHash string, u member.User, cred member.Credential, now time.Time) error
+}
+
+// Transitions is what a step of onboarding needs — a decision, consent,
+// validation, payment, go-live, removal: the enrollment with its program,
+// department and invoices, and the step's change written at once (apply).
+type Transitions interface {
+	GetEnrollment(ctx context.Context, id string) (Enrollment, error)
+	GetProgram(ctx context.Context, id string) (program.Program, error)
+	GetDepartment(ctx context.Context, id string) (department.Department, error)
+	GetInvoice(ctx context.Context, id string) (billing.Invoice, error)
+	// ApplyEnrollmentChange writes a change in one transaction; a
+	// moved-on enrollment is a conflict.
+	ApplyEnrollmentChange(ctx context.Context, c Change) error
 }
 
 // Service runs onboarding: decisions, validation, go-live, payment, removal.
@@ -232,7 +242,7 @@ func partnerAddrs(e Enrollment) []string {
 	return out
 }
 func (s *Service) apply(ctx context.Context, c Change) (Enrollment, error) {
-	if err := s.Store.Apply(ctx, c); err != nil {
+	if err := s.Store.ApplyEnrollmentChange(ctx, c); err != nil {
 		return Enrollment{}, fmt.Errorf("%s enrollment %s: %w", c.Event.Action, c.Before.ID, err)
 	}
 	return c.After, nil

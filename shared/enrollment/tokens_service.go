@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
@@ -11,6 +12,19 @@ import (
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/program"
 )
+
+// OneTimeLinks is what the links in onboarding mail need (LookupCredential,
+// ClaimCredential, LookupDecision, LookupConsent, LookupValidation): the
+// link's token and enrollment, the program, whether it was decided
+// already, and the claim of a credential.
+type OneTimeLinks interface {
+	GetMailToken(ctx context.Context, hash string) (Token, error)
+	GetEnrollment(ctx context.Context, id string) (Enrollment, error)
+	GetProgram(ctx context.Context, id string) (program.Program, error)
+	ListEnrollmentEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
+	// ClaimCredential uses the token and creates the user and credential.
+	ClaimCredential(ctx context.Context, tokenHash string, u member.User, cred member.Credential, now time.Time) error
+}
 
 // mailToken resolves a one-time link of kind to its token and enrollment.
 func (s *Service) mailToken(ctx context.Context, plain string, kind TokenKind) (Token, Enrollment, error) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/tandemhq/tandem/shared/routes"
 	"github.com/tandemhq/tandem/shared/suppression"
 )
 
@@ -27,7 +28,7 @@ type MailEvents struct {
 // event that cannot be read is an error (EventBridge retries it, then the
 // rule's dead-letter queue keeps it and alarms).
 func (j *MailEvents) Handle(ctx context.Context, ev events.EventBridgeEvent) (suppression.Summary, error) {
-	if ev.Source != "aws.ses" || (ev.DetailType != suppression.DetailBounce && ev.DetailType != suppression.DetailComplaint) {
+	if ev.Source != routes.SESSource || (ev.DetailType != routes.SESBounce && ev.DetailType != routes.SESComplaint) {
 		logger(j.Log).Warn("not an SES bounce or complaint; ignored", "source", ev.Source, "detail_type", ev.DetailType)
 		return suppression.Summary{}, nil
 	}

@@ -8,12 +8,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/tandemhq/tandem/shared/due"
 	"github.com/tandemhq/tandem/shared/notify/delivery"
 )
 
 // DueOutbox finds outbox items due for delivery.
 type DueOutbox interface {
-	DueOutbox(ctx context.Context, now time.Time, limit int) ([]DueItem, bool, error)
+	DueOutbox(ctx context.Context, now time.Time, limit int) ([]due.Item, bool, error)
 }
 
 // Redrive is the scheduled safety net of the outbox: it delivers every item
@@ -48,12 +49,12 @@ func (r *Redrive) Run(ctx context.Context, now time.Time) (RedriveSummary, error
 	if batch <= 0 {
 		batch = 500
 	}
-	due, more, err := r.Due.DueOutbox(ctx, now, batch)
+	items, more, err := r.Due.DueOutbox(ctx, now, batch)
 	if err != nil {
 		return RedriveSummary{}, err
 	}
-	sum := RedriveSummary{Found: len(due), Remaining: more}
-	for _, d := range due {
+	sum := RedriveSummary{Found: len(items), Remaining: more}
+	for _, d := range items {
 		out, err := r.Delivery.Deliver(ctx, d.ID, now)
 		if errors.Is(err, delivery.ErrNoTime) {
 			sum.Remaining = true // the next run goes on

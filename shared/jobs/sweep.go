@@ -5,16 +5,12 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/tandemhq/tandem/shared/due"
 )
 
-// DueItem is one object a sweep found due: its id and when it fell due.
-type DueItem struct {
-	ID  string
-	Due time.Time
-}
-
 // DueFunc reads a sweep's due index at now.
-type DueFunc func(ctx context.Context, now time.Time, limit int) ([]DueItem, bool, error)
+type DueFunc func(ctx context.Context, now time.Time, limit int) ([]due.Item, bool, error)
 
 // sweepBatch is how many due items one read takes.
 const sweepBatch = 500

@@ -9,23 +9,25 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tandemhq/tandem/shared/due"
 )
 
 // fakeDue is a due index in memory: items leave it when handled, a failed
 // one stays; reads return at most limit, oldest first.
 type fakeDue struct {
 	mu    sync.Mutex
-	items []DueItem
+	items []due.Item
 	reads int
 }
 
-func (f *fakeDue) due(_ context.Context, now time.Time, limit int) ([]DueItem, bool, error) {
+func (f *fakeDue) due(_ context.Context, now time.Time, limit int) ([]due.Item, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reads++
-	var out []DueItem
+	var out []due.Item
 	for _, it := range f.items {
-		if !it.Due.After(now) {
+		if !it.At.After(now) {
 			out = append(out, it)
 		}
 	}
@@ -53,7 +55,7 @@ func TestSweepSelectsWhatIsDue(t *testing.T) {
 	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	f := &fakeDue{}
 	for i := 0; i < 1200; i++ { // 1,000 due, 200 not yet
-		f.items = append(f.items, DueItem{ID: fmt.Sprintf("c%04d", i), Due: now.Add(time.Duration(i-999) * time.Second)})
+		f.items = append(f.items, due.Item{ID: fmt.Sprintf("c%04d", i), At: now.Add(time.Duration(i-999) * time.Second)})
 	}
 	var mu sync.Mutex
 	handled := map[string]int{}

@@ -40,8 +40,8 @@ type Store interface {
 	UpdateMember(ctx context.Context, m Member, prev int, msgs []notify.Message) error
 	// Enqueue writes messages on their own.
 	Enqueue(ctx context.Context, msgs ...notify.Message) error
-	// Hit counts one event under key in the current window.
-	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
+	// CountInWindow counts one event under key in the current window.
+	CountInWindow(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 	// ListMemberEvents is the member's timeline with its users', oldest
 	// first (userID: only that user's).
 	ListMemberEvents(ctx context.Context, memberID, userID string, limit int, cursor string) ([]audit.Event, string, error)
@@ -457,7 +457,7 @@ func (s *Service) confirmations(ctx context.Context, m Member, rs []confirmation
 	var msgs []notify.Message
 	var reset time.Time
 	for _, r := range rs {
-		n, at, err := s.Store.Hit(ctx, "confirm#"+confirmation.Normalize(r.Address), confirmation.Window, now)
+		n, at, err := s.Store.CountInWindow(ctx, "confirm#"+confirmation.Normalize(r.Address), confirmation.Window, now)
 		if err != nil {
 			return nil, time.Time{}, err
 		}

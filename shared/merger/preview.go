@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/member"
@@ -26,6 +27,18 @@ type ProgramPlace struct {
 	EnrollmentID, ProgramID string
 	Status                  enrollment.Status
 	Place                   Place
+}
+
+// Previewer is what resolving a member an operator names and previewing a
+// merger need (Resolve, Preview): a domain's member, what B holds, whether
+// A already has a place in B's programs, and the checks Start makes.
+type Previewer interface {
+	MemberIDByDomain(ctx context.Context, domain string) (string, bool, error)
+	Eligibility
+	ListMemberUsers(ctx context.Context, memberID string) ([]member.User, error)
+	ListMemberDepartments(ctx context.Context, memberID string) ([]department.Department, error)
+	ListMemberEnrollments(ctx context.Context, memberID string) ([]enrollment.Enrollment, error)
+	Enrolled(ctx context.Context, programID, memberID string) (bool, error)
 }
 
 // Resolve finds the member an operator named by id (mem_…) or by domain.

@@ -22,15 +22,26 @@ import (
 	"github.com/tandemhq/tandem/shared/program"
 )
 
-// Store is what a merger reads and writes. Every Move* is one transaction:
-// the object re-pointed (conditional on it still being From's, at the
-// version read), its timeline entry, and the merger's count.
+// Store is what mergers read and write: what each use case needs, all of
+// which the store provides at once; the use cases' interfaces sit by their
+// code. Every Move* is one transaction: the object re-pointed
+// (conditional on it still being From's, at the version read), its
+// timeline entry, and the merger's count.
 type Store interface {
-	GetMember(ctx context.Context, id string) (member.Member, error)
-	MemberIDByDomain(ctx context.Context, domain string) (string, bool, error)
-	ListHostPrograms(ctx context.Context, memberID string) ([]program.Program, error)
-	GetProgram(ctx context.Context, id string) (program.Program, error)
+	Mergers
+	Eligibility
+	Previewer
+	UserMoves
+	DepartmentMoves
+	EnrollmentMoves
+	CaseMoves
+	InvoiceMoves
+	ConfigurationMoves
+}
 
+// Mergers is the merger's own record, as starting, reading, continuing
+// and finishing one need it (Start, Get, Continue).
+type Mergers interface {
 	// GetMerger returns the merger of member from (NotFound when none).
 	GetMerger(ctx context.Context, from string) (Merger, error)
 	// StartMerger writes m and marks both members, if neither is merging
@@ -38,34 +49,6 @@ type Store interface {
 	StartMerger(ctx context.Context, m Merger, ev audit.Event) error
 	// FinishMerger marks m done and From merged, if m is still running.
 	FinishMerger(ctx context.Context, m Merger, ev audit.Event) error
-
-	ListMemberUsers(ctx context.Context, memberID string) ([]member.User, error)
-	// MoveUser re-creates u as into's user (after) and points its token there.
-	MoveUser(ctx context.Context, m Merger, before, after member.User, ev audit.Event) error
-	// FoldUser removes u (B's) whose address into's user kept already has,
-	// revoking u's token.
-	FoldUser(ctx context.Context, m Merger, u member.User, kept member.User, ev audit.Event) error
-
-	ListMemberDepartments(ctx context.Context, memberID string) ([]department.Department, error)
-	GetDepartment(ctx context.Context, id string) (department.Department, error)
-	MoveDepartment(ctx context.Context, m Merger, before, after department.Department, ev audit.Event) error
-
-	ListMemberEnrollments(ctx context.Context, memberID string) ([]enrollment.Enrollment, error)
-	GetEnrollment(ctx context.Context, id string) (enrollment.Enrollment, error)
-	Enrolled(ctx context.Context, programID, memberID string) (bool, error)
-	MoveEnrollment(ctx context.Context, m Merger, before, after enrollment.Enrollment, place Place, ev enrollment.Event, msgs []notify.Message) error
-
-	ListCases(ctx context.Context, box collab.Box, memberID string, status collab.Status, limit int, cursor string) ([]collab.Case, string, error)
-	GetCase(ctx context.Context, id string) (collab.Case, error)
-	MoveCase(ctx context.Context, m Merger, before, after collab.Case, ev collab.Event) error
-
-	ListMemberInvoices(ctx context.Context, memberID string, limit int, cursor string) ([]billing.Invoice, string, error)
-	GetInvoice(ctx context.Context, id string) (billing.Invoice, error)
-	MoveInvoice(ctx context.Context, m Merger, before, after billing.Invoice, ev audit.Event) error
-
-	ListProgramConfigurations(ctx context.Context, programID string, status marketplace.Status, memberID string, limit int, cursor string) ([]marketplace.Configuration, string, error)
-	GetConfiguration(ctx context.Context, id string) (marketplace.Configuration, error)
-	MoveConfiguration(ctx context.Context, m Merger, before, after marketplace.Configuration, ev audit.Event) error
 }
 
 // Service runs mergers.
@@ -143,6 +126,14 @@ func (s *Service) begin(ctx context.Context, p auth.Principal, from, into string
 		return Merger{}, fmt.Errorf("start merger of %s into %s: %w", from, into, err)
 	}
 	return m, nil
+}
+
+// Eligibility is what deciding whether one member can be merged into
+// another needs (members, for Start and Preview): both members, and the
+// programs the first hosts.
+type Eligibility interface {
+	GetMember(ctx context.Context, id string) (member.Member, error)
+	ListHostPrograms(ctx context.Context, memberID string) ([]program.Program, error)
 }
 
 // members reads member from (b) and member into (a) and says why b cannot
@@ -313,6 +304,17 @@ func (r *runner) mergedLine() string {
 	return r.m.FromName + " (" + r.m.From + ") merged into " + r.m.IntoName + " (" + r.m.Into + ")"
 }
 
+// UserMoves is what moving B's users needs (users): both members' users,
+// and the two ways one moves.
+type UserMoves interface {
+	ListMemberUsers(ctx context.Context, memberID string) ([]member.User, error)
+	// MoveUser re-creates u as into's user (after) and points its token there.
+	MoveUser(ctx context.Context, m Merger, before, after member.User, ev audit.Event) error
+	// FoldUser removes u (B's) whose address into's user kept already has,
+	// revoking u's token.
+	FoldUser(ctx context.Context, m Merger, u member.User, kept member.User, ev audit.Event) error
+}
+
 // users moves B's users, or folds those whose address A already has. The
 // admin role does not carry over: B's admins administered B, and A's own
 // admins grant it in A.
@@ -358,6 +360,13 @@ func (r *runner) users(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// DepartmentMoves is what moving B's departments needs (departments).
+type DepartmentMoves interface {
+	ListMemberDepartments(ctx context.Context, memberID string) ([]department.Department, error)
+	GetDepartment(ctx context.Context, id string) (department.Department, error)
+	MoveDepartment(ctx context.Context, m Merger, before, after department.Department, ev audit.Event) error
+}
+
 // departments moves B's departments.
 func (r *runner) departments(ctx context.Context) (int, error) {
 	return moveEach(r, whole(func() ([]department.Department, error) { return r.s.Store.ListMemberDepartments(ctx, r.m.From) }),
@@ -374,6 +383,19 @@ func (r *runner) departments(ctx context.Context) (int, error) {
 			r.m.Moved.Departments++
 			return nil
 		})
+}
+
+// EnrollmentMoves is what moving B's enrollments needs (enrollments):
+// each enrollment, whether A has a place in its program, and the host to
+// tell (the program, its member and users).
+type EnrollmentMoves interface {
+	ListMemberEnrollments(ctx context.Context, memberID string) ([]enrollment.Enrollment, error)
+	GetEnrollment(ctx context.Context, id string) (enrollment.Enrollment, error)
+	Enrolled(ctx context.Context, programID, memberID string) (bool, error)
+	GetProgram(ctx context.Context, id string) (program.Program, error)
+	GetMember(ctx context.Context, id string) (member.Member, error)
+	ListMemberUsers(ctx context.Context, memberID string) ([]member.User, error)
+	MoveEnrollment(ctx context.Context, m Merger, before, after enrollment.Enrollment, place Place, ev enrollment.Event, msgs []notify.Message) error
 }
 
 // enrollments moves B's enrollments: A takes B's place where it had none
@@ -461,6 +483,13 @@ func (r *runner) hostMail(ctx context.Context, e enrollment.Enrollment, place Pl
 	}}, nil
 }
 
+// CaseMoves is what moving B's side of its cases needs (cases).
+type CaseMoves interface {
+	ListCases(ctx context.Context, box collab.Box, memberID string, status collab.Status, limit int, cursor string) ([]collab.Case, string, error)
+	GetCase(ctx context.Context, id string) (collab.Case, error)
+	MoveCase(ctx context.Context, m Merger, before, after collab.Case, ev collab.Event) error
+}
+
 // cases moves B's side of every case it received or opened.
 func (r *runner) cases(ctx context.Context) (int, error) {
 	total := 0
@@ -495,6 +524,13 @@ func (r *runner) cases(ctx context.Context) (int, error) {
 	return total, nil
 }
 
+// InvoiceMoves is what moving B's invoices needs (invoices).
+type InvoiceMoves interface {
+	ListMemberInvoices(ctx context.Context, memberID string, limit int, cursor string) ([]billing.Invoice, string, error)
+	GetInvoice(ctx context.Context, id string) (billing.Invoice, error)
+	MoveInvoice(ctx context.Context, m Merger, before, after billing.Invoice, ev audit.Event) error
+}
+
 // invoices moves B's invoices, paid or not.
 func (r *runner) invoices(ctx context.Context) (int, error) {
 	return moveEach(r, func(cursor string) ([]billing.Invoice, string, error) {
@@ -511,6 +547,14 @@ func (r *runner) invoices(ctx context.Context) (int, error) {
 			r.m.Moved.Invoices++
 			return nil
 		})
+}
+
+// ConfigurationMoves is what moving B's validated configurations needs
+// (configurations).
+type ConfigurationMoves interface {
+	ListProgramConfigurations(ctx context.Context, programID string, status marketplace.Status, memberID string, limit int, cursor string) ([]marketplace.Configuration, string, error)
+	GetConfiguration(ctx context.Context, id string) (marketplace.Configuration, error)
+	MoveConfiguration(ctx context.Context, m Merger, before, after marketplace.Configuration, ev audit.Event) error
 }
 
 // configurations moves B's validated configurations, found under the

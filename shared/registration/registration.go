@@ -93,8 +93,8 @@ type Store interface {
 	GetMember(ctx context.Context, id string) (member.Member, error)
 	MemberIDByDomain(ctx context.Context, domain string) (string, bool, error)
 	ListMemberUsers(ctx context.Context, memberID string) ([]member.User, error)
-	// Hit counts one event against key's window and reports the count.
-	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
+	// CountInWindow counts one event against key's window and reports the count.
+	CountInWindow(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 	CreateSignupToken(ctx context.Context, t SignupToken, msg notify.Message) error
 	GetSignupToken(ctx context.Context, hash string) (SignupToken, error)
 	// CreateSignup writes a sign-up. The token must be unused and
@@ -157,7 +157,7 @@ func (s *Service) Register(ctx context.Context, slug, email, client string) erro
 }
 
 func (s *Service) limit(ctx context.Context, key string, max int, now time.Time, msg string) error {
-	n, reset, err := s.Store.Hit(ctx, key, RateWindow, now)
+	n, reset, err := s.Store.CountInWindow(ctx, key, RateWindow, now)
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,8 @@ type Store interface {
 	UsersByEmail(ctx context.Context, email string) ([]member.User, error)
 	GetUser(ctx context.Context, memberID, userID string) (member.User, error)
 	GetMember(ctx context.Context, id string) (member.Member, error)
-	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
+	// CountInWindow counts one event under key in the current window.
+	CountInWindow(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 	// CreateLoginTokens writes the links and their mail in one transaction.
 	CreateLoginTokens(ctx context.Context, toks []LoginToken, msgs []notify.Message) error
 	GetLoginToken(ctx context.Context, hash string) (LoginToken, error)
@@ -241,7 +242,7 @@ func (s *Service) RequestLink(ctx context.Context, email, next, client string) e
 	now := s.Now()
 	client = clientKey(client)
 	if client != "" {
-		n, reset, err := s.Store.Hit(ctx, "login-client#"+client, RateWindow, now)
+		n, reset, err := s.Store.CountInWindow(ctx, "login-client#"+client, RateWindow, now)
 		if err != nil {
 			return err
 		}
@@ -256,7 +257,7 @@ func (s *Service) RequestLink(ctx context.Context, email, next, client string) e
 		key string
 		max int
 	}{{"login-addr-client#" + email + "#" + client, PerAddressAndClient}, {"login-addr#" + email, PerAddress}} {
-		n, _, err := s.Store.Hit(ctx, l.key, RateWindow, now)
+		n, _, err := s.Store.CountInWindow(ctx, l.key, RateWindow, now)
 		if err != nil {
 			return err
 		}

@@ -53,7 +53,7 @@ func (m *memStore) GetMember(_ context.Context, id string) (member.Member, error
 	return member.Member{ID: id, Name: "Member " + id}, nil
 }
 
-func (m *memStore) Hit(_ context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
+func (m *memStore) CountInWindow(_ context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
 	start := now.Truncate(window)
 	k := key + "@" + start.Format(time.RFC3339)
 	m.hits[k]++

@@ -2,19 +2,17 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/enrollment"
-	"github.com/tandemhq/tandem/shared/member"
 )
 
-// Apply implements enrollment.Store: the enrollment is replaced only if it
+// ApplyEnrollmentChange implements enrollment.Store: the enrollment is replaced only if it
 // still has the version and status it was read with; invoices likewise;
 // everything else the transition causes goes in the same transaction.
-func (s *Store) Apply(ctx context.Context, c enrollment.Change) error {
+func (s *Store) ApplyEnrollmentChange(ctx context.Context, c enrollment.Change) error {
 	var items []txItem
 	if c.After.ID != "" {
 		items = append(items,
@@ -57,17 +55,4 @@ func (s *Store) Apply(ctx context.Context, c enrollment.Change) error {
 	}
 	items = append(items, s.outboxWrites(c.Messages)...)
 	return s.transact(ctx, "apply enrollment change", items...)
-}
-
-// ClaimCredential implements enrollment.Store: the token is used up and the
-// user created together, so a second claim finds the token used.
-func (s *Store) ClaimCredential(ctx context.Context, tokenHash string, u member.User, cred member.Credential, now time.Time) error {
-	items := []txItem{
-		s.useMailToken(tokenHash, now),
-		s.check(memberKey(u.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", u.MemberID)),
-		s.putNew(marshal(toUserItem(u)), apperr.Conflict("user %s already exists", u.ID)),
-		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
-		s.userAdded(u),
-	}
-	return s.transact(ctx, "claim credential", items...)
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -10,7 +9,6 @@ import (
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/ident"
-	"github.com/tandemhq/tandem/shared/table"
 )
 
 // auditWrite records ev in the timeline under the object's partition pk,
@@ -20,21 +18,12 @@ func (s *Store) auditWrite(pk string, version int, kind string, ev audit.Event) 
 		ev.ID = ident.New(ident.Event, ev.At)
 	}
 	return s.putNew(marshal(eventItem{
-		PK: pk, SK: eventSK(version, ev.ID), Type: kind + "_event", ID: ev.ID, At: iso(ev.At), Actor: audit.ActorOr(ev.Actor),
+		keyAttrs: keyAttrs{
+			PK: pk, SK: eventSK(version, ev.ID), Type: kind + "_event",
+		},
+		ID: ev.ID, At: iso(ev.At), Actor: audit.ActorOr(ev.Actor),
 		Action: ev.Action, From: ev.From, To: ev.To, Reason: ev.Reason,
 	}), apperr.Conflict("event %s already recorded", ev.ID))
-}
-
-// listAudit reads a timeline, oldest first.
-func (s *Store) listAudit(ctx context.Context, op, pk string, limit int, cursor string) ([]audit.Event, string, error) {
-	items, next, err := s.queryPage(ctx, pageQuery{
-		op: op, pkAttr: table.PK, pk: pk, skAttr: table.SK, skPrefix: eventPrefix, limit: limit, cursor: cursor, consistent: true,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out, err := convert(items, eventItem.audit)
-	return out, next, err
 }
 
 // audit is the event as the domain reads it.
@@ -65,4 +54,15 @@ func flatten(item map[string]types.AttributeValue) map[string]string {
 		out[k] = fmt.Sprint(v)
 	}
 	return out
+}
+
+type eventItem struct {
+	keyAttrs
+	ID     string `dynamodbav:"id"`
+	At     string `dynamodbav:"at"`
+	Actor  string `dynamodbav:"actor"`
+	Action string `dynamodbav:"action"`
+	From   string `dynamodbav:"from,omitempty"`
+	To     string `dynamodbav:"to"`
+	Reason string `dynamodbav:"reason,omitempty"`
 }

@@ -92,7 +92,7 @@ func (s *Store) BackfillConfirmations(ctx context.Context, now time.Time, ask fu
 		names[m.ID] = m.Name
 	}
 	mailOnce := func(kind confirmation.Owner, id, memberName string, r confirmation.Request) error {
-		n, _, err := s.Hit(ctx, "backfill-confirm#"+string(kind)+"#"+id+"#"+confirmation.Normalize(r.Address), askedWindow, now)
+		n, _, err := s.CountInWindow(ctx, "backfill-confirm#"+string(kind)+"#"+id+"#"+confirmation.Normalize(r.Address), askedWindow, now)
 		if err != nil {
 			return err
 		}

@@ -5,29 +5,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/collab"
-	"github.com/tandemhq/tandem/shared/idem"
-	"github.com/tandemhq/tandem/shared/jobs"
-	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
-	"github.com/tandemhq/tandem/shared/table"
 )
 
 type caseItem struct {
-	PK                  string   `dynamodbav:"PK"`
-	SK                  string   `dynamodbav:"SK"`
-	Type                string   `dynamodbav:"type"`
-	GSI1PK              string   `dynamodbav:"GSI1PK"`
-	GSI1SK              string   `dynamodbav:"GSI1SK"`
-	GSI2PK              string   `dynamodbav:"GSI2PK"`
-	GSI2SK              string   `dynamodbav:"GSI2SK"`
-	DuePK               string   `dynamodbav:"DuePK,omitempty"`
-	DueSK               string   `dynamodbav:"DueSK,omitempty"`
-	OpsPK               string   `dynamodbav:"OpsPK,omitempty"`
-	OpsSK               string   `dynamodbav:"OpsSK,omitempty"`
+	keyAttrs
 	ID                  string   `dynamodbav:"id"`
 	ProgramID           string   `dynamodbav:"programId,omitempty"`
 	ProgramName         string   `dynamodbav:"programName"`
@@ -69,9 +53,11 @@ type caseItem struct {
 
 func toCaseItem(c collab.Case) caseItem {
 	it := caseItem{
-		PK: casePK(c.ID), SK: metaSK, Type: "case",
-		GSI1PK: inboxPK(c.ReceiverMemberID), GSI1SK: iso(c.CreatedAt) + "#" + c.ID,
-		GSI2PK: sentPK(c.SubmitterMemberID), GSI2SK: iso(c.CreatedAt) + "#" + c.ID,
+		keyAttrs: keyAttrs{
+			PK: casePK(c.ID), SK: metaSK, Type: "case",
+			GSI1PK: inboxPK(c.ReceiverMemberID), GSI1SK: iso(c.CreatedAt) + "#" + c.ID,
+			GSI2PK: sentPK(c.SubmitterMemberID), GSI2SK: iso(c.CreatedAt) + "#" + c.ID,
+		},
 		ID: c.ID, ProgramID: c.ProgramID, ProgramName: c.ProgramName, ProgramType: string(c.ProgramType),
 		SubmitterMemberID: c.SubmitterMemberID, SubmitterName: c.SubmitterName, SubmitterUserID: c.SubmitterUserID, SubmitterEmail: c.SubmitterEmail,
 		ReceiverMemberID: c.ReceiverMemberID, ReceiverName: c.ReceiverName, DepartmentID: c.DepartmentID, DepartmentName: c.DepartmentName,
@@ -144,9 +130,7 @@ func (it caseItem) domain() (collab.Case, error) {
 }
 
 type caseEventItem struct {
-	PK       string `dynamodbav:"PK"`
-	SK       string `dynamodbav:"SK"`
-	Type     string `dynamodbav:"type"`
+	keyAttrs
 	ID       string `dynamodbav:"id"`
 	At       string `dynamodbav:"at"`
 	Actor    string `dynamodbav:"actor"`
@@ -161,27 +145,13 @@ type caseEventItem struct {
 
 func (s *Store) caseEventWrite(caseID string, version int, ev collab.Event) txItem {
 	return s.putNew(marshal(caseEventItem{
-		PK: casePK(caseID), SK: eventSK(version, ev.ID), Type: "case_event", ID: ev.ID, At: iso(ev.At), Actor: ev.Actor,
+		keyAttrs: keyAttrs{
+			PK: casePK(caseID), SK: eventSK(version, ev.ID), Type: "case_event",
+		},
+		ID: ev.ID, At: iso(ev.At), Actor: ev.Actor,
 		MemberID: ev.MemberID, Side: string(ev.Side), Action: string(ev.Action), From: string(ev.From), To: string(ev.To),
 		Text: ev.Text, Level: ev.Level,
 	}), apperr.Conflict("event %s already recorded", ev.ID))
-}
-
-// CreateCase implements collab.Store: the case (with its due-index entry),
-// its first event, its SLA report record, the idempotency commit and the
-// outbox, in one transaction.
-func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
-	items := []txItem{
-		s.putNew(marshal(toCaseItem(c)), apperr.Conflict("case %s already exists", c.ID)),
-		s.caseEventWrite(c.ID, c.Version, ev),
-		s.idleMarker(c),
-	}
-	if r, ok := slaRecordOf(c); ok {
-		items = append(items, s.slaRecordWrite(r))
-	}
-	items = append(items, s.outboxWrites(msgs)...)
-	items = append(items, s.commitClaim(claim, c.ID)...)
-	return s.transact(ctx, "create case", items...)
 }
 
 // GetCase implements collab.Store.
@@ -193,67 +163,11 @@ func (s *Store) GetCase(ctx context.Context, id string) (collab.Case, error) {
 	return it.domain()
 }
 
-// ApplyCase implements collab.Store.
-func (s *Store) ApplyCase(ctx context.Context, before, after collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
-	items := []txItem{
-		s.put(marshal(toCaseItem(after)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(before.Version)},
-			fmt.Errorf("%w: %w", collab.ErrStale, apperr.Conflict("case %s was changed by someone else (it is no longer at version %d); reload it", before.ID, before.Version))),
-		s.caseEventWrite(after.ID, after.Version, ev),
-	}
-	if marker, moved := s.idleMarkerMoved(before, after); moved {
-		items = append(items, marker)
-	}
-	if rec, changed := s.slaRecordChanged(before, after); changed {
-		items = append(items, rec)
-	}
-	items = append(items, s.outboxWrites(msgs)...)
-	items = append(items, s.commitClaim(claim, after.ID)...)
-	return s.transact(ctx, "update case", items...)
-}
-
-// AppendCaseNote implements collab.Store: the note's fields of the case
-// (its status, which only an answered question changes, its last activity,
-// a version more) are updated in place on the condition that the status
-// is still the one the note was checked against — not the version, so
-// notes written side by side all apply. The note takes its place in the
-// timeline after the version it was read at; notes of one version keep
-// their ids' (time) order. A status changed meanwhile is collab.ErrStale.
-// A note changes neither the case's escalation nor its SLA record.
-func (s *Store) AppendCaseNote(ctx context.Context, before, after collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
-	items := []txItem{
-		s.update(caseKey(before.ID),
-			"SET #st = :to, updatedAt = :now, lastActivityAt = :now ADD version :one REMOVE idleWarned",
-			"#st = :from",
-			map[string]string{"#st": "status"},
-			map[string]types.AttributeValue{
-				":to": av(string(after.Status)), ":from": av(string(before.Status)), ":now": av(iso(after.UpdatedAt)), ":one": avN(1),
-			},
-			fmt.Errorf("%w: %w", collab.ErrStale, apperr.Conflict("case %s is no longer %s; reload it", before.ID, before.Status))),
-		s.caseEventWrite(after.ID, before.Version+1, ev),
-	}
-	if marker, moved := s.idleMarkerMoved(before, after); moved {
-		items = append(items, marker)
-	}
-	items = append(items, s.outboxWrites(msgs)...)
-	items = append(items, s.commitClaim(claim, after.ID)...)
-	return s.transact(ctx, "add a note to a case", items...)
-}
-
 // caseIdleItem is a case's entry in the housekeeping sweep's due index: a
 // small item of its own (the case's own due slot is the escalation's),
 // written with the case whenever its next housekeeping time moves.
 type caseIdleItem struct {
-	PK    string `dynamodbav:"PK"`
-	SK    string `dynamodbav:"SK"`
-	Type  string `dynamodbav:"type"`
-	DuePK string `dynamodbav:"DuePK"`
-	DueSK string `dynamodbav:"DueSK"`
-}
-
-const idleSK = "IDLE"
-
-func idleKey(id string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{table.PK: av(casePK(id)), table.SK: av(idleSK)}
+	keyAttrs
 }
 
 // idleMarker places c in the housekeeping sweep, or takes it out once final.
@@ -263,7 +177,7 @@ func (s *Store) idleMarker(c collab.Case) txItem {
 		return s.remove(idleKey(c.ID), "", nil, nil)
 	}
 	pk, sk := dueAttrs(sweepIdle, c.ID, at)
-	return s.put(marshal(caseIdleItem{PK: casePK(c.ID), SK: idleSK, Type: "case_idle", DuePK: pk, DueSK: sk}), "", nil, nil, nil)
+	return s.put(marshal(caseIdleItem{keyAttrs: keyAttrs{PK: casePK(c.ID), SK: idleSK, Type: "case_idle", DuePK: pk, DueSK: sk}}), "", nil, nil, nil)
 }
 
 // idleMarkerMoved is the marker's write when after's housekeeping time
@@ -275,29 +189,4 @@ func (s *Store) idleMarkerMoved(before, after collab.Case) (txItem, bool) {
 		return txItem{}, false
 	}
 	return s.idleMarker(after), true
-}
-
-// DueIdle returns cases whose housekeeping (warning or close) is due at now.
-func (s *Store) DueIdle(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
-	return s.dueAt(ctx, sweepIdle, now, limit)
-}
-
-// ListCaseEvents returns a case's timeline, oldest first.
-func (s *Store) ListCaseEvents(ctx context.Context, id string, limit int, cursor string) ([]collab.Event, string, error) {
-	items, next, err := s.queryPage(ctx, pageQuery{
-		op: "list case events", pkAttr: table.PK, pk: casePK(id), skAttr: table.SK, skPrefix: eventPrefix, limit: limit, cursor: cursor, consistent: true,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out, err := convert(items, func(it caseEventItem) (collab.Event, error) {
-		return collab.Event{
-			ID: it.ID, At: parseISO(it.At), Actor: it.Actor, MemberID: it.MemberID, Side: collab.Side(it.Side),
-			Action: collab.Action(it.Action), From: collab.Status(it.From), To: collab.Status(it.To), Text: it.Text, Level: it.Level,
-		}, nil
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	return out, next, nil
 }

@@ -4,24 +4,13 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/department"
-	"github.com/tandemhq/tandem/shared/enrollment"
-	"github.com/tandemhq/tandem/shared/idem"
-	"github.com/tandemhq/tandem/shared/notify"
-	"github.com/tandemhq/tandem/shared/suppression"
-	"github.com/tandemhq/tandem/shared/table"
 )
 
 type departmentItem struct {
-	PK              string   `dynamodbav:"PK"`
-	SK              string   `dynamodbav:"SK"`
-	Type            string   `dynamodbav:"type"`
-	GSI1PK          string   `dynamodbav:"GSI1PK"`
-	GSI1SK          string   `dynamodbav:"GSI1SK"`
+	keyAttrs
 	ID              string   `dynamodbav:"id"`
 	MemberID        string   `dynamodbav:"memberId"`
 	Name            string   `dynamodbav:"name"`
@@ -43,7 +32,10 @@ func toDepartmentItem(d department.Department) departmentItem {
 		unreachable = jsonAttr(unreachableRec(*d.Unreachable))
 	}
 	return departmentItem{
-		PK: departmentPK(d.ID), SK: metaSK, Type: "department", GSI1PK: memberDepartmentsPK(d.MemberID), GSI1SK: d.ID,
+		keyAttrs: keyAttrs{
+			PK: departmentPK(d.ID), SK: metaSK, Type: "department",
+			GSI1PK: memberDepartmentsPK(d.MemberID), GSI1SK: d.ID,
+		},
 		ID: d.ID, MemberID: d.MemberID, Name: d.Name, ProgramIDs: d.ProgramIDs, Inbound: jsonAttr(toInboundRec(d.Inbound)), Form: jsonAttr(toFormRec(d.Form)),
 		WebhookDisabled: d.WebhookDisabled, Unreachable: unreachable, Confirmed: d.Confirmed, CreatedAt: iso(d.CreatedAt), UpdatedAt: iso(d.UpdatedAt), Version: d.Version, UpdatedBy: d.UpdatedBy,
 	}
@@ -82,35 +74,11 @@ func (s *Store) GetDepartment(ctx context.Context, id string) (department.Depart
 	return it.domain()
 }
 
-// ListMemberDepartments returns all of a member's departments (GSI1).
-func (s *Store) ListMemberDepartments(ctx context.Context, memberID string) ([]department.Department, error) {
-	items, err := s.queryAll(ctx, pageQuery{
-		op: "list departments", index: table.GSI1, pkAttr: table.GSI1PK, pk: memberDepartmentsPK(memberID), skAttr: table.GSI1SK,
-	}, 1000)
-	if err != nil {
-		return nil, err
-	}
-	return convert(items, departmentItem.domain)
-}
-
-// CreateDepartment implements department.Store.
-func (s *Store) CreateDepartment(ctx context.Context, d department.Department, msgs []notify.Message, claim idem.Claim) error {
-	items := []txItem{
-		s.check(memberKey(d.MemberID), "attribute_exists(PK)", nil, nil, apperr.NotFound("member %s not found", d.MemberID)),
-	}
-	items = append(items, s.newDepartment(d)...)
-	items = append(items, s.outboxWrites(msgs)...)
-	items = append(items, s.commitClaim(claim, d.ID)...)
-	return s.transact(ctx, "create department", items...)
-}
-
 // inboundItem says which department takes cases at an address: the
 // mail-event function finds the departments a bounced address belongs to
 // with one Query, under INBOUND#<address>.
 type inboundItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
+	keyAttrs
 	DepartmentID string `dynamodbav:"departmentId"`
 	MemberID     string `dynamodbav:"memberId"`
 }
@@ -120,7 +88,7 @@ func (s *Store) inboundWrite(d department.Department) []txItem {
 	if d.Inbound.Email == "" {
 		return nil
 	}
-	return []txItem{s.put(marshal(inboundItem{PK: inboundPK(d.Inbound.Email), SK: departmentPK(d.ID), Type: "inbound", DepartmentID: d.ID, MemberID: d.MemberID}), "", nil, nil, nil)}
+	return []txItem{s.put(marshal(inboundItem{keyAttrs: keyAttrs{PK: inboundPK(d.Inbound.Email), SK: departmentPK(d.ID), Type: "inbound"}, DepartmentID: d.ID, MemberID: d.MemberID}), "", nil, nil, nil)}
 }
 
 // newDepartment writes a new department and its inbound address's entry.
@@ -145,54 +113,4 @@ func (s *Store) departmentEvent(d, was department.Department) txItem {
 		ev.Action, ev.Reason = "confirm address", d.Confirmed[len(d.Confirmed)-1]+" confirmed it takes the department's mail"
 	}
 	return s.auditWrite(departmentPK(d.ID), d.Version, "department", ev)
-}
-
-// ListDepartmentEvents implements department.Store.
-func (s *Store) ListDepartmentEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error) {
-	return s.listAudit(ctx, "list department events", departmentPK(id), limit, cursor)
-}
-
-// UpdateDepartment implements department.Store. The inbound address's
-// entry follows the address (written on every save, so departments older
-// than the entries gain theirs); a department reachable again lifts the
-// suppression of the address that bounced when it is still its inbound
-// address, and no other.
-func (s *Store) UpdateDepartment(ctx context.Context, d department.Department, was department.Department, msgs []notify.Message) error {
-	items := append([]txItem{
-		s.put(marshal(toDepartmentItem(d)), "version = :v", nil, map[string]types.AttributeValue{":v": avN(was.Version)}, errVersion),
-		s.departmentEvent(d, was),
-	}, s.inboundWrite(d)...)
-	if was.Inbound.Email != "" && !suppression.Same(was.Inbound.Email, d.Inbound.Email) {
-		items = append(items, s.remove(inboundKey(was.Inbound.Email, was.ID), "", nil, nil))
-	}
-	if u := was.Unreachable; u != nil && d.Unreachable == nil && suppression.Same(u.Address, d.Inbound.Email) {
-		items = append(items, s.remove(suppressionKey(u.Address), "", nil, nil))
-	}
-	items = append(items, s.outboxWrites(msgs)...)
-	return s.transact(ctx, "update department", items...)
-}
-
-// ProgramsOf implements department.Store: hosted programs and those the
-// member is enrolled in without having been turned away or removed.
-func (s *Store) ProgramsOf(ctx context.Context, memberID string) ([]string, error) {
-	var out []string
-	hosted, err := s.ListHostPrograms(ctx, memberID)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range hosted {
-		out = append(out, p.ID)
-	}
-	enrolled, err := s.ListMemberEnrollments(ctx, memberID)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range enrolled {
-		switch e.Status {
-		case enrollment.Rejected, enrollment.Removed, enrollment.Terminated:
-		default:
-			out = append(out, e.ProgramID)
-		}
-	}
-	return out, nil
 }

@@ -18,9 +18,7 @@ import (
 // refused at once). Items written before the status was kept have none:
 // their enrollment is read instead.
 type enrollmentPairItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
+	keyAttrs
 	EnrollmentID string `dynamodbav:"enrollmentId"`
 	Status       string `dynamodbav:"status,omitempty"`
 }
@@ -30,7 +28,10 @@ var errAlreadyEnrolled = apperr.Conflict("your company is already enrolled in th
 // enrollPair takes e's member's place in e's program.
 func (s *Store) enrollPair(e enrollment.Enrollment) txItem {
 	return s.putNew(marshal(enrollmentPairItem{
-		PK: enrollmentPairPK(e.ProgramID, e.MemberID), SK: metaSK, Type: "enrollment_pair", EnrollmentID: e.ID, Status: string(e.Status),
+		keyAttrs: keyAttrs{
+			PK: enrollmentPairPK(e.ProgramID, e.MemberID), SK: metaSK, Type: "enrollment_pair",
+		},
+		EnrollmentID: e.ID, Status: string(e.Status),
 	}), errAlreadyEnrolled)
 }
 
@@ -69,25 +70,4 @@ func (s *Store) Enrolled(ctx context.Context, programID, memberID string) (bool,
 		return false, nil
 	}
 	return err == nil, err
-}
-
-// EnrollmentStatus implements collab.Store: the status of member's admitted
-// enrollment in program, "" for none — one read of its place.
-func (s *Store) EnrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error) {
-	var pair enrollmentPairItem
-	err := s.getItem(ctx, "get enrollment pair", enrollmentPairKey(programID, memberID), &pair, errNoItem)
-	if err == errNoItem {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	if pair.Status != "" {
-		return enrollment.Status(pair.Status), nil
-	}
-	e, err := s.GetEnrollment(ctx, pair.EnrollmentID)
-	if err != nil {
-		return "", err
-	}
-	return e.Status, nil
 }

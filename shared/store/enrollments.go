@@ -6,21 +6,10 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/enrollment"
-	"github.com/tandemhq/tandem/shared/table"
 )
 
 type enrollmentItem struct {
-	PK                  string `dynamodbav:"PK"`
-	SK                  string `dynamodbav:"SK"`
-	Type                string `dynamodbav:"type"`
-	GSI1PK              string `dynamodbav:"GSI1PK"`
-	GSI1SK              string `dynamodbav:"GSI1SK"`
-	GSI2PK              string `dynamodbav:"GSI2PK"`
-	GSI2SK              string `dynamodbav:"GSI2SK"`
-	DuePK               string `dynamodbav:"DuePK,omitempty"`
-	DueSK               string `dynamodbav:"DueSK,omitempty"`
-	OpsPK               string `dynamodbav:"OpsPK,omitempty"`
-	OpsSK               string `dynamodbav:"OpsSK,omitempty"`
+	keyAttrs
 	ID                  string `dynamodbav:"id"`
 	ProgramID           string `dynamodbav:"programId"`
 	MemberID            string `dynamodbav:"memberId"`
@@ -52,9 +41,11 @@ type enrollmentItem struct {
 
 func toEnrollmentItem(e enrollment.Enrollment) enrollmentItem {
 	it := enrollmentItem{
-		PK: enrollmentPK(e.ID), SK: metaSK, Type: "enrollment",
-		GSI1PK: programEnrollmentsPK(e.ProgramID), GSI1SK: string(e.Status) + "#" + iso(e.CreatedAt) + "#" + e.ID,
-		GSI2PK: memberEnrollmentsPK(e.MemberID), GSI2SK: e.ProgramID + "#" + e.ID,
+		keyAttrs: keyAttrs{
+			PK: enrollmentPK(e.ID), SK: metaSK, Type: "enrollment",
+			GSI1PK: programEnrollmentsPK(e.ProgramID), GSI1SK: string(e.Status) + "#" + iso(e.CreatedAt) + "#" + e.ID,
+			GSI2PK: memberEnrollmentsPK(e.MemberID), GSI2SK: e.ProgramID + "#" + e.ID,
+		},
 		ID: e.ID, ProgramID: e.ProgramID, MemberID: e.MemberID, MemberName: e.MemberName, HostMemberID: e.HostMemberID, Status: string(e.Status),
 		Email: e.Email, Company: jsonAttr(companyRec(e.Company)), Contacts: jsonAttr(toEnrollmentContactsRec(e.Contacts)), DepartmentID: e.DepartmentID,
 		Addendum: jsonAttr(acceptanceRec(e.Addendum)), HostPaid: e.HostPaid, Paid: e.Paid, MembershipInvoiceID: e.MembershipInvoiceID,
@@ -118,22 +109,12 @@ func (it enrollmentItem) domain() (enrollment.Enrollment, error) {
 	return e, nil
 }
 
-type eventItem struct {
-	PK     string `dynamodbav:"PK"`
-	SK     string `dynamodbav:"SK"`
-	Type   string `dynamodbav:"type"`
-	ID     string `dynamodbav:"id"`
-	At     string `dynamodbav:"at"`
-	Actor  string `dynamodbav:"actor"`
-	Action string `dynamodbav:"action"`
-	From   string `dynamodbav:"from,omitempty"`
-	To     string `dynamodbav:"to"`
-	Reason string `dynamodbav:"reason,omitempty"`
-}
-
 func (s *Store) enrollmentEventWrite(enrollmentID string, version int, ev enrollment.Event) txItem {
 	return s.putNew(marshal(eventItem{
-		PK: enrollmentPK(enrollmentID), SK: eventSK(version, ev.ID), Type: "enrollment_event", ID: ev.ID, At: iso(ev.At),
+		keyAttrs: keyAttrs{
+			PK: enrollmentPK(enrollmentID), SK: eventSK(version, ev.ID), Type: "enrollment_event",
+		},
+		ID: ev.ID, At: iso(ev.At),
 		Actor: ev.Actor, Action: string(ev.Action), From: string(ev.From), To: string(ev.To), Reason: ev.Reason,
 	}), apperr.Conflict("event %s already recorded", ev.ID))
 }
@@ -145,25 +126,4 @@ func (s *Store) GetEnrollment(ctx context.Context, id string) (enrollment.Enroll
 		return enrollment.Enrollment{}, err
 	}
 	return it.domain()
-}
-
-// ListEnrollmentEvents returns an enrollment's audit trail, oldest first.
-func (s *Store) ListEnrollmentEvents(ctx context.Context, id string, limit int, cursor string) ([]enrollment.Event, string, error) {
-	items, next, err := s.queryPage(ctx, pageQuery{
-		op: "list enrollment events", pkAttr: table.PK, pk: enrollmentPK(id), skAttr: table.SK, skPrefix: eventPrefix,
-		limit: limit, cursor: cursor, consistent: true,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out, err := convert(items, func(it eventItem) (enrollment.Event, error) {
-		return enrollment.Event{
-			ID: it.ID, At: parseISO(it.At), Actor: it.Actor, Action: enrollment.Action(it.Action),
-			From: enrollment.Status(it.From), To: enrollment.Status(it.To), Reason: it.Reason,
-		}, nil
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	return out, next, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,9 +16,7 @@ import (
 )
 
 type idemItem struct {
-	PK          string `dynamodbav:"PK"`
-	SK          string `dynamodbav:"SK"`
-	Type        string `dynamodbav:"type"`
+	keyAttrs
 	Owner       string `dynamodbav:"owner"`
 	BodyHash    string `dynamodbav:"bodyHash"`
 	State       string `dynamodbav:"state"`
@@ -38,17 +35,25 @@ func (it idemItem) record() idem.Record {
 	}
 }
 
+// newIdemItem is a fresh claim of key k by owner: in progress, locked for
+// idem.Lock, remembered for retention.
+func newIdemItem(k, owner, bodyHash string, now time.Time, retention time.Duration) idemItem {
+	return idemItem{
+		keyAttrs: keyAttrs{
+			PK: idemPK(k), SK: metaSK, Type: "idempotency",
+		},
+		Owner: owner, BodyHash: bodyHash,
+		State: string(idem.InProgress), LockedUntil: iso(now.Add(idem.Lock)), ExpiresAt: now.Add(retention).Unix(),
+	}
+}
+
 // ClaimIdempotency takes key for owner unless a live record holds it. It
 // returns (zero, true) when claimed, or the existing record and false.
 // Expired records are replaced: TTL deletion lags, so expiry is checked here.
 // retention is how long the key is remembered (24 h for Idempotency-Key,
 // 7 days for webhook ids).
 func (s *Store) ClaimIdempotency(ctx context.Context, k, owner, bodyHash string, now time.Time, retention time.Duration) (idem.Record, bool, error) {
-	it := idemItem{
-		PK: idemPK(k), SK: metaSK, Type: "idempotency", Owner: owner, BodyHash: bodyHash,
-		State: string(idem.InProgress), LockedUntil: iso(now.Add(idem.Lock)), ExpiresAt: now.Add(retention).Unix(),
-	}
-	item, err := attributevalue.MarshalMap(it)
+	item, err := attributevalue.MarshalMap(newIdemItem(k, owner, bodyHash, now, retention))
 	if err != nil {
 		return idem.Record{}, false, fmt.Errorf("marshal idempotency record: %w", err)
 	}
@@ -150,10 +155,6 @@ func (s *Store) commitClaim(c idem.Claim, resultID string) []txItem {
 		},
 		apperr.Conflict("another request with this Idempotency-Key took over; retry to see its result"),
 	)}
-}
-
-func avN64(n int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
 }
 
 // GetIdempotency reads a key's record (a concurrent redelivery waits on it).

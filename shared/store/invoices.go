@@ -6,18 +6,14 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/billing"
-	"github.com/tandemhq/tandem/shared/table"
 )
 
 type invoiceItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
-	GSI1PK       string `dynamodbav:"GSI1PK"`
-	GSI1SK       string `dynamodbav:"GSI1SK"`
+	keyAttrs
 	ID           string `dynamodbav:"id"`
 	MemberID     string `dynamodbav:"memberId"`
 	ProgramID    string `dynamodbav:"programId"`
@@ -41,7 +37,10 @@ type invoiceItem struct {
 
 func toInvoiceItem(inv billing.Invoice) invoiceItem {
 	it := invoiceItem{
-		PK: invoicePK(inv.ID), SK: metaSK, Type: "invoice", GSI1PK: memberInvoicesPK(inv.MemberID), GSI1SK: iso(inv.IssuedAt) + "#" + inv.ID,
+		keyAttrs: keyAttrs{
+			PK: invoicePK(inv.ID), SK: metaSK, Type: "invoice",
+			GSI1PK: memberInvoicesPK(inv.MemberID), GSI1SK: iso(inv.IssuedAt) + "#" + inv.ID,
+		},
 		ID: inv.ID, MemberID: inv.MemberID, ProgramID: inv.ProgramID, EnrollmentID: inv.EnrollmentID, Kind: string(inv.Kind),
 		PeriodStart: inv.PeriodStart, PeriodEnd: inv.PeriodEnd, Lines: jsonAttr(toLineRecs(inv.Lines)), TotalCents: inv.TotalCents,
 		Currency: inv.Currency, Status: string(inv.Status), IssuedAt: iso(inv.IssuedAt), DueAt: iso(inv.DueAt),
@@ -101,11 +100,6 @@ func money(cents int64, currency string) string {
 	return fmt.Sprintf("%s %d.%02d", currency, cents/100, cents%100)
 }
 
-// ListInvoiceEvents implements billing.Store.
-func (s *Store) ListInvoiceEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error) {
-	return s.listAudit(ctx, "list invoice events", invoicePK(id), limit, cursor)
-}
-
 // GetInvoice returns one invoice.
 func (s *Store) GetInvoice(ctx context.Context, id string) (billing.Invoice, error) {
 	var it invoiceItem
@@ -115,33 +109,15 @@ func (s *Store) GetInvoice(ctx context.Context, id string) (billing.Invoice, err
 	return it.domain()
 }
 
-// ListMemberInvoices pages through a member's invoices, newest first.
-func (s *Store) ListMemberInvoices(ctx context.Context, memberID string, limit int, cursor string) ([]billing.Invoice, string, error) {
-	items, next, err := s.queryPage(ctx, pageQuery{
-		op: "list invoices", index: table.GSI1, pkAttr: table.GSI1PK, pk: memberInvoicesPK(memberID), skAttr: table.GSI1SK,
-		limit: limit, cursor: cursor, newestFirst: true,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out, err := convert(items, invoiceItem.domain)
-	if err != nil {
-		return nil, "", err
-	}
-	return out, next, nil
+// invoiceKeyItem holds an invoice's deterministic key, so it is issued once.
+type invoiceKeyItem struct {
+	keyAttrs
+	InvoiceID string `dynamodbav:"invoiceId"`
 }
 
 // invoiceGuard claims an invoice's deterministic key (kind, subject and
 // period), so an invoice is issued at most once however often a run repeats.
-// invoiceKeyItem holds an invoice's deterministic key, so it is issued once.
-type invoiceKeyItem struct {
-	PK        string `dynamodbav:"PK"`
-	SK        string `dynamodbav:"SK"`
-	Type      string `dynamodbav:"type"`
-	InvoiceID string `dynamodbav:"invoiceId"`
-}
-
 func (s *Store) invoiceGuard(k, invoiceID string) txItem {
-	return s.putNew(marshal(invoiceKeyItem{PK: invoiceKeyPK(k), SK: metaSK, Type: "invoice_key", InvoiceID: invoiceID}),
+	return s.putNew(marshal(invoiceKeyItem{keyAttrs: keyAttrs{PK: invoiceKeyPK(k), SK: metaSK, Type: "invoice_key"}, InvoiceID: invoiceID}),
 		apperr.Conflict("invoice %s was already issued", k))
 }

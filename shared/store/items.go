@@ -100,3 +100,46 @@ func convert[I, T any](raws []map[string]types.AttributeValue, to func(I) (T, er
 	}
 	return out, nil
 }
+
+var errNoItem = fmt.Errorf("no item")
+
+// batchGet reads keys (100 a call, unprocessed keys retried), projecting
+// proj, and hands each item found to each.
+func (s *Store) batchGet(ctx context.Context, op string, keys []map[string]types.AttributeValue, proj string, each func(map[string]types.AttributeValue)) error {
+	for len(keys) > 0 {
+		n := min(100, len(keys))
+		batch := keys[:n]
+		keys = keys[n:]
+		for attempt := 0; len(batch) > 0; attempt++ {
+			ka := types.KeysAndAttributes{Keys: batch, ConsistentRead: aws.Bool(true)}
+			if proj != "" { // "": whole items
+				ka.ProjectionExpression = aws.String(proj)
+			}
+			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{
+				RequestItems:           map[string]types.KeysAndAttributes{s.table: ka},
+				ReturnConsumedCapacity: returnCapacity(ctx),
+			})
+			if err != nil {
+				return mapErr(op, err)
+			}
+			for i := range res.ConsumedCapacity {
+				recordRead(ctx, 0, &res.ConsumedCapacity[i])
+			}
+			for _, it := range res.Responses[s.table] {
+				each(it)
+			}
+			batch = res.UnprocessedKeys[s.table].Keys
+			if attempt > 10 && len(batch) > 0 {
+				return mapErr(op, context.DeadlineExceeded)
+			}
+		}
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

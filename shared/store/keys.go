@@ -14,6 +14,26 @@ import (
 	"github.com/tandemhq/tandem/shared/table"
 )
 
+// keyAttrs are the attributes that place an item in the table: its key,
+// its type, and its entries in the indexes. Every item type embeds it.
+// An index key is written only when set, which is how the indexes stay
+// sparse (Due, Ops) and how an item type leaves out the indexes it is not
+// in; an empty string could not be stored there anyway, since DynamoDB
+// refuses one as an index key.
+type keyAttrs struct {
+	PK     string `dynamodbav:"PK"`
+	SK     string `dynamodbav:"SK"`
+	Type   string `dynamodbav:"type"`
+	GSI1PK string `dynamodbav:"GSI1PK,omitempty"`
+	GSI1SK string `dynamodbav:"GSI1SK,omitempty"`
+	GSI2PK string `dynamodbav:"GSI2PK,omitempty"`
+	GSI2SK string `dynamodbav:"GSI2SK,omitempty"`
+	DuePK  string `dynamodbav:"DuePK,omitempty"`
+	DueSK  string `dynamodbav:"DueSK,omitempty"`
+	OpsPK  string `dynamodbav:"OpsPK,omitempty"`
+	OpsSK  string `dynamodbav:"OpsSK,omitempty"`
+}
+
 // metaSK is the sort key of an object's own item; its events and children
 // sort after it under the same partition.
 const metaSK = "#"
@@ -21,6 +41,10 @@ const metaSK = "#"
 func av(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
 
 func avN(n int) types.AttributeValue { return &types.AttributeValueMemberN{Value: fmt.Sprint(n)} }
+
+func avN64(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
 
 func key(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{table.PK: av(pk), table.SK: av(sk)}
@@ -183,3 +207,33 @@ func loginTokenKey(hash string) map[string]types.AttributeValue {
 func sessionPK(hash string) string                           { return "SESSION#" + hash }
 func sessionKey(hash string) map[string]types.AttributeValue { return key(sessionPK(hash), metaSK) }
 func usersByEmailPK(email string) string                     { return "USEREMAIL#" + strings.ToLower(email) }
+
+// A case's entry in the housekeeping sweep sits under the case; a
+// program's in the addendum sweep under the program.
+const (
+	idleSK     = "IDLE"
+	addendumSK = "ADDENDUM"
+)
+
+func idleKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{table.PK: av(casePK(id)), table.SK: av(idleSK)}
+}
+
+func mergerPK(from string) string                           { return "MERGER#" + from }
+func mergerKey(from string) map[string]types.AttributeValue { return key(mergerPK(from), metaSK) }
+
+// A validated configuration; its program's list of them (GSI1).
+func configurationPK(id string) string         { return "CONFIG#" + id }
+func programConfigurationsPK(id string) string { return "PRGCFG#" + id }
+func configurationKey(id string) map[string]types.AttributeValue {
+	return key(configurationPK(id), metaSK)
+}
+
+// slaReportPK holds a program's SLA report records, by opening time.
+func slaReportPK(programID string) string { return "SLAREPORT#" + programID }
+
+// deadLetterPK lists dead letters (GSI1).
+const deadLetterPK = "DEADLETTER"
+
+// secretSK is a member's webhook secrets, under the member.
+const secretSK = "WEBHOOKSECRET"

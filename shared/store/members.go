@@ -4,26 +4,17 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/audit"
-	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/member"
-	"github.com/tandemhq/tandem/shared/notify"
-	"github.com/tandemhq/tandem/shared/session"
-	"github.com/tandemhq/tandem/shared/table"
 )
 
 type memberItem struct {
-	PK       string `dynamodbav:"PK"`
-	SK       string `dynamodbav:"SK"`
-	Type     string `dynamodbav:"type"`
-	GSI1PK   string `dynamodbav:"GSI1PK"`
-	GSI1SK   string `dynamodbav:"GSI1SK"`
+	keyAttrs
 	ID       string `dynamodbav:"id"`
 	Name     string `dynamodbav:"name"`
 	Domain   string `dynamodbav:"domain"`
@@ -43,12 +34,12 @@ type memberItem struct {
 	MergeState string `dynamodbav:"mergeState,omitempty"`
 }
 
-// membersByKindPK lists members of a kind (the directory's full members).
-
 func toMemberItem(m member.Member) memberItem {
 	return memberItem{
-		PK: memberPK(m.ID), SK: metaSK, Type: "member",
-		GSI1PK: membersByKindPK(m.Kind), GSI1SK: m.ID,
+		keyAttrs: keyAttrs{
+			PK: memberPK(m.ID), SK: metaSK, Type: "member",
+			GSI1PK: membersByKindPK(m.Kind), GSI1SK: m.ID,
+		},
 		ID: m.ID, Name: m.Name, Domain: m.Domain, Kind: string(m.Kind),
 		Contacts: jsonAttr(toMemberContactsRec(m.Contacts)), BccOut: m.Bcc.Outbound, BccIn: m.Bcc.Inbound, Confirmed: m.Confirmed, Sending: sendingAttr(m.Sending), CreatedAt: iso(m.CreatedAt), UpdatedAt: iso(m.UpdatedAt), Version: m.Version,
 		UpdatedBy: m.UpdatedBy, MergedInto: m.MergedInto, MergeState: string(m.Merge),
@@ -77,18 +68,17 @@ func (it memberItem) domain() (member.Member, error) {
 }
 
 type domainItem struct {
-	PK       string `dynamodbav:"PK"`
-	SK       string `dynamodbav:"SK"`
-	Type     string `dynamodbav:"type"`
+	keyAttrs
 	MemberID string `dynamodbav:"memberId"`
 }
 
+// toDomainItem is m's claim of its domain: one member per domain.
+func toDomainItem(m member.Member) domainItem {
+	return domainItem{keyAttrs: keyAttrs{PK: domainPK(m.Domain), SK: metaSK, Type: "domain"}, MemberID: m.ID}
+}
+
 type userItem struct {
-	PK         string   `dynamodbav:"PK"`
-	SK         string   `dynamodbav:"SK"`
-	Type       string   `dynamodbav:"type"`
-	GSI2PK     string   `dynamodbav:"GSI2PK,omitempty"`
-	GSI2SK     string   `dynamodbav:"GSI2SK,omitempty"`
+	keyAttrs
 	ID         string   `dynamodbav:"id"`
 	MemberID   string   `dynamodbav:"memberId"`
 	Name       string   `dynamodbav:"name"`
@@ -105,8 +95,11 @@ type userItem struct {
 
 func toUserItem(u member.User) userItem {
 	return userItem{
-		PK: memberPK(u.MemberID), SK: userSK(u.ID), Type: "user", ID: u.ID, MemberID: u.MemberID,
-		GSI2PK: usersByEmailPK(u.Email), GSI2SK: u.MemberID + "#" + u.ID,
+		keyAttrs: keyAttrs{
+			PK: memberPK(u.MemberID), SK: userSK(u.ID), Type: "user",
+			GSI2PK: usersByEmailPK(u.Email), GSI2SK: u.MemberID + "#" + u.ID,
+		},
+		ID: u.ID, MemberID: u.MemberID,
 		Name: u.Name, Email: u.Email, Roles: u.Roles, ProgramIDs: u.ProgramIDs, Status: string(u.Status), TokenHash: u.TokenHash,
 		CreatedAt: iso(u.CreatedAt), UpdatedAt: iso(u.UpdatedAt), Version: u.Version, UpdatedBy: u.UpdatedBy,
 	}
@@ -121,9 +114,7 @@ func (it userItem) domain() member.User {
 }
 
 type credentialItem struct {
-	PK       string   `dynamodbav:"PK"`
-	SK       string   `dynamodbav:"SK"`
-	Type     string   `dynamodbav:"type"`
+	keyAttrs
 	UserID   string   `dynamodbav:"userId,omitempty"`
 	MemberID string   `dynamodbav:"memberId,omitempty"`
 	Roles    []string `dynamodbav:"roles,stringset,omitempty"`
@@ -133,31 +124,17 @@ type credentialItem struct {
 
 func toCredentialItem(c member.Credential) credentialItem {
 	return credentialItem{
-		PK: tokenPK(c.Hash), SK: metaSK, Type: "credential", UserID: c.UserID, MemberID: c.MemberID,
+		keyAttrs: keyAttrs{
+			PK: tokenPK(c.Hash), SK: metaSK, Type: "credential",
+		},
+		UserID: c.UserID, MemberID: c.MemberID,
 		Roles: c.Roles, Operator: c.Operator, Revoked: c.Revoked,
 	}
 }
 
-// memberWrites are the items that create a member with its first user; other
-// creates (sign-up) add them to their own transactions.
-func (s *Store) memberWrites(m member.Member, admin member.User, cred member.Credential) []txItem {
-	return []txItem{
-		s.putNew(marshal(toMemberItem(m)), apperr.Conflict("member %s already exists", m.ID)),
-		s.putNew(marshal(domainItem{PK: domainPK(m.Domain), SK: metaSK, Type: "domain", MemberID: m.ID}),
-			apperr.Conflict("a member with domain %s already exists", m.Domain)),
-		s.putNew(marshal(toUserItem(admin)), apperr.Conflict("user %s already exists", admin.ID)),
-		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
-		s.memberEvent(m.ID, "", audit.Event{At: m.CreatedAt, Actor: m.UpdatedBy, Action: "create"}),
-		s.userAdded(admin),
-	}
-}
-
-// CreateMember implements member.Store.
-func (s *Store) CreateMember(ctx context.Context, m member.Member, admin member.User, cred member.Credential, msgs []notify.Message, claim idem.Claim) error {
-	items := s.memberWrites(m, admin, cred)
-	items = append(items, s.outboxWrites(msgs)...)
-	items = append(items, s.commitClaim(claim, m.ID)...)
-	return s.transact(ctx, "create member", items...)
+// operatorCredentialItem is an operator's token, named for its holder.
+func operatorCredentialItem(hash, name string) credentialItem {
+	return credentialItem{keyAttrs: keyAttrs{PK: tokenPK(hash), SK: metaSK, Type: "credential"}, UserID: name, Operator: true}
 }
 
 // GetMember implements member.Store.
@@ -182,27 +159,6 @@ func (s *Store) MemberIDByDomain(ctx context.Context, domain string) (string, bo
 	return it.MemberID, true, nil
 }
 
-var errNoItem = fmt.Errorf("no item")
-
-// CreateUser implements member.Store: the user and its credential together,
-// only if the member exists.
-func (s *Store) CreateUser(ctx context.Context, u member.User, cred member.Credential, inv *member.Invitation, claim idem.Claim) error {
-	items := []txItem{
-		s.check(memberKey(u.MemberID), "attribute_exists(PK) AND attribute_not_exists(mergedInto)", nil, nil,
-			apperr.Conflict("member %s is not taking new users: it was merged into another member (add the user there)", u.MemberID)),
-		s.putNew(marshal(toUserItem(u)), apperr.Conflict("user %s already exists", u.ID)),
-		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
-		s.userAdded(u),
-	}
-	if inv != nil {
-		items = append(items, s.putNew(marshal(newLoginTokenItem(session.LoginToken{
-			Hash: inv.LinkHash, UserID: u.ID, MemberID: u.MemberID, Email: u.Email, Next: "/inbox", ExpiresAt: inv.ExpiresAt,
-		})), apperr.Conflict("token collision; retry")))
-		items = append(items, s.outboxWrites([]notify.Message{inv.Mail})...)
-	}
-	return s.transact(ctx, "create user", append(items, s.commitClaim(claim, u.ID)...)...)
-}
-
 // GetUser implements member.Store.
 func (s *Store) GetUser(ctx context.Context, memberID, userID string) (member.User, error) {
 	var it userItem
@@ -210,21 +166,6 @@ func (s *Store) GetUser(ctx context.Context, memberID, userID string) (member.Us
 		return member.User{}, err
 	}
 	return it.domain(), nil
-}
-
-// RevokeUser implements member.Store: the user's status and its credential
-// change together, conditional on the version read.
-func (s *Store) RevokeUser(ctx context.Context, u member.User, now time.Time) error {
-	return s.transact(ctx, "revoke user",
-		s.update(userKey(u.MemberID, u.ID), "SET #s = :revoked, updatedAt = :now, version = :v1", versioned,
-			map[string]string{"#s": "status"},
-			versionValues(u.Version, map[string]types.AttributeValue{":revoked": av(string(member.UserRevoked)), ":now": av(iso(now))}),
-			errVersion),
-		s.memberEvent(u.MemberID, u.ID, audit.Event{At: now, Actor: u.UpdatedBy, Action: "revoke_user", From: string(u.Status), To: string(member.UserRevoked),
-			Reason: userLine(u)}),
-		s.update(tokenKey(u.TokenHash), "SET revoked = :t", "attribute_exists(PK)", nil,
-			map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}}, nil),
-	)
 }
 
 // GetCredential returns the credential stored for a token hash.
@@ -241,43 +182,11 @@ func (s *Store) GetCredential(ctx context.Context, hash string) (member.Credenti
 // PutOperatorCredential stores an operator token hash (idempotent).
 func (s *Store) PutOperatorCredential(ctx context.Context, hash, name string) error {
 	return s.transact(ctx, "put operator credential",
-		s.put(marshal(credentialItem{PK: tokenPK(hash), SK: metaSK, Type: "credential", UserID: name, Operator: true}),
+		s.put(marshal(operatorCredentialItem(hash, name)),
 			"attribute_not_exists(PK) OR #op = :t", map[string]string{"#op": "operator"},
 			map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}},
 			apperr.Conflict("that token belongs to a user")),
 	)
-}
-
-// UpdateUser implements member.Store.
-func (s *Store) UpdateUser(ctx context.Context, u member.User, prev int) error {
-	roles := &types.AttributeValueMemberSS{Value: u.Roles}
-	var was userItem
-	if err := s.getItem(ctx, "get user", userKey(u.MemberID, u.ID), &was, apperr.NotFound("user %s not found", u.ID)); err != nil {
-		return err
-	}
-	next := marshal(toUserItem(u))
-	return s.transact(ctx, "update user",
-		s.put(next, "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion),
-		s.memberEvent(u.MemberID, u.ID, audit.Event{At: u.UpdatedAt, Actor: u.UpdatedBy, Action: "update_user",
-			Reason: userLine(u) + ": " + audit.ChangedText(changedFields(marshal(was), next))}),
-		s.update(tokenKey(u.TokenHash), "SET #r = :roles", "attribute_exists(PK)", map[string]string{"#r": "roles"},
-			map[string]types.AttributeValue{":roles": roles}, nil),
-	)
-}
-
-// sendingRec is a member's sending domain as stored.
-type sendingRec struct {
-	Domain   string             `json:"domain"`
-	Verified bool               `json:"verified"`
-	Status   string             `json:"status"`
-	Records  []member.DNSRecord `json:"records"`
-}
-
-func sendingAttr(d member.SendingDomain) string {
-	if d.Domain == "" {
-		return ""
-	}
-	return jsonAttr(sendingRec{Domain: d.Domain, Verified: d.Verified, Status: d.Status, Records: d.Records})
 }
 
 // memberEventItem is an entry of a member's timeline, which holds its
@@ -301,7 +210,10 @@ func (s *Store) memberEvent(memberID, userID string, ev audit.Event) txItem {
 		rank = "1#"
 	}
 	return s.putNew(marshal(memberEventItem{eventItem: eventItem{
-		PK: memberPK(memberID), SK: eventPrefix + iso(ev.At) + "#" + rank + ev.ID, Type: "member_event", ID: ev.ID, At: iso(ev.At),
+		keyAttrs: keyAttrs{
+			PK: memberPK(memberID), SK: eventPrefix + iso(ev.At) + "#" + rank + ev.ID, Type: "member_event",
+		},
+		ID: ev.ID, At: iso(ev.At),
 		Actor: audit.ActorOr(ev.Actor), Action: ev.Action, From: ev.From, To: ev.To, Reason: ev.Reason,
 	}, UserID: userID}), apperr.Conflict("event %s already recorded", ev.ID))
 }
@@ -314,18 +226,3 @@ func (s *Store) userAdded(u member.User) txItem {
 
 // userLine names a user in a timeline: "Eve Engineer <eve@…>".
 func userLine(u member.User) string { return u.Name + " <" + u.Email + ">" }
-
-// ListMemberEvents implements member.Store.
-func (s *Store) ListMemberEvents(ctx context.Context, memberID, userID string, limit int, cursor string) ([]audit.Event, string, error) {
-	q := pageQuery{op: "list member events", pkAttr: table.PK, pk: memberPK(memberID), skAttr: table.SK, skPrefix: eventPrefix,
-		limit: limit, cursor: cursor, consistent: true}
-	if userID != "" {
-		q.filter, q.filterNames, q.filterValues, q.scope = "#u = :u", map[string]string{"#u": "userId"}, map[string]types.AttributeValue{":u": av(userID)}, userID
-	}
-	items, next, err := s.queryPage(ctx, q)
-	if err != nil {
-		return nil, "", err
-	}
-	out, err := convert(items, eventItem.audit)
-	return out, next, err
-}

@@ -17,13 +17,7 @@ import (
 )
 
 type outboxItem struct {
-	PK         string   `dynamodbav:"PK"`
-	SK         string   `dynamodbav:"SK"`
-	Type       string   `dynamodbav:"type"`
-	DuePK      string   `dynamodbav:"DuePK,omitempty"`
-	DueSK      string   `dynamodbav:"DueSK,omitempty"`
-	GSI1PK     string   `dynamodbav:"GSI1PK,omitempty"`
-	GSI1SK     string   `dynamodbav:"GSI1SK,omitempty"`
+	keyAttrs
 	ID         string   `dynamodbav:"id"`
 	Channel    string   `dynamodbav:"channel"`
 	Template   string   `dynamodbav:"template,omitempty"`
@@ -46,14 +40,15 @@ type outboxItem struct {
 	ProviderID string   `dynamodbav:"providerId,omitempty"`
 }
 
-const deadLetterPK = "DEADLETTER"
-
 // sentRetention is how long delivered outbox items are kept (TTL).
 const sentRetention = 30 * 24 * time.Hour
 
 func toOutboxItem(m notify.Message) outboxItem {
 	it := outboxItem{
-		PK: outboxPK(m.ID), SK: metaSK, Type: "outbox", ID: m.ID, Channel: string(m.Channel),
+		keyAttrs: keyAttrs{
+			PK: outboxPK(m.ID), SK: metaSK, Type: "outbox",
+		},
+		ID: m.ID, Channel: string(m.Channel),
 		Template: m.Template(), From: m.From, To: m.To, Cc: m.Cc, Bcc: m.Bcc, ReplyTo: m.ReplyTo,
 		Ref: m.Ref, CreatedAt: iso(m.CreatedAt), State: string(notify.Pending),
 	}
@@ -99,14 +94,6 @@ func (s *Store) outboxWrites(msgs []notify.Message) []txItem {
 		out = append(out, s.putNew(marshal(toOutboxItem(m)), apperr.Conflict("outbox item %s already exists", m.ID)))
 	}
 	return out
-}
-
-// Enqueue writes messages on their own, for callers with no other write.
-func (s *Store) Enqueue(ctx context.Context, msgs ...notify.Message) error {
-	if len(msgs) == 0 {
-		return nil
-	}
-	return s.transact(ctx, "enqueue", s.outboxWrites(msgs)...)
 }
 
 // ClaimOutbox implements delivery.OutboxStore. The claim also moves the item's
@@ -203,40 +190,4 @@ func (s *Store) GetOutbox(ctx context.Context, id string) (notify.Message, notif
 	}
 	m, err := it.message()
 	return m, notify.State(it.State), it.Attempts, err
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
-}
-
-// ResendDeadLetter sends dead letter id again as a new outbox message
-// (which the stream delivers at once) and takes it off the dead-letter
-// list, in one transaction: a second resend is a conflict, not a second
-// mail. It returns the new message's id.
-func (s *Store) ResendDeadLetter(ctx context.Context, id, newID string, now time.Time) (string, error) {
-	m, state, _, err := s.GetOutbox(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	if state != notify.Dead {
-		return "", apperr.Conflict("message %s is %s, not a dead letter; it was resent already or is still being delivered", id, state)
-	}
-	if m.Data == nil && m.Hook == nil {
-		return "", apperr.Conflict("message %s cannot be sent again: its content no longer fits its template", id)
-	}
-	again := m.Again(newID, now)
-	err = s.transact(ctx, "resend dead letter",
-		s.update(outboxKey(id), "SET #s = :resent, resentAs = :new, resentAt = :now REMOVE GSI1PK, GSI1SK", "#s = :dead",
-			map[string]string{"#s": "state"},
-			map[string]types.AttributeValue{":resent": av(string(notify.Resent)), ":dead": av(string(notify.Dead)), ":new": av(newID), ":now": av(iso(now))},
-			apperr.Conflict("message %s was resent already", id)),
-		s.putNew(marshal(toOutboxItem(again)), apperr.Conflict("outbox item %s already exists", newID)),
-	)
-	if err != nil {
-		return "", err
-	}
-	return newID, nil
 }

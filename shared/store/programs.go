@@ -9,22 +9,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
-	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/billing"
-	"github.com/tandemhq/tandem/shared/idem"
-	"github.com/tandemhq/tandem/shared/jobs"
-	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
 
 type programItem struct {
-	PK              string   `dynamodbav:"PK"`
-	SK              string   `dynamodbav:"SK"`
-	Type            string   `dynamodbav:"type"`
-	GSI1PK          string   `dynamodbav:"GSI1PK"`
-	GSI1SK          string   `dynamodbav:"GSI1SK"`
-	DuePK           string   `dynamodbav:"DuePK,omitempty"`
-	DueSK           string   `dynamodbav:"DueSK,omitempty"`
+	keyAttrs
 	ID              string   `dynamodbav:"id"`
 	Slug            string   `dynamodbav:"slug"`
 	Name            string   `dynamodbav:"name"`
@@ -56,16 +46,15 @@ type programItem struct {
 	UpdatedBy   string `dynamodbav:"updatedBy,omitempty"`
 }
 
-type slaItem struct {
-	Low, Medium, High, Critical time.Duration
-}
-
 func toProgramItem(p program.Program, billedYears int) programItem {
 	it := programItem{
-		PK: programPK(p.ID), SK: metaSK, Type: "program", GSI1PK: hostProgramsPK(p.HostMemberID), GSI1SK: p.ID,
+		keyAttrs: keyAttrs{
+			PK: programPK(p.ID), SK: metaSK, Type: "program",
+			GSI1PK: hostProgramsPK(p.HostMemberID), GSI1SK: p.ID,
+		},
 		ID: p.ID, Slug: p.Slug, Name: p.Name, HostMemberID: p.HostMemberID, HostName: p.HostName, UpdatedBy: p.UpdatedBy,
 		ProgramType: string(p.Type), Payment: string(p.Payment), PrimaryContact: jsonAttr(toContactRec(p.PrimaryContact)),
-		NotifyEmails: p.NotifyEmails, SLA: jsonAttr(slaItem(p.SLA)), Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail, SenderVerified: p.SenderVerified,
+		NotifyEmails: p.NotifyEmails, SLA: jsonAttr(slaRec(p.SLA)), Access: p.Access, Sender: p.Sender, SenderEmail: p.SenderEmail, SenderVerified: p.SenderVerified,
 		AddendumVersion: p.Addendum.Version, Addendum: jsonAttr(addendumRec(p.Addendum)), Landing: jsonAttr(toLandingRec(p.Landing)),
 		PreApproved: p.PreApproved, StartDate: p.StartDate, Form: jsonAttr(toFormRec(p.Form)),
 		SignupSubject: p.SignupMail.Subject, SignupIntro: p.SignupMail.Intro,
@@ -99,7 +88,7 @@ func (it programItem) domain() (program.Program, error) {
 		CreatedAt:   parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version, UpdatedBy: it.UpdatedBy,
 	}
 	var (
-		sla   slaItem
+		sla   slaRec
 		f     formRec
 		pc    contactRec
 		add   addendumRec
@@ -121,23 +110,13 @@ func (it programItem) domain() (program.Program, error) {
 }
 
 type slugItem struct {
-	PK        string `dynamodbav:"PK"`
-	SK        string `dynamodbav:"SK"`
-	Type      string `dynamodbav:"type"`
+	keyAttrs
 	ProgramID string `dynamodbav:"programId"`
 }
 
-// CreateProgram implements program.Store.
-func (s *Store) CreateProgram(ctx context.Context, p program.Program, claim idem.Claim) error {
-	items := []txItem{
-		s.check(memberKey(p.HostMemberID), "attribute_exists(PK)", nil, nil, apperr.InvalidField("hostMemberId", "is not a member")),
-		s.putNew(marshal(slugItem{PK: slugPK(p.Slug), SK: metaSK, Type: "slug", ProgramID: p.ID}),
-			apperr.Conflict("the slug %q is taken; choose another", p.Slug)),
-		s.putNew(marshal(toProgramItem(p, 0)), apperr.Conflict("program %s already exists", p.ID)),
-		s.auditWrite(programPK(p.ID), p.Version, "program", audit.Event{At: p.CreatedAt, Actor: p.UpdatedBy, Action: "create"}),
-	}
-	items = append(items, s.commitClaim(claim, p.ID)...)
-	return s.transact(ctx, "create program", items...)
+// toSlugItem is p's claim of its slug: one program per address.
+func toSlugItem(p program.Program) slugItem {
+	return slugItem{keyAttrs: keyAttrs{PK: slugPK(p.Slug), SK: metaSK, Type: "slug"}, ProgramID: p.ID}
 }
 
 // GetProgram implements program.Store.
@@ -158,51 +137,18 @@ func (s *Store) ProgramIDBySlug(ctx context.Context, slug string) (string, error
 	return it.ProgramID, nil
 }
 
-// UpdateProgram implements program.Store: a full replace conditioned on the
-// version read. How far billing has got is kept, and the next billing due
-// time follows from it and the (possibly new) start date and payment model.
-func (s *Store) UpdateProgram(ctx context.Context, p program.Program, prev int) error {
-	var old programItem
-	if err := s.getItem(ctx, "get program", programKey(p.ID), &old, apperr.NotFound("program %s not found", p.ID)); err != nil {
-		return err
-	}
-	next := marshal(toProgramItem(p, old.BilledYears))
-	items := []txItem{
-		s.put(next, "version = :v", nil, map[string]types.AttributeValue{":v": avN(prev)}, errVersion),
-		s.auditWrite(programPK(p.ID), p.Version, "program", audit.Event{At: p.UpdatedAt, Actor: p.UpdatedBy, Action: "update",
-			Reason: audit.ChangedText(changedFields(marshal(old), next))}),
-	}
-	// A new addendum version: the program waits in the addendum sweep until
-	// every partner has been asked to accept it.
-	if p.Addendum.Version != old.AddendumVersion {
-		pk, sk := dueAttrs(sweepAddendum, p.ID, p.UpdatedAt)
-		items = append(items, s.put(marshal(addendumMarkerItem{PK: programPK(p.ID), SK: addendumSK, Type: "addendum_marker", DuePK: pk, DueSK: sk, Version: p.Addendum.Version}), "", nil, nil, nil))
-	}
-	return s.transact(ctx, "update program", items...)
-}
-
 // addendumMarkerItem keeps a program in the addendum sweep while partners
 // are still to be asked to accept its addendum version.
 type addendumMarkerItem struct {
-	PK      string `dynamodbav:"PK"`
-	SK      string `dynamodbav:"SK"`
-	Type    string `dynamodbav:"type"`
-	DuePK   string `dynamodbav:"DuePK"`
-	DueSK   string `dynamodbav:"DueSK"`
+	keyAttrs
 	Version string `dynamodbav:"version"`
 }
 
-const addendumSK = "ADDENDUM"
-
-// ListProgramEvents implements program.Store.
-func (s *Store) ListProgramEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error) {
-	return s.listAudit(ctx, "list program events", programPK(id), limit, cursor)
-}
-
-// DueAddenda returns programs whose partners are still to be asked to
-// accept a new addendum version.
-func (s *Store) DueAddenda(ctx context.Context, now time.Time, limit int) ([]jobs.DueItem, bool, error) {
-	return s.dueAt(ctx, sweepAddendum, now, limit)
+// toAddendumMarkerItem places p in the addendum sweep from its update on,
+// for its addendum's version.
+func toAddendumMarkerItem(p program.Program) addendumMarkerItem {
+	pk, sk := dueAttrs(sweepAddendum, p.ID, p.UpdatedAt)
+	return addendumMarkerItem{keyAttrs: keyAttrs{PK: programPK(p.ID), SK: addendumSK, Type: "addendum_marker", DuePK: pk, DueSK: sk}, Version: p.Addendum.Version}
 }
 
 // AddendumAsked takes program id out of the addendum sweep once every
@@ -217,25 +163,3 @@ func (s *Store) AddendumAsked(ctx context.Context, id, version string) error {
 }
 
 var errAddendumMoved = apperr.Conflict("the program's addendum changed again")
-
-// BillProgramYear implements billing.HostStore: the program moves to year
-// (conditional on the previous year being the last billed), its next
-// anniversary becomes its due time, and the invoice is issued under the
-// deterministic key (program, year).
-func (s *Store) BillProgramYear(ctx context.Context, programID string, year int, inv *billing.Invoice, msgs []notify.Message) error {
-	var old programItem
-	if err := s.getItem(ctx, "get program", programKey(programID), &old, apperr.NotFound("program %s not found", programID)); err != nil {
-		return err
-	}
-	duePK, dueSK := dueAttrs(sweepBilling, programID, anniversary(old.StartDate, year+1))
-	items := []txItem{s.update(programKey(programID), "SET billedYears = :y, DuePK = :dpk, DueSK = :dsk",
-		"billedYears = :prev AND payment = :host", nil,
-		map[string]types.AttributeValue{":y": avN(year), ":prev": avN(year - 1), ":host": av(string(program.HostPaid)), ":dpk": av(duePK), ":dsk": av(dueSK)},
-		apperr.Conflict("program %s year %d was already billed", programID, year))}
-	if inv != nil {
-		items = append(items, s.invoiceGuard(fmt.Sprintf("host_annual#%s#%d", programID, year), inv.ID))
-		items = append(items, s.invoiceWrite(*inv, audit.System)...)
-	}
-	items = append(items, s.outboxWrites(msgs)...)
-	return s.transact(ctx, "bill program year", items...)
-}

@@ -270,3 +270,23 @@ func bandDomain(rs []bandRec) []program.Band {
 // caseCustomer and friends convert a case's nested values.
 func toCustomerRec(c collab.Customer) customerRec { return customerRec(c) }
 func (r customerRec) domain() collab.Customer     { return collab.Customer(r) }
+
+// sendingRec is a member's sending domain as stored.
+type sendingRec struct {
+	Domain   string             `json:"domain"`
+	Verified bool               `json:"verified"`
+	Status   string             `json:"status"`
+	Records  []member.DNSRecord `json:"records"`
+}
+
+func sendingAttr(d member.SendingDomain) string {
+	if d.Domain == "" {
+		return ""
+	}
+	return jsonAttr(sendingRec{Domain: d.Domain, Verified: d.Verified, Status: d.Status, Records: d.Records})
+}
+
+// slaRec is a program's response times; its keys are the field names.
+type slaRec struct {
+	Low, Medium, High, Critical time.Duration
+}

@@ -79,7 +79,7 @@ func (sd Seed) Members(ctx context.Context, ms []member.Member) error {
 	for _, m := range ms {
 		items = append(items,
 			sd.s.putNew(marshal(toMemberItem(m)), nil),
-			sd.s.putNew(marshal(domainItem{PK: domainPK(m.Domain), SK: metaSK, Type: "domain", MemberID: m.ID}), nil))
+			sd.s.putNew(marshal(toDomainItem(m)), nil))
 	}
 	return sd.write(ctx, items)
 }

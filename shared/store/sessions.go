@@ -9,14 +9,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
-	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/session"
 )
 
 type loginTokenItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
+	keyAttrs
 	Operator     bool   `dynamodbav:"operator,omitempty"`
 	UserID       string `dynamodbav:"userId"`
 	MemberID     string `dynamodbav:"memberId"`
@@ -28,9 +25,7 @@ type loginTokenItem struct {
 }
 
 type sessionItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
+	keyAttrs
 	Operator     bool   `dynamodbav:"operator,omitempty"`
 	UserID       string `dynamodbav:"userId"`
 	MemberID     string `dynamodbav:"memberId"`
@@ -39,22 +34,27 @@ type sessionItem struct {
 	ExpiresAt    int64  `dynamodbav:"expiresAt"`
 }
 
-// CreateLoginTokens implements session.Store.
-func (s *Store) CreateLoginTokens(ctx context.Context, toks []session.LoginToken, msgs []notify.Message) error {
-	var items []txItem
-	for _, t := range toks {
-		items = append(items, s.putNew(marshal(newLoginTokenItem(t)), apperr.Conflict("token collision; retry")))
-	}
-	items = append(items, s.outboxWrites(msgs)...)
-	return s.transact(ctx, "create login tokens", items...)
-}
-
 // newLoginTokenItem is a sign-in link as stored; the table forgets it a day
 // after it expires.
 func newLoginTokenItem(t session.LoginToken) loginTokenItem {
 	return loginTokenItem{
-		PK: loginTokenPK(t.Hash), SK: metaSK, Type: "login_token", Operator: t.Operator, UserID: t.UserID, MemberID: t.MemberID, Email: t.Email,
+		keyAttrs: keyAttrs{
+			PK: loginTokenPK(t.Hash), SK: metaSK, Type: "login_token",
+		},
+		Operator: t.Operator, UserID: t.UserID, MemberID: t.MemberID, Email: t.Email,
 		Next: t.Next, ExpiresAtISO: iso(t.ExpiresAt), ExpiresAt: t.ExpiresAt.Add(24 * time.Hour).Unix(),
+	}
+}
+
+// toSessionItem is a session as stored; the table forgets it when it
+// expires.
+func toSessionItem(ses session.Session) sessionItem {
+	return sessionItem{
+		keyAttrs: keyAttrs{
+			PK: sessionPK(ses.Hash), SK: metaSK, Type: "session",
+		},
+		Operator: ses.Operator, UserID: ses.UserID, MemberID: ses.MemberID,
+		CreatedAt: iso(ses.CreatedAt), ExpiresAtISO: iso(ses.ExpiresAt), ExpiresAt: ses.ExpiresAt.Unix(),
 	}
 }
 
@@ -66,21 +66,6 @@ func (s *Store) GetLoginToken(ctx context.Context, hash string) (session.LoginTo
 	}
 	return session.LoginToken{Hash: hash, Operator: it.Operator, UserID: it.UserID, MemberID: it.MemberID, Email: it.Email, Next: it.Next,
 		ExpiresAt: parseISO(it.ExpiresAtISO), Used: it.Used}, nil
-}
-
-// StartSession implements session.Store: the link is used up and the
-// session created together, so a replayed link makes no second session.
-func (s *Store) StartSession(ctx context.Context, tokenHash string, ses session.Session, now time.Time) error {
-	return s.transact(ctx, "start session",
-		s.update(loginTokenKey(tokenHash), "SET used = :t", "attribute_exists(PK) AND used = :f AND expiresAtIso > :now", nil,
-			map[string]types.AttributeValue{
-				":t": &types.AttributeValueMemberBOOL{Value: true}, ":f": &types.AttributeValueMemberBOOL{Value: false}, ":now": av(iso(now)),
-			}, apperr.Conflict("this sign-in link was already used or has expired; ask for a new one")),
-		s.putNew(marshal(sessionItem{
-			PK: sessionPK(ses.Hash), SK: metaSK, Type: "session", Operator: ses.Operator, UserID: ses.UserID, MemberID: ses.MemberID,
-			CreatedAt: iso(ses.CreatedAt), ExpiresAtISO: iso(ses.ExpiresAt), ExpiresAt: ses.ExpiresAt.Unix(),
-		}), apperr.Conflict("session collision; retry")),
-	)
 }
 
 // GetSession implements session.Store.

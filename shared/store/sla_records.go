@@ -1,12 +1,10 @@
 package store
 
 import (
-	"context"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/report"
-	"github.com/tandemhq/tandem/shared/table"
 )
 
 // slaRecordItem is a case's line in its program's SLA report: a small item
@@ -15,9 +13,7 @@ import (
 // opens, and again only when what the report counts changes (the first
 // response, an escalation, the close).
 type slaRecordItem struct {
-	PK               string `dynamodbav:"PK"`
-	SK               string `dynamodbav:"SK"`
-	Type             string `dynamodbav:"type"`
+	keyAttrs
 	CaseID           string `dynamodbav:"caseId"`
 	ReceiverMemberID string `dynamodbav:"receiverMemberId"`
 	ReceiverName     string `dynamodbav:"receiverName"`
@@ -27,8 +23,6 @@ type slaRecordItem struct {
 	EscalationLevel  int    `dynamodbav:"escalationLevel,omitempty"`
 	ClosedAt         string `dynamodbav:"closedAt,omitempty"`
 }
-
-func slaReportPK(programID string) string { return "SLAREPORT#" + programID }
 
 // slaRecordOf is the record of c as it stands; a final case closed at its
 // last update (a final case changes no more).
@@ -46,8 +40,10 @@ func (s *Store) slaRecordWrite(r report.Record) txItem {
 
 func toSLARecordItem(r report.Record) slaRecordItem {
 	it := slaRecordItem{
-		PK: slaReportPK(r.ProgramID), SK: iso(r.CreatedAt) + "#" + r.CaseID, Type: "sla_record", CaseID: r.CaseID,
-		ReceiverMemberID: r.ReceiverMemberID, ReceiverName: r.ReceiverName, CreatedAt: iso(r.CreatedAt),
+		keyAttrs: keyAttrs{
+			PK: slaReportPK(r.ProgramID), SK: iso(r.CreatedAt) + "#" + r.CaseID, Type: "sla_record",
+		},
+		CaseID: r.CaseID, ReceiverMemberID: r.ReceiverMemberID, ReceiverName: r.ReceiverName, CreatedAt: iso(r.CreatedAt),
 		ResponseDueAt: iso(r.ResponseDueAt), EscalationLevel: r.EscalationLevel,
 	}
 	if r.Responded() {
@@ -69,28 +65,3 @@ func (s *Store) slaRecordChanged(before, after collab.Case) (txItem, bool) {
 	}
 	return s.slaRecordWrite(a), true
 }
-
-// ListSLARecords returns the report records of program's cases opened in
-// [from, to), oldest first: one Query over the program's report
-// partition, paged until done.
-func (s *Store) ListSLARecords(ctx context.Context, programID string, from, to time.Time) ([]report.Record, error) {
-	items, err := s.queryAll(ctx, pageQuery{
-		op: "list SLA records", pkAttr: table.PK, pk: slaReportPK(programID), skAttr: table.SK,
-		// Keys are time#case: one opened at exactly to sorts after the bare
-		// time, so the inclusive upper bound leaves it out.
-		skFrom: iso(from), skUpTo: iso(to), limit: 5000,
-	}, maxReportCases)
-	if err != nil {
-		return nil, err
-	}
-	return convert(items, func(it slaRecordItem) (report.Record, error) {
-		return report.Record{
-			CaseID: it.CaseID, ProgramID: programID, ReceiverMemberID: it.ReceiverMemberID, ReceiverName: it.ReceiverName,
-			CreatedAt: parseISO(it.CreatedAt), ResponseDueAt: parseISO(it.ResponseDueAt), RespondedAt: parseISO(it.RespondedAt),
-			EscalationLevel: it.EscalationLevel, ClosedAt: parseISO(it.ClosedAt),
-		}, nil
-	})
-}
-
-// maxReportCases bounds one report's read (about 25 MB of records).
-const maxReportCases = 100000

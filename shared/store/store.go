@@ -2,8 +2,38 @@
 //
 // Keys come only from the builders in keys.go; item structs with dynamodbav
 // tags live only here and are converted to and from the domain types. Every
-// write is conditional. Each access pattern has its own file, so listing this
-// directory is the catalogue of queries.
+// write is conditional.
+//
+// Listing this directory is the catalogue of how Tandem uses its table.
+// Each file is one of three kinds, and a method goes where its kind says:
+//
+//   - An entity file, named for the entity in the plural (cases.go,
+//     members.go, mail_tokens.go), holds the entity's item types — its own
+//     item and those that exist only for it: its timeline entries, markers
+//     and guards — with their conversions to and from the domain; the
+//     write builders through which other transactions write them
+//     (caseEventWrite, outboxWrites); and the operations on one item by
+//     its key: its get (GetCase), and a put, update or delete of that one
+//     item (Suppress, MarkSent, ExtendSession). Nothing that reads or
+//     writes more than one item.
+//   - A pattern file holds one access pattern that does: a Query, a batch
+//     read, a Scan, or a transaction of several items, with the helpers
+//     only it uses. It is named for its method in snake case
+//     (list_cases.go holds ListCases, create_case.go CreateCase). Where
+//     methods differ only in what they apply one pattern to, they share
+//     a file named for the pattern, such as due.go (a sweep's due
+//     index, one method per sweep), ops.go (the operators' index, one
+//     per kind), list_events.go (an object's timeline, one per kind of
+//     object), merge_moves.go (one object of a merged member re-pointed,
+//     one per kind of object), enrollment_statuses.go (members' places in
+//     a program, one or many).
+//   - The machinery, which reads or writes nothing of its own: this file;
+//     keys.go (every key builder, and the key attributes each item
+//     embeds), records.go (the nested values stored as JSON), items.go,
+//     tx.go, query.go, sparse.go, cursor.go and errors.go (reading and
+//     writing items); meter.go, aws_units.go and outbox_log.go (what
+//     calls cost and caused); and the tools create_table.go, seed.go,
+//     backfill.go and backfill_confirmations.go.
 package store
 
 import (

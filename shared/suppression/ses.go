@@ -7,13 +7,6 @@ import (
 	"time"
 )
 
-// The EventBridge detail types of SES's bounces and complaints (source
-// aws.ses): what the mailevents rule matches.
-const (
-	DetailBounce    = "Email Bounced"
-	DetailComplaint = "Email Complaint Received"
-)
-
 // Event is one bounce or complaint as SES publishes it.
 type Event struct {
 	Kind Kind

@@ -10,9 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// Hit counts one event in key's current fixed window and returns the count
-// so far and when the window ends. Counters expire by TTL.
-func (s *Store) Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
+// CountInWindow counts one event in key's current fixed window (the one
+// that holds now) and returns the count so far and when the window ends:
+// what the rate limits read. Counters expire by TTL.
+func (s *Store) CountInWindow(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
 	start := now.Truncate(window)
 	end := start.Add(window)
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{

@@ -11,9 +11,7 @@ import (
 )
 
 type mailTokenItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
+	keyAttrs
 	Kind         string `dynamodbav:"kind"`
 	EnrollmentID string `dynamodbav:"enrollmentId"`
 	MemberID     string `dynamodbav:"memberId"`
@@ -28,7 +26,10 @@ type mailTokenItem struct {
 
 func (s *Store) mailTokenWrite(t enrollment.Token) txItem {
 	return s.putNew(marshal(mailTokenItem{
-		PK: mailTokenPK(t.Hash), SK: metaSK, Type: "mail_token", Kind: string(t.Kind), EnrollmentID: t.EnrollmentID,
+		keyAttrs: keyAttrs{
+			PK: mailTokenPK(t.Hash), SK: metaSK, Type: "mail_token",
+		},
+		Kind: string(t.Kind), EnrollmentID: t.EnrollmentID,
 		MemberID: t.MemberID, Name: t.Name, Email: t.Email, ExpiresAtISO: iso(t.ExpiresAt),
 		ExpiresAt: t.ExpiresAt.Add(30 * 24 * time.Hour).Unix(),
 	}), apperr.Conflict("token collision; retry"))

@@ -2,49 +2,13 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/audit"
-	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/registration"
 )
-
-type signupTokenItem struct {
-	PK           string `dynamodbav:"PK"`
-	SK           string `dynamodbav:"SK"`
-	Type         string `dynamodbav:"type"`
-	ProgramID    string `dynamodbav:"programId"`
-	Email        string `dynamodbav:"email"`
-	ExpiresAtISO string `dynamodbav:"expiresAtIso"`
-	Used         bool   `dynamodbav:"used"`
-	CreatedAt    string `dynamodbav:"createdAt"`
-	ExpiresAt    int64  `dynamodbav:"expiresAt"`
-}
-
-// CreateSignupToken implements registration.Store: the token and its mail
-// in one transaction.
-func (s *Store) CreateSignupToken(ctx context.Context, t registration.SignupToken, msg notify.Message) error {
-	items := []txItem{s.putNew(marshal(signupTokenItem{
-		PK: signupTokenPK(t.Hash), SK: metaSK, Type: "signup_token", ProgramID: t.ProgramID, Email: t.Email,
-		ExpiresAtISO: iso(t.ExpiresAt), CreatedAt: iso(t.CreatedAt), ExpiresAt: t.ExpiresAt.Add(7 * 24 * time.Hour).Unix(),
-	}), apperr.Conflict("token collision; retry"))}
-	items = append(items, s.outboxWrites([]notify.Message{msg})...)
-	return s.transact(ctx, "create signup token", items...)
-}
-
-// GetSignupToken implements registration.Store.
-func (s *Store) GetSignupToken(ctx context.Context, hash string) (registration.SignupToken, error) {
-	var it signupTokenItem
-	if err := s.getItem(ctx, "get signup token", signupTokenKey(hash), &it, apperr.NotFound("unknown sign-up link")); err != nil {
-		return registration.SignupToken{}, err
-	}
-	return registration.SignupToken{
-		Hash: hash, ProgramID: it.ProgramID, Email: it.Email, ExpiresAt: parseISO(it.ExpiresAtISO), Used: it.Used, CreatedAt: parseISO(it.CreatedAt),
-	}, nil
-}
 
 // CreateSignup implements registration.Store: one transaction for the whole
 // sign-up, each condition mapped to what a person would be told.
@@ -64,7 +28,7 @@ func (s *Store) CreateSignup(ctx context.Context, su registration.Signup) error 
 		items = append(items, s.putNew(marshal(toMemberItem(*m)), apperr.Conflict("member %s already exists", m.ID)), s.enrollPair(e),
 			s.memberEvent(m.ID, "", audit.Event{At: m.CreatedAt, Actor: "sign-up by " + e.Email, Action: "create"}))
 		if m.Domain != "" {
-			items = append(items, s.putNew(marshal(domainItem{PK: domainPK(m.Domain), SK: metaSK, Type: "domain", MemberID: m.ID}), registration.ErrDomainTaken))
+			items = append(items, s.putNew(marshal(toDomainItem(*m)), registration.ErrDomainTaken))
 		}
 	} else {
 		// Awaiting the member's consent: its place in the program is

@@ -1,0 +1,21 @@
+package store
+
+import (
+	"context"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
+	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/marketplace"
+)
+
+// CreateConfiguration implements marketplace.Store: the configuration, its
+// first event and the idempotency commit in one transaction.
+func (s *Store) CreateConfiguration(ctx context.Context, c marketplace.Configuration, ev audit.Event, claim idem.Claim) error {
+	items := []txItem{
+		s.putNew(marshal(toConfigurationItem(c)), apperr.Conflict("configuration %s already exists", c.ID)),
+		s.configurationEventWrite(c.ID, c.Version, ev),
+	}
+	items = append(items, s.commitClaim(claim, c.ID)...)
+	return s.transact(ctx, "create configuration", items...)
+}
