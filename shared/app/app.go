@@ -340,24 +340,24 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
 	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
 	queue := webhook.Queue{Store: st}
-	sessions := &session.Service{Store: st, Origin: origin, Now: now, Keys: c.Keys, Operators: c.OperatorEmails}
+	sessions := session.NewService(st, session.Service{Origin: origin, Now: now, Keys: c.Keys, Operators: c.OperatorEmails})
 	confirmations := confirmation.Links{Keys: c.Keys}
-	programs := &program.Service{Store: st, Now: now}
+	programs := program.NewService(st, program.Service{Now: now})
 	svc := &Services{
 		BaseURL:         c.BaseURL,
-		Members:         &member.Service{Store: st, Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities, Confirmations: confirmations, InstallationDomain: c.MailDomain()},
+		Members:         member.NewService(st, member.Service{Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities, Confirmations: confirmations, InstallationDomain: c.MailDomain()}),
 		Programs:        programs,
-		Reports:         &report.Service{Store: st, Programs: programs, Now: now},
-		Marketplace:     &marketplace.Service{Store: st, Now: now},
-		Mergers:         &merger.Service{Store: st, Origin: origin, Now: now, Batch: c.MergeBatch},
-		Registration:    &registration.Service{Store: st, Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now},
-		Enrollments:     &enrollment.Service{Store: st, Ops: st, Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now, Hooks: queue.Event},
-		Invoices:        &billing.Service{Store: st},
-		Departments:     &department.Service{Store: st, Now: now, CheckURL: guard.CheckURL, Origin: origin, Confirmations: confirmations},
-		Cases:           &collab.Service{Store: st, Ops: st, Origin: origin, Now: now, Hooks: queue.Event, Operators: c.OperatorEmails, MailLinks: collab.MailLinks{Keys: c.Keys}, MailPerDay: c.CaseMailPerDay},
+		Reports:         report.NewService(st, report.Service{Programs: programs, Now: now}),
+		Marketplace:     marketplace.NewService(st, marketplace.Service{Now: now}),
+		Mergers:         merger.NewService(st, merger.Service{Origin: origin, Now: now, Batch: c.MergeBatch}),
+		Registration:    registration.NewService(st, registration.Service{Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now}),
+		Enrollments:     enrollment.NewService(st, enrollment.Service{Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now, Hooks: queue.Event}),
+		Invoices:        billing.NewService(st, billing.Service{}),
+		Departments:     department.NewService(st, department.Service{Now: now, CheckURL: guard.CheckURL, Origin: origin, Confirmations: confirmations}),
+		Cases:           collab.NewService(st, collab.Service{Origin: origin, Now: now, Hooks: queue.Event, Operators: c.OperatorEmails, MailLinks: collab.MailLinks{Keys: c.Keys}, MailPerDay: c.CaseMailPerDay}),
 		Sessions:        sessions,
 		Confirmations:   confirmations,
-		Secrets:         &webhook.Secrets{Store: st, Log: st, Now: now},
+		Secrets:         webhook.NewSecrets(st, webhook.Secrets{Now: now}),
 		DeadLetters:     notify.NewDeadLetters(st, now),
 		CheckWebhookURL: guard.CheckURL,
 		store:           st,
@@ -459,9 +459,7 @@ func MustStartMailEvents() *jobs.MailEvents {
 }
 
 func mailEvents(c Config, w wired) *jobs.MailEvents {
-	return &jobs.MailEvents{Log: w.log, Suppressions: &suppression.Service{
-		Store: w.st, Origin: notify.Origin{From: c.Sender, BaseURL: c.BaseURL}, Operators: c.OperatorEmails, Log: w.log,
-	}}
+	return &jobs.MailEvents{Log: w.log, Suppressions: suppression.NewService(w.st, suppression.Service{Origin: notify.Origin{From: c.Sender, BaseURL: c.BaseURL}, Operators: c.OperatorEmails, Log: w.log})}
 }
 
 // MustStartBilling: see MustStartEscalation.
@@ -471,7 +469,7 @@ func MustStartBilling() *jobs.Billing {
 }
 
 func billingJob(c Config, w wired) *jobs.Billing {
-	return &jobs.Billing{Due: w.st.DueBilling, Programs: &hostbilling.HostBilling{Store: w.st, From: c.Sender}, Log: w.log}
+	return &jobs.Billing{Due: w.st.DueBilling, Programs: hostbilling.NewHostBilling(w.st, hostbilling.HostBilling{From: c.Sender}), Log: w.log}
 }
 
 // HTTP returns the API Gateway handler of HTTP function fn.

@@ -153,6 +153,9 @@ func (m *memStore) ApplyCase(_ context.Context, _, after collab.Case, _ collab.E
 func (m *memStore) AppendCaseNote(ctx context.Context, before, after collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
 	return m.ApplyCase(ctx, before, after, ev, msgs, claim)
 }
+func (m *memStore) StaleCases(context.Context, time.Time, int) ([]collab.Case, bool, error) {
+	return nil, false, nil
+}
 func (m *memStore) ListCases(context.Context, collab.Box, string, collab.Status, int, string) ([]collab.Case, string, error) {
 	return nil, "", nil
 }
@@ -196,12 +199,12 @@ func benchServer(b testing.TB) (*router.Router, map[string]string) {
 		Form: form.Default(), Inbound: department.Inbound{Email: "s@acme.example", Escalation: member.Contact{Name: "E", Email: "esc@acme.example"},
 			Hours: hours.Hours{Zone: "Europe/Berlin", Days: []string{"mon", "tue", "wed", "thu", "fri"}, Start: "08:00", End: "18:00"}}}
 	st.deps[dep.ID] = dep
-	cases := &collab.Service{Store: st, Origin: o, Now: clock}
+	cases := collab.NewService(st, collab.Service{Origin: o, Now: clock})
 	svc := &Services{
 		BaseURL: o.BaseURL, Now: clock,
-		Members:      &member.Service{Store: st, Mail: o, Now: clock},
-		Programs:     &program.Service{Store: nil, Now: clock},
-		Registration: &registration.Service{Store: st, Origin: o, Now: clock},
+		Members:      member.NewService(st, member.Service{Mail: o, Now: clock}),
+		Programs:     program.NewService(nil, program.Service{Now: clock}),
+		Registration: registration.NewService(st, registration.Service{Origin: o, Now: clock}),
 		Cases:        cases,
 	}
 	c, err := cases.Open(context.Background(), auth.Principal{MemberID: partner.ID, UserID: eng.ID, Roles: eng.Roles}, collab.NewCase{

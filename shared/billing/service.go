@@ -19,7 +19,14 @@ type Store interface {
 
 // Service reads invoices for the billed member's admins and operators.
 type Service struct {
-	Store Store
+	store Store
+}
+
+// NewService is the service over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewService(st Store, c Service) *Service {
+	c.store = st
+	return &c
 }
 
 // Events is an invoice's timeline: issued, paid, changed (see Get).
@@ -27,7 +34,7 @@ func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit
 	if _, err := s.Get(ctx, p, id); err != nil {
 		return nil, "", err
 	}
-	return s.Store.ListInvoiceEvents(ctx, id, limit, cursor)
+	return s.store.ListInvoiceEvents(ctx, id, limit, cursor)
 }
 
 // Get returns an invoice to the billed member's admins and operators.
@@ -35,7 +42,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Invoice
 	if !ident.Valid(ident.Invoice, id) {
 		return Invoice{}, apperr.NotFound("invoice %s not found", id)
 	}
-	inv, err := s.Store.GetInvoice(ctx, id)
+	inv, err := s.store.GetInvoice(ctx, id)
 	if err != nil {
 		return Invoice{}, err
 	}
@@ -62,5 +69,5 @@ func (s *Service) List(ctx context.Context, p auth.Principal, memberID string, l
 	if !p.AdminOf(memberID) {
 		return nil, "", apperr.Forbidden("invoices are for the admins of the billed member")
 	}
-	return s.Store.ListMemberInvoices(ctx, memberID, limit, cursor)
+	return s.store.ListMemberInvoices(ctx, memberID, limit, cursor)
 }

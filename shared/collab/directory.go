@@ -76,7 +76,7 @@ func (s *Service) Directory(ctx context.Context, p auth.Principal, q string, lim
 	if p.MemberID == "" {
 		return nil, "", apperr.InvalidField("memberId", "the directory is a member's view; operators have none")
 	}
-	me, err := s.Store.GetMember(ctx, p.MemberID)
+	me, err := s.store.GetMember(ctx, p.MemberID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -98,7 +98,7 @@ func (s *Service) Directory(ctx context.Context, p auth.Principal, q string, lim
 	}
 
 	// Programs I take part in as a partner.
-	mine, err := s.Store.ListMemberEnrollments(ctx, me.ID)
+	mine, err := s.store.ListMemberEnrollments(ctx, me.ID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -106,7 +106,7 @@ func (s *Service) Directory(ctx context.Context, p auth.Principal, q string, lim
 		if !e.Status.Reaches() {
 			continue
 		}
-		prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+		prg, err := s.store.GetProgram(ctx, e.ProgramID)
 		if err != nil {
 			return nil, "", err
 		}
@@ -119,7 +119,7 @@ func (s *Service) Directory(ctx context.Context, p auth.Principal, q string, lim
 		}
 	}
 	// Programs I host.
-	hosted, err := s.Store.ListHostPrograms(ctx, me.ID)
+	hosted, err := s.store.ListHostPrograms(ctx, me.ID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -130,7 +130,7 @@ func (s *Service) Directory(ctx context.Context, p auth.Principal, q string, lim
 	}
 	// Full members reach each other.
 	if me.Kind == member.Full {
-		fulls, err := s.Store.ListMembersByKind(ctx, member.Full)
+		fulls, err := s.store.ListMembersByKind(ctx, member.Full)
 		if err != nil {
 			return nil, "", err
 		}
@@ -179,7 +179,7 @@ func (s *Service) Directory(ctx context.Context, p auth.Principal, q string, lim
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			deps, err := s.Store.ListMemberDepartments(ctx, c.MemberID)
+			deps, err := s.store.ListMemberDepartments(ctx, c.MemberID)
 			if err != nil {
 				errs[i] = err
 				return
@@ -190,7 +190,7 @@ func (s *Service) Directory(ctx context.Context, p auth.Principal, q string, lim
 				}
 			}
 			if c.Kind == "" {
-				if m, err := s.Store.GetMember(ctx, c.MemberID); err == nil {
+				if m, err := s.store.GetMember(ctx, c.MemberID); err == nil {
 					c.Name, c.Kind = m.Name, m.Kind
 				}
 			}
@@ -215,7 +215,7 @@ func (s *Service) addParticipants(ctx context.Context, prg program.Program, via 
 	for _, st := range []enrollment.Status{enrollment.Active, enrollment.Lapsed} {
 		cursor := ""
 		for {
-			es, next, err := s.Store.ListProgramEnrollments(ctx, prg.ID, st, 200, cursor)
+			es, next, err := s.store.ListProgramEnrollments(ctx, prg.ID, st, 200, cursor)
 			if err != nil {
 				return err
 			}

@@ -41,7 +41,7 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 	// At most three steps (reminder, level 1, level 2), each read again
 	// after a lost race up to maxStepAttempts times in all.
 	for i := 0; i < 3+maxStepAttempts; i++ {
-		c, err := s.Store.GetCase(ctx, id)
+		c, err := s.store.GetCase(ctx, id)
 		if err != nil {
 			return raised, err
 		}
@@ -70,7 +70,7 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 		level := after.EscalationLevel
 		ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: "escalation schedule", Action: Escalate, From: c.Status, To: c.Status, Level: level,
 			Text: fmt.Sprintf("no response by %s", at.UTC().Format(time.RFC3339))}
-		dep, err := s.Store.GetDepartment(ctx, c.DepartmentID)
+		dep, err := s.store.GetDepartment(ctx, c.DepartmentID)
 		if err != nil {
 			return raised, err
 		}
@@ -80,7 +80,7 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 			to, escalationContact = []string{c.SubmitterEmail}, dep.EscalationMail()
 		} else {
 			if c.ProgramID != "" {
-				prg, err := s.Store.GetProgram(ctx, c.ProgramID)
+				prg, err := s.store.GetProgram(ctx, c.ProgramID)
 				if err != nil {
 					return raised, err
 				}
@@ -104,7 +104,7 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 		} else if hook != nil {
 			msgs = append(msgs, *hook)
 		}
-		if err := s.Store.ApplyCase(ctx, c, after, ev, msgs, idem.None); err != nil {
+		if err := s.store.ApplyCase(ctx, c, after, ev, msgs, idem.None); err != nil {
 			if errors.Is(err, apperr.ErrConflict) {
 				continue // read it again: another run or a response makes it not due, a note does not
 			}
@@ -131,7 +131,7 @@ func dedupe(xs []string) []string {
 // passed: once, as a conditional write on the version read. It reports
 // whether this run sent it.
 func (s *Service) remind(ctx context.Context, c Case, now time.Time) (bool, error) {
-	dep, err := s.Store.GetDepartment(ctx, c.DepartmentID)
+	dep, err := s.store.GetDepartment(ctx, c.DepartmentID)
 	if err != nil {
 		return false, err
 	}
@@ -149,7 +149,7 @@ func (s *Service) remind(ctx context.Context, c Case, now time.Time) (bool, erro
 	for i := range msgs {
 		msgs[i].NotBefore = s.insideHours(c, dep.Inbound.Hours, now)
 	}
-	if err := s.Store.ApplyCase(ctx, c, after, ev, msgs, idem.None); err != nil {
+	if err := s.store.ApplyCase(ctx, c, after, ev, msgs, idem.None); err != nil {
 		if errors.Is(err, apperr.ErrConflict) {
 			return false, nil // the caller reads the case again
 		}

@@ -37,7 +37,7 @@ func (s *Service) Housekeep(ctx context.Context, id string, now time.Time) (stri
 }
 
 func (s *Service) housekeep(ctx context.Context, id string, now time.Time) (string, error) {
-	c, err := s.Store.GetCase(ctx, id)
+	c, err := s.store.GetCase(ctx, id)
 	if err != nil {
 		return "", err
 	}
@@ -45,7 +45,7 @@ func (s *Service) housekeep(ctx context.Context, id string, now time.Time) (stri
 	if !ok || at.After(now) {
 		return "", nil
 	}
-	dep, err := s.Store.GetDepartment(ctx, c.DepartmentID)
+	dep, err := s.store.GetDepartment(ctx, c.DepartmentID)
 	if err != nil {
 		return "", err
 	}
@@ -74,7 +74,7 @@ func (s *Service) housekeep(ctx context.Context, id string, now time.Time) (stri
 			msgs = append(msgs, *hook)
 		}
 	}
-	if err := s.Store.ApplyCase(ctx, c, after, ev, msgs, idem.None); err != nil {
+	if err := s.store.ApplyCase(ctx, c, after, ev, msgs, idem.None); err != nil {
 		return "", fmt.Errorf("housekeep case %s: %w", id, err)
 	}
 	return outcome, nil

@@ -47,7 +47,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Case, e
 	if !ident.Valid(ident.Case, id) {
 		return Case{}, apperr.NotFound("case %s not found", id)
 	}
-	c, err := s.Store.GetCase(ctx, id)
+	c, err := s.store.GetCase(ctx, id)
 	if err != nil {
 		return Case{}, err
 	}
@@ -64,7 +64,7 @@ func (s *Service) ReceivingDepartment(ctx context.Context, p auth.Principal, c C
 	if !p.In(c.SubmitterMemberID) && !p.In(c.ReceiverMemberID) {
 		return department.Department{}, apperr.NotFound("case %s not found", c.ID)
 	}
-	return s.Store.GetDepartment(ctx, c.DepartmentID)
+	return s.store.GetDepartment(ctx, c.DepartmentID)
 }
 
 // Events returns a case's timeline.
@@ -72,7 +72,7 @@ func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit
 	if _, err := s.Get(ctx, p, id); err != nil {
 		return nil, "", err
 	}
-	return s.Store.ListCaseEvents(ctx, id, limit, cursor)
+	return s.store.ListCaseEvents(ctx, id, limit, cursor)
 }
 
 // List returns the caller's inbox or outbox, optionally of one status.
@@ -95,7 +95,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, box Box, status St
 	if err := f.Err(); err != nil {
 		return nil, "", err
 	}
-	return s.Store.ListCases(ctx, box, p.MemberID, status, limit, cursor)
+	return s.store.ListCases(ctx, box, p.MemberID, status, limit, cursor)
 }
 
 // Act is one side's step on a case.
@@ -217,12 +217,12 @@ func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, cl
 		after.RespondedAt = now // the clock stops at the first response
 	}
 	actor := p.Actor()
-	if u, err := s.Store.GetUser(ctx, p.MemberID, p.UserID); err == nil {
+	if u, err := s.store.GetUser(ctx, p.MemberID, p.UserID); err == nil {
 		actor = u.Name + " <" + u.Email + ">"
 	}
 	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: actor, MemberID: p.MemberID, Side: side, Action: a.Action, From: c.Status, To: next, Text: a.Text}
 
-	dep, err := s.Store.GetDepartment(ctx, c.DepartmentID)
+	dep, err := s.store.GetDepartment(ctx, c.DepartmentID)
 	if err != nil {
 		return Case{}, err
 	}
@@ -249,15 +249,15 @@ func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, cl
 		// version, so it conflicts with no other note and no step that
 		// leaves the status as it was. The case is read again for the
 		// answer: other notes may have been written beside this one.
-		if err := s.Store.AppendCaseNote(ctx, c, after, ev, msgs, claim); err != nil {
+		if err := s.store.AppendCaseNote(ctx, c, after, ev, msgs, claim); err != nil {
 			return Case{}, fmt.Errorf("add a note to case %s: %w", id, err)
 		}
-		if now, err := s.Store.GetCase(ctx, id); err == nil {
+		if now, err := s.store.GetCase(ctx, id); err == nil {
 			return now, nil
 		}
 		return after, nil // written: an error now would only invite a second note
 	}
-	if err := s.Store.ApplyCase(ctx, c, after, ev, msgs, claim); err != nil {
+	if err := s.store.ApplyCase(ctx, c, after, ev, msgs, claim); err != nil {
 		return Case{}, fmt.Errorf("%s case %s: %w", a.Action, id, err)
 	}
 	return after, nil
@@ -289,5 +289,5 @@ func (s *Service) Stale(ctx context.Context, p auth.Principal, now time.Time, li
 	if !p.Operator {
 		return nil, false, apperr.Forbidden("this is for Tandem's operators")
 	}
-	return s.Ops.StaleCases(ctx, now, limit)
+	return s.store.StaleCases(ctx, now, limit)
 }

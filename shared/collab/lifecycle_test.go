@@ -106,7 +106,7 @@ func TestStepsRaceOtherWriters(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := &raceStore{fakeStore: fixture(), c: raceCase(tc.status), race: tc.race}
-			svc := &Service{Store: st, Now: func() time.Time { return friday5pm }}
+			svc := &Service{store: st, Now: func() time.Time { return friday5pm }}
 			_, err := svc.Do(context.Background(), tc.p, st.c.ID, tc.act, idem.None)
 			if tc.wantErr == nil && err != nil || tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
 				t.Fatalf("got %v, want %v", err, tc.wantErr)
@@ -130,7 +130,7 @@ func TestStepLosingRacesUntilItsCallerGivesUp(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	st := &raceStore{fakeStore: fixture(), c: raceCase(Open)}
 	st.race = []func(*Case){func(*Case) { cancel() }}
-	svc := &Service{Store: st, Now: func() time.Time { return friday5pm }}
+	svc := &Service{store: st, Now: func() time.Time { return friday5pm }}
 	_, err := svc.Do(ctx, receiverEngineer, st.c.ID, Act{Action: Accept, Engineer: &member.Contact{Name: "Ann", Email: "ann@host.example"}}, idem.None)
 	if !errors.Is(apperr.KindOf(err), apperr.ErrUnavailable) {
 		t.Fatalf("got %v, want unavailable", err)
@@ -142,7 +142,7 @@ func TestStepLosingRacesUntilItsCallerGivesUp(t *testing.T) {
 // it is still due.
 func TestEscalationRacingANote(t *testing.T) {
 	st := &raceStore{fakeStore: fixture(), c: raceCase(Open), race: []func(*Case){func(c *Case) { c.LastActivityAt = friday5pm }}}
-	svc := &Service{Store: st, Now: func() time.Time { return friday5pm }}
+	svc := &Service{store: st, Now: func() time.Time { return friday5pm }}
 	raised, err := svc.Escalate(context.Background(), st.c.ID, friday5pm)
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +152,7 @@ func TestEscalationRacingANote(t *testing.T) {
 	}
 	// A response racing the run, though, stops the clock: nothing is raised.
 	st = &raceStore{fakeStore: fixture(), c: raceCase(Open), race: []func(*Case){func(c *Case) { c.Status, c.RespondedAt = Accepted, friday5pm }}}
-	svc.Store = st
+	svc.store = st
 	if raised, err := svc.Escalate(context.Background(), st.c.ID, friday5pm); err != nil || len(raised) != 0 {
 		t.Fatalf("after a racing response: raised %v, %v; want nothing", raised, err)
 	}
@@ -167,12 +167,12 @@ func TestHousekeepingRacingOtherWriters(t *testing.T) {
 		return c
 	}
 	st := &raceStore{fakeStore: fixture(), c: idle(), race: []func(*Case){func(c *Case) { c.EscalationLevel = 1 }}}
-	svc := &Service{Store: st, Now: func() time.Time { return friday5pm }}
+	svc := &Service{store: st, Now: func() time.Time { return friday5pm }}
 	if got, err := svc.Housekeep(context.Background(), st.c.ID, friday5pm); err != nil || got != HousekeepWarned || !st.c.IdleWarned {
 		t.Fatalf("racing an escalation: %q, %v, warned %v; want warned in this run", got, err, st.c.IdleWarned)
 	}
 	st = &raceStore{fakeStore: fixture(), c: idle(), race: []func(*Case){func(c *Case) { c.LastActivityAt = friday5pm }}}
-	svc.Store = st
+	svc.store = st
 	if got, err := svc.Housekeep(context.Background(), st.c.ID, friday5pm); err != nil || got != "" || st.c.IdleWarned {
 		t.Fatalf("racing a note: %q, %v, warned %v; want nothing", got, err, st.c.IdleWarned)
 	}

@@ -123,8 +123,8 @@ func (s *Service) LookupMailLink(ctx context.Context, token string) (MailLink, e
 		caseErr, dErr error
 	)
 	together(
-		func() { c, caseErr = s.Store.GetCase(ctx, t.CaseID) },
-		func() { dep, dErr = s.Store.GetDepartment(ctx, t.DepartmentID) },
+		func() { c, caseErr = s.store.GetCase(ctx, t.CaseID) },
+		func() { dep, dErr = s.store.GetDepartment(ctx, t.DepartmentID) },
 	)
 	if caseErr != nil {
 		return MailLink{}, caseErr

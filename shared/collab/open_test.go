@@ -278,7 +278,7 @@ func TestOpenDefaults(t *testing.T) {
 
 // testService is intake over st at friday5pm, signing with a test key.
 func testService(st *fakeStore) *Service {
-	return &Service{Store: st, Now: func() time.Time { return friday5pm }, Origin: notify.Origin{From: "T <t@x.example>", BaseURL: "https://t.example"},
+	return &Service{store: st, Now: func() time.Time { return friday5pm }, Origin: notify.Origin{From: "T <t@x.example>", BaseURL: "https://t.example"},
 		MailLinks: MailLinks{Keys: keyring.Fixed("t", []byte("test-key-0123456789abcdef0123456789"))}}
 }
 

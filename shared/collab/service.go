@@ -28,6 +28,7 @@ import (
 // their code; a test fakes the one it drives.
 type Store interface {
 	Intake
+	StaleStore
 	CaseReader
 	Stepper
 	Escalations
@@ -60,7 +61,7 @@ type MailCounter interface {
 
 // Service opens cases, runs their lifecycle and answers the directory.
 type Service struct {
-	Store  Store
+	store  Store
 	Origin notify.Origin
 	Now    func() time.Time
 	// Hooks queues webhook events; nil when webhooks are off.
@@ -69,13 +70,18 @@ type Service struct {
 	Operators []string
 	// MailLinks signs the action links of case mail.
 	MailLinks MailLinks
-	// Ops lists stale cases for operators.
-	Ops StaleStore
 	// MailPerDay bounds the case steps that mail (opening, answering,
 	// notes…) one member may take in a day (UTC): beyond it they are
 	// refused (429), so one account cannot turn Tandem into a mailer.
 	// Zero is DefaultMailPerDay.
 	MailPerDay int
+}
+
+// NewService is the service over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewService(st Store, c Service) *Service {
+	c.store = st
+	return &c
 }
 
 // DefaultMailPerDay is MailPerDay unless configured: far above what a
@@ -89,7 +95,7 @@ func (s *Service) countMail(ctx context.Context, memberID string, now time.Time)
 	if limit <= 0 {
 		limit = DefaultMailPerDay
 	}
-	n, reset, err := s.Store.CountInWindow(ctx, "casemail#"+memberID, 24*time.Hour, now)
+	n, reset, err := s.store.CountInWindow(ctx, "casemail#"+memberID, 24*time.Hour, now)
 	if err != nil {
 		return err
 	}
@@ -183,15 +189,15 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 		mineErr, receiverErr, theirsErr error
 		viaProgram                      = in.ProgramID != "" && ident.Valid(ident.Program, in.ProgramID)
 		first                           = []func(){
-			func() { dep, depErr = s.Store.GetDepartment(ctx, in.DepartmentID) },
-			func() { submitter, subErr = s.Store.GetMember(ctx, p.MemberID) },
-			func() { u, userErr = s.Store.GetUser(ctx, p.MemberID, p.UserID) },
+			func() { dep, depErr = s.store.GetDepartment(ctx, in.DepartmentID) },
+			func() { submitter, subErr = s.store.GetMember(ctx, p.MemberID) },
+			func() { u, userErr = s.store.GetUser(ctx, p.MemberID, p.UserID) },
 		}
 	)
 	if viaProgram {
 		first = append(first,
-			func() { prg, prgErr = s.Store.GetProgram(ctx, in.ProgramID) },
-			func() { mine, mineErr = s.Store.EnrollmentStatus(ctx, in.ProgramID, p.MemberID) })
+			func() { prg, prgErr = s.store.GetProgram(ctx, in.ProgramID) },
+			func() { mine, mineErr = s.store.EnrollmentStatus(ctx, in.ProgramID, p.MemberID) })
 	}
 	together(first...)
 	if errors.Is(depErr, apperr.ErrNotFound) {
@@ -205,11 +211,11 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	}
 	var limitErr error
 	second := []func(){
-		func() { receiver, receiverErr = s.Store.GetMember(ctx, dep.MemberID) },
+		func() { receiver, receiverErr = s.store.GetMember(ctx, dep.MemberID) },
 		func() { limitErr = s.countMail(ctx, p.MemberID, s.Now()) },
 	}
 	if viaProgram && prgErr == nil {
-		second = append(second, func() { theirs, theirsErr = s.Store.EnrollmentStatus(ctx, in.ProgramID, dep.MemberID) })
+		second = append(second, func() { theirs, theirsErr = s.store.EnrollmentStatus(ctx, in.ProgramID, dep.MemberID) })
 	}
 	together(second...)
 	if receiverErr != nil {
@@ -296,7 +302,7 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	} else if hook != nil {
 		msgs = append(msgs, *hook)
 	}
-	if err := s.Store.CreateCase(ctx, c, ev, msgs, claim); err != nil {
+	if err := s.store.CreateCase(ctx, c, ev, msgs, claim); err != nil {
 		return Case{}, fmt.Errorf("open case: %w", err)
 	}
 	return c, nil

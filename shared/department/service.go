@@ -54,13 +54,20 @@ type HookSender func(ctx context.Context, d Department, eventType string, data a
 
 // Service manages a member's departments.
 type Service struct {
-	Store    Store
+	store    Store
 	Now      func() time.Time
 	CheckURL URLChecker
 	// Origin is where confirmation mail comes from and its links point.
 	Origin notify.Origin
 	// Confirmations signs the links that confirm the department's addresses.
 	Confirmations confirmation.Links
+}
+
+// NewService is the service over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewService(st Store, c Service) *Service {
+	c.store = st
+	return &c
 }
 
 // Input is the body of POST /v1/members/{id}/departments.
@@ -101,7 +108,7 @@ func (s *Service) check(ctx context.Context, memberID string, in Input) (Departm
 		d.Form = in.Form.Check(f, "form")
 	}
 	if len(in.ProgramIDs) > 0 {
-		mine, err := s.Store.ProgramsOf(ctx, memberID)
+		mine, err := s.store.ProgramsOf(ctx, memberID)
 		if err != nil {
 			return d, err
 		}
@@ -126,7 +133,7 @@ func (s *Service) admin(ctx context.Context, p auth.Principal, memberID string) 
 		return apperr.Forbidden("managing departments needs the admin role")
 	}
 	if p.Operator {
-		_, err := s.Store.GetMember(ctx, memberID)
+		_, err := s.store.GetMember(ctx, memberID)
 		return err
 	}
 	return nil
@@ -147,7 +154,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, memberID string,
 	if err != nil {
 		return Department{}, err
 	}
-	if err := s.Store.CreateDepartment(ctx, d, msgs, claim); err != nil {
+	if err := s.store.CreateDepartment(ctx, d, msgs, claim); err != nil {
 		return Department{}, fmt.Errorf("create department: %w", err)
 	}
 	return d, nil
@@ -158,7 +165,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Departm
 	if !ident.Valid(ident.Department, id) {
 		return Department{}, apperr.NotFound("department %s not found", id)
 	}
-	d, err := s.Store.GetDepartment(ctx, id)
+	d, err := s.store.GetDepartment(ctx, id)
 	if err != nil {
 		return Department{}, err
 	}
@@ -173,7 +180,7 @@ func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit
 	if _, err := s.Get(ctx, p, id); err != nil {
 		return nil, "", err
 	}
-	return s.Store.ListDepartmentEvents(ctx, id, limit, cursor)
+	return s.store.ListDepartmentEvents(ctx, id, limit, cursor)
 }
 
 // List returns a member's departments to its users and operators.
@@ -181,7 +188,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, memberID string) (
 	if !p.In(memberID) || !ident.Valid(ident.Member, memberID) {
 		return nil, apperr.NotFound("member %s not found", memberID)
 	}
-	return s.Store.ListMemberDepartments(ctx, memberID)
+	return s.store.ListMemberDepartments(ctx, memberID)
 }
 
 // ImportHolidays adds the all-day events of an iCalendar to a department's
@@ -215,7 +222,7 @@ func (s *Service) ImportHolidays(ctx context.Context, p auth.Principal, id, ics 
 	next.ID, next.CreatedAt, next.UpdatedAt, next.Version, next.UpdatedBy = d.ID, d.CreatedAt, now, d.Version+1, p.Actor()
 	// Holidays are not the inbound process an admin re-saves.
 	next.WebhookDisabled, next.Unreachable, next.Confirmed = d.WebhookDisabled, d.Unreachable, d.Confirmed
-	if err := s.Store.UpdateDepartment(ctx, next, d, nil); err != nil {
+	if err := s.store.UpdateDepartment(ctx, next, d, nil); err != nil {
 		return Department{}, fmt.Errorf("import holidays into %s: %w", id, err)
 	}
 	return next, nil
@@ -271,7 +278,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	if err != nil {
 		return Department{}, err
 	}
-	if err := s.Store.UpdateDepartment(ctx, next, d, msgs); err != nil {
+	if err := s.store.UpdateDepartment(ctx, next, d, msgs); err != nil {
 		return Department{}, fmt.Errorf("update department %s: %w", id, err)
 	}
 	return next, nil
@@ -319,7 +326,7 @@ func (s *Service) Resend(ctx context.Context, p auth.Principal, id string) ([]st
 	if len(msgs) == 0 {
 		return nil, apperr.RateLimited(reset.Sub(now), "the confirmation was mailed %d times today already; try again tomorrow", confirmation.PerAddress)
 	}
-	if err := s.Store.Enqueue(ctx, msgs...); err != nil {
+	if err := s.store.Enqueue(ctx, msgs...); err != nil {
 		return nil, fmt.Errorf("resend confirmations of %s: %w", id, err)
 	}
 	var sent []string
@@ -335,14 +342,14 @@ func (s *Service) confirmations(ctx context.Context, d Department, rs []confirma
 	if len(rs) == 0 {
 		return nil, time.Time{}, nil
 	}
-	m, err := s.Store.GetMember(ctx, d.MemberID)
+	m, err := s.store.GetMember(ctx, d.MemberID)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
 	var msgs []notify.Message
 	var reset time.Time
 	for _, r := range rs {
-		n, at, err := s.Store.CountInWindow(ctx, "confirm#"+confirmation.Normalize(r.Address), confirmation.Window, now)
+		n, at, err := s.store.CountInWindow(ctx, "confirm#"+confirmation.Normalize(r.Address), confirmation.Window, now)
 		if err != nil {
 			return nil, time.Time{}, err
 		}
@@ -358,7 +365,7 @@ func (s *Service) confirmations(ctx context.Context, d Department, rs []confirma
 // Confirmation is what the confirmation link of the department's address
 // tagged tag asks (no sign-in: the signed link is the authority).
 func (s *Service) Confirmation(ctx context.Context, id, tag string) (confirmation.Pending, error) {
-	d, err := s.Store.GetDepartment(ctx, id)
+	d, err := s.store.GetDepartment(ctx, id)
 	if err != nil {
 		return confirmation.Pending{}, err
 	}
@@ -366,7 +373,7 @@ func (s *Service) Confirmation(ctx context.Context, id, tag string) (confirmatio
 	if !ok {
 		return confirmation.Pending{}, apperr.Conflict("%s no longer sends mail to this address: there is nothing to confirm", d.Name)
 	}
-	m, err := s.Store.GetMember(ctx, d.MemberID)
+	m, err := s.store.GetMember(ctx, d.MemberID)
 	if err != nil {
 		return confirmation.Pending{}, err
 	}
@@ -377,7 +384,7 @@ func (s *Service) Confirmation(ctx context.Context, id, tag string) (confirmatio
 // confirmation.Tag) takes the department's mail: the POST of a
 // confirmation link. It returns the department and the address confirmed.
 func (s *Service) ConfirmAddress(ctx context.Context, id, tag string) (Department, string, error) {
-	d, err := s.Store.GetDepartment(ctx, id)
+	d, err := s.store.GetDepartment(ctx, id)
 	if err != nil {
 		return Department{}, "", err
 	}
@@ -391,7 +398,7 @@ func (s *Service) ConfirmAddress(ctx context.Context, id, tag string) (Departmen
 	}
 	next := d
 	next.Confirmed, next.UpdatedAt, next.Version, next.UpdatedBy = d.Confirmed.With(addr), s.Now(), d.Version+1, addr+" (confirmation link)"
-	if err := s.Store.UpdateDepartment(ctx, next, d, nil); err != nil {
+	if err := s.store.UpdateDepartment(ctx, next, d, nil); err != nil {
 		return Department{}, "", fmt.Errorf("confirm an address of %s: %w", id, err)
 	}
 	return next, addr, nil

@@ -52,7 +52,7 @@ type Addenda interface {
 // its enrollment's event in one transaction, once per version. done is
 // false while partners are left for the next run.
 func (s *Service) AskAddendum(ctx context.Context, id string, now time.Time) (asked int, done bool, err error) {
-	prg, err := s.Store.GetProgram(ctx, id)
+	prg, err := s.store.GetProgram(ctx, id)
 	if err != nil {
 		return 0, false, err
 	}
@@ -60,7 +60,7 @@ func (s *Service) AskAddendum(ctx context.Context, id string, now time.Time) (as
 	for _, st := range boundStatuses {
 		cursor := ""
 		for {
-			es, next, err := s.Store.ListProgramEnrollments(ctx, id, st, 200, cursor)
+			es, next, err := s.store.ListProgramEnrollments(ctx, id, st, 200, cursor)
 			if err != nil {
 				return asked, false, err
 			}
@@ -81,7 +81,7 @@ func (s *Service) AskAddendum(ctx context.Context, id string, now time.Time) (as
 			}
 		}
 	}
-	return asked, true, s.Store.AddendumAsked(ctx, id, v)
+	return asked, true, s.store.AddendumAsked(ctx, id, v)
 }
 
 func (s *Service) askAddendum(prg program.Program, e Enrollment, now time.Time) Change {
@@ -114,7 +114,7 @@ func (s *Service) AcceptAddendum(ctx context.Context, p auth.Principal, id strin
 	var e Enrollment
 	var err error
 	if viaLink {
-		e, err = s.Store.GetEnrollment(ctx, id)
+		e, err = s.store.GetEnrollment(ctx, id)
 	} else {
 		e, err = s.Get(ctx, p, id)
 		if err == nil && !p.AdminOf(e.MemberID) {
@@ -131,7 +131,7 @@ func (s *Service) AcceptAddendum(ctx context.Context, p auth.Principal, id strin
 	if err := f.Err(); err != nil {
 		return Enrollment{}, err
 	}
-	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	prg, err := s.store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return Enrollment{}, err
 	}
@@ -167,11 +167,11 @@ func (s *Service) AddendumByLink(ctx context.Context, token string) (Enrollment,
 	if err != nil {
 		return Enrollment{}, program.Program{}, err
 	}
-	e, err := s.Store.GetEnrollment(ctx, id)
+	e, err := s.store.GetEnrollment(ctx, id)
 	if err != nil {
 		return Enrollment{}, program.Program{}, err
 	}
-	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	prg, err := s.store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return Enrollment{}, program.Program{}, err
 	}
@@ -188,7 +188,7 @@ func (s *Service) Outstanding(ctx context.Context, p auth.Principal, programID s
 	if _, _, err := s.List(ctx, p, programID, "", 1, ""); err != nil { // 404 to other tenants
 		return nil, "", err
 	}
-	prg, err := s.Store.GetProgram(ctx, programID)
+	prg, err := s.store.GetProgram(ctx, programID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -196,7 +196,7 @@ func (s *Service) Outstanding(ctx context.Context, p auth.Principal, programID s
 	for _, st := range boundStatuses {
 		cursor := ""
 		for read < maxOutstanding {
-			es, next, err := s.Store.ListProgramEnrollments(ctx, programID, st, 200, cursor)
+			es, next, err := s.store.ListProgramEnrollments(ctx, programID, st, 200, cursor)
 			if err != nil {
 				return nil, "", err
 			}

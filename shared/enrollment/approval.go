@@ -57,7 +57,7 @@ func (s *Service) reject(ctx context.Context, e Enrollment, actor, reason string
 		return Enrollment{}, err
 	}
 	c.Release = true
-	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	prg, err := s.store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return Enrollment{}, err
 	}

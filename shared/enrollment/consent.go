@@ -106,7 +106,7 @@ func (s *Service) DecideConsent(ctx context.Context, token string) (Enrollment, 
 // case, the host told) or declines (rejected; the person is told).
 func (s *Service) consent(ctx context.Context, e Enrollment, actor string, confirm bool) (Enrollment, error) {
 	now := s.Now()
-	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	prg, err := s.store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return Enrollment{}, err
 	}

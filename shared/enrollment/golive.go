@@ -25,7 +25,7 @@ func (s *Service) goLive(ctx context.Context, c *Change, prg program.Program, no
 				}
 			}
 			if k < 0 {
-				inv, err := s.Store.GetInvoice(ctx, id)
+				inv, err := s.store.GetInvoice(ctx, id)
 				if err != nil {
 					return err
 				}

@@ -28,7 +28,7 @@ func (s *Service) PayInvoice(ctx context.Context, p auth.Principal, id, referenc
 	if !ident.Valid(ident.Invoice, id) {
 		return billing.Invoice{}, apperr.NotFound("invoice %s not found", id)
 	}
-	inv, err := s.Store.GetInvoice(ctx, id)
+	inv, err := s.store.GetInvoice(ctx, id)
 	if err != nil {
 		return billing.Invoice{}, err
 	}
@@ -44,9 +44,9 @@ func (s *Service) PayInvoice(ctx context.Context, p auth.Principal, id, referenc
 	paid.UpdatedAt, paid.Version = now, inv.Version+1
 	ic := InvoiceChange{Before: inv, After: paid}
 	if inv.EnrollmentID == "" {
-		return paid, s.Store.ApplyEnrollmentChange(ctx, Change{Invoices: []InvoiceChange{ic}})
+		return paid, s.store.ApplyEnrollmentChange(ctx, Change{Invoices: []InvoiceChange{ic}})
 	}
-	e, err := s.Store.GetEnrollment(ctx, inv.EnrollmentID)
+	e, err := s.store.GetEnrollment(ctx, inv.EnrollmentID)
 	if err != nil {
 		return billing.Invoice{}, err
 	}
@@ -57,14 +57,14 @@ func (s *Service) PayInvoice(ctx context.Context, p auth.Principal, id, referenc
 		if err != nil {
 			// Removed or rejected: the payment is still recorded.
 			if errors.Is(err, apperr.ErrConflict) {
-				return paid, s.Store.ApplyEnrollmentChange(ctx, Change{Invoices: []InvoiceChange{ic}})
+				return paid, s.store.ApplyEnrollmentChange(ctx, Change{Invoices: []InvoiceChange{ic}})
 			}
 			return billing.Invoice{}, err
 		}
 		c.After.Paid = true
 		c.Invoices = []InvoiceChange{ic}
 		if c.After.Status == Active && e.Status != Active {
-			prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+			prg, err := s.store.GetProgram(ctx, e.ProgramID)
 			if err != nil {
 				return billing.Invoice{}, err
 			}
@@ -77,13 +77,13 @@ func (s *Service) PayInvoice(ctx context.Context, p auth.Principal, id, referenc
 		c, err = s.renewalPaid(ctx, e, inv, p.Actor(), now)
 		if err != nil {
 			if errors.Is(err, apperr.ErrConflict) {
-				return paid, s.Store.ApplyEnrollmentChange(ctx, Change{Invoices: []InvoiceChange{ic}})
+				return paid, s.store.ApplyEnrollmentChange(ctx, Change{Invoices: []InvoiceChange{ic}})
 			}
 			return billing.Invoice{}, err
 		}
 		c.Invoices = []InvoiceChange{ic}
 	default:
-		return paid, s.Store.ApplyEnrollmentChange(ctx, Change{Invoices: []InvoiceChange{ic}})
+		return paid, s.store.ApplyEnrollmentChange(ctx, Change{Invoices: []InvoiceChange{ic}})
 	}
 	if _, err := s.apply(ctx, c); err != nil {
 		return billing.Invoice{}, err
@@ -105,7 +105,7 @@ func (s *Service) renewalPaid(ctx context.Context, e Enrollment, inv billing.Inv
 		c.After.RenewalStep, c.After.RenewalInvoiceID = RenewalNone, ""
 	}
 	if e.Status == Lapsed {
-		prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+		prg, err := s.store.GetProgram(ctx, e.ProgramID)
 		if err != nil {
 			return Change{}, err
 		}

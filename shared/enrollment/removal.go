@@ -33,7 +33,7 @@ func (s *Service) Remove(ctx context.Context, p auth.Principal, id, reason strin
 	if err != nil {
 		return Enrollment{}, err
 	}
-	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	prg, err := s.store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return Enrollment{}, err
 	}

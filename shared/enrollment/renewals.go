@@ -38,7 +38,7 @@ type Renewals interface {
 func (s *Service) Renew(ctx context.Context, id string, now time.Time) ([]RenewalStep, error) {
 	var done []RenewalStep
 	for i := 0; i < int(RenewalTerminated); i++ {
-		e, err := s.Store.GetEnrollment(ctx, id)
+		e, err := s.store.GetEnrollment(ctx, id)
 		if err != nil {
 			return done, err
 		}
@@ -50,7 +50,7 @@ func (s *Service) Renew(ctx context.Context, id string, now time.Time) ([]Renewa
 		if err != nil {
 			return done, err
 		}
-		if err := s.Store.ApplyEnrollmentChange(ctx, c); err != nil {
+		if err := s.store.ApplyEnrollmentChange(ctx, c); err != nil {
 			if errors.Is(err, apperr.ErrConflict) {
 				return done, nil // another run did it
 			}
@@ -62,7 +62,7 @@ func (s *Service) Renew(ctx context.Context, id string, now time.Time) ([]Renewa
 }
 
 func (s *Service) renewalStep(ctx context.Context, e Enrollment, step RenewalStep, now time.Time) (Change, error) {
-	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	prg, err := s.store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return Change{}, err
 	}
@@ -117,7 +117,7 @@ func (s *Service) renewalStep(ctx context.Context, e Enrollment, step RenewalSte
 		c.After.Status = next
 		c.After.Reason = "renewal unpaid 90 days after the renewal date"
 		if e.RenewalInvoiceID != "" {
-			inv, err := s.Store.GetInvoice(ctx, e.RenewalInvoiceID)
+			inv, err := s.store.GetInvoice(ctx, e.RenewalInvoiceID)
 			if err != nil {
 				return Change{}, err
 			}
@@ -148,7 +148,7 @@ type billee struct {
 // has none on record.
 func (s *Service) billTo(ctx context.Context, e Enrollment) (billee, error) {
 	to := billee{Contact: e.Contacts.Billing, Company: e.Company.Name}
-	m, err := s.Store.GetMember(ctx, e.MemberID)
+	m, err := s.store.GetMember(ctx, e.MemberID)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return to, nil
 	}

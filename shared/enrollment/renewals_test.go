@@ -102,7 +102,7 @@ func TestRenewCatchesUpOnceInOrder(t *testing.T) {
 		invoices: map[string]billing.Invoice{},
 		programs: map[string]program.Program{"prg_1": {ID: "prg_1", Name: "P", NotifyEmails: []string{"host@x.example"}}},
 	}
-	s := &Service{Store: st, Now: func() time.Time { return renewal }}
+	s := &Service{store: st, Now: func() time.Time { return renewal }}
 	ctx := context.Background()
 
 	done, err := s.Renew(ctx, id, renewal.Add(time.Hour))
@@ -159,7 +159,7 @@ func TestRenewalBillsTheMembersCurrentContact(t *testing.T) {
 		members: map[string]member.Member{"mem_1": {ID: "mem_1", Name: "New Name", Contacts: member.Contacts{
 			Primary: member.Contact{Email: "p@x.example"}, Billing: member.Contact{Name: "Accounts", Email: "accounts@x.example"}}}},
 	}
-	s := &Service{Store: st, Now: func() time.Time { return renewal }}
+	s := &Service{store: st, Now: func() time.Time { return renewal }}
 	if done, err := s.Renew(context.Background(), id, RenewalStepAt(renewal, RenewalInvoiced)); err != nil || len(done) != 2 {
 		t.Fatalf("heads-up and invoice: %v (%v)", done, err)
 	}

@@ -58,6 +58,7 @@ type InvoiceChange struct {
 // by their code; a test fakes the one it drives.
 type Store interface {
 	Reader
+	WaitingStore
 	Transitions
 	OneTimeLinks
 	Renewals
@@ -89,14 +90,19 @@ type Transitions interface {
 
 // Service runs onboarding: decisions, validation, go-live, payment, removal.
 type Service struct {
-	// Ops lists the sign-ups waiting for a decision, for operators.
-	Ops    WaitingStore
-	Store  Store
+	store  Store
 	Origin notify.Origin
 	Links  Links
 	Now    func() time.Time
 	// Hooks queues webhook events; nil until webhooks are configured.
 	Hooks department.HookSender
+}
+
+// NewService is the service over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewService(st Store, c Service) *Service {
+	c.store = st
+	return &c
 }
 
 // Get returns an enrollment to the host's and the partner's users and to
@@ -105,7 +111,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Enrollm
 	if !ident.Valid(ident.Enrollment, id) {
 		return Enrollment{}, apperr.NotFound("enrollment %s not found", id)
 	}
-	e, err := s.Store.GetEnrollment(ctx, id)
+	e, err := s.store.GetEnrollment(ctx, id)
 	if err != nil {
 		return Enrollment{}, err
 	}
@@ -120,7 +126,7 @@ func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit
 	if _, err := s.Get(ctx, p, id); err != nil {
 		return nil, "", err
 	}
-	return s.Store.ListEnrollmentEvents(ctx, id, limit, cursor)
+	return s.store.ListEnrollmentEvents(ctx, id, limit, cursor)
 }
 
 // List returns a program's enrollments, optionally of one status, to the
@@ -129,7 +135,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, programID string, 
 	if !ident.Valid(ident.Program, programID) {
 		return nil, "", apperr.NotFound("program %s not found", programID)
 	}
-	prg, err := s.Store.GetProgram(ctx, programID)
+	prg, err := s.store.GetProgram(ctx, programID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -139,7 +145,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, programID string, 
 	if status != "" && !knownStatus(status) {
 		return nil, "", apperr.InvalidField("status", "must be one of "+statusList())
 	}
-	return s.Store.ListProgramEnrollments(ctx, programID, status, limit, cursor)
+	return s.store.ListProgramEnrollments(ctx, programID, status, limit, cursor)
 }
 
 // Counts counts a program's enrollments per status, for its host's admins
@@ -149,7 +155,7 @@ func (s *Service) Counts(ctx context.Context, p auth.Principal, programID string
 	if !ident.Valid(ident.Program, programID) {
 		return nil, apperr.NotFound("program %s not found", programID)
 	}
-	prg, err := s.Store.GetProgram(ctx, programID)
+	prg, err := s.store.GetProgram(ctx, programID)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +165,7 @@ func (s *Service) Counts(ctx context.Context, p auth.Principal, programID string
 	if !p.AdminOf(prg.HostMemberID) {
 		return nil, apperr.Forbidden("the enrollment queue is for the admins of the program's host")
 	}
-	return s.Store.CountProgramEnrollments(ctx, programID)
+	return s.store.CountProgramEnrollments(ctx, programID)
 }
 
 func knownStatus(st Status) bool {
@@ -194,11 +200,11 @@ func (s *Service) forHost(ctx context.Context, p auth.Principal, id string) (Enr
 
 // context loads what mail about an enrollment needs.
 func (s *Service) context(ctx context.Context, e Enrollment) (program.Program, department.Department, error) {
-	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	prg, err := s.store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return prg, department.Department{}, err
 	}
-	dep, err := s.Store.GetDepartment(ctx, e.DepartmentID)
+	dep, err := s.store.GetDepartment(ctx, e.DepartmentID)
 	return prg, dep, err
 }
 
@@ -242,7 +248,7 @@ func partnerAddrs(e Enrollment) []string {
 	return out
 }
 func (s *Service) apply(ctx context.Context, c Change) (Enrollment, error) {
-	if err := s.Store.ApplyEnrollmentChange(ctx, c); err != nil {
+	if err := s.store.ApplyEnrollmentChange(ctx, c); err != nil {
 		return Enrollment{}, fmt.Errorf("%s enrollment %s: %w", c.Event.Action, c.Before.ID, err)
 	}
 	return c.After, nil
@@ -269,5 +275,5 @@ func (s *Service) Waiting(ctx context.Context, p auth.Principal, now time.Time, 
 	if !p.Operator {
 		return nil, false, apperr.Forbidden("this is for Tandem's operators")
 	}
-	return s.Ops.WaitingSignups(ctx, now, limit)
+	return s.store.WaitingSignups(ctx, now, limit)
 }

@@ -36,14 +36,14 @@ func (s *Service) mailToken(ctx context.Context, plain string, kind TokenKind) (
 	if !strings.HasPrefix(plain, prefix) || len(plain) > 100 {
 		return Token{}, Enrollment{}, bad
 	}
-	tok, err := s.Store.GetMailToken(ctx, auth.Hash(plain))
+	tok, err := s.store.GetMailToken(ctx, auth.Hash(plain))
 	if errors.Is(err, apperr.ErrNotFound) || (err == nil && tok.Kind != kind) {
 		return Token{}, Enrollment{}, bad
 	}
 	if err != nil {
 		return Token{}, Enrollment{}, err
 	}
-	e, err := s.Store.GetEnrollment(ctx, tok.EnrollmentID)
+	e, err := s.store.GetEnrollment(ctx, tok.EnrollmentID)
 	if err != nil {
 		return Token{}, Enrollment{}, err
 	}
@@ -65,7 +65,7 @@ func (s *Service) LookupCredential(ctx context.Context, plain string) (Credentia
 	if err != nil {
 		return CredentialLink{}, err
 	}
-	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	prg, err := s.store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return CredentialLink{}, err
 	}
@@ -110,7 +110,7 @@ func (s *Service) ClaimCredential(ctx context.Context, plain string) (Claimed, e
 	tokPlain, hash := auth.NewToken(auth.TokenPrefix)
 	u.TokenHash = hash
 	cred := member.Credential{Hash: hash, UserID: u.ID, MemberID: u.MemberID, Roles: u.Roles}
-	if err := s.Store.ClaimCredential(ctx, auth.Hash(plain), u, cred, now); err != nil {
+	if err := s.store.ClaimCredential(ctx, auth.Hash(plain), u, cred, now); err != nil {
 		return Claimed{}, err
 	}
 	return Claimed{UserID: u.ID, MemberID: u.MemberID, Token: tokPlain}, nil
@@ -150,11 +150,11 @@ func (s *Service) lookupLink(ctx context.Context, token string, k linkKind) (Dec
 	if err != nil {
 		return Decision{}, err
 	}
-	e, err := s.Store.GetEnrollment(ctx, id)
+	e, err := s.store.GetEnrollment(ctx, id)
 	if err != nil {
 		return Decision{}, err
 	}
-	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	prg, err := s.store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -168,7 +168,7 @@ func (s *Service) lookupLink(ctx context.Context, token string, k linkKind) (Dec
 // decided says what was decided on e, when and by whom: the first event
 // carrying one of verbs' actions.
 func (s *Service) decided(ctx context.Context, e Enrollment, verbs map[Action]string) string {
-	events, _, err := s.Store.ListEnrollmentEvents(ctx, e.ID, 200, "")
+	events, _, err := s.store.ListEnrollmentEvents(ctx, e.ID, 200, "")
 	if err == nil {
 		for _, ev := range events {
 			if verb, ok := verbs[ev.Action]; ok {

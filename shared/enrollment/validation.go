@@ -141,7 +141,7 @@ func (s *Service) LookupValidation(ctx context.Context, plain string) (Validatio
 	if err != nil {
 		return ValidationLink{}, err
 	}
-	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	prg, err := s.store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return ValidationLink{}, err
 	}
@@ -191,7 +191,7 @@ func (s *Service) pass(ctx context.Context, e Enrollment, actor, note, useToken,
 			return Enrollment{}, err
 		}
 	}
-	prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+	prg, err := s.store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return Enrollment{}, err
 	}
@@ -200,7 +200,7 @@ func (s *Service) pass(ctx context.Context, e Enrollment, actor, note, useToken,
 			return Enrollment{}, err
 		}
 	} else {
-		inv, err := s.Store.GetInvoice(ctx, e.MembershipInvoiceID)
+		inv, err := s.store.GetInvoice(ctx, e.MembershipInvoiceID)
 		if err != nil {
 			return Enrollment{}, err
 		}
@@ -217,7 +217,7 @@ func (s *Service) pass(ctx context.Context, e Enrollment, actor, note, useToken,
 // confirmation requests of its other addresses (its escalation
 // contact's): the department is live now, so they are asked.
 func (s *Service) confirmInbound(ctx context.Context, c *Change, e Enrollment, proved, actor string, now time.Time) error {
-	dep, err := s.Store.GetDepartment(ctx, e.DepartmentID)
+	dep, err := s.store.GetDepartment(ctx, e.DepartmentID)
 	if err != nil {
 		return err
 	}

@@ -32,8 +32,15 @@ type HostStore interface {
 
 // HostBilling bills host-paid programs yearly for their partners.
 type HostBilling struct {
-	Store HostStore
+	store HostStore
 	From  string
+}
+
+// NewHostBilling is the host billing over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewHostBilling(st HostStore, c HostBilling) *HostBilling {
+	c.store = st
+	return &c
 }
 
 // Bill issues the host_annual invoices of program id due at or before now:
@@ -44,7 +51,7 @@ type HostBilling struct {
 func (h *HostBilling) Bill(ctx context.Context, id string, now time.Time) ([]billing.Invoice, error) {
 	var out []billing.Invoice
 	for i := 0; i < 50; i++ {
-		prg, err := h.Store.GetProgram(ctx, id)
+		prg, err := h.store.GetProgram(ctx, id)
 		if err != nil {
 			return out, err
 		}
@@ -67,7 +74,7 @@ func (h *HostBilling) Bill(ctx context.Context, id string, now time.Time) ([]bil
 		var inv *billing.Invoice
 		var msgs []notify.Message
 		if count > 0 {
-			host, err := h.Store.GetMember(ctx, prg.HostMemberID)
+			host, err := h.store.GetMember(ctx, prg.HostMemberID)
 			if err != nil {
 				return out, err
 			}
@@ -87,7 +94,7 @@ func (h *HostBilling) Bill(ctx context.Context, id string, now time.Time) ([]bil
 				Data: billing.InvoiceMail(i, host.Contacts.Billing.Name, host.Name, prg.Name, "yearly partner"),
 			})
 		}
-		if err := h.Store.BillProgramYear(ctx, prg.ID, year, inv, msgs); err != nil {
+		if err := h.store.BillProgramYear(ctx, prg.ID, year, inv, msgs); err != nil {
 			if errors.Is(err, apperr.ErrConflict) {
 				return out, nil // another run billed it
 			}
@@ -106,7 +113,7 @@ func (h *HostBilling) countLimited(ctx context.Context, programID string) (int, 
 	for _, st := range []enrollment.Status{enrollment.Active, enrollment.Lapsed} {
 		cursor := ""
 		for {
-			es, next, err := h.Store.ListProgramEnrollments(ctx, programID, st, 200, cursor)
+			es, next, err := h.store.ListProgramEnrollments(ctx, programID, st, 200, cursor)
 			if err != nil {
 				return 0, err
 			}
@@ -119,7 +126,7 @@ func (h *HostBilling) countLimited(ctx context.Context, programID string) (int, 
 			cursor = next
 		}
 	}
-	kinds, err := h.Store.MemberKinds(ctx, ids)
+	kinds, err := h.store.MemberKinds(ctx, ids)
 	if err != nil {
 		return 0, err
 	}

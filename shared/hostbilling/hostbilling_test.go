@@ -96,7 +96,7 @@ func TestHostBillingCountsAndBands(t *testing.T) {
 			partners(f, tc.full, enrollment.Active, member.Full)
 			partners(f, tc.pending, enrollment.PendingApproval, member.Limited)
 			partners(f, tc.removed, enrollment.Removed, member.Limited)
-			h := &HostBilling{Store: f, From: "T <t@x.example>"}
+			h := &HostBilling{store: f, From: "T <t@x.example>"}
 			now := time.Date(2026, 1, 15, 6, 0, 0, 0, time.UTC)
 			out, err := h.Bill(context.Background(), "prg_1", now)
 			if err != nil {
@@ -132,7 +132,7 @@ func TestHostBillingCatchesUp(t *testing.T) {
 		kinds: map[string]member.Kind{},
 	}
 	partners(f, 3, enrollment.Active, member.Limited)
-	out, err := (&HostBilling{Store: f}).Bill(context.Background(), "prg_1", time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
+	out, err := (&HostBilling{store: f}).Bill(context.Background(), "prg_1", time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil || len(out) != 3 {
 		t.Fatalf("a run three years late billed %d (%v), want 3", len(out), err)
 	}

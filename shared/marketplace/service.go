@@ -44,8 +44,15 @@ type Partnership struct {
 
 // Service runs submissions, decisions and the marketplace.
 type Service struct {
-	Store Store
+	store Store
 	Now   func() time.Time
+}
+
+// NewService is the service over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewService(st Store, c Service) *Service {
+	c.store = st
+	return &c
 }
 
 // MaxListed bounds how many approved configurations one marketplace shows.
@@ -61,7 +68,7 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, programID string
 	if !p.AdminOf(p.MemberID) {
 		return Configuration{}, apperr.Forbidden("submitting a configuration needs the admin role of your company")
 	}
-	st, err := s.Store.EnrollmentStatus(ctx, prg.ID, p.MemberID)
+	st, err := s.store.EnrollmentStatus(ctx, prg.ID, p.MemberID)
 	if err != nil {
 		return Configuration{}, err
 	}
@@ -72,7 +79,7 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, programID string
 	if err != nil {
 		return Configuration{}, err
 	}
-	m, err := s.Store.GetMember(ctx, p.MemberID)
+	m, err := s.store.GetMember(ctx, p.MemberID)
 	if err != nil {
 		return Configuration{}, err
 	}
@@ -83,7 +90,7 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, programID string
 		Notes: in.Notes, SupportURL: in.SupportURL, Status: Submitted, SubmittedBy: p.Actor(), CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	ev := audit.Event{ID: ident.New(ident.Event, now), At: now, Actor: p.Actor(), Action: string(Submit), To: string(Submitted)}
-	if err := s.Store.CreateConfiguration(ctx, c, ev, claim); err != nil {
+	if err := s.store.CreateConfiguration(ctx, c, ev, claim); err != nil {
 		return Configuration{}, fmt.Errorf("submit configuration: %w", err)
 	}
 	return c, nil
@@ -96,7 +103,7 @@ func (s *Service) partnerProgram(ctx context.Context, p auth.Principal, id strin
 	if !ident.Valid(ident.Program, id) {
 		return program.Program{}, notFound
 	}
-	prg, err := s.Store.GetProgram(ctx, id)
+	prg, err := s.store.GetProgram(ctx, id)
 	if err != nil {
 		return program.Program{}, err
 	}
@@ -104,7 +111,7 @@ func (s *Service) partnerProgram(ctx context.Context, p auth.Principal, id strin
 		return prg, nil
 	}
 	if p.MemberID != "" {
-		st, err := s.Store.EnrollmentStatus(ctx, id, p.MemberID)
+		st, err := s.store.EnrollmentStatus(ctx, id, p.MemberID)
 		if err != nil {
 			return program.Program{}, err
 		}
@@ -127,13 +134,13 @@ func (s *Service) Partnerships(ctx context.Context, p auth.Principal) ([]Partner
 	if p.MemberID == "" {
 		return nil, nil
 	}
-	es, err := s.Store.ListMemberEnrollments(ctx, p.MemberID)
+	es, err := s.store.ListMemberEnrollments(ctx, p.MemberID)
 	if err != nil {
 		return nil, err
 	}
 	var out []Partnership
 	for _, e := range es {
-		prg, err := s.Store.GetProgram(ctx, e.ProgramID)
+		prg, err := s.store.GetProgram(ctx, e.ProgramID)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +151,7 @@ func (s *Service) Partnerships(ctx context.Context, p auth.Principal) ([]Partner
 
 // Place is member's place in program ("" for none).
 func (s *Service) Place(ctx context.Context, programID, memberID string) (enrollment.Status, error) {
-	return s.Store.EnrollmentStatus(ctx, programID, memberID)
+	return s.store.EnrollmentStatus(ctx, programID, memberID)
 }
 
 // Decide approves or rejects a configuration (the program's host admins,
@@ -176,7 +183,7 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, id string, a Act
 	after := c
 	after.Status, after.Reason, after.DecidedAt, after.UpdatedAt, after.Version = to, reason, now, now, c.Version+1
 	ev := audit.Event{ID: ident.New(ident.Event, now), At: now, Actor: p.Actor(), Action: string(a), From: string(c.Status), To: string(to), Reason: reason}
-	if err := s.Store.ApplyConfiguration(ctx, c, after, ev); err != nil {
+	if err := s.store.ApplyConfiguration(ctx, c, after, ev); err != nil {
 		return Configuration{}, err
 	}
 	return after, nil
@@ -188,7 +195,7 @@ func (s *Service) get(ctx context.Context, p auth.Principal, id string) (Configu
 	if !ident.Valid(ident.Configuration, id) {
 		return Configuration{}, apperr.NotFound("configuration %s not found", id)
 	}
-	c, err := s.Store.GetConfiguration(ctx, id)
+	c, err := s.store.GetConfiguration(ctx, id)
 	if err != nil {
 		return Configuration{}, err
 	}
@@ -208,7 +215,7 @@ func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit
 	if _, err := s.get(ctx, p, id); err != nil {
 		return nil, "", err
 	}
-	return s.Store.ListConfigurationEvents(ctx, id, limit, cursor)
+	return s.store.ListConfigurationEvents(ctx, id, limit, cursor)
 }
 
 // List is a program's configurations, newest first: all of them for the
@@ -225,7 +232,7 @@ func (s *Service) List(ctx context.Context, p auth.Principal, programID string, 
 	if !p.In(prg.HostMemberID) {
 		only = p.MemberID
 	}
-	return s.Store.ListProgramConfigurations(ctx, prg.ID, status, only, limit, cursor)
+	return s.store.ListProgramConfigurations(ctx, prg.ID, status, only, limit, cursor)
 }
 
 // Marketplace is the public listing of program slug: approved
@@ -234,7 +241,7 @@ func (s *Service) Marketplace(ctx context.Context, prg program.Program, product,
 	var approved []Configuration
 	cursor := ""
 	for {
-		page, next, err := s.Store.ListProgramConfigurations(ctx, prg.ID, Approved, "", 200, cursor)
+		page, next, err := s.store.ListProgramConfigurations(ctx, prg.ID, Approved, "", 200, cursor)
 		if err != nil {
 			return nil, err
 		}
@@ -251,7 +258,7 @@ func (s *Service) Marketplace(ctx context.Context, prg program.Program, product,
 			ids = append(ids, c.MemberID)
 		}
 	}
-	places, err := s.Store.EnrollmentStatuses(ctx, prg.ID, ids)
+	places, err := s.store.EnrollmentStatuses(ctx, prg.ID, ids)
 	if err != nil {
 		return nil, err
 	}

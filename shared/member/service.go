@@ -50,7 +50,7 @@ type Store interface {
 
 // Service creates and reads members and their users.
 type Service struct {
-	Store Store
+	store Store
 	Mail  notify.Origin
 	Now   func() time.Time
 	// Invite makes the sign-in link a user added with "invite" is mailed
@@ -63,6 +63,13 @@ type Service struct {
 	// InstallationDomain is the domain Tandem itself sends from: no member
 	// sends from it or a domain under it, which would pass for Tandem.
 	InstallationDomain string
+}
+
+// NewService is the service over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewService(st Store, c Service) *Service {
+	c.store = st
+	return &c
 }
 
 // Invitation is the sign-in link mailed to a new user: the link (stored by
@@ -156,7 +163,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in NewMember, cl
 			MemberName: m.Name, MemberID: m.ID, ContactName: m.Contacts.Primary.Name, AdminEmail: u.Email, BaseURL: s.Mail.BaseURL,
 		},
 	}
-	if err := s.Store.CreateMember(ctx, m, u, cred, []notify.Message{welcome}, claim); err != nil {
+	if err := s.store.CreateMember(ctx, m, u, cred, []notify.Message{welcome}, claim); err != nil {
 		return Created{}, fmt.Errorf("create member %s: %w", m.Domain, err)
 	}
 	return Created{Member: m, Admin: u, AdminToken: plain}, nil
@@ -171,7 +178,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (Member,
 	if !p.AdminOf(id) {
 		return Member{}, apperr.Forbidden("reading the member's record needs the admin role")
 	}
-	return s.Store.GetMember(ctx, id)
+	return s.store.GetMember(ctx, id)
 }
 
 // Events is the member's timeline with its users' (its admins and
@@ -184,7 +191,7 @@ func (s *Service) Events(ctx context.Context, p auth.Principal, memberID, userID
 	} else if _, err := s.Get(ctx, p, memberID); err != nil {
 		return nil, "", err
 	}
-	return s.Store.ListMemberEvents(ctx, memberID, userID, limit, cursor)
+	return s.store.ListMemberEvents(ctx, memberID, userID, limit, cursor)
 }
 
 // NewUser is the input of POST /v1/members/{id}/users.
@@ -238,7 +245,7 @@ func (s *Service) AddUser(ctx context.Context, p auth.Principal, memberID string
 		}
 		inv = &i
 	}
-	if err := s.Store.CreateUser(ctx, u, Credential{Hash: hash, UserID: u.ID, MemberID: memberID, Roles: roles}, inv, claim); err != nil {
+	if err := s.store.CreateUser(ctx, u, Credential{Hash: hash, UserID: u.ID, MemberID: memberID, Roles: roles}, inv, claim); err != nil {
 		return User{}, "", fmt.Errorf("add user to %s: %w", memberID, err)
 	}
 	return u, plain, nil
@@ -250,7 +257,7 @@ func (s *Service) invitation(ctx context.Context, p auth.Principal, u User, now 
 	if s.Invite == nil {
 		return Invitation{}, apperr.InvalidField("invite", "invitations are not available here; give the user their token")
 	}
-	users, err := s.Store.ListMemberUsers(ctx, u.MemberID)
+	users, err := s.store.ListMemberUsers(ctx, u.MemberID)
 	if err != nil {
 		return Invitation{}, err
 	}
@@ -259,13 +266,13 @@ func (s *Service) invitation(ctx context.Context, p auth.Principal, u User, now 
 			return Invitation{}, apperr.InvalidField("email", fmt.Sprintf("%s already signs in for this company as %s; they can ask for a sign-in link themselves", u.Email, o.Name))
 		}
 	}
-	m, err := s.Store.GetMember(ctx, u.MemberID)
+	m, err := s.store.GetMember(ctx, u.MemberID)
 	if err != nil {
 		return Invitation{}, err
 	}
 	by := "The Tandem team"
 	if p.UserID != "" && p.MemberID != "" {
-		if admin, err := s.Store.GetUser(ctx, p.MemberID, p.UserID); err == nil {
+		if admin, err := s.store.GetUser(ctx, p.MemberID, p.UserID); err == nil {
 			by = admin.Name
 		}
 	}
@@ -283,7 +290,7 @@ func (s *Service) RevokeUser(ctx context.Context, p auth.Principal, memberID, us
 	}
 	now := s.Now()
 	u.UpdatedBy = p.Actor()
-	if err := s.Store.RevokeUser(ctx, u, now); err != nil {
+	if err := s.store.RevokeUser(ctx, u, now); err != nil {
 		return User{}, fmt.Errorf("revoke user %s: %w", userID, err)
 	}
 	u.Status, u.UpdatedAt, u.Version = UserRevoked, now, u.Version+1
@@ -299,7 +306,7 @@ func (s *Service) adminCheck(ctx context.Context, p auth.Principal, memberID str
 		return apperr.Forbidden("this needs the admin role of member %s", memberID)
 	}
 	if p.Operator {
-		if _, err := s.Store.GetMember(ctx, memberID); err != nil {
+		if _, err := s.store.GetMember(ctx, memberID); err != nil {
 			return err
 		}
 	}
@@ -315,7 +322,7 @@ func (s *Service) administeredUser(ctx context.Context, p auth.Principal, member
 	if !ident.Valid(ident.User, userID) {
 		return User{}, apperr.NotFound("user %s not found", userID)
 	}
-	return s.Store.GetUser(ctx, memberID, userID)
+	return s.store.GetUser(ctx, memberID, userID)
 }
 
 // UserPatch changes a user's roles or restricted-program access.
@@ -369,7 +376,7 @@ func (s *Service) UpdateUser(ctx context.Context, p auth.Principal, memberID, us
 	}
 	now := s.Now()
 	next.UpdatedAt, next.Version, next.UpdatedBy = now, u.Version+1, p.Actor()
-	if err := s.Store.UpdateUser(ctx, next, u.Version); err != nil {
+	if err := s.store.UpdateUser(ctx, next, u.Version); err != nil {
 		return User{}, fmt.Errorf("update user %s: %w", userID, err)
 	}
 	return next, nil
@@ -380,7 +387,7 @@ func (s *Service) Users(ctx context.Context, p auth.Principal, memberID string) 
 	if err := s.adminCheck(ctx, p, memberID); err != nil {
 		return nil, err
 	}
-	return s.Store.ListMemberUsers(ctx, memberID)
+	return s.store.ListMemberUsers(ctx, memberID)
 }
 
 // Patch is the body of PATCH /v1/members/{id}: a member's admins keep its
@@ -398,7 +405,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	if err := s.adminCheck(ctx, p, id); err != nil {
 		return Member{}, err
 	}
-	m, err := s.Store.GetMember(ctx, id)
+	m, err := s.store.GetMember(ctx, id)
 	if err != nil {
 		return Member{}, err
 	}
@@ -445,7 +452,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	if err != nil {
 		return Member{}, err
 	}
-	if err := s.Store.UpdateMember(ctx, next, m.Version, msgs); err != nil {
+	if err := s.store.UpdateMember(ctx, next, m.Version, msgs); err != nil {
 		return Member{}, fmt.Errorf("update member %s: %w", id, err)
 	}
 	return next, nil
@@ -457,7 +464,7 @@ func (s *Service) confirmations(ctx context.Context, m Member, rs []confirmation
 	var msgs []notify.Message
 	var reset time.Time
 	for _, r := range rs {
-		n, at, err := s.Store.CountInWindow(ctx, "confirm#"+confirmation.Normalize(r.Address), confirmation.Window, now)
+		n, at, err := s.store.CountInWindow(ctx, "confirm#"+confirmation.Normalize(r.Address), confirmation.Window, now)
 		if err != nil {
 			return nil, time.Time{}, err
 		}
@@ -477,7 +484,7 @@ func (s *Service) ResendConfirmations(ctx context.Context, p auth.Principal, id 
 	if err := s.adminCheck(ctx, p, id); err != nil {
 		return nil, err
 	}
-	m, err := s.Store.GetMember(ctx, id)
+	m, err := s.store.GetMember(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -493,7 +500,7 @@ func (s *Service) ResendConfirmations(ctx context.Context, p auth.Principal, id 
 	if len(msgs) == 0 {
 		return nil, apperr.RateLimited(reset.Sub(now), "the confirmation was mailed %d times today already; try again tomorrow", confirmation.PerAddress)
 	}
-	if err := s.Store.Enqueue(ctx, msgs...); err != nil {
+	if err := s.store.Enqueue(ctx, msgs...); err != nil {
 		return nil, fmt.Errorf("resend confirmations of %s: %w", id, err)
 	}
 	var sent []string
@@ -506,7 +513,7 @@ func (s *Service) ResendConfirmations(ctx context.Context, p auth.Principal, id 
 // Confirmation is what the confirmation link of the member's capture
 // address tagged tag asks (no sign-in: the signed link is the authority).
 func (s *Service) Confirmation(ctx context.Context, id, tag string) (confirmation.Pending, error) {
-	m, err := s.Store.GetMember(ctx, id)
+	m, err := s.store.GetMember(ctx, id)
 	if err != nil {
 		return confirmation.Pending{}, err
 	}
@@ -521,7 +528,7 @@ func (s *Service) Confirmation(ctx context.Context, id, tag string) (confirmatio
 // (see confirmation.Tag) takes the member's copies: the POST of a
 // confirmation link. It returns the member and the address confirmed.
 func (s *Service) ConfirmAddress(ctx context.Context, id, tag string) (Member, string, error) {
-	m, err := s.Store.GetMember(ctx, id)
+	m, err := s.store.GetMember(ctx, id)
 	if err != nil {
 		return Member{}, "", err
 	}
@@ -535,7 +542,7 @@ func (s *Service) ConfirmAddress(ctx context.Context, id, tag string) (Member, s
 	}
 	next := m
 	next.Confirmed, next.UpdatedAt, next.Version, next.UpdatedBy = m.Confirmed.With(addr), s.Now(), m.Version+1, addr+" (confirmation link)"
-	if err := s.Store.UpdateMember(ctx, next, m.Version, nil); err != nil {
+	if err := s.store.UpdateMember(ctx, next, m.Version, nil); err != nil {
 		return Member{}, "", fmt.Errorf("confirm a capture address of %s: %w", id, err)
 	}
 	return next, addr, nil
@@ -549,7 +556,7 @@ func (s *Service) Search(ctx context.Context, p auth.Principal, q string) ([]Mem
 	q = strings.ToLower(strings.TrimSpace(q))
 	var out []Member
 	for _, k := range []Kind{Full, Limited} {
-		ms, err := s.Store.ListMembersByKind(ctx, k)
+		ms, err := s.store.ListMembersByKind(ctx, k)
 		if err != nil {
 			return nil, err
 		}
@@ -578,7 +585,7 @@ func (s *Service) RegisterSendingDomain(ctx context.Context, p auth.Principal, i
 	if err := s.adminCheck(ctx, p, id); err != nil {
 		return Member{}, err
 	}
-	m, err := s.Store.GetMember(ctx, id)
+	m, err := s.store.GetMember(ctx, id)
 	if err != nil {
 		return Member{}, err
 	}
@@ -624,7 +631,7 @@ func (s *Service) SendingDomainStatus(ctx context.Context, p auth.Principal, id 
 	if err := s.adminCheck(ctx, p, id); err != nil {
 		return Member{}, false, err
 	}
-	m, err = s.Store.GetMember(ctx, id)
+	m, err = s.store.GetMember(ctx, id)
 	if err != nil {
 		return Member{}, false, err
 	}
@@ -655,7 +662,7 @@ func (s *Service) saveSending(ctx context.Context, m Member, ident sending.Ident
 		next.Sending.Records = append(next.Sending.Records, DNSRecord(r))
 	}
 	next.UpdatedAt, next.Version, next.UpdatedBy = s.Now(), m.Version+1, actor
-	if err := s.Store.UpdateMember(ctx, next, m.Version, nil); err != nil {
+	if err := s.store.UpdateMember(ctx, next, m.Version, nil); err != nil {
 		return Member{}, fmt.Errorf("save sending domain of %s: %w", m.ID, err)
 	}
 	return next, nil
@@ -675,7 +682,7 @@ func (s *Service) Names(ctx context.Context, ids ...string) map[string]string {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if m, err := s.Store.GetMember(ctx, id); err == nil {
+			if m, err := s.store.GetMember(ctx, id); err == nil {
 				mu.Lock()
 				out[id] = m.Name
 				mu.Unlock()
@@ -698,7 +705,7 @@ func (s *Service) UserNames(ctx context.Context, memberIDs, userIDs []string) ma
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if usr, err := s.Store.GetUser(ctx, m, u); err == nil {
+				if usr, err := s.store.GetUser(ctx, m, u); err == nil {
 					mu.Lock()
 					out[u] = usr.Name
 					mu.Unlock()
@@ -716,5 +723,5 @@ func (s *Service) User(ctx context.Context, p auth.Principal, memberID, userID s
 	if !p.In(memberID) {
 		return User{}, apperr.NotFound("user %s not found", userID)
 	}
-	return s.Store.GetUser(ctx, memberID, userID)
+	return s.store.GetUser(ctx, memberID, userID)
 }

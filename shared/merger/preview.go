@@ -51,7 +51,7 @@ func (s *Service) Resolve(ctx context.Context, text string) (string, error) {
 		id := strings.ToUpper(text[len(ident.Member)+1:])
 		return ident.Member + "_" + id, nil
 	}
-	id, ok, err := s.Store.MemberIDByDomain(ctx, text)
+	id, ok, err := s.store.MemberIDByDomain(ctx, text)
 	if err != nil {
 		return "", err
 	}
@@ -75,16 +75,16 @@ func (s *Service) Preview(ctx context.Context, p auth.Principal, from, into stri
 		return Preview{}, err
 	}
 	pv := Preview{From: b, Into: a}
-	users, err := s.Store.ListMemberUsers(ctx, from)
+	users, err := s.store.ListMemberUsers(ctx, from)
 	if err != nil {
 		return pv, err
 	}
-	deps, err := s.Store.ListMemberDepartments(ctx, from)
+	deps, err := s.store.ListMemberDepartments(ctx, from)
 	if err != nil {
 		return pv, err
 	}
 	pv.Users, pv.Departments = len(users), len(deps)
-	es, err := s.Store.ListMemberEnrollments(ctx, from)
+	es, err := s.store.ListMemberEnrollments(ctx, from)
 	if err != nil {
 		return pv, err
 	}

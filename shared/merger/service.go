@@ -53,13 +53,20 @@ type Mergers interface {
 
 // Service runs mergers.
 type Service struct {
-	Store  Store
+	store  Store
 	Origin notify.Origin
 	Now    func() time.Time
 	// Batch is how many objects one run moves before it stops and leaves
 	// the rest to the next (a request answers 202 then); zero means
 	// DefaultBatch.
 	Batch int
+}
+
+// NewService is the service over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewService(st Store, c Service) *Service {
+	c.store = st
+	return &c
 }
 
 // DefaultBatch bounds one run: a request stays well inside API Gateway's
@@ -93,7 +100,7 @@ func (s *Service) Start(ctx context.Context, p auth.Principal, from string, in R
 	if err := f.Err(); err != nil {
 		return Merger{}, false, err
 	}
-	m, err := s.Store.GetMerger(ctx, from)
+	m, err := s.store.GetMerger(ctx, from)
 	switch {
 	case err == nil:
 		if m.Into != in.Into {
@@ -122,7 +129,7 @@ func (s *Service) begin(ctx context.Context, p auth.Principal, from, into string
 	}
 	ev := audit.Event{ID: ident.New(ident.Event, now), At: now, Actor: m.Actor, Action: "merge",
 		Reason: b.Name + " (" + b.ID + ") is being merged into " + a.Name + " (" + a.ID + ")"}
-	if err := s.Store.StartMerger(ctx, m, ev); err != nil {
+	if err := s.store.StartMerger(ctx, m, ev); err != nil {
 		return Merger{}, fmt.Errorf("start merger of %s into %s: %w", from, into, err)
 	}
 	return m, nil
@@ -140,13 +147,13 @@ type Eligibility interface {
 // be merged into a, if it cannot: the same member, an unknown target (422
 // naming into), either merging or merged already, or b hosting programs.
 func (s *Service) members(ctx context.Context, from, into string) (b, a member.Member, err error) {
-	if b, err = s.Store.GetMember(ctx, from); err != nil {
+	if b, err = s.store.GetMember(ctx, from); err != nil {
 		return b, a, err
 	}
 	if into == from {
 		return b, a, apperr.Invalid(apperr.Fields{"into": "a member cannot be merged into itself"})
 	}
-	a, err = s.Store.GetMember(ctx, into)
+	a, err = s.store.GetMember(ctx, into)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return b, a, apperr.Invalid(apperr.Fields{"into": fmt.Sprintf("member %s not found", into)})
 	}
@@ -165,7 +172,7 @@ func (s *Service) refuse(ctx context.Context, b, a member.Member) error {
 	if a.MergedInto != "" {
 		return apperr.Conflict("member %s (%s) is itself %s into %s: merge into that member", a.ID, a.Name, a.Merge, a.MergedInto)
 	}
-	hosted, err := s.Store.ListHostPrograms(ctx, b.ID)
+	hosted, err := s.store.ListHostPrograms(ctx, b.ID)
 	if err != nil {
 		return err
 	}
@@ -188,7 +195,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, from string) (Merge
 	if !ident.Valid(ident.Member, from) {
 		return Merger{}, apperr.NotFound("no merger of member %s", from)
 	}
-	m, err := s.Store.GetMerger(ctx, from)
+	m, err := s.store.GetMerger(ctx, from)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return Merger{}, apperr.NotFound("member %s is not being merged", from)
 	}
@@ -198,7 +205,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, from string) (Merge
 // Continue runs the merger of member from for one batch (the scheduled
 // run): moved is how many objects it moved.
 func (s *Service) Continue(ctx context.Context, from string, _ time.Time) (moved int, done bool, err error) {
-	m, err := s.Store.GetMerger(ctx, from)
+	m, err := s.store.GetMerger(ctx, from)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return 0, true, nil // finished and swept away, or never begun
 	}
@@ -230,7 +237,7 @@ func (s *Service) run(ctx context.Context, m Merger) (Merger, bool, error) {
 	r.m.Status, r.m.FinishedAt = Done, now
 	ev := audit.Event{ID: ident.New(ident.Event, now), At: now, Actor: m.Actor, Action: "merged", From: string(member.MergeRunning), To: string(member.MergeDone),
 		Reason: fmt.Sprintf("%s merged into %s: %s", m.FromName, m.IntoName, r.m.Moved.text())}
-	if err := s.Store.FinishMerger(ctx, r.m, ev); err != nil {
+	if err := s.store.FinishMerger(ctx, r.m, ev); err != nil {
 		return r.m, false, fmt.Errorf("finish merger of %s: %w", m.From, err)
 	}
 	return r.m, true, nil
@@ -319,11 +326,11 @@ type UserMoves interface {
 // admin role does not carry over: B's admins administered B, and A's own
 // admins grant it in A.
 func (r *runner) users(ctx context.Context) (int, error) {
-	bs, err := r.s.Store.ListMemberUsers(ctx, r.m.From)
+	bs, err := r.s.store.ListMemberUsers(ctx, r.m.From)
 	if err != nil || len(bs) == 0 {
 		return 0, err
 	}
-	as, err := r.s.Store.ListMemberUsers(ctx, r.m.Into)
+	as, err := r.s.store.ListMemberUsers(ctx, r.m.Into)
 	if err != nil {
 		return 0, err
 	}
@@ -335,7 +342,7 @@ func (r *runner) users(ctx context.Context) (int, error) {
 		if i := slices.IndexFunc(as, func(a member.User) bool { return strings.EqualFold(a.Email, u.Email) }); i >= 0 {
 			kept := as[i]
 			ev := r.event("merge_user", u.Name+" <"+u.Email+"> of "+r.m.FromName+" is "+r.m.IntoName+"'s user already; "+r.m.FromName+"'s user and its token were removed")
-			if err := r.s.Store.FoldUser(ctx, r.m, u, kept, ev); err != nil {
+			if err := r.s.store.FoldUser(ctx, r.m, u, kept, ev); err != nil {
 				return n, fmt.Errorf("fold user %s: %w", u.ID, err)
 			}
 			r.m.Moved.UsersFolded++
@@ -350,7 +357,7 @@ func (r *runner) users(ctx context.Context) (int, error) {
 			if slices.Contains(u.Roles, auth.RoleAdmin) {
 				reason += " (was admin of " + r.m.FromName + "; an admin of " + r.m.IntoName + " can grant it here)"
 			}
-			if err := r.s.Store.MoveUser(ctx, r.m, u, after, r.event("merge_user", reason)); err != nil {
+			if err := r.s.store.MoveUser(ctx, r.m, u, after, r.event("merge_user", reason)); err != nil {
 				return n, fmt.Errorf("move user %s: %w", u.ID, err)
 			}
 			r.m.Moved.Users++
@@ -369,15 +376,15 @@ type DepartmentMoves interface {
 
 // departments moves B's departments.
 func (r *runner) departments(ctx context.Context) (int, error) {
-	return moveEach(r, whole(func() ([]department.Department, error) { return r.s.Store.ListMemberDepartments(ctx, r.m.From) }),
+	return moveEach(r, whole(func() ([]department.Department, error) { return r.s.store.ListMemberDepartments(ctx, r.m.From) }),
 		func(d department.Department) (department.Department, error) {
-			return r.s.Store.GetDepartment(ctx, d.ID)
+			return r.s.store.GetDepartment(ctx, d.ID)
 		},
 		func(d department.Department) bool { return d.MemberID == r.m.From },
 		func(d department.Department) error {
 			after := d
 			after.MemberID, after.UpdatedAt, after.Version, after.UpdatedBy = r.m.Into, r.s.Now(), d.Version+1, r.m.Actor
-			if err := r.s.Store.MoveDepartment(ctx, r.m, d, after, r.event("merge", r.mergedLine())); err != nil {
+			if err := r.s.store.MoveDepartment(ctx, r.m, d, after, r.event("merge", r.mergedLine())); err != nil {
 				return fmt.Errorf("move department %s: %w", d.ID, err)
 			}
 			r.m.Moved.Departments++
@@ -401,9 +408,9 @@ type EnrollmentMoves interface {
 // enrollments moves B's enrollments: A takes B's place where it had none
 // (the host is asked whether to keep it), and where A had one B's ends.
 func (r *runner) enrollments(ctx context.Context) (int, error) {
-	return moveEach(r, whole(func() ([]enrollment.Enrollment, error) { return r.s.Store.ListMemberEnrollments(ctx, r.m.From) }),
+	return moveEach(r, whole(func() ([]enrollment.Enrollment, error) { return r.s.store.ListMemberEnrollments(ctx, r.m.From) }),
 		func(e enrollment.Enrollment) (enrollment.Enrollment, error) {
-			return r.s.Store.GetEnrollment(ctx, e.ID)
+			return r.s.store.GetEnrollment(ctx, e.ID)
 		},
 		func(e enrollment.Enrollment) bool { return e.MemberID == r.m.From },
 		func(e enrollment.Enrollment) error { return r.moveEnrollment(ctx, e) })
@@ -433,7 +440,7 @@ func (r *runner) moveEnrollment(ctx context.Context, e enrollment.Enrollment) er
 			return err
 		}
 	}
-	if err := r.s.Store.MoveEnrollment(ctx, r.m, e, after, place, ev, msgs); err != nil {
+	if err := r.s.store.MoveEnrollment(ctx, r.m, e, after, place, ev, msgs); err != nil {
 		return fmt.Errorf("move enrollment %s: %w", e.ID, err)
 	}
 	r.m.Moved.Enrollments++
@@ -451,21 +458,21 @@ func (s *Service) hasPlace(ctx context.Context, e enrollment.Enrollment, into st
 	if e.HostMemberID == into {
 		return true, nil
 	}
-	return s.Store.Enrolled(ctx, e.ProgramID, into)
+	return s.store.Enrolled(ctx, e.ProgramID, into)
 }
 
 // hostMail tells the program's host that A took B's place (keep A in, or
 // remove it from the queue) or that B's place ended.
 func (r *runner) hostMail(ctx context.Context, e enrollment.Enrollment, place Place, now time.Time) ([]notify.Message, error) {
-	prg, err := r.s.Store.GetProgram(ctx, e.ProgramID)
+	prg, err := r.s.store.GetProgram(ctx, e.ProgramID)
 	if err != nil {
 		return nil, err
 	}
-	host, err := r.s.Store.GetMember(ctx, prg.HostMemberID)
+	host, err := r.s.store.GetMember(ctx, prg.HostMemberID)
 	if err != nil {
 		return nil, err
 	}
-	users, err := r.s.Store.ListMemberUsers(ctx, host.ID)
+	users, err := r.s.store.ListMemberUsers(ctx, host.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -495,9 +502,9 @@ func (r *runner) cases(ctx context.Context) (int, error) {
 	total := 0
 	for _, box := range []collab.Box{collab.Inbox, collab.Outbox} {
 		n, err := moveEach(r, func(cursor string) ([]collab.Case, string, error) {
-			return r.s.Store.ListCases(ctx, box, r.m.From, "", 100, cursor)
+			return r.s.store.ListCases(ctx, box, r.m.From, "", 100, cursor)
 		},
-			func(c collab.Case) (collab.Case, error) { return r.s.Store.GetCase(ctx, c.ID) },
+			func(c collab.Case) (collab.Case, error) { return r.s.store.GetCase(ctx, c.ID) },
 			func(c collab.Case) bool { return c.ReceiverMemberID == r.m.From || c.SubmitterMemberID == r.m.From },
 			func(c collab.Case) error {
 				after := c
@@ -510,7 +517,7 @@ func (r *runner) cases(ctx context.Context) (int, error) {
 				after.Version = c.Version + 1
 				now := r.s.Now()
 				ev := collab.Event{ID: ident.New(ident.Event, now), At: now, Actor: r.m.Actor, Action: collab.Merge, From: c.Status, To: c.Status, Text: r.mergedLine()}
-				if err := r.s.Store.MoveCase(ctx, r.m, c, after, ev); err != nil {
+				if err := r.s.store.MoveCase(ctx, r.m, c, after, ev); err != nil {
 					return fmt.Errorf("move case %s: %w", c.ID, err)
 				}
 				r.m.Moved.Cases++
@@ -534,14 +541,14 @@ type InvoiceMoves interface {
 // invoices moves B's invoices, paid or not.
 func (r *runner) invoices(ctx context.Context) (int, error) {
 	return moveEach(r, func(cursor string) ([]billing.Invoice, string, error) {
-		return r.s.Store.ListMemberInvoices(ctx, r.m.From, 100, cursor)
+		return r.s.store.ListMemberInvoices(ctx, r.m.From, 100, cursor)
 	},
-		func(inv billing.Invoice) (billing.Invoice, error) { return r.s.Store.GetInvoice(ctx, inv.ID) },
+		func(inv billing.Invoice) (billing.Invoice, error) { return r.s.store.GetInvoice(ctx, inv.ID) },
 		func(inv billing.Invoice) bool { return inv.MemberID == r.m.From },
 		func(inv billing.Invoice) error {
 			after := inv
 			after.MemberID, after.UpdatedAt, after.Version = r.m.Into, r.s.Now(), inv.Version+1
-			if err := r.s.Store.MoveInvoice(ctx, r.m, inv, after, r.event("merge", r.mergedLine())); err != nil {
+			if err := r.s.store.MoveInvoice(ctx, r.m, inv, after, r.event("merge", r.mergedLine())); err != nil {
 				return fmt.Errorf("move invoice %s: %w", inv.ID, err)
 			}
 			r.m.Moved.Invoices++
@@ -563,16 +570,16 @@ func (r *runner) configurations(ctx context.Context) (int, error) {
 	total := 0
 	for _, prg := range r.m.Programs {
 		n, err := moveEach(r, func(cursor string) ([]marketplace.Configuration, string, error) {
-			return r.s.Store.ListProgramConfigurations(ctx, prg, "", r.m.From, 100, cursor)
+			return r.s.store.ListProgramConfigurations(ctx, prg, "", r.m.From, 100, cursor)
 		},
 			func(c marketplace.Configuration) (marketplace.Configuration, error) {
-				return r.s.Store.GetConfiguration(ctx, c.ID)
+				return r.s.store.GetConfiguration(ctx, c.ID)
 			},
 			func(c marketplace.Configuration) bool { return c.MemberID == r.m.From },
 			func(c marketplace.Configuration) error {
 				after := c
 				after.MemberID, after.MemberName, after.UpdatedAt, after.Version = r.m.Into, r.m.IntoName, r.s.Now(), c.Version+1
-				if err := r.s.Store.MoveConfiguration(ctx, r.m, c, after, r.event("merge", r.mergedLine())); err != nil {
+				if err := r.s.store.MoveConfiguration(ctx, r.m, c, after, r.event("merge", r.mergedLine())); err != nil {
 					return fmt.Errorf("move configuration %s: %w", c.ID, err)
 				}
 				r.m.Moved.Configurations++

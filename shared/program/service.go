@@ -35,8 +35,15 @@ type Store interface {
 
 // Service creates, reads and changes programs.
 type Service struct {
-	Store Store
+	store Store
 	Now   func() time.Time
+}
+
+// NewService is the service over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewService(st Store, c Service) *Service {
+	c.store = st
+	return &c
 }
 
 // Create makes a program (operators, or admins of the host member).
@@ -55,7 +62,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in Input, claim 
 	if !p.Operator && len(in.PriceBands) > 0 {
 		return Program{}, apperr.Forbidden("only platform operators set a program's prices (priceBands)")
 	}
-	host, err := s.Store.GetMember(ctx, prg.HostMemberID)
+	host, err := s.store.GetMember(ctx, prg.HostMemberID)
 	if err != nil {
 		if p.Operator {
 			return Program{}, apperr.InvalidField("hostMemberId", "is not a member")
@@ -69,7 +76,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in Input, claim 
 	prg.SenderVerified = prg.Sender == SenderHost && host.SendsFrom(prg.SenderEmail)
 	prg.ID = ident.New(ident.Program, now)
 	prg.CreatedAt, prg.UpdatedAt, prg.Version, prg.UpdatedBy = now, now, 1, p.Actor()
-	if err := s.Store.CreateProgram(ctx, prg, claim); err != nil {
+	if err := s.store.CreateProgram(ctx, prg, claim); err != nil {
 		return Program{}, fmt.Errorf("create program %s: %w", prg.Slug, err)
 	}
 	return prg, nil
@@ -83,7 +90,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (prg Pro
 	if !ident.Valid(ident.Program, id) {
 		return Program{}, false, apperr.NotFound("program %s not found", id)
 	}
-	prg, err = s.Store.GetProgram(ctx, id)
+	prg, err = s.store.GetProgram(ctx, id)
 	if err != nil {
 		return Program{}, false, err
 	}
@@ -94,7 +101,7 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (prg Pro
 		return prg.Public(), false, nil
 	}
 	if p.MemberID != "" {
-		ok, err := s.Store.Enrolled(ctx, id, p.MemberID)
+		ok, err := s.store.Enrolled(ctx, id, p.MemberID)
 		if err != nil {
 			return Program{}, false, err
 		}
@@ -110,7 +117,7 @@ func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit
 	if _, err := s.ForHost(ctx, p, id); err != nil {
 		return nil, "", err
 	}
-	return s.Store.ListProgramEvents(ctx, id, limit, cursor)
+	return s.store.ListProgramEvents(ctx, id, limit, cursor)
 }
 
 // ForHost returns a program the principal may administer: other tenants get
@@ -119,7 +126,7 @@ func (s *Service) ForHost(ctx context.Context, p auth.Principal, id string) (Pro
 	if !ident.Valid(ident.Program, id) {
 		return Program{}, apperr.NotFound("program %s not found", id)
 	}
-	prg, err := s.Store.GetProgram(ctx, id)
+	prg, err := s.store.GetProgram(ctx, id)
 	if err != nil {
 		return Program{}, err
 	}
@@ -137,11 +144,11 @@ func (s *Service) BySlug(ctx context.Context, slug string) (Program, error) {
 	if !input.ValidSlug(slug) {
 		return Program{}, apperr.NotFound("there is no program at this address")
 	}
-	id, err := s.Store.ProgramIDBySlug(ctx, slug)
+	id, err := s.store.ProgramIDBySlug(ctx, slug)
 	if err != nil {
 		return Program{}, err
 	}
-	return s.Store.GetProgram(ctx, id)
+	return s.store.GetProgram(ctx, id)
 }
 
 // Update applies a patch (operators, or admins of the host).
@@ -168,7 +175,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 		return Program{}, err
 	}
 	if next.SenderEmail != prg.SenderEmail || next.Sender != prg.Sender || next.Sender == SenderHost {
-		host, err := s.Store.GetMember(ctx, prg.HostMemberID)
+		host, err := s.store.GetMember(ctx, prg.HostMemberID)
 		if err != nil {
 			return Program{}, err
 		}
@@ -181,7 +188,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 	}
 	next.ID, next.HostName, next.CreatedAt = prg.ID, prg.HostName, prg.CreatedAt
 	next.UpdatedAt, next.Version, next.UpdatedBy = now, prg.Version+1, p.Actor()
-	if err := s.Store.UpdateProgram(ctx, next, prg.Version); err != nil {
+	if err := s.store.UpdateProgram(ctx, next, prg.Version); err != nil {
 		return Program{}, fmt.Errorf("update program %s: %w", id, err)
 	}
 	return next, nil
@@ -190,7 +197,7 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id string, pt Pa
 // RefreshSender brings host's programs that send as the host in line with
 // its sending domain's verification (after SES verified, or dropped, it).
 func (s *Service) RefreshSender(ctx context.Context, host member.Member) error {
-	ps, err := s.Store.ListHostPrograms(ctx, host.ID)
+	ps, err := s.store.ListHostPrograms(ctx, host.ID)
 	if err != nil {
 		return err
 	}
@@ -201,7 +208,7 @@ func (s *Service) RefreshSender(ctx context.Context, host member.Member) error {
 		}
 		next := prg
 		next.SenderVerified, next.UpdatedAt, next.Version, next.UpdatedBy = verified, s.Now(), prg.Version+1, audit.System
-		if err := s.Store.UpdateProgram(ctx, next, prg.Version); err != nil {
+		if err := s.store.UpdateProgram(ctx, next, prg.Version); err != nil {
 			return fmt.Errorf("refresh sender of %s: %w", prg.ID, err)
 		}
 	}
@@ -255,7 +262,7 @@ func (s *Service) ListForHost(ctx context.Context, p auth.Principal, hostID stri
 	if !p.AdminOf(hostID) {
 		return nil, apperr.Forbidden("listing a member's programs needs its admin role")
 	}
-	return s.Store.ListHostPrograms(ctx, hostID)
+	return s.store.ListHostPrograms(ctx, hostID)
 }
 
 // Restricted are the restricted programs member memberID takes part in —
@@ -266,7 +273,7 @@ func (s *Service) Restricted(ctx context.Context, p auth.Principal, memberID str
 	if !p.AdminOf(memberID) {
 		return nil, apperr.Forbidden("granting program access needs the admin role")
 	}
-	hosted, err := s.Store.ListHostPrograms(ctx, memberID)
+	hosted, err := s.store.ListHostPrograms(ctx, memberID)
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +292,7 @@ func (s *Service) Restricted(ctx context.Context, p auth.Principal, memberID str
 		if seen[id] {
 			continue
 		}
-		if prg, err := s.Store.GetProgram(ctx, id); err == nil {
+		if prg, err := s.store.GetProgram(ctx, id); err == nil {
 			add(prg)
 		}
 	}

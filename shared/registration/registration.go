@@ -106,10 +106,17 @@ type Store interface {
 
 // Service runs registrations and sign-ups.
 type Service struct {
-	Store  Store
+	store  Store
 	Origin notify.Origin
 	Links  enrollment.Links
 	Now    func() time.Time
+}
+
+// NewService is the service over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewService(st Store, c Service) *Service {
+	c.store = st
+	return &c
 }
 
 // Register mails a sign-up link to email for the program at slug, asked
@@ -150,14 +157,14 @@ func (s *Service) Register(ctx context.Context, slug, email, client string) erro
 			Link: s.Origin.BaseURL + "/p/" + prg.Slug + "/signup?token=" + plain, Expires: "24 hours",
 		},
 	}
-	if err := s.Store.CreateSignupToken(ctx, tok, msg); err != nil {
+	if err := s.store.CreateSignupToken(ctx, tok, msg); err != nil {
 		return fmt.Errorf("register %s for %s: %w", email, slug, err)
 	}
 	return nil
 }
 
 func (s *Service) limit(ctx context.Context, key string, max int, now time.Time, msg string) error {
-	n, reset, err := s.Store.CountInWindow(ctx, key, RateWindow, now)
+	n, reset, err := s.store.CountInWindow(ctx, key, RateWindow, now)
 	if err != nil {
 		return err
 	}
@@ -168,14 +175,14 @@ func (s *Service) limit(ctx context.Context, key string, max int, now time.Time,
 }
 
 func (s *Service) program(ctx context.Context, slug string) (program.Program, error) {
-	id, err := s.Store.ProgramIDBySlug(ctx, slug)
+	id, err := s.store.ProgramIDBySlug(ctx, slug)
 	if err != nil {
 		if errors.Is(err, apperr.ErrNotFound) {
 			return program.Program{}, apperr.NotFound("there is no program at this address")
 		}
 		return program.Program{}, err
 	}
-	return s.Store.GetProgram(ctx, id)
+	return s.store.GetProgram(ctx, id)
 }
 
 // Program returns the program at slug (the landing page).
@@ -202,7 +209,7 @@ func (s *Service) CheckToken(ctx context.Context, prg program.Program, plain str
 	if !strings.HasPrefix(plain, "sgn_") || len(plain) > 100 {
 		return SignupToken{}, TokenUnknown, nil
 	}
-	tok, err := s.Store.GetSignupToken(ctx, auth.Hash(plain))
+	tok, err := s.store.GetSignupToken(ctx, auth.Hash(plain))
 	switch {
 	case errors.Is(err, apperr.ErrNotFound):
 		return SignupToken{}, TokenUnknown, nil

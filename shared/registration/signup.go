@@ -103,7 +103,7 @@ func (s *Service) SignUp(ctx context.Context, raw SignupInput, checkURL departme
 		return Result{}, err
 	}
 	hash := auth.Hash(in.Token)
-	tok, err := s.Store.GetSignupToken(ctx, hash)
+	tok, err := s.store.GetSignupToken(ctx, hash)
 	now := s.Now()
 	switch {
 	case errors.Is(err, apperr.ErrNotFound) || !strings.HasPrefix(in.Token, "sgn_"):
@@ -115,7 +115,7 @@ func (s *Service) SignUp(ctx context.Context, raw SignupInput, checkURL departme
 	case !now.Before(tok.ExpiresAt):
 		return Result{}, apperr.InvalidField("token", "has expired (links are valid for 24 hours); register again for a new one")
 	}
-	prg, err := s.Store.GetProgram(ctx, tok.ProgramID)
+	prg, err := s.store.GetProgram(ctx, tok.ProgramID)
 	if err != nil {
 		return Result{}, err
 	}
@@ -171,7 +171,7 @@ func (s *Service) signUp(ctx context.Context, in SignupInput, tok SignupToken, p
 		if existing.ID == prg.HostMemberID {
 			return Result{}, apperr.Conflict("%s hosts this program and cannot join it as a partner", prg.HostName)
 		}
-		users, err := s.Store.ListMemberUsers(ctx, existing.ID)
+		users, err := s.store.ListMemberUsers(ctx, existing.ID)
 		if err != nil {
 			return Result{}, err
 		}
@@ -194,7 +194,7 @@ func (s *Service) signUp(ctx context.Context, in SignupInput, tok SignupToken, p
 	}
 	su.Event = enrollment.Event{ID: ident.New(ident.Event, now), At: now, Actor: tok.Email, Action: "sign_up", To: e.Status}
 	su.Enrollment = e
-	if err := s.Store.CreateSignup(ctx, su); err != nil {
+	if err := s.store.CreateSignup(ctx, su); err != nil {
 		return Result{}, fmt.Errorf("sign up %s to %s: %w", tok.Email, prg.Slug, err)
 	}
 	return Result{EnrollmentID: e.ID, MemberID: e.MemberID, Status: e.Status, ProgramName: prg.Name, Email: tok.Email}, nil
@@ -206,11 +206,11 @@ func (s *Service) existingMember(ctx context.Context, domain string) (*member.Me
 	if member.SharedDomain(domain) {
 		return nil, nil
 	}
-	id, known, err := s.Store.MemberIDByDomain(ctx, domain)
+	id, known, err := s.store.MemberIDByDomain(ctx, domain)
 	if err != nil || !known {
 		return nil, err
 	}
-	m, err := s.Store.GetMember(ctx, id)
+	m, err := s.store.GetMember(ctx, id)
 	if err != nil {
 		return nil, err
 	}

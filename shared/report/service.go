@@ -23,9 +23,16 @@ type Programs interface {
 
 // Service answers the SLA compliance report.
 type Service struct {
-	Store    Store
+	store    Store
 	Programs Programs
 	Now      func() time.Time
+}
+
+// NewService is the service over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewService(st Store, c Service) *Service {
+	c.store = st
+	return &c
 }
 
 // MaxSpan is the longest period one report covers.
@@ -79,7 +86,7 @@ func (s *Service) SLA(ctx context.Context, p auth.Principal, id string, per Peri
 	if err != nil {
 		return SLA{}, program.Program{}, err
 	}
-	recs, err := s.Store.ListSLARecords(ctx, prg.ID, per.From, per.To)
+	recs, err := s.store.ListSLARecords(ctx, prg.ID, per.From, per.To)
 	if err != nil {
 		return SLA{}, program.Program{}, err
 	}

@@ -129,7 +129,7 @@ type Store interface {
 
 // Service signs people in and out, and resolves their sessions.
 type Service struct {
-	Store  Store
+	store  Store
 	Origin notify.Origin
 	Now    func() time.Time
 	// Keys bind form tokens to sessions (the installation's signing keys).
@@ -138,6 +138,13 @@ type Service struct {
 	// like users and act as operators (the installation's configuration,
 	// not the table: nobody makes themselves an operator through the API).
 	Operators []string
+}
+
+// NewService is the service over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewService(st Store, c Service) *Service {
+	c.store = st
+	return &c
 }
 
 // operator reports whether email is an operator's address.
@@ -242,7 +249,7 @@ func (s *Service) RequestLink(ctx context.Context, email, next, client string) e
 	now := s.Now()
 	client = clientKey(client)
 	if client != "" {
-		n, reset, err := s.Store.CountInWindow(ctx, "login-client#"+client, RateWindow, now)
+		n, reset, err := s.store.CountInWindow(ctx, "login-client#"+client, RateWindow, now)
 		if err != nil {
 			return err
 		}
@@ -257,7 +264,7 @@ func (s *Service) RequestLink(ctx context.Context, email, next, client string) e
 		key string
 		max int
 	}{{"login-addr-client#" + email + "#" + client, PerAddressAndClient}, {"login-addr#" + email, PerAddress}} {
-		n, _, err := s.Store.CountInWindow(ctx, l.key, RateWindow, now)
+		n, _, err := s.store.CountInWindow(ctx, l.key, RateWindow, now)
 		if err != nil {
 			return err
 		}
@@ -265,7 +272,7 @@ func (s *Service) RequestLink(ctx context.Context, email, next, client string) e
 			return nil
 		}
 	}
-	users, err := s.Store.UsersByEmail(ctx, email)
+	users, err := s.store.UsersByEmail(ctx, email)
 	if err != nil {
 		return err
 	}
@@ -275,7 +282,7 @@ func (s *Service) RequestLink(ctx context.Context, email, next, client string) e
 		if u.Status != member.UserActive {
 			continue
 		}
-		m, err := s.Store.GetMember(ctx, u.MemberID)
+		m, err := s.store.GetMember(ctx, u.MemberID)
 		if err != nil {
 			return err
 		}
@@ -298,7 +305,7 @@ func (s *Service) RequestLink(ctx context.Context, email, next, client string) e
 	if len(toks) == 0 {
 		return nil
 	}
-	return s.Store.CreateLoginTokens(ctx, toks, msgs)
+	return s.store.CreateLoginTokens(ctx, toks, msgs)
 }
 
 // OperatorsName is how pages and mail name the platform's operators.
@@ -309,7 +316,7 @@ const OperatorsName = "Tandem operations"
 func (s *Service) IssueLink(ctx context.Context, u member.User, next string) (string, error) {
 	plain, hash := auth.NewToken(linkPrefix)
 	t := LoginToken{Hash: hash, UserID: u.ID, MemberID: u.MemberID, Email: u.Email, Next: SafeNext(next), ExpiresAt: s.Now().Add(LinkTTL)}
-	if err := s.Store.CreateLoginTokens(ctx, []LoginToken{t}, nil); err != nil {
+	if err := s.store.CreateLoginTokens(ctx, []LoginToken{t}, nil); err != nil {
 		return "", err
 	}
 	return plain, nil
@@ -344,7 +351,7 @@ func (s *Service) LookupLink(ctx context.Context, plain string) (LoginToken, Lin
 	if !strings.HasPrefix(plain, linkPrefix) || len(plain) > 100 {
 		return LoginToken{}, LinkUnknown, nil
 	}
-	t, err := s.Store.GetLoginToken(ctx, auth.Hash(plain))
+	t, err := s.store.GetLoginToken(ctx, auth.Hash(plain))
 	switch {
 	case errors.Is(err, apperr.ErrNotFound):
 		return LoginToken{}, LinkUnknown, nil
@@ -382,7 +389,7 @@ func (s *Service) SignIn(ctx context.Context, plain string) (string, Session, st
 		}
 		ses.Operator = true
 	} else {
-		u, err := s.Store.GetUser(ctx, t.MemberID, t.UserID)
+		u, err := s.store.GetUser(ctx, t.MemberID, t.UserID)
 		if err != nil {
 			return "", Session{}, "", err
 		}
@@ -390,7 +397,7 @@ func (s *Service) SignIn(ctx context.Context, plain string) (string, Session, st
 			return "", Session{}, "", apperr.Forbidden("this user was revoked; ask an admin of your company")
 		}
 	}
-	if err := s.Store.StartSession(ctx, t.Hash, ses, now); err != nil {
+	if err := s.store.StartSession(ctx, t.Hash, ses, now); err != nil {
 		return "", Session{}, "", fmt.Errorf("sign in %s: %w", t.UserID, err)
 	}
 	next := t.Next
@@ -408,7 +415,7 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 	if !strings.HasPrefix(secret, sessionPrefix) || len(secret) > 100 {
 		return auth.Principal{}, Session{}, none
 	}
-	ses, err := s.Store.GetSession(ctx, auth.Hash(secret))
+	ses, err := s.store.GetSession(ctx, auth.Hash(secret))
 	if errors.Is(err, apperr.ErrNotFound) {
 		return auth.Principal{}, Session{}, none
 	}
@@ -437,8 +444,8 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 			wg         sync.WaitGroup
 		)
 		wg.Add(2)
-		go func() { defer wg.Done(); u, uErr = s.Store.GetUser(ctx, ses.MemberID, ses.UserID) }()
-		go func() { defer wg.Done(); m, mErr = s.Store.GetMember(ctx, ses.MemberID) }()
+		go func() { defer wg.Done(); u, uErr = s.store.GetUser(ctx, ses.MemberID, ses.UserID) }()
+		go func() { defer wg.Done(); m, mErr = s.store.GetMember(ctx, ses.MemberID) }()
 		wg.Wait()
 		if errors.Is(uErr, apperr.ErrNotFound) {
 			return auth.Principal{}, Session{}, none
@@ -457,7 +464,7 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 		if ses.ExpiresAt.After(end) {
 			ses.ExpiresAt = end
 		}
-		_ = s.Store.ExtendSession(ctx, ses.Hash, ses.ExpiresAt) // the session still works if this fails
+		_ = s.store.ExtendSession(ctx, ses.Hash, ses.ExpiresAt) // the session still works if this fails
 	}
 	return p, ses, nil
 }
@@ -478,7 +485,7 @@ func (s *Service) SignedIn(ctx context.Context, secret string) (Session, string,
 	if ses.Operator {
 		return ses, ses.UserID, nil // an operator is named by their address
 	}
-	u, err := s.Store.GetUser(ctx, ses.MemberID, ses.UserID)
+	u, err := s.store.GetUser(ctx, ses.MemberID, ses.UserID)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return Session{}, "", nil // removed since Resolve read it: signed in as nobody
 	}
@@ -493,7 +500,7 @@ func (s *Service) SignOut(ctx context.Context, secret string) error {
 	if !strings.HasPrefix(secret, sessionPrefix) {
 		return nil
 	}
-	return s.Store.EndSession(ctx, auth.Hash(secret))
+	return s.store.EndSession(ctx, auth.Hash(secret))
 }
 
 // FormToken is the token every form posted in session ses carries.

@@ -234,7 +234,7 @@ func TestRequestLinkLimits(t *testing.T) {
 	const ops = "ops@operators.example"
 	c := &clock{now: time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)}
 	st := newMemStore(ann)
-	s := &session.Service{Store: st, Now: c.Now, Keys: keyring.Fixed("k", []byte("k")), Operators: []string{ops}, Origin: notify.Origin{BaseURL: "https://tandem.example"}}
+	s := session.NewService(st, session.Service{Now: c.Now, Keys: keyring.Fixed("k", []byte("k")), Operators: []string{ops}, Origin: notify.Origin{BaseURL: "https://tandem.example"}})
 	for _, step := range []struct {
 		what         string
 		email        string
@@ -316,7 +316,7 @@ func TestSessionEndsNinetyDaysAfterSignIn(t *testing.T) {
 		signIn := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 		c := &clock{now: signIn}
 		st := newMemStore(ann)
-		s := &session.Service{Store: st, Now: c.Now, Keys: keyring.Fixed("k", []byte("k"))}
+		s := session.NewService(st, session.Service{Now: c.Now, Keys: keyring.Fixed("k", []byte("k"))})
 		link, err := s.IssueLink(context.Background(), ann, "/inbox")
 		if err != nil {
 			t.Fatal(err)

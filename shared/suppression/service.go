@@ -33,11 +33,18 @@ type Store interface {
 
 // Service suppresses addresses that bounce or complain.
 type Service struct {
-	Store  Store
+	store  Store
 	Origin notify.Origin
 	// Operators are told when a department becomes unreachable.
 	Operators []string
 	Log       *slog.Logger
+}
+
+// NewService is the service over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewService(st Store, c Service) *Service {
+	c.store = st
+	return &c
 }
 
 // Summary is what one event did.
@@ -66,11 +73,11 @@ func (s *Service) Handle(ctx context.Context, ev Event, now time.Time) (Summary,
 		at = now
 	}
 	for _, rc := range ev.Recipients {
-		if err := s.Store.Suppress(ctx, Suppression{Address: rc.Address, Kind: ev.Kind, Reason: rc.Reason, At: at, MessageID: ev.MessageID}); err != nil {
+		if err := s.store.Suppress(ctx, Suppression{Address: rc.Address, Kind: ev.Kind, Reason: rc.Reason, At: at, MessageID: ev.MessageID}); err != nil {
 			return sum, fmt.Errorf("suppress %s: %w", rc.Address, err)
 		}
 		sum.Suppressed++
-		deps, err := s.Store.DepartmentsAt(ctx, rc.Address)
+		deps, err := s.store.DepartmentsAt(ctx, rc.Address)
 		if err != nil {
 			return sum, err
 		}
@@ -102,14 +109,14 @@ func (s *Service) markUnreachable(ctx context.Context, d department.Department, 
 		if err != nil {
 			return false, err
 		}
-		err = s.Store.MarkUnreachable(ctx, d, msgs)
+		err = s.store.MarkUnreachable(ctx, d, msgs)
 		if err == nil {
 			return true, nil
 		}
 		if !errors.Is(err, apperr.ErrConflict) || try >= 3 {
 			return false, fmt.Errorf("mark department %s unreachable: %w", d.ID, err)
 		}
-		if d, err = s.Store.GetDepartment(ctx, d.ID); err != nil {
+		if d, err = s.store.GetDepartment(ctx, d.ID); err != nil {
 			return false, err
 		}
 	}
@@ -119,18 +126,18 @@ func (s *Service) markUnreachable(ctx context.Context, d department.Department, 
 // of the department's programs and the operators how to reach it meanwhile.
 func (s *Service) messages(ctx context.Context, d department.Department, now time.Time) ([]notify.Message, error) {
 	u := d.Unreachable
-	m, err := s.Store.GetMember(ctx, d.MemberID)
+	m, err := s.store.GetMember(ctx, d.MemberID)
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.Store.ListMemberUsers(ctx, d.MemberID)
+	users, err := s.store.ListMemberUsers(ctx, d.MemberID)
 	if err != nil {
 		return nil, err
 	}
 	owners := member.AdminsOrPrimary(m, users)
 	var others []string
 	for _, id := range d.ProgramIDs {
-		prg, err := s.Store.GetProgram(ctx, id)
+		prg, err := s.store.GetProgram(ctx, id)
 		if errors.Is(err, apperr.ErrNotFound) {
 			continue
 		}

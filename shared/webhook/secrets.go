@@ -24,10 +24,21 @@ type SecretStore interface {
 // Secrets rotates members' webhook secrets, and shows their state and
 // deliveries to their admins.
 type Secrets struct {
-	Store SecretStore
-	// Log is the deliveries' record.
-	Log DeliveryStore
+	store interface {
+		SecretStore
+		DeliveryStore
+	}
 	Now func() time.Time
+}
+
+// NewSecrets is the secrets over st configured as c (its exported fields):
+// its store is its own, so no caller reads around its checks.
+func NewSecrets(st interface {
+	SecretStore
+	DeliveryStore
+}, c Secrets) *Secrets {
+	c.store = st
+	return &c
 }
 
 // Rotate makes a new secret for member memberID (its admins, operators) and
@@ -41,12 +52,12 @@ func (s *Secrets) Rotate(ctx context.Context, p auth.Principal, memberID string)
 	if !p.AdminOf(memberID) {
 		return "", apperr.Forbidden("webhook secrets need the admin role")
 	}
-	m, err := s.Store.GetMember(ctx, memberID)
+	m, err := s.store.GetMember(ctx, memberID)
 	if err != nil {
 		return "", err
 	}
 	now := s.Now()
-	old, err := s.Store.GetWebhookSecrets(ctx, memberID)
+	old, err := s.store.GetWebhookSecrets(ctx, memberID)
 	if err != nil && !errors.Is(err, ErrNoSecret) {
 		return "", err
 	}
@@ -63,7 +74,7 @@ func (s *Secrets) Rotate(ctx context.Context, p auth.Principal, memberID string)
 		}
 		next.UserID = integration.ID
 	}
-	if err := s.Store.SaveWebhookSecrets(ctx, next, old.Version, integration); err != nil {
+	if err := s.store.SaveWebhookSecrets(ctx, next, old.Version, integration); err != nil {
 		return "", fmt.Errorf("rotate webhook secret of %s: %w", memberID, err)
 	}
 	return next.Current, nil
@@ -91,7 +102,7 @@ func (s *Secrets) Deliveries(ctx context.Context, p auth.Principal, memberID str
 	if err := admin(p, memberID, "webhook deliveries"); err != nil {
 		return nil, "", err
 	}
-	return s.Log.ListDeliveries(ctx, memberID, limit, cursor)
+	return s.store.ListDeliveries(ctx, memberID, limit, cursor)
 }
 
 // Current is member memberID's secret set as its webhooks page shows it
@@ -101,5 +112,5 @@ func (s *Secrets) Current(ctx context.Context, p auth.Principal, memberID string
 	if err := admin(p, memberID, "webhook secrets"); err != nil {
 		return SecretSet{}, err
 	}
-	return s.Store.GetWebhookSecrets(ctx, memberID)
+	return s.store.GetWebhookSecrets(ctx, memberID)
 }
