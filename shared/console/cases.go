@@ -294,25 +294,24 @@ func (s *Server) casePageAction(path string, a collab.Action) router.Handler {
 		if err == nil {
 			return router.Redirect("/cases/" + r.Param("id") + "?done=" + path), nil
 		}
-		status, _ := router.Status(err)
-		msg, fields, _ := apperr.Public(err)
-		switch status {
-		case http.StatusUnprocessableEntity:
-			page, perr := s.casePageData(ctx, r, form, fields)
-			if perr != nil {
-				return nil, perr
-			}
-			page.Problem = "Please check the highlighted field."
-			return router.Page(status, casePageView(page)), nil
-		case http.StatusConflict:
+		f, ok := refused(err)
+		if !ok {
+			return nil, err
+		}
+		if f.Conflict() {
 			page, perr := s.casePageData(ctx, r, nil, nil)
 			if perr != nil {
 				return nil, perr
 			}
-			page.Problem = "The case changed while you were looking at it: " + msg + ". It is shown as it is now."
-			return router.Page(status, casePageView(page)), nil
+			page.Problem = "The case changed while you were looking at it: " + f.Message + ". It is shown as it is now."
+			return router.Page(f.Status, casePageView(page)), nil
 		}
-		return nil, err
+		page, perr := s.casePageData(ctx, r, form, f.Fields)
+		if perr != nil {
+			return nil, perr
+		}
+		page.Problem = "Please check the highlighted field."
+		return router.Page(f.Status, casePageView(page)), nil
 	}
 }
 
@@ -366,15 +365,14 @@ func (s *Server) mailActionForm(ctx context.Context, r *router.Request) (*router
 		},
 	})
 	if err != nil {
-		status, _ := router.Status(err)
-		_, fields, _ := apperr.Public(err)
-		switch status {
-		case http.StatusUnprocessableEntity:
-			return s.renderMailAction(ctx, token, form, fields, status)
-		case http.StatusConflict:
-			return s.renderMailAction(ctx, token, nil, nil, status)
+		f, ok := refused(err)
+		switch {
+		case !ok:
+			return nil, err
+		case f.Conflict():
+			return s.renderMailAction(ctx, token, nil, nil, f.Status)
 		}
-		return nil, err
+		return s.renderMailAction(ctx, token, form, f.Fields, f.Status)
 	}
 	return resp, nil
 }

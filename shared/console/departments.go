@@ -202,14 +202,14 @@ func departmentErrors(fields map[string]string, rows []int) map[string]string {
 // the errors beside the fields.
 func (s *Server) departmentEditor(ctx context.Context, r *router.Request, d department.Department, in departmentInput, errs map[string]string) (departmentEditor, error) {
 	e := departmentEditor{
-		Nav: s.nav(r, "people"), ID: d.ID, MemberID: d.MemberID, Version: d.Version, Errors: errs,
-		Always: in.Inbound.Hours.Always, Values: map[string]string{
+		Nav: s.nav(r, "people"), ID: d.ID, MemberID: d.MemberID, Version: d.Version,
+		Always: in.Inbound.Hours.Always, formState: formState{Errors: errs, Values: map[string]string{
 			"name": in.Name, "inbound.email": in.Inbound.Email, "inbound.phone": in.Inbound.Phone, "inbound.webhookUrl": in.Inbound.WebhookURL,
 			"inbound.instructions": in.Inbound.Instructions, "inbound.hours.start": in.Inbound.Hours.Start, "inbound.hours.end": in.Inbound.Hours.End,
 			"inbound.hours.holidays":  strings.Join(in.Inbound.Hours.Holidays, "\n"),
 			"inbound.escalation.name": in.Inbound.Escalation.Name, "inbound.escalation.email": in.Inbound.Escalation.Email,
 			"inbound.escalation.phone": in.Inbound.Escalation.Phone,
-		},
+		}},
 	}
 	evs, _, err := s.Departments.Events(ctx, r.Principal, d.ID, historyLimit, "")
 	if err != nil {
@@ -339,15 +339,14 @@ type departmentEditor struct {
 	History                  []timelineEntry
 	ID, MemberID, MemberName string
 	Version                  int
-	Values                   map[string]string
-	Errors                   map[string]string
-	Days                     []check
-	Zones                    []option
-	Always                   bool
-	Fields                   []formFieldRow
-	Types                    []string
-	Deadlines                []deadlineRow
-	DeadlineProblem          string
+	formState
+	Days            []check
+	Zones           []option
+	Always          bool
+	Fields          []formFieldRow
+	Types           []string
+	Deadlines       []deadlineRow
+	DeadlineProblem string
 	// Sample is the process form as a submitter will see it.
 	Sample          []inputSpec
 	Notice, Problem string

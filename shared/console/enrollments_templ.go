@@ -6,11 +6,10 @@ package console
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
-	"github.com/tandemhq/tandem/shared/web"
-)
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
+
+import "github.com/tandemhq/tandem/shared/web"
 
 // enrollmentQueueView is a program's enrollment queue: counts per status,
 // the filtered list, each enrollment's steps and, when asked, its timeline.

@@ -134,3 +134,19 @@ type check struct {
 // pages out of its zip.
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// formState is a form as a page shows it again: what was typed and why it
+// was refused, by field name (the API's names, joined with dots). Every
+// console form keeps its values and errors in one.
+type formState struct {
+	Values map[string]string
+	Errors map[string]string
+	// Prefix sets the form's inputs' ids apart when a page has two forms
+	// with fields of the same name.
+	Prefix string
+}
+
+// field is input name of the form: its value and error filled in.
+func (f formState) field(name, label, typ, hint string) web.Field {
+	return web.Field{ID: f.Prefix + fieldID(name), Name: name, Label: label, Type: typ, Hint: hint, Value: f.Values[name], Error: f.Errors[name]}
+}

@@ -6,11 +6,10 @@ package console
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
-	"github.com/tandemhq/tandem/shared/web"
-)
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
+
+import "github.com/tandemhq/tandem/shared/web"
 
 // decisionView is a one-click decision link's confirmation page: a host's
 // approve or reject (/h/), or a member's confirm or decline (/m/).

@@ -6,11 +6,10 @@ package console
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
-	"github.com/tandemhq/tandem/shared/web"
-)
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
+
+import "github.com/tandemhq/tandem/shared/web"
 
 // mergeView is an operator's merger of one member into another.
 func mergeView(m mergePage) templ.Component {

@@ -25,15 +25,15 @@ func (s *Server) resendDeadLetterForm(ctx context.Context, r *router.Request) (*
 		return nil, err
 	}
 	if _, err := s.DeadLetters.Resend(ctx, r.Principal, r.Param("id")); err != nil {
-		if status, _ := router.Status(err); status != http.StatusConflict {
+		f, ok := refused(err)
+		if !ok || !f.Conflict() {
 			return nil, err
 		}
-		msg, _, _ := apperr.Public(err)
 		o, perr := s.operatorData(ctx, r)
 		if perr != nil {
 			return nil, perr
 		}
-		o.Problem = "Not resent: " + msg + "."
+		o.Problem = "Not resent: " + f.Message + "."
 		return router.Page(http.StatusConflict, operatorView(o)), nil
 	}
 	return router.Redirect("/operator?done=resent"), nil

@@ -72,7 +72,7 @@ func (s *Server) peopleData(ctx context.Context, r *router.Request) (peoplePage,
 	}
 	loc, _, _ := viewerZone(r)
 	p := peoplePage{
-		Nav: s.nav(r, "people"), MemberID: memberID, MemberName: m.Name, Version: m.Version, Company: companyValues(m),
+		Nav: s.nav(r, "people"), MemberID: memberID, MemberName: m.Name, Version: m.Version, Company: formState{Values: companyValues(m), Prefix: "company-"},
 		UnconfirmedCaptures: addresses(m.Unconfirmed()),
 		Invite:              newUserFields{Roles: roleChecks([]string{auth.RoleEngineer})},
 		Token:               newUserFields{Roles: roleChecks([]string{auth.RoleEngineer})},
@@ -254,7 +254,7 @@ func (s *Server) companyForm(ctx context.Context, r *router.Request) (*router.Re
 	}
 	if _, err := s.Members.Update(ctx, r.Principal, r.Param("id"), pt); err != nil {
 		return s.peopleAgain(ctx, r, err, func(p *peoplePage, fields map[string]string) {
-			p.Company, p.CompanyErrors = formValues(v), fields
+			p.Company = formState{Values: formValues(v), Errors: fields, Prefix: "company-"}
 		})
 	}
 	return router.Redirect("/members/" + r.Param("id") + "/users?done=company"), nil
@@ -304,9 +304,9 @@ type peoplePage struct {
 	Notice, Problem        string
 	// Company is the member's name and contacts form (its values by the
 	// JSON names of PATCH /v1/members/{id}, and their errors).
-	Company       map[string]string
-	CompanyErrors map[string]string
-	Version       int
+	// Company is the company details form.
+	Company formState
+	Version int
 	// Merged, when set, is the member this one was (Merging: is being)
 	// merged into (value: its id).
 	Merged  *option

@@ -6,11 +6,10 @@ package console
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
-	"github.com/tandemhq/tandem/shared/web"
-)
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
+
+import "github.com/tandemhq/tandem/shared/web"
 
 // peopleView is a member's people: who may act for it, with which roles,
 // the invitation form and integrations' API tokens.
@@ -503,7 +502,7 @@ func peopleView(p peoplePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = cfield(p, "name", "Company name", "text").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = input(p.Company, "name", "Company name", "text", "").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -525,11 +524,11 @@ func peopleView(p peoplePage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = cfield(p, "contacts."+c.key+".name", "Name", "text").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = input(p.Company, "contacts."+c.key+".name", "Name", "text", "").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = cfield(p, "contacts."+c.key+".email", "Email", "email").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = input(p.Company, "contacts."+c.key+".email", "Email", "email", "").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -537,7 +536,7 @@ func peopleView(p peoplePage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = cfield(p, "contacts."+c.key+".phone", "Phone", "tel").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = input(p.Company, "contacts."+c.key+".phone", "Phone", "tel", "").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -550,11 +549,11 @@ func peopleView(p peoplePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = cfield(p, "bcc.outbound", "Outbound copies", "email").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = input(p.Company, "bcc.outbound", "Outbound copies", "email", "").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = cfield(p, "bcc.inbound", "Inbound copies", "email").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = input(p.Company, "bcc.inbound", "Inbound copies", "email", "").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -783,31 +782,6 @@ func newUserForm(action, prefix, formToken string, f newUserFields, button strin
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "</button></form>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		return nil
-	})
-}
-
-func cfield(p peoplePage, name, label, typ string) templ.Component {
-	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
-			return templ_7745c5c3_CtxErr
-		}
-		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-		if !templ_7745c5c3_IsBuffer {
-			defer func() {
-				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err == nil {
-					templ_7745c5c3_Err = templ_7745c5c3_BufErr
-				}
-			}()
-		}
-		ctx = templ.InitializeContext(ctx)
-		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = web.Input(web.Field{ID: "company-" + fieldID(name), Name: name, Label: label, Type: typ, Value: p.Company[name], Error: p.CompanyErrors[name]}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -197,7 +197,7 @@ func (s *Server) editorAgain(ctx context.Context, r *router.Request, prg *progra
 
 // editor builds the editor page from the form's values v.
 func (s *Server) editor(ctx context.Context, r *router.Request, prg *program.Program, v url.Values, errs map[string]string) (programEditor, error) {
-	e := programEditor{Nav: s.nav(r, "programs"), Operator: r.Principal.Operator, Values: formValues(v), Errors: errs}
+	e := programEditor{Nav: s.nav(r, "programs"), Operator: r.Principal.Operator, formState: formState{Values: formValues(v), Errors: errs}}
 	hostName := e.Nav.MemberName
 	if prg != nil {
 		e.ID, e.Version, e.LandingURL, hostName = prg.ID, prg.Version, s.BaseURL+"/p/"+prg.Slug, prg.HostName
@@ -429,10 +429,9 @@ type programEditor struct {
 	Version        int
 	// Operator may change what the program costs and who pays.
 	Operator bool
-	Values   map[string]string
-	Errors   map[string]string
-	Links    []linkRow
-	Bands    []linkRow // Title: up to (members), URL: unit price in cents
+	formState
+	Links []linkRow
+	Bands []linkRow // Title: up to (members), URL: unit price in cents
 	// Bands are shown as text for hosts.
 	BandsText       string
 	Preview         landingPreview

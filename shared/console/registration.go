@@ -120,19 +120,17 @@ func (s *Server) signupForm(ctx context.Context, r *router.Request) (*router.Res
 	}
 	res, err := s.Registration.SignUp(ctx, in, s.CheckWebhookURL, r.Claim)
 	if err != nil {
-		status, _ := router.Status(err)
-		msg, fields, _ := apperr.Public(err)
-		switch status {
-		case http.StatusUnprocessableEntity:
-			return again(fields), nil
-		case http.StatusConflict:
-			if fields == nil {
-				fields = map[string]string{}
-			}
-			fields["form"] = msg
-			return again(fields), nil
+		f, ok := refused(err)
+		if !ok {
+			return nil, err
 		}
-		return nil, err
+		if f.Conflict() {
+			if f.Fields == nil {
+				f.Fields = map[string]string{}
+			}
+			f.Fields["form"] = f.Message
+		}
+		return again(f.Fields), nil
 	}
 	return router.Page(http.StatusCreated, web.SignupDonePage(prg, in.Company.Name, res.EnrollmentID, string(res.Status))), nil
 }
