@@ -1,3 +1,7 @@
+// Package api is Tandem's JSON API: one thin handler per route of the
+// contract (decode, call a domain service, encode a view), a set per HTTP
+// function, and openapi.yaml, which the end-to-end tests hold every
+// exchange to. Transport is package router's; pages are package console's.
 package api
 
 import (

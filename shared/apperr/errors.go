@@ -3,7 +3,7 @@
 // Code below the handlers returns errors that wrap one of the sentinel kinds
 // (directly or through *Error, which also carries a message a person can act
 // on and, for validation, the offending fields). The domain knows nothing of
-// HTTP: package api turns a kind into a status, in one table.
+// HTTP: package router turns a kind into a status, in one table.
 package apperr
 
 import (

@@ -1,3 +1,8 @@
+// Package console is Tandem's pages for people: a section per concern,
+// each a <section>.go (handlers and unexported view models) beside its
+// <section>.templ (views). Handlers ask the domain services, which own
+// their stores and rules; a set per HTTP function says which pages each
+// serves. Only Server and the sets are exported.
 package console
 
 import (

@@ -1,6 +1,9 @@
-// Package api is Tandem's HTTP layer: API Gateway (payload 2.0) events in,
-// responses out. Handlers are thin — decode, authorize, call the domain,
-// encode — and every error becomes a status in one place (Status, status.go).
+// Package router is Tandem's HTTP transport: API Gateway (payload 2.0)
+// events in, responses out. It decodes strictly, resolves the bearer
+// token's principal or a console page's session (and checks its form
+// token), holds one Idempotency-Key guard, bounds each request's work, and
+// turns every error into a status in one place (Status, status.go). The
+// handlers themselves live in package api (JSON) and console (pages).
 package router
 
 import (

@@ -1,9 +1,11 @@
-// Package web renders Tandem's server-side pages with templ: the co-branded
-// landing and sign-up pages, one-click confirmations, error pages and the
-// console. Pages work without JavaScript, escape everything users typed
-// (templ's context-aware escaping), and are served with a strict content
-// security policy that allows no script at all. Generated *_templ.go files
-// are committed; make test fails when they are stale.
+// Package web is what every page of Tandem shares — the layout, the
+// stylesheet, the content security policy, the labelled input — and the
+// public pages: the co-branded landing, sign-up and marketplace pages and
+// the error pages. The console's pages are package console's. Pages work
+// without JavaScript, escape everything users typed (templ's context-aware
+// escaping), and are served with a strict content security policy that
+// allows no script at all. Generated *_templ.go files are committed; make
+// test fails when they are stale.
 package web
 
 //go:generate go run github.com/a-h/templ/cmd/templ@v0.3.1100 generate
