@@ -11,109 +11,47 @@ import (
 	"unicode"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/session"
+	"github.com/tandemhq/tandem/shared/store/memstore"
 )
 
-// memStore is session.Store in memory.
-type memStore struct {
-	users    []member.User
-	hits     map[string]int
-	tokens   map[string]session.LoginToken
-	sessions map[string]session.Session
-	mailed   []notify.Message
-}
+// memStore is session.Store in memory: memstore, with the people of a
+// test stored as members' users.
+type memStore struct{ *memstore.Store }
 
-func newMemStore(users ...member.User) *memStore {
-	return &memStore{users: users, hits: map[string]int{}, tokens: map[string]session.LoginToken{}, sessions: map[string]session.Session{}}
-}
-
-func (m *memStore) UsersByEmail(_ context.Context, email string) ([]member.User, error) {
-	var out []member.User
-	for _, u := range m.users {
-		if strings.EqualFold(u.Email, email) {
-			out = append(out, u)
+// newMemStore stores users, each member (named "Member <id>") created
+// with its first user.
+func newMemStore(t *testing.T, users ...member.User) memStore {
+	t.Helper()
+	st := memstore.New(keyring.Fixed("k", []byte("k")))
+	created := map[string]bool{}
+	for _, u := range users {
+		cred := member.Credential{Hash: "tok_" + u.ID, UserID: u.ID, MemberID: u.MemberID, Roles: u.Roles}
+		u.TokenHash = cred.Hash
+		var err error
+		if created[u.MemberID] {
+			err = st.CreateUser(context.Background(), u, cred, nil, idem.None)
+		} else {
+			created[u.MemberID] = true
+			m := member.Member{ID: u.MemberID, Name: "Member " + u.MemberID, Domain: u.MemberID + ".example", Kind: member.Full, Version: 1}
+			err = st.CreateMember(context.Background(), m, u, cred, nil, idem.None)
+		}
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
-	return out, nil
-}
-
-func (m *memStore) GetUser(_ context.Context, memberID, userID string) (member.User, error) {
-	for _, u := range m.users {
-		if u.MemberID == memberID && u.ID == userID {
-			return u, nil
-		}
-	}
-	return member.User{}, apperr.NotFound("no user %s", userID)
-}
-
-func (m *memStore) GetMember(_ context.Context, id string) (member.Member, error) {
-	return member.Member{ID: id, Name: "Member " + id}, nil
-}
-
-func (m *memStore) CountInWindow(_ context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
-	start := now.Truncate(window)
-	k := key + "@" + start.Format(time.RFC3339)
-	m.hits[k]++
-	return m.hits[k], start.Add(window), nil
-}
-
-func (m *memStore) CreateLoginTokens(_ context.Context, toks []session.LoginToken, msgs []notify.Message) error {
-	for _, t := range toks {
-		m.tokens[t.Hash] = t
-	}
-	m.mailed = append(m.mailed, msgs...)
-	return nil
-}
-
-func (m *memStore) GetLoginToken(_ context.Context, hash string) (session.LoginToken, error) {
-	t, ok := m.tokens[hash]
-	if !ok {
-		return session.LoginToken{}, apperr.NotFound("no link")
-	}
-	return t, nil
-}
-
-func (m *memStore) StartSession(_ context.Context, tokenHash string, s session.Session, now time.Time) error {
-	t, ok := m.tokens[tokenHash]
-	if !ok || t.Used || !now.Before(t.ExpiresAt) {
-		return apperr.Conflict("used or expired")
-	}
-	t.Used = true
-	m.tokens[tokenHash] = t
-	m.sessions[s.Hash] = s
-	return nil
-}
-
-func (m *memStore) GetSession(_ context.Context, hash string) (session.Session, error) {
-	s, ok := m.sessions[hash]
-	if !ok {
-		return session.Session{}, apperr.NotFound("no session")
-	}
-	return s, nil
-}
-
-func (m *memStore) ExtendSession(_ context.Context, hash string, expires time.Time) error {
-	s, ok := m.sessions[hash]
-	if !ok {
-		return apperr.NotFound("no session")
-	}
-	s.ExpiresAt = expires
-	m.sessions[hash] = s
-	return nil
-}
-
-func (m *memStore) EndSession(_ context.Context, hash string) error {
-	delete(m.sessions, hash)
-	return nil
+	return memStore{st}
 }
 
 // mailsTo counts the links mailed to addr.
-func (m *memStore) mailsTo(addr string) int {
+func (m memStore) mailsTo(addr string) int {
 	n := 0
-	for _, msg := range m.mailed {
+	for _, msg := range m.Outbox() {
 		if len(msg.To) == 1 && msg.To[0] == addr {
 			n++
 		}
@@ -233,7 +171,7 @@ func TestRequestLinkLimits(t *testing.T) {
 	ann := member.User{ID: "usr_ann", MemberID: "mem_1", Name: "Ann", Email: "ann@acme.example", Status: member.UserActive}
 	const ops = "ops@operators.example"
 	c := &clock{now: time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)}
-	st := newMemStore(ann)
+	st := newMemStore(t, ann)
 	s := session.NewService(st, session.Service{Now: c.Now, Keys: keyring.Fixed("k", []byte("k")), Operators: []string{ops}, Origin: notify.Origin{BaseURL: "https://tandem.example"}})
 	for _, step := range []struct {
 		what         string
@@ -315,7 +253,7 @@ func TestSessionEndsNinetyDaysAfterSignIn(t *testing.T) {
 	} {
 		signIn := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 		c := &clock{now: signIn}
-		st := newMemStore(ann)
+		st := newMemStore(t, ann)
 		s := session.NewService(st, session.Service{Now: c.Now, Keys: keyring.Fixed("k", []byte("k"))})
 		link, err := s.IssueLink(context.Background(), ann, "/inbox")
 		if err != nil {
@@ -341,10 +279,8 @@ func TestSessionEndsNinetyDaysAfterSignIn(t *testing.T) {
 		case tc.wantOK && !ses.ExpiresAt.Equal(signIn.Add(tc.wantExpiry)):
 			t.Errorf("%s: expires %v after sign-in, want %v", tc.what, ses.ExpiresAt.Sub(signIn), tc.wantExpiry)
 		}
-		for _, stored := range st.sessions {
-			if stored.ExpiresAt.After(signIn.Add(session.MaxAge)) {
-				t.Errorf("%s: stored expiry %v after sign-in, past the 90 days", tc.what, stored.ExpiresAt.Sub(signIn))
-			}
+		if stored, err := st.GetSession(context.Background(), auth.Hash(secret)); err == nil && stored.ExpiresAt.After(signIn.Add(session.MaxAge)) {
+			t.Errorf("%s: stored expiry %v after sign-in, past the 90 days", tc.what, stored.ExpiresAt.Sub(signIn))
 		}
 	}
 }
