@@ -20,6 +20,8 @@ type item struct {
 	DuePK, DueSK   string
 	OpsPK, OpsSK   string
 	v              any
+	// seq orders items by when they were first written (Outbox's order).
+	seq uint64
 }
 
 // Index names and their key attributes, as shared/table names them.

@@ -2,7 +2,6 @@ package memstore
 
 import (
 	"context"
-	"sort"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -58,14 +57,4 @@ func (s *Store) ResendDeadLetter(ctx context.Context, id, newID string, now time
 		return "", err
 	}
 	return newID, nil
-}
-
-func sortOutbox(recs []outboxRec) {
-	sort.Slice(recs, func(i, j int) bool {
-		a, b := recs[i].Msg, recs[j].Msg
-		if !a.CreatedAt.Equal(b.CreatedAt) {
-			return a.CreatedAt.Before(b.CreatedAt)
-		}
-		return a.ID < b.ID
-	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -165,22 +166,23 @@ func (s *Store) GetOutbox(ctx context.Context, id string) (notify.Message, notif
 	return m, r.State, r.Attempts, err
 }
 
-// Outbox returns every outbox item's message, oldest first (by creation,
-// then id): what the code under test enqueued, for tests to read without
-// knowing the ids. The DynamoDB store has no such list.
+// Outbox returns every outbox item's message in the order they were
+// enqueued (a transaction's in the order it was given them): what the code
+// under test sent, for tests to read without knowing the ids. The DynamoDB
+// store has no such list.
 func (s *Store) Outbox() []notify.Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var recs []outboxRec
+	var items []*item
 	for _, it := range s.items {
-		if r, ok := it.v.(outboxRec); ok {
-			recs = append(recs, r)
+		if _, ok := it.v.(outboxRec); ok {
+			items = append(items, it)
 		}
 	}
-	sortOutbox(recs)
-	out := make([]notify.Message, 0, len(recs))
-	for _, r := range recs {
-		m, _ := r.message()
+	sort.Slice(items, func(i, j int) bool { return items[i].seq < items[j].seq })
+	out := make([]notify.Message, 0, len(items))
+	for _, it := range items {
+		m, _ := it.v.(outboxRec).message()
 		out = append(out, m)
 	}
 	return out

@@ -48,6 +48,7 @@ import (
 type Store struct {
 	mu     sync.Mutex
 	items  map[string]*item
+	seq    uint64
 	cursor cursorCodec
 }
 

@@ -95,6 +95,11 @@ func (s *Store) transactLocked(op string, ws ...write) error {
 		k := tableKey(w.pk, w.sk)
 		switch {
 		case w.put != nil:
+			s.seq++
+			w.put.seq = s.seq
+			if c := s.items[k]; c != nil {
+				w.put.seq = c.seq
+			}
 			s.items[k] = w.put
 		case w.update != nil:
 			var cur *item
@@ -104,6 +109,10 @@ func (s *Store) transactLocked(op string, ws ...write) error {
 			}
 			next := w.update(cur)
 			next.PK, next.SK = w.pk, w.sk
+			if cur == nil {
+				s.seq++
+				next.seq = s.seq
+			}
 			s.items[k] = next
 		case w.del:
 			delete(s.items, k)
