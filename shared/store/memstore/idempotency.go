@@ -43,9 +43,9 @@ func (s *Store) ClaimIdempotency(ctx context.Context, k, owner, bodyHash string,
 	if old, ok := valOf[idemRec](s.get(pk, metaSK)); ok && !(old.ExpiresAt < now.Unix()) {
 		return old.record(pk), false, nil
 	}
-	s.items[tableKey(pk, metaSK)] = &item{PK: pk, SK: metaSK, v: idemRec{
+	s.setItem(tableKey(pk, metaSK), &item{PK: pk, SK: metaSK, v: idemRec{
 		Owner: owner, BodyHash: bodyHash, State: idem.InProgress, LockedUntil: iso(now.Add(idem.Lock)), ExpiresAt: now.Add(retention).Unix(),
-	}}
+	}})
 	return idem.Record{}, true, nil
 }
 

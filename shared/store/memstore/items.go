@@ -85,14 +85,49 @@ func valOf[T any](it *item) (T, bool) {
 // in a global index) by the table's key.
 func (s *Store) sortedItems(ix, pk string, keep func(sk string) bool) []*item {
 	var out []*item
-	for _, it := range s.items {
-		p, k := it.keys(ix)
-		if p == pk && p != "" && k != "" && keep(k) {
+	for _, it := range s.parts[partKey(ix, pk)] {
+		if _, k := it.keys(ix); k != "" && keep(k) {
 			out = append(out, it)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return less(ix, out[i], out[j]) })
 	return out
+}
+
+// indexes are the ones an item may be in.
+var indexes = []string{idxTable, idxGSI1, idxGSI2, idxDue, idxOps}
+
+func partKey(ix, pk string) string { return ix + "\x00" + pk }
+
+// setItem puts it (nil: nothing) at table key k, keeping the partitions
+// of every index in step. The caller holds the lock.
+func (s *Store) setItem(k string, it *item) {
+	if old := s.items[k]; old != nil {
+		for _, ix := range indexes {
+			if pk, _ := old.keys(ix); pk != "" {
+				p := s.parts[partKey(ix, pk)]
+				delete(p, k)
+				if len(p) == 0 {
+					delete(s.parts, partKey(ix, pk))
+				}
+			}
+		}
+		delete(s.items, k)
+	}
+	if it == nil {
+		return
+	}
+	s.items[k] = it
+	for _, ix := range indexes {
+		if pk, _ := it.keys(ix); pk != "" {
+			p := s.parts[partKey(ix, pk)]
+			if p == nil {
+				p = map[string]*item{}
+				s.parts[partKey(ix, pk)] = p
+			}
+			p[k] = it
+		}
+	}
 }
 
 func less(ix string, a, b *item) bool {

@@ -46,8 +46,11 @@ import (
 
 // Store is the in-memory store. It is safe for concurrent use.
 type Store struct {
-	mu     sync.Mutex
-	items  map[string]*item
+	mu    sync.Mutex
+	items map[string]*item
+	// parts holds each index's partitions: index and partition key to the
+	// items in it, by table key.
+	parts  map[string]map[string]*item
 	seq    uint64
 	cursor cursorCodec
 }
@@ -56,7 +59,7 @@ type Store struct {
 // store that lists nothing: a list with more than one page then fails, as
 // the DynamoDB store's does without keys).
 func New(keys *keyring.Ring) *Store {
-	return &Store{items: map[string]*item{}, cursor: cursorCodec{keys: keys}}
+	return &Store{items: map[string]*item{}, parts: map[string]map[string]*item{}, cursor: cursorCodec{keys: keys}}
 }
 
 // Every consumer interface the domain packages declare over the store.

@@ -100,7 +100,7 @@ func (s *Store) transactLocked(op string, ws ...write) error {
 			if c := s.items[k]; c != nil {
 				w.put.seq = c.seq
 			}
-			s.items[k] = w.put
+			s.setItem(k, w.put)
 		case w.update != nil:
 			var cur *item
 			if c := s.items[k]; c != nil {
@@ -113,9 +113,9 @@ func (s *Store) transactLocked(op string, ws ...write) error {
 				s.seq++
 				next.seq = s.seq
 			}
-			s.items[k] = next
+			s.setItem(k, next)
 		case w.del:
-			delete(s.items, k)
+			s.setItem(k, nil)
 		}
 	}
 	return nil
