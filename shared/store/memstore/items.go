@@ -2,7 +2,6 @@ package memstore
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -184,9 +183,6 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
-
-// errNoItem is a get's "not there" where the caller reports something else.
-var errNoItem = fmt.Errorf("no item")
 
 // cutDue splits a sparse index's sort key "<time>#<id>".
 func cutDue(sk string) (at, id string, ok bool) { return strings.Cut(sk, "#") }

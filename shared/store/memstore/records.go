@@ -68,8 +68,6 @@ func list[S ~[]E, E any](s S) S {
 	return append(make(S, 0, len(s)), s...)
 }
 
-func normContact(c member.Contact) member.Contact { return c }
-
 func normCase(c collab.Case) collab.Case {
 	out := c
 	if c.Customer != nil {
