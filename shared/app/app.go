@@ -46,6 +46,7 @@ import (
 	"github.com/tandemhq/tandem/shared/suppression"
 	"github.com/tandemhq/tandem/shared/table"
 	"github.com/tandemhq/tandem/shared/webhook"
+	"github.com/tandemhq/tandem/shared/webhook/hookhttp"
 )
 
 // Config is everything a function needs to know about its installation.
@@ -338,7 +339,7 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 	}
 	st := store.New(db, c.Table, c.Keys)
 	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
-	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
+	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks}
 	queue := webhook.Queue{Store: st}
 	sessions := session.NewService(st, session.Service{Origin: origin, Now: now, Keys: c.Keys, Operators: c.OperatorEmails})
 	confirmations := confirmation.Links{Keys: c.Keys}
@@ -512,8 +513,9 @@ func newDelivery(c Config, awsCfg aws.Config, db *dynamodb.Client, st *store.Sto
 		sender = noSender{}
 	}
 	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
-	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
-	n := &delivery.Notifier{Store: st, Sender: sender, Poster: webhook.NewPoster(st, guard, origin, log), Suppressions: st, Log: log}
+	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks}
+	hooks := &webhook.Poster{Store: st, Sender: hookhttp.New(guard, c.WebhookRootCAs), Origin: origin, Log: log}
+	n := &delivery.Notifier{Store: st, Sender: sender, Poster: hooks, Suppressions: st, Log: log}
 	return &DeliveryApp{
 		Config: c, AWS: awsCfg, Store: st, Notifier: n,
 		Stream:  &jobs.StreamConsumer{Delivery: n, Now: now, Log: log},
