@@ -17,7 +17,8 @@ const module = "github.com/tandemhq/tandem/"
 // so a new package is held to the domain's rules until it is named here.
 var outer = map[string]string{
 	"shared/api":                 "JSON handlers",
-	"shared/app":                 "wiring",
+	"shared/app":                 "wiring of the services and the jobs",
+	"shared/httpapp":             "wiring of the HTTP functions",
 	"shared/awsclient":           "AWS SDK clients",
 	"shared/console":             "pages",
 	"shared/jobs":                "Lambda entry points of the stream and the schedules",
