@@ -19,10 +19,10 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 CDK_VERSION := 2.1148.1
 CDK        := .tools/node_modules/.bin/cdk
 
-.PHONY: run test vet lint generate templ-check chromium invoke clean help build synth bootstrap deploy import destroy diff operator backfill rotate-key bench fuzz freemail
+.PHONY: run test vet lint generate templ-check chromium invoke clean help build synth bootstrap deploy import destroy diff operator backfill rotate-key bench fuzz freemail deps
 
 # Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
-FUZZ_TARGETS := shared/api:FuzzDecoders shared/app:FuzzRoutes shared/webhook:FuzzVerify \
+FUZZ_TARGETS := shared/api:FuzzDecoders shared/httpapp:FuzzRoutes shared/webhook:FuzzVerify \
                 shared/hours:FuzzAdd shared/store:FuzzCursorDecode shared/notify/delivery:FuzzRender \
                 shared/session:FuzzSafeNext
 FUZZTIME ?= 4s
@@ -36,6 +36,7 @@ help:
 	@echo "make bootstrap  CDK's bootstrap stack, once per account and region (builds first); see README, Deploy"
 	@echo "make deploy  deploy with the CDK CLI (npm aws-cdk@$(CDK_VERSION)); see README, Deploy"
 	@echo "make bench   measurements on this machine, written to bench-results.md"
+	@echo "make deps    rewrite functions/<name>/deps.txt (what each function links) after an import change"
 
 run:
 	$(GO) run ./scripts/run
@@ -129,6 +130,11 @@ fuzz:
 
 build:
 	$(GO) run ./scripts/build -out dist
+
+# What each function links, written to functions/<name>/deps.txt; make test
+# compares (scripts/deps), so an import reaching a function shows in review.
+deps:
+	$(GO) run ./scripts/deps
 
 synth: build
 	@start=$$(date +%s); \

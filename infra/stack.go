@@ -188,7 +188,9 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	for _, sc := range routes.Schedules {
 		role := schedulerRole(stack, sc.Name)
 		schedule := awsscheduler.NewSchedule(stack, jsii.String("Schedule-"+sc.Name), &awsscheduler.ScheduleProps{
-			Description: jsii.String("Tandem " + sc.Name),
+			// The steps are in the description, so the console says what
+			// a run does (the escalation run's addenda and mergers).
+			Description: jsii.String("Tandem " + sc.Name + ": " + strings.Join(sc.Steps, ", ")),
 			Schedule:    awsscheduler.ScheduleExpression_Expression(jsii.String(sc.Expression), awscdk.TimeZone_ETC_UTC()),
 			Target: awsschedulertargets.NewLambdaInvoke(fns[sc.Function], &awsschedulertargets.ScheduleTargetBaseProps{
 				// The function takes "now" from the event's time, as from an

@@ -315,6 +315,29 @@ func TestSchedulesWithRetryAndDeadLetters(t *testing.T) {
 	}
 }
 
+// Each schedule's description names its steps, in order, as the route
+// table does.
+func TestSchedulesNameTheirSteps(t *testing.T) {
+	_, doc := synth(t)
+	fnIDs := functionIDs(t, doc)
+	for _, sc := range routes.Schedules {
+		want := "Tandem " + sc.Name + ": " + strings.Join(sc.Steps, ", ")
+		found := false
+		for _, r := range resources(doc, "AWS::Scheduler::Schedule") {
+			p := props(r)
+			if ref(p["Target"].(map[string]any)["Arn"]) == fnIDs[sc.Function] {
+				found = true
+				if p["Description"] != want {
+					t.Errorf("schedule %s: description %q, want %q", sc.Name, p["Description"], want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("schedule %s is missing", sc.Name)
+		}
+	}
+}
+
 func TestNotifierStreamSource(t *testing.T) {
 	tm, _ := synth(t)
 	assert(t, "event source mapping", func() {

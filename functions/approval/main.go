@@ -5,11 +5,11 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/tandemhq/tandem/shared/api"
-	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/console"
+	"github.com/tandemhq/tandem/shared/httpapp"
 	"github.com/tandemhq/tandem/shared/routes"
 )
 
 func main() {
-	lambda.Start(app.MustStartHTTP(routes.Approval, api.ApprovalHandlers, console.ApprovalHandlers))
+	lambda.Start(httpapp.MustStart(routes.Approval, api.ApprovalHandlers, console.ApprovalHandlers))
 }

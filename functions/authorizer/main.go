@@ -4,9 +4,9 @@ package main
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/httpapp"
 )
 
 func main() {
-	lambda.Start(app.MustStartAuthorizer().Handle)
+	lambda.Start(httpapp.MustStartAuthorizer().Handle)
 }

@@ -8,11 +8,11 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/tandemhq/tandem/shared/api"
-	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/console"
+	"github.com/tandemhq/tandem/shared/httpapp"
 	"github.com/tandemhq/tandem/shared/routes"
 )
 
 func main() {
-	lambda.Start(app.MustStartHTTP(routes.Cases, api.CasesHandlers, console.CasesHandlers))
+	lambda.Start(httpapp.MustStart(routes.Cases, api.CasesHandlers, console.CasesHandlers))
 }

@@ -11,13 +11,14 @@ import (
 	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/console"
+	"github.com/tandemhq/tandem/shared/httpapp"
 	"github.com/tandemhq/tandem/shared/routes"
 	"github.com/tandemhq/tandem/shared/sending/sesidentity"
 )
 
 func main() {
 	// Hosts register their sending domains with SES from here.
-	lambda.Start(app.MustStartHTTP(routes.Hooks, api.HooksHandlers, console.HooksHandlers, func(c *app.Config, cfg aws.Config) {
+	lambda.Start(httpapp.MustStart(routes.Hooks, api.HooksHandlers, console.HooksHandlers, func(c *app.Config, cfg aws.Config) {
 		c.Identities = sesidentity.New(cfg, c.AWS.SESEndpoint)
 	}))
 }

@@ -8,11 +8,11 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/tandemhq/tandem/shared/api"
-	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/console"
+	"github.com/tandemhq/tandem/shared/httpapp"
 	"github.com/tandemhq/tandem/shared/routes"
 )
 
 func main() {
-	lambda.Start(app.MustStartHTTP(routes.Registration, api.RegistrationHandlers, console.RegistrationHandlers))
+	lambda.Start(httpapp.MustStart(routes.Registration, api.RegistrationHandlers, console.RegistrationHandlers))
 }

@@ -400,7 +400,7 @@ var benchLine = regexp.MustCompile(`^BenchmarkHandlers/(\S+)-\d+\s+\d+\s+(\d+) n
 
 // handlerCPU runs the handler benchmarks (the table in memory).
 func handlerCPU() {
-	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "BenchmarkHandlers", "-benchmem", "-benchtime", "1s", "./shared/app/")
+	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "BenchmarkHandlers", "-benchmem", "-benchtime", "1s", "./shared/httpapp/")
 	b, err := cmd.CombinedOutput()
 	say("## Handler CPU per route (table in memory)\n")
 	if err != nil {

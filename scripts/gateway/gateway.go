@@ -24,8 +24,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
-	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/httpapp"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/routes"
@@ -35,7 +35,7 @@ import (
 
 // Gateway serves the API locally.
 type Gateway struct {
-	app      *app.App
+	app      *httpapp.App
 	handlers map[string]router.LambdaHandler
 	poller   *Poller
 	sched    *Scheduler
@@ -44,7 +44,7 @@ type Gateway struct {
 
 // New returns a gateway over a wired app. streams may be nil: then nothing
 // delivers outbox items but explicit Flush calls fail.
-func New(a *app.App, streams *dynamodbstreams.Client, log *slog.Logger) *Gateway {
+func New(a *httpapp.App, streams *dynamodbstreams.Client, log *slog.Logger) *Gateway {
 	if log == nil {
 		log = slog.Default()
 	}

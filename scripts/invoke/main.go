@@ -24,6 +24,7 @@ import (
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/awsclient"
+	"github.com/tandemhq/tandem/shared/httpapp"
 	"github.com/tandemhq/tandem/shared/notify/sesmail"
 	"github.com/tandemhq/tandem/shared/store"
 	"github.com/tandemhq/tandem/shared/table"
@@ -66,7 +67,7 @@ func run(fn, eventPath string) error {
 	defer ses.Stop()
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	a, err := app.Build(ctx, app.Config{
+	a, err := httpapp.Build(ctx, app.Config{
 		Table: table.DefaultName, BaseURL: "http://localhost:8080", Sender: "Tandem <no-reply@tandem.localhost>",
 		SigningKey: []byte("local-invoke-signing-key-0123456789"), Log: log,
 		AWS: awsclient.Options{DynamoDBEndpoint: ddb.Endpoint, SESEndpoint: ses.Endpoint},

@@ -26,6 +26,7 @@ import (
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/awsclient"
+	"github.com/tandemhq/tandem/shared/httpapp"
 	"github.com/tandemhq/tandem/shared/notify/sesmail"
 	"github.com/tandemhq/tandem/shared/sending"
 	"github.com/tandemhq/tandem/shared/store"
@@ -35,7 +36,7 @@ import (
 // Env is one running installation for a test.
 type Env struct {
 	T        storetest.T
-	App      *app.App
+	App      *httpapp.App
 	Gateway  *gateway.Gateway
 	URL      string
 	Operator string
@@ -119,7 +120,7 @@ func newOn(t storetest.T, ddb, tableName string, opts []Option) *Env {
 	// so fault injection (APIOptions) reaches it; the table was created
 	// without faults.
 	db := awsclient.DynamoDB(awsCfg, ddb)
-	a, err := app.BuildWith(cfg, awsCfg, db)
+	a, err := httpapp.BuildWith(cfg, awsCfg, db)
 	if err != nil {
 		t.Fatal(err)
 	}

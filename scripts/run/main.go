@@ -27,6 +27,7 @@ import (
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/awsclient"
+	"github.com/tandemhq/tandem/shared/httpapp"
 	"github.com/tandemhq/tandem/shared/notify/sesmail"
 	"github.com/tandemhq/tandem/shared/sending"
 	"github.com/tandemhq/tandem/shared/store"
@@ -91,7 +92,7 @@ func run() error {
 		AWS:                   awsclient.Options{DynamoDBEndpoint: ddb.Endpoint, SESEndpoint: ses.Endpoint},
 		AllowLoopbackWebhooks: true, Log: log,
 	}
-	a, err := app.Build(ctx, cfg)
+	a, err := httpapp.Build(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func run() error {
 	if err := a.Store.PutOperatorCredential(ctx, auth.Hash(opToken), "local-operator"); err != nil {
 		return err
 	}
-	demo, err := seed.Demo(ctx, a, time.Now().UTC())
+	demo, err := seed.Demo(ctx, a.App, time.Now().UTC())
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}

@@ -19,12 +19,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/awsclient"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/confirmation"
-	"github.com/tandemhq/tandem/shared/console"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/hostbilling"
@@ -38,7 +36,6 @@ import (
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
 	"github.com/tandemhq/tandem/shared/report"
-	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/routes"
 	"github.com/tandemhq/tandem/shared/sending"
 	"github.com/tandemhq/tandem/shared/session"
@@ -46,6 +43,7 @@ import (
 	"github.com/tandemhq/tandem/shared/suppression"
 	"github.com/tandemhq/tandem/shared/table"
 	"github.com/tandemhq/tandem/shared/webhook"
+	"github.com/tandemhq/tandem/shared/webhook/hookhttp"
 )
 
 // Config is everything a function needs to know about its installation.
@@ -181,9 +179,6 @@ type App struct {
 	Store  *store.Store
 	// Services are the domain services the HTTP functions share.
 	Services *Services
-	// Router routes every HTTP function's routes (the local gateway's).
-	Router     *router.Router
-	Authorizer *router.Authorizer
 	// Delivery renders and sends outbox items (the notifier function's work).
 	Delivery *delivery.Notifier
 	// Stream hands the table stream's new outbox items to Delivery.
@@ -196,7 +191,14 @@ type App struct {
 	Housekeeping *jobs.Housekeeping
 	// MailEvents takes SES's bounces and complaints.
 	MailEvents *jobs.MailEvents
+	// signer is the wiring function fn has as deployed: with the signing
+	// keys or without (see BuildWith).
+	signer func(fn string) wired
 }
+
+// ServicesOf returns the services as function fn has them deployed: with
+// the signing keys only if it signs (routes.Function.Signs).
+func (a *App) ServicesOf(fn string) *Services { return a.signer(fn).svc }
 
 // Build wires an App. It fails fast on bad configuration.
 func Build(ctx context.Context, c Config) (*App, error) {
@@ -240,8 +242,7 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 	d := newDelivery(c, awsCfg, db, signer(routes.Notifier).st, w.log)
 	svc := w.svc
 	a := &App{
-		Config: c, DB: db, AWS: awsCfg, Store: w.st, Services: svc, Router: svc.Router(svc.everyRoute()),
-		Authorizer:   &router.Authorizer{Credentials: signer(routes.Authorizer).st, Log: w.log, Deadline: c.APIDeadline},
+		Config: c, DB: db, AWS: awsCfg, Store: w.st, Services: svc, signer: signer,
 		Delivery:     d.Notifier,
 		Stream:       d.Stream,
 		Redrive:      d.Redrive,
@@ -262,8 +263,10 @@ type wired struct {
 }
 
 // Services are the domain services, built once per process over the
-// store: the HTTP functions' handlers (api) and pages (console) call them,
-// and so do the scheduled jobs. Nothing here speaks HTTP.
+// store: the HTTP functions' handlers (api) and pages (console, both wired
+// by package httpapp) call them, and so do the scheduled jobs. Nothing
+// here speaks HTTP: this package links none of the transport, handlers,
+// pages or template engine, and neither do the scheduled functions.
 type Services struct {
 	Members       *member.Service
 	Programs      *program.Service
@@ -281,48 +284,15 @@ type Services struct {
 	DeadLetters   *notify.DeadLetters
 	// CheckWebhookURL vets a webhook URL before it is saved.
 	CheckWebhookURL department.URLChecker
-	// store answers the reads no service owns yet, and keeps idempotency
-	// records and sessions for the router.
-	store *store.Store
+	// Store keeps the transport's idempotency records and answers the
+	// webhook reads the JSON handlers make themselves; handlers are given
+	// services, never this.
+	Store *store.Store
 	// BaseURL is where people reach the API and pages.
 	BaseURL  string
 	Now      func() time.Time
 	Log      *slog.Logger
 	Deadline time.Duration
-}
-
-// API is the JSON handlers over s.
-func (s *Services) API() *api.Server {
-	return &api.Server{
-		BaseURL: s.BaseURL, Members: s.Members, Programs: s.Programs, Reports: s.Reports, Marketplace: s.Marketplace, Mergers: s.Mergers,
-		Registration: s.Registration, Enrollments: s.Enrollments, Invoices: s.Invoices, Departments: s.Departments, Cases: s.Cases,
-		Secrets: s.Secrets, Hooks: s.store, CheckWebhookURL: s.CheckWebhookURL,
-		DeadLetters: s.DeadLetters, Idempotency: s.store, Now: s.Now, Log: s.Log,
-	}
-}
-
-// Console is the pages over s.
-func (s *Services) Console() *console.Server {
-	return &console.Server{
-		BaseURL: s.BaseURL, Members: s.Members, Programs: s.Programs, Reports: s.Reports, Marketplace: s.Marketplace, Mergers: s.Mergers,
-		Registration: s.Registration, Enrollments: s.Enrollments, Invoices: s.Invoices, Departments: s.Departments, Cases: s.Cases,
-		Sessions: s.Sessions, Confirmations: s.Confirmations, Secrets: s.Secrets, CheckWebhookURL: s.CheckWebhookURL,
-		DeadLetters: s.DeadLetters, Idempotency: s.store, Now: s.Now, Log: s.Log,
-	}
-}
-
-// everyRoute is every HTTP function's handlers and pages (the local
-// gateway serves them all; a deployed function only its own).
-func (s *Services) everyRoute() map[string]router.Handler {
-	a, c := s.API(), s.Console()
-	return router.Merge(
-		api.RegistrationHandlers(a), api.ApprovalHandlers(a), api.CasesHandlers(a), api.HooksHandlers(a),
-		console.RegistrationHandlers(c), console.ApprovalHandlers(c), console.CasesHandlers(c), console.HooksHandlers(c))
-}
-
-// Router routes handlers with the checks every route shares.
-func (s *Services) Router(handlers map[string]router.Handler) *router.Router {
-	return router.New(handlers, router.Options{Sessions: s.Sessions, Idempotency: s.store, Now: s.Now, Log: s.Log, Deadline: s.Deadline})
 }
 
 // wire builds the store and the domain services over db, signing with
@@ -338,7 +308,7 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 	}
 	st := store.New(db, c.Table, c.Keys)
 	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
-	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
+	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks}
 	queue := webhook.Queue{Store: st}
 	sessions := session.NewService(st, session.Service{Origin: origin, Now: now, Keys: c.Keys, Operators: c.OperatorEmails})
 	confirmations := confirmation.Links{Keys: c.Keys}
@@ -360,7 +330,7 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 		Secrets:         webhook.NewSecrets(st, webhook.Secrets{Now: now}),
 		DeadLetters:     notify.NewDeadLetters(st, now),
 		CheckWebhookURL: guard.CheckURL,
-		store:           st,
+		Store:           st,
 		Now:             now,
 		Log:             log,
 		Deadline:        c.APIDeadline,
@@ -368,9 +338,15 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 	return wired{st: st, svc: svc, log: log}, nil
 }
 
-// mustWire is wire for function fn's main: configuration from the
+// MustWire is the start of function fn's main: configuration from the
 // environment, the AWS clients, the signing keys when fn signs (one
-// GetSecretValue at cold start), or exit.
+// GetSecretValue at cold start) and the services over them, or exit.
+func MustWire(fn string, opts ...Option) (Config, *Services) {
+	c, _, w := mustWire(fn, opts...)
+	return c, w.svc
+}
+
+// mustWire is MustWire, also giving the AWS configuration and the log.
 func mustWire(fn string, opts ...Option) (Config, aws.Config, wired) {
 	c := mustConfig()
 	awsCfg, err := awsclient.Load(context.Background(), c.AWS)
@@ -398,25 +374,9 @@ func mustWire(fn string, opts ...Option) (Config, aws.Config, wired) {
 	return c, awsCfg, w
 }
 
-// MustStartHTTP is the start of an HTTP function's main: it wires the
-// domain services and routes only fn's handlers (set), so the function's
-// zip carries neither the other functions' handlers nor the jobs and mail
-// delivery it never runs.
-func MustStartHTTP(fn string, json func(*api.Server) map[string]router.Handler, pages func(*console.Server) map[string]router.Handler, opts ...Option) router.LambdaHandler {
-	_, _, w := mustWire(fn, opts...)
-	return w.svc.Router(router.Merge(json(w.svc.API()), pages(w.svc.Console()))).Function(fn)
-}
-
 // Option completes a function's configuration with what only it needs
 // (the approval function's SES identity API).
 type Option func(*Config, aws.Config)
-
-// MustStartAuthorizer is the start of the authorizer's main: the store's
-// credentials, nothing else.
-func MustStartAuthorizer() *router.Authorizer {
-	c, _, w := mustWire(routes.Authorizer)
-	return &router.Authorizer{Credentials: w.st, Log: w.log, Deadline: c.APIDeadline}
-}
 
 // MustStartEscalation, MustStartRenewals and MustStartBilling start the
 // scheduled functions with only the services their job runs.
@@ -472,9 +432,6 @@ func billingJob(c Config, w wired) *jobs.Billing {
 	return &jobs.Billing{Due: w.st.DueBilling, Programs: hostbilling.NewHostBilling(w.st, hostbilling.HostBilling{From: c.Sender}), Log: w.log}
 }
 
-// HTTP returns the API Gateway handler of HTTP function fn.
-func (a *App) HTTP(fn string) router.LambdaHandler { return a.Router.Function(fn) }
-
 // mustConfig sets request-scoped JSON logs up and reads the configuration
 // from the environment, or exits.
 func mustConfig() Config {
@@ -512,8 +469,9 @@ func newDelivery(c Config, awsCfg aws.Config, db *dynamodb.Client, st *store.Sto
 		sender = noSender{}
 	}
 	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
-	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks, RootCAs: c.WebhookRootCAs}
-	n := &delivery.Notifier{Store: st, Sender: sender, Poster: webhook.NewPoster(st, guard, origin, log), Suppressions: st, Log: log}
+	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks}
+	hooks := &webhook.Poster{Store: st, Sender: hookhttp.New(guard, c.WebhookRootCAs), Origin: origin, Log: log}
+	n := &delivery.Notifier{Store: st, Sender: sender, Poster: hooks, Suppressions: st, Log: log}
 	return &DeliveryApp{
 		Config: c, AWS: awsCfg, Store: st, Notifier: n,
 		Stream:  &jobs.StreamConsumer{Delivery: n, Now: now, Log: log},

@@ -34,6 +34,13 @@ type BillingSummary struct {
 	Remaining  bool   `json:"remaining"`
 }
 
+// StepHostInvoices is the billing run's one step: host-paid programs'
+// years due.
+const StepHostInvoices = "host-invoices"
+
+// Steps names the run's steps (routes.Schedules' billing row).
+func (j *Billing) Steps() []string { return []string{StepHostInvoices} }
+
 // Handle is the Lambda entry point: now is the event's time.
 func (j *Billing) Handle(ctx context.Context, ev events.EventBridgeEvent) (BillingSummary, error) {
 	return j.Run(ctx, eventTime(ev))

@@ -33,6 +33,13 @@ type HousekeepingSummary struct {
 	Remaining bool   `json:"remaining"`
 }
 
+// StepIdleCases is the housekeeping run's one step: cases without
+// activity, warned then closed.
+const StepIdleCases = "idle-cases"
+
+// Steps names the run's steps (routes.Schedules' housekeeping row).
+func (j *Housekeeping) Steps() []string { return []string{StepIdleCases} }
+
 // Handle is the Lambda entry point: now is the event's time.
 func (j *Housekeeping) Handle(ctx context.Context, ev events.EventBridgeEvent) (HousekeepingSummary, error) {
 	return j.Run(ctx, eventTime(ev))

@@ -38,6 +38,12 @@ type RedriveSummary struct {
 	Remaining bool `json:"remaining"`
 }
 
+// StepOutbox is the redrive run's one step: the outbox items due.
+const StepOutbox = "outbox"
+
+// Steps names the run's steps (routes.Schedules' redrive row).
+func (r *Redrive) Steps() []string { return []string{StepOutbox} }
+
 // Handle is the Lambda entry point: now is the event's time.
 func (r *Redrive) Handle(ctx context.Context, ev events.EventBridgeEvent) (RedriveSummary, error) {
 	return r.Run(ctx, eventTime(ev))

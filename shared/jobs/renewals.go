@@ -37,6 +37,13 @@ type RenewalsSummary struct {
 	Remaining  bool   `json:"remaining"`
 }
 
+// StepRenewals is the renewals run's one step: each enrollment's renewal
+// steps due (heads-up, invoice, lapse, warning, termination).
+const StepRenewals = "renewals"
+
+// Steps names the run's steps (routes.Schedules' renewals row).
+func (j *Renewals) Steps() []string { return []string{StepRenewals} }
+
 // Handle is the Lambda entry point: now is the event's time.
 func (j *Renewals) Handle(ctx context.Context, ev events.EventBridgeEvent) (RenewalsSummary, error) {
 	return j.Run(ctx, eventTime(ev))

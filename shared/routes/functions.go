@@ -52,15 +52,25 @@ type Schedule struct {
 	Function string
 	// Expression is in EventBridge syntax: rate(...) or cron(...), UTC.
 	Expression string
+	// Steps name what one run does, in the order it does them: each is a
+	// sweep of a due index, and runs only when the ones before it did not
+	// fail. The function's job names the same (a test in package app
+	// holds them together), so a run's work is read here, not found in
+	// its code.
+	Steps []string
 }
 
 // Schedules lists every scheduled run.
 var Schedules = []Schedule{
-	{Name: "redrive", Function: Redrive, Expression: "rate(1 minute)"},
-	{Name: "escalation", Function: Escalation, Expression: "rate(5 minutes)"},
-	{Name: "renewals", Function: Renewals, Expression: "cron(0 6 * * ? *)"},
-	{Name: "billing", Function: Billing, Expression: "cron(30 6 * * ? *)"},
-	{Name: "housekeeping", Function: Housekeeping, Expression: "cron(0 5 * * ? *)"},
+	{Name: "redrive", Function: Redrive, Expression: "rate(1 minute)", Steps: []string{"outbox"}},
+	// The escalation run also asks partners to accept a program's new
+	// addendum and goes on with members' mergers left running: both are
+	// wanted within minutes, and neither is worth a schedule and a
+	// function of its own.
+	{Name: "escalation", Function: Escalation, Expression: "rate(5 minutes)", Steps: []string{"sla", "addenda", "mergers"}},
+	{Name: "renewals", Function: Renewals, Expression: "cron(0 6 * * ? *)", Steps: []string{"renewals"}},
+	{Name: "billing", Function: Billing, Expression: "cron(30 6 * * ? *)", Steps: []string{"host-invoices"}},
+	{Name: "housekeeping", Function: Housekeeping, Expression: "cron(0 5 * * ? *)", Steps: []string{"idle-cases"}},
 }
 
 // FunctionByName finds a function.

@@ -62,5 +62,15 @@ func TestTableIsConsistent(t *testing.T) {
 		if !ok || f.Kind != Scheduled {
 			t.Errorf("schedule %s: function %q is not scheduled", s.Name, s.Function)
 		}
+		if len(s.Steps) == 0 {
+			t.Errorf("schedule %s names no step", s.Name)
+		}
+		steps := map[string]bool{}
+		for _, st := range s.Steps {
+			if st == "" || steps[st] {
+				t.Errorf("schedule %s: step %q is empty or named twice", s.Name, st)
+			}
+			steps[st] = true
+		}
 	}
 }

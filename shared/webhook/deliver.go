@@ -1,14 +1,11 @@
 package webhook
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -79,20 +76,30 @@ func (q Queue) Event(ctx context.Context, d department.Department, eventType str
 	}, nil
 }
 
-// Poster delivers webhook messages (delivery.Poster): signed with the
-// member's current secret, the outbox id as webhook-id (stable across
-// retries, so receivers can dedupe), a fresh timestamp per attempt.
-type Poster struct {
-	Store  Store
-	Guard  Guard
-	Origin notify.Origin
-	Log    *slog.Logger
-	client *http.Client
+// Request is one signed webhook request, as the receiver gets it.
+type Request struct {
+	URL     string
+	Headers Headers
+	Body    []byte
 }
 
-// NewPoster returns a poster using guard's client.
-func NewPoster(s Store, g Guard, o notify.Origin, log *slog.Logger) *Poster {
-	return &Poster{Store: s, Guard: g, Origin: o, Log: log, client: g.Client()}
+// Sender sends one request and returns the receiver's HTTP status (package
+// hookhttp, over HTTPS). An error wrapping ErrRefused is an address the
+// guard refused, one wrapping notify.ErrPermanent a request that can never
+// be sent; any other error is worth a retry.
+type Sender interface {
+	Send(ctx context.Context, r Request) (status int, err error)
+}
+
+// Poster delivers webhook messages (delivery.Poster): signed with the
+// member's current secret, the outbox id as webhook-id (stable across
+// retries, so receivers can dedupe), a fresh timestamp per attempt; every
+// attempt is recorded for the member to see.
+type Poster struct {
+	Store  Store
+	Sender Sender
+	Origin notify.Origin
+	Log    *slog.Logger
 }
 
 // Post implements delivery.Poster.
@@ -124,31 +131,24 @@ func (p *Poster) post(ctx context.Context, msgID string, call notify.HookCall, n
 	if err != nil {
 		return fmt.Errorf("%v: %w", err, notify.ErrPermanent)
 	}
-	ctx, cancel := context.WithTimeout(ctx, Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, call.URL, bytes.NewReader(call.Body))
-	if err != nil {
-		return fmt.Errorf("webhook URL %q: %v: %w", call.URL, err, notify.ErrPermanent)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "Tandem-Webhooks/1")
-	req.Header.Set("webhook-id", msgID)
-	req.Header.Set("webhook-timestamp", strconv.FormatInt(ts, 10))
-	req.Header.Set("webhook-signature", sig)
 	start := time.Now()
-	res, err := p.client.Do(req)
+	status, err := p.Sender.Send(ctx, Request{
+		URL:     call.URL,
+		Headers: Headers{ID: msgID, Timestamp: strconv.FormatInt(ts, 10), Signature: sig},
+		Body:    call.Body,
+	})
 	d.DurationMS = time.Since(start).Milliseconds()
-	if err != nil {
-		if errors.Is(err, ErrRefused) {
-			return fmt.Errorf("%v: %w", err, notify.ErrPermanent)
-		}
+	switch {
+	case errors.Is(err, ErrRefused):
+		return fmt.Errorf("%v: %w", err, notify.ErrPermanent)
+	case errors.Is(err, notify.ErrPermanent):
+		return err
+	case err != nil:
 		return fmt.Errorf("post %s: %w", call.URL, err)
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, MaxReadBytes))
-	res.Body.Close()
-	d.Status = res.StatusCode
-	if res.StatusCode < 200 || res.StatusCode > 299 {
-		return fmt.Errorf("the receiver answered %d", res.StatusCode)
+	d.Status = status
+	if status < 200 || status > 299 {
+		return fmt.Errorf("the receiver answered %d", status)
 	}
 	d.OK = true
 	return nil

@@ -2,16 +2,12 @@ package webhook
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -22,22 +18,21 @@ type Resolver interface {
 
 // Guard keeps webhook traffic away from private, loopback, link-local and
 // other internal addresses — checked on the resolved address when a URL is
-// saved and again on the address actually dialled when sending (so a name
-// that later resolves inside is caught too).
+// saved (CheckURL) and again on the address actually dialled when sending
+// (the sender in package hookhttp asks Allowed on the socket), so a name
+// that later resolves inside is caught too.
+//
+// The rules are the domain's and stay here; only the socket is the
+// adapter's. Resolving a name is part of the rule (a name is judged by
+// the addresses it resolves to), so this package uses package net's
+// resolver (behind Resolver, a fake in tests) — net, not net/http: no
+// HTTP client, server or transport is reachable from here.
 type Guard struct {
 	Resolver Resolver
 	// AllowLoopback admits loopback receivers. Only tests and the local
 	// stack set it, in code; no deployed configuration can.
 	AllowLoopback bool
-	// RootCAs trusts extra certificate authorities (tests' TLS receivers).
-	RootCAs *x509.CertPool
 }
-
-// Limits of a delivery.
-const (
-	Timeout      = 10 * time.Second
-	MaxReadBytes = 64 << 10
-)
 
 var blocked = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"),
@@ -134,7 +129,7 @@ func (g Guard) CheckURL(ctx context.Context, raw string) error {
 	if !g.AllowLoopback && (lower == "localhost" || strings.HasSuffix(lower, ".localhost") || strings.HasSuffix(lower, ".internal") || strings.HasSuffix(lower, ".local")) {
 		return fmt.Errorf("must point at a public host, not %s", host)
 	}
-	ips, err := g.lookup(ctx, host)
+	ips, err := g.Resolve(ctx, host)
 	if err != nil {
 		return fmt.Errorf("host %s could not be resolved", host)
 	}
@@ -146,7 +141,10 @@ func (g Guard) CheckURL(ctx context.Context, raw string) error {
 	return nil
 }
 
-func (g Guard) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
+// Resolve returns the addresses host resolves to with the guard's
+// resolver (a literal address is itself), each unmapped, allowed or not:
+// the caller asks Allowed of each.
+func (g Guard) Resolve(ctx context.Context, host string) ([]netip.Addr, error) {
 	if ip, err := netip.ParseAddr(host); err == nil {
 		return []netip.Addr{ip}, nil
 	}
@@ -168,56 +166,4 @@ func (g Guard) lookup(ctx context.Context, host string) ([]netip.Addr, error) {
 		}
 	}
 	return out, nil
-}
-
-// Client returns an HTTP client for deliveries: it resolves with the guard's
-// resolver and dials only allowed addresses (re-checked on the socket),
-// follows no redirects, ignores proxy settings, and gives up after Timeout.
-func (g Guard) Client() *http.Client {
-	dialer := &net.Dialer{
-		Timeout: 5 * time.Second,
-		Control: func(_, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil || !g.Allowed(ap.Addr()) {
-				return fmt.Errorf("%w: %s", ErrRefused, address)
-			}
-			return nil
-		},
-	}
-	tr := &http.Transport{
-		Proxy: nil,
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			host, port, err := net.SplitHostPort(addr)
-			if err != nil {
-				return nil, err
-			}
-			ips, err := g.lookup(ctx, host)
-			if err != nil {
-				return nil, err
-			}
-			var last error = fmt.Errorf("%w: %s has no allowed address", ErrRefused, host)
-			for _, ip := range ips {
-				if !g.Allowed(ip) {
-					last = fmt.Errorf("%w: %s resolves to %s", ErrRefused, host, ip)
-					continue
-				}
-				c, err := dialer.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
-				if err == nil {
-					return c, nil
-				}
-				last = err
-			}
-			return nil, last
-		},
-		TLSClientConfig:       &tls.Config{RootCAs: g.RootCAs, MinVersion: tls.VersionTLS12},
-		TLSHandshakeTimeout:   5 * time.Second,
-		ResponseHeaderTimeout: Timeout,
-		MaxIdleConnsPerHost:   4,
-		IdleConnTimeout:       30 * time.Second,
-	}
-	return &http.Client{
-		Transport:     tr,
-		Timeout:       Timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
 }

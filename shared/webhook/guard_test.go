@@ -2,13 +2,9 @@ package webhook
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"net/netip"
-	"strings"
 	"testing"
 )
 
@@ -99,39 +95,6 @@ func TestCheckURL(t *testing.T) {
 			t.Errorf("%s accepted", bad)
 		}
 	}
-}
-
-// A name that resolved to a public address when saved but to loopback when
-// sending (DNS rebinding) is refused at connect time.
-func TestClientRefusesAtSendTime(t *testing.T) {
-	hit := false
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hit = true }))
-	defer srv.Close()
-	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "https://"))
-	g := Guard{Resolver: fakeResolver{"rebind.example": {"127.0.0.1"}}}
-	_, err := g.Client().Get("https://rebind.example:" + port + "/")
-	if !errors.Is(err, ErrRefused) || hit {
-		t.Fatalf("got %v (receiver hit: %v), want a refusal before connecting", err, hit)
-	}
-	if _, err := g.Client().Get("https://127.0.0.1:" + port + "/"); !errors.Is(err, ErrRefused) {
-		t.Fatalf("loopback literal: got %v, want a refusal", err)
-	}
-	// Redirects are not followed.
-	redir := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "https://169.254.169.254/", http.StatusFound)
-	}))
-	defer redir.Close()
-	local := Guard{AllowLoopback: true, RootCAs: poolOf(redir)}
-	res, err := local.Client().Get(redir.URL)
-	if err != nil || res.StatusCode != http.StatusFound {
-		t.Fatalf("redirect: %v %v, want the 302 itself", res, err)
-	}
-}
-
-func poolOf(s *httptest.Server) *x509.CertPool {
-	p := x509.NewCertPool()
-	p.AddCert(s.Certificate())
-	return p
 }
 
 // IPv4-mapped IPv6 addresses (::ffff:0:0/96) are refused whatever they

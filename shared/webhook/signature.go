@@ -1,7 +1,8 @@
 // Package webhook is Tandem's Standard Webhooks support: signing and
 // verifying (headers webhook-id, webhook-timestamp, webhook-signature), the
-// member secrets, an HTTP client that refuses private and internal
-// addresses, and the delivery of outbound events.
+// member secrets, the rules of a receiver's address (Guard), and the
+// outbound events: queued in the outbox, signed, recorded, and turned off
+// after a day of failures. Sending one over HTTPS is package hookhttp's.
 package webhook
 
 import (

@@ -1,4 +1,4 @@
-package app
+package httpapp
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/department"
@@ -61,7 +62,7 @@ func benchServer(b testing.TB) (*router.Router, map[string]string) {
 			Hours: hours.Hours{Zone: "Europe/Berlin", Days: []string{"mon", "tue", "wed", "thu", "fri"}, Start: "08:00", End: "18:00"}}}
 	must(st.CreateDepartment(ctx, dep, nil, idem.None))
 	cases := collab.NewService(st, collab.Service{Origin: o, Now: clock})
-	svc := &Services{
+	svc := &app.Services{
 		BaseURL: o.BaseURL, Now: clock,
 		Members:      member.NewService(st, member.Service{Mail: o, Now: clock}),
 		Programs:     program.NewService(nil, program.Service{Now: clock}),
@@ -76,7 +77,7 @@ func benchServer(b testing.TB) (*router.Router, map[string]string) {
 		b.Fatal(err)
 	}
 	ids := map[string]string{"host": host.ID, "partner": partner.ID, "engineer": eng.ID, "program": prg.ID, "department": dep.ID, "case": c.ID}
-	return router.New(svc.everyRoute(), router.Options{Now: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}), ids
+	return router.New(EveryRoute(svc), router.Options{Now: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}), ids
 }
 
 func event(method, path, routeKey string, params map[string]string, p *auth.Principal, body any) events.APIGatewayV2HTTPRequest {

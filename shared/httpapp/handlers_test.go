@@ -1,9 +1,10 @@
-package app
+package httpapp
 
 import (
 	"testing"
 
 	"github.com/tandemhq/tandem/shared/api"
+	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/console"
 	"github.com/tandemhq/tandem/shared/router"
 	"github.com/tandemhq/tandem/shared/routes"
@@ -13,8 +14,8 @@ import (
 // that function: a route missing from its set would make the deployed
 // function refuse to start, a route in another's set would never be reached.
 func TestEachFunctionHasExactlyItsHandlers(t *testing.T) {
-	svc := &Services{}
-	a, c := svc.API(), svc.Console()
+	svc := &app.Services{}
+	a, c := API(svc), Console(svc)
 	sets := map[string][2]map[string]router.Handler{ // JSON, pages
 		routes.Registration: {api.RegistrationHandlers(a), console.RegistrationHandlers(c)},
 		routes.Approval:     {api.ApprovalHandlers(a), console.ApprovalHandlers(c)},
@@ -47,10 +48,10 @@ func TestEachFunctionHasExactlyItsHandlers(t *testing.T) {
 					t.Errorf("%s does not start: %v", fn, p)
 				}
 			}()
-			svc.Router(handlers).Function(fn)
+			Router(svc, handlers).Function(fn)
 		}()
 	}
-	if total != len(svc.everyRoute()) {
-		t.Errorf("the sets hold %d handlers, every route %d: a route is in two sets", total, len(svc.everyRoute()))
+	if total != len(EveryRoute(svc)) {
+		t.Errorf("the sets hold %d handlers, every route %d: a route is in two sets", total, len(EveryRoute(svc)))
 	}
 }
