@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -238,6 +240,32 @@ func contractRateCounters(t *testing.T, open func(*testing.T) Store) {
 		if err != nil || n != 1 || !end.Equal(t0.Add(2*window)) {
 			t.Fatalf("the next window: got %d ending %v (%v), want 1 ending %v", n, end, err, t0.Add(2*window))
 		}
+	})
+
+	t.Run("hits at the same time are each counted once", func(t *testing.T) {
+		s := open(t)
+		const n = 8
+		counts := make(chan int, n)
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c, _, err := s.CountInWindow(bg, "reg-prg#prg_1", time.Hour, t0)
+				if err != nil {
+					t.Errorf("count: %v", err)
+				}
+				counts <- c
+			}()
+		}
+		wg.Wait()
+		close(counts)
+		var got []int
+		for c := range counts {
+			got = append(got, c)
+		}
+		slices.Sort(got)
+		same(t, "the counts the racing hits saw", got, []int{1, 2, 3, 4, 5, 6, 7, 8})
 	})
 
 	t.Run("a window starts at a multiple of its length, not at the first hit", func(t *testing.T) {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -95,6 +96,28 @@ func contractCases(t *testing.T, open func(*testing.T) Store) {
 		}
 	})
 
+	t.Run("a case larger than the table keeps is refused as too large", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		c, ev, msgs := w.openCase("Huge", t0)
+		c.Description = strings.Repeat("x", 450*1024)
+		wantKind(t, "open", s.CreateCase(bg, c, ev, msgs, idem.None), apperr.ErrTooLarge)
+		_, err := s.GetCase(bg, c.ID)
+		wantKind(t, "the refused case", err, apperr.ErrNotFound)
+		unclaimable(t, s, "the refused case's mail", msgs, t0)
+	})
+
+	t.Run("a step on a missing case is stale", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		c, _, _ := w.openCase("Never written", t0)
+		after, ev := step(c, collab.Accept, collab.Receiver, collab.Accepted, "", t0.Add(time.Minute))
+		err := s.ApplyCase(bg, c, after, ev, nil, idem.None)
+		wantKind(t, "accept", err, collab.ErrStale)
+		_, err = s.GetCase(bg, c.ID)
+		wantKind(t, "the case", err, apperr.ErrNotFound)
+	})
+
 	t.Run("a step at a stale version is a conflict and writes none of its mail", func(t *testing.T) {
 		s := open(t)
 		w := newWorld(t, s, "A", t0)
@@ -144,6 +167,12 @@ func contractCases(t *testing.T, open func(*testing.T) Store) {
 		}))
 		same(t, "the timeline", caseActions(evs), []string{"open", "note", "note", "accept"})
 		same(t, "the notes' texts in order", []string{evs[1].Text, evs[2].Text}, []string{"first", "second"})
+		other, oev, _ := w.openCase("Other", t0)
+		must(t, "open another", s.CreateCase(bg, other, oev, nil, idem.None))
+		_, next, err := s.ListCaseEvents(bg, c.ID, 1, "")
+		must(t, "first page", err)
+		_, _, err = s.ListCaseEvents(bg, other.ID, 1, next)
+		malformed(t, "one case's cursor on another's timeline", err)
 	})
 
 	t.Run("inbox and outbox list newest first, a page at a time, a status narrowing them", func(t *testing.T) {
@@ -329,5 +358,8 @@ func contractCases(t *testing.T, open func(*testing.T) Store) {
 		recs, err = s.ListSLARecords(bg, w.prg.ID, t0, t0.Add(24*time.Hour))
 		must(t, "report", err)
 		same(t, "a day's records", ids(recs, func(r report.Record) string { return r.CaseID }), []string{c1.ID, c2.ID})
+		recs, err = s.ListSLARecords(bg, w.prg.ID, t0.Add(time.Hour), c3.CreatedAt)
+		must(t, "report", err)
+		same(t, "from the second's opening up to the third's: the period's start is in it, its end not", ids(recs, func(r report.Record) string { return r.CaseID }), []string{c2.ID})
 	})
 }

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,6 +152,57 @@ func contractMembers(t *testing.T, open func(*testing.T) Store) {
 		if err != nil || !cred.Revoked {
 			t.Fatalf("credential: revoked=%v, %v", cred.Revoked, err)
 		}
+	})
+
+	t.Run("of steps racing at one version exactly one wins, the others conflict", func(t *testing.T) {
+		s := open(t)
+		m, u, c, _ := newMember("Acme", "acme.example", member.Full, t0)
+		must(t, "create", s.CreateMember(bg, m, u, c, nil, idem.None))
+		const n = 8
+		errs := make(chan error, n)
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- s.RevokeUser(bg, u, t0.Add(time.Minute)) // each read version 1
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		wins := 0
+		for err := range errs {
+			switch {
+			case err == nil:
+				wins++
+			case !errors.Is(err, apperr.ErrConflict):
+				t.Errorf("a racing revoke: got %v, want conflict", err)
+			}
+		}
+		if wins != 1 {
+			t.Fatalf("%d of %d racing revokes won, want 1", wins, n)
+		}
+		got, err := s.GetUser(bg, m.ID, u.ID)
+		if err != nil || got.Version != 2 {
+			t.Fatalf("after the race: version %d, %v", got.Version, err)
+		}
+	})
+
+	t.Run("updates of what is missing are refused, not written", func(t *testing.T) {
+		s := open(t)
+		m, u, _, _ := newMember("Acme", "acme.example", member.Full, t0)
+		next := m
+		next.Version = 2
+		wantKind(t, "update a missing member", s.UpdateMember(bg, next, 1, nil), apperr.ErrNotFound)
+		nu := u
+		nu.Version = 2
+		wantKind(t, "update a missing user", s.UpdateUser(bg, nu, 1), apperr.ErrNotFound)
+		wantKind(t, "revoke a missing user", s.RevokeUser(bg, u, t0), apperr.ErrConflict)
+		p := newProgram(m, "nowhere", program.MemberPaid, t0)
+		p.Version = 2
+		wantKind(t, "update a missing program", s.UpdateProgram(bg, p, 1), apperr.ErrNotFound)
+		_, err := s.GetMember(bg, m.ID)
+		wantKind(t, "the member", err, apperr.ErrNotFound)
 	})
 
 	t.Run("users list under their member and by address, in any case", func(t *testing.T) {
