@@ -67,7 +67,9 @@ func TestEscalate(t *testing.T) {
 			raised: []int{1, 2}, level: 2, reminded: true,
 			mail: map[string]string{submitter: "case_escalated/1", escalation: "case_escalated/1", prgContact: "case_escalated/2", ops[0]: "case_escalated/2"}},
 		{name: "level 2 of a case outside any program: the operators", clock: [4]time.Time{mon(7, 0), mon(8, 30), mon(9, 0), mon(11, 0)},
-			edit: func(c *collab.Case) { c.Reminded, c.EscalationLevel, c.ProgramID, c.ProgramType = true, 1, "", program.SolutionSupport }, now: mon(11, 0),
+			edit: func(c *collab.Case) {
+				c.Reminded, c.EscalationLevel, c.ProgramID, c.ProgramType = true, 1, "", program.SolutionSupport
+			}, now: mon(11, 0),
 			raised: []int{2}, level: 2, reminded: true, mail: map[string]string{ops[0]: "case_escalated/2"}},
 		{name: "nothing after level 2", clock: [4]time.Time{mon(7, 0), mon(8, 30), mon(9, 0), mon(11, 0)},
 			edit: func(c *collab.Case) { c.Reminded, c.EscalationLevel = true, 2 }, now: tue(11, 0), level: 2, reminded: true, mail: map[string]string{}},

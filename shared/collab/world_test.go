@@ -90,7 +90,7 @@ func newWorld(t *testing.T, dep func(*department.Department)) world {
 		t.Fatal(err)
 	}
 	w.dep = department.Department{ID: ident.New(ident.Department, start), MemberID: w.host.ID, Name: "Support", ProgramIDs: []string{w.prg.ID},
-		Inbound: department.Inbound{Email: inbound, Hours: week, Escalation: member.Contact{Name: "Boss", Email: escalation}},
+		Inbound:   department.Inbound{Email: inbound, Hours: week, Escalation: member.Contact{Name: "Boss", Email: escalation}},
 		CreatedAt: start, UpdatedAt: start, Version: 1}
 	w.dep.Confirmed = w.dep.Confirmed.With(inbound).With(escalation)
 	if dep != nil {

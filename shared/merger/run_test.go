@@ -66,7 +66,7 @@ func addUser(t *testing.T, st *memstore.Store, m member.Member, name, email stri
 
 func addDepartment(t *testing.T, st *memstore.Store, m member.Member, name string, programs ...string) department.Department {
 	d := department.Department{ID: ident.New(ident.Department, at), MemberID: m.ID, Name: name, ProgramIDs: programs,
-		Inbound: department.Inbound{Email: strings.ToLower(strings.ReplaceAll(name, " ", "-")) + "@" + m.Domain, Hours: hours.AlwaysOpen},
+		Inbound:   department.Inbound{Email: strings.ToLower(strings.ReplaceAll(name, " ", "-")) + "@" + m.Domain, Hours: hours.AlwaysOpen},
 		CreatedAt: at, UpdatedAt: at, Version: 1}
 	mustDo(t, "department "+name, st.CreateDepartment(bg, d, nil, idem.None))
 	return d
@@ -224,7 +224,7 @@ func TestMergerCutShortAndContinued(t *testing.T) {
 	want := whole.snapshot(t)
 
 	for _, tc := range []struct {
-		name     string
+		name string
 		goOn func(w world, s *merger.Service) (int, bool, error)
 	}{
 		{"continued by the scheduled run", func(w world, s *merger.Service) (int, bool, error) {
@@ -323,4 +323,3 @@ func TestMergerRefuses(t *testing.T) {
 		})
 	}
 }
-

@@ -73,12 +73,17 @@ func TestProgramInputRefuses(t *testing.T) {
 		{"a link that is no URL", func(in *Input) { in.Landing.Links = []Link{{Title: "Docs", URL: "docs"}} }, "landing.links[0].url"},
 		{"pre-approved that is neither address nor domain", func(in *Input) { in.PreApproved = []string{"initech.example", "not a domain"} }, "preApproved[1]"},
 		{"prices in a member-paid program", func(in *Input) { in.PriceBands = []Band{{UpTo: 10, UnitCents: 100}} }, "priceBands"},
-		{"price bands not rising", func(in *Input) { in.Payment = HostPaid; in.PriceBands = []Band{{UpTo: 10, UnitCents: 100}, {UpTo: 10, UnitCents: 50}} }, "priceBands[1].upTo"},
+		{"price bands not rising", func(in *Input) {
+			in.Payment = HostPaid
+			in.PriceBands = []Band{{UpTo: 10, UnitCents: 100}, {UpTo: 10, UnitCents: 50}}
+		}, "priceBands[1].upTo"},
 		{"a negative price", func(in *Input) { in.Payment = HostPaid; in.PriceBands = []Band{{UpTo: 10, UnitCents: -1}} }, "priceBands[0].unitCents"},
 		{"a start date that is no date", func(in *Input) { in.StartDate = "15.04.2026" }, "startDate"},
 		{"a sign-up subject over two lines", func(in *Input) { in.SignupMail.Subject = "Welcome\nto {programName}" }, "signupMail.subject"},
 		{"an unknown placeholder", func(in *Input) { in.SignupMail.Intro = "Dear {firstName}," }, "signupMail.intro"},
-		{"a bad form", func(in *Input) { in.Form = &form.Form{Fields: []form.Field{{Name: "1st", Label: "First", Type: form.Text}}} }, "form.fields[0].name"},
+		{"a bad form", func(in *Input) {
+			in.Form = &form.Form{Fields: []form.Field{{Name: "1st", Label: "First", Type: form.Text}}}
+		}, "form.fields[0].name"},
 		{"texts too large to store, naming the largest", func(in *Input) {
 			in.Addendum.Text = strings.Repeat("a", 90000)
 			for range 1000 {

@@ -58,7 +58,10 @@ func TestProgramServiceAccess(t *testing.T) {
 	}{
 		{"the host's engineer", hostEng, nil, apperr.ErrForbidden, ""},
 		{"another member's admin", outsider.Principal(), nil, apperr.ErrInvalid, "hostMemberId"},
-		{"prices set by the host", hostAdmin, func(in *program.Input) { in.Payment = program.HostPaid; in.PriceBands = []program.Band{{UpTo: 10, UnitCents: 1}} }, apperr.ErrForbidden, ""},
+		{"prices set by the host", hostAdmin, func(in *program.Input) {
+			in.Payment = program.HostPaid
+			in.PriceBands = []program.Band{{UpTo: 10, UnitCents: 1}}
+		}, apperr.ErrForbidden, ""},
 		{"a sender outside the host's domain", hostAdmin, func(in *program.Input) { in.Sender, in.SenderEmail = program.SenderHost, "p@other.example" }, apperr.ErrInvalid, "senderEmail"},
 		{"an operator for an unknown host", auth.Principal{Operator: true}, func(in *program.Input) { in.HostMemberID = "mem_01J0000000000000000000N0NE" }, apperr.ErrInvalid, "hostMemberId"},
 	} {

@@ -68,7 +68,7 @@ func newProgram(host member.Member, slug string, payment program.Payment, now ti
 func newDepartment(m member.Member, name, inbound string, confirmed bool, now time.Time, programIDs ...string) department.Department {
 	d := department.Department{
 		ID: ident.New(ident.Department, now), MemberID: m.ID, Name: name, ProgramIDs: programIDs,
-		Inbound: department.Inbound{Email: inbound, Hours: hours.AlwaysOpen, Escalation: m.Contacts.Escalation},
+		Inbound:   department.Inbound{Email: inbound, Hours: hours.AlwaysOpen, Escalation: m.Contacts.Escalation},
 		CreatedAt: now, UpdatedAt: now, Version: 1, UpdatedBy: "usr_admin",
 	}
 	if confirmed {
