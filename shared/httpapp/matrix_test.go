@@ -302,10 +302,10 @@ func bodyText(res *httpapptest.Response) string {
 	return string(res.Body)
 }
 
-// refused holds a refused call: 401 (JSON) or the sign-in redirect (pages)
-// without a principal, else 403 or 404 — and 404 for the unrelated member
-// on another tenant's object (the contract: not found and any object of
-// another tenant).
+// checkRefused holds a refused call: 401 (JSON) or the sign-in redirect
+// (pages) without a principal, else 403 or 404 — and 404 for the unrelated
+// member on another tenant's object (the contract: not found and any object
+// of another tenant).
 func checkRefused(t testing.TB, route routes.Route, r row, a rune, res *httpapptest.Response) (ok bool) {
 	t.Helper()
 	who := actorNames[a]
@@ -325,6 +325,11 @@ func checkRefused(t testing.TB, route routes.Route, r row, a rune, res *httpappt
 		}
 	case res.Status/100 == 2 || res.Status/100 == 3:
 		t.Errorf("%s as %s: got %d, must be refused: %.300s", route.Key(), who, res.Status, bodyText(res))
+		return false
+	// Operator-only routes refuse every member alike, before reading the
+	// object: their 403 tells nothing of another tenant.
+	case a == unrelated && strings.Contains(route.Path, "{") && res.Status == 403 && !strings.Contains(r.path, "{unrelated}") && r.allow != "o":
+		t.Errorf("%s as %s: got 403, want 404 (another tenant's object): %.300s", route.Key(), who, bodyText(res))
 		return false
 	case res.Status != 403 && res.Status != 404 && !slices.Contains(r.refuse, res.Status):
 		t.Errorf("%s as %s: got %d, want 403 or 404%s: %.300s", route.Key(), who, res.Status, orAlso(r.refuse), bodyText(res))

@@ -2,6 +2,7 @@ package httpapp_test
 
 import (
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -193,4 +194,22 @@ func TestSignedWebhookRoute(t *testing.T) {
 			t.Errorf("%s: got %d %s, want %d", tc.name, res.Status, res.Body, tc.want)
 		}
 	}
+}
+
+// A critical case needs the critical role (API.md: POST /v1/cases), in the
+// API and in the console alike.
+func TestCriticalCasesNeedTheCriticalRole(t *testing.T) {
+	w, bs := newWorld(t)
+	body := httpapptest.CaseBody(w.Host.Department, w.Host.ProgramID)
+	body["priority"], body["businessImpact"] = "critical", "Production is down."
+	w.Do("POST", "/v1/cases", w.Partner.Engineer.Token, body).Expect(403, "a critical case by an engineer without the role")
+	page := bs.of(partnerEngineer).Post("/cases", url.Values{"departmentId": {w.Host.Department}, "programId": {w.Host.ProgramID}, "priority": {"critical"},
+		"summary": {"Down"}, "description": {"All down."}, "businessImpact": {"Production is down."}, "customer.company": {"Initech"},
+		"customer.contactName": {"Peter"}, "customer.contactEmail": {"peter@initech.example"}, "fields.product": {"Array 9000"}, "fields.version": {"9.2"}})
+	if page.Status != 403 {
+		t.Errorf("a critical case from the console by an engineer without the role: got %d, want 403: %.300s", page.Status, page.Text())
+	}
+	w.Do("PATCH", "/v1/members/"+w.Partner.ID+"/users/"+w.Partner.Engineer.UserID, w.Partner.Admin.Token,
+		map[string]any{"roles": []string{"engineer", "critical"}}).Expect(200, "give the role")
+	w.Do("POST", "/v1/cases", w.Partner.Engineer.Token, body).Expect(201, "a critical case by an engineer with the role")
 }
