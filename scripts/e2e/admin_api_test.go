@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -13,15 +14,15 @@ import (
 func TestAdminAPIParity(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Parity Host", map[string]any{"payment": "host"})
-	p, padmin := livePartner(t, e, h, "Parity Partner")
-	eng := expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", padmin, map[string]any{"name": "Eng", "email": "eng@" + p.Domain, "roles": []string{"engineer"}}), 201, "engineer").Str("token")
+	h := e2etest.NewHost(t, e, "Parity Host", map[string]any{"payment": "host"})
+	p, padmin := e2etest.LivePartner(t, e, h, "Parity Partner")
+	eng := e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", padmin, map[string]any{"name": "Eng", "email": "eng@" + p.Domain, "roles": []string{"engineer"}}), 201, "engineer").Str("token")
 
-	progs := expect(t, e.Do("GET", "/v1/programs?hostMemberId="+h.MemberID, h.Admin, nil), 200, "the host's programs")
+	progs := e2etest.Expect(t, e.Do("GET", "/v1/programs?hostMemberId="+h.MemberID, h.Admin, nil), 200, "the host's programs")
 	if items := progs.JSON()["items"].([]any); len(items) != 1 || items[0].(map[string]any)["id"] != h.ProgramID {
 		t.Fatalf("the host's programs: %s", progs.Body)
 	}
-	expect(t, e.Do("GET", "/v1/programs?hostMemberId="+h.MemberID, e.Operator, nil), 200, "an operator lists any host's programs")
+	e2etest.Expect(t, e.Do("GET", "/v1/programs?hostMemberId="+h.MemberID, e.Operator, nil), 200, "an operator lists any host's programs")
 	if res := e.Do("GET", "/v1/programs?hostMemberId="+h.MemberID, padmin, nil); res.Status != 404 {
 		t.Errorf("a partner lists the host's programs: %d, want 404", res.Status)
 	}
@@ -29,7 +30,7 @@ func TestAdminAPIParity(t *testing.T) {
 		t.Errorf("no hostMemberId: %d %s, want 422 naming it", res.Status, res.Body)
 	}
 
-	users := expect(t, e.Do("GET", "/v1/members/"+p.MemberID+"/users", padmin, nil), 200, "the partner's users")
+	users := e2etest.Expect(t, e.Do("GET", "/v1/members/"+p.MemberID+"/users", padmin, nil), 200, "the partner's users")
 	if n := len(users.JSON()["items"].([]any)); n != 2 || !strings.Contains(string(users.Body), "eng@"+p.Domain) {
 		t.Fatalf("users: %s", users.Body)
 	}
@@ -41,8 +42,8 @@ func TestAdminAPIParity(t *testing.T) {
 	}
 
 	newBilling := map[string]any{"name": "Bea Billing", "email": "finance@" + p.Domain}
-	res := expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID, padmin, map[string]any{"contacts": map[string]any{"billing": newBilling}, "version": 1}), 200, "the billing contact corrected")
-	got := expect(t, e.Do("GET", "/v1/members/"+p.MemberID, padmin, nil), 200, "the member")
+	res := e2etest.Expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID, padmin, map[string]any{"contacts": map[string]any{"billing": newBilling}, "version": 1}), 200, "the billing contact corrected")
+	got := e2etest.Expect(t, e.Do("GET", "/v1/members/"+p.MemberID, padmin, nil), 200, "the member")
 	contacts := got.JSON()["contacts"].(map[string]any)
 	if contacts["billing"].(map[string]any)["email"] != "finance@"+p.Domain || contacts["primary"].(map[string]any)["email"] != "primary@"+p.Domain {
 		t.Fatalf("after the patch: %s (patch answered %s)", got.Body, res.Body)
@@ -57,7 +58,7 @@ func TestAdminAPIParity(t *testing.T) {
 		t.Errorf("an engineer renames the member: %d, want 403", res.Status)
 	}
 
-	found := expect(t, e.Do("GET", "/v1/members?q=parity", e.Operator, nil), 200, "an operator searches members")
+	found := e2etest.Expect(t, e.Do("GET", "/v1/members?q=parity", e.Operator, nil), 200, "an operator searches members")
 	if !strings.Contains(string(found.Body), h.MemberID) || !strings.Contains(string(found.Body), p.MemberID) {
 		t.Errorf("the search misses the members: %s", found.Body)
 	}

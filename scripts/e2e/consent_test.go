@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -16,7 +17,7 @@ type existingMember struct {
 
 func newExistingMember(t *testing.T, e *localtest.Env, name string) existingMember {
 	t.Helper()
-	body := newMemberBody(e, name, "limited")
+	body := e2etest.NewMemberBody(e, name, "limited")
 	res := e.Do("POST", "/v1/members", e.Operator, body)
 	if res.Status != 201 {
 		t.Fatalf("create %s: %d %s", name, res.Status, res.Body)
@@ -26,9 +27,9 @@ func newExistingMember(t *testing.T, e *localtest.Env, name string) existingMemb
 
 // signupAs is a sign-up by email whose contacts and inbound process are all
 // at typedDomain (which may be another company's).
-func signupAs(t *testing.T, e *localtest.Env, h host, email, company, typedDomain string) localtest.Response {
+func signupAs(t *testing.T, e *localtest.Env, h e2etest.Host, email, company, typedDomain string) localtest.Response {
 	t.Helper()
-	return e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, h.Slug, email), company, typedDomain))
+	return e.Do("POST", "/v1/signups", "", e2etest.SignupBody(e2etest.SignupToken(t, e, h.Slug, email), company, typedDomain))
 }
 
 // The finding behind issue 12: a person with any mailbox at an existing
@@ -42,7 +43,7 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
 	m := newExistingMember(t, e, "Initech")
-	h := newHost(t, e, "Lumbergh", map[string]any{"payment": "host", "preApproved": []string{m.Domain}})
+	h := e2etest.NewHost(t, e, "Lumbergh", map[string]any{"payment": "host", "preApproved": []string{m.Domain}})
 	evil := "elsewhere." + e.Domain
 	intern := "intern@" + m.Domain
 
@@ -86,27 +87,27 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 			t.Errorf("the consent mail lacks %q:\n%s", want, ask.Body.Text)
 		}
 	}
-	decline := linkIn(t, ask, "/m/")
-	for _, l := range linkRE.FindAllString(ask.Body.Text, -1) {
+	decline := e2etest.LinkIn(t, ask, "/m/")
+	for _, l := range e2etest.LinkRE.FindAllString(ask.Body.Text, -1) {
 		if strings.Contains(l, "/m/") && l != decline {
 			decline = l // the second /m/ link declines
 		}
 	}
-	code, body := page(t, "GET", decline, nil)
+	code, body := e2etest.Page(t, "GET", decline, nil)
 	if code != 200 || !strings.Contains(body, "Decline a sign-up in the name of Initech?") {
 		t.Fatalf("decline page: %d %s", code, body)
 	}
 	if st := status(t, e, m.Admin, first); st != "pending_member_consent" {
 		t.Fatalf("opening the link changed the enrollment: %s", st)
 	}
-	if code, body = page(t, "POST", decline, url.Values{}); code != 200 || !strings.Contains(body, "Declined") {
+	if code, body = e2etest.Page(t, "POST", decline, url.Values{}); code != 200 || !strings.Contains(body, "Declined") {
 		t.Fatalf("declining: %d %s", code, body)
 	}
 	if st := status(t, e, m.Admin, first); st != "rejected" {
 		t.Fatalf("after declining: %s, want rejected", st)
 	}
 	e.Mail(intern, "Initech did not confirm your sign-up")
-	if code, body = page(t, "POST", decline, url.Values{}); code != 200 || !strings.Contains(body, "already declined") {
+	if code, body = e2etest.Page(t, "POST", decline, url.Values{}); code != 200 || !strings.Contains(body, "already declined") {
 		t.Fatalf("the link used twice: %d %s", code, body)
 	}
 
@@ -118,7 +119,7 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 		t.Fatalf("a sign-up after a declined one: %d %s", res.Status, res.Body)
 	}
 	second := res.Str("enrollmentId")
-	eng := expect(t, e.Do("POST", "/v1/members/"+m.ID+"/users", m.Admin, map[string]any{"name": "Eng", "email": "eng@" + m.Domain, "roles": []string{"engineer"}}), 201, "engineer")
+	eng := e2etest.Expect(t, e.Do("POST", "/v1/members/"+m.ID+"/users", m.Admin, map[string]any{"name": "Eng", "email": "eng@" + m.Domain, "roles": []string{"engineer"}}), 201, "engineer")
 	if res := e.Do("POST", "/v1/enrollments/"+second+"/member-consent", eng.Str("token"), map[string]any{"decision": "confirm"}); res.Status != 403 {
 		t.Fatalf("an engineer consents: %d %s, want 403", res.Status, res.Body)
 	}
@@ -139,7 +140,7 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 	// The test case goes to the typed process; acknowledged, the program
 	// (host-paid) goes live, and the member's credential goes to the
 	// verified address at its domain, not to the typed primary contact.
-	ack := linkIn(t, e.Mail("support@"+evil, "[Test case]"), "/v/")
+	ack := e2etest.LinkIn(t, e.Mail("support@"+evil, "[Test case]"), "/v/")
 	if res := e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil); res.Status != 200 || res.Str("status") != "active" {
 		t.Fatalf("acknowledge: %d %s", res.Status, res.Body)
 	}
@@ -161,9 +162,9 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 func TestARejectedSignupDoesNotBlockALaterOne(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Gate", nil)
-	p := signUp(t, e, h, "Hopeful")
-	expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/reject", h.Admin, map[string]any{"reason": "not yet"}), 200, "reject")
+	h := e2etest.NewHost(t, e, "Gate", nil)
+	p := e2etest.SignUp(t, e, h, "Hopeful")
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/reject", h.Admin, map[string]any{"reason": "not yet"}), 200, "reject")
 	res := signupAs(t, e, h, "again@"+p.Domain, "Hopeful", p.Domain)
 	if res.Status != 201 || res.Str("memberId") != p.MemberID {
 		t.Fatalf("signing up again after a rejection: %d %s, want 201 for the same member", res.Status, res.Body)
@@ -173,8 +174,8 @@ func TestARejectedSignupDoesNotBlockALaterOne(t *testing.T) {
 	}
 	// Its primary contact (it has no users yet) is asked, confirms, and the
 	// host gets a new sign-up to decide.
-	confirm := linkIn(t, e.Mail(p.Email, "speak for Hopeful?"), "/m/")
-	if code, body := page(t, "POST", confirm, url.Values{}); code != 200 || !strings.Contains(body, "Confirmed") {
+	confirm := e2etest.LinkIn(t, e.Mail(p.Email, "speak for Hopeful?"), "/m/")
+	if code, body := e2etest.Page(t, "POST", confirm, url.Values{}); code != 200 || !strings.Contains(body, "Confirmed") {
 		t.Fatalf("confirming: %d %s", code, body)
 	}
 	if st := status(t, e, h.Admin, res.Str("enrollmentId")); st != "pending_approval" {
@@ -192,7 +193,7 @@ func TestARejectedSignupDoesNotBlockALaterOne(t *testing.T) {
 func TestFreeMailDomainsAreNobodysDomain(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Open", map[string]any{"payment": "host"})
+	h := e2etest.NewHost(t, e, "Open", map[string]any{"payment": "host"})
 	local := strings.TrimSuffix(e.Domain, ".example")
 	a := signupAs(t, e, h, local+"-ann@gmail.com", "Ann's Shop", "ann."+e.Domain)
 	b := signupAs(t, e, h, local+"-bob@gmail.com", "Bob's Shop", "bob."+e.Domain)
@@ -202,7 +203,7 @@ func TestFreeMailDomainsAreNobodysDomain(t *testing.T) {
 	if a.Str("memberId") == b.Str("memberId") {
 		t.Fatal("two people at gmail.com became one member")
 	}
-	body := newMemberBody(e, "Gmail Fan", "limited")
+	body := e2etest.NewMemberBody(e, "Gmail Fan", "limited")
 	body["domain"] = "gmail.com"
 	if res := e.Do("POST", "/v1/members", e.Operator, body); res.Status != 422 || res.ErrorFields()["domain"] == nil {
 		t.Fatalf("a member with domain gmail.com: %d %s, want 422 naming domain", res.Status, res.Body)

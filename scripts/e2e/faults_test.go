@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localstack"
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/app"
@@ -239,7 +240,7 @@ func TestFaultsDynamoDBThrottling(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := w; i < 120; i += 4 {
-				body := newMemberBody(e, fmt.Sprintf("Throttled %d", i), "limited")
+				body := e2etest.NewMemberBody(e, fmt.Sprintf("Throttled %d", i), "limited")
 				res := e.Do("POST", "/v1/members", e.Operator, body)
 				mu.Lock()
 				codes[res.Status]++
@@ -284,10 +285,10 @@ func TestFaultsConcurrentUpdatesToOneCase(t *testing.T) {
 	// run's 19 notes answered 503), which is the machine's load, not the
 	// race this test is about.
 	e := localtest.Isolated(t)
-	h := newHost(t, e, "Race Case Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Race Case Partner")
-	c := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))
+	h := e2etest.NewHost(t, e, "Race Case Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Race Case Partner")
+	c := e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID))
 	id := c.Str("id")
 	initial := int(c.JSON()["version"].(float64))
 	var (
@@ -392,10 +393,10 @@ func TestFaultsEscalationRacingANote(t *testing.T) {
 	})
 	e = localtest.New(t, localtest.WithClock(clock), race.install)
 	race.enabled.Store(true)
-	h := newHost(t, e, "Esc Race Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok = livePartner(t, e, h, "Esc Race Partner")
-	id = e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)).Str("id") // high: PT2H in 08–18 weekdays
+	h := e2etest.NewHost(t, e, "Esc Race Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok = e2etest.LivePartner(t, e, h, "Esc Race Partner")
+	id = e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)).Str("id") // high: PT2H in 08–18 weekdays
 	due := open.Add(2 * time.Hour)
 
 	armed.Store(true)
@@ -416,7 +417,7 @@ func TestFaultsEscalationRacingANote(t *testing.T) {
 	if !strings.Contains(events, "Any news?") || !strings.Contains(events, `"level":1`) {
 		t.Errorf("the timeline should hold the note and the escalation: %s", events)
 	}
-	if n := countMails(t, e, e.Addr("storage-escalation"), "[Escalation 1]"); n != 1 {
+	if n := e2etest.CountMails(t, e, e.Addr("storage-escalation"), "[Escalation 1]"); n != 1 {
 		t.Errorf("the escalation contact got %d level-1 mails, want 1", n)
 	}
 }
@@ -427,10 +428,10 @@ func TestFaultsEscalationRacingANote(t *testing.T) {
 func TestFaultsRetriedNoteAddedOnce(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Retry Note Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Retry Note Partner")
-	id := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)).Str("id")
+	h := e2etest.NewHost(t, e, "Retry Note Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Retry Note Partner")
+	id := e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)).Str("id")
 	note := map[string]any{"text": "Firmware 9.2.2 does not help either."}
 
 	// The client sends, loses the answer (a timeout, a dropped connection)
@@ -504,7 +505,7 @@ func TestStalledTableIsA503(t *testing.T) {
 	e := localtest.New(t, st.install, func(c *app.Config) {
 		c.APIDeadline = router.Deadline // the production bound, not the harness's
 	})
-	h := newHost(t, e, "Stalled Host", nil)
+	h := e2etest.NewHost(t, e, "Stalled Host", nil)
 	st.enabled.Store(true)
 	start := time.Now()
 	res := e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": e.Addr("stalled")})

@@ -6,26 +6,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/notify/sesmail"
 )
-
-func newMemberBody(e *localtest.Env, name, kind string) map[string]any {
-	return map[string]any{
-		"name": name, "domain": strings.ToLower(strings.ReplaceAll(name, " ", "-")) + "." + e.Domain, "kind": kind,
-		"contacts": map[string]any{
-			"primary":    map[string]any{"name": "Pat Primary", "email": e.Addr("primary-" + strings.ToLower(strings.ReplaceAll(name, " ", "")))},
-			"escalation": map[string]any{"name": "Esa Escalation", "email": e.Addr("esc-" + strings.ToLower(strings.ReplaceAll(name, " ", "")))},
-		},
-	}
-}
 
 // The first vertical slice: HTTP → local gateway → authorizer → handler →
 // DynamoDB Local → stream → notifier → local SES → a mail read back.
 func TestCreateMemberEndToEnd(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	body := newMemberBody(e, "Acme Storage", "full")
+	body := e2etest.NewMemberBody(e, "Acme Storage", "full")
 	res := e.Do("POST", "/v1/members", e.Operator, body)
 	if res.Status != http.StatusCreated {
 		t.Fatalf("create member: got %d %s, want 201", res.Status, res.Body)
@@ -62,8 +53,8 @@ func TestCreateMemberEndToEnd(t *testing.T) {
 func TestGatewayAndContractErrors(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	created := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Host Co", "full"))
-	other := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Other Co", "limited"))
+	created := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Host Co", "full"))
+	other := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Other Co", "limited"))
 	if created.Status != 201 || other.Status != 201 {
 		t.Fatalf("setup: %d %d", created.Status, other.Status)
 	}
@@ -77,9 +68,9 @@ func TestGatewayAndContractErrors(t *testing.T) {
 		status                    int
 		field                     string
 	}{
-		{"no token", "POST", "/v1/members", "", newMemberBody(e, "A", "full"), nil, 401, ""},
-		{"unknown token", "POST", "/v1/members", "tdm_nope", newMemberBody(e, "A", "full"), nil, 401, ""},
-		{"not an operator", "POST", "/v1/members", admin, newMemberBody(e, "A", "full"), nil, 403, ""},
+		{"no token", "POST", "/v1/members", "", e2etest.NewMemberBody(e, "A", "full"), nil, 401, ""},
+		{"unknown token", "POST", "/v1/members", "tdm_nope", e2etest.NewMemberBody(e, "A", "full"), nil, 401, ""},
+		{"not an operator", "POST", "/v1/members", admin, e2etest.NewMemberBody(e, "A", "full"), nil, 403, ""},
 		{"malformed json", "POST", "/v1/members", e.Operator, `{"name": `, nil, 400, ""},
 		{"two json values", "POST", "/v1/members", e.Operator, `{} {}`, nil, 400, ""},
 		{"not json", "POST", "/v1/members", e.Operator, "name=x", []string{"Content-Type", "text/plain"}, 415, ""},
@@ -119,8 +110,8 @@ func TestGatewayAndContractErrors(t *testing.T) {
 func TestIdempotencyKeyOverTheGateway(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	body := newMemberBody(e, "Idem Co", "full")
-	first := expect(t, e.Do("POST", "/v1/members", e.Operator, body, "Idempotency-Key", "k-1"), 201, "first")
+	body := e2etest.NewMemberBody(e, "Idem Co", "full")
+	first := e2etest.Expect(t, e.Do("POST", "/v1/members", e.Operator, body, "Idempotency-Key", "k-1"), 201, "first")
 	again := e.Do("POST", "/v1/members", e.Operator, body, "Idempotency-Key", "k-1")
 	if again.Status != 201 || again.Str("id") != first.Str("id") || again.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay: got %d %s (replayed=%q), want the first response", again.Status, again.Body, again.Header.Get("Idempotent-Replayed"))
@@ -128,7 +119,7 @@ func TestIdempotencyKeyOverTheGateway(t *testing.T) {
 	if again.Str("adminToken") != "" {
 		t.Error("a replay shows the admin token again; it must be shown once")
 	}
-	changed := newMemberBody(e, "Idem Co Two", "full")
+	changed := e2etest.NewMemberBody(e, "Idem Co Two", "full")
 	if res := e.Do("POST", "/v1/members", e.Operator, changed, "Idempotency-Key", "k-1"); res.Status != 422 {
 		t.Fatalf("same key, other body: got %d %s, want 422", res.Status, res.Body)
 	}
@@ -140,7 +131,7 @@ func TestIdempotencyKeyOverTheGateway(t *testing.T) {
 func TestUsersAndRevocation(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	m := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Users Co", "full"))
+	m := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Users Co", "full"))
 	id, admin := m.Str("id"), m.Str("adminToken")
 	u := e.Do("POST", "/v1/members/"+id+"/users", admin, map[string]any{"name": "Eng", "email": e.Addr("eng"), "roles": []string{"engineer"}})
 	if u.Status != 201 || u.Str("token") == "" {

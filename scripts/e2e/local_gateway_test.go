@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -46,10 +47,10 @@ func rawRequest(t *testing.T, e *localtest.Env, method, path, host, contentType,
 func TestLocalGatewayServesOnlyItself(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Local Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Local Partner")
-	c := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "case").Str("id")
+	h := e2etest.NewHost(t, e, "Local Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Local Partner")
+	c := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case").Str("id")
 	self := mustURL(t, e.URL).Host
 	port := self[strings.LastIndex(self, ":")+1:]
 	housekeeping := "/_local/schedules/housekeeping?at=2030-01-01T00:00:00Z"
@@ -64,7 +65,7 @@ func TestLocalGatewayServesOnlyItself(t *testing.T) {
 			t.Errorf("housekeeping posted as %q: %d %.300s, want 415", ct, status, out)
 		}
 	}
-	bounce := string(sesEvent(t, "storage-support@"+e.Domain, "Permanent"))
+	bounce := string(e2etest.SESEvent(t, "storage-support@"+e.Domain, "Permanent"))
 	if status, out := rawRequest(t, e, "POST", "/_local/events/mailevents", "", "text/plain", bounce, ""); status != http.StatusUnsupportedMediaType {
 		t.Errorf("a bounce posted as text/plain: %d %.300s, want 415", status, out)
 	}

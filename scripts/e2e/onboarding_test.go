@@ -2,56 +2,18 @@ package e2e
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
-// partner is a signed-up partner.
-type partner struct {
-	Domain, Email, EnrollmentID, MemberID string
-}
-
-func signUp(t *testing.T, e *localtest.Env, h host, company string) partner {
-	t.Helper()
-	domain := strings.ToLower(strings.ReplaceAll(company, " ", "")) + "." + e.Domain
-	p := partner{Domain: domain, Email: "primary@" + domain}
-	res := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, h.Slug, p.Email), company, domain))
-	if res.Status != 201 {
-		t.Fatalf("sign-up %s: %d %s", company, res.Status, res.Body)
-	}
-	p.EnrollmentID, p.MemberID = res.Str("enrollmentId"), res.Str("memberId")
-	return p
-}
-
-// page fetches a page (GET) or posts a form to it, as a browser would.
-func page(t *testing.T, method, link string, form url.Values) (int, string) {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, link, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
-}
-
 func status(t *testing.T, e *localtest.Env, token, id string) string {
 	t.Helper()
-	res := expect(t, e.Do("GET", "/v1/enrollments/"+id, token, nil), 200, "get enrollment")
+	res := e2etest.Expect(t, e.Do("GET", "/v1/enrollments/"+id, token, nil), 200, "get enrollment")
 	return res.Str("status")
 }
 
@@ -60,35 +22,35 @@ func status(t *testing.T, e *localtest.Env, token, id string) string {
 func TestOnboardingThroughTheMails(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Omega", map[string]any{"payment": "host"})
-	p := signUp(t, e, h, "Partner One")
+	h := e2etest.NewHost(t, e, "Omega", map[string]any{"payment": "host"})
+	p := e2etest.SignUp(t, e, h, "Partner One")
 
-	approve := linkIn(t, e.Mail(h.Notify, "New partner sign-up"), "/h/")
+	approve := e2etest.LinkIn(t, e.Mail(h.Notify, "New partner sign-up"), "/h/")
 	// Opening the link (as a mail scanner would) changes nothing.
-	code, body := page(t, "GET", approve, nil)
+	code, body := e2etest.Page(t, "GET", approve, nil)
 	if code != 200 || !strings.Contains(body, "Approve Partner One?") {
 		t.Fatalf("confirm page: %d %s", code, body)
 	}
 	if st := status(t, e, h.Admin, p.EnrollmentID); st != "pending_approval" {
 		t.Fatalf("after opening the link: %s, want pending_approval", st)
 	}
-	if code, body = page(t, "POST", approve, url.Values{}); code != 200 || !strings.Contains(body, "Approved") {
+	if code, body = e2etest.Page(t, "POST", approve, url.Values{}); code != 200 || !strings.Contains(body, "Approved") {
 		t.Fatalf("confirming: %d %s", code, body)
 	}
 	if st := status(t, e, h.Admin, p.EnrollmentID); st != "validating" {
 		t.Fatalf("after approving: %s, want validating", st)
 	}
 	// The link now shows what was decided, and acts no more.
-	if code, body = page(t, "POST", approve, url.Values{}); code != 200 || !strings.Contains(body, "already approved") {
+	if code, body = e2etest.Page(t, "POST", approve, url.Values{}); code != 200 || !strings.Contains(body, "already approved") {
 		t.Fatalf("second use of the link: %d %s", code, body)
 	}
 	e.Mail(p.Email, "your sign-up was approved")
 
-	ack := linkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
-	if code, body = page(t, "GET", ack, nil); code != 200 || !strings.Contains(body, "Acknowledge the test case") {
+	ack := e2etest.LinkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
+	if code, body = e2etest.Page(t, "GET", ack, nil); code != 200 || !strings.Contains(body, "Acknowledge the test case") {
 		t.Fatalf("test case page: %d %s", code, body)
 	}
-	if code, body = page(t, "POST", ack, url.Values{}); code != 200 || !strings.Contains(body, "You are live") {
+	if code, body = e2etest.Page(t, "POST", ack, url.Values{}); code != 200 || !strings.Contains(body, "You are live") {
 		t.Fatalf("acknowledging: %d %s", code, body)
 	}
 	if st := status(t, e, h.Admin, p.EnrollmentID); st != "active" {
@@ -96,9 +58,9 @@ func TestOnboardingThroughTheMails(t *testing.T) {
 	}
 	e.Mail(h.Notify, "Partner One is live")
 
-	claimLink := linkIn(t, e.Mail(p.Email, "You are live"), "/c/")
+	claimLink := e2etest.LinkIn(t, e.Mail(p.Email, "You are live"), "/c/")
 	claimToken := claimLink[strings.LastIndex(claimLink, "/")+1:]
-	if code, body = page(t, "GET", claimLink, nil); code != 200 || strings.Contains(body, "tdm_") {
+	if code, body = e2etest.Page(t, "GET", claimLink, nil); code != 200 || strings.Contains(body, "tdm_") {
 		t.Fatalf("the claim page shows a token before the claim: %d", code)
 	}
 	claim := e.Do("POST", "/v1/credentials/"+claimToken+"/claim", "", nil)
@@ -138,8 +100,8 @@ func TestOnboardingThroughTheMails(t *testing.T) {
 func TestConcurrentDecisionsOneStands(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Race", nil)
-	p := signUp(t, e, h, "Racer")
+	h := e2etest.NewHost(t, e, "Race", nil)
+	p := e2etest.SignUp(t, e, h, "Racer")
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	codes := map[int]int{}
@@ -171,10 +133,10 @@ func TestConcurrentDecisionsOneStands(t *testing.T) {
 func TestMemberPaidPartnerWaitsForPayment(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Paid", nil)
-	p := signUp(t, e, h, "Payer")
-	expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, map[string]any{"version": 1}), 200, "approve")
-	ack := linkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
+	h := e2etest.NewHost(t, e, "Paid", nil)
+	p := e2etest.SignUp(t, e, h, "Payer")
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, map[string]any{"version": 1}), 200, "approve")
+	ack := e2etest.LinkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
 	res := e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil)
 	if res.Status != 200 || res.Str("status") != "awaiting_payment" {
 		t.Fatalf("acknowledge: %d %s", res.Status, res.Body)
@@ -205,7 +167,7 @@ func TestMemberPaidPartnerWaitsForPayment(t *testing.T) {
 		t.Fatalf("paying twice: %d, want 409", res.Status)
 	}
 	// The billed member's admin can read it; the host cannot.
-	claim := linkIn(t, e.Mail(p.Email, "You are live"), "/c/")
+	claim := e2etest.LinkIn(t, e.Mail(p.Email, "You are live"), "/c/")
 	tok := e.Do("POST", "/v1/credentials/"+claim[strings.LastIndex(claim, "/")+1:]+"/claim", "", nil).Str("token")
 	if res := e.Do("GET", "/v1/invoices", tok, nil); res.Status != 200 || len(res.JSON()["items"].([]any)) != 1 {
 		t.Fatalf("partner lists its invoices: %d %s", res.Status, res.Body)
@@ -224,10 +186,10 @@ func mustYear(date string) int {
 func TestValidationFailureResendAndRemoval(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Strict", map[string]any{"payment": "host"})
-	p := signUp(t, e, h, "Sloppy")
+	h := e2etest.NewHost(t, e, "Strict", map[string]any{"payment": "host"})
+	p := e2etest.SignUp(t, e, h, "Sloppy")
 	e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, nil)
-	firstAck := linkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
+	firstAck := e2etest.LinkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
 
 	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/validation", h.Admin, map[string]any{"outcome": "failed"}); res.Status != 422 || res.ErrorFields()["note"] == nil {
 		t.Fatalf("failed without a note: %d %s", res.Status, res.Body)
@@ -241,17 +203,17 @@ func TestValidationFailureResendAndRemoval(t *testing.T) {
 		t.Errorf("failure mail lacks what to fix: %s", failMail.Body.Text)
 	}
 	// The old test case no longer counts.
-	if code, body := page(t, "POST", firstAck, url.Values{}); code != 200 || !strings.Contains(body, "no longer open") {
+	if code, body := e2etest.Page(t, "POST", firstAck, url.Values{}); code != 200 || !strings.Contains(body, "no longer open") {
 		t.Fatalf("old test case after failure: %d %s", code, body)
 	}
 	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/resend-validation", h.Admin, nil); res.Status != 200 || res.Str("status") != "validating" {
 		t.Fatalf("resend: %d %s", res.Status, res.Body)
 	}
-	newAck := linkIn(t, e.MailNth("support@"+p.Domain, "[Test case]", 2), "/v/")
+	newAck := e2etest.LinkIn(t, e.MailNth("support@"+p.Domain, "[Test case]", 2), "/v/")
 	if newAck == firstAck {
 		t.Fatal("the resend reused the old test case")
 	}
-	if code, _ := page(t, "POST", newAck, url.Values{}); code != 200 || status(t, e, h.Admin, p.EnrollmentID) != "active" {
+	if code, _ := e2etest.Page(t, "POST", newAck, url.Values{}); code != 200 || status(t, e, h.Admin, p.EnrollmentID) != "active" {
 		t.Fatalf("acknowledging the new test case: %d", code)
 	}
 	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{}); res.Status != 422 || res.ErrorFields()["reason"] == nil {
@@ -270,12 +232,12 @@ func TestValidationFailureResendAndRemoval(t *testing.T) {
 func TestEnrollmentAccessAndLists(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Lister", nil)
-	var ps []partner
+	h := e2etest.NewHost(t, e, "Lister", nil)
+	var ps []e2etest.Partner
 	for i := 0; i < 5; i++ {
-		ps = append(ps, signUp(t, e, h, fmt.Sprintf("Partner %d", i)))
+		ps = append(ps, e2etest.SignUp(t, e, h, fmt.Sprintf("Partner %d", i)))
 	}
-	stranger := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Nosy", "full")).Str("adminToken")
+	stranger := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Nosy", "full")).Str("adminToken")
 	eng := e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "E", "email": e.Addr("eng"), "roles": []string{"engineer"}}).Str("token")
 	id := ps[0].EnrollmentID
 	for name, c := range map[string]struct {
@@ -303,7 +265,7 @@ func TestEnrollmentAccessAndLists(t *testing.T) {
 	seen := map[string]bool{}
 	cursor := ""
 	for pages := 0; pages < 10; pages++ {
-		res := expect(t, e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?limit=2&cursor="+url.QueryEscape(cursor), h.Admin, nil), 200, "list")
+		res := e2etest.Expect(t, e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?limit=2&cursor="+url.QueryEscape(cursor), h.Admin, nil), 200, "list")
 		for _, it := range res.JSON()["items"].([]any) {
 			seen[it.(map[string]any)["id"].(string)] = true
 		}

@@ -7,18 +7,19 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
 func TestRegistrationAndSignupOverTheAPI(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Acme", nil)
+	h := e2etest.NewHost(t, e, "Acme", nil)
 	domain := "globex." + e.Domain
 	email := "ann@" + domain
-	tok := signupToken(t, e, h.Slug, email)
+	tok := e2etest.SignupToken(t, e, h.Slug, email)
 
-	res := e.Do("POST", "/v1/signups", "", signupBody(tok, "Globex", domain))
+	res := e.Do("POST", "/v1/signups", "", e2etest.SignupBody(tok, "Globex", domain))
 	if res.Status != 201 || res.Str("status") != "pending_approval" || !strings.HasPrefix(res.Str("memberId"), "mem_") {
 		t.Fatalf("sign-up: %d %s", res.Status, res.Body)
 	}
@@ -37,7 +38,7 @@ func TestRegistrationAndSignupOverTheAPI(t *testing.T) {
 		t.Errorf("membership invoice mail: %s", invoice.Body.Text)
 	}
 	// The link is single use.
-	again := e.Do("POST", "/v1/signups", "", signupBody(tok, "Globex", domain))
+	again := e.Do("POST", "/v1/signups", "", e2etest.SignupBody(tok, "Globex", domain))
 	if again.Status != http.StatusConflict {
 		t.Fatalf("reusing the link: got %d %s, want 409", again.Status, again.Body)
 	}
@@ -46,12 +47,12 @@ func TestRegistrationAndSignupOverTheAPI(t *testing.T) {
 func TestSameCompanyJoinsAsOneMember(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	a := newHost(t, e, "Alpha", nil)
-	b := newHost(t, e, "Beta", map[string]any{"payment": "host"})
+	a := e2etest.NewHost(t, e, "Alpha", nil)
+	b := e2etest.NewHost(t, e, "Beta", map[string]any{"payment": "host"})
 	domain := "initech." + e.Domain
 
-	first := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, a.Slug, "ann@"+domain), "Initech", domain))
-	second := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, b.Slug, "bob@"+domain), "Initech", domain))
+	first := e.Do("POST", "/v1/signups", "", e2etest.SignupBody(e2etest.SignupToken(t, e, a.Slug, "ann@"+domain), "Initech", domain))
+	second := e.Do("POST", "/v1/signups", "", e2etest.SignupBody(e2etest.SignupToken(t, e, b.Slug, "bob@"+domain), "Initech", domain))
 	if first.Status != 201 || second.Status != 201 {
 		t.Fatalf("sign-ups: %d %s / %d %s", first.Status, first.Body, second.Status, second.Body)
 	}
@@ -67,7 +68,7 @@ func TestSameCompanyJoinsAsOneMember(t *testing.T) {
 		t.Fatal("one enrollment for two programs")
 	}
 	// The same program again, even with a fresh link, is a conflict.
-	dup := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, a.Slug, "carl@"+domain), "Initech", domain))
+	dup := e.Do("POST", "/v1/signups", "", e2etest.SignupBody(e2etest.SignupToken(t, e, a.Slug, "carl@"+domain), "Initech", domain))
 	if dup.Status != http.StatusConflict || !strings.Contains(dup.ErrorMessage(), "already enrolled") {
 		t.Fatalf("same program twice: got %d %s, want 409", dup.Status, dup.Body)
 	}
@@ -82,11 +83,11 @@ func TestSameCompanyJoinsAsOneMember(t *testing.T) {
 func TestConcurrentSignupsOfANewCompanyMakeOneMember(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	hosts := []host{newHost(t, e, "One", nil), newHost(t, e, "Two", nil), newHost(t, e, "Three", nil), newHost(t, e, "Four", nil)}
+	hosts := []e2etest.Host{e2etest.NewHost(t, e, "One", nil), e2etest.NewHost(t, e, "Two", nil), e2etest.NewHost(t, e, "Three", nil), e2etest.NewHost(t, e, "Four", nil)}
 	domain := "umbrella." + e.Domain
 	var tokens []string
 	for i, h := range hosts {
-		tokens = append(tokens, signupToken(t, e, h.Slug, fmt.Sprintf("p%d@%s", i, domain)))
+		tokens = append(tokens, e2etest.SignupToken(t, e, h.Slug, fmt.Sprintf("p%d@%s", i, domain)))
 	}
 	var wg sync.WaitGroup
 	members := make([]string, len(tokens))
@@ -94,7 +95,7 @@ func TestConcurrentSignupsOfANewCompanyMakeOneMember(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res := e.Do("POST", "/v1/signups", "", signupBody(tok, "Umbrella", domain))
+			res := e.Do("POST", "/v1/signups", "", e2etest.SignupBody(tok, "Umbrella", domain))
 			if res.Status != 201 {
 				t.Errorf("sign-up %d: %d %s", i, res.Status, res.Body)
 			}
@@ -113,22 +114,22 @@ func TestPreApprovedSkipsApproval(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
 	domain := "trusted." + e.Domain
-	h := newHost(t, e, "Gamma", map[string]any{"preApproved": []string{domain}})
-	res := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, h.Slug, "ann@"+domain), "Trusted", domain))
+	h := e2etest.NewHost(t, e, "Gamma", map[string]any{"preApproved": []string{domain}})
+	res := e.Do("POST", "/v1/signups", "", e2etest.SignupBody(e2etest.SignupToken(t, e, h.Slug, "ann@"+domain), "Trusted", domain))
 	if res.Status != 201 || res.Str("status") != "validating" {
 		t.Fatalf("pre-approved sign-up: %d %s", res.Status, res.Body)
 	}
 	test := e.Mail("support@"+domain, "[Test case]")
-	linkIn(t, test, "/v/val_")
+	e2etest.LinkIn(t, test, "/v/val_")
 }
 
 func TestSignupValidationNamesTheField(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Delta", nil)
+	h := e2etest.NewHost(t, e, "Delta", nil)
 	domain := "v." + e.Domain
-	tok := signupToken(t, e, h.Slug, "ann@"+domain)
-	good := signupBody(tok, "Valid Co", domain)
+	tok := e2etest.SignupToken(t, e, h.Slug, "ann@"+domain)
+	good := e2etest.SignupBody(tok, "Valid Co", domain)
 
 	cases := []struct {
 		path  string
@@ -163,7 +164,7 @@ func TestSignupValidationNamesTheField(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.path+"/"+fmt.Sprint(c.value), func(t *testing.T) {
-			res := e.Do("POST", "/v1/signups", "", set(good, c.path, c.value, c.del))
+			res := e.Do("POST", "/v1/signups", "", e2etest.Set(good, c.path, c.value, c.del))
 			if res.Status != 422 {
 				t.Fatalf("got %d %s, want 422", res.Status, res.Body)
 			}
@@ -173,20 +174,20 @@ func TestSignupValidationNamesTheField(t *testing.T) {
 		})
 	}
 	t.Run("stale addendum version", func(t *testing.T) {
-		res := e.Do("POST", "/v1/signups", "", set(good, "acceptAddendum.version", "2025-9", false))
+		res := e.Do("POST", "/v1/signups", "", e2etest.Set(good, "acceptAddendum.version", "2025-9", false))
 		if res.Status != 409 || res.ErrorFields()["acceptAddendum.version"] == nil {
 			t.Fatalf("got %d %s, want 409 naming acceptAddendum.version", res.Status, res.Body)
 		}
 	})
 	// None of the refused attempts used up the link.
-	expect(t, e.Do("POST", "/v1/signups", "", good), 201, "the valid sign-up after the refusals")
+	e2etest.Expect(t, e.Do("POST", "/v1/signups", "", good), 201, "the valid sign-up after the refusals")
 }
 
 func TestProgramValidationAndAccess(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Epsilon", nil)
-	other := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Stranger", "full"))
+	h := e2etest.NewHost(t, e, "Epsilon", nil)
+	other := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Stranger", "full"))
 	stranger := other.Str("adminToken")
 	base := map[string]any{
 		"slug": "eps-two-" + e.Domain[:6], "name": "Second", "hostMemberId": h.MemberID, "type": "oem", "payment": "host",
@@ -219,14 +220,14 @@ func TestProgramValidationAndAccess(t *testing.T) {
 			continue
 		}
 		t.Run(c.name, func(t *testing.T) {
-			res := e.Do("POST", "/v1/programs", h.Admin, set(base, c.path, c.value, c.del))
+			res := e.Do("POST", "/v1/programs", h.Admin, e2etest.Set(base, c.path, c.value, c.del))
 			if res.Status != c.status || res.ErrorFields()[c.field] == nil {
 				t.Fatalf("got %d %s, want %d naming %s", res.Status, res.Body, c.status, c.field)
 			}
 		})
 	}
-	withBands := set(base, "priceBands", []any{map[string]any{"upTo": 10, "unitCents": 100}}, false)
-	if res := e.Do("POST", "/v1/programs", h.Admin, set(withBands, "payment", "member", false)); res.Status != 422 || res.ErrorFields()["priceBands"] == nil {
+	withBands := e2etest.Set(base, "priceBands", []any{map[string]any{"upTo": 10, "unitCents": 100}}, false)
+	if res := e.Do("POST", "/v1/programs", h.Admin, e2etest.Set(withBands, "payment", "member", false)); res.Status != 422 || res.ErrorFields()["priceBands"] == nil {
 		t.Errorf("bands on a member-paid program: %d %s", res.Status, res.Body)
 	}
 	if res := e.Do("POST", "/v1/programs", stranger, base); res.Status != 422 || res.ErrorFields()["hostMemberId"] == nil {
@@ -261,7 +262,7 @@ func TestProgramValidationAndAccess(t *testing.T) {
 func TestRegistrationRulesAndPages(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Zeta", map[string]any{"landing": map[string]any{
+	h := e2etest.NewHost(t, e, "Zeta", map[string]any{"landing": map[string]any{
 		"about": `<script>alert("x")</script> We "partner".`, "bannerUrl": "https://cdn.example/banner.png",
 		"links": []any{map[string]any{"title": "Guide", "url": "https://host.example/guide"}},
 	}})

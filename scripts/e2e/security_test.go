@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -22,8 +23,8 @@ import (
 func TestProgramAndMemberReadScope(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Scope", map[string]any{"payment": "host", "preApproved": []string{"secret-partner.example"}})
-	p, partnerAdmin := livePartner(t, e, h, "Reader")
+	h := e2etest.NewHost(t, e, "Scope", map[string]any{"payment": "host", "preApproved": []string{"secret-partner.example"}})
+	p, partnerAdmin := e2etest.LivePartner(t, e, h, "Reader")
 	hostEng := e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Eng", "email": e.Addr("host-eng"), "roles": []string{"engineer"}})
 	partnerEng := e.Do("POST", "/v1/members/"+p.MemberID+"/users", partnerAdmin, map[string]any{"name": "Eng", "email": "eng@" + p.Domain, "roles": []string{"engineer"}})
 	if hostEng.Status != 201 || partnerEng.Status != 201 {
@@ -51,13 +52,13 @@ func TestProgramAndMemberReadScope(t *testing.T) {
 		}
 	}
 	// A partner of another program does not see this one at all.
-	other := newHost(t, e, "Other", map[string]any{"payment": "host"})
-	_, outsider := livePartner(t, e, other, "Outsider")
+	other := e2etest.NewHost(t, e, "Other", map[string]any{"payment": "host"})
+	_, outsider := e2etest.LivePartner(t, e, other, "Outsider")
 	if res := e.Do("GET", "/v1/programs/"+h.ProgramID, outsider, nil); res.Status != 404 {
 		t.Fatalf("an outsider reads the program: %d %s, want 404", res.Status, res.Body)
 	}
 	// The member's own record: its admins yes, its engineers no.
-	expect(t, e.Do("GET", "/v1/members/"+p.MemberID, partnerAdmin, nil), 200, "the partner's admin reads its member")
+	e2etest.Expect(t, e.Do("GET", "/v1/members/"+p.MemberID, partnerAdmin, nil), 200, "the partner's admin reads its member")
 	if res := e.Do("GET", "/v1/members/"+p.MemberID, partnerEng.Str("token"), nil); res.Status != 403 {
 		t.Fatalf("an engineer reads its member's record: %d %s, want 403", res.Status, res.Body)
 	}
@@ -68,13 +69,13 @@ func TestProgramAndMemberReadScope(t *testing.T) {
 func TestWebhookURLsThroughIPv6FormsAreRefused(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Hooky", map[string]any{"payment": "host"})
-	p, admin := livePartner(t, e, h, "Hooked")
+	h := e2etest.NewHost(t, e, "Hooky", map[string]any{"payment": "host"})
+	p, admin := e2etest.LivePartner(t, e, h, "Hooked")
 	dep := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, admin, nil).Str("departmentId")
 	inbound := map[string]any{"email": "support@" + p.Domain, "hours": "24x7", "escalation": map[string]any{"name": "E", "email": "esc@" + p.Domain}}
 	for _, u := range []string{"https://[::a9fe:a9fe]/hook", "https://[64:ff9b::a9fe:a9fe]/hook", "https://[2002:a9fe:a9fe::1]/hook",
 		"https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook", "https://[fe80::1%25eth0]/hook", "https://[2606:2800:220:1::1%25eth0]/hook"} {
-		in := clone(inbound).(map[string]any)
+		in := e2etest.Clone(inbound).(map[string]any)
 		in["webhookUrl"] = u
 		res := e.Do("PATCH", "/v1/departments/"+dep, admin, map[string]any{"inbound": in})
 		if res.Status != 422 || res.ErrorFields()["inbound.webhookUrl"] == nil || len(res.ErrorFields()) != 1 {
@@ -91,9 +92,9 @@ func TestWebhookURLsThroughIPv6FormsAreRefused(t *testing.T) {
 func TestClientInputNeverYieldsA500(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Sizer", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, partnerAdmin := livePartner(t, e, h, "Submitter")
+	h := e2etest.NewHost(t, e, "Sizer", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, partnerAdmin := e2etest.LivePartner(t, e, h, "Submitter")
 
 	tiny := map[string]any{"email": e.Addr("storage-support"), "hours": map[string]any{"timezone": "Europe/Berlin", "days": []string{"mon"}, "start": "00:00", "end": "00:01"},
 		"escalation": map[string]any{"name": "Esc Manager", "email": e.Addr("storage-escalation")}}
@@ -112,7 +113,7 @@ func TestClientInputNeverYieldsA500(t *testing.T) {
 	if err := e.App.Store.UpdateDepartment(ctx, d, old, nil); err != nil {
 		t.Fatal(err)
 	}
-	if res := e.Do("POST", "/v1/cases", partnerAdmin, caseBody(dep, h.ProgramID)); res.Status != 422 || res.ErrorFields()["departmentId"] == nil {
+	if res := e.Do("POST", "/v1/cases", partnerAdmin, e2etest.CaseBody(dep, h.ProgramID)); res.Status != 422 || res.ErrorFields()["departmentId"] == nil {
 		t.Fatalf("intake against hours that cannot hold the SLA: %d %s, want 422 naming departmentId", res.Status, res.Body)
 	}
 
@@ -167,7 +168,7 @@ func encodeRaw(t *testing.T, body map[string]any, text string) []byte {
 func TestProgramMailSendsAsTheHostAndNamesItInAnyScript(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Societe", map[string]any{"name": "Société Générale Partner Connect"})
+	h := e2etest.NewHost(t, e, "Societe", map[string]any{"name": "Société Générale Partner Connect"})
 	hostDomain := "societe." + e.Domain
 	for _, bad := range []string{"security@tandem.test", "alliances@" + e.Domain, "x@societe." + e.Domain + ".evil.example"} {
 		res := e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"sender": "host", "senderEmail": bad})
@@ -180,9 +181,9 @@ func TestProgramMailSendsAsTheHostAndNamesItInAnyScript(t *testing.T) {
 			t.Errorf("sender %s: %d %s", good, res.Status, res.Body)
 		}
 	}
-	expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"sender": "platform", "senderEmail": ""}), 200, "back to the platform sender")
+	e2etest.Expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"sender": "platform", "senderEmail": ""}), 200, "back to the platform sender")
 	addr := "ann@applicant." + e.Domain
-	signupToken(t, e, h.Slug, addr)
+	e2etest.SignupToken(t, e, h.Slug, addr)
 	m := e.Mail(addr, "Confirm your email")
 	name, err := (&mime.WordDecoder{}).DecodeHeader(m.From)
 	if err != nil {
@@ -200,7 +201,7 @@ func TestProgramMailSendsAsTheHostAndNamesItInAnyScript(t *testing.T) {
 func TestRegistrationIsLimitedPerClientAndKeysPerUser(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Busy", nil)
+	h := e2etest.NewHost(t, e, "Busy", nil)
 	from := func(ip string) *http.Client {
 		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
 		return &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
@@ -234,7 +235,7 @@ func TestRegistrationIsLimitedPerClientAndKeysPerUser(t *testing.T) {
 		t.Fatalf("another client after the noisy one: %d, want 202", res.StatusCode)
 	}
 
-	second := expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Second Admin", "email": e.Addr("second-admin"), "roles": []string{"admin"}}), 201, "second admin")
+	second := e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Second Admin", "email": e.Addr("second-admin"), "roles": []string{"admin"}}), 201, "second admin")
 	body := map[string]any{"name": "Same", "programIds": []string{h.ProgramID}, "inbound": map[string]any{"email": e.Addr("same"), "hours": "24x7", "escalation": map[string]any{"name": "E", "email": e.Addr("same-esc")}}}
 	a := e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, body, "Idempotency-Key", "same-key")
 	b := e.Do("POST", "/v1/members/"+h.MemberID+"/departments", second.Str("token"), body, "Idempotency-Key", "same-key")
@@ -251,7 +252,7 @@ func TestRegistrationIsLimitedPerClientAndKeysPerUser(t *testing.T) {
 func TestOnlyOperatorsChangeWhatAProgramCosts(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Thrifty", map[string]any{"payment": "host", "startDate": "2026-01-15"})
+	h := e2etest.NewHost(t, e, "Thrifty", map[string]any{"payment": "host", "startDate": "2026-01-15"})
 	for field, v := range map[string]any{
 		"priceBands": []any{map[string]any{"upTo": 1000, "unitCents": 0}},
 		"payment":    "member",
@@ -262,7 +263,7 @@ func TestOnlyOperatorsChangeWhatAProgramCosts(t *testing.T) {
 		}
 	}
 	// Sending the value it already has is no change.
-	expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"payment": "host", "name": "Thrifty Connect"}), 200, "a host patch that keeps the payment")
+	e2etest.Expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"payment": "host", "name": "Thrifty Connect"}), 200, "a host patch that keeps the payment")
 	bands := []any{map[string]any{"upTo": 1000, "unitCents": 12345}}
 	res := e.Do("PATCH", "/v1/programs/"+h.ProgramID, e.Operator, map[string]any{"priceBands": bands})
 	if res.Status != 200 || !strings.Contains(string(res.Body), `"unitCents":12345`) {

@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"net/url"
@@ -8,6 +8,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -20,26 +21,26 @@ import (
 func TestProgramPages(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Studio Host", map[string]any{"payment": "host"})
-	other := newHost(t, e, "Other Studio", nil)
+	h := e2etest.NewHost(t, e, "Studio Host", map[string]any{"payment": "host"})
+	other := e2etest.NewHost(t, e, "Other Studio", nil)
 	manager, eng := e.Addr("studio-manager"), e.Addr("studio-engineer")
-	expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Max Manager", "email": manager, "roles": []string{"admin"}}), 201, "host admin")
-	expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Eve Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "host engineer")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Max Manager", "email": manager, "roles": []string{"admin"}}), 201, "host admin")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Eve Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "host engineer")
 
-	if r := newBrowser(t, e).do("GET", "/programs", nil); r.Status != 303 {
+	if r := e2etest.NewClient(t, e).Do("GET", "/programs", nil); r.Status != 303 {
 		t.Errorf("programs without a session: %d, want 303", r.Status)
 	}
-	engineer := signIn(t, e, eng)
+	engineer := e2etest.SignIn(t, e, eng)
 	for _, path := range []string{"/programs", "/programs/new", "/programs/" + h.ProgramID} {
-		if r := engineer.do("GET", path, nil); r.Status != 403 {
+		if r := engineer.Do("GET", path, nil); r.Status != 403 {
 			t.Errorf("an engineer opens %s: %d, want 403", path, r.Status)
 		}
 	}
-	admin := signIn(t, e, manager)
-	if r := admin.do("GET", "/programs/"+other.ProgramID, nil); r.Status != 404 {
+	admin := e2etest.SignIn(t, e, manager)
+	if r := admin.Do("GET", "/programs/"+other.ProgramID, nil); r.Status != 404 {
 		t.Errorf("another host's program: %d, want 404", r.Status)
 	}
-	r := admin.do("GET", "/programs/"+h.ProgramID, nil)
+	r := admin.Do("GET", "/programs/"+h.ProgramID, nil)
 	if r.Status != 200 {
 		t.Fatalf("the program's page: %d %.500s", r.Status, r.Body)
 	}
@@ -49,17 +50,17 @@ func TestProgramPages(t *testing.T) {
 	if !strings.Contains(r.Body, "Your company pays for its partners") || !strings.Contains(r.Body, "up to 25: USD 200.00") {
 		t.Errorf("a host's editor does not show who pays and the prices")
 	}
-	csrf := csrfOf(t, r.Body)
-	if r := admin.do("POST", "/programs/"+other.ProgramID, url.Values{"csrf": {csrf}, "name": {"Hijacked"}}); r.Status != 404 {
+	csrf := e2etest.CSRFOf(t, r.Body)
+	if r := admin.Do("POST", "/programs/"+other.ProgramID, url.Values{"csrf": {csrf}, "name": {"Hijacked"}}); r.Status != 404 {
 		t.Errorf("saving another host's program: %d, want 404", r.Status)
 	}
-	if r := admin.do("POST", "/programs", url.Values{"name": {"No token"}}); r.Status != 403 {
+	if r := admin.Do("POST", "/programs", url.Values{"name": {"No token"}}); r.Status != 403 {
 		t.Errorf("creating without the form token: %d, want 403", r.Status)
 	}
 	bad := url.Values{"csrf": {csrf}, "name": {"Bad"}, "slug": {"Bad Slug!"}, "type": {"oem"}, "payment": {"member"}, "access": {"open"}, "sender": {"platform"},
 		"primaryContact.name": {"A"}, "primaryContact.email": {"a@b.example"}, "notifyEmails": {"ok@b.example\nnot-mail"}, "addendum.version": {"1"}, "addendum.text": {"t"},
 		"sla.high": {"two hours"}, "landing.links.0.title": {"Guide"}, "landing.links.0.url": {"ftp://x"}, "signupMail.intro": {"Hi {firstName}"}}
-	r = admin.do("POST", "/programs", bad)
+	r = admin.Do("POST", "/programs", bad)
 	if r.Status != 422 {
 		t.Fatalf("a program with bad input: %d %.500s", r.Status, r.Body)
 	}
@@ -73,7 +74,7 @@ func TestProgramPages(t *testing.T) {
 	}
 	stale := url.Values{"csrf": {csrf}, "version": {"99"}, "name": {"Stale"}, "type": {"partner_program"}, "access": {"open"}, "sender": {"platform"},
 		"primaryContact.name": {"A"}, "primaryContact.email": {"a@b.example"}, "addendum.version": {"1"}, "addendum.text": {"t"}}
-	if r := admin.do("POST", "/programs/"+h.ProgramID, stale); r.Status != 409 || !strings.Contains(r.Body, "reload it") {
+	if r := admin.Do("POST", "/programs/"+h.ProgramID, stale); r.Status != 409 || !strings.Contains(r.Body, "reload it") {
 		t.Errorf("saving an old version of the program: %d, want 409 saying to reload: %.300s", r.Status, r.Body)
 	}
 
@@ -132,7 +133,7 @@ func TestProgramPages(t *testing.T) {
 
 	// A partner signing up gets the host's words, placeholders filled.
 	domain := "joiner." + e.Domain
-	res := e.Do("POST", "/v1/signups", "", set(signupBody(signupToken(t, e, slug, "primary@"+domain), "Joiner Networks", domain), "acceptAddendum.version", "1", false))
+	res := e.Do("POST", "/v1/signups", "", e2etest.Set(e2etest.SignupBody(e2etest.SignupToken(t, e, slug, "primary@"+domain), "Joiner Networks", domain), "acceptAddendum.version", "1", false))
 	if res.Status != 201 {
 		t.Fatalf("signing up for the new program: %d %s", res.Status, res.Body)
 	}
