@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -86,12 +87,8 @@ func TestCaptureCopiesCarryNoActionLinks(t *testing.T) {
 	}
 	inbound := map[string]any{"email": e.Addr("storage-new"), "hours": "24x7", "escalation": map[string]any{"name": "Esc Manager", "email": e.Addr("storage-escalation")}}
 	e2etest.Expect(t, e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": inbound}), 200, "move the inbound address")
-	if st, body := e2etest.Page(t, "GET", accept, nil); st != 404 {
-		t.Errorf("the old mailbox's accept link after the move: %d %.300s, want 404", st, body)
-	}
-	if st, _ := e2etest.Page(t, "POST", accept, url.Values{"engineer.name": {"Mallory"}, "engineer.email": {"m@x.example"}}); st != 404 {
-		t.Errorf("posting the old mailbox's accept link: %d, want 404", st)
-	}
+	e2etest.Expect(t, e2etest.Page(t, "GET", accept, nil), 404, "the old mailbox's accept link after the move")
+	e2etest.Expect(t, e2etest.Page(t, "POST", accept, url.Values{"engineer.name": {"Mallory"}, "engineer.email": {"m@x.example"}}), 404, "posting the old mailbox's accept link")
 	if got := e2etest.Expect(t, e.Do("GET", "/v1/cases/"+c, ptok, nil), 200, "case").Str("status"); got != "open" {
 		t.Errorf("the case is %s after the old link was tried, want open", got)
 	}
@@ -110,17 +107,14 @@ func TestActionLinksExpire(t *testing.T) {
 	m := e.Mail(e.Addr("storage-support"), "New collaboration case")
 	ask := e2etest.LinkIn(t, m, "/r/")
 	clock.Set(opened.Add(29 * 24 * time.Hour))
-	if st, body := e2etest.Page(t, "GET", ask, nil); st != 200 || strings.Contains(body, "expired") {
-		t.Fatalf("the link on day 29: %d %.300s", st, body)
+	if p := e2etest.Expect(t, e2etest.Page(t, "GET", ask, nil), 200, "the link on day 29"); strings.Contains(p.Body, "expired") {
+		t.Fatalf("the link on day 29: %d %.300s", p.Status, p.Body)
 	}
 	clock.Set(opened.Add(30*24*time.Hour + time.Minute))
-	st, body := e2etest.Page(t, "GET", ask, nil)
-	if st != 200 || !strings.Contains(body, "This link expired on") {
-		t.Fatalf("the link after 30 days: %d %.400s, want a page saying it expired", st, body)
+	if p := e2etest.Expect(t, e2etest.Page(t, "GET", ask, nil), 200, "the link after 30 days"); !strings.Contains(p.Body, "This link expired on") {
+		t.Fatalf("the link after 30 days: %d %.400s, want a page saying it expired", p.Status, p.Body)
 	}
-	if st, _ := e2etest.Page(t, "POST", ask, url.Values{"question": {"late?"}, "engineer.name": {"A"}, "engineer.email": {"a@x.example"}}); st != 409 {
-		t.Errorf("acting on an expired link: %d, want 409", st)
-	}
+	e2etest.Expect(t, e2etest.Page(t, "POST", ask, url.Values{"question": {"late?"}, "engineer.name": {"A"}, "engineer.email": {"a@x.example"}}), 409, "acting on an expired link")
 }
 
 // Tandem mails case content only to an address whose owner confirmed it.
@@ -160,19 +154,17 @@ func TestAddressesAreConfirmedBeforeTandemMailsThem(t *testing.T) {
 	}
 	// Resending: twice more today, then no more (three a day per address).
 	for i := 0; i < 2; i++ {
-		if r := e.Do("POST", "/v1/departments/"+dep+"/confirmations", h.Admin, nil); r.Status != 202 || !strings.Contains(string(r.Body), stranger) {
+		if r := e2etest.Expect(t, e.Do("POST", "/v1/departments/"+dep+"/confirmations", h.Admin, nil), 202, fmt.Sprintf("resend %d", i+1)); !strings.Contains(string(r.Body), stranger) {
 			t.Fatalf("resend %d: %d %s", i+1, r.Status, r.Body)
 		}
 	}
-	if r := e.Do("POST", "/v1/departments/"+dep+"/confirmations", h.Admin, nil); r.Status != 429 || r.Header.Get("Retry-After") == "" {
+	if r := e2etest.Expect(t, e.Do("POST", "/v1/departments/"+dep+"/confirmations", h.Admin, nil), 429, "a fourth confirmation mail today"); r.Header.Get("Retry-After") == "" {
 		t.Fatalf("a fourth confirmation mail today: %d %s, want 429 with Retry-After", r.Status, r.Body)
 	}
 	if n := e2etest.CountMails(t, e, stranger, "takes Tandem mail"); n != 3 {
 		t.Errorf("%d confirmation mails reached the address, want 3", n)
 	}
-	if r := e.Do("POST", "/v1/departments/"+dep+"/confirmations", ptok, nil); r.Status != 404 {
-		t.Errorf("another member resends the host's confirmations: %d, want 404", r.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/departments/"+dep+"/confirmations", ptok, nil), 404, "another member resends the host's confirmations")
 	// The owner confirms; from then on the department gets its cases.
 	confirmAddress(t, e, stranger)
 	if got := e.Do("GET", "/v1/departments/"+dep, h.Admin, nil); got.JSON()["inboundConfirmed"] != true || got.JSON()["escalationConfirmed"] != false {
@@ -259,13 +251,11 @@ func TestCaseMailIsLimitedPerMemberAndDay(t *testing.T) {
 	c := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case 1").Str("id")
 	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+c+"/notes", ptok, map[string]any{"text": "note 1"}), 200, "note")
 	e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case 2")
-	res := e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID))
-	if res.Status != 429 || res.Header.Get("Retry-After") == "" {
+	res := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 429, "a fourth mailing step today")
+	if res.Header.Get("Retry-After") == "" {
 		t.Fatalf("a fourth mailing step today: %d %s, want 429 with Retry-After", res.Status, res.Body)
 	}
-	if r := e.Do("POST", "/v1/cases/"+c+"/notes", ptok, map[string]any{"text": "note 2"}); r.Status != 429 {
-		t.Errorf("a note beyond the limit: %d %s, want 429", r.Status, r.Body)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+c+"/notes", ptok, map[string]any{"text": "note 2"}), 429, "a note beyond the limit")
 	out := e.Do("GET", "/v1/cases?box=outbox", ptok, nil)
 	if n := len(out.JSON()["items"].([]any)); n != 2 {
 		t.Errorf("%d cases in the outbox, want 2", n)

@@ -41,8 +41,8 @@ func TestBounceReasonIsTheReceivingServers(t *testing.T) {
 			t.Errorf("the mail to %s does not label the server's words:\n%s", addr, m.Body.Text)
 		}
 	}
-	page := e2etest.SignIn(t, e, p.Email).Do("GET", "/departments/"+dep, nil)
-	if n := strings.Count(page.Body, said); page.Status != 200 || n < 2 {
+	page := e2etest.Expect(t, e2etest.SignIn(t, e, p.Email).Do("GET", "/departments/"+dep, nil), 200, "the department page")
+	if n := strings.Count(page.Body, said); n < 2 {
 		t.Errorf("the department page labels the server's words %d times, want in the warning and in the history (%d)", n, page.Status)
 	}
 

@@ -25,7 +25,7 @@ func TestResponseReminder(t *testing.T) {
 	_, ptok := e2etest.LivePartner(t, e, h, "Remind Partner")
 	high := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "high case").Str("id") // PT2H: due 11:00 UTC, 75 % at 10:30
 	answered := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "summary", "Answered at once", false)), 201, "answered").Str("id")
-	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+answered+"/accept", h.Admin, map[string]any{"engineer": map[string]any{"name": "Ann", "email": e.Addr("ann")}}), 200, "accept")
+	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+answered+"/accept", h.Admin, map[string]any{"engineer": map[string]any{"name": "Ann", "email": e.Addr("ann")}}), 200, "accept the case")
 	low := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "priority", "low", false), "summary", "Slow licence portal", false)), 201, "low case").Str("id") // PT8H: due 17:00 UTC
 	support := e.Addr("storage-support")
 
@@ -80,7 +80,7 @@ func TestProgramTypeRules(t *testing.T) {
 	solDep := e2etest.HostDepartment(t, e, sol)
 	_, solTok := e2etest.LivePartner(t, e, sol, "Solution Partner")
 	c := e2etest.Expect(t, e.Do("POST", "/v1/cases", solTok, e2etest.CaseBody(solDep, sol.ProgramID)), 201, "solution case").Str("id")
-	if res := e.Do("POST", "/v1/cases/"+c+"/reject", sol.Admin, map[string]any{"reason": "not ours"}); res.Status != 409 || !strings.Contains(string(res.Body), "solution support") {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/cases/"+c+"/reject", sol.Admin, map[string]any{"reason": "not ours"}), 409, "rejecting a solution support case"); !strings.Contains(string(res.Body), "solution support") {
 		t.Errorf("rejecting a solution support case: %d %s, want 409 saying why", res.Status, res.Body)
 	}
 	if m := e.Mail(e.Addr("storage-support"), "New collaboration case"); strings.Contains(m.Body.Text, "Reject:") || !strings.Contains(m.Body.Text, "Accept:") {
@@ -88,15 +88,15 @@ func TestProgramTypeRules(t *testing.T) {
 	}
 	hostEng := e.Addr("solution-engineer")
 	e2etest.Expect(t, e.Do("POST", "/v1/members/"+sol.MemberID+"/users", sol.Admin, map[string]any{"name": "Sol Engineer", "email": hostEng, "roles": []string{"engineer"}}), 201, "host engineer")
-	if r := e2etest.SignIn(t, e, hostEng).Do("GET", "/cases/"+c, nil); r.Status != 200 || strings.Contains(r.Body, `/reject"`) || !strings.Contains(r.Body, `/accept"`) {
+	if r := e2etest.Expect(t, e2etest.SignIn(t, e, hostEng).Do("GET", "/cases/"+c, nil), 200, "the solution support case page"); strings.Contains(r.Body, `/reject"`) || !strings.Contains(r.Body, `/accept"`) {
 		t.Errorf("the solution support case page: %d, offers reject: %v", r.Status, strings.Contains(r.Body, `/reject"`))
 	}
 
-	if res := e.Do("POST", "/v1/programs", e.Operator, map[string]any{
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/programs", e.Operator, map[string]any{
 		"slug": "crit-" + e.Domain[:8], "name": "Crit", "hostMemberId": sol.MemberID, "type": "critical_escalation", "payment": "host",
 		"primaryContact": map[string]any{"name": "a", "email": "a@b.example"}, "addendum": map[string]any{"version": "1", "text": "t"},
 		"sla": map[string]any{"critical": "PT4H"},
-	}); res.Status != 422 || !strings.Contains(string(res.Body), "sla.critical") {
+	}), 422, "a critical escalation program with a 4 h critical response time"); !strings.Contains(string(res.Body), "sla.critical") {
 		t.Errorf("a critical escalation program with a 4 h critical response time: %d %s, want 422", res.Status, res.Body)
 	}
 	crit := e2etest.NewHost(t, e, "Crit Host", map[string]any{"payment": "host", "type": "critical_escalation"})
@@ -129,8 +129,8 @@ func TestProgramTypeRules(t *testing.T) {
 		{"a department open on weekdays only", ptok, e2etest.Set(full, "departmentId", office, false), 422, "departmentId"},
 		{"without the critical role", plainEng, full, 403, ""},
 	} {
-		res := e.Do("POST", "/v1/cases", tc.token, tc.body)
-		if res.Status != tc.status || !strings.Contains(string(res.Body), tc.field) {
+		res := e2etest.Expect(t, e.Do("POST", "/v1/cases", tc.token, tc.body), tc.status, tc.name)
+		if !strings.Contains(string(res.Body), tc.field) {
 			t.Errorf("%s: %d %s, want %d naming %q", tc.name, res.Status, res.Body, tc.status, tc.field)
 		}
 	}
@@ -223,7 +223,7 @@ func TestBccCaptures(t *testing.T) {
 	p, ptok := e2etest.LivePartner(t, e, h, "Capture Partner")
 	before := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "summary", "Before the capture", false)), 201, "case before").Str("id")
 	out, in := "archive@"+p.Domain, e.Addr("host-archive")
-	if res := e.Do("PATCH", "/v1/members/"+p.MemberID, ptok, map[string]any{"bcc": map[string]any{"outbound": "nope"}}); res.Status != 422 || !strings.Contains(string(res.Body), "bcc.outbound") {
+	if res := e2etest.Expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID, ptok, map[string]any{"bcc": map[string]any{"outbound": "nope"}}), 422, "a capture address that is no address"); !strings.Contains(string(res.Body), "bcc.outbound") {
 		t.Errorf("a capture address that is no address: %d %s, want 422", res.Status, res.Body)
 	}
 	got := e2etest.Expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID, ptok, map[string]any{"bcc": map[string]any{"outbound": out}}), 200, "partner outbound bcc")
@@ -235,7 +235,7 @@ func TestBccCaptures(t *testing.T) {
 	confirmAddress(t, e, out)
 	confirmAddress(t, e, in)
 	c := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case").Str("id")
-	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+c+"/accept", h.Admin, map[string]any{"engineer": map[string]any{"name": "Ann", "email": e.Addr("ann")}}), 200, "accept")
+	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+c+"/accept", h.Admin, map[string]any{"engineer": map[string]any{"name": "Ann", "email": e.Addr("ann")}}), 200, "accept the case")
 	for _, addr := range []string{out, in} {
 		e.Mail(addr, "New collaboration case")
 		e.Mail(addr, "accepted")
@@ -295,15 +295,9 @@ func TestHostSendingDomain(t *testing.T) {
 	sender := "partners@" + hostDomain
 	h := e2etest.NewHost(t, e, "Send Host", map[string]any{"sender": "host", "senderEmail": sender})
 	other := e2etest.NewHost(t, e, "Other Sender", nil)
-	if res := e.Do("POST", "/v1/members/"+h.MemberID+"/sending-domain", h.Admin, map[string]any{"domain": "other-sender." + e.Domain}); res.Status != 422 {
-		t.Errorf("registering another member's domain: %d %s, want 422", res.Status, res.Body)
-	}
-	if res := e.Do("POST", "/v1/members/"+h.MemberID+"/sending-domain", other.Admin, map[string]any{"domain": hostDomain}); res.Status != 404 {
-		t.Errorf("registering for another member: %d, want 404", res.Status)
-	}
-	if res := e.Do("GET", "/v1/members/"+h.MemberID+"/sending-domain", h.Admin, nil); res.Status != 404 {
-		t.Errorf("the status before registering: %d, want 404", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/sending-domain", h.Admin, map[string]any{"domain": "other-sender." + e.Domain}), 422, "registering another member's domain")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/sending-domain", other.Admin, map[string]any{"domain": hostDomain}), 404, "registering for another member")
+	e2etest.Expect(t, e.Do("GET", "/v1/members/"+h.MemberID+"/sending-domain", h.Admin, nil), 404, "the status before registering")
 	reg := e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/sending-domain", h.Admin, map[string]any{"domain": hostDomain}), 200, "register")
 	recs, _ := reg.JSON()["records"].([]any)
 	if len(recs) != 3 || reg.JSON()["verified"] != false || !strings.HasSuffix(recs[0].(map[string]any)["name"].(string), "._domainkey."+hostDomain) || recs[0].(map[string]any)["type"] != "CNAME" {

@@ -46,8 +46,8 @@ func TestCaseEndToEnd(t *testing.T) {
 		t.Errorf("the directory lacks the department's form: %s", dir.Body)
 	}
 
-	opened := e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID), "Idempotency-Key", "case-1")
-	if opened.Status != 201 || opened.Str("status") != "open" || opened.JSON()["escalationLevel"].(float64) != 0 {
+	opened := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID), "Idempotency-Key", "case-1"), 201, "open case")
+	if opened.Str("status") != "open" || opened.JSON()["escalationLevel"].(float64) != 0 {
 		t.Fatalf("open case: %d %s", opened.Status, opened.Body)
 	}
 	want := time.Date(2026, 11, 23, 9, 0, 0, 0, berlin).UTC().Format("2006-01-02T15:04:05.000Z")
@@ -68,7 +68,8 @@ func TestCaseEndToEnd(t *testing.T) {
 	acc := e.Do("POST", "/v1/cases/"+id+"/accept", h.Admin, map[string]any{
 		"receiverCaseNumber": "ACME-77", "engineer": map[string]any{"name": "Ann Engineer", "email": e.Addr("ann")}, "version": 1,
 	})
-	if acc.Status != 200 || acc.Str("status") != "accepted" || acc.Str("respondedAt") == "" {
+	e2etest.Expect(t, acc, 200, "accept the case")
+	if acc.Str("status") != "accepted" || acc.Str("respondedAt") == "" {
 		t.Fatalf("accept: %d %s", acc.Status, acc.Body)
 	}
 	upd := e.Mail("primary@"+p.Domain, "accepted the case")
@@ -95,13 +96,12 @@ func TestCaseEndToEnd(t *testing.T) {
 		if s.path == "notes" {
 			s.status = "open" // a submitter's answer returns the case to the receiver
 		}
-		if res.Status != 200 || res.Str("status") != s.status {
+		e2etest.Expect(t, res, 200, "case step "+s.path)
+		if res.Str("status") != s.status {
 			t.Fatalf("%s: %d %s, want %s", s.path, res.Status, res.Body, s.status)
 		}
 	}
-	if res := e.Do("POST", "/v1/cases/"+id+"/notes", h.Admin, map[string]any{"text": "late"}); res.Status != 409 {
-		t.Fatalf("a note on a closed case: %d, want 409", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+id+"/notes", h.Admin, map[string]any{"text": "late"}), 409, "a note on a closed case")
 	events := e.Do("GET", "/v1/cases/"+id+"/events", ptok, nil)
 	var tl struct {
 		Items []struct{ Action, Side, To string }
@@ -133,14 +133,13 @@ func TestCaseIntakeIdempotencyAndCapacity(t *testing.T) {
 	body := e2etest.CaseBody(dep, h.ProgramID)
 
 	first, m1 := e.Metered("POST", "/v1/cases", ptok, body, "Idempotency-Key", "k-42")
-	if first.Status != 201 {
-		t.Fatalf("intake: %d %s", first.Status, first.Body)
-	}
+	e2etest.Expect(t, first, 201, "open the case with an Idempotency-Key")
 	if n := m1.Count(); n != 1 {
 		t.Errorf("intake used %d TransactWriteItems, want exactly 1", n)
 	}
 	again, m2 := e.Metered("POST", "/v1/cases", ptok, body, "Idempotency-Key", "k-42")
-	if again.Status != 201 || again.Str("id") != first.Str("id") || again.Header.Get("Idempotent-Replayed") != "true" {
+	e2etest.Expect(t, again, 201, "the retry with the same Idempotency-Key")
+	if again.Str("id") != first.Str("id") || again.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay: %d %s", again.Status, again.Body)
 	}
 	if n := m2.Count(); n != 0 {
@@ -150,9 +149,7 @@ func TestCaseIntakeIdempotencyAndCapacity(t *testing.T) {
 	e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, other, "Idempotency-Key", "k-42"), 422, "same key, other body")
 	acc, m3 := e.Metered("POST", "/v1/cases/"+first.Str("id")+"/accept", h.Admin,
 		map[string]any{"engineer": map[string]any{"name": "A", "email": e.Addr("a")}})
-	if acc.Status != 200 {
-		t.Fatalf("accept: %d %s", acc.Status, acc.Body)
-	}
+	e2etest.Expect(t, acc, 200, "accept the case")
 	r1, w1, c1, _ := m1.Snapshot()
 	r2, w2, c2, _ := m2.Snapshot()
 	r3, w3, c3, _ := m3.Snapshot()
@@ -166,7 +163,7 @@ func TestCaseIntakeIdempotencyAndCapacity(t *testing.T) {
 		t.Errorf("a duplicate intake (%.1f WCU) costs no less than the intake (%.1f WCU)", w2, w1)
 	}
 	// The same case without a key is a second case.
-	if res := e.Do("POST", "/v1/cases", ptok, body); res.Status != 201 || res.Str("id") == first.Str("id") {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, body), 201, "without a key"); res.Str("id") == first.Str("id") {
 		t.Fatalf("without a key: %d %s", res.Status, res.Body)
 	}
 }
@@ -211,10 +208,7 @@ func TestCaseIntakeRules(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res := e.Do("POST", "/v1/cases", c.token, c.body)
-			if res.Status != c.status {
-				t.Fatalf("got %d %s, want %d", res.Status, res.Body, c.status)
-			}
+			res := e2etest.Expect(t, e.Do("POST", "/v1/cases", c.token, c.body), c.status, c.name)
 			if c.field != "" && res.ErrorFields()[c.field] == nil {
 				t.Fatalf("error does not name %s: %s", c.field, res.Body)
 			}
@@ -234,9 +228,7 @@ func TestCaseIntakeRules(t *testing.T) {
 	if res := e.Do("GET", "/v1/directory", eng, nil); len(res.JSON()["items"].([]any)) != 0 {
 		t.Errorf("the removed partner's directory: %s", res.Body)
 	}
-	if res := e.Do("POST", "/v1/cases", eng, good); res.Status != 404 {
-		t.Errorf("intake after removal: %d %s, want 404", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/cases", eng, good), 404, "intake after removal")
 	if res := e.Do("GET", "/v1/directory", h.Admin, nil); len(res.JSON()["items"].([]any)) != 0 {
 		t.Errorf("the host still sees the removed partner: %s", res.Body)
 	}
@@ -274,21 +266,13 @@ func TestCaseIsolation(t *testing.T) {
 				if r.body != nil {
 					body = r.body
 				}
-				if res := e.Do(r.method, r.path, tok, body); res.Status != 404 {
-					t.Fatalf("got %d %s, want 404", res.Status, res.Body)
-				}
+				e2etest.Expect(t, e.Do(r.method, r.path, tok, body), 404, r.method+" "+r.path)
 			})
 		}
 	}
-	if res := e.Do("GET", "/v1/cases/"+id, e.Operator, nil); res.Status != 200 {
-		t.Errorf("operator reads the case: %d", res.Status)
-	}
-	if res := e.Do("POST", "/v1/cases/"+id+"/accept", ptok, map[string]any{"engineer": map[string]any{"name": "x", "email": "x@y.example"}}); res.Status != 403 {
-		t.Errorf("the submitter accepts its own case: %d, want 403", res.Status)
-	}
-	if res := e.Do("GET", "/v1/cases?box="+url.QueryEscape("sideways"), ptok, nil); res.Status != 422 {
-		t.Errorf("bad box: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("GET", "/v1/cases/"+id, e.Operator, nil), 200, "operator reads the case")
+	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+id+"/accept", ptok, map[string]any{"engineer": map[string]any{"name": "x", "email": "x@y.example"}}), 403, "the submitter accepts its own case")
+	e2etest.Expect(t, e.Do("GET", "/v1/cases?box="+url.QueryEscape("sideways"), ptok, nil), 422, "bad box")
 }
 
 // Case intake waits on DynamoDB three times before its transaction — the
@@ -307,9 +291,7 @@ func TestIntakeRoundTrips(t *testing.T) {
 		want    int
 	}{{nil, 3}, {[]string{"Idempotency-Key", "trip-1"}, 5}} {
 		res, m := e.Metered("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID), c.headers...)
-		if res.Status != 201 {
-			t.Fatalf("intake: %d %s", res.Status, res.Body)
-		}
+		e2etest.Expect(t, res, 201, "open a case")
 		if got := m.Trips() - m.Count(); got > c.want || m.Count() != 1 {
 			t.Errorf("intake %v: %d round trips besides its %d transaction(s), want at most %d", c.headers, got, m.Count(), c.want)
 		}

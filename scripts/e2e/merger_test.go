@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -67,23 +68,19 @@ func TestMemberMerger(t *testing.T) {
 	merge := func(from, into, tok string) localtest.Response {
 		return e.Do("POST", "/v1/members/"+from+"/merge", tok, map[string]any{"into": into})
 	}
-	if res := merge(b.MemberID, a.MemberID, aAdmin); res.Status != 403 {
-		t.Errorf("a member's admin merges: %d %s", res.Status, res.Body)
-	}
+	e2etest.Expect(t, merge(b.MemberID, a.MemberID, aAdmin), 403, "a member's admin merges")
 	for _, into := range []string{"", b.MemberID, "acme", ident.New(ident.Member, now)} {
-		if res := merge(b.MemberID, into, e.Operator); res.Status != 422 || res.ErrorFields()["into"] == nil {
+		if res := e2etest.Expect(t, merge(b.MemberID, into, e.Operator), 422, fmt.Sprintf("merge into %q", into)); res.ErrorFields()["into"] == nil {
 			t.Errorf("merge into %q: %d %s, want 422 naming into", into, res.Status, res.Body)
 		}
 	}
 	if res := e.Do("POST", "/v1/members/"+b.MemberID+"/merge", e.Operator, map[string]any{"into": a.MemberID, "force": true}); res.Status != 400 && res.Status != 422 {
 		t.Errorf("an unknown field: %d %s", res.Status, res.Body)
 	}
-	if res := merge(one.MemberID, a.MemberID, e.Operator); res.Status != 409 || !strings.Contains(res.ErrorMessage(), "Merge One Partner Connect") {
+	if res := e2etest.Expect(t, merge(one.MemberID, a.MemberID, e.Operator), 409, "merging a host"); !strings.Contains(res.ErrorMessage(), "Merge One Partner Connect") {
 		t.Errorf("merging a host: %d %s, want 409 naming its program", res.Status, res.Body)
 	}
-	if res := e.Do("GET", "/v1/members/"+b.MemberID+"/merge", e.Operator, nil); res.Status != 404 {
-		t.Errorf("a merger before it began: %d %s", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("GET", "/v1/members/"+b.MemberID+"/merge", e.Operator, nil), 404, "a merger before it began")
 
 	// The first request moves its batch and answers 202.
 	first := e2etest.Expect(t, merge(b.MemberID, a.MemberID, e.Operator), 202, "merge, first batch").JSON()
@@ -93,12 +90,8 @@ func TestMemberMerger(t *testing.T) {
 	if m := e2etest.Expect(t, e.Do("GET", "/v1/members/"+b.MemberID, e.Operator, nil), 200, "Beta").JSON(); m["status"] != "merging" || m["mergedInto"] != a.MemberID {
 		t.Errorf("Beta while merging: %v", m)
 	}
-	if res := merge(b.MemberID, two.MemberID, e.Operator); res.Status != 409 {
-		t.Errorf("merging Beta elsewhere mid-way: %d %s", res.Status, res.Body)
-	}
-	if res := merge(a.MemberID, b.MemberID, e.Operator); res.Status != 409 {
-		t.Errorf("merging Acme into the merging Beta: %d %s", res.Status, res.Body)
-	}
+	e2etest.Expect(t, merge(b.MemberID, two.MemberID, e.Operator), 409, "merging Beta elsewhere mid-way")
+	e2etest.Expect(t, merge(a.MemberID, b.MemberID, e.Operator), 409, "merging Acme into the merging Beta")
 	// The scheduled run finishes what the request left.
 	var finished bool
 	for i := 0; i < 5 && !finished; i++ {
@@ -134,26 +127,18 @@ func TestMemberMerger(t *testing.T) {
 	if m := e2etest.Expect(t, e.Do("GET", "/v1/members/"+b.MemberID, e.Operator, nil), 200, "Beta").JSON(); m["status"] != "merged" || m["mergedInto"] != a.MemberID {
 		t.Errorf("Beta after: %v", m)
 	}
-	if res := e.Do("PATCH", "/v1/members/"+b.MemberID, e.Operator, map[string]any{"name": "Beta again"}); res.Status != 409 {
-		t.Errorf("changing a merged member: %d %s", res.Status, res.Body)
-	}
-	if res := e.Do("POST", "/v1/members/"+b.MemberID+"/users", e.Operator, map[string]any{"name": "N", "email": "n@" + b.Domain, "roles": []string{"engineer"}}); res.Status != 409 {
-		t.Errorf("a user added to a merged member: %d %s", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("PATCH", "/v1/members/"+b.MemberID, e.Operator, map[string]any{"name": "Beta again"}), 409, "changing a merged member")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+b.MemberID+"/users", e.Operator, map[string]any{"name": "N", "email": "n@" + b.Domain, "roles": []string{"engineer"}}), 409, "a user added to a merged member")
 	if id, ok, err := e.App.Store.MemberIDByDomain(ctx, b.Domain); err != nil || !ok || id != a.MemberID {
 		t.Errorf("Beta's domain belongs to %q %v %v, want Acme", id, ok, err)
 	}
 
 	// People: Beta's admin is Acme's engineer; the shared address is Acme's user.
-	if res := e.Do("GET", "/v1/cases?box=outbox", bAdmin, nil); res.Status != 200 || !strings.Contains(string(res.Body), sent) {
+	if res := e2etest.Expect(t, e.Do("GET", "/v1/cases?box=outbox", bAdmin, nil), 200, "Beta's former admin reads its cases as Acme's"); !strings.Contains(string(res.Body), sent) {
 		t.Errorf("Beta's former admin reads its cases as Acme's: %d %s", res.Status, res.Body)
 	}
-	if res := e.Do("PATCH", "/v1/members/"+a.MemberID, bAdmin, map[string]any{"name": "Taken over"}); res.Status != 403 {
-		t.Errorf("Beta's admin administers Acme: %d %s", res.Status, res.Body)
-	}
-	if res := e.Do("GET", "/v1/cases?box=inbox", folded, nil); res.Status != 401 {
-		t.Errorf("the folded user's old token: %d %s", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("PATCH", "/v1/members/"+a.MemberID, bAdmin, map[string]any{"name": "Taken over"}), 403, "Beta's admin administers Acme")
+	e2etest.Expect(t, e.Do("GET", "/v1/cases?box=inbox", folded, nil), 401, "the folded user's old token")
 	users := string(e.Do("GET", "/v1/members/"+a.MemberID+"/users", aAdmin, nil).Body)
 	if strings.Count(strings.ToLower(users), strings.ToLower(shared)) != 1 || !strings.Contains(users, b.Email) {
 		t.Errorf("Acme's users: %s", users)
@@ -199,10 +184,8 @@ func TestMemberMerger(t *testing.T) {
 	if ev := string(e.Do("GET", "/v1/enrollments/"+b.EnrollmentID+"/events", one.Admin, nil).Body); !strings.Contains(ev, "takes Beta Merge's place") {
 		t.Errorf("One's enrollment timeline: %s", ev)
 	}
-	if res := e.Do("POST", "/v1/cases", bAdmin, e2etest.CaseBody(depOne, one.ProgramID)); res.Status != 201 {
-		t.Errorf("Acme (as Beta's former admin) opens a case in One: %d %s", res.Status, res.Body)
-	}
-	if res := e.Do("GET", "/v1/invoices/"+inv, aAdmin, nil); res.Status != 200 || res.Str("memberId") != a.MemberID {
+	e2etest.Expect(t, e.Do("POST", "/v1/cases", bAdmin, e2etest.CaseBody(depOne, one.ProgramID)), 201, "Acme (as Beta's former admin) opens a case in One")
+	if res := e2etest.Expect(t, e.Do("GET", "/v1/invoices/"+inv, aAdmin, nil), 200, "Beta's invoice"); res.Str("memberId") != a.MemberID {
 		t.Errorf("Beta's invoice: %d %s", res.Status, res.Body)
 	}
 	if ev := string(e.Do("GET", "/v1/invoices/"+inv+"/events", aAdmin, nil).Body); !strings.Contains(ev, `"merge"`) {

@@ -76,7 +76,8 @@ func TestNewCaseFieldsCostNoReadEach(t *testing.T) {
 	page, m := meteredForm(t, e, b, "/cases", flood)
 	took := time.Since(start)
 	t.Logf("console, 2,000 fields: %d in %s, %d read calls", page.Status, took.Round(time.Millisecond), m.Reads())
-	if page.Status != 422 || !strings.Contains(page.Body, "at most 50") {
+	e2etest.Expect(t, page, 422, "the console with 2,000 fields")
+	if !strings.Contains(page.Body, "at most 50") {
 		t.Errorf("the console with 2,000 fields: %d, saying at most 50: %v; want 422 saying a form has at most 50 fields",
 			page.Status, strings.Contains(page.Body, "at most 50"))
 	}
@@ -87,14 +88,11 @@ func TestNewCaseFieldsCostNoReadEach(t *testing.T) {
 	// The console: a number that is not one.
 	bad := newCaseForm(csrf, dep, h.ProgramID)
 	bad.Set("fields.nodes", "12abc")
-	if r := b.Do("POST", "/cases", bad); r.Status != 422 || !strings.Contains(r.Body, `id="fields-nodes-error"`) {
+	if r := e2etest.Expect(t, b.Do("POST", "/cases", bad), 422, `the console with nodes "12abc"`); !strings.Contains(r.Body, `id="fields-nodes-error"`) {
 		t.Errorf(`the console with nodes "12abc": %d %q, want 422 with the error beside the field`, r.Status, r.Header.Get("Location"))
 	}
 	// …and one that is: the case opens with it as a number.
-	ok := b.Do("POST", "/cases", newCaseForm(csrf, dep, h.ProgramID))
-	if ok.Status != 303 {
-		t.Fatalf("the console with a valid form: %d %.1500s", ok.Status, ok.Body)
-	}
+	ok := e2etest.Expect(t, b.Do("POST", "/cases", newCaseForm(csrf, dep, h.ProgramID)), 303, "the console with a valid form")
 	var opened struct{ Fields map[string]any }
 	e2etest.Expect(t, e.Do("GET", "/v1"+ok.Header.Get("Location"), ptok, nil), 200, "the case opened on the console").Decode(t, &opened)
 	if n, isNumber := opened.Fields["nodes"].(float64); !isNumber || n != 4 {
@@ -103,9 +101,7 @@ func TestNewCaseFieldsCostNoReadEach(t *testing.T) {
 
 	// The API: a baseline refusal before any work, then 2,000 fields.
 	baseline, bm := e.Metered("POST", "/v1/cases", ptok, e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "summary", "", false))
-	if baseline.Status != 422 {
-		t.Fatalf("an empty summary: %d %s", baseline.Status, baseline.Body)
-	}
+	e2etest.Expect(t, baseline, 422, "an empty summary")
 	many := map[string]any{}
 	for i := 0; i < 2000; i++ {
 		many[fmt.Sprintf("f%04d", i)] = i
@@ -115,7 +111,8 @@ func TestNewCaseFieldsCostNoReadEach(t *testing.T) {
 	took = time.Since(start)
 	t.Logf("API, 2,000 fields: %d in %s, %d read calls (a refusal before any work: %d), %d error entries",
 		res.Status, took.Round(time.Millisecond), am.Reads(), bm.Reads(), len(res.ErrorFields()))
-	if res.Status != 422 || len(res.ErrorFields()) > 12 || !strings.Contains(fmt.Sprint(res.ErrorFields()["fields"]), "at most 50") {
+	e2etest.Expect(t, res, 422, "the API with 2,000 fields")
+	if len(res.ErrorFields()) > 12 || !strings.Contains(fmt.Sprint(res.ErrorFields()["fields"]), "at most 50") {
 		t.Errorf("the API with 2,000 fields: %d with %d error entries, fields: %v; want 422, a few entries, \"fields\" saying at most 50",
 			res.Status, len(res.ErrorFields()), res.ErrorFields()["fields"])
 	}
@@ -128,14 +125,14 @@ func TestNewCaseFieldsCostNoReadEach(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		unknown[fmt.Sprintf("extra%02d", i)] = "x"
 	}
-	res = e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "fields", unknown, false))
-	if res.Status != 422 || len(res.ErrorFields()) > 12 || len(res.ErrorFields()) == 0 {
+	res = e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "fields", unknown, false)), 422, "the API with 40 unknown fields")
+	if len(res.ErrorFields()) > 12 || len(res.ErrorFields()) == 0 {
 		t.Errorf("the API with 40 unknown fields: %d with %d error entries, want 422 with a few", res.Status, len(res.ErrorFields()))
 	}
 
 	// The API: "12abc" for a number field.
-	res = e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "fields.nodes", "12abc", false))
-	if _, named := res.ErrorFields()["fields.nodes"]; res.Status != 422 || !named {
+	res = e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "fields.nodes", "12abc", false)), 422, `the API with nodes "12abc"`)
+	if _, named := res.ErrorFields()["fields.nodes"]; !named {
 		t.Errorf(`the API with nodes "12abc": %d %s, want 422 naming fields.nodes`, res.Status, res.Body)
 	}
 }

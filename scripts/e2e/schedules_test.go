@@ -172,7 +172,8 @@ func TestLocalScheduleAnswersWhileWritesGoOn(t *testing.T) {
 	}
 	// Both cases are due; the notes racing the busy one's escalation do
 	// not put it off.
-	if res.Status != 200 || e2etest.Num(res.JSON()["summary"].(map[string]any), "escalatedLevel1") != 2 {
+	e2etest.Expect(t, res, 200, "the escalation run beside the writes")
+	if e2etest.Num(res.JSON()["summary"].(map[string]any), "escalatedLevel1") != 2 {
 		t.Fatalf("run: %d %s, want level 1 of both cases", res.Status, res.Body)
 	}
 	mail, _ := res.JSON()["mail"].(map[string]any)

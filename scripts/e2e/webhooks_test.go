@@ -55,8 +55,8 @@ func webhookSetupOn(t *testing.T, e *localtest.Env) (*localtest.Env, e2etest.Hos
 	h := e2etest.NewHost(t, e, "Hook Host", map[string]any{"payment": "host"})
 	dep := e2etest.HostDepartment(t, e, h)
 	p, ptok := e2etest.LivePartner(t, e, h, "Hook Partner")
-	sec := e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", ptok, nil)
-	if sec.Status != 201 || !strings.HasPrefix(sec.Str("secret"), "whsec_") {
+	sec := e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", ptok, nil), 201, "webhook secret")
+	if !strings.HasPrefix(sec.Str("secret"), "whsec_") {
 		t.Fatalf("webhook secret: %d %s", sec.Status, sec.Body)
 	}
 	return e, h, dep, p, ptok, sec.Str("secret")
@@ -87,55 +87,44 @@ func TestInboundWebhookSignatures(t *testing.T) {
 			} else {
 				res = signedHook(t, e, p.MemberID, c.secret, c.id, c.ts, body)
 			}
-			if res.Status != 401 {
-				t.Fatalf("got %d %s, want 401", res.Status, res.Body)
-			}
+			e2etest.Expect(t, res, 401, "an inbound webhook with "+name)
 		})
 	}
 	// A tampered body fails too.
 	sig, _ := webhook.Sign(secret, "evt-5", now.Unix(), body)
 	tampered := bytes.Replace(body, []byte("high"), []byte("low"), 1)
-	if res := e.Do("POST", "/v1/hooks/"+p.MemberID, "", tampered, "webhook-id", "evt-5", "webhook-timestamp", strconv.FormatInt(now.Unix(), 10), "webhook-signature", sig); res.Status != 401 {
-		t.Fatalf("tampered body: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/hooks/"+p.MemberID, "", tampered, "webhook-id", "evt-5", "webhook-timestamp", strconv.FormatInt(now.Unix(), 10), "webhook-signature", sig), 401, "tampered body")
 
-	created := signedHook(t, e, p.MemberID, secret, "evt-ok", now, body)
-	if created.Status != 201 || !strings.HasPrefix(created.Str("id"), "cas_") {
+	created := e2etest.Expect(t, signedHook(t, e, p.MemberID, secret, "evt-ok", now, body), 201, "case.create")
+	if !strings.HasPrefix(created.Str("id"), "cas_") {
 		t.Fatalf("case.create: %d %s", created.Status, created.Body)
 	}
 	// Lifecycle events call the same operations as the API.
-	note := signedHook(t, e, p.MemberID, secret, "evt-note", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "From our CRM"}))
-	if note.Status != 200 || note.Str("id") != created.Str("id") {
+	note := e2etest.Expect(t, signedHook(t, e, p.MemberID, secret, "evt-note", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "From our CRM"})), 200, "case.note")
+	if note.Str("id") != created.Str("id") {
 		t.Fatalf("case.note: %d %s", note.Status, note.Body)
 	}
-	if res := signedHook(t, e, p.MemberID, secret, "evt-bad", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id")})); res.Status != 422 || res.ErrorFields()["data.text"] == nil {
+	if res := e2etest.Expect(t, signedHook(t, e, p.MemberID, secret, "evt-bad", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id")})), 422, "a note without text"); res.ErrorFields()["data.text"] == nil {
 		t.Fatalf("a note without text: %d %s", res.Status, res.Body)
 	}
-	if res := signedHook(t, e, p.MemberID, secret, "evt-type", now, hookBody(t, "case.explode", map[string]any{})); res.Status != 422 || res.ErrorFields()["type"] == nil {
+	if res := e2etest.Expect(t, signedHook(t, e, p.MemberID, secret, "evt-type", now, hookBody(t, "case.explode", map[string]any{})), 422, "unknown type"); res.ErrorFields()["type"] == nil {
 		t.Fatalf("unknown type: %d %s", res.Status, res.Body)
 	}
 	// The same id with another body is refused; with the same body it replays.
-	if res := signedHook(t, e, p.MemberID, secret, "evt-ok", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "x"})); res.Status != 422 {
-		t.Fatalf("reused id, other body: %d %s", res.Status, res.Body)
-	}
-	if res := signedHook(t, e, p.MemberID, secret, "evt-ok", now, body); res.Status != 201 || res.Str("id") != created.Str("id") {
+	e2etest.Expect(t, signedHook(t, e, p.MemberID, secret, "evt-ok", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "x"})), 422, "reused id, other body")
+	if res := e2etest.Expect(t, signedHook(t, e, p.MemberID, secret, "evt-ok", now, body), 201, "redelivery"); res.Str("id") != created.Str("id") {
 		t.Fatalf("redelivery: %d %s", res.Status, res.Body)
 	}
 
 	// Rotation: the previous secret keeps verifying for 24 h.
-	rot := e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", ptok, nil)
-	if rot.Status != 201 || rot.Str("secret") == secret {
+	rot := e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", ptok, nil), 201, "rotate")
+	if rot.Str("secret") == secret {
 		t.Fatalf("rotate: %d %s", rot.Status, rot.Body)
 	}
 	for _, s := range []string{secret, rot.Str("secret")} {
-		res := signedHook(t, e, p.MemberID, s, "evt-rot-"+s[6:12], now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "rotated"}))
-		if res.Status != 200 {
-			t.Fatalf("after rotation with %s…: %d %s", s[:10], res.Status, res.Body)
-		}
+		e2etest.Expect(t, signedHook(t, e, p.MemberID, s, "evt-rot-"+s[6:12], now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "rotated"})), 200, "after rotation with "+s[:10]+"…")
 	}
-	if res := e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", h.Admin, nil); res.Status != 404 {
-		t.Fatalf("another member rotates the partner's secret: %d, want 404", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", h.Admin, nil), 404, "another member rotates the partner's secret")
 }
 
 func TestInboundWebhookExactlyOnce(t *testing.T) {
@@ -148,35 +137,43 @@ func TestInboundWebhookExactlyOnce(t *testing.T) {
 	// 50 concurrent deliveries of one webhook-id: one case, 50 answers with its id.
 	var wg sync.WaitGroup
 	ids := make([]string, 50)
-	codes := make([]int, 50)
+	answers := make([]localtest.Response, 50)
 	for i := range ids {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			res := signedHook(t, e, p.MemberID, secret, "evt-concurrent", now, body)
-			ids[i], codes[i] = res.Str("id"), res.Status
+			ids[i], answers[i] = res.Str("id"), res
 		}()
 	}
 	wg.Wait()
 	for i := range ids {
-		if ids[i] == "" || ids[i] != ids[0] || codes[i] != 201 {
-			t.Fatalf("answer %d: %d with id %q, want 201 with %q", i, codes[i], ids[i], ids[0])
+		e2etest.Expect(t, answers[i], 201, fmt.Sprintf("answer %d", i))
+		if ids[i] == "" || ids[i] != ids[0] {
+			t.Fatalf("answer %d: %d with id %q, want 201 with %q", i, answers[i].Status, ids[i], ids[0])
 		}
 	}
 
 	// 100 distinct events, each delivered 10 times: exactly 100 cases.
 	type job struct{ id string }
 	jobs := make(chan job)
+	type answer struct {
+		id  string
+		res localtest.Response
+	}
 	var wg2 sync.WaitGroup
+	var mu sync.Mutex
+	var delivered []answer
 	for w := 0; w < 16; w++ {
 		wg2.Add(1)
 		go func() {
 			defer wg2.Done()
 			for j := range jobs {
 				b := hookBody(t, "case.create", e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "summary", "Event "+j.id, false))
-				if res := signedHook(t, e, p.MemberID, secret, j.id, now, b); res.Status != 201 {
-					t.Errorf("%s: %d %s", j.id, res.Status, res.Body)
-				}
+				res := signedHook(t, e, p.MemberID, secret, j.id, now, b)
+				mu.Lock()
+				delivered = append(delivered, answer{j.id, res})
+				mu.Unlock()
 			}
 		}()
 	}
@@ -187,6 +184,9 @@ func TestInboundWebhookExactlyOnce(t *testing.T) {
 	}
 	close(jobs)
 	wg2.Wait()
+	for _, a := range delivered {
+		e2etest.Expect(t, a.res, 201, a.id)
+	}
 	count, cursor := 0, ""
 	for {
 		res := e.Do("GET", "/v1/cases?box=outbox&limit=200&cursor="+cursor, ptok, nil)
@@ -214,12 +214,10 @@ func TestOutboundWebhookRetriesUntilDelivered(t *testing.T) {
 	rcv.Secret = sec
 	rcv.Now = clock.Now
 	rcv.Mu.Unlock()
-	if res := e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
+	e2etest.Expect(t, e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
 		"email": e.Addr("storage-support"), "webhookUrl": rcv.URL(), "hours": "24x7",
 		"escalation": map[string]any{"name": "Esc", "email": e.Addr("esc")},
-	}}); res.Status != 200 {
-		t.Fatalf("set webhook: %d %s", res.Status, res.Body)
-	}
+	}}), 200, "set webhook")
 	c := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case")
 	e.Flush() // the stream's tries (all refused by the receiver)
 	for i := 0; i < 10; i++ {
@@ -335,7 +333,7 @@ func TestWebhookURLGuard(t *testing.T) {
 			"escalation": map[string]any{"name": "Esc", "email": e.Addr("esc")}}}
 	}
 	for _, bad := range []string{"https://10.0.0.1/", "https://localhost/", "https://sneaky.example/hook", "https://169.254.169.254/latest"} {
-		if r := e.Do("PATCH", "/v1/departments/"+dep, h.Admin, inbound(bad)); r.Status != 422 || r.ErrorFields()["inbound.webhookUrl"] == nil {
+		if r := e2etest.Expect(t, e.Do("PATCH", "/v1/departments/"+dep, h.Admin, inbound(bad)), 422, "webhook URL "+bad); r.ErrorFields()["inbound.webhookUrl"] == nil {
 			t.Errorf("%s: got %d %s, want 422 naming inbound.webhookUrl", bad, r.Status, r.Body)
 		}
 	}
@@ -406,12 +404,13 @@ func TestInboundWebhookRedeliveryAfterACrashedFirst(t *testing.T) {
 		for try := 1; res.Status == 503 && try < 5; try++ {
 			res = signedHook(t, e, p.MemberID, secret, "evt-crashed", now, body)
 		}
-		if res.Status != 201 || res.Str("id") != first.ID || res.Header.Get("Idempotent-Replayed") != "true" {
+		e2etest.Expect(t, res, 201, fmt.Sprintf("redelivery %d", i))
+		if res.Str("id") != first.ID || res.Header.Get("Idempotent-Replayed") != "true" {
 			t.Fatalf("redelivery %d: %d %s, want 201 with %s, replayed", i, res.Status, res.Body, first.ID)
 		}
 	}
-	list := e.Do("GET", "/v1/cases?box=outbox&limit=100", ptok, nil)
-	if items, _ := list.JSON()["items"].([]any); list.Status != 200 || len(items) != 1 {
+	list := e2etest.Expect(t, e.Do("GET", "/v1/cases?box=outbox&limit=100", ptok, nil), 200, "the partner's outbox after redeliveries")
+	if items, _ := list.JSON()["items"].([]any); len(items) != 1 {
 		t.Fatalf("the partner's outbox after redeliveries: %d %s, want the one case", list.Status, list.Body)
 	}
 }

@@ -59,30 +59,22 @@ func TestAddendumReacceptance(t *testing.T) {
 	if o := outstanding(); len(o) != 2 || o[0].(map[string]any)["addendumAsked"] != "2027-1" {
 		t.Fatalf("outstanding: %v", o)
 	}
-	if res := e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?addendum=all", h.Admin, nil); res.Status != 422 {
-		t.Errorf("an unknown addendum filter: %d", res.Status)
-	}
-	if res := e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?addendum=outstanding", btok, nil); res.Status != 404 {
-		t.Errorf("a partner lists the program's outstanding partners: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?addendum=all", h.Admin, nil), 422, "an unknown addendum filter")
+	e2etest.Expect(t, e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?addendum=outstanding", btok, nil), 404, "a partner lists the program's outstanding partners")
 
 	// Beta over the API: an old version is refused, the current accepted once.
-	if res := e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2026-1", "name": "Bea", "title": "CEO"}); res.Status != 409 || res.ErrorFields()["version"] == nil {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2026-1", "name": "Bea", "title": "CEO"}), 409, "accepting the old version"); res.ErrorFields()["version"] == nil {
 		t.Errorf("accepting the old version: %d %s", res.Status, res.Body)
 	}
-	if res := e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2027-1", "name": "", "title": "CEO"}); res.Status != 422 || res.ErrorFields()["name"] == nil {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2027-1", "name": "", "title": "CEO"}), 422, "accepting without a name"); res.ErrorFields()["name"] == nil {
 		t.Errorf("accepting without a name: %d %s", res.Status, res.Body)
 	}
-	if res := e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", h.Admin, map[string]any{"version": "2027-1", "name": "H", "title": "T"}); res.Status != 403 {
-		t.Errorf("the host accepts for its partner: %d", res.Status)
-	}
-	acc := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2027-1", "name": "Bea Boss", "title": "CEO"}), 200, "accept").JSON()
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", h.Admin, map[string]any{"version": "2027-1", "name": "H", "title": "T"}), 403, "the host accepts for its partner")
+	acc := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2027-1", "name": "Bea Boss", "title": "CEO"}), 200, "accept the new addendum").JSON()
 	if ad := acc["addendum"].(map[string]any); ad["version"] != "2027-1" || ad["name"] != "Bea Boss" {
 		t.Errorf("after accepting: %v", ad)
 	}
-	if res := e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2027-1", "name": "Bea Boss", "title": "CEO"}); res.Status != 409 {
-		t.Errorf("accepting twice: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2027-1", "name": "Bea Boss", "title": "CEO"}), 409, "accepting twice")
 
 	// The host's queue, filtered to who has not accepted; then Alpha
 	// accepts through the mailed link (first forgetting its title).
@@ -143,13 +135,11 @@ func TestAddendumReacceptance(t *testing.T) {
 	if add, _ := e2etest.RunSchedule(t, e, "escalation", clock.Now())["addenda"].(map[string]any); e2etest.Num(add, "partnersAsked") != 2 {
 		t.Errorf("after version 2027-2: %v, want both asked", add)
 	}
-	res := e2etest.NewClient(t, e).Do("GET", strings.TrimPrefix(link, e.URL), nil)
-	if res.Status != 200 || !strings.Contains(res.Body, "version 2027-2") || !strings.Contains(res.Body, "French") {
+	res := e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", strings.TrimPrefix(link, e.URL), nil), 200, "the first link after a newer version")
+	if !strings.Contains(res.Body, "version 2027-2") || !strings.Contains(res.Body, "French") {
 		t.Errorf("the first link after a newer version: %d %.500s", res.Status, res.Body)
 	}
-	if res := e2etest.NewClient(t, e).Do("GET", "/a/not-a-token", nil); res.Status != 401 {
-		t.Errorf("a forged link: %d", res.Status)
-	}
+	e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", "/a/not-a-token", nil), 401, "a forged link")
 	for _, p := range problems() {
 		if strings.Contains(p, "status of 422") && strings.Contains(p, "/a/") {
 			continue // the form sent back with its error

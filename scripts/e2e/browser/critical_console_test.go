@@ -69,8 +69,8 @@ func TestCriticalEscalationFromTheConsole(t *testing.T) {
 	// Over HTTP: choosing the program, the weekday department's warning,
 	// and errors for fields the page has no input for.
 	b := e2etest.SignIn(t, e, p.Email)
-	choose := b.Do("GET", "/cases/new?departmentId="+office, nil)
-	if choose.Status != 200 || !strings.Contains(choose.Body, `id="program-choice"`) {
+	choose := e2etest.Expect(t, b.Do("GET", "/cases/new?departmentId="+office, nil), 200, "a department of two programs")
+	if !strings.Contains(choose.Body, `id="program-choice"`) {
 		t.Errorf("a department of two programs: %d, offers the choice of program: %v", choose.Status, strings.Contains(choose.Body, `id="program-choice"`))
 	}
 	critForm := b.Do("GET", "/cases/new?departmentId="+office+"&programId="+crit.ProgramID, nil)
@@ -85,12 +85,12 @@ func TestCriticalEscalationFromTheConsole(t *testing.T) {
 		"customer.company": {"Initech"}, "customer.contactName": {"Peter"}, "customer.contactEmail": {"peter@initech.example"}, "customer.caseNumber": {"INI-7781"},
 		"businessImpact": {"Trading halted"}, "noteToManager": {"Their CIO is on the bridge."}, "fields.product": {"Array 9000"},
 	}
-	if r := b.Do("POST", "/cases", form); r.Status != 422 || !strings.Contains(r.Body, "is not staffed around the clock; critical escalations go to a department open 24x7") {
+	if r := e2etest.Expect(t, b.Do("POST", "/cases", form), 422, "a critical escalation to the weekday department"); !strings.Contains(r.Body, "is not staffed around the clock; critical escalations go to a department open 24x7") {
 		t.Errorf("a critical escalation to the weekday department: %d, the domain's reason shown: %v", r.Status, strings.Contains(r.Body, "is not staffed around the clock; critical"))
 	}
 	form.Set("departmentId", desk)
 	form.Set("fields.bogus", "x")
-	if r := b.Do("POST", "/cases", form); r.Status != 422 || !strings.Contains(r.Body, "is not a field of this department") {
+	if r := e2etest.Expect(t, b.Do("POST", "/cases", form), 422, "an unknown process-form field"); !strings.Contains(r.Body, "is not a field of this department") {
 		t.Errorf("an unknown process-form field: %d, its error shown: %v", r.Status, strings.Contains(r.Body, "is not a field of this department"))
 	}
 

@@ -36,34 +36,20 @@ func TestDepartmentPage(t *testing.T) {
 	other := depOf(q.MemberID, e.Operator)
 	page := "/departments/" + dep
 
-	if r := e2etest.NewClient(t, e).Do("GET", page, nil); r.Status != 303 {
-		t.Errorf("a department without a session: %d, want 303", r.Status)
-	}
-	if r := e2etest.SignIn(t, e, eng).Do("GET", page, nil); r.Status != 403 {
-		t.Errorf("an engineer opens the department's settings: %d, want 403", r.Status)
-	}
+	e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", page, nil), 303, "a department without a session")
+	e2etest.Expect(t, e2etest.SignIn(t, e, eng).Do("GET", page, nil), 403, "an engineer opens the department's settings")
 	admin := e2etest.SignIn(t, e, p.Email)
-	if r := admin.Do("GET", "/departments/"+other, nil); r.Status != 404 {
-		t.Errorf("another member's department: %d, want 404", r.Status)
-	}
-	r := admin.Do("GET", page, nil)
-	if r.Status != 200 {
-		t.Fatalf("the department page: %d %.500s", r.Status, r.Body)
-	}
+	e2etest.Expect(t, admin.Do("GET", "/departments/"+other, nil), 404, "another member's department")
+	r := e2etest.Expect(t, admin.Do("GET", page, nil), 200, "the department page")
 	csrf := e2etest.CSRFOf(t, r.Body)
-	if r := admin.Do("POST", page, url.Values{"name": {"x"}}); r.Status != 403 {
-		t.Errorf("saving without the form token: %d, want 403", r.Status)
-	}
+	e2etest.Expect(t, admin.Do("POST", page, url.Values{"name": {"x"}}), 403, "saving without the form token")
 	bad := url.Values{"csrf": {csrf}, "name": {"Desk Partner support"}, "inbound.email": {"support@" + p.Domain},
 		"inbound.hours.timezone": {"Europe/Berlin"}, "inbound.hours.days": {"mon"}, "inbound.hours.start": {"25:00"}, "inbound.hours.end": {"18:00"},
 		"inbound.escalation.name": {"Esc"}, "inbound.escalation.email": {"esc@" + p.Domain},
 		"form.fields.0.position": {"1"}, "form.fields.0.name": {"product"}, "form.fields.0.label": {"Product"}, "form.fields.0.type": {"text"},
 		"form.fields.1.position": {"2"}, "form.fields.1.name": {"9lives"}, "form.fields.1.label": {"Bad key"}, "form.fields.1.type": {"text"},
 		"form.fields.2.position": {"3"}, "form.fields.2.name": {"os"}, "form.fields.2.label": {"OS"}, "form.fields.2.type": {"select"}}
-	r = admin.Do("POST", page, bad)
-	if r.Status != 422 {
-		t.Fatalf("bad hours and fields: %d %.500s", r.Status, r.Body)
-	}
+	r = e2etest.Expect(t, admin.Do("POST", page, bad), 422, "bad hours and fields")
 	for _, id := range []string{"inbound-hours-error", "ff-1-name-error", "ff-2-options-error"} {
 		if !strings.Contains(r.Body, `id="`+id+`"`) {
 			t.Errorf("no error %s beside its field", id)
@@ -122,13 +108,11 @@ func TestDepartmentPage(t *testing.T) {
 	// Holidays from a calendar feed: the clock skips them (Tuesday here).
 	ics := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Company day\r\nDTSTART;VALUE=DATE:20261124\r\nEND:VEVENT\r\n" +
 		"BEGIN:VEVENT\r\nSUMMARY:All hands\r\nDTSTART:20261126T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-	if res := e.Do("POST", "/v1/departments/"+dep+"/holidays", ptok, map[string]any{"ical": "not a calendar"}); res.Status != 422 || !strings.Contains(string(res.Body), "ical") {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/departments/"+dep+"/holidays", ptok, map[string]any{"ical": "not a calendar"}), 422, "importing text that is no calendar"); !strings.Contains(string(res.Body), "ical") {
 		t.Errorf("importing text that is no calendar: %d %s, want 422", res.Status, res.Body)
 	}
 	engTok := e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Token Eng", "email": "te@" + p.Domain, "roles": []string{"engineer"}}), 201, "engineer token").Str("token")
-	if res := e.Do("POST", "/v1/departments/"+dep+"/holidays", engTok, map[string]any{"ical": ics}); res.Status != 403 {
-		t.Errorf("an engineer imports holidays: %d, want 403", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/departments/"+dep+"/holidays", engTok, map[string]any{"ical": ics}), 403, "an engineer imports holidays")
 	imported := e2etest.Expect(t, e.Do("POST", "/v1/departments/"+dep+"/holidays", ptok, map[string]any{"ical": ics}), 200, "import holidays")
 	if !strings.Contains(string(imported.Body), `"holidays":["2026-11-24"]`) {
 		t.Errorf("the imported holidays: %s", imported.Body)

@@ -32,26 +32,20 @@ func TestInvoicePages(t *testing.T) {
 	}
 
 	anon := e2etest.NewClient(t, e)
-	if r := anon.Do("GET", "/invoices/"+mine, nil); r.Status != 303 || r.Header.Get("Location") != "/login?next=%2Finvoices%2F"+mine {
+	if r := e2etest.Expect(t, anon.Do("GET", "/invoices/"+mine, nil), 303, "an invoice without a session"); r.Header.Get("Location") != "/login?next=%2Finvoices%2F"+mine {
 		t.Errorf("an invoice without a session: %d to %q, want 303 to the sign-in page", r.Status, r.Header.Get("Location"))
 	}
 	engineer := e2etest.SignIn(t, e, eng)
-	if r := engineer.Do("GET", "/inbox", nil); r.Status != 200 || strings.Contains(r.Body, `href="/invoices"`) {
+	if r := e2etest.Expect(t, engineer.Do("GET", "/inbox", nil), 200, "an engineer's header"); strings.Contains(r.Body, `href="/invoices"`) {
 		t.Errorf("an engineer's header: %d, links to invoices: %v", r.Status, strings.Contains(r.Body, `href="/invoices"`))
 	}
-	if r := engineer.Do("GET", "/invoices", nil); r.Status != 403 || !strings.Contains(r.Body, "admins of the billed member") {
+	if r := e2etest.Expect(t, engineer.Do("GET", "/invoices", nil), 403, "an engineer opens the invoices"); !strings.Contains(r.Body, "admins of the billed member") {
 		t.Errorf("an engineer opens the invoices: %d %.600s, want 403 saying who may", r.Status, r.Body)
 	}
-	if r := engineer.Do("GET", "/invoices/"+mine, nil); r.Status != 403 {
-		t.Errorf("an engineer opens an invoice: %d, want 403", r.Status)
-	}
+	e2etest.Expect(t, engineer.Do("GET", "/invoices/"+mine, nil), 403, "an engineer opens an invoice")
 	admin := e2etest.SignIn(t, e, p.Email)
-	if r := admin.Do("GET", "/invoices/"+theirs, nil); r.Status != 404 {
-		t.Errorf("another member's invoice: %d, want 404", r.Status)
-	}
-	if r := admin.Do("GET", "/invoices/inv_nonsense", nil); r.Status != 404 {
-		t.Errorf("an invoice id that cannot be: %d, want 404", r.Status)
-	}
+	e2etest.Expect(t, admin.Do("GET", "/invoices/"+theirs, nil), 404, "another member's invoice")
+	e2etest.Expect(t, admin.Do("GET", "/invoices/inv_nonsense", nil), 404, "an invoice id that cannot be")
 
 	ctx, problems := browser(t)
 	var list, doc, status string

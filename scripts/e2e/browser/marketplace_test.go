@@ -53,8 +53,8 @@ func TestValidatedConfigurations(t *testing.T) {
 		{"an unknown field", atok, e2etest.Set(cfg("P", "1", "9"), "price", 3, false), 422, "price"},
 		{"a version too long", atok, cfg("P", strings.Repeat("9", 41), "9"), 422, "partnerVersion"},
 	} {
-		res := e.Do("POST", submit, c.tok, c.body)
-		if res.Status != c.status || (c.field != "" && res.ErrorFields()[c.field] == nil) || res.ErrorMessage() == "" {
+		res := e2etest.Expect(t, e.Do("POST", submit, c.tok, c.body), c.status, c.name)
+		if (c.field != "" && res.ErrorFields()[c.field] == nil) || res.ErrorMessage() == "" {
 			t.Errorf("%s: %d %s, want %d on %q", c.name, res.Status, res.Body, c.status, c.field)
 		}
 	}
@@ -66,15 +66,10 @@ func TestValidatedConfigurations(t *testing.T) {
 	if l := e.Do("GET", submit, btok, nil).JSON()["items"].([]any); len(l) != 0 {
 		t.Errorf("Beta sees %d of Alpha's configurations", len(l))
 	}
-	if res := e.Do("GET", submit+"?status=pending", h.Admin, nil); res.Status != 422 {
-		t.Errorf("an unknown status: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("GET", submit+"?status=pending", h.Admin, nil), 422, "an unknown status")
 	market := func(q string) string {
 		t.Helper()
-		res := e2etest.NewClient(t, e).Do("GET", "/p/"+h.Slug+"/marketplace"+q, nil)
-		if res.Status != 200 {
-			t.Fatalf("marketplace%s: %d %.300s", q, res.Status, res.Body)
-		}
+		res := e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", "/p/"+h.Slug+"/marketplace"+q, nil), 200, "marketplace"+q)
 		return res.Body
 	}
 	if strings.Contains(market(""), "Hypervisor X") {
@@ -82,18 +77,12 @@ func TestValidatedConfigurations(t *testing.T) {
 	}
 
 	// Decisions.
-	if res := e.Do("POST", "/v1/configurations/"+oneID+"/approve", atok, nil); res.Status != 403 {
-		t.Errorf("the partner approves its own: %d", res.Status)
-	}
-	if res := e.Do("POST", "/v1/configurations/"+oneID+"/approve", h.Admin, map[string]any{"version": 7}); res.Status != 409 {
-		t.Errorf("a stale version: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/configurations/"+oneID+"/approve", atok, nil), 403, "the partner approves its own")
+	e2etest.Expect(t, e.Do("POST", "/v1/configurations/"+oneID+"/approve", h.Admin, map[string]any{"version": 7}), 409, "a stale version")
 	e2etest.Expect(t, e.Do("POST", "/v1/configurations/"+oneID+"/approve", h.Admin, map[string]any{"version": 1}), 200, "approve")
-	if res := e.Do("POST", "/v1/configurations/"+oneID+"/approve", h.Admin, nil); res.Status != 409 {
-		t.Errorf("approved twice: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/configurations/"+oneID+"/approve", h.Admin, nil), 409, "approved twice")
 	two := e2etest.Expect(t, e.Do("POST", submit, btok, cfg("Backup Pro", "5.1", "9.3")), 201, "submit two").Str("id")
-	if res := e.Do("POST", "/v1/configurations/"+two+"/reject", h.Admin, map[string]any{"reason": " "}); res.Status != 422 || res.ErrorFields()["reason"] == nil {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/configurations/"+two+"/reject", h.Admin, map[string]any{"reason": " "}), 422, "a rejection without a reason"); res.ErrorFields()["reason"] == nil {
 		t.Errorf("a rejection without a reason: %d %s", res.Status, res.Body)
 	}
 	e2etest.Expect(t, e.Do("POST", "/v1/configurations/"+two+"/reject", h.Admin, map[string]any{"reason": "5.1 corrupts thin volumes; test 5.2"}), 200, "reject")
@@ -104,9 +93,7 @@ func TestValidatedConfigurations(t *testing.T) {
 	if len(evs) != 2 || evs[0].(map[string]any)["action"] != "submit" || evs[1].(map[string]any)["action"] != "approve" || evs[1].(map[string]any)["from"] != "submitted" {
 		t.Errorf("the timeline: %v", evs)
 	}
-	if res := e.Do("GET", "/v1/configurations/"+oneID+"/events", btok, nil); res.Status != 404 {
-		t.Errorf("another partner reads the timeline: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("GET", "/v1/configurations/"+oneID+"/events", btok, nil), 404, "another partner reads the timeline")
 
 	// The marketplace: approved, active partners only; search.
 	all := market("")
@@ -121,9 +108,7 @@ func TestValidatedConfigurations(t *testing.T) {
 			t.Errorf("search %s: listed %v, want %v", q, got, want)
 		}
 	}
-	if res := e2etest.NewClient(t, e).Do("GET", "/p/no-such-program/marketplace", nil); res.Status != 404 {
-		t.Errorf("an unknown program's marketplace: %d", res.Status)
-	}
+	e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", "/p/no-such-program/marketplace", nil), 404, "an unknown program's marketplace")
 
 	// The console: the host reviews a third configuration; Beta submits
 	// from its programs page (first with a mistake).

@@ -24,14 +24,10 @@ func TestMergerPage(t *testing.T) {
 	dBody := e2etest.NewMemberBody(e, "Delta Merge", "limited")
 	d := e2etest.Expect(t, e.Do("POST", "/v1/members", e.Operator, dBody), 201, "Delta").Str("id")
 	operator := "ops@operators.test"
-	if r := e2etest.SignIn(t, e, g.Email).Do("GET", "/operator/members/"+g.MemberID+"/merge", nil); r.Status != 403 {
-		t.Errorf("a member's admin opens the merger page: %d, want 403", r.Status)
-	}
+	e2etest.Expect(t, e2etest.SignIn(t, e, g.Email).Do("GET", "/operator/members/"+g.MemberID+"/merge", nil), 403, "a member's admin opens the merger page")
 	ops := e2etest.SignIn(t, e, operator)
-	if r := ops.Do("POST", "/operator/members/"+g.MemberID+"/merge", url.Values{"into": {d}}); r.Status != 403 {
-		t.Errorf("a merger without the form token: %d, want 403", r.Status)
-	}
-	if r := ops.Do("GET", "/operator/members/"+g.MemberID+"/merge?into="+url.QueryEscape(g.Domain), nil); r.Status != 422 || !strings.Contains(r.Body, "cannot be merged into itself") {
+	e2etest.Expect(t, ops.Do("POST", "/operator/members/"+g.MemberID+"/merge", url.Values{"into": {d}}), 403, "a merger without the form token")
+	if r := e2etest.Expect(t, ops.Do("GET", "/operator/members/"+g.MemberID+"/merge?into="+url.QueryEscape(g.Domain), nil), 422, "merging into itself on the page"); !strings.Contains(r.Body, "cannot be merged into itself") {
 		t.Errorf("merging into itself on the page: %d", r.Status)
 	}
 
@@ -75,7 +71,7 @@ func TestMergerPage(t *testing.T) {
 	if m := e.Do("GET", "/v1/members/"+g.MemberID, e.Operator, nil).JSON(); m["status"] != "merged" {
 		t.Errorf("Gamma after the page's merger: %v", m)
 	}
-	if r := ops.Do("GET", "/members/"+g.MemberID+"/users", nil); r.Status != 200 || !strings.Contains(r.Body, "Gamma Merge was merged into") ||
+	if r := e2etest.Expect(t, ops.Do("GET", "/members/"+g.MemberID+"/users", nil), 200, "Gamma's people page after the merger"); !strings.Contains(r.Body, "Gamma Merge was merged into") ||
 		!strings.Contains(r.Body, `href="/members/`+d+`/users"`) {
 		t.Errorf("Gamma's people page after the merger: %d", r.Status)
 	}

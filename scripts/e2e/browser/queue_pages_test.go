@@ -33,28 +33,18 @@ func TestEnrollmentQueue(t *testing.T) {
 	e2etest.LivePartner(t, e, other, "Queue Stranger")
 	page := "/programs/" + h.ProgramID + "/enrollments"
 
-	if r := e2etest.NewClient(t, e).Do("GET", page, nil); r.Status != 303 {
-		t.Errorf("the queue without a session: %d, want 303", r.Status)
-	}
-	if r := e2etest.SignIn(t, e, hostEng).Do("GET", page, nil); r.Status != 403 {
-		t.Errorf("a host engineer opens the queue: %d, want 403", r.Status)
-	}
-	if r := e2etest.SignIn(t, e, "primary@queuestranger."+e.Domain).Do("GET", page, nil); r.Status != 404 {
-		t.Errorf("another program's partner opens the queue: %d, want 404", r.Status)
-	}
+	e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", page, nil), 303, "the queue without a session")
+	e2etest.Expect(t, e2etest.SignIn(t, e, hostEng).Do("GET", page, nil), 403, "a host engineer opens the queue")
+	e2etest.Expect(t, e2etest.SignIn(t, e, "primary@queuestranger."+e.Domain).Do("GET", page, nil), 404, "another program's partner opens the queue")
 	admin := e2etest.SignIn(t, e, manager)
-	r := admin.Do("GET", page, nil)
-	if r.Status != 200 || !strings.Contains(r.Body, "Queue Partner") || !strings.Contains(r.Body, "Spammy Reseller") {
+	r := e2etest.Expect(t, admin.Do("GET", page, nil), 200, "the queue")
+	if !strings.Contains(r.Body, "Queue Partner") || !strings.Contains(r.Body, "Spammy Reseller") {
 		t.Fatalf("the queue: %d %.800s", r.Status, r.Body)
 	}
 	csrf := e2etest.CSRFOf(t, r.Body)
-	if r := admin.Do("POST", "/programs/"+h.ProgramID+"/enrollments/"+elsewhere.EnrollmentID+"/approve", url.Values{"csrf": {csrf}}); r.Status != 404 {
-		t.Errorf("approving another host's enrollment through this queue: %d, want 404", r.Status)
-	}
-	if r := admin.Do("POST", page+"/"+good.EnrollmentID+"/approve", url.Values{}); r.Status != 403 {
-		t.Errorf("a step without the form token: %d, want 403", r.Status)
-	}
-	if r := admin.Do("POST", page+"/"+good.EnrollmentID+"/approve", url.Values{"csrf": {csrf}, "version": {"99"}}); r.Status != 409 || !strings.Contains(r.Body, "changed while you were looking") {
+	e2etest.Expect(t, admin.Do("POST", "/programs/"+h.ProgramID+"/enrollments/"+elsewhere.EnrollmentID+"/approve", url.Values{"csrf": {csrf}}), 404, "approving another host's enrollment through this queue")
+	e2etest.Expect(t, admin.Do("POST", page+"/"+good.EnrollmentID+"/approve", url.Values{}), 403, "a step without the form token")
+	if r := e2etest.Expect(t, admin.Do("POST", page+"/"+good.EnrollmentID+"/approve", url.Values{"csrf": {csrf}, "version": {"99"}}), 409, "a step on an old version"); !strings.Contains(r.Body, "changed while you were looking") {
 		t.Errorf("a step on an old version: %d, want 409 saying so: %.300s", r.Status, r.Body)
 	}
 
@@ -106,9 +96,7 @@ func TestEnrollmentQueue(t *testing.T) {
 	if told := e.Mail(spam.Email, "your sign-up was not approved"); !strings.Contains(told.Body.Text, "We do not work with resellers.") {
 		t.Errorf("the rejected partner's mail does not give the reason:\n%s", told.Body.Text)
 	}
-	if r := admin.Do("POST", page+"/"+spam.EnrollmentID+"/approve", url.Values{"csrf": {csrf}}); r.Status != 409 {
-		t.Errorf("approving a rejected enrollment: %d, want 409", r.Status)
-	}
+	e2etest.Expect(t, admin.Do("POST", page+"/"+spam.EnrollmentID+"/approve", url.Values{"csrf": {csrf}}), 409, "approving a rejected enrollment")
 	for _, p := range problems() {
 		if strings.Contains(p, "status of 422") {
 			continue // the reject form sent back with its error is a 422 page

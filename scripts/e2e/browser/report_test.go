@@ -114,8 +114,8 @@ func TestSLAReport(t *testing.T) {
 	}
 
 	// CSV: the header, a member a row (by name), the program's row last.
-	csv := e.Do("GET", q+"&format=csv", e.Operator, nil)
-	if csv.Status != 200 || !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") {
+	csv := e2etest.Expect(t, e.Do("GET", q+"&format=csv", e.Operator, nil), 200, "the report as CSV")
+	if !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("CSV: %d %s", csv.Status, csv.Header.Get("Content-Type"))
 	}
 	wantCSV := "memberId,memberName,cases,responded,withinSla,measured,withinSlaRatio,medianFirstResponseSeconds,p90FirstResponseSeconds,escalatedLevel1,escalatedLevel2,open\n" +
@@ -143,19 +143,15 @@ func TestSLAReport(t *testing.T) {
 		{"an unknown program", "/v1/reports/sla?programId=prg_01KAB8Z3W6Q1Y8BMXW1NTJT3S9", h.Admin, 404, ""},
 		{"no token", q, "", 401, ""},
 	} {
-		res := e.Do("GET", c.path, c.tok, nil)
-		if res.Status != c.status || (c.field != "" && res.ErrorFields()[c.field] == nil) || res.ErrorMessage() == "" {
+		res := e2etest.Expect(t, e.Do("GET", c.path, c.tok, nil), c.status, c.name)
+		if (c.field != "" && res.ErrorFields()[c.field] == nil) || res.ErrorMessage() == "" {
 			t.Errorf("%s: %d %s, want %d on %q", c.name, res.Status, res.Body, c.status, c.field)
 		}
 	}
-	if res := e.Do("GET", q, e.Operator, nil); res.Status != 200 {
-		t.Errorf("an operator: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("GET", q, e.Operator, nil), 200, "an operator")
 	hostEng := e.Addr("report-engineer")
 	e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Eve Engineer", "email": hostEng, "roles": []string{"engineer"}}), 201, "host engineer")
-	if r := e2etest.SignIn(t, e, hostEng).Do("GET", "/reports/sla?programId="+h.ProgramID, nil); r.Status != 403 {
-		t.Errorf("a host engineer opens the report page: %d, want 403", r.Status)
-	}
+	e2etest.Expect(t, e2etest.SignIn(t, e, hostEng).Do("GET", "/reports/sla?programId="+h.ProgramID, nil), 403, "a host engineer opens the report page")
 
 	// The console: from the program list to the report, a period chosen,
 	// the chart and the table, the CSV link.

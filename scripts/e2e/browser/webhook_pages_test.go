@@ -42,15 +42,11 @@ func TestWebhooksPage(t *testing.T) {
 	if strings.Contains(page.Body, `href="/webhooks"`) {
 		t.Error("an engineer's header links to the webhooks")
 	}
-	if r := engineer.Do("GET", "/webhooks", nil); r.Status != 403 || !strings.Contains(r.Body, "admins") {
+	if r := e2etest.Expect(t, engineer.Do("GET", "/webhooks", nil), 403, "an engineer opens the webhooks"); !strings.Contains(r.Body, "admins") {
 		t.Errorf("an engineer opens the webhooks: %d %.500s, want 403 saying who may", r.Status, r.Body)
 	}
-	if r := engineer.Do("POST", "/webhooks/secret", url.Values{"csrf": {e2etest.CSRFOf(t, page.Body)}}); r.Status != 403 {
-		t.Errorf("an engineer rotates the secret: %d, want 403", r.Status)
-	}
-	if r := engineer.Do("POST", "/webhooks/secret", nil); r.Status != 403 {
-		t.Errorf("the form without its token: %d, want 403", r.Status)
-	}
+	e2etest.Expect(t, engineer.Do("POST", "/webhooks/secret", url.Values{"csrf": {e2etest.CSRFOf(t, page.Body)}}), 403, "an engineer rotates the secret")
+	e2etest.Expect(t, engineer.Do("POST", "/webhooks/secret", nil), 403, "the form without its token")
 
 	ctx, problems := browser(t)
 	var before, secret, after, log string
@@ -102,7 +98,7 @@ func TestWebhooksPage(t *testing.T) {
 		}
 	}
 	other := e2etest.SignIn(t, e, p.Email)
-	if r := other.Do("GET", "/webhooks", nil); r.Status != 200 || strings.Contains(r.Body, rcv.URL()) || !strings.Contains(r.Body, "Nothing delivered yet") {
+	if r := e2etest.Expect(t, other.Do("GET", "/webhooks", nil), 200, "another member's admin sees"); strings.Contains(r.Body, rcv.URL()) || !strings.Contains(r.Body, "Nothing delivered yet") {
 		t.Errorf("another member's admin sees: %d %.800s", r.Status, r.Body)
 	}
 	for _, p := range problems() {

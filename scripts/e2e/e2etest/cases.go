@@ -25,11 +25,11 @@ func CaseBody(dep, programID string) map[string]any {
 func ConfirmNth(t *testing.T, e *localtest.Env, addr string, n int) {
 	t.Helper()
 	link := LinkIn(t, e.NthMail(addr, "takes Tandem mail", n), "/e/")
-	if st, body := Page(t, "GET", link, nil); st != 200 || !strings.Contains(body, "Confirm "+addr) {
-		t.Fatalf("confirmation page of %s: %d %s", addr, st, mainOf(body))
+	if p := Expect(t, Page(t, "GET", link, nil), 200, "confirmation page of "+addr); !strings.Contains(p.Body, "Confirm "+addr) {
+		t.Fatalf("confirmation page of %s: %d %s", addr, p.Status, mainOf(p.Body))
 	}
-	if st, body := Page(t, "POST", link, url.Values{}); st != 200 || !strings.Contains(body, addr+" is confirmed") {
-		t.Fatalf("confirming %s: %d %s", addr, st, mainOf(body))
+	if p := Expect(t, Page(t, "POST", link, url.Values{}), 200, "confirming "+addr); !strings.Contains(p.Body, addr+" is confirmed") {
+		t.Fatalf("confirming %s: %d %s", addr, p.Status, mainOf(p.Body))
 	}
 }
 

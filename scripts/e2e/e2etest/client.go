@@ -65,7 +65,7 @@ func (b *Client) Do(method, path string, form url.Values, headers ...string) Pag
 
 // Page fetches a page (GET) or posts a form to it, as a browser would,
 // without cookies.
-func Page(t *testing.T, method, link string, form url.Values) (int, string) {
+func Page(t *testing.T, method, link string, form url.Values) PageResult {
 	t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -81,7 +81,7 @@ func Page(t *testing.T, method, link string, form url.Values) (int, string) {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return PageResult{Status: res.StatusCode, Body: string(b), Header: res.Header}
 }
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -102,19 +102,13 @@ func SignIn(t *testing.T, e *localtest.Env, email string) *Client {
 	t.Helper()
 	b := NewClient(t, e)
 	seen := CountMails(t, e, email, "Your sign-in link")
-	p := b.Do("GET", "/login", nil)
-	if p.Status != 200 {
-		t.Fatalf("login page: %d", p.Status)
-	}
-	if p = b.Do("POST", "/login", url.Values{"csrf": {CSRFOf(t, p.Body)}, "email": {email}, "next": {"/inbox"}}); p.Status != 200 || !strings.Contains(p.Body, "Check your email") {
+	p := Expect(t, b.Do("GET", "/login", nil), 200, "login page")
+	if p = Expect(t, b.Do("POST", "/login", url.Values{"csrf": {CSRFOf(t, p.Body)}, "email": {email}, "next": {"/inbox"}}), 200, "asking for a sign-in link"); !strings.Contains(p.Body, "Check your email") {
 		t.Fatalf("asking for a sign-in link: %d %.500s", p.Status, p.Body)
 	}
 	link := LinkIn(t, e.NthMail(email, "Your sign-in link", seen+1), "/login/")
-	p = b.Do("GET", link, nil)
-	if p.Status != 200 {
-		t.Fatalf("sign-in link page: %d %.500s", p.Status, p.Body)
-	}
-	if p = b.Do("POST", link, url.Values{"csrf": {CSRFOf(t, p.Body)}}); p.Status != 303 || (p.Header.Get("Location") != "/inbox" && p.Header.Get("Location") != "/operator") {
+	p = Expect(t, b.Do("GET", link, nil), 200, "sign-in link page")
+	if p = Expect(t, b.Do("POST", link, url.Values{"csrf": {CSRFOf(t, p.Body)}}), 303, "signing in"); p.Header.Get("Location") != "/inbox" && p.Header.Get("Location") != "/operator" {
 		t.Fatalf("signing in: %d to %q", p.Status, p.Header.Get("Location"))
 	}
 	return b
@@ -126,13 +120,10 @@ func AskLink(t *testing.T, e *localtest.Env, b *Client, email, next string) (str
 	t.Helper()
 	seen := CountMails(t, e, email, "Your sign-in link")
 	p := b.Do("GET", "/login", nil)
-	if p = b.Do("POST", "/login", url.Values{"csrf": {CSRFOf(t, p.Body)}, "email": {email}, "next": {next}}); p.Status != 200 || !strings.Contains(p.Body, "Check your email") {
+	if p = Expect(t, b.Do("POST", "/login", url.Values{"csrf": {CSRFOf(t, p.Body)}, "email": {email}, "next": {next}}), 200, "asking for a sign-in link for "+email); !strings.Contains(p.Body, "Check your email") {
 		t.Fatalf("asking for a sign-in link for %s: %d %.500s", email, p.Status, p.Body)
 	}
 	link := LinkIn(t, e.NthMail(email, "Your sign-in link", seen+1), "/login/")
-	p = b.Do("GET", link, nil)
-	if p.Status != 200 {
-		t.Fatalf("the sign-in link's page: %d %.500s", p.Status, p.Body)
-	}
+	p = Expect(t, b.Do("GET", link, nil), 200, "the sign-in link's page")
 	return link, CSRFOf(t, p.Body)
 }

@@ -70,10 +70,7 @@ func SignUp(t *testing.T, e *localtest.Env, h Host, company string) Partner {
 	t.Helper()
 	domain := strings.ToLower(strings.ReplaceAll(company, " ", "")) + "." + e.Domain
 	p := Partner{Domain: domain, Email: "primary@" + domain}
-	res := e.Do("POST", "/v1/signups", "", SignupBody(SignupToken(t, e, h.Slug, p.Email), company, domain))
-	if res.Status != 201 {
-		t.Fatalf("sign-up %s: %d %s", company, res.Status, res.Body)
-	}
+	res := Expect(t, e.Do("POST", "/v1/signups", "", SignupBody(SignupToken(t, e, h.Slug, p.Email), company, domain)), 201, "sign-up "+company)
 	p.EnrollmentID, p.MemberID = res.Str("enrollmentId"), res.Str("memberId")
 	return p
 }
@@ -81,8 +78,8 @@ func SignUp(t *testing.T, e *localtest.Env, h Host, company string) Partner {
 // SignupToken registers email for slug and returns the token from the mail.
 func SignupToken(t *testing.T, e *localtest.Env, slug, email string) string {
 	t.Helper()
-	res := e.Do("POST", "/v1/programs/"+slug+"/registrations", "", map[string]any{"email": email})
-	if res.Status != 202 || res.Str("status") != "verification_sent" {
+	res := Expect(t, e.Do("POST", "/v1/programs/"+slug+"/registrations", "", map[string]any{"email": email}), 202, "register "+email)
+	if res.Str("status") != "verification_sent" {
 		t.Fatalf("register %s: %d %s", email, res.Status, res.Body)
 	}
 	link := LinkIn(t, e.Mail(email, "Confirm your email"), "/signup?token=")
@@ -113,25 +110,15 @@ func SignupBody(token, company, domain string) map[string]any {
 func Onboard(t *testing.T, e *localtest.Env, h Host, company string) (Partner, string) {
 	t.Helper()
 	p := SignUp(t, e, h, company)
-	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, nil); res.Status != 200 {
-		t.Fatalf("approve %s: %d %s", company, res.Status, res.Body)
-	}
+	Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, nil), 200, "approve "+company)
 	ack := LinkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
-	res := e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil)
-	if res.Status != 200 {
-		t.Fatalf("acknowledge %s: %d %s", company, res.Status, res.Body)
-	}
+	res := Expect(t, e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil), 200, "acknowledge "+company)
 	if res.Str("status") == "awaiting_payment" {
 		inv := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil).Str("membershipInvoiceId")
-		if pay := e.Do("POST", "/v1/invoices/"+inv+"/payments", e.Operator, map[string]any{"reference": "r", "amountCents": 50000}); pay.Status != 200 {
-			t.Fatalf("pay %s: %d %s", company, pay.Status, pay.Body)
-		}
+		Expect(t, e.Do("POST", "/v1/invoices/"+inv+"/payments", e.Operator, map[string]any{"reference": "r", "amountCents": 50000}), 200, "pay "+company)
 	}
 	claim := LinkIn(t, e.Mail(p.Email, "You are live"), "/c/")
-	c := e.Do("POST", "/v1/credentials/"+claim[strings.LastIndex(claim, "/")+1:]+"/claim", "", nil)
-	if c.Status != 201 {
-		t.Fatalf("claim %s: %d %s", company, c.Status, c.Body)
-	}
+	c := Expect(t, e.Do("POST", "/v1/credentials/"+claim[strings.LastIndex(claim, "/")+1:]+"/claim", "", nil), 201, "claim "+company)
 	return p, c.Str("token")
 }
 
@@ -210,9 +197,7 @@ func HostDepartment(t *testing.T, e *localtest.Env, h Host) string {
 			map[string]any{"name": "nodes", "label": "Nodes", "type": "number"},
 		}},
 	})
-	if res.Status != 201 {
-		t.Fatalf("host department: %d %s", res.Status, res.Body)
-	}
+	Expect(t, res, 201, "host department")
 	// A test's hosts share its mail domain: each new department's own
 	// confirmation mail is the next one.
 	ConfirmNth(t, e, e.Addr("storage-support"), asked+1)

@@ -1,6 +1,7 @@
 package e2etest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,10 +12,7 @@ import (
 // gateway's /_local/schedules, and returns the run's summary.
 func RunSchedule(t *testing.T, e *localtest.Env, name string, at time.Time) map[string]any {
 	t.Helper()
-	res := e.Do("POST", "/_local/schedules/"+name+"?at="+at.UTC().Format(time.RFC3339), "", nil, "Content-Type", "application/json")
-	if res.Status != 200 {
-		t.Fatalf("run %s at %s: %d %s", name, at, res.Status, res.Body)
-	}
+	res := Expect(t, e.Do("POST", "/_local/schedules/"+name+"?at="+at.UTC().Format(time.RFC3339), "", nil, "Content-Type", "application/json"), 200, fmt.Sprintf("run %s at %s", name, at))
 	sum, _ := res.JSON()["summary"].(map[string]any)
 	return sum
 }
