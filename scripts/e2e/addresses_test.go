@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/confirmation"
@@ -16,7 +18,7 @@ import (
 // actionLinks are the /r/ links in a mail's text and HTML.
 func actionLinks(m localtest.Mail) []string {
 	var out []string
-	for _, l := range linkRE.FindAllString(m.Body.Text+" "+m.Body.HTML, -1) {
+	for _, l := range e2etest.LinkRE.FindAllString(m.Body.Text+" "+m.Body.HTML, -1) {
 		if strings.Contains(l, "/r/") {
 			out = append(out, strings.TrimRight(l, `">`))
 		}
@@ -37,19 +39,19 @@ func TestCaptureCopiesCarryNoActionLinks(t *testing.T) {
 	opened := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) // a Monday, inside Berlin's 08–18
 	clock := localtest.NewClock(opened)
 	e := localtest.New(t, localtest.WithClock(clock))
-	h := newHost(t, e, "Capture Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	p, ptok := livePartner(t, e, h, "Capture Partner")
+	h := e2etest.NewHost(t, e, "Capture Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	p, ptok := e2etest.LivePartner(t, e, h, "Capture Partner")
 	out, in := "crm@"+p.Domain, e.Addr("host-crm")
-	expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID, ptok, map[string]any{"bcc": map[string]any{"outbound": out}}), 200, "partner outbound bcc")
-	expect(t, e.Do("PATCH", "/v1/members/"+h.MemberID, h.Admin, map[string]any{"bcc": map[string]any{"inbound": in}}), 200, "host inbound bcc")
+	e2etest.Expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID, ptok, map[string]any{"bcc": map[string]any{"outbound": out}}), 200, "partner outbound bcc")
+	e2etest.Expect(t, e.Do("PATCH", "/v1/members/"+h.MemberID, h.Admin, map[string]any{"bcc": map[string]any{"inbound": in}}), 200, "host inbound bcc")
 	confirmAddress(t, e, out)
 	confirmAddress(t, e, in)
-	if m := expect(t, e.Do("GET", "/v1/members/"+p.MemberID, ptok, nil), 200, "partner"); !strings.Contains(string(m.Body), `"outboundConfirmed":true`) {
+	if m := e2etest.Expect(t, e.Do("GET", "/v1/members/"+p.MemberID, ptok, nil), 200, "partner"); !strings.Contains(string(m.Body), `"outboundConfirmed":true`) {
 		t.Errorf("the member after its capture address was confirmed: %s", m.Body)
 	}
 
-	c := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "case").Str("id")
+	c := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case").Str("id")
 	toDep := e.Mail(e.Addr("storage-support"), "New collaboration case")
 	if len(actionLinks(toDep)) == 0 {
 		t.Fatalf("the department's own mail has no action link:\n%s", toDep.Body.Text)
@@ -64,7 +66,7 @@ func TestCaptureCopiesCarryNoActionLinks(t *testing.T) {
 		}
 	}
 	// The 75 % reminder goes the same way (high: 2 h, so at 10:30).
-	runSchedule(t, e, "escalation", opened.Add(95*time.Minute))
+	e2etest.RunSchedule(t, e, "escalation", opened.Add(95*time.Minute))
 	e.Mail(e.Addr("storage-support"), "[Reminder]")
 	for _, addr := range []string{out, in} {
 		if l := actionLinks(e.Mail(addr, "[Reminder]")); len(l) != 0 {
@@ -84,14 +86,10 @@ func TestCaptureCopiesCarryNoActionLinks(t *testing.T) {
 		t.Fatalf("no accept link in the department's mail:\n%s", toDep.Body.Text)
 	}
 	inbound := map[string]any{"email": e.Addr("storage-new"), "hours": "24x7", "escalation": map[string]any{"name": "Esc Manager", "email": e.Addr("storage-escalation")}}
-	expect(t, e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": inbound}), 200, "move the inbound address")
-	if st, body := page(t, "GET", accept, nil); st != 404 {
-		t.Errorf("the old mailbox's accept link after the move: %d %.300s, want 404", st, body)
-	}
-	if st, _ := page(t, "POST", accept, url.Values{"engineer.name": {"Mallory"}, "engineer.email": {"m@x.example"}}); st != 404 {
-		t.Errorf("posting the old mailbox's accept link: %d, want 404", st)
-	}
-	if got := expect(t, e.Do("GET", "/v1/cases/"+c, ptok, nil), 200, "case").Str("status"); got != "open" {
+	e2etest.Expect(t, e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": inbound}), 200, "move the inbound address")
+	e2etest.Expect(t, e2etest.Page(t, "GET", accept, nil), 404, "the old mailbox's accept link after the move")
+	e2etest.Expect(t, e2etest.Page(t, "POST", accept, url.Values{"engineer.name": {"Mallory"}, "engineer.email": {"m@x.example"}}), 404, "posting the old mailbox's accept link")
+	if got := e2etest.Expect(t, e.Do("GET", "/v1/cases/"+c, ptok, nil), 200, "case").Str("status"); got != "open" {
 		t.Errorf("the case is %s after the old link was tried, want open", got)
 	}
 }
@@ -102,24 +100,21 @@ func TestActionLinksExpire(t *testing.T) {
 	opened := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	clock := localtest.NewClock(opened)
 	e := localtest.New(t, localtest.WithClock(clock))
-	h := newHost(t, e, "Expiry Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Expiry Partner")
-	expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "case")
+	h := e2etest.NewHost(t, e, "Expiry Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Expiry Partner")
+	e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case")
 	m := e.Mail(e.Addr("storage-support"), "New collaboration case")
-	ask := linkIn(t, m, "/r/")
+	ask := e2etest.LinkIn(t, m, "/r/")
 	clock.Set(opened.Add(29 * 24 * time.Hour))
-	if st, body := page(t, "GET", ask, nil); st != 200 || strings.Contains(body, "expired") {
-		t.Fatalf("the link on day 29: %d %.300s", st, body)
+	if p := e2etest.Expect(t, e2etest.Page(t, "GET", ask, nil), 200, "the link on day 29"); strings.Contains(p.Body, "expired") {
+		t.Fatalf("the link on day 29: %d %.300s", p.Status, p.Body)
 	}
 	clock.Set(opened.Add(30*24*time.Hour + time.Minute))
-	st, body := page(t, "GET", ask, nil)
-	if st != 200 || !strings.Contains(body, "This link expired on") {
-		t.Fatalf("the link after 30 days: %d %.400s, want a page saying it expired", st, body)
+	if p := e2etest.Expect(t, e2etest.Page(t, "GET", ask, nil), 200, "the link after 30 days"); !strings.Contains(p.Body, "This link expired on") {
+		t.Fatalf("the link after 30 days: %d %.400s, want a page saying it expired", p.Status, p.Body)
 	}
-	if st, _ := page(t, "POST", ask, url.Values{"question": {"late?"}, "engineer.name": {"A"}, "engineer.email": {"a@x.example"}}); st != 409 {
-		t.Errorf("acting on an expired link: %d, want 409", st)
-	}
+	e2etest.Expect(t, e2etest.Page(t, "POST", ask, url.Values{"question": {"late?"}, "engineer.name": {"A"}, "engineer.email": {"a@x.example"}}), 409, "acting on an expired link")
 }
 
 // Tandem mails case content only to an address whose owner confirmed it.
@@ -132,10 +127,10 @@ func TestActionLinksExpire(t *testing.T) {
 func TestAddressesAreConfirmedBeforeTandemMailsThem(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Confirm Host", map[string]any{"payment": "host"})
-	p, ptok := livePartner(t, e, h, "Confirm Partner")
+	h := e2etest.NewHost(t, e, "Confirm Host", map[string]any{"payment": "host"})
+	p, ptok := e2etest.LivePartner(t, e, h, "Confirm Partner")
 	stranger, esc := e.Addr("stranger"), e.Addr("stranger-boss")
-	res := expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, map[string]any{
+	res := e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, map[string]any{
 		"name": "Pointed elsewhere", "programIds": []string{h.ProgramID},
 		"inbound": map[string]any{"email": stranger, "hours": "24x7", "escalation": map[string]any{"name": "Boss", "email": esc}},
 	}), 201, "department")
@@ -143,7 +138,7 @@ func TestAddressesAreConfirmedBeforeTandemMailsThem(t *testing.T) {
 	if res.JSON()["inboundConfirmed"] != false || res.JSON()["escalationConfirmed"] != false {
 		t.Errorf("a new department's view: %s, want both addresses unconfirmed", res.Body)
 	}
-	c := expect(t, e.Do("POST", "/v1/cases", ptok, set(set(caseBody(dep, h.ProgramID), "fields", map[string]any{"product": "X"}, false), "summary", "Secret text for the stranger", false)), 201, "case to the unconfirmed department")
+	c := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "fields", map[string]any{"product": "X"}, false), "summary", "Secret text for the stranger", false)), 201, "case to the unconfirmed department")
 	if got := e.Do("GET", "/v1/cases?box=inbox", h.Admin, nil); !strings.Contains(string(got.Body), c.Str("id")) {
 		t.Errorf("the case is not in the host's inbox: %s", got.Body)
 	}
@@ -159,33 +154,31 @@ func TestAddressesAreConfirmedBeforeTandemMailsThem(t *testing.T) {
 	}
 	// Resending: twice more today, then no more (three a day per address).
 	for i := 0; i < 2; i++ {
-		if r := e.Do("POST", "/v1/departments/"+dep+"/confirmations", h.Admin, nil); r.Status != 202 || !strings.Contains(string(r.Body), stranger) {
+		if r := e2etest.Expect(t, e.Do("POST", "/v1/departments/"+dep+"/confirmations", h.Admin, nil), 202, fmt.Sprintf("resend %d", i+1)); !strings.Contains(string(r.Body), stranger) {
 			t.Fatalf("resend %d: %d %s", i+1, r.Status, r.Body)
 		}
 	}
-	if r := e.Do("POST", "/v1/departments/"+dep+"/confirmations", h.Admin, nil); r.Status != 429 || r.Header.Get("Retry-After") == "" {
+	if r := e2etest.Expect(t, e.Do("POST", "/v1/departments/"+dep+"/confirmations", h.Admin, nil), 429, "a fourth confirmation mail today"); r.Header.Get("Retry-After") == "" {
 		t.Fatalf("a fourth confirmation mail today: %d %s, want 429 with Retry-After", r.Status, r.Body)
 	}
-	if n := countMails(t, e, stranger, "takes Tandem mail"); n != 3 {
+	if n := e2etest.CountMails(t, e, stranger, "takes Tandem mail"); n != 3 {
 		t.Errorf("%d confirmation mails reached the address, want 3", n)
 	}
-	if r := e.Do("POST", "/v1/departments/"+dep+"/confirmations", ptok, nil); r.Status != 404 {
-		t.Errorf("another member resends the host's confirmations: %d, want 404", r.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/departments/"+dep+"/confirmations", ptok, nil), 404, "another member resends the host's confirmations")
 	// The owner confirms; from then on the department gets its cases.
 	confirmAddress(t, e, stranger)
 	if got := e.Do("GET", "/v1/departments/"+dep, h.Admin, nil); got.JSON()["inboundConfirmed"] != true || got.JSON()["escalationConfirmed"] != false {
 		t.Errorf("after the inbound address was confirmed: %s", got.Body)
 	}
-	expect(t, e.Do("POST", "/v1/cases", ptok, set(set(caseBody(dep, h.ProgramID), "fields", map[string]any{"product": "X"}, false), "summary", "Now it may be mailed", false)), 201, "case after confirming")
+	e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "fields", map[string]any{"product": "X"}, false), "summary", "Now it may be mailed", false)), 201, "case after confirming")
 	e.Mail(stranger, "Now it may be mailed")
 
 	// A capture address the same way.
 	crm := "crm@" + p.Domain
-	expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID, ptok, map[string]any{"bcc": map[string]any{"outbound": crm}}), 200, "capture")
-	expect(t, e.Do("POST", "/v1/cases", ptok, set(set(caseBody(dep, h.ProgramID), "fields", map[string]any{"product": "X"}, false), "summary", "Not copied yet", false)), 201, "case before the capture is confirmed")
+	e2etest.Expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID, ptok, map[string]any{"bcc": map[string]any{"outbound": crm}}), 200, "capture")
+	e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "fields", map[string]any{"product": "X"}, false), "summary", "Not copied yet", false)), 201, "case before the capture is confirmed")
 	e.Mail(stranger, "Not copied yet")
-	if n := countMails(t, e, crm, "Not copied yet"); n != 0 {
+	if n := e2etest.CountMails(t, e, crm, "Not copied yet"); n != 0 {
 		t.Errorf("the unconfirmed capture address got %d copies", n)
 	}
 }
@@ -198,12 +191,12 @@ func TestAddressesAreConfirmedBeforeTandemMailsThem(t *testing.T) {
 func TestSavingADepartmentLiftsOnlyItsOwnBounce(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Lift Host", map[string]any{"payment": "host"})
-	p, ptok := livePartner(t, e, h, "Lift Partner")
+	h := e2etest.NewHost(t, e, "Lift Host", map[string]any{"payment": "host"})
+	p, ptok := e2etest.LivePartner(t, e, h, "Lift Partner")
 	dep := e.Do("GET", "/v1/members/"+p.MemberID+"/departments", ptok, nil).JSON()["items"].([]any)[0].(map[string]any)["id"].(string)
 	own, victim := "support@"+p.Domain, e.Addr("complained-elsewhere")
-	feed(t, e, sesEvent(t, own, "Permanent"))
-	feed(t, e, sesEvent(t, victim, "")) // a complaint about an address that is nobody's department
+	e2etest.Feed(t, e, e2etest.SESEvent(t, own, "Permanent"))
+	e2etest.Feed(t, e, e2etest.SESEvent(t, victim, "")) // a complaint about an address that is nobody's department
 	ctx := context.Background()
 	suppressed := func(addr string) bool {
 		t.Helper()
@@ -219,7 +212,7 @@ func TestSavingADepartmentLiftsOnlyItsOwnBounce(t *testing.T) {
 	inbound := func(addr string) map[string]any {
 		return map[string]any{"inbound": map[string]any{"email": addr, "hours": "24x7", "escalation": map[string]any{"name": "E", "email": "escalation@" + p.Domain}}}
 	}
-	expect(t, e.Do("PATCH", "/v1/departments/"+dep, ptok, inbound(victim)), 200, "save with another, suppressed address")
+	e2etest.Expect(t, e.Do("PATCH", "/v1/departments/"+dep, ptok, inbound(victim)), 200, "save with another, suppressed address")
 	if !suppressed(victim) {
 		t.Errorf("saving the department with a suppressed address lifted that address's suppression")
 	}
@@ -229,19 +222,19 @@ func TestSavingADepartmentLiftsOnlyItsOwnBounce(t *testing.T) {
 
 	// A complaint about a department's own address: its admin cannot
 	// overrule it, even saving the same address; an operator can.
-	q, qtok := livePartner(t, e, h, "Complained Partner")
+	q, qtok := e2etest.LivePartner(t, e, h, "Complained Partner")
 	qdep := e.Do("GET", "/v1/members/"+q.MemberID+"/departments", qtok, nil).JSON()["items"].([]any)[0].(map[string]any)["id"].(string)
 	qown := "support@" + q.Domain
-	feed(t, e, sesEvent(t, qown, ""))
+	e2etest.Feed(t, e, e2etest.SESEvent(t, qown, ""))
 	qin := map[string]any{"inbound": map[string]any{"email": qown, "hours": "24x7", "escalation": map[string]any{"name": "E", "email": "escalation@" + q.Domain}}}
-	expect(t, e.Do("PATCH", "/v1/departments/"+qdep, qtok, qin), 200, "the admin saves after a complaint")
+	e2etest.Expect(t, e.Do("PATCH", "/v1/departments/"+qdep, qtok, qin), 200, "the admin saves after a complaint")
 	if !suppressed(qown) {
 		t.Errorf("an admin's save lifted a spam complaint")
 	}
 	if d := e.Do("GET", "/v1/departments/"+qdep, qtok, nil); d.JSON()["unreachable"] == nil {
 		t.Errorf("after the admin's save the department no longer shows the complaint: %s", d.Body)
 	}
-	expect(t, e.Do("PATCH", "/v1/departments/"+qdep, e.Operator, qin), 200, "an operator saves after a complaint")
+	e2etest.Expect(t, e.Do("PATCH", "/v1/departments/"+qdep, e.Operator, qin), 200, "an operator saves after a complaint")
 	if suppressed(qown) {
 		t.Errorf("an operator's save did not lift the complaint")
 	}
@@ -252,25 +245,23 @@ func TestSavingADepartmentLiftsOnlyItsOwnBounce(t *testing.T) {
 func TestCaseMailIsLimitedPerMemberAndDay(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t, func(c *app.Config) { c.CaseMailPerDay = 3 })
-	h := newHost(t, e, "Limit Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Limit Partner")
-	c := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "case 1").Str("id")
-	expect(t, e.Do("POST", "/v1/cases/"+c+"/notes", ptok, map[string]any{"text": "note 1"}), 200, "note")
-	expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "case 2")
-	res := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))
-	if res.Status != 429 || res.Header.Get("Retry-After") == "" {
+	h := e2etest.NewHost(t, e, "Limit Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Limit Partner")
+	c := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case 1").Str("id")
+	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+c+"/notes", ptok, map[string]any{"text": "note 1"}), 200, "note")
+	e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case 2")
+	res := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 429, "a fourth mailing step today")
+	if res.Header.Get("Retry-After") == "" {
 		t.Fatalf("a fourth mailing step today: %d %s, want 429 with Retry-After", res.Status, res.Body)
 	}
-	if r := e.Do("POST", "/v1/cases/"+c+"/notes", ptok, map[string]any{"text": "note 2"}); r.Status != 429 {
-		t.Errorf("a note beyond the limit: %d %s, want 429", r.Status, r.Body)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+c+"/notes", ptok, map[string]any{"text": "note 2"}), 429, "a note beyond the limit")
 	out := e.Do("GET", "/v1/cases?box=outbox", ptok, nil)
 	if n := len(out.JSON()["items"].([]any)); n != 2 {
 		t.Errorf("%d cases in the outbox, want 2", n)
 	}
 	// The other side is counted on its own.
-	expect(t, e.Do("POST", "/v1/cases/"+c+"/notes", h.Admin, map[string]any{"text": "the host answers"}), 200, "the receiver's note")
+	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+c+"/notes", h.Admin, map[string]any{"text": "the host answers"}), 200, "the receiver's note")
 }
 
 // An installation from before address confirmation: the backfill confirms
@@ -281,9 +272,9 @@ func TestBackfillConfirmations(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
 	ctx := context.Background()
-	h := newHost(t, e, "Upgrade Host", map[string]any{"payment": "host"})
-	p, ptok := onboard(t, e, h, "Upgrade Partner") // acknowledged its test case
-	res := expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, map[string]any{
+	h := e2etest.NewHost(t, e, "Upgrade Host", map[string]any{"payment": "host"})
+	p, ptok := e2etest.Onboard(t, e, h, "Upgrade Partner") // acknowledged its test case
+	res := e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, map[string]any{
 		"name": "Old desk", "programIds": []string{h.ProgramID},
 		"inbound": map[string]any{"email": e.Addr("old-desk"), "hours": "24x7", "escalation": map[string]any{"name": "Boss", "email": e.Addr("old-boss")}},
 	}), 201, "host department")
@@ -301,7 +292,7 @@ func TestBackfillConfirmations(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before := countMails(t, e, e.Addr("old-desk"), "takes Tandem mail")
+	before := e2etest.CountMails(t, e, e.Addr("old-desk"), "takes Tandem mail")
 	links := confirmation.Links{Keys: e.App.Config.Keys}
 	origin := notify.Origin{From: "Tandem <no-reply@tandem.test>", BaseURL: e.URL}
 	ask := func(kind confirmation.Owner, id, memberName string, r confirmation.Request) notify.Message {
@@ -314,10 +305,10 @@ func TestBackfillConfirmations(t *testing.T) {
 	if sum.Confirmed < 1 {
 		t.Errorf("backfill: %+v, want the acknowledged partner's inbound address confirmed", sum)
 	}
-	if d := expect(t, e.Do("GET", "/v1/departments/"+partnerDep, ptok, nil), 200, "partner department"); d.JSON()["inboundConfirmed"] != true {
+	if d := e2etest.Expect(t, e.Do("GET", "/v1/departments/"+partnerDep, ptok, nil), 200, "partner department"); d.JSON()["inboundConfirmed"] != true {
 		t.Errorf("the acknowledged partner's department after the backfill: %s", d.Body)
 	}
-	if d := expect(t, e.Do("GET", "/v1/departments/"+hostDep, h.Admin, nil), 200, "host department"); d.JSON()["inboundConfirmed"] != false {
+	if d := e2etest.Expect(t, e.Do("GET", "/v1/departments/"+hostDep, h.Admin, nil), 200, "host department"); d.JSON()["inboundConfirmed"] != false {
 		t.Errorf("the host's never-acknowledged department after the backfill: %s", d.Body)
 	}
 	e.NthMail(e.Addr("old-desk"), "takes Tandem mail", before+1)
@@ -328,7 +319,7 @@ func TestBackfillConfirmations(t *testing.T) {
 	if again.Confirmed != 0 || again.Asked != 0 || again.AskedBefore < 2 {
 		t.Errorf("a second run: %+v, want nothing done again", again)
 	}
-	if n := countMails(t, e, e.Addr("old-desk"), "takes Tandem mail"); n != before+1 {
+	if n := e2etest.CountMails(t, e, e.Addr("old-desk"), "takes Tandem mail"); n != before+1 {
 		t.Errorf("%d confirmation mails to the old desk after two runs, want %d", n, before+1)
 	}
 	confirmAddress(t, e, e.Addr("old-desk"))

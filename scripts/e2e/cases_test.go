@@ -7,91 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
-
-// onboard signs a partner up and takes it live; it returns the partner and
-// its admin's token.
-func onboard(t *testing.T, e *localtest.Env, h host, company string) (partner, string) {
-	t.Helper()
-	p := signUp(t, e, h, company)
-	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, nil); res.Status != 200 {
-		t.Fatalf("approve %s: %d %s", company, res.Status, res.Body)
-	}
-	ack := linkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
-	res := e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil)
-	if res.Status != 200 {
-		t.Fatalf("acknowledge %s: %d %s", company, res.Status, res.Body)
-	}
-	if res.Str("status") == "awaiting_payment" {
-		inv := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil).Str("membershipInvoiceId")
-		if pay := e.Do("POST", "/v1/invoices/"+inv+"/payments", e.Operator, map[string]any{"reference": "r", "amountCents": 50000}); pay.Status != 200 {
-			t.Fatalf("pay %s: %d %s", company, pay.Status, pay.Body)
-		}
-	}
-	claim := linkIn(t, e.Mail(p.Email, "You are live"), "/c/")
-	c := e.Do("POST", "/v1/credentials/"+claim[strings.LastIndex(claim, "/")+1:]+"/claim", "", nil)
-	if c.Status != 201 {
-		t.Fatalf("claim %s: %d %s", company, c.Status, c.Body)
-	}
-	return p, c.Str("token")
-}
-
-// hostDepartment gives the host a support department for its program.
-func hostDepartment(t *testing.T, e *localtest.Env, h host) string {
-	t.Helper()
-	asked := countMails(t, e, e.Addr("storage-support"), "takes Tandem mail")
-	res := e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, map[string]any{
-		"name": "Storage support", "programIds": []string{h.ProgramID},
-		"inbound": map[string]any{
-			"email": e.Addr("storage-support"), "phone": "+49 30 1",
-			"hours":      map[string]any{"timezone": "Europe/Berlin", "days": []string{"mon", "tue", "wed", "thu", "fri"}, "start": "08:00", "end": "18:00"},
-			"escalation": map[string]any{"name": "Esc Manager", "email": e.Addr("storage-escalation")},
-		},
-		"form": map[string]any{"fields": []any{
-			map[string]any{"name": "product", "label": "Product", "type": "select", "required": true, "options": []string{"Array 9000", "Array 5000"}},
-			map[string]any{"name": "version", "label": "Version", "type": "text", "required": true, "pattern": `\d+\.\d+(\.\d+)?`},
-			map[string]any{"name": "serialNumber", "label": "Serial number", "type": "text", "maxLength": 12},
-			map[string]any{"name": "nodes", "label": "Nodes", "type": "number"},
-		}},
-	})
-	if res.Status != 201 {
-		t.Fatalf("host department: %d %s", res.Status, res.Body)
-	}
-	// A test's hosts share its mail domain: each new department's own
-	// confirmation mail is the next one.
-	confirmNth(t, e, e.Addr("storage-support"), asked+1)
-	confirmNth(t, e, e.Addr("storage-escalation"), asked+1)
-	return res.Str("id")
-}
 
 // confirmAddress does what the owner of addr does with the first
 // confirmation mail Tandem sent it: opens the link, and confirms on its page.
 func confirmAddress(t *testing.T, e *localtest.Env, addr string) {
 	t.Helper()
-	confirmNth(t, e, addr, 1)
-}
-
-// confirmNth is confirmAddress with the nth confirmation mail to addr.
-func confirmNth(t *testing.T, e *localtest.Env, addr string, n int) {
-	t.Helper()
-	link := linkIn(t, e.NthMail(addr, "takes Tandem mail", n), "/e/")
-	if st, body := page(t, "GET", link, nil); st != 200 || !strings.Contains(body, "Confirm "+addr) {
-		t.Fatalf("confirmation page of %s: %d %s", addr, st, mainOf(body))
-	}
-	if st, body := page(t, "POST", link, url.Values{}); st != 200 || !strings.Contains(body, addr+" is confirmed") {
-		t.Fatalf("confirming %s: %d %s", addr, st, mainOf(body))
-	}
-}
-
-func caseBody(dep, programID string) map[string]any {
-	return map[string]any{
-		"departmentId": dep, "programId": programID, "priority": "high",
-		"summary": "VMs freeze during array snapshots", "description": "Since firmware 9.2 every nightly snapshot stalls guests for 40 s.",
-		"customer":            map[string]any{"company": "Initech", "contactName": "Peter Gibbons", "contactEmail": "peter@initech.example", "caseNumber": "INI-42"},
-		"submitterCaseNumber": "PTR-1001",
-		"fields":              map[string]any{"product": "Array 9000", "version": "9.2.1", "serialNumber": "SN-123", "nodes": 4},
-	}
+	e2etest.ConfirmNth(t, e, addr, 1)
 }
 
 func TestCaseEndToEnd(t *testing.T) {
@@ -100,11 +24,11 @@ func TestCaseEndToEnd(t *testing.T) {
 	// Friday 17:00 in Berlin: a 2 h SLA in 08–18 weekday hours is due Monday 09:00.
 	clock := localtest.NewClock(time.Date(2026, 11, 20, 17, 0, 0, 0, berlin))
 	e := localtest.New(t, localtest.WithClock(clock))
-	h := newHost(t, e, "Acme Storage", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	p, ptok := livePartner(t, e, h, "Hyper Visor")
+	h := e2etest.NewHost(t, e, "Acme Storage", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	p, ptok := e2etest.LivePartner(t, e, h, "Hyper Visor")
 
-	dir := expect(t, e.Do("GET", "/v1/directory?q=ACME", ptok, nil), 200, "directory")
+	dir := e2etest.Expect(t, e.Do("GET", "/v1/directory?q=ACME", ptok, nil), 200, "directory")
 	var d struct {
 		Items []struct {
 			MemberID    string
@@ -122,8 +46,8 @@ func TestCaseEndToEnd(t *testing.T) {
 		t.Errorf("the directory lacks the department's form: %s", dir.Body)
 	}
 
-	opened := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID), "Idempotency-Key", "case-1")
-	if opened.Status != 201 || opened.Str("status") != "open" || opened.JSON()["escalationLevel"].(float64) != 0 {
+	opened := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID), "Idempotency-Key", "case-1"), 201, "open case")
+	if opened.Str("status") != "open" || opened.JSON()["escalationLevel"].(float64) != 0 {
 		t.Fatalf("open case: %d %s", opened.Status, opened.Body)
 	}
 	want := time.Date(2026, 11, 23, 9, 0, 0, 0, berlin).UTC().Format("2006-01-02T15:04:05.000Z")
@@ -144,7 +68,8 @@ func TestCaseEndToEnd(t *testing.T) {
 	acc := e.Do("POST", "/v1/cases/"+id+"/accept", h.Admin, map[string]any{
 		"receiverCaseNumber": "ACME-77", "engineer": map[string]any{"name": "Ann Engineer", "email": e.Addr("ann")}, "version": 1,
 	})
-	if acc.Status != 200 || acc.Str("status") != "accepted" || acc.Str("respondedAt") == "" {
+	e2etest.Expect(t, acc, 200, "accept the case")
+	if acc.Str("status") != "accepted" || acc.Str("respondedAt") == "" {
 		t.Fatalf("accept: %d %s", acc.Status, acc.Body)
 	}
 	upd := e.Mail("primary@"+p.Domain, "accepted the case")
@@ -171,13 +96,12 @@ func TestCaseEndToEnd(t *testing.T) {
 		if s.path == "notes" {
 			s.status = "open" // a submitter's answer returns the case to the receiver
 		}
-		if res.Status != 200 || res.Str("status") != s.status {
+		e2etest.Expect(t, res, 200, "case step "+s.path)
+		if res.Str("status") != s.status {
 			t.Fatalf("%s: %d %s, want %s", s.path, res.Status, res.Body, s.status)
 		}
 	}
-	if res := e.Do("POST", "/v1/cases/"+id+"/notes", h.Admin, map[string]any{"text": "late"}); res.Status != 409 {
-		t.Fatalf("a note on a closed case: %d, want 409", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+id+"/notes", h.Admin, map[string]any{"text": "late"}), 409, "a note on a closed case")
 	events := e.Do("GET", "/v1/cases/"+id+"/events", ptok, nil)
 	var tl struct {
 		Items []struct{ Action, Side, To string }
@@ -203,32 +127,29 @@ func TestCaseEndToEnd(t *testing.T) {
 func TestCaseIntakeIdempotencyAndCapacity(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Idem Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Idem Partner")
-	body := caseBody(dep, h.ProgramID)
+	h := e2etest.NewHost(t, e, "Idem Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Idem Partner")
+	body := e2etest.CaseBody(dep, h.ProgramID)
 
 	first, m1 := e.Metered("POST", "/v1/cases", ptok, body, "Idempotency-Key", "k-42")
-	if first.Status != 201 {
-		t.Fatalf("intake: %d %s", first.Status, first.Body)
-	}
+	e2etest.Expect(t, first, 201, "open the case with an Idempotency-Key")
 	if n := m1.Count(); n != 1 {
 		t.Errorf("intake used %d TransactWriteItems, want exactly 1", n)
 	}
 	again, m2 := e.Metered("POST", "/v1/cases", ptok, body, "Idempotency-Key", "k-42")
-	if again.Status != 201 || again.Str("id") != first.Str("id") || again.Header.Get("Idempotent-Replayed") != "true" {
+	e2etest.Expect(t, again, 201, "the retry with the same Idempotency-Key")
+	if again.Str("id") != first.Str("id") || again.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay: %d %s", again.Status, again.Body)
 	}
 	if n := m2.Count(); n != 0 {
 		t.Errorf("a replay wrote %d transactions, want 0", n)
 	}
-	other := set(body, "summary", "Another problem", false)
-	expect(t, e.Do("POST", "/v1/cases", ptok, other, "Idempotency-Key", "k-42"), 422, "same key, other body")
+	other := e2etest.Set(body, "summary", "Another problem", false)
+	e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, other, "Idempotency-Key", "k-42"), 422, "same key, other body")
 	acc, m3 := e.Metered("POST", "/v1/cases/"+first.Str("id")+"/accept", h.Admin,
 		map[string]any{"engineer": map[string]any{"name": "A", "email": e.Addr("a")}})
-	if acc.Status != 200 {
-		t.Fatalf("accept: %d %s", acc.Status, acc.Body)
-	}
+	e2etest.Expect(t, acc, 200, "accept the case")
 	r1, w1, c1, _ := m1.Snapshot()
 	r2, w2, c2, _ := m2.Snapshot()
 	r3, w3, c3, _ := m3.Snapshot()
@@ -242,7 +163,7 @@ func TestCaseIntakeIdempotencyAndCapacity(t *testing.T) {
 		t.Errorf("a duplicate intake (%.1f WCU) costs no less than the intake (%.1f WCU)", w2, w1)
 	}
 	// The same case without a key is a second case.
-	if res := e.Do("POST", "/v1/cases", ptok, body); res.Status != 201 || res.Str("id") == first.Str("id") {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, body), 201, "without a key"); res.Str("id") == first.Str("id") {
 		t.Fatalf("without a key: %d %s", res.Status, res.Body)
 	}
 }
@@ -250,15 +171,15 @@ func TestCaseIntakeIdempotencyAndCapacity(t *testing.T) {
 func TestCaseIntakeRules(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Rules Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	p, ptok := livePartner(t, e, h, "Rules Partner")
+	h := e2etest.NewHost(t, e, "Rules Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	p, ptok := e2etest.LivePartner(t, e, h, "Rules Partner")
 	eng := e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Eng", "email": "eng@" + p.Domain, "roles": []string{"engineer"}}).Str("token")
 	crit := e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Crit", "email": "crit@" + p.Domain, "roles": []string{"engineer", "critical"}}).Str("token")
-	stranger := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Stranger Co", "limited")).Str("adminToken")
+	stranger := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Stranger Co", "limited")).Str("adminToken")
 	partnerDeps := e.Do("GET", "/v1/members/"+p.MemberID+"/departments", ptok, nil)
 	ownDep := partnerDeps.JSON()["items"].([]any)[0].(map[string]any)["id"].(string)
-	good := caseBody(dep, h.ProgramID)
+	good := e2etest.CaseBody(dep, h.ProgramID)
 
 	cases := []struct {
 		name   string
@@ -267,37 +188,34 @@ func TestCaseIntakeRules(t *testing.T) {
 		status int
 		field  string
 	}{
-		{"missing required form field", eng, set(good, "fields.product", nil, true), 422, "fields.product"},
-		{"select option not offered", eng, set(good, "fields.product", "Toaster", false), 422, "fields.product"},
-		{"pattern mismatch", eng, set(good, "fields.version", "latest", false), 422, "fields.version"},
-		{"too long", eng, set(good, "fields.serialNumber", "SN-1234567890123", false), 422, "fields.serialNumber"},
-		{"not a number", eng, set(good, "fields.nodes", "four", false), 422, "fields.nodes"},
-		{"unknown form field", eng, set(good, "fields.colour", "blue", false), 422, "fields.colour"},
-		{"customer required", eng, set(good, "customer", nil, true), 422, "customer"},
-		{"bad customer email", eng, set(good, "customer.contactEmail", "peter", false), 422, "customer.contactEmail"},
-		{"bad priority", eng, set(good, "priority", "urgent", false), 422, "priority"},
-		{"no summary", eng, set(good, "summary", "", false), 422, "summary"},
-		{"unknown body field", eng, set(good, "status", "closed", false), 422, "status"},
-		{"critical needs the role", eng, set(good, "priority", "critical", false), 403, ""},
-		{"critical needs business impact", crit, set(good, "priority", "critical", false), 422, "businessImpact"},
-		{"own department", eng, set(good, "departmentId", ownDep, false), 422, "departmentId"},
-		{"unknown department", eng, set(good, "departmentId", "dep_01KAB8Z3W6Q1Y8BMXW1NTJT3S9", false), 404, ""},
+		{"missing required form field", eng, e2etest.Set(good, "fields.product", nil, true), 422, "fields.product"},
+		{"select option not offered", eng, e2etest.Set(good, "fields.product", "Toaster", false), 422, "fields.product"},
+		{"pattern mismatch", eng, e2etest.Set(good, "fields.version", "latest", false), 422, "fields.version"},
+		{"too long", eng, e2etest.Set(good, "fields.serialNumber", "SN-1234567890123", false), 422, "fields.serialNumber"},
+		{"not a number", eng, e2etest.Set(good, "fields.nodes", "four", false), 422, "fields.nodes"},
+		{"unknown form field", eng, e2etest.Set(good, "fields.colour", "blue", false), 422, "fields.colour"},
+		{"customer required", eng, e2etest.Set(good, "customer", nil, true), 422, "customer"},
+		{"bad customer email", eng, e2etest.Set(good, "customer.contactEmail", "peter", false), 422, "customer.contactEmail"},
+		{"bad priority", eng, e2etest.Set(good, "priority", "urgent", false), 422, "priority"},
+		{"no summary", eng, e2etest.Set(good, "summary", "", false), 422, "summary"},
+		{"unknown body field", eng, e2etest.Set(good, "status", "closed", false), 422, "status"},
+		{"critical needs the role", eng, e2etest.Set(good, "priority", "critical", false), 403, ""},
+		{"critical needs business impact", crit, e2etest.Set(good, "priority", "critical", false), 422, "businessImpact"},
+		{"own department", eng, e2etest.Set(good, "departmentId", ownDep, false), 422, "departmentId"},
+		{"unknown department", eng, e2etest.Set(good, "departmentId", "dep_01KAB8Z3W6Q1Y8BMXW1NTJT3S9", false), 404, ""},
 		{"stranger cannot reach", stranger, good, 404, ""},
-		{"no program between limited members", eng, set(good, "programId", nil, true), 422, "programId"},
+		{"no program between limited members", eng, e2etest.Set(good, "programId", nil, true), 422, "programId"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res := e.Do("POST", "/v1/cases", c.token, c.body)
-			if res.Status != c.status {
-				t.Fatalf("got %d %s, want %d", res.Status, res.Body, c.status)
-			}
+			res := e2etest.Expect(t, e.Do("POST", "/v1/cases", c.token, c.body), c.status, c.name)
 			if c.field != "" && res.ErrorFields()[c.field] == nil {
 				t.Fatalf("error does not name %s: %s", c.field, res.Body)
 			}
 		})
 	}
-	critical := set(set(good, "priority", "critical", false), "businessImpact", "Production down for 3,000 users", false)
-	res := expect(t, e.Do("POST", "/v1/cases", crit, critical), 201, "critical")
+	critical := e2etest.Set(e2etest.Set(good, "priority", "critical", false), "businessImpact", "Production down for 3,000 users", false)
+	res := e2etest.Expect(t, e.Do("POST", "/v1/cases", crit, critical), 201, "critical")
 	// Critical runs 24x7: due 2 h after opening whatever the hours say.
 	created, _ := time.Parse(time.RFC3339, res.Str("createdAt"))
 	due, _ := time.Parse(time.RFC3339, res.Str("responseDueAt"))
@@ -306,13 +224,11 @@ func TestCaseIntakeRules(t *testing.T) {
 	}
 
 	// A removed partner no longer reaches the host.
-	expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "ended"}), 200, "remove")
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "ended"}), 200, "remove")
 	if res := e.Do("GET", "/v1/directory", eng, nil); len(res.JSON()["items"].([]any)) != 0 {
 		t.Errorf("the removed partner's directory: %s", res.Body)
 	}
-	if res := e.Do("POST", "/v1/cases", eng, good); res.Status != 404 {
-		t.Errorf("intake after removal: %d %s, want 404", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/cases", eng, good), 404, "intake after removal")
 	if res := e.Do("GET", "/v1/directory", h.Admin, nil); len(res.JSON()["items"].([]any)) != 0 {
 		t.Errorf("the host still sees the removed partner: %s", res.Body)
 	}
@@ -323,13 +239,13 @@ func TestCaseIntakeRules(t *testing.T) {
 func TestCaseIsolation(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Iso Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Iso Partner")
-	other, otok := livePartner(t, e, h, "Other Partner")
+	h := e2etest.NewHost(t, e, "Iso Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Iso Partner")
+	other, otok := e2etest.LivePartner(t, e, h, "Other Partner")
 	_ = other
-	stranger := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Outsider", "full")).Str("adminToken")
-	c := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))
+	stranger := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Outsider", "full")).Str("adminToken")
+	c := e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID))
 	id := c.Str("id")
 	routes := []struct {
 		method, path string
@@ -350,21 +266,13 @@ func TestCaseIsolation(t *testing.T) {
 				if r.body != nil {
 					body = r.body
 				}
-				if res := e.Do(r.method, r.path, tok, body); res.Status != 404 {
-					t.Fatalf("got %d %s, want 404", res.Status, res.Body)
-				}
+				e2etest.Expect(t, e.Do(r.method, r.path, tok, body), 404, r.method+" "+r.path)
 			})
 		}
 	}
-	if res := e.Do("GET", "/v1/cases/"+id, e.Operator, nil); res.Status != 200 {
-		t.Errorf("operator reads the case: %d", res.Status)
-	}
-	if res := e.Do("POST", "/v1/cases/"+id+"/accept", ptok, map[string]any{"engineer": map[string]any{"name": "x", "email": "x@y.example"}}); res.Status != 403 {
-		t.Errorf("the submitter accepts its own case: %d, want 403", res.Status)
-	}
-	if res := e.Do("GET", "/v1/cases?box="+url.QueryEscape("sideways"), ptok, nil); res.Status != 422 {
-		t.Errorf("bad box: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("GET", "/v1/cases/"+id, e.Operator, nil), 200, "operator reads the case")
+	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+id+"/accept", ptok, map[string]any{"engineer": map[string]any{"name": "x", "email": "x@y.example"}}), 403, "the submitter accepts its own case")
+	e2etest.Expect(t, e.Do("GET", "/v1/cases?box="+url.QueryEscape("sideways"), ptok, nil), 422, "bad box")
 }
 
 // Case intake waits on DynamoDB three times before its transaction — the
@@ -375,27 +283,17 @@ func TestCaseIsolation(t *testing.T) {
 func TestIntakeRoundTrips(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Trip Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Trip Partner")
+	h := e2etest.NewHost(t, e, "Trip Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Trip Partner")
 	for _, c := range []struct {
 		headers []string
 		want    int
 	}{{nil, 3}, {[]string{"Idempotency-Key", "trip-1"}, 5}} {
-		res, m := e.Metered("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID), c.headers...)
-		if res.Status != 201 {
-			t.Fatalf("intake: %d %s", res.Status, res.Body)
-		}
+		res, m := e.Metered("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID), c.headers...)
+		e2etest.Expect(t, res, 201, "open a case")
 		if got := m.Trips() - m.Count(); got > c.want || m.Count() != 1 {
 			t.Errorf("intake %v: %d round trips besides its %d transaction(s), want at most %d", c.headers, got, m.Count(), c.want)
 		}
 	}
-}
-
-// mainOf is a page's main content, without the head's styles.
-func mainOf(page string) string {
-	if _, after, ok := strings.Cut(page, "<main>"); ok {
-		return after
-	}
-	return page
 }

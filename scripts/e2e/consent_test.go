@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -16,19 +17,16 @@ type existingMember struct {
 
 func newExistingMember(t *testing.T, e *localtest.Env, name string) existingMember {
 	t.Helper()
-	body := newMemberBody(e, name, "limited")
-	res := e.Do("POST", "/v1/members", e.Operator, body)
-	if res.Status != 201 {
-		t.Fatalf("create %s: %d %s", name, res.Status, res.Body)
-	}
+	body := e2etest.NewMemberBody(e, name, "limited")
+	res := e2etest.Expect(t, e.Do("POST", "/v1/members", e.Operator, body), 201, "create "+name)
 	return existingMember{ID: res.Str("id"), Admin: res.Str("adminToken"), AdminEmail: e.Addr("primary-" + strings.ToLower(strings.ReplaceAll(name, " ", ""))), Domain: body["domain"].(string)}
 }
 
 // signupAs is a sign-up by email whose contacts and inbound process are all
 // at typedDomain (which may be another company's).
-func signupAs(t *testing.T, e *localtest.Env, h host, email, company, typedDomain string) localtest.Response {
+func signupAs(t *testing.T, e *localtest.Env, h e2etest.Host, email, company, typedDomain string) localtest.Response {
 	t.Helper()
-	return e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, h.Slug, email), company, typedDomain))
+	return e.Do("POST", "/v1/signups", "", e2etest.SignupBody(e2etest.SignupToken(t, e, h.Slug, email), company, typedDomain))
 }
 
 // The finding behind issue 12: a person with any mailbox at an existing
@@ -42,12 +40,12 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
 	m := newExistingMember(t, e, "Initech")
-	h := newHost(t, e, "Lumbergh", map[string]any{"payment": "host", "preApproved": []string{m.Domain}})
+	h := e2etest.NewHost(t, e, "Lumbergh", map[string]any{"payment": "host", "preApproved": []string{m.Domain}})
 	evil := "elsewhere." + e.Domain
 	intern := "intern@" + m.Domain
 
-	res := signupAs(t, e, h, intern, "Initech", evil)
-	if res.Status != 201 || res.Str("status") != "pending_member_consent" || res.Str("memberId") != m.ID {
+	res := e2etest.Expect(t, signupAs(t, e, h, intern, "Initech", evil), 201, "sign-up into an existing member")
+	if res.Str("status") != "pending_member_consent" || res.Str("memberId") != m.ID {
 		t.Fatalf("sign-up into an existing member: %d %s, want 201 pending_member_consent for %s", res.Status, res.Body, m.ID)
 	}
 	first := res.Str("enrollmentId")
@@ -63,20 +61,16 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 	if n := len(e.MailsTo(h.Notify)); n != 0 {
 		t.Fatalf("the host was mailed %d times before the member consented", n)
 	}
-	enr := e.Do("GET", "/v1/enrollments/"+first, m.Admin, nil)
-	if enr.Status != 200 || enr.Str("departmentId") != "" || enr.JSON()["existingMember"] != true {
+	enr := e2etest.Expect(t, e.Do("GET", "/v1/enrollments/"+first, m.Admin, nil), 200, "the member's admin reads the pending enrollment")
+	if enr.Str("departmentId") != "" || enr.JSON()["existingMember"] != true {
 		t.Fatalf("the member's admin reads the pending enrollment: %d %s", enr.Status, enr.Body)
 	}
 	if p, _ := enr.JSON()["proposal"].(map[string]any); p == nil || p["inbound"].(map[string]any)["email"] != "support@"+evil {
 		t.Fatalf("the pending enrollment does not show what was typed: %s", enr.Body)
 	}
-	if res := e.Do("POST", "/v1/enrollments/"+first+"/approve", h.Admin, nil); res.Status != 409 {
-		t.Fatalf("the host approves before consent: %d %s, want 409", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+first+"/approve", h.Admin, nil), 409, "the host approves before consent")
 	// The host reads the enrollment, but does not speak for the partner.
-	if res := e.Do("POST", "/v1/enrollments/"+first+"/member-consent", h.Admin, map[string]any{"decision": "confirm"}); res.Status != 403 {
-		t.Fatalf("the host consents for the partner: %d %s, want 403", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+first+"/member-consent", h.Admin, map[string]any{"decision": "confirm"}), 403, "the host consents for the partner")
 	e.Mail(intern, "waits for Initech's admins")
 
 	// The admin reads everything that was typed, and declines from the mail.
@@ -86,52 +80,47 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 			t.Errorf("the consent mail lacks %q:\n%s", want, ask.Body.Text)
 		}
 	}
-	decline := linkIn(t, ask, "/m/")
-	for _, l := range linkRE.FindAllString(ask.Body.Text, -1) {
+	decline := e2etest.LinkIn(t, ask, "/m/")
+	for _, l := range e2etest.LinkRE.FindAllString(ask.Body.Text, -1) {
 		if strings.Contains(l, "/m/") && l != decline {
 			decline = l // the second /m/ link declines
 		}
 	}
-	code, body := page(t, "GET", decline, nil)
-	if code != 200 || !strings.Contains(body, "Decline a sign-up in the name of Initech?") {
-		t.Fatalf("decline page: %d %s", code, body)
+	if p := e2etest.Expect(t, e2etest.Page(t, "GET", decline, nil), 200, "decline page"); !strings.Contains(p.Body, "Decline a sign-up in the name of Initech?") {
+		t.Fatalf("decline page: %d %s", p.Status, p.Body)
 	}
 	if st := status(t, e, m.Admin, first); st != "pending_member_consent" {
 		t.Fatalf("opening the link changed the enrollment: %s", st)
 	}
-	if code, body = page(t, "POST", decline, url.Values{}); code != 200 || !strings.Contains(body, "Declined") {
-		t.Fatalf("declining: %d %s", code, body)
+	if p := e2etest.Expect(t, e2etest.Page(t, "POST", decline, url.Values{}), 200, "declining"); !strings.Contains(p.Body, "Declined") {
+		t.Fatalf("declining: %d %s", p.Status, p.Body)
 	}
 	if st := status(t, e, m.Admin, first); st != "rejected" {
 		t.Fatalf("after declining: %s, want rejected", st)
 	}
 	e.Mail(intern, "Initech did not confirm your sign-up")
-	if code, body = page(t, "POST", decline, url.Values{}); code != 200 || !strings.Contains(body, "already declined") {
-		t.Fatalf("the link used twice: %d %s", code, body)
+	if p := e2etest.Expect(t, e2etest.Page(t, "POST", decline, url.Values{}), 200, "the link used twice"); !strings.Contains(p.Body, "already declined") {
+		t.Fatalf("the link used twice: %d %s", p.Status, p.Body)
 	}
 
 	// A declined sign-up blocks no later one; this one the admin confirms
 	// over the API, and only an admin of the member may.
 	bob := "bob@" + m.Domain
-	res = signupAs(t, e, h, bob, "Initech", evil)
-	if res.Status != 201 || res.Str("status") != "pending_member_consent" {
+	res = e2etest.Expect(t, signupAs(t, e, h, bob, "Initech", evil), 201, "a sign-up after a declined one")
+	if res.Str("status") != "pending_member_consent" {
 		t.Fatalf("a sign-up after a declined one: %d %s", res.Status, res.Body)
 	}
 	second := res.Str("enrollmentId")
-	eng := expect(t, e.Do("POST", "/v1/members/"+m.ID+"/users", m.Admin, map[string]any{"name": "Eng", "email": "eng@" + m.Domain, "roles": []string{"engineer"}}), 201, "engineer")
-	if res := e.Do("POST", "/v1/enrollments/"+second+"/member-consent", eng.Str("token"), map[string]any{"decision": "confirm"}); res.Status != 403 {
-		t.Fatalf("an engineer consents: %d %s, want 403", res.Status, res.Body)
-	}
-	if res := e.Do("POST", "/v1/enrollments/"+second+"/member-consent", m.Admin, map[string]any{"decision": "maybe"}); res.Status != 422 || res.ErrorFields()["decision"] == nil {
+	eng := e2etest.Expect(t, e.Do("POST", "/v1/members/"+m.ID+"/users", m.Admin, map[string]any{"name": "Eng", "email": "eng@" + m.Domain, "roles": []string{"engineer"}}), 201, "engineer")
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+second+"/member-consent", eng.Str("token"), map[string]any{"decision": "confirm"}), 403, "an engineer consents")
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+second+"/member-consent", m.Admin, map[string]any{"decision": "maybe"}), 422, "an unknown decision"); res.ErrorFields()["decision"] == nil {
 		t.Fatalf("an unknown decision: %d %s, want 422 naming decision", res.Status, res.Body)
 	}
-	ok := e.Do("POST", "/v1/enrollments/"+second+"/member-consent", m.Admin, map[string]any{"decision": "confirm"})
-	if ok.Status != 200 || ok.Str("status") != "validating" || ok.Str("departmentId") == "" {
+	ok := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+second+"/member-consent", m.Admin, map[string]any{"decision": "confirm"}), 200, "confirming a pre-approved sign-up")
+	if ok.Str("status") != "validating" || ok.Str("departmentId") == "" {
 		t.Fatalf("confirming a pre-approved sign-up: %d %s, want validating with a department", ok.Status, ok.Body)
 	}
-	if res := e.Do("POST", "/v1/enrollments/"+second+"/member-consent", m.Admin, map[string]any{"decision": "decline"}); res.Status != 409 {
-		t.Fatalf("deciding twice: %d %s, want 409", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+second+"/member-consent", m.Admin, map[string]any{"decision": "decline"}), 409, "deciding twice")
 	hostMail := e.Mail(h.Notify, "New partner sign-up")
 	if !strings.Contains(hostMail.Body.Text, "Confirmed by:") {
 		t.Errorf("the host is not told the member confirmed:\n%s", hostMail.Body.Text)
@@ -139,8 +128,8 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 	// The test case goes to the typed process; acknowledged, the program
 	// (host-paid) goes live, and the member's credential goes to the
 	// verified address at its domain, not to the typed primary contact.
-	ack := linkIn(t, e.Mail("support@"+evil, "[Test case]"), "/v/")
-	if res := e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil); res.Status != 200 || res.Str("status") != "active" {
+	ack := e2etest.LinkIn(t, e.Mail("support@"+evil, "[Test case]"), "/v/")
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil), 200, "acknowledge the test case"); res.Str("status") != "active" {
 		t.Fatalf("acknowledge: %d %s", res.Status, res.Body)
 	}
 	e.Mail(bob, "You are live")
@@ -161,11 +150,11 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 func TestARejectedSignupDoesNotBlockALaterOne(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Gate", nil)
-	p := signUp(t, e, h, "Hopeful")
-	expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/reject", h.Admin, map[string]any{"reason": "not yet"}), 200, "reject")
-	res := signupAs(t, e, h, "again@"+p.Domain, "Hopeful", p.Domain)
-	if res.Status != 201 || res.Str("memberId") != p.MemberID {
+	h := e2etest.NewHost(t, e, "Gate", nil)
+	p := e2etest.SignUp(t, e, h, "Hopeful")
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/reject", h.Admin, map[string]any{"reason": "not yet"}), 200, "reject")
+	res := e2etest.Expect(t, signupAs(t, e, h, "again@"+p.Domain, "Hopeful", p.Domain), 201, "signing up again after a rejection")
+	if res.Str("memberId") != p.MemberID {
 		t.Fatalf("signing up again after a rejection: %d %s, want 201 for the same member", res.Status, res.Body)
 	}
 	if res.Str("status") != "pending_member_consent" {
@@ -173,15 +162,15 @@ func TestARejectedSignupDoesNotBlockALaterOne(t *testing.T) {
 	}
 	// Its primary contact (it has no users yet) is asked, confirms, and the
 	// host gets a new sign-up to decide.
-	confirm := linkIn(t, e.Mail(p.Email, "speak for Hopeful?"), "/m/")
-	if code, body := page(t, "POST", confirm, url.Values{}); code != 200 || !strings.Contains(body, "Confirmed") {
-		t.Fatalf("confirming: %d %s", code, body)
+	confirm := e2etest.LinkIn(t, e.Mail(p.Email, "speak for Hopeful?"), "/m/")
+	if p := e2etest.Expect(t, e2etest.Page(t, "POST", confirm, url.Values{}), 200, "confirming"); !strings.Contains(p.Body, "Confirmed") {
+		t.Fatalf("confirming: %d %s", p.Status, p.Body)
 	}
 	if st := status(t, e, h.Admin, res.Str("enrollmentId")); st != "pending_approval" {
 		t.Fatalf("after consent: %s, want pending_approval", st)
 	}
 	// While that one holds the place, a third sign-up is refused at once.
-	if dup := signupAs(t, e, h, "third@"+p.Domain, "Hopeful", p.Domain); dup.Status != 409 || !strings.Contains(dup.ErrorMessage(), "already enrolled") {
+	if dup := e2etest.Expect(t, signupAs(t, e, h, "third@"+p.Domain, "Hopeful", p.Domain), 409, "a sign-up while one is admitted"); !strings.Contains(dup.ErrorMessage(), "already enrolled") {
 		t.Fatalf("a sign-up while one is admitted: %d %s, want 409", dup.Status, dup.Body)
 	}
 }
@@ -192,19 +181,21 @@ func TestARejectedSignupDoesNotBlockALaterOne(t *testing.T) {
 func TestFreeMailDomainsAreNobodysDomain(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Open", map[string]any{"payment": "host"})
+	h := e2etest.NewHost(t, e, "Open", map[string]any{"payment": "host"})
 	local := strings.TrimSuffix(e.Domain, ".example")
 	a := signupAs(t, e, h, local+"-ann@gmail.com", "Ann's Shop", "ann."+e.Domain)
 	b := signupAs(t, e, h, local+"-bob@gmail.com", "Bob's Shop", "bob."+e.Domain)
-	if a.Status != 201 || b.Status != 201 || a.Str("status") != "pending_approval" || b.Str("status") != "pending_approval" {
+	e2etest.Expect(t, a, 201, "Ann's free-mail sign-up")
+	e2etest.Expect(t, b, 201, "Bob's free-mail sign-up")
+	if a.Str("status") != "pending_approval" || b.Str("status") != "pending_approval" {
 		t.Fatalf("free-mail sign-ups: %d %s / %d %s", a.Status, a.Body, b.Status, b.Body)
 	}
 	if a.Str("memberId") == b.Str("memberId") {
 		t.Fatal("two people at gmail.com became one member")
 	}
-	body := newMemberBody(e, "Gmail Fan", "limited")
+	body := e2etest.NewMemberBody(e, "Gmail Fan", "limited")
 	body["domain"] = "gmail.com"
-	if res := e.Do("POST", "/v1/members", e.Operator, body); res.Status != 422 || res.ErrorFields()["domain"] == nil {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/members", e.Operator, body), 422, "a member with domain gmail.com"); res.ErrorFields()["domain"] == nil {
 		t.Fatalf("a member with domain gmail.com: %d %s, want 422 naming domain", res.Status, res.Body)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localstack"
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/app"
@@ -239,7 +240,7 @@ func TestFaultsDynamoDBThrottling(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := w; i < 120; i += 4 {
-				body := newMemberBody(e, fmt.Sprintf("Throttled %d", i), "limited")
+				body := e2etest.NewMemberBody(e, fmt.Sprintf("Throttled %d", i), "limited")
 				res := e.Do("POST", "/v1/members", e.Operator, body)
 				mu.Lock()
 				codes[res.Status]++
@@ -266,9 +267,7 @@ func TestFaultsDynamoDBThrottling(t *testing.T) {
 	// Nothing half-written: each refused member can be created afresh, and
 	// each created one is whole.
 	for _, body := range refused {
-		if res := e.Do("POST", "/v1/members", e.Operator, body); res.Status != 201 {
-			t.Errorf("recreating a refused member: %d %s (partial state left behind?)", res.Status, res.Body)
-		}
+		e2etest.Expect(t, e.Do("POST", "/v1/members", e.Operator, body), 201, "recreating a refused member")
 	}
 }
 
@@ -284,10 +283,10 @@ func TestFaultsConcurrentUpdatesToOneCase(t *testing.T) {
 	// run's 19 notes answered 503), which is the machine's load, not the
 	// race this test is about.
 	e := localtest.Isolated(t)
-	h := newHost(t, e, "Race Case Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Race Case Partner")
-	c := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))
+	h := e2etest.NewHost(t, e, "Race Case Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Race Case Partner")
+	c := e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID))
 	id := c.Str("id")
 	initial := int(c.JSON()["version"].(float64))
 	var (
@@ -295,15 +294,18 @@ func TestFaultsConcurrentUpdatesToOneCase(t *testing.T) {
 		mu    sync.Mutex
 		codes = map[int]int{}
 	)
+	type answer struct {
+		path string
+		res  localtest.Response
+	}
+	var answers []answer
 	post := func(path, token string, body map[string]any) {
 		defer wg.Done()
 		res := e.Do("POST", "/v1/cases/"+id+path, token, body)
 		mu.Lock()
 		codes[res.Status]++
+		answers = append(answers, answer{path, res})
 		mu.Unlock()
-		if res.Status != 200 {
-			t.Errorf("%s: %d %s", path, res.Status, res.Body)
-		}
 	}
 	start := time.Now()
 	for i := 0; i < 50; i++ {
@@ -324,6 +326,9 @@ func TestFaultsConcurrentUpdatesToOneCase(t *testing.T) {
 	version := int(got.JSON()["version"].(float64))
 	t.Logf("50 notes and an accept at once, no version stated: answers %v in %s; version %d → %d, status %s",
 		codes, took.Round(time.Millisecond), initial, version, got.Str("status"))
+	for _, a := range answers {
+		e2etest.Expect(t, a.res, 200, a.path)
+	}
 	if version-initial != 51 || got.Str("status") != "accepted" {
 		t.Errorf("version %d after %d, status %s: want all 51 steps applied and the case accepted", version, initial, got.Str("status"))
 	}
@@ -341,10 +346,7 @@ func TestFaultsConcurrentUpdatesToOneCase(t *testing.T) {
 	}
 
 	// A stated version still guards: stale, it is a 409 and nothing is written.
-	stale := e.Do("POST", "/v1/cases/"+id+"/notes", ptok, map[string]any{"text": "as I saw it", "version": initial})
-	if stale.Status != 409 {
-		t.Errorf("a note stating stale version %d: %d %s, want 409", initial, stale.Status, stale.Body)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+id+"/notes", ptok, map[string]any{"text": "as I saw it", "version": initial}), 409, fmt.Sprintf("a note stating stale version %d", initial))
 	if v := int(e.Do("GET", "/v1/cases/"+id, h.Admin, nil).JSON()["version"].(float64)); v != version {
 		t.Errorf("the refused note moved the case from version %d to %d", version, v)
 	}
@@ -392,10 +394,10 @@ func TestFaultsEscalationRacingANote(t *testing.T) {
 	})
 	e = localtest.New(t, localtest.WithClock(clock), race.install)
 	race.enabled.Store(true)
-	h := newHost(t, e, "Esc Race Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok = livePartner(t, e, h, "Esc Race Partner")
-	id = e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)).Str("id") // high: PT2H in 08–18 weekdays
+	h := e2etest.NewHost(t, e, "Esc Race Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok = e2etest.LivePartner(t, e, h, "Esc Race Partner")
+	id = e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)).Str("id") // high: PT2H in 08–18 weekdays
 	due := open.Add(2 * time.Hour)
 
 	armed.Store(true)
@@ -416,7 +418,7 @@ func TestFaultsEscalationRacingANote(t *testing.T) {
 	if !strings.Contains(events, "Any news?") || !strings.Contains(events, `"level":1`) {
 		t.Errorf("the timeline should hold the note and the escalation: %s", events)
 	}
-	if n := countMails(t, e, e.Addr("storage-escalation"), "[Escalation 1]"); n != 1 {
+	if n := e2etest.CountMails(t, e, e.Addr("storage-escalation"), "[Escalation 1]"); n != 1 {
 		t.Errorf("the escalation contact got %d level-1 mails, want 1", n)
 	}
 }
@@ -427,10 +429,10 @@ func TestFaultsEscalationRacingANote(t *testing.T) {
 func TestFaultsRetriedNoteAddedOnce(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Retry Note Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Retry Note Partner")
-	id := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)).Str("id")
+	h := e2etest.NewHost(t, e, "Retry Note Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Retry Note Partner")
+	id := e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)).Str("id")
 	note := map[string]any{"text": "Firmware 9.2.2 does not help either."}
 
 	// The client sends, loses the answer (a timeout, a dropped connection)
@@ -450,18 +452,19 @@ func TestFaultsRetriedNoteAddedOnce(t *testing.T) {
 	wg.Wait()
 	other := e.Do("POST", "/v1/cases/"+id+"/notes", ptok, map[string]any{"text": "something else"}, "Idempotency-Key", "note-1")
 
-	if first.Status != 200 || again.Status != 200 || again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) {
+	e2etest.Expect(t, first, 200, "the first note with a key")
+	e2etest.Expect(t, again, 200, "retry with the same key")
+	if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) {
 		t.Errorf("retry with the same key: %d %q %s, want the first answer %d %s replayed",
 			again.Status, again.Header.Get("Idempotent-Replayed"), again.Body, first.Status, first.Body)
 	}
 	for _, r := range racing {
-		if r.Status != 200 || r.Header.Get("Idempotent-Replayed") != "true" {
+		e2etest.Expect(t, r, 200, "a concurrent retry")
+		if r.Header.Get("Idempotent-Replayed") != "true" {
 			t.Errorf("a concurrent retry: %d %s, want the replay", r.Status, r.Body)
 		}
 	}
-	if other.Status != 422 {
-		t.Errorf("the same key with another note: %d %s, want 422", other.Status, other.Body)
-	}
+	e2etest.Expect(t, other, 422, "the same key with another note")
 	var notes int
 	items, _ := e.Do("GET", "/v1/cases/"+id+"/events", ptok, nil).JSON()["items"].([]any)
 	for _, it := range items {
@@ -504,13 +507,14 @@ func TestStalledTableIsA503(t *testing.T) {
 	e := localtest.New(t, st.install, func(c *app.Config) {
 		c.APIDeadline = router.Deadline // the production bound, not the harness's
 	})
-	h := newHost(t, e, "Stalled Host", nil)
+	h := e2etest.NewHost(t, e, "Stalled Host", nil)
 	st.enabled.Store(true)
 	start := time.Now()
 	res := e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": e.Addr("stalled")})
 	took := time.Since(start)
 	st.enabled.Store(false)
-	if res.Status != 503 || res.Header.Get("Retry-After") == "" || res.ErrorMessage() == "" {
+	e2etest.Expect(t, res, 503, "stalled table")
+	if res.Header.Get("Retry-After") == "" || res.ErrorMessage() == "" {
 		t.Fatalf("stalled table: %d %v %s, want 503 with Retry-After and a message", res.Status, res.Header, res.Body)
 	}
 	if held.Load() == 0 {

@@ -6,30 +6,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/notify/sesmail"
 )
-
-func newMemberBody(e *localtest.Env, name, kind string) map[string]any {
-	return map[string]any{
-		"name": name, "domain": strings.ToLower(strings.ReplaceAll(name, " ", "-")) + "." + e.Domain, "kind": kind,
-		"contacts": map[string]any{
-			"primary":    map[string]any{"name": "Pat Primary", "email": e.Addr("primary-" + strings.ToLower(strings.ReplaceAll(name, " ", "")))},
-			"escalation": map[string]any{"name": "Esa Escalation", "email": e.Addr("esc-" + strings.ToLower(strings.ReplaceAll(name, " ", "")))},
-		},
-	}
-}
 
 // The first vertical slice: HTTP → local gateway → authorizer → handler →
 // DynamoDB Local → stream → notifier → local SES → a mail read back.
 func TestCreateMemberEndToEnd(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	body := newMemberBody(e, "Acme Storage", "full")
-	res := e.Do("POST", "/v1/members", e.Operator, body)
-	if res.Status != http.StatusCreated {
-		t.Fatalf("create member: got %d %s, want 201", res.Status, res.Body)
-	}
+	body := e2etest.NewMemberBody(e, "Acme Storage", "full")
+	res := e2etest.Expect(t, e.Do("POST", "/v1/members", e.Operator, body), http.StatusCreated, "create member")
 	id, token := res.Str("id"), res.Str("adminToken")
 	if !strings.HasPrefix(id, "mem_") || !strings.HasPrefix(token, "tdm_") {
 		t.Fatalf("create member: got id %q token %q", id, token)
@@ -47,13 +35,11 @@ func TestCreateMemberEndToEnd(t *testing.T) {
 	}
 
 	// The admin's token works, and sees its own member.
-	if got := e.Do("GET", "/v1/members/"+id, token, nil); got.Status != http.StatusOK || got.Str("domain") != body["domain"] {
+	if got := e2etest.Expect(t, e.Do("GET", "/v1/members/"+id, token, nil), http.StatusOK, "get own member"); got.Str("domain") != body["domain"] {
 		t.Fatalf("get own member: got %d %s", got.Status, got.Body)
 	}
 	// The same domain again is a conflict, and nothing is mailed for it.
-	if got := e.Do("POST", "/v1/members", e.Operator, body); got.Status != http.StatusConflict {
-		t.Fatalf("same domain again: got %d %s, want 409", got.Status, got.Body)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/members", e.Operator, body), http.StatusConflict, "same domain again")
 	if n := len(e.MailsTo(e.Addr("primary-acmestorage"))); n != 1 {
 		t.Errorf("welcome mails: got %d, want 1", n)
 	}
@@ -62,11 +48,8 @@ func TestCreateMemberEndToEnd(t *testing.T) {
 func TestGatewayAndContractErrors(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	created := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Host Co", "full"))
-	other := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Other Co", "limited"))
-	if created.Status != 201 || other.Status != 201 {
-		t.Fatalf("setup: %d %d", created.Status, other.Status)
-	}
+	created := e2etest.Expect(t, e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Host Co", "full")), 201, "setup: create Host Co")
+	other := e2etest.Expect(t, e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Other Co", "limited")), 201, "setup: create Other Co")
 	admin := created.Str("adminToken")
 	big := `{"name":"` + strings.Repeat("x", 300<<10) + `"}`
 
@@ -77,9 +60,9 @@ func TestGatewayAndContractErrors(t *testing.T) {
 		status                    int
 		field                     string
 	}{
-		{"no token", "POST", "/v1/members", "", newMemberBody(e, "A", "full"), nil, 401, ""},
-		{"unknown token", "POST", "/v1/members", "tdm_nope", newMemberBody(e, "A", "full"), nil, 401, ""},
-		{"not an operator", "POST", "/v1/members", admin, newMemberBody(e, "A", "full"), nil, 403, ""},
+		{"no token", "POST", "/v1/members", "", e2etest.NewMemberBody(e, "A", "full"), nil, 401, ""},
+		{"unknown token", "POST", "/v1/members", "tdm_nope", e2etest.NewMemberBody(e, "A", "full"), nil, 401, ""},
+		{"not an operator", "POST", "/v1/members", admin, e2etest.NewMemberBody(e, "A", "full"), nil, 403, ""},
 		{"malformed json", "POST", "/v1/members", e.Operator, `{"name": `, nil, 400, ""},
 		{"two json values", "POST", "/v1/members", e.Operator, `{} {}`, nil, 400, ""},
 		{"not json", "POST", "/v1/members", e.Operator, "name=x", []string{"Content-Type", "text/plain"}, 415, ""},
@@ -100,10 +83,7 @@ func TestGatewayAndContractErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res := e.Do(c.method, c.path, c.token, c.body, c.headers...)
-			if res.Status != c.status {
-				t.Fatalf("got %d %s, want %d", res.Status, res.Body, c.status)
-			}
+			res := e2etest.Expect(t, e.Do(c.method, c.path, c.token, c.body, c.headers...), c.status, c.name)
 			if res.Header.Get("Content-Type") != "application/json" || res.ErrorMessage() == "" {
 				t.Errorf("error is not the contract's JSON: %s %s", res.Header.Get("Content-Type"), res.Body)
 			}
@@ -119,19 +99,17 @@ func TestGatewayAndContractErrors(t *testing.T) {
 func TestIdempotencyKeyOverTheGateway(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	body := newMemberBody(e, "Idem Co", "full")
-	first := expect(t, e.Do("POST", "/v1/members", e.Operator, body, "Idempotency-Key", "k-1"), 201, "first")
-	again := e.Do("POST", "/v1/members", e.Operator, body, "Idempotency-Key", "k-1")
-	if again.Status != 201 || again.Str("id") != first.Str("id") || again.Header.Get("Idempotent-Replayed") != "true" {
+	body := e2etest.NewMemberBody(e, "Idem Co", "full")
+	first := e2etest.Expect(t, e.Do("POST", "/v1/members", e.Operator, body, "Idempotency-Key", "k-1"), 201, "create a member with an Idempotency-Key")
+	again := e2etest.Expect(t, e.Do("POST", "/v1/members", e.Operator, body, "Idempotency-Key", "k-1"), 201, "the retry with the same Idempotency-Key")
+	if again.Str("id") != first.Str("id") || again.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay: got %d %s (replayed=%q), want the first response", again.Status, again.Body, again.Header.Get("Idempotent-Replayed"))
 	}
 	if again.Str("adminToken") != "" {
 		t.Error("a replay shows the admin token again; it must be shown once")
 	}
-	changed := newMemberBody(e, "Idem Co Two", "full")
-	if res := e.Do("POST", "/v1/members", e.Operator, changed, "Idempotency-Key", "k-1"); res.Status != 422 {
-		t.Fatalf("same key, other body: got %d %s, want 422", res.Status, res.Body)
-	}
+	changed := e2etest.NewMemberBody(e, "Idem Co Two", "full")
+	e2etest.Expect(t, e.Do("POST", "/v1/members", e.Operator, changed, "Idempotency-Key", "k-1"), 422, "same key, other body")
 	if n := len(e.MailsTo(e.Addr("primary-idemco"))); n != 1 {
 		t.Errorf("welcome mails after a replay: got %d, want 1", n)
 	}
@@ -140,27 +118,23 @@ func TestIdempotencyKeyOverTheGateway(t *testing.T) {
 func TestUsersAndRevocation(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	m := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Users Co", "full"))
+	m := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Users Co", "full"))
 	id, admin := m.Str("id"), m.Str("adminToken")
-	u := e.Do("POST", "/v1/members/"+id+"/users", admin, map[string]any{"name": "Eng", "email": e.Addr("eng"), "roles": []string{"engineer"}})
-	if u.Status != 201 || u.Str("token") == "" {
+	u := e2etest.Expect(t, e.Do("POST", "/v1/members/"+id+"/users", admin, map[string]any{"name": "Eng", "email": e.Addr("eng"), "roles": []string{"engineer"}}), 201, "add user")
+	if u.Str("token") == "" {
 		t.Fatalf("add user: %d %s", u.Status, u.Body)
 	}
 	eng := u.Str("token")
-	if res := e.Do("GET", "/v1/members/"+id, eng, nil); res.Status != 403 {
-		t.Fatalf("engineer reads its member's record: %d, want 403 (admins only)", res.Status)
-	}
-	if res := e.Do("POST", "/v1/members/"+id+"/users", eng, map[string]any{"name": "X", "email": e.Addr("x"), "roles": []string{"admin"}}); res.Status != 403 {
-		t.Fatalf("engineer adds a user: got %d, want 403", res.Status)
-	}
-	if res := e.Do("POST", "/v1/members/"+id+"/users", admin, map[string]any{"name": "X", "email": e.Addr("x"), "roles": []string{"boss"}}); res.Status != 422 || res.ErrorFields()["roles[0]"] == nil {
+	e2etest.Expect(t, e.Do("GET", "/v1/members/"+id, eng, nil), 403, "engineer reads its member's record")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+id+"/users", eng, map[string]any{"name": "X", "email": e.Addr("x"), "roles": []string{"admin"}}), 403, "engineer adds a user")
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/members/"+id+"/users", admin, map[string]any{"name": "X", "email": e.Addr("x"), "roles": []string{"boss"}}), 422, "unknown role"); res.ErrorFields()["roles[0]"] == nil {
 		t.Fatalf("unknown role: got %d %s, want 422 naming roles[0]", res.Status, res.Body)
 	}
-	if res := e.Do("DELETE", fmt.Sprintf("/v1/members/%s/users/%s", id, u.Str("id")), admin, nil); res.Status != 200 || res.Str("status") != "revoked" {
+	if res := e2etest.Expect(t, e.Do("DELETE", fmt.Sprintf("/v1/members/%s/users/%s", id, u.Str("id")), admin, nil), 200, "revoke"); res.Str("status") != "revoked" {
 		t.Fatalf("revoke: %d %s", res.Status, res.Body)
 	}
-	res := e.Do("GET", "/v1/members/"+id, eng, nil)
-	if res.Status != 401 || !strings.Contains(res.ErrorMessage(), "revoked") {
+	res := e2etest.Expect(t, e.Do("GET", "/v1/members/"+id, eng, nil), 401, "revoked token")
+	if !strings.Contains(res.ErrorMessage(), "revoked") {
 		t.Fatalf("revoked token: got %d %s, want 401 saying revoked", res.Status, res.Body)
 	}
 }
@@ -168,14 +142,10 @@ func TestUsersAndRevocation(t *testing.T) {
 func TestLocalScheduleEndpoint(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	res := e.Do("POST", "/_local/schedules/redrive?at=2027-01-15T06:00:00Z", "", nil, "Content-Type", "application/json")
-	if res.Status != 200 || !strings.Contains(string(res.Body), `"at":"2027-01-15T06:00:00Z"`) {
+	res := e2etest.Expect(t, e.Do("POST", "/_local/schedules/redrive?at=2027-01-15T06:00:00Z", "", nil, "Content-Type", "application/json"), 200, "run redrive")
+	if !strings.Contains(string(res.Body), `"at":"2027-01-15T06:00:00Z"`) {
 		t.Fatalf("run redrive: %d %s", res.Status, res.Body)
 	}
-	if res := e.Do("POST", "/_local/schedules/nope", "", nil, "Content-Type", "application/json"); res.Status != 404 {
-		t.Fatalf("unknown schedule: got %d", res.Status)
-	}
-	if res := e.Do("POST", "/_local/schedules/redrive?at=yesterday", "", nil, "Content-Type", "application/json"); res.Status != 422 {
-		t.Fatalf("bad at: got %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/_local/schedules/nope", "", nil, "Content-Type", "application/json"), 404, "unknown schedule")
+	e2etest.Expect(t, e.Do("POST", "/_local/schedules/redrive?at=yesterday", "", nil, "Content-Type", "application/json"), 422, "bad at")
 }

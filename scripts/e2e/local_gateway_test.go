@@ -1,17 +1,19 @@
 package e2e
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
 // rawRequest sends a request to the local gateway as any client could:
 // its own Host header and content type ("" for none).
-func rawRequest(t *testing.T, e *localtest.Env, method, path, host, contentType, body, token string) (int, string) {
+func rawRequest(t *testing.T, e *localtest.Env, method, path, host, contentType, body, token string) localtest.Response {
 	t.Helper()
 	req, err := http.NewRequest(method, e.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -32,7 +34,7 @@ func rawRequest(t *testing.T, e *localtest.Env, method, path, host, contentType,
 	}
 	defer res.Body.Close()
 	out, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(out)
+	return localtest.Response{Status: res.StatusCode, Header: res.Header, Body: out}
 }
 
 // The local gateway acts only for its own host: a web page anywhere
@@ -46,10 +48,10 @@ func rawRequest(t *testing.T, e *localtest.Env, method, path, host, contentType,
 func TestLocalGatewayServesOnlyItself(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Local Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Local Partner")
-	c := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "case").Str("id")
+	h := e2etest.NewHost(t, e, "Local Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Local Partner")
+	c := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case").Str("id")
 	self := mustURL(t, e.URL).Host
 	port := self[strings.LastIndex(self, ":")+1:]
 	housekeeping := "/_local/schedules/housekeeping?at=2030-01-01T00:00:00Z"
@@ -60,14 +62,10 @@ func TestLocalGatewayServesOnlyItself(t *testing.T) {
 		if ct == "" {
 			body = "" // fetch(url, {method: "POST", mode: "no-cors"})
 		}
-		if status, out := rawRequest(t, e, "POST", housekeeping, "", ct, body, ""); status != http.StatusUnsupportedMediaType {
-			t.Errorf("housekeeping posted as %q: %d %.300s, want 415", ct, status, out)
-		}
+		e2etest.Expect(t, rawRequest(t, e, "POST", housekeeping, "", ct, body, ""), http.StatusUnsupportedMediaType, fmt.Sprintf("housekeeping posted as %q", ct))
 	}
-	bounce := string(sesEvent(t, "storage-support@"+e.Domain, "Permanent"))
-	if status, out := rawRequest(t, e, "POST", "/_local/events/mailevents", "", "text/plain", bounce, ""); status != http.StatusUnsupportedMediaType {
-		t.Errorf("a bounce posted as text/plain: %d %.300s, want 415", status, out)
-	}
+	bounce := string(e2etest.SESEvent(t, "storage-support@"+e.Domain, "Permanent"))
+	e2etest.Expect(t, rawRequest(t, e, "POST", "/_local/events/mailevents", "", "text/plain", bounce, ""), http.StatusUnsupportedMediaType, "a bounce posted as text/plain")
 	if got := e.Do("GET", "/v1/cases/"+c, ptok, nil).Str("status"); got != "open" {
 		t.Errorf("after the cross-site posts the case is %s, want open", got)
 	}
@@ -77,15 +75,9 @@ func TestLocalGatewayServesOnlyItself(t *testing.T) {
 
 	// Another name for this address, or another port: nothing, anywhere.
 	for _, host := range []string{"attacker.example", "attacker.example:" + port, "127.0.0.1:1", "localhost.attacker.example:" + port, "127.0.0.2:" + port} {
-		if status, _ := rawRequest(t, e, "GET", "/login", host, "", "", ""); status != http.StatusMisdirectedRequest {
-			t.Errorf("GET /login with Host %s: %d, want 421", host, status)
-		}
-		if status, _ := rawRequest(t, e, "GET", "/v1/directory", host, "", "", ptok); status != http.StatusMisdirectedRequest {
-			t.Errorf("GET /v1/directory with Host %s: %d, want 421", host, status)
-		}
-		if status, _ := rawRequest(t, e, "POST", housekeeping, host, "application/json", "", ""); status != http.StatusMisdirectedRequest {
-			t.Errorf("housekeeping with Host %s: %d, want 421", host, status)
-		}
+		e2etest.Expect(t, rawRequest(t, e, "GET", "/login", host, "", "", ""), http.StatusMisdirectedRequest, "GET /login with Host "+host)
+		e2etest.Expect(t, rawRequest(t, e, "GET", "/v1/directory", host, "", "", ptok), http.StatusMisdirectedRequest, "GET /v1/directory with Host "+host)
+		e2etest.Expect(t, rawRequest(t, e, "POST", housekeeping, host, "application/json", "", ""), http.StatusMisdirectedRequest, "housekeeping with Host "+host)
 	}
 	if got := e.Do("GET", "/v1/cases/"+c, ptok, nil).Str("status"); got != "open" {
 		t.Errorf("after the requests of other names the case is %s, want open", got)
@@ -93,11 +85,7 @@ func TestLocalGatewayServesOnlyItself(t *testing.T) {
 
 	// The gateway's own names still answer, and JSON runs a schedule.
 	for _, host := range []string{"localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port, "LOCALHOST:" + port} {
-		if status, _ := rawRequest(t, e, "GET", "/login", host, "", "", ""); status != http.StatusOK {
-			t.Errorf("GET /login with Host %s: %d, want 200", host, status)
-		}
+		e2etest.Expect(t, rawRequest(t, e, "GET", "/login", host, "", "", ""), http.StatusOK, "GET /login with Host "+host)
 	}
-	if status, out := rawRequest(t, e, "POST", "/_local/schedules/redrive?at=2027-01-15T06:00:00Z", "", "application/json", "", ""); status != http.StatusOK {
-		t.Errorf("redrive posted as JSON: %d %.300s, want 200", status, out)
-	}
+	e2etest.Expect(t, rawRequest(t, e, "POST", "/_local/schedules/redrive?at=2027-01-15T06:00:00Z", "", "application/json", "", ""), http.StatusOK, "redrive posted as JSON")
 }

@@ -2,14 +2,12 @@ package e2e
 
 import (
 	"context"
-	"net/url"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	cdppage "github.com/chromedp/cdproto/page"
-	"github.com/chromedp/chromedp"
-
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/enrollment"
@@ -29,11 +27,11 @@ func TestMemberMerger(t *testing.T) {
 	clock := localtest.NewClock(time.Now().UTC())
 	e := localtest.New(t, localtest.WithClock(clock), func(c *app.Config) { c.MergeBatch = 4 })
 	ctx := context.Background()
-	one := newHost(t, e, "Merge One", nil) // member-paid: partners have an invoice
-	two := newHost(t, e, "Merge Two", map[string]any{"payment": "host"})
-	depOne := hostDepartment(t, e, one)
-	b, bAdmin := onboard(t, e, one, "Beta Merge")
-	a, aAdmin := onboard(t, e, two, "Acme Merge")
+	one := e2etest.NewHost(t, e, "Merge One", nil) // member-paid: partners have an invoice
+	two := e2etest.NewHost(t, e, "Merge Two", map[string]any{"payment": "host"})
+	depOne := e2etest.HostDepartment(t, e, one)
+	b, bAdmin := e2etest.Onboard(t, e, one, "Beta Merge")
+	a, aAdmin := e2etest.Onboard(t, e, two, "Acme Merge")
 	// Beta's place in Two, beside Acme's own.
 	prg, err := e.App.Store.GetProgram(ctx, two.ProgramID)
 	if err != nil {
@@ -47,7 +45,7 @@ func TestMemberMerger(t *testing.T) {
 	}
 	// And Beta's place in a program Acme hosts: Acme does not become a
 	// partner of its own program.
-	own := expect(t, e.Do("POST", "/v1/programs", e.Operator, map[string]any{"slug": "acme-own-" + e.Domain[:8], "name": "Acme Own", "hostMemberId": a.MemberID,
+	own := e2etest.Expect(t, e.Do("POST", "/v1/programs", e.Operator, map[string]any{"slug": "acme-own-" + e.Domain[:8], "name": "Acme Own", "hostMemberId": a.MemberID,
 		"type": "oem", "payment": "host", "primaryContact": map[string]any{"name": "Al", "email": e.Addr("al")}, "addendum": map[string]any{"version": "1", "text": "t"}}), 201, "Acme's program").Str("id")
 	bInOwn := bInTwo
 	bInOwn.ID, bInOwn.ProgramID, bInOwn.HostMemberID = ident.New(ident.Enrollment, now), own, a.MemberID
@@ -56,13 +54,13 @@ func TestMemberMerger(t *testing.T) {
 	}
 	shared := "shared-" + b.Domain
 	shared = "ops@" + shared
-	folded := expect(t, e.Do("POST", "/v1/members/"+b.MemberID+"/users", bAdmin, map[string]any{"name": "Sam Shared", "email": shared, "roles": []string{"engineer"}}), 201, "Beta's user").Str("token")
-	kept := expect(t, e.Do("POST", "/v1/members/"+a.MemberID+"/users", aAdmin, map[string]any{"name": "Sam Shared", "email": strings.ToUpper(shared), "roles": []string{"engineer", "critical"}}), 201, "Acme's user").Str("id")
+	folded := e2etest.Expect(t, e.Do("POST", "/v1/members/"+b.MemberID+"/users", bAdmin, map[string]any{"name": "Sam Shared", "email": shared, "roles": []string{"engineer"}}), 201, "Beta's user").Str("token")
+	kept := e2etest.Expect(t, e.Do("POST", "/v1/members/"+a.MemberID+"/users", aAdmin, map[string]any{"name": "Sam Shared", "email": strings.ToUpper(shared), "roles": []string{"engineer", "critical"}}), 201, "Acme's user").Str("id")
 	depB := e.Do("GET", "/v1/members/"+b.MemberID+"/departments", bAdmin, nil).JSON()["items"].([]any)[0].(map[string]any)["id"].(string)
-	sent := expect(t, e.Do("POST", "/v1/cases", bAdmin, caseBody(depOne, one.ProgramID)), 201, "Beta opens a case").Str("id")
-	received := expect(t, e.Do("POST", "/v1/cases", one.Admin, set(caseBody(depB, one.ProgramID), "fields.nodes", nil, true)), 201, "One opens a case with Beta").Str("id")
+	sent := e2etest.Expect(t, e.Do("POST", "/v1/cases", bAdmin, e2etest.CaseBody(depOne, one.ProgramID)), 201, "Beta opens a case").Str("id")
+	received := e2etest.Expect(t, e.Do("POST", "/v1/cases", one.Admin, e2etest.Set(e2etest.CaseBody(depB, one.ProgramID), "fields.nodes", nil, true)), 201, "One opens a case with Beta").Str("id")
 	inv := e.Do("GET", "/v1/enrollments/"+b.EnrollmentID, bAdmin, nil).Str("membershipInvoiceId")
-	cfg := expect(t, e.Do("POST", "/v1/programs/"+one.ProgramID+"/configurations", bAdmin, map[string]any{
+	cfg := e2etest.Expect(t, e.Do("POST", "/v1/programs/"+one.ProgramID+"/configurations", bAdmin, map[string]any{
 		"partnerProduct": "Beta Backup", "partnerVersion": "3.1", "hostProduct": "Array", "hostVersions": []string{"9"}, "supportUrl": "https://beta.example/support",
 	}), 201, "Beta's configuration").Str("id")
 
@@ -70,49 +68,41 @@ func TestMemberMerger(t *testing.T) {
 	merge := func(from, into, tok string) localtest.Response {
 		return e.Do("POST", "/v1/members/"+from+"/merge", tok, map[string]any{"into": into})
 	}
-	if res := merge(b.MemberID, a.MemberID, aAdmin); res.Status != 403 {
-		t.Errorf("a member's admin merges: %d %s", res.Status, res.Body)
-	}
+	e2etest.Expect(t, merge(b.MemberID, a.MemberID, aAdmin), 403, "a member's admin merges")
 	for _, into := range []string{"", b.MemberID, "acme", ident.New(ident.Member, now)} {
-		if res := merge(b.MemberID, into, e.Operator); res.Status != 422 || res.ErrorFields()["into"] == nil {
+		if res := e2etest.Expect(t, merge(b.MemberID, into, e.Operator), 422, fmt.Sprintf("merge into %q", into)); res.ErrorFields()["into"] == nil {
 			t.Errorf("merge into %q: %d %s, want 422 naming into", into, res.Status, res.Body)
 		}
 	}
 	if res := e.Do("POST", "/v1/members/"+b.MemberID+"/merge", e.Operator, map[string]any{"into": a.MemberID, "force": true}); res.Status != 400 && res.Status != 422 {
 		t.Errorf("an unknown field: %d %s", res.Status, res.Body)
 	}
-	if res := merge(one.MemberID, a.MemberID, e.Operator); res.Status != 409 || !strings.Contains(res.ErrorMessage(), "Merge One Partner Connect") {
+	if res := e2etest.Expect(t, merge(one.MemberID, a.MemberID, e.Operator), 409, "merging a host"); !strings.Contains(res.ErrorMessage(), "Merge One Partner Connect") {
 		t.Errorf("merging a host: %d %s, want 409 naming its program", res.Status, res.Body)
 	}
-	if res := e.Do("GET", "/v1/members/"+b.MemberID+"/merge", e.Operator, nil); res.Status != 404 {
-		t.Errorf("a merger before it began: %d %s", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("GET", "/v1/members/"+b.MemberID+"/merge", e.Operator, nil), 404, "a merger before it began")
 
 	// The first request moves its batch and answers 202.
-	first := expect(t, merge(b.MemberID, a.MemberID, e.Operator), 202, "merge, first batch").JSON()
+	first := e2etest.Expect(t, merge(b.MemberID, a.MemberID, e.Operator), 202, "merge, first batch").JSON()
 	if first["status"] != "running" || total(first) != 4 || first["intoName"] != "Acme Merge" {
 		t.Fatalf("after the first batch: %v", first)
 	}
-	if m := expect(t, e.Do("GET", "/v1/members/"+b.MemberID, e.Operator, nil), 200, "Beta").JSON(); m["status"] != "merging" || m["mergedInto"] != a.MemberID {
+	if m := e2etest.Expect(t, e.Do("GET", "/v1/members/"+b.MemberID, e.Operator, nil), 200, "Beta").JSON(); m["status"] != "merging" || m["mergedInto"] != a.MemberID {
 		t.Errorf("Beta while merging: %v", m)
 	}
-	if res := merge(b.MemberID, two.MemberID, e.Operator); res.Status != 409 {
-		t.Errorf("merging Beta elsewhere mid-way: %d %s", res.Status, res.Body)
-	}
-	if res := merge(a.MemberID, b.MemberID, e.Operator); res.Status != 409 {
-		t.Errorf("merging Acme into the merging Beta: %d %s", res.Status, res.Body)
-	}
+	e2etest.Expect(t, merge(b.MemberID, two.MemberID, e.Operator), 409, "merging Beta elsewhere mid-way")
+	e2etest.Expect(t, merge(a.MemberID, b.MemberID, e.Operator), 409, "merging Acme into the merging Beta")
 	// The scheduled run finishes what the request left.
 	var finished bool
 	for i := 0; i < 5 && !finished; i++ {
 		clock.Advance(5 * time.Minute)
-		sum, _ := runSchedule(t, e, "escalation", clock.Now())["mergers"].(map[string]any)
-		finished = num(sum, "finished") == 1
+		sum, _ := e2etest.RunSchedule(t, e, "escalation", clock.Now())["mergers"].(map[string]any)
+		finished = e2etest.Num(sum, "finished") == 1
 	}
 	if !finished {
 		t.Fatal("the scheduled runs did not finish the merger")
 	}
-	done := expect(t, e.Do("GET", "/v1/members/"+b.MemberID+"/merge", e.Operator, nil), 200, "merger").JSON()
+	done := e2etest.Expect(t, e.Do("GET", "/v1/members/"+b.MemberID+"/merge", e.Operator, nil), 200, "merger").JSON()
 	moved := done["moved"].(map[string]any)
 	want := map[string]float64{"users": 1, "usersFolded": 1, "departments": 1, "enrollments": 3, "cases": 2, "invoices": 1, "configurations": 1, "hostsTold": 3}
 	for k, n := range want {
@@ -124,39 +114,31 @@ func TestMemberMerger(t *testing.T) {
 		t.Errorf("merger: %v", done)
 	}
 	// Asked again: nothing moves twice.
-	again := expect(t, merge(b.MemberID, a.MemberID, e.Operator), 200, "merge again").JSON()
+	again := e2etest.Expect(t, merge(b.MemberID, a.MemberID, e.Operator), 200, "merge again").JSON()
 	if total(again) != total(done) {
 		t.Errorf("merging again moved more: %v then %v", done["moved"], again["moved"])
 	}
 	clock.Advance(5 * time.Minute)
-	if sum, _ := runSchedule(t, e, "escalation", clock.Now())["mergers"].(map[string]any); num(sum, "running") != 0 {
+	if sum, _ := e2etest.RunSchedule(t, e, "escalation", clock.Now())["mergers"].(map[string]any); e2etest.Num(sum, "running") != 0 {
 		t.Errorf("a done merger is still in the sweep: %v", sum)
 	}
 
 	// Beta stays, merged, and takes nothing new.
-	if m := expect(t, e.Do("GET", "/v1/members/"+b.MemberID, e.Operator, nil), 200, "Beta").JSON(); m["status"] != "merged" || m["mergedInto"] != a.MemberID {
+	if m := e2etest.Expect(t, e.Do("GET", "/v1/members/"+b.MemberID, e.Operator, nil), 200, "Beta").JSON(); m["status"] != "merged" || m["mergedInto"] != a.MemberID {
 		t.Errorf("Beta after: %v", m)
 	}
-	if res := e.Do("PATCH", "/v1/members/"+b.MemberID, e.Operator, map[string]any{"name": "Beta again"}); res.Status != 409 {
-		t.Errorf("changing a merged member: %d %s", res.Status, res.Body)
-	}
-	if res := e.Do("POST", "/v1/members/"+b.MemberID+"/users", e.Operator, map[string]any{"name": "N", "email": "n@" + b.Domain, "roles": []string{"engineer"}}); res.Status != 409 {
-		t.Errorf("a user added to a merged member: %d %s", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("PATCH", "/v1/members/"+b.MemberID, e.Operator, map[string]any{"name": "Beta again"}), 409, "changing a merged member")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+b.MemberID+"/users", e.Operator, map[string]any{"name": "N", "email": "n@" + b.Domain, "roles": []string{"engineer"}}), 409, "a user added to a merged member")
 	if id, ok, err := e.App.Store.MemberIDByDomain(ctx, b.Domain); err != nil || !ok || id != a.MemberID {
 		t.Errorf("Beta's domain belongs to %q %v %v, want Acme", id, ok, err)
 	}
 
 	// People: Beta's admin is Acme's engineer; the shared address is Acme's user.
-	if res := e.Do("GET", "/v1/cases?box=outbox", bAdmin, nil); res.Status != 200 || !strings.Contains(string(res.Body), sent) {
+	if res := e2etest.Expect(t, e.Do("GET", "/v1/cases?box=outbox", bAdmin, nil), 200, "Beta's former admin reads its cases as Acme's"); !strings.Contains(string(res.Body), sent) {
 		t.Errorf("Beta's former admin reads its cases as Acme's: %d %s", res.Status, res.Body)
 	}
-	if res := e.Do("PATCH", "/v1/members/"+a.MemberID, bAdmin, map[string]any{"name": "Taken over"}); res.Status != 403 {
-		t.Errorf("Beta's admin administers Acme: %d %s", res.Status, res.Body)
-	}
-	if res := e.Do("GET", "/v1/cases?box=inbox", folded, nil); res.Status != 401 {
-		t.Errorf("the folded user's old token: %d %s", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("PATCH", "/v1/members/"+a.MemberID, bAdmin, map[string]any{"name": "Taken over"}), 403, "Beta's admin administers Acme")
+	e2etest.Expect(t, e.Do("GET", "/v1/cases?box=inbox", folded, nil), 401, "the folded user's old token")
 	users := string(e.Do("GET", "/v1/members/"+a.MemberID+"/users", aAdmin, nil).Body)
 	if strings.Count(strings.ToLower(users), strings.ToLower(shared)) != 1 || !strings.Contains(users, b.Email) {
 		t.Errorf("Acme's users: %s", users)
@@ -174,7 +156,7 @@ func TestMemberMerger(t *testing.T) {
 		t.Errorf("Acme's inbox lacks the case One opened with Beta: %s", inbox)
 	}
 	for _, id := range []string{sent, received} {
-		c := string(expect(t, e.Do("GET", "/v1/cases/"+id, one.Admin, nil), 200, "case").Body)
+		c := string(e2etest.Expect(t, e.Do("GET", "/v1/cases/"+id, one.Admin, nil), 200, "case").Body)
 		if strings.Contains(c, b.MemberID) || !strings.Contains(c, "Acme Merge") {
 			t.Errorf("case %s still names Beta: %s", id, c)
 		}
@@ -182,11 +164,11 @@ func TestMemberMerger(t *testing.T) {
 			t.Errorf("case %s timeline lacks the merge: %s", id, ev)
 		}
 	}
-	took := expect(t, e.Do("GET", "/v1/enrollments/"+b.EnrollmentID, one.Admin, nil), 200, "One's enrollment").JSON()
+	took := e2etest.Expect(t, e.Do("GET", "/v1/enrollments/"+b.EnrollmentID, one.Admin, nil), 200, "One's enrollment").JSON()
 	if took["memberId"] != a.MemberID || took["status"] != "active" {
 		t.Errorf("Acme does not hold Beta's place in One: %v", took)
 	}
-	ended := expect(t, e.Do("GET", "/v1/enrollments/"+bInTwo.ID, two.Admin, nil), 200, "Two's enrollment").JSON()
+	ended := e2etest.Expect(t, e.Do("GET", "/v1/enrollments/"+bInTwo.ID, two.Admin, nil), 200, "Two's enrollment").JSON()
 	if ended["memberId"] != a.MemberID || ended["status"] != "removed" {
 		t.Errorf("Beta's place in Two: %v, want Acme's and removed", ended)
 	}
@@ -202,10 +184,8 @@ func TestMemberMerger(t *testing.T) {
 	if ev := string(e.Do("GET", "/v1/enrollments/"+b.EnrollmentID+"/events", one.Admin, nil).Body); !strings.Contains(ev, "takes Beta Merge's place") {
 		t.Errorf("One's enrollment timeline: %s", ev)
 	}
-	if res := e.Do("POST", "/v1/cases", bAdmin, caseBody(depOne, one.ProgramID)); res.Status != 201 {
-		t.Errorf("Acme (as Beta's former admin) opens a case in One: %d %s", res.Status, res.Body)
-	}
-	if res := e.Do("GET", "/v1/invoices/"+inv, aAdmin, nil); res.Status != 200 || res.Str("memberId") != a.MemberID {
+	e2etest.Expect(t, e.Do("POST", "/v1/cases", bAdmin, e2etest.CaseBody(depOne, one.ProgramID)), 201, "Acme (as Beta's former admin) opens a case in One")
+	if res := e2etest.Expect(t, e.Do("GET", "/v1/invoices/"+inv, aAdmin, nil), 200, "Beta's invoice"); res.Str("memberId") != a.MemberID {
 		t.Errorf("Beta's invoice: %d %s", res.Status, res.Body)
 	}
 	if ev := string(e.Do("GET", "/v1/invoices/"+inv+"/events", aAdmin, nil).Body); !strings.Contains(ev, `"merge"`) {
@@ -248,83 +228,4 @@ func total(m map[string]any) float64 {
 		}
 	}
 	return n
-}
-
-// TestMergerPage: an operator finds Gamma, names Delta by its domain, sees
-// what would move (Gamma's place in the program passes to Delta, the host
-// asked), confirms, and lands on the finished merger; a domain nobody has
-// is refused on the page.
-func TestMergerPage(t *testing.T) {
-	t.Parallel()
-	e := localtest.New(t)
-	h := newHost(t, e, "Merge Page Host", map[string]any{"payment": "host"})
-	g, _ := livePartner(t, e, h, "Gamma Merge")
-	dBody := newMemberBody(e, "Delta Merge", "limited")
-	d := expect(t, e.Do("POST", "/v1/members", e.Operator, dBody), 201, "Delta").Str("id")
-	operator := "ops@operators.test"
-	if r := signIn(t, e, g.Email).do("GET", "/operator/members/"+g.MemberID+"/merge", nil); r.Status != 403 {
-		t.Errorf("a member's admin opens the merger page: %d, want 403", r.Status)
-	}
-	ops := signIn(t, e, operator)
-	if r := ops.do("POST", "/operator/members/"+g.MemberID+"/merge", url.Values{"into": {d}}); r.Status != 403 {
-		t.Errorf("a merger without the form token: %d, want 403", r.Status)
-	}
-	if r := ops.do("GET", "/operator/members/"+g.MemberID+"/merge?into="+url.QueryEscape(g.Domain), nil); r.Status != 422 || !strings.Contains(r.Body, "cannot be merged into itself") {
-		t.Errorf("merging into itself on the page: %d", r.Status)
-	}
-
-	ctx, problems := browser(t)
-	var refused, preview, done string
-	err := chromedp.Run(ctx, cdppage.SetBypassCSP(true),
-		signInAs(t, e, operator, "/operator?q=gamma", ""),
-		chromedp.WaitVisible(`ul.found`, chromedp.ByQuery),
-		chromedp.Click(`a[href="/operator/members/`+g.MemberID+`/merge"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#into`, chromedp.ByQuery),
-		chromedp.SendKeys(`#into`, "nobody."+e.Domain, chromedp.ByQuery),
-		chromedp.Click(`#merge-into button`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#into-error`, chromedp.ByQuery),
-		chromedp.Text(`main`, &refused, chromedp.ByQuery),
-		both(t, "x1-merge-refused"),
-		chromedp.Evaluate(`document.getElementById('into').value = ''`, nil),
-		chromedp.SendKeys(`#into`, dBody["domain"].(string), chromedp.ByQuery),
-		chromedp.Click(`#merge-into button`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#preview-title`, chromedp.ByQuery),
-		chromedp.Text(`main`, &preview, chromedp.ByQuery),
-		both(t, "x2-merge-preview"),
-		chromedp.Click(`button.danger`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#merger-title`, chromedp.ByQuery),
-		chromedp.Text(`main`, &done, chromedp.ByQuery),
-		both(t, "x3-merged"),
-	)
-	if err != nil {
-		t.Fatalf("the merger page: %v", err)
-	}
-	if !strings.Contains(refused, "no member has the domain nobody."+e.Domain) {
-		t.Errorf("an unknown domain: %q", refused)
-	}
-	if !strings.Contains(preview, "Gamma Merge into Delta Merge") || !strings.Contains(preview, "Merge Page Host Partner Connect") ||
-		!strings.Contains(preview, "Delta Merge takes Gamma Merge's place") {
-		t.Errorf("the preview: %q", preview)
-	}
-	if !strings.Contains(done, "Merged into Delta Merge") || !strings.Contains(done, "Gamma Merge was merged into Delta Merge.") ||
-		!strings.Contains(done, "Enrollments\t1") && !strings.Contains(done, "Enrollments 1") {
-		t.Errorf("after merging: %q", done)
-	}
-	if m := e.Do("GET", "/v1/members/"+g.MemberID, e.Operator, nil).JSON(); m["status"] != "merged" {
-		t.Errorf("Gamma after the page's merger: %v", m)
-	}
-	if r := ops.do("GET", "/members/"+g.MemberID+"/users", nil); r.Status != 200 || !strings.Contains(r.Body, "Gamma Merge was merged into") ||
-		!strings.Contains(r.Body, `href="/members/`+d+`/users"`) {
-		t.Errorf("Gamma's people page after the merger: %d", r.Status)
-	}
-	search := ops.do("GET", "/operator?q=gamma", nil)
-	if !strings.Contains(search.Body, ">merged<") {
-		t.Errorf("the search does not show Gamma merged")
-	}
-	for _, p := range problems() {
-		if strings.Contains(p, "status of 422") && strings.Contains(p, "/merge") {
-			continue // the refused domain, on purpose
-		}
-		t.Errorf("browser problem: %s", p)
-	}
 }

@@ -2,56 +2,18 @@ package e2e
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
-// partner is a signed-up partner.
-type partner struct {
-	Domain, Email, EnrollmentID, MemberID string
-}
-
-func signUp(t *testing.T, e *localtest.Env, h host, company string) partner {
-	t.Helper()
-	domain := strings.ToLower(strings.ReplaceAll(company, " ", "")) + "." + e.Domain
-	p := partner{Domain: domain, Email: "primary@" + domain}
-	res := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, h.Slug, p.Email), company, domain))
-	if res.Status != 201 {
-		t.Fatalf("sign-up %s: %d %s", company, res.Status, res.Body)
-	}
-	p.EnrollmentID, p.MemberID = res.Str("enrollmentId"), res.Str("memberId")
-	return p
-}
-
-// page fetches a page (GET) or posts a form to it, as a browser would.
-func page(t *testing.T, method, link string, form url.Values) (int, string) {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, link, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
-}
-
 func status(t *testing.T, e *localtest.Env, token, id string) string {
 	t.Helper()
-	res := expect(t, e.Do("GET", "/v1/enrollments/"+id, token, nil), 200, "get enrollment")
+	res := e2etest.Expect(t, e.Do("GET", "/v1/enrollments/"+id, token, nil), 200, "get enrollment")
 	return res.Str("status")
 }
 
@@ -60,60 +22,57 @@ func status(t *testing.T, e *localtest.Env, token, id string) string {
 func TestOnboardingThroughTheMails(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Omega", map[string]any{"payment": "host"})
-	p := signUp(t, e, h, "Partner One")
+	h := e2etest.NewHost(t, e, "Omega", map[string]any{"payment": "host"})
+	p := e2etest.SignUp(t, e, h, "Partner One")
 
-	approve := linkIn(t, e.Mail(h.Notify, "New partner sign-up"), "/h/")
+	approve := e2etest.LinkIn(t, e.Mail(h.Notify, "New partner sign-up"), "/h/")
 	// Opening the link (as a mail scanner would) changes nothing.
-	code, body := page(t, "GET", approve, nil)
-	if code != 200 || !strings.Contains(body, "Approve Partner One?") {
-		t.Fatalf("confirm page: %d %s", code, body)
+	if p := e2etest.Expect(t, e2etest.Page(t, "GET", approve, nil), 200, "confirm page"); !strings.Contains(p.Body, "Approve Partner One?") {
+		t.Fatalf("confirm page: %d %s", p.Status, p.Body)
 	}
 	if st := status(t, e, h.Admin, p.EnrollmentID); st != "pending_approval" {
 		t.Fatalf("after opening the link: %s, want pending_approval", st)
 	}
-	if code, body = page(t, "POST", approve, url.Values{}); code != 200 || !strings.Contains(body, "Approved") {
-		t.Fatalf("confirming: %d %s", code, body)
+	if p := e2etest.Expect(t, e2etest.Page(t, "POST", approve, url.Values{}), 200, "confirming"); !strings.Contains(p.Body, "Approved") {
+		t.Fatalf("confirming: %d %s", p.Status, p.Body)
 	}
 	if st := status(t, e, h.Admin, p.EnrollmentID); st != "validating" {
 		t.Fatalf("after approving: %s, want validating", st)
 	}
 	// The link now shows what was decided, and acts no more.
-	if code, body = page(t, "POST", approve, url.Values{}); code != 200 || !strings.Contains(body, "already approved") {
-		t.Fatalf("second use of the link: %d %s", code, body)
+	if p := e2etest.Expect(t, e2etest.Page(t, "POST", approve, url.Values{}), 200, "second use of the link"); !strings.Contains(p.Body, "already approved") {
+		t.Fatalf("second use of the link: %d %s", p.Status, p.Body)
 	}
 	e.Mail(p.Email, "your sign-up was approved")
 
-	ack := linkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
-	if code, body = page(t, "GET", ack, nil); code != 200 || !strings.Contains(body, "Acknowledge the test case") {
-		t.Fatalf("test case page: %d %s", code, body)
+	ack := e2etest.LinkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
+	if p := e2etest.Expect(t, e2etest.Page(t, "GET", ack, nil), 200, "test case page"); !strings.Contains(p.Body, "Acknowledge the test case") {
+		t.Fatalf("test case page: %d %s", p.Status, p.Body)
 	}
-	if code, body = page(t, "POST", ack, url.Values{}); code != 200 || !strings.Contains(body, "You are live") {
-		t.Fatalf("acknowledging: %d %s", code, body)
+	if p := e2etest.Expect(t, e2etest.Page(t, "POST", ack, url.Values{}), 200, "acknowledging"); !strings.Contains(p.Body, "You are live") {
+		t.Fatalf("acknowledging: %d %s", p.Status, p.Body)
 	}
 	if st := status(t, e, h.Admin, p.EnrollmentID); st != "active" {
 		t.Fatalf("after acknowledging: %s, want active", st)
 	}
 	e.Mail(h.Notify, "Partner One is live")
 
-	claimLink := linkIn(t, e.Mail(p.Email, "You are live"), "/c/")
+	claimLink := e2etest.LinkIn(t, e.Mail(p.Email, "You are live"), "/c/")
 	claimToken := claimLink[strings.LastIndex(claimLink, "/")+1:]
-	if code, body = page(t, "GET", claimLink, nil); code != 200 || strings.Contains(body, "tdm_") {
-		t.Fatalf("the claim page shows a token before the claim: %d", code)
+	if p := e2etest.Expect(t, e2etest.Page(t, "GET", claimLink, nil), 200, "the claim page"); strings.Contains(p.Body, "tdm_") {
+		t.Fatalf("the claim page shows a token before the claim: %d", p.Status)
 	}
-	claim := e.Do("POST", "/v1/credentials/"+claimToken+"/claim", "", nil)
-	if claim.Status != 201 || !strings.HasPrefix(claim.Str("token"), "tdm_") || claim.Str("memberId") != p.MemberID {
+	claim := e2etest.Expect(t, e.Do("POST", "/v1/credentials/"+claimToken+"/claim", "", nil), 201, "claim the credentials")
+	if !strings.HasPrefix(claim.Str("token"), "tdm_") || claim.Str("memberId") != p.MemberID {
 		t.Fatalf("claim: %d %s", claim.Status, claim.Body)
 	}
-	if again := e.Do("POST", "/v1/credentials/"+claimToken+"/claim", "", nil); again.Status != 409 {
-		t.Fatalf("second claim: got %d %s, want 409", again.Status, again.Body)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/credentials/"+claimToken+"/claim", "", nil), 409, "second claim")
 	partnerToken := claim.Str("token")
-	got := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, partnerToken, nil)
-	if got.Status != 200 || got.Str("status") != "active" || got.Str("goLiveAt") == "" {
+	got := e2etest.Expect(t, e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, partnerToken, nil), 200, "the partner's own token")
+	if got.Str("status") != "active" || got.Str("goLiveAt") == "" {
 		t.Fatalf("the partner's own token: %d %s", got.Status, got.Body)
 	}
-	if res := e.Do("GET", "/v1/members/"+p.MemberID, partnerToken, nil); res.Status != 200 || res.Str("kind") != "limited" {
+	if res := e2etest.Expect(t, e.Do("GET", "/v1/members/"+p.MemberID, partnerToken, nil), 200, "partner reads its member"); res.Str("kind") != "limited" {
 		t.Fatalf("partner reads its member: %d %s", res.Status, res.Body)
 	}
 	// The audit trail names every step, its actor and its states.
@@ -138,8 +97,8 @@ func TestOnboardingThroughTheMails(t *testing.T) {
 func TestConcurrentDecisionsOneStands(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Race", nil)
-	p := signUp(t, e, h, "Racer")
+	h := e2etest.NewHost(t, e, "Race", nil)
+	p := e2etest.SignUp(t, e, h, "Racer")
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	codes := map[int]int{}
@@ -171,25 +130,23 @@ func TestConcurrentDecisionsOneStands(t *testing.T) {
 func TestMemberPaidPartnerWaitsForPayment(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Paid", nil)
-	p := signUp(t, e, h, "Payer")
-	expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, map[string]any{"version": 1}), 200, "approve")
-	ack := linkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
-	res := e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil)
-	if res.Status != 200 || res.Str("status") != "awaiting_payment" {
+	h := e2etest.NewHost(t, e, "Paid", nil)
+	p := e2etest.SignUp(t, e, h, "Payer")
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, map[string]any{"version": 1}), 200, "approve")
+	ack := e2etest.LinkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
+	res := e2etest.Expect(t, e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil), 200, "acknowledge the test case")
+	if res.Str("status") != "awaiting_payment" {
 		t.Fatalf("acknowledge: %d %s", res.Status, res.Body)
 	}
 	e.Mail(p.Email, "pay the membership to go live")
 	enr := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil)
 	invoiceID := enr.Str("membershipInvoiceId")
-	if res := e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", h.Admin, map[string]any{"reference": "x", "amountCents": 50000}); res.Status != 403 {
-		t.Fatalf("a host admin records a payment: %d, want 403", res.Status)
-	}
-	if res := e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", e.Operator, map[string]any{"reference": "x", "amountCents": 100}); res.Status != 422 || res.ErrorFields()["amountCents"] == nil {
+	e2etest.Expect(t, e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", h.Admin, map[string]any{"reference": "x", "amountCents": 50000}), 403, "a host admin records a payment")
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", e.Operator, map[string]any{"reference": "x", "amountCents": 100}), 422, "a wrong amount"); res.ErrorFields()["amountCents"] == nil {
 		t.Fatalf("a wrong amount: %d %s", res.Status, res.Body)
 	}
-	pay := e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", e.Operator, map[string]any{"reference": "wire-4711", "amountCents": 50000})
-	if pay.Status != 200 || pay.Str("status") != "paid" {
+	pay := e2etest.Expect(t, e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", e.Operator, map[string]any{"reference": "wire-4711", "amountCents": 50000}), 200, "payment")
+	if pay.Str("status") != "paid" {
 		t.Fatalf("payment: %d %s", pay.Status, pay.Body)
 	}
 	if st := status(t, e, h.Admin, p.EnrollmentID); st != "active" {
@@ -201,18 +158,14 @@ func TestMemberPaidPartnerWaitsForPayment(t *testing.T) {
 		t.Errorf("the membership year starts at go-live %s: invoice period %s, renewal %s", goLive, pay.Str("periodStart"), live.Str("renewalDate"))
 	}
 	e.Mail(p.Email, "You are live")
-	if res := e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", e.Operator, map[string]any{"reference": "again", "amountCents": 50000}); res.Status != 409 {
-		t.Fatalf("paying twice: %d, want 409", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", e.Operator, map[string]any{"reference": "again", "amountCents": 50000}), 409, "paying twice")
 	// The billed member's admin can read it; the host cannot.
-	claim := linkIn(t, e.Mail(p.Email, "You are live"), "/c/")
+	claim := e2etest.LinkIn(t, e.Mail(p.Email, "You are live"), "/c/")
 	tok := e.Do("POST", "/v1/credentials/"+claim[strings.LastIndex(claim, "/")+1:]+"/claim", "", nil).Str("token")
-	if res := e.Do("GET", "/v1/invoices", tok, nil); res.Status != 200 || len(res.JSON()["items"].([]any)) != 1 {
+	if res := e2etest.Expect(t, e.Do("GET", "/v1/invoices", tok, nil), 200, "partner lists its invoices"); len(res.JSON()["items"].([]any)) != 1 {
 		t.Fatalf("partner lists its invoices: %d %s", res.Status, res.Body)
 	}
-	if res := e.Do("GET", "/v1/invoices/"+invoiceID, h.Admin, nil); res.Status != 404 {
-		t.Fatalf("host reads the partner's invoice: %d, want 404", res.Status)
-	}
+	e2etest.Expect(t, e.Do("GET", "/v1/invoices/"+invoiceID, h.Admin, nil), 404, "host reads the partner's invoice")
 }
 
 func mustYear(date string) int {
@@ -224,16 +177,16 @@ func mustYear(date string) int {
 func TestValidationFailureResendAndRemoval(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Strict", map[string]any{"payment": "host"})
-	p := signUp(t, e, h, "Sloppy")
+	h := e2etest.NewHost(t, e, "Strict", map[string]any{"payment": "host"})
+	p := e2etest.SignUp(t, e, h, "Sloppy")
 	e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, nil)
-	firstAck := linkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
+	firstAck := e2etest.LinkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
 
-	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/validation", h.Admin, map[string]any{"outcome": "failed"}); res.Status != 422 || res.ErrorFields()["note"] == nil {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/validation", h.Admin, map[string]any{"outcome": "failed"}), 422, "failed without a note"); res.ErrorFields()["note"] == nil {
 		t.Fatalf("failed without a note: %d %s", res.Status, res.Body)
 	}
-	res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/validation", h.Admin, map[string]any{"outcome": "failed", "note": "Nobody answered within a day."})
-	if res.Status != 200 || res.Str("status") != "validation_failed" {
+	res := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/validation", h.Admin, map[string]any{"outcome": "failed", "note": "Nobody answered within a day."}), 200, "record failed")
+	if res.Str("status") != "validation_failed" {
 		t.Fatalf("record failed: %d %s", res.Status, res.Body)
 	}
 	failMail := e.Mail(p.Email, "did not pass validation")
@@ -241,28 +194,28 @@ func TestValidationFailureResendAndRemoval(t *testing.T) {
 		t.Errorf("failure mail lacks what to fix: %s", failMail.Body.Text)
 	}
 	// The old test case no longer counts.
-	if code, body := page(t, "POST", firstAck, url.Values{}); code != 200 || !strings.Contains(body, "no longer open") {
-		t.Fatalf("old test case after failure: %d %s", code, body)
+	if p := e2etest.Expect(t, e2etest.Page(t, "POST", firstAck, url.Values{}), 200, "old test case after failure"); !strings.Contains(p.Body, "no longer open") {
+		t.Fatalf("old test case after failure: %d %s", p.Status, p.Body)
 	}
-	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/resend-validation", h.Admin, nil); res.Status != 200 || res.Str("status") != "validating" {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/resend-validation", h.Admin, nil), 200, "resend"); res.Str("status") != "validating" {
 		t.Fatalf("resend: %d %s", res.Status, res.Body)
 	}
-	newAck := linkIn(t, e.MailNth("support@"+p.Domain, "[Test case]", 2), "/v/")
+	newAck := e2etest.LinkIn(t, e.MailNth("support@"+p.Domain, "[Test case]", 2), "/v/")
 	if newAck == firstAck {
 		t.Fatal("the resend reused the old test case")
 	}
-	if code, _ := page(t, "POST", newAck, url.Values{}); code != 200 || status(t, e, h.Admin, p.EnrollmentID) != "active" {
-		t.Fatalf("acknowledging the new test case: %d", code)
+	if ack := e2etest.Expect(t, e2etest.Page(t, "POST", newAck, url.Values{}), 200, "acknowledging the new test case"); status(t, e, h.Admin, p.EnrollmentID) != "active" {
+		t.Fatalf("acknowledging the new test case: %d", ack.Status)
 	}
-	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{}); res.Status != 422 || res.ErrorFields()["reason"] == nil {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{}), 422, "remove without reason"); res.ErrorFields()["reason"] == nil {
 		t.Fatalf("remove without reason: %d %s", res.Status, res.Body)
 	}
-	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "Partnership ended"}); res.Status != 200 || res.Str("status") != "removed" {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "Partnership ended"}), 200, "remove"); res.Str("status") != "removed" {
 		t.Fatalf("remove: %d %s", res.Status, res.Body)
 	}
 	e.Mail(p.Email, "Sloppy was removed")
 	e.Mail(h.Notify, "Sloppy was removed")
-	if res := e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "again"}); res.Status != 409 || !strings.Contains(res.ErrorMessage(), "removed") {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "again"}), 409, "removing twice"); !strings.Contains(res.ErrorMessage(), "removed") {
 		t.Fatalf("removing twice: %d %s", res.Status, res.Body)
 	}
 }
@@ -270,12 +223,12 @@ func TestValidationFailureResendAndRemoval(t *testing.T) {
 func TestEnrollmentAccessAndLists(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Lister", nil)
-	var ps []partner
+	h := e2etest.NewHost(t, e, "Lister", nil)
+	var ps []e2etest.Partner
 	for i := 0; i < 5; i++ {
-		ps = append(ps, signUp(t, e, h, fmt.Sprintf("Partner %d", i)))
+		ps = append(ps, e2etest.SignUp(t, e, h, fmt.Sprintf("Partner %d", i)))
 	}
-	stranger := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Nosy", "full")).Str("adminToken")
+	stranger := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Nosy", "full")).Str("adminToken")
 	eng := e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "E", "email": e.Addr("eng"), "roles": []string{"engineer"}}).Str("token")
 	id := ps[0].EnrollmentID
 	for name, c := range map[string]struct {
@@ -293,9 +246,7 @@ func TestEnrollmentAccessAndLists(t *testing.T) {
 		"unknown credential token": {"POST", "/v1/credentials/crd_nope/claim", "", 404},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if res := e.Do(c.method, c.path, c.token, nil); res.Status != c.status {
-				t.Fatalf("got %d %s, want %d", res.Status, res.Body, c.status)
-			}
+			e2etest.Expect(t, e.Do(c.method, c.path, c.token, nil), c.status, name)
 		})
 	}
 	e.Do("POST", "/v1/enrollments/"+ps[1].EnrollmentID+"/approve", h.Admin, nil)
@@ -303,7 +254,7 @@ func TestEnrollmentAccessAndLists(t *testing.T) {
 	seen := map[string]bool{}
 	cursor := ""
 	for pages := 0; pages < 10; pages++ {
-		res := expect(t, e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?limit=2&cursor="+url.QueryEscape(cursor), h.Admin, nil), 200, "list")
+		res := e2etest.Expect(t, e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?limit=2&cursor="+url.QueryEscape(cursor), h.Admin, nil), 200, "list")
 		for _, it := range res.JSON()["items"].([]any) {
 			seen[it.(map[string]any)["id"].(string)] = true
 		}

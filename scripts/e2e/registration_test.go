@@ -7,19 +7,20 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
 func TestRegistrationAndSignupOverTheAPI(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Acme", nil)
+	h := e2etest.NewHost(t, e, "Acme", nil)
 	domain := "globex." + e.Domain
 	email := "ann@" + domain
-	tok := signupToken(t, e, h.Slug, email)
+	tok := e2etest.SignupToken(t, e, h.Slug, email)
 
-	res := e.Do("POST", "/v1/signups", "", signupBody(tok, "Globex", domain))
-	if res.Status != 201 || res.Str("status") != "pending_approval" || !strings.HasPrefix(res.Str("memberId"), "mem_") {
+	res := e2etest.Expect(t, e.Do("POST", "/v1/signups", "", e2etest.SignupBody(tok, "Globex", domain)), 201, "sign-up")
+	if res.Str("status") != "pending_approval" || !strings.HasPrefix(res.Str("memberId"), "mem_") {
 		t.Fatalf("sign-up: %d %s", res.Status, res.Body)
 	}
 	hostMail := e.Mail(h.Notify, "New partner sign-up for Acme Partner Connect: Globex")
@@ -37,24 +38,18 @@ func TestRegistrationAndSignupOverTheAPI(t *testing.T) {
 		t.Errorf("membership invoice mail: %s", invoice.Body.Text)
 	}
 	// The link is single use.
-	again := e.Do("POST", "/v1/signups", "", signupBody(tok, "Globex", domain))
-	if again.Status != http.StatusConflict {
-		t.Fatalf("reusing the link: got %d %s, want 409", again.Status, again.Body)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/signups", "", e2etest.SignupBody(tok, "Globex", domain)), http.StatusConflict, "reusing the link")
 }
 
 func TestSameCompanyJoinsAsOneMember(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	a := newHost(t, e, "Alpha", nil)
-	b := newHost(t, e, "Beta", map[string]any{"payment": "host"})
+	a := e2etest.NewHost(t, e, "Alpha", nil)
+	b := e2etest.NewHost(t, e, "Beta", map[string]any{"payment": "host"})
 	domain := "initech." + e.Domain
 
-	first := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, a.Slug, "ann@"+domain), "Initech", domain))
-	second := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, b.Slug, "bob@"+domain), "Initech", domain))
-	if first.Status != 201 || second.Status != 201 {
-		t.Fatalf("sign-ups: %d %s / %d %s", first.Status, first.Body, second.Status, second.Body)
-	}
+	first := e2etest.Expect(t, e.Do("POST", "/v1/signups", "", e2etest.SignupBody(e2etest.SignupToken(t, e, a.Slug, "ann@"+domain), "Initech", domain)), 201, "Ann's sign-up to Alpha")
+	second := e2etest.Expect(t, e.Do("POST", "/v1/signups", "", e2etest.SignupBody(e2etest.SignupToken(t, e, b.Slug, "bob@"+domain), "Initech", domain)), 201, "Bob's sign-up to Beta")
 	if first.Str("memberId") != second.Str("memberId") {
 		t.Fatalf("two members for one company: %s and %s", first.Str("memberId"), second.Str("memberId"))
 	}
@@ -67,8 +62,8 @@ func TestSameCompanyJoinsAsOneMember(t *testing.T) {
 		t.Fatal("one enrollment for two programs")
 	}
 	// The same program again, even with a fresh link, is a conflict.
-	dup := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, a.Slug, "carl@"+domain), "Initech", domain))
-	if dup.Status != http.StatusConflict || !strings.Contains(dup.ErrorMessage(), "already enrolled") {
+	dup := e2etest.Expect(t, e.Do("POST", "/v1/signups", "", e2etest.SignupBody(e2etest.SignupToken(t, e, a.Slug, "carl@"+domain), "Initech", domain)), http.StatusConflict, "same program twice")
+	if !strings.Contains(dup.ErrorMessage(), "already enrolled") {
 		t.Fatalf("same program twice: got %d %s, want 409", dup.Status, dup.Body)
 	}
 	// A host-paid program sends no invoice.
@@ -82,26 +77,26 @@ func TestSameCompanyJoinsAsOneMember(t *testing.T) {
 func TestConcurrentSignupsOfANewCompanyMakeOneMember(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	hosts := []host{newHost(t, e, "One", nil), newHost(t, e, "Two", nil), newHost(t, e, "Three", nil), newHost(t, e, "Four", nil)}
+	hosts := []e2etest.Host{e2etest.NewHost(t, e, "One", nil), e2etest.NewHost(t, e, "Two", nil), e2etest.NewHost(t, e, "Three", nil), e2etest.NewHost(t, e, "Four", nil)}
 	domain := "umbrella." + e.Domain
 	var tokens []string
 	for i, h := range hosts {
-		tokens = append(tokens, signupToken(t, e, h.Slug, fmt.Sprintf("p%d@%s", i, domain)))
+		tokens = append(tokens, e2etest.SignupToken(t, e, h.Slug, fmt.Sprintf("p%d@%s", i, domain)))
 	}
 	var wg sync.WaitGroup
-	members := make([]string, len(tokens))
+	answers := make([]localtest.Response, len(tokens))
 	for i, tok := range tokens {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res := e.Do("POST", "/v1/signups", "", signupBody(tok, "Umbrella", domain))
-			if res.Status != 201 {
-				t.Errorf("sign-up %d: %d %s", i, res.Status, res.Body)
-			}
-			members[i] = res.Str("memberId")
+			answers[i] = e.Do("POST", "/v1/signups", "", e2etest.SignupBody(tok, "Umbrella", domain))
 		}()
 	}
 	wg.Wait()
+	members := make([]string, len(tokens))
+	for i, res := range answers {
+		members[i] = e2etest.Expect(t, res, 201, fmt.Sprintf("sign-up %d", i)).Str("memberId")
+	}
 	for _, m := range members[1:] {
 		if m != members[0] {
 			t.Fatalf("concurrent sign-ups made several members: %v", members)
@@ -113,22 +108,22 @@ func TestPreApprovedSkipsApproval(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
 	domain := "trusted." + e.Domain
-	h := newHost(t, e, "Gamma", map[string]any{"preApproved": []string{domain}})
-	res := e.Do("POST", "/v1/signups", "", signupBody(signupToken(t, e, h.Slug, "ann@"+domain), "Trusted", domain))
-	if res.Status != 201 || res.Str("status") != "validating" {
+	h := e2etest.NewHost(t, e, "Gamma", map[string]any{"preApproved": []string{domain}})
+	res := e2etest.Expect(t, e.Do("POST", "/v1/signups", "", e2etest.SignupBody(e2etest.SignupToken(t, e, h.Slug, "ann@"+domain), "Trusted", domain)), 201, "pre-approved sign-up")
+	if res.Str("status") != "validating" {
 		t.Fatalf("pre-approved sign-up: %d %s", res.Status, res.Body)
 	}
 	test := e.Mail("support@"+domain, "[Test case]")
-	linkIn(t, test, "/v/val_")
+	e2etest.LinkIn(t, test, "/v/val_")
 }
 
 func TestSignupValidationNamesTheField(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Delta", nil)
+	h := e2etest.NewHost(t, e, "Delta", nil)
 	domain := "v." + e.Domain
-	tok := signupToken(t, e, h.Slug, "ann@"+domain)
-	good := signupBody(tok, "Valid Co", domain)
+	tok := e2etest.SignupToken(t, e, h.Slug, "ann@"+domain)
+	good := e2etest.SignupBody(tok, "Valid Co", domain)
 
 	cases := []struct {
 		path  string
@@ -163,30 +158,27 @@ func TestSignupValidationNamesTheField(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.path+"/"+fmt.Sprint(c.value), func(t *testing.T) {
-			res := e.Do("POST", "/v1/signups", "", set(good, c.path, c.value, c.del))
-			if res.Status != 422 {
-				t.Fatalf("got %d %s, want 422", res.Status, res.Body)
-			}
+			res := e2etest.Expect(t, e.Do("POST", "/v1/signups", "", e2etest.Set(good, c.path, c.value, c.del)), 422, "a sign-up with "+c.path+" "+fmt.Sprint(c.value))
 			if _, ok := res.ErrorFields()[c.field]; !ok {
 				t.Fatalf("error does not name %q: %s", c.field, res.Body)
 			}
 		})
 	}
 	t.Run("stale addendum version", func(t *testing.T) {
-		res := e.Do("POST", "/v1/signups", "", set(good, "acceptAddendum.version", "2025-9", false))
-		if res.Status != 409 || res.ErrorFields()["acceptAddendum.version"] == nil {
+		res := e2etest.Expect(t, e.Do("POST", "/v1/signups", "", e2etest.Set(good, "acceptAddendum.version", "2025-9", false)), 409, "a sign-up accepting a stale addendum version")
+		if res.ErrorFields()["acceptAddendum.version"] == nil {
 			t.Fatalf("got %d %s, want 409 naming acceptAddendum.version", res.Status, res.Body)
 		}
 	})
 	// None of the refused attempts used up the link.
-	expect(t, e.Do("POST", "/v1/signups", "", good), 201, "the valid sign-up after the refusals")
+	e2etest.Expect(t, e.Do("POST", "/v1/signups", "", good), 201, "the valid sign-up after the refusals")
 }
 
 func TestProgramValidationAndAccess(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Epsilon", nil)
-	other := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Stranger", "full"))
+	h := e2etest.NewHost(t, e, "Epsilon", nil)
+	other := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Stranger", "full"))
 	stranger := other.Str("adminToken")
 	base := map[string]any{
 		"slug": "eps-two-" + e.Domain[:6], "name": "Second", "hostMemberId": h.MemberID, "type": "oem", "payment": "host",
@@ -219,41 +211,33 @@ func TestProgramValidationAndAccess(t *testing.T) {
 			continue
 		}
 		t.Run(c.name, func(t *testing.T) {
-			res := e.Do("POST", "/v1/programs", h.Admin, set(base, c.path, c.value, c.del))
-			if res.Status != c.status || res.ErrorFields()[c.field] == nil {
+			res := e2etest.Expect(t, e.Do("POST", "/v1/programs", h.Admin, e2etest.Set(base, c.path, c.value, c.del)), c.status, c.name)
+			if res.ErrorFields()[c.field] == nil {
 				t.Fatalf("got %d %s, want %d naming %s", res.Status, res.Body, c.status, c.field)
 			}
 		})
 	}
-	withBands := set(base, "priceBands", []any{map[string]any{"upTo": 10, "unitCents": 100}}, false)
-	if res := e.Do("POST", "/v1/programs", h.Admin, set(withBands, "payment", "member", false)); res.Status != 422 || res.ErrorFields()["priceBands"] == nil {
+	withBands := e2etest.Set(base, "priceBands", []any{map[string]any{"upTo": 10, "unitCents": 100}}, false)
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/programs", h.Admin, e2etest.Set(withBands, "payment", "member", false)), 422, "bands on a member-paid program"); res.ErrorFields()["priceBands"] == nil {
 		t.Errorf("bands on a member-paid program: %d %s", res.Status, res.Body)
 	}
-	if res := e.Do("POST", "/v1/programs", stranger, base); res.Status != 422 || res.ErrorFields()["hostMemberId"] == nil {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/programs", stranger, base), 422, "another member's program"); res.ErrorFields()["hostMemberId"] == nil {
 		t.Errorf("another member's program: %d %s, want 422 naming hostMemberId", res.Status, res.Body)
 	}
-	created := e.Do("POST", "/v1/programs", h.Admin, base)
-	if created.Status != 201 || created.JSON()["sla"].(map[string]any)["low"] != "PT8H" {
+	created := e2etest.Expect(t, e.Do("POST", "/v1/programs", h.Admin, base), 201, "create")
+	if created.JSON()["sla"].(map[string]any)["low"] != "PT8H" {
 		t.Fatalf("create: %d %s", created.Status, created.Body)
 	}
-	if res := e.Do("POST", "/v1/programs", h.Admin, base); res.Status != 409 {
-		t.Errorf("slug taken: got %d, want 409", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/programs", h.Admin, base), 409, "slug taken")
 	id := created.Str("id")
-	if res := e.Do("GET", "/v1/programs/"+id, stranger, nil); res.Status != 404 {
-		t.Errorf("stranger reads program: got %d, want 404", res.Status)
-	}
-	if res := e.Do("PATCH", "/v1/programs/"+id, stranger, map[string]any{"name": "x"}); res.Status != 404 {
-		t.Errorf("stranger patches program: got %d, want 404", res.Status)
-	}
-	patched := e.Do("PATCH", "/v1/programs/"+id, h.Admin, map[string]any{"name": "Renamed", "sla": map[string]any{"high": "PT1H"}, "version": 1})
-	if patched.Status != 200 || patched.Str("name") != "Renamed" || patched.JSON()["sla"].(map[string]any)["high"] != "PT1H" || patched.JSON()["sla"].(map[string]any)["low"] != "PT8H" {
+	e2etest.Expect(t, e.Do("GET", "/v1/programs/"+id, stranger, nil), 404, "stranger reads program")
+	e2etest.Expect(t, e.Do("PATCH", "/v1/programs/"+id, stranger, map[string]any{"name": "x"}), 404, "stranger patches program")
+	patched := e2etest.Expect(t, e.Do("PATCH", "/v1/programs/"+id, h.Admin, map[string]any{"name": "Renamed", "sla": map[string]any{"high": "PT1H"}, "version": 1}), 200, "rename the program and change its SLA")
+	if patched.Str("name") != "Renamed" || patched.JSON()["sla"].(map[string]any)["high"] != "PT1H" || patched.JSON()["sla"].(map[string]any)["low"] != "PT8H" {
 		t.Fatalf("patch: %d %s", patched.Status, patched.Body)
 	}
-	if res := e.Do("PATCH", "/v1/programs/"+id, h.Admin, map[string]any{"name": "Again", "version": 1}); res.Status != 409 {
-		t.Errorf("stale version: got %d, want 409", res.Status)
-	}
-	if res := e.Do("PATCH", "/v1/programs/"+id, h.Admin, map[string]any{"slug": "new-slug"}); res.Status != 422 || res.ErrorFields()["slug"] == nil {
+	e2etest.Expect(t, e.Do("PATCH", "/v1/programs/"+id, h.Admin, map[string]any{"name": "Again", "version": 1}), 409, "stale version")
+	if res := e2etest.Expect(t, e.Do("PATCH", "/v1/programs/"+id, h.Admin, map[string]any{"slug": "new-slug"}), 422, "changing the slug"); res.ErrorFields()["slug"] == nil {
 		t.Errorf("changing the slug: %d %s", res.Status, res.Body)
 	}
 }
@@ -261,20 +245,18 @@ func TestProgramValidationAndAccess(t *testing.T) {
 func TestRegistrationRulesAndPages(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Zeta", map[string]any{"landing": map[string]any{
+	h := e2etest.NewHost(t, e, "Zeta", map[string]any{"landing": map[string]any{
 		"about": `<script>alert("x")</script> We "partner".`, "bannerUrl": "https://cdn.example/banner.png",
 		"links": []any{map[string]any{"title": "Guide", "url": "https://host.example/guide"}},
 	}})
 	// Known and unknown addresses get the same answer; unknown programs 404.
-	known := e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": e.Addr("primary-zeta")})
-	unknown := e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": "nobody@" + e.Domain})
-	if known.Status != 202 || unknown.Status != 202 || string(known.Body) != string(unknown.Body) {
+	known := e2etest.Expect(t, e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": e.Addr("primary-zeta")}), 202, "registering a known address")
+	unknown := e2etest.Expect(t, e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": "nobody@" + e.Domain}), 202, "registering an unknown address")
+	if string(known.Body) != string(unknown.Body) {
 		t.Errorf("known %d %s vs unknown %d %s", known.Status, known.Body, unknown.Status, unknown.Body)
 	}
-	if res := e.Do("POST", "/v1/programs/no-such-program/registrations", "", map[string]any{"email": "a@b.example"}); res.Status != 404 {
-		t.Errorf("unknown program: %d", res.Status)
-	}
-	if res := e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": "not-an-email"}); res.Status != 422 || res.ErrorFields()["email"] == nil {
+	e2etest.Expect(t, e.Do("POST", "/v1/programs/no-such-program/registrations", "", map[string]any{"email": "a@b.example"}), 404, "unknown program")
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": "not-an-email"}), 422, "bad email"); res.ErrorFields()["email"] == nil {
 		t.Errorf("bad email: %d %s", res.Status, res.Body)
 	}
 	// Rate limit per address: the 6th request in the hour is refused.
@@ -283,13 +265,15 @@ func TestRegistrationRulesAndPages(t *testing.T) {
 	for i := 0; i < 6; i++ {
 		last = e.Do("POST", "/v1/programs/"+h.Slug+"/registrations", "", map[string]any{"email": addr})
 	}
-	if last.Status != 429 || last.Header.Get("Retry-After") == "" {
+	e2etest.Expect(t, last, 429, "6th registration")
+	if last.Header.Get("Retry-After") == "" {
 		t.Errorf("6th registration: got %d (Retry-After %q), want 429 with Retry-After", last.Status, last.Header.Get("Retry-After"))
 	}
 
 	page := e.Do("GET", "/p/"+h.Slug, "", nil)
 	body := string(page.Body)
-	if page.Status != 200 || !strings.Contains(body, "&lt;script&gt;") || strings.Contains(body, `<script>alert`) {
+	e2etest.Expect(t, page, 200, "landing page does not escape the host's text")
+	if !strings.Contains(body, "&lt;script&gt;") || strings.Contains(body, `<script>alert`) {
 		t.Fatalf("landing page does not escape the host's text: %d\n%s", page.Status, body)
 	}
 	for _, want := range []string{`<label for="email">`, `https://cdn.example/banner.png`, "Zeta Partner Connect", `action="/p/` + h.Slug + `"`, "Guide"} {
@@ -302,12 +286,12 @@ func TestRegistrationRulesAndPages(t *testing.T) {
 			t.Errorf("header %s = %q, want it to contain %q", k, page.Header.Get(k), want)
 		}
 	}
-	notFound := e.Do("GET", "/p/no-such-program", "", nil)
-	if notFound.Status != 404 || !strings.Contains(notFound.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(notFound.Body), "Page not found") {
+	notFound := e2etest.Expect(t, e.Do("GET", "/p/no-such-program", "", nil), 404, "unknown slug")
+	if !strings.Contains(notFound.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(notFound.Body), "Page not found") {
 		t.Errorf("unknown slug: %d %s %s", notFound.Status, notFound.Header.Get("Content-Type"), notFound.Body)
 	}
-	expired := e.Do("GET", "/p/"+h.Slug+"/signup?token=sgn_nonsense", "", nil)
-	if expired.Status != 404 || !strings.Contains(string(expired.Body), "Get a new link") {
+	expired := e2etest.Expect(t, e.Do("GET", "/p/"+h.Slug+"/signup?token=sgn_nonsense", "", nil), 404, "bad sign-up link page")
+	if !strings.Contains(string(expired.Body), "Get a new link") {
 		t.Errorf("bad sign-up link page: %d %s", expired.Status, expired.Body)
 	}
 }

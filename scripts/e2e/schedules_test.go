@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/enrollment"
@@ -19,61 +20,35 @@ import (
 	"github.com/tandemhq/tandem/shared/store"
 )
 
-func runSchedule(t *testing.T, e *localtest.Env, name string, at time.Time) map[string]any {
-	t.Helper()
-	res := e.Do("POST", "/_local/schedules/"+name+"?at="+at.UTC().Format(time.RFC3339), "", nil, "Content-Type", "application/json")
-	if res.Status != 200 {
-		t.Fatalf("run %s at %s: %d %s", name, at, res.Status, res.Body)
-	}
-	sum, _ := res.JSON()["summary"].(map[string]any)
-	return sum
-}
-
-func num(m map[string]any, k string) int {
-	f, _ := m[k].(float64)
-	return int(f)
-}
-
-func countMails(t *testing.T, e *localtest.Env, addr, subject string) int {
-	t.Helper()
-	n := 0
-	for _, m := range e.MailsTo(addr) {
-		if strings.Contains(m.Subject, subject) {
-			n++
-		}
-	}
-	return n
-}
-
 func TestEscalationLevelsOnceEach(t *testing.T) {
 	t.Parallel()
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	open := time.Date(2026, 11, 23, 10, 0, 0, 0, berlin) // Monday
 	clock := localtest.NewClock(open)
 	e := localtest.New(t, localtest.WithClock(clock))
-	h := newHost(t, e, "Esc Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	p, ptok := onboard(t, e, h, "Esc Partner")
-	c := e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)) // high: PT2H in 08–18 weekdays
+	h := e2etest.NewHost(t, e, "Esc Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	p, ptok := e2etest.Onboard(t, e, h, "Esc Partner")
+	c := e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)) // high: PT2H in 08–18 weekdays
 	id := c.Str("id")
 	due := open.Add(2 * time.Hour)
 
-	if sum := runSchedule(t, e, "escalation", due.Add(-time.Minute)); num(sum, "escalatedLevel1") != 0 || num(sum, "reminders") != 1 {
+	if sum := e2etest.RunSchedule(t, e, "escalation", due.Add(-time.Minute)); e2etest.Num(sum, "escalatedLevel1") != 0 || e2etest.Num(sum, "reminders") != 1 {
 		t.Fatalf("a minute before due: %v, want the 75 %% reminder and no escalation", sum)
 	}
 	for i := 0; i < 10; i++ { // the same event replayed 10 times
-		sum := runSchedule(t, e, "escalation", due.Add(time.Minute))
-		if want := map[bool]int{true: 1, false: 0}[i == 0]; num(sum, "escalatedLevel1") != want {
+		sum := e2etest.RunSchedule(t, e, "escalation", due.Add(time.Minute))
+		if want := map[bool]int{true: 1, false: 0}[i == 0]; e2etest.Num(sum, "escalatedLevel1") != want {
 			t.Fatalf("run %d: %v, want %d level-1 escalation", i, sum, want)
 		}
 	}
 	if got := e.Do("GET", "/v1/cases/"+id, ptok, nil); got.JSON()["escalationLevel"].(float64) != 1 {
 		t.Fatalf("after level 1: %s", got.Body)
 	}
-	if n := countMails(t, e, e.Addr("storage-escalation"), "[Escalation 1]"); n != 1 {
+	if n := e2etest.CountMails(t, e, e.Addr("storage-escalation"), "[Escalation 1]"); n != 1 {
 		t.Errorf("escalation contact got %d level-1 mails, want 1", n)
 	}
-	if n := countMails(t, e, "primary@"+p.Domain, "[Escalation 1]"); n != 1 {
+	if n := e2etest.CountMails(t, e, "primary@"+p.Domain, "[Escalation 1]"); n != 1 {
 		t.Errorf("submitter got %d level-1 mails, want 1", n)
 	}
 
@@ -99,13 +74,13 @@ func TestEscalationLevelsOnceEach(t *testing.T) {
 	if level2 != 1 {
 		t.Fatalf("three concurrent runs escalated to level 2 %d times, want 1", level2)
 	}
-	if n := countMails(t, e, h.Notify, "[Escalation 2]"); n != 1 {
+	if n := e2etest.CountMails(t, e, h.Notify, "[Escalation 2]"); n != 1 {
 		t.Errorf("the host got %d level-2 mails, want 1", n)
 	}
-	if n := countMails(t, e, "ops@operators.test", "[Escalation 2]"); n < 1 {
+	if n := e2etest.CountMails(t, e, "ops@operators.test", "[Escalation 2]"); n < 1 {
 		t.Errorf("the operators got no level-2 mail")
 	}
-	if sum := runSchedule(t, e, "escalation", due.Add(48*time.Hour)); num(sum, "found") != 0 {
+	if sum := e2etest.RunSchedule(t, e, "escalation", due.Add(48*time.Hour)); e2etest.Num(sum, "found") != 0 {
 		t.Errorf("a case escalated twice is still due: %v", sum)
 	}
 	events := e.Do("GET", "/v1/cases/"+id+"/events", ptok, nil)
@@ -114,11 +89,11 @@ func TestEscalationLevelsOnceEach(t *testing.T) {
 	}
 
 	// A late run raises both levels of another case at once; a response stops it.
-	late := e.Do("POST", "/v1/cases", ptok, set(caseBody(dep, h.ProgramID), "summary", "Late one", false)).Str("id")
-	answered := e.Do("POST", "/v1/cases", ptok, set(caseBody(dep, h.ProgramID), "summary", "Answered", false)).Str("id")
+	late := e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "summary", "Late one", false)).Str("id")
+	answered := e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "summary", "Answered", false)).Str("id")
 	e.Do("POST", "/v1/cases/"+answered+"/request-info", h.Admin, map[string]any{"question": "Logs?"})
-	sum := runSchedule(t, e, "escalation", clock.Now().Add(72*time.Hour))
-	if num(sum, "escalatedLevel1") != 1 || num(sum, "escalatedLevel2") != 1 {
+	sum := e2etest.RunSchedule(t, e, "escalation", clock.Now().Add(72*time.Hour))
+	if e2etest.Num(sum, "escalatedLevel1") != 1 || e2etest.Num(sum, "escalatedLevel2") != 1 {
 		t.Errorf("late run: %v, want both levels of one case", sum)
 	}
 	if got := e.Do("GET", "/v1/cases/"+late, ptok, nil); got.JSON()["escalationLevel"].(float64) != 2 {
@@ -139,11 +114,11 @@ func TestLocalScheduleAnswersWhileWritesGoOn(t *testing.T) {
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	open := time.Date(2026, 11, 23, 10, 0, 0, 0, berlin) // Monday
 	e := localtest.New(t, localtest.WithClock(localtest.NewClock(open)))
-	h := newHost(t, e, "Busy Run Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Busy Run Partner")
-	e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)) // high: both due at 12:00
-	busy := e.Do("POST", "/v1/cases", ptok, set(caseBody(dep, h.ProgramID), "summary", "Busy one", false)).Str("id")
+	h := e2etest.NewHost(t, e, "Busy Run Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Busy Run Partner")
+	e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)) // high: both due at 12:00
+	busy := e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "summary", "Busy one", false)).Str("id")
 	e.Flush()
 
 	// Notes on the other case, back to back, until the run answers (or
@@ -197,11 +172,12 @@ func TestLocalScheduleAnswersWhileWritesGoOn(t *testing.T) {
 	}
 	// Both cases are due; the notes racing the busy one's escalation do
 	// not put it off.
-	if res.Status != 200 || num(res.JSON()["summary"].(map[string]any), "escalatedLevel1") != 2 {
+	e2etest.Expect(t, res, 200, "the escalation run beside the writes")
+	if e2etest.Num(res.JSON()["summary"].(map[string]any), "escalatedLevel1") != 2 {
 		t.Fatalf("run: %d %s, want level 1 of both cases", res.Status, res.Body)
 	}
 	mail, _ := res.JSON()["mail"].(map[string]any)
-	if num(mail, "sent") != 4 || mail["waiting"] != nil {
+	if e2etest.Num(mail, "sent") != 4 || mail["waiting"] != nil {
 		t.Errorf("the run's mail: %v, want its 4 mails sent and none waiting", mail)
 	}
 }
@@ -213,9 +189,9 @@ func TestEscalationReadsOnlyWhatIsDue(t *testing.T) {
 	clock := localtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	// 10,000 cases: on a Local of their own (see localtest.Isolated).
 	e := localtest.Isolated(t, localtest.WithClock(clock))
-	h := newHost(t, e, "Sweep Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	p, _ := onboard(t, e, h, "Sweep Partner")
+	h := e2etest.NewHost(t, e, "Sweep Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	p, _ := e2etest.Onboard(t, e, h, "Sweep Partner")
 	now := clock.Now()
 	mk := func(n int, due time.Time) []collab.Case {
 		out := make([]collab.Case, n)
@@ -260,8 +236,8 @@ func TestRenewalsOfAMemberPaidPartner(t *testing.T) {
 	golive := time.Date(2027, 1, 31, 12, 0, 0, 0, time.UTC)
 	clock := localtest.NewClock(golive)
 	e := localtest.New(t, localtest.WithClock(clock))
-	h := newHost(t, e, "Renew Host", nil)
-	p, ptok := onboard(t, e, h, "Renew Partner")
+	h := e2etest.NewHost(t, e, "Renew Host", nil)
+	p, ptok := e2etest.Onboard(t, e, h, "Renew Partner")
 	enr := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil)
 	r, _ := time.Parse(time.RFC3339, enr.Str("renewalDate"))
 	if r.Format("2006-01-02") != "2028-01-31" {
@@ -270,23 +246,23 @@ func TestRenewalsOfAMemberPaidPartner(t *testing.T) {
 	billing := "billing@" + p.Domain
 	day := func(d int) time.Time { return r.AddDate(0, 0, d).Add(time.Hour) }
 
-	if sum := runSchedule(t, e, "renewals", day(-46)); num(sum, "found") != 0 {
+	if sum := e2etest.RunSchedule(t, e, "renewals", day(-46)); e2etest.Num(sum, "found") != 0 {
 		t.Fatalf("too early: %v", sum)
 	}
 	// The partner's admin corrects the billing contact typed at sign-up; the
 	// renewal goes to the corrected address, and the old one hears no more.
 	accounts := "accounts@" + p.Domain
-	mem := expect(t, e.Do("GET", "/v1/members/"+p.MemberID, ptok, nil), 200, "the partner's member")
-	expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID, ptok, map[string]any{
+	mem := e2etest.Expect(t, e.Do("GET", "/v1/members/"+p.MemberID, ptok, nil), 200, "the partner's member")
+	e2etest.Expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID, ptok, map[string]any{
 		"contacts": map[string]any{"billing": map[string]any{"name": "Accounts Payable", "email": accounts}}, "version": mem.JSON()["version"],
 	}), 200, "the billing contact corrected")
 	// A 10-day outage: the run at day -29 catches up the heads-up and the invoice.
-	sum := runSchedule(t, e, "renewals", day(-29))
-	if num(sum, "headsUps") != 1 || num(sum, "invoices") != 1 {
+	sum := e2etest.RunSchedule(t, e, "renewals", day(-29))
+	if e2etest.Num(sum, "headsUps") != 1 || e2etest.Num(sum, "invoices") != 1 {
 		t.Fatalf("catch-up run: %v", sum)
 	}
 	for i := 0; i < 10; i++ {
-		runSchedule(t, e, "renewals", day(-29))
+		e2etest.RunSchedule(t, e, "renewals", day(-29))
 	}
 	var wg sync.WaitGroup
 	for i := 0; i < 3; i++ {
@@ -295,16 +271,16 @@ func TestRenewalsOfAMemberPaidPartner(t *testing.T) {
 	}
 	wg.Wait()
 	e.Flush()
-	if n := countMails(t, e, accounts, "renews on 31 January 2028"); n != 1 {
+	if n := e2etest.CountMails(t, e, accounts, "renews on 31 January 2028"); n != 1 {
 		t.Errorf("heads-up mails to the corrected contact: %d, want 1", n)
 	}
-	if n := countMails(t, e, accounts, "Invoice"); n != 1 {
+	if n := e2etest.CountMails(t, e, accounts, "Invoice"); n != 1 {
 		t.Errorf("renewal invoice mails to the corrected contact: %d, want 1", n)
 	}
-	if n := countMails(t, e, billing, "Invoice"); n != 1 { // the membership invoice at sign-up
+	if n := e2etest.CountMails(t, e, billing, "Invoice"); n != 1 { // the membership invoice at sign-up
 		t.Errorf("invoice mails to the billing address typed at sign-up: %d, want 1", n)
 	}
-	if n := countMails(t, e, billing, "renews on"); n != 0 {
+	if n := e2etest.CountMails(t, e, billing, "renews on"); n != 0 {
 		t.Errorf("heads-up mails to the billing address typed at sign-up: %d, want 0", n)
 	}
 	list := e.Do("GET", "/v1/invoices", ptok, nil)
@@ -327,23 +303,23 @@ func TestRenewalsOfAMemberPaidPartner(t *testing.T) {
 		t.Fatalf("renewal invoices: %d, want 1 (%s)", renewals, list.Body)
 	}
 
-	if sum := runSchedule(t, e, "renewals", day(0)); num(sum, "lapsed") != 1 {
+	if sum := e2etest.RunSchedule(t, e, "renewals", day(0)); e2etest.Num(sum, "lapsed") != 1 {
 		t.Fatalf("renewal date: %v", sum)
 	}
 	if st := status(t, e, h.Admin, p.EnrollmentID); st != "lapsed" {
 		t.Fatalf("after the renewal date: %s", st)
 	}
-	if sum := runSchedule(t, e, "renewals", day(76)); num(sum, "hostsWarned") != 1 {
+	if sum := e2etest.RunSchedule(t, e, "renewals", day(76)); e2etest.Num(sum, "hostsWarned") != 1 {
 		t.Fatalf("day 76: %v", sum)
 	}
 	e.Mail(h.Notify, "will leave")
 	// Paying the lapsed renewal restores it and moves the renewal date a year.
-	expect(t, e.Do("POST", "/v1/invoices/"+renewalID+"/payments", e.Operator, map[string]any{"reference": "late", "amountCents": 50000}), 200, "pay renewal")
+	e2etest.Expect(t, e.Do("POST", "/v1/invoices/"+renewalID+"/payments", e.Operator, map[string]any{"reference": "late", "amountCents": 50000}), 200, "pay renewal")
 	after := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil)
 	if after.Str("status") != "active" || !strings.HasPrefix(after.Str("renewalDate"), "2029-01-31") {
 		t.Fatalf("after paying: %s", after.Body)
 	}
-	if sum := runSchedule(t, e, "renewals", day(90)); num(sum, "terminated") != 0 {
+	if sum := e2etest.RunSchedule(t, e, "renewals", day(90)); e2etest.Num(sum, "terminated") != 0 {
 		t.Fatalf("a paid partner was terminated: %v", sum)
 	}
 }
@@ -353,8 +329,8 @@ func TestRenewalTerminationAndLeapDay(t *testing.T) {
 	golive := time.Date(2028, 2, 29, 9, 0, 0, 0, time.UTC)
 	clock := localtest.NewClock(golive)
 	e := localtest.New(t, localtest.WithClock(clock))
-	h := newHost(t, e, "Leap Host", nil)
-	p, _ := onboard(t, e, h, "Leap Partner")
+	h := e2etest.NewHost(t, e, "Leap Host", nil)
+	p, _ := e2etest.Onboard(t, e, h, "Leap Partner")
 	enr := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil)
 	if !strings.HasPrefix(enr.Str("renewalDate"), "2029-02-28") {
 		t.Fatalf("a 29 February go-live renews on %s, want 2029-02-28", enr.Str("renewalDate"))
@@ -362,8 +338,8 @@ func TestRenewalTerminationAndLeapDay(t *testing.T) {
 	// Nobody ran the schedule for the whole year: one run on day 90 does
 	// every step, in order.
 	r, _ := time.Parse(time.RFC3339, enr.Str("renewalDate"))
-	sum := runSchedule(t, e, "renewals", r.AddDate(0, 0, 90).Add(time.Hour))
-	if num(sum, "headsUps") != 1 || num(sum, "invoices") != 1 || num(sum, "lapsed") != 1 || num(sum, "hostsWarned") != 1 || num(sum, "terminated") != 1 {
+	sum := e2etest.RunSchedule(t, e, "renewals", r.AddDate(0, 0, 90).Add(time.Hour))
+	if e2etest.Num(sum, "headsUps") != 1 || e2etest.Num(sum, "invoices") != 1 || e2etest.Num(sum, "lapsed") != 1 || e2etest.Num(sum, "hostsWarned") != 1 || e2etest.Num(sum, "terminated") != 1 {
 		t.Fatalf("catch-up to termination: %v", sum)
 	}
 	if st := status(t, e, h.Admin, p.EnrollmentID); st != "terminated" {
@@ -406,8 +382,8 @@ func seedPartners(t *testing.T, e *localtest.Env, programID, hostID string, limi
 func TestHostBillingYearly(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	mk := func(name, start string) host {
-		return newHost(t, e, name, map[string]any{"payment": "host", "startDate": start})
+	mk := func(name, start string) e2etest.Host {
+		return e2etest.NewHost(t, e, name, map[string]any{"payment": "host", "startDate": start})
 	}
 	thirty := mk("Band Two", "2025-01-15")
 	seedPartners(t, e, thirty.ProgramID, thirty.MemberID, 30, 2, enrollment.Active)
@@ -427,11 +403,11 @@ func TestHostBillingYearly(t *testing.T) {
 	}
 	wg.Wait()
 	for i := 0; i < 10; i++ {
-		runSchedule(t, e, "billing", at)
+		e2etest.RunSchedule(t, e, "billing", at)
 	}
 	want := map[string]int64{thirty.MemberID: 450000, twentyFive.MemberID: 500000, big.MemberID: 2005000}
 	years := map[string]int{thirty.MemberID: 1, twentyFive.MemberID: 2, big.MemberID: 1} // 2025-02-28 and 2026-02-28
-	for _, hst := range []host{thirty, twentyFive, big} {
+	for _, hst := range []e2etest.Host{thirty, twentyFive, big} {
 		res := e.Do("GET", "/v1/invoices", hst.Admin, nil)
 		var invs struct {
 			Items []struct {
@@ -454,7 +430,7 @@ func TestHostBillingYearly(t *testing.T) {
 	if !strings.Contains(string(byStart.Body), `"periodStart":"2025-02-28"`) || !strings.Contains(string(byStart.Body), `"periodStart":"2026-02-28"`) {
 		t.Errorf("leap-day program anniversaries: %s", byStart.Body)
 	}
-	if n := countMails(t, e, e.Addr("primary-bandtwo"), "Invoice"); n != 1 {
+	if n := e2etest.CountMails(t, e, e.Addr("primary-bandtwo"), "Invoice"); n != 1 {
 		t.Errorf("host billing mails: %d, want 1", n)
 	}
 }

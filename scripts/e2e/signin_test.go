@@ -10,45 +10,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/app"
 )
 
 // newBrowserFrom is newBrowser on its own client address (another
 // loopback address: the gateway sees it as the request's source IP).
-func newBrowserFrom(t *testing.T, e *localtest.Env, ip string) *browserClient {
-	b := newBrowser(t, e)
+func newBrowserFrom(t *testing.T, e *localtest.Env, ip string) *e2etest.Client {
+	b := e2etest.NewClient(t, e)
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
-	b.c.Transport = &http.Transport{DialContext: d.DialContext}
+	b.HTTP.Transport = &http.Transport{DialContext: d.DialContext}
 	return b
 }
 
-// askLink asks for a sign-in link for email with b, as a person does, and
-// returns the link from the mail and the form token of its page.
-func askLink(t *testing.T, e *localtest.Env, b *browserClient, email, next string) (string, string) {
-	t.Helper()
-	seen := countMails(t, e, email, "Your sign-in link")
-	p := b.do("GET", "/login", nil)
-	if p = b.do("POST", "/login", url.Values{"csrf": {csrfOf(t, p.Body)}, "email": {email}, "next": {next}}); p.Status != 200 || !strings.Contains(p.Body, "Check your email") {
-		t.Fatalf("asking for a sign-in link for %s: %d %.500s", email, p.Status, p.Body)
-	}
-	link := linkIn(t, e.NthMail(email, "Your sign-in link", seen+1), "/login/")
-	p = b.do("GET", link, nil)
-	if p.Status != 200 {
-		t.Fatalf("the sign-in link's page: %d %.500s", p.Status, p.Body)
-	}
-	return link, csrfOf(t, p.Body)
-}
-
-// addUser adds an engineer to h's member.
-func addUser(t *testing.T, e *localtest.Env, h host, name, email string) {
-	t.Helper()
-	expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": name, "email": email, "roles": []string{"engineer"}}), 201, "user "+email)
-}
-
 // sessionCookie is the value of b's session cookie, or "".
-func sessionCookie(t *testing.T, e *localtest.Env, b *browserClient) string {
-	for _, c := range b.c.Jar.Cookies(mustURL(t, e.URL)) {
+func sessionCookie(t *testing.T, e *localtest.Env, b *e2etest.Client) string {
+	for _, c := range b.HTTP.Jar.Cookies(mustURL(t, e.URL)) {
 		if c.Name == "tandem_session" {
 			return c.Value
 		}
@@ -65,14 +43,14 @@ func sessionCookie(t *testing.T, e *localtest.Env, b *browserClient) string {
 func TestSignInRefusesPostsFromOtherSites(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Forgery", nil)
+	h := e2etest.NewHost(t, e, "Forgery", nil)
 	mallory, vera := e.Addr("mallory"), e.Addr("vera")
-	addUser(t, e, h, "Mallory", mallory)
-	addUser(t, e, h, "Vera Victim", vera)
-	link, token := askLink(t, e, newBrowser(t, e), mallory, "/inbox")
+	e2etest.AddUser(t, e, h, "Mallory", mallory)
+	e2etest.AddUser(t, e, h, "Vera Victim", vera)
+	link, token := e2etest.AskLink(t, e, e2etest.NewClient(t, e), mallory, "/inbox")
 
 	sibling := "http://127.0.0.1:1" // the same site (host), another origin (port)
-	victim := newBrowser(t, e)
+	victim := e2etest.NewClient(t, e)
 	for _, from := range [][]string{
 		{"Sec-Fetch-Site", "cross-site", "Origin", "http://evil.example"},
 		{"Sec-Fetch-Site", "cross-site"},
@@ -81,8 +59,8 @@ func TestSignInRefusesPostsFromOtherSites(t *testing.T) {
 		{"Origin", "null"},                // a sandboxed frame, a data: URL
 		{"Origin", strings.Replace(e.URL, "http://", "https://", 1)},
 	} {
-		p := victim.do("POST", link, url.Values{"csrf": {token}}, from...)
-		if p.Status != 403 || p.Header.Get("Set-Cookie") != "" {
+		p := e2etest.Expect(t, victim.Do("POST", link, url.Values{"csrf": {token}}, from...), 403, fmt.Sprintf("the sign-in link posted with %q", from))
+		if p.Header.Get("Set-Cookie") != "" {
 			t.Errorf("the sign-in link posted with %q: %d, cookie %q, want 403 and none", from, p.Status, p.Header.Get("Set-Cookie"))
 		}
 	}
@@ -90,33 +68,25 @@ func TestSignInRefusesPostsFromOtherSites(t *testing.T) {
 		t.Fatalf("the victim's browser holds a session after the cross-site posts")
 	}
 	// Refused, the link was not used up: from its own page it signs in.
-	if p := victim.do("POST", link, url.Values{"csrf": {token}}, "Sec-Fetch-Site", "same-origin", "Origin", e.URL); p.Status != 303 || !strings.HasPrefix(p.Header.Get("Set-Cookie"), "tandem_session=ses_") {
+	if p := e2etest.Expect(t, victim.Do("POST", link, url.Values{"csrf": {token}}, "Sec-Fetch-Site", "same-origin", "Origin", e.URL), 303, "the link posted from its own page after the refusals"); !strings.HasPrefix(p.Header.Get("Set-Cookie"), "tandem_session=ses_") {
 		t.Fatalf("the link posted from its own page after the refusals: %d, cookie %q", p.Status, p.Header.Get("Set-Cookie"))
 	}
 
 	// Asking for a link from another site mails nothing.
-	asker := newBrowser(t, e)
-	form := csrfOf(t, asker.do("GET", "/login", nil).Body)
-	before := countMails(t, e, vera, "Your sign-in link")
-	if p := asker.do("POST", "/login", url.Values{"csrf": {form}, "email": {vera}}, "Sec-Fetch-Site", "cross-site", "Origin", "http://evil.example"); p.Status != 403 {
-		t.Errorf("asking for a link from another site: %d, want 403", p.Status)
-	}
-	if n := countMails(t, e, vera, "Your sign-in link"); n != before {
+	asker := e2etest.NewClient(t, e)
+	form := e2etest.CSRFOf(t, asker.Do("GET", "/login", nil).Body)
+	before := e2etest.CountMails(t, e, vera, "Your sign-in link")
+	e2etest.Expect(t, asker.Do("POST", "/login", url.Values{"csrf": {form}, "email": {vera}}, "Sec-Fetch-Site", "cross-site", "Origin", "http://evil.example"), 403, "asking for a link from another site")
+	if n := e2etest.CountMails(t, e, vera, "Your sign-in link"); n != before {
 		t.Errorf("asking for a link from another site mailed %d links", n-before)
 	}
 
 	// Signing out from another site ends nothing.
-	b := signIn(t, e, vera)
-	inbox := b.do("GET", "/inbox", nil)
-	if p := b.do("POST", "/logout", url.Values{"csrf": {csrfOf(t, inbox.Body)}}, "Sec-Fetch-Site", "cross-site", "Origin", "http://evil.example"); p.Status != 403 {
-		t.Errorf("signing out from another site: %d, want 403", p.Status)
-	}
-	if p := b.do("GET", "/inbox", nil); p.Status != 200 {
-		t.Errorf("after a cross-site sign-out the session is gone: %d", p.Status)
-	}
-	if p := b.do("POST", "/logout", url.Values{"csrf": {csrfOf(t, inbox.Body)}}, "Sec-Fetch-Site", "same-origin", "Origin", e.URL); p.Status != 303 {
-		t.Errorf("signing out from the console: %d, want 303", p.Status)
-	}
+	b := e2etest.SignIn(t, e, vera)
+	inbox := b.Do("GET", "/inbox", nil)
+	e2etest.Expect(t, b.Do("POST", "/logout", url.Values{"csrf": {e2etest.CSRFOf(t, inbox.Body)}}, "Sec-Fetch-Site", "cross-site", "Origin", "http://evil.example"), 403, "signing out from another site")
+	e2etest.Expect(t, b.Do("GET", "/inbox", nil), 200, "after a cross-site sign-out the session is gone")
+	e2etest.Expect(t, b.Do("POST", "/logout", url.Values{"csrf": {e2etest.CSRFOf(t, inbox.Body)}}, "Sec-Fetch-Site", "same-origin", "Origin", e.URL), 303, "signing out from the console")
 }
 
 // A browser signed in as one person that opens another's sign-in link is
@@ -126,41 +96,39 @@ func TestSignInRefusesPostsFromOtherSites(t *testing.T) {
 func TestSignInAsksBeforeSwitchingPeople(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Switch", nil)
+	h := e2etest.NewHost(t, e, "Switch", nil)
 	ann, bob := e.Addr("ann"), e.Addr("bob")
-	addUser(t, e, h, "Ann Able", ann)
-	addUser(t, e, h, "Bob Baker", bob)
-	b := signIn(t, e, ann)
+	e2etest.AddUser(t, e, h, "Ann Able", ann)
+	e2etest.AddUser(t, e, h, "Bob Baker", bob)
+	b := e2etest.SignIn(t, e, ann)
 	annSession := sessionCookie(t, e, b)
 
-	link, token := askLink(t, e, b, bob, "/inbox")
-	page := b.do("GET", link, nil)
+	link, token := e2etest.AskLink(t, e, b, bob, "/inbox")
+	page := b.Do("GET", link, nil)
 	if !strings.Contains(page.Body, "You are signed in as") || !strings.Contains(page.Body, ann) || !strings.Contains(page.Body, "Continue as") || !strings.Contains(page.Body, bob) {
 		t.Fatalf("another person's link, signed in: the page does not ask before switching:\n%.3000s", page.Body)
 	}
-	if p := b.do("POST", link, url.Values{"csrf": {token}}); p.Status != 409 || p.Header.Get("Set-Cookie") != "" || !strings.Contains(p.Body, "You are signed in as") {
+	if p := e2etest.Expect(t, b.Do("POST", link, url.Values{"csrf": {token}}), 409, "the link posted without choosing to switch"); p.Header.Get("Set-Cookie") != "" || !strings.Contains(p.Body, "You are signed in as") {
 		t.Fatalf("the link posted without choosing to switch: %d, cookie %q, want 409, none, and the question again", p.Status, p.Header.Get("Set-Cookie"))
 	}
-	if p := b.do("GET", "/inbox", nil); p.Status != 200 || !strings.Contains(p.Body, "Ann Able") {
+	if p := e2etest.Expect(t, b.Do("GET", "/inbox", nil), 200, "not switching keeps the first person"); !strings.Contains(p.Body, "Ann Able") {
 		t.Fatalf("not switching keeps the first person: %d", p.Status)
 	}
-	if p := b.do("POST", link, url.Values{"csrf": {token}, "switch": {"yes"}}); p.Status != 303 || !strings.HasPrefix(p.Header.Get("Set-Cookie"), "tandem_session=ses_") {
+	if p := e2etest.Expect(t, b.Do("POST", link, url.Values{"csrf": {token}, "switch": {"yes"}}), 303, "switching by choice"); !strings.HasPrefix(p.Header.Get("Set-Cookie"), "tandem_session=ses_") {
 		t.Fatalf("switching by choice: %d, cookie %q", p.Status, p.Header.Get("Set-Cookie"))
 	}
-	if p := b.do("GET", "/inbox", nil); p.Status != 200 || !strings.Contains(p.Body, "Bob Baker") {
+	if p := e2etest.Expect(t, b.Do("GET", "/inbox", nil), 200, "after switching the inbox is not Bob's"); !strings.Contains(p.Body, "Bob Baker") {
 		t.Fatalf("after switching the inbox is not Bob's: %d", p.Status)
 	}
-	old := newBrowser(t, e)
-	old.c.Jar.SetCookies(mustURL(t, e.URL), []*http.Cookie{{Name: "tandem_session", Value: annSession}})
-	if p := old.do("GET", "/inbox", nil); p.Status != 303 {
-		t.Errorf("the session switched away from still works: %d, want 303", p.Status)
-	}
+	old := e2etest.NewClient(t, e)
+	old.HTTP.Jar.SetCookies(mustURL(t, e.URL), []*http.Cookie{{Name: "tandem_session", Value: annSession}})
+	e2etest.Expect(t, old.Do("GET", "/inbox", nil), 303, "the session switched away from still works")
 	// Bob's own new link: no question.
-	link, token = askLink(t, e, b, bob, "/outbox")
-	if p := b.do("GET", link, nil); strings.Contains(p.Body, "You are signed in as") {
+	link, token = e2etest.AskLink(t, e, b, bob, "/outbox")
+	if p := b.Do("GET", link, nil); strings.Contains(p.Body, "You are signed in as") {
 		t.Errorf("the same person's link asks about switching")
 	}
-	if p := b.do("POST", link, url.Values{"csrf": {token}}); p.Status != 303 || p.Header.Get("Location") != "/outbox" {
+	if p := e2etest.Expect(t, b.Do("POST", link, url.Values{"csrf": {token}}), 303, "the same person's new link"); p.Header.Get("Location") != "/outbox" {
 		t.Errorf("the same person's new link: %d to %q, want 303 to /outbox", p.Status, p.Header.Get("Location"))
 	}
 }
@@ -173,25 +141,25 @@ func TestSignInAsksBeforeSwitchingPeople(t *testing.T) {
 func TestSignInNextStaysOnSite(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Nexus", nil)
+	h := e2etest.NewHost(t, e, "Nexus", nil)
 	ann := e.Addr("ann")
-	addUser(t, e, h, "Ann Able", ann)
-	anon := newBrowser(t, e)
+	e2etest.AddUser(t, e, h, "Ann Able", ann)
+	anon := e2etest.NewClient(t, e)
 	bad := []string{"/\t/evil.example", "/%09/evil.example", "/%0a/evil.example", "/%0d%0a/evil.example", "/%00/x", "/ /evil.example",
 		"/\\evil.example", "/%5cevil.example", "//evil.example", "/%2f/evil.example", "/%2F%2Fevil.example", "https://evil.example/",
 		"javascript:alert(1)", "/%252f%252fevil.example", "/\u2028/evil.example", "/inbox\x7f", "/" + strings.Repeat("a", 600), "%zz", "inbox"}
 	for _, next := range bad {
-		p := anon.do("GET", "/login?next="+url.QueryEscape(next), nil)
-		if p.Status != 200 || !strings.Contains(p.Body, `name="next" value="/inbox"`) {
+		p := e2etest.Expect(t, anon.Do("GET", "/login?next="+url.QueryEscape(next), nil), 200, fmt.Sprintf("next %q", next))
+		if !strings.Contains(p.Body, `name="next" value="/inbox"`) {
 			t.Errorf("next %q: %d, the form carries %q, want /inbox", next, p.Status, nextIn(p.Body))
 		}
 	}
 	for next, want := range map[string]string{"/%09/evil.example": "/inbox", "/\t/evil.example": "/inbox", "/outbox?status=open": "/outbox?status=open"} {
-		link, token := askLink(t, e, newBrowser(t, e), ann, next)
-		if p := anon.do("POST", link, url.Values{"csrf": {token}}); p.Status != 303 || p.Header.Get("Location") != want {
+		link, token := e2etest.AskLink(t, e, e2etest.NewClient(t, e), ann, next)
+		if p := e2etest.Expect(t, anon.Do("POST", link, url.Values{"csrf": {token}}), 303, fmt.Sprintf("signing in with next %q", next)); p.Header.Get("Location") != want {
 			t.Errorf("signing in with next %q: %d to %q, want 303 to %q", next, p.Status, p.Header.Get("Location"), want)
 		}
-		anon = newBrowser(t, e)
+		anon = e2etest.NewClient(t, e)
 	}
 }
 
@@ -215,19 +183,16 @@ func TestSignInLinksReachTheOwnerDespiteAFlood(t *testing.T) {
 	t.Parallel()
 	clock := localtest.NewClock(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)) // one rate window throughout
 	e := localtest.New(t, localtest.WithClock(clock))
-	h := newHost(t, e, "Flooded", nil)
+	h := e2etest.NewHost(t, e, "Flooded", nil)
 	ann := e.Addr("ann")
-	addUser(t, e, h, "Ann Able", ann)
+	e2etest.AddUser(t, e, h, "Ann Able", ann)
 
-	ask := func(b *browserClient, times int) {
+	ask := func(b *e2etest.Client, times int) {
 		t.Helper()
-		form := csrfOf(t, b.do("GET", "/login", nil).Body)
+		form := e2etest.CSRFOf(t, b.Do("GET", "/login", nil).Body)
 		var first string
 		for i := range times {
-			p := b.do("POST", "/login", url.Values{"csrf": {form}, "email": {ann}})
-			if p.Status != 200 {
-				t.Fatalf("request %d for %s: %d, want 200 (the same page; no 429 that tells anything)", i+1, ann, p.Status)
-			}
+			p := e2etest.Expect(t, b.Do("POST", "/login", url.Values{"csrf": {form}, "email": {ann}}), 200, fmt.Sprintf("request %d for %s", i+1, ann))
 			if first == "" {
 				first = p.Body
 			} else if p.Body != first {
@@ -236,20 +201,18 @@ func TestSignInLinksReachTheOwnerDespiteAFlood(t *testing.T) {
 		}
 	}
 	ask(newBrowserFrom(t, e, "127.0.0.2"), 8)
-	if n := countMails(t, e, ann, "Your sign-in link"); n != 5 {
+	if n := e2etest.CountMails(t, e, ann, "Your sign-in link"); n != 5 {
 		t.Fatalf("8 requests from one client mailed %d links, want 5 (5 an hour per address and client)", n)
 	}
 	// The owner, elsewhere, gets its link and signs in.
 	owner := newBrowserFrom(t, e, "127.0.0.3")
-	link, token := askLink(t, e, owner, ann, "/inbox")
-	if p := owner.do("POST", link, url.Values{"csrf": {token}}); p.Status != 303 {
-		t.Fatalf("the owner signing in from another client during the flood: %d", p.Status)
-	}
+	link, token := e2etest.AskLink(t, e, owner, ann, "/inbox")
+	e2etest.Expect(t, owner.Do("POST", link, url.Values{"csrf": {token}}), 303, "the owner signing in from another client during the flood")
 	// A flood from many clients stops at 20 an hour for the address.
 	for i := range 5 {
 		ask(newBrowserFrom(t, e, fmt.Sprintf("127.0.1.%d", i+1)), 5)
 	}
-	if n := countMails(t, e, ann, "Your sign-in link"); n != 20 {
+	if n := e2etest.CountMails(t, e, ann, "Your sign-in link"); n != 20 {
 		t.Fatalf("%d links mailed for one address within the hour, want 20 (the limit per address alone)", n)
 	}
 }
@@ -261,22 +224,18 @@ func TestSessionsEndNinetyDaysAfterSignIn(t *testing.T) {
 	t.Parallel()
 	clock := localtest.NewClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
 	e := localtest.New(t, localtest.WithClock(clock))
-	h := newHost(t, e, "Lasting", nil)
+	h := e2etest.NewHost(t, e, "Lasting", nil)
 	ann := e.Addr("ann")
-	addUser(t, e, h, "Ann Able", ann)
-	b := signIn(t, e, ann)
+	e2etest.AddUser(t, e, h, "Ann Able", ann)
+	b := e2etest.SignIn(t, e, ann)
 	for day := 29; day <= 87; day += 29 {
 		clock.Advance(29 * 24 * time.Hour)
-		if p := b.do("GET", "/inbox", nil); p.Status != 200 {
-			t.Fatalf("day %d of an active session: %d, want 200", day, p.Status)
-		}
+		e2etest.Expect(t, b.Do("GET", "/inbox", nil), 200, fmt.Sprintf("day %d of an active session", day))
 	}
 	clock.Advance(3*24*time.Hour - time.Minute)
-	if p := b.do("GET", "/inbox", nil); p.Status != 200 {
-		t.Fatalf("a minute before 90 days: %d, want 200", p.Status)
-	}
+	e2etest.Expect(t, b.Do("GET", "/inbox", nil), 200, "a minute before 90 days")
 	clock.Advance(2 * time.Minute)
-	if p := b.do("GET", "/inbox", nil); p.Status != 303 || !strings.HasPrefix(p.Header.Get("Location"), "/login") {
+	if p := e2etest.Expect(t, b.Do("GET", "/inbox", nil), 303, "a minute after 90 days"); !strings.HasPrefix(p.Header.Get("Location"), "/login") {
 		t.Fatalf("a minute after 90 days: %d to %q, want 303 to sign in", p.Status, p.Header.Get("Location"))
 	}
 }
@@ -289,11 +248,11 @@ func TestSessionsEndNinetyDaysAfterSignIn(t *testing.T) {
 func TestSessionCookieIsHostPrefixedOverHTTPS(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t, func(c *app.Config) { c.BaseURL = strings.Replace(c.BaseURL, "http://", "https://", 1) })
-	h := newHost(t, e, "Secure", nil)
+	h := e2etest.NewHost(t, e, "Secure", nil)
 	ann := e.Addr("ann")
-	addUser(t, e, h, "Ann Able", ann)
+	e2etest.AddUser(t, e, h, "Ann Able", ann)
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	send := func(method, path, cookie string, form url.Values) pageResult {
+	send := func(method, path, cookie string, form url.Values) e2etest.PageResult {
 		t.Helper()
 		req, _ := http.NewRequest(method, e.URL+path, strings.NewReader(form.Encode()))
 		if form != nil {
@@ -308,22 +267,20 @@ func TestSessionCookieIsHostPrefixedOverHTTPS(t *testing.T) {
 		}
 		defer res.Body.Close()
 		b, _ := io.ReadAll(res.Body)
-		return pageResult{Status: res.StatusCode, Body: string(b), Header: res.Header}
+		return e2etest.PageResult{Status: res.StatusCode, Body: string(b), Header: res.Header}
 	}
 	login := send("GET", "/login", "", nil)
 	nonce, _, _ := strings.Cut(login.Header.Get("Set-Cookie"), ";")
-	if p := send("POST", "/login", nonce, url.Values{"csrf": {csrfOf(t, login.Body)}, "email": {ann}}); p.Status != 200 {
-		t.Fatalf("asking for a link: %d %.300s", p.Status, p.Body)
-	}
-	link := linkIn(t, e.Mail(ann, "Your sign-in link"), "/login/")
+	e2etest.Expect(t, send("POST", "/login", nonce, url.Values{"csrf": {e2etest.CSRFOf(t, login.Body)}, "email": {ann}}), 200, "asking for a link")
+	link := e2etest.LinkIn(t, e.Mail(ann, "Your sign-in link"), "/login/")
 	if !strings.HasPrefix(link, "https://") {
 		t.Fatalf("the link %q is not https", link)
 	}
 	path := strings.TrimPrefix(link, strings.Replace(e.URL, "http://", "https://", 1))
 	confirm := send("GET", path, "", nil)
-	signed := send("POST", path, "", url.Values{"csrf": {csrfOf(t, confirm.Body)}})
+	signed := e2etest.Expect(t, send("POST", path, "", url.Values{"csrf": {e2etest.CSRFOf(t, confirm.Body)}}), 303, "signing in over https")
 	set := signed.Header.Get("Set-Cookie")
-	if signed.Status != 303 || !strings.HasPrefix(set, "__Host-tandem_session=ses_") {
+	if !strings.HasPrefix(set, "__Host-tandem_session=ses_") {
 		t.Fatalf("signing in over https: %d, cookie %q, want __Host-tandem_session", signed.Status, set)
 	}
 	for _, want := range []string{"; Path=/;", "; Secure", "; HttpOnly", "; SameSite=Lax"} {
@@ -336,18 +293,11 @@ func TestSessionCookieIsHostPrefixedOverHTTPS(t *testing.T) {
 	}
 	pair, _, _ := strings.Cut(set, ";")
 	_, secret, _ := strings.Cut(pair, "=")
-	inbox := send("GET", "/inbox", pair, nil)
-	if inbox.Status != 200 {
-		t.Fatalf("the inbox with the __Host- cookie: %d", inbox.Status)
-	}
-	if p := send("GET", "/inbox", "tandem_session="+secret, nil); p.Status != 303 {
-		t.Errorf("over https the plain cookie name is read: %d, want 303 to sign in", p.Status)
-	}
-	out := send("POST", "/logout", pair, url.Values{"csrf": {csrfOf(t, inbox.Body)}})
-	if cleared := out.Header.Get("Set-Cookie"); out.Status != 303 || !strings.HasPrefix(cleared, "__Host-tandem_session=;") || !strings.Contains(cleared, "Max-Age=0") || !strings.Contains(cleared, "Secure") {
+	inbox := e2etest.Expect(t, send("GET", "/inbox", pair, nil), 200, "the inbox with the __Host- cookie")
+	e2etest.Expect(t, send("GET", "/inbox", "tandem_session="+secret, nil), 303, "over https the plain cookie name is read")
+	out := e2etest.Expect(t, send("POST", "/logout", pair, url.Values{"csrf": {e2etest.CSRFOf(t, inbox.Body)}}), 303, "signing out over https")
+	if cleared := out.Header.Get("Set-Cookie"); !strings.HasPrefix(cleared, "__Host-tandem_session=;") || !strings.Contains(cleared, "Max-Age=0") || !strings.Contains(cleared, "Secure") {
 		t.Errorf("signing out over https: %d, cookie %q, want the __Host- cookie cleared", out.Status, cleared)
 	}
-	if p := send("GET", "/inbox", pair, nil); p.Status != 303 {
-		t.Errorf("the session after signing out: %d, want 303", p.Status)
-	}
+	e2etest.Expect(t, send("GET", "/inbox", pair, nil), 303, "the session after signing out")
 }

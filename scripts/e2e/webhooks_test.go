@@ -5,16 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/api"
 	"github.com/tandemhq/tandem/shared/app"
@@ -46,19 +44,19 @@ func hookBody(t *testing.T, typ string, data any) []byte {
 
 // webhookSetup: a host with a department, an onboarded partner with a
 // webhook secret, ready to post cases from its CRM.
-func webhookSetup(t *testing.T, opts ...localtest.Option) (*localtest.Env, host, string, partner, string, string) {
+func webhookSetup(t *testing.T, opts ...localtest.Option) (*localtest.Env, e2etest.Host, string, e2etest.Partner, string, string) {
 	t.Helper()
 	return webhookSetupOn(t, localtest.New(t, opts...))
 }
 
 // webhookSetupOn is webhookSetup in a given installation.
-func webhookSetupOn(t *testing.T, e *localtest.Env) (*localtest.Env, host, string, partner, string, string) {
+func webhookSetupOn(t *testing.T, e *localtest.Env) (*localtest.Env, e2etest.Host, string, e2etest.Partner, string, string) {
 	t.Helper()
-	h := newHost(t, e, "Hook Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	p, ptok := livePartner(t, e, h, "Hook Partner")
-	sec := e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", ptok, nil)
-	if sec.Status != 201 || !strings.HasPrefix(sec.Str("secret"), "whsec_") {
+	h := e2etest.NewHost(t, e, "Hook Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	p, ptok := e2etest.LivePartner(t, e, h, "Hook Partner")
+	sec := e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", ptok, nil), 201, "webhook secret")
+	if !strings.HasPrefix(sec.Str("secret"), "whsec_") {
 		t.Fatalf("webhook secret: %d %s", sec.Status, sec.Body)
 	}
 	return e, h, dep, p, ptok, sec.Str("secret")
@@ -68,7 +66,7 @@ func TestInboundWebhookSignatures(t *testing.T) {
 	t.Parallel()
 	e, h, dep, p, ptok, secret := webhookSetup(t)
 	now := time.Now()
-	body := hookBody(t, "case.create", caseBody(dep, h.ProgramID))
+	body := hookBody(t, "case.create", e2etest.CaseBody(dep, h.ProgramID))
 
 	for name, c := range map[string]struct {
 		secret string
@@ -89,55 +87,44 @@ func TestInboundWebhookSignatures(t *testing.T) {
 			} else {
 				res = signedHook(t, e, p.MemberID, c.secret, c.id, c.ts, body)
 			}
-			if res.Status != 401 {
-				t.Fatalf("got %d %s, want 401", res.Status, res.Body)
-			}
+			e2etest.Expect(t, res, 401, "an inbound webhook with "+name)
 		})
 	}
 	// A tampered body fails too.
 	sig, _ := webhook.Sign(secret, "evt-5", now.Unix(), body)
 	tampered := bytes.Replace(body, []byte("high"), []byte("low"), 1)
-	if res := e.Do("POST", "/v1/hooks/"+p.MemberID, "", tampered, "webhook-id", "evt-5", "webhook-timestamp", strconv.FormatInt(now.Unix(), 10), "webhook-signature", sig); res.Status != 401 {
-		t.Fatalf("tampered body: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/hooks/"+p.MemberID, "", tampered, "webhook-id", "evt-5", "webhook-timestamp", strconv.FormatInt(now.Unix(), 10), "webhook-signature", sig), 401, "tampered body")
 
-	created := signedHook(t, e, p.MemberID, secret, "evt-ok", now, body)
-	if created.Status != 201 || !strings.HasPrefix(created.Str("id"), "cas_") {
+	created := e2etest.Expect(t, signedHook(t, e, p.MemberID, secret, "evt-ok", now, body), 201, "case.create")
+	if !strings.HasPrefix(created.Str("id"), "cas_") {
 		t.Fatalf("case.create: %d %s", created.Status, created.Body)
 	}
 	// Lifecycle events call the same operations as the API.
-	note := signedHook(t, e, p.MemberID, secret, "evt-note", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "From our CRM"}))
-	if note.Status != 200 || note.Str("id") != created.Str("id") {
+	note := e2etest.Expect(t, signedHook(t, e, p.MemberID, secret, "evt-note", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "From our CRM"})), 200, "case.note")
+	if note.Str("id") != created.Str("id") {
 		t.Fatalf("case.note: %d %s", note.Status, note.Body)
 	}
-	if res := signedHook(t, e, p.MemberID, secret, "evt-bad", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id")})); res.Status != 422 || res.ErrorFields()["data.text"] == nil {
+	if res := e2etest.Expect(t, signedHook(t, e, p.MemberID, secret, "evt-bad", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id")})), 422, "a note without text"); res.ErrorFields()["data.text"] == nil {
 		t.Fatalf("a note without text: %d %s", res.Status, res.Body)
 	}
-	if res := signedHook(t, e, p.MemberID, secret, "evt-type", now, hookBody(t, "case.explode", map[string]any{})); res.Status != 422 || res.ErrorFields()["type"] == nil {
+	if res := e2etest.Expect(t, signedHook(t, e, p.MemberID, secret, "evt-type", now, hookBody(t, "case.explode", map[string]any{})), 422, "unknown type"); res.ErrorFields()["type"] == nil {
 		t.Fatalf("unknown type: %d %s", res.Status, res.Body)
 	}
 	// The same id with another body is refused; with the same body it replays.
-	if res := signedHook(t, e, p.MemberID, secret, "evt-ok", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "x"})); res.Status != 422 {
-		t.Fatalf("reused id, other body: %d %s", res.Status, res.Body)
-	}
-	if res := signedHook(t, e, p.MemberID, secret, "evt-ok", now, body); res.Status != 201 || res.Str("id") != created.Str("id") {
+	e2etest.Expect(t, signedHook(t, e, p.MemberID, secret, "evt-ok", now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "x"})), 422, "reused id, other body")
+	if res := e2etest.Expect(t, signedHook(t, e, p.MemberID, secret, "evt-ok", now, body), 201, "redelivery"); res.Str("id") != created.Str("id") {
 		t.Fatalf("redelivery: %d %s", res.Status, res.Body)
 	}
 
 	// Rotation: the previous secret keeps verifying for 24 h.
-	rot := e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", ptok, nil)
-	if rot.Status != 201 || rot.Str("secret") == secret {
+	rot := e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", ptok, nil), 201, "rotate")
+	if rot.Str("secret") == secret {
 		t.Fatalf("rotate: %d %s", rot.Status, rot.Body)
 	}
 	for _, s := range []string{secret, rot.Str("secret")} {
-		res := signedHook(t, e, p.MemberID, s, "evt-rot-"+s[6:12], now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "rotated"}))
-		if res.Status != 200 {
-			t.Fatalf("after rotation with %s…: %d %s", s[:10], res.Status, res.Body)
-		}
+		e2etest.Expect(t, signedHook(t, e, p.MemberID, s, "evt-rot-"+s[6:12], now, hookBody(t, "case.note", map[string]any{"caseId": created.Str("id"), "text": "rotated"})), 200, "after rotation with "+s[:10]+"…")
 	}
-	if res := e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", h.Admin, nil); res.Status != 404 {
-		t.Fatalf("another member rotates the partner's secret: %d, want 404", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/webhook-secret", h.Admin, nil), 404, "another member rotates the partner's secret")
 }
 
 func TestInboundWebhookExactlyOnce(t *testing.T) {
@@ -145,40 +132,48 @@ func TestInboundWebhookExactlyOnce(t *testing.T) {
 	// 1,050 deliveries, ~1,900 stream records: on a Local of their own (see localtest.Isolated).
 	e, h, dep, p, ptok, secret := webhookSetupOn(t, localtest.Isolated(t))
 	now := time.Now()
-	body := hookBody(t, "case.create", caseBody(dep, h.ProgramID))
+	body := hookBody(t, "case.create", e2etest.CaseBody(dep, h.ProgramID))
 
 	// 50 concurrent deliveries of one webhook-id: one case, 50 answers with its id.
 	var wg sync.WaitGroup
 	ids := make([]string, 50)
-	codes := make([]int, 50)
+	answers := make([]localtest.Response, 50)
 	for i := range ids {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			res := signedHook(t, e, p.MemberID, secret, "evt-concurrent", now, body)
-			ids[i], codes[i] = res.Str("id"), res.Status
+			ids[i], answers[i] = res.Str("id"), res
 		}()
 	}
 	wg.Wait()
 	for i := range ids {
-		if ids[i] == "" || ids[i] != ids[0] || codes[i] != 201 {
-			t.Fatalf("answer %d: %d with id %q, want 201 with %q", i, codes[i], ids[i], ids[0])
+		e2etest.Expect(t, answers[i], 201, fmt.Sprintf("answer %d", i))
+		if ids[i] == "" || ids[i] != ids[0] {
+			t.Fatalf("answer %d: %d with id %q, want 201 with %q", i, answers[i].Status, ids[i], ids[0])
 		}
 	}
 
 	// 100 distinct events, each delivered 10 times: exactly 100 cases.
 	type job struct{ id string }
 	jobs := make(chan job)
+	type answer struct {
+		id  string
+		res localtest.Response
+	}
 	var wg2 sync.WaitGroup
+	var mu sync.Mutex
+	var delivered []answer
 	for w := 0; w < 16; w++ {
 		wg2.Add(1)
 		go func() {
 			defer wg2.Done()
 			for j := range jobs {
-				b := hookBody(t, "case.create", set(caseBody(dep, h.ProgramID), "summary", "Event "+j.id, false))
-				if res := signedHook(t, e, p.MemberID, secret, j.id, now, b); res.Status != 201 {
-					t.Errorf("%s: %d %s", j.id, res.Status, res.Body)
-				}
+				b := hookBody(t, "case.create", e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "summary", "Event "+j.id, false))
+				res := signedHook(t, e, p.MemberID, secret, j.id, now, b)
+				mu.Lock()
+				delivered = append(delivered, answer{j.id, res})
+				mu.Unlock()
 			}
 		}()
 	}
@@ -189,6 +184,9 @@ func TestInboundWebhookExactlyOnce(t *testing.T) {
 	}
 	close(jobs)
 	wg2.Wait()
+	for _, a := range delivered {
+		e2etest.Expect(t, a.res, 201, a.id)
+	}
 	count, cursor := 0, ""
 	for {
 		res := e.Do("GET", "/v1/cases?box=outbox&limit=200&cursor="+cursor, ptok, nil)
@@ -202,76 +200,25 @@ func TestInboundWebhookExactlyOnce(t *testing.T) {
 	}
 }
 
-// receiver is a partner's CRM endpoint: it verifies signatures, dedupes on
-// webhook-id, and fails its first failFirst requests.
-type receiver struct {
-	srv       *httptest.Server
-	mu        sync.Mutex
-	secret    string
-	failFirst int
-	hits      int
-	byID      map[string]int
-	events    []map[string]any
-	badSigs   int
-	// now is the receiver's clock for the timestamp check: the test's
-	// clock when the sender's runs ahead of the wall.
-	now func() time.Time
-}
-
-func newReceiver(failFirst int) *receiver {
-	r := &receiver{failFirst: failFirst, byID: map[string]int{}, now: time.Now}
-	r.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, _ := io.ReadAll(req.Body)
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		r.hits++
-		if r.hits <= r.failFirst {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-		h := webhook.Headers{ID: req.Header.Get("webhook-id"), Timestamp: req.Header.Get("webhook-timestamp"), Signature: req.Header.Get("webhook-signature")}
-		if err := webhook.Verify([]string{r.secret}, h, body, r.now()); err != nil {
-			r.badSigs++
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		r.byID[h.ID]++
-		if r.byID[h.ID] == 1 {
-			var ev map[string]any
-			_ = json.Unmarshal(body, &ev)
-			r.events = append(r.events, ev)
-		}
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	return r
-}
-
-func (r *receiver) url() string {
-	_, port, _ := net.SplitHostPort(strings.TrimPrefix(r.srv.URL, "https://"))
-	return "https://127.0.0.1:" + port + "/tandem"
-}
-
 func TestOutboundWebhookRetriesUntilDelivered(t *testing.T) {
 	t.Parallel()
-	rcv := newReceiver(3)
-	defer rcv.srv.Close()
+	rcv := e2etest.NewReceiver(3)
+	defer rcv.Server.Close()
 	clock := localtest.NewClock(time.Now().UTC())
-	e := localtest.New(t, localtest.WithWebhookReceiver(rcv.srv), localtest.WithClock(clock))
-	h := newHost(t, e, "Out Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Out Partner")
+	e := localtest.New(t, localtest.WithWebhookReceiver(rcv.Server), localtest.WithClock(clock))
+	h := e2etest.NewHost(t, e, "Out Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Out Partner")
 	sec := e.Do("POST", "/v1/members/"+h.MemberID+"/webhook-secret", h.Admin, nil).Str("secret")
-	rcv.mu.Lock()
-	rcv.secret = sec
-	rcv.now = clock.Now
-	rcv.mu.Unlock()
-	if res := e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
-		"email": e.Addr("storage-support"), "webhookUrl": rcv.url(), "hours": "24x7",
+	rcv.Mu.Lock()
+	rcv.Secret = sec
+	rcv.Now = clock.Now
+	rcv.Mu.Unlock()
+	e2etest.Expect(t, e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
+		"email": e.Addr("storage-support"), "webhookUrl": rcv.URL(), "hours": "24x7",
 		"escalation": map[string]any{"name": "Esc", "email": e.Addr("esc")},
-	}}); res.Status != 200 {
-		t.Fatalf("set webhook: %d %s", res.Status, res.Body)
-	}
-	c := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "case")
+	}}), 200, "set webhook")
+	c := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case")
 	e.Flush() // the stream's tries (all refused by the receiver)
 	for i := 0; i < 10; i++ {
 		clock.Advance(2 * time.Hour)
@@ -279,24 +226,24 @@ func TestOutboundWebhookRetriesUntilDelivered(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rcv.mu.Lock()
-	defer rcv.mu.Unlock()
-	if rcv.hits < 4 || len(rcv.events) != 1 || rcv.badSigs != 0 {
-		t.Fatalf("receiver: %d requests, %d distinct events, %d bad signatures; want ≥4, 1, 0", rcv.hits, len(rcv.events), rcv.badSigs)
+	rcv.Mu.Lock()
+	defer rcv.Mu.Unlock()
+	if rcv.Hits < 4 || len(rcv.Events) != 1 || rcv.BadSigs != 0 {
+		t.Fatalf("receiver: %d requests, %d distinct events, %d bad signatures; want ≥4, 1, 0", rcv.Hits, len(rcv.Events), rcv.BadSigs)
 	}
-	for id, n := range rcv.byID {
+	for id, n := range rcv.ByID {
 		if n != 1 {
 			t.Errorf("webhook-id %s accepted %d times", id, n)
 		}
 	}
-	ev := rcv.events[0]
+	ev := rcv.Events[0]
 	if ev["type"] != "case.created" || ev["data"].(map[string]any)["caseId"] != c.Str("id") {
 		t.Errorf("event: %v", ev)
 	}
 	log := e.Do("GET", "/v1/members/"+h.MemberID+"/webhook-deliveries", h.Admin, nil)
 	items := log.JSON()["items"].([]any)
-	if len(items) != rcv.hits {
-		t.Errorf("delivery log has %d attempts, the receiver saw %d", len(items), rcv.hits)
+	if len(items) != rcv.Hits {
+		t.Errorf("delivery log has %d attempts, the receiver saw %d", len(items), rcv.Hits)
 	}
 	if !items[0].(map[string]any)["ok"].(bool) {
 		t.Errorf("the newest attempt is not the successful one: %v", items[0])
@@ -305,19 +252,19 @@ func TestOutboundWebhookRetriesUntilDelivered(t *testing.T) {
 
 func TestOutboundWebhookDisabledAfterADay(t *testing.T) {
 	t.Parallel()
-	rcv := newReceiver(1 << 30) // never recovers
-	defer rcv.srv.Close()
+	rcv := e2etest.NewReceiver(1 << 30) // never recovers
+	defer rcv.Server.Close()
 	clock := localtest.NewClock(time.Now().UTC())
-	e := localtest.New(t, localtest.WithWebhookReceiver(rcv.srv), localtest.WithClock(clock))
-	h := newHost(t, e, "Dead Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Dead Partner")
+	e := localtest.New(t, localtest.WithWebhookReceiver(rcv.Server), localtest.WithClock(clock))
+	h := e2etest.NewHost(t, e, "Dead Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Dead Partner")
 	e.Do("POST", "/v1/members/"+h.MemberID+"/webhook-secret", h.Admin, nil)
 	e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
-		"email": e.Addr("storage-support"), "webhookUrl": rcv.url(), "hours": "24x7",
+		"email": e.Addr("storage-support"), "webhookUrl": rcv.URL(), "hours": "24x7",
 		"escalation": map[string]any{"name": "Esc", "email": e.Addr("esc")},
 	}})
-	e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))
+	e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID))
 	e.Flush()
 	for i := 0; i < 30; i++ {
 		clock.Advance(time.Hour)
@@ -336,7 +283,7 @@ func TestOutboundWebhookDisabledAfterADay(t *testing.T) {
 	}
 	// Saving the department again turns it back on.
 	e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
-		"email": e.Addr("storage-support"), "webhookUrl": rcv.url(), "hours": "24x7",
+		"email": e.Addr("storage-support"), "webhookUrl": rcv.URL(), "hours": "24x7",
 		"escalation": map[string]any{"name": "Esc", "email": e.Addr("esc")},
 	}})
 	if d := e.Do("GET", "/v1/departments/"+dep, h.Admin, nil); d.JSON()["webhookDisabled"] == true {
@@ -369,37 +316,37 @@ func (r *mutableResolver) set(host, ip string) {
 // refused when saved, and a name that later resolves inside when sent.
 func TestWebhookURLGuard(t *testing.T) {
 	t.Parallel()
-	rcv := newReceiver(0)
-	defer rcv.srv.Close()
+	rcv := e2etest.NewReceiver(0)
+	defer rcv.Server.Close()
 	res := &mutableResolver{m: map[string]string{"hooks.partner.example": "93.184.216.34", "sneaky.example": "127.0.0.1", "localhost": "127.0.0.1"}}
 	clock := localtest.NewClock(time.Now().UTC())
-	e := localtest.New(t, localtest.WithClock(clock), localtest.WithWebhookReceiver(rcv.srv), func(c *app.Config) {
+	e := localtest.New(t, localtest.WithClock(clock), localtest.WithWebhookReceiver(rcv.Server), func(c *app.Config) {
 		c.AllowLoopbackWebhooks = false
 		c.WebhookResolver = res
 	})
-	h := newHost(t, e, "Guard Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	_, ptok := livePartner(t, e, h, "Guard Partner")
+	h := e2etest.NewHost(t, e, "Guard Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	_, ptok := e2etest.LivePartner(t, e, h, "Guard Partner")
 	e.Do("POST", "/v1/members/"+h.MemberID+"/webhook-secret", h.Admin, nil)
 	inbound := func(u string) map[string]any {
 		return map[string]any{"inbound": map[string]any{"email": e.Addr("storage-support"), "webhookUrl": u, "hours": "24x7",
 			"escalation": map[string]any{"name": "Esc", "email": e.Addr("esc")}}}
 	}
 	for _, bad := range []string{"https://10.0.0.1/", "https://localhost/", "https://sneaky.example/hook", "https://169.254.169.254/latest"} {
-		if r := e.Do("PATCH", "/v1/departments/"+dep, h.Admin, inbound(bad)); r.Status != 422 || r.ErrorFields()["inbound.webhookUrl"] == nil {
+		if r := e2etest.Expect(t, e.Do("PATCH", "/v1/departments/"+dep, h.Admin, inbound(bad)), 422, "webhook URL "+bad); r.ErrorFields()["inbound.webhookUrl"] == nil {
 			t.Errorf("%s: got %d %s, want 422 naming inbound.webhookUrl", bad, r.Status, r.Body)
 		}
 	}
-	_, port, _ := net.SplitHostPort(strings.TrimPrefix(rcv.srv.URL, "https://"))
-	expect(t, e.Do("PATCH", "/v1/departments/"+dep, h.Admin, inbound("https://hooks.partner.example:"+port+"/hook")), 200, "public URL")
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(rcv.Server.URL, "https://"))
+	e2etest.Expect(t, e.Do("PATCH", "/v1/departments/"+dep, h.Admin, inbound("https://hooks.partner.example:"+port+"/hook")), 200, "public URL")
 	res.set("hooks.partner.example", "127.0.0.1") // DNS rebinding after the save
-	e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID))
+	e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID))
 	e.Flush()
 	clock.Advance(time.Hour)
 	_, _ = e.App.Redrive.Run(context.Background(), clock.Now())
-	rcv.mu.Lock()
-	hits := rcv.hits
-	rcv.mu.Unlock()
+	rcv.Mu.Lock()
+	hits := rcv.Hits
+	rcv.Mu.Unlock()
 	if hits != 0 {
 		t.Fatalf("the receiver on loopback was reached %d times", hits)
 	}
@@ -419,7 +366,7 @@ func TestInboundWebhookRedeliveryAfterACrashedFirst(t *testing.T) {
 	e, h, dep, p, ptok, secret := webhookSetup(t, func(c *app.Config) { c.APIDeadline = router.Deadline })
 	ctx := context.Background()
 	now := time.Now()
-	body := hookBody(t, "case.create", caseBody(dep, h.ProgramID))
+	body := hookBody(t, "case.create", e2etest.CaseBody(dep, h.ProgramID))
 
 	// The first delivery, by hand: claim the id, open the case in the same
 	// transaction that commits the claim, then never complete it.
@@ -437,7 +384,7 @@ func TestInboundWebhookRedeliveryAfterACrashedFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	var in collab.NewCase
-	raw, _ := json.Marshal(caseBody(dep, h.ProgramID))
+	raw, _ := json.Marshal(e2etest.CaseBody(dep, h.ProgramID))
 	if err := json.Unmarshal(raw, &in); err != nil {
 		t.Fatal(err)
 	}
@@ -457,12 +404,13 @@ func TestInboundWebhookRedeliveryAfterACrashedFirst(t *testing.T) {
 		for try := 1; res.Status == 503 && try < 5; try++ {
 			res = signedHook(t, e, p.MemberID, secret, "evt-crashed", now, body)
 		}
-		if res.Status != 201 || res.Str("id") != first.ID || res.Header.Get("Idempotent-Replayed") != "true" {
+		e2etest.Expect(t, res, 201, fmt.Sprintf("redelivery %d", i))
+		if res.Str("id") != first.ID || res.Header.Get("Idempotent-Replayed") != "true" {
 			t.Fatalf("redelivery %d: %d %s, want 201 with %s, replayed", i, res.Status, res.Body, first.ID)
 		}
 	}
-	list := e.Do("GET", "/v1/cases?box=outbox&limit=100", ptok, nil)
-	if items, _ := list.JSON()["items"].([]any); list.Status != 200 || len(items) != 1 {
+	list := e2etest.Expect(t, e.Do("GET", "/v1/cases?box=outbox&limit=100", ptok, nil), 200, "the partner's outbox after redeliveries")
+	if items, _ := list.JSON()["items"].([]any); len(items) != 1 {
 		t.Fatalf("the partner's outbox after redeliveries: %d %s, want the one case", list.Status, list.Body)
 	}
 }

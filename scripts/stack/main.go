@@ -8,7 +8,7 @@
 // started inside another's command gets stand-ins of its own (its values
 // win); -logs names its log files apart:
 //
-//	go run ./scripts/stack -- sh -c 'go run ./scripts/stack -logs pages -- go test ./scripts/e2e/'
+//	go run ./scripts/stack -- sh -c 'go run ./scripts/stack -logs pages -- go test ./scripts/e2e/browser/'
 package main
 
 import (

@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/ident"
@@ -43,53 +44,53 @@ func enrollAlso(t *testing.T, e *localtest.Env, memberID, programID string) {
 func TestCriticalEscalationFromTheConsole(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	crit := newHost(t, e, "Crit Console Host", map[string]any{"payment": "host", "type": "critical_escalation"})
-	second := expect(t, e.Do("POST", "/v1/programs", crit.Admin, map[string]any{
+	crit := e2etest.NewHost(t, e, "Crit Console Host", map[string]any{"payment": "host", "type": "critical_escalation"})
+	second := e2etest.Expect(t, e.Do("POST", "/v1/programs", crit.Admin, map[string]any{
 		"slug": "plain-" + e.Domain[:8], "name": "Crit Console Partner Program", "hostMemberId": crit.MemberID, "type": "partner_program", "payment": "host",
 		"primaryContact": map[string]any{"name": "Alex Host", "email": crit.Notify}, "addendum": map[string]any{"version": "1", "text": "t"},
 	}), 201, "a second program").Str("id")
-	office := expect(t, e.Do("POST", "/v1/members/"+crit.MemberID+"/departments", crit.Admin, map[string]any{
+	office := e2etest.Expect(t, e.Do("POST", "/v1/members/"+crit.MemberID+"/departments", crit.Admin, map[string]any{
 		"name": "Office support", "programIds": []string{crit.ProgramID, second},
 		"inbound": map[string]any{
 			"email": e.Addr("office-support"), "hours": map[string]any{"timezone": "Europe/Berlin", "days": []string{"mon", "tue", "wed", "thu", "fri"}, "start": "08:00", "end": "18:00"},
 			"escalation": map[string]any{"name": "Office Manager", "email": e.Addr("office-manager")},
 		},
 	}), 201, "weekday department").Str("id")
-	desk := expect(t, e.Do("POST", "/v1/members/"+crit.MemberID+"/departments", crit.Admin, map[string]any{
+	desk := e2etest.Expect(t, e.Do("POST", "/v1/members/"+crit.MemberID+"/departments", crit.Admin, map[string]any{
 		"name": "Critical desk", "programIds": []string{crit.ProgramID},
 		"inbound": map[string]any{"email": e.Addr("critical-desk"), "hours": "24x7", "escalation": map[string]any{"name": "Duty Manager", "email": e.Addr("duty-manager")}},
 	}), 201, "24x7 department").Str("id")
-	p, ptok := livePartner(t, e, crit, "Crit Console Partner")
+	p, ptok := e2etest.LivePartner(t, e, crit, "Crit Console Partner")
 	enrollAlso(t, e, p.MemberID, second)
 	users := e.Do("GET", "/v1/members/"+p.MemberID+"/users", ptok, nil).JSON()["items"].([]any)
 	adminID := users[0].(map[string]any)["id"].(string)
-	expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID+"/users/"+adminID, ptok, map[string]any{"roles": []string{"admin", "critical", "engineer"}}), 200, "critical role")
+	e2etest.Expect(t, e.Do("PATCH", "/v1/members/"+p.MemberID+"/users/"+adminID, ptok, map[string]any{"roles": []string{"admin", "critical", "engineer"}}), 200, "critical role")
 
 	// Over HTTP: choosing the program, the weekday department's warning,
 	// and errors for fields the page has no input for.
-	b := signIn(t, e, p.Email)
-	choose := b.do("GET", "/cases/new?departmentId="+office, nil)
-	if choose.Status != 200 || !strings.Contains(choose.Body, `id="program-choice"`) {
+	b := e2etest.SignIn(t, e, p.Email)
+	choose := e2etest.Expect(t, b.Do("GET", "/cases/new?departmentId="+office, nil), 200, "a department of two programs")
+	if !strings.Contains(choose.Body, `id="program-choice"`) {
 		t.Errorf("a department of two programs: %d, offers the choice of program: %v", choose.Status, strings.Contains(choose.Body, `id="program-choice"`))
 	}
-	critForm := b.do("GET", "/cases/new?departmentId="+office+"&programId="+crit.ProgramID, nil)
+	critForm := b.Do("GET", "/cases/new?departmentId="+office+"&programId="+crit.ProgramID, nil)
 	if n := strings.Count(critForm.Body, "<option value=\"critical\""); n != 1 || strings.Contains(critForm.Body, `<option value="high"`) ||
 		!strings.Contains(critForm.Body, `id="noteToManager"`) || !strings.Contains(critForm.Body, "not staffed around the clock") {
 		t.Errorf("the critical escalation form for the weekday department: critical offered %d times, high offered %v, note to manager %v, 24x7 warning %v",
 			n, strings.Contains(critForm.Body, `<option value="high"`), strings.Contains(critForm.Body, `id="noteToManager"`), strings.Contains(critForm.Body, "not staffed around the clock"))
 	}
 	form := url.Values{
-		"csrf": {csrfOf(t, critForm.Body)}, "departmentId": {office}, "programId": {crit.ProgramID}, "priority": {"critical"},
+		"csrf": {e2etest.CSRFOf(t, critForm.Body)}, "departmentId": {office}, "programId": {crit.ProgramID}, "priority": {"critical"},
 		"summary": {"Array down at a bank"}, "description": {"Both controllers rebooted; volumes offline."},
 		"customer.company": {"Initech"}, "customer.contactName": {"Peter"}, "customer.contactEmail": {"peter@initech.example"}, "customer.caseNumber": {"INI-7781"},
 		"businessImpact": {"Trading halted"}, "noteToManager": {"Their CIO is on the bridge."}, "fields.product": {"Array 9000"},
 	}
-	if r := b.do("POST", "/cases", form); r.Status != 422 || !strings.Contains(r.Body, "is not staffed around the clock; critical escalations go to a department open 24x7") {
+	if r := e2etest.Expect(t, b.Do("POST", "/cases", form), 422, "a critical escalation to the weekday department"); !strings.Contains(r.Body, "is not staffed around the clock; critical escalations go to a department open 24x7") {
 		t.Errorf("a critical escalation to the weekday department: %d, the domain's reason shown: %v", r.Status, strings.Contains(r.Body, "is not staffed around the clock; critical"))
 	}
 	form.Set("departmentId", desk)
 	form.Set("fields.bogus", "x")
-	if r := b.do("POST", "/cases", form); r.Status != 422 || !strings.Contains(r.Body, "is not a field of this department") {
+	if r := e2etest.Expect(t, b.Do("POST", "/cases", form), 422, "an unknown process-form field"); !strings.Contains(r.Body, "is not a field of this department") {
 		t.Errorf("an unknown process-form field: %d, its error shown: %v", r.Status, strings.Contains(r.Body, "is not a field of this department"))
 	}
 
@@ -160,7 +161,7 @@ func TestCriticalEscalationFromTheConsole(t *testing.T) {
 		t.Errorf("browser problem: %s", p)
 	}
 	var c struct{ Priority, NoteToManager, BusinessImpact string }
-	expect(t, e.Do("GET", "/v1/cases/"+at[strings.LastIndex(at, "/")+1:], ptok, nil), 200, "the case opened in the console").Decode(t, &c)
+	e2etest.Expect(t, e.Do("GET", "/v1/cases/"+at[strings.LastIndex(at, "/")+1:], ptok, nil), 200, "the case opened in the console").Decode(t, &c)
 	if c.Priority != "critical" || c.NoteToManager != "Their CIO is on the bridge; please join." || c.BusinessImpact == "" {
 		t.Errorf("the case opened in the console: %+v", c)
 	}

@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"strings"
@@ -7,6 +7,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -18,19 +19,19 @@ import (
 func TestValidatedConfigurations(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Market Host", map[string]any{"payment": "host"})
-	a, atok := livePartner(t, e, h, "Alpha Hyper")
-	b, btok := livePartner(t, e, h, "Beta Backup")
-	pending := signUp(t, e, h, "Gamma Pending")
-	unrelated := e.Do("POST", "/v1/members", e.Operator, newMemberBody(e, "Market Stranger", "limited")).Str("adminToken")
-	aEng := expect(t, e.Do("POST", "/v1/members/"+a.MemberID+"/users", atok, map[string]any{"name": "Eng", "email": "eng@" + a.Domain, "roles": []string{"engineer"}}), 201, "engineer").Str("token")
+	h := e2etest.NewHost(t, e, "Market Host", map[string]any{"payment": "host"})
+	a, atok := e2etest.LivePartner(t, e, h, "Alpha Hyper")
+	b, btok := e2etest.LivePartner(t, e, h, "Beta Backup")
+	pending := e2etest.SignUp(t, e, h, "Gamma Pending")
+	unrelated := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Market Stranger", "limited")).Str("adminToken")
+	aEng := e2etest.Expect(t, e.Do("POST", "/v1/members/"+a.MemberID+"/users", atok, map[string]any{"name": "Eng", "email": "eng@" + a.Domain, "roles": []string{"engineer"}}), 201, "engineer").Str("token")
 	submit := "/v1/programs/" + h.ProgramID + "/configurations"
 	cfg := func(product, version string, hostVersions ...string) map[string]any {
 		return map[string]any{"partnerProduct": product, "partnerVersion": version, "hostProduct": "Array 9000", "hostVersions": hostVersions,
 			"notes": "Tested with snapshots on.", "supportUrl": "https://support.example/" + strings.ToLower(strings.ReplaceAll(product, " ", "-"))}
 	}
 
-	one := expect(t, e.Do("POST", submit, atok, cfg("Hypervisor X", "8.0", "9.2", "9.3", "9.2")), 201, "submit")
+	one := e2etest.Expect(t, e.Do("POST", submit, atok, cfg("Hypervisor X", "8.0", "9.2", "9.3", "9.2")), 201, "submit")
 	if one.Str("status") != "submitted" || len(one.JSON()["hostVersions"].([]any)) != 2 || one.Str("memberName") != "Alpha Hyper" {
 		t.Fatalf("submitted: %s", one.Body)
 	}
@@ -43,17 +44,17 @@ func TestValidatedConfigurations(t *testing.T) {
 		field  string
 	}{
 		{"a partner's engineer", aEng, cfg("P", "1", "9"), 403, ""},
-		{"a partner not yet active", expect(t, e.Do("POST", "/v1/members/"+pending.MemberID+"/users", e.Operator, map[string]any{"name": "G", "email": "g@" + pending.Domain, "roles": []string{"admin"}}), 201, "pending admin").Str("token"), cfg("P", "1", "9"), 409, ""},
+		{"a partner not yet active", e2etest.Expect(t, e.Do("POST", "/v1/members/"+pending.MemberID+"/users", e.Operator, map[string]any{"name": "G", "email": "g@" + pending.Domain, "roles": []string{"admin"}}), 201, "pending admin").Str("token"), cfg("P", "1", "9"), 409, ""},
 		{"the host itself", h.Admin, cfg("P", "1", "9"), 409, ""},
 		{"an unrelated member", unrelated, cfg("P", "1", "9"), 404, ""},
 		{"no host versions", atok, cfg("P", "1"), 422, "hostVersions"},
-		{"a support link without TLS", atok, set(cfg("P", "1", "9"), "supportUrl", "http://support.example", false), 422, "supportUrl"},
-		{"no product", atok, set(cfg("P", "1", "9"), "partnerProduct", "  ", false), 422, "partnerProduct"},
-		{"an unknown field", atok, set(cfg("P", "1", "9"), "price", 3, false), 422, "price"},
+		{"a support link without TLS", atok, e2etest.Set(cfg("P", "1", "9"), "supportUrl", "http://support.example", false), 422, "supportUrl"},
+		{"no product", atok, e2etest.Set(cfg("P", "1", "9"), "partnerProduct", "  ", false), 422, "partnerProduct"},
+		{"an unknown field", atok, e2etest.Set(cfg("P", "1", "9"), "price", 3, false), 422, "price"},
 		{"a version too long", atok, cfg("P", strings.Repeat("9", 41), "9"), 422, "partnerVersion"},
 	} {
-		res := e.Do("POST", submit, c.tok, c.body)
-		if res.Status != c.status || (c.field != "" && res.ErrorFields()[c.field] == nil) || res.ErrorMessage() == "" {
+		res := e2etest.Expect(t, e.Do("POST", submit, c.tok, c.body), c.status, c.name)
+		if (c.field != "" && res.ErrorFields()[c.field] == nil) || res.ErrorMessage() == "" {
 			t.Errorf("%s: %d %s, want %d on %q", c.name, res.Status, res.Body, c.status, c.field)
 		}
 	}
@@ -65,15 +66,10 @@ func TestValidatedConfigurations(t *testing.T) {
 	if l := e.Do("GET", submit, btok, nil).JSON()["items"].([]any); len(l) != 0 {
 		t.Errorf("Beta sees %d of Alpha's configurations", len(l))
 	}
-	if res := e.Do("GET", submit+"?status=pending", h.Admin, nil); res.Status != 422 {
-		t.Errorf("an unknown status: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("GET", submit+"?status=pending", h.Admin, nil), 422, "an unknown status")
 	market := func(q string) string {
 		t.Helper()
-		res := newBrowser(t, e).do("GET", "/p/"+h.Slug+"/marketplace"+q, nil)
-		if res.Status != 200 {
-			t.Fatalf("marketplace%s: %d %.300s", q, res.Status, res.Body)
-		}
+		res := e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", "/p/"+h.Slug+"/marketplace"+q, nil), 200, "marketplace"+q)
 		return res.Body
 	}
 	if strings.Contains(market(""), "Hypervisor X") {
@@ -81,31 +77,23 @@ func TestValidatedConfigurations(t *testing.T) {
 	}
 
 	// Decisions.
-	if res := e.Do("POST", "/v1/configurations/"+oneID+"/approve", atok, nil); res.Status != 403 {
-		t.Errorf("the partner approves its own: %d", res.Status)
-	}
-	if res := e.Do("POST", "/v1/configurations/"+oneID+"/approve", h.Admin, map[string]any{"version": 7}); res.Status != 409 {
-		t.Errorf("a stale version: %d", res.Status)
-	}
-	expect(t, e.Do("POST", "/v1/configurations/"+oneID+"/approve", h.Admin, map[string]any{"version": 1}), 200, "approve")
-	if res := e.Do("POST", "/v1/configurations/"+oneID+"/approve", h.Admin, nil); res.Status != 409 {
-		t.Errorf("approved twice: %d", res.Status)
-	}
-	two := expect(t, e.Do("POST", submit, btok, cfg("Backup Pro", "5.1", "9.3")), 201, "submit two").Str("id")
-	if res := e.Do("POST", "/v1/configurations/"+two+"/reject", h.Admin, map[string]any{"reason": " "}); res.Status != 422 || res.ErrorFields()["reason"] == nil {
+	e2etest.Expect(t, e.Do("POST", "/v1/configurations/"+oneID+"/approve", atok, nil), 403, "the partner approves its own")
+	e2etest.Expect(t, e.Do("POST", "/v1/configurations/"+oneID+"/approve", h.Admin, map[string]any{"version": 7}), 409, "a stale version")
+	e2etest.Expect(t, e.Do("POST", "/v1/configurations/"+oneID+"/approve", h.Admin, map[string]any{"version": 1}), 200, "approve")
+	e2etest.Expect(t, e.Do("POST", "/v1/configurations/"+oneID+"/approve", h.Admin, nil), 409, "approved twice")
+	two := e2etest.Expect(t, e.Do("POST", submit, btok, cfg("Backup Pro", "5.1", "9.3")), 201, "submit two").Str("id")
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/configurations/"+two+"/reject", h.Admin, map[string]any{"reason": " "}), 422, "a rejection without a reason"); res.ErrorFields()["reason"] == nil {
 		t.Errorf("a rejection without a reason: %d %s", res.Status, res.Body)
 	}
-	expect(t, e.Do("POST", "/v1/configurations/"+two+"/reject", h.Admin, map[string]any{"reason": "5.1 corrupts thin volumes; test 5.2"}), 200, "reject")
+	e2etest.Expect(t, e.Do("POST", "/v1/configurations/"+two+"/reject", h.Admin, map[string]any{"reason": "5.1 corrupts thin volumes; test 5.2"}), 200, "reject")
 	if l := e.Do("GET", submit, btok, nil).JSON()["items"].([]any); len(l) != 1 || l[0].(map[string]any)["reason"] != "5.1 corrupts thin volumes; test 5.2" {
 		t.Errorf("Beta's view of its rejected configuration: %v", l)
 	}
-	evs := expect(t, e.Do("GET", "/v1/configurations/"+oneID+"/events", atok, nil), 200, "events").JSON()["items"].([]any)
+	evs := e2etest.Expect(t, e.Do("GET", "/v1/configurations/"+oneID+"/events", atok, nil), 200, "events").JSON()["items"].([]any)
 	if len(evs) != 2 || evs[0].(map[string]any)["action"] != "submit" || evs[1].(map[string]any)["action"] != "approve" || evs[1].(map[string]any)["from"] != "submitted" {
 		t.Errorf("the timeline: %v", evs)
 	}
-	if res := e.Do("GET", "/v1/configurations/"+oneID+"/events", btok, nil); res.Status != 404 {
-		t.Errorf("another partner reads the timeline: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("GET", "/v1/configurations/"+oneID+"/events", btok, nil), 404, "another partner reads the timeline")
 
 	// The marketplace: approved, active partners only; search.
 	all := market("")
@@ -120,13 +108,11 @@ func TestValidatedConfigurations(t *testing.T) {
 			t.Errorf("search %s: listed %v, want %v", q, got, want)
 		}
 	}
-	if res := newBrowser(t, e).do("GET", "/p/no-such-program/marketplace", nil); res.Status != 404 {
-		t.Errorf("an unknown program's marketplace: %d", res.Status)
-	}
+	e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", "/p/no-such-program/marketplace", nil), 404, "an unknown program's marketplace")
 
 	// The console: the host reviews a third configuration; Beta submits
 	// from its programs page (first with a mistake).
-	three := expect(t, e.Do("POST", submit, atok, cfg("Hypervisor X", "8.1", "9.3")), 201, "submit three").Str("id")
+	three := e2etest.Expect(t, e.Do("POST", submit, atok, cfg("Hypervisor X", "8.1", "9.3")), 201, "submit three").Str("id")
 	ctx, problems := browser(t)
 	var queue, notice string
 	err := chromedp.Run(ctx, cdppage.SetBypassCSP(true),
@@ -215,7 +201,7 @@ func TestValidatedConfigurations(t *testing.T) {
 	}
 
 	// A removed partner drops off the marketplace.
-	expect(t, e.Do("POST", "/v1/enrollments/"+a.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "left the program"}), 200, "remove")
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+a.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "left the program"}), 200, "remove")
 	if strings.Contains(market(""), "Hypervisor X") {
 		t.Error("a removed partner's configurations are still on the marketplace")
 	}

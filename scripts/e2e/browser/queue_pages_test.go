@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"net/url"
@@ -8,6 +8,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -21,39 +22,29 @@ import (
 func TestEnrollmentQueue(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Queue Host", nil)
-	other := newHost(t, e, "Other Queue Host", nil)
+	h := e2etest.NewHost(t, e, "Queue Host", nil)
+	other := e2etest.NewHost(t, e, "Other Queue Host", nil)
 	manager, hostEng := e.Addr("queue-manager"), e.Addr("queue-engineer")
-	expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Mia Manager", "email": manager, "roles": []string{"admin"}}), 201, "host admin")
-	expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Hal Engineer", "email": hostEng, "roles": []string{"engineer"}}), 201, "host engineer")
-	good := signUp(t, e, h, "Queue Partner")
-	spam := signUp(t, e, h, "Spammy Reseller")
-	elsewhere := signUp(t, e, other, "Elsewhere Partner")
-	livePartner(t, e, other, "Queue Stranger")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Mia Manager", "email": manager, "roles": []string{"admin"}}), 201, "host admin")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Hal Engineer", "email": hostEng, "roles": []string{"engineer"}}), 201, "host engineer")
+	good := e2etest.SignUp(t, e, h, "Queue Partner")
+	spam := e2etest.SignUp(t, e, h, "Spammy Reseller")
+	elsewhere := e2etest.SignUp(t, e, other, "Elsewhere Partner")
+	e2etest.LivePartner(t, e, other, "Queue Stranger")
 	page := "/programs/" + h.ProgramID + "/enrollments"
 
-	if r := newBrowser(t, e).do("GET", page, nil); r.Status != 303 {
-		t.Errorf("the queue without a session: %d, want 303", r.Status)
-	}
-	if r := signIn(t, e, hostEng).do("GET", page, nil); r.Status != 403 {
-		t.Errorf("a host engineer opens the queue: %d, want 403", r.Status)
-	}
-	if r := signIn(t, e, "primary@queuestranger."+e.Domain).do("GET", page, nil); r.Status != 404 {
-		t.Errorf("another program's partner opens the queue: %d, want 404", r.Status)
-	}
-	admin := signIn(t, e, manager)
-	r := admin.do("GET", page, nil)
-	if r.Status != 200 || !strings.Contains(r.Body, "Queue Partner") || !strings.Contains(r.Body, "Spammy Reseller") {
+	e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", page, nil), 303, "the queue without a session")
+	e2etest.Expect(t, e2etest.SignIn(t, e, hostEng).Do("GET", page, nil), 403, "a host engineer opens the queue")
+	e2etest.Expect(t, e2etest.SignIn(t, e, "primary@queuestranger."+e.Domain).Do("GET", page, nil), 404, "another program's partner opens the queue")
+	admin := e2etest.SignIn(t, e, manager)
+	r := e2etest.Expect(t, admin.Do("GET", page, nil), 200, "the queue")
+	if !strings.Contains(r.Body, "Queue Partner") || !strings.Contains(r.Body, "Spammy Reseller") {
 		t.Fatalf("the queue: %d %.800s", r.Status, r.Body)
 	}
-	csrf := csrfOf(t, r.Body)
-	if r := admin.do("POST", "/programs/"+h.ProgramID+"/enrollments/"+elsewhere.EnrollmentID+"/approve", url.Values{"csrf": {csrf}}); r.Status != 404 {
-		t.Errorf("approving another host's enrollment through this queue: %d, want 404", r.Status)
-	}
-	if r := admin.do("POST", page+"/"+good.EnrollmentID+"/approve", url.Values{}); r.Status != 403 {
-		t.Errorf("a step without the form token: %d, want 403", r.Status)
-	}
-	if r := admin.do("POST", page+"/"+good.EnrollmentID+"/approve", url.Values{"csrf": {csrf}, "version": {"99"}}); r.Status != 409 || !strings.Contains(r.Body, "changed while you were looking") {
+	csrf := e2etest.CSRFOf(t, r.Body)
+	e2etest.Expect(t, admin.Do("POST", "/programs/"+h.ProgramID+"/enrollments/"+elsewhere.EnrollmentID+"/approve", url.Values{"csrf": {csrf}}), 404, "approving another host's enrollment through this queue")
+	e2etest.Expect(t, admin.Do("POST", page+"/"+good.EnrollmentID+"/approve", url.Values{}), 403, "a step without the form token")
+	if r := e2etest.Expect(t, admin.Do("POST", page+"/"+good.EnrollmentID+"/approve", url.Values{"csrf": {csrf}, "version": {"99"}}), 409, "a step on an old version"); !strings.Contains(r.Body, "changed while you were looking") {
 		t.Errorf("a step on an old version: %d, want 409 saying so: %.300s", r.Status, r.Body)
 	}
 
@@ -105,9 +96,7 @@ func TestEnrollmentQueue(t *testing.T) {
 	if told := e.Mail(spam.Email, "your sign-up was not approved"); !strings.Contains(told.Body.Text, "We do not work with resellers.") {
 		t.Errorf("the rejected partner's mail does not give the reason:\n%s", told.Body.Text)
 	}
-	if r := admin.do("POST", page+"/"+spam.EnrollmentID+"/approve", url.Values{"csrf": {csrf}}); r.Status != 409 {
-		t.Errorf("approving a rejected enrollment: %d, want 409", r.Status)
-	}
+	e2etest.Expect(t, admin.Do("POST", page+"/"+spam.EnrollmentID+"/approve", url.Values{"csrf": {csrf}}), 409, "approving a rejected enrollment")
 	for _, p := range problems() {
 		if strings.Contains(p, "status of 422") {
 			continue // the reject form sent back with its error is a 422 page

@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"net/url"
@@ -8,6 +8,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -21,73 +22,52 @@ import (
 func TestPeoplePage(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "People Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	p, ptok := livePartner(t, e, h, "People Partner")
-	q, _ := livePartner(t, e, h, "Other People")
+	h := e2etest.NewHost(t, e, "People Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	p, ptok := e2etest.LivePartner(t, e, h, "People Partner")
+	q, _ := e2etest.LivePartner(t, e, h, "Other People")
 	eng := "erin@" + p.Domain
-	expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Erin Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "partner engineer")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Erin Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "partner engineer")
 	page := "/members/" + p.MemberID + "/users"
 
-	if r := newBrowser(t, e).do("GET", page, nil); r.Status != 303 {
-		t.Errorf("the people page without a session: %d, want 303 to sign in", r.Status)
-	}
-	engineer := signIn(t, e, eng)
-	if r := engineer.do("GET", page, nil); r.Status != 403 {
-		t.Errorf("an engineer opens the people page: %d, want 403", r.Status)
-	}
-	if r := engineer.do("GET", "/inbox", nil); strings.Contains(r.Body, `href="`+page+`"`) {
+	e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", page, nil), 303, "the people page without a session")
+	engineer := e2etest.SignIn(t, e, eng)
+	e2etest.Expect(t, engineer.Do("GET", page, nil), 403, "an engineer opens the people page")
+	if r := engineer.Do("GET", "/inbox", nil); strings.Contains(r.Body, `href="`+page+`"`) {
 		t.Errorf("an engineer's header links to the people page")
 	}
-	admin := signIn(t, e, p.Email)
-	if r := admin.do("GET", "/members/"+q.MemberID+"/users", nil); r.Status != 404 {
-		t.Errorf("another member's people: %d, want 404", r.Status)
-	}
-	r := admin.do("GET", page, nil)
-	if r.Status != 200 {
-		t.Fatalf("the people page: %d %.500s", r.Status, r.Body)
-	}
-	csrf := csrfOf(t, r.Body)
-	if r := admin.do("POST", page, url.Values{"name": {"Forged"}, "email": {"forged@" + p.Domain}, "roles": {"admin"}}); r.Status != 403 {
-		t.Errorf("an invitation without the form token: %d, want 403", r.Status)
-	}
-	if r := admin.do("POST", "/members/"+q.MemberID+"/users", url.Values{"csrf": {csrf}, "name": {"Spy"}, "email": {"spy@" + p.Domain}, "roles": {"admin"}}); r.Status != 404 {
-		t.Errorf("inviting into another member: %d, want 404", r.Status)
-	}
-	if r := admin.do("POST", page, url.Values{"csrf": {csrf}, "name": {"No Mail"}, "email": {"not-an-address"}, "roles": {"engineer"}}); r.Status != 422 || !strings.Contains(r.Body, `id="invite-email-error"`) {
+	admin := e2etest.SignIn(t, e, p.Email)
+	e2etest.Expect(t, admin.Do("GET", "/members/"+q.MemberID+"/users", nil), 404, "another member's people")
+	r := e2etest.Expect(t, admin.Do("GET", page, nil), 200, "the people page")
+	csrf := e2etest.CSRFOf(t, r.Body)
+	e2etest.Expect(t, admin.Do("POST", page, url.Values{"name": {"Forged"}, "email": {"forged@" + p.Domain}, "roles": {"admin"}}), 403, "an invitation without the form token")
+	e2etest.Expect(t, admin.Do("POST", "/members/"+q.MemberID+"/users", url.Values{"csrf": {csrf}, "name": {"Spy"}, "email": {"spy@" + p.Domain}, "roles": {"admin"}}), 404, "inviting into another member")
+	if r := e2etest.Expect(t, admin.Do("POST", page, url.Values{"csrf": {csrf}, "name": {"No Mail"}, "email": {"not-an-address"}, "roles": {"engineer"}}), 422, "an invitation to a bad address"); !strings.Contains(r.Body, `id="invite-email-error"`) {
 		t.Errorf("an invitation to a bad address: %d, want 422 with the error beside the field: %.300s", r.Status, r.Body)
 	}
-	if r := admin.do("POST", page, url.Values{"csrf": {csrf}, "name": {"Erin Again"}, "email": {eng}, "roles": {"engineer"}}); r.Status != 422 || !strings.Contains(r.Body, "already signs in") {
+	if r := e2etest.Expect(t, admin.Do("POST", page, url.Values{"csrf": {csrf}, "name": {"Erin Again"}, "email": {eng}, "roles": {"engineer"}}), 422, "inviting someone who already signs in"); !strings.Contains(r.Body, "already signs in") {
 		t.Errorf("inviting someone who already signs in: %d, want 422 saying so", r.Status)
 	}
-	if r := admin.do("POST", page, url.Values{"csrf": {csrf}, "name": {"Nobody"}, "email": {"n@" + p.Domain}, "roles": {"wizard"}}); r.Status != 422 {
-		t.Errorf("an unknown role: %d, want 422", r.Status)
-	}
-	if r := admin.do("POST", page+"/usr_nonsense", url.Values{"csrf": {csrf}, "roles": {"admin"}}); r.Status != 404 {
-		t.Errorf("changing a user that is not there: %d, want 404", r.Status)
-	}
+	e2etest.Expect(t, admin.Do("POST", page, url.Values{"csrf": {csrf}, "name": {"Nobody"}, "email": {"n@" + p.Domain}, "roles": {"wizard"}}), 422, "an unknown role")
+	e2etest.Expect(t, admin.Do("POST", page+"/usr_nonsense", url.Values{"csrf": {csrf}, "roles": {"admin"}}), 404, "changing a user that is not there")
 	company := url.Values{"csrf": {csrf}, "name": {"People Partner GmbH"},
 		"contacts.primary.name": {"Primary Person"}, "contacts.primary.email": {p.Email},
 		"contacts.escalation.name": {"Escalation Person"}, "contacts.escalation.email": {"escalation@" + p.Domain},
 		"contacts.billing.name": {"Accounts Payable"}, "contacts.billing.email": {"not-an-address"}}
-	if r := admin.do("POST", "/members/"+p.MemberID, company); r.Status != 422 || !strings.Contains(r.Body, `id="company-contacts-billing-email-error"`) || !strings.Contains(r.Body, "Accounts Payable") {
+	if r := e2etest.Expect(t, admin.Do("POST", "/members/"+p.MemberID, company), 422, "company details with a bad billing address"); !strings.Contains(r.Body, `id="company-contacts-billing-email-error"`) || !strings.Contains(r.Body, "Accounts Payable") {
 		t.Errorf("company details with a bad billing address: %d, want 422 with the error beside it and the typed values kept", r.Status)
 	}
 	company.Set("contacts.billing.email", "ap@"+p.Domain)
-	if r := admin.do("POST", "/members/"+q.MemberID, company); r.Status != 404 {
-		t.Errorf("another member's company details: %d, want 404", r.Status)
-	}
+	e2etest.Expect(t, admin.Do("POST", "/members/"+q.MemberID, company), 404, "another member's company details")
 	engForm := url.Values{}
 	for k, v := range company {
 		engForm[k] = v
 	}
-	engForm.Set("csrf", csrfOf(t, engineer.do("GET", "/inbox", nil).Body)) // the engineer's own form token: the refusal is the role's
-	if r := engineer.do("POST", "/members/"+p.MemberID, engForm); r.Status != 403 || !strings.Contains(r.Body, "admin") {
+	engForm.Set("csrf", e2etest.CSRFOf(t, engineer.Do("GET", "/inbox", nil).Body)) // the engineer's own form token: the refusal is the role's
+	if r := e2etest.Expect(t, engineer.Do("POST", "/members/"+p.MemberID, engForm), 403, "an engineer saves the company details"); !strings.Contains(r.Body, "admin") {
 		t.Errorf("an engineer saves the company details: %d, want 403", r.Status)
 	}
-	if r := admin.do("POST", "/members/"+p.MemberID, company); r.Status != 303 {
-		t.Errorf("saving the company details: %d %.300s", r.Status, r.Body)
-	}
+	e2etest.Expect(t, admin.Do("POST", "/members/"+p.MemberID, company), 303, "saving the company details")
 	if m := e.Do("GET", "/v1/members/"+p.MemberID, ptok, nil); !strings.Contains(string(m.Body), `"billing":{"name":"Accounts Payable","email":"ap@`+p.Domain+`"`) || m.Str("name") != "People Partner GmbH" {
 		t.Errorf("the member after saving its details: %s", m.Body)
 	}
@@ -119,7 +99,7 @@ func TestPeoplePage(t *testing.T) {
 	if !strings.Contains(mail.Subject, "People Partner") || strings.Contains(mail.Body.Text, "tdm_") || !strings.Contains(mail.Body.Text, "7 days") {
 		t.Errorf("the invitation mail: %q\n%s", mail.Subject, mail.Body.Text)
 	}
-	link := linkIn(t, mail, "/login/")
+	link := e2etest.LinkIn(t, mail, "/login/")
 	var landed, opened string
 	err = chromedp.Run(ctx,
 		chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
@@ -150,9 +130,7 @@ func TestPeoplePage(t *testing.T) {
 	if !strings.HasSuffix(landed, "/inbox") || opened != "Snapshots fail after upgrade" {
 		t.Fatalf("the invitee landed on %s and opened %q", landed, opened)
 	}
-	if r := newBrowser(t, e).do("GET", link, nil); r.Status != 409 {
-		t.Errorf("the invitation link a second time: %d, want 409 (used)", r.Status)
-	}
+	e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", link, nil), 409, "the invitation link a second time")
 
 	// Roles, then revoking ends the engineer's session; an integration token.
 	users := e.Do("GET", "/v1/members/"+p.MemberID+"/users", ptok, nil).JSON()["items"].([]any)
@@ -188,25 +166,19 @@ func TestPeoplePage(t *testing.T) {
 	if got := e.Do("GET", "/v1/members/"+p.MemberID+"/users", ptok, nil); !strings.Contains(string(got.Body), `"critical","engineer"`) {
 		t.Errorf("Erin's roles after the save: %s", got.Body)
 	}
-	if res := e.Do("GET", "/v1/directory", tokenBox, nil); res.Status != 200 {
-		t.Errorf("the integration's token from the page: %d %s", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("GET", "/v1/directory", tokenBox, nil), 200, "the integration's token from the page")
 	// A restricted program: its access is granted per person on this page.
-	expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"access": "restricted"}), 200, "restrict the program")
-	pp := admin.do("GET", page, nil)
+	e2etest.Expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"access": "restricted"}), 200, "restrict the program")
+	pp := admin.Do("GET", page, nil)
 	if !strings.Contains(pp.Body, `id="`+erinID+`-program-`+h.ProgramID+`"`) {
 		t.Fatalf("the people page offers no access to the restricted program")
 	}
-	grant := url.Values{"csrf": {csrfOf(t, pp.Body)}, "roles": {"engineer", "critical"}, "programIds": {h.ProgramID}}
-	if r := admin.do("POST", page+"/"+erinID, grant); r.Status != 303 {
-		t.Errorf("granting the restricted program: %d %.300s", r.Status, r.Body)
-	}
+	grant := url.Values{"csrf": {e2etest.CSRFOf(t, pp.Body)}, "roles": {"engineer", "critical"}, "programIds": {h.ProgramID}}
+	e2etest.Expect(t, admin.Do("POST", page+"/"+erinID, grant), 303, "granting the restricted program")
 	if got := e.Do("GET", "/v1/members/"+p.MemberID+"/users", ptok, nil); !strings.Contains(string(got.Body), `"programIds":["`+h.ProgramID+`"]`) {
 		t.Errorf("Erin's program access after the grant: %s", got.Body)
 	}
-	if r := engineer.do("GET", "/inbox", nil); r.Status != 200 {
-		t.Fatalf("Erin's session before the revocation: %d", r.Status)
-	}
+	e2etest.Expect(t, engineer.Do("GET", "/inbox", nil), 200, "Erin's session before the revocation")
 	err = chromedp.Run(ctx,
 		chromedp.Navigate(e.URL+page),
 		chromedp.WaitVisible(`form[action="`+page+"/"+erinID+`/revoke"] button`, chromedp.ByQuery),
@@ -217,9 +189,7 @@ func TestPeoplePage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("revoking: %v", err)
 	}
-	if r := engineer.do("GET", "/inbox", nil); r.Status != 303 {
-		t.Errorf("Erin's session after the revocation: %d, want 303 to sign in", r.Status)
-	}
+	e2etest.Expect(t, engineer.Do("GET", "/inbox", nil), 303, "Erin's session after the revocation")
 	for _, p := range problems() {
 		t.Errorf("browser problem: %s", p)
 	}

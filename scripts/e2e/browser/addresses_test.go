@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"strings"
@@ -7,6 +7,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -19,16 +20,16 @@ import (
 func TestBrowserAddressConfirmation(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Confirm Pages Host", map[string]any{"payment": "host"})
-	p, ptok := livePartner(t, e, h, "Confirm Pages Partner")
+	h := e2etest.NewHost(t, e, "Confirm Pages Host", map[string]any{"payment": "host"})
+	p, ptok := e2etest.LivePartner(t, e, h, "Confirm Pages Partner")
 	desk, boss := e.Addr("new-desk"), e.Addr("new-boss")
-	dep := expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, map[string]any{
+	dep := e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, map[string]any{
 		"name": "New desk", "programIds": []string{h.ProgramID},
 		"inbound": map[string]any{"email": desk, "phone": "+49 30 555", "hours": "24x7", "escalation": map[string]any{"name": "Boss", "email": boss}},
 	}), 201, "department").Str("id")
 	admin, engineer := e.Addr("hostadmin"), "eng@"+p.Domain
-	expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Hilda Admin", "email": admin, "roles": []string{"admin"}}), 201, "host admin user")
-	expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Pia Engineer", "email": engineer, "roles": []string{"engineer"}}), 201, "partner engineer")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Hilda Admin", "email": admin, "roles": []string{"admin"}}), 201, "host admin user")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Pia Engineer", "email": engineer, "roles": []string{"engineer"}}), 201, "partner engineer")
 
 	ctx, problems := browser(t)
 	if err := chromedp.Run(ctx, cdppage.SetBypassCSP(true)); err != nil {
@@ -80,7 +81,7 @@ func TestBrowserAddressConfirmation(t *testing.T) {
 	}
 
 	// The mailbox's owner confirms from the mail, in a browser of its own.
-	link := linkIn(t, e.Mail(desk, "takes Tandem mail"), "/e/")
+	link := e2etest.LinkIn(t, e.Mail(desk, "takes Tandem mail"), "/e/")
 	ctx2, problems2 := browser(t)
 	var asked, done string
 	err = chromedp.Run(ctx2, cdppage.SetBypassCSP(true),

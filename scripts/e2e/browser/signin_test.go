@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -26,11 +27,11 @@ import (
 func TestBrowserSignInPostedFromAnotherSite(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Cross Site", nil)
+	h := e2etest.NewHost(t, e, "Cross Site", nil)
 	mallory, vera := e.Addr("mallory"), e.Addr("vera")
-	addUser(t, e, h, "Mallory", mallory)
-	addUser(t, e, h, "Vera Victim", vera)
-	link, token := askLink(t, e, newBrowser(t, e), mallory, "/inbox")
+	e2etest.AddUser(t, e, h, "Mallory", mallory)
+	e2etest.AddUser(t, e, h, "Vera Victim", vera)
+	link, token := e2etest.AskLink(t, e, e2etest.NewClient(t, e), mallory, "/inbox")
 
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

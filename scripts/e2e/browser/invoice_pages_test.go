@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"strings"
@@ -8,6 +8,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -19,38 +20,32 @@ import (
 func TestInvoicePages(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Ledger Host", nil)
-	p, ptok := onboard(t, e, h, "Ledger Partner")
-	q, _ := onboard(t, e, h, "Other Ledger")
+	h := e2etest.NewHost(t, e, "Ledger Host", nil)
+	p, ptok := e2etest.Onboard(t, e, h, "Ledger Partner")
+	q, _ := e2etest.Onboard(t, e, h, "Other Ledger")
 	eng := "erin@" + p.Domain
-	expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Erin Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "partner engineer")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Erin Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "partner engineer")
 	mine := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil).Str("membershipInvoiceId")
 	theirs := e.Do("GET", "/v1/enrollments/"+q.EnrollmentID, h.Admin, nil).Str("membershipInvoiceId")
 	if mine == "" || theirs == "" {
 		t.Fatalf("membership invoices: %q and %q", mine, theirs)
 	}
 
-	anon := newBrowser(t, e)
-	if r := anon.do("GET", "/invoices/"+mine, nil); r.Status != 303 || r.Header.Get("Location") != "/login?next=%2Finvoices%2F"+mine {
+	anon := e2etest.NewClient(t, e)
+	if r := e2etest.Expect(t, anon.Do("GET", "/invoices/"+mine, nil), 303, "an invoice without a session"); r.Header.Get("Location") != "/login?next=%2Finvoices%2F"+mine {
 		t.Errorf("an invoice without a session: %d to %q, want 303 to the sign-in page", r.Status, r.Header.Get("Location"))
 	}
-	engineer := signIn(t, e, eng)
-	if r := engineer.do("GET", "/inbox", nil); r.Status != 200 || strings.Contains(r.Body, `href="/invoices"`) {
+	engineer := e2etest.SignIn(t, e, eng)
+	if r := e2etest.Expect(t, engineer.Do("GET", "/inbox", nil), 200, "an engineer's header"); strings.Contains(r.Body, `href="/invoices"`) {
 		t.Errorf("an engineer's header: %d, links to invoices: %v", r.Status, strings.Contains(r.Body, `href="/invoices"`))
 	}
-	if r := engineer.do("GET", "/invoices", nil); r.Status != 403 || !strings.Contains(r.Body, "admins of the billed member") {
+	if r := e2etest.Expect(t, engineer.Do("GET", "/invoices", nil), 403, "an engineer opens the invoices"); !strings.Contains(r.Body, "admins of the billed member") {
 		t.Errorf("an engineer opens the invoices: %d %.600s, want 403 saying who may", r.Status, r.Body)
 	}
-	if r := engineer.do("GET", "/invoices/"+mine, nil); r.Status != 403 {
-		t.Errorf("an engineer opens an invoice: %d, want 403", r.Status)
-	}
-	admin := signIn(t, e, p.Email)
-	if r := admin.do("GET", "/invoices/"+theirs, nil); r.Status != 404 {
-		t.Errorf("another member's invoice: %d, want 404", r.Status)
-	}
-	if r := admin.do("GET", "/invoices/inv_nonsense", nil); r.Status != 404 {
-		t.Errorf("an invoice id that cannot be: %d, want 404", r.Status)
-	}
+	e2etest.Expect(t, engineer.Do("GET", "/invoices/"+mine, nil), 403, "an engineer opens an invoice")
+	admin := e2etest.SignIn(t, e, p.Email)
+	e2etest.Expect(t, admin.Do("GET", "/invoices/"+theirs, nil), 404, "another member's invoice")
+	e2etest.Expect(t, admin.Do("GET", "/invoices/inv_nonsense", nil), 404, "an invoice id that cannot be")
 
 	ctx, problems := browser(t)
 	var list, doc, status string

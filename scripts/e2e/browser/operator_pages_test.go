@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/awsclient"
@@ -71,13 +72,13 @@ func TestOperatorPage(t *testing.T) {
 	clock := localtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)) // a Monday, 10:00 in Berlin
 	sender := &bouncingSender{next: sesmail.New(awsclient.Sending(cfg), sesEndpoint, "")}
 	e := localtest.New(t, localtest.WithClock(clock), func(c *app.Config) { c.MailSender = sender })
-	h := newHost(t, e, "Watch Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	p, ptok := livePartner(t, e, h, "Watch Partner")
-	signUp(t, e, h, "Waiting Partner")
-	stale := expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "stale case").Str("id")
-	answered := expect(t, e.Do("POST", "/v1/cases", ptok, set(caseBody(dep, h.ProgramID), "summary", "Answered in time", false)), 201, "answered case").Str("id")
-	expect(t, e.Do("POST", "/v1/cases/"+answered+"/accept", h.Admin, map[string]any{"engineer": map[string]any{"name": "Ann", "email": e.Addr("ann")}}), 200, "accept")
+	h := e2etest.NewHost(t, e, "Watch Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	p, ptok := e2etest.LivePartner(t, e, h, "Watch Partner")
+	e2etest.SignUp(t, e, h, "Waiting Partner")
+	stale := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "stale case").Str("id")
+	answered := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "summary", "Answered in time", false)), 201, "answered case").Str("id")
+	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+answered+"/accept", h.Admin, map[string]any{"engineer": map[string]any{"name": "Ann", "email": e.Addr("ann")}}), 200, "accept the case")
 	mailbox := "welcome-" + p.Domain + "@" + e.Domain
 	sender.refuse(mailbox)
 	msg := notify.Message{
@@ -98,19 +99,11 @@ func TestOperatorPage(t *testing.T) {
 	}
 
 	operator := "ops@operators.test"
-	if r := signIn(t, e, p.Email).do("GET", "/operator", nil); r.Status != 403 {
-		t.Errorf("a member's admin opens the operator page: %d, want 403", r.Status)
-	}
-	if res := e.Do("POST", "/v1/dead-letters/"+msg.ID+"/resend", ptok, nil); res.Status != 403 {
-		t.Errorf("a member's admin resends a dead letter: %d, want 403", res.Status)
-	}
-	if res := e.Do("POST", "/v1/dead-letters/obx_nonsense/resend", e.Operator, nil); res.Status != 404 {
-		t.Errorf("resending a dead letter that is not there: %d, want 404", res.Status)
-	}
-	ops := signIn(t, e, operator)
-	if r := ops.do("POST", "/operator/dead-letters/"+msg.ID+"/resend", url.Values{}); r.Status != 403 {
-		t.Errorf("a resend without the form token: %d, want 403", r.Status)
-	}
+	e2etest.Expect(t, e2etest.SignIn(t, e, p.Email).Do("GET", "/operator", nil), 403, "a member's admin opens the operator page")
+	e2etest.Expect(t, e.Do("POST", "/v1/dead-letters/"+msg.ID+"/resend", ptok, nil), 403, "a member's admin resends a dead letter")
+	e2etest.Expect(t, e.Do("POST", "/v1/dead-letters/obx_nonsense/resend", e.Operator, nil), 404, "resending a dead letter that is not there")
+	ops := e2etest.SignIn(t, e, operator)
+	e2etest.Expect(t, ops.Do("POST", "/operator/dead-letters/"+msg.ID+"/resend", url.Values{}), 403, "a resend without the form token")
 
 	ctx, problems := browser(t)
 	var found, signups, cases, dead, notice, after string
@@ -159,29 +152,21 @@ func TestOperatorPage(t *testing.T) {
 	if m := e.Mail(mailbox, "Watch Partner"); m.Subject == "" {
 		t.Errorf("the resent welcome did not arrive")
 	}
-	if res := e.Do("POST", "/v1/dead-letters/"+msg.ID+"/resend", e.Operator, nil); res.Status != 409 {
-		t.Errorf("resending the same dead letter again: %d %s, want 409", res.Status, res.Body)
-	}
-	if r := ops.do("GET", "/cases/"+stale, nil); r.Status != 200 {
-		t.Errorf("the operator opens a stale case: %d", r.Status)
-	}
-	prgPage := ops.do("GET", "/programs/"+h.ProgramID, nil)
+	e2etest.Expect(t, e.Do("POST", "/v1/dead-letters/"+msg.ID+"/resend", e.Operator, nil), 409, "resending the same dead letter again")
+	e2etest.Expect(t, ops.Do("GET", "/cases/"+stale, nil), 200, "the operator opens a stale case")
+	prgPage := ops.Do("GET", "/programs/"+h.ProgramID, nil)
 	if !strings.Contains(prgPage.Body, `name="priceBands"`) || !strings.Contains(prgPage.Body, `name="payment"`) {
 		t.Errorf("an operator's program editor lacks the money fields")
 	}
-	form := url.Values{"csrf": {csrfOf(t, prgPage.Body)}, "name": {"Watch Host Partner Connect"}, "type": {"partner_program"}, "payment": {"host"},
+	form := url.Values{"csrf": {e2etest.CSRFOf(t, prgPage.Body)}, "name": {"Watch Host Partner Connect"}, "type": {"partner_program"}, "payment": {"host"},
 		"access": {"open"}, "sender": {"platform"}, "startDate": {"2026-01-01"}, "priceBands": {"10 30000\n1000 9000"},
 		"primaryContact.name": {"Alex Host"}, "primaryContact.email": {h.Notify}, "addendum.version": {"2026-1"}, "addendum.text": {"Be excellent to each other."}}
-	if r := ops.do("POST", "/programs/"+h.ProgramID, form); r.Status != 303 {
-		t.Errorf("an operator saves prices: %d %.500s", r.Status, r.Body)
-	}
+	e2etest.Expect(t, ops.Do("POST", "/programs/"+h.ProgramID, form), 303, "an operator saves prices")
 	if got := e.Do("GET", "/v1/programs/"+h.ProgramID, e.Operator, nil); !strings.Contains(string(got.Body), `"priceBands":[{"upTo":10,"unitCents":30000},{"upTo":1000,"unitCents":9000}]`) {
 		t.Errorf("the prices an operator saved: %s", got.Body)
 	}
 	for _, path := range []string{"/invoices?memberId=" + p.MemberID, "/members/" + p.MemberID + "/users", "/programs/" + h.ProgramID, "/programs/" + h.ProgramID + "/enrollments"} {
-		if r := ops.do("GET", path, nil); r.Status != 200 {
-			t.Errorf("the operator follows a link of the search to %s: %d %.300s", path, r.Status, r.Body)
-		}
+		e2etest.Expect(t, ops.Do("GET", path, nil), 200, "the operator follows a link of the search to "+path)
 	}
 	for _, p := range problems() {
 		t.Errorf("browser problem: %s", p)

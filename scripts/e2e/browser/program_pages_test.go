@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"net/url"
@@ -8,6 +8,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -20,49 +21,33 @@ import (
 func TestProgramPages(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Studio Host", map[string]any{"payment": "host"})
-	other := newHost(t, e, "Other Studio", nil)
+	h := e2etest.NewHost(t, e, "Studio Host", map[string]any{"payment": "host"})
+	other := e2etest.NewHost(t, e, "Other Studio", nil)
 	manager, eng := e.Addr("studio-manager"), e.Addr("studio-engineer")
-	expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Max Manager", "email": manager, "roles": []string{"admin"}}), 201, "host admin")
-	expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Eve Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "host engineer")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Max Manager", "email": manager, "roles": []string{"admin"}}), 201, "host admin")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Eve Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "host engineer")
 
-	if r := newBrowser(t, e).do("GET", "/programs", nil); r.Status != 303 {
-		t.Errorf("programs without a session: %d, want 303", r.Status)
-	}
-	engineer := signIn(t, e, eng)
+	e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", "/programs", nil), 303, "programs without a session")
+	engineer := e2etest.SignIn(t, e, eng)
 	for _, path := range []string{"/programs", "/programs/new", "/programs/" + h.ProgramID} {
-		if r := engineer.do("GET", path, nil); r.Status != 403 {
-			t.Errorf("an engineer opens %s: %d, want 403", path, r.Status)
-		}
+		e2etest.Expect(t, engineer.Do("GET", path, nil), 403, "an engineer opens "+path)
 	}
-	admin := signIn(t, e, manager)
-	if r := admin.do("GET", "/programs/"+other.ProgramID, nil); r.Status != 404 {
-		t.Errorf("another host's program: %d, want 404", r.Status)
-	}
-	r := admin.do("GET", "/programs/"+h.ProgramID, nil)
-	if r.Status != 200 {
-		t.Fatalf("the program's page: %d %.500s", r.Status, r.Body)
-	}
+	admin := e2etest.SignIn(t, e, manager)
+	e2etest.Expect(t, admin.Do("GET", "/programs/"+other.ProgramID, nil), 404, "another host's program")
+	r := e2etest.Expect(t, admin.Do("GET", "/programs/"+h.ProgramID, nil), 200, "the program's page")
 	if strings.Contains(r.Body, `name="payment"`) || strings.Contains(r.Body, `name="priceBands"`) || strings.Contains(r.Body, `name="startDate"`) {
 		t.Errorf("a host's editor offers the operators' fields")
 	}
 	if !strings.Contains(r.Body, "Your company pays for its partners") || !strings.Contains(r.Body, "up to 25: USD 200.00") {
 		t.Errorf("a host's editor does not show who pays and the prices")
 	}
-	csrf := csrfOf(t, r.Body)
-	if r := admin.do("POST", "/programs/"+other.ProgramID, url.Values{"csrf": {csrf}, "name": {"Hijacked"}}); r.Status != 404 {
-		t.Errorf("saving another host's program: %d, want 404", r.Status)
-	}
-	if r := admin.do("POST", "/programs", url.Values{"name": {"No token"}}); r.Status != 403 {
-		t.Errorf("creating without the form token: %d, want 403", r.Status)
-	}
+	csrf := e2etest.CSRFOf(t, r.Body)
+	e2etest.Expect(t, admin.Do("POST", "/programs/"+other.ProgramID, url.Values{"csrf": {csrf}, "name": {"Hijacked"}}), 404, "saving another host's program")
+	e2etest.Expect(t, admin.Do("POST", "/programs", url.Values{"name": {"No token"}}), 403, "creating without the form token")
 	bad := url.Values{"csrf": {csrf}, "name": {"Bad"}, "slug": {"Bad Slug!"}, "type": {"oem"}, "payment": {"member"}, "access": {"open"}, "sender": {"platform"},
 		"primaryContact.name": {"A"}, "primaryContact.email": {"a@b.example"}, "notifyEmails": {"ok@b.example\nnot-mail"}, "addendum.version": {"1"}, "addendum.text": {"t"},
 		"sla.high": {"two hours"}, "landing.links.0.title": {"Guide"}, "landing.links.0.url": {"ftp://x"}, "signupMail.intro": {"Hi {firstName}"}}
-	r = admin.do("POST", "/programs", bad)
-	if r.Status != 422 {
-		t.Fatalf("a program with bad input: %d %.500s", r.Status, r.Body)
-	}
+	r = e2etest.Expect(t, admin.Do("POST", "/programs", bad), 422, "a program with bad input")
 	for _, id := range []string{"slug-error", "notifyEmails-error", "sla-high-error", "link-0-url-error", "signupMail-intro-error"} {
 		if !strings.Contains(r.Body, `id="`+id+`"`) {
 			t.Errorf("the bad program's page has no error %s beside its field", id)
@@ -73,7 +58,7 @@ func TestProgramPages(t *testing.T) {
 	}
 	stale := url.Values{"csrf": {csrf}, "version": {"99"}, "name": {"Stale"}, "type": {"partner_program"}, "access": {"open"}, "sender": {"platform"},
 		"primaryContact.name": {"A"}, "primaryContact.email": {"a@b.example"}, "addendum.version": {"1"}, "addendum.text": {"t"}}
-	if r := admin.do("POST", "/programs/"+h.ProgramID, stale); r.Status != 409 || !strings.Contains(r.Body, "reload it") {
+	if r := e2etest.Expect(t, admin.Do("POST", "/programs/"+h.ProgramID, stale), 409, "saving an old version of the program"); !strings.Contains(r.Body, "reload it") {
 		t.Errorf("saving an old version of the program: %d, want 409 saying to reload: %.300s", r.Status, r.Body)
 	}
 
@@ -132,10 +117,7 @@ func TestProgramPages(t *testing.T) {
 
 	// A partner signing up gets the host's words, placeholders filled.
 	domain := "joiner." + e.Domain
-	res := e.Do("POST", "/v1/signups", "", set(signupBody(signupToken(t, e, slug, "primary@"+domain), "Joiner Networks", domain), "acceptAddendum.version", "1", false))
-	if res.Status != 201 {
-		t.Fatalf("signing up for the new program: %d %s", res.Status, res.Body)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/signups", "", e2etest.Set(e2etest.SignupBody(e2etest.SignupToken(t, e, slug, "primary@"+domain), "Joiner Networks", domain), "acceptAddendum.version", "1", false)), 201, "signing up for the new program")
 	if m := e.Mail("primary@"+domain, "Welcome to Studio Cloud Alliance, Joiner Networks"); !strings.Contains(m.Body.Text, "Dear Primary Person, thank you for joining Studio Host's cloud alliance.") || !strings.Contains(m.Body.Text, "review your sign-up") {
 		t.Errorf("the partner's sign-up mail:\n%s", m.Body.Text)
 	}

@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -21,35 +22,31 @@ import (
 // and another member's admin sees none of it.
 func TestWebhooksPage(t *testing.T) {
 	t.Parallel()
-	rcv := newReceiver(1)
-	defer rcv.srv.Close()
+	rcv := e2etest.NewReceiver(1)
+	defer rcv.Server.Close()
 	clock := localtest.NewClock(time.Now().UTC())
-	e := localtest.New(t, localtest.WithWebhookReceiver(rcv.srv), localtest.WithClock(clock))
-	h := newHost(t, e, "Hook Host", map[string]any{"payment": "host"})
-	dep := hostDepartment(t, e, h)
-	p, ptok := livePartner(t, e, h, "Hook Partner")
+	e := localtest.New(t, localtest.WithWebhookReceiver(rcv.Server), localtest.WithClock(clock))
+	h := e2etest.NewHost(t, e, "Hook Host", map[string]any{"payment": "host"})
+	dep := e2etest.HostDepartment(t, e, h)
+	p, ptok := e2etest.LivePartner(t, e, h, "Hook Partner")
 	admin, eng := e.Addr("hook-admin"), e.Addr("hook-engineer")
-	expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Ada Admin", "email": admin, "roles": []string{"admin"}}), 201, "host admin")
-	expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Eli Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "host engineer")
-	expect(t, e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
-		"email": e.Addr("storage-support"), "webhookUrl": rcv.url(), "hours": "24x7",
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Ada Admin", "email": admin, "roles": []string{"admin"}}), 201, "host admin")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Eli Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "host engineer")
+	e2etest.Expect(t, e.Do("PATCH", "/v1/departments/"+dep, h.Admin, map[string]any{"inbound": map[string]any{
+		"email": e.Addr("storage-support"), "webhookUrl": rcv.URL(), "hours": "24x7",
 		"escalation": map[string]any{"name": "Esc", "email": e.Addr("esc")},
 	}}), 200, "the department's webhook")
 
-	engineer := signIn(t, e, eng)
-	page := engineer.do("GET", "/inbox", nil)
+	engineer := e2etest.SignIn(t, e, eng)
+	page := engineer.Do("GET", "/inbox", nil)
 	if strings.Contains(page.Body, `href="/webhooks"`) {
 		t.Error("an engineer's header links to the webhooks")
 	}
-	if r := engineer.do("GET", "/webhooks", nil); r.Status != 403 || !strings.Contains(r.Body, "admins") {
+	if r := e2etest.Expect(t, engineer.Do("GET", "/webhooks", nil), 403, "an engineer opens the webhooks"); !strings.Contains(r.Body, "admins") {
 		t.Errorf("an engineer opens the webhooks: %d %.500s, want 403 saying who may", r.Status, r.Body)
 	}
-	if r := engineer.do("POST", "/webhooks/secret", url.Values{"csrf": {csrfOf(t, page.Body)}}); r.Status != 403 {
-		t.Errorf("an engineer rotates the secret: %d, want 403", r.Status)
-	}
-	if r := engineer.do("POST", "/webhooks/secret", nil); r.Status != 403 {
-		t.Errorf("the form without its token: %d, want 403", r.Status)
-	}
+	e2etest.Expect(t, engineer.Do("POST", "/webhooks/secret", url.Values{"csrf": {e2etest.CSRFOf(t, page.Body)}}), 403, "an engineer rotates the secret")
+	e2etest.Expect(t, engineer.Do("POST", "/webhooks/secret", nil), 403, "the form without its token")
 
 	ctx, problems := browser(t)
 	var before, secret, after, log string
@@ -66,17 +63,17 @@ func TestWebhooksPage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("making the secret: %v", err)
 	}
-	if !strings.Contains(before, "No secret yet") || !strings.Contains(before, rcv.url()) || !strings.Contains(before, "/v1/hooks/"+h.MemberID) {
+	if !strings.Contains(before, "No secret yet") || !strings.Contains(before, rcv.URL()) || !strings.Contains(before, "/v1/hooks/"+h.MemberID) {
 		t.Errorf("the page before a secret: %q", before)
 	}
 	if !strings.HasPrefix(secret, "whsec_") {
 		t.Fatalf("the secret shown: %q", secret)
 	}
-	rcv.mu.Lock()
-	rcv.secret, rcv.now = secret, clock.Now
-	rcv.mu.Unlock()
+	rcv.Mu.Lock()
+	rcv.Secret, rcv.Now = secret, clock.Now
+	rcv.Mu.Unlock()
 
-	expect(t, e.Do("POST", "/v1/cases", ptok, caseBody(dep, h.ProgramID)), 201, "the partner's case")
+	e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "the partner's case")
 	e.Flush() // the first try, refused by the receiver
 	clock.Advance(2 * time.Hour)
 	if _, err := e.App.Redrive.Run(context.Background(), clock.Now()); err != nil {
@@ -100,8 +97,8 @@ func TestWebhooksPage(t *testing.T) {
 			t.Errorf("the delivery log lacks %q: %q", want, log)
 		}
 	}
-	other := signIn(t, e, p.Email)
-	if r := other.do("GET", "/webhooks", nil); r.Status != 200 || strings.Contains(r.Body, rcv.url()) || !strings.Contains(r.Body, "Nothing delivered yet") {
+	other := e2etest.SignIn(t, e, p.Email)
+	if r := e2etest.Expect(t, other.Do("GET", "/webhooks", nil), 200, "another member's admin sees"); strings.Contains(r.Body, rcv.URL()) || !strings.Contains(r.Body, "Nothing delivered yet") {
 		t.Errorf("another member's admin sees: %d %.800s", r.Status, r.Body)
 	}
 	for _, p := range problems() {

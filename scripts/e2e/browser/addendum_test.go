@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"strings"
@@ -8,6 +8,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -19,69 +20,61 @@ func TestAddendumReacceptance(t *testing.T) {
 	t.Parallel()
 	clock := localtest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	e := localtest.New(t, localtest.WithClock(clock))
-	h := newHost(t, e, "Terms Host", map[string]any{"payment": "host"})
-	a, _ := onboard(t, e, h, "Alpha Terms")
-	b, btok := onboard(t, e, h, "Beta Terms")
-	gone, _ := onboard(t, e, h, "Gone Terms")
-	expect(t, e.Do("POST", "/v1/enrollments/"+gone.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "left"}), 200, "remove")
-	signUp(t, e, h, "Pending Terms") // pending approval: not bound by the addendum yet
+	h := e2etest.NewHost(t, e, "Terms Host", map[string]any{"payment": "host"})
+	a, _ := e2etest.Onboard(t, e, h, "Alpha Terms")
+	b, btok := e2etest.Onboard(t, e, h, "Beta Terms")
+	gone, _ := e2etest.Onboard(t, e, h, "Gone Terms")
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+gone.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "left"}), 200, "remove")
+	e2etest.SignUp(t, e, h, "Pending Terms") // pending approval: not bound by the addendum yet
 
 	patch := func(version, text string) {
 		t.Helper()
-		expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"addendum": map[string]any{"version": version, "text": text}}), 200, "new addendum")
+		e2etest.Expect(t, e.Do("PATCH", "/v1/programs/"+h.ProgramID, h.Admin, map[string]any{"addendum": map[string]any{"version": version, "text": text}}), 200, "new addendum")
 	}
 	patch("2027-1", "Cases are answered in English or German. Customer data stays in the EU.")
 	clock.Advance(time.Minute)
-	first := runSchedule(t, e, "escalation", clock.Now())
-	if add, _ := first["addenda"].(map[string]any); num(add, "partnersAsked") != 2 {
+	first := e2etest.RunSchedule(t, e, "escalation", clock.Now())
+	if add, _ := first["addenda"].(map[string]any); e2etest.Num(add, "partnersAsked") != 2 {
 		t.Fatalf("the sweep after the new version: %v, want 2 partners asked", first)
 	}
 	for i := 0; i < 3; i++ {
-		if add, _ := runSchedule(t, e, "escalation", clock.Now().Add(time.Duration(i+1)*time.Minute))["addenda"].(map[string]any); num(add, "partnersAsked") != 0 {
+		if add, _ := e2etest.RunSchedule(t, e, "escalation", clock.Now().Add(time.Duration(i+1)*time.Minute))["addenda"].(map[string]any); e2etest.Num(add, "partnersAsked") != 0 {
 			t.Fatalf("run %d asked again: %v", i, add)
 		}
 	}
 	subject := "please accept version 2027-1"
-	for _, p := range []partner{a, b} {
-		if n := countMails(t, e, p.Email, subject); n != 1 {
+	for _, p := range []e2etest.Partner{a, b} {
+		if n := e2etest.CountMails(t, e, p.Email, subject); n != 1 {
 			t.Errorf("%s got %d mails asking, want 1", p.Email, n)
 		}
 	}
-	if n := countMails(t, e, gone.Email, subject); n != 0 {
+	if n := e2etest.CountMails(t, e, gone.Email, subject); n != 0 {
 		t.Errorf("the removed partner was asked %d times", n)
 	}
 
 	outstanding := func() []any {
 		t.Helper()
-		return expect(t, e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?addendum=outstanding", h.Admin, nil), 200, "outstanding").JSON()["items"].([]any)
+		return e2etest.Expect(t, e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?addendum=outstanding", h.Admin, nil), 200, "outstanding").JSON()["items"].([]any)
 	}
 	if o := outstanding(); len(o) != 2 || o[0].(map[string]any)["addendumAsked"] != "2027-1" {
 		t.Fatalf("outstanding: %v", o)
 	}
-	if res := e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?addendum=all", h.Admin, nil); res.Status != 422 {
-		t.Errorf("an unknown addendum filter: %d", res.Status)
-	}
-	if res := e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?addendum=outstanding", btok, nil); res.Status != 404 {
-		t.Errorf("a partner lists the program's outstanding partners: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?addendum=all", h.Admin, nil), 422, "an unknown addendum filter")
+	e2etest.Expect(t, e.Do("GET", "/v1/programs/"+h.ProgramID+"/enrollments?addendum=outstanding", btok, nil), 404, "a partner lists the program's outstanding partners")
 
 	// Beta over the API: an old version is refused, the current accepted once.
-	if res := e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2026-1", "name": "Bea", "title": "CEO"}); res.Status != 409 || res.ErrorFields()["version"] == nil {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2026-1", "name": "Bea", "title": "CEO"}), 409, "accepting the old version"); res.ErrorFields()["version"] == nil {
 		t.Errorf("accepting the old version: %d %s", res.Status, res.Body)
 	}
-	if res := e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2027-1", "name": "", "title": "CEO"}); res.Status != 422 || res.ErrorFields()["name"] == nil {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2027-1", "name": "", "title": "CEO"}), 422, "accepting without a name"); res.ErrorFields()["name"] == nil {
 		t.Errorf("accepting without a name: %d %s", res.Status, res.Body)
 	}
-	if res := e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", h.Admin, map[string]any{"version": "2027-1", "name": "H", "title": "T"}); res.Status != 403 {
-		t.Errorf("the host accepts for its partner: %d", res.Status)
-	}
-	acc := expect(t, e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2027-1", "name": "Bea Boss", "title": "CEO"}), 200, "accept").JSON()
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", h.Admin, map[string]any{"version": "2027-1", "name": "H", "title": "T"}), 403, "the host accepts for its partner")
+	acc := e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2027-1", "name": "Bea Boss", "title": "CEO"}), 200, "accept the new addendum").JSON()
 	if ad := acc["addendum"].(map[string]any); ad["version"] != "2027-1" || ad["name"] != "Bea Boss" {
 		t.Errorf("after accepting: %v", ad)
 	}
-	if res := e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2027-1", "name": "Bea Boss", "title": "CEO"}); res.Status != 409 {
-		t.Errorf("accepting twice: %d", res.Status)
-	}
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+b.EnrollmentID+"/addendum", btok, map[string]any{"version": "2027-1", "name": "Bea Boss", "title": "CEO"}), 409, "accepting twice")
 
 	// The host's queue, filtered to who has not accepted; then Alpha
 	// accepts through the mailed link (first forgetting its title).
@@ -101,7 +94,7 @@ func TestAddendumReacceptance(t *testing.T) {
 		!strings.Contains(queue, "not yet version 2027-1 (asked") {
 		t.Errorf("the host's outstanding list:\n%.3000s", queue)
 	}
-	link := linkIn(t, e.Mail(a.Email, subject), "/a/")
+	link := e2etest.LinkIn(t, e.Mail(a.Email, subject), "/a/")
 	var titleErr, done string
 	err = chromedp.Run(ctx,
 		chromedp.Navigate(link),
@@ -139,16 +132,14 @@ func TestAddendumReacceptance(t *testing.T) {
 	// the newest text to accept.
 	patch("2027-2", "Cases are answered in English, German or French.")
 	clock.Advance(time.Hour)
-	if add, _ := runSchedule(t, e, "escalation", clock.Now())["addenda"].(map[string]any); num(add, "partnersAsked") != 2 {
+	if add, _ := e2etest.RunSchedule(t, e, "escalation", clock.Now())["addenda"].(map[string]any); e2etest.Num(add, "partnersAsked") != 2 {
 		t.Errorf("after version 2027-2: %v, want both asked", add)
 	}
-	res := newBrowser(t, e).do("GET", strings.TrimPrefix(link, e.URL), nil)
-	if res.Status != 200 || !strings.Contains(res.Body, "version 2027-2") || !strings.Contains(res.Body, "French") {
+	res := e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", strings.TrimPrefix(link, e.URL), nil), 200, "the first link after a newer version")
+	if !strings.Contains(res.Body, "version 2027-2") || !strings.Contains(res.Body, "French") {
 		t.Errorf("the first link after a newer version: %d %.500s", res.Status, res.Body)
 	}
-	if res := newBrowser(t, e).do("GET", "/a/not-a-token", nil); res.Status != 401 {
-		t.Errorf("a forged link: %d", res.Status)
-	}
+	e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", "/a/not-a-token", nil), 401, "a forged link")
 	for _, p := range problems() {
 		if strings.Contains(p, "status of 422") && strings.Contains(p, "/a/") {
 			continue // the form sent back with its error

@@ -1,4 +1,4 @@
-package e2e
+package browser
 
 import (
 	"net/url"
@@ -9,6 +9,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
@@ -23,11 +24,11 @@ func TestDepartmentPage(t *testing.T) {
 	t.Parallel()
 	clock := localtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)) // Monday, 10:00 in Berlin
 	e := localtest.New(t, localtest.WithClock(clock))
-	h := newHost(t, e, "Desk Host", map[string]any{"payment": "host"})
-	p, ptok := livePartner(t, e, h, "Desk Partner")
-	q, _ := livePartner(t, e, h, "Other Desk")
+	h := e2etest.NewHost(t, e, "Desk Host", map[string]any{"payment": "host"})
+	p, ptok := e2etest.LivePartner(t, e, h, "Desk Partner")
+	q, _ := e2etest.LivePartner(t, e, h, "Other Desk")
 	eng := "dora@" + p.Domain
-	expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Dora Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "engineer")
+	e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Dora Engineer", "email": eng, "roles": []string{"engineer"}}), 201, "engineer")
 	depOf := func(memberID, tok string) string {
 		return e.Do("GET", "/v1/members/"+memberID+"/departments", tok, nil).JSON()["items"].([]any)[0].(map[string]any)["id"].(string)
 	}
@@ -35,34 +36,20 @@ func TestDepartmentPage(t *testing.T) {
 	other := depOf(q.MemberID, e.Operator)
 	page := "/departments/" + dep
 
-	if r := newBrowser(t, e).do("GET", page, nil); r.Status != 303 {
-		t.Errorf("a department without a session: %d, want 303", r.Status)
-	}
-	if r := signIn(t, e, eng).do("GET", page, nil); r.Status != 403 {
-		t.Errorf("an engineer opens the department's settings: %d, want 403", r.Status)
-	}
-	admin := signIn(t, e, p.Email)
-	if r := admin.do("GET", "/departments/"+other, nil); r.Status != 404 {
-		t.Errorf("another member's department: %d, want 404", r.Status)
-	}
-	r := admin.do("GET", page, nil)
-	if r.Status != 200 {
-		t.Fatalf("the department page: %d %.500s", r.Status, r.Body)
-	}
-	csrf := csrfOf(t, r.Body)
-	if r := admin.do("POST", page, url.Values{"name": {"x"}}); r.Status != 403 {
-		t.Errorf("saving without the form token: %d, want 403", r.Status)
-	}
+	e2etest.Expect(t, e2etest.NewClient(t, e).Do("GET", page, nil), 303, "a department without a session")
+	e2etest.Expect(t, e2etest.SignIn(t, e, eng).Do("GET", page, nil), 403, "an engineer opens the department's settings")
+	admin := e2etest.SignIn(t, e, p.Email)
+	e2etest.Expect(t, admin.Do("GET", "/departments/"+other, nil), 404, "another member's department")
+	r := e2etest.Expect(t, admin.Do("GET", page, nil), 200, "the department page")
+	csrf := e2etest.CSRFOf(t, r.Body)
+	e2etest.Expect(t, admin.Do("POST", page, url.Values{"name": {"x"}}), 403, "saving without the form token")
 	bad := url.Values{"csrf": {csrf}, "name": {"Desk Partner support"}, "inbound.email": {"support@" + p.Domain},
 		"inbound.hours.timezone": {"Europe/Berlin"}, "inbound.hours.days": {"mon"}, "inbound.hours.start": {"25:00"}, "inbound.hours.end": {"18:00"},
 		"inbound.escalation.name": {"Esc"}, "inbound.escalation.email": {"esc@" + p.Domain},
 		"form.fields.0.position": {"1"}, "form.fields.0.name": {"product"}, "form.fields.0.label": {"Product"}, "form.fields.0.type": {"text"},
 		"form.fields.1.position": {"2"}, "form.fields.1.name": {"9lives"}, "form.fields.1.label": {"Bad key"}, "form.fields.1.type": {"text"},
 		"form.fields.2.position": {"3"}, "form.fields.2.name": {"os"}, "form.fields.2.label": {"OS"}, "form.fields.2.type": {"select"}}
-	r = admin.do("POST", page, bad)
-	if r.Status != 422 {
-		t.Fatalf("bad hours and fields: %d %.500s", r.Status, r.Body)
-	}
+	r = e2etest.Expect(t, admin.Do("POST", page, bad), 422, "bad hours and fields")
 	for _, id := range []string{"inbound-hours-error", "ff-1-name-error", "ff-2-options-error"} {
 		if !strings.Contains(r.Body, `id="`+id+`"`) {
 			t.Errorf("no error %s beside its field", id)
@@ -121,18 +108,16 @@ func TestDepartmentPage(t *testing.T) {
 	// Holidays from a calendar feed: the clock skips them (Tuesday here).
 	ics := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Company day\r\nDTSTART;VALUE=DATE:20261124\r\nEND:VEVENT\r\n" +
 		"BEGIN:VEVENT\r\nSUMMARY:All hands\r\nDTSTART:20261126T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-	if res := e.Do("POST", "/v1/departments/"+dep+"/holidays", ptok, map[string]any{"ical": "not a calendar"}); res.Status != 422 || !strings.Contains(string(res.Body), "ical") {
+	if res := e2etest.Expect(t, e.Do("POST", "/v1/departments/"+dep+"/holidays", ptok, map[string]any{"ical": "not a calendar"}), 422, "importing text that is no calendar"); !strings.Contains(string(res.Body), "ical") {
 		t.Errorf("importing text that is no calendar: %d %s, want 422", res.Status, res.Body)
 	}
-	engTok := expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Token Eng", "email": "te@" + p.Domain, "roles": []string{"engineer"}}), 201, "engineer token").Str("token")
-	if res := e.Do("POST", "/v1/departments/"+dep+"/holidays", engTok, map[string]any{"ical": ics}); res.Status != 403 {
-		t.Errorf("an engineer imports holidays: %d, want 403", res.Status)
-	}
-	imported := expect(t, e.Do("POST", "/v1/departments/"+dep+"/holidays", ptok, map[string]any{"ical": ics}), 200, "import holidays")
+	engTok := e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Token Eng", "email": "te@" + p.Domain, "roles": []string{"engineer"}}), 201, "engineer token").Str("token")
+	e2etest.Expect(t, e.Do("POST", "/v1/departments/"+dep+"/holidays", engTok, map[string]any{"ical": ics}), 403, "an engineer imports holidays")
+	imported := e2etest.Expect(t, e.Do("POST", "/v1/departments/"+dep+"/holidays", ptok, map[string]any{"ical": ics}), 200, "import holidays")
 	if !strings.Contains(string(imported.Body), `"holidays":["2026-11-24"]`) {
 		t.Errorf("the imported holidays: %s", imported.Body)
 	}
-	if r := admin.do("GET", page, nil); !strings.Contains(r.Body, "2026-11-24") || !strings.Contains(r.Body, "Wed 25 Nov 2026, 10:00 CET") {
+	if r := admin.Do("GET", page, nil); !strings.Contains(r.Body, "2026-11-24") || !strings.Contains(r.Body, "Wed 25 Nov 2026, 10:00 CET") {
 		t.Errorf("the department page after the import does not show the holiday or skip it in the deadlines")
 	}
 	for _, p := range problems() {

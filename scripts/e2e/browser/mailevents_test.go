@@ -1,65 +1,17 @@
-package e2e
+package browser
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
-	"github.com/tandemhq/tandem/shared/routes"
-	"github.com/tandemhq/tandem/shared/suppression"
 )
-
-// sesEvent is the sample SES event of events/ made about addr: a bounce of
-// bounceType, or (bounceType "") a complaint.
-func sesEvent(t *testing.T, addr, bounceType string) []byte {
-	t.Helper()
-	raw, err := os.ReadFile("../../events/mailevents-bounce.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev map[string]any
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		t.Fatal(err)
-	}
-	detail := ev["detail"].(map[string]any)
-	if bounceType == "" {
-		ev["detail-type"] = routes.SESComplaint
-		delete(detail, "bounce")
-		detail["eventType"] = "Complaint"
-		detail["complaint"] = map[string]any{"complainedRecipients": []any{map[string]any{"emailAddress": addr}},
-			"complaintFeedbackType": "abuse", "timestamp": "2027-01-15T09:12:40Z"}
-	} else {
-		b := detail["bounce"].(map[string]any)
-		b["bounceType"] = bounceType
-		b["bouncedRecipients"].([]any)[0].(map[string]any)["emailAddress"] = addr
-		b["bouncedRecipients"].([]any)[0].(map[string]any)["diagnosticCode"] = "smtp; 550 5.1.1 <" + addr + ">: Recipient address rejected: User unknown"
-	}
-	out, _ := json.Marshal(ev)
-	return out
-}
-
-// feed hands an SES event to the mailevents function through the local
-// gateway, as EventBridge would.
-func feed(t *testing.T, e *localtest.Env, raw []byte) suppression.Summary {
-	t.Helper()
-	out, err := e.Gateway.Invoke(context.Background(), routes.MailEvents, raw)
-	if err != nil {
-		t.Fatalf("mailevents: %v", err)
-	}
-	sum, ok := out.(suppression.Summary)
-	if !ok {
-		t.Fatalf("mailevents returned %T", out)
-	}
-	e.Flush()
-	return sum
-}
 
 // A partner's inbound mailbox bounces: Tandem stops mailing it, tells the
 // partner's admins how to fix it and the host and the operators how to
@@ -72,18 +24,18 @@ func feed(t *testing.T, e *localtest.Env, raw []byte) suppression.Summary {
 func TestBouncedInboundAddress(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
-	h := newHost(t, e, "Mail Host", map[string]any{"payment": "host"})
-	p, ptok := livePartner(t, e, h, "Bouncy Partner")
+	h := e2etest.NewHost(t, e, "Mail Host", map[string]any{"payment": "host"})
+	p, ptok := e2etest.LivePartner(t, e, h, "Bouncy Partner")
 	dep := e.Do("GET", "/v1/members/"+p.MemberID+"/departments", ptok, nil).JSON()["items"].([]any)[0].(map[string]any)["id"].(string)
 	inbound := "support@" + p.Domain
 	open := func(summary string) string {
-		body := set(set(caseBody(dep, h.ProgramID), "summary", summary, false), "fields", map[string]any{"product": "Array 9000"}, false)
-		return expect(t, e.Do("POST", "/v1/cases", h.Admin, body), 201, "open "+summary).Str("id")
+		body := e2etest.Set(e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "summary", summary, false), "fields", map[string]any{"product": "Array 9000"}, false)
+		return e2etest.Expect(t, e.Do("POST", "/v1/cases", h.Admin, body), 201, "open "+summary).Str("id")
 	}
 	open("Before the bounce")
 	e.Mail(inbound, "Before the bounce")
 
-	sum := feed(t, e, sesEvent(t, strings.ToUpper(inbound), "Permanent"))
+	sum := e2etest.Feed(t, e, e2etest.SESEvent(t, strings.ToUpper(inbound), "Permanent"))
 	if sum.Suppressed != 1 || sum.Unreachable != 1 {
 		t.Errorf("the first bounce: %+v, want 1 suppressed, 1 department unreachable", sum)
 	}
@@ -99,15 +51,15 @@ func TestBouncedInboundAddress(t *testing.T) {
 		}
 	}
 	// SES reports it again (a redelivered event, a second bounced mail).
-	if again := feed(t, e, sesEvent(t, inbound, "Permanent")); again.Unreachable != 0 {
+	if again := e2etest.Feed(t, e, e2etest.SESEvent(t, inbound, "Permanent")); again.Unreachable != 0 {
 		t.Errorf("a second bounce marked the department again: %+v", again)
 	}
 	for _, addr := range []string{p.Email, h.Notify, "ops@operators.test"} {
-		if n := countMails(t, e, addr, subject); n != 1 {
+		if n := e2etest.CountMails(t, e, addr, subject); n != 1 {
 			t.Errorf("%s was told %d times, want once", addr, n)
 		}
 	}
-	if n := countMails(t, e, inbound, subject); n != 0 {
+	if n := e2etest.CountMails(t, e, inbound, subject); n != 0 {
 		t.Errorf("the mailbox that bounced was mailed about itself")
 	}
 
@@ -115,11 +67,11 @@ func TestBouncedInboundAddress(t *testing.T) {
 	if !strings.Contains(dir, `"unreachable":{"address":"`+inbound+`","reason":"smtp; 550 5.1.1`) {
 		t.Errorf("the directory does not show the department unreachable: %s", dir)
 	}
-	host := signIn(t, e, e.Addr("primary-mailhost"))
-	if r := host.do("GET", "/cases/new?q=Bouncy", nil); !strings.Contains(r.Body, "Bouncy Partner support (unreachable by mail)") {
+	host := e2etest.SignIn(t, e, e.Addr("primary-mailhost"))
+	if r := host.Do("GET", "/cases/new?q=Bouncy", nil); !strings.Contains(r.Body, "Bouncy Partner support (unreachable by mail)") {
 		t.Errorf("the new-case page does not say the department is unreachable: %.1500s", r.Body)
 	}
-	if r := host.do("GET", "/cases/new?departmentId="+dep, nil); !strings.Contains(r.Body, "it will not get this case by mail") {
+	if r := host.Do("GET", "/cases/new?departmentId="+dep, nil); !strings.Contains(r.Body, "it will not get this case by mail") {
 		t.Errorf("the chosen department's form does not warn")
 	}
 
@@ -138,18 +90,16 @@ func TestBouncedInboundAddress(t *testing.T) {
 
 	// A full mailbox (transient) suppresses nothing; a complaint about an
 	// address that is no department's tells nobody.
-	if s := feed(t, e, sesEvent(t, "escalation@"+p.Domain, "Transient")); s.Suppressed != 0 || s.Ignored != 1 {
+	if s := e2etest.Feed(t, e, e2etest.SESEvent(t, "escalation@"+p.Domain, "Transient")); s.Suppressed != 0 || s.Ignored != 1 {
 		t.Errorf("a transient bounce: %+v", s)
 	}
 	// (This one through make run's local endpoint, as a person tries it.)
-	res := e.Do("POST", "/_local/events/mailevents", "", json.RawMessage(sesEvent(t, "billing@"+p.Domain, "")))
+	res := e.Do("POST", "/_local/events/mailevents", "", json.RawMessage(e2etest.SESEvent(t, "billing@"+p.Domain, "")))
 	if !strings.Contains(string(res.Body), `"result":{"kind":"complaint","suppressed":1,"ignored":0,"unreachable":0}`) {
 		t.Errorf("a complaint about a contact: %d %s", res.Status, res.Body)
 	}
-	if res := e.Do("POST", "/_local/events/mailevents", "", map[string]any{"detail-type": "Email Bounced", "source": "aws.ses", "detail": map[string]any{"eventType": "Bounce"}}); res.Status != 422 {
-		t.Errorf("an SES event without its bounce: %d %s, want 422", res.Status, res.Body)
-	}
-	if n := countMails(t, e, h.Notify, "Cases cannot reach"); n != 1 {
+	e2etest.Expect(t, e.Do("POST", "/_local/events/mailevents", "", map[string]any{"detail-type": "Email Bounced", "source": "aws.ses", "detail": map[string]any{"eventType": "Bounce"}}), 422, "an SES event without its bounce")
+	if n := e2etest.CountMails(t, e, h.Notify, "Cases cannot reach"); n != 1 {
 		t.Errorf("the host heard %d times of unreachable departments, want once", n)
 	}
 
