@@ -3,6 +3,7 @@ package marketplace_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,26 +80,35 @@ func submission() marketplace.Input {
 // Who may submit a configuration to a program: an admin of a partner
 // whose place is active. Other partners are told why (409), members
 // outside the program do not see it (404), engineers are refused (403).
+// The host's users and operators see the program but are no partner of
+// it: 403, saying who submits (not a 409 about a place they lack).
 func TestSubmit(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		p    func(mk market) auth.Principal
 		kind error
+		says string // in the refusal's message
 	}{
-		{"an active partner's admin", func(mk market) auth.Principal { return mk.active }, nil},
-		{"a validating partner's admin", func(mk market) auth.Principal { return mk.validating }, apperr.ErrConflict},
-		{"a lapsed partner's admin", func(mk market) auth.Principal { return mk.lapsed }, apperr.ErrConflict},
+		{"the host's admin", func(mk market) auth.Principal { return mk.host }, apperr.ErrForbidden, "only the program's partners submit configurations"},
+		{"the host's engineer", func(mk market) auth.Principal { return mk.hostEng }, apperr.ErrForbidden, "only the program's partners submit configurations"},
+		{"an operator", func(mk market) auth.Principal { return auth.Principal{Operator: true} }, apperr.ErrForbidden, "only the program's partners submit configurations"},
+		{"an active partner's admin", func(mk market) auth.Principal { return mk.active }, nil, ""},
+		{"a validating partner's admin", func(mk market) auth.Principal { return mk.validating }, apperr.ErrConflict, "is validating"},
+		{"a lapsed partner's admin", func(mk market) auth.Principal { return mk.lapsed }, apperr.ErrConflict, "is lapsed"},
 		{"an active partner's engineer", func(mk market) auth.Principal {
 			return auth.Principal{MemberID: mk.active.MemberID, UserID: "u", Roles: []string{auth.RoleEngineer}}
-		}, apperr.ErrForbidden},
-		{"a member outside the program", func(mk market) auth.Principal { return mk.out }, apperr.ErrNotFound},
-		{"anonymous", func(mk market) auth.Principal { return auth.Principal{} }, apperr.ErrNotFound},
+		}, apperr.ErrForbidden, "admin role"},
+		{"a member outside the program", func(mk market) auth.Principal { return mk.out }, apperr.ErrNotFound, ""},
+		{"anonymous", func(mk market) auth.Principal { return auth.Principal{} }, apperr.ErrNotFound, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mk := newMarket(t)
 			c, err := mk.svc.Submit(bg, tc.p(mk), mk.prg.ID, submission(), idem.None)
 			if !errors.Is(err, tc.kind) || (tc.kind == nil && err != nil) {
 				t.Fatalf("got %v, want %v", err, tc.kind)
+			}
+			if tc.says != "" && !strings.Contains(err.Error(), tc.says) {
+				t.Errorf("got %q, want it to say %q", err, tc.says)
 			}
 			if tc.kind == nil && (c.Status != marketplace.Submitted || c.MemberID != mk.active.MemberID || c.HostMemberID != mk.host.MemberID || c.Version != 1) {
 				t.Errorf("submitted %+v", c)
