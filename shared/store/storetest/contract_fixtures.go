@@ -160,3 +160,23 @@ func mail(addr, ref string, now time.Time) notify.Message {
 	return notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: platform, To: []string{addr}, Ref: ref, CreatedAt: now,
 		Data: notify.MemberWelcome{MemberName: "Acme", ContactName: "Ann", AdminEmail: addr, BaseURL: "https://tandem.example"}}
 }
+
+// cast is a store with a world in it, shared by an area's subtests that
+// add objects of their own to the world and read back only those (by id,
+// or a list no other subtest adds to). A world is five transactions and a
+// table one more: on DynamoDB Local under load they were most of the
+// contract's time. Subtests that read a global index (the due and
+// operators' indexes), list what another subtest could add to, or change
+// the world's own objects keep a store and world of their own.
+type cast struct {
+	s Store
+	w world
+}
+
+// shareCast opens the area's shared store (deleted when the area ends)
+// and writes its world, tagged apart from the worlds of its own.
+func shareCast(t *testing.T, open func(*testing.T) Store) cast {
+	t.Helper()
+	s := open(t)
+	return cast{s: s, w: newWorld(t, s, "Shared", t0)}
+}

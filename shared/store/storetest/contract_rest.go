@@ -360,6 +360,9 @@ func contractBilling(t *testing.T, open func(*testing.T) Store) {
 }
 
 func contractMarketplace(t *testing.T, open func(*testing.T) Store) {
+	// The first two read back only their own configuration; the list
+	// below keeps a program of its own.
+	shared := shareCast(t, open)
 	submit := func(w world, product string, now time.Time) (marketplace.Configuration, audit.Event) {
 		c := marketplace.Configuration{ID: ident.New("cfg", now), ProgramID: w.prg.ID, HostMemberID: w.host.ID, MemberID: w.partner.ID, MemberName: w.partner.Name,
 			PartnerProduct: product, PartnerVersion: "2.1", HostProduct: "Platform", HostVersions: []string{"7", "8"}, SupportURL: "https://partnerA.example/support",
@@ -368,8 +371,7 @@ func contractMarketplace(t *testing.T, open func(*testing.T) Store) {
 	}
 
 	t.Run("a configuration reads back as written; a second create of it is refused", func(t *testing.T) {
-		s := open(t)
-		w := newWorld(t, s, "A", t0)
+		s, w := shared.s, shared.w
 		c, ev := submit(w, "Widget", t0)
 		must(t, "create", s.CreateConfiguration(bg, c, ev, idem.None))
 		got, err := s.GetConfiguration(bg, c.ID)
@@ -381,8 +383,7 @@ func contractMarketplace(t *testing.T, open func(*testing.T) Store) {
 	})
 
 	t.Run("a decision at a stale version is a conflict", func(t *testing.T) {
-		s := open(t)
-		w := newWorld(t, s, "A", t0)
+		s, w := shared.s, shared.w
 		c, ev := submit(w, "Widget", t0)
 		must(t, "create", s.CreateConfiguration(bg, c, ev, idem.None))
 		approved := c
