@@ -213,3 +213,26 @@ func TestCriticalCasesNeedTheCriticalRole(t *testing.T) {
 		map[string]any{"roles": []string{"engineer", "critical"}}).Expect(200, "give the role")
 	w.Do("POST", "/v1/cases", w.Partner.Engineer.Token, body).Expect(201, "a critical case by an engineer with the role")
 }
+
+// The views every member has (the directory, the case boxes) show an
+// unrelated member nothing of the others: not the host or the partner in
+// its directory, not their case in its inbox or outbox.
+func TestMembersViewsShowNothingOfOthers(t *testing.T) {
+	w, _ := newWorld(t)
+	tok := w.Unrelated.Admin.Token
+	dir := w.Do("GET", "/v1/directory", tok, nil).Expect(200, "the unrelated member's directory")
+	if strings.Contains(string(dir.Body), w.Host.ID) || strings.Contains(string(dir.Body), w.Partner.ID) {
+		t.Errorf("the unrelated member's directory lists the host or the partner: %s", dir.Body)
+	}
+	for _, box := range []string{"inbox", "outbox"} {
+		res := w.Do("GET", "/v1/cases?box="+box, tok, nil).Expect(200, "the unrelated member's "+box)
+		if strings.Contains(string(res.Body), w.Case) {
+			t.Errorf("the unrelated member sees the case in its %s: %s", box, res.Body)
+		}
+	}
+	// The same views of the case's own members do show it: the check above
+	// looks where the case would be.
+	if res := w.Do("GET", "/v1/cases?box=inbox", w.Host.Admin.Token, nil).Expect(200, "the host's inbox"); !strings.Contains(string(res.Body), w.Case) {
+		t.Errorf("the host's inbox does not show the case: %s", res.Body)
+	}
+}
