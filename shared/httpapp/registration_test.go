@@ -187,7 +187,7 @@ func TestRegistrationRulesAndPages(t *testing.T) {
 		t.Errorf("6th registration: got %d (Retry-After %q), want 429 with Retry-After", last.Status, header(last, "Retry-After"))
 	}
 
-	page := e.Browser().Get("/p/" + h.Slug).Expect(200, "the landing page")
+	page := e.Browser().Get("/p/"+h.Slug).Expect(200, "the landing page")
 	body := string(page.Body)
 	if !strings.Contains(body, "&lt;script&gt;") || strings.Contains(body, `<script>alert`) {
 		t.Fatalf("landing page does not escape the host's text: %d\n%s", page.Status, body)
