@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -166,113 +164,6 @@ func TestCaseIntakeIdempotencyAndCapacity(t *testing.T) {
 	if res := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, body), 201, "without a key"); res.Str("id") == first.Str("id") {
 		t.Fatalf("without a key: %d %s", res.Status, res.Body)
 	}
-}
-
-func TestCaseIntakeRules(t *testing.T) {
-	t.Parallel()
-	e := localtest.New(t)
-	h := e2etest.NewHost(t, e, "Rules Host", map[string]any{"payment": "host"})
-	dep := e2etest.HostDepartment(t, e, h)
-	p, ptok := e2etest.LivePartner(t, e, h, "Rules Partner")
-	eng := e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Eng", "email": "eng@" + p.Domain, "roles": []string{"engineer"}}).Str("token")
-	crit := e.Do("POST", "/v1/members/"+p.MemberID+"/users", ptok, map[string]any{"name": "Crit", "email": "crit@" + p.Domain, "roles": []string{"engineer", "critical"}}).Str("token")
-	stranger := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Stranger Co", "limited")).Str("adminToken")
-	partnerDeps := e.Do("GET", "/v1/members/"+p.MemberID+"/departments", ptok, nil)
-	ownDep := partnerDeps.JSON()["items"].([]any)[0].(map[string]any)["id"].(string)
-	good := e2etest.CaseBody(dep, h.ProgramID)
-
-	cases := []struct {
-		name   string
-		token  string
-		body   map[string]any
-		status int
-		field  string
-	}{
-		{"missing required form field", eng, e2etest.Set(good, "fields.product", nil, true), 422, "fields.product"},
-		{"select option not offered", eng, e2etest.Set(good, "fields.product", "Toaster", false), 422, "fields.product"},
-		{"pattern mismatch", eng, e2etest.Set(good, "fields.version", "latest", false), 422, "fields.version"},
-		{"too long", eng, e2etest.Set(good, "fields.serialNumber", "SN-1234567890123", false), 422, "fields.serialNumber"},
-		{"not a number", eng, e2etest.Set(good, "fields.nodes", "four", false), 422, "fields.nodes"},
-		{"unknown form field", eng, e2etest.Set(good, "fields.colour", "blue", false), 422, "fields.colour"},
-		{"customer required", eng, e2etest.Set(good, "customer", nil, true), 422, "customer"},
-		{"bad customer email", eng, e2etest.Set(good, "customer.contactEmail", "peter", false), 422, "customer.contactEmail"},
-		{"bad priority", eng, e2etest.Set(good, "priority", "urgent", false), 422, "priority"},
-		{"no summary", eng, e2etest.Set(good, "summary", "", false), 422, "summary"},
-		{"unknown body field", eng, e2etest.Set(good, "status", "closed", false), 422, "status"},
-		{"critical needs the role", eng, e2etest.Set(good, "priority", "critical", false), 403, ""},
-		{"critical needs business impact", crit, e2etest.Set(good, "priority", "critical", false), 422, "businessImpact"},
-		{"own department", eng, e2etest.Set(good, "departmentId", ownDep, false), 422, "departmentId"},
-		{"unknown department", eng, e2etest.Set(good, "departmentId", "dep_01KAB8Z3W6Q1Y8BMXW1NTJT3S9", false), 404, ""},
-		{"stranger cannot reach", stranger, good, 404, ""},
-		{"no program between limited members", eng, e2etest.Set(good, "programId", nil, true), 422, "programId"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			res := e2etest.Expect(t, e.Do("POST", "/v1/cases", c.token, c.body), c.status, c.name)
-			if c.field != "" && res.ErrorFields()[c.field] == nil {
-				t.Fatalf("error does not name %s: %s", c.field, res.Body)
-			}
-		})
-	}
-	critical := e2etest.Set(e2etest.Set(good, "priority", "critical", false), "businessImpact", "Production down for 3,000 users", false)
-	res := e2etest.Expect(t, e.Do("POST", "/v1/cases", crit, critical), 201, "critical")
-	// Critical runs 24x7: due 2 h after opening whatever the hours say.
-	created, _ := time.Parse(time.RFC3339, res.Str("createdAt"))
-	due, _ := time.Parse(time.RFC3339, res.Str("responseDueAt"))
-	if due.Sub(created) != 2*time.Hour {
-		t.Errorf("critical due after %v, want 2h", due.Sub(created))
-	}
-
-	// A removed partner no longer reaches the host.
-	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/remove", h.Admin, map[string]any{"reason": "ended"}), 200, "remove")
-	if res := e.Do("GET", "/v1/directory", eng, nil); len(res.JSON()["items"].([]any)) != 0 {
-		t.Errorf("the removed partner's directory: %s", res.Body)
-	}
-	e2etest.Expect(t, e.Do("POST", "/v1/cases", eng, good), 404, "intake after removal")
-	if res := e.Do("GET", "/v1/directory", h.Admin, nil); len(res.JSON()["items"].([]any)) != 0 {
-		t.Errorf("the host still sees the removed partner: %s", res.Body)
-	}
-}
-
-// Only the two members of a case (and operators) see or touch it; everyone
-// else gets 404 on every case route.
-func TestCaseIsolation(t *testing.T) {
-	t.Parallel()
-	e := localtest.New(t)
-	h := e2etest.NewHost(t, e, "Iso Host", map[string]any{"payment": "host"})
-	dep := e2etest.HostDepartment(t, e, h)
-	_, ptok := e2etest.LivePartner(t, e, h, "Iso Partner")
-	other, otok := e2etest.LivePartner(t, e, h, "Other Partner")
-	_ = other
-	stranger := e.Do("POST", "/v1/members", e.Operator, e2etest.NewMemberBody(e, "Outsider", "full")).Str("adminToken")
-	c := e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID))
-	id := c.Str("id")
-	routes := []struct {
-		method, path string
-		body         map[string]any
-	}{
-		{"GET", "/v1/cases/" + id, nil},
-		{"GET", "/v1/cases/" + id + "/events", nil},
-		{"POST", "/v1/cases/" + id + "/accept", map[string]any{"engineer": map[string]any{"name": "x", "email": "x@y.example"}}},
-		{"POST", "/v1/cases/" + id + "/request-info", map[string]any{"question": "q"}},
-		{"POST", "/v1/cases/" + id + "/notes", map[string]any{"text": "t"}},
-		{"POST", "/v1/cases/" + id + "/reject", map[string]any{"reason": "r"}},
-		{"POST", "/v1/cases/" + id + "/close", map[string]any{"resolution": "r"}},
-	}
-	for who, tok := range map[string]string{"another partner of the host": otok, "an unrelated member": stranger} {
-		for _, r := range routes {
-			t.Run(fmt.Sprintf("%s %s %s", who, r.method, r.path[strings.LastIndex(r.path, "/"):]), func(t *testing.T) {
-				var body any
-				if r.body != nil {
-					body = r.body
-				}
-				e2etest.Expect(t, e.Do(r.method, r.path, tok, body), 404, r.method+" "+r.path)
-			})
-		}
-	}
-	e2etest.Expect(t, e.Do("GET", "/v1/cases/"+id, e.Operator, nil), 200, "operator reads the case")
-	e2etest.Expect(t, e.Do("POST", "/v1/cases/"+id+"/accept", ptok, map[string]any{"engineer": map[string]any{"name": "x", "email": "x@y.example"}}), 403, "the submitter accepts its own case")
-	e2etest.Expect(t, e.Do("GET", "/v1/cases?box="+url.QueryEscape("sideways"), ptok, nil), 422, "bad box")
 }
 
 // Case intake waits on DynamoDB three times before its transaction — the

@@ -26,6 +26,7 @@ import (
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/hostbilling"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/jobs"
 	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/marketplace"
@@ -255,6 +256,42 @@ func BuildWith(c Config, awsCfg aws.Config, db *dynamodb.Client) (*App, error) {
 	return a, nil
 }
 
+// Store is what the services are built over: every domain service's store,
+// and what the HTTP layer reads itself (Idempotency-Key records, bearer
+// tokens' credentials, webhook secrets and deliveries). The DynamoDB store
+// (package store) is the installation's; the in-memory one (store/memstore)
+// is the in-process tests'. The HTTP layer's needs are spelled as methods,
+// not as its interfaces, so this package links none of it.
+type Store interface {
+	member.Store
+	program.Store
+	report.Store
+	marketplace.Store
+	merger.Store
+	registration.Store
+	enrollment.Store
+	billing.Store
+	department.Store
+	collab.Store
+	session.Store
+	webhook.Store
+	webhook.SecretStore
+	webhook.DeliveryStore
+	notify.DeadLetterStore
+
+	// Idempotency-Key records (router.IdempotencyStore).
+	ClaimIdempotency(ctx context.Context, key, owner, bodyHash string, now time.Time, retention time.Duration) (idem.Record, bool, error)
+	GetIdempotency(ctx context.Context, key string) (idem.Record, error)
+	TakeOverIdempotency(ctx context.Context, key, prevOwner, owner string, now time.Time) error
+	CompleteIdempotency(ctx context.Context, key, owner string, status int, body []byte) error
+	ReleaseIdempotency(ctx context.Context, key, owner string) error
+	// GetCredential resolves a bearer token's hash (router.Credentials).
+	GetCredential(ctx context.Context, hash string) (member.Credential, error)
+	// The webhook reads of the JSON handlers (api.HookStore).
+	GetWebhookSecrets(ctx context.Context, memberID string) (webhook.SecretSet, error)
+	ListDeliveries(ctx context.Context, memberID string, limit int, cursor string) ([]webhook.Delivery, string, error)
+}
+
 // wired is the store and the domain services every function shares.
 type wired struct {
 	st  *store.Store
@@ -287,7 +324,7 @@ type Services struct {
 	// Store keeps the transport's idempotency records and answers the
 	// webhook reads the JSON handlers make themselves; handlers are given
 	// services, never this.
-	Store *store.Store
+	Store Store
 	// BaseURL is where people reach the API and pages.
 	BaseURL  string
 	Now      func() time.Time
@@ -298,6 +335,16 @@ type Services struct {
 // wire builds the store and the domain services over db, signing with
 // c.Keys (nil for a function that signs nothing).
 func wire(c Config, db *dynamodb.Client) (wired, error) {
+	st := store.New(db, c.Table, c.Keys)
+	svc := NewServices(st, c)
+	return wired{st: st, svc: svc, log: svc.Log}, nil
+}
+
+// NewServices builds the domain services over st as configured by c,
+// signing with c.Keys (nil for a function that signs nothing). BuildWith
+// and the functions build them over the DynamoDB store; the in-process
+// handler tests over store/memstore.
+func NewServices(st Store, c Config) *Services {
 	now := c.Now
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
@@ -306,7 +353,6 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	st := store.New(db, c.Table, c.Keys)
 	origin := notify.Origin{From: c.Sender, BaseURL: c.BaseURL}
 	guard := webhook.Guard{Resolver: c.WebhookResolver, AllowLoopback: c.AllowLoopbackWebhooks}
 	queue := webhook.Queue{Store: st}
@@ -335,7 +381,7 @@ func wire(c Config, db *dynamodb.Client) (wired, error) {
 		Log:             log,
 		Deadline:        c.APIDeadline,
 	}
-	return wired{st: st, svc: svc, log: log}, nil
+	return svc
 }
 
 // MustWire is the start of function fn's main: configuration from the

@@ -1,4 +1,4 @@
-package collab
+package collab_test
 
 import (
 	"errors"
@@ -6,39 +6,40 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/program"
 )
 
 func TestNextCoversEveryPair(t *testing.T) {
 	type key struct {
-		s    Status
-		a    Action
-		side Side
+		s    collab.Status
+		a    collab.Action
+		side collab.Side
 	}
-	allowed := map[key]Status{
-		{Open, Accept, Receiver}:                 Accepted,
-		{InformationRequested, Accept, Receiver}: Accepted,
-		{Open, RequestInfo, Receiver}:            InformationRequested,
-		{Accepted, RequestInfo, Receiver}:        InformationRequested,
-		{Open, Reject, Receiver}:                 Rejected,
-		{InformationRequested, Reject, Receiver}: Rejected,
-		{Open, Close, Receiver}:                  Closed,
-		{Accepted, Close, Receiver}:              Closed,
-		{InformationRequested, Close, Receiver}:  Closed,
-		{Open, Close, Submitter}:                 Closed,
-		{Accepted, Close, Submitter}:             Closed,
-		{InformationRequested, Close, Submitter}: Closed,
-		{Open, Note, Receiver}:                   Open,
-		{Accepted, Note, Receiver}:               Accepted,
-		{InformationRequested, Note, Receiver}:   InformationRequested,
-		{Open, Note, Submitter}:                  Open,
-		{Accepted, Note, Submitter}:              Accepted,
-		{InformationRequested, Note, Submitter}:  Open,
+	allowed := map[key]collab.Status{
+		{collab.Open, collab.Accept, collab.Receiver}:                 collab.Accepted,
+		{collab.InformationRequested, collab.Accept, collab.Receiver}: collab.Accepted,
+		{collab.Open, collab.RequestInfo, collab.Receiver}:            collab.InformationRequested,
+		{collab.Accepted, collab.RequestInfo, collab.Receiver}:        collab.InformationRequested,
+		{collab.Open, collab.Reject, collab.Receiver}:                 collab.Rejected,
+		{collab.InformationRequested, collab.Reject, collab.Receiver}: collab.Rejected,
+		{collab.Open, collab.Close, collab.Receiver}:                  collab.Closed,
+		{collab.Accepted, collab.Close, collab.Receiver}:              collab.Closed,
+		{collab.InformationRequested, collab.Close, collab.Receiver}:  collab.Closed,
+		{collab.Open, collab.Close, collab.Submitter}:                 collab.Closed,
+		{collab.Accepted, collab.Close, collab.Submitter}:             collab.Closed,
+		{collab.InformationRequested, collab.Close, collab.Submitter}: collab.Closed,
+		{collab.Open, collab.Note, collab.Receiver}:                   collab.Open,
+		{collab.Accepted, collab.Note, collab.Receiver}:               collab.Accepted,
+		{collab.InformationRequested, collab.Note, collab.Receiver}:   collab.InformationRequested,
+		{collab.Open, collab.Note, collab.Submitter}:                  collab.Open,
+		{collab.Accepted, collab.Note, collab.Submitter}:              collab.Accepted,
+		{collab.InformationRequested, collab.Note, collab.Submitter}:  collab.Open,
 	}
-	for _, s := range Statuses {
-		for _, a := range []Action{Accept, RequestInfo, Note, Reject, Close} {
-			for _, side := range []Side{Submitter, Receiver} {
-				got, err := Next(s, a, side)
+	for _, s := range collab.Statuses {
+		for _, a := range []collab.Action{collab.Accept, collab.RequestInfo, collab.Note, collab.Reject, collab.Close} {
+			for _, side := range []collab.Side{collab.Submitter, collab.Receiver} {
+				got, err := collab.Next(s, a, side)
 				want, ok := allowed[key{s, a, side}]
 				if ok {
 					if err != nil || got != want {
@@ -59,7 +60,7 @@ func TestNextCoversEveryPair(t *testing.T) {
 // reminders existed) go straight to their escalation.
 func TestReminderComesFirstAndOnce(t *testing.T) {
 	created := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	c := Case{Status: Open, CreatedAt: created, RemindAt: created.Add(90 * time.Minute), ResponseDueAt: created.Add(2 * time.Hour), Level2DueAt: created.Add(4 * time.Hour)}
+	c := collab.Case{Status: collab.Open, CreatedAt: created, RemindAt: created.Add(90 * time.Minute), ResponseDueAt: created.Add(2 * time.Hour), Level2DueAt: created.Add(4 * time.Hour)}
 	if at, ok := c.NextEscalation(); !ok || !at.Equal(c.RemindAt) {
 		t.Errorf("before the reminder: next %v %v, want the reminder time", at, ok)
 	}
@@ -67,11 +68,11 @@ func TestReminderComesFirstAndOnce(t *testing.T) {
 	if at, _ := c.NextEscalation(); !at.Equal(c.ResponseDueAt) {
 		t.Errorf("after the reminder: next %v, want the response due time", at)
 	}
-	old := Case{Status: Open, ResponseDueAt: c.ResponseDueAt}
+	old := collab.Case{Status: collab.Open, ResponseDueAt: c.ResponseDueAt}
 	if at, _ := old.NextEscalation(); !at.Equal(old.ResponseDueAt) || old.ReminderPending() {
 		t.Errorf("a case without a reminder time: next %v", at)
 	}
-	late := Case{Status: Open, RemindAt: c.ResponseDueAt, ResponseDueAt: c.ResponseDueAt}
+	late := collab.Case{Status: collab.Open, RemindAt: c.ResponseDueAt, ResponseDueAt: c.ResponseDueAt}
 	if late.ReminderPending() {
 		t.Errorf("a reminder not before the due time is pending")
 	}
@@ -86,9 +87,9 @@ func TestReminderComesFirstAndOnce(t *testing.T) {
 // every action but reject.
 func TestSolutionSupportOffersNoReject(t *testing.T) {
 	for _, typ := range program.Types {
-		c := Case{ProgramType: typ}
-		for _, a := range []Action{Accept, RequestInfo, Note, Reject, Close} {
-			want := !(a == Reject && typ == program.SolutionSupport)
+		c := collab.Case{ProgramType: typ}
+		for _, a := range []collab.Action{collab.Accept, collab.RequestInfo, collab.Note, collab.Reject, collab.Close} {
+			want := !(a == collab.Reject && typ == program.SolutionSupport)
 			if c.Offers(a) != want {
 				t.Errorf("%s offers %s: %v, want %v", typ, a, c.Offers(a), want)
 			}

@@ -1,75 +1,125 @@
-package collab
+package collab_test
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/store/memstore"
 )
 
-// raceStore is the table as a step and the scheduled runs see it
-// (Stepper, Escalations): it holds one case and lets other writers in
-// between a step's read and its write: each entry of race changes the
-// case (and counts as a version) just before the next write lands, as a
-// concurrent request would. Departments, users and programs come from the
-// intake fixture.
+// raceStore is the in-memory store holding the intake fixture and one
+// case, letting other writers in between a step's read and its write: each
+// entry of race changes the case and writes it at the next version (a
+// conditional write on the version it read, through the store, as a
+// concurrent request would) just before the next write of the code under
+// test lands. writes counts the latter.
 type raceStore struct {
-	*fakeStore
-	c      Case
-	race   []func(*Case)
+	*memstore.Store
+	id     string
+	race   []func(*collab.Case)
 	writes int
-	notes  []string
 }
 
-func (r *raceStore) GetCase(_ context.Context, id string) (Case, error) {
-	if id != r.c.ID {
-		return Case{}, apperr.NotFound("case %s not found", id)
+// newRaceStore writes the intake fixture and c into a fresh store.
+func newRaceStore(t *testing.T, c collab.Case, race ...func(*collab.Case)) *raceStore {
+	t.Helper()
+	st := fixture().store(t)
+	ev := collab.Event{ID: ident.New(ident.Event, c.CreatedAt), At: c.CreatedAt, Actor: "Eng <eng@partner.example>", MemberID: c.SubmitterMemberID,
+		Side: collab.Submitter, Action: "open", To: collab.Open}
+	if err := st.CreateCase(context.Background(), c, ev, nil, idem.None); err != nil {
+		t.Fatal(err)
 	}
-	return r.c, nil
+	return &raceStore{Store: st, id: c.ID, race: race}
 }
 
-func (r *raceStore) interleave() {
+func (r *raceStore) interleave(ctx context.Context) error {
 	r.writes++
-	if len(r.race) > 0 {
-		r.race[0](&r.c)
-		r.c.Version++
-		r.race = r.race[1:]
+	if len(r.race) == 0 {
+		return nil
 	}
+	cur, err := r.Store.GetCase(ctx, r.id)
+	if err != nil {
+		return err
+	}
+	next := cur
+	r.race[0](&next)
+	next.Version++
+	r.race = r.race[1:]
+	ev := collab.Event{ID: ident.New(ident.Event, friday5pm), At: friday5pm, Actor: "another writer", Action: collab.Note, From: cur.Status, To: next.Status}
+	return r.Store.ApplyCase(ctx, cur, next, ev, nil, idem.None)
 }
 
-func (r *raceStore) ApplyCase(_ context.Context, before, after Case, _ Event, _ []notify.Message, _ idem.Claim) error {
-	r.interleave()
-	if r.c.Version != before.Version {
-		return fmt.Errorf("%w: case is at %d, not %d", ErrStale, r.c.Version, before.Version)
+func (r *raceStore) ApplyCase(ctx context.Context, before, after collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
+	if err := r.interleave(ctx); err != nil {
+		return err
 	}
-	r.c = after
-	return nil
+	return r.Store.ApplyCase(ctx, before, after, ev, msgs, claim)
 }
 
-func (r *raceStore) AppendCaseNote(_ context.Context, before, after Case, ev Event, _ []notify.Message, _ idem.Claim) error {
-	r.interleave()
-	if r.c.Status != before.Status {
-		return fmt.Errorf("%w: case is %s, not %s", ErrStale, r.c.Status, before.Status)
+func (r *raceStore) AppendCaseNote(ctx context.Context, before, after collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
+	if err := r.interleave(ctx); err != nil {
+		return err
 	}
-	r.c.Status, r.c.LastActivityAt, r.c.Version = after.Status, after.LastActivityAt, r.c.Version+1
-	r.notes = append(r.notes, ev.Text)
-	return nil
+	return r.Store.AppendCaseNote(ctx, before, after, ev, msgs, claim)
+}
+
+// now is the case as stored.
+func (r *raceStore) now(t *testing.T) collab.Case {
+	t.Helper()
+	c, err := r.Store.GetCase(context.Background(), r.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// notes are the texts of the notes in the case's timeline.
+func (r *raceStore) notes(t *testing.T, text string) []string {
+	t.Helper()
+	evs, _, err := r.Store.ListCaseEvents(context.Background(), r.id, 100, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, ev := range evs {
+		if ev.Action == collab.Note && ev.Text == text {
+			out = append(out, ev.Text)
+		}
+	}
+	return out
+}
+
+// mailCounted is how many steps of member memberID counted against its
+// mail today (one more count reads it).
+func (r *raceStore) mailCounted(t *testing.T, memberID string) int {
+	t.Helper()
+	n, _, err := r.Store.CountInWindow(context.Background(), "casemail#"+memberID, 24*time.Hour, friday5pm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n - 1
+}
+
+// raceService is the case service over st at friday5pm.
+func raceService(st *raceStore) *collab.Service {
+	return collab.NewService(st, collab.Service{Now: func() time.Time { return friday5pm }})
 }
 
 var receiverEngineer = auth.Principal{MemberID: hostID, UserID: "usr_01J0000000000000000000RCVR", Roles: []string{auth.RoleEngineer}}
 
-func raceCase(status Status) Case {
+func raceCase(status collab.Status) collab.Case {
 	due := friday5pm.Add(-time.Hour)
-	return Case{
+	return collab.Case{
 		ID: ident.New(ident.Case, friday5pm.Add(-4*time.Hour)), ProgramID: prgID, ProgramType: program.PartnerProgram,
 		SubmitterMemberID: partnerID, SubmitterEmail: "eng@partner.example", ReceiverMemberID: hostID, DepartmentID: depID,
 		Priority: program.Critical, Status: status, SLA: 2 * time.Hour, ResponseDueAt: due, Level2DueAt: due.Add(2 * time.Hour),
@@ -81,43 +131,43 @@ func raceCase(status Status) Case {
 // again against the case as it is now and written again; with one, or when
 // the case no longer allows it, it is refused.
 func TestStepsRaceOtherWriters(t *testing.T) {
-	note := func(c *Case) {}
-	accepted := func(c *Case) { c.Status = Accepted }
+	note := func(c *collab.Case) {}
+	accepted := func(c *collab.Case) { c.Status = collab.Accepted }
 	one := 1
 	for _, tc := range []struct {
 		name       string
-		status     Status
+		status     collab.Status
 		p          auth.Principal
-		act        Act
-		race       []func(*Case)
+		act        collab.Act
+		race       []func(*collab.Case)
 		wantErr    error
-		wantStatus Status
+		wantStatus collab.Status
 		wantWrites int
 	}{
-		{"an accept that lost to a note is written on a fresh read", Open, receiverEngineer,
-			Act{Action: Accept, Engineer: &member.Contact{Name: "Ann", Email: "ann@host.example"}}, []func(*Case){note}, nil, Accepted, 2},
-		{"a close that lost to two notes", Accepted, engineer, Act{Action: Close, Text: "fixed"}, []func(*Case){note, note}, nil, Closed, 3},
-		{"a note beside another writes once, without a retry", Open, engineer, Act{Action: Note, Text: "hello"}, []func(*Case){note}, nil, Open, 1},
-		{"a submitter's answer that lost to an accept still applies, and leaves the case accepted", InformationRequested, engineer,
-			Act{Action: Note, Text: "the logs"}, []func(*Case){accepted}, nil, Accepted, 2},
-		{"a stated version is not retried", Open, engineer, Act{Action: Note, Text: "as I saw it", Version: &one}, []func(*Case){note}, apperr.ErrConflict, Open, 1},
-		{"a reject that lost to an accept is refused by the case as it is now", Open, receiverEngineer,
-			Act{Action: Reject, Text: "not ours"}, []func(*Case){accepted}, apperr.ErrConflict, Accepted, 1},
+		{"an accept that lost to a note is written on a fresh read", collab.Open, receiverEngineer,
+			collab.Act{Action: collab.Accept, Engineer: &member.Contact{Name: "Ann", Email: "ann@host.example"}}, []func(*collab.Case){note}, nil, collab.Accepted, 2},
+		{"a close that lost to two notes", collab.Accepted, engineer, collab.Act{Action: collab.Close, Text: "fixed"}, []func(*collab.Case){note, note}, nil, collab.Closed, 3},
+		{"a note beside another writes once, without a retry", collab.Open, engineer, collab.Act{Action: collab.Note, Text: "hello"}, []func(*collab.Case){note}, nil, collab.Open, 1},
+		{"a submitter's answer that lost to an accept still applies, and leaves the case accepted", collab.InformationRequested, engineer,
+			collab.Act{Action: collab.Note, Text: "the logs"}, []func(*collab.Case){accepted}, nil, collab.Accepted, 2},
+		{"a stated version is not retried", collab.Open, engineer, collab.Act{Action: collab.Note, Text: "as I saw it", Version: &one}, []func(*collab.Case){note}, apperr.ErrConflict, collab.Open, 1},
+		{"a reject that lost to an accept is refused by the case as it is now", collab.Open, receiverEngineer,
+			collab.Act{Action: collab.Reject, Text: "not ours"}, []func(*collab.Case){accepted}, apperr.ErrConflict, collab.Accepted, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st := &raceStore{fakeStore: fixture(), c: raceCase(tc.status), race: tc.race}
-			svc := &Service{store: st, Now: func() time.Time { return friday5pm }}
-			_, err := svc.Do(context.Background(), tc.p, st.c.ID, tc.act, idem.None)
+			st := newRaceStore(t, raceCase(tc.status), tc.race...)
+			svc := raceService(st)
+			_, err := svc.Do(context.Background(), tc.p, st.id, tc.act, idem.None)
 			if tc.wantErr == nil && err != nil || tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
 				t.Fatalf("got %v, want %v", err, tc.wantErr)
 			}
-			if st.c.Status != tc.wantStatus || st.writes != tc.wantWrites {
-				t.Errorf("case %s after %d writes, want %s after %d", st.c.Status, st.writes, tc.wantStatus, tc.wantWrites)
+			if c := st.now(t); c.Status != tc.wantStatus || st.writes != tc.wantWrites {
+				t.Errorf("case %s after %d writes, want %s after %d", c.Status, st.writes, tc.wantStatus, tc.wantWrites)
 			}
-			if tc.act.Action == Note && tc.wantErr == nil && len(st.notes) != 1 {
-				t.Errorf("notes written: %v, want the one", st.notes)
+			if notes := st.notes(t, tc.act.Text); tc.act.Action == collab.Note && tc.wantErr == nil && len(notes) != 1 {
+				t.Errorf("notes written: %v, want the one", notes)
 			}
-			if counted := st.hits["casemail#"+tc.p.MemberID]; counted != 1 {
+			if counted := st.mailCounted(t, tc.p.MemberID); counted != 1 {
 				t.Errorf("the step counted %d times against its member's daily mail, want once", counted)
 			}
 		})
@@ -128,10 +178,9 @@ func TestStepsRaceOtherWriters(t *testing.T) {
 // a 409 it did not cause.
 func TestStepLosingRacesUntilItsCallerGivesUp(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	st := &raceStore{fakeStore: fixture(), c: raceCase(Open)}
-	st.race = []func(*Case){func(*Case) { cancel() }}
-	svc := &Service{store: st, Now: func() time.Time { return friday5pm }}
-	_, err := svc.Do(ctx, receiverEngineer, st.c.ID, Act{Action: Accept, Engineer: &member.Contact{Name: "Ann", Email: "ann@host.example"}}, idem.None)
+	st := newRaceStore(t, raceCase(collab.Open), func(*collab.Case) { cancel() })
+	svc := raceService(st)
+	_, err := svc.Do(ctx, receiverEngineer, st.id, collab.Act{Action: collab.Accept, Engineer: &member.Contact{Name: "Ann", Email: "ann@host.example"}}, idem.None)
 	if !errors.Is(apperr.KindOf(err), apperr.ErrUnavailable) {
 		t.Fatalf("got %v, want unavailable", err)
 	}
@@ -141,19 +190,19 @@ func TestStepLosingRacesUntilItsCallerGivesUp(t *testing.T) {
 // put the escalation off to the next run: the run reads the case again, and
 // it is still due.
 func TestEscalationRacingANote(t *testing.T) {
-	st := &raceStore{fakeStore: fixture(), c: raceCase(Open), race: []func(*Case){func(c *Case) { c.LastActivityAt = friday5pm }}}
-	svc := &Service{store: st, Now: func() time.Time { return friday5pm }}
-	raised, err := svc.Escalate(context.Background(), st.c.ID, friday5pm)
+	st := newRaceStore(t, raceCase(collab.Open), func(c *collab.Case) { c.LastActivityAt = friday5pm })
+	svc := raceService(st)
+	raised, err := svc.Escalate(context.Background(), st.id, friday5pm)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(raised) != 1 || raised[0] != 1 || st.c.EscalationLevel != 1 {
-		t.Fatalf("raised %v, level %d; want level 1 in this run", raised, st.c.EscalationLevel)
+	if level := st.now(t).EscalationLevel; len(raised) != 1 || raised[0] != 1 || level != 1 {
+		t.Fatalf("raised %v, level %d; want level 1 in this run", raised, level)
 	}
 	// A response racing the run, though, stops the clock: nothing is raised.
-	st = &raceStore{fakeStore: fixture(), c: raceCase(Open), race: []func(*Case){func(c *Case) { c.Status, c.RespondedAt = Accepted, friday5pm }}}
-	svc.store = st
-	if raised, err := svc.Escalate(context.Background(), st.c.ID, friday5pm); err != nil || len(raised) != 0 {
+	st = newRaceStore(t, raceCase(collab.Open), func(c *collab.Case) { c.Status, c.RespondedAt = collab.Accepted, friday5pm })
+	svc = raceService(st)
+	if raised, err := svc.Escalate(context.Background(), st.id, friday5pm); err != nil || len(raised) != 0 {
 		t.Fatalf("after a racing response: raised %v, %v; want nothing", raised, err)
 	}
 }
@@ -161,19 +210,19 @@ func TestEscalationRacingANote(t *testing.T) {
 // Housekeeping racing an escalation warns in the same run; racing a note,
 // it finds the case no longer idle.
 func TestHousekeepingRacingOtherWriters(t *testing.T) {
-	idle := func() Case {
-		c := raceCase(Accepted)
+	idle := func() collab.Case {
+		c := raceCase(collab.Accepted)
 		c.LastActivityAt = friday5pm.Add(-24 * 24 * time.Hour) // warned after 23 days
 		return c
 	}
-	st := &raceStore{fakeStore: fixture(), c: idle(), race: []func(*Case){func(c *Case) { c.EscalationLevel = 1 }}}
-	svc := &Service{store: st, Now: func() time.Time { return friday5pm }}
-	if got, err := svc.Housekeep(context.Background(), st.c.ID, friday5pm); err != nil || got != HousekeepWarned || !st.c.IdleWarned {
-		t.Fatalf("racing an escalation: %q, %v, warned %v; want warned in this run", got, err, st.c.IdleWarned)
+	st := newRaceStore(t, idle(), func(c *collab.Case) { c.EscalationLevel = 1 })
+	svc := raceService(st)
+	if got, err := svc.Housekeep(context.Background(), st.id, friday5pm); err != nil || got != collab.HousekeepWarned || !st.now(t).IdleWarned {
+		t.Fatalf("racing an escalation: %q, %v, warned %v; want warned in this run", got, err, st.now(t).IdleWarned)
 	}
-	st = &raceStore{fakeStore: fixture(), c: idle(), race: []func(*Case){func(c *Case) { c.LastActivityAt = friday5pm }}}
-	svc.store = st
-	if got, err := svc.Housekeep(context.Background(), st.c.ID, friday5pm); err != nil || got != "" || st.c.IdleWarned {
-		t.Fatalf("racing a note: %q, %v, warned %v; want nothing", got, err, st.c.IdleWarned)
+	st = newRaceStore(t, idle(), func(c *collab.Case) { c.LastActivityAt = friday5pm })
+	svc = raceService(st)
+	if got, err := svc.Housekeep(context.Background(), st.id, friday5pm); err != nil || got != "" || st.now(t).IdleWarned {
+		t.Fatalf("racing a note: %q, %v, warned %v; want nothing", got, err, st.now(t).IdleWarned)
 	}
 }

@@ -1,4 +1,4 @@
-package collab
+package collab_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/confirmation"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/notify"
@@ -21,20 +22,20 @@ import (
 func TestOpenMailsOnlyConfirmedAddresses(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		setup func(*fakeStore)
-		edit  func(*NewCase)
+		setup func(*cast)
+		edit  func(*collab.NewCase)
 		// want maps each recipient to the template it gets and whether
 		// its mail carries action links.
 		want map[string]string
 	}{
 		{"confirmed department", nil, nil, map[string]string{
 			"support-DEP@x.example": "case_new+links", "eng@partner.example": "case_opened"}},
-		{"unconfirmed inbound: nobody at the department is mailed", func(f *fakeStore) {
+		{"unconfirmed inbound: nobody at the department is mailed", func(f *cast) {
 			d := f.deps[depID]
 			d.Confirmed = confirmation.Confirmed{}.With(d.Inbound.Escalation.Email)
 			f.deps[depID] = d
 		}, nil, map[string]string{"eng@partner.example": "case_opened"}},
-		{"confirmed captures get copies without links", func(f *fakeStore) {
+		{"confirmed captures get copies without links", func(f *cast) {
 			p := f.members[partnerID]
 			p.Bcc.Outbound, p.Confirmed = "crm-out@partner.example", confirmation.Confirmed{"crm-out@partner.example"}
 			f.members[partnerID] = p
@@ -44,12 +45,12 @@ func TestOpenMailsOnlyConfirmedAddresses(t *testing.T) {
 		}, nil, map[string]string{
 			"support-DEP@x.example": "case_new+links", "eng@partner.example": "case_opened",
 			"crm-out@partner.example": "case_new", "crm-in@host.example": "case_new"}},
-		{"unconfirmed captures get nothing", func(f *fakeStore) {
+		{"unconfirmed captures get nothing", func(f *cast) {
 			p := f.members[partnerID]
 			p.Bcc.Outbound = "crm-out@partner.example"
 			f.members[partnerID] = p
 		}, nil, map[string]string{"support-DEP@x.example": "case_new+links", "eng@partner.example": "case_opened"}},
-		{"critical escalation: the escalation contact gets links of its own", func(f *fakeStore) {
+		{"critical escalation: the escalation contact gets links of its own", func(f *cast) {
 			prg := f.programs[prgID]
 			prg.Type = program.CriticalEscalation
 			f.programs[prgID] = prg
@@ -59,29 +60,30 @@ func TestOpenMailsOnlyConfirmedAddresses(t *testing.T) {
 			u := f.users[engID]
 			u.Roles = append(u.Roles, "critical")
 			f.users[engID] = u
-		}, func(c *NewCase) {
+		}, func(c *collab.NewCase) {
 			c.Priority, c.BusinessImpact, c.NoteToManager = program.Critical, "down", "call me"
 			c.Customer.CaseNumber = "C-1"
 		}, map[string]string{"support-DEP@x.example": "case_new+links", "esc@x.example": "case_new+links", "eng@partner.example": "case_opened"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st := fixture()
+			f := fixture()
 			if tc.setup != nil {
-				tc.setup(st)
+				tc.setup(f)
 			}
+			st := f.store(t)
 			in := validCase()
 			if tc.edit != nil {
 				tc.edit(&in)
 			}
 			s := testService(st)
 			p := engineer
-			p.Roles = st.users[engID].Roles
+			p.Roles = f.users[engID].Roles
 			c, err := s.Open(context.Background(), p, in, idem.None)
 			if err != nil {
 				t.Fatal(err)
 			}
 			got := map[string]string{}
-			for _, m := range st.msgs {
+			for _, m := range st.Outbox() {
 				if len(m.To)+len(m.Cc)+len(m.Bcc) != 1 {
 					t.Fatalf("message %s to %v cc %v bcc %v: want one recipient each", m.Template(), m.To, m.Cc, m.Bcc)
 				}
@@ -94,9 +96,11 @@ func TestOpenMailsOnlyConfirmedAddresses(t *testing.T) {
 					what += "+links"
 					for _, link := range []string{n.AcceptLink, n.RequestInfoLink, n.RejectLink} {
 						tok := strings.TrimPrefix(link, "https://t.example/r/")
-						mt, err := s.MailLinks.Verify(tok)
-						if err != nil || mt.CaseID != c.ID || mt.Recipient != recipientTag(rcpt) {
-							t.Errorf("link %s to %s: %+v %v, want it bound to case and recipient", link, rcpt, mt, err)
+						// The link acts on the case as the address it was
+						// mailed to, and as no other.
+						l, err := s.LookupMailLink(context.Background(), tok)
+						if err != nil || l.Case.ID != c.ID || !strings.Contains(l.By, "<"+rcpt+">") {
+							t.Errorf("link %s to %s: case %s by %q, %v; want it bound to case and recipient", link, rcpt, l.Case.ID, l.By, err)
 						}
 					}
 				}
@@ -116,7 +120,7 @@ func TestOpenMailsOnlyConfirmedAddresses(t *testing.T) {
 
 // A member is refused (429) beyond its daily allowance of mailing steps.
 func TestOpenRefusesBeyondTheDailyMailLimit(t *testing.T) {
-	st := fixture()
+	st := fixture().store(t)
 	s := testService(st)
 	s.MailPerDay = 2
 	for i := 0; i < 2; i++ {
@@ -128,19 +132,19 @@ func TestOpenRefusesBeyondTheDailyMailLimit(t *testing.T) {
 	if apperr.KindOf(err) != apperr.ErrRateLimited {
 		t.Fatalf("third case: %v, want rate limited", err)
 	}
-	if len(st.created) != 2 {
-		t.Fatalf("%d cases written, want 2", len(st.created))
+	if n := len(casesIn(t, st)); n != 2 {
+		t.Fatalf("%d cases written, want 2", n)
 	}
 }
 
 // Action links name the recipient only by a tag: no address in the URL.
 func TestActionLinksHoldNoAddress(t *testing.T) {
-	st := fixture()
+	st := fixture().store(t)
 	s := testService(st)
 	if _, err := s.Open(context.Background(), engineer, validCase(), idem.None); err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range st.msgs {
+	for _, m := range st.Outbox() {
 		if n, ok := m.Data.(notify.CaseNew); ok && n.AcceptLink != "" {
 			u, _ := url.PathUnescape(n.AcceptLink)
 			payload, _, _ := strings.Cut(strings.TrimPrefix(u, "https://t.example/r/"), ".")

@@ -1,15 +1,17 @@
-package collab
+package collab_test
 
 import (
 	"context"
 	"errors"
 	"maps"
+	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/form"
@@ -19,61 +21,84 @@ import (
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/store/memstore"
 )
 
-// fakeStore is the table as case intake sees it (Intake), in memory.
-// The rest of Store is left nil: a use case that reached past intake
-// would panic here rather than pass by accident.
-type fakeStore struct {
-	Store
+// cast is what case intake reads, as plain values a test edits before
+// they are written into an in-memory store (cast.store).
+type cast struct {
 	members  map[string]member.Member
 	users    map[string]member.User
 	programs map[string]program.Program
 	deps     map[string]department.Department
 	enrolled map[string]enrollment.Enrollment // program#member
-	created  []Case
-	msgs     []notify.Message
-	hits     map[string]int
 }
 
-func (f *fakeStore) GetMember(_ context.Context, id string) (member.Member, error) {
-	if m, ok := f.members[id]; ok {
-		return m, nil
+// store writes the cast into a fresh memstore: the members (each at a
+// domain of its own) and their users, the programs, the departments and
+// the enrollments. The engineer engID is a user at the partner and at full
+// member A alike, the two members the tables' engineers act for.
+func (f *cast) store(t *testing.T) *memstore.Store {
+	t.Helper()
+	ctx := context.Background()
+	st := memstore.New(keyring.Fixed("t", []byte("test-key-0123456789abcdef0123456789")))
+	var ms []member.Member
+	for _, m := range f.members {
+		m.Domain = m.ID[len(m.ID)-4:] + ".example"
+		ms = append(ms, m)
 	}
-	return member.Member{}, apperr.NotFound("member %s", id)
-}
-func (f *fakeStore) GetUser(_ context.Context, _, id string) (member.User, error) {
-	if u, ok := f.users[id]; ok {
-		return u, nil
+	if err := st.Seed().Members(ctx, ms); err != nil {
+		t.Fatal(err)
 	}
-	return member.User{}, apperr.NotFound("user %s", id)
-}
-func (f *fakeStore) GetProgram(_ context.Context, id string) (program.Program, error) {
-	if p, ok := f.programs[id]; ok {
-		return p, nil
+	for _, u := range f.users {
+		for _, memberID := range []string{u.MemberID, fullAID} {
+			u.MemberID = memberID
+			cred := member.Credential{Hash: "hash-" + memberID + "-" + u.ID, UserID: u.ID, MemberID: memberID, Roles: u.Roles}
+			if err := st.CreateUser(ctx, u, cred, nil, idem.None); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
-	return program.Program{}, apperr.NotFound("program %s", id)
-}
-func (f *fakeStore) GetDepartment(_ context.Context, id string) (department.Department, error) {
-	if d, ok := f.deps[id]; ok {
-		return d, nil
+	for _, p := range f.programs {
+		p.Slug = p.ID
+		if err := st.CreateProgram(ctx, p, idem.None); err != nil {
+			t.Fatal(err)
+		}
 	}
-	return department.Department{}, apperr.NotFound("department %s", id)
-}
-func (f *fakeStore) EnrollmentStatus(_ context.Context, programID, memberID string) (enrollment.Status, error) {
-	return f.enrolled[programID+"#"+memberID].Status, nil
-}
-func (f *fakeStore) CreateCase(_ context.Context, c Case, _ Event, msgs []notify.Message, _ idem.Claim) error {
-	f.created = append(f.created, c)
-	f.msgs = append(f.msgs, msgs...)
-	return nil
-}
-func (f *fakeStore) CountInWindow(_ context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
-	if f.hits == nil {
-		f.hits = map[string]int{}
+	for _, d := range f.deps {
+		if err := st.CreateDepartment(ctx, d, nil, idem.None); err != nil {
+			t.Fatal(err)
+		}
 	}
-	f.hits[key]++
-	return f.hits[key], now.Truncate(window).Add(window), nil
+	var es []enrollment.Enrollment
+	for key, e := range f.enrolled {
+		e.ID = "enr_" + key
+		e.ProgramID, e.MemberID, _ = strings.Cut(key, "#")
+		es = append(es, e)
+	}
+	if err := st.Seed().Enrollments(ctx, es); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// casesIn are the cases st holds: those in the fixture members' inboxes
+// and outboxes.
+func casesIn(t *testing.T, st *memstore.Store) map[string]collab.Case {
+	t.Helper()
+	out := map[string]collab.Case{}
+	for _, id := range []string{hostID, partnerID, fullAID, fullBID} {
+		for _, box := range []collab.Box{collab.Inbox, collab.Outbox} {
+			cs, _, err := st.ListCases(context.Background(), box, id, "", 100, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cs {
+				out[c.ID] = c
+			}
+		}
+	}
+	return out
 }
 
 // Ids of the fixture: a host with a partner program and a support
@@ -95,7 +120,7 @@ const (
 // Friday 2 January 2026, 17:00 in Berlin.
 var friday5pm = time.Date(2026, 1, 2, 16, 0, 0, 0, time.UTC)
 
-func fixture() *fakeStore {
+func fixture() *cast {
 	week := hours.Hours{Zone: "Europe/Berlin", Days: []string{"mon", "tue", "wed", "thu", "fri"}, Start: "08:00", End: "18:00"}
 	product := form.Form{Fields: []form.Field{{Name: "product", Label: "Product", Type: form.Text, Required: true, MaxLength: 20}}}
 	dep := func(id, memberID string, programs ...string) department.Department {
@@ -104,12 +129,12 @@ func fixture() *fakeStore {
 		d.Confirmed = d.Confirmed.With(d.Inbound.Email).With(d.Inbound.Escalation.Email)
 		return d
 	}
-	return &fakeStore{
+	return &cast{
 		members: map[string]member.Member{
 			hostID: {ID: hostID, Name: "Host", Kind: member.Full}, partnerID: {ID: partnerID, Name: "Partner", Kind: member.Limited},
 			fullAID: {ID: fullAID, Name: "Full A", Kind: member.Full}, fullBID: {ID: fullBID, Name: "Full B", Kind: member.Full},
 		},
-		users: map[string]member.User{engID: {ID: engID, Name: "Eng", Email: "eng@partner.example", Roles: []string{auth.RoleEngineer}, Status: member.UserActive}},
+		users: map[string]member.User{engID: {ID: engID, MemberID: partnerID, Name: "Eng", Email: "eng@partner.example", Roles: []string{auth.RoleEngineer}, Status: member.UserActive}},
 		programs: map[string]program.Program{
 			prgID:      {ID: prgID, Name: "Partner Connect", HostMemberID: hostID, Type: program.PartnerProgram, SLA: program.DefaultSLA, Access: program.Open},
 			oemID:      {ID: oemID, Name: "OEM", HostMemberID: hostID, Type: program.OEM, SLA: program.DefaultSLA, Access: program.Open},
@@ -126,10 +151,10 @@ func fixture() *fakeStore {
 	}
 }
 
-func validCase() NewCase {
-	return NewCase{
+func validCase() collab.NewCase {
+	return collab.NewCase{
 		DepartmentID: depID, ProgramID: prgID, Priority: program.High, Summary: "VMs freeze", Description: "Since 9.2.",
-		Customer: &Customer{Company: "Initech", ContactName: "Peter", ContactEmail: "peter@initech.example"},
+		Customer: &collab.Customer{Company: "Initech", ContactName: "Peter", ContactEmail: "peter@initech.example"},
 		Fields:   map[string]any{"product": "Array 9000"},
 	}
 }
@@ -144,52 +169,53 @@ func TestOpenRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		p     auth.Principal
-		edit  func(*NewCase)
-		store func(*fakeStore)
+		edit  func(*collab.NewCase)
+		store func(*cast)
 		kind  error
 		field string
 	}{
 		{"operator", auth.Principal{Operator: true, UserID: "op"}, nil, nil, apperr.ErrForbidden, ""},
 		{"no engineer role", auth.Principal{MemberID: partnerID, UserID: engID, Roles: []string{auth.RoleAdmin}}, nil, nil, apperr.ErrForbidden, ""},
-		{"no department", engineer, func(c *NewCase) { c.DepartmentID = " " }, nil, apperr.ErrInvalid, "departmentId"},
-		{"unknown priority", engineer, func(c *NewCase) { c.Priority = "urgent" }, nil, apperr.ErrInvalid, "priority"},
-		{"no summary", engineer, func(c *NewCase) { c.Summary = "" }, nil, apperr.ErrInvalid, "summary"},
-		{"critical without the role", engineer, func(c *NewCase) { c.Priority = program.Critical; c.BusinessImpact = "down" }, nil, apperr.ErrForbidden, ""},
-		{"critical without impact", critical, func(c *NewCase) { c.Priority = program.Critical }, nil, apperr.ErrInvalid, "businessImpact"},
-		{"customer's bad address", engineer, func(c *NewCase) { c.Customer.ContactEmail = "peter" }, nil, apperr.ErrInvalid, "customer.contactEmail"},
-		{"malformed department id", engineer, func(c *NewCase) { c.DepartmentID = "dep_x" }, nil, apperr.ErrNotFound, ""},
-		{"unknown department", engineer, func(c *NewCase) { c.DepartmentID = "dep_01J0000000000000000000N0NE" }, nil, apperr.ErrNotFound, ""},
-		{"own department", engineer, func(c *NewCase) { c.DepartmentID = ownDepID }, nil, apperr.ErrInvalid, "departmentId"},
-		{"no program between limited members", engineer, func(c *NewCase) { c.ProgramID = "" }, nil, apperr.ErrInvalid, "programId"},
-		{"malformed program id", engineer, func(c *NewCase) { c.ProgramID = "prg_x" }, nil, apperr.ErrInvalid, "programId"},
-		{"unknown program", engineer, func(c *NewCase) { c.ProgramID = "prg_01J0000000000000000000N0NE" }, nil, apperr.ErrInvalid, "programId"},
-		{"partner not active", engineer, nil, func(f *fakeStore) {
+		{"no department", engineer, func(c *collab.NewCase) { c.DepartmentID = " " }, nil, apperr.ErrInvalid, "departmentId"},
+		{"unknown priority", engineer, func(c *collab.NewCase) { c.Priority = "urgent" }, nil, apperr.ErrInvalid, "priority"},
+		{"no summary", engineer, func(c *collab.NewCase) { c.Summary = "" }, nil, apperr.ErrInvalid, "summary"},
+		{"critical without the role", engineer, func(c *collab.NewCase) { c.Priority = program.Critical; c.BusinessImpact = "down" }, nil, apperr.ErrForbidden, ""},
+		{"critical without impact", critical, func(c *collab.NewCase) { c.Priority = program.Critical }, nil, apperr.ErrInvalid, "businessImpact"},
+		{"customer's bad address", engineer, func(c *collab.NewCase) { c.Customer.ContactEmail = "peter" }, nil, apperr.ErrInvalid, "customer.contactEmail"},
+		{"malformed department id", engineer, func(c *collab.NewCase) { c.DepartmentID = "dep_x" }, nil, apperr.ErrNotFound, ""},
+		{"unknown department", engineer, func(c *collab.NewCase) { c.DepartmentID = "dep_01J0000000000000000000N0NE" }, nil, apperr.ErrNotFound, ""},
+		{"own department", engineer, func(c *collab.NewCase) { c.DepartmentID = ownDepID }, nil, apperr.ErrInvalid, "departmentId"},
+		{"no program between limited members", engineer, func(c *collab.NewCase) { c.ProgramID = "" }, nil, apperr.ErrInvalid, "programId"},
+		{"malformed program id", engineer, func(c *collab.NewCase) { c.ProgramID = "prg_x" }, nil, apperr.ErrInvalid, "programId"},
+		{"unknown program", engineer, func(c *collab.NewCase) { c.ProgramID = "prg_01J0000000000000000000N0NE" }, nil, apperr.ErrInvalid, "programId"},
+		{"partner not active", engineer, nil, func(f *cast) {
 			f.enrolled[prgID+"#"+partnerID] = enrollment.Enrollment{Status: enrollment.Validating}
 		}, apperr.ErrNotFound, ""},
-		{"partner removed", engineer, nil, func(f *fakeStore) {
+		{"partner removed", engineer, nil, func(f *cast) {
 			f.enrolled[prgID+"#"+partnerID] = enrollment.Enrollment{Status: enrollment.Removed}
 		}, apperr.ErrNotFound, ""},
-		{"partner not in the program", engineer, nil, func(f *fakeStore) { delete(f.enrolled, prgID+"#"+partnerID) }, apperr.ErrNotFound, ""},
-		{"department not serving the program", engineer, nil, func(f *fakeStore) {
+		{"partner not in the program", engineer, nil, func(f *cast) { delete(f.enrolled, prgID+"#"+partnerID) }, apperr.ErrNotFound, ""},
+		{"department not serving the program", engineer, nil, func(f *cast) {
 			d := f.deps[depID]
 			d.ProgramIDs = []string{oemID}
 			f.deps[depID] = d
 		}, apperr.ErrInvalid, "departmentId"},
-		{"restricted program without access", engineer, func(c *NewCase) { c.ProgramID = restrictID }, nil, apperr.ErrForbidden, ""},
-		{"no customer in a partner program", engineer, func(c *NewCase) { c.Customer = nil }, nil, apperr.ErrInvalid, "customer"},
-		{"required form field missing", engineer, func(c *NewCase) { c.Fields = nil }, nil, apperr.ErrInvalid, "fields.product"},
-		{"form field too long", engineer, func(c *NewCase) { c.Fields = map[string]any{"product": "a product name far too long"} }, nil, apperr.ErrInvalid, "fields.product"},
-		{"hours that cannot hold the SLA", engineer, nil, func(f *fakeStore) {
+		{"restricted program without access", engineer, func(c *collab.NewCase) { c.ProgramID = restrictID }, nil, apperr.ErrForbidden, ""},
+		{"no customer in a partner program", engineer, func(c *collab.NewCase) { c.Customer = nil }, nil, apperr.ErrInvalid, "customer"},
+		{"required form field missing", engineer, func(c *collab.NewCase) { c.Fields = nil }, nil, apperr.ErrInvalid, "fields.product"},
+		{"form field too long", engineer, func(c *collab.NewCase) { c.Fields = map[string]any{"product": "a product name far too long"} }, nil, apperr.ErrInvalid, "fields.product"},
+		{"hours that cannot hold the SLA", engineer, nil, func(f *cast) {
 			d := f.deps[depID]
 			d.Inbound.Hours = hours.Hours{Zone: "Europe/Berlin", Days: []string{"mon"}, Start: "00:00", End: "00:01"}
 			f.deps[depID] = d
 		}, apperr.ErrInvalid, "departmentId"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st := fixture()
+			f := fixture()
 			if tc.store != nil {
-				tc.store(st)
+				tc.store(f)
 			}
+			st := f.store(t)
 			in := validCase()
 			if tc.edit != nil {
 				tc.edit(&in)
@@ -205,7 +231,7 @@ func TestOpenRefuses(t *testing.T) {
 					t.Fatalf("got %v, want it to name %s", err, tc.field)
 				}
 			}
-			if len(st.created) != 0 {
+			if len(casesIn(t, st)) != 0 {
 				t.Fatal("a refused case was written")
 			}
 		})
@@ -222,7 +248,7 @@ func TestOpenDefaults(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		p       auth.Principal
-		edit    func(*NewCase)
+		edit    func(*collab.NewCase)
 		due     time.Time
 		level2  time.Time
 		program string
@@ -230,19 +256,20 @@ func TestOpenDefaults(t *testing.T) {
 		// Friday 17:00 Berlin, high (2 h) in Mon–Fri 08–18: one hour on
 		// Friday, one on Monday.
 		{"high in business hours", engineer, nil, time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC), time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC), "Partner Connect"},
-		{"low spans a weekend", engineer, func(c *NewCase) { c.Priority = program.Low }, time.Date(2026, 1, 5, 14, 0, 0, 0, time.UTC), time.Date(2026, 1, 6, 12, 0, 0, 0, time.UTC), "Partner Connect"},
-		{"critical runs around the clock", critical, func(c *NewCase) { c.Priority = program.Critical; c.BusinessImpact = "down" },
+		{"low spans a weekend", engineer, func(c *collab.NewCase) { c.Priority = program.Low }, time.Date(2026, 1, 5, 14, 0, 0, 0, time.UTC), time.Date(2026, 1, 6, 12, 0, 0, 0, time.UTC), "Partner Connect"},
+		{"critical runs around the clock", critical, func(c *collab.NewCase) { c.Priority = program.Critical; c.BusinessImpact = "down" },
 			friday5pm.Add(2 * time.Hour), friday5pm.Add(4 * time.Hour), "Partner Connect"},
-		{"oem needs no customer", engineer, func(c *NewCase) { c.ProgramID = oemID; c.Customer = nil },
+		{"oem needs no customer", engineer, func(c *collab.NewCase) { c.ProgramID = oemID; c.Customer = nil },
 			time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC), time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC), "OEM"},
-		{"full members without a program", fullEng, func(c *NewCase) { c.ProgramID = ""; c.DepartmentID = fullDepID },
+		{"full members without a program", fullEng, func(c *collab.NewCase) { c.ProgramID = ""; c.DepartmentID = fullDepID },
 			time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC), time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC), "Tandem full membership"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st := fixture()
-			u := st.users[engID]
+			f := fixture()
+			u := f.users[engID]
 			u.ProgramIDs = []string{restrictID}
-			st.users[engID] = u
+			f.users[engID] = u
+			st := f.store(t)
 			in := validCase()
 			if tc.edit != nil {
 				tc.edit(&in)
@@ -255,14 +282,14 @@ func TestOpenDefaults(t *testing.T) {
 			if !c.ResponseDueAt.Equal(tc.due) || !c.Level2DueAt.Equal(tc.level2) {
 				t.Errorf("due %s, level 2 %s; want %s, %s", c.ResponseDueAt, c.Level2DueAt, tc.due, tc.level2)
 			}
-			if c.Status != Open || c.EscalationLevel != 0 || c.Version != 1 || c.ProgramName != tc.program {
+			if c.Status != collab.Open || c.EscalationLevel != 0 || c.Version != 1 || c.ProgramName != tc.program {
 				t.Errorf("got status %s level %d version %d program %q", c.Status, c.EscalationLevel, c.Version, c.ProgramName)
 			}
 			templates := map[string][]string{}
-			for _, m := range st.msgs {
+			for _, m := range st.Outbox() {
 				templates[m.Template()] = m.To
 			}
-			dep := st.deps[in.DepartmentID]
+			dep := f.deps[in.DepartmentID]
 			if to := templates["case_new"]; len(to) != 1 || to[0] != dep.Inbound.Email {
 				t.Errorf("case_new to %v, want the department's inbound %s", to, dep.Inbound.Email)
 			}
@@ -277,9 +304,9 @@ func TestOpenDefaults(t *testing.T) {
 }
 
 // testService is intake over st at friday5pm, signing with a test key.
-func testService(st *fakeStore) *Service {
-	return &Service{store: st, Now: func() time.Time { return friday5pm }, Origin: notify.Origin{From: "T <t@x.example>", BaseURL: "https://t.example"},
-		MailLinks: MailLinks{Keys: keyring.Fixed("t", []byte("test-key-0123456789abcdef0123456789"))}}
+func testService(st collab.Store) *collab.Service {
+	return collab.NewService(st, collab.Service{Now: func() time.Time { return friday5pm }, Origin: notify.Origin{From: "T <t@x.example>", BaseURL: "https://t.example"},
+		MailLinks: collab.MailLinks{Keys: keyring.Fixed("t", []byte("test-key-0123456789abcdef0123456789"))}})
 }
 
 func slicesOf(m map[string][]string) []string {

@@ -1,4 +1,4 @@
-package enrollment
+package enrollment_test
 
 import (
 	"context"
@@ -6,59 +6,52 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/idem"
+	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/store/memstore"
 )
 
-// memStore is the table as the renewals run sees it (Renewals), in
-// memory, with ApplyEnrollmentChange's version condition. The rest of
-// Store is left nil: a renewal reaching past it would panic.
-type memStore struct {
-	Store
-	enrollments map[string]Enrollment
-	invoices    map[string]billing.Invoice
-	programs    map[string]program.Program
-	members     map[string]member.Member
-	applied     []Change
+// renewalStore is the table as the renewals run sees it: memstore, with
+// the program (hosted by mem_host), the enrollment (holding its place in
+// the program) and, when given, the partner's member record.
+func renewalStore(t *testing.T, prg program.Program, e enrollment.Enrollment, partner *member.Member) *memstore.Store {
+	t.Helper()
+	ctx := context.Background()
+	st := memstore.New(keyring.Fixed("k", []byte("k")))
+	members := []member.Member{{ID: "mem_host", Name: "Host", Domain: "host.example", Kind: member.Full, Version: 1}}
+	if partner != nil {
+		members = append(members, *partner)
+	}
+	if err := st.Seed().Members(ctx, members); err != nil {
+		t.Fatal(err)
+	}
+	prg.HostMemberID, prg.Slug, prg.Version = "mem_host", prg.ID, 1
+	if err := st.CreateProgram(ctx, prg, idem.None); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Seed().Enrollments(ctx, []enrollment.Enrollment{e}); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
-func (m *memStore) GetEnrollment(_ context.Context, id string) (Enrollment, error) {
-	if e, ok := m.enrollments[id]; ok {
-		return e, nil
+func enrollmentOf(t *testing.T, st *memstore.Store, id string) enrollment.Enrollment {
+	t.Helper()
+	e, err := st.GetEnrollment(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return Enrollment{}, apperr.NotFound("enrollment %s", id)
+	return e
 }
-func (m *memStore) GetProgram(_ context.Context, id string) (program.Program, error) {
-	return m.programs[id], nil
-}
-func (m *memStore) GetMember(_ context.Context, id string) (member.Member, error) {
-	if mem, ok := m.members[id]; ok {
-		return mem, nil
-	}
-	return member.Member{}, apperr.NotFound("member %s", id)
-}
-func (m *memStore) GetInvoice(_ context.Context, id string) (billing.Invoice, error) {
-	if inv, ok := m.invoices[id]; ok {
-		return inv, nil
-	}
-	return billing.Invoice{}, apperr.NotFound("invoice %s", id)
-}
-func (m *memStore) ApplyEnrollmentChange(_ context.Context, c Change) error {
-	if cur := m.enrollments[c.After.ID]; cur.Version != c.Before.Version || cur.Status != c.Before.Status {
-		return apperr.Conflict("enrollment changed")
-	}
-	m.enrollments[c.After.ID] = c.After
-	if c.NewInvoice != nil {
-		m.invoices[c.NewInvoice.ID] = *c.NewInvoice
-	}
-	for _, ic := range c.Invoices {
-		m.invoices[ic.After.ID] = ic.After
-	}
-	m.applied = append(m.applied, c)
-	return nil
+
+func invoiceOf(st *memstore.Store, id string) billing.Invoice {
+	inv, _ := st.GetInvoice(context.Background(), id)
+	return inv
 }
 
 func day(s string) time.Time {
@@ -81,8 +74,8 @@ func TestRenewalDates(t *testing.T) {
 		{"2026-12-31", [5]string{"2027-11-16", "2027-12-01", "2027-12-31", "2028-03-16", "2028-03-30"}},
 	} {
 		r := billing.AddYears(day(tc.goLive), 1)
-		for i, step := range []RenewalStep{RenewalHeadsUp, RenewalInvoiced, RenewalLapsed, RenewalWarned, RenewalTerminated} {
-			if got := billing.Date(RenewalStepAt(r, step)); got != tc.steps[i] {
+		for i, step := range []enrollment.RenewalStep{enrollment.RenewalHeadsUp, enrollment.RenewalInvoiced, enrollment.RenewalLapsed, enrollment.RenewalWarned, enrollment.RenewalTerminated} {
+			if got := billing.Date(enrollment.RenewalStepAt(r, step)); got != tc.steps[i] {
 				t.Errorf("live %s: step %d on %s, want %s", tc.goLive, step, got, tc.steps[i])
 			}
 		}
@@ -94,34 +87,28 @@ func TestRenewalDates(t *testing.T) {
 func TestRenewCatchesUpOnceInOrder(t *testing.T) {
 	const id = "enr_01J0000000000000000000RENW"
 	renewal := day("2029-02-28")
-	st := &memStore{
-		enrollments: map[string]Enrollment{id: {
-			ID: id, ProgramID: "prg_1", MemberID: "mem_1", Status: Active, GoLiveAt: day("2028-02-29"), RenewalDate: renewal,
-			Contacts: Contacts{Primary: member.Contact{Email: "p@x.example"}, Billing: member.Contact{Email: "b@x.example"}}, Version: 3,
-		}},
-		invoices: map[string]billing.Invoice{},
-		programs: map[string]program.Program{"prg_1": {ID: "prg_1", Name: "P", NotifyEmails: []string{"host@x.example"}}},
-	}
-	s := &Service{store: st, Now: func() time.Time { return renewal }}
+	st := renewalStore(t, program.Program{ID: "prg_1", Name: "P", NotifyEmails: []string{"host@x.example"}}, enrollment.Enrollment{
+		ID: id, ProgramID: "prg_1", MemberID: "mem_1", Status: enrollment.Active, GoLiveAt: day("2028-02-29"), RenewalDate: renewal,
+		Contacts: enrollment.Contacts{Primary: member.Contact{Email: "p@x.example"}, Billing: member.Contact{Email: "b@x.example"}}, Version: 3,
+	}, nil)
+	s := enrollment.NewService(st, enrollment.Service{Now: func() time.Time { return renewal }})
 	ctx := context.Background()
 
 	done, err := s.Renew(ctx, id, renewal.Add(time.Hour))
-	if err != nil || len(done) != 3 || done[0] != RenewalHeadsUp || done[1] != RenewalInvoiced || done[2] != RenewalLapsed {
+	if err != nil || len(done) != 3 || done[0] != enrollment.RenewalHeadsUp || done[1] != enrollment.RenewalInvoiced || done[2] != enrollment.RenewalLapsed {
 		t.Fatalf("a late run did %v (%v), want heads-up, invoice, lapse", done, err)
 	}
-	e := st.enrollments[id]
-	if e.Status != Lapsed || e.Version != 6 || e.RenewalInvoiceID == "" {
+	e := enrollmentOf(t, st, id)
+	if e.Status != enrollment.Lapsed || e.Version != 6 || e.RenewalInvoiceID == "" {
 		t.Fatalf("after the run: %s v%d invoice %q", e.Status, e.Version, e.RenewalInvoiceID)
 	}
-	inv := st.invoices[e.RenewalInvoiceID]
+	inv := invoiceOf(st, e.RenewalInvoiceID)
 	if !inv.DueAt.Equal(renewal) || inv.PeriodStart != "2029-02-28" || inv.PeriodEnd != "2030-02-28" || inv.TotalCents != billing.MembershipFeeCents {
 		t.Errorf("renewal invoice: due %s, %s to %s, %d cents", inv.DueAt, inv.PeriodStart, inv.PeriodEnd, inv.TotalCents)
 	}
 	var mails []string
-	for _, c := range st.applied {
-		for _, m := range c.Messages {
-			mails = append(mails, m.Template())
-		}
+	for _, m := range st.Outbox() {
+		mails = append(mails, m.Template())
 	}
 	if want := "renewal_heads_up invoice_issued renewal_lapsed"; join(mails) != want {
 		t.Errorf("mails %q, want %q", join(mails), want)
@@ -130,13 +117,13 @@ func TestRenewCatchesUpOnceInOrder(t *testing.T) {
 		t.Fatalf("a repeated run did %v (%v), want nothing", again, err)
 	}
 	done, err = s.Renew(ctx, id, day("2029-05-29"))
-	if err != nil || len(done) != 2 || st.enrollments[id].Status != Terminated {
-		t.Fatalf("day 90: %v (%v), status %s", done, err, st.enrollments[id].Status)
+	if err != nil || len(done) != 2 || enrollmentOf(t, st, id).Status != enrollment.Terminated {
+		t.Fatalf("day 90: %v (%v), status %s", done, err, enrollmentOf(t, st, id).Status)
 	}
-	if st.invoices[e.RenewalInvoiceID].Status != billing.Void {
-		t.Errorf("the unpaid renewal invoice is %s after termination, want void", st.invoices[e.RenewalInvoiceID].Status)
+	if got := invoiceOf(st, e.RenewalInvoiceID).Status; got != billing.Void {
+		t.Errorf("the unpaid renewal invoice is %s after termination, want void", got)
 	}
-	if _, _, ok := st.enrollments[id].NextRenewal(); ok {
+	if _, _, ok := enrollmentOf(t, st, id).NextRenewal(); ok {
 		t.Error("a terminated enrollment still has a renewal step due")
 	}
 }
@@ -148,35 +135,28 @@ func join(xs []string) string { return strings.Join(xs, " ") }
 func TestRenewalBillsTheMembersCurrentContact(t *testing.T) {
 	const id = "enr_01J0000000000000000000BILL"
 	renewal := day("2029-02-28")
-	st := &memStore{
-		enrollments: map[string]Enrollment{id: {
-			ID: id, ProgramID: "prg_1", MemberID: "mem_1", Status: Active, GoLiveAt: day("2028-02-28"), RenewalDate: renewal,
-			Company:  Company{Name: "Old Name"},
-			Contacts: Contacts{Primary: member.Contact{Email: "p@x.example"}, Billing: member.Contact{Name: "Typo", Email: "bilings@x.example"}}, Version: 1,
-		}},
-		invoices: map[string]billing.Invoice{},
-		programs: map[string]program.Program{"prg_1": {ID: "prg_1", Name: "P"}},
-		members: map[string]member.Member{"mem_1": {ID: "mem_1", Name: "New Name", Contacts: member.Contacts{
-			Primary: member.Contact{Email: "p@x.example"}, Billing: member.Contact{Name: "Accounts", Email: "accounts@x.example"}}}},
-	}
-	s := &Service{store: st, Now: func() time.Time { return renewal }}
-	if done, err := s.Renew(context.Background(), id, RenewalStepAt(renewal, RenewalInvoiced)); err != nil || len(done) != 2 {
+	st := renewalStore(t, program.Program{ID: "prg_1", Name: "P"}, enrollment.Enrollment{
+		ID: id, ProgramID: "prg_1", MemberID: "mem_1", Status: enrollment.Active, GoLiveAt: day("2028-02-28"), RenewalDate: renewal,
+		Company:  enrollment.Company{Name: "Old Name"},
+		Contacts: enrollment.Contacts{Primary: member.Contact{Email: "p@x.example"}, Billing: member.Contact{Name: "Typo", Email: "bilings@x.example"}}, Version: 1,
+	}, &member.Member{ID: "mem_1", Name: "New Name", Domain: "x.example", Kind: member.Full, Version: 1, Contacts: member.Contacts{
+		Primary: member.Contact{Email: "p@x.example"}, Billing: member.Contact{Name: "Accounts", Email: "accounts@x.example"}}})
+	s := enrollment.NewService(st, enrollment.Service{Now: func() time.Time { return renewal }})
+	if done, err := s.Renew(context.Background(), id, enrollment.RenewalStepAt(renewal, enrollment.RenewalInvoiced)); err != nil || len(done) != 2 {
 		t.Fatalf("heads-up and invoice: %v (%v)", done, err)
 	}
 	var to []string
-	for _, c := range st.applied {
-		for _, m := range c.Messages {
-			to = append(to, m.Template()+":"+join(m.To))
-			var company, contact string
-			switch d := m.Data.(type) {
-			case notify.RenewalHeadsUp:
-				company, contact = d.CompanyName, d.ContactName
-			case notify.InvoiceIssued:
-				company, contact = d.CompanyName, d.ContactName
-			}
-			if company != "New Name" || contact != "Accounts" {
-				t.Errorf("%s is addressed to %q at %q, want Accounts at New Name", m.Template(), contact, company)
-			}
+	for _, m := range st.Outbox() {
+		to = append(to, m.Template()+":"+join(m.To))
+		var company, contact string
+		switch d := m.Data.(type) {
+		case notify.RenewalHeadsUp:
+			company, contact = d.CompanyName, d.ContactName
+		case notify.InvoiceIssued:
+			company, contact = d.CompanyName, d.ContactName
+		}
+		if company != "New Name" || contact != "Accounts" {
+			t.Errorf("%s is addressed to %q at %q, want Accounts at New Name", m.Template(), contact, company)
 		}
 	}
 	if want := "renewal_heads_up:p@x.example accounts@x.example invoice_issued:accounts@x.example"; join(to) != want {

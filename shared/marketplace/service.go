@@ -59,18 +59,25 @@ func NewService(st Store, c Service) *Service {
 const MaxListed = 2000
 
 // Submit records a partner admin's configuration in programID: its member
-// must hold an active place in the program.
+// must hold an active place in the program. The host's users and operators
+// see the program but hold no place in it: they are refused (403), not
+// told of a place they do not have.
 func (s *Service) Submit(ctx context.Context, p auth.Principal, programID string, in Input, claim idem.Claim) (Configuration, error) {
 	prg, err := s.partnerProgram(ctx, p, programID)
 	if err != nil {
 		return Configuration{}, err
 	}
+	var st enrollment.Status
+	if !p.Operator && p.MemberID != prg.HostMemberID {
+		if st, err = s.store.EnrollmentStatus(ctx, prg.ID, p.MemberID); err != nil {
+			return Configuration{}, err
+		}
+	}
+	if st == "" {
+		return Configuration{}, apperr.Forbidden("only the program's partners submit configurations")
+	}
 	if !p.AdminOf(p.MemberID) {
 		return Configuration{}, apperr.Forbidden("submitting a configuration needs the admin role of your company")
-	}
-	st, err := s.store.EnrollmentStatus(ctx, prg.ID, p.MemberID)
-	if err != nil {
-		return Configuration{}, err
 	}
 	if st != enrollment.Active {
 		return Configuration{}, apperr.Conflict("your company's place in %s is %s: configurations are submitted once it is active", prg.Name, st)

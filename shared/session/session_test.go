@@ -11,109 +11,47 @@ import (
 	"unicode"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/session"
+	"github.com/tandemhq/tandem/shared/store/memstore"
 )
 
-// memStore is session.Store in memory.
-type memStore struct {
-	users    []member.User
-	hits     map[string]int
-	tokens   map[string]session.LoginToken
-	sessions map[string]session.Session
-	mailed   []notify.Message
-}
+// memStore is session.Store in memory: memstore, with the people of a
+// test stored as members' users.
+type memStore struct{ *memstore.Store }
 
-func newMemStore(users ...member.User) *memStore {
-	return &memStore{users: users, hits: map[string]int{}, tokens: map[string]session.LoginToken{}, sessions: map[string]session.Session{}}
-}
-
-func (m *memStore) UsersByEmail(_ context.Context, email string) ([]member.User, error) {
-	var out []member.User
-	for _, u := range m.users {
-		if strings.EqualFold(u.Email, email) {
-			out = append(out, u)
+// newMemStore stores users, each member (named "Member <id>") created
+// with its first user.
+func newMemStore(t *testing.T, users ...member.User) memStore {
+	t.Helper()
+	st := memstore.New(keyring.Fixed("k", []byte("k")))
+	created := map[string]bool{}
+	for _, u := range users {
+		cred := member.Credential{Hash: "tok_" + u.ID, UserID: u.ID, MemberID: u.MemberID, Roles: u.Roles}
+		u.TokenHash = cred.Hash
+		var err error
+		if created[u.MemberID] {
+			err = st.CreateUser(context.Background(), u, cred, nil, idem.None)
+		} else {
+			created[u.MemberID] = true
+			m := member.Member{ID: u.MemberID, Name: "Member " + u.MemberID, Domain: u.MemberID + ".example", Kind: member.Full, Version: 1}
+			err = st.CreateMember(context.Background(), m, u, cred, nil, idem.None)
+		}
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
-	return out, nil
-}
-
-func (m *memStore) GetUser(_ context.Context, memberID, userID string) (member.User, error) {
-	for _, u := range m.users {
-		if u.MemberID == memberID && u.ID == userID {
-			return u, nil
-		}
-	}
-	return member.User{}, apperr.NotFound("no user %s", userID)
-}
-
-func (m *memStore) GetMember(_ context.Context, id string) (member.Member, error) {
-	return member.Member{ID: id, Name: "Member " + id}, nil
-}
-
-func (m *memStore) CountInWindow(_ context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
-	start := now.Truncate(window)
-	k := key + "@" + start.Format(time.RFC3339)
-	m.hits[k]++
-	return m.hits[k], start.Add(window), nil
-}
-
-func (m *memStore) CreateLoginTokens(_ context.Context, toks []session.LoginToken, msgs []notify.Message) error {
-	for _, t := range toks {
-		m.tokens[t.Hash] = t
-	}
-	m.mailed = append(m.mailed, msgs...)
-	return nil
-}
-
-func (m *memStore) GetLoginToken(_ context.Context, hash string) (session.LoginToken, error) {
-	t, ok := m.tokens[hash]
-	if !ok {
-		return session.LoginToken{}, apperr.NotFound("no link")
-	}
-	return t, nil
-}
-
-func (m *memStore) StartSession(_ context.Context, tokenHash string, s session.Session, now time.Time) error {
-	t, ok := m.tokens[tokenHash]
-	if !ok || t.Used || !now.Before(t.ExpiresAt) {
-		return apperr.Conflict("used or expired")
-	}
-	t.Used = true
-	m.tokens[tokenHash] = t
-	m.sessions[s.Hash] = s
-	return nil
-}
-
-func (m *memStore) GetSession(_ context.Context, hash string) (session.Session, error) {
-	s, ok := m.sessions[hash]
-	if !ok {
-		return session.Session{}, apperr.NotFound("no session")
-	}
-	return s, nil
-}
-
-func (m *memStore) ExtendSession(_ context.Context, hash string, expires time.Time) error {
-	s, ok := m.sessions[hash]
-	if !ok {
-		return apperr.NotFound("no session")
-	}
-	s.ExpiresAt = expires
-	m.sessions[hash] = s
-	return nil
-}
-
-func (m *memStore) EndSession(_ context.Context, hash string) error {
-	delete(m.sessions, hash)
-	return nil
+	return memStore{st}
 }
 
 // mailsTo counts the links mailed to addr.
-func (m *memStore) mailsTo(addr string) int {
+func (m memStore) mailsTo(addr string) int {
 	n := 0
-	for _, msg := range m.mailed {
+	for _, msg := range m.Outbox() {
 		if len(msg.To) == 1 && msg.To[0] == addr {
 			n++
 		}
@@ -233,7 +171,7 @@ func TestRequestLinkLimits(t *testing.T) {
 	ann := member.User{ID: "usr_ann", MemberID: "mem_1", Name: "Ann", Email: "ann@acme.example", Status: member.UserActive}
 	const ops = "ops@operators.example"
 	c := &clock{now: time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)}
-	st := newMemStore(ann)
+	st := newMemStore(t, ann)
 	s := session.NewService(st, session.Service{Now: c.Now, Keys: keyring.Fixed("k", []byte("k")), Operators: []string{ops}, Origin: notify.Origin{BaseURL: "https://tandem.example"}})
 	for _, step := range []struct {
 		what         string
@@ -315,7 +253,7 @@ func TestSessionEndsNinetyDaysAfterSignIn(t *testing.T) {
 	} {
 		signIn := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 		c := &clock{now: signIn}
-		st := newMemStore(ann)
+		st := newMemStore(t, ann)
 		s := session.NewService(st, session.Service{Now: c.Now, Keys: keyring.Fixed("k", []byte("k"))})
 		link, err := s.IssueLink(context.Background(), ann, "/inbox")
 		if err != nil {
@@ -341,10 +279,8 @@ func TestSessionEndsNinetyDaysAfterSignIn(t *testing.T) {
 		case tc.wantOK && !ses.ExpiresAt.Equal(signIn.Add(tc.wantExpiry)):
 			t.Errorf("%s: expires %v after sign-in, want %v", tc.what, ses.ExpiresAt.Sub(signIn), tc.wantExpiry)
 		}
-		for _, stored := range st.sessions {
-			if stored.ExpiresAt.After(signIn.Add(session.MaxAge)) {
-				t.Errorf("%s: stored expiry %v after sign-in, past the 90 days", tc.what, stored.ExpiresAt.Sub(signIn))
-			}
+		if stored, err := st.GetSession(context.Background(), auth.Hash(secret)); err == nil && stored.ExpiresAt.After(signIn.Add(session.MaxAge)) {
+			t.Errorf("%s: stored expiry %v after sign-in, past the 90 days", tc.what, stored.ExpiresAt.Sub(signIn))
 		}
 	}
 }
@@ -367,5 +303,187 @@ func TestCookieNameFor(t *testing.T) {
 		if got := session.CookieNameFor(base); got != want {
 			t.Errorf("CookieNameFor(%q) = %q, want %q", base, got, want)
 		}
+	}
+}
+
+// A sign-in link starts one session: once, within its 15 minutes, for a
+// user still active; a used, expired or unknown link starts none and
+// says why.
+func TestSignInLink(t *testing.T) {
+	ann := member.User{ID: "usr_ann", MemberID: "mem_1", Name: "Ann", Email: "ann@acme.example", Status: member.UserActive}
+	for _, tc := range []struct {
+		what    string
+		used    bool          // signed in with it once before
+		after   time.Duration // since the link was made
+		revoked bool          // the user, since the link was made
+		link    string        // another link than the one made
+		kind    error
+		state   session.LinkState // what its page says
+	}{
+		{what: "a fresh link", after: time.Minute, state: session.LinkValid},
+		{what: "a second sign-in with it", used: true, after: time.Minute, kind: apperr.ErrConflict, state: session.LinkUsed},
+		{what: "a second before 15 minutes", after: session.LinkTTL - time.Second, state: session.LinkValid},
+		{what: "at 15 minutes", after: session.LinkTTL, kind: apperr.ErrConflict, state: session.LinkExpired},
+		{what: "a link nobody made", link: "lgn_nobodymadethis", after: time.Minute, kind: apperr.ErrNotFound, state: session.LinkUnknown},
+		{what: "not a sign-in link", link: "ses_x", after: time.Minute, kind: apperr.ErrNotFound, state: session.LinkUnknown},
+		{what: "the user revoked since", revoked: true, after: time.Minute, kind: apperr.ErrForbidden, state: session.LinkValid},
+	} {
+		t.Run(tc.what, func(t *testing.T) {
+			made := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+			c := &clock{now: made}
+			st := newMemStore(t, ann)
+			s := session.NewService(st, session.Service{Now: c.Now, Keys: keyring.Fixed("k", []byte("k"))})
+			link, err := s.IssueLink(context.Background(), ann, "/cases/new")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.used {
+				if _, _, _, err := s.SignIn(context.Background(), link); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.revoked {
+				u, _ := st.GetUser(context.Background(), ann.MemberID, ann.ID)
+				if err := st.RevokeUser(context.Background(), u, made); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.link != "" {
+				link = tc.link
+			}
+			c.now = made.Add(tc.after)
+			if _, state, err := s.LookupLink(context.Background(), link); err != nil || state != tc.state {
+				t.Errorf("its page: %s, %v; want %s", state, err, tc.state)
+			}
+			secret, ses, next, err := s.SignIn(context.Background(), link)
+			if !errors.Is(err, tc.kind) || (tc.kind == nil && err != nil) {
+				t.Fatalf("got %v, want %v", err, tc.kind)
+			}
+			if tc.kind != nil {
+				return
+			}
+			if next != "/cases/new" || ses.UserID != ann.ID || !ses.ExpiresAt.Equal(c.now.Add(session.TTL)) {
+				t.Errorf("session %+v to %q, want Ann's for 30 days to /cases/new", ses, next)
+			}
+			if p, _, err := s.Resolve(context.Background(), secret); err != nil || p.UserID != ann.ID {
+				t.Errorf("the new session resolves to %+v, %v", p, err)
+			}
+		})
+	}
+}
+
+// A session slides: used more than a day after its last extension it
+// runs 30 days from the use (written then), used within the day it is not
+// written again; it ends when its user is revoked and when signed out.
+func TestResolveSlidesAndEnds(t *testing.T) {
+	day := 24 * time.Hour
+	ann := member.User{ID: "usr_ann", MemberID: "mem_1", Name: "Ann", Email: "ann@acme.example", Status: member.UserActive}
+	for _, tc := range []struct {
+		what       string
+		at         time.Duration // since sign-in
+		end        string        // "revoke" or "sign out" before the request
+		wantOK     bool
+		wantStored time.Duration // the stored expiry after, since sign-in
+	}{
+		{what: "used within the first day: not extended", at: 23 * time.Hour, wantOK: true, wantStored: 30 * day},
+		{what: "used after a day: 30 days from then", at: day + time.Minute, wantOK: true, wantStored: 31*day + time.Minute},
+		{what: "used on day 29: 30 days from then", at: 29 * day, wantOK: true, wantStored: 59 * day},
+		{what: "the user revoked", at: time.Hour, end: "revoke"},
+		{what: "signed out", at: time.Hour, end: "sign out"},
+	} {
+		t.Run(tc.what, func(t *testing.T) {
+			signIn := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+			c := &clock{now: signIn}
+			st := newMemStore(t, ann)
+			s := session.NewService(st, session.Service{Now: c.Now, Keys: keyring.Fixed("k", []byte("k"))})
+			link, _ := s.IssueLink(context.Background(), ann, "")
+			secret, _, _, err := s.SignIn(context.Background(), link)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch tc.end {
+			case "revoke":
+				u, _ := st.GetUser(context.Background(), ann.MemberID, ann.ID)
+				if err := st.RevokeUser(context.Background(), u, signIn); err != nil {
+					t.Fatal(err)
+				}
+			case "sign out":
+				if err := s.SignOut(context.Background(), secret); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c.now = signIn.Add(tc.at)
+			p, _, err := s.Resolve(context.Background(), secret)
+			if !tc.wantOK {
+				if !errors.Is(err, apperr.ErrUnauthorized) {
+					t.Fatalf("got %+v, %v; want unauthorized", p, err)
+				}
+				return
+			}
+			if err != nil || p.UserID != ann.ID {
+				t.Fatalf("got %+v, %v; want Ann", p, err)
+			}
+			stored, err := st.GetSession(context.Background(), auth.Hash(secret))
+			if err != nil || !stored.ExpiresAt.Equal(signIn.Add(tc.wantStored)) {
+				t.Errorf("stored expiry %v after sign-in (%v), want %v", stored.ExpiresAt.Sub(signIn), err, tc.wantStored)
+			}
+		})
+	}
+}
+
+// Operators sign in with the address the installation names: their link
+// leads to /operator (no inbox of their own), their session acts as an
+// operator of no member, and it ends once the address is no longer an
+// operator's; an address that is not one gets no operator link.
+func TestOperatorSessions(t *testing.T) {
+	const ops = "ops@tandem.example"
+	made := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		what      string
+		asks      string   // the address asking for a link
+		operators []string // the installation's, when the link is used and after
+		kind      error    // of signing in
+		resolves  bool
+	}{
+		{what: "an operator's address", asks: ops, operators: []string{ops}, resolves: true},
+		{what: "written otherwise", asks: " OPS@Tandem.example", operators: []string{ops}, resolves: true},
+		{what: "no longer an operator's when the link is used", asks: ops, operators: nil, kind: apperr.ErrForbidden},
+		{what: "an address that is no operator's", asks: "eve@tandem.example", operators: []string{ops}, kind: apperr.ErrNotFound},
+	} {
+		t.Run(tc.what, func(t *testing.T) {
+			c := &clock{now: made}
+			st := newMemStore(t)
+			origin := notify.Origin{BaseURL: "https://tandem.example"}
+			asking := session.NewService(st, session.Service{Now: c.Now, Keys: keyring.Fixed("k", []byte("k")), Operators: []string{ops}, Origin: origin})
+			if err := asking.RequestLink(context.Background(), tc.asks, "/inbox", "198.51.100.1"); err != nil {
+				t.Fatal(err)
+			}
+			link := "lgn_none"
+			for _, m := range st.Outbox() {
+				if l, ok := m.Data.(notify.LoginLink); ok {
+					link = strings.TrimPrefix(l.Link, origin.BaseURL+"/login/")
+				}
+			}
+			s := session.NewService(st, session.Service{Now: c.Now, Keys: keyring.Fixed("k", []byte("k")), Operators: tc.operators, Origin: origin})
+			secret, ses, next, err := s.SignIn(context.Background(), link)
+			if !errors.Is(err, tc.kind) || (tc.kind == nil && err != nil) {
+				t.Fatalf("got %v, want %v", err, tc.kind)
+			}
+			if tc.kind != nil {
+				return
+			}
+			if !ses.Operator || ses.MemberID != "" || next != "/operator" {
+				t.Errorf("session %+v to %q, want an operator's of no member, to /operator", ses, next)
+			}
+			p, _, err := s.Resolve(context.Background(), secret)
+			if err != nil || !p.Operator || p.MemberID != "" {
+				t.Errorf("resolves to %+v, %v; want an operator", p, err)
+			}
+			// The address leaves the installation's operators.
+			gone := session.NewService(st, session.Service{Now: c.Now, Keys: keyring.Fixed("k", []byte("k")), Operators: []string{"someone@tandem.example"}, Origin: origin})
+			if _, _, err := gone.Resolve(context.Background(), secret); !errors.Is(err, apperr.ErrUnauthorized) {
+				t.Errorf("no longer an operator: %v, want unauthorized", err)
+			}
+		})
 	}
 }

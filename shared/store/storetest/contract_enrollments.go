@@ -1,0 +1,359 @@
+package storetest
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/billing"
+	"github.com/tandemhq/tandem/shared/department"
+	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/hours"
+	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/registration"
+)
+
+var origin = notify.Origin{From: platform, BaseURL: "https://tandem.example"}
+
+// signupToken is what registration.Service.Register writes for email.
+func signupToken(prg program.Program, email string, now time.Time) (registration.SignupToken, notify.Message) {
+	tok := registration.SignupToken{Hash: "sgn-hash-" + ident.ULID(now), ProgramID: prg.ID, Email: email, ExpiresAt: now.Add(24 * time.Hour), CreatedAt: now}
+	msg := notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: platform, To: []string{email}, Ref: prg.ID, CreatedAt: now,
+		Data: notify.RegistrationVerify{ProgramName: prg.Name, HostName: prg.HostName, Link: "https://tandem.example/p/" + prg.Slug + "/signup?token=x", Expires: "24 hours"}}
+	return tok, msg
+}
+
+// newcomer is what registration.Service.SignUp writes when email's
+// company is new to Tandem: the member, its enrollment admitted into prg
+// (enrollment.Admit) with its department, invoice, test case and mail.
+func newcomer(prg program.Program, tok registration.SignupToken, now time.Time) registration.Signup {
+	_, domain, _ := strings.Cut(tok.Email, "@")
+	company := enrollment.Company{Name: "New " + domain, Website: "https://" + domain, Country: "DE"}
+	contact := member.Contact{Name: "Pat", Email: tok.Email}
+	contacts := enrollment.Contacts{Primary: contact, Support: contact, Escalation: contact, Billing: contact}
+	su := registration.Signup{TokenHash: tok.Hash, ProgramID: prg.ID, AddendumVersion: prg.Addendum.Version, Now: now}
+	e := enrollment.Enrollment{
+		ID: ident.New(ident.Enrollment, now), ProgramID: prg.ID, HostMemberID: prg.HostMemberID, Email: tok.Email, Company: company, Contacts: contacts,
+		Addendum: enrollment.Acceptance{Version: prg.Addendum.Version, Name: "Pat", Title: "CEO", At: now},
+		HostPaid: prg.Payment == program.HostPaid, CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	m := member.Member{ID: ident.New(ident.Member, now), Name: company.Name, Domain: domain, Kind: member.Limited,
+		Contacts: member.Contacts{Primary: contact, Escalation: contact, Billing: contact}, CreatedAt: now, UpdatedAt: now, Version: 1}
+	su.NewMember = &m
+	e.MemberID, e.MemberName = m.ID, m.Name
+	proposal := enrollment.Proposal{DepartmentName: company.Name + " support",
+		Inbound: department.Inbound{Email: "support@" + domain, Hours: hours.AlwaysOpen, Escalation: contact}}
+	a := enrollment.Admit(&e, prg, proposal, origin, enrollment.Links{Keys: Keys}, true, "", now)
+	su.Department, su.Invoice, su.Validation, su.Messages = &a.Department, a.Invoice, a.Validation, a.Messages
+	su.Event = enrollment.Event{ID: ident.New(ident.Event, now), At: now, Actor: tok.Email, Action: "sign_up", To: e.Status}
+	su.Enrollment = e
+	return su
+}
+
+// signUp registers email for prg and signs it up as a newcomer at now.
+func signUp(t *testing.T, s Store, prg program.Program, email string, now time.Time) registration.Signup {
+	t.Helper()
+	tok, msg := signupToken(prg, email, now)
+	must(t, "register "+email, s.CreateSignupToken(bg, tok, msg))
+	su := newcomer(prg, tok, now)
+	must(t, "sign up "+email, s.CreateSignup(bg, su))
+	return su
+}
+
+// change is what enrollment.Service writes for action on e at now.
+func change(e enrollment.Enrollment, a enrollment.Action, to enrollment.Status, now time.Time) enrollment.Change {
+	after := e
+	after.Status, after.UpdatedAt, after.Version = to, now, e.Version+1
+	return enrollment.Change{Before: e, After: after,
+		Event: enrollment.Event{ID: ident.New(ident.Event, now), At: now, Actor: "Ann <ann@host.example>", Action: a, From: e.Status, To: to}}
+}
+
+func enrIDs(es []enrollment.Enrollment) []string {
+	return ids(es, func(e enrollment.Enrollment) string { return e.ID })
+}
+
+func contractEnrollments(t *testing.T, open func(*testing.T) Store) {
+	t.Run("a newcomer's sign-up writes the member, its enrollment, department, invoice and mail, and takes its place", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		tok, regMail := signupToken(w.prg, "pat@newco.example", t0)
+		must(t, "register", s.CreateSignupToken(bg, tok, regMail))
+		got, err := s.GetSignupToken(bg, tok.Hash)
+		must(t, "the sign-up link", err)
+		same(t, "the sign-up link", got, tok)
+		readBack(t, s, "the sign-up link's mail", []notify.Message{regMail}, t0)
+
+		su := newcomer(w.prg, tok, t0.Add(time.Minute))
+		must(t, "sign up", s.CreateSignup(bg, su))
+		e, err := s.GetEnrollment(bg, su.Enrollment.ID)
+		must(t, "get the enrollment", err)
+		same(t, "the enrollment", e, su.Enrollment)
+		m, err := s.GetMember(bg, su.NewMember.ID)
+		must(t, "get the member", err)
+		same(t, "the member", m, *su.NewMember)
+		d, err := s.GetDepartment(bg, su.Department.ID)
+		must(t, "get the department", err)
+		same(t, "the department", d, *su.Department)
+		inv, err := s.GetInvoice(bg, su.Invoice.ID)
+		must(t, "get the invoice", err)
+		same(t, "the invoice", inv, *su.Invoice)
+		readBack(t, s, "the sign-up's mail", su.Messages, t0.Add(time.Minute))
+		got, _ = s.GetSignupToken(bg, tok.Hash)
+		if !got.Used {
+			t.Fatalf("the sign-up link is not used after the sign-up")
+		}
+		if ok, err := s.Enrolled(bg, w.prg.ID, su.NewMember.ID); err != nil || !ok {
+			t.Fatalf("enrolled: %v, %v", ok, err)
+		}
+		st, err := s.EnrollmentStatus(bg, w.prg.ID, su.NewMember.ID)
+		if err != nil || st != su.Enrollment.Status {
+			t.Fatalf("status: got %q, %v, want %q", st, err, su.Enrollment.Status)
+		}
+		id, ok, err := s.MemberIDByDomain(bg, "newco.example")
+		if err != nil || !ok || id != su.NewMember.ID {
+			t.Fatalf("the newcomer's domain: %q %v %v", id, ok, err)
+		}
+		evs, _, err := s.ListEnrollmentEvents(bg, e.ID, 10, "")
+		must(t, "events", err)
+		same(t, "the enrollment's timeline", evs, []enrollment.Event{su.Event})
+	})
+
+	t.Run("a sign-up link is used once, and not after it expired", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		tok, msg := signupToken(w.prg, "pat@newco.example", t0)
+		must(t, "register", s.CreateSignupToken(bg, tok, msg))
+		must(t, "sign up", s.CreateSignup(bg, newcomer(w.prg, tok, t0)))
+		again := newcomer(w.prg, tok, t0.Add(time.Minute))
+		again.NewMember.Domain = "other.example"
+		wantKind(t, "sign up again with the used link", s.CreateSignup(bg, again), apperr.ErrConflict)
+		late, msg2 := signupToken(w.prg, "sam@late.example", t0.Add(time.Second))
+		must(t, "register", s.CreateSignupToken(bg, late, msg2))
+		wantKind(t, "sign up at the link's expiry", s.CreateSignup(bg, newcomer(w.prg, late, late.ExpiresAt)), apperr.ErrConflict)
+		_, err := s.GetSignupToken(bg, "no-such-link")
+		wantKind(t, "an unknown link", err, apperr.ErrNotFound)
+	})
+
+	t.Run("a sign-up is refused when the addendum changed, and writes nothing", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		tok, msg := signupToken(w.prg, "pat@newco.example", t0)
+		must(t, "register", s.CreateSignupToken(bg, tok, msg))
+		su := newcomer(w.prg, tok, t0)
+		next := w.prg
+		next.Addendum, next.UpdatedAt, next.Version = program.Addendum{Version: "2", Text: "New."}, t0, 2
+		must(t, "new addendum", s.UpdateProgram(bg, next, 1))
+		wantKind(t, "sign up to the old addendum", s.CreateSignup(bg, su), apperr.ErrConflict)
+		_, err := s.GetEnrollment(bg, su.Enrollment.ID)
+		wantKind(t, "the refused enrollment", err, apperr.ErrNotFound)
+		_, err = s.GetMember(bg, su.NewMember.ID)
+		wantKind(t, "the refused member", err, apperr.ErrNotFound)
+		unclaimable(t, s, "the refused sign-up's mail", su.Messages, t0)
+		if got, _ := s.GetSignupToken(bg, tok.Hash); got.Used {
+			t.Fatalf("the link of a refused sign-up is used")
+		}
+	})
+
+	t.Run("a newcomer whose domain was just taken is told so", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		tok, msg := signupToken(w.prg, "pat@partnerA.example", t0)
+		must(t, "register", s.CreateSignupToken(bg, tok, msg))
+		err := s.CreateSignup(bg, newcomer(w.prg, tok, t0))
+		wantKind(t, "sign up a new member at a member's domain", err, registration.ErrDomainTaken)
+	})
+
+	t.Run("a member holds one place in a program", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		su := signUp(t, s, w.prg, "pat@newco.example", t0)
+		// A second sign-up of the same member, awaiting its consent.
+		tok, msg := signupToken(w.prg, "sam@newco.example", t0.Add(time.Second))
+		must(t, "register", s.CreateSignupToken(bg, tok, msg))
+		second := newcomer(w.prg, tok, t0.Add(time.Second))
+		second.NewMember, second.Department, second.Invoice, second.Validation = nil, nil, nil, nil
+		second.Enrollment.MemberID, second.Enrollment.ExistingMember, second.Enrollment.Status = su.NewMember.ID, true, enrollment.PendingMemberConsent
+		second.Messages = nil
+		wantKind(t, "a second place", s.CreateSignup(bg, second), apperr.ErrConflict)
+		_, err := s.GetEnrollment(bg, second.Enrollment.ID)
+		wantKind(t, "the refused enrollment", err, apperr.ErrNotFound)
+	})
+
+	t.Run("an enrollment change at a stale version or status is a conflict and writes nothing", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		su := signUp(t, s, w.prg, "pat@newco.example", t0)
+		e := su.Enrollment
+		approve := change(e, enrollment.Approve, enrollment.Validating, t0.Add(time.Minute))
+		approve.Messages = []notify.Message{mail("pat@newco.example", e.ID, t0.Add(time.Minute))}
+		must(t, "approve", s.ApplyEnrollmentChange(bg, approve))
+		reject := change(e, enrollment.Reject, enrollment.Rejected, t0.Add(2*time.Minute))
+		reject.Release = true
+		reject.Messages = []notify.Message{mail("pat@newco.example", e.ID, t0.Add(2*time.Minute))}
+		wantKind(t, "reject at the version read before", s.ApplyEnrollmentChange(bg, reject), apperr.ErrConflict)
+		got, err := s.GetEnrollment(bg, e.ID)
+		must(t, "get", err)
+		same(t, "the enrollment", got, approve.After)
+		unclaimable(t, s, "the refused change's mail", reject.Messages, t0.Add(2*time.Minute))
+		readBack(t, s, "the change's mail", approve.Messages, t0.Add(2*time.Minute))
+		if ok, _ := s.Enrolled(bg, w.prg.ID, su.NewMember.ID); !ok {
+			t.Fatalf("the refused release gave the place back")
+		}
+		evs := flat(pages(t, "the enrollment's timeline", 1, func(limit int, cursor string) ([]enrollment.Event, string, error) {
+			return s.ListEnrollmentEvents(bg, e.ID, limit, cursor)
+		}))
+		same(t, "the timeline", ids(evs, func(e enrollment.Event) string { return string(e.Action) }), []string{"sign_up", "approve"})
+	})
+
+	t.Run("a rejected sign-up gives its place back", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		su := signUp(t, s, w.prg, "pat@newco.example", t0)
+		reject := change(su.Enrollment, enrollment.Reject, enrollment.Rejected, t0.Add(time.Minute))
+		reject.Release = true
+		must(t, "reject", s.ApplyEnrollmentChange(bg, reject))
+		if ok, err := s.Enrolled(bg, w.prg.ID, su.NewMember.ID); err != nil || ok {
+			t.Fatalf("enrolled after the rejection: %v, %v", ok, err)
+		}
+		st, err := s.EnrollmentStatus(bg, w.prg.ID, su.NewMember.ID)
+		if err != nil || st != "" {
+			t.Fatalf("status after the rejection: %q, %v, want none", st, err)
+		}
+		progs, err := s.ProgramsOf(bg, su.NewMember.ID)
+		if err != nil || len(progs) != 0 {
+			t.Fatalf("programs of the rejected member: %v, %v", progs, err)
+		}
+	})
+
+	t.Run("a mail token is used once: the claimed credential's user is created with it", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		su := signUp(t, s, w.prg, "pat@newco.example", t0)
+		e := su.Enrollment
+		live := change(e, enrollment.Approve, enrollment.Active, t0.Add(time.Minute))
+		tok, msg := enrollment.Credential(live.After, w.prg, origin, t0.Add(time.Minute))
+		live.Tokens, live.Messages = []enrollment.Token{tok}, []notify.Message{msg}
+		must(t, "go live", s.ApplyEnrollmentChange(bg, live))
+		got, err := s.GetMailToken(bg, tok.Hash)
+		must(t, "the token", err)
+		same(t, "the token", got, tok)
+
+		u, cred := newUser(e.MemberID, tok.Name, tok.Email, t0.Add(2*time.Minute), auth.RoleAdmin, auth.RoleEngineer)
+		must(t, "claim", s.ClaimCredential(bg, tok.Hash, u, cred, t0.Add(2*time.Minute)))
+		gu, err := s.GetUser(bg, e.MemberID, u.ID)
+		must(t, "the user", err)
+		same(t, "the user", gu, u)
+		if got, _ := s.GetMailToken(bg, tok.Hash); !got.Used {
+			t.Fatalf("the token is not used after the claim")
+		}
+		u2, cred2 := newUser(e.MemberID, tok.Name, tok.Email, t0.Add(3*time.Minute), auth.RoleAdmin)
+		wantKind(t, "claim again", s.ClaimCredential(bg, tok.Hash, u2, cred2, t0.Add(3*time.Minute)), apperr.ErrConflict)
+		_, err = s.GetUser(bg, e.MemberID, u2.ID)
+		wantKind(t, "the second claim's user", err, apperr.ErrNotFound)
+		_, err = s.GetMailToken(bg, "no-such-token")
+		wantKind(t, "an unknown token", err, apperr.ErrNotFound)
+	})
+
+	t.Run("an expired mail token is not used", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		su := signUp(t, s, w.prg, "pat@newco.example", t0)
+		live := change(su.Enrollment, enrollment.Approve, enrollment.Active, t0.Add(time.Minute))
+		tok, _ := enrollment.Credential(live.After, w.prg, origin, t0.Add(time.Minute))
+		live.Tokens = []enrollment.Token{tok}
+		must(t, "go live", s.ApplyEnrollmentChange(bg, live))
+		u, cred := newUser(su.Enrollment.MemberID, tok.Name, tok.Email, tok.ExpiresAt, auth.RoleAdmin)
+		wantKind(t, "claim at the expiry", s.ClaimCredential(bg, tok.Hash, u, cred, tok.ExpiresAt), apperr.ErrConflict)
+	})
+
+	t.Run("a program's enrollments list by status, a page at a time, and count per status", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		var sus []registration.Signup
+		for i, dom := range []string{"one", "two", "three", "four"} {
+			sus = append(sus, signUp(t, s, w.prg, "pat@"+dom+".example", t0.Add(time.Duration(i)*time.Minute)))
+		}
+		must(t, "approve the second", s.ApplyEnrollmentChange(bg, change(sus[1].Enrollment, enrollment.Approve, enrollment.Validating, t0.Add(time.Hour))))
+		waiting := flat(pages(t, "the waiting enrollments", 2, func(limit int, cursor string) ([]enrollment.Enrollment, string, error) {
+			return s.ListProgramEnrollments(bg, w.prg.ID, enrollment.PendingApproval, limit, cursor)
+		}))
+		same(t, "the waiting enrollments, oldest first", enrIDs(waiting), []string{sus[0].Enrollment.ID, sus[2].Enrollment.ID, sus[3].Enrollment.ID})
+		all := flat(pages(t, "all enrollments", 3, func(limit int, cursor string) ([]enrollment.Enrollment, string, error) {
+			return s.ListProgramEnrollments(bg, w.prg.ID, "", limit, cursor)
+		}))
+		same(t, "all enrollments", sorted(enrIDs(all)), sorted([]string{sus[0].Enrollment.ID, sus[1].Enrollment.ID, sus[2].Enrollment.ID, sus[3].Enrollment.ID}))
+		_, next, err := s.ListProgramEnrollments(bg, w.prg.ID, enrollment.PendingApproval, 1, "")
+		must(t, "first page", err)
+		_, _, err = s.ListProgramEnrollments(bg, w.prg.ID, enrollment.Validating, 1, next)
+		malformed(t, "the waiting list's cursor on the validating list", err)
+		counts, err := s.CountProgramEnrollments(bg, w.prg.ID)
+		must(t, "count", err)
+		same(t, "counts", counts, map[enrollment.Status]int{enrollment.PendingApproval: 3, enrollment.Validating: 1})
+		statuses, err := s.EnrollmentStatuses(bg, w.prg.ID, []string{sus[0].NewMember.ID, sus[1].NewMember.ID, w.partner.ID})
+		must(t, "statuses", err)
+		same(t, "statuses", statuses, map[string]enrollment.Status{sus[0].NewMember.ID: enrollment.PendingApproval, sus[1].NewMember.ID: enrollment.Validating})
+		mine, err := s.ListMemberEnrollments(bg, sus[1].NewMember.ID)
+		must(t, "the member's enrollments", err)
+		same(t, "the member's enrollments", enrIDs(mine), []string{sus[1].Enrollment.ID})
+	})
+
+	t.Run("sign-ups waiting for a decision are in the operators' index, oldest first, until decided", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		a := signUp(t, s, w.prg, "pat@one.example", t0)
+		b := signUp(t, s, w.prg, "pat@two.example", t0.Add(time.Minute))
+		got, more, err := s.WaitingSignups(bg, t0.Add(time.Hour), 10)
+		if err != nil || more {
+			t.Fatalf("waiting: more=%v %v", more, err)
+		}
+		same(t, "waiting, oldest first", enrIDs(got), []string{a.Enrollment.ID, b.Enrollment.ID})
+		same(t, "a waiting sign-up as stored", got[0], a.Enrollment)
+		got, _, _ = s.WaitingSignups(bg, t0.Add(30*time.Second), 10)
+		same(t, "waiting at 30 s", enrIDs(got), []string{a.Enrollment.ID})
+		must(t, "approve the first", s.ApplyEnrollmentChange(bg, change(a.Enrollment, enrollment.Approve, enrollment.Validating, t0.Add(2*time.Minute))))
+		got, _, _ = s.WaitingSignups(bg, t0.Add(time.Hour), 10)
+		same(t, "waiting once the first was approved", enrIDs(got), []string{b.Enrollment.ID})
+	})
+
+	t.Run("a live member-paid enrollment is due for its renewal steps, and not once terminated", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		su := signUp(t, s, w.prg, "pat@newco.example", t0)
+		live := change(su.Enrollment, enrollment.Approve, enrollment.Active, t0.Add(time.Hour))
+		live.After.GoLiveAt, live.After.RenewalDate = t0.Add(time.Hour), billing.AddYears(t0.Add(time.Hour), 1)
+		must(t, "go live", s.ApplyEnrollmentChange(bg, live))
+		_, at, ok := live.After.NextRenewal()
+		if !ok {
+			t.Fatal("a live member-paid enrollment has no renewal step")
+		}
+		due, _, err := s.DueRenewals(bg, at.Add(-time.Second), 10)
+		if err != nil || len(due) != 0 {
+			t.Fatalf("due before its first step: %v, %v", due, err)
+		}
+		due, _, err = s.DueRenewals(bg, at, 10)
+		must(t, "due", err)
+		same(t, "due at its first step", dueIDs(due), []string{su.Enrollment.ID})
+		end := change(live.After, "terminate", enrollment.Terminated, at.Add(time.Hour))
+		end.Release = true
+		must(t, "terminate", s.ApplyEnrollmentChange(bg, end))
+		due, _, _ = s.DueRenewals(bg, at.AddDate(2, 0, 0), 10)
+		if len(due) != 0 {
+			t.Fatalf("a terminated enrollment is due: %+v", due)
+		}
+	})
+
+	t.Run("a missing enrollment is not found", func(t *testing.T) {
+		s := open(t)
+		_, err := s.GetEnrollment(bg, ident.New(ident.Enrollment, t0))
+		wantKind(t, "get", err, apperr.ErrNotFound)
+		st, err := s.EnrollmentStatus(bg, ident.New(ident.Program, t0), ident.New(ident.Member, t0))
+		if err != nil || st != "" {
+			t.Fatalf("status of no enrollment: %q, %v", st, err)
+		}
+	})
+}
