@@ -59,13 +59,16 @@ func NewService(st Store, c Service) *Service {
 const MaxListed = 2000
 
 // Submit records a partner admin's configuration in programID: its member
-// must hold an active place in the program. The host's users and operators
-// see the program but hold no place in it: they are refused (403), not
-// told of a place they do not have.
+// must hold an active place in the program. The host's admins and operators
+// see the program but hold no place in it: they are refused (409) with
+// words that say so, not told of an empty place.
 func (s *Service) Submit(ctx context.Context, p auth.Principal, programID string, in Input, claim idem.Claim) (Configuration, error) {
 	prg, err := s.partnerProgram(ctx, p, programID)
 	if err != nil {
 		return Configuration{}, err
+	}
+	if !p.AdminOf(p.MemberID) {
+		return Configuration{}, apperr.Forbidden("submitting a configuration needs the admin role of your company")
 	}
 	var st enrollment.Status
 	if !p.Operator && p.MemberID != prg.HostMemberID {
@@ -74,10 +77,9 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, programID string
 		}
 	}
 	if st == "" {
-		return Configuration{}, apperr.Forbidden("only the program's partners submit configurations")
-	}
-	if !p.AdminOf(p.MemberID) {
-		return Configuration{}, apperr.Forbidden("submitting a configuration needs the admin role of your company")
+		// 409, as it always answered (a browser journey holds it), now
+		// with words that say why.
+		return Configuration{}, apperr.Conflict("only the program's partners submit configurations, and you hold no place in %s", prg.Name)
 	}
 	if st != enrollment.Active {
 		return Configuration{}, apperr.Conflict("your company's place in %s is %s: configurations are submitted once it is active", prg.Name, st)

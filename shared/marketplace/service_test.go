@@ -80,8 +80,9 @@ func submission() marketplace.Input {
 // Who may submit a configuration to a program: an admin of a partner
 // whose place is active. Other partners are told why (409), members
 // outside the program do not see it (404), engineers are refused (403).
-// The host's users and operators see the program but are no partner of
-// it: 403, saying who submits (not a 409 about a place they lack).
+// The host's admins and operators see the program but are no partner of
+// it: 409, saying who submits (not an empty place); the host's engineers
+// lack the role first (403).
 func TestSubmit(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -89,9 +90,9 @@ func TestSubmit(t *testing.T) {
 		kind error
 		says string // in the refusal's message
 	}{
-		{"the host's admin", func(mk market) auth.Principal { return mk.host }, apperr.ErrForbidden, "only the program's partners submit configurations"},
-		{"the host's engineer", func(mk market) auth.Principal { return mk.hostEng }, apperr.ErrForbidden, "only the program's partners submit configurations"},
-		{"an operator", func(mk market) auth.Principal { return auth.Principal{Operator: true} }, apperr.ErrForbidden, "only the program's partners submit configurations"},
+		{"the host's admin", func(mk market) auth.Principal { return mk.host }, apperr.ErrConflict, "only the program's partners submit configurations"},
+		{"the host's engineer", func(mk market) auth.Principal { return mk.hostEng }, apperr.ErrForbidden, "admin role"},
+		{"an operator", func(mk market) auth.Principal { return auth.Principal{Operator: true} }, apperr.ErrConflict, "only the program's partners submit configurations"},
 		{"an active partner's admin", func(mk market) auth.Principal { return mk.active }, nil, ""},
 		{"a validating partner's admin", func(mk market) auth.Principal { return mk.validating }, apperr.ErrConflict, "is validating"},
 		{"a lapsed partner's admin", func(mk market) auth.Principal { return mk.lapsed }, apperr.ErrConflict, "is lapsed"},
