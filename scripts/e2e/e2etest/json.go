@@ -1,49 +1,13 @@
 package e2etest
 
 import (
-	"strings"
+	"github.com/tandemhq/tandem/shared/httpapp/httpapptest"
 )
 
-// Clone deep-copies a JSON-like value.
-func Clone(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := map[string]any{}
-		for k, vv := range x {
-			out[k] = Clone(vv)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, vv := range x {
-			out[i] = Clone(vv)
-		}
-		return out
-	case []string:
-		return append([]string(nil), x...)
-	}
-	return v
-}
-
-// Set is a copy of body with the value at a dotted path replaced (or, with
-// del, removed).
-func Set(body map[string]any, path string, v any, del bool) map[string]any {
-	out := Clone(body).(map[string]any)
-	cur := out
-	parts := strings.Split(path, ".")
-	for _, p := range parts[:len(parts)-1] {
-		next, ok := cur[p].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			cur[p] = next
-		}
-		cur = next
-	}
-	last := parts[len(parts)-1]
-	if del {
-		delete(cur, last)
-	} else {
-		cur[last] = v
-	}
-	return out
-}
+// Clone deep-copies a JSON-like value; Set is a copy of a body with the
+// value at a dotted path replaced (or, with del, removed). Both are the
+// in-process harness's, so the two harnesses build request bodies alike.
+var (
+	Clone = httpapptest.Clone
+	Set   = httpapptest.Set
+)

@@ -1,6 +1,8 @@
 package e2etest
 
 import (
+	"github.com/tandemhq/tandem/shared/httpapp/httpapptest"
+
 	"context"
 	"strings"
 	"testing"
@@ -87,23 +89,9 @@ func SignupToken(t *testing.T, e *localtest.Env, slug, email string) string {
 	return tok
 }
 
-// SignupBody is a complete, valid sign-up for company at domain.
-func SignupBody(token, company, domain string) map[string]any {
-	c := func(role string) map[string]any {
-		return map[string]any{"name": strings.ToUpper(role[:1]) + role[1:] + " Person", "email": role + "@" + domain, "phone": "+49 30 123456"}
-	}
-	return map[string]any{
-		"token":    token,
-		"company":  map[string]any{"name": company, "website": "https://" + domain, "country": "DE"},
-		"contacts": map[string]any{"primary": c("primary"), "support": c("support"), "escalation": c("escalation"), "billing": c("billing")},
-		"inbound": map[string]any{
-			"email": "support@" + domain, "phone": "+49 30 999",
-			"hours":        map[string]any{"timezone": "Europe/Berlin", "days": []string{"mon", "tue", "wed", "thu", "fri"}, "start": "08:00", "end": "18:00"},
-			"instructions": "Quote the customer's serial number.",
-		},
-		"acceptAddendum": map[string]any{"version": "2026-1", "name": "Pat Partner", "title": "CEO"},
-	}
-}
+// SignupBody is a complete, valid sign-up for company at domain (the
+// in-process harness's: both harnesses sign up alike).
+var SignupBody = httpapptest.SignupBody
 
 // Onboard signs a partner up and takes it live; it returns the partner and
 // its admin's token.
