@@ -228,7 +228,10 @@ func TestFaultsDynamoDBThrottling(t *testing.T) {
 			Body:   io.NopCloser(bytes.NewReader([]byte(body))),
 		}, nil
 	})
-	e := localtest.New(t, th.install)
+	// On a Local of its own: its 120 creates with the SDK's retries, four
+	// at a time, slowed the shared Local for the tests beside it (their
+	// calls waited past the harness's 15 s deadline and answered 503).
+	e := localtest.Isolated(t, th.install)
 	th.enabled.Store(true)
 	codes := map[int]int{}
 	var refused []map[string]any
