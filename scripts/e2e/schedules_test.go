@@ -328,7 +328,10 @@ func TestRenewalTerminationAndLeapDay(t *testing.T) {
 	t.Parallel()
 	golive := time.Date(2028, 2, 29, 9, 0, 0, 0, time.UTC)
 	clock := localtest.NewClock(golive)
-	e := localtest.New(t, localtest.WithClock(clock))
+	// On a Local of its own: on the shared one its onboarding's calls
+	// waited past the harness's 15 s deadline in three of five fresh-clone
+	// runs (503), while the fault and webhook journeys ran beside it.
+	e := localtest.Isolated(t, localtest.WithClock(clock))
 	h := e2etest.NewHost(t, e, "Leap Host", nil)
 	p, _ := e2etest.Onboard(t, e, h, "Leap Partner")
 	enr := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil)
