@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -46,7 +47,7 @@ func linked(root, dir string) ([]byte, error) {
 	}{{"tandem", own}, {"other modules", others}, {"standard library", std}} {
 		fmt.Fprintf(&b, "\n## %s\n", group.name)
 		// go list prints dependencies before their dependents; sort for review.
-		sortStrings(group.pkgs)
+		slices.Sort(group.pkgs)
 		for _, p := range group.pkgs {
 			b.WriteString(p + "\n")
 		}

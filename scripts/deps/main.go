@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 )
 
 func main() {
@@ -46,8 +45,6 @@ func functions(root string) ([]string, error) {
 	}
 	return dirs, nil
 }
-
-func sortStrings(s []string) { slices.Sort(s) }
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "deps:", err)

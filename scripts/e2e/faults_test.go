@@ -181,7 +181,7 @@ type dynamoFault struct {
 	hit     func(req *http.Request) (*http.Response, error)
 }
 
-func newDynamoFault(t *testing.T, hit func(req *http.Request) (*http.Response, error)) *dynamoFault {
+func newDynamoFault(hit func(req *http.Request) (*http.Response, error)) *dynamoFault {
 	return &dynamoFault{hit: hit}
 }
 
@@ -212,7 +212,7 @@ func TestFaultsDynamoDBThrottling(t *testing.T) {
 		rng   = rand.New(rand.NewPCG(3, 5))
 		count atomic.Int64
 	)
-	th := newDynamoFault(t, func(req *http.Request) (*http.Response, error) {
+	th := newDynamoFault(func(req *http.Request) (*http.Response, error) {
 		mu.Lock()
 		hit := rng.Float64() < 0.30
 		mu.Unlock()
@@ -370,7 +370,7 @@ func TestFaultsEscalationRacingANote(t *testing.T) {
 		id      string
 		ptok    string
 	)
-	race := newDynamoFault(t, func(req *http.Request) (*http.Response, error) {
+	race := newDynamoFault(func(req *http.Request) (*http.Response, error) {
 		if req.Header.Get("X-Amz-Target") != "DynamoDB_20120810.TransactWriteItems" || req.Body == nil {
 			return nil, nil
 		}
@@ -497,7 +497,7 @@ func TestStalledTableIsA503(t *testing.T) {
 	// Every DynamoDB request is held until its context ends: a dependency
 	// that accepted the connection and never answers.
 	var held atomic.Int64
-	st := newDynamoFault(t, func(req *http.Request) (*http.Response, error) {
+	st := newDynamoFault(func(req *http.Request) (*http.Response, error) {
 		held.Add(1)
 		select {
 		case <-req.Context().Done():
