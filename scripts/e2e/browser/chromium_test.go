@@ -19,15 +19,93 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localstack"
 	"github.com/tandemhq/tandem/scripts/localtest"
 )
 
-// browser starts a headless Chromium for t and collects console errors.
+// chromium is the package's one Chromium, started by the first journey
+// that needs it and closed when the run ends (TestMain). Every journey has
+// a browser context of its own in it — cookies, storage and cache apart, as
+// in a fresh profile — and every browser(t) call a tab in its own context:
+// a Chromium per journey cost each its own start.
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context // the browser's first tab, never navigated
+	err    error
+	cancel func()
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+	os.Exit(code)
+}
+
+// startChromium starts the package's Chromium at path.
+func startChromium(path string) {
+	// Not a test's TempDir: Chromium's helpers may still write there for
+	// a moment after the browser exits, which fails TempDir's strict cleanup.
+	profile, err := os.MkdirTemp("", "tandem-chromium-")
+	if err != nil {
+		chromium.err = err
+		return
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(profile),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1280, 900),
+		// Several journeys' windows are open at once: none is a background
+		// window whose timers and rendering Chromium would slow.
+		chromedp.Flag("disable-background-timer-throttling", true), chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	first, cancelFirst := chromedp.NewContext(actx)
+	chromium.ctx, chromium.err = first, chromedp.Run(first)
+	chromium.cancel = func() {
+		cancelFirst()
+		cancelAlloc()
+		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+}
+
+// newTab opens a tab in a new browser context of the package's Chromium;
+// cancel closes both. (chromedp's WithNewBrowserContext asks for a tab
+// without a window, which this headless Chromium refuses: "no browser is
+// open".)
+func newTab() (context.Context, context.CancelFunc, error) {
+	c := chromedp.FromContext(chromium.ctx)
+	exec := cdp.WithExecutor(chromium.ctx, c.Browser)
+	id, err := target.CreateBrowserContext().WithDisposeOnDetach(true).Do(exec)
+	if err != nil {
+		return nil, nil, err
+	}
+	tid, err := target.CreateTarget("about:blank").WithBrowserContextID(id).WithNewWindow(true).Do(exec)
+	if err != nil {
+		_ = target.DisposeBrowserContext(id).Do(exec)
+		return nil, nil, err
+	}
+	tab, cancelTab := chromedp.NewContext(chromium.ctx, chromedp.WithTargetID(tid))
+	return tab, func() {
+		cancelTab()
+		_ = target.DisposeBrowserContext(id).Do(exec)
+	}, nil
+}
+
+// browser opens a tab for t in a browser context of its own (closed when t
+// ends) and collects console errors.
 func browser(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
 	path := ""
@@ -43,20 +121,14 @@ func browser(t *testing.T) (context.Context, func() []string) {
 		}
 		t.Skip("Chromium not installed: run `make test`")
 	}
-	// Not t.TempDir: Chromium's helpers may still write there for a moment
-	// after the browser exits, which fails TempDir's strict cleanup.
-	profile, err := os.MkdirTemp("", "tandem-chromium-")
+	chromium.once.Do(func() { startChromium(path) })
+	if chromium.err != nil {
+		t.Fatalf("start chromium: %v", chromium.err)
+	}
+	tab, cancelCtx, err := newTab()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("start chromium: %v", err)
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(profile),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	tab, cancelCtx := chromedp.NewContext(actx)
 	// The deadline bounds a hang, not a slow machine: under make test a
 	// long journey shares two cores with three others and the race run
 	// (TestPeoplePage took 134 s there once, 17–54 s alone).
@@ -67,10 +139,6 @@ func browser(t *testing.T) (context.Context, func() []string) {
 		}
 		cancelTimeout()
 		cancelCtx()
-		cancelAlloc()
-		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
-			time.Sleep(100 * time.Millisecond)
-		}
 	})
 
 	var mu sync.Mutex
@@ -126,8 +194,12 @@ func lastSight(t *testing.T, tab context.Context) {
 // shot saves a full-page screenshot under .artifacts/screenshots.
 func shot(t *testing.T, name string) chromedp.Action {
 	return chromedp.ActionFunc(func(ctx context.Context) error {
-		var buf []byte
-		if err := chromedp.FullScreenshot(&buf, 100).Do(ctx); err != nil {
+		// chromedp.FullScreenshot's capture, encoded for speed: the
+		// default best compression made Chromium the suite's busiest
+		// process (142 screenshots a run).
+		buf, err := page.CaptureScreenshot().WithCaptureBeyondViewport(true).WithFromSurface(true).
+			WithFormat(page.CaptureScreenshotFormatPng).WithOptimizeForSpeed(true).Do(ctx)
+		if err != nil {
 			return err
 		}
 		root, err := localstack.ModuleRoot()

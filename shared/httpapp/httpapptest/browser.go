@@ -22,6 +22,9 @@ type Browser struct {
 	// CSRF is the form token of the browser's session, added to every
 	// Post that does not carry one ("" before signing in).
 	CSRF string
+	// From is the browser's address as API Gateway reports it (the
+	// request's source IP); "" for the harness's default.
+	From string
 }
 
 // Browser returns a browser without cookies.
@@ -112,14 +115,29 @@ func (b *Browser) Submit(f *Form, set url.Values) *Response {
 	return b.send("POST", f.Action, v)
 }
 
-func (b *Browser) send(method, path string, form url.Values) *Response {
+// PostFrom posts form to path as a page elsewhere would have the browser
+// post it: headers (name, value pairs) replace the browser's own
+// Sec-Fetch-Site and Origin, and a name given "" is not sent.
+func (b *Browser) PostFrom(path string, form url.Values, headers ...string) *Response {
+	b.e.T.Helper()
+	return b.send("POST", path, form, headers...)
+}
+
+func (b *Browser) send(method, path string, form url.Values, headers ...string) *Response {
 	b.e.T.Helper()
 	cookies := b.Cookies()
 	h := map[string]string{"sec-fetch-site": "same-origin", "accept": "text/html"}
 	if method == "POST" {
 		h["origin"] = BaseURL
 	}
-	r := Request{Method: method, Path: path, Headers: h, Cookies: cookies}
+	for i := 0; i+1 < len(headers); i += 2 {
+		if k := strings.ToLower(headers[i]); headers[i+1] == "" {
+			delete(h, k)
+		} else {
+			h[k] = headers[i+1]
+		}
+	}
+	r := Request{Method: method, Path: path, Headers: h, Cookies: cookies, SourceIP: b.From}
 	if form != nil {
 		r.Body = form
 	}

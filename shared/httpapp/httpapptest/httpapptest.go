@@ -134,7 +134,13 @@ type Request struct {
 	Body    any
 	Headers map[string]string
 	Cookies []string
+	// SourceIP is the client's address API Gateway reports; "" for
+	// DefaultSourceIP.
+	SourceIP string
 }
+
+// DefaultSourceIP is the client address of a request that names none.
+const DefaultSourceIP = "198.51.100.7"
 
 // Response is what the function answered.
 type Response struct {
@@ -192,6 +198,9 @@ func (e *Env) Serve(r Request) *Response {
 		headers["authorization"] = "Bearer " + r.Token
 	}
 	ev := e.event(r.Method, rawPath, rawQuery, route, params, headers, r.Cookies, body)
+	if r.SourceIP != "" {
+		ev.RequestContext.HTTP.SourceIP = r.SourceIP
+	}
 	res := &Response{T: e.T, Route: route}
 	if route.Auth == routes.Token && r.Token != "" {
 		out, err := e.Authorizer.Handle(context.Background(), events.APIGatewayV2CustomAuthorizerV2Request{
@@ -241,7 +250,7 @@ func (e *Env) event(method, rawPath, rawQuery string, route routes.Route, params
 		Cookies: cookies, Headers: headers, QueryStringParameters: query, PathParameters: decoded, Body: string(body),
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
 			RouteKey: route.Key(), Stage: "$default", RequestID: ident.ULID(now), DomainName: strings.TrimPrefix(BaseURL, "https://"),
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: rawPath, Protocol: "HTTP/1.1", SourceIP: "198.51.100.7", UserAgent: "httpapptest"},
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: rawPath, Protocol: "HTTP/1.1", SourceIP: DefaultSourceIP, UserAgent: "httpapptest"},
 		},
 	}
 	return ev
