@@ -114,9 +114,9 @@ func TestSignInRefusesPostsFromOtherSites(t *testing.T) {
 		{"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"},
 		{"Sec-Fetch-Site", "cross-site", "Origin", ""},
 		{"Sec-Fetch-Site", "same-site", "Origin", "https://tandem.test:8443"}, // the same site (host), another origin (port)
-		{"Sec-Fetch-Site", "", "Origin", "https://evil.example"},             // a browser without Fetch Metadata
-		{"Sec-Fetch-Site", "", "Origin", "null"},                             // a sandboxed frame, a data: URL
-		{"Sec-Fetch-Site", "", "Origin", "http://tandem.test"},               // the plain-http origin of the same host
+		{"Sec-Fetch-Site", "", "Origin", "https://evil.example"},              // a browser without Fetch Metadata
+		{"Sec-Fetch-Site", "", "Origin", "null"},                              // a sandboxed frame, a data: URL
+		{"Sec-Fetch-Site", "", "Origin", "http://tandem.test"},                // the plain-http origin of the same host
 	} {
 		what := fmt.Sprintf("the sign-in link posted with %q", from)
 		if p := victim.PostFrom(link, form.Values, from...).Expect(403, what); len(p.Cookies) != 0 {
