@@ -87,32 +87,29 @@ chromium:
 	  echo "Installing Debian chromium (once)…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# The Chromium journeys (package scripts/e2e/browser) run without the race
-# detector, on stand-ins of their own, beside the race-enabled run of every
-# other package: their Go side is the handlers and services the API tests
-# already run under the detector, and the e2e tests took 245–336 s in one
-# race run against 186–260 s for the longer of the two side by side. Their
-# own DynamoDB Local keeps the API tests' bursts, and the stream records
-# they leave behind (each makes every stream read on that Local dearer; see
-# localtest.Isolated), away from the page loads. The store's own tests (its
-# contract suite makes some 90 tables) run after them, on a DynamoDB Local of
-# their own: beside the API journeys, sharing their emulator or on one of
-# their own, they starved it (journeys' calls waited past the harness's 15 s
-# deadline and answered 503).
+# The race-enabled run of every package but the Chromium journeys comes
+# first; the journeys (package scripts/e2e/browser) run after it, without the
+# race detector (their Go side is the handlers and services the API tests
+# already run under it), on stand-ins of their own. Side by side the two
+# took 430 s on this 2-core machine, each three times its time alone (e2e
+# 112 → 373 s, journeys 135 → 300 s): both are CPU-bound (DynamoDB Local's
+# JVM and the race detector; Chromium), and under that contention the API
+# journeys' calls waited past the harness's 15 s deadline and answered 503.
+# The store's own tests (its contract suite makes some 90 tables) run last,
+# on a DynamoDB Local of their own: beside the API journeys they starved it.
 GOTEST     := $(GO) test -count=1 -timeout 30m
 
 test: vet lint chromium $(AXE)
 	@start=$$(date +%s); \
-	$(GO) run ./scripts/stack -- bash -c '\
-	  $(GOTEST) -race -parallel 4 $$($(GO) list ./... | grep -v -e /infra -e /scripts/e2e/browser -e "/shared/store$$") & race=$$!; \
-	  $(GO) run ./scripts/stack -logs pages -- $(GOTEST) -parallel 3 ./scripts/e2e/browser/; pages=$$?; \
-	  wait $$race && [ $$pages = 0 ]' && \
+	$(GO) run ./scripts/stack -- $(GOTEST) -race -parallel 4 $$($(GO) list ./... | grep -v -e /infra -e /scripts/e2e/browser -e "/shared/store$$") && race=$$(date +%s) && \
+	$(GO) run ./scripts/stack -logs pages -- $(GOTEST) -parallel 3 ./scripts/e2e/browser/ && pages=$$(date +%s) && \
 	$(GO) run ./scripts/stack -logs store -- $(GOTEST) -race ./shared/store/ && tests=$$(date +%s) && \
 	$(MAKE) --no-print-directory fuzz && fuzz=$$(date +%s) && \
 	$(MAKE) --no-print-directory synth && synth=$$(date +%s) && \
 	$(GO) test -count=1 ./infra/ && end=$$(date +%s) && \
-	echo "make test: passed in $$(( end - start ))s (tests $$(( tests - start ))s, fuzz $$(( fuzz - tests ))s," \
-	  "build and synth $$(( synth - fuzz ))s, infra tests $$(( end - synth ))s; vet and lint before them not counted)"
+	echo "make test: passed in $$(( end - start ))s (race run $$(( race - start ))s, browser journeys $$(( pages - race ))s," \
+	  "store $$(( tests - pages ))s, fuzz $$(( fuzz - tests ))s, build and synth $$(( synth - fuzz ))s, infra tests $$(( end - synth ))s;" \
+	  "vet and lint before them not counted)"
 
 # Go 1.26's fuzz coordinator can end a -fuzztime run with a bare "context
 # deadline exceeded" and no failing input (golang/go#75804, fixed in Go 1.27):

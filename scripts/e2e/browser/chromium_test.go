@@ -1,7 +1,7 @@
 // Package browser holds the journeys that drive Chromium through Tandem's
 // pages (screenshots in .artifacts/screenshots, axe-core's findings in
 // .artifacts/axe.txt). make test runs them on stand-ins of their own and
-// without the race detector, beside the race-enabled run of every other
+// without the race detector, after the race-enabled run of every other
 // package: their Go side is the handlers and services the API journeys of
 // scripts/e2e already run under the detector. What both share is in
 // scripts/e2e/e2etest.
