@@ -35,21 +35,65 @@ func loadSpec() {
 	specRouter, specErr = gorillamux.NewRouter(doc)
 }
 
-// checkSpec holds one /v1/ exchange to openapi.yaml as
-// scripts/localtest's contract checker does over HTTP: the route must be
-// described, the response must match its description, and a request the
-// server accepted (2xx) must match too.
+// LoadSpec parses and validates openapi.yaml, once per test binary.
+func LoadSpec() error {
+	specOnce.Do(loadSpec)
+	return specErr
+}
+
+// Reporter is what CheckExchange reports breaches to (a *testing.T).
+type Reporter interface {
+	Helper()
+	Errorf(format string, args ...any)
+}
+
+// CheckExchange holds one /v1/ exchange to openapi.yaml, in process or over
+// HTTP: the route must be described (unless it answered 404), a request the
+// server accepted (2xx) must match its description, and the response must
+// match its. req is the request as sent, any host; its body is replaced by
+// reqBody. It reports whether the spec describes the route.
+func CheckExchange(t Reporter, req *http.Request, reqBody []byte, status int, header http.Header, body []byte) bool {
+	t.Helper()
+	if err := LoadSpec(); err != nil {
+		t.Errorf("openapi.yaml: %v", err)
+		return false
+	}
+	req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	route, params, err := specRouter.FindRoute(req)
+	if err != nil {
+		if status != http.StatusNotFound {
+			t.Errorf("openapi.yaml does not describe %s %s (answered %d): %v", req.Method, req.URL.Path, status, err)
+		}
+		return false
+	}
+	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true, MultiError: true}
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
+	if status/100 == 2 {
+		if verr := openapi3filter.ValidateRequest(context.Background(), in); verr != nil {
+			t.Errorf("%s %s was accepted (%d) but breaks openapi.yaml: %v", req.Method, req.URL.Path, status, verr)
+		}
+	}
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in, Status: status, Header: header, Body: io.NopCloser(bytes.NewReader(body)), Options: opts,
+	}
+	if verr := openapi3filter.ValidateResponse(context.Background(), out); verr != nil {
+		t.Errorf("%s %s answered %d, which breaks openapi.yaml: %v\nbody: %.500s", req.Method, req.URL.Path, status, verr, body)
+	}
+	return true
+}
+
+// checkSpec holds one in-process /v1/ exchange to openapi.yaml
+// (CheckExchange) and counts it.
 func (e *Env) checkSpec(method, path, query string, headers map[string]string, body []byte, res *Response) {
 	e.T.Helper()
-	specOnce.Do(loadSpec)
-	if specErr != nil {
-		e.T.Fatalf("openapi.yaml: %v", specErr)
+	if err := LoadSpec(); err != nil {
+		e.T.Fatalf("openapi.yaml: %v", err)
 	}
 	target := "http://tandem.test" + path
 	if query != "" {
 		target += "?" + query
 	}
-	req, err := http.NewRequest(method, target, bytes.NewReader(body))
+	req, err := http.NewRequest(method, target, nil)
 	if err != nil {
 		e.T.Errorf("%s %s: %v", method, path, err)
 		return
@@ -57,29 +101,12 @@ func (e *Env) checkSpec(method, path, query string, headers map[string]string, b
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	route, params, err := specRouter.FindRoute(req)
-	if err != nil {
-		if res.Status != http.StatusNotFound {
-			e.T.Errorf("openapi.yaml does not describe %s %s (answered %d): %v", method, path, res.Status, err)
-		}
-		return
-	}
-	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true, MultiError: true}
-	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
-	if res.Status/100 == 2 {
-		if verr := openapi3filter.ValidateRequest(context.Background(), in); verr != nil {
-			e.T.Errorf("%s %s was accepted (%d) but breaks openapi.yaml: %v", method, path, res.Status, verr)
-		}
-	}
 	h := http.Header{}
 	for k, v := range res.Headers {
 		h.Set(k, v)
 	}
-	out := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: in, Status: res.Status, Header: h, Body: io.NopCloser(bytes.NewReader(res.Body)), Options: opts,
-	}
-	if verr := openapi3filter.ValidateResponse(context.Background(), out); verr != nil {
-		e.T.Errorf("%s %s answered %d, which breaks openapi.yaml: %v\nbody: %.500s", method, path, res.Status, verr, res.Body)
+	if !CheckExchange(e.T, req, body, res.Status, h, res.Body) {
+		return
 	}
 	e.mu.Lock()
 	e.Checked++
