@@ -18,7 +18,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/scripts/gateway"
@@ -27,6 +26,7 @@ import (
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/awsclient"
 	"github.com/tandemhq/tandem/shared/httpapp"
+	"github.com/tandemhq/tandem/shared/httpapp/httpapptest"
 	"github.com/tandemhq/tandem/shared/notify/sesmail"
 	"github.com/tandemhq/tandem/shared/sending"
 	"github.com/tandemhq/tandem/shared/store"
@@ -314,34 +314,10 @@ func (e *Env) MailsTo(addr string) []Mail {
 }
 
 // Clock is a settable clock for tests.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type Clock = httpapptest.Clock
 
 // NewClock starts a clock at t.
-func NewClock(t time.Time) *Clock { return &Clock{now: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
+func NewClock(t time.Time) *Clock { return httpapptest.NewClock(t) }
 
 // WithWebhookReceiver trusts a TLS test receiver's certificate.
 func WithWebhookReceiver(srv *httptest.Server) Option {

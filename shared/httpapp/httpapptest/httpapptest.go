@@ -59,8 +59,8 @@ type Env struct {
 	Spec    bool
 	Checked int
 
-	mu       sync.Mutex
-	now      time.Time
+	mu sync.Mutex
+	*Clock
 	handlers map[string]router.LambdaHandler
 }
 
@@ -71,7 +71,7 @@ type Option func(*app.Config)
 // UTC until Advance moves it.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	e := &Env{T: t, Spec: true, now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), handlers: map[string]router.LambdaHandler{}}
+	e := &Env{T: t, Spec: true, Clock: NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)), handlers: map[string]router.LambdaHandler{}}
 	keys := keyring.Fixed("test", []byte(signingKey))
 	e.Store = memstore.New(keys)
 	c := app.Config{
@@ -102,18 +102,35 @@ func New(t testing.TB, opts ...Option) *Env {
 	return e
 }
 
-// Now is the installation's clock.
-func (e *Env) Now() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.now
+// Clock is a settable clock for tests: an Env's, and the end-to-end
+// harness's (scripts/localtest).
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
 }
 
-// Advance moves the clock.
-func (e *Env) Advance(d time.Duration) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.now = e.now.Add(d)
+// NewClock starts a clock at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
 }
 
 type publicResolver struct{}
