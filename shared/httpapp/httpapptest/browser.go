@@ -307,16 +307,11 @@ func (r *Response) Form(action string) *Form {
 // Links are the hrefs of the page's links.
 func (r *Response) Links() []string {
 	var out []string
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
+	for n := range r.Doc().Descendants() {
 		if n.Type == html.ElementNode && n.Data == "a" && hasAttr(n, "href") {
 			out = append(out, attr(n, "href"))
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
 	}
-	walk(r.Doc())
 	return out
 }
 
@@ -340,15 +335,10 @@ func hasAttr(n *html.Node, name string) bool {
 
 func textOf(n *html.Node) string {
 	var sb strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			sb.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+	for d := range n.Descendants() {
+		if d.Type == html.TextNode {
+			sb.WriteString(d.Data)
 		}
 	}
-	walk(n)
 	return sb.String()
 }
