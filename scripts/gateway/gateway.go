@@ -266,11 +266,11 @@ func textual(ct string) bool {
 }
 
 func sourceIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndex(host, ":"); i > 0 {
-		host = host[:i]
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr // no port: the address alone
 	}
-	return strings.Trim(host, "[]")
+	return host
 }
 
 func writeEvent(w http.ResponseWriter, r *router.Response) {
