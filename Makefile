@@ -19,7 +19,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
 CDK_VERSION := 2.1148.1
 CDK        := .tools/node_modules/.bin/cdk
 
-.PHONY: run test vet lint generate templ-check chromium invoke clean help build synth bootstrap deploy import destroy diff operator backfill rotate-key bench fuzz freemail deps
+.PHONY: run test screenshots vet lint generate templ-check chromium invoke clean help build synth bootstrap deploy import destroy diff operator backfill rotate-key bench fuzz freemail deps
 
 # Fuzz targets: package and target; `make fuzz` runs each briefly (FUZZTIME).
 FUZZ_TARGETS := shared/api:FuzzDecoders shared/httpapp:FuzzRoutes shared/webhook:FuzzVerify \
@@ -30,6 +30,7 @@ FUZZTIME ?= 4s
 help:
 	@echo "make run     start Tandem locally and print where to look"
 	@echo "make test    go vet and all tests on the local stand-ins"
+	@echo "make screenshots   the browser journeys again, saving every page they check in .artifacts/screenshots/"
 	@echo "make invoke FN=<function> EVENT=events/<file>.json   run one handler on a sample event"
 	@echo "make build   arm64 bootstraps and reproducible zips in dist/, with their sizes (fails over 4 MiB)"
 	@echo "make synth   the CloudFormation template in cdk.out/, offline"
@@ -99,10 +100,13 @@ chromium:
 # on a DynamoDB Local of their own: beside the API journeys they starved it.
 GOTEST     := $(GO) test -count=1 -timeout 30m
 
+# make test runs its phases one after another: side by side on two cores
+# they slowed each other more than they overlapped (the store tests beside
+# the browser journeys took 165 s instead of 17).
 test: vet lint chromium $(AXE)
 	@start=$$(date +%s); \
 	$(GO) run ./scripts/stack -- $(GOTEST) -race -parallel 4 $$($(GO) list ./... | grep -v -e /infra -e /scripts/e2e/browser -e "/shared/store$$") && race=$$(date +%s) && \
-	$(GO) run ./scripts/stack -logs pages -- $(GOTEST) -parallel 3 ./scripts/e2e/browser/ && pages=$$(date +%s) && \
+	$(GO) run ./scripts/stack -logs pages -- $(GOTEST) -parallel $(JOURNEYS) ./scripts/e2e/browser/ && pages=$$(date +%s) && \
 	$(GO) run ./scripts/stack -logs store -- $(GOTEST) -race ./shared/store/ && tests=$$(date +%s) && \
 	$(MAKE) --no-print-directory fuzz && fuzz=$$(date +%s) && \
 	$(MAKE) --no-print-directory synth && synth=$$(date +%s) && \
@@ -110,6 +114,15 @@ test: vet lint chromium $(AXE)
 	echo "make test: passed in $$(( end - start ))s (race run $$(( race - start ))s, browser journeys $$(( pages - race ))s," \
 	  "store $$(( tests - pages ))s, fuzz $$(( fuzz - tests ))s, build and synth $$(( synth - fuzz ))s, infra tests $$(( end - synth ))s;" \
 	  "vet and lint before them not counted)"
+
+# Browser journeys at once: they wait on Chromium more than they compute.
+JOURNEYS ?= 3
+
+# Screenshots of every page the browser journeys check, at 1280 and 390 px,
+# in .artifacts/screenshots (make test checks the same pages without them).
+screenshots: chromium $(AXE)
+	@rm -rf .artifacts/screenshots; SCREENSHOTS=1 $(GO) run ./scripts/stack -logs pages -- $(GOTEST) -parallel $(JOURNEYS) ./scripts/e2e/browser/ && \
+	  echo "screenshots: $$(ls .artifacts/screenshots | wc -l) pictures in .artifacts/screenshots/"
 
 # Go 1.26's fuzz coordinator can end a -fuzztime run with a bare "context
 # deadline exceeded" and no failing input (golang/go#75804, fixed in Go 1.27):

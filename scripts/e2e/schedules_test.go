@@ -12,12 +12,9 @@ import (
 
 	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
-	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/member"
-	"github.com/tandemhq/tandem/shared/program"
-	"github.com/tandemhq/tandem/shared/store"
 )
 
 func TestEscalationLevelsOnceEach(t *testing.T) {
@@ -179,54 +176,6 @@ func TestLocalScheduleAnswersWhileWritesGoOn(t *testing.T) {
 	mail, _ := res.JSON()["mail"].(map[string]any)
 	if e2etest.Num(mail, "sent") != 4 || mail["waiting"] != nil {
 		t.Errorf("the run's mail: %v, want its 4 mails sent and none waiting", mail)
-	}
-}
-
-// The sweep reads what is due, not the table: 10 due cases cost the same
-// reads next to 10 or 10,000 cases that are not due.
-func TestEscalationReadsOnlyWhatIsDue(t *testing.T) {
-	t.Parallel()
-	clock := localtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	// 10,000 cases: on a Local of their own (see localtest.Isolated).
-	e := localtest.Isolated(t, localtest.WithClock(clock))
-	h := e2etest.NewHost(t, e, "Sweep Host", map[string]any{"payment": "host"})
-	dep := e2etest.HostDepartment(t, e, h)
-	p, _ := e2etest.Onboard(t, e, h, "Sweep Partner")
-	now := clock.Now()
-	mk := func(n int, due time.Time) []collab.Case {
-		out := make([]collab.Case, n)
-		for i := range out {
-			out[i] = collab.Case{
-				ID: ident.New(ident.Case, now), ProgramID: h.ProgramID, ProgramName: "P", ProgramType: program.PartnerProgram,
-				SubmitterMemberID: p.MemberID, SubmitterName: "S", SubmitterEmail: "s@" + p.Domain, ReceiverMemberID: h.MemberID,
-				ReceiverName: "R", DepartmentID: dep, DepartmentName: "D", Priority: program.High, Summary: "s", Description: "d",
-				Status: collab.Open, SLA: 2 * time.Hour, ResponseDueAt: due, Level2DueAt: due.Add(2 * time.Hour),
-				CreatedAt: now, UpdatedAt: now, Version: 1,
-			}
-		}
-		return out
-	}
-	measure := func(notDue int) (int, float64) {
-		t.Helper()
-		if err := e.App.Store.Seed().Cases(context.Background(), append(mk(10, now.Add(-time.Minute)), mk(notDue, now.Add(30*24*time.Hour))...)); err != nil {
-			t.Fatal(err)
-		}
-		m := &store.Meter{}
-		sum, err := e.App.Escalation.Run(store.WithMeter(context.Background(), m), now)
-		if err != nil || sum.Level1 != 10 {
-			t.Fatalf("run with %d not due: %+v %v", notDue, sum, err)
-		}
-		_, _, _, items := m.Snapshot()
-		r, _, _, _ := m.Snapshot()
-		return items, r
-	}
-	small, smallRCU := measure(10)
-	clock.Advance(time.Minute)
-	now = clock.Now()
-	big, bigRCU := measure(10000)
-	t.Logf("escalation sweep of 10 due cases: %d items read (%.1f RCU) beside 10 not due; %d items read (%.1f RCU) beside 10,000 not due", small, smallRCU, big, bigRCU)
-	if big > small {
-		t.Errorf("reads grew with the not-due cases: %d > %d", big, small)
 	}
 }
 

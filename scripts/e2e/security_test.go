@@ -5,10 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime"
-	"net"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -114,56 +111,5 @@ func TestProgramMailSendsAsTheHostAndNamesItInAnyScript(t *testing.T) {
 	}
 	if !strings.Contains(name, "Société Générale Partner Connect via Tandem") || !strings.Contains(m.From, "=?utf-8?") {
 		t.Fatalf("From %q (decoded %q) is not the RFC 2047 encoded program name", m.From, name)
-	}
-}
-
-// One anonymous client cannot use up a program's registrations: it is
-// limited on its own address first; other clients still register. And an
-// Idempotency-Key is its user's own: two admins of one member sending the
-// same key and body create two objects.
-func TestRegistrationIsLimitedPerClientAndKeysPerUser(t *testing.T) {
-	t.Parallel()
-	e := localtest.New(t)
-	h := e2etest.NewHost(t, e, "Busy", nil)
-	from := func(ip string) *http.Client {
-		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
-		return &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
-	}
-	register := func(c *http.Client, email string) localtest.Response {
-		res, err := c.Post(e.URL+"/v1/programs/"+h.Slug+"/registrations", "application/json", strings.NewReader(`{"email":"`+email+`"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		return localtest.Response{Status: res.StatusCode, Header: res.Header, Body: body}
-	}
-	noisy := from("127.0.0.2")
-	limited := 0
-	for i := range 40 {
-		res := register(noisy, fmt.Sprintf("n%d@noisy.%s", i, e.Domain))
-		if res.Status == 429 {
-			if res.Header.Get("Retry-After") == "" {
-				t.Fatal("429 without Retry-After")
-			}
-			limited++
-			continue
-		}
-		e2etest.Expect(t, res, 202, fmt.Sprintf("registration %d", i))
-	}
-	if limited != 10 {
-		t.Fatalf("%d of 40 registrations from one client were limited, want 10 (30 an hour)", limited)
-	}
-	e2etest.Expect(t, register(from("127.0.0.3"), "calm@calm."+e.Domain), 202, "another client after the noisy one")
-
-	second := e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/users", h.Admin, map[string]any{"name": "Second Admin", "email": e.Addr("second-admin"), "roles": []string{"admin"}}), 201, "second admin")
-	body := map[string]any{"name": "Same", "programIds": []string{h.ProgramID}, "inbound": map[string]any{"email": e.Addr("same"), "hours": "24x7", "escalation": map[string]any{"name": "E", "email": e.Addr("same-esc")}}}
-	a := e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, body, "Idempotency-Key", "same-key"), 201, "one key from the first user")
-	b := e2etest.Expect(t, e.Do("POST", "/v1/members/"+h.MemberID+"/departments", second.Str("token"), body, "Idempotency-Key", "same-key"), 201, "one key from the second user")
-	if a.Str("id") == b.Str("id") || b.Header.Get("Idempotent-Replayed") != "" {
-		t.Fatalf("one key from two users: %d %s / %d %s (replayed %q), want two departments", a.Status, a.Body, b.Status, b.Body, b.Header.Get("Idempotent-Replayed"))
-	}
-	if again := e.Do("POST", "/v1/members/"+h.MemberID+"/departments", h.Admin, body, "Idempotency-Key", "same-key"); again.Str("id") != a.Str("id") {
-		t.Fatalf("the same user's retry: %s, want the replay of %s", again.Str("id"), a.Str("id"))
 	}
 }

@@ -271,3 +271,43 @@ func TestEnrollmentAccessAndLists(t *testing.T) {
 		t.Errorf("rejected: %s", res.Body)
 	}
 }
+
+// Registrations are limited per client, 30 an hour, with Retry-After; a
+// quiet client is not held up by a noisy one. An idempotency key belongs to
+// the user who sent it: the same key from another user is a new request,
+// from its own user a replay. (Was scripts/e2e
+// TestRegistrationIsLimitedPerClientAndKeysPerUser.)
+func TestRegistrationIsLimitedPerClientAndKeysPerUser(t *testing.T) {
+	e := httpapptest.New(t)
+	h := e.NewHost("Busy", nil)
+	register := func(ip, email string) *httpapptest.Response {
+		return e.Serve(httpapptest.Request{Method: "POST", Path: "/v1/programs/" + h.Slug + "/registrations", Body: map[string]any{"email": email}, SourceIP: ip})
+	}
+	limited := 0
+	for i := range 40 {
+		res := register("203.0.113.2", fmt.Sprintf("n%d@noisy.example", i))
+		if res.Status == 429 {
+			if header(res, "Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+			limited++
+			continue
+		}
+		res.Expect(202, fmt.Sprintf("registration %d", i))
+	}
+	if limited != 10 {
+		t.Fatalf("%d of 40 registrations from one client were limited, want 10 (30 an hour)", limited)
+	}
+	register("203.0.113.3", "calm@calm.example").Expect(202, "another client after the noisy one")
+
+	second := e.Do("POST", "/v1/members/"+h.ID+"/users", h.Admin.Token, map[string]any{"name": "Second Admin", "email": "second-admin@" + h.Domain, "roles": []string{"admin"}}).Expect(201, "second admin")
+	body := map[string]any{"name": "Same", "programIds": []string{h.ProgramID}, "inbound": map[string]any{"email": "same@" + h.Domain, "hours": "24x7", "escalation": map[string]any{"name": "E", "email": "same-esc@" + h.Domain}}}
+	a := e.Do("POST", "/v1/members/"+h.ID+"/departments", h.Admin.Token, body, "Idempotency-Key", "same-key").Expect(201, "one key from the first user")
+	b := e.Do("POST", "/v1/members/"+h.ID+"/departments", second.Str("token"), body, "Idempotency-Key", "same-key").Expect(201, "one key from the second user")
+	if a.Str("id") == b.Str("id") || header(b, "Idempotent-Replayed") != "" {
+		t.Fatalf("one key from two users: %d %s / %d %s (replayed %q), want two departments", a.Status, a.Body, b.Status, b.Body, header(b, "Idempotent-Replayed"))
+	}
+	if again := e.Do("POST", "/v1/members/"+h.ID+"/departments", h.Admin.Token, body, "Idempotency-Key", "same-key"); again.Str("id") != a.Str("id") {
+		t.Fatalf("the same user's retry: %s, want the replay of %s", again.Str("id"), a.Str("id"))
+	}
+}

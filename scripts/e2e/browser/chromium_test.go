@@ -1,6 +1,7 @@
 // Package browser holds the journeys that drive Chromium through Tandem's
-// pages (screenshots in .artifacts/screenshots, axe-core's findings in
-// .artifacts/axe.txt). make test runs them on stand-ins of their own and
+// pages (axe-core's findings in .artifacts/axe.txt; with SCREENSHOTS=1,
+// as make screenshots runs them, every checked page in
+// .artifacts/screenshots). make test runs them on stand-ins of their own and
 // without the race detector, after the race-enabled run of every other
 // package: their Go side is the handlers and services the API journeys of
 // scripts/e2e already run under the detector. What both share is in
@@ -183,7 +184,8 @@ func lastSight(t *testing.T, tab context.Context) {
 	defer cancel()
 	name := "failed-" + strings.ReplaceAll(t.Name(), "/", "-")
 	var at, text string
-	err := chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text), shot(t, name))
+	err := chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text),
+		chromedp.ActionFunc(func(ctx context.Context) error { return capture(ctx, name) }))
 	if err != nil {
 		t.Logf("the browser's last page could not be read: %v", err)
 		return
@@ -191,27 +193,43 @@ func lastSight(t *testing.T, tab context.Context) {
 	t.Logf("the browser's last page, %s (screenshot %s.png):\n%.1500s", at, name, text)
 }
 
-// shot saves a full-page screenshot under .artifacts/screenshots.
+// screenshots says whether the journeys save a picture of every page they
+// check: make screenshots sets SCREENSHOTS=1 for the person reviewing a
+// page; make test does not (the 142 full-page captures were 57 of the
+// journeys' 143 s, and nobody looks at a CI run's pictures). What a page
+// is checked for — its text, the fit at 390 px, axe — is the same either
+// way, and a failure's last page is saved always (lastSight).
+var screenshots = os.Getenv("SCREENSHOTS") != ""
+
+// shot saves a full-page screenshot under .artifacts/screenshots when
+// screenshots are asked for.
 func shot(t *testing.T, name string) chromedp.Action {
 	return chromedp.ActionFunc(func(ctx context.Context) error {
-		// chromedp.FullScreenshot's capture, encoded for speed: the
-		// default best compression made Chromium the suite's busiest
-		// process (142 screenshots a run).
-		buf, err := page.CaptureScreenshot().WithCaptureBeyondViewport(true).WithFromSurface(true).
-			WithFormat(page.CaptureScreenshotFormatPng).WithOptimizeForSpeed(true).Do(ctx)
-		if err != nil {
-			return err
+		if !screenshots {
+			return nil
 		}
-		root, err := localstack.ModuleRoot()
-		if err != nil {
-			return err
-		}
-		dir := filepath.Join(root, ".artifacts", "screenshots")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+		return capture(ctx, name)
 	})
+}
+
+// capture saves the page's full-page screenshot as name.png.
+func capture(ctx context.Context, name string) error {
+	// chromedp.FullScreenshot's capture, encoded for speed: the default
+	// best compression made Chromium the suite's busiest process.
+	buf, err := page.CaptureScreenshot().WithCaptureBeyondViewport(true).WithFromSurface(true).
+		WithFormat(page.CaptureScreenshotFormatPng).WithOptimizeForSpeed(true).Do(ctx)
+	if err != nil {
+		return err
+	}
+	root, err := localstack.ModuleRoot()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(root, ".artifacts", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
 }
 
 var (

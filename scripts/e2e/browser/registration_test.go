@@ -98,5 +98,7 @@ func TestBrowserRegistrationAndSignup(t *testing.T) {
 	if p := problems(); len(p) > 0 {
 		t.Fatalf("the browser reported problems:\n%s", strings.Join(p, "\n"))
 	}
-	fmt.Fprintln(os.Stderr, "browser test: screenshots in .artifacts/screenshots/")
+	if screenshots {
+		fmt.Fprintln(os.Stderr, "browser test: screenshots in .artifacts/screenshots/")
+	}
 }
