@@ -185,6 +185,7 @@ func (s *Server) directory(ctx context.Context, r *router.Request) (*router.Resp
 
 type caseView struct {
 	ID                  string           `json:"id"`
+	Ref                 string           `json:"ref,omitempty"`
 	ProgramID           string           `json:"programId,omitempty"`
 	ProgramName         string           `json:"programName"`
 	SubmitterMemberID   string           `json:"submitterMemberId"`
@@ -219,7 +220,7 @@ func viewCase(c collab.Case) caseView {
 		fields = map[string]any{}
 	}
 	return caseView{
-		ID: c.ID, ProgramID: c.ProgramID, ProgramName: c.ProgramName, SubmitterMemberID: c.SubmitterMemberID, SubmitterName: c.SubmitterName,
+		ID: c.ID, Ref: c.Ref, ProgramID: c.ProgramID, ProgramName: c.ProgramName, SubmitterMemberID: c.SubmitterMemberID, SubmitterName: c.SubmitterName,
 		SubmitterUserID: c.SubmitterUserID, ReceiverMemberID: c.ReceiverMemberID, ReceiverName: c.ReceiverName, DepartmentID: c.DepartmentID,
 		Priority: string(c.Priority), Summary: c.Summary, Description: c.Description, Customer: c.Customer,
 		SubmitterCaseNumber: c.SubmitterCaseNumber, ReceiverCaseNumber: c.ReceiverCaseNumber, Fields: fields,

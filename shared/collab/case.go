@@ -108,7 +108,10 @@ type Customer struct {
 
 // Case is one collaboration request.
 type Case struct {
-	ID          string
+	ID string
+	// Ref is the case's short reference (NewRef), unique, in every mail's
+	// subject; cases opened before references existed have none.
+	Ref         string
 	ProgramID   string
 	ProgramName string
 	ProgramType program.Type

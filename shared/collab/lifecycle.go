@@ -25,6 +25,8 @@ type CaseReader interface {
 	GetDepartment(ctx context.Context, id string) (department.Department, error)
 	ListCaseEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
 	ListCases(ctx context.Context, box Box, memberID string, status Status, limit int, cursor string) ([]Case, string, error)
+	// CaseByRef returns the id of the case with reference ref.
+	CaseByRef(ctx context.Context, ref string) (string, error)
 }
 
 // Stepper is what a step on a case needs (Do, and DoFromMail and

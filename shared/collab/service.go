@@ -289,6 +289,29 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 	// Capture copies go only to addresses their owners confirmed.
 	c.Bcc = dedupe([]string{submitter.CaptureOutbound(), receiver.CaptureInbound()})
 	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: u.Name + " <" + u.Email + ">", MemberID: submitter.ID, Side: Submitter, Action: "open", To: Open}
+	// A reference drawn twice (one in 10^11 per pair of cases) is drawn
+	// again; the mail names it, so it is written afresh too.
+	for attempt := 1; ; attempt++ {
+		c.Ref = NewRef()
+		msgs, err := s.openingMail(ctx, c, dep, prg, u, now)
+		if err != nil {
+			return Case{}, err
+		}
+		err = s.store.CreateCase(ctx, c, ev, msgs, claim)
+		if errors.Is(err, ErrRefTaken) && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return Case{}, fmt.Errorf("open case: %w", err)
+		}
+		return c, nil
+	}
+}
+
+// openingMail is the mail and webhook a new case sends: the receiving
+// department (and, for a critical escalation, its escalation contact),
+// the submitter's confirmation and the receiver's case.created hook.
+func (s *Service) openingMail(ctx context.Context, c Case, dep department.Department, prg program.Program, u member.User, now time.Time) ([]notify.Message, error) {
 	inbound := dep.InboundMail()
 	msgs := s.mails(c, dedupe([]string{inbound}), s.newCaseMail(c, dep, inbound, now), now)
 	if esc := dep.EscalationMail(); prg.Type == program.CriticalEscalation && esc != "" && !strings.EqualFold(esc, inbound) {
@@ -297,15 +320,14 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 		msgs = append(msgs, s.mail([]string{esc}, s.newCaseMail(c, dep, esc, now), c.ID, now))
 	}
 	msgs = append(msgs, s.mail([]string{u.Email}, notify.CaseOpened{CaseMail: s.caseData(c, dep)}, c.ID, now))
-	if hook, err := s.hook(ctx, dep, "case.created", c, now); err != nil {
-		return Case{}, err
-	} else if hook != nil {
+	hook, err := s.hook(ctx, dep, "case.created", c, now)
+	if err != nil {
+		return nil, err
+	}
+	if hook != nil {
 		msgs = append(msgs, *hook)
 	}
-	if err := s.store.CreateCase(ctx, c, ev, msgs, claim); err != nil {
-		return Case{}, fmt.Errorf("open case: %w", err)
-	}
-	return c, nil
+	return msgs, nil
 }
 
 // together runs reads side by side and waits for them all: one round trip

@@ -13,6 +13,7 @@ import (
 type caseItem struct {
 	keyAttrs
 	ID                  string   `dynamodbav:"id"`
+	Ref                 string   `dynamodbav:"ref,omitempty"`
 	ProgramID           string   `dynamodbav:"programId,omitempty"`
 	ProgramName         string   `dynamodbav:"programName"`
 	ProgramType         string   `dynamodbav:"programType"`
@@ -51,6 +52,26 @@ type caseItem struct {
 	Version             int      `dynamodbav:"version"`
 }
 
+// refItem claims a case reference: one item per reference, naming its
+// case, written with the case so no two cases share one.
+type refItem struct {
+	keyAttrs
+	CaseID string `dynamodbav:"caseId"`
+}
+
+func toRefItem(c collab.Case) refItem {
+	return refItem{keyAttrs: keyAttrs{PK: refPK(c.Ref), SK: metaSK, Type: "caseref"}, CaseID: c.ID}
+}
+
+// CaseByRef returns the id of the case whose reference is ref.
+func (s *Store) CaseByRef(ctx context.Context, ref string) (string, error) {
+	var it refItem
+	if err := s.getItem(ctx, "case by reference", key(refPK(ref), metaSK), &it, apperr.NotFound("case %s not found", ref)); err != nil {
+		return "", err
+	}
+	return it.CaseID, nil
+}
+
 func toCaseItem(c collab.Case) caseItem {
 	it := caseItem{
 		keyAttrs: keyAttrs{
@@ -58,7 +79,7 @@ func toCaseItem(c collab.Case) caseItem {
 			GSI1PK: inboxPK(c.ReceiverMemberID), GSI1SK: iso(c.CreatedAt) + "#" + c.ID,
 			GSI2PK: sentPK(c.SubmitterMemberID), GSI2SK: iso(c.CreatedAt) + "#" + c.ID,
 		},
-		ID: c.ID, ProgramID: c.ProgramID, ProgramName: c.ProgramName, ProgramType: string(c.ProgramType),
+		ID: c.ID, Ref: c.Ref, ProgramID: c.ProgramID, ProgramName: c.ProgramName, ProgramType: string(c.ProgramType),
 		SubmitterMemberID: c.SubmitterMemberID, SubmitterName: c.SubmitterName, SubmitterUserID: c.SubmitterUserID, SubmitterEmail: c.SubmitterEmail,
 		ReceiverMemberID: c.ReceiverMemberID, ReceiverName: c.ReceiverName, DepartmentID: c.DepartmentID, DepartmentName: c.DepartmentName,
 		Priority: string(c.Priority), Summary: c.Summary, Description: c.Description, SubmitterCaseNumber: c.SubmitterCaseNumber,
@@ -98,7 +119,7 @@ func toCaseItem(c collab.Case) caseItem {
 
 func (it caseItem) domain() (collab.Case, error) {
 	c := collab.Case{
-		ID: it.ID, ProgramID: it.ProgramID, ProgramName: it.ProgramName, ProgramType: program.Type(it.ProgramType),
+		ID: it.ID, Ref: it.Ref, ProgramID: it.ProgramID, ProgramName: it.ProgramName, ProgramType: program.Type(it.ProgramType),
 		SubmitterMemberID: it.SubmitterMemberID, SubmitterName: it.SubmitterName, SubmitterUserID: it.SubmitterUserID, SubmitterEmail: it.SubmitterEmail,
 		ReceiverMemberID: it.ReceiverMemberID, ReceiverName: it.ReceiverName, DepartmentID: it.DepartmentID, DepartmentName: it.DepartmentName,
 		Priority: program.Priority(it.Priority), Summary: it.Summary, Description: it.Description, SubmitterCaseNumber: it.SubmitterCaseNumber,

@@ -10,6 +10,7 @@ import (
 )
 
 // CreateCase implements collab.Store: the case (with its due-index entry),
+// the claim on its reference,
 // its first event, its SLA report record, the idempotency commit and the
 // outbox, in one transaction.
 func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
@@ -17,6 +18,9 @@ func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, 
 		s.putNew(marshal(toCaseItem(c)), apperr.Conflict("case %s already exists", c.ID)),
 		s.caseEventWrite(c.ID, c.Version, ev),
 		s.idleMarker(c),
+	}
+	if c.Ref != "" {
+		items = append(items, s.putNew(marshal(toRefItem(c)), collab.RefTaken(c.Ref)))
 	}
 	if r, ok := slaRecordOf(c); ok {
 		items = append(items, s.slaRecordWrite(r))

@@ -96,7 +96,7 @@ func storedItems() []storedItem {
 	fields := form.Form{Fields: []form.Field{{Name: "product", Label: "Product", Type: form.Select, Required: true, Options: []string{"a", "b"}}}}
 
 	openCase := collab.Case{
-		ID: "cas_1", ProgramID: "prg_1", ProgramName: "Partners", ProgramType: program.PartnerProgram,
+		ID: "cas_1", Ref: "TDM-7K3Q9XW2", ProgramID: "prg_1", ProgramName: "Partners", ProgramType: program.PartnerProgram,
 		SubmitterMemberID: "mem_p", SubmitterName: "Partner", SubmitterUserID: "usr_e", SubmitterEmail: "eng@partner.example",
 		ReceiverMemberID: "mem_h", ReceiverName: "Host", DepartmentID: "dep_1", DepartmentName: "Support",
 		Priority: program.High, Summary: "Down", Description: "It is down <b>now</b>",
@@ -108,6 +108,7 @@ func storedItems() []storedItem {
 		CreatedAt: at, UpdatedAt: at.Add(time.Hour), Version: 2,
 	}
 	closedCase := openCase
+	closedCase.Ref = ""
 	closedCase.Customer, closedCase.Fields, closedCase.Engineer, closedCase.Bcc = nil, nil, nil, nil
 	closedCase.SubmitterCaseNumber, closedCase.ReceiverCaseNumber, closedCase.BusinessImpact, closedCase.NoteToManager = "", "", "", ""
 	closedCase.Status, closedCase.RespondedAt, closedCase.EscalationLevel, closedCase.Resolution = collab.Closed, at.Add(2*time.Hour), 1, "fixed"
@@ -195,6 +196,7 @@ func storedItems() []storedItem {
 	add("case (open, the clock running: due and ops indexes)", marshal(toCaseItem(openCase)))
 	add("case (escalated once: due at level 2)", marshal(toCaseItem(escalated)))
 	add("case (closed, nothing optional)", marshal(toCaseItem(closedCase)))
+	add("caseref", marshal(toRefItem(openCase)))
 	add("case_event", putOf(s.caseEventWrite("cas_1", 3, collab.Event{ID: "evt_1", At: at, Actor: "usr_e", MemberID: "mem_p", Side: collab.Submitter,
 		Action: collab.Accept, From: collab.Open, To: collab.Accepted, Text: "on it", Level: 1})))
 	add("case_event (plain)", putOf(s.caseEventWrite("cas_1", 1, collab.Event{ID: "evt_0", At: at, Actor: "usr_e", Action: collab.Note, To: collab.Open})))

@@ -85,6 +85,7 @@ func departmentPK(id string) string { return "DEPARTMENT#" + id }
 func departmentKey(id string) map[string]types.AttributeValue {
 	return key(departmentPK(id), metaSK)
 }
+func refPK(ref string) string                              { return "CASEREF#" + ref }
 func casePK(id string) string                              { return "CASE#" + id }
 func caseKey(id string) map[string]types.AttributeValue    { return key(casePK(id), metaSK) }
 func invoicePK(id string) string                           { return "INVOICE#" + id }

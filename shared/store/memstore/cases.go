@@ -64,3 +64,12 @@ func idleMarkerMoved(before, after collab.Case) (write, bool) {
 	}
 	return idleMarker(after), true
 }
+
+// CaseByRef returns the id of the case whose reference is ref.
+func (s *Store) CaseByRef(_ context.Context, ref string) (string, error) {
+	id, ok := getVal[string](s, refPK(ref), metaSK)
+	if !ok {
+		return "", apperr.NotFound("case %s not found", ref)
+	}
+	return id, nil
+}

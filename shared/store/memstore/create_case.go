@@ -18,6 +18,9 @@ func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, 
 		caseEventWrite(c.ID, c.Version, ev),
 		idleMarker(c),
 	}
+	if c.Ref != "" {
+		ws = append(ws, putNew(&item{PK: refPK(c.Ref), SK: metaSK, v: c.ID}, collab.RefTaken(c.Ref)))
+	}
 	if r, ok := slaRecordOf(c); ok {
 		ws = append(ws, slaRecordWrite(r))
 	}

@@ -45,6 +45,7 @@ func programPK(id string) string               { return "PROGRAM#" + id }
 func slugPK(slug string) string                { return "SLUG#" + slug }
 func enrollmentPK(id string) string            { return "ENROLLMENT#" + id }
 func departmentPK(id string) string            { return "DEPARTMENT#" + id }
+func refPK(ref string) string                  { return "CASEREF#" + ref }
 func casePK(id string) string                  { return "CASE#" + id }
 func invoicePK(id string) string               { return "INVOICE#" + id }
 func outboxPK(id string) string                { return table.OutboxPrefix + id }

@@ -88,6 +88,25 @@ func contractCases(t *testing.T, open func(*testing.T) Store) {
 		}
 	})
 
+	t.Run("a case's reference is its own: another case with it is refused and writes nothing; the reference finds the case", func(t *testing.T) {
+		s, w := shared.s, shared.w
+		c, ev, msgs := w.openCase("Ref", t0)
+		must(t, "open", s.CreateCase(bg, c, ev, msgs, idem.None))
+		id, err := s.CaseByRef(bg, c.Ref)
+		if err != nil || id != c.ID {
+			t.Fatalf("case by reference %s: %q, %v; want %s", c.Ref, id, err, c.ID)
+		}
+		other, oev, omsgs := w.openCase("Same ref", t0)
+		other.Ref = c.Ref
+		err = s.CreateCase(bg, other, oev, omsgs, idem.None)
+		wantKind(t, "a second case with the reference", err, collab.ErrRefTaken)
+		wantKind(t, "a second case with the reference", err, apperr.ErrConflict)
+		wantKind(t, "the refused case", func() error { _, err := s.GetCase(bg, other.ID); return err }(), apperr.ErrNotFound)
+		unclaimable(t, s, "the refused case's mail", omsgs, t0)
+		_, err = s.CaseByRef(bg, collab.NewRef())
+		wantKind(t, "an unknown reference", err, apperr.ErrNotFound)
+	})
+
 	t.Run("a missing case is not found and has no timeline", func(t *testing.T) {
 		s := shared.s
 		id := ident.New(ident.Case, t0)

@@ -113,7 +113,7 @@ func newWorld(t *testing.T, s Store, tag string, now time.Time) world {
 func (w world) openCase(summary string, now time.Time) (collab.Case, collab.Event, []notify.Message) {
 	sla := w.prg.SLA.For(program.High)
 	c := collab.Case{
-		ID: ident.New(ident.Case, now), ProgramID: w.prg.ID, ProgramName: w.prg.Name, ProgramType: w.prg.Type,
+		ID: ident.New(ident.Case, now), Ref: collab.NewRef(), ProgramID: w.prg.ID, ProgramName: w.prg.Name, ProgramType: w.prg.Type,
 		SubmitterMemberID: w.partner.ID, SubmitterName: w.partner.Name, SubmitterUserID: w.partnerAdmin.ID, SubmitterEmail: w.partnerAdmin.Email,
 		ReceiverMemberID: w.host.ID, ReceiverName: w.host.Name, DepartmentID: w.hostDep.ID, DepartmentName: w.hostDep.Name,
 		Priority: program.High, Summary: summary, Description: "Nothing loads since the upgrade.",
