@@ -84,7 +84,12 @@ func Next(s Status, a Action, side Side) (Status, error) {
 			return Rejected, nil
 		}
 	case Close:
-		return Closed, nil
+		// The submitter asked for help and says when it has it (as in
+		// TSANet); the receiver answers, rejects, or asks.
+		if side == Submitter {
+			return Closed, nil
+		}
+		return s, apperr.Forbidden("only the submitting side closes a case: it says when it has the help it asked for (a receiver that will not take a case rejects it)")
 	case Note:
 		// The submitter's answer to a question returns the case to the receiver.
 		if side == Submitter && s == InformationRequested {
@@ -181,12 +186,38 @@ var ActionOrder = []Action{Accept, RequestInfo, Note, Reject, Close}
 func (c Case) Actions(side Side) []Action {
 	var out []Action
 	for _, a := range ActionOrder {
-		if _, err := Next(c.Status, a, side); err != nil || !c.Offers(a) || (a == Reject && side != Receiver) {
-			continue
+		if c.allows(a, side) {
+			out = append(out, a)
 		}
-		out = append(out, a)
 	}
 	return out
+}
+
+// ActionsFor are the steps principal p may take on the case now, in
+// ActionOrder: its side's (StepSide).
+func (c Case) ActionsFor(p auth.Principal) []Action {
+	var out []Action
+	for _, a := range ActionOrder {
+		if c.allows(a, StepSide(p, c, a)) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (c Case) allows(a Action, side Side) bool {
+	_, err := Next(c.Status, a, side)
+	return err == nil && c.Offers(a) && !(a == Reject && side != Receiver)
+}
+
+// StepSide is the side the state machine takes p's step a on case c for:
+// SideOf, except that an operator closes as the submitter does (operators
+// may do anything, and only the submitting side closes).
+func StepSide(p auth.Principal, c Case, a Action) Side {
+	if p.Operator && a == Close {
+		return Submitter
+	}
+	return SideOf(p, c)
 }
 
 // Overdue reports whether the response clock runs past the due time.

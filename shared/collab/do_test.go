@@ -61,11 +61,11 @@ func TestDoEverySideActionState(t *testing.T) {
 	}
 	for k, v := range map[key]any{
 		{collab.Receiver, O, collab.Accept}: A, {collab.Receiver, O, collab.RequestInfo}: IR, {collab.Receiver, O, collab.Note}: O,
-		{collab.Receiver, O, collab.Reject}: R, {collab.Receiver, O, collab.Close}: C,
+		{collab.Receiver, O, collab.Reject}: R, {collab.Receiver, O, collab.Close}: forbidden,
 		{collab.Receiver, A, collab.Accept}: conflict, {collab.Receiver, A, collab.RequestInfo}: IR, {collab.Receiver, A, collab.Note}: A,
-		{collab.Receiver, A, collab.Reject}: conflict, {collab.Receiver, A, collab.Close}: C,
+		{collab.Receiver, A, collab.Reject}: conflict, {collab.Receiver, A, collab.Close}: forbidden,
 		{collab.Receiver, IR, collab.Accept}: A, {collab.Receiver, IR, collab.RequestInfo}: conflict, {collab.Receiver, IR, collab.Note}: IR,
-		{collab.Receiver, IR, collab.Reject}: R, {collab.Receiver, IR, collab.Close}: C,
+		{collab.Receiver, IR, collab.Reject}: R, {collab.Receiver, IR, collab.Close}: forbidden,
 		{collab.Submitter, O, collab.Accept}: forbidden, {collab.Submitter, O, collab.RequestInfo}: forbidden, {collab.Submitter, O, collab.Note}: O,
 		{collab.Submitter, O, collab.Reject}: forbidden, {collab.Submitter, O, collab.Close}: C,
 		{collab.Submitter, A, collab.Accept}: forbidden, {collab.Submitter, A, collab.RequestInfo}: forbidden, {collab.Submitter, A, collab.Note}: A,

@@ -199,7 +199,7 @@ func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, cl
 	if a.Version != nil && *a.Version != c.Version {
 		return Case{}, apperr.Conflict("case %s is at version %d, not %d; reload it", id, c.Version, *a.Version)
 	}
-	next, err := Next(c.Status, a.Action, side)
+	next, err := Next(c.Status, a.Action, StepSide(p, c, a.Action))
 	if err != nil {
 		if se, ok := err.(*apperr.StateError); ok {
 			se.Object = "case " + id

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,8 +55,9 @@ func TestSideOf(t *testing.T) {
 }
 
 // Case.Actions: the steps each side is offered in each state, in
-// ActionOrder. Only the receiver accepts, asks and rejects; either side
-// notes and closes while the case is not final; solution support (and
+// ActionOrder. Only the receiver accepts, asks and rejects; only the
+// submitter closes; either side notes while the case is not final;
+// solution support (and
 // full membership) offer no reject at all.
 func TestActionsPerSideAndState(t *testing.T) {
 	const (
@@ -71,15 +73,15 @@ func TestActionsPerSideAndState(t *testing.T) {
 		receiver []collab.Action
 		submit   []collab.Action
 	}{
-		{collab.Open, program.PartnerProgram, []collab.Action{acc, req, not, rej, clo}, []collab.Action{not, clo}},
-		{collab.Accepted, program.PartnerProgram, []collab.Action{req, not, clo}, []collab.Action{not, clo}},
-		{collab.InformationRequested, program.PartnerProgram, []collab.Action{acc, not, rej, clo}, []collab.Action{not, clo}},
+		{collab.Open, program.PartnerProgram, []collab.Action{acc, req, not, rej}, []collab.Action{not, clo}},
+		{collab.Accepted, program.PartnerProgram, []collab.Action{req, not}, []collab.Action{not, clo}},
+		{collab.InformationRequested, program.PartnerProgram, []collab.Action{acc, not, rej}, []collab.Action{not, clo}},
 		{collab.Rejected, program.PartnerProgram, nil, nil},
 		{collab.Closed, program.PartnerProgram, nil, nil},
-		{collab.Open, program.SolutionSupport, []collab.Action{acc, req, not, clo}, []collab.Action{not, clo}},
-		{collab.InformationRequested, program.SolutionSupport, []collab.Action{acc, not, clo}, []collab.Action{not, clo}},
-		{collab.Open, program.OEM, []collab.Action{acc, req, not, rej, clo}, []collab.Action{not, clo}},
-		{collab.Open, program.CriticalEscalation, []collab.Action{acc, req, not, rej, clo}, []collab.Action{not, clo}},
+		{collab.Open, program.SolutionSupport, []collab.Action{acc, req, not}, []collab.Action{not, clo}},
+		{collab.InformationRequested, program.SolutionSupport, []collab.Action{acc, not}, []collab.Action{not, clo}},
+		{collab.Open, program.OEM, []collab.Action{acc, req, not, rej}, []collab.Action{not, clo}},
+		{collab.Open, program.CriticalEscalation, []collab.Action{acc, req, not, rej}, []collab.Action{not, clo}},
 	} {
 		c := collab.Case{Status: tc.status, ProgramType: tc.typ}
 		if got := c.Actions(collab.Receiver); !reflect.DeepEqual(got, tc.receiver) {
@@ -300,5 +302,30 @@ func TestMailLinks(t *testing.T) {
 	c, _ := links.Verify(links.Sign(caseID, depRef, collab.Accept, "boss@host.example", mailed))
 	if a.Recipient != b.Recipient || a.Recipient == c.Recipient {
 		t.Errorf("recipient tags %q %q %q: want one per address, whatever its case", a.Recipient, b.Recipient, c.Recipient)
+	}
+}
+
+// Only the submitting side closes: the receiver is refused (it rejects a
+// case it will not take) and is not offered the step; an operator may
+// close any open case, as the submitter would.
+func TestOnlyTheSubmitterCloses(t *testing.T) {
+	c := collab.Case{Status: collab.Accepted, ProgramType: program.PartnerProgram, SubmitterMemberID: "mem_s", ReceiverMemberID: "mem_r"}
+	for _, tc := range []struct {
+		who    string
+		p      auth.Principal
+		closes bool
+	}{
+		{"the submitter's engineer", auth.Principal{MemberID: "mem_s", UserID: "usr_s", Roles: []string{auth.RoleEngineer}}, true},
+		{"the receiver's engineer", auth.Principal{MemberID: "mem_r", UserID: "usr_r", Roles: []string{auth.RoleEngineer}}, false},
+		{"an operator", auth.Principal{Operator: true, UserID: "ops"}, true},
+	} {
+		offered := slices.Contains(c.ActionsFor(tc.p), collab.Close)
+		_, err := collab.Next(c.Status, collab.Close, collab.StepSide(tc.p, c, collab.Close))
+		if offered != tc.closes || (err == nil) != tc.closes {
+			t.Errorf("%s: close offered %v, Next's answer %v; want closes=%v", tc.who, offered, err, tc.closes)
+		}
+		if !tc.closes && !errors.Is(err, apperr.ErrForbidden) {
+			t.Errorf("%s: closing is refused with %v, want forbidden", tc.who, err)
+		}
 	}
 }

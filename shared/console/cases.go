@@ -152,7 +152,7 @@ func (s *Server) casePageData(ctx context.Context, r *router.Request, values url
 		}
 		page.Timeline = append(page.Timeline, timelineEntry{At: ev.At.In(loc).Format(timeLayout), Actor: ev.Actor, What: what, Text: ev.Text})
 	}
-	for _, a := range c.Actions(side) {
+	for _, a := range c.ActionsFor(r.Principal) {
 		page.Forms = append(page.Forms, actionFormFor(actionPath(a), a, values, errs))
 	}
 	return page, nil

@@ -149,16 +149,6 @@ var deviations = map[string]struct {
 	status int
 	why    string
 }{
-	// API.md, "The case as a workspace (wave 3)": "Only the submitting
-	// side closes a case (/close by the receiver → 403)". collab.Next
-	// lets either side close, as "Directory and cases" had it before wave
-	// 3. Pinned, not changed: the rule belongs to the wave-3 issue of the
-	// case as a workspace (with the queue and assignment); issue 28 tests
-	// the rules as they stand.
-	"POST /v1/cases/{id}/close as host admin":    {200, "the receiver closes the case (API.md, wave 3: 403)"},
-	"POST /v1/cases/{id}/close as host engineer": {200, "the receiver closes the case (API.md, wave 3: 403)"},
-	"POST /cases/{id}/close as host admin":       {303, "the receiver closes the case from its page (API.md, wave 3: 403)"},
-	"POST /cases/{id}/close as host engineer":    {303, "the receiver closes the case from its page (API.md, wave 3: 403)"},
 	// API.md, "Programs (operator, or an `admin` of the host member)",
 	// which lists GET /v1/programs/{id}/enrollments: enrollment.List lets
 	// every user of the host read it, where enrollment.Counts (the
