@@ -312,7 +312,7 @@ func rawIntake(r *runner, e *localtest.Env, tmplID string, n, writers int) (floa
 		c := tmpl
 		c.ID = ident.New(ident.Case, now)
 		ev := collab.Event{ID: ident.New(ident.Event, now), At: now, Actor: "Bench <b@bench.example>", MemberID: c.SubmitterMemberID, Side: collab.Submitter, Action: "open", To: collab.Open}
-		data := notify.CaseMail{CaseID: c.ID, Summary: c.Summary, Description: c.Description, Priority: string(c.Priority), ProgramName: c.ProgramName,
+		data := notify.CaseMail{CaseID: c.ID, Ref: c.ID, Summary: c.Summary, Description: c.Description, Priority: string(c.Priority), ProgramName: c.ProgramName,
 			SubmitterName: c.SubmitterName, SubmitterEmail: c.SubmitterEmail, ReceiverName: c.ReceiverName, DepartmentName: c.DepartmentName,
 			Link: e.URL + "/cases/" + c.ID, Customer: c.Customer != nil}
 		msgs := []notify.Message{
@@ -574,7 +574,7 @@ func meterDelivery(r *runner, e *localtest.Env) *store.Meter {
 	for try := 0; try < 10; try++ {
 		now := time.Now().UTC()
 		msg := notify.Message{ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: "Tandem <t@bench.example>", To: []string{"n@" + e.Domain},
-			Ref: "bench", CreatedAt: now, Data: notify.CaseOpened{CaseMail: notify.CaseMail{CaseID: "cas_X", Summary: "Bench", Link: e.URL}}}
+			Ref: "bench", CreatedAt: now, Data: notify.CaseOpened{CaseMail: notify.CaseMail{CaseID: "cas_X", Ref: "TDM-BENCH234", Summary: "Bench", Link: e.URL}}}
 		m := &store.Meter{}
 		if err := e.App.Store.Enqueue(ctx, msg); err != nil {
 			r.Fatal(err)

@@ -36,7 +36,7 @@ func TestResponseReminder(t *testing.T) {
 		t.Fatalf("at 75 %%: %v, want one reminder", sum)
 	}
 	reminder := e.Mail(support, "[Reminder]")
-	if !strings.Contains(reminder.Subject, high) || !strings.Contains(reminder.Body.Text, "/r/") || !strings.Contains(reminder.Body.Text, "Mon 23 Nov 2026 11:00 UTC") {
+	if !strings.Contains(reminder.Subject, e2etest.RefOf(t, e, ptok, high)) || !strings.Contains(reminder.Body.Text, "/r/") || !strings.Contains(reminder.Body.Text, "Mon 23 Nov 2026 11:00 UTC") {
 		t.Errorf("the reminder: %q\n%s", reminder.Subject, reminder.Body.Text)
 	}
 	if sum := e2etest.RunSchedule(t, e, "escalation", start.Add(100*time.Minute)); e2etest.Num(sum, "reminders") != 0 {
@@ -56,7 +56,7 @@ func TestResponseReminder(t *testing.T) {
 	}
 	for _, id := range []string{answered, low} {
 		for _, m := range e.MailsTo(support) {
-			if strings.Contains(m.Subject, "[Reminder]") && strings.Contains(m.Subject, id) {
+			if m.Is("[Reminder]") && strings.Contains(m.Subject, e2etest.RefOf(t, e, ptok, id)) {
 				t.Errorf("case %s was reminded: %q", id, m.Subject)
 			}
 		}
@@ -178,7 +178,7 @@ func TestIdleCasesCloseAfter30Days(t *testing.T) {
 		}
 	}
 	for _, addr := range []string{support, submitter} {
-		if m := e.Mail(addr, "Closes in 7 days without activity"); !strings.Contains(m.Subject, idle) || !strings.Contains(m.Body.Text, "Wed 23 Dec 2026") {
+		if m := e.Mail(addr, "Closes in 7 days without activity"); !strings.Contains(m.Subject, e2etest.RefOf(t, e, ptok, idle)) || !strings.Contains(m.Body.Text, "Wed 23 Dec 2026") {
 			t.Errorf("the warning to %s: %q\n%s", addr, m.Subject, m.Body.Text)
 		}
 	}
@@ -266,7 +266,7 @@ func TestEscalationMailWaitsForBusinessHours(t *testing.T) {
 	h := e2etest.NewHost(t, e, "Night Host", map[string]any{"payment": "host"})
 	dep := e2etest.HostDepartment(t, e, h)
 	p, ptok := e2etest.LivePartner(t, e, h, "Night Partner")
-	c := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case").Str("id")
+	c := e2etest.Expect(t, e.Do("POST", "/v1/cases", ptok, e2etest.CaseBody(dep, h.ProgramID)), 201, "case").Str("ref")
 	evening := time.Date(2026, 11, 24, 20, 0, 0, 0, berlin) // the sweep comes late, after closing time
 	clock.Set(evening)
 	if sum := e2etest.RunSchedule(t, e, "escalation", evening); e2etest.Num(sum, "escalatedLevel1") != 1 {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -60,7 +61,8 @@ func TestCaseEndToEnd(t *testing.T) {
 			t.Errorf("the receiver's mail lacks %q:\n%s", w, newCase.Body.Text)
 		}
 	}
-	e.Mail("primary@"+p.Domain, "Case "+id+" sent to Acme Storage")
+	ref := opened.Str("ref")
+	e.Mail("primary@"+p.Domain, "Case "+ref+" sent to Acme Storage")
 
 	clock.Advance(10 * time.Minute)
 	acc := e.Do("POST", "/v1/cases/"+id+"/accept", h.Admin, map[string]any{
@@ -111,6 +113,30 @@ func TestCaseEndToEnd(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "open>open accept>accepted request_info>information_requested note>open close>closed" {
 		t.Errorf("timeline: %v", got)
+	}
+	// The case's mail is one thread: one subject, "[ref] summary", and
+	// References naming the case at the sender's domain, as the local SES
+	// received them (SES keeps both; it replaces Message-ID).
+	if !regexp.MustCompile(`^TDM-[2-9A-HJKMNP-TV-Z]{8}$`).MatchString(ref) {
+		t.Errorf("the case's reference is %q, want TDM- and 8 characters", ref)
+	}
+	caseMails := 0
+	for _, addr := range []string{e.Addr("storage-support"), "primary@" + p.Domain} {
+		for _, m := range e.MailsTo(addr) {
+			if !strings.HasPrefix(m.Header("X-Tandem-Template"), "case_") {
+				continue
+			}
+			caseMails++
+			if m.Subject != "["+ref+"] "+opened.Str("summary") {
+				t.Errorf("a mail of the case to %s has the subject %q, want [%s] and its summary", addr, m.Subject, ref)
+			}
+			if want := "<" + ref + "@tandem.test>"; m.Header("References") != want || m.Header("In-Reply-To") != want {
+				t.Errorf("a mail of the case to %s names the thread %q / %q, want %s", addr, m.Header("References"), m.Header("In-Reply-To"), want)
+			}
+		}
+	}
+	if caseMails < 4 {
+		t.Errorf("%d mails of the case reached its two sides, want at least 4 (opened, accepted, asked, closed)", caseMails)
 	}
 	in := e.Do("GET", "/v1/cases?box=inbox", h.Admin, nil)
 	out := e.Do("GET", "/v1/cases?box=outbox&status=closed", ptok, nil)

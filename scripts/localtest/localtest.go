@@ -255,7 +255,8 @@ func (e *Env) FlushWithin(d time.Duration) {
 	}
 }
 
-// Mail waits for a mail to addr whose subject contains subject.
+// Mail waits for a mail to addr that is subject: a template's name
+// (case_new) or words of its subject (Mail.Is).
 func (e *Env) Mail(addr, subject string) Mail {
 	e.T.Helper()
 	e.Flush()
@@ -278,8 +279,7 @@ func (e *Env) show(m Mail) {
 		strings.Join(m.ReplyTo, ", "), m.Subject, m.Body.Text)
 }
 
-// NthMail waits for the nth mail (from 1) to addr whose subject contains
-// subject: the one after n-1 seen before, when an address gets the same
+// NthMail waits for the nth mail (from 1) to addr that Is subject: the one after n-1 seen before, when an address gets the same
 // mail again (a second sign-in link).
 func (e *Env) NthMail(addr, subject string, n int) Mail {
 	e.T.Helper()
@@ -287,7 +287,7 @@ func (e *Env) NthMail(addr, subject string, n int) Mail {
 	for {
 		var got []Mail
 		for _, m := range e.MailsTo(addr) {
-			if strings.Contains(m.Subject, subject) {
+			if m.Is(subject) {
 				got = append(got, m)
 			}
 		}

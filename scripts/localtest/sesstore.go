@@ -43,6 +43,15 @@ func (m Mail) Header(name string) string {
 	return ""
 }
 
+// Is reports whether the mail is what: its template (the
+// X-Tandem-Template header: case_new, case_escalated…) is what, or its
+// subject or the first line of its text contains what. A case's mails
+// share one subject; their first line says what each is.
+func (m Mail) Is(what string) bool {
+	first, _, _ := strings.Cut(m.Body.Text, "\n")
+	return m.Header("X-Tandem-Template") == what || strings.Contains(m.Subject, what) || strings.Contains(first, what)
+}
+
 // To reports whether addr is among the recipients (blind copies included).
 func (m Mail) To(addr string) bool {
 	return slices.Contains(m.Destination.To, addr) || slices.Contains(m.Destination.Cc, addr) || slices.Contains(m.Destination.Bcc, addr)
@@ -97,14 +106,14 @@ func (s SESStore) To(ctx context.Context, addr string) ([]Mail, error) {
 	return out, nil
 }
 
-// Wait polls until a mail to addr whose subject contains subject arrives.
+// Wait polls until a mail to addr that Is subject arrives.
 func (s SESStore) Wait(ctx context.Context, addr, subject string, timeout time.Duration) (Mail, error) {
 	deadline := time.Now().Add(timeout)
 	for {
 		mails, err := s.To(ctx, addr)
 		if err == nil {
 			for _, m := range mails {
-				if strings.Contains(m.Subject, subject) {
+				if m.Is(subject) {
 					return m, nil
 				}
 			}
@@ -114,7 +123,7 @@ func (s SESStore) Wait(ctx context.Context, addr, subject string, timeout time.D
 			for _, m := range mails {
 				subjects = append(subjects, m.Subject)
 			}
-			return Mail{}, fmt.Errorf("no mail to %s with subject containing %q within %v (got %q, err %v)", addr, subject, timeout, subjects, err)
+			return Mail{}, fmt.Errorf("no mail to %s that is %q (template or subject) within %v (got %q, err %v)", addr, subject, timeout, subjects, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

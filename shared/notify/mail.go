@@ -20,7 +20,11 @@ type ProgramMail struct {
 
 // CaseMail is what every mail about a case shows.
 type CaseMail struct {
-	CaseID              string
+	CaseID string
+	// Ref is the case's reference (TDM-…; the id for a case opened before
+	// references): every mail of the case has the subject "[Ref] Summary"
+	// and names the thread Ref (ThreadID), so mail clients thread it.
+	Ref                 string
 	Summary             string
 	Description         string
 	Priority            string
@@ -41,6 +45,17 @@ type CaseMail struct {
 	CustomerEmail   string
 	CustomerCase    string
 	Fields          []FieldLine
+}
+
+// ThreadID implements Threaded: the case's mail is one thread.
+func (c CaseMail) ThreadID() string { return c.Ref }
+
+// Threaded is mail that belongs to a thread: each message names it in
+// References and In-Reply-To (SES replaces every Message-ID with its own,
+// and keeps these), so clients show the thread's mail together.
+type Threaded interface {
+	// ThreadID is the thread's id, unique to it within Tandem's mail.
+	ThreadID() string
 }
 
 // FieldLine is one filled-in field of a department's process form.

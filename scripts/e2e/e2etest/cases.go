@@ -40,3 +40,14 @@ func mainOf(page string) string {
 	}
 	return page
 }
+
+// RefOf is the reference (TDM-…) of case id, read as tok: what every mail
+// of the case has in its subject.
+func RefOf(t *testing.T, e *localtest.Env, tok, id string) string {
+	t.Helper()
+	ref := Expect(t, e.Do("GET", "/v1/cases/"+id, tok, nil), 200, "case "+id).Str("ref")
+	if ref == "" {
+		t.Fatalf("case %s has no reference", id)
+	}
+	return ref
+}

@@ -30,13 +30,13 @@ func LinkIn(t *testing.T, m localtest.Mail, part string) string {
 	return ""
 }
 
-// CountMails is how many mails to addr the local SES holds whose subject
-// contains subject.
+// CountMails is how many mails to addr the local SES holds that are
+// subject (a template's name, or words of the subject: localtest.Mail.Is).
 func CountMails(t *testing.T, e *localtest.Env, addr, subject string) int {
 	t.Helper()
 	n := 0
 	for _, m := range e.MailsTo(addr) {
-		if strings.Contains(m.Subject, subject) {
+		if m.Is(subject) {
 			n++
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"net/mail"
 	"strings"
 	"sync"
 
@@ -28,6 +29,13 @@ type Mail struct {
 	Subject   string
 	Text      string
 	HTML      string
+	// References names the thread the mail belongs to, "<id@domain>",
+	// for the References and In-Reply-To headers ("" for none).
+	References string
+	// Template names what the mail is (case_new, case_escalated…): every
+	// mail of a case has the same subject, so mail rules that sort
+	// escalations or reminders read this (the X-Tandem-Template header).
+	Template string
 }
 
 // The engines are Go's text/template (subject and text) and html/template
@@ -158,16 +166,34 @@ func Render(m notify.Message) (Mail, error) {
 		return Mail{}, fmt.Errorf("render %s html: %v: %w", name, err, notify.ErrPermanent)
 	}
 	return Mail{
-		MessageID: m.ID,
-		From:      m.From,
-		To:        m.To,
-		Cc:        m.Cc,
-		Bcc:       m.Bcc,
-		ReplyTo:   m.ReplyTo,
-		Subject:   subject,
-		Text:      text,
-		HTML:      html.String(),
+		MessageID:  m.ID,
+		From:       m.From,
+		To:         m.To,
+		Cc:         m.Cc,
+		Bcc:        m.Bcc,
+		ReplyTo:    m.ReplyTo,
+		Subject:    subject,
+		Text:       text,
+		HTML:       html.String(),
+		References: references(m),
+		Template:   name,
 	}, nil
+}
+
+// references is the thread id of a threaded mail as a message id at the
+// sender's domain, "<TDM-7K3Q9XW2@tandem.example>"; "" for other mail.
+func references(m notify.Message) string {
+	t, ok := m.Data.(notify.Threaded)
+	if !ok || t.ThreadID() == "" {
+		return ""
+	}
+	domain := "tandem.invalid"
+	if a, err := mail.ParseAddress(m.From); err == nil {
+		if _, d, ok := strings.Cut(a.Address, "@"); ok && d != "" {
+			domain = strings.ToLower(d)
+		}
+	}
+	return "<" + t.ThreadID() + "@" + domain + ">"
 }
 
 // RenderText renders m's subject and text part only, as Render does: what

@@ -257,3 +257,41 @@ func TestCaptureCopiesCarryNoActionLinks(t *testing.T) {
 		})
 	}
 }
+
+// Every mail of a case has one subject, "[ref] summary", and names the
+// case's thread in References at the sender's domain, so mail clients
+// show the case's mail as one conversation; mail about no case names no
+// thread.
+func TestCaseMailIsOneThread(t *testing.T) {
+	cm := notify.CaseMail{CaseID: "cas_1", Ref: "TDM-7K3Q9XW2", Summary: "Array offline", Link: "https://tandem.example/cases/cas_1"}
+	from := "Acme via Tandem <partners@Mail.Acme.example>"
+	var subjects []string
+	for _, d := range []notify.MailData{
+		notify.CaseNew{CaseMail: cm, AcceptLink: "https://tandem.example/r/a"},
+		notify.CaseOpened{CaseMail: cm},
+		notify.CaseUpdate{CaseMail: cm, Action: "accept", ActionText: "accepted the case", Actor: "Ann"},
+		notify.CaseReminder{CaseMail: cm},
+		notify.CaseEscalated{CaseMail: cm, Level: "1"},
+		notify.CaseIdle{CaseMail: cm, Since: "1 May"},
+	} {
+		m, err := Render(notify.Message{ID: "obx_1", From: from, To: []string{"t@x.example"}, Data: d})
+		if err != nil {
+			t.Fatalf("%s: %v", d.Template(), err)
+		}
+		subjects = append(subjects, m.Subject)
+		if m.Subject != "[TDM-7K3Q9XW2] Array offline" {
+			t.Errorf("%s: subject %q, want the case's one subject", d.Template(), m.Subject)
+		}
+		if m.References != "<TDM-7K3Q9XW2@mail.acme.example>" {
+			t.Errorf("%s: References %q, want the case's thread at the sender's domain", d.Template(), m.References)
+		}
+	}
+	m, err := Render(notify.Message{ID: "obx_2", From: from, To: []string{"t@x.example"},
+		Data: notify.LoginLink{Link: "https://tandem.example/login/x", Minutes: 15}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.References != "" {
+		t.Errorf("a sign-in mail names a thread: %q", m.References)
+	}
+}

@@ -25,6 +25,10 @@ type Sender struct {
 	ConfigurationSet string
 }
 
+// TemplateHeader names what a mail is (delivery.Mail's Template), for the
+// recipients' mail rules: a case's mail all has one subject.
+const TemplateHeader = "X-Tandem-Template"
+
 // MessageIDHeader carries the outbox id, so every delivered copy can be
 // traced (and counted) back to exactly one outbox item.
 const MessageIDHeader = "X-Tandem-Message-Id"
@@ -35,6 +39,16 @@ func (s *Sender) Send(ctx context.Context, m delivery.Mail) (string, error) {
 	if m.HTML != "" {
 		body.Html = &types.Content{Data: aws.String(m.HTML), Charset: aws.String("UTF-8")}
 	}
+	headers := []types.MessageHeader{{Name: aws.String(MessageIDHeader), Value: aws.String(m.MessageID)}}
+	if m.Template != "" {
+		headers = append(headers, types.MessageHeader{Name: aws.String(TemplateHeader), Value: aws.String(m.Template)})
+	}
+	if m.References != "" {
+		// SES keeps both (it replaces Message-ID): clients thread on them.
+		headers = append(headers,
+			types.MessageHeader{Name: aws.String("References"), Value: aws.String(m.References)},
+			types.MessageHeader{Name: aws.String("In-Reply-To"), Value: aws.String(m.References)})
+	}
 	in := &sesv2.SendEmailInput{
 		FromEmailAddress: aws.String(m.From),
 		Destination:      &types.Destination{ToAddresses: m.To, CcAddresses: m.Cc, BccAddresses: m.Bcc},
@@ -42,7 +56,7 @@ func (s *Sender) Send(ctx context.Context, m delivery.Mail) (string, error) {
 		Content: &types.EmailContent{Simple: &types.Message{
 			Subject: &types.Content{Data: aws.String(m.Subject), Charset: aws.String("UTF-8")},
 			Body:    body,
-			Headers: []types.MessageHeader{{Name: aws.String(MessageIDHeader), Value: aws.String(m.MessageID)}},
+			Headers: headers,
 		}},
 	}
 	if s.ConfigurationSet != "" {
