@@ -95,7 +95,11 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 		if escalationContact != "" {
 			// Its own message, told inside the department's hours; the
 			// capture copies went with the submitter's.
-			m := s.mail([]string{escalationContact}, escalated, after.ID, now)
+			// Not a Tandem user, as a rule: its link reads the case
+			// without a sign-in (a sign-in link would mail it nothing).
+			contact := escalated
+			contact.Link = s.Origin.BaseURL + "/s/" + s.MailLinks.SignRead(after.ID, dep.ID, escalationContact, now)
+			m := s.mail([]string{escalationContact}, contact, after.ID, now)
 			m.NotBefore = s.insideHours(c, dep.Inbound.Hours, now)
 			msgs = append(msgs, m)
 		}

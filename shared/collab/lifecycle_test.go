@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
@@ -112,7 +113,8 @@ func (r *raceStore) mailCounted(t *testing.T, memberID string) int {
 
 // raceService is the case service over st at friday5pm.
 func raceService(st *raceStore) *collab.Service {
-	return collab.NewService(st, collab.Service{Now: func() time.Time { return friday5pm }})
+	return collab.NewService(st, collab.Service{Now: func() time.Time { return friday5pm },
+		MailLinks: collab.MailLinks{Keys: keyring.Fixed("t", []byte("test-key-0123456789abcdef0123456789"))}})
 }
 
 var receiverEngineer = auth.Principal{MemberID: hostID, UserID: "usr_01J0000000000000000000RCVR", Roles: []string{auth.RoleEngineer}}

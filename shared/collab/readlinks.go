@@ -1,0 +1,110 @@
+package collab
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/department"
+	"github.com/tandemhq/tandem/shared/ident"
+)
+
+// A read-only link (/s/{token}) shows a case to someone who works on it
+// without a Tandem user: the receiving department's escalation contact,
+// mailed at level 1. It is bound to the case and to the address it was
+// mailed to (the department's inbound address or escalation contact, as
+// they are now: a contact replaced no longer reads the case), shows the
+// case and its timeline and nothing else, and works while the case is
+// open.
+const readLinkPurpose = "case-read-link"
+
+// readLinkTimeline bounds the timeline a read-only link shows.
+const readLinkTimeline = 200
+
+// SignRead returns the token of a read-only link to case caseID of
+// department depID, mailed to recipient at now.
+func (l MailLinks) SignRead(caseID, depID, recipient string, now time.Time) string {
+	payload := strings.Join([]string{caseID, depID, recipientTag(recipient), strconv.FormatInt(now.Unix(), 10)}, ".")
+	b := base64.RawURLEncoding.EncodeToString([]byte(payload))
+	return b + "." + l.Keys.Sign(readLinkPurpose, []byte(b))
+}
+
+// errBadReadLink is every refusal of a token that is not a read link:
+// one answer, whatever was wrong with it.
+func errBadReadLink() error {
+	return apperr.NotFound("this link is not valid; ask the case's submitter or sign in to Tandem to see the case")
+}
+
+// verifyRead checks a read link's signature and form.
+func (l MailLinks) verifyRead(token string) (caseID, depID, recipient string, err error) {
+	b, sig, ok := strings.Cut(token, ".")
+	if !ok || len(token) > 400 || l.Keys == nil || !l.Keys.Verify(readLinkPurpose, []byte(b), sig) {
+		return "", "", "", errBadReadLink()
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(b)
+	if err != nil {
+		return "", "", "", errBadReadLink()
+	}
+	parts := strings.Split(string(raw), ".")
+	if len(parts) != 4 || !ident.Valid(ident.Case, parts[0]) || !ident.Valid(ident.Department, parts[1]) {
+		return "", "", "", errBadReadLink()
+	}
+	if _, err := strconv.ParseInt(parts[3], 10, 64); err != nil {
+		return "", "", "", errBadReadLink()
+	}
+	return parts[0], parts[1], parts[2], nil
+}
+
+// SharedCase is what a read-only link shows.
+type SharedCase struct {
+	Case       Case
+	Events     []Event
+	Department department.Department
+	// Reader is who the link was mailed to, as the page greets them.
+	Reader string
+}
+
+// LookupReadLink returns the case a read-only link shows, with its
+// timeline, while the case is open.
+func (s *Service) LookupReadLink(ctx context.Context, token string) (SharedCase, error) {
+	caseID, depID, tag, err := s.MailLinks.verifyRead(token)
+	if err != nil {
+		return SharedCase{}, err
+	}
+	var (
+		c                     Case
+		dep                   department.Department
+		evs                   []Event
+		caseErr, dErr, evsErr error
+	)
+	together(
+		func() { c, caseErr = s.store.GetCase(ctx, caseID) },
+		func() { dep, dErr = s.store.GetDepartment(ctx, depID) },
+		func() { evs, _, evsErr = s.store.ListCaseEvents(ctx, caseID, readLinkTimeline, "") },
+	)
+	for _, err := range []error{caseErr, dErr, evsErr} {
+		if err != nil {
+			return SharedCase{}, err
+		}
+	}
+	reader := recipientOf(dep, tag)
+	if c.DepartmentID != depID || reader == "" {
+		return SharedCase{}, errBadReadLink()
+	}
+	if c.Status.Final() {
+		return SharedCase{}, apperr.NotFound("case %s is %s: its read-only link shows it only while it is open", refOrID(c), c.Status)
+	}
+	return SharedCase{Case: c, Events: evs, Department: dep, Reader: reader}, nil
+}
+
+// refOrID is how a person reads the case's name: its reference, or the
+// id of a case opened before references.
+func refOrID(c Case) string {
+	if c.Ref != "" {
+		return c.Ref
+	}
+	return c.ID
+}
