@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/collab"
 )
 
 // BackfillSummary is what a backfill did.
@@ -22,13 +23,17 @@ type BackfillSummary struct {
 	// Ops counts the waiting cases and sign-ups put into the operators'
 	// index, which they were written before.
 	Ops int
+	// Refs counts the cases given a reference (TDM-…), which they were
+	// opened before.
+	Refs int
 }
 
 // Backfill brings items written before a later index or record existed up
 // to date, by a parallel Scan of the table (a one-off migration, not a
 // request path): every case gets its SLA report record, and every case
 // still waiting for its receiver and every sign-up waiting for a decision
-// gets its place in the operators' index (Ops). What is there already is
+// gets its place in the operators' index (Ops), and every case opened
+// before references its reference. What is there already is
 // left alone (the items' own writes keep it current), so it is safe to run
 // while the system serves and to run again.
 func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, error) {
@@ -51,6 +56,7 @@ func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, er
 				sum.Present += part.Present
 				sum.Outside += part.Outside
 				sum.Ops += part.Ops
+				sum.Refs += part.Refs
 			})
 		}()
 	}
@@ -110,6 +116,13 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 				return err
 			}
 			part.Ops += added
+			if c.Ref == "" {
+				given, err := s.backfillRef(ctx, c)
+				if err != nil {
+					return err
+				}
+				part.Refs += given
+			}
 			r, ok := slaRecordOf(c)
 			if !ok {
 				part.Outside++
@@ -155,3 +168,29 @@ func (s *Store) backfillOps(ctx context.Context, key map[string]types.AttributeV
 }
 
 var errOpsMoved = apperr.Conflict("the item was written since the backfill read it")
+
+// backfillRef gives case c, opened before references, a reference: its
+// claim and the case at its next version in one transaction (a step
+// writing the case from an older read then finds it stale and reads it
+// again, reference included). A reference drawn twice is drawn again; a
+// case written since the scan is left to the next run. It reports 1 when
+// it gave one.
+func (s *Store) backfillRef(ctx context.Context, c collab.Case) (int, error) {
+	for attempt := 1; ; attempt++ {
+		c.Ref = collab.NewRef()
+		err := s.transact(ctx, "backfill case reference",
+			s.putNew(marshal(toRefItem(c)), collab.RefTaken(c.Ref)),
+			s.update(caseKey(c.ID), "SET #ref = :ref, version = version + :one", "version = :v AND attribute_not_exists(#ref)",
+				map[string]string{"#ref": "ref"},
+				map[string]types.AttributeValue{":ref": av(c.Ref), ":one": avN(1), ":v": avN(c.Version)}, errOpsMoved))
+		switch {
+		case errors.Is(err, collab.ErrRefTaken) && attempt < 5:
+			continue
+		case errors.Is(err, errOpsMoved):
+			return 0, nil
+		case err != nil:
+			return 0, err
+		}
+		return 1, nil
+	}
+}

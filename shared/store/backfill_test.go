@@ -80,14 +80,25 @@ func TestBackfillOpsIndex(t *testing.T) {
 		t.Fatalf("before: %d items in the index stripped (want 2), operators see cases %v and sign-ups %v (want none)", len(out.Items), cs, es)
 	}
 	sum, err := s.Backfill(ctx, 2)
-	if err != nil || sum.Ops != 2 || sum.Cases != 2 {
-		t.Fatalf("backfill: %+v %v; want 2 cases read, 2 put in the operators' index", sum, err)
+	if err != nil || sum.Ops != 2 || sum.Cases != 2 || sum.Refs != 2 {
+		t.Fatalf("backfill: %+v %v; want 2 cases read, 2 put in the operators' index, 2 given references", sum, err)
+	}
+	// Cases opened before references have one now, found by it, at their
+	// next version (a step from an older read is stale and reads again).
+	for _, c := range []collab.Case{waiting, answered} {
+		got, err := s.GetCase(ctx, c.ID)
+		if err != nil || got.Ref == "" || got.Version != c.Version+1 {
+			t.Fatalf("case %s after the backfill: ref %q at version %d (%v), want a reference at version %d", c.ID, got.Ref, got.Version, err, c.Version+1)
+		}
+		if id, err := s.CaseByRef(ctx, got.Ref); err != nil || id != c.ID {
+			t.Errorf("case by reference %s: %q %v, want %s", got.Ref, id, err, c.ID)
+		}
 	}
 	if cs, es := watched(); len(cs) != 1 || cs[0] != waiting.ID || len(es) != 1 || es[0] != pending.ID {
 		t.Errorf("after: operators see cases %v and sign-ups %v, want [%s] and [%s]", cs, es, waiting.ID, pending.ID)
 	}
 	again, err := s.Backfill(ctx, 2)
-	if err != nil || again.Ops != 0 || again.Written != 0 {
+	if err != nil || again.Ops != 0 || again.Written != 0 || again.Refs != 0 {
 		t.Errorf("a second backfill: %+v %v, want nothing written", again, err)
 	}
 }
