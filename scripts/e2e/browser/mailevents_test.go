@@ -28,9 +28,10 @@ func TestBouncedInboundAddress(t *testing.T) {
 	p, ptok := e2etest.LivePartner(t, e, h, "Bouncy Partner")
 	dep := e.Do("GET", "/v1/members/"+p.MemberID+"/departments", ptok, nil).JSON()["items"].([]any)[0].(map[string]any)["id"].(string)
 	inbound := "support@" + p.Domain
+	// open opens a case and returns its reference, which its mail names.
 	open := func(summary string) string {
 		body := e2etest.Set(e2etest.Set(e2etest.CaseBody(dep, h.ProgramID), "summary", summary, false), "fields", map[string]any{"product": "Array 9000"}, false)
-		return e2etest.Expect(t, e.Do("POST", "/v1/cases", h.Admin, body), 201, "open "+summary).Str("id")
+		return e2etest.Expect(t, e.Do("POST", "/v1/cases", h.Admin, body), 201, "open "+summary).Str("ref")
 	}
 	open("Before the bounce")
 	e.Mail(inbound, "Before the bounce")
