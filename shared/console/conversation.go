@@ -104,10 +104,10 @@ func messagesOf(c collab.Case, events []collab.Event, pf form.Form, loc *time.Lo
 	for _, ev := range events {
 		kind, label := messageKind(ev)
 		if kind == "opened" {
-			out[0].Who, out[0].At = ev.Actor, ev.At.In(loc).Format(timeLayout)
+			out[0].Who, out[0].At = personOf(ev.Actor), ev.At.In(loc).Format(timeLayout)
 			continue
 		}
-		out = append(out, caseMessage{Kind: kind, Label: label, Side: sideName(ev.Side), Who: ev.Actor, At: ev.At.In(loc).Format(timeLayout), Text: ev.Text})
+		out = append(out, caseMessage{Kind: kind, Label: label, Side: sideName(ev.Side), Who: personOf(ev.Actor), At: ev.At.In(loc).Format(timeLayout), Text: ev.Text})
 	}
 	return out
 }
@@ -223,4 +223,13 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// personOf is the name of an event's actor ("Eng Host <eng@acme.example>"
+// reads as Eng Host); an actor without a name is shown whole.
+func personOf(actor string) string {
+	if name, _, ok := strings.Cut(actor, " <"); ok && name != "" {
+		return name
+	}
+	return actor
 }
