@@ -231,3 +231,40 @@ func requiredAndMarked(r *httpapptest.Response, id string) bool {
 	}
 	return required && marked
 }
+
+// A critical escalation program's form offers only critical and asks, as
+// required before anyone submits, for the business impact, a note to the
+// manager and the customer's existing case number (collab's rule); its
+// response time is the critical one, around the clock.
+func TestCriticalEscalationForm(t *testing.T) {
+	e := httpapptest.New(t)
+	h := e.NewHost("Acme Storage", map[string]any{"type": "critical_escalation"})
+	p := e.Onboard(h, "Hyper Visor")
+	e.Do("PATCH", "/v1/members/"+p.ID+"/users/"+p.Admin.UserID, p.Admin.Token, map[string]any{"roles": []string{"admin", "critical", "engineer"}}).Expect(200, "the critical role")
+	page := e.SignedIn(p.ID, p.Admin.UserID).Get("/cases/new?departmentId="+h.Department).Expect(200, "the critical escalation form")
+	f := page.Form("/cases")
+	if f == nil {
+		t.Fatal("no form to open the case")
+	}
+	var priorities []string
+	for n := range page.Doc().Descendants() {
+		if n.Type == html.ElementNode && n.Data == "select" && slices.ContainsFunc(n.Attr, func(a html.Attribute) bool { return a.Key == "name" && a.Val == "priority" }) {
+			for o := range n.Descendants() {
+				if o.Type == html.ElementNode && o.Data == "option" {
+					priorities = append(priorities, textIn(o))
+				}
+			}
+		}
+	}
+	if !slices.Equal(priorities, []string{"critical"}) {
+		t.Errorf("priorities offered: %q, want only critical", priorities)
+	}
+	for _, id := range []string{"businessImpact", "noteToManager", "customer-caseNumber"} {
+		if !requiredAndMarked(page, id) {
+			t.Errorf("%s is not asked for as required", id)
+		}
+	}
+	if got := texts(page, "response-times"); len(got) != 1 || !strings.Contains(got[0], "critical 2 h around the clock") || strings.Contains(got[0], "high") {
+		t.Errorf("the response times of a critical escalation: %q", got)
+	}
+}
