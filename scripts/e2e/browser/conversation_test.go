@@ -14,7 +14,8 @@ import (
 // process (its hours open now or when they open, response times) before
 // opening a case; the receiver's engineer opens the case, reads the
 // conversation, answers the submitter's question in the reply box and
-// accepts with the name Tandem filled in. Screenshots at 1280 and 390 px;
+// accepts with the name Tandem filled in; the submitter reads it all on
+// the case, beside the department's process. Screenshots at 1280 and 390 px;
 // axe on every page.
 func TestBrowserCaseConversation(t *testing.T) {
 	t.Parallel()
@@ -87,6 +88,22 @@ func TestBrowserCaseConversation(t *testing.T) {
 	}
 	if want := []string{"Opened the case", "Note", "Note", "Accepted"}; !strings.EqualFold(status, "accepted") || strings.Join(kinds, "|") != strings.Join(want, "|") {
 		t.Errorf("after answering and accepting: status %q, conversation %q, want %q", status, kinds, want)
+	}
+	// The submitter, on the case: the same process, and the conversation.
+	var after string
+	err = chromedp.Run(ctx,
+		chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#email`, chromedp.ByQuery),
+		signInAs(t, e, partnerEng, "/cases/"+c, ""),
+		chromedp.WaitVisible(`section.process`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('ol.conversation').innerText`, &after),
+		both(t, "t5-submitter-case"),
+	)
+	if err != nil {
+		t.Fatalf("the submitter on the case: %v", err)
+	}
+	if !strings.Contains(after, "Yes: pause the snapshot schedule") || !strings.Contains(after, "Accepted") {
+		t.Errorf("the submitter's conversation: %s", after)
 	}
 	for _, p := range problems() {
 		t.Errorf("browser problem: %s", p)
