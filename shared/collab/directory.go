@@ -34,6 +34,9 @@ type Via struct {
 	ProgramID   string
 	ProgramName string
 	Type        program.Type
+	// SLA is the program's response time per priority (what a submitter
+	// is told before opening a case).
+	SLA program.SLA
 }
 
 // Entry is one member in a caller's directory, with the departments the
@@ -110,7 +113,7 @@ func (s *Service) Directory(ctx context.Context, p auth.Principal, q string, lim
 		if err != nil {
 			return nil, "", err
 		}
-		via := &Via{ProgramID: prg.ID, ProgramName: prg.Name, Type: prg.Type}
+		via := &Via{ProgramID: prg.ID, ProgramName: prg.Name, Type: prg.Type, SLA: prg.SLA}
 		add(prg.HostMemberID, prg.HostName, "", via)
 		if !prg.Type.HostCentric() {
 			if err := s.addParticipants(ctx, prg, via, add); err != nil {
@@ -124,7 +127,7 @@ func (s *Service) Directory(ctx context.Context, p auth.Principal, q string, lim
 		return nil, "", err
 	}
 	for _, prg := range hosted {
-		if err := s.addParticipants(ctx, prg, &Via{ProgramID: prg.ID, ProgramName: prg.Name, Type: prg.Type}, add); err != nil {
+		if err := s.addParticipants(ctx, prg, &Via{ProgramID: prg.ID, ProgramName: prg.Name, Type: prg.Type, SLA: prg.SLA}, add); err != nil {
 			return nil, "", err
 		}
 	}

@@ -230,7 +230,7 @@ func (s *Service) Open(ctx context.Context, p auth.Principal, in NewCase, claim 
 			// Not reachable without a program: do not reveal the department.
 			return Case{}, apperr.InvalidField("programId", "is required: name the program you collaborate through")
 		}
-		prg = program.Program{Name: "Tandem full membership", Type: program.SolutionSupport, SLA: program.DefaultSLA}
+		prg = FullMembership
 	} else {
 		if !viaProgram || errors.Is(prgErr, apperr.ErrNotFound) {
 			return Case{}, apperr.InvalidField("programId", "is not a program")
@@ -343,6 +343,11 @@ func together(reads ...func()) {
 	}
 	wg.Wait()
 }
+
+// FullMembership is what a case between two full members without a
+// program is opened under: solution support at the standard response
+// times.
+var FullMembership = program.Program{Name: "Tandem full membership", Type: program.SolutionSupport, SLA: program.DefaultSLA}
 
 // criticalEscalation holds a case of a critical escalation program to the
 // program type's rules: critical priority (the critical role is checked

@@ -96,7 +96,7 @@ func actionPath(a collab.Action) string {
 
 // casePage serves GET /cases/{id}.
 func (s *Server) casePage(ctx context.Context, r *router.Request) (*router.Response, error) {
-	page, err := s.casePageData(ctx, r, nil, nil)
+	page, err := s.casePageData(ctx, r, "", nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -122,39 +122,60 @@ func doneNotice(path string) string {
 	return ""
 }
 
-// casePageData builds a case page; values and errs refill a form that
-// came back invalid.
-func (s *Server) casePageData(ctx context.Context, r *router.Request, values url.Values, errs map[string]string) (casePage, error) {
+// casePageData builds a case page; values and errs refill the form of
+// step failed, which came back invalid.
+func (s *Server) casePageData(ctx context.Context, r *router.Request, failed string, values url.Values, errs map[string]string) (casePage, error) {
 	c, err := s.Cases.Get(ctx, r.Principal, r.Param("id"))
 	if err != nil {
 		return casePage{}, err
 	}
-	events, _, err := s.Cases.Events(ctx, r.Principal, c.ID, 200, "")
+	events, _, err := s.Cases.Events(ctx, r.Principal, c.ID, historyLimit, "")
 	if err != nil {
 		return casePage{}, err
 	}
-	loc, _, _ := viewerZone(r)
+	// The receiving department names the process-form fields and, to the
+	// submitter, says how it works; a case still reads without it.
+	dep, depErr := s.Cases.ReceivingDepartment(ctx, r.Principal, c)
+	loc, zone, _ := viewerZone(r)
+	now := s.Now()
 	side := collab.SideOf(r.Principal, c)
-	page := casePage{Nav: s.nav(r, ""), ID: c.ID, Summary: c.Summary, Status: string(c.Status), Overdue: c.Overdue(s.Now())}
-	if c.RespondedAt.IsZero() {
-		page.RespondBy = c.ResponseDueAt.In(loc).Format(timeLayout)
+	page := casePage{Nav: s.nav(r, "")}
+	conv := conversation{ID: c.ID, Ref: c.Ref, Summary: c.Summary, Status: string(c.Status), Overdue: c.Overdue(now),
+		Facts: caseFacts(c, loc), Messages: messagesOf(c, events, dep.Form, loc), FormToken: r.FormToken}
+	if c.ClockRunning() {
+		conv.RespondBy = c.ResponseDueAt.In(loc).Format(timeLayout)
 	}
-	page.Facts = caseFacts(c, loc)
-	if side == collab.Submitter && !c.Status.Final() {
-		if dep, err := s.Cases.ReceivingDepartment(ctx, r.Principal, c); err == nil {
+	if side == collab.Submitter && depErr == nil {
+		if !c.Status.Final() {
 			page.Warning = noMailWarning(dep)
 		}
-	}
-	for _, ev := range events {
-		what := strings.ReplaceAll(string(ev.Action), "_", " ")
-		if ev.Level > 0 {
-			what += " (level " + strconv.Itoa(ev.Level) + ")"
-		}
-		page.Timeline = append(page.Timeline, timelineEntry{At: ev.At.In(loc).Format(timeLayout), Actor: ev.Actor, What: what, Text: ev.Text})
+		conv.Process = processOf(dep, []fact{{Label: string(c.Priority), Value: responseTime(c.SLA, collab.ClockFor(dep.Inbound.Hours, c.Priority).Always)}}, now, loc, zone)
 	}
 	for _, a := range c.ActionsFor(r.Principal) {
-		page.Forms = append(page.Forms, actionFormFor(actionPath(a), a, values, errs))
+		path := actionPath(a)
+		v, e := values, errs
+		if path != failed {
+			v, e = nil, nil
+		}
+		f := actionFormFor(path, a, v, e)
+		f.Open = path == failed
+		switch a {
+		case collab.Note:
+			if side == collab.Submitter && c.Status == collab.InformationRequested {
+				f.Title, f.Button, f.TextareaLabel = "Answer the question", "Send the answer", "Your answer"
+			} else {
+				f.Title, f.Button, f.TextareaLabel = "Reply", "Send", "Your note (the other side is told)"
+			}
+			conv.Reply = &f
+			continue
+		case collab.Accept:
+			if v == nil { // the signed-in person takes the case, unless they say otherwise
+				f.Fields[0].Value, f.Fields[1].Value = r.Session.UserName, r.Session.UserEmail
+			}
+		}
+		conv.Steps = append(conv.Steps, f)
 	}
+	page.Conversation = conv
 	return page, nil
 }
 
@@ -172,14 +193,18 @@ func noMailWarning(dep department.Department) string {
 	return ""
 }
 
+// caseFacts are the facts of a case's header: who, what, when, which
+// numbers; its description and process-form fields open the conversation.
 func caseFacts(c collab.Case, loc *time.Location) []fact {
 	f := []fact{
+		{Label: "Priority", Value: string(c.Priority)},
 		{Label: "From", Value: c.SubmitterName + " (" + c.SubmitterEmail + ")"},
 		{Label: "To", Value: c.ReceiverName + ", " + c.DepartmentName},
 		{Label: "Program", Value: c.ProgramName},
-		{Label: "Priority", Value: string(c.Priority)},
 		{Label: "Opened", Value: c.CreatedAt.In(loc).Format(timeLayout)},
-		{Label: "Escalation level", Value: strconv.Itoa(c.EscalationLevel)},
+	}
+	if c.EscalationLevel > 0 {
+		f = append(f, fact{Label: "Escalation level", Value: strconv.Itoa(c.EscalationLevel)})
 	}
 	if c.SubmitterCaseNumber != "" {
 		f = append(f, fact{Label: "Submitter's case number", Value: c.SubmitterCaseNumber})
@@ -199,15 +224,6 @@ func caseFacts(c collab.Case, loc *time.Location) []fact {
 	if c.BusinessImpact != "" {
 		f = append(f, fact{Label: "Business impact", Value: c.BusinessImpact})
 	}
-	var keys []string
-	for k := range c.Fields {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		f = append(f, fact{Label: k, Value: toString(c.Fields[k])})
-	}
-	f = append(f, fact{Label: "Description", Value: c.Description})
 	if c.Resolution != "" {
 		f = append(f, fact{Label: "Resolution", Value: c.Resolution})
 	}
@@ -229,7 +245,7 @@ func actionFormFor(path string, a collab.Action, v url.Values, errs map[string]s
 		}
 		return v.Get(k)
 	}
-	f := actionFormData{Action: path}
+	f := actionFormData{Action: path, Summary: actionSummary(a)}
 	switch a {
 	case collab.Accept:
 		f.Title, f.Button = "Accept the case", "Accept"
@@ -251,6 +267,21 @@ func actionFormFor(path string, a collab.Action, v url.Values, errs map[string]s
 		f.TextareaValue, f.TextareaError = get(f.Textarea), errs[f.Textarea]
 	}
 	return f
+}
+
+// actionSummary is the button that opens action a's form.
+func actionSummary(a collab.Action) string {
+	switch a {
+	case collab.Accept:
+		return "Accept…"
+	case collab.RequestInfo:
+		return "Ask for information…"
+	case collab.Reject:
+		return "Reject…"
+	case collab.Close:
+		return "Close…"
+	}
+	return capitalize(human(string(a)))
 }
 
 func firstErr(errs map[string]string, keys ...string) string {
@@ -299,14 +330,14 @@ func (s *Server) casePageAction(path string, a collab.Action) router.Handler {
 			return nil, err
 		}
 		if f.Conflict() {
-			page, perr := s.casePageData(ctx, r, nil, nil)
+			page, perr := s.casePageData(ctx, r, "", nil, nil)
 			if perr != nil {
 				return nil, perr
 			}
 			page.Problem = "The case changed while you were looking at it: " + f.Message + ". It is shown as it is now."
 			return router.Page(f.Status, casePageView(page)), nil
 		}
-		page, perr := s.casePageData(ctx, r, form, f.Fields)
+		page, perr := s.casePageData(ctx, r, path, form, f.Fields)
 		if perr != nil {
 			return nil, perr
 		}
@@ -402,8 +433,12 @@ type caseList struct {
 // and the errors beside them.
 type actionFormData struct {
 	Action, Title, Button string
-	Danger                bool
-	Fields                []web.Field
+	// Summary is the button that opens the form, and Open says it is open
+	// (it came back with errors).
+	Summary string
+	Open    bool
+	Danger  bool
+	Fields  []web.Field
 	// Textarea is the name of the one multi-line field, if any.
 	Textarea      string
 	TextareaLabel string
@@ -411,19 +446,13 @@ type actionFormData struct {
 	TextareaError string
 }
 
-// casePage is one case with its timeline and the actions the viewer may take.
+// casePage is one case as a conversation, and what came of the viewer's
+// last step.
 type casePage struct {
-	Nav       nav
-	ID        string
-	Summary   string
-	Status    string
-	Facts     []fact
-	Timeline  []timelineEntry
-	Forms     []actionFormData
-	Notice    string
-	Problem   string
-	Overdue   bool
-	RespondBy string
+	Nav          nav
+	Conversation conversation
+	Notice       string
+	Problem      string
 	// Warning tells the submitter the receiving department gets no mail
 	// of the case (its address is unconfirmed or bounced), and how else to
 	// reach it.

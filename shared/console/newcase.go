@@ -66,21 +66,23 @@ func (s *Server) newCaseData(ctx context.Context, r *router.Request, q string, v
 				n.Warnings = append(n.Warnings, "This department has not confirmed its address yet, so it will not get this case by mail. "+
 					"The case still opens and shows in its inbox in Tandem (and reaches its webhook, if it has one)"+phoneHint(d.Inbound.Phone)+".")
 			}
-			types := map[string]program.Type{}
+			types, slas := map[string]program.Type{}, map[string]program.SLA{}
 			for _, via := range e.Programs {
 				if d.Serves(via.ProgramID) {
 					n.Programs = append(n.Programs, option{Value: via.ProgramID, Label: via.ProgramName})
-					types[via.ProgramID] = via.Type
+					types[via.ProgramID], slas[via.ProgramID] = via.Type, via.SLA
 				}
 			}
 			if e.ViaFull {
 				// What collab.Open makes of a case without a program.
-				n.Programs = append(n.Programs, option{Value: "", Label: "Tandem full membership"})
-				types[""] = program.SolutionSupport
+				n.Programs = append(n.Programs, option{Value: "", Label: collab.FullMembership.Name})
+				types[""], slas[""] = collab.FullMembership.Type, collab.FullMembership.SLA
 			}
 			if i := chosenProgram(v, n.Programs); i >= 0 {
 				n.Programs[i].Selected = true
 				n.ProgramID, n.ProgramName, typ = n.Programs[i].Value, n.Programs[i].Label, types[n.Programs[i].Value]
+				loc, zone, _ := viewerZone(r)
+				n.Process = processOf(d, responseTimes(slas[n.ProgramID], typ.Priorities(), d.Inbound.Hours), s.Now(), loc, zone)
 			}
 			n.NeedCustomer = typ.NeedsCustomer()
 			if n.Critical = typ == program.CriticalEscalation; n.Critical {
@@ -137,7 +139,7 @@ func phoneHint(phone string) string {
 // formInput renders one process-form field as a real input of its type.
 func inputOf(fl form.Field, value, problem string) inputSpec {
 	in := inputSpec{
-		Field: web.Field{ID: "fields-" + fl.Name, Name: "fields." + fl.Name, Label: fl.Label, Value: value, Error: problem, Required: fl.Required},
+		Field: web.Field{ID: "fields-" + fl.Name, Name: "fields." + fl.Name, Label: fl.Label, Hint: fl.Help, Value: value, Error: problem, Required: fl.Required},
 		Kind:  string(fl.Type), Pattern: fl.Pattern, MaxLength: fl.MaxLength,
 	}
 	for _, o := range fl.Options {
@@ -238,6 +240,9 @@ type newCase struct {
 	// the form asks for the business impact, a note to the receiving
 	// manager and the customer's existing case number.
 	Critical bool
+	// Process is how the chosen department works: instructions, hours,
+	// response times in the chosen program, phone, whether it takes mail.
+	Process *process
 }
 
 // shows reports whether the form has an input for name (and so shows its

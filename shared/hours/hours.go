@@ -238,6 +238,20 @@ func (h Hours) OpenAt(t time.Time) (time.Time, error) {
 	return next.Add(-time.Nanosecond), nil
 }
 
+// OpenNow reports whether the hours are open at t and, when they are
+// not, when they next open (for a page: "Open now", "Opens Mon 08:00").
+// An instant the window closes at is outside it.
+func (h Hours) OpenNow(t time.Time) (open bool, next time.Time, err error) {
+	next, err = h.OpenAt(t)
+	if err != nil {
+		return false, time.Time{}, err
+	}
+	if !next.After(t) {
+		return true, t, nil
+	}
+	return false, next, nil
+}
+
 func at(day time.Time, minutes int, loc *time.Location) time.Time {
 	return time.Date(day.Year(), day.Month(), day.Day(), minutes/60, minutes%60, 0, 0, loc)
 }

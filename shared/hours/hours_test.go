@@ -195,3 +195,38 @@ func TestOpenAt(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenNow(t *testing.T) {
+	berlin := mustZone(t, "Europe/Berlin")
+	week := Hours{Zone: "Europe/Berlin", Days: []string{"mon", "tue", "wed", "thu", "fri"}, Start: "08:00", End: "18:00"}
+	night := Hours{Zone: "Europe/Berlin", Days: []string{"mon"}, Start: "22:00", End: "06:00"}
+	holiday := week
+	holiday.Holidays = []string{"2026-11-24"}
+	at := func(day, h, m int) time.Time { return time.Date(2026, 11, day, h, m, 0, 0, berlin) } // 23 November 2026 is a Monday
+	for _, tc := range []struct {
+		name     string
+		h        Hours
+		t        time.Time
+		wantOpen bool
+		wantNext time.Time
+	}{
+		{"24x7 is always open", AlwaysOpen, at(28, 3, 0), true, at(28, 3, 0)},
+		{"inside the window", week, at(24, 10, 0), true, at(24, 10, 0)},
+		{"the minute it opens", week, at(24, 8, 0), true, at(24, 8, 0)},
+		{"before it opens", week, at(24, 7, 59), false, at(24, 8, 0)},
+		{"the minute it closes", week, at(24, 18, 0), false, at(25, 8, 0)},
+		{"Friday evening: Monday", week, at(27, 19, 0), false, at(30, 8, 0)},
+		{"Saturday: Monday", week, at(28, 12, 0), false, at(30, 8, 0)},
+		{"a holiday: the next day", holiday, at(24, 10, 0), false, at(25, 8, 0)},
+		{"overnight, after midnight", night, at(24, 2, 0), true, at(24, 2, 0)},
+		{"overnight, after it closes", night, at(24, 7, 0), false, at(30, 22, 0)},
+	} {
+		open, next, err := tc.h.OpenNow(tc.t)
+		if err != nil || open != tc.wantOpen || !next.Equal(tc.wantNext) {
+			t.Errorf("%s: OpenNow(%v) = %v, %v, %v; want %v, %v", tc.name, tc.t, open, next, err, tc.wantOpen, tc.wantNext)
+		}
+	}
+	if _, _, err := (Hours{Zone: "Nowhere/Else", Days: []string{"mon"}, Start: "08:00", End: "18:00"}).OpenNow(at(24, 10, 0)); err == nil {
+		t.Error("OpenNow of hours in an unknown zone: no error")
+	}
+}

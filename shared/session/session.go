@@ -93,7 +93,10 @@ type Session struct {
 	// when the session is resolved (not stored): the page header shows
 	// them without reading the user again.
 	UserName, MemberName string
-	Hash                 string
+	// UserEmail is the signed-in person's address, read with UserName (a
+	// form that asks for them, like accepting a case, starts with it).
+	UserEmail string
+	Hash      string
 	// Operator sessions belong to a platform operator, named by UserID (the
 	// address); they last while the address is an operator's.
 	Operator  bool
@@ -433,7 +436,7 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 			return auth.Principal{}, Session{}, none
 		}
 		p = auth.Principal{Operator: true, UserID: ses.UserID}
-		ses.UserName, ses.MemberName = ses.UserID, OperatorsName
+		ses.UserName, ses.MemberName, ses.UserEmail = ses.UserID, OperatorsName, ses.UserID
 	} else {
 		// The user (roles, still active) and the member (its name for the
 		// page header) side by side: one round trip.
@@ -457,7 +460,7 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 			return auth.Principal{}, Session{}, none
 		}
 		p = u.Principal()
-		ses.UserName, ses.MemberName = u.Name, m.Name
+		ses.UserName, ses.MemberName, ses.UserEmail = u.Name, m.Name, u.Email
 	}
 	if ses.ExpiresAt.Sub(now) < TTL-ExtendAfter && ses.ExpiresAt.Before(end) {
 		ses.ExpiresAt = now.Add(TTL)
