@@ -130,6 +130,7 @@ func CasesHandlers(s *Server) map[string]router.Handler {
 		"POST /cases/{id}/reject":       s.casePageAction("reject", collab.Reject),
 		"POST /cases/{id}/close":        s.casePageAction("close", collab.Close),
 		"GET /r/{token}":                s.mailActionPage,
+		"GET /s/{token}":                s.readOnlyCasePage,
 		"POST /r/{token}":               s.mailActionForm,
 	}
 }

@@ -268,3 +268,42 @@ func TestCriticalEscalationForm(t *testing.T) {
 		t.Errorf("the response times of a critical escalation: %q", got)
 	}
 }
+
+// The level-1 escalation contact's mail links to a read-only view of the
+// case (/s/{token}): the conversation with no form, no sign-in; the
+// submitter's mail links to the case page. Once the submitter closes the
+// case the link shows nothing. (API.md, "The case as a workspace".)
+func TestEscalationContactReadsTheCaseByItsLink(t *testing.T) {
+	e := httpapptest.New(t)
+	w := httpapptest.NewWorld(e)
+	contact := "escalation-desk@" + w.Host.Domain
+	e.Advance(72 * time.Hour)
+	if _, err := e.Services.Cases.Escalate(t.Context(), w.Case, e.Now()); err != nil {
+		t.Fatal(err)
+	}
+	links := httpapptest.Links(e.Mails(contact), "/s/")
+	if len(links) != 1 {
+		t.Fatalf("the escalation contact got %d read-only links, want 1 (mails: %d)", len(links), len(e.Mails(contact)))
+	}
+	if sub := httpapptest.Links(e.Mails(w.Partner.Admin.Email), "/s/"); len(sub) != 0 {
+		t.Errorf("the submitter, who signs in, got read-only links: %v", sub)
+	}
+	anon := e.Browser()
+	page := anon.Get(links[0]).Expect(200, "the read-only link")
+	if got := page.Forms(); len(got) != 0 {
+		t.Errorf("the read-only view offers %d forms, want none", len(got))
+	}
+	text := page.Text()
+	for _, want := range []string{"A read-only view of the case", contact, "Opened the case", "Escalated (level 1)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the read-only view lacks %q:\n%.1500s", want, text)
+		}
+	}
+	tampered := links[0][:len(links[0])-3] + "abc"
+	anon.Get(tampered).Expect(404, "an altered read-only link")
+
+	e.Do("POST", "/v1/cases/"+w.Case+"/close", w.Partner.Admin.Token, map[string]any{"resolution": "Fixed."}).Expect(200, "the submitter closes")
+	if p := anon.Get(links[0]).Expect(404, "the link of a closed case"); !strings.Contains(p.Text(), "closed") {
+		t.Errorf("the closed case's link says: %.500s", p.Text())
+	}
+}

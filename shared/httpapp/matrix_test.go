@@ -430,6 +430,16 @@ func caseLink(w *httpapptest.World) map[string]string {
 	return map[string]string{"token": httpapptest.Token(ls[0])}
 }
 
+// readLink is a read-only link to the world's case, as its level-1
+// escalation mails it to the host department's escalation contact.
+func readLink(w *httpapptest.World) map[string]string {
+	c, err := w.Store.GetCase(context.Background(), w.Case)
+	if err != nil {
+		w.T.Fatal(err)
+	}
+	return map[string]string{"token": w.Services.Cases.MailLinks.SignRead(c.ID, c.DepartmentID, "escalation-desk@"+w.Host.Domain, w.Now())}
+}
+
 func loginLink(w *httpapptest.World) map[string]string {
 	u, err := w.Store.GetUser(context.Background(), w.Host.ID, w.Host.Admin.UserID)
 	if err != nil {
@@ -594,6 +604,7 @@ var matrix = map[string]row{
 	"POST /cases/{id}/reject":       {path: "/cases/{case}/reject", from: "/cases/{case}", body: form("reason", "Not ours."), allow: "ohg", status: 303, location: "/cases/{case}", mutates: true},
 	"POST /cases/{id}/close":        {path: "/cases/{case}/close", from: "/cases/{case}", body: form("resolution", "Fixed."), allow: "ope", status: 303, location: "/cases/{case}", mutates: true},
 	"GET /r/{token}":                {path: "/r/{token}", setup: caseLink, offers: []string{"/r/{token}"}},
+	"GET /s/{token}":                {path: "/s/{token}", setup: readLink, see: []string{"A read-only view of the case"}},
 	"POST /r/{token}":               {path: "/r/{token}", from: "/r/{token}", setup: caseLink, body: form("engineer.name", "Eve", "engineer.email", "eve@acmestorage.example")},
 	"GET /e/{token}":                {path: "/e/{token}", setup: confirmationLink, offers: []string{"/e/{token}"}},
 	"POST /e/{token}":               {path: "/e/{token}", from: "/e/{token}", setup: confirmationLink},

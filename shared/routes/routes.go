@@ -187,6 +187,9 @@ var Table = []Route{
 	{Method: "POST", Path: "/cases/{id}/close", Function: Cases, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/r/{token}", Function: Cases, Auth: Public, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/r/{token}", Function: Cases, Auth: Public, Body: Form, Page: true},
+	// A case read without a sign-in: the signed link in the level-1
+	// escalation contact's mail.
+	{Method: "GET", Path: "/s/{token}", Function: Cases, Auth: Public, Body: NoBody, Page: true},
 	// Address confirmation links (departments' and members' capture
 	// addresses); the button's POST carries no fields.
 	{Method: "GET", Path: "/e/{token}", Function: Cases, Auth: Public, Body: NoBody, Page: true},
