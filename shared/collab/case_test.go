@@ -93,3 +93,25 @@ func TestSolutionSupportOffersNoReject(t *testing.T) {
 		}
 	}
 }
+
+// References read as TDM- and 8 characters of the unambiguous alphabet,
+// differ from draw to draw, and are read back however a person types them.
+func TestReferences(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		r := collab.NewRef()
+		if got, ok := collab.NormalizeRef(r); !ok || got != r {
+			t.Fatalf("NewRef() = %q, which does not read back (%q, %v)", r, got, ok)
+		}
+		if seen[r] {
+			t.Fatalf("%s drawn twice in 1000", r)
+		}
+		seen[r] = true
+	}
+	for in, want := range map[string]string{"tdm-7k3q9xw2": "TDM-7K3Q9XW2", " 7K3Q9XW2 ": "TDM-7K3Q9XW2", "TDM-7K3Q9XW": "", "TDM-7K3Q9XW0": "", "TDM-7K3Q9XWU": "", "": ""} {
+		got, ok := collab.NormalizeRef(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("NormalizeRef(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}

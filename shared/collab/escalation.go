@@ -98,7 +98,7 @@ func (s *Service) Escalate(ctx context.Context, id string, now time.Time) ([]int
 			// Not a Tandem user, as a rule: its link reads the case
 			// without a sign-in (a sign-in link would mail it nothing).
 			contact := escalated
-			contact.Link = s.Origin.BaseURL + "/s/" + s.MailLinks.SignRead(after.ID, dep.ID, escalationContact, now)
+			contact.Link, contact.ReadOnly = s.Origin.BaseURL+"/s/"+s.MailLinks.SignRead(after.ID, dep.ID, escalationContact, now), true
 			m := s.mail([]string{escalationContact}, contact, after.ID, now)
 			m.NotBefore = s.insideHours(c, dep.Inbound.Hours, now)
 			msgs = append(msgs, m)

@@ -207,7 +207,7 @@ func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, cl
 		return Case{}, err
 	}
 	now := s.Now()
-	if !*counted {
+	if !*counted && !p.Operator { // an operator's step is no member's mail
 		if err := s.countMail(ctx, c.MemberOf(side), now); err != nil {
 			return Case{}, err
 		}
@@ -218,11 +218,14 @@ func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, cl
 	if side == Receiver && c.RespondedAt.IsZero() && (a.Action == Accept || a.Action == RequestInfo || a.Action == Reject) {
 		after.RespondedAt = now // the clock stops at the first response
 	}
-	actor := p.Actor()
-	if u, err := s.store.GetUser(ctx, p.MemberID, p.UserID); err == nil {
+	actor, evSide := p.Actor(), side
+	if p.Operator {
+		// Tandem's operators are neither side: the timeline says so.
+		actor, evSide = "Tandem operator <"+p.UserID+">", ""
+	} else if u, err := s.store.GetUser(ctx, p.MemberID, p.UserID); err == nil {
 		actor = u.Name + " <" + u.Email + ">"
 	}
-	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: actor, MemberID: p.MemberID, Side: side, Action: a.Action, From: c.Status, To: next, Text: a.Text}
+	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: actor, MemberID: p.MemberID, Side: evSide, Action: a.Action, From: c.Status, To: next, Text: a.Text}
 
 	dep, err := s.store.GetDepartment(ctx, c.DepartmentID)
 	if err != nil {
@@ -240,6 +243,10 @@ func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, cl
 		data.Engineer = after.Engineer.Name + " <" + after.Engineer.Email + ">"
 	}
 	msgs := s.mails(after, to, data, now)
+	if inbound := dep.InboundMail(); p.Operator && inbound != "" {
+		// Both sides hear of an operator's step, each in a mail of its own.
+		msgs = append(msgs, s.mail([]string{inbound}, data, after.ID, now))
+	}
 	if hook, err := s.hook(ctx, dep, "case.updated", after, now); err != nil {
 		return Case{}, err
 	} else if hook != nil {

@@ -18,7 +18,8 @@ import (
 // mailed to (the department's inbound address or escalation contact, as
 // they are now: a contact replaced no longer reads the case), shows the
 // case and its timeline and nothing else, and works while the case is
-// open.
+// open, for MailLinkTTL after its mail, and while the address is one
+// Tandem may mail (confirmed, not bounced).
 const readLinkPurpose = "case-read-link"
 
 // readLinkTimeline bounds the timeline a read-only link shows.
@@ -38,24 +39,32 @@ func errBadReadLink() error {
 	return apperr.NotFound("this link is not valid; ask the case's submitter or sign in to Tandem to see the case")
 }
 
+// readToken is what a read link says.
+type readToken struct {
+	CaseID, DepartmentID string
+	Recipient            string // recipientTag of the address it was mailed to
+	Mailed               time.Time
+}
+
 // verifyRead checks a read link's signature and form.
-func (l MailLinks) verifyRead(token string) (caseID, depID, recipient string, err error) {
+func (l MailLinks) verifyRead(token string) (readToken, error) {
 	b, sig, ok := strings.Cut(token, ".")
 	if !ok || len(token) > 400 || l.Keys == nil || !l.Keys.Verify(readLinkPurpose, []byte(b), sig) {
-		return "", "", "", errBadReadLink()
+		return readToken{}, errBadReadLink()
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(b)
 	if err != nil {
-		return "", "", "", errBadReadLink()
+		return readToken{}, errBadReadLink()
 	}
 	parts := strings.Split(string(raw), ".")
 	if len(parts) != 4 || !ident.Valid(ident.Case, parts[0]) || !ident.Valid(ident.Department, parts[1]) {
-		return "", "", "", errBadReadLink()
+		return readToken{}, errBadReadLink()
 	}
-	if _, err := strconv.ParseInt(parts[3], 10, 64); err != nil {
-		return "", "", "", errBadReadLink()
+	at, err := strconv.ParseInt(parts[3], 10, 64)
+	if err != nil {
+		return readToken{}, errBadReadLink()
 	}
-	return parts[0], parts[1], parts[2], nil
+	return readToken{CaseID: parts[0], DepartmentID: parts[1], Recipient: parts[2], Mailed: time.Unix(at, 0).UTC()}, nil
 }
 
 // SharedCase is what a read-only link shows.
@@ -70,9 +79,13 @@ type SharedCase struct {
 // LookupReadLink returns the case a read-only link shows, with its
 // timeline, while the case is open.
 func (s *Service) LookupReadLink(ctx context.Context, token string) (SharedCase, error) {
-	caseID, depID, tag, err := s.MailLinks.verifyRead(token)
+	t, err := s.MailLinks.verifyRead(token)
 	if err != nil {
 		return SharedCase{}, err
+	}
+	caseID, depID := t.CaseID, t.DepartmentID
+	if expires := t.Mailed.Add(MailLinkTTL); !s.Now().Before(expires) {
+		return SharedCase{}, apperr.NotFound("this link expired on %s, 30 days after its mail; sign in to Tandem or ask the case's submitter", expires.Format("2 January 2006"))
 	}
 	var (
 		c                     Case
@@ -90,8 +103,12 @@ func (s *Service) LookupReadLink(ctx context.Context, token string) (SharedCase,
 			return SharedCase{}, err
 		}
 	}
-	reader := recipientOf(dep, tag)
-	if c.DepartmentID != depID || reader == "" {
+	reader := recipientOf(dep, t.Recipient)
+	mailable := false // the address is still one Tandem may mail
+	for _, a := range []string{dep.InboundMail(), dep.EscalationMail()} {
+		mailable = mailable || (a != "" && t.Recipient == recipientTag(a))
+	}
+	if c.DepartmentID != depID || reader == "" || !mailable {
 		return SharedCase{}, errBadReadLink()
 	}
 	if c.Status.Final() {

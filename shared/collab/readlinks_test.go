@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/confirmation"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/member"
@@ -20,7 +21,7 @@ import (
 // that address is still the department's; anything else is one refusal.
 func TestReadOnlyLinks(t *testing.T) {
 	w := newWorld(t, nil)
-	c := w.newCase(t, mon(7, 0), mon(8, 30), mon(9, 0), mon(11, 0), func(c *collab.Case) { c.Reminded = true })
+	c := w.newCase(t, mon(7, 0), mon(8, 30), mon(9, 0), mon(11, 0), func(c *collab.Case) { c.Reminded, c.Bcc = true, []string{"capture@partner.example"} })
 	svc := w.service(mon(9, 0))
 	if _, err := svc.Escalate(bg, c.ID, mon(9, 0)); err != nil {
 		t.Fatal(err)
@@ -28,10 +29,13 @@ func TestReadOnlyLinks(t *testing.T) {
 	links := map[string]string{}
 	for _, m := range w.st.Outbox() {
 		if d, ok := m.Data.(notify.CaseEscalated); ok {
-			for _, to := range m.To {
+			for _, to := range append(m.To, m.Bcc...) {
 				links[to] = d.Link
 			}
 		}
+	}
+	if links["capture@partner.example"] != "https://t.example/cases/"+c.ID {
+		t.Errorf("the capture copy links to %q, want the case page (a read-only link is its recipient's alone)", links["capture@partner.example"])
 	}
 	if links[submitter] != "https://t.example/cases/"+c.ID {
 		t.Errorf("the submitter's escalation mail links to %q, want the case page", links[submitter])
@@ -65,6 +69,11 @@ func TestReadOnlyLinks(t *testing.T) {
 		}
 	}
 
+	// 30 days after its mail the link is spent, the case open or not.
+	if _, err := w.service(mon(9, 0).Add(collab.MailLinkTTL)).LookupReadLink(bg, token); !errors.Is(err, apperr.ErrNotFound) || !strings.Contains(err.Error(), "expired") {
+		t.Errorf("the link 30 days on: %v, want not found, saying it expired", err)
+	}
+
 	// The department replaces its escalation contact: the old one's link
 	// reads the case no more.
 	moved := w.dep
@@ -80,6 +89,26 @@ func TestReadOnlyLinks(t *testing.T) {
 	back.Version = moved.Version + 1
 	if err := w.st.UpdateDepartment(bg, back, moved, nil); err != nil {
 		t.Fatal(err)
+	}
+
+	// An address Tandem may no longer mail (its confirmation gone) reads
+	// nothing either.
+	unconfirmed := w.dep
+	unconfirmed.Version = back.Version + 1
+	unconfirmed.Confirmed = confirmation.Confirmed{}.With(inbound) // the escalation contact's confirmation gone
+	if err := w.st.UpdateDepartment(bg, unconfirmed, back, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.LookupReadLink(bg, token); !errors.Is(err, apperr.ErrNotFound) {
+		t.Errorf("the link of an unconfirmed contact: %v, want not found", err)
+	}
+	reconfirmed := back
+	reconfirmed.Version = unconfirmed.Version + 1
+	if err := w.st.UpdateDepartment(bg, reconfirmed, unconfirmed, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.LookupReadLink(bg, token); err != nil {
+		t.Fatalf("the link once the contact is confirmed again: %v", err)
 	}
 
 	// The submitter closes the case: the link ends with it.

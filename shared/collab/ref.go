@@ -25,16 +25,18 @@ var ErrRefTaken = errors.New("case reference already taken")
 // NewRef draws a case reference, "TDM-" and 8 characters, e.g.
 // TDM-7K3Q9XW2, short enough to read over the phone and to search for.
 func NewRef() string {
-	var b [refLen]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
-	}
-	out := make([]byte, refLen)
-	for i, v := range b {
-		// 256 mod 30 = 16: the first 16 characters are drawn 9/256 of
-		// the time instead of 8/256 — immaterial for a reference whose
-		// uniqueness the store enforces.
-		out[i] = refAlphabet[int(v)%len(refAlphabet)]
+	out := make([]byte, 0, refLen)
+	var b [refLen * 2]byte
+	for len(out) < refLen {
+		if _, err := rand.Read(b[:]); err != nil {
+			panic(err) // crypto/rand does not fail on supported platforms
+		}
+		for _, v := range b {
+			// 240 is 8 × 30: bytes above it would favour some characters.
+			if v < 240 && len(out) < refLen {
+				out = append(out, refAlphabet[int(v)%len(refAlphabet)])
+			}
+		}
 	}
 	return RefPrefix + string(out)
 }

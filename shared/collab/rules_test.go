@@ -16,6 +16,7 @@ import (
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/hours"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/program"
 )
@@ -326,6 +327,40 @@ func TestOnlyTheSubmitterCloses(t *testing.T) {
 		}
 		if !tc.closes && !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("%s: closing is refused with %v, want forbidden", tc.who, err)
+		}
+	}
+}
+
+// An operator's step is neither side's: the timeline names Tandem's
+// operator without a side, both sides are mailed (each its own message),
+// and no member's daily mail count is charged.
+func TestAnOperatorsStepIsNeitherSides(t *testing.T) {
+	w := newWorld(t, nil)
+	c := w.newCase(t, mon(7, 0), mon(8, 30), mon(9, 0), mon(11, 0), nil)
+	op := auth.Principal{Operator: true, UserID: "ops@tandem.example"}
+	if _, err := w.service(mon(8, 0)).Do(bg, op, c.ID, collab.Act{Action: collab.Close, Text: "Duplicate of another case."}, idem.None); err != nil {
+		t.Fatal(err)
+	}
+	evs, _, err := w.st.ListCaseEvents(bg, c.ID, 10, "")
+	if err != nil || len(evs) != 2 {
+		t.Fatalf("events: %v %v", evs, err)
+	}
+	if ev := evs[1]; ev.Side != "" || ev.Actor != "Tandem operator <ops@tandem.example>" || ev.Action != collab.Close {
+		t.Errorf("the operator's close is recorded as %+v, want Tandem's operator on neither side", ev)
+	}
+	what, _ := mailed(t, w.st)
+	if what[submitter] != "case_update" || what[inbound] != "case_update" {
+		t.Errorf("mailed %s; want both sides told of the close", keysOf(what))
+	}
+	for _, m := range w.st.Outbox() {
+		if len(m.To) > 1 {
+			t.Errorf("one mail to %v: each side gets its own", m.To)
+		}
+	}
+	for _, member := range []string{w.partner.ID, w.host.ID} {
+		n, _, err := w.st.CountInWindow(bg, "casemail#"+member, 24*time.Hour, mon(8, 0))
+		if err != nil || n != 1 { // 1: this read's own count
+			t.Errorf("member %s's daily case mail after an operator's step: %d (%v), want none charged", member, n-1, err)
 		}
 	}
 }

@@ -62,3 +62,19 @@ func TestFieldsByLabel(t *testing.T) {
 		}
 	}
 }
+
+// A read-only link can be forwarded: its page names people, not their
+// addresses.
+func TestWithoutAddresses(t *testing.T) {
+	for in, want := range map[string]string{
+		"Read Partner (primary@readpartner.example)":      "Read Partner",
+		"Initech — Peter Gibbons <peter@initech.example>": "Initech — Peter Gibbons",
+		"ann@acme.example":        "",
+		"Ann Engineer":            "Ann Engineer",
+		"Firmware 9.2, see KB-12": "Firmware 9.2, see KB-12",
+	} {
+		if got := withoutAddresses(in); got != want {
+			t.Errorf("withoutAddresses(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -104,6 +104,9 @@ type (
 	CaseEscalated struct {
 		CaseMail
 		Level string
+		// ReadOnly says Link is a read-only link that needs no sign-in
+		// (the escalation contact's), not the console's case page.
+		ReadOnly bool
 	}
 	// ConsentDeclined tells the person who signed up that the member declined.
 	ConsentDeclined struct {

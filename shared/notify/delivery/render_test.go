@@ -295,3 +295,31 @@ func TestCaseMailIsOneThread(t *testing.T) {
 		t.Errorf("a sign-in mail names a thread: %q", m.References)
 	}
 }
+
+// The escalation contact's mail carries its read-only link in both parts
+// and says what it is; the others' mail links to the case page. (The HTML
+// part, which most clients show, once had no link at all.)
+func TestEscalationMailLinksInBothParts(t *testing.T) {
+	cm := notify.CaseMail{CaseID: "cas_1", Ref: "TDM-7K3Q9XW2", Summary: "Array offline"}
+	for _, tc := range []struct {
+		readOnly bool
+		link     string
+		says     string
+	}{
+		{true, "https://tandem.example/s/tok.sig", "no sign-in needed"},
+		{false, "https://tandem.example/cases/cas_1", "Open the case in Tandem"},
+	} {
+		cm.Link = tc.link
+		m, err := Render(notify.Message{ID: "obx_1", From: "t@tandem.example", To: []string{"boss@x.example"},
+			Data: notify.CaseEscalated{CaseMail: cm, Level: "1", ReadOnly: tc.readOnly}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(hrefs(m.HTML), tc.link) || !strings.Contains(m.HTML, tc.says) {
+			t.Errorf("read-only %v: the HTML part links %v, want %s saying %q", tc.readOnly, hrefs(m.HTML), tc.link, tc.says)
+		}
+		if !strings.Contains(m.Text, tc.link) || !strings.Contains(m.Text, tc.says) {
+			t.Errorf("read-only %v: the text part lacks the link or what it is:\n%s", tc.readOnly, m.Text)
+		}
+	}
+}
