@@ -563,6 +563,8 @@ var matrix = map[string]row{
 	"POST /v1/cases/{id}/notes":               {path: "/v1/cases/{case}/notes", body: map[string]any{"text": "x"}, allow: "ohgpe"},
 	"POST /v1/cases/{id}/reject":              {path: "/v1/cases/{case}/reject", body: map[string]any{"reason": "r"}, allow: "ohg", mutates: true},
 	"POST /v1/cases/{id}/close":               {path: "/v1/cases/{case}/close", body: map[string]any{"resolution": "r"}, allow: "ope", mutates: true},
+	// Assigning the host's engineer: the partner's people are not the host's (422).
+	"POST /v1/cases/{id}/assign": {path: "/v1/cases/{case}/assign", body: map[string]any{"userId": "{hostEng}"}, allow: "hg", mutates: true, refuse: []int{422}},
 
 	// Vendor webhooks (the signed route is TestSignedWebhookRoute's).
 	"POST /v1/hooks/{memberId}":               {},
