@@ -3,8 +3,12 @@ package httpapp_test
 import (
 	"fmt"
 	"net/url"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"github.com/tandemhq/tandem/shared/httpapp/httpapptest"
 )
@@ -106,4 +110,62 @@ func TestQueueAndAssignOverTheAPI(t *testing.T) {
 	assign(h.Admin.Token, map[string]any{"userId": nil}).Expect(200, "unassign")
 	e.Do("POST", "/v1/cases/"+id+"/close", p.Admin.Token, map[string]any{"resolution": "done"}).Expect(200, "close")
 	assign(h.Admin.Token, map[string]any{"userId": h.Engineer.UserID}).Expect(409, "a closed case")
+}
+
+// The inbox page: its views as links with their counts, a search box that
+// finds a case by the customer's case number, and rows whose every cell
+// says what it is (a phone shows the cells without the table's head).
+func TestInboxPageViewsCountsAndSearch(t *testing.T) {
+	e := httpapptest.New(t)
+	h := e.NewHost("Page Host", map[string]any{"payment": "host"})
+	p := e.Onboard(h, "Page Partner")
+	id := e.Do("POST", "/v1/cases", p.Admin.Token, httpapptest.CaseBody(h.Department, h.ProgramID)).Expect(201, "open a case").Str("id")
+	e.Do("POST", "/v1/cases/"+id+"/assign", h.Engineer.Token, map[string]any{"userId": h.Engineer.UserID}).Expect(200, "assign")
+	b := e.SignedIn(h.ID, h.Engineer.UserID)
+
+	page := b.Get("/inbox?view=needs_me").Expect(200, "needs me")
+	text := page.Text()
+	for _, want := range []string{"Needs me 1", "Mine 1", "Overdue 0", "Open 1", "Closed 0", "All 1", "VMs freeze during array snapshots"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the inbox lacks %q: %s", want, text)
+		}
+	}
+	if strings.Contains(text, "nobody") {
+		t.Errorf("the assigned case's row shows no assignee: %s", text)
+	}
+	if !strings.Contains(string(page.Body), `href="/inbox?tz=UTC&amp;view=needs_me" data-view="needs_me" aria-current="page"`) {
+		t.Errorf("needs me is not the current view: %s", page.Body)
+	}
+	var labels []string
+	for n := range page.Doc().Descendants() {
+		if n.Type == html.ElementNode && n.Data == "td" {
+			label := ""
+			for _, a := range n.Attr {
+				if a.Key == "data-label" {
+					label = a.Val
+				}
+			}
+			labels = append(labels, label)
+		}
+	}
+	if want := []string{"Case", "From", "Priority", "Status", "Assignee", "Respond by"}; fmt.Sprint(labels) != fmt.Sprint(want) {
+		t.Errorf("the row's cells are labelled %q, want %q", labels, want)
+	}
+	search := page.Form("/inbox")
+	if search == nil || !slices.Contains(search.Fields, "q") {
+		t.Fatalf("the inbox offers no search: %v", page.Forms())
+	}
+	found := b.Submit(search, url.Values{"q": {"INI-42"}}).Expect(200, "search by the customer's case number")
+	if !strings.Contains(found.Text(), "VMs freeze during array snapshots") {
+		t.Errorf("the search did not find the case: %s", found.Text())
+	}
+	if got := b.Get("/inbox?q=kernel").Expect(200, "a search of nothing").Text(); !strings.Contains(got, "No cases here.") {
+		t.Errorf("a search of nothing shows: %s", got)
+	}
+	if got := b.Get("/inbox?q=x").Expect(422, "a search of one letter").Text(); !strings.Contains(got, "Search needs a word of at least 2") {
+		t.Errorf("a one-letter search says: %s", got)
+	}
+	if got := e.SignedIn(p.ID, p.Admin.UserID).Get("/outbox?view=mine").Expect(200, "the partner's own").Text(); !strings.Contains(got, "No cases here.") {
+		t.Errorf("the partner sees the host's assignment as its own: %s", got)
+	}
 }
