@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/collab"
 )
 
 // BackfillSummary is what a backfill did.
@@ -22,13 +23,16 @@ type BackfillSummary struct {
 	// Ops counts the waiting cases and sign-ups put into the operators'
 	// index, which they were written before.
 	Ops int
+	// Queued counts the cases given their queue and search entries.
+	Queued int
 }
 
 // Backfill brings items written before a later index or record existed up
 // to date, by a parallel Scan of the table (a one-off migration, not a
 // request path): every case gets its SLA report record, and every case
 // still waiting for its receiver and every sign-up waiting for a decision
-// gets its place in the operators' index (Ops). What is there already is
+// gets its place in the operators' index (Ops), and every case its queue
+// and search entries (Queued). What is there already is
 // left alone (the items' own writes keep it current), so it is safe to run
 // while the system serves and to run again.
 func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, error) {
@@ -51,6 +55,7 @@ func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, er
 				sum.Present += part.Present
 				sum.Outside += part.Outside
 				sum.Ops += part.Ops
+				sum.Queued += part.Queued
 			})
 		}()
 	}
@@ -110,6 +115,11 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 				return err
 			}
 			part.Ops += added
+			queued, err := s.backfillQueue(ctx, c)
+			if err != nil {
+				return err
+			}
+			part.Queued += queued
 			r, ok := slaRecordOf(c)
 			if !ok {
 				part.Outside++
@@ -155,3 +165,36 @@ func (s *Store) backfillOps(ctx context.Context, key map[string]types.AttributeV
 }
 
 var errOpsMoved = apperr.Conflict("the item was written since the backfill read it")
+
+// backfillQueue writes case c's queue and search entries when it has none
+// (its receiver's entry in QueueAll is missing) and returns 1 if it did.
+// A case's own writes only move the entries that change, so a case
+// written since the scan read it is read again and its entries written as
+// it is now, on the condition that it is still at the version read.
+func (s *Store) backfillQueue(ctx context.Context, c collab.Case) (int, error) {
+	probe := queueEntryItem(collab.QueueEntries(c)[0])
+	var have queueItem
+	switch err := s.getItem(ctx, "backfill queue", key(probe.PK, probe.SK), &have, errNoItem); {
+	case err == nil:
+		return 0, nil
+	case !errors.Is(err, errNoItem):
+		return 0, err
+	}
+	for attempt := 0; attempt < 5; attempt++ {
+		items := []txItem{s.check(caseKey(c.ID), "version = :v", nil, map[string]types.AttributeValue{":v": avN(c.Version)}, errOpsMoved)}
+		for _, it := range caseQueueItems(c) {
+			items = append(items, s.put(marshal(it), "", nil, nil, nil))
+		}
+		err := s.transact(ctx, "backfill queue", items...)
+		if !errors.Is(err, errOpsMoved) {
+			if err != nil {
+				return 0, err
+			}
+			return 1, nil
+		}
+		if c, err = s.GetCase(ctx, c.ID); err != nil {
+			return 0, err
+		}
+	}
+	return 0, apperr.Unavailable(errOpsMoved, "case %s keeps changing; run the backfill again", c.ID)
+}
