@@ -56,6 +56,7 @@ func (s *Server) caseList(box collab.Box) router.Handler {
 		loc, zone, setZone := viewerZone(r)
 		l := caseList{Nav: s.nav(r, string(box)), Box: string(box), Zone: zone, Zones: commonZones,
 			View: string(queueView(r)), Q: strings.TrimSpace(r.Query.Get("q"))}
+		l.Back = l.self()
 		var counts map[collab.View]int
 		var countErr error
 		counted := make(chan struct{})
@@ -90,7 +91,7 @@ func (s *Server) caseList(box collab.Box) router.Handler {
 				RespondBy: c.ResponseDueAt.In(loc).Format(timeLayout), Overdue: c.Overdue(now),
 			}
 			if a := c.AssigneeOf(side); a != nil {
-				row.Assignee = a.Name
+				row.Assignee, row.Mine = a.Name, a.UserID == r.Principal.UserID
 			}
 			l.Rows = append(l.Rows, row)
 		}
@@ -403,9 +404,10 @@ const mailLinkRetention = 365 * 24 * time.Hour
 // caseRow is one line of the inbox or outbox.
 type caseRow struct {
 	ID, Ref, Summary, Other, Priority, Status, RespondBy string
-	// Assignee is who works on the case on the viewer's side.
-	Assignee string
-	Overdue  bool
+	// Assignee is who works on the case on the viewer's side; Mine says
+	// it is the viewer.
+	Assignee      string
+	Overdue, Mine bool
 }
 
 // caseList is the inbox or outbox page.
@@ -415,11 +417,13 @@ type caseList struct {
 	View string
 	// Q is the search; SearchError why it cannot be run.
 	Q, SearchError string
-	Views          []queueTab
-	Zone           string
-	Zones          []string
-	Rows           []caseRow
-	NextCursor     string
+	// Back is the list's address, where assigning from it returns.
+	Back       string
+	Views      []queueTab
+	Zone       string
+	Zones      []string
+	Rows       []caseRow
+	NextCursor string
 }
 
 // actionFormData is one action a case page offers: where it posts, its fields

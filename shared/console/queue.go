@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/router"
 )
 
@@ -71,4 +73,45 @@ func (l caseList) nextPage() string {
 		q.Set("view", l.View)
 	}
 	return "/" + l.Box + "?" + q.Encode()
+}
+
+// self is the list's own address (its view or search, its zone), where a
+// step taken from it returns.
+func (l caseList) self() string {
+	q := url.Values{"tz": {l.Zone}}
+	if l.Q != "" {
+		q.Set("q", l.Q)
+	} else {
+		q.Set("view", l.View)
+	}
+	return "/" + l.Box + "?" + q.Encode()
+}
+
+// assignToMe serves POST /cases/{id}/assign: the signed-in user takes the
+// case on their side, from a list, and returns to it (back, a list's
+// address; else the case).
+func (s *Server) assignToMe(ctx context.Context, r *router.Request) (*router.Response, error) {
+	form, err := r.Form()
+	if err != nil {
+		return nil, err
+	}
+	id := r.Param("id")
+	if _, err := s.Cases.Assign(ctx, r.Principal, id, &r.Principal.UserID, idem.None); err != nil {
+		return nil, err
+	}
+	back := form.Get("back")
+	if !listPath(back) {
+		back = "/cases/" + id
+	}
+	return router.Redirect(back), nil
+}
+
+// listPath reports whether p is the address of a case list of this site.
+func listPath(p string) bool {
+	for _, box := range []string{"/inbox", "/outbox"} {
+		if p == box || strings.HasPrefix(p, box+"?") {
+			return !strings.ContainsFunc(p, func(r rune) bool { return r < ' ' || r == '\\' || r == 0x7f })
+		}
+	}
+	return false
 }

@@ -594,6 +594,7 @@ var matrix = map[string]row{
 	"POST /cases/{id}/request-info": {path: "/cases/{case}/request-info", from: "/cases/{case}", body: form("question", "Which firmware?"), allow: "ohg", status: 303, location: "/cases/{case}", mutates: true},
 	"POST /cases/{id}/notes":        {path: "/cases/{case}/notes", from: "/cases/{case}", body: form("text", "Looking into it."), allow: "ohgpe", status: 303, location: "/cases/{case}"},
 	"POST /cases/{id}/reject":       {path: "/cases/{case}/reject", from: "/cases/{case}", body: form("reason", "Not ours."), allow: "ohg", status: 303, location: "/cases/{case}", mutates: true},
+	"POST /cases/{id}/assign":       {path: "/cases/{case}/assign", body: form("back", "/inbox?view=mine"), allow: "hgpe", status: 303, location: "/inbox?view=mine", mutates: true},
 	"POST /cases/{id}/close":        {path: "/cases/{case}/close", from: "/cases/{case}", body: form("resolution", "Fixed."), allow: "ope", status: 303, location: "/cases/{case}", mutates: true},
 	"GET /r/{token}":                {path: "/r/{token}", setup: caseLink, offers: []string{"/r/{token}"}},
 	"POST /r/{token}":               {path: "/r/{token}", from: "/r/{token}", setup: caseLink, body: form("engineer.name", "Eve", "engineer.email", "eve@acmestorage.example")},

@@ -165,7 +165,24 @@ func TestInboxPageViewsCountsAndSearch(t *testing.T) {
 	if got := b.Get("/inbox?q=x").Expect(422, "a search of one letter").Text(); !strings.Contains(got, "Search needs a word of at least 2") {
 		t.Errorf("a one-letter search says: %s", got)
 	}
-	if got := e.SignedIn(p.ID, p.Admin.UserID).Get("/outbox?view=mine").Expect(200, "the partner's own").Text(); !strings.Contains(got, "No cases here.") {
-		t.Errorf("the partner sees the host's assignment as its own: %s", got)
+	// The partner's admin takes the case on its side from the outbox.
+	outbox := e.SignedIn(p.ID, p.Admin.UserID)
+	list := outbox.Get("/outbox?view=open").Expect(200, "the partner's outbox")
+	take := list.Form("/cases/" + id + "/assign")
+	if take == nil {
+		t.Fatalf("the outbox offers no Assign to me: %v", list.Forms())
+	}
+	back := outbox.Submit(take, nil).Expect(303, "assign to me")
+	if loc := back.Headers["location"] + back.Headers["Location"]; loc != "/outbox?tz=UTC&view=open" {
+		t.Errorf("assigning from the list goes to %q, want back to the list", loc)
+	}
+	if got := outbox.Get("/outbox?view=mine").Expect(200, "the partner admin's").Text(); !strings.Contains(got, "VMs freeze during array snapshots") {
+		t.Errorf("the partner admin's cases after taking it: %s", got)
+	}
+	if b.Get("/inbox?view=mine").Expect(200, "the host engineer's still").Form("/cases/"+id+"/assign") != nil {
+		t.Errorf("the host engineer is offered to take a case assigned to them")
+	}
+	if got := e.SignedIn(h.ID, h.Admin.UserID).Get("/inbox?view=mine").Expect(200, "the partner's own").Text(); !strings.Contains(got, "No cases here.") {
+		t.Errorf("the host's admin sees the engineer's case as its own: %s", got)
 	}
 }

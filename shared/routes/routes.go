@@ -186,6 +186,7 @@ var Table = []Route{
 	{Method: "POST", Path: "/cases/{id}/notes", Function: Cases, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/cases/{id}/reject", Function: Cases, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/cases/{id}/close", Function: Cases, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/cases/{id}/assign", Function: Cases, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/r/{token}", Function: Cases, Auth: Public, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/r/{token}", Function: Cases, Auth: Public, Body: Form, Page: true},
 	// Address confirmation links (departments' and members' capture
