@@ -290,8 +290,9 @@ func (l QueueList) ByDue() bool { return l.List == QueueNeeds || l.List == Queue
 type QueueReader interface {
 	// ListQueue pages through list l, in its order.
 	ListQueue(ctx context.Context, l QueueList, limit int, cursor string) ([]Case, string, error)
-	// CountQueue counts each list's entries.
-	CountQueue(ctx context.Context, ls []QueueList) ([]int, error)
+	// CountQueue counts each list's entries up to max: max means max or
+	// more.
+	CountQueue(ctx context.Context, ls []QueueList, max int) ([]int, error)
 	// SearchCases pages through the cases of member (on side, "" both)
 	// with a search token starting with token.
 	SearchCases(ctx context.Context, memberID string, side Side, token string, limit int, cursor string) ([]Case, string, error)
@@ -365,8 +366,12 @@ func (s *Service) Queue(ctx context.Context, p auth.Principal, r QueueRequest) (
 	return out, next, nil
 }
 
+// MaxCount bounds a view's count: a count of MaxCount means that many or
+// more, so counting reads at most a page of each list whatever its size.
+const MaxCount = 1000
+
 // QueueCounts counts the caller's cases in each view (of box, "" both
-// sides), read side by side.
+// sides), read side by side, each up to MaxCount.
 func (s *Service) QueueCounts(ctx context.Context, p auth.Principal, box Box) (map[View]int, error) {
 	f := apperr.Fields{}
 	side := boxSide(f, box)
@@ -381,7 +386,7 @@ func (s *Service) QueueCounts(ctx context.Context, p auth.Principal, box Box) (m
 	for i, v := range Views {
 		ls[i] = queueList(p, side, v, now)
 	}
-	ns, err := s.store.CountQueue(ctx, ls)
+	ns, err := s.store.CountQueue(ctx, ls, MaxCount)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tandemhq/tandem/shared/collab"
@@ -42,8 +43,10 @@ func (s *Server) listQueue(ctx context.Context, r *router.Request, box collab.Bo
 // queueTab is one view's link above the list, with its count.
 type queueTab struct {
 	View, Label, Href string
-	Count             int
-	Current           bool
+	// Count is how many cases the view holds ("1000+" beyond the count's
+	// bound, collab.MaxCount).
+	Count   string
+	Current bool
 }
 
 // viewLabels name the views on the page.
@@ -59,7 +62,7 @@ func viewTabs(l caseList, counts map[collab.View]int) []queueTab {
 	for _, v := range collab.Views {
 		q := url.Values{"view": {string(v)}, "tz": {l.Zone}}
 		out = append(out, queueTab{View: string(v), Label: viewLabels[v], Href: "/" + l.Box + "?" + q.Encode(),
-			Count: counts[v], Current: l.Q == "" && string(v) == l.View})
+			Count: countText(counts[v]), Current: l.Q == "" && string(v) == l.View})
 	}
 	return out
 }
@@ -114,4 +117,12 @@ func listPath(p string) bool {
 		}
 	}
 	return false
+}
+
+// countText is a view's count as its link shows it.
+func countText(n int) string {
+	if n >= collab.MaxCount {
+		return strconv.Itoa(collab.MaxCount) + "+"
+	}
+	return strconv.Itoa(n)
 }

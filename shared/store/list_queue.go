@@ -90,9 +90,10 @@ func (s *Store) casesOfEntries(ctx context.Context, op string, items []map[strin
 	return out, nil
 }
 
-// CountQueue counts the entries of each list, the lists side by side
-// (one Query with Select COUNT each, in parallel).
-func (s *Store) CountQueue(ctx context.Context, ls []collab.QueueList) ([]int, error) {
+// CountQueue counts the entries of each list up to max (max: max or
+// more), the lists side by side: a Query with Select COUNT each, in
+// parallel, reading max entries a page until max match or none are left.
+func (s *Store) CountQueue(ctx context.Context, ls []collab.QueueList, max int) ([]int, error) {
 	out := make([]int, len(ls))
 	errs := make([]error, len(ls))
 	var wg sync.WaitGroup
@@ -100,7 +101,7 @@ func (s *Store) CountQueue(ctx context.Context, ls []collab.QueueList) ([]int, e
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[i], errs[i] = s.count(ctx, queueQuery(l, 0, ""))
+			out[i], errs[i] = s.count(ctx, queueQuery(l, max, ""))
 		}()
 	}
 	wg.Wait()
@@ -112,7 +113,7 @@ func (s *Store) CountQueue(ctx context.Context, ls []collab.QueueList) ([]int, e
 	return out, nil
 }
 
-// count counts what q matches, page after page.
+// count counts what q matches, q.limit entries a page, up to q.limit.
 func (s *Store) count(ctx context.Context, q pageQuery) (int, error) {
 	names := map[string]string{"#pk": q.pkAttr}
 	values := map[string]types.AttributeValue{":pk": av(q.pk)}
@@ -138,6 +139,7 @@ func (s *Store) count(ctx context.Context, q pageQuery) (int, error) {
 			ExpressionAttributeValues: values,
 			ExclusiveStartKey:         start,
 			Select:                    types.SelectCount,
+			Limit:                     aws.Int32(int32(q.limit)),
 			ReturnConsumedCapacity:    returnCapacity(ctx),
 		}
 		if q.filter != "" {
@@ -149,6 +151,9 @@ func (s *Store) count(ctx context.Context, q pageQuery) (int, error) {
 		}
 		recordRead(ctx, int(res.ScannedCount), res.ConsumedCapacity)
 		n += int(res.Count)
+		if n >= q.limit {
+			return q.limit, nil
+		}
 		if start = res.LastEvaluatedKey; len(start) == 0 {
 			return n, nil
 		}

@@ -58,15 +58,16 @@ func (s *Store) casesOfEntries(items []*item) []collab.Case {
 	return out
 }
 
-// CountQueue counts the entries of each list.
-func (s *Store) CountQueue(ctx context.Context, ls []collab.QueueList) ([]int, error) {
+// CountQueue counts the entries of each list up to max (max: max or
+// more).
+func (s *Store) CountQueue(ctx context.Context, ls []collab.QueueList, max int) ([]int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]int, len(ls))
 	for i, l := range ls {
 		q := queueQuery(l, 0, "")
 		for _, it := range s.sortedItems(q.index, q.pk, func(sk string) bool { return q.skUpTo == "" || sk <= q.skUpTo }) {
-			if q.match == nil || q.match(it) {
+			if (q.match == nil || q.match(it)) && out[i] < max {
 				out[i]++
 			}
 		}

@@ -62,9 +62,13 @@ func contractQueue(t *testing.T, open func(*testing.T) Store) {
 			{MemberID: host, List: collab.QueueOpen}, {MemberID: host, List: collab.QueueNeeds},
 			{MemberID: host, List: collab.QueueRunning, DueBy: due}, {MemberID: partner, Side: collab.Submitter, List: collab.QueueAll},
 			{MemberID: partner, Side: collab.Receiver, List: collab.QueueAll}, {MemberID: host, List: collab.QueueMine + "usr_nobody"},
-		})
+		}, 10)
 		must(t, "count", err)
 		same(t, "the counts", n, []int{3, 2, 1, 4, 0, 0})
+		n, err = s.CountQueue(bg, []collab.QueueList{{MemberID: host, List: collab.QueueAll}, {MemberID: partner, Side: collab.Submitter, List: collab.QueueAll},
+			{MemberID: partner, Side: collab.Receiver, List: collab.QueueAll}}, 2)
+		must(t, "count up to 2", err)
+		same(t, "the counts up to 2: 2 or more", n, []int{2, 2, 0})
 		_, next, err := s.ListQueue(bg, collab.QueueList{MemberID: host, List: collab.QueueAll}, 2, "")
 		must(t, "first page", err)
 		_, _, err = s.ListQueue(bg, collab.QueueList{MemberID: host, List: collab.QueueOpen}, 2, next)
