@@ -158,7 +158,7 @@ var Table = []Route{
 	{Method: "POST", Path: "/v1/cases/{id}/notes", Function: Cases, Auth: Token, Body: JSON, Create: true},
 	{Method: "POST", Path: "/v1/cases/{id}/reject", Function: Cases, Auth: Token, Body: JSON},
 	{Method: "POST", Path: "/v1/cases/{id}/close", Function: Cases, Auth: Token, Body: JSON},
-	{Method: "POST", Path: "/v1/cases/{id}/assign", Function: Cases, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/cases/{id}/assign", Function: Cases, Auth: Token, Body: JSON, Create: true},
 
 	// Vendor webhooks.
 	{Method: "POST", Path: "/v1/hooks/{memberId}", Function: Hooks, Auth: Signed, Body: JSON},
