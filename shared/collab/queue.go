@@ -8,8 +8,6 @@ import (
 	"time"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/input"
@@ -227,17 +225,37 @@ func Words(s string) []string {
 // "cs0042"), so an identifier is found however its separators are typed.
 func Compact(s string) string { return strings.Join(Words(s), "") }
 
-// fold lowers s and takes the accents off its letters ("Société" is
-// "societe").
+// fold lowers s and takes the accents off its Latin letters ("Société"
+// is "societe", "Straße" "strasse"). A table rather than Unicode
+// decomposition: golang.org/x/text's tables would grow every function's
+// binary for the letters of the companies Tandem serves.
 func fold(s string) string {
 	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(unicode.ToLower(r))
+	for _, r := range strings.ToLower(s) {
+		if base, ok := latinFold[r]; ok {
+			b.WriteString(base)
+		} else {
+			b.WriteRune(r)
 		}
 	}
 	return b.String()
 }
+
+// latinFold maps the lower-case accented Latin letters (Latin-1 and
+// Latin Extended-A, and Romanian's comma-below letters) to their base.
+var latinFold = func() map[rune]string {
+	m := map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'þ': "th", 'ð': "d", 'ĳ': "ij"}
+	for base, rs := range map[string]string{
+		"a": "àáâãäåāăą", "c": "çćĉċč", "d": "ďđ", "e": "èéêëēĕėęě", "g": "ĝğġģ", "h": "ĥħ", "i": "ìíîïĩīĭįı",
+		"j": "ĵ", "k": "ķĸ", "l": "ĺļľŀł", "n": "ñńņňŉŋ", "o": "òóôõöøōŏő", "r": "ŕŗř", "s": "śŝşšșſ", "t": "ţťŧț",
+		"u": "ùúûüũūŭůűų", "w": "ŵ", "y": "ýÿŷ", "z": "źżž",
+	} {
+		for _, r := range rs {
+			m[r] = base
+		}
+	}
+	return m
+}()
 
 // SearchQuery is how q is looked up: the token read from the index, and
 // the words every case found must have a token starting with. A query

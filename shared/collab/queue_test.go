@@ -3,6 +3,7 @@ package collab_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -264,5 +265,18 @@ func TestAssignRules(t *testing.T) {
 				t.Errorf("unassigning: %+v, %v", none.AssigneeOf(side), err)
 			}
 		})
+	}
+}
+
+// Words fold case and the accents of Latin letters, and split on anything
+// that is neither a letter nor a digit.
+func TestWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"Société Générale": "societe generale", "Straße-Œuvre": "strasse oeuvre", "ŁÓDŹ  Çağrı": "lodz cagri",
+		"CS-00123/b": "cs 00123 b", "Ærø": "aero", "東京 Tokyo": "東京 tokyo",
+	} {
+		if got := strings.Join(collab.Words(in), " "); got != want {
+			t.Errorf("Words(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
