@@ -287,6 +287,17 @@ func (s *Server) listCases(ctx context.Context, r *router.Request) (*router.Resp
 	default:
 		return nil, apperr.InvalidField("counts", "is true or false")
 	}
+	// The counts are read beside the page, not after it.
+	var counts map[collab.View]int
+	var countErr error
+	counted := make(chan struct{})
+	go func() {
+		defer close(counted)
+		if withCounts {
+			counts, countErr = s.Cases.QueueCounts(ctx, r.Principal, box)
+		}
+	}()
+	defer func() { <-counted }()
 	var items []collab.Case
 	var next string
 	switch {
@@ -305,9 +316,9 @@ func (s *Server) listCases(ctx context.Context, r *router.Request) (*router.Resp
 		out.Items = append(out.Items, viewCaseFor(r.Principal, c))
 	}
 	if withCounts {
-		counts, err := s.Cases.QueueCounts(ctx, r.Principal, box)
-		if err != nil {
-			return nil, err
+		<-counted
+		if countErr != nil {
+			return nil, countErr
 		}
 		out.Counts = map[string]int{}
 		for v, n := range counts {
