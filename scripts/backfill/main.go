@@ -5,7 +5,8 @@
 //
 //	backfill -table T        the SLA report's record of every case opened before the report existed, and the
 //	                         operators' index (Ops) entry of every case and sign-up waiting since before that index,
-//	                         and the reference (TDM-…) of every case opened before references
+//	                         the reference (TDM-…) of every case opened before references, and the queue and
+//	                         search entries of every case opened before the queue
 //	backfill -table T -confirmations -signing-secret ARN -base-url URL -sender ADDRESS
 //	                         addresses confirmed before Tandem mails them: the inbound address of every department
 //	                         whose test case was acknowledged is confirmed, and every other department and capture
@@ -88,8 +89,9 @@ func main() {
 	sum, err := store.New(awsclient.DynamoDB(cfg, *endpoint), *tableName, nil).Backfill(ctx, *segments)
 	fmt.Printf("SLA records: %d cases read, %d records written, %d already there, %d cases outside any program\n",
 		sum.Cases, sum.Written, sum.Present, sum.Outside)
-	fmt.Printf("operators' index: %d waiting cases and sign-ups added (%s)\n", sum.Ops, time.Since(start).Round(time.Millisecond))
+	fmt.Printf("operators' index: %d waiting cases and sign-ups added\n", sum.Ops)
 	fmt.Printf("case references: %d cases opened before references given one\n", sum.Refs)
+	fmt.Printf("queue: %d cases given their queue and search entries (%s)\n", sum.Queued, time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "backfill:", err)
 		os.Exit(1)

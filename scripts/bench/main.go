@@ -8,6 +8,7 @@
 //   - each route's handler CPU with the table in memory (Go benchmarks);
 //   - the capacity each business operation consumes;
 //   - the escalation sweep's reads beside few and very many not-due cases;
+//   - the queue's reads (views, search) at 10,000 cases of one member;
 //   - every function's zip size (from `make build`).
 package main
 
@@ -77,6 +78,7 @@ func main() {
 	cases := flag.Int("cases", 1000, "cases to open in the intake run")
 	clients := flag.Int("clients", 8, "concurrent clients and writers")
 	notDue := flag.Int("not-due", 100000, "not-due cases beside the 10 due ones in the sweep run")
+	only := flag.String("only", "", "run only this phase (queue) and report it")
 	results := flag.String("out", "bench-results.md", "where to write the report")
 	flag.Parse()
 	r := &runner{}
@@ -89,7 +91,7 @@ func main() {
 			}
 		}()
 		defer r.done()
-		run(r, *cases, *clients, *notDue)
+		run(r, *cases, *clients, *notDue, *only)
 	}()
 	fmt.Print(out.String())
 	if code == 0 {
@@ -103,7 +105,7 @@ func main() {
 	os.Exit(code)
 }
 
-func run(r *runner, nCases, clients, notDue int) {
+func run(r *runner, nCases, clients, notDue int, only string) {
 	ctx := context.Background()
 	cache, _ := localstack.CacheDir()
 	t0 := time.Now()
@@ -132,6 +134,10 @@ func run(r *runner, nCases, clients, notDue int) {
 		defer p.done()
 		f(p)
 	}
+	if only == "queue" {
+		phase(func(p *runner) { queueReads(p, 10000) })
+		return
+	}
 	var rawRate float64
 	phase(func(p *runner) { rawRate = rawTransactions(p, clients, 4000) })
 	phase(func(p *runner) { intake(p, nCases, clients, rawRate) })
@@ -157,6 +163,7 @@ func run(r *runner, nCases, clients, notDue int) {
 	}
 	phase(fresh("sweep", func(p *runner) { sweepReads(p, notDue) }))
 	phase(fresh("report", func(p *runner) { slaReportReads(p, 10000) }))
+	phase(fresh("queue", func(p *runner) { queueReads(p, 10000) }))
 	coldStarts(r, ddb.Endpoint, ses.Endpoint)
 	zipSizes()
 }

@@ -2,8 +2,11 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 
+	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/form"
@@ -212,6 +215,22 @@ type caseView struct {
 	CreatedAt           string           `json:"createdAt"`
 	UpdatedAt           string           `json:"updatedAt"`
 	Version             int              `json:"version"`
+	// Assignee is who works on the case on the caller's side.
+	Assignee *assigneeView `json:"assignee,omitempty"`
+}
+
+type assigneeView struct {
+	UserID string `json:"userId"`
+	Name   string `json:"name"`
+}
+
+// viewCaseFor is c as p sees it: with the assignee of p's side.
+func viewCaseFor(p auth.Principal, c collab.Case) caseView {
+	v := viewCase(c)
+	if a := c.AssigneeOf(collab.SideOf(p, c)); a != nil {
+		v.Assignee = &assigneeView{UserID: a.UserID, Name: a.Name}
+	}
+	return v
 }
 
 func viewCase(c collab.Case) caseView {
@@ -251,20 +270,88 @@ func (s *Server) openCase(ctx context.Context, r *router.Request) (*router.Respo
 	return router.JSON(http.StatusCreated, viewCase(c)), nil
 }
 
+// listCases is the caller's inbox or outbox (box, status), or with a view
+// or a search (view, q) its queue, and the count of each view when asked
+// (counts=true).
 func (s *Server) listCases(ctx context.Context, r *router.Request) (*router.Response, error) {
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := s.Cases.List(ctx, r.Principal, collab.Box(r.Query.Get("box")), collab.Status(r.Query.Get("status")), limit, cursor)
+	box, view, q, status := collab.Box(r.Query.Get("box")), collab.View(r.Query.Get("view")), r.Query.Get("q"), collab.Status(r.Query.Get("status"))
+	withCounts := false
+	switch v := r.Query.Get("counts"); v {
+	case "", "false":
+	case "true":
+		withCounts = true
+	default:
+		return nil, apperr.InvalidField("counts", "is true or false")
+	}
+	// The counts are read beside the page, not after it.
+	var counts map[collab.View]int
+	var countErr error
+	counted := make(chan struct{})
+	go func() {
+		defer close(counted)
+		if withCounts {
+			counts, countErr = s.Cases.QueueCounts(ctx, r.Principal, box)
+		}
+	}()
+	defer func() { <-counted }()
+	var items []collab.Case
+	var next string
+	switch {
+	case (view != "" || q != "") && status != "":
+		return nil, apperr.InvalidField("status", "narrows the inbox or outbox; with a view or q, leave it out (view=closed, view=open…)")
+	case view != "" || q != "":
+		items, next, err = s.Cases.Queue(ctx, r.Principal, collab.QueueRequest{Box: box, View: view, Q: q, Limit: limit, Cursor: cursor})
+	default:
+		items, next, err = s.Cases.List(ctx, r.Principal, box, status, limit, cursor)
+	}
 	if err != nil {
 		return nil, err
 	}
-	out := make([]caseView, 0, len(items))
+	out := queueView{List: listOf(make([]caseView, 0, len(items)), next)}
 	for _, c := range items {
-		out = append(out, viewCase(c))
+		out.Items = append(out.Items, viewCaseFor(r.Principal, c))
 	}
-	return router.JSON(http.StatusOK, listOf(out, next)), nil
+	if withCounts {
+		<-counted
+		if countErr != nil {
+			return nil, countErr
+		}
+		out.Counts = map[string]int{}
+		for v, n := range counts {
+			out.Counts[string(v)] = n
+		}
+	}
+	return router.JSON(http.StatusOK, out), nil
+}
+
+// queueView is a page of cases with, when asked, the count of each view.
+type queueView struct {
+	List[caseView]
+	Counts map[string]int `json:"counts,omitempty"`
+}
+
+// assignCase names who works on the case on the caller's side.
+func (s *Server) assignCase(ctx context.Context, r *router.Request) (*router.Response, error) {
+	var in struct {
+		UserID json.RawMessage `json:"userId"`
+	}
+	if err := router.Decode(r, &in); err != nil {
+		return nil, err
+	}
+	// Absent and null differ: null unassigns.
+	var userID *string
+	if len(in.UserID) == 0 || (string(in.UserID) != "null" && json.Unmarshal(in.UserID, &userID) != nil) {
+		return nil, apperr.InvalidField("userId", "is required: the id of a user of your company (usr_…), or null to unassign")
+	}
+	c, err := s.Cases.Assign(ctx, r.Principal, r.Param("id"), userID, r.Claim)
+	if err != nil {
+		return nil, err
+	}
+	return router.JSON(http.StatusOK, viewCaseFor(r.Principal, c)), nil
 }
 
 func (s *Server) getCase(ctx context.Context, r *router.Request) (*router.Response, error) {
@@ -272,7 +359,7 @@ func (s *Server) getCase(ctx context.Context, r *router.Request) (*router.Respon
 	if err != nil {
 		return nil, err
 	}
-	return router.JSON(http.StatusOK, viewCase(c)), nil
+	return router.JSON(http.StatusOK, viewCaseFor(r.Principal, c)), nil
 }
 
 func (s *Server) caseEvents(ctx context.Context, r *router.Request) (*router.Response, error) {

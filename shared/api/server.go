@@ -130,6 +130,7 @@ func CasesHandlers(s *Server) map[string]router.Handler {
 		"POST /v1/cases/{id}/notes":               s.caseAction(collab.Note),
 		"POST /v1/cases/{id}/reject":              s.caseAction(collab.Reject),
 		"POST /v1/cases/{id}/close":               s.caseAction(collab.Close),
+		"POST /v1/cases/{id}/assign":              s.assignCase,
 	}
 }
 

@@ -51,6 +51,8 @@ const (
 	// Merge: a side's member was merged into another, which the case now
 	// names.
 	Merge Action = "merge"
+	// Assign: a side named who works on the case on its side.
+	Assign Action = "assign"
 )
 
 // Side is who acts on a case.
@@ -141,6 +143,10 @@ type Case struct {
 	BusinessImpact      string
 	NoteToManager       string
 	Engineer            *member.Contact
+	// SubmitterAssignee and ReceiverAssignee are who works on the case on
+	// each side (POST /v1/cases/{id}/assign), nil for nobody.
+	SubmitterAssignee *Assignee
+	ReceiverAssignee  *Assignee
 
 	Status Status
 	// SLA is the response time the clock runs for.

@@ -33,6 +33,7 @@ type Store interface {
 	Stepper
 	Escalations
 	DirectoryReader
+	QueueReader
 }
 
 // Intake is what opening a case needs (Open): the department, member,

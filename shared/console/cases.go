@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -46,35 +47,55 @@ const timeLayout = "Mon 2 Jan 2006, 15:04 MST"
 
 // overdue: the receiver's clock runs and its respond-by time passed.
 
-// caseList serves GET /inbox and GET /outbox.
+// caseList serves GET /inbox and GET /outbox: one view of the box (open
+// by default) or a search of it, with each view's count beside its link.
+// The counts are read beside the list, so the page is two round trips in
+// series (the list's Query, then its cases).
 func (s *Server) caseList(box collab.Box) router.Handler {
 	return func(ctx context.Context, r *router.Request) (*router.Response, error) {
 		loc, zone, setZone := viewerZone(r)
-		status := collab.Status(r.Query.Get("status"))
-		if status != "" && !slices.Contains(collab.Statuses, status) {
-			status = ""
+		l := caseList{Nav: s.nav(r, string(box)), Box: string(box), Zone: zone, Zones: commonZones,
+			View: string(queueView(r)), Q: strings.TrimSpace(r.Query.Get("q"))}
+		l.Back = l.self()
+		var counts map[collab.View]int
+		var countErr error
+		counted := make(chan struct{})
+		go func() {
+			defer close(counted)
+			counts, countErr = s.Cases.QueueCounts(ctx, r.Principal, box)
+		}()
+		items, next, err := s.listQueue(ctx, r, box, collab.View(l.View), l.Q)
+		<-counted
+		status := http.StatusOK
+		var ae *apperr.Error
+		if l.Q != "" && r.Principal.MemberID != "" && errors.As(err, &ae) && ae.Fields["q"] != "" {
+			l.SearchError, status, err = "Search "+ae.Fields["q"]+".", http.StatusUnprocessableEntity, nil
 		}
-		cursor := r.Query.Get("cursor")
-		items, next, err := s.Cases.List(ctx, r.Principal, box, status, 25, cursor)
 		if err != nil {
 			return nil, err
 		}
-		now := s.Now()
-		l := caseList{Nav: s.nav(r, string(box)), Box: string(box), Status: string(status), Zone: zone, Zones: commonZones, NextCursor: next}
-		for _, st := range collab.Statuses {
-			l.Statuses = append(l.Statuses, string(st))
+		if countErr != nil {
+			return nil, countErr
 		}
+		l.NextCursor = next
+		l.Views = viewTabs(l, counts)
+		now := s.Now()
 		for _, c := range items {
+			side := collab.SideOf(r.Principal, c)
 			other := c.SubmitterName
-			if box == collab.Outbox {
+			if side == collab.Submitter {
 				other = c.ReceiverName
 			}
-			l.Rows = append(l.Rows, caseRow{
-				ID: c.ID, Summary: c.Summary, Other: other, Priority: string(c.Priority), Status: string(c.Status),
+			row := caseRow{
+				ID: c.ID, Ref: c.Ref, Summary: c.Summary, Other: other, Priority: string(c.Priority), Status: string(c.Status),
 				RespondBy: c.ResponseDueAt.In(loc).Format(timeLayout), Overdue: c.Overdue(now),
-			})
+			}
+			if a := c.AssigneeOf(side); a != nil {
+				row.Assignee, row.Mine = a.Name, a.UserID == r.Principal.UserID
+			}
+			l.Rows = append(l.Rows, row)
 		}
-		resp := router.Page(http.StatusOK, caseListPage(l))
+		resp := router.Page(status, caseListPage(l))
 		if setZone != "" {
 			resp.Cookies = []string{s.cookie(tzCookie, setZone, "/", 365*24*time.Hour)}
 		}
@@ -413,16 +434,23 @@ const mailLinkRetention = 365 * 24 * time.Hour
 
 // caseRow is one line of the inbox or outbox.
 type caseRow struct {
-	ID, Summary, Other, Priority, Status, RespondBy string
-	Overdue                                         bool
+	ID, Ref, Summary, Other, Priority, Status, RespondBy string
+	// Assignee is who works on the case on the viewer's side; Mine says
+	// it is the viewer.
+	Assignee      string
+	Overdue, Mine bool
 }
 
 // caseList is the inbox or outbox page.
 type caseList struct {
-	Nav        nav
-	Box        string // inbox or outbox
-	Status     string
-	Statuses   []string
+	Nav  nav
+	Box  string // inbox or outbox
+	View string
+	// Q is the search; SearchError why it cannot be run.
+	Q, SearchError string
+	// Back is the list's address, where assigning from it returns.
+	Back       string
+	Views      []queueTab
 	Zone       string
 	Zones      []string
 	Rows       []caseRow

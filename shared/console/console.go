@@ -129,6 +129,7 @@ func CasesHandlers(s *Server) map[string]router.Handler {
 		"POST /cases/{id}/notes":        s.casePageAction("notes", collab.Note),
 		"POST /cases/{id}/reject":       s.casePageAction("reject", collab.Reject),
 		"POST /cases/{id}/close":        s.casePageAction("close", collab.Close),
+		"POST /cases/{id}/assign":       s.assignToMe,
 		"GET /r/{token}":                s.mailActionPage,
 		"GET /s/{token}":                s.readOnlyCasePage,
 		"POST /r/{token}":               s.mailActionForm,

@@ -573,6 +573,8 @@ var matrix = map[string]row{
 	"POST /v1/cases/{id}/notes":               {path: "/v1/cases/{case}/notes", body: map[string]any{"text": "x"}, allow: "ohgpe"},
 	"POST /v1/cases/{id}/reject":              {path: "/v1/cases/{case}/reject", body: map[string]any{"reason": "r"}, allow: "ohg", mutates: true},
 	"POST /v1/cases/{id}/close":               {path: "/v1/cases/{case}/close", body: map[string]any{"resolution": "r"}, allow: "ope", mutates: true},
+	// Assigning the host's engineer: the partner's people are not the host's (422).
+	"POST /v1/cases/{id}/assign": {path: "/v1/cases/{case}/assign", body: map[string]any{"userId": "{hostEng}"}, allow: "hg", mutates: true, refuse: []int{422}},
 
 	// Vendor webhooks (the signed route is TestSignedWebhookRoute's).
 	"POST /v1/hooks/{memberId}":               {},
@@ -602,6 +604,7 @@ var matrix = map[string]row{
 	"POST /cases/{id}/request-info": {path: "/cases/{case}/request-info", from: "/cases/{case}", body: form("question", "Which firmware?"), allow: "ohg", status: 303, location: "/cases/{case}", mutates: true},
 	"POST /cases/{id}/notes":        {path: "/cases/{case}/notes", from: "/cases/{case}", body: form("text", "Looking into it."), allow: "ohgpe", status: 303, location: "/cases/{case}"},
 	"POST /cases/{id}/reject":       {path: "/cases/{case}/reject", from: "/cases/{case}", body: form("reason", "Not ours."), allow: "ohg", status: 303, location: "/cases/{case}", mutates: true},
+	"POST /cases/{id}/assign":       {path: "/cases/{case}/assign", body: form("back", "/inbox?view=mine"), allow: "hgpe", status: 303, location: "/inbox?view=mine", mutates: true},
 	"POST /cases/{id}/close":        {path: "/cases/{case}/close", from: "/cases/{case}", body: form("resolution", "Fixed."), allow: "ope", status: 303, location: "/cases/{case}", mutates: true},
 	"GET /r/{token}":                {path: "/r/{token}", setup: caseLink, offers: []string{"/r/{token}"}},
 	"GET /s/{token}":                {path: "/s/{token}", setup: readLink, see: []string{"A read-only view of the case"}},

@@ -408,3 +408,15 @@ type UserInvited struct {
 func (UserInvited) Template() string { return "user_invited" }
 
 func init() { register[UserInvited]() }
+
+// CaseAssigned tells a user that a case was assigned to them on their
+// side.
+type CaseAssigned struct {
+	CaseMail
+	AssigneeName, AssignedBy string
+}
+
+// Template names the template.
+func (CaseAssigned) Template() string { return "case_assigned" }
+
+func init() { register[CaseAssigned]() }

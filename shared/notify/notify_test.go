@@ -22,6 +22,7 @@ var every = []notify.MailData{
 	notify.CaseUpdate{CaseMail: notify.CaseMail{CaseID: "cas_1"}, Action: "accept", Engineer: "E"},
 	notify.CaseEscalated{CaseMail: notify.CaseMail{CaseID: "cas_1"}, Level: "2"},
 	notify.CaseReminder{CaseMail: notify.CaseMail{CaseID: "cas_1"}, AcceptLink: "a", RequestInfoLink: "r"},
+	notify.CaseAssigned{CaseMail: notify.CaseMail{CaseID: "cas_1"}, AssigneeName: "A", AssignedBy: "B"},
 	notify.CaseIdle{CaseMail: notify.CaseMail{CaseID: "cas_1"}, Since: "1 May", Closed: true},
 	notify.ConsentDeclined{MemberName: "M"},
 	notify.ConsentPending{MemberName: "M"},

@@ -158,6 +158,7 @@ var Table = []Route{
 	{Method: "POST", Path: "/v1/cases/{id}/notes", Function: Cases, Auth: Token, Body: JSON, Create: true},
 	{Method: "POST", Path: "/v1/cases/{id}/reject", Function: Cases, Auth: Token, Body: JSON},
 	{Method: "POST", Path: "/v1/cases/{id}/close", Function: Cases, Auth: Token, Body: JSON},
+	{Method: "POST", Path: "/v1/cases/{id}/assign", Function: Cases, Auth: Token, Body: JSON, Create: true},
 
 	// Vendor webhooks.
 	{Method: "POST", Path: "/v1/hooks/{memberId}", Function: Hooks, Auth: Signed, Body: JSON},
@@ -185,6 +186,7 @@ var Table = []Route{
 	{Method: "POST", Path: "/cases/{id}/notes", Function: Cases, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/cases/{id}/reject", Function: Cases, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/cases/{id}/close", Function: Cases, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/cases/{id}/assign", Function: Cases, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/r/{token}", Function: Cases, Auth: Public, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/r/{token}", Function: Cases, Auth: Public, Body: Form, Page: true},
 	// A case read without a sign-in: the signed link in the level-1

@@ -35,6 +35,7 @@ func (s *Store) AppendCaseNote(ctx context.Context, before, after collab.Case, e
 	if marker, moved := s.idleMarkerMoved(before, after); moved {
 		items = append(items, marker)
 	}
+	items = append(items, s.queueWrites(&before, after)...)
 	items = append(items, s.outboxWrites(msgs)...)
 	items = append(items, s.commitClaim(claim, after.ID)...)
 	return s.transact(ctx, "add a note to a case", items...)

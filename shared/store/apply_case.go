@@ -25,6 +25,7 @@ func (s *Store) ApplyCase(ctx context.Context, before, after collab.Case, ev col
 	if rec, changed := s.slaRecordChanged(before, after); changed {
 		items = append(items, rec)
 	}
+	items = append(items, s.queueWrites(&before, after)...)
 	items = append(items, s.outboxWrites(msgs)...)
 	items = append(items, s.commitClaim(claim, after.ID)...)
 	return s.transact(ctx, "update case", items...)

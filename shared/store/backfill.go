@@ -26,14 +26,17 @@ type BackfillSummary struct {
 	// Refs counts the cases given a reference (TDM-…), which they were
 	// opened before.
 	Refs int
+	// Queued counts the cases given their queue and search entries.
+	Queued int
 }
 
 // Backfill brings items written before a later index or record existed up
 // to date, by a parallel Scan of the table (a one-off migration, not a
 // request path): every case gets its SLA report record, and every case
 // still waiting for its receiver and every sign-up waiting for a decision
-// gets its place in the operators' index (Ops), and every case opened
-// before references its reference. What is there already is
+// gets its place in the operators' index (Ops); every case opened before
+// references its reference (Refs), then its queue and search entries
+// (Queued). What is there already is
 // left alone (the items' own writes keep it current), so it is safe to run
 // while the system serves and to run again.
 func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, error) {
@@ -57,6 +60,7 @@ func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, er
 				sum.Outside += part.Outside
 				sum.Ops += part.Ops
 				sum.Refs += part.Refs
+				sum.Queued += part.Queued
 			})
 		}()
 	}
@@ -123,6 +127,11 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 				}
 				part.Refs += given
 			}
+			queued, err := s.backfillQueue(ctx, c)
+			if err != nil {
+				return err
+			}
+			part.Queued += queued
 			r, ok := slaRecordOf(c)
 			if !ok {
 				part.Outside++
@@ -193,4 +202,37 @@ func (s *Store) backfillRef(ctx context.Context, c collab.Case) (int, error) {
 		}
 		return 1, nil
 	}
+}
+
+// backfillQueue writes case c's queue and search entries when it has none
+// (its receiver's entry in QueueAll is missing) and returns 1 if it did.
+// A case's own writes only move the entries that change, so a case
+// written since the scan read it is read again and its entries written as
+// it is now, on the condition that it is still at the version read.
+func (s *Store) backfillQueue(ctx context.Context, c collab.Case) (int, error) {
+	probe := queueEntryItem(collab.QueueEntries(c)[0])
+	var have queueItem
+	switch err := s.getItem(ctx, "backfill queue", key(probe.PK, probe.SK), &have, errNoItem); {
+	case err == nil:
+		return 0, nil
+	case !errors.Is(err, errNoItem):
+		return 0, err
+	}
+	for attempt := 0; attempt < 5; attempt++ {
+		items := []txItem{s.check(caseKey(c.ID), "version = :v", nil, map[string]types.AttributeValue{":v": avN(c.Version)}, errOpsMoved)}
+		for _, it := range caseQueueItems(c) {
+			items = append(items, s.put(marshal(it), "", nil, nil, nil))
+		}
+		err := s.transact(ctx, "backfill queue", items...)
+		if !errors.Is(err, errOpsMoved) {
+			if err != nil {
+				return 0, err
+			}
+			return 1, nil
+		}
+		if c, err = s.GetCase(ctx, c.ID); err != nil {
+			return 0, err
+		}
+	}
+	return 0, apperr.Unavailable(errOpsMoved, "case %s keeps changing; run the backfill again", c.ID)
 }

@@ -102,3 +102,59 @@ func TestBackfillOpsIndex(t *testing.T) {
 		t.Errorf("a second backfill: %+v %v, want nothing written", again, err)
 	}
 }
+
+// A table an older Tandem wrote has no queue or search entries: the
+// backfill writes every case's, and a second run finds nothing to do.
+func TestBackfillQueue(t *testing.T) {
+	db := storetest.Client(t)
+	table := storetest.NewTable(t, db)
+	s := store.New(db, table, storetest.Keys)
+	ctx := context.Background()
+	var cs []collab.Case
+	for i, st := range []collab.Status{collab.Open, collab.Closed} {
+		at := t0.Add(time.Duration(i) * time.Minute)
+		cs = append(cs, collab.Case{ID: ident.New(ident.Case, at), Ref: collab.NewRef(), ProgramID: "prg_x", ProgramName: "P", ProgramType: program.PartnerProgram,
+			SubmitterMemberID: "mem_s", SubmitterName: "S", SubmitterEmail: "s@s.example", ReceiverMemberID: "mem_r", ReceiverName: "R",
+			DepartmentID: "dep_r", DepartmentName: "D", Priority: program.High, Summary: "Snapshots stall", Description: "d", Status: st,
+			SLA: 2 * time.Hour, ResponseDueAt: at.Add(2 * time.Hour), Level2DueAt: at.Add(4 * time.Hour), CreatedAt: at, UpdatedAt: at, Version: 1})
+	}
+	if err := s.Seed().Cases(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	out, err := db.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table), FilterExpression: aws.String("#t IN (:q, :s)"),
+		ExpressionAttributeNames:  map[string]string{"#t": "type"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":q": &types.AttributeValueMemberS{Value: "case_queue"}, ":s": &types.AttributeValueMemberS{Value: "case_search"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range out.Items {
+		if _, err := db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(table), Key: map[string]types.AttributeValue{"PK": it["PK"], "SK": it["SK"]}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := func() int {
+		t.Helper()
+		got, _, err := s.ListQueue(ctx, collab.QueueList{MemberID: "mem_r", List: collab.QueueAll}, 10, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, _, err := s.SearchCases(ctx, "mem_s", "", "snap", 10, "")
+		if err != nil || len(found) != len(got) {
+			t.Fatalf("the search finds %d cases (%v), the list %d", len(found), err, len(got))
+		}
+		return len(got)
+	}
+	if n := all(); len(out.Items) == 0 || n != 0 {
+		t.Fatalf("before: %d entries stripped, %d cases listed (want none)", len(out.Items), n)
+	}
+	sum, err := s.Backfill(ctx, 2)
+	if err != nil || sum.Queued != 2 {
+		t.Fatalf("backfill: %+v %v; want 2 cases queued", sum, err)
+	}
+	if n := all(); n != 2 {
+		t.Errorf("after: %d cases listed, want 2", n)
+	}
+	if again, err := s.Backfill(ctx, 2); err != nil || again.Queued != 0 {
+		t.Errorf("a second backfill: %+v %v, want nothing queued", again, err)
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -12,44 +13,48 @@ import (
 
 type caseItem struct {
 	keyAttrs
-	ID                  string   `dynamodbav:"id"`
-	Ref                 string   `dynamodbav:"ref,omitempty"`
-	ProgramID           string   `dynamodbav:"programId,omitempty"`
-	ProgramName         string   `dynamodbav:"programName"`
-	ProgramType         string   `dynamodbav:"programType"`
-	SubmitterMemberID   string   `dynamodbav:"submitterMemberId"`
-	SubmitterName       string   `dynamodbav:"submitterName"`
-	SubmitterUserID     string   `dynamodbav:"submitterUserId"`
-	SubmitterEmail      string   `dynamodbav:"submitterEmail"`
-	ReceiverMemberID    string   `dynamodbav:"receiverMemberId"`
-	ReceiverName        string   `dynamodbav:"receiverName"`
-	DepartmentID        string   `dynamodbav:"departmentId"`
-	DepartmentName      string   `dynamodbav:"departmentName"`
-	Priority            string   `dynamodbav:"priority"`
-	Summary             string   `dynamodbav:"summary"`
-	Description         string   `dynamodbav:"description"`
-	Customer            string   `dynamodbav:"customer,omitempty"`
-	SubmitterCaseNumber string   `dynamodbav:"submitterCaseNumber,omitempty"`
-	ReceiverCaseNumber  string   `dynamodbav:"receiverCaseNumber,omitempty"`
-	Fields              string   `dynamodbav:"fields,omitempty"`
-	BusinessImpact      string   `dynamodbav:"businessImpact,omitempty"`
-	NoteToManager       string   `dynamodbav:"noteToManager,omitempty"`
-	Engineer            string   `dynamodbav:"engineer,omitempty"`
-	Status              string   `dynamodbav:"status"`
-	SLASeconds          int64    `dynamodbav:"slaSeconds"`
-	ResponseDueAt       string   `dynamodbav:"responseDueAt"`
-	Level2DueAt         string   `dynamodbav:"level2DueAt"`
-	RemindAt            string   `dynamodbav:"remindAt,omitempty"`
-	Reminded            bool     `dynamodbav:"reminded,omitempty"`
-	LastActivityAt      string   `dynamodbav:"lastActivityAt,omitempty"`
-	Bcc                 []string `dynamodbav:"bcc,omitempty,stringset"`
-	IdleWarned          bool     `dynamodbav:"idleWarned,omitempty"`
-	RespondedAt         string   `dynamodbav:"respondedAt,omitempty"`
-	EscalationLevel     int      `dynamodbav:"escalationLevel"`
-	Resolution          string   `dynamodbav:"resolution,omitempty"`
-	CreatedAt           string   `dynamodbav:"createdAt"`
-	UpdatedAt           string   `dynamodbav:"updatedAt"`
-	Version             int      `dynamodbav:"version"`
+	ID                    string   `dynamodbav:"id"`
+	Ref                   string   `dynamodbav:"ref,omitempty"`
+	ProgramID             string   `dynamodbav:"programId,omitempty"`
+	ProgramName           string   `dynamodbav:"programName"`
+	ProgramType           string   `dynamodbav:"programType"`
+	SubmitterMemberID     string   `dynamodbav:"submitterMemberId"`
+	SubmitterName         string   `dynamodbav:"submitterName"`
+	SubmitterUserID       string   `dynamodbav:"submitterUserId"`
+	SubmitterEmail        string   `dynamodbav:"submitterEmail"`
+	ReceiverMemberID      string   `dynamodbav:"receiverMemberId"`
+	ReceiverName          string   `dynamodbav:"receiverName"`
+	DepartmentID          string   `dynamodbav:"departmentId"`
+	DepartmentName        string   `dynamodbav:"departmentName"`
+	Priority              string   `dynamodbav:"priority"`
+	Summary               string   `dynamodbav:"summary"`
+	Description           string   `dynamodbav:"description"`
+	Customer              string   `dynamodbav:"customer,omitempty"`
+	SubmitterCaseNumber   string   `dynamodbav:"submitterCaseNumber,omitempty"`
+	ReceiverCaseNumber    string   `dynamodbav:"receiverCaseNumber,omitempty"`
+	Fields                string   `dynamodbav:"fields,omitempty"`
+	BusinessImpact        string   `dynamodbav:"businessImpact,omitempty"`
+	NoteToManager         string   `dynamodbav:"noteToManager,omitempty"`
+	Engineer              string   `dynamodbav:"engineer,omitempty"`
+	SubmitterAssigneeID   string   `dynamodbav:"submitterAssigneeId,omitempty"`
+	SubmitterAssigneeName string   `dynamodbav:"submitterAssigneeName,omitempty"`
+	ReceiverAssigneeID    string   `dynamodbav:"receiverAssigneeId,omitempty"`
+	ReceiverAssigneeName  string   `dynamodbav:"receiverAssigneeName,omitempty"`
+	Status                string   `dynamodbav:"status"`
+	SLASeconds            int64    `dynamodbav:"slaSeconds"`
+	ResponseDueAt         string   `dynamodbav:"responseDueAt"`
+	Level2DueAt           string   `dynamodbav:"level2DueAt"`
+	RemindAt              string   `dynamodbav:"remindAt,omitempty"`
+	Reminded              bool     `dynamodbav:"reminded,omitempty"`
+	LastActivityAt        string   `dynamodbav:"lastActivityAt,omitempty"`
+	Bcc                   []string `dynamodbav:"bcc,omitempty,stringset"`
+	IdleWarned            bool     `dynamodbav:"idleWarned,omitempty"`
+	RespondedAt           string   `dynamodbav:"respondedAt,omitempty"`
+	EscalationLevel       int      `dynamodbav:"escalationLevel"`
+	Resolution            string   `dynamodbav:"resolution,omitempty"`
+	CreatedAt             string   `dynamodbav:"createdAt"`
+	UpdatedAt             string   `dynamodbav:"updatedAt"`
+	Version               int      `dynamodbav:"version"`
 }
 
 // refItem claims a case reference: one item per reference, naming its
@@ -96,6 +101,12 @@ func toCaseItem(c collab.Case) caseItem {
 	if c.Engineer != nil {
 		it.Engineer = jsonAttr(toContactRec(*c.Engineer))
 	}
+	if a := c.SubmitterAssignee; a != nil {
+		it.SubmitterAssigneeID, it.SubmitterAssigneeName = a.UserID, a.Name
+	}
+	if a := c.ReceiverAssignee; a != nil {
+		it.ReceiverAssigneeID, it.ReceiverAssigneeName = a.UserID, a.Name
+	}
 	if !c.RespondedAt.IsZero() {
 		it.RespondedAt = iso(c.RespondedAt)
 	}
@@ -127,6 +138,12 @@ func (it caseItem) domain() (collab.Case, error) {
 		Status: collab.Status(it.Status), SLA: time.Duration(it.SLASeconds) * time.Second, ResponseDueAt: parseISO(it.ResponseDueAt),
 		Level2DueAt: parseISO(it.Level2DueAt), RemindAt: parseISO(it.RemindAt), Reminded: it.Reminded, LastActivityAt: parseISO(it.LastActivityAt), IdleWarned: it.IdleWarned, Bcc: it.Bcc, RespondedAt: parseISO(it.RespondedAt), EscalationLevel: it.EscalationLevel,
 		Resolution: it.Resolution, CreatedAt: parseISO(it.CreatedAt), UpdatedAt: parseISO(it.UpdatedAt), Version: it.Version,
+	}
+	if it.SubmitterAssigneeID != "" {
+		c.SubmitterAssignee = &collab.Assignee{UserID: it.SubmitterAssigneeID, Name: it.SubmitterAssigneeName}
+	}
+	if it.ReceiverAssigneeID != "" {
+		c.ReceiverAssignee = &collab.Assignee{UserID: it.ReceiverAssigneeID, Name: it.ReceiverAssigneeName}
 	}
 	if it.Customer != "" {
 		var r customerRec
@@ -210,4 +227,60 @@ func (s *Store) idleMarkerMoved(before, after collab.Case) (txItem, bool) {
 		return txItem{}, false
 	}
 	return s.idleMarker(after), true
+}
+
+// queueItem is a case's entry in one of a member's queue lists or in its
+// search index (collab.QueueEntries, collab.SearchEntries): a small item
+// naming the case, written in the case's own transactions.
+type queueItem struct {
+	keyAttrs
+	CaseID string `dynamodbav:"caseId"`
+	Side   string `dynamodbav:"side"`
+}
+
+func queueEntryItem(e collab.QueueEntry) queueItem {
+	return queueItem{keyAttrs: keyAttrs{PK: queuePK(e.MemberID, e.List), SK: queueSK(iso(e.At), e.CaseID, e.Side), Type: "case_queue"},
+		CaseID: e.CaseID, Side: string(e.Side)}
+}
+
+func searchEntryItem(e collab.SearchEntry) queueItem {
+	return queueItem{keyAttrs: keyAttrs{PK: searchPK(e.MemberID), SK: queueSK(e.Token, e.CaseID, e.Side), Type: "case_search"},
+		CaseID: e.CaseID, Side: string(e.Side)}
+}
+
+// queueWrites move a case's queue and search entries from where before
+// (nil: a new case) had them to where after has them: only the entries
+// that differ are written or deleted.
+func (s *Store) queueWrites(before *collab.Case, after collab.Case) []txItem {
+	var old []queueItem
+	if before != nil {
+		old = caseQueueItems(*before)
+	}
+	now := caseQueueItems(after)
+	has := func(its []queueItem, it queueItem) bool {
+		return slices.ContainsFunc(its, func(o queueItem) bool { return o.PK == it.PK && o.SK == it.SK })
+	}
+	var out []txItem
+	for _, it := range old {
+		if !has(now, it) {
+			out = append(out, s.remove(key(it.PK, it.SK), "", nil, nil))
+		}
+	}
+	for _, it := range now {
+		if !has(old, it) {
+			out = append(out, s.put(marshal(it), "", nil, nil, nil))
+		}
+	}
+	return out
+}
+
+func caseQueueItems(c collab.Case) []queueItem {
+	var out []queueItem
+	for _, e := range collab.QueueEntries(c) {
+		out = append(out, queueEntryItem(e))
+	}
+	for _, e := range collab.SearchEntries(c) {
+		out = append(out, searchEntryItem(e))
+	}
+	return out
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // CreateCase implements collab.Store: the case (with its due-index entry),
-// the claim on its reference,
+// the claim on its reference, its queue and search entries,
 // its first event, its SLA report record, the idempotency commit and the
 // outbox, in one transaction.
 func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, msgs []notify.Message, claim idem.Claim) error {
@@ -25,6 +25,7 @@ func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, 
 	if r, ok := slaRecordOf(c); ok {
 		items = append(items, s.slaRecordWrite(r))
 	}
+	items = append(items, s.queueWrites(nil, c)...)
 	items = append(items, s.outboxWrites(msgs)...)
 	items = append(items, s.commitClaim(claim, c.ID)...)
 	return s.transact(ctx, "create case", items...)

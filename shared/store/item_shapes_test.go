@@ -106,8 +106,10 @@ func storedItems() []storedItem {
 		Status: collab.Open, SLA: 4 * time.Hour, ResponseDueAt: at.Add(4 * time.Hour), Level2DueAt: at.Add(8 * time.Hour),
 		RemindAt: at.Add(3 * time.Hour), LastActivityAt: at.Add(time.Hour), Bcc: []string{"cap@partner.example"},
 		CreatedAt: at, UpdatedAt: at.Add(time.Hour), Version: 2,
+		SubmitterAssignee: &collab.Assignee{UserID: "usr_e", Name: "Eve"}, ReceiverAssignee: &collab.Assignee{UserID: "usr_h", Name: "Hal"},
 	}
 	closedCase := openCase
+	closedCase.SubmitterAssignee, closedCase.ReceiverAssignee = nil, nil
 	closedCase.Ref = ""
 	closedCase.Customer, closedCase.Fields, closedCase.Engineer, closedCase.Bcc = nil, nil, nil, nil
 	closedCase.SubmitterCaseNumber, closedCase.ReceiverCaseNumber, closedCase.BusinessImpact, closedCase.NoteToManager = "", "", "", ""
@@ -201,6 +203,8 @@ func storedItems() []storedItem {
 		Action: collab.Accept, From: collab.Open, To: collab.Accepted, Text: "on it", Level: 1})))
 	add("case_event (plain)", putOf(s.caseEventWrite("cas_1", 1, collab.Event{ID: "evt_0", At: at, Actor: "usr_e", Action: collab.Note, To: collab.Open})))
 	add("case_idle", putOf(s.idleMarker(openCase)))
+	add("case_queue", marshal(queueEntryItem(collab.QueueEntry{MemberID: "mem_h", Side: collab.Receiver, List: collab.QueueNeeds, At: at, CaseID: "cas_1"})))
+	add("case_search", marshal(searchEntryItem(collab.SearchEntry{MemberID: "mem_h", Side: collab.Receiver, Token: "tdm7k3q9xw2", CaseID: "cas_1"})))
 	add("sla_record (closed)", marshal(toSLARecordItem(rec)))
 	add("sla_record (waiting)", marshal(toSLARecordItem(openRec)))
 	add("member", marshal(toMemberItem(m)))

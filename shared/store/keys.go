@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/suppression"
 	"github.com/tandemhq/tandem/shared/table"
@@ -165,9 +166,19 @@ func opsAttrs(kind, id string, at time.Time) (pk, sk string) {
 }
 
 // Lists under one partition, in their indexes.
-func hostProgramsPK(memberID string) string        { return "HOSTPROGRAMS#" + memberID }
-func inboxPK(memberID string) string               { return "INBOX#" + memberID }
-func sentPK(memberID string) string                { return "SENT#" + memberID }
+func hostProgramsPK(memberID string) string { return "HOSTPROGRAMS#" + memberID }
+func inboxPK(memberID string) string        { return "INBOX#" + memberID }
+func sentPK(memberID string) string         { return "SENT#" + memberID }
+
+// queuePK is one of a member's queue lists (collab.QueueEntry.List),
+// searchPK its search index; an entry's sort key is what it sorts by (a
+// time, a token), the case and the side, so a member on both sides of a
+// case has an entry per side.
+func queuePK(memberID, list string) string { return "QUEUE#" + memberID + "#" + list }
+func searchPK(memberID string) string      { return "SEARCH#" + memberID }
+func queueSK(by, caseID string, side collab.Side) string {
+	return by + "#" + caseID + "#" + string(side)
+}
 func membersByKindPK(kind member.Kind) string      { return "MEMBERS#" + string(kind) }
 func memberDepartmentsPK(memberID string) string   { return "MEMDEPT#" + memberID }
 func programEnrollmentsPK(programID string) string { return "PRGENR#" + programID }

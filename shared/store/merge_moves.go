@@ -116,6 +116,7 @@ func (s *Store) MoveCase(ctx context.Context, m merger.Merger, before, after col
 	if r, ok := slaRecordOf(after); ok && before.ReceiverMemberID != after.ReceiverMemberID {
 		items = append(items, s.slaRecordWrite(r))
 	}
+	items = append(items, s.queueWrites(&before, after)...)
 	return s.transact(ctx, "merge case", items...)
 }
 

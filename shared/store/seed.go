@@ -101,6 +101,9 @@ func (sd Seed) Cases(ctx context.Context, cs []collab.Case) error {
 	items := make([]map[string]types.AttributeValue, 0, len(cs))
 	for _, c := range cs {
 		items = append(items, marshal(toCaseItem(c)))
+		for _, it := range caseQueueItems(c) {
+			items = append(items, marshal(it))
+		}
 	}
 	return sd.bulk(ctx, items)
 }

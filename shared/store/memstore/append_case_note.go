@@ -36,6 +36,7 @@ func (s *Store) AppendCaseNote(ctx context.Context, before, after collab.Case, e
 	if marker, moved := idleMarkerMoved(before, after); moved {
 		ws = append(ws, marker)
 	}
+	ws = append(ws, queueWrites(&before, after)...)
 	ws = append(ws, outboxWrites(msgs)...)
 	ws = append(ws, commitClaim(claim, after.ID)...)
 	return s.transact("add a note to a case", ws...)

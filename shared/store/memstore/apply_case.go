@@ -24,6 +24,7 @@ func (s *Store) ApplyCase(ctx context.Context, before, after collab.Case, ev col
 	if rec, changed := slaRecordChanged(before, after); changed {
 		ws = append(ws, rec)
 	}
+	ws = append(ws, queueWrites(&before, after)...)
 	ws = append(ws, outboxWrites(msgs)...)
 	ws = append(ws, commitClaim(claim, after.ID)...)
 	return s.transact("update case", ws...)

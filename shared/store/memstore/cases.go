@@ -1,6 +1,8 @@
 package memstore
 
 import (
+	"slices"
+
 	"context"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -72,4 +74,46 @@ func (s *Store) CaseByRef(_ context.Context, ref string) (string, error) {
 		return "", apperr.NotFound("case %s not found", ref)
 	}
 	return id, nil
+}
+
+// queueRec is a case's entry in a queue list or the search index.
+type queueRec struct {
+	CaseID string
+	Side   collab.Side
+}
+
+func caseQueueItems(c collab.Case) []*item {
+	var out []*item
+	for _, e := range collab.QueueEntries(c) {
+		out = append(out, &item{PK: queuePK(e.MemberID, e.List), SK: queueSK(iso(e.At), e.CaseID, e.Side), v: queueRec{e.CaseID, e.Side}})
+	}
+	for _, e := range collab.SearchEntries(c) {
+		out = append(out, &item{PK: searchPK(e.MemberID), SK: queueSK(e.Token, e.CaseID, e.Side), v: queueRec{e.CaseID, e.Side}})
+	}
+	return out
+}
+
+// queueWrites move a case's queue and search entries from where before
+// (nil: a new case) had them to where after has them.
+func queueWrites(before *collab.Case, after collab.Case) []write {
+	var old []*item
+	if before != nil {
+		old = caseQueueItems(*before)
+	}
+	now := caseQueueItems(after)
+	has := func(its []*item, it *item) bool {
+		return slices.ContainsFunc(its, func(o *item) bool { return o.PK == it.PK && o.SK == it.SK })
+	}
+	var out []write
+	for _, it := range old {
+		if !has(now, it) {
+			out = append(out, remove(it.PK, it.SK, nil, nil))
+		}
+	}
+	for _, it := range now {
+		if !has(old, it) {
+			out = append(out, put(it))
+		}
+	}
+	return out
 }

@@ -24,6 +24,7 @@ func (s *Store) CreateCase(ctx context.Context, c collab.Case, ev collab.Event, 
 	if r, ok := slaRecordOf(c); ok {
 		ws = append(ws, slaRecordWrite(r))
 	}
+	ws = append(ws, queueWrites(nil, c)...)
 	ws = append(ws, outboxWrites(msgs)...)
 	ws = append(ws, commitClaim(claim, c.ID)...)
 	return s.transact("create case", ws...)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/suppression"
 	"github.com/tandemhq/tandem/shared/table"
@@ -37,23 +38,28 @@ func parseISO(s string) time.Time {
 	return t
 }
 
-func memberPK(id string) string                { return "MEMBER#" + id }
-func domainPK(domain string) string            { return "DOMAIN#" + domain }
-func userSK(userID string) string              { return userPrefix + userID }
-func tokenPK(hash string) string               { return "TOKEN#" + hash }
-func programPK(id string) string               { return "PROGRAM#" + id }
-func slugPK(slug string) string                { return "SLUG#" + slug }
-func enrollmentPK(id string) string            { return "ENROLLMENT#" + id }
-func departmentPK(id string) string            { return "DEPARTMENT#" + id }
-func refPK(ref string) string                  { return "CASEREF#" + ref }
-func casePK(id string) string                  { return "CASE#" + id }
-func invoicePK(id string) string               { return "INVOICE#" + id }
-func outboxPK(id string) string                { return table.OutboxPrefix + id }
-func inboundPK(addr string) string             { return "INBOUND#" + suppression.Normalize(addr) }
-func suppressionPK(addr string) string         { return "SUPPRESSED#" + suppression.Normalize(addr) }
-func hostProgramsPK(memberID string) string    { return "HOSTPROGRAMS#" + memberID }
-func inboxPK(memberID string) string           { return "INBOX#" + memberID }
-func sentPK(memberID string) string            { return "SENT#" + memberID }
+func memberPK(id string) string             { return "MEMBER#" + id }
+func domainPK(domain string) string         { return "DOMAIN#" + domain }
+func userSK(userID string) string           { return userPrefix + userID }
+func tokenPK(hash string) string            { return "TOKEN#" + hash }
+func programPK(id string) string            { return "PROGRAM#" + id }
+func slugPK(slug string) string             { return "SLUG#" + slug }
+func enrollmentPK(id string) string         { return "ENROLLMENT#" + id }
+func departmentPK(id string) string         { return "DEPARTMENT#" + id }
+func refPK(ref string) string               { return "CASEREF#" + ref }
+func casePK(id string) string               { return "CASE#" + id }
+func invoicePK(id string) string            { return "INVOICE#" + id }
+func outboxPK(id string) string             { return table.OutboxPrefix + id }
+func inboundPK(addr string) string          { return "INBOUND#" + suppression.Normalize(addr) }
+func suppressionPK(addr string) string      { return "SUPPRESSED#" + suppression.Normalize(addr) }
+func hostProgramsPK(memberID string) string { return "HOSTPROGRAMS#" + memberID }
+func inboxPK(memberID string) string        { return "INBOX#" + memberID }
+func sentPK(memberID string) string         { return "SENT#" + memberID }
+func queuePK(memberID, list string) string  { return "QUEUE#" + memberID + "#" + list }
+func searchPK(memberID string) string       { return "SEARCH#" + memberID }
+func queueSK(by, caseID string, side collab.Side) string {
+	return by + "#" + caseID + "#" + string(side)
+}
 func membersByKindPK(k member.Kind) string     { return "MEMBERS#" + string(k) }
 func memberDepartmentsPK(id string) string     { return "MEMDEPT#" + id }
 func programEnrollmentsPK(id string) string    { return "PRGENR#" + id }

@@ -146,6 +146,7 @@ func (s *Store) MoveCase(ctx context.Context, m merger.Merger, before, after col
 	if r, ok := slaRecordOf(after); ok && before.ReceiverMemberID != after.ReceiverMemberID {
 		ws = append(ws, slaRecordWrite(r))
 	}
+	ws = append(ws, queueWrites(&before, after)...)
 	return s.transact("merge case", ws...)
 }
 

@@ -78,6 +78,14 @@ func normCase(c collab.Case) collab.Case {
 		en := *c.Engineer
 		out.Engineer = &en
 	}
+	for _, a := range []**collab.Assignee{&out.SubmitterAssignee, &out.ReceiverAssignee} {
+		if *a != nil && (*a).UserID == "" {
+			*a = nil
+		} else if *a != nil {
+			cp := **a
+			*a = &cp
+		}
+	}
 	out.Fields = nil
 	if len(c.Fields) > 0 {
 		out.Fields = jsonRound(c.Fields)

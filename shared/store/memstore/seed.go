@@ -56,6 +56,9 @@ func (sd Seed) Cases(ctx context.Context, cs []collab.Case) error {
 	var ws []write
 	for _, c := range cs {
 		ws = append(ws, put(caseItem(c)))
+		for _, it := range caseQueueItems(c) {
+			ws = append(ws, put(it))
+		}
 	}
 	return sd.write(ws)
 }

@@ -97,6 +97,7 @@ func Contract(t *testing.T, open func(t *testing.T) Store) {
 		{"programs", contractPrograms},
 		{"departments", contractDepartments},
 		{"cases", contractCases},
+		{"queue", contractQueue},
 		{"outbox", contractOutbox},
 		{"idempotency", contractIdempotency},
 		{"sessions", contractSessions},

@@ -1,0 +1,27 @@
+package store
+
+import (
+	"context"
+
+	"github.com/tandemhq/tandem/shared/collab"
+	"github.com/tandemhq/tandem/shared/table"
+)
+
+// SearchCases pages through the cases of a member (of one side, "" both)
+// with a search token starting with token (a Query of its search index
+// by begins_with), then reads them (one BatchGetItem). A case found by two
+// of its tokens may come back on two pages.
+func (s *Store) SearchCases(ctx context.Context, memberID string, side collab.Side, token string, limit int, cursor string) ([]collab.Case, string, error) {
+	q := pageQuery{op: "search cases", pkAttr: table.PK, pk: searchPK(memberID), skAttr: table.SK, skPrefix: token,
+		limit: limit, cursor: cursor, newestFirst: true}
+	sideFilter(&q, side)
+	items, next, err := s.queryPage(ctx, q)
+	if err != nil {
+		return nil, "", err
+	}
+	cs, err := s.casesOfEntries(ctx, "search cases", items)
+	if err != nil {
+		return nil, "", err
+	}
+	return cs, next, nil
+}
