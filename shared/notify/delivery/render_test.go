@@ -273,6 +273,7 @@ func TestCaseMailIsOneThread(t *testing.T) {
 		notify.CaseReminder{CaseMail: cm},
 		notify.CaseEscalated{CaseMail: cm, Level: "1"},
 		notify.CaseIdle{CaseMail: cm, Since: "1 May"},
+		notify.CaseAssigned{CaseMail: cm, AssigneeName: "Bo", AssignedBy: "Ann"},
 	} {
 		m, err := Render(notify.Message{ID: "obx_1", From: from, To: []string{"t@x.example"}, Data: d})
 		if err != nil {
