@@ -78,7 +78,7 @@ func main() {
 	cases := flag.Int("cases", 1000, "cases to open in the intake run")
 	clients := flag.Int("clients", 8, "concurrent clients and writers")
 	notDue := flag.Int("not-due", 100000, "not-due cases beside the 10 due ones in the sweep run")
-	only := flag.String("only", "", "run only this phase (queue) and report it")
+	only := flag.String("only", "", "run only this phase (queue, with the case page; or casepage) and report it")
 	results := flag.String("out", "bench-results.md", "where to write the report")
 	flag.Parse()
 	r := &runner{}
@@ -134,8 +134,13 @@ func run(r *runner, nCases, clients, notDue int, only string) {
 		defer p.done()
 		f(p)
 	}
-	if only == "queue" {
+	switch only {
+	case "queue":
 		phase(func(p *runner) { queueReads(p, 10000) })
+		phase(casePageReads)
+		return
+	case "casepage":
+		phase(casePageReads)
 		return
 	}
 	var rawRate float64
@@ -164,6 +169,7 @@ func run(r *runner, nCases, clients, notDue int, only string) {
 	phase(fresh("sweep", func(p *runner) { sweepReads(p, notDue) }))
 	phase(fresh("report", func(p *runner) { slaReportReads(p, 10000) }))
 	phase(fresh("queue", func(p *runner) { queueReads(p, 10000) }))
+	phase(casePageReads)
 	coldStarts(r, ddb.Endpoint, ses.Endpoint)
 	zipSizes()
 }

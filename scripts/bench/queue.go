@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -151,4 +152,75 @@ func pct(ds []time.Duration, p int) time.Duration {
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	i := (len(ds)*p + 99) / 100
 	return ds[max(0, min(len(ds)-1, i-1))]
+}
+
+// casePageReads measures the console's case page of a case with 50
+// timeline entries (the opening and 49 notes from both sides): round
+// trips in series and p50/p99 through the gateway's handler with a
+// session, beside the one DynamoDB Query that reads the case's partition
+// (the case and its events), alternating, in one run.
+func casePageReads(r *runner) {
+	e := localtest.New(r)
+	host, partnerToken, depID, programID := fixture(r, e)
+	ctx := context.Background()
+	c := e.Do("POST", "/v1/cases", partnerToken, map[string]any{"departmentId": depID, "programId": programID, "priority": "high",
+		"summary": "Snapshots stall guests", "description": "Since firmware 9.2 every nightly snapshot stalls guests for 40 s.",
+		"customer": map[string]any{"company": "Initech", "contactName": "Peter Gibbons", "contactEmail": "peter@initech.example"},
+		"fields":   map[string]any{"product": "Array 9000"}})
+	id := c.Str("id")
+	if id == "" {
+		r.Fatalf("open the case: %d %.300s", c.Status, c.Body)
+	}
+	for i := 1; i < 50; i++ {
+		tok := partnerToken
+		if i%2 == 0 {
+			tok = host["token"]
+		}
+		if res := e.Do("POST", "/v1/cases/"+id+"/notes", tok, map[string]any{"text": fmt.Sprintf("Note %d: what we found so far, in a few lines of text.", i)}); res.Status != 200 {
+			r.Fatalf("note %d: %d %.300s", i, res.Status, res.Body)
+		}
+	}
+	users := e.Do("GET", "/v1/members/"+host["id"]+"/users", host["token"], nil).JSON()["items"].([]any)
+	u, err := e.App.Store.GetUser(ctx, host["id"], users[0].(map[string]any)["id"].(string))
+	if err != nil {
+		r.Fatal(err)
+	}
+	plain, err := e.App.Services.Sessions.IssueLink(ctx, u, "/inbox")
+	if err != nil {
+		r.Fatal(err)
+	}
+	secret, _, _, err := e.App.Services.Sessions.SignIn(ctx, plain)
+	if err != nil {
+		r.Fatal(err)
+	}
+	cookie := e.App.Services.Sessions.Cookie() + "=" + secret
+	db, table := e.App.Store.Client(), e.App.Store.Table()
+	partition := func() {
+		if _, err := db.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(table), KeyConditionExpression: aws.String("PK = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: "CASE#" + id}}}); err != nil {
+			r.Fatal(err)
+		}
+	}
+	const runs = 40
+	var lat, raw []time.Duration
+	var m *store.Meter
+	for i := 0; i < runs; i++ {
+		start := time.Now()
+		var res localtest.Response
+		res, m = e.Metered("GET", "/cases/"+id, "", nil, "Cookie", cookie)
+		lat = append(lat, time.Since(start))
+		if res.Status != 200 || !strings.Contains(string(res.Body), "Note 49:") {
+			r.Fatalf("the case page: %d %.300s", res.Status, res.Body)
+		}
+		start = time.Now()
+		partition()
+		raw = append(raw, time.Since(start))
+	}
+	p50, p99, q50 := pct(lat, 50), pct(lat, 99), pct(raw, 50)
+	say("## The case page\n")
+	say("The console's page of a case with 50 timeline entries (the opening and 49 notes from both sides), signed in, through the gateway's handler, beside the one DynamoDB Query of the case's partition (the case and its events), alternating, %d runs.\n", runs)
+	say("| read | round trips in series | p50 | p99 | the Query of the case's partition, p50 | p50 ÷ Query's |")
+	say("|---|---|---|---|---|---|")
+	say("| the case page, 50 entries | %d | %.1f ms | %.1f ms | %.1f ms | %.1f× |\n", m.Trips(), ms(p50), ms(p99), ms(q50), float64(p50)/float64(q50))
+	say("Round trips count the session's read.\n")
 }

@@ -69,6 +69,30 @@ func (s *Service) ReceivingDepartment(ctx context.Context, p auth.Principal, c C
 	return s.store.GetDepartment(ctx, c.DepartmentID)
 }
 
+// Workspace is what the case page shows: the case, its timeline (up to
+// limit events, oldest first) and its receiving department. The case and
+// its timeline are read side by side (the timeline is shown only once the
+// case is the caller's), then the department; ok is false when the
+// department cannot be read (the page reads without it).
+func (s *Service) Workspace(ctx context.Context, p auth.Principal, id string, limit int) (c Case, evs []Event, dep department.Department, ok bool, err error) {
+	if !ident.Valid(ident.Case, id) {
+		return Case{}, nil, department.Department{}, false, apperr.NotFound("case %s not found", id)
+	}
+	var caseErr, evsErr error
+	together(
+		func() { c, caseErr = s.Get(ctx, p, id) },
+		func() { evs, _, evsErr = s.store.ListCaseEvents(ctx, id, limit, "") },
+	)
+	if caseErr != nil {
+		return Case{}, nil, department.Department{}, false, caseErr
+	}
+	if evsErr != nil {
+		return Case{}, nil, department.Department{}, false, evsErr
+	}
+	dep, depErr := s.store.GetDepartment(ctx, c.DepartmentID)
+	return c, evs, dep, depErr == nil, nil
+}
+
 // Events returns a case's timeline.
 func (s *Service) Events(ctx context.Context, p auth.Principal, id string, limit int, cursor string) ([]Event, string, error) {
 	if _, err := s.Get(ctx, p, id); err != nil {

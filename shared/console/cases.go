@@ -146,17 +146,13 @@ func doneNotice(path string) string {
 // casePageData builds a case page; values and errs refill the form of
 // step failed, which came back invalid.
 func (s *Server) casePageData(ctx context.Context, r *router.Request, failed string, values url.Values, errs map[string]string) (casePage, error) {
-	c, err := s.Cases.Get(ctx, r.Principal, r.Param("id"))
+	// The case beside its timeline, then the receiving department, which
+	// names the process-form fields and, to the submitter, says how it
+	// works; a case still reads without it.
+	c, events, dep, depOK, err := s.Cases.Workspace(ctx, r.Principal, r.Param("id"), historyLimit)
 	if err != nil {
 		return casePage{}, err
 	}
-	events, _, err := s.Cases.Events(ctx, r.Principal, c.ID, historyLimit, "")
-	if err != nil {
-		return casePage{}, err
-	}
-	// The receiving department names the process-form fields and, to the
-	// submitter, says how it works; a case still reads without it.
-	dep, depErr := s.Cases.ReceivingDepartment(ctx, r.Principal, c)
 	loc, zone, _ := viewerZone(r)
 	now := s.Now()
 	side := collab.SideOf(r.Principal, c)
@@ -166,7 +162,7 @@ func (s *Server) casePageData(ctx context.Context, r *router.Request, failed str
 	if c.ClockRunning() {
 		conv.RespondBy = c.ResponseDueAt.In(loc).Format(timeLayout)
 	}
-	if side == collab.Submitter && depErr == nil {
+	if side == collab.Submitter && depOK {
 		if !c.Status.Final() {
 			page.Warning = noMailWarning(dep)
 		}
