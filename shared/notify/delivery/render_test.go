@@ -265,7 +265,6 @@ func TestCaptureCopiesCarryNoActionLinks(t *testing.T) {
 func TestCaseMailIsOneThread(t *testing.T) {
 	cm := notify.CaseMail{CaseID: "cas_1", Ref: "TDM-7K3Q9XW2", Summary: "Array offline", Link: "https://tandem.example/cases/cas_1"}
 	from := "Acme via Tandem <partners@Mail.Acme.example>"
-	var subjects []string
 	for _, d := range []notify.MailData{
 		notify.CaseNew{CaseMail: cm, AcceptLink: "https://tandem.example/r/a"},
 		notify.CaseOpened{CaseMail: cm},
@@ -279,7 +278,6 @@ func TestCaseMailIsOneThread(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", d.Template(), err)
 		}
-		subjects = append(subjects, m.Subject)
 		if m.Subject != "[TDM-7K3Q9XW2] Array offline" {
 			t.Errorf("%s: subject %q, want the case's one subject", d.Template(), m.Subject)
 		}
