@@ -13,9 +13,13 @@ import (
 )
 
 // The escalation sweep reads what is due, not the table: 10 due cases cost
-// the same reads next to 10 or 10,000 cases that are not due. (Was
+// the same reads next to 10 or 2,000 cases that are not due. (Was
 // scripts/e2e TestEscalationReadsOnlyWhatIsDue, which ran the whole
-// escalation job; what it measured is this read.)
+// escalation job beside 10,000; what it measured is this read. Since
+// seeding writes each case's queue and search entries too, 10,000 took a
+// minute of the store's tests; 2,000 show the same: the due index's Query
+// reads the due items and no others. make bench's sweep phase measures the
+// job at 100,000.)
 func TestDueCasesReadOnlyWhatIsDue(t *testing.T) {
 	ctx := context.Background()
 	now := t0
@@ -54,8 +58,8 @@ func TestDueCasesReadOnlyWhatIsDue(t *testing.T) {
 		return items, rcu
 	}
 	small, smallRCU := measure(10)
-	big, bigRCU := measure(10000)
-	t.Logf("due cases: %d items read (%.1f RCU) beside 10 not due; %d items read (%.1f RCU) beside 10,000 not due", small, smallRCU, big, bigRCU)
+	big, bigRCU := measure(2000)
+	t.Logf("due cases: %d items read (%.1f RCU) beside 10 not due; %d items read (%.1f RCU) beside 2,000 not due", small, smallRCU, big, bigRCU)
 	if big > small {
 		t.Errorf("reads grew with the not-due cases: %d > %d", big, small)
 	}
