@@ -115,20 +115,7 @@ func (s *Store) CountQueue(ctx context.Context, ls []collab.QueueList, max int) 
 
 // count counts what q matches, q.limit entries a page, up to q.limit.
 func (s *Store) count(ctx context.Context, q pageQuery) (int, error) {
-	names := map[string]string{"#pk": q.pkAttr}
-	values := map[string]types.AttributeValue{":pk": av(q.pk)}
-	cond := "#pk = :pk"
-	if q.skUpTo != "" {
-		names["#sk"] = q.skAttr
-		values[":skmax"] = av(q.skUpTo)
-		cond += " AND #sk <= :skmax"
-	}
-	for k, v := range q.filterNames {
-		names[k] = v
-	}
-	for k, v := range q.filterValues {
-		values[k] = v
-	}
+	cond, names, values := q.keyCondition()
 	n := 0
 	var start map[string]types.AttributeValue
 	for {

@@ -59,12 +59,9 @@ func (s *Store) queryPage(ctx context.Context, q pageQuery) ([]map[string]types.
 	return out, next, nil
 }
 
-// queryFrom reads one page of q from the key start (nil: the beginning)
-// and returns the key to go on from (nil: no more).
-func (s *Store) queryFrom(ctx context.Context, q pageQuery, start map[string]types.AttributeValue) ([]map[string]types.AttributeValue, map[string]types.AttributeValue, error) {
-	if q.limit <= 0 {
-		q.limit = 50
-	}
+// keyCondition is q's key condition with its names and values, its
+// filter's included.
+func (q pageQuery) keyCondition() (string, map[string]string, map[string]types.AttributeValue) {
 	names := map[string]string{"#pk": q.pkAttr}
 	values := map[string]types.AttributeValue{":pk": av(q.pk)}
 	cond := "#pk = :pk"
@@ -88,6 +85,16 @@ func (s *Store) queryFrom(ctx context.Context, q pageQuery, start map[string]typ
 	for k, v := range q.filterValues {
 		values[k] = v
 	}
+	return cond, names, values
+}
+
+// queryFrom reads one page of q from the key start (nil: the beginning)
+// and returns the key to go on from (nil: no more).
+func (s *Store) queryFrom(ctx context.Context, q pageQuery, start map[string]types.AttributeValue) ([]map[string]types.AttributeValue, map[string]types.AttributeValue, error) {
+	if q.limit <= 0 {
+		q.limit = 50
+	}
+	cond, names, values := q.keyCondition()
 	var out []map[string]types.AttributeValue
 	for reads := 0; ; reads++ {
 		in := &dynamodb.QueryInput{
