@@ -20,18 +20,7 @@ import (
 // the race to another step is tried again on the case as it is now.
 func (s *Service) Assign(ctx context.Context, p auth.Principal, id string, userID *string, claim idem.Claim) (Case, error) {
 	counted := false
-	for attempt := 1; ; attempt++ {
-		c, err := s.assign(ctx, p, id, userID, claim, &counted)
-		if err == nil || !errors.Is(err, ErrStale) {
-			return c, err
-		}
-		if attempt == maxStepAttempts {
-			return Case{}, apperr.Unavailable(err, "case %s is being changed by many at once; retry shortly", id)
-		}
-		if err := backOff(ctx, attempt); err != nil {
-			return Case{}, apperr.Unavailable(err, "case %s is being changed by many at once; retry shortly", id)
-		}
-	}
+	return retryStale(ctx, id, true, func() (Case, error) { return s.assign(ctx, p, id, userID, claim, &counted) })
 }
 
 func (s *Service) assign(ctx context.Context, p auth.Principal, id string, userID *string, claim idem.Claim, counted *bool) (Case, error) {
@@ -86,10 +75,7 @@ func (s *Service) assign(ctx context.Context, p auth.Principal, id string, userI
 		after.SubmitterAssignee = a
 	}
 	after.UpdatedAt, after.Version = now, c.Version+1
-	actor := p.Actor()
-	if u, err := s.store.GetUser(ctx, p.MemberID, p.UserID); err == nil {
-		actor = u.Name + " <" + u.Email + ">"
-	}
+	actor := s.actorOf(ctx, p)
 	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: actor, MemberID: p.MemberID, Side: side, Action: Assign,
 		From: c.Status, To: c.Status, Text: text}
 	var msgs []notify.Message

@@ -155,9 +155,17 @@ const maxStepAttempts = 30
 // case's new state, or has lost maxStepAttempts races (503, retry).
 func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act, claim idem.Claim) (Case, error) {
 	counted := false
+	return retryStale(ctx, id, a.Version == nil, func() (Case, error) { return s.do(ctx, p, id, a, claim, &counted) })
+}
+
+// retryStale runs step until it is written or refused for another reason
+// than a lost write race (ErrStale): a stale step is tried again on a
+// fresh read, with backoff, up to maxStepAttempts (then 503), unless
+// retry is false (a stated version: stale is then the answer).
+func retryStale(ctx context.Context, id string, retry bool, step func() (Case, error)) (Case, error) {
 	for attempt := 1; ; attempt++ {
-		c, err := s.do(ctx, p, id, a, claim, &counted)
-		if err == nil || a.Version != nil || !errors.Is(err, ErrStale) {
+		c, err := step()
+		if err == nil || !retry || !errors.Is(err, ErrStale) {
 			return c, err
 		}
 		if attempt == maxStepAttempts {
@@ -167,6 +175,19 @@ func (s *Service) Do(ctx context.Context, p auth.Principal, id string, a Act, cl
 			return Case{}, apperr.Unavailable(err, "case %s is being changed by many at once; retry shortly", id)
 		}
 	}
+}
+
+// actorOf is how the timeline and the mail name p: its user's name and
+// address, Tandem's operator, or its principal's id when its user cannot
+// be read.
+func (s *Service) actorOf(ctx context.Context, p auth.Principal) string {
+	if p.Operator {
+		return "Tandem operator <" + p.UserID + ">"
+	}
+	if u, err := s.store.GetUser(ctx, p.MemberID, p.UserID); err == nil {
+		return u.Name + " <" + u.Email + ">"
+	}
+	return p.Actor()
 }
 
 // backOff waits before the attempt after attempt: a random share (full
@@ -242,12 +263,9 @@ func (s *Service) do(ctx context.Context, p auth.Principal, id string, a Act, cl
 	if side == Receiver && c.RespondedAt.IsZero() && (a.Action == Accept || a.Action == RequestInfo || a.Action == Reject) {
 		after.RespondedAt = now // the clock stops at the first response
 	}
-	actor, evSide := p.Actor(), side
+	actor, evSide := s.actorOf(ctx, p), side
 	if p.Operator {
-		// Tandem's operators are neither side: the timeline says so.
-		actor, evSide = "Tandem operator <"+p.UserID+">", ""
-	} else if u, err := s.store.GetUser(ctx, p.MemberID, p.UserID); err == nil {
-		actor = u.Name + " <" + u.Email + ">"
+		evSide = "" // Tandem's operators are neither side: the timeline says so
 	}
 	ev := Event{ID: ident.New(ident.Event, now), At: now, Actor: actor, MemberID: p.MemberID, Side: evSide, Action: a.Action, From: c.Status, To: next, Text: a.Text}
 

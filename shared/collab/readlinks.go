@@ -116,12 +116,3 @@ func (s *Service) LookupReadLink(ctx context.Context, token string) (SharedCase,
 	}
 	return SharedCase{Case: c, Events: evs, Department: dep, Reader: reader}, nil
 }
-
-// refOrID is how a person reads the case's name: its reference, or the
-// id of a case opened before references.
-func refOrID(c Case) string {
-	if c.Ref != "" {
-		return c.Ref
-	}
-	return c.ID
-}

@@ -62,3 +62,12 @@ func NormalizeRef(s string) (string, bool) {
 func RefTaken(ref string) error {
 	return errors.Join(ErrRefTaken, apperr.Conflict("case reference %s already exists", ref))
 }
+
+// refOrID is how a person reads the case's name: its reference, or the
+// id of a case opened before references.
+func refOrID(c Case) string {
+	if c.Ref != "" {
+		return c.Ref
+	}
+	return c.ID
+}

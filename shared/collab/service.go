@@ -424,14 +424,11 @@ func HookPayload(c Case) CaseHook {
 
 func (s *Service) caseData(c Case, dep department.Department) notify.CaseMail {
 	d := notify.CaseMail{
-		CaseID: c.ID, Ref: c.Ref, Summary: c.Summary, Description: c.Description, Priority: string(c.Priority),
+		CaseID: c.ID, Ref: refOrID(c), Summary: c.Summary, Description: c.Description, Priority: string(c.Priority),
 		ProgramName: c.ProgramName, SubmitterName: c.SubmitterName, SubmitterEmail: c.SubmitterEmail,
 		ReceiverName: c.ReceiverName, DepartmentName: c.DepartmentName, DueAt: c.ResponseDueAt.UTC().Format("Mon 2 Jan 2006 15:04 UTC"),
 		SubmitterCaseNumber: c.SubmitterCaseNumber, BusinessImpact: c.BusinessImpact, NoteToManager: c.NoteToManager,
 		Link: s.Origin.BaseURL + "/cases/" + c.ID,
-	}
-	if d.Ref == "" {
-		d.Ref = c.ID // opened before references
 	}
 	if cu := c.Customer; cu != nil {
 		d.Customer = true
