@@ -16,11 +16,17 @@ import (
 // ListQueue pages through one of a member's queue lists (a Query of its
 // entries), then reads the cases they name (one BatchGetItem).
 func (s *Store) ListQueue(ctx context.Context, l collab.QueueList, limit int, cursor string) ([]collab.Case, string, error) {
-	items, next, err := s.queryPage(ctx, queueQuery(l, limit, cursor))
+	return s.casesOfPage(ctx, queueQuery(l, limit, cursor))
+}
+
+// casesOfPage reads a page of q's queue or search entries, then the cases
+// they name (casesOfEntries).
+func (s *Store) casesOfPage(ctx context.Context, q pageQuery) ([]collab.Case, string, error) {
+	items, next, err := s.queryPage(ctx, q)
 	if err != nil {
 		return nil, "", err
 	}
-	cs, err := s.casesOfEntries(ctx, "list queue", items)
+	cs, err := s.casesOfEntries(ctx, q.op, items)
 	if err != nil {
 		return nil, "", err
 	}

@@ -15,13 +15,5 @@ func (s *Store) SearchCases(ctx context.Context, memberID string, side collab.Si
 	q := pageQuery{op: "search cases", pkAttr: table.PK, pk: searchPK(memberID), skAttr: table.SK, skPrefix: token,
 		limit: limit, cursor: cursor, newestFirst: true}
 	sideFilter(&q, side)
-	items, next, err := s.queryPage(ctx, q)
-	if err != nil {
-		return nil, "", err
-	}
-	cs, err := s.casesOfEntries(ctx, "search cases", items)
-	if err != nil {
-		return nil, "", err
-	}
-	return cs, next, nil
+	return s.casesOfPage(ctx, q)
 }
