@@ -237,6 +237,15 @@ func (c Case) MemberOf(side Side) string {
 	return c.SubmitterMemberID
 }
 
+// OtherName is the name of the member on the other side from side: who
+// a side's people see the case is with.
+func (c Case) OtherName(side Side) string {
+	if side == Submitter {
+		return c.ReceiverName
+	}
+	return c.SubmitterName
+}
+
 // ClockRunning reports whether the receiver has yet to respond.
 func (c Case) ClockRunning() bool { return c.RespondedAt.IsZero() && !c.Status.Final() }
 

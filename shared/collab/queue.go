@@ -199,11 +199,7 @@ func (c Case) SearchTokens(side Side) []string {
 			}
 		}
 	}
-	other := c.SubmitterName
-	if side == Submitter {
-		other = c.ReceiverName
-	}
-	add(Words(other)...)
+	add(Words(c.OtherName(side))...)
 	if c.Customer != nil {
 		add(Words(c.Customer.Company)...)
 	}

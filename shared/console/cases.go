@@ -82,12 +82,8 @@ func (s *Server) caseList(box collab.Box) router.Handler {
 		now := s.Now()
 		for _, c := range items {
 			side := collab.SideOf(r.Principal, c)
-			other := c.SubmitterName
-			if side == collab.Submitter {
-				other = c.ReceiverName
-			}
 			row := caseRow{
-				ID: c.ID, Ref: c.Ref, Summary: c.Summary, Other: other, Priority: string(c.Priority), Status: string(c.Status),
+				ID: c.ID, Ref: c.Ref, Summary: c.Summary, Other: c.OtherName(side), Priority: string(c.Priority), Status: string(c.Status),
 				RespondBy: c.ResponseDueAt.In(loc).Format(timeLayout), Overdue: c.Overdue(now),
 			}
 			if a := c.AssigneeOf(side); a != nil {

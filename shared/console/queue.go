@@ -68,20 +68,18 @@ func viewTabs(l caseList, counts map[collab.View]int) []queueTab {
 }
 
 // nextPage is the link to the list's next page.
-func (l caseList) nextPage() string {
-	q := url.Values{"tz": {l.Zone}, "cursor": {l.NextCursor}}
-	if l.Q != "" {
-		q.Set("q", l.Q)
-	} else {
-		q.Set("view", l.View)
-	}
-	return "/" + l.Box + "?" + q.Encode()
-}
+func (l caseList) nextPage() string { return l.address(l.NextCursor) }
 
 // self is the list's own address (its view or search, its zone), where a
 // step taken from it returns.
-func (l caseList) self() string {
+func (l caseList) self() string { return l.address("") }
+
+// address is the list's address at cursor ("" its first page).
+func (l caseList) address(cursor string) string {
 	q := url.Values{"tz": {l.Zone}}
+	if cursor != "" {
+		q.Set("cursor", cursor)
+	}
 	if l.Q != "" {
 		q.Set("q", l.Q)
 	} else {
