@@ -434,10 +434,9 @@ func (s *Service) caseData(c Case, dep department.Department) notify.CaseMail {
 		d.Customer = true
 		d.CustomerCompany, d.CustomerContact, d.CustomerEmail, d.CustomerCase = cu.Company, cu.ContactName, cu.ContactEmail, cu.CaseNumber
 	}
-	for _, fl := range dep.Form.Fields {
-		if v, ok := c.Fields[fl.Name]; ok {
-			d.Fields = append(d.Fields, notify.FieldLine{Label: fl.Label, Value: fmt.Sprint(v)})
-		}
+	known, _ := dep.Form.Answers(c.Fields) // mail names only what the form asks now
+	for _, a := range known {
+		d.Fields = append(d.Fields, notify.FieldLine{Label: a.Label, Value: fmt.Sprint(a.Value)})
 	}
 	return d
 }

@@ -116,21 +116,10 @@ func messagesOf(c collab.Case, events []collab.Event, pf form.Form, loc *time.Lo
 // names and orders them; a field the form no longer has comes last, by its
 // key.
 func fieldsByLabel(fields map[string]any, pf form.Form) []fact {
+	known, gone := pf.Answers(fields)
 	var out []fact
-	for _, fl := range pf.Fields {
-		if v, ok := fields[fl.Name]; ok {
-			out = append(out, fact{Label: fl.Label, Value: toString(v)})
-		}
-	}
-	var gone []string
-	for k := range fields {
-		if !slices.ContainsFunc(pf.Fields, func(fl form.Field) bool { return fl.Name == k }) {
-			gone = append(gone, k)
-		}
-	}
-	slices.Sort(gone)
-	for _, k := range gone {
-		out = append(out, fact{Label: k, Value: toString(fields[k])})
+	for _, a := range slices.Concat(known, gone) {
+		out = append(out, fact{Label: a.Label, Value: toString(a.Value)})
 	}
 	return out
 }

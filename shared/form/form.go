@@ -281,3 +281,31 @@ func parseNumber(s string) (float64, bool) {
 	n, err := strconv.ParseFloat(s, 64)
 	return n, err == nil && !math.IsInf(n, 0) && !math.IsNaN(n)
 }
+
+// Answer is one value a case gave a form's field, under the field's label.
+type Answer struct {
+	Label string
+	Value any
+}
+
+// Answers are vals as form f names and orders them: its fields' labels,
+// in its order (known), then the values of names f no longer has, each
+// under its name, by name (gone).
+func (f Form) Answers(vals map[string]any) (known, gone []Answer) {
+	for _, fl := range f.Fields {
+		if v, ok := vals[fl.Name]; ok {
+			known = append(known, Answer{Label: fl.Label, Value: v})
+		}
+	}
+	var names []string
+	for k := range vals {
+		if !slices.ContainsFunc(f.Fields, func(fl Field) bool { return fl.Name == k }) {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		gone = append(gone, Answer{Label: k, Value: vals[k]})
+	}
+	return known, gone
+}
