@@ -44,9 +44,36 @@ func recipientTag(addr string) string {
 // Sign returns the token for action on case caseID by department depID,
 // mailed to recipient at now.
 func (l MailLinks) Sign(caseID, depID string, action Action, recipient string, now time.Time) string {
-	payload := strings.Join([]string{caseID, depID, string(action), recipientTag(recipient), strconv.FormatInt(now.Unix(), 10)}, ".")
-	b := base64.RawURLEncoding.EncodeToString([]byte(payload))
-	return b + "." + l.Keys.Sign(mailLinkPurpose, []byte(b))
+	return l.seal(mailLinkPurpose, caseID, depID, string(action), recipientTag(recipient), strconv.FormatInt(now.Unix(), 10))
+}
+
+// seal signs parts, joined, for purpose: a token of a link in case mail.
+func (l MailLinks) seal(purpose string, parts ...string) string {
+	b := base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, ".")))
+	return b + "." + l.Keys.Sign(purpose, []byte(b))
+}
+
+// open checks a token sealed for purpose and returns its n parts, the
+// first a case id and the second a department id, and the Unix time in
+// its last; ok is false for anything else.
+func (l MailLinks) open(purpose, token string, n int) (parts []string, at time.Time, ok bool) {
+	b, sig, cut := strings.Cut(token, ".")
+	if !cut || len(token) > 400 || l.Keys == nil || !l.Keys.Verify(purpose, []byte(b), sig) {
+		return nil, time.Time{}, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(b)
+	if err != nil {
+		return nil, time.Time{}, false
+	}
+	parts = strings.Split(string(raw), ".")
+	if len(parts) != n || !ident.Valid(ident.Case, parts[0]) || !ident.Valid(ident.Department, parts[1]) {
+		return nil, time.Time{}, false
+	}
+	unix, err := strconv.ParseInt(parts[n-1], 10, 64)
+	if err != nil {
+		return nil, time.Time{}, false
+	}
+	return parts, time.Unix(unix, 0).UTC(), true
 }
 
 // mailToken is what an action link says.
@@ -61,27 +88,15 @@ type mailToken struct {
 // the action, the recipient and when it was mailed.
 func (l MailLinks) Verify(token string) (mailToken, error) {
 	bad := apperr.NotFound("this link is not valid; open the case in Tandem instead")
-	b, sig, ok := strings.Cut(token, ".")
-	if !ok || len(token) > 400 || l.Keys == nil || !l.Keys.Verify(mailLinkPurpose, []byte(b), sig) {
-		return mailToken{}, bad
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(b)
-	if err != nil {
-		return mailToken{}, bad
-	}
-	parts := strings.Split(string(raw), ".")
-	if len(parts) != 5 || !ident.Valid(ident.Case, parts[0]) || !ident.Valid(ident.Department, parts[1]) {
+	parts, at, ok := l.open(mailLinkPurpose, token, 5)
+	if !ok {
 		return mailToken{}, bad
 	}
 	a := Action(parts[2])
 	if a != Accept && a != RequestInfo && a != Reject {
 		return mailToken{}, bad
 	}
-	at, err := strconv.ParseInt(parts[4], 10, 64)
-	if err != nil {
-		return mailToken{}, bad
-	}
-	return mailToken{CaseID: parts[0], DepartmentID: parts[1], Action: a, Recipient: parts[3], Mailed: time.Unix(at, 0).UTC()}, nil
+	return mailToken{CaseID: parts[0], DepartmentID: parts[1], Action: a, Recipient: parts[3], Mailed: at}, nil
 }
 
 // MailLink is an action link as its page shows it.

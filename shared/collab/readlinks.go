@@ -2,14 +2,11 @@ package collab
 
 import (
 	"context"
-	"encoding/base64"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/department"
-	"github.com/tandemhq/tandem/shared/ident"
 )
 
 // A read-only link (/s/{token}) shows a case to someone who works on it
@@ -28,9 +25,7 @@ const readLinkTimeline = 200
 // SignRead returns the token of a read-only link to case caseID of
 // department depID, mailed to recipient at now.
 func (l MailLinks) SignRead(caseID, depID, recipient string, now time.Time) string {
-	payload := strings.Join([]string{caseID, depID, recipientTag(recipient), strconv.FormatInt(now.Unix(), 10)}, ".")
-	b := base64.RawURLEncoding.EncodeToString([]byte(payload))
-	return b + "." + l.Keys.Sign(readLinkPurpose, []byte(b))
+	return l.seal(readLinkPurpose, caseID, depID, recipientTag(recipient), strconv.FormatInt(now.Unix(), 10))
 }
 
 // errBadReadLink is every refusal of a token that is not a read link:
@@ -48,23 +43,11 @@ type readToken struct {
 
 // verifyRead checks a read link's signature and form.
 func (l MailLinks) verifyRead(token string) (readToken, error) {
-	b, sig, ok := strings.Cut(token, ".")
-	if !ok || len(token) > 400 || l.Keys == nil || !l.Keys.Verify(readLinkPurpose, []byte(b), sig) {
+	parts, at, ok := l.open(readLinkPurpose, token, 4)
+	if !ok {
 		return readToken{}, errBadReadLink()
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(b)
-	if err != nil {
-		return readToken{}, errBadReadLink()
-	}
-	parts := strings.Split(string(raw), ".")
-	if len(parts) != 4 || !ident.Valid(ident.Case, parts[0]) || !ident.Valid(ident.Department, parts[1]) {
-		return readToken{}, errBadReadLink()
-	}
-	at, err := strconv.ParseInt(parts[3], 10, 64)
-	if err != nil {
-		return readToken{}, errBadReadLink()
-	}
-	return readToken{CaseID: parts[0], DepartmentID: parts[1], Recipient: parts[2], Mailed: time.Unix(at, 0).UTC()}, nil
+	return readToken{CaseID: parts[0], DepartmentID: parts[1], Recipient: parts[2], Mailed: at}, nil
 }
 
 // SharedCase is what a read-only link shows.
