@@ -10,6 +10,7 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/hours"
+	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
 	"github.com/tandemhq/tandem/shared/router"
@@ -63,6 +64,7 @@ func (s *Server) signupPage(ctx context.Context, r *router.Request) (*router.Res
 		return tokenProblem(prg, state, tok.Email), nil
 	}
 	v := url.Values{}
+	v.Set("inbound.hours.timezone", guessZone(tok.Email))
 	v.Set("inbound.hoursMode", "business")
 	v.Set("inbound.hours.start", "08:00")
 	v.Set("inbound.hours.end", "18:00")
@@ -132,16 +134,51 @@ func (s *Server) signupForm(ctx context.Context, r *router.Request) (*router.Res
 		}
 		return again(f.Fields), nil
 	}
-	return router.Page(http.StatusCreated, web.SignupDonePage(prg, in.Company.Name, res.EnrollmentID, string(res.Status))), nil
+	return router.Page(http.StatusCreated, web.SignupDonePage(web.SignupDone{
+		Program: prg, Company: in.Company.Name, EnrollmentID: res.EnrollmentID, Status: string(res.Status),
+		Email: tok.Email, Primary: in.Contacts.Primary.Email, Billing: in.Contacts.Billing.Email, Inbound: in.Inbound.Email,
+	})), nil
+}
+
+// guessZone is the sign-up form's first time zone: the one of the country
+// of email's domain when its ending names a country with one main zone
+// (shop.example.de: Europe/Berlin), else none, so the person chooses. The
+// browser's zone would need JavaScript, and the form works without it.
+func guessZone(email string) string {
+	_, domain, _ := strings.Cut(email, "@")
+	tld := domain[strings.LastIndex(domain, ".")+1:]
+	switch strings.ToLower(tld) {
+	case "uk":
+		tld = "GB"
+	case "eu", "com", "org", "net", "io", "co", "ai", "app", "dev", "tv", "me":
+		return "" // not a country, or sold to anyone
+	}
+	if len(tld) != 2 {
+		return ""
+	}
+	return hours.CountryZone(tld)
+}
+
+// contactKeys are the sign-up's contacts, the primary first.
+var contactKeys = []string{"primary", "support", "escalation", "billing"}
+
+// sameAsPrimary reports whether the form asks for contact key to be the
+// primary contact.
+func sameAsPrimary(v url.Values, key string) bool {
+	return key != "primary" && v.Get("contacts."+key+".sameAsPrimary") == "yes"
 }
 
 func signupFromForm(v url.Values) registration.SignupInput {
 	in := registration.SignupInput{Token: v.Get("token")}
 	in.Company.Name, in.Company.Website, in.Company.Country = v.Get("company.name"), v.Get("company.website"), v.Get("company.country")
-	in.Contacts.Primary.Name, in.Contacts.Primary.Email, in.Contacts.Primary.Phone = v.Get("contacts.primary.name"), v.Get("contacts.primary.email"), v.Get("contacts.primary.phone")
-	in.Contacts.Support.Name, in.Contacts.Support.Email, in.Contacts.Support.Phone = v.Get("contacts.support.name"), v.Get("contacts.support.email"), v.Get("contacts.support.phone")
-	in.Contacts.Escalation.Name, in.Contacts.Escalation.Email, in.Contacts.Escalation.Phone = v.Get("contacts.escalation.name"), v.Get("contacts.escalation.email"), v.Get("contacts.escalation.phone")
-	in.Contacts.Billing.Name, in.Contacts.Billing.Email, in.Contacts.Billing.Phone = v.Get("contacts.billing.name"), v.Get("contacts.billing.email"), v.Get("contacts.billing.phone")
+	for key, c := range map[string]*member.Contact{"primary": &in.Contacts.Primary, "support": &in.Contacts.Support,
+		"escalation": &in.Contacts.Escalation, "billing": &in.Contacts.Billing} {
+		from := key
+		if sameAsPrimary(v, key) {
+			from = "primary" // the same person: what was typed under it is left out
+		}
+		c.Name, c.Email, c.Phone = v.Get("contacts."+from+".name"), v.Get("contacts."+from+".email"), v.Get("contacts."+from+".phone")
+	}
 	in.Inbound.Email, in.Inbound.Phone, in.Inbound.WebhookURL = v.Get("inbound.email"), v.Get("inbound.phone"), v.Get("inbound.webhookUrl")
 	in.Inbound.Instructions = v.Get("inbound.instructions")
 	if v.Get("inbound.hoursMode") == "24x7" {
@@ -154,6 +191,9 @@ func signupFromForm(v url.Values) registration.SignupInput {
 	return in
 }
 
+// commonZones are the zones the console's lists of times offer (a
+// viewer's zone, a department's); the sign-up offers every zone
+// (hours.Zones).
 var commonZones = []string{
 	"UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin", "Europe/Amsterdam", "Europe/Madrid",
 	"Europe/Rome", "Europe/Zurich", "Europe/Vienna", "Europe/Stockholm", "Europe/Warsaw", "Europe/Prague", "Europe/Helsinki",
@@ -177,10 +217,18 @@ func errorFor(errs map[string]string, name string) string {
 	return ""
 }
 
-func newSignupForm(prg program.Program, token, email string, v url.Values, errs map[string]string) web.SignupForm {
+func newSignupForm(prg program.Program, token, email string, v url.Values, all map[string]string) web.SignupForm {
+	errs := map[string]string{}
+	for k, m := range all {
+		key, _, _ := strings.Cut(strings.TrimPrefix(k, "contacts."), ".")
+		if strings.HasPrefix(k, "contacts.") && sameAsPrimary(v, key) {
+			continue // the primary contact's, shown under it
+		}
+		errs[k] = m
+	}
 	f := web.SignupForm{
 		Program: prg, Token: token, Email: email, Fields: map[string]web.Field{}, ErrorCount: len(errs), FormError: errs["form"],
-		Always: v.Get("inbound.hoursMode") == "24x7", HoursError: errs["inbound.hours"], Zones: commonZones,
+		Always: v.Get("inbound.hoursMode") == "24x7", HoursError: errs["inbound.hours"], Zones: hours.Zones(),
 		DaysError: errorFor(errs, "inbound.hours.days"), Instructions: v.Get("inbound.instructions"),
 		Accepted: v.Get("acceptAddendum.accept") == "yes", AcceptError: errs["acceptAddendum.accept"], VersionError: errs["acceptAddendum.version"],
 	}
@@ -212,17 +260,24 @@ func newSignupForm(prg program.Program, token, email string, v url.Values, errs 
 		f.Country.Options = append(f.Country.Options, web.CountryOption{Code: c.Code, Name: c.Name, Selected: c.Code == v.Get("company.country")})
 	}
 	for _, r := range []struct{ key, title, hint string }{
-		{"primary", "Primary contact", "Runs the partnership on your side; receives your API credentials when you go live."},
+		{"primary", "Primary contact", "Runs the partnership on your side; is mailed how to start when you go live."},
 		{"support", "Support contact", "Leads the support team that takes cases in."},
 		{"escalation", "Escalation contact", "Is told when a case sent to you is not answered in time."},
 		{"billing", "Billing contact", "Receives invoices."},
 	} {
 		p := "contacts." + r.key
-		f.ContactRoles = append(f.ContactRoles, web.ContactRole{Title: r.title, Hint: r.hint,
+		role := web.ContactRole{Key: r.key, Title: r.title, Hint: r.hint, SameAsPrimary: sameAsPrimary(v, r.key),
 			Name:  field(p+".name", "Name", "text", "name", ""),
 			Email: field(p+".email", "Email", "email", "email", ""),
 			Phone: field(p+".phone", "Phone", "tel", "tel", "optional"),
-		})
+		}
+		if role.SameAsPrimary {
+			// The primary contact's errors are shown under it, once.
+			role.Name.Required, role.Email.Required = false, false
+			role.Name.Error, role.Email.Error, role.Phone.Error = "", "", ""
+			role.Name.Hint, role.Email.Hint = "optional: the primary contact's is used", "optional: the primary contact's is used"
+		}
+		f.ContactRoles = append(f.ContactRoles, role)
 	}
 	for _, d := range []struct{ key, name string }{{"mon", "Monday"}, {"tue", "Tuesday"}, {"wed", "Wednesday"}, {"thu", "Thursday"},
 		{"fri", "Friday"}, {"sat", "Saturday"}, {"sun", "Sunday"}} {
