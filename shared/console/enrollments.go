@@ -103,11 +103,18 @@ func (s *Server) queueData(ctx context.Context, r *router.Request, status, show 
 		return enrollmentQueue{}, err
 	}
 	q.NextCursor = next
+	processes, err := s.Enrollments.Processes(ctx, r.Principal, items)
+	if err != nil {
+		return enrollmentQueue{}, err
+	}
 	loc, _, _ := viewerZone(r)
 	for _, e := range items {
 		row := enrollmentRow{
 			ID: e.ID, Company: e.Company.Name, Email: e.Email, Status: string(e.Status), Created: e.CreatedAt.In(loc).Format(timeLayout),
 			Version: e.Version, Facts: enrollmentFacts(e, prg.Addendum.Version, loc),
+		}
+		if pr, ok := processes[e.ID]; ok {
+			row.Process = processCardOf(e.Status, pr)
 		}
 		for _, st := range queueSteps {
 			if st.action == enrollment.Remove && e.Status == enrollment.PendingApproval {
@@ -165,6 +172,64 @@ func enrollmentFacts(e enrollment.Enrollment, current string, loc *time.Location
 		f = append(f, fact{Label: "Reason", Value: e.Reason})
 	}
 	return f
+}
+
+// processCard is the partner's support process on its queue card: what
+// the host's validation tests.
+type processCard struct {
+	// About says what the process has to do with the enrollment's step.
+	About string
+	Facts []fact
+}
+
+// processCardOf is process pr of an enrollment in status st as its card
+// shows it.
+func processCardOf(st enrollment.Status, pr enrollment.Process) *processCard {
+	c := &processCard{}
+	switch st {
+	case enrollment.PendingApproval:
+		c.About = "Approving sends the test case here."
+	case enrollment.Validating:
+		c.About = "The test case went here. It passes when the partner acknowledges it from that mail, or when you record the validation."
+	case enrollment.ValidationFailed:
+		c.About = "The test case failed here; resending it sends a new one."
+	case enrollment.PendingMemberConsent:
+		c.About = "Proposed at sign-up: it becomes a department when the partner's company confirms the sign-up."
+	}
+	in := pr.Inbound
+	email := in.Email
+	switch {
+	case pr.Proposed:
+	case pr.Confirmed:
+		email += " (confirmed: it takes mail)"
+	default:
+		email += " (not confirmed yet: acknowledging the test case confirms it)"
+	}
+	name := pr.DepartmentName
+	if name == "" {
+		name = "Support"
+	}
+	c.Facts = append(c.Facts, fact{Label: "Department", Value: name}, fact{Label: "Case email", Value: email})
+	if in.Phone != "" {
+		c.Facts = append(c.Facts, fact{Label: "Phone", Value: in.Phone})
+	}
+	if in.WebhookURL != "" {
+		hook := in.WebhookURL
+		if pr.WebhookDisabled {
+			hook += " (disabled: deliveries failed for a day)"
+		}
+		c.Facts = append(c.Facts, fact{Label: "Webhook", Value: hook})
+	}
+	c.Facts = append(c.Facts, fact{Label: "Hours", Value: hoursText(in.Hours)})
+	if in.Escalation.Email != "" || in.Escalation.Name != "" {
+		c.Facts = append(c.Facts, fact{Label: "Escalates to", Value: person(in.Escalation.Name, in.Escalation.Email)})
+	}
+	instructions := in.Instructions
+	if instructions == "" {
+		instructions = "none given"
+	}
+	c.Facts = append(c.Facts, fact{Label: "Instructions", Value: instructions})
+	return c
 }
 
 func person(name, email string) string {
@@ -275,7 +340,9 @@ type enrollmentRow struct {
 	ID, Company, Email, Status, Created string
 	Version                             int
 	Facts                               []fact
-	Steps                               []string
+	// Process is the partner's support process the validation tests.
+	Process *processCard
+	Steps   []string
 	// Timeline is filled for the enrollment the page was asked to show.
 	Timeline []timelineEntry
 	Shown    bool
