@@ -75,6 +75,8 @@ func TestProgramPages(t *testing.T) {
 		chromedp.SendKeys(`#name`, "Studio Cloud Alliance", chromedp.ByQuery),
 		chromedp.SendKeys(`#slug`, slug, chromedp.ByQuery),
 		chromedp.SetValue(`#type`, "solution_support", chromedp.ByQuery),
+		choose(`#sla-high`, "4"),
+		choose(`#sla-low`, "16"),
 		chromedp.SendKeys(`#addendum-text`, "Partners answer within the response times.", chromedp.ByQuery),
 		chromedp.SendKeys(`#landing-about`, "Cloud vendors and Studio support customers together.", chromedp.ByQuery),
 		chromedp.SendKeys(`#link-0-title`, "Integration guide", chromedp.ByQuery),
@@ -107,11 +109,13 @@ func TestProgramPages(t *testing.T) {
 	if !strings.Contains(notice, "ready") {
 		t.Errorf("after creating: %q", notice)
 	}
-	if !strings.Contains(landing, "Studio Cloud Alliance") || !strings.Contains(landing, "Cloud vendors and Studio support customers together.") || !strings.Contains(landing, "Integration guide") {
+	if !strings.Contains(landing, "Studio Cloud Alliance") || !strings.Contains(landing, "Cloud vendors and Studio support customers together.") || !strings.Contains(landing, "Integration guide") ||
+		!strings.Contains(landing, "4 business hours") || !strings.Contains(landing, "16 business hours") || !strings.Contains(landing, "USD 500.00 a year") {
 		t.Errorf("the landing page: %q", landing)
 	}
 	progs := e.Do("GET", "/v1/programs?hostMemberId="+h.MemberID, h.Admin, nil)
-	if !strings.Contains(string(progs.Body), `"slug":"`+slug+`"`) || !strings.Contains(string(progs.Body), `"type":"solution_support"`) {
+	if !strings.Contains(string(progs.Body), `"slug":"`+slug+`"`) || !strings.Contains(string(progs.Body), `"type":"solution_support"`) ||
+		!strings.Contains(string(progs.Body), `"sla":{"low":"PT16H","medium":"PT4H","high":"PT4H","critical":"PT2H"}`) {
 		t.Fatalf("the created program over the API: %s", progs.Body)
 	}
 

@@ -49,11 +49,12 @@ func TestEnrollmentQueue(t *testing.T) {
 	}
 
 	ctx, problems := browser(t)
-	var counts, notice, rejectErr, timeline string
+	var counts, process, notice, rejectErr, timeline string
 	err := chromedp.Run(ctx, cdppage.SetBypassCSP(true),
 		signInAs(t, e, manager, page, ""),
 		chromedp.WaitVisible(`ul.counts`, chromedp.ByQuery),
 		chromedp.Text(`ul.counts`, &counts, chromedp.ByQuery),
+		chromedp.Text(`#`+good.EnrollmentID+` .process`, &process, chromedp.ByQuery),
 		both(t, "g1-queue"),
 		chromedp.Click(`#`+good.EnrollmentID+` form.step-approve button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.ok`, chromedp.ByQuery),
@@ -76,6 +77,11 @@ func TestEnrollmentQueue(t *testing.T) {
 	}
 	if !strings.Contains(strings.ToLower(counts), "pending approval 2") {
 		t.Errorf("the queue's counts: %q", counts)
+	}
+	for _, want := range []string{"Support process", "Approving sends the test case here.", "support@" + good.Domain, "not confirmed yet", "08:00–18:00"} {
+		if !strings.Contains(process, want) {
+			t.Errorf("the queue card's support process lacks %q: %q", want, process)
+		}
 	}
 	if !strings.Contains(notice, "Approved") {
 		t.Errorf("after approving: %q", notice)
