@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/billing"
@@ -18,6 +19,7 @@ import (
 	"github.com/tandemhq/tandem/shared/notify/delivery"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/router"
+	"github.com/tandemhq/tandem/shared/web"
 )
 
 // editorLinks is how many link rows the editor offers beyond those set.
@@ -233,8 +235,28 @@ func (s *Server) editor(ctx context.Context, r *router.Request, prg *program.Pro
 	for _, l := range in.Landing.Links {
 		e.Preview.Links = append(e.Preview.Links, linkRow{Title: l.Title, URL: l.URL})
 	}
+	e.Preview.Terms = web.TermsOf(previewProgram(in, hostName, e.Values["payment"]))
 	e.MailSubject, e.MailText = signupMailPreview(program.Program{Name: in.Name, HostName: hostName, Payment: in.Payment, SignupMail: in.SignupMail})
 	return e, nil
+}
+
+// previewProgram is the program the editor's form describes, as far as
+// its landing page's terms need it: who pays (payment, as the page shows
+// it) and the response times, a value that does not read as a duration
+// left at the standard one.
+func previewProgram(in program.Input, hostName, payment string) program.Program {
+	prg := program.Program{Type: in.Type, Payment: program.Payment(payment), HostName: hostName, SLA: program.DefaultSLA}
+	if in.SLA != nil {
+		for _, x := range []struct {
+			text string
+			d    *time.Duration
+		}{{in.SLA.Low, &prg.SLA.Low}, {in.SLA.Medium, &prg.SLA.Medium}, {in.SLA.High, &prg.SLA.High}, {in.SLA.Critical, &prg.SLA.Critical}} {
+			if d, err := program.ParseDuration(x.text); err == nil {
+				*x.d = d
+			}
+		}
+	}
+	return prg
 }
 
 // signupMailPreview renders the mail a partner would get on signing up for
@@ -415,6 +437,8 @@ type linkRow struct{ Title, URL string }
 type landingPreview struct {
 	Name, HostName, About, BannerURL, Contact, AddendumVersion string
 	Links                                                      []linkRow
+	// Terms are the price and response times the landing page states.
+	Terms web.Terms
 }
 
 // programEditor creates or edits a program: every decision of the

@@ -210,6 +210,9 @@ func TestProgramEditorResponseTimeLists(t *testing.T) {
 			t.Errorf("%s: %q chosen, want %q (%v)", id, got, want, optionsOf(page, id))
 		}
 	}
+	if preview := strings.Join(texts(page, "preview"), " "); !strings.Contains(preview, "USD 500.00 a year") || !strings.Contains(preview, "medium 3 hours 30 minutes of business hours") {
+		t.Errorf("the landing preview does not state the price and response times: %s", preview)
+	}
 	f := page.Form("/programs/" + h.ProgramID)
 	b.Submit(f, url.Values{"sla.high": {"PT4H"}}).Expect(303, "save with high at 4 hours")
 	sla := e.Do("GET", "/v1/programs/"+h.ProgramID, h.Admin.Token, nil).Expect(200, "the program").JSON()["sla"].(map[string]any)

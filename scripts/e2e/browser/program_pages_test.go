@@ -103,7 +103,8 @@ func TestProgramPages(t *testing.T) {
 	if !strings.Contains(preview, "Welcome to Studio Cloud Alliance, Example Storage Inc.") || !strings.Contains(preview, "Dear Pat Partner, thank you for joining Studio Host's cloud alliance.") {
 		t.Errorf("the sign-up mail preview: %q", preview)
 	}
-	if !strings.Contains(preview, "Studio Cloud Alliance") || !strings.Contains(preview, "Cloud vendors and Studio") || !strings.Contains(preview, "Integration guide") || !strings.Contains(preview, "not saved yet") {
+	if !strings.Contains(preview, "Studio Cloud Alliance") || !strings.Contains(preview, "Cloud vendors and Studio") || !strings.Contains(preview, "Integration guide") || !strings.Contains(preview, "not saved yet") ||
+		!strings.Contains(preview, "high 4 business hours") || !strings.Contains(preview, "low 16 business hours") {
 		t.Errorf("the preview: %q", preview)
 	}
 	if !strings.Contains(notice, "ready") {
