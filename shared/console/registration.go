@@ -159,9 +159,6 @@ func guessZone(email string) string {
 	return hours.CountryZone(tld)
 }
 
-// contactKeys are the sign-up's contacts, the primary first.
-var contactKeys = []string{"primary", "support", "escalation", "billing"}
-
 // sameAsPrimary reports whether the form asks for contact key to be the
 // primary contact.
 func sameAsPrimary(v url.Values, key string) bool {
