@@ -15,8 +15,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/app"
+	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/department"
