@@ -105,7 +105,7 @@ func newWorld(t *testing.T) world {
 	cfg := marketplace.Configuration{ID: ident.New(ident.Configuration, at), ProgramID: w.prg.ID, HostMemberID: w.host.ID, MemberID: w.b.ID, MemberName: w.b.Name,
 		PartnerProduct: "Beta Backup", PartnerVersion: "1", HostProduct: "Host Array", HostVersions: []string{"9"}, Status: marketplace.Approved,
 		CreatedAt: at, UpdatedAt: at, Version: 1}
-	mustDo(t, "configuration", w.st.CreateConfiguration(bg, cfg, audit.Event{ID: ident.New(ident.Event, at), At: at, Actor: "x", Action: "submit"}, idem.None))
+	mustDo(t, "configuration", w.st.CreateConfiguration(bg, cfg, audit.Event{ID: ident.New(ident.Event, at), At: at, Actor: "x", Action: "submit"}, nil, idem.None))
 	addCase(t, w.st, "beta asks the host", w.b, w.host, w.hostDep, w.prg.ID)
 	addCase(t, w.st, "alpha asks beta", w.a, w.b, w.bDep, "")
 	return w
