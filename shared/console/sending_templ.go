@@ -232,14 +232,14 @@ func sendingView(p sendingPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if len(p.Records) > 0 {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<h2 id=\"records-title\">DNS records to publish</h2><p>Add these CNAME records at your DNS provider, exactly as shown (some providers add the domain to the name themselves: then enter the name without <code class=\"mono\">.")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<h2 id=\"records-title\">DNS records to publish</h2><p>Add these CNAME records at your DNS provider, exactly as shown (some providers add your domain to the name themselves: then enter the name without <code class=\"mono\">.")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var15 string
-					templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(p.Domain)
+					templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(zoneOf(p))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `sending.templ`, Line: 29, Col: 184}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `sending.templ`, Line: 29, Col: 186}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 					if templ_7745c5c3_Err != nil {
@@ -369,6 +369,15 @@ func sendingHint(own string) string {
 		return "Your company's own domain, or a subdomain of it."
 	}
 	return own + " or a subdomain of it, such as mail." + own + "."
+}
+
+// zoneOf is the DNS zone the records go in: the member's own domain (a
+// sending subdomain's records are published in its parent's zone).
+func zoneOf(p sendingPage) string {
+	if p.OwnDomain != "" {
+		return p.OwnDomain
+	}
+	return p.Domain
 }
 
 var _ = templruntime.GeneratedTemplate
