@@ -214,13 +214,13 @@ func demoEnrollment(ctx context.Context, a *app.App, prg program.Program, partne
 	if slices.ContainsFunc(es, func(e enrollment.Enrollment) bool { return e.ProgramID == prg.ID }) {
 		return nil
 	}
-	return a.Store.Seed().Enrollments(ctx, []enrollment.Enrollment{DemoEnrollment(prg, partner, now)})
+	return a.Store.Seed().Enrollments(ctx, []enrollment.Enrollment{demoPlace(prg, partner, now)})
 }
 
-// DemoEnrollment is the demo partner's active place in prg: its company and
+// demoPlace is the demo partner's active place in prg: its company and
 // its four contacts filled in as a sign-up fills them (the support contact
 // is the primary one), so no mail about it goes to an empty address.
-func DemoEnrollment(prg program.Program, partner member.Member, now time.Time) enrollment.Enrollment {
+func demoPlace(prg program.Program, partner member.Member, now time.Time) enrollment.Enrollment {
 	c := partner.Contacts
 	return enrollment.Enrollment{
 		ID: ident.New(ident.Enrollment, now), ProgramID: prg.ID, MemberID: partner.ID, MemberName: partner.Name,
