@@ -29,6 +29,7 @@ FUZZTIME ?= 4s
 
 help:
 	@echo "make run     start Tandem locally and print where to look"
+	@echo "make run-clean   the same from an empty table (make run keeps what you did across restarts)"
 	@echo "make test    go vet and all tests on the local stand-ins"
 	@echo "make screenshots   the browser journeys again, saving every page they check in .artifacts/screenshots/"
 	@echo "make invoke FN=<function> EVENT=events/<file>.json   run one handler on a sample event"
@@ -41,6 +42,12 @@ help:
 
 run:
 	$(GO) run ./scripts/run
+
+# make run keeps its table in .cache/data (or $$TANDEM_DATA_DIR) across
+# restarts; run-clean deletes what earlier runs did and starts afresh.
+.PHONY: run-clean
+run-clean:
+	$(GO) run ./scripts/run -clean
 
 vet:
 	$(GO) vet ./...

@@ -168,6 +168,20 @@ func TestMemberMerger(t *testing.T) {
 	if took["memberId"] != a.MemberID || took["status"] != "active" {
 		t.Errorf("Acme does not hold Beta's place in One: %v", took)
 	}
+	// In Acme's name, with Acme's contacts (its member's primary contact
+	// for primary and support).
+	acme := e2etest.Expect(t, e.Do("GET", "/v1/members/"+a.MemberID, aAdmin, nil), 200, "Acme").JSON()
+	acmePrimary := acme["contacts"].(map[string]any)["primary"].(map[string]any)["email"]
+	company, _ := took["company"].(map[string]any)
+	contacts, _ := took["contacts"].(map[string]any)
+	if company["name"] != "Acme Merge" {
+		t.Errorf("the place Acme took is named %v, want Acme Merge", company["name"])
+	}
+	for _, role := range []string{"primary", "support"} {
+		if c, _ := contacts[role].(map[string]any); c["email"] != acmePrimary {
+			t.Errorf("the place's %s contact is %v, want Acme's primary %v", role, c, acmePrimary)
+		}
+	}
 	ended := e2etest.Expect(t, e.Do("GET", "/v1/enrollments/"+bInTwo.ID, two.Admin, nil), 200, "Two's enrollment").JSON()
 	if ended["memberId"] != a.MemberID || ended["status"] != "removed" {
 		t.Errorf("Beta's place in Two: %v, want Acme's and removed", ended)

@@ -94,7 +94,18 @@ func classpath(emu string) string {
 // StartDynamoDB runs DynamoDB Local in memory on a loopback port (0: any free
 // one) and waits until it answers.
 func StartDynamoDB(ctx context.Context, port int, logPath string) (*Process, error) {
-	return startDynamoDB(ctx, port, logPath)
+	return startDynamoDB(ctx, port, logPath, []string{"-inMemory"})
+}
+
+// StartDynamoDBKept is StartDynamoDB keeping its tables in dataDir (made
+// if missing) across restarts: `make run`'s, so what a newcomer did is
+// there the next time. One database serves every region and credential
+// (-sharedDb), as the local stack uses one of each.
+func StartDynamoDBKept(ctx context.Context, port int, logPath, dataDir string) (*Process, error) {
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("DynamoDB Local's data directory: %w", err)
+	}
+	return startDynamoDB(ctx, port, logPath, []string{"-sharedDb", "-dbPath", dataDir})
 }
 
 // StartDynamoDBForTests is StartDynamoDB for a test run: the JVM compiles
@@ -105,10 +116,12 @@ func StartDynamoDB(ctx context.Context, port int, logPath string) (*Process, err
 // and 57.5/55.7/61.5 s without it against 99/87/111 and 64.8/55.8/70.6 s
 // with it. Long runs (make run, the bench) keep the full compiler.
 func StartDynamoDBForTests(ctx context.Context, port int, logPath string) (*Process, error) {
-	return startDynamoDB(ctx, port, logPath, "-XX:TieredStopAtLevel=1")
+	return startDynamoDB(ctx, port, logPath, []string{"-inMemory"}, "-XX:TieredStopAtLevel=1")
 }
 
-func startDynamoDB(ctx context.Context, port int, logPath string, jvm ...string) (*Process, error) {
+// startDynamoDB runs DynamoDB Local with its storage flags (in memory, or
+// a data directory) and the JVM's options jvm.
+func startDynamoDB(ctx context.Context, port int, logPath string, storage []string, jvm ...string) (*Process, error) {
 	emu, err := InstallDynamoDB(ctx)
 	if err != nil {
 		return nil, err
@@ -127,7 +140,8 @@ func startDynamoDB(ctx context.Context, port int, logPath string, jvm ...string)
 		// only ever use 127.0.0.1.
 		args = append(args, "-jar", filepath.Join(emu, "DynamoDBLocal.jar"))
 	}
-	args = append(args, "-inMemory", "-disableTelemetry", "-port", strconv.Itoa(port))
+	args = append(args, storage...)
+	args = append(args, "-disableTelemetry", "-port", strconv.Itoa(port))
 	return start(ctx, "DynamoDB Local", port, emu, logPath, answers, args...)
 }
 

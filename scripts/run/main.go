@@ -3,13 +3,17 @@
 // demo data, serves the API and pages through the local gateway, delivers
 // mail through the stream poller, fires the schedules, and prints where to
 // look. Ctrl-C stops everything it started.
+//
+// The table is kept in a data directory (.cache/data, or $TANDEM_DATA_DIR)
+// across restarts, and the demo data is seeded only where it is missing;
+// -clean (make run-clean) empties the directory first. The local SES keeps
+// its mail in memory: the web inbox starts empty each time.
 package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -42,6 +46,8 @@ func main() {
 }
 
 func run() error {
+	clean := flag.Bool("clean", false, "start from an empty table (what earlier runs did is deleted)")
+	flag.Parse()
 	began := time.Now()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -61,9 +67,18 @@ func run() error {
 			return err
 		}
 	}
+	data, err := dataDir(cache)
+	if err != nil {
+		return err
+	}
+	lock, err := lockData(data, *clean)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
 
 	fmt.Println("Starting DynamoDB Local and the local SES (first run installs them into .cache/)…")
-	ddb, err := localstack.StartDynamoDB(ctx, 0, filepath.Join(logs, "dynamodb-run.log"))
+	ddb, err := localstack.StartDynamoDBKept(ctx, 0, filepath.Join(logs, "dynamodb-run.log"), filepath.Join(data, "dynamodb"))
 	if err != nil {
 		return err
 	}
@@ -79,16 +94,24 @@ func run() error {
 	}
 
 	baseURL := fmt.Sprintf("http://localhost:%d", port)
+	// The signing key is kept with the table: sessions and the links in
+	// mail stay valid across a restart.
 	signing := os.Getenv("TANDEM_SIGNING_KEY")
 	if signing == "" {
-		signing = randomHex(32)
+		if signing, err = kept(data, "signing-key", func() string { return randomHex(32) }); err != nil {
+			return err
+		}
+	}
+	// SES's stand-in has no identity API: sending domains verify when
+	// their status is first read, and are kept with the table.
+	identities, err := loadIdentities(filepath.Join(data, "sending-domains.json"), &sending.Fake{AutoVerify: true})
+	if err != nil {
+		return err
 	}
 	cfg := app.Config{
 		Table: table.DefaultName, BaseURL: baseURL, Sender: "Tandem <no-reply@tandem.localhost>",
 		OperatorEmails: []string{"operators@tandem.localhost"}, SigningKey: []byte(signing),
-		// SES's stand-in has no identity API: sending domains verify when
-		// their status is first read.
-		Identities:            &sending.Fake{AutoVerify: true},
+		Identities:            identities,
 		AWS:                   awsclient.Options{DynamoDBEndpoint: ddb.Endpoint, SESEndpoint: ses.Endpoint},
 		AllowLoopbackWebhooks: true, Log: log,
 	}
@@ -102,7 +125,9 @@ func run() error {
 	}
 	opToken := os.Getenv("TANDEM_OPERATOR_TOKEN")
 	if opToken == "" {
-		opToken, _ = auth.NewToken(auth.TokenPrefix)
+		if opToken, err = kept(data, "operator-token", func() string { t, _ := auth.NewToken(auth.TokenPrefix); return t }); err != nil {
+			return err
+		}
 	}
 	if err := a.Store.PutOperatorCredential(ctx, auth.Hash(opToken), "local-operator"); err != nil {
 		return err
@@ -127,6 +152,7 @@ func run() error {
 Tandem is running (ready in %.1fs).
 
   API and pages     %s
+  Data kept in      %s   (kept across restarts; make run-clean starts afresh)
   Web inbox (SES)   http://localhost:%d        mail as JSON: http://localhost:%d/store
   Operator token    %s
 %s
@@ -134,7 +160,7 @@ Tandem is running (ready in %.1fs).
   Run a schedule:   curl -X POST -H 'Content-Type: application/json' "%s/_local/schedules/redrive?at=2027-01-15T06:00:00Z"
 
 Press Ctrl-C to stop everything.
-`, time.Since(began).Seconds(), baseURL, sesPort, sesPort, opToken, demo, baseURL, baseURL)
+`, time.Since(began).Seconds(), baseURL, data, sesPort, sesPort, opToken, demo, baseURL, baseURL)
 
 	// The local SES may stop (a fault test stops it) without stopping the
 	// rest: mail waits in the outbox meanwhile, retried with backoff and by
@@ -172,10 +198,4 @@ func portFree(p int) error {
 		return fmt.Errorf("port %d is in use (is another `make run` still up?): %w", p, err)
 	}
 	return l.Close()
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -364,7 +364,7 @@ func NewServices(st Store, c Config) *Services {
 		Members:         member.NewService(st, member.Service{Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities, Confirmations: confirmations, InstallationDomain: c.MailDomain()}),
 		Programs:        programs,
 		Reports:         report.NewService(st, report.Service{Programs: programs, Now: now}),
-		Marketplace:     marketplace.NewService(st, marketplace.Service{Now: now}),
+		Marketplace:     marketplace.NewService(st, marketplace.Service{Origin: origin, Now: now}),
 		Mergers:         merger.NewService(st, merger.Service{Origin: origin, Now: now, Batch: c.MergeBatch}),
 		Registration:    registration.NewService(st, registration.Service{Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now}),
 		Enrollments:     enrollment.NewService(st, enrollment.Service{Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now, Hooks: queue.Event}),

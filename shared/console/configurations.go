@@ -34,11 +34,11 @@ func (s *Server) configurationsPage(ctx context.Context, r *router.Request) (*ro
 	}
 	switch r.Query.Get("done") {
 	case "submit":
-		p.Notice = "Submitted: the host reviews it, and you will see its decision here."
+		p.Notice = "Submitted: the host was mailed to review it; its decision comes to your admins by mail and shows here."
 	case "approve":
-		p.Notice = "Approved: it is listed on the marketplace while the partner's place is active."
+		p.Notice = "Approved: it is listed on the marketplace while the partner's place is active, and the partner's admins were mailed."
 	case "reject":
-		p.Notice = "Rejected, with your reason shown to the partner."
+		p.Notice = "Rejected: the partner's admins were mailed your reason, which also shows here."
 	}
 	return router.Page(http.StatusOK, configurationsView(p)), nil
 }

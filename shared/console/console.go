@@ -141,5 +141,9 @@ func HooksHandlers(s *Server) map[string]router.Handler {
 	return map[string]router.Handler{
 		"GET /webhooks":         s.webhooksPage,
 		"POST /webhooks/secret": s.rotateSecretForm,
+		// A host's sending domain: beside the sending-domain API.
+		"GET /members/{id}/sending-domain":        s.sendingPage,
+		"POST /members/{id}/sending-domain":       s.sendingForm,
+		"POST /members/{id}/sending-domain/check": s.sendingCheckForm,
 	}
 }

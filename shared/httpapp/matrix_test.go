@@ -645,6 +645,17 @@ var matrix = map[string]row{
 	"POST /operator/members/{id}/merge":       {path: "/operator/members/{unrelated}/merge", from: "/operator/members/{unrelated}/merge", body: form("into", "{host}"), allow: "o", status: 200, mutates: true},
 	"GET /webhooks":                           {path: "/webhooks", allow: "hpu"},
 	"POST /webhooks/secret":                   {path: "/webhooks/secret", from: "/webhooks", allow: "hpu", status: 200},
+	"GET /members/{id}/sending-domain":        {path: "/members/{partner}/sending-domain", allow: "op", see: []string{"Sending domain", "Register the domain"}},
+	"POST /members/{id}/sending-domain": {path: "/members/{partner}/sending-domain", from: "/members/{partner}/sending-domain", body: form("domain", "{partnerDomain}"),
+		allow: "op", status: 303, location: "/members/{partner}/sending-domain?done=registered", see: []string{"DNS records to publish", "._domainkey.{partnerDomain}"}, mutates: true},
+	"POST /members/{id}/sending-domain/check": {path: "/members/{partner}/sending-domain/check", from: "/members/{partner}/sending-domain", setup: sendingDomain,
+		allow: "op", status: 303, location: "/members/{partner}/sending-domain?done=checked", see: []string{"Checked with SES just now", "Status: Pending"}, mutates: true},
+}
+
+// sendingDomain registers the partner's own domain as its sending domain.
+func sendingDomain(w *httpapptest.World) map[string]string {
+	w.Do("POST", "/v1/members/"+w.Partner.ID+"/sending-domain", w.Partner.Admin.Token, map[string]any{"domain": w.Partner.Domain}).Expect(200, "register the sending domain")
+	return nil
 }
 
 // signupForm is the sign-up form as a person fills it in.

@@ -3,6 +3,8 @@ package marketplace
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -13,6 +15,7 @@ import (
 	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/input"
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
 
@@ -24,16 +27,21 @@ type Store interface {
 	EnrollmentStatus(ctx context.Context, programID, memberID string) (enrollment.Status, error)
 	// EnrollmentStatuses is the place of each of members in program.
 	EnrollmentStatuses(ctx context.Context, programID string, memberIDs []string) (map[string]enrollment.Status, error)
-	CreateConfiguration(ctx context.Context, c Configuration, ev audit.Event, claim idem.Claim) error
+	// CreateConfiguration writes c, ev and msgs (the mail to the host) in
+	// one transaction.
+	CreateConfiguration(ctx context.Context, c Configuration, ev audit.Event, msgs []notify.Message, claim idem.Claim) error
 	GetConfiguration(ctx context.Context, id string) (Configuration, error)
 	// ApplyConfiguration writes after if the stored one is still at
-	// before's version, with ev.
-	ApplyConfiguration(ctx context.Context, before, after Configuration, ev audit.Event) error
+	// before's version, with ev and msgs (the mail to the partner).
+	ApplyConfiguration(ctx context.Context, before, after Configuration, ev audit.Event, msgs []notify.Message) error
 	// ListProgramConfigurations lists a program's configurations, newest
 	// first, of one status ("" for all), of one member ("" for all).
 	ListProgramConfigurations(ctx context.Context, programID string, status Status, memberID string, limit int, cursor string) ([]Configuration, string, error)
 	ListConfigurationEvents(ctx context.Context, id string, limit int, cursor string) ([]audit.Event, string, error)
 	ListMemberEnrollments(ctx context.Context, memberID string) ([]enrollment.Enrollment, error)
+	// ListMemberUsers are a member's users (whom to tell of a decision,
+	// who submitted).
+	ListMemberUsers(ctx context.Context, memberID string) ([]member.User, error)
 }
 
 // Partnership is a program the principal's member is a partner in.
@@ -42,10 +50,14 @@ type Partnership struct {
 	Status  enrollment.Status
 }
 
-// Service runs submissions, decisions and the marketplace.
+// Service runs submissions, decisions and the marketplace. A submission
+// mails the host (its program's notify addresses), a decision the
+// partner's admins, each in the transaction that records it.
 type Service struct {
 	store Store
-	Now   func() time.Time
+	// Origin is the platform's From address and the base of links in mail.
+	Origin notify.Origin
+	Now    func() time.Time
 }
 
 // NewService is the service over st configured as c (its exported fields):
@@ -99,7 +111,11 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, programID string
 		Notes: in.Notes, SupportURL: in.SupportURL, Status: Submitted, SubmittedBy: p.Actor(), CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	ev := audit.Event{ID: ident.New(ident.Event, now), At: now, Actor: p.Actor(), Action: string(Submit), To: string(Submitted)}
-	if err := s.store.CreateConfiguration(ctx, c, ev, claim); err != nil {
+	told, err := s.submittedMail(ctx, prg, c, p, now)
+	if err != nil {
+		return Configuration{}, err
+	}
+	if err := s.store.CreateConfiguration(ctx, c, ev, told, claim); err != nil {
 		return Configuration{}, fmt.Errorf("submit configuration: %w", err)
 	}
 	return c, nil
@@ -192,7 +208,11 @@ func (s *Service) Decide(ctx context.Context, p auth.Principal, id string, a Act
 	after := c
 	after.Status, after.Reason, after.DecidedAt, after.UpdatedAt, after.Version = to, reason, now, now, c.Version+1
 	ev := audit.Event{ID: ident.New(ident.Event, now), At: now, Actor: p.Actor(), Action: string(a), From: string(c.Status), To: string(to), Reason: reason}
-	if err := s.store.ApplyConfiguration(ctx, c, after, ev); err != nil {
+	told, err := s.decidedMail(ctx, after, now)
+	if err != nil {
+		return Configuration{}, err
+	}
+	if err := s.store.ApplyConfiguration(ctx, c, after, ev, told); err != nil {
 		return Configuration{}, err
 	}
 	return after, nil
@@ -279,4 +299,65 @@ func (s *Service) Marketplace(ctx context.Context, prg program.Program, product,
 	}
 	SortListings(out)
 	return out, nil
+}
+
+// configurationMail is what both mails about c in prg show.
+func (s *Service) configurationMail(prg program.Program, c Configuration) notify.ConfigurationMail {
+	return notify.ConfigurationMail{
+		ProgramMail: notify.ProgramMail{ProgramName: prg.Name, HostName: prg.HostName, BaseURL: s.Origin.BaseURL},
+		CompanyName: c.MemberName, ConfigurationID: c.ID, PartnerProduct: c.PartnerProduct, PartnerVersion: c.PartnerVersion,
+		HostProduct: c.HostProduct, HostVersions: strings.Join(c.HostVersions, ", "),
+		Link: s.Origin.BaseURL + "/programs/" + prg.ID + "/configurations",
+	}
+}
+
+// submittedMail tells the host of c, submitted by p: to the program's
+// notify addresses (its primary contact when it has none), from the
+// platform (the host's own program, as its other mail about partners).
+func (s *Service) submittedMail(ctx context.Context, prg program.Program, c Configuration, p auth.Principal, now time.Time) ([]notify.Message, error) {
+	to := prg.NotifyEmails
+	if len(to) == 0 && prg.PrimaryContact.Email != "" {
+		to = []string{prg.PrimaryContact.Email}
+	}
+	if len(to) == 0 {
+		return nil, nil
+	}
+	users, err := s.store.ListMemberUsers(ctx, c.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	by := c.MemberName
+	if i := slices.IndexFunc(users, func(u member.User) bool { return u.ID == p.UserID }); i >= 0 {
+		by = users[i].Name + " <" + users[i].Email + ">"
+	}
+	return []notify.Message{{
+		ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: s.Origin.From, To: to, Ref: c.ID, CreatedAt: now,
+		Data: notify.ConfigurationSubmitted{ConfigurationMail: s.configurationMail(prg, c), Notes: c.Notes, SupportURL: c.SupportURL, SubmittedBy: by},
+	}}, nil
+}
+
+// decidedMail tells the partner's admins (its primary contact while it
+// has none) of the host's decision on c, as the program's mail.
+func (s *Service) decidedMail(ctx context.Context, c Configuration, now time.Time) ([]notify.Message, error) {
+	prg, err := s.store.GetProgram(ctx, c.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	partner, err := s.store.GetMember(ctx, c.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.store.ListMemberUsers(ctx, c.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	to := member.AdminsOrPrimary(partner, users)
+	if len(to) == 0 {
+		return nil, nil
+	}
+	return []notify.Message{{
+		ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: prg.From(s.Origin.From), ReplyTo: prg.HostReplyTo(), To: to, Ref: c.ID, CreatedAt: now,
+		Data: notify.ConfigurationDecided{ConfigurationMail: s.configurationMail(prg, c), Approved: c.Status == Approved, Reason: c.Reason,
+			MarketplaceLink: s.Origin.BaseURL + "/p/" + prg.Slug + "/marketplace"},
+	}}, nil
 }

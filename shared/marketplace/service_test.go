@@ -3,6 +3,7 @@ package marketplace_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/tandemhq/tandem/shared/keyring"
 	"github.com/tandemhq/tandem/shared/marketplace"
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/store/memstore"
 )
@@ -49,8 +51,9 @@ func newMarket(t *testing.T) market {
 	mk := market{st: memstore.New(keyring.Fixed("k", []byte("test-key-0123456789abcdef0123456789")))}
 	mk.host = seedMember(t, mk.st, "host")
 	mk.hostEng = auth.Principal{MemberID: mk.host.MemberID, UserID: "usr_01J000000000000000000HENG", Roles: []string{auth.RoleEngineer}}
-	mk.prg = program.Program{ID: ident.New(ident.Program, now), Slug: "host-partners", Name: "Host Partners", HostMemberID: mk.host.MemberID,
-		Type: program.PartnerProgram, Payment: program.MemberPaid, SLA: program.DefaultSLA, Access: program.Open, Sender: program.SenderPlatform,
+	mk.prg = program.Program{ID: ident.New(ident.Program, now), Slug: "host-partners", Name: "Host Partners", HostMemberID: mk.host.MemberID, HostName: "host",
+		NotifyEmails: []string{"alliances@host.example"},
+		Type:         program.PartnerProgram, Payment: program.MemberPaid, SLA: program.DefaultSLA, Access: program.Open, Sender: program.SenderPlatform,
 		Addendum: program.Addendum{Version: "1", Text: "t"}, StartDate: "2026-01-01", CreatedAt: now, UpdatedAt: now, Version: 1}
 	if err := mk.st.CreateProgram(bg, mk.prg, idem.None); err != nil {
 		t.Fatal(err)
@@ -69,7 +72,8 @@ func newMarket(t *testing.T) market {
 		t.Fatal(err)
 	}
 	mk.out = seedMember(t, mk.st, "outsider")
-	mk.svc = marketplace.NewService(mk.st, marketplace.Service{Now: func() time.Time { return now }})
+	mk.svc = marketplace.NewService(mk.st, marketplace.Service{Now: func() time.Time { return now },
+		Origin: notify.Origin{From: "Tandem <no-reply@tandem.example>", BaseURL: "https://tandem.example"}})
 	return mk
 }
 
@@ -113,6 +117,9 @@ func TestSubmit(t *testing.T) {
 			}
 			if tc.kind == nil && (c.Status != marketplace.Submitted || c.MemberID != mk.active.MemberID || c.HostMemberID != mk.host.MemberID || c.Version != 1) {
 				t.Errorf("submitted %+v", c)
+			}
+			if want := map[bool]int{true: 1, false: 0}[tc.kind == nil]; mails(mk, "configuration_submitted") != want {
+				t.Errorf("%d mails to the host, want %d", mails(mk, "configuration_submitted"), want)
 			}
 		})
 	}
@@ -164,6 +171,16 @@ func TestDecide(t *testing.T) {
 			if stored, _ := mk.st.GetConfiguration(bg, c.ID); stored.Status != tc.status {
 				t.Errorf("stored %s, want %s", stored.Status, tc.status)
 			}
+			want := 0 // one mail to the partner per decision taken, none for a refused one
+			if tc.first != "" {
+				want++
+			}
+			if tc.kind == nil {
+				want++
+			}
+			if got := mails(mk, "configuration_decided"); got != want {
+				t.Errorf("%d mails to the partner, want %d", got, want)
+			}
 		})
 	}
 }
@@ -206,5 +223,78 @@ func TestMarketplaceListsApprovedOfActivePartners(t *testing.T) {
 	}
 	if list, err := mk.svc.Marketplace(bg, mk.prg, "", ""); err != nil || len(list) != 0 {
 		t.Errorf("a lapsed partner's configurations listed: %d, %v", len(list), err)
+	}
+}
+
+// mails counts the outbox's mails of template.
+func mails(mk market, template string) int {
+	n := 0
+	for _, m := range mk.st.Outbox() {
+		if m.Template() == template {
+			n++
+		}
+	}
+	return n
+}
+
+// Submitting mails the host (the program's notify addresses, from the
+// platform) what to review and where; deciding mails the partner's admins
+// (as the program) the decision: the marketplace when approved, the
+// reason when rejected. Each goes in the transaction that records it.
+func TestSubmitAndDecideMailTheOtherSide(t *testing.T) {
+	mk := newMarket(t)
+	in := submission()
+	in.Notes = "snapshots on"
+	c, err := mk.svc.Submit(bg, mk.active, mk.prg.ID, in, idem.None)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := mk.st.Outbox()
+	if len(out) != 1 {
+		t.Fatalf("%d mails after the submission, want 1", len(out))
+	}
+	sub, ok := out[0].Data.(notify.ConfigurationSubmitted)
+	if !ok || !slices.Equal(out[0].To, []string{"alliances@host.example"}) || out[0].From != "Tandem <no-reply@tandem.example>" || out[0].Ref != c.ID {
+		t.Fatalf("the host's mail: %+v", out[0])
+	}
+	wantSub := notify.ConfigurationSubmitted{
+		ConfigurationMail: notify.ConfigurationMail{
+			ProgramMail: notify.ProgramMail{ProgramName: "Host Partners", HostName: "host", BaseURL: "https://tandem.example"},
+			CompanyName: "active", ConfigurationID: c.ID, PartnerProduct: "Backup", PartnerVersion: "4.1", HostProduct: "Array", HostVersions: "9.2",
+			Link: "https://tandem.example/programs/" + mk.prg.ID + "/configurations",
+		},
+		Notes: "snapshots on", SupportURL: "https://p.example/s", SubmittedBy: "A <a@active.example>",
+	}
+	if sub != wantSub {
+		t.Errorf("the host's mail says\n%+v\nwant\n%+v", sub, wantSub)
+	}
+
+	for _, tc := range []struct {
+		name     string
+		a        marketplace.Action
+		reason   string
+		approved bool
+	}{
+		{"rejected", marketplace.Reject, "9.3 is not out", false},
+		{"approved once fixed", marketplace.Approve, "", true},
+	} {
+		if tc.approved { // a rejected configuration is submitted again
+			if c, err = mk.svc.Submit(bg, mk.active, mk.prg.ID, in, idem.None); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := mk.svc.Decide(bg, mk.host, c.ID, tc.a, tc.reason, nil); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		out := mk.st.Outbox()
+		last := out[len(out)-1]
+		got, ok := last.Data.(notify.ConfigurationDecided)
+		if !ok || !slices.Equal(last.To, []string{"a@active.example"}) || !strings.Contains(last.From, "Host Partners") || last.Ref != c.ID {
+			t.Fatalf("%s: the partner's mail %+v", tc.name, last)
+		}
+		if got.Approved != tc.approved || got.Reason != tc.reason || got.ConfigurationID != c.ID ||
+			got.MarketplaceLink != "https://tandem.example/p/host-partners/marketplace" || got.Link != wantSub.Link {
+			t.Errorf("%s: the partner's mail says %+v", tc.name, got)
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/enrollment"
+	"github.com/tandemhq/tandem/shared/member"
 )
 
 // Status is where a merger stands.
@@ -128,11 +129,14 @@ func PlaceOf(e enrollment.Enrollment, intoHoldsPlace bool) Place {
 	}
 }
 
-// Moved is e as it becomes A's: A's id and name, and, where A already had
-// a place, ended as removed (unless it had already ended).
-func Moved(e enrollment.Enrollment, m Merger, place Place, now time.Time) enrollment.Enrollment {
+// Moved is e as it becomes A's (into): A's id and name, its company named
+// A and A's contacts (see AcquirerContacts), and, where A already had a
+// place, ended as removed (unless it had already ended).
+func Moved(e enrollment.Enrollment, m Merger, into member.Member, place Place, now time.Time) enrollment.Enrollment {
 	out := e
 	out.MemberID, out.MemberName = m.Into, m.IntoName
+	out.Company.Name = m.IntoName
+	out.Contacts = AcquirerContacts(e.Contacts, into.Contacts)
 	out.UpdatedAt, out.Version = now, e.Version+1
 	if place == PlaceTaken && live(e.Status) {
 		out.Status = enrollment.Removed
@@ -144,4 +148,25 @@ func Moved(e enrollment.Enrollment, m Merger, place Place, now time.Time) enroll
 // TellHost reports whether the host is mailed about e moving with place.
 func TellHost(e enrollment.Enrollment, place Place) bool {
 	return place != NoPlace && live(e.Status)
+}
+
+// AcquirerContacts are a moved enrollment's contacts: the acquirer
+// member's primary, escalation and billing contacts, and its primary one
+// as the support contact (a member records none of its own; sign-up's
+// "same as the primary contact"). A contact the acquirer has no address
+// for stays the enrollment's own, so mail about the place never goes to
+// an empty address.
+func AcquirerContacts(had enrollment.Contacts, a member.Contacts) enrollment.Contacts {
+	pick := func(own, acquirer member.Contact) member.Contact {
+		if acquirer.Email == "" {
+			return own
+		}
+		return acquirer
+	}
+	return enrollment.Contacts{
+		Primary:    pick(had.Primary, a.Primary),
+		Support:    pick(had.Support, a.Primary),
+		Escalation: pick(had.Escalation, a.Escalation),
+		Billing:    pick(had.Billing, a.Billing),
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -104,7 +105,7 @@ func newWorld(t *testing.T) world {
 	cfg := marketplace.Configuration{ID: ident.New(ident.Configuration, at), ProgramID: w.prg.ID, HostMemberID: w.host.ID, MemberID: w.b.ID, MemberName: w.b.Name,
 		PartnerProduct: "Beta Backup", PartnerVersion: "1", HostProduct: "Host Array", HostVersions: []string{"9"}, Status: marketplace.Approved,
 		CreatedAt: at, UpdatedAt: at, Version: 1}
-	mustDo(t, "configuration", w.st.CreateConfiguration(bg, cfg, audit.Event{ID: ident.New(ident.Event, at), At: at, Actor: "x", Action: "submit"}, idem.None))
+	mustDo(t, "configuration", w.st.CreateConfiguration(bg, cfg, audit.Event{ID: ident.New(ident.Event, at), At: at, Actor: "x", Action: "submit"}, nil, idem.None))
 	addCase(t, w.st, "beta asks the host", w.b, w.host, w.hostDep, w.prg.ID)
 	addCase(t, w.st, "alpha asks beta", w.a, w.b, w.bDep, "")
 	return w
@@ -209,6 +210,25 @@ func TestMergerMovesEverything(t *testing.T) {
 		if strings.Contains(snap, gone) {
 			t.Errorf("B still holds %q:\n%s", gone, snap)
 		}
+	}
+
+	// B's place is A's in name and contacts, and its timeline says so.
+	es, err := w.st.ListMemberEnrollments(bg, w.a.ID)
+	mustDo(t, "A's enrollments", err)
+	if len(es) != 1 {
+		t.Fatalf("A holds %d enrollments, want B's one", len(es))
+	}
+	e := es[0]
+	ap := w.a.Contacts.Primary
+	wantContacts := enrollment.Contacts{Primary: ap, Support: ap, Escalation: w.a.Contacts.Escalation, Billing: w.a.Contacts.Billing}
+	if e.Company.Name != "Alpha" || e.Contacts != wantContacts {
+		t.Errorf("the moved place names %q with %+v; want Alpha with %+v", e.Company.Name, e.Contacts, wantContacts)
+	}
+	evs, _, err := w.st.ListEnrollmentEvents(bg, e.ID, 50, "")
+	mustDo(t, "the place's timeline", err)
+	if i := slices.IndexFunc(evs, func(ev enrollment.Event) bool { return ev.Action == enrollment.Merge }); i < 0 ||
+		!strings.Contains(evs[i].Reason, "its company is Alpha now, with Alpha's contacts: primary Admin Alpha <admin@alpha.example>") {
+		t.Errorf("the place's timeline does not record its new name and contacts: %+v", evs)
 	}
 }
 

@@ -273,6 +273,8 @@ type runner struct {
 	s    *Service
 	m    Merger
 	left int
+	// into is member A, once read.
+	into *member.Member
 }
 
 var errBatchUsed = errors.New("batch used up")
@@ -422,8 +424,12 @@ func (r *runner) moveEnrollment(ctx context.Context, e enrollment.Enrollment) er
 		return err
 	}
 	place := PlaceOf(e, held)
+	into, err := r.acquirer(ctx)
+	if err != nil {
+		return err
+	}
 	now := r.s.Now()
-	after := Moved(e, r.m, place, now)
+	after := Moved(e, r.m, into, place, now)
 	reason := r.mergedLine()
 	switch {
 	case place == TakePlace:
@@ -433,6 +439,7 @@ func (r *runner) moveEnrollment(ctx context.Context, e enrollment.Enrollment) er
 	case place == PlaceTaken:
 		reason += ": " + r.m.IntoName + " already has a place in the program"
 	}
+	reason += "; its company is " + r.m.IntoName + " now, with " + r.m.IntoName + "'s contacts: " + contactsLine(after.Contacts)
 	ev := enrollment.Event{ID: ident.New(ident.Event, now), At: now, Actor: r.m.Actor, Action: enrollment.Merge, From: e.Status, To: after.Status, Reason: reason}
 	var msgs []notify.Message
 	if TellHost(e, place) {
@@ -449,6 +456,31 @@ func (r *runner) moveEnrollment(ctx context.Context, e enrollment.Enrollment) er
 		r.m.Programs = append(r.m.Programs, e.ProgramID)
 	}
 	return nil
+}
+
+// acquirer is member A as the run read it first (its contacts go to the
+// enrollments it takes).
+func (r *runner) acquirer(ctx context.Context) (member.Member, error) {
+	if r.into == nil {
+		a, err := r.s.store.GetMember(ctx, r.m.Into)
+		if err != nil {
+			return member.Member{}, fmt.Errorf("read %s: %w", r.m.Into, err)
+		}
+		r.into = &a
+	}
+	return *r.into, nil
+}
+
+// contactsLine names an enrollment's contacts for its timeline.
+func contactsLine(c enrollment.Contacts) string {
+	var parts []string
+	for _, x := range []struct {
+		role string
+		c    member.Contact
+	}{{"primary", c.Primary}, {"support", c.Support}, {"escalation", c.Escalation}, {"billing", c.Billing}} {
+		parts = append(parts, x.role+" "+x.c.Name+" <"+x.c.Email+">")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // hasPlace reports whether member into already has a place in e's

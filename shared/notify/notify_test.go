@@ -51,6 +51,8 @@ var every = []notify.MailData{
 	notify.AddressConfirm{Address: "a@x.example"},
 	notify.LoginLink{Link: "l", Minutes: 15},
 	notify.UserInvited{Link: "l", Days: 7},
+	notify.ConfigurationSubmitted{ConfigurationMail: notify.ConfigurationMail{ConfigurationID: "cfg_1", HostVersions: "9.2, 9.3"}, SubmittedBy: "A"},
+	notify.ConfigurationDecided{ConfigurationMail: notify.ConfigurationMail{ConfigurationID: "cfg_1"}, Approved: true, MarketplaceLink: "m"},
 }
 
 // Every mail's data is stored as JSON and read back into its own type by

@@ -228,6 +228,10 @@ var Table = []Route{
 	{Method: "POST", Path: "/operator/members/{id}/merge", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/webhooks", Function: Hooks, Auth: Session, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/webhooks/secret", Function: Hooks, Auth: Session, Body: Form, Page: true},
+	// A host's sending domain (its admins): register, read the records, check now.
+	{Method: "GET", Path: "/members/{id}/sending-domain", Function: Hooks, Auth: Session, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/members/{id}/sending-domain", Function: Hooks, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/members/{id}/sending-domain/check", Function: Hooks, Auth: Session, Body: Form, Page: true},
 
 	// Operations.
 	{Method: "GET", Path: "/v1/dead-letters", Function: Approval, Auth: Token, Body: NoBody},

@@ -177,7 +177,11 @@ func (n *Notifier) Deliver(ctx context.Context, id string, now time.Time) (Outco
 func (n *Notifier) send(ctx context.Context, msg notify.Message, attempt int, now time.Time) (string, error) {
 	switch msg.Channel {
 	case notify.Email:
-		msg, err := n.unsuppressed(ctx, msg)
+		msg, err := n.addressed(msg)
+		if err != nil {
+			return "", err
+		}
+		msg, err = n.unsuppressed(ctx, msg)
 		if err != nil {
 			return "", err
 		}
@@ -194,6 +198,36 @@ func (n *Notifier) send(ctx context.Context, msg notify.Message, attempt int, no
 	default:
 		return "", fmt.Errorf("unknown channel %q: %w", msg.Channel, notify.ErrPermanent)
 	}
+}
+
+// addressed is msg without blank addresses: a blank recipient is a
+// mistake upstream (a contact left empty) that SES would refuse the whole
+// mail for, so it is left out and logged. A mail left with nobody to read
+// it is a permanent failure; one left with only copies goes to its first
+// copy's addressee.
+func (n *Notifier) addressed(msg notify.Message) (notify.Message, error) {
+	blanks := 0
+	keep := func(addrs []string) []string {
+		return slices.DeleteFunc(slices.Clone(addrs), func(a string) bool {
+			if strings.TrimSpace(a) == "" {
+				blanks++
+				return true
+			}
+			return false
+		})
+	}
+	msg.To, msg.Cc, msg.Bcc, msg.ReplyTo = keep(msg.To), keep(msg.Cc), keep(msg.Bcc), keep(msg.ReplyTo)
+	if blanks == 0 {
+		return msg, nil
+	}
+	if len(msg.To) == 0 && len(msg.Cc) == 0 {
+		return msg, fmt.Errorf("not sent: the mail (%s, about %s) has no recipient address: %w", msg.Template(), msg.Ref, notify.ErrPermanent)
+	}
+	if len(msg.To) == 0 {
+		msg.To, msg.Cc = msg.Cc[:1], msg.Cc[1:]
+	}
+	n.logger().Warn("blank recipient addresses left out", "outbox", msg.ID, "template", msg.Template(), "ref", msg.Ref, "blanks", blanks)
+	return msg, nil
 }
 
 // unsuppressed is msg without its suppressed recipients. A mail left with

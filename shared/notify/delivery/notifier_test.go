@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -107,5 +108,70 @@ func TestDeliverNeedsItsBudget(t *testing.T) {
 		if noTime := errors.Is(err, ErrNoTime); noTime == tc.claim {
 			t.Errorf("%s left: err %v", tc.left, err)
 		}
+	}
+}
+
+// addressedItem is an outbox of one claimable mail with the given
+// recipients.
+type addressedItem struct {
+	oneItem
+	to, cc, replyTo []string
+}
+
+func (o *addressedItem) ClaimOutbox(ctx context.Context, id string, now time.Time, lease time.Duration) (notify.Message, int, error) {
+	msg, attempt, err := o.oneItem.ClaimOutbox(ctx, id, now, lease)
+	msg.To, msg.Cc, msg.ReplyTo = o.to, o.cc, o.replyTo
+	return msg, attempt, err
+}
+
+// keptSender keeps the mail it was given.
+type keptSender struct{ mail *Mail }
+
+func (s *keptSender) Send(_ context.Context, m Mail) (string, error) {
+	s.mail = &m
+	return "ses-1", nil
+}
+
+// A blank address never reaches SES (which refuses the whole mail for
+// one): it is left out; a mail left with nobody to read it is a dead
+// letter, and one left with only copies goes to its first copy's
+// addressee.
+func TestDeliverLeavesOutBlankAddresses(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		to, cc, replyTo []string
+		outcome         Outcome
+		wantTo, wantCc  []string
+		wantReplyTo     []string
+	}{
+		{"an empty first recipient", []string{"", "pat@p.example"}, nil, nil, OutcomeSent, []string{"pat@p.example"}, nil, nil},
+		{"blank among several", []string{"a@p.example", "  ", "b@p.example"}, []string{""}, []string{"", "r@h.example"}, OutcomeSent,
+			[]string{"a@p.example", "b@p.example"}, nil, []string{"r@h.example"}},
+		{"only copies left", []string{""}, []string{"c@p.example", "d@p.example"}, nil, OutcomeSent, []string{"c@p.example"}, []string{"d@p.example"}, nil},
+		{"nobody left", []string{"", " "}, nil, nil, OutcomeDead, nil, nil, nil},
+		{"no blank", []string{"a@p.example"}, []string{"c@p.example"}, []string{"r@h.example"}, OutcomeSent,
+			[]string{"a@p.example"}, []string{"c@p.example"}, []string{"r@h.example"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := &addressedItem{to: tc.to, cc: tc.cc, replyTo: tc.replyTo}
+			sender := &keptSender{}
+			n := &Notifier{Store: store, Sender: sender}
+			out, err := n.Deliver(context.Background(), "out_1", time.Now())
+			if err != nil || out != tc.outcome {
+				t.Fatalf("got %s, %v; want %s", out, err, tc.outcome)
+			}
+			if tc.outcome == OutcomeDead {
+				if sender.mail != nil || store.recorded != "dead" {
+					t.Errorf("sent %v, recorded %q; want nothing sent, dead", sender.mail, store.recorded)
+				}
+				return
+			}
+			if sender.mail == nil {
+				t.Fatal("nothing sent")
+			}
+			if !slices.Equal(sender.mail.To, tc.wantTo) || !slices.Equal(sender.mail.Cc, tc.wantCc) || !slices.Equal(sender.mail.ReplyTo, tc.wantReplyTo) {
+				t.Errorf("got to %q cc %q reply-to %q; want %q %q %q", sender.mail.To, sender.mail.Cc, sender.mail.ReplyTo, tc.wantTo, tc.wantCc, tc.wantReplyTo)
+			}
+		})
 	}
 }

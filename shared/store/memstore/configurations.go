@@ -7,6 +7,7 @@ import (
 	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/idem"
 	"github.com/tandemhq/tandem/shared/marketplace"
+	"github.com/tandemhq/tandem/shared/notify"
 )
 
 // configurationItem is c as stored, in its program's list by status and
@@ -28,22 +29,24 @@ func (s *Store) GetConfiguration(ctx context.Context, id string) (marketplace.Co
 
 // CreateConfiguration implements marketplace.Store: the configuration, its
 // first event and the idempotency commit in one transaction.
-func (s *Store) CreateConfiguration(ctx context.Context, c marketplace.Configuration, ev audit.Event, claim idem.Claim) error {
+func (s *Store) CreateConfiguration(ctx context.Context, c marketplace.Configuration, ev audit.Event, msgs []notify.Message, claim idem.Claim) error {
 	ws := []write{
 		putNew(configurationItem(c), apperr.Conflict("configuration %s already exists", c.ID)),
 		auditWrite(configurationPK(c.ID), c.Version, ev),
 	}
+	ws = append(ws, outboxWrites(msgs)...)
 	ws = append(ws, commitClaim(claim, c.ID)...)
 	return s.transact("create configuration", ws...)
 }
 
 // ApplyConfiguration implements marketplace.Store.
-func (s *Store) ApplyConfiguration(ctx context.Context, before, after marketplace.Configuration, ev audit.Event) error {
-	return s.transact("update configuration",
+func (s *Store) ApplyConfiguration(ctx context.Context, before, after marketplace.Configuration, ev audit.Event, msgs []notify.Message) error {
+	ws := []write{
 		putIf(configurationItem(after), atVersion[marketplace.Configuration](before.Version, func(c marketplace.Configuration) int { return c.Version }),
 			apperr.Conflict("configuration %s was changed by someone else (it is no longer at version %d); reload it", before.ID, before.Version)),
 		auditWrite(configurationPK(after.ID), after.Version, ev),
-	)
+	}
+	return s.transact("update configuration", append(ws, outboxWrites(msgs)...)...)
 }
 
 // ListProgramConfigurations implements marketplace.Store: newest first

@@ -373,25 +373,33 @@ func contractMarketplace(t *testing.T, open func(*testing.T) Store) {
 	t.Run("a configuration reads back as written; a second create of it is refused", func(t *testing.T) {
 		s, w := shared.s, shared.w
 		c, ev := submit(w, "Widget", t0)
-		must(t, "create", s.CreateConfiguration(bg, c, ev, idem.None))
+		must(t, "create", s.CreateConfiguration(bg, c, ev, nil, idem.None))
 		got, err := s.GetConfiguration(bg, c.ID)
 		must(t, "get", err)
 		same(t, "the configuration", got, c)
-		wantKind(t, "create again", s.CreateConfiguration(bg, c, ev, idem.None), apperr.ErrConflict)
+		wantKind(t, "create again", s.CreateConfiguration(bg, c, ev, nil, idem.None), apperr.ErrConflict)
 		_, err = s.GetConfiguration(bg, ident.New("cfg", t0))
 		wantKind(t, "a missing one", err, apperr.ErrNotFound)
 	})
 
-	t.Run("a decision at a stale version is a conflict", func(t *testing.T) {
+	t.Run("a decision at a stale version is a conflict; each step's mail is written with it, a refused one's not", func(t *testing.T) {
 		s, w := shared.s, shared.w
 		c, ev := submit(w, "Widget", t0)
-		must(t, "create", s.CreateConfiguration(bg, c, ev, idem.None))
+		toHost := mail(w.hostAdmin.Email, c.ID, t0)
+		must(t, "create", s.CreateConfiguration(bg, c, ev, []notify.Message{toHost}, idem.None))
+		readBack(t, s, "the submission's mail", []notify.Message{toHost}, t0)
 		approved := c
 		approved.Status, approved.DecidedAt, approved.UpdatedAt, approved.Version = marketplace.Approved, t0.Add(time.Hour), t0.Add(time.Hour), 2
-		must(t, "approve", s.ApplyConfiguration(bg, c, approved, audit.Event{At: t0.Add(time.Hour), Actor: "host", Action: "approve", From: "submitted", To: "approved"}))
+		toPartner := mail(w.partnerAdmin.Email, c.ID, t0.Add(time.Hour))
+		must(t, "approve", s.ApplyConfiguration(bg, c, approved, audit.Event{At: t0.Add(time.Hour), Actor: "host", Action: "approve", From: "submitted", To: "approved"}, []notify.Message{toPartner}))
+		readBack(t, s, "the approval's mail", []notify.Message{toPartner}, t0.Add(time.Hour))
 		rejected := c
 		rejected.Status, rejected.Reason, rejected.Version = marketplace.Rejected, "no", 2
-		wantKind(t, "reject at version 1", s.ApplyConfiguration(bg, c, rejected, audit.Event{At: t0.Add(2 * time.Hour), Actor: "host", Action: "reject"}), apperr.ErrConflict)
+		lost := mail(w.partnerAdmin.Email, c.ID, t0.Add(2*time.Hour))
+		wantKind(t, "reject at version 1", s.ApplyConfiguration(bg, c, rejected, audit.Event{At: t0.Add(2 * time.Hour), Actor: "host", Action: "reject"}, []notify.Message{lost}), apperr.ErrConflict)
+		if _, _, err := s.ClaimOutbox(bg, lost.ID, t0.Add(2*time.Hour), time.Minute); err == nil {
+			t.Error("the refused rejection's mail was written")
+		}
 		got, _ := s.GetConfiguration(bg, c.ID)
 		same(t, "the configuration", got, approved)
 		evs := flat(pages(t, "the configuration's timeline", 1, func(limit int, cursor string) ([]audit.Event, string, error) {
@@ -409,12 +417,12 @@ func contractMarketplace(t *testing.T, open func(*testing.T) Store) {
 			if i == 3 {
 				c.MemberID, c.MemberName = w.host.ID, w.host.Name
 			}
-			must(t, "create", s.CreateConfiguration(bg, c, ev, idem.None))
+			must(t, "create", s.CreateConfiguration(bg, c, ev, nil, idem.None))
 			cs = append(cs, c)
 		}
 		approved := cs[1]
 		approved.Status, approved.Version, approved.UpdatedAt, approved.DecidedAt = marketplace.Approved, 2, t0.Add(time.Hour), t0.Add(time.Hour)
-		must(t, "approve", s.ApplyConfiguration(bg, cs[1], approved, audit.Event{At: t0.Add(time.Hour), Action: "approve"}))
+		must(t, "approve", s.ApplyConfiguration(bg, cs[1], approved, audit.Event{At: t0.Add(time.Hour), Action: "approve"}, nil))
 		cfgIDs := func(cs []marketplace.Configuration) []string {
 			return ids(cs, func(c marketplace.Configuration) string { return c.ID })
 		}
