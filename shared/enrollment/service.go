@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
@@ -39,7 +40,23 @@ type Change struct {
 	// Enroll takes the member's one place in the program; Release gives it
 	// back, so a rejected sign-up never blocks a later one.
 	Enroll, Release bool
-	Messages        []notify.Message
+	// Admin is the partner's first admin going live makes (or finds) and
+	// its sign-in link, written with the go-live.
+	Admin    *AdminSignIn
+	Messages []notify.Message
+}
+
+// AdminSignIn is a partner's admin user and a sign-in link for it, written
+// with the step that makes them: the user and its credential are created
+// when New (else the user exists and is only signed in), and the link,
+// stored by LinkHash, works once until LinkExpires (no link when LinkHash
+// is empty: an API claim hands out a token instead).
+type AdminSignIn struct {
+	User        member.User
+	New         bool
+	Credential  member.Credential
+	LinkHash    string
+	LinkExpires time.Time
 }
 
 // DepartmentChange replaces a department read at Before.Version.
@@ -83,6 +100,10 @@ type Transitions interface {
 	GetProgram(ctx context.Context, id string) (program.Program, error)
 	GetDepartment(ctx context.Context, id string) (department.Department, error)
 	GetInvoice(ctx context.Context, id string) (billing.Invoice, error)
+	// GetMember and ListMemberUsers find the partner's first admin at
+	// go-live: its domain, and a user who has the address already.
+	GetMember(ctx context.Context, id string) (member.Member, error)
+	ListMemberUsers(ctx context.Context, memberID string) ([]member.User, error)
 	// ApplyEnrollmentChange writes a change in one transaction; a
 	// moved-on enrollment is a conflict.
 	ApplyEnrollmentChange(ctx context.Context, c Change) error

@@ -16,6 +16,7 @@ import (
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
+	"github.com/tandemhq/tandem/shared/session"
 )
 
 var origin = notify.Origin{From: platform, BaseURL: "https://tandem.example"}
@@ -63,6 +64,14 @@ func signUp(t *testing.T, s Store, prg program.Program, email string, now time.T
 	su := newcomer(prg, tok, now)
 	must(t, "sign up "+email, s.CreateSignup(bg, su))
 	return su
+}
+
+// credentialToken is a credential link of e as going live mailed them
+// before it made the partner's admin (such links are still honoured).
+func credentialToken(e enrollment.Enrollment, now time.Time) enrollment.Token {
+	_, hash := auth.NewToken("crd_")
+	return enrollment.Token{Hash: hash, Kind: enrollment.CredentialToken, EnrollmentID: e.ID, MemberID: e.MemberID,
+		Name: e.Contacts.Primary.Name, Email: e.Contacts.Primary.Email, ExpiresAt: now.Add(enrollment.CredentialTTL)}
 }
 
 // change is what enrollment.Service writes for action on e at now.
@@ -236,15 +245,15 @@ func contractEnrollments(t *testing.T, open func(*testing.T) Store) {
 		su := signUp(t, s, w.prg, "pat@newco.example", t0)
 		e := su.Enrollment
 		live := change(e, enrollment.Approve, enrollment.Active, t0.Add(time.Minute))
-		tok, msg := enrollment.Credential(live.After, w.prg, origin, t0.Add(time.Minute))
-		live.Tokens, live.Messages = []enrollment.Token{tok}, []notify.Message{msg}
+		tok := credentialToken(live.After, t0.Add(time.Minute))
+		live.Tokens = []enrollment.Token{tok}
 		must(t, "go live", s.ApplyEnrollmentChange(bg, live))
 		got, err := s.GetMailToken(bg, tok.Hash)
 		must(t, "the token", err)
 		same(t, "the token", got, tok)
 
 		u, cred := newUser(e.MemberID, tok.Name, tok.Email, t0.Add(2*time.Minute), auth.RoleAdmin, auth.RoleEngineer)
-		must(t, "claim", s.ClaimCredential(bg, tok.Hash, u, cred, t0.Add(2*time.Minute)))
+		must(t, "claim", s.ClaimCredential(bg, tok.Hash, enrollment.AdminSignIn{User: u, New: true, Credential: cred}, t0.Add(2*time.Minute)))
 		gu, err := s.GetUser(bg, e.MemberID, u.ID)
 		must(t, "the user", err)
 		same(t, "the user", gu, u)
@@ -252,11 +261,62 @@ func contractEnrollments(t *testing.T, open func(*testing.T) Store) {
 			t.Fatalf("the token is not used after the claim")
 		}
 		u2, cred2 := newUser(e.MemberID, tok.Name, tok.Email, t0.Add(3*time.Minute), auth.RoleAdmin)
-		wantKind(t, "claim again", s.ClaimCredential(bg, tok.Hash, u2, cred2, t0.Add(3*time.Minute)), apperr.ErrConflict)
+		wantKind(t, "claim again", s.ClaimCredential(bg, tok.Hash, enrollment.AdminSignIn{User: u2, New: true, Credential: cred2}, t0.Add(3*time.Minute)), apperr.ErrConflict)
 		_, err = s.GetUser(bg, e.MemberID, u2.ID)
 		wantKind(t, "the second claim's user", err, apperr.ErrNotFound)
 		_, err = s.GetMailToken(bg, "no-such-token")
 		wantKind(t, "an unknown token", err, apperr.ErrNotFound)
+	})
+
+	t.Run("a credential claimed to sign in writes the sign-in link, and the user only when new", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		su := signUp(t, s, w.prg, "pat@newco.example", t0)
+		live := change(su.Enrollment, enrollment.Approve, enrollment.Active, t0.Add(time.Minute))
+		first, second := credentialToken(live.After, t0.Add(time.Minute)), credentialToken(live.After, t0.Add(time.Minute))
+		live.Tokens = []enrollment.Token{first, second}
+		must(t, "go live", s.ApplyEnrollmentChange(bg, live))
+		u, cred := newUser(su.Enrollment.MemberID, first.Name, first.Email, t0.Add(2*time.Minute), auth.RoleAdmin, auth.RoleEngineer)
+		link := enrollment.AdminSignIn{User: u, New: true, Credential: cred, LinkHash: "link-one", LinkExpires: t0.Add(time.Hour)}
+		must(t, "claim to sign in", s.ClaimCredential(bg, first.Hash, link, t0.Add(2*time.Minute)))
+		lt, err := s.GetLoginToken(bg, "link-one")
+		must(t, "the sign-in link", err)
+		same(t, "the sign-in link", lt, session.LoginToken{Hash: "link-one", UserID: u.ID, MemberID: u.MemberID, Email: u.Email, Next: "/inbox", ExpiresAt: t0.Add(time.Hour)})
+		again := enrollment.AdminSignIn{User: u, LinkHash: "link-two", LinkExpires: t0.Add(time.Hour)}
+		must(t, "claim for the existing user", s.ClaimCredential(bg, second.Hash, again, t0.Add(3*time.Minute)))
+		users, err := s.ListMemberUsers(bg, su.Enrollment.MemberID)
+		must(t, "the users", err)
+		same(t, "the users", len(users), 1)
+		if _, err := s.GetLoginToken(bg, "link-two"); err != nil {
+			t.Fatalf("the existing user's sign-in link: %v", err)
+		}
+	})
+
+	t.Run("going live writes the partner's first admin with its sign-in link, once", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		su := signUp(t, s, w.prg, "pat@newco.example", t0)
+		live := change(su.Enrollment, enrollment.Approve, enrollment.Active, t0.Add(time.Minute))
+		u, cred := newUser(su.Enrollment.MemberID, "Pat", "pat@newco.example", t0.Add(time.Minute), auth.RoleAdmin, auth.RoleEngineer)
+		live.Admin = &enrollment.AdminSignIn{User: u, New: true, Credential: cred, LinkHash: "golive-link", LinkExpires: t0.Add(7 * 24 * time.Hour)}
+		must(t, "go live", s.ApplyEnrollmentChange(bg, live))
+		gu, err := s.GetUser(bg, u.MemberID, u.ID)
+		must(t, "the admin", err)
+		same(t, "the admin", gu, u)
+		lt, err := s.GetLoginToken(bg, "golive-link")
+		must(t, "the sign-in link", err)
+		same(t, "the sign-in link", lt, session.LoginToken{Hash: "golive-link", UserID: u.ID, MemberID: u.MemberID, Email: u.Email, Next: "/inbox", ExpiresAt: t0.Add(7 * 24 * time.Hour)})
+		// A retry of the same go-live (read before the first was written)
+		// writes nothing: not a second user, not a second link.
+		u2, cred2 := newUser(su.Enrollment.MemberID, "Pat", "pat@newco.example", t0.Add(2*time.Minute), auth.RoleAdmin, auth.RoleEngineer)
+		retry := change(su.Enrollment, enrollment.Approve, enrollment.Active, t0.Add(2*time.Minute))
+		retry.Admin = &enrollment.AdminSignIn{User: u2, New: true, Credential: cred2, LinkHash: "golive-link-2", LinkExpires: t0.Add(7 * 24 * time.Hour)}
+		wantKind(t, "the retried go-live", s.ApplyEnrollmentChange(bg, retry), apperr.ErrConflict)
+		users, err := s.ListMemberUsers(bg, u.MemberID)
+		must(t, "the users", err)
+		same(t, "the users after the retry", len(users), 1)
+		_, err = s.GetLoginToken(bg, "golive-link-2")
+		wantKind(t, "the retry's link", err, apperr.ErrNotFound)
 	})
 
 	t.Run("an expired mail token is not used", func(t *testing.T) {
@@ -264,11 +324,11 @@ func contractEnrollments(t *testing.T, open func(*testing.T) Store) {
 		w := newWorld(t, s, "A", t0)
 		su := signUp(t, s, w.prg, "pat@newco.example", t0)
 		live := change(su.Enrollment, enrollment.Approve, enrollment.Active, t0.Add(time.Minute))
-		tok, _ := enrollment.Credential(live.After, w.prg, origin, t0.Add(time.Minute))
+		tok := credentialToken(live.After, t0.Add(time.Minute))
 		live.Tokens = []enrollment.Token{tok}
 		must(t, "go live", s.ApplyEnrollmentChange(bg, live))
 		u, cred := newUser(su.Enrollment.MemberID, tok.Name, tok.Email, tok.ExpiresAt, auth.RoleAdmin)
-		wantKind(t, "claim at the expiry", s.ClaimCredential(bg, tok.Hash, u, cred, tok.ExpiresAt), apperr.ErrConflict)
+		wantKind(t, "claim at the expiry", s.ClaimCredential(bg, tok.Hash, enrollment.AdminSignIn{User: u, New: true, Credential: cred}, tok.ExpiresAt), apperr.ErrConflict)
 	})
 
 	t.Run("a program's enrollments list by status, a page at a time, and count per status", func(t *testing.T) {
