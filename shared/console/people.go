@@ -74,8 +74,8 @@ func (s *Server) peopleData(ctx context.Context, r *router.Request) (peoplePage,
 	p := peoplePage{
 		Nav: s.nav(r, "people"), MemberID: memberID, MemberName: m.Name, Version: m.Version, Company: formState{Values: companyValues(m), Prefix: "company-"},
 		UnconfirmedCaptures: addresses(m.Unconfirmed()), APIBase: s.BaseURL + "/v1",
-		Invite:              newUserFields{Roles: roleChecks([]string{auth.RoleEngineer})},
-		Token:               newUserFields{Roles: roleChecks([]string{auth.RoleEngineer})},
+		Invite: newUserFields{Roles: roleChecks([]string{auth.RoleEngineer})},
+		Token:  newUserFields{Roles: roleChecks([]string{auth.RoleEngineer})},
 	}
 	if m.MergedInto != "" {
 		p.Merged, p.Merging = &option{Value: m.MergedInto, Label: s.Members.Names(ctx, m.MergedInto)[m.MergedInto]}, m.Merge == member.MergeRunning
@@ -302,8 +302,8 @@ type peoplePage struct {
 	// NewToken is an integration's API token, shown once.
 	NewToken, NewTokenName string
 	// APIBase is where the API answers ({BaseURL}/v1), for the token's how-to.
-	APIBase string
-	Notice, Problem        string
+	APIBase         string
+	Notice, Problem string
 	// Company is the member's name and contacts form (its values by the
 	// JSON names of PATCH /v1/members/{id}, and their errors).
 	// Company is the company details form.

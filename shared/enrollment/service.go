@@ -288,6 +288,38 @@ func humanStatus(st Status) string { return strings.ReplaceAll(string(st), "_", 
 // (the operators' index).
 type WaitingStore interface {
 	WaitingSignups(ctx context.Context, now time.Time, limit int) ([]Enrollment, bool, error)
+	// AwaitingPayment lists enrollments awaiting payment, longest waiting
+	// first; OverdueInvoices open invoices past their due date, most
+	// overdue first.
+	AwaitingPayment(ctx context.Context, now time.Time, limit int) ([]Enrollment, bool, error)
+	OverdueInvoices(ctx context.Context, now time.Time, limit int) ([]billing.Invoice, bool, error)
+}
+
+// Unpaid are, for operators, the enrollments awaiting payment (longest
+// waiting first) and the open invoices past their due date (most overdue
+// first), at most limit of each, and whether there are more of each.
+func (s *Service) Unpaid(ctx context.Context, p auth.Principal, now time.Time, limit int) (Unpaid, error) {
+	if !p.Operator {
+		return Unpaid{}, apperr.Forbidden("this is for Tandem's operators")
+	}
+	var u Unpaid
+	var err error
+	if u.Awaiting, u.MoreAwaiting, err = s.store.AwaitingPayment(ctx, now, limit); err != nil {
+		return Unpaid{}, err
+	}
+	if u.Overdue, u.MoreOverdue, err = s.store.OverdueInvoices(ctx, now, limit); err != nil {
+		return Unpaid{}, err
+	}
+	return u, nil
+}
+
+// Unpaid is what operators chase: enrollments awaiting payment and
+// overdue invoices.
+type Unpaid struct {
+	Awaiting     []Enrollment
+	MoreAwaiting bool
+	Overdue      []billing.Invoice
+	MoreOverdue  bool
 }
 
 // Waiting are the sign-ups waiting for a decision, oldest first, and

@@ -380,6 +380,56 @@ func contractEnrollments(t *testing.T, open func(*testing.T) Store) {
 		same(t, "waiting once the first was approved", enrIDs(got), []string{b.Enrollment.ID})
 	})
 
+	t.Run("enrollments awaiting payment and overdue invoices are in the operators' index until paid", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		a := signUp(t, s, w.prg, "pat@one.example", t0)
+		b := signUp(t, s, w.prg, "pat@two.example", t0.Add(time.Minute))
+		if a.Invoice == nil || b.Invoice == nil {
+			t.Fatal("a member-paid sign-up without its membership invoice")
+		}
+		none, more, err := s.AwaitingPayment(bg, t0.Add(time.Hour), 10)
+		if err != nil || more || len(none) != 0 {
+			t.Fatalf("awaiting payment before validation: %v more=%v %v", enrIDs(none), more, err)
+		}
+		pa := change(a.Enrollment, enrollment.Pass, enrollment.AwaitingPayment, t0.Add(2*time.Hour))
+		must(t, "validate the first", s.ApplyEnrollmentChange(bg, pa))
+		pb := change(b.Enrollment, enrollment.Pass, enrollment.AwaitingPayment, t0.Add(3*time.Hour))
+		must(t, "validate the second", s.ApplyEnrollmentChange(bg, pb))
+		got, more, err := s.AwaitingPayment(bg, t0.Add(4*time.Hour), 10)
+		if err != nil || more {
+			t.Fatalf("awaiting payment: more=%v %v", more, err)
+		}
+		same(t, "awaiting payment, longest first", enrIDs(got), []string{a.Enrollment.ID, b.Enrollment.ID})
+		same(t, "an enrollment awaiting payment as stored", got[0], pa.After)
+		got, more, _ = s.AwaitingPayment(bg, t0.Add(4*time.Hour), 1)
+		if len(got) != 1 || !more {
+			t.Fatalf("awaiting payment, one at most: %v more=%v", enrIDs(got), more)
+		}
+
+		invIDs := func(invs []billing.Invoice) []string {
+			return ids(invs, func(i billing.Invoice) string { return i.ID })
+		}
+		early, _, err := s.OverdueInvoices(bg, a.Invoice.DueAt.Add(-time.Second), 10)
+		must(t, "overdue before the due date", err)
+		same(t, "overdue before the due date", invIDs(early), []string{})
+		late, _, err := s.OverdueInvoices(bg, b.Invoice.DueAt.Add(time.Hour), 10)
+		must(t, "overdue", err)
+		same(t, "overdue, most overdue first", invIDs(late), []string{a.Invoice.ID, b.Invoice.ID})
+		same(t, "an overdue invoice as stored", late[0], *a.Invoice)
+
+		paid := *a.Invoice
+		paid.Status, paid.PaidAt, paid.PaymentRef, paid.PaidCents = billing.Paid, t0.Add(5*time.Hour), "wire 1", paid.TotalCents
+		paid.UpdatedAt, paid.Version = t0.Add(5*time.Hour), paid.Version+1
+		live := change(pa.After, enrollment.Pay, enrollment.Active, t0.Add(5*time.Hour))
+		live.Invoices = []enrollment.InvoiceChange{{Before: *a.Invoice, After: paid}}
+		must(t, "pay the first", s.ApplyEnrollmentChange(bg, live))
+		got, _, _ = s.AwaitingPayment(bg, t0.Add(6*time.Hour), 10)
+		same(t, "awaiting payment once the first paid", enrIDs(got), []string{b.Enrollment.ID})
+		late, _, _ = s.OverdueInvoices(bg, b.Invoice.DueAt.Add(time.Hour), 10)
+		same(t, "overdue once the first paid", invIDs(late), []string{b.Invoice.ID})
+	})
+
 	t.Run("a live member-paid enrollment is due for its renewal steps, and not once terminated", func(t *testing.T) {
 		s := open(t)
 		w := newWorld(t, s, "A", t0)
