@@ -232,11 +232,12 @@ type operatorPage struct {
 	DeadCursor, Notice, Problem string
 }
 
-// kindLabel names an invoice's kind for people: "Membership", "Host annual".
+// kindLabel names an invoice by its kind for people: "Membership
+// invoice", "Host annual invoice".
 func kindLabel(k billing.Kind) string {
 	s := strings.ReplaceAll(string(k), "_", " ")
 	if s == "" {
 		return "Invoice"
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return strings.ToUpper(s[:1]) + s[1:] + " invoice"
 }

@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/tandemhq/tandem/scripts/e2e/e2etest"
 	"github.com/tandemhq/tandem/scripts/localtest"
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/enrollment"
 )
 
 // validated takes p's sign-up through approval and the test case's
@@ -113,6 +116,29 @@ func TestGoLiveIntoTheConsole(t *testing.T) {
 		t.Errorf("after the invitation: %q; people %q", notice, table)
 	}
 	e2etest.LinkIn(t, e.Mail(engineer, "invited you to Tandem"), "/login/")
+
+	// A /c/ link mailed before going live made the admin signs in, once.
+	plain, hash := auth.NewToken("crd_")
+	old := enrollment.Token{Hash: hash, Kind: enrollment.CredentialToken, EnrollmentID: fresh.EnrollmentID, MemberID: fresh.MemberID,
+		Name: "Fran Founder", Email: "founder@" + fresh.Domain, ExpiresAt: clock.Now().Add(enrollment.CredentialTTL)}
+	if err := e.App.Store.ApplyEnrollmentChange(context.Background(), enrollment.Change{Tokens: []enrollment.Token{old}}); err != nil {
+		t.Fatal(err)
+	}
+	var who string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(e.URL+"/c/"+plain),
+		chromedp.WaitVisible(`form button`, chromedp.ByQuery),
+		both(t, "l6-old-credential-link"),
+		chromedp.Click(`form button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`nav.console`, chromedp.ByQuery),
+		chromedp.Text(`nav.console .who`, &who, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("an old credential link: %v", err)
+	}
+	if !strings.Contains(who, "Fran Founder") {
+		t.Errorf("an old credential link signed in as %q, want Fran Founder", who)
+	}
 	// Paid, the fresh partner leaves the operator's lists; the late one stays.
 	after := e2etest.SignIn(t, e, operator).Do("GET", "/operator", nil).Body
 	if strings.Contains(after, "/invoices/"+freshInvoice) || !strings.Contains(after, "/invoices/"+lateInvoice) {
