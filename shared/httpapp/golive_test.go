@@ -258,3 +258,35 @@ func hasLink(r *httpapptest.Response, path string) bool {
 	}
 	return false
 }
+
+// A member whose user already has the admin-to-be's address (added before
+// the go-live) keeps that user: going live signs it in, makes no second
+// one, and leaves its roles as they were.
+func TestGoLiveReusesTheUserWithTheAddress(t *testing.T) {
+	e := httpapptest.New(t)
+	h := e.NewHost("Reuse Host", nil)
+	p := e.SignUp(h, "Known People")
+	before := e.Do("POST", "/v1/members/"+p.ID+"/users", e.Operator, map[string]any{
+		"name": "Primary Person", "email": p.Email, "roles": []string{"engineer"}}).Expect(201, "the user added before going live").Str("id")
+	e.Approve(h, p)
+	ack := e.LastLink("support@"+p.Domain, "/v/")
+	e.Do("POST", "/v1/validations/"+httpapptest.Token(ack)+"/acknowledge", "", nil).Expect(200, "acknowledge")
+	inv := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin.Token, nil).Str("membershipInvoiceId")
+	e.Do("POST", "/v1/invoices/"+inv+"/payments", e.Operator, map[string]any{"reference": "wire 3", "amountCents": 50000}).Expect(200, "pay")
+	us := users(e, p.ID)
+	if len(us) != 1 || us[0]["id"] != before {
+		t.Fatalf("users after going live: %v, want only %s", us, before)
+	}
+	if roles := us[0]["roles"].([]any); len(roles) != 1 || roles[0] != "engineer" {
+		t.Fatalf("the reused user's roles: %v, want them unchanged", roles)
+	}
+	link := httpapptest.Links(liveMails(e, p.Email), "/login/")
+	if len(link) != 1 {
+		t.Fatalf("the go-live sign-in links: %v", link)
+	}
+	b := e.Browser()
+	b.Submit(b.Get(link[0]).Expect(200, "the go-live link's page").Form(link[0]), nil).Expect(303, "signing in")
+	if txt := b.Get("/inbox").Expect(200, "the inbox").Text(); !strings.Contains(txt, "Primary Person") {
+		t.Fatalf("signed in as someone else:\n%.800s", txt)
+	}
+}
