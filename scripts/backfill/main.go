@@ -89,7 +89,7 @@ func main() {
 	sum, err := store.New(awsclient.DynamoDB(cfg, *endpoint), *tableName, nil).Backfill(ctx, *segments)
 	fmt.Printf("SLA records: %d cases read, %d records written, %d already there, %d cases outside any program\n",
 		sum.Cases, sum.Written, sum.Present, sum.Outside)
-	fmt.Printf("operators' index: %d waiting cases and sign-ups added\n", sum.Ops)
+	fmt.Printf("operators' index: %d waiting cases, sign-ups, enrollments awaiting payment and open invoices added\n", sum.Ops)
 	fmt.Printf("case references: %d cases opened before references given one\n", sum.Refs)
 	fmt.Printf("queue: %d cases given their queue and search entries (%s)\n", sum.Queued, time.Since(start).Round(time.Millisecond))
 	if err != nil {

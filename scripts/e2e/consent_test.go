@@ -126,17 +126,17 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 		t.Errorf("the host is not told the member confirmed:\n%s", hostMail.Body.Text)
 	}
 	// The test case goes to the typed process; acknowledged, the program
-	// (host-paid) goes live, and the member's credential goes to the
+	// (host-paid) goes live, and the member's console sign-in goes to the
 	// verified address at its domain, not to the typed primary contact.
 	ack := e2etest.LinkIn(t, e.Mail("support@"+evil, "[Test case]"), "/v/")
 	if res := e2etest.Expect(t, e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil), 200, "acknowledge the test case"); res.Str("status") != "active" {
 		t.Fatalf("acknowledge: %d %s", res.Status, res.Body)
 	}
-	e.Mail(bob, "You are live")
+	e2etest.LinkIn(t, e.Mail(bob, "You are live"), "/login/")
 	e.Flush()
 	for _, mail := range e.MailsTo("primary@" + evil) {
-		if strings.Contains(mail.Body.Text, "/c/") {
-			t.Fatalf("the existing member's credential went to an address outside its domain: %s", mail.Subject)
+		if strings.Contains(mail.Body.Text, "/login/") || strings.Contains(mail.Body.Text, "/c/") {
+			t.Fatalf("the existing member's console sign-in went to an address outside its domain: %s", mail.Subject)
 		}
 	}
 	trail := e.Do("GET", "/v1/enrollments/"+second+"/events", m.Admin, nil)

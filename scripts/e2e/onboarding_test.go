@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +19,8 @@ func status(t *testing.T, e *localtest.Env, token, id string) string {
 }
 
 // Sign-up → approve from the mail's link → acknowledge the test case from
-// the partner's mail → claim credentials → call the API with them.
+// the partner's mail → the admin signs in from the go-live mail → makes an
+// API token on the people page → calls the API with it.
 func TestOnboardingThroughTheMails(t *testing.T) {
 	t.Parallel()
 	e := localtest.New(t)
@@ -57,17 +59,31 @@ func TestOnboardingThroughTheMails(t *testing.T) {
 	}
 	e.Mail(h.Notify, "Partner One is live")
 
-	claimLink := e2etest.LinkIn(t, e.Mail(p.Email, "You are live"), "/c/")
-	claimToken := claimLink[strings.LastIndex(claimLink, "/")+1:]
-	if p := e2etest.Expect(t, e2etest.Page(t, "GET", claimLink, nil), 200, "the claim page"); strings.Contains(p.Body, "tdm_") {
-		t.Fatalf("the claim page shows a token before the claim: %d", p.Status)
+	// Going live made the partner's admin (its primary contact) and mailed
+	// it a sign-in link: one click lands in the console, no token, no curl.
+	liveMail := e.Mail(p.Email, "You are live")
+	if strings.Contains(liveMail.Body.Text, "/c/") || strings.Contains(liveMail.Body.Text, "tdm_") {
+		t.Fatalf("the go-live mail carries a credential link or a token:\n%s", liveMail.Body.Text)
 	}
-	claim := e2etest.Expect(t, e.Do("POST", "/v1/credentials/"+claimToken+"/claim", "", nil), 201, "claim the credentials")
-	if !strings.HasPrefix(claim.Str("token"), "tdm_") || claim.Str("memberId") != p.MemberID {
-		t.Fatalf("claim: %d %s", claim.Status, claim.Body)
+	signIn := e2etest.LinkIn(t, liveMail, "/login/")
+	admin := e2etest.NewClient(t, e)
+	page := e2etest.Expect(t, admin.Do("GET", signIn, nil), 200, "the go-live sign-in page")
+	if res := e2etest.Expect(t, admin.Do("POST", signIn, url.Values{"csrf": {e2etest.CSRFOf(t, page.Body)}}), 303, "signing in from the go-live mail"); res.Header.Get("Location") != "/inbox" {
+		t.Fatalf("signing in from the go-live mail goes to %q", res.Header.Get("Location"))
 	}
-	e2etest.Expect(t, e.Do("POST", "/v1/credentials/"+claimToken+"/claim", "", nil), 409, "second claim")
-	partnerToken := claim.Str("token")
+	e2etest.Expect(t, admin.Do("GET", "/inbox", nil), 200, "the admin's inbox")
+	people := e2etest.Expect(t, admin.Do("GET", "/members/"+p.MemberID+"/users", nil), 200, "the people page")
+	if !strings.Contains(people.Body, p.Email) || !strings.Contains(people.Body, "Authorization: Bearer") {
+		t.Fatalf("the people page:\n%.2000s", people.Body)
+	}
+	// An API token is made on the people page when wanted.
+	made := e2etest.Expect(t, admin.Do("POST", "/members/"+p.MemberID+"/tokens", url.Values{"csrf": {e2etest.CSRFOf(t, people.Body)},
+		"name": {"Ticketing"}, "email": {"tickets@" + p.Domain}, "roles": {"admin", "engineer"}}), 200, "making an API token")
+	m := regexp.MustCompile(`tdm_[A-Za-z0-9_-]+`).FindString(made.Body)
+	if m == "" {
+		t.Fatalf("the made token is not shown:\n%.2000s", made.Body)
+	}
+	partnerToken := m
 	got := e2etest.Expect(t, e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, partnerToken, nil), 200, "the partner's own token")
 	if got.Str("status") != "active" || got.Str("goLiveAt") == "" {
 		t.Fatalf("the partner's own token: %d %s", got.Status, got.Body)
@@ -160,8 +176,8 @@ func TestMemberPaidPartnerWaitsForPayment(t *testing.T) {
 	e.Mail(p.Email, "You are live")
 	e2etest.Expect(t, e.Do("POST", "/v1/invoices/"+invoiceID+"/payments", e.Operator, map[string]any{"reference": "again", "amountCents": 50000}), 409, "paying twice")
 	// The billed member's admin can read it; the host cannot.
-	claim := e2etest.LinkIn(t, e.Mail(p.Email, "You are live"), "/c/")
-	tok := e.Do("POST", "/v1/credentials/"+claim[strings.LastIndex(claim, "/")+1:]+"/claim", "", nil).Str("token")
+	tok := e2etest.Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", e.Operator, map[string]any{
+		"name": "Billing integration", "email": "integration@" + p.Domain, "roles": []string{"admin"}}), 201, "an API admin of the partner").Str("token")
 	if res := e2etest.Expect(t, e.Do("GET", "/v1/invoices", tok, nil), 200, "partner lists its invoices"); len(res.JSON()["items"].([]any)) != 1 {
 		t.Fatalf("partner lists its invoices: %d %s", res.Status, res.Body)
 	}

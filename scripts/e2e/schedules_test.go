@@ -45,7 +45,7 @@ func TestEscalationLevelsOnceEach(t *testing.T) {
 	if n := e2etest.CountMails(t, e, e.Addr("storage-escalation"), "[Escalation 1]"); n != 1 {
 		t.Errorf("escalation contact got %d level-1 mails, want 1", n)
 	}
-	if n := e2etest.CountMails(t, e, "primary@"+p.Domain, "[Escalation 1]"); n != 1 {
+	if n := e2etest.CountMails(t, e, "integration@"+p.Domain, "[Escalation 1]"); n != 1 { // ptok's user opened the case
 		t.Errorf("submitter got %d level-1 mails, want 1", n)
 	}
 

@@ -12,6 +12,7 @@ import (
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/router"
+	"github.com/tandemhq/tandem/shared/session"
 	"github.com/tandemhq/tandem/shared/web"
 )
 
@@ -130,35 +131,65 @@ func (s *Server) validationForm(ctx context.Context, r *router.Request) (*router
 	if err != nil {
 		return nil, err
 	}
-	msg := "Thank you: your support process is validated. You are live; your primary contact receives the API credentials by mail."
+	msg := "Thank you: your support process is validated. You are live: your administrator receives a mail with a link that signs them in to Tandem."
 	if e.Status == enrollment.AwaitingPayment {
 		msg = "Thank you: your support process is validated. You go live as soon as the membership invoice is paid."
 	}
 	return message(http.StatusOK, "Test case acknowledged", msg, false, nil), nil
 }
 
-// credentialPage serves GET /c/{token}: the claim page (claiming is a POST,
-// so a mail scanner opening the link claims nothing).
+// credentialPage serves GET /c/{token}: a credential link mailed at
+// go-live before going live made the partner's admin. It now signs its
+// person in to the console, once (signing in is a POST, so a mail scanner
+// opening the link uses nothing); no API token is shown.
 func (s *Server) credentialPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	c, err := s.Enrollments.LookupCredential(ctx, r.Param("token"))
 	if err != nil {
 		return nil, err
 	}
-	return router.Page(http.StatusOK, credentialPage(web.BrandOf(c.Program), credentialData{
-		Done: c.Done, Link: r.Param("token"), Company: c.Enrollment.Company.Name, ProgramName: c.Program.Name, Name: c.Name,
+	status := http.StatusOK
+	if c.Done != "" {
+		status = http.StatusConflict
+	}
+	return router.Page(status, credentialPage(web.BrandOf(c.Program), credentialData{
+		Done: c.Done, Link: r.Param("token"), FormToken: s.Sessions.LinkFormToken(r.Param("token")),
+		Company: c.Enrollment.Company.Name, ProgramName: c.Program.Name, Name: c.Name, Email: c.Email,
 	})), nil
 }
 
-// credentialForm serves POST /c/{token}: shows the token once.
+// credentialForm serves POST /c/{token}: makes the partner's admin if it
+// does not exist yet and signs the browser in as it, like a sign-in link
+// (only Tandem's own page may post it; a session of someone else this
+// browser held ends).
 func (s *Server) credentialForm(ctx context.Context, r *router.Request) (*router.Response, error) {
-	claimed, err := s.Enrollments.ClaimCredential(ctx, r.Param("token"))
+	if s.fromOtherSite(r) {
+		return nil, apperr.Forbidden("this sign-in came from another website, not from Tandem's own page; open the link in your mail yourself")
+	}
+	plain := r.Param("token")
+	form, err := r.Form()
+	if err != nil {
+		return nil, err
+	}
+	if !s.Sessions.CheckLinkForm(form.Get("csrf"), plain) {
+		return nil, apperr.Forbidden("this form is out of date or was not sent from Tandem; open the link from your mail again")
+	}
+	link, err := s.Enrollments.CredentialSignIn(ctx, plain)
 	if errors.Is(err, apperr.ErrConflict) {
 		return s.credentialPage(ctx, r)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return router.Page(http.StatusOK, credentialPage(nil, credentialData{APIToken: claimed.Token, UserID: claimed.UserID, MemberID: claimed.MemberID})), nil
+	secret, _, next, err := s.Sessions.SignIn(ctx, link)
+	if err != nil {
+		return nil, err
+	}
+	if old := r.Cookie(s.Sessions.Cookie()); old != "" {
+		_ = s.Sessions.SignOut(ctx, old) // the browser holds the new session now
+	}
+	resp := router.Redirect(next)
+	resp.Cookies = []string{s.cookie(s.Sessions.Cookie(), secret, "/", session.TTL)}
+	return resp, nil
 }
 
 // addendumPage serves GET /a/{token}: the program's current addendum with

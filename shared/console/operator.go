@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/router"
 )
 
@@ -40,7 +41,8 @@ func (s *Server) resendDeadLetterForm(ctx context.Context, r *router.Request) (*
 }
 
 // operatorPage serves GET /operator: search, sign-ups waiting anywhere,
-// stale cases and dead letters.
+// enrollments awaiting payment, overdue invoices, stale cases and dead
+// letters.
 func (s *Server) operatorPage(ctx context.Context, r *router.Request) (*router.Response, error) {
 	if err := operatorOnly(r); err != nil {
 		return nil, err
@@ -95,6 +97,9 @@ func (s *Server) operatorData(ctx context.Context, r *router.Request) (operatorP
 			Status: string(e.Status), Since: e.CreatedAt.In(loc).Format(timeLayout),
 		})
 	}
+	if err := s.unpaidRows(ctx, r, &o, now, loc); err != nil {
+		return o, err
+	}
 	stale, more, err := s.Cases.Stale(ctx, r.Principal, now, operatorLists)
 	if err != nil {
 		return o, err
@@ -118,6 +123,45 @@ func (s *Server) operatorData(ctx context.Context, r *router.Request) (operatorP
 		})
 	}
 	return o, nil
+}
+
+// unpaidRows fills o's lists of what operators chase for payment:
+// enrollments awaiting payment and open invoices past their due date.
+func (s *Server) unpaidRows(ctx context.Context, r *router.Request, o *operatorPage, now time.Time, loc *time.Location) error {
+	u, err := s.Enrollments.Unpaid(ctx, r.Principal, now, operatorLists)
+	if err != nil {
+		return err
+	}
+	o.MoreAwaiting, o.MoreOverdue = u.MoreAwaiting, u.MoreOverdue
+	names := s.programNames(r.Principal)
+	for _, e := range u.Awaiting {
+		o.Awaiting = append(o.Awaiting, awaitingRow{
+			ID: e.ID, ProgramID: e.ProgramID, Program: names(ctx, e.ProgramID), Company: e.Company.Name, Email: e.Email,
+			Since: e.UpdatedAt.In(loc).Format(timeLayout), Waiting: late(now.Sub(e.UpdatedAt)), InvoiceID: e.MembershipInvoiceID,
+		})
+	}
+	var memberIDs []string
+	for _, inv := range u.Overdue {
+		memberIDs = append(memberIDs, inv.MemberID)
+	}
+	members := s.Members.Names(ctx, memberIDs...)
+	for _, inv := range u.Overdue {
+		o.Overdue = append(o.Overdue, overdueRow{
+			ID: inv.ID, MemberID: inv.MemberID, Member: members[inv.MemberID], Program: names(ctx, inv.ProgramID),
+			Kind: kindLabel(inv.Kind), Amount: billing.Money(inv.TotalCents - inv.PaidCents),
+			Due: inv.DueAt.In(loc).Format(dateLayout), Late: daysLate(now.Sub(inv.DueAt)),
+		})
+	}
+	return nil
+}
+
+// daysLate is how many days a due date passed, as a person says it.
+func daysLate(d time.Duration) string {
+	n := int(d / (24 * time.Hour))
+	if n < 1 {
+		return "due today"
+	}
+	return plural(n, "day") + " overdue"
 }
 
 // late is how overdue something is, as a person says it.
@@ -146,6 +190,17 @@ type waitingRow struct {
 	ID, ProgramID, Program, Company, Email, Status, Since string
 }
 
+// awaitingRow is an enrollment validated and waiting for its membership
+// invoice to be paid (since its last change).
+type awaitingRow struct {
+	ID, ProgramID, Program, Company, Email, Since, Waiting, InvoiceID string
+}
+
+// overdueRow is an open invoice past its due date.
+type overdueRow struct {
+	ID, MemberID, Member, Program, Kind, Amount, Due, Late string
+}
+
 // staleRow is a case whose receiver has not responded in time.
 type staleRow struct {
 	ID, Summary, From, To, Program, Priority, Due, Late string
@@ -167,8 +222,22 @@ type operatorPage struct {
 	Members                     []operatorMember
 	Waiting                     []waitingRow
 	MoreWaiting                 bool
+	Awaiting                    []awaitingRow
+	MoreAwaiting                bool
+	Overdue                     []overdueRow
+	MoreOverdue                 bool
 	Stale                       []staleRow
 	MoreStale                   bool
 	Dead                        []deadRow
 	DeadCursor, Notice, Problem string
+}
+
+// kindLabel names an invoice by its kind for people: "Membership
+// invoice", "Host annual invoice".
+func kindLabel(k billing.Kind) string {
+	s := strings.ReplaceAll(string(k), "_", " ")
+	if s == "" {
+		return "Invoice"
+	}
+	return strings.ToUpper(s[:1]) + s[1:] + " invoice"
 }

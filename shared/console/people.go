@@ -73,9 +73,9 @@ func (s *Server) peopleData(ctx context.Context, r *router.Request) (peoplePage,
 	loc, _, _ := viewerZone(r)
 	p := peoplePage{
 		Nav: s.nav(r, "people"), MemberID: memberID, MemberName: m.Name, Version: m.Version, Company: formState{Values: companyValues(m), Prefix: "company-"},
-		UnconfirmedCaptures: addresses(m.Unconfirmed()),
-		Invite:              newUserFields{Roles: roleChecks([]string{auth.RoleEngineer})},
-		Token:               newUserFields{Roles: roleChecks([]string{auth.RoleEngineer})},
+		UnconfirmedCaptures: addresses(m.Unconfirmed()), APIBase: s.BaseURL + "/v1",
+		Invite: newUserFields{Roles: roleChecks([]string{auth.RoleEngineer})},
+		Token:  newUserFields{Roles: roleChecks([]string{auth.RoleEngineer})},
 	}
 	if m.MergedInto != "" {
 		p.Merged, p.Merging = &option{Value: m.MergedInto, Label: s.Members.Names(ctx, m.MergedInto)[m.MergedInto]}, m.Merge == member.MergeRunning
@@ -301,7 +301,9 @@ type peoplePage struct {
 	Invite, Token        newUserFields
 	// NewToken is an integration's API token, shown once.
 	NewToken, NewTokenName string
-	Notice, Problem        string
+	// APIBase is where the API answers ({BaseURL}/v1), for the token's how-to.
+	APIBase         string
+	Notice, Problem string
 	// Company is the member's name and contacts form (its values by the
 	// JSON names of PATCH /v1/members/{id}, and their errors).
 	// Company is the company details form.

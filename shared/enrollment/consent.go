@@ -3,7 +3,6 @@ package enrollment
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -138,21 +137,4 @@ func (s *Service) consent(ctx context.Context, e Enrollment, actor string, confi
 	c.Messages = append(c.Messages, a.Messages...)
 	c.Enroll = true
 	return s.apply(ctx, c)
-}
-
-// credentialContact is whom a going-live enrollment's credential goes to:
-// its primary contact, except that a sign-up into an existing member hands
-// the member's credential only to an address at the member's own domain
-// (the verified address that signed up, when the primary contact is
-// elsewhere).
-func credentialContact(e Enrollment) member.Contact {
-	c := e.Contacts.Primary
-	if !e.ExistingMember {
-		return c
-	}
-	_, domain, _ := strings.Cut(e.Email, "@")
-	if strings.HasSuffix(strings.ToLower(c.Email), "@"+strings.ToLower(domain)) {
-		return c
-	}
-	return member.Contact{Name: e.Addendum.Name, Email: e.Email}
 }

@@ -9,7 +9,9 @@ import (
 	"github.com/tandemhq/tandem/shared/program"
 )
 
-// validationPrefix starts validation tokens; credentialPrefix credential claims.
+// validationPrefix starts validation tokens; credentialPrefix the credential
+// links mailed at go-live before going live made the partner's admin
+// (/c/{token}, still honoured).
 const (
 	validationPrefix = "val_"
 	credentialPrefix = "crd_"
@@ -29,23 +31,6 @@ func TestCase(e Enrollment, prg program.Program, inboundEmail string, o notify.O
 		Data: notify.ValidationTest{
 			ProgramName: prg.Name, HostName: prg.HostName, CompanyName: e.Company.Name,
 			Link: o.BaseURL + "/v/" + plain, Expires: tok.ExpiresAt.Format("2 January 2006"),
-		},
-	}
-	return tok, msg
-}
-
-// Credential makes the one-time claim link for the partner's first user.
-func Credential(e Enrollment, prg program.Program, o notify.Origin, now time.Time) (Token, notify.Message) {
-	plain, hash := auth.NewToken(credentialPrefix)
-	c := credentialContact(e)
-	tok := Token{Hash: hash, Kind: CredentialToken, EnrollmentID: e.ID, MemberID: e.MemberID, Name: c.Name, Email: c.Email, ExpiresAt: now.Add(CredentialTTL)}
-	msg := notify.Message{
-		ID: ident.New(ident.Outbox, now), Channel: notify.Email,
-		From: prg.From(o.From), ReplyTo: prg.HostReplyTo(), To: []string{c.Email}, Ref: e.ID, CreatedAt: now,
-		Data: notify.EnrollmentLivePartner{
-			ProgramMail: notify.ProgramMail{ProgramName: prg.Name, HostName: prg.HostName, BaseURL: o.BaseURL},
-			ContactName: c.Name, CompanyName: e.Company.Name,
-			Link: o.BaseURL + "/c/" + plain, Expires: tok.ExpiresAt.Format("2 January 2006"),
 		},
 	}
 	return tok, msg

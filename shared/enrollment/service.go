@@ -11,6 +11,7 @@ import (
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/department"
 	"github.com/tandemhq/tandem/shared/ident"
+	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 )
@@ -39,7 +40,23 @@ type Change struct {
 	// Enroll takes the member's one place in the program; Release gives it
 	// back, so a rejected sign-up never blocks a later one.
 	Enroll, Release bool
-	Messages        []notify.Message
+	// Admin is the partner's first admin going live makes (or finds) and
+	// its sign-in link, written with the go-live.
+	Admin    *AdminSignIn
+	Messages []notify.Message
+}
+
+// AdminSignIn is a partner's admin user and a sign-in link for it, written
+// with the step that makes them: the user and its credential are created
+// when New (else the user exists and is only signed in), and the link,
+// stored by LinkHash, works once until LinkExpires (no link when LinkHash
+// is empty: an API claim hands out a token instead).
+type AdminSignIn struct {
+	User        member.User
+	New         bool
+	Credential  member.Credential
+	LinkHash    string
+	LinkExpires time.Time
 }
 
 // DepartmentChange replaces a department read at Before.Version.
@@ -83,6 +100,10 @@ type Transitions interface {
 	GetProgram(ctx context.Context, id string) (program.Program, error)
 	GetDepartment(ctx context.Context, id string) (department.Department, error)
 	GetInvoice(ctx context.Context, id string) (billing.Invoice, error)
+	// GetMember and ListMemberUsers find the partner's first admin at
+	// go-live: its domain, and a user who has the address already.
+	GetMember(ctx context.Context, id string) (member.Member, error)
+	ListMemberUsers(ctx context.Context, memberID string) ([]member.User, error)
 	// ApplyEnrollmentChange writes a change in one transaction; a
 	// moved-on enrollment is a conflict.
 	ApplyEnrollmentChange(ctx context.Context, c Change) error
@@ -267,6 +288,38 @@ func humanStatus(st Status) string { return strings.ReplaceAll(string(st), "_", 
 // (the operators' index).
 type WaitingStore interface {
 	WaitingSignups(ctx context.Context, now time.Time, limit int) ([]Enrollment, bool, error)
+	// AwaitingPayment lists enrollments awaiting payment, longest waiting
+	// first; OverdueInvoices open invoices past their due date, most
+	// overdue first.
+	AwaitingPayment(ctx context.Context, now time.Time, limit int) ([]Enrollment, bool, error)
+	OverdueInvoices(ctx context.Context, now time.Time, limit int) ([]billing.Invoice, bool, error)
+}
+
+// Unpaid are, for operators, the enrollments awaiting payment (longest
+// waiting first) and the open invoices past their due date (most overdue
+// first), at most limit of each, and whether there are more of each.
+func (s *Service) Unpaid(ctx context.Context, p auth.Principal, now time.Time, limit int) (Unpaid, error) {
+	if !p.Operator {
+		return Unpaid{}, apperr.Forbidden("this is for Tandem's operators")
+	}
+	var u Unpaid
+	var err error
+	if u.Awaiting, u.MoreAwaiting, err = s.store.AwaitingPayment(ctx, now, limit); err != nil {
+		return Unpaid{}, err
+	}
+	if u.Overdue, u.MoreOverdue, err = s.store.OverdueInvoices(ctx, now, limit); err != nil {
+		return Unpaid{}, err
+	}
+	return u, nil
+}
+
+// Unpaid is what operators chase: enrollments awaiting payment and
+// overdue invoices.
+type Unpaid struct {
+	Awaiting     []Enrollment
+	MoreAwaiting bool
+	Overdue      []billing.Invoice
+	MoreOverdue  bool
 }
 
 // Waiting are the sign-ups waiting for a decision, oldest first, and

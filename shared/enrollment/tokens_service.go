@@ -8,22 +8,24 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/auth"
-	"github.com/tandemhq/tandem/shared/ident"
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/program"
+	"github.com/tandemhq/tandem/shared/session"
 )
 
 // OneTimeLinks is what the links in onboarding mail need (LookupCredential,
-// ClaimCredential, LookupDecision, LookupConsent, LookupValidation): the
-// link's token and enrollment, the program, whether it was decided
-// already, and the claim of a credential.
+// ClaimCredential, CredentialSignIn, LookupDecision, LookupConsent,
+// LookupValidation): the link's token and enrollment, the program, whether
+// it was decided already, and the claim of a credential.
 type OneTimeLinks interface {
 	GetMailToken(ctx context.Context, hash string) (Token, error)
 	GetEnrollment(ctx context.Context, id string) (Enrollment, error)
 	GetProgram(ctx context.Context, id string) (program.Program, error)
 	ListEnrollmentEvents(ctx context.Context, id string, limit int, cursor string) ([]Event, string, error)
-	// ClaimCredential uses the token and creates the user and credential.
-	ClaimCredential(ctx context.Context, tokenHash string, u member.User, cred member.Credential, now time.Time) error
+	ListMemberUsers(ctx context.Context, memberID string) ([]member.User, error)
+	// ClaimCredential uses the token and writes a (the user when new,
+	// its sign-in link when it has one) in one transaction.
+	ClaimCredential(ctx context.Context, tokenHash string, a AdminSignIn, now time.Time) error
 }
 
 // mailToken resolves a one-time link of kind to its token and enrollment.
@@ -59,7 +61,10 @@ type CredentialLink struct {
 	Done       string
 }
 
-// LookupCredential checks a credential link without using it.
+// LookupCredential checks a credential link without using it. Credential
+// links were mailed at go-live before going live made the partner's admin;
+// each still works once, now to sign in (CredentialSignIn) or, by the API,
+// to claim a token (ClaimCredential).
 func (s *Service) LookupCredential(ctx context.Context, plain string) (CredentialLink, error) {
 	tok, e, err := s.mailToken(ctx, plain, CredentialToken)
 	if err != nil {
@@ -70,13 +75,16 @@ func (s *Service) LookupCredential(ctx context.Context, plain string) (Credentia
 		return CredentialLink{}, err
 	}
 	c := CredentialLink{Enrollment: e, Program: prg, Name: tok.Name, Email: tok.Email}
+	if c.Name == "" {
+		c.Name = e.Contacts.Primary.Name
+	}
 	switch {
 	case tok.Used:
-		c.Done = "These credentials were already claimed. Ask your administrator for a user, or an operator for help."
+		c.Done = "This link was already used. Sign in with " + tok.Email + " on the sign-in page: a link comes by mail at once."
 	case !s.Now().Before(tok.ExpiresAt):
-		c.Done = "This link expired. Ask the program's team or an operator for new credentials."
+		c.Done = "This link expired. Sign in with " + tok.Email + " on the sign-in page, or ask the program's team or an operator for help."
 	case !e.Status.Reaches():
-		c.Done = "The enrollment is " + humanStatus(e.Status) + "; its credentials can no longer be claimed."
+		c.Done = "The enrollment is " + humanStatus(e.Status) + "; this link no longer signs anyone in."
 	}
 	return c, nil
 }
@@ -89,7 +97,9 @@ type Claimed struct {
 }
 
 // ClaimCredential turns a credential link into an admin user of the partner
-// and returns its API token, once. A second claim is a conflict.
+// and returns its API token, once (POST /v1/credentials/{token}/claim). A
+// second claim is a conflict, and so is a claim for an address that already
+// signs in for the member: it never makes a second user of one address.
 func (s *Service) ClaimCredential(ctx context.Context, plain string) (Claimed, error) {
 	c, err := s.LookupCredential(ctx, plain)
 	if err != nil {
@@ -99,21 +109,46 @@ func (s *Service) ClaimCredential(ctx context.Context, plain string) (Claimed, e
 		return Claimed{}, apperr.Conflict("%s", c.Done)
 	}
 	now := s.Now()
-	name := c.Name
-	if name == "" {
-		name = c.Enrollment.Contacts.Primary.Name
-	}
-	u := member.User{
-		ID: ident.New(ident.User, now), MemberID: c.Enrollment.MemberID, Name: name, Email: c.Email,
-		Roles: []string{auth.RoleAdmin, auth.RoleEngineer}, Status: member.UserActive, CreatedAt: now, UpdatedAt: now, Version: 1,
-	}
-	tokPlain, hash := auth.NewToken(auth.TokenPrefix)
-	u.TokenHash = hash
-	cred := member.Credential{Hash: hash, UserID: u.ID, MemberID: u.MemberID, Roles: u.Roles}
-	if err := s.store.ClaimCredential(ctx, auth.Hash(plain), u, cred, now); err != nil {
+	a, err := s.adminFor(ctx, c.Enrollment.MemberID, member.Contact{Name: c.Name, Email: c.Email}, now)
+	if err != nil {
 		return Claimed{}, err
 	}
-	return Claimed{UserID: u.ID, MemberID: u.MemberID, Token: tokPlain}, nil
+	if !a.New {
+		return Claimed{}, apperr.Conflict("%s already signs in for %s; sign in on the sign-in page and make API tokens on the people page", c.Email, c.Enrollment.MemberName)
+	}
+	tokPlain, hash := auth.NewToken(auth.TokenPrefix)
+	a.User.TokenHash, a.Credential.Hash = hash, hash
+	if err := s.store.ClaimCredential(ctx, auth.Hash(plain), a, now); err != nil {
+		return Claimed{}, err
+	}
+	return Claimed{UserID: a.User.ID, MemberID: a.User.MemberID, Token: tokPlain}, nil
+}
+
+// CredentialSignIn uses a credential link to sign its person in to the
+// console (the /c/{token} page's button): the partner's admin user is made
+// if it does not exist yet (else the member's active user with the address
+// is used, its roles unchanged), and a sign-in link for it, valid for
+// session.LinkTTL, is returned for the page to use at once. No API token is
+// shown. A used or expired link is a conflict.
+func (s *Service) CredentialSignIn(ctx context.Context, plain string) (string, error) {
+	c, err := s.LookupCredential(ctx, plain)
+	if err != nil {
+		return "", err
+	}
+	if c.Done != "" {
+		return "", apperr.Conflict("%s", c.Done)
+	}
+	now := s.Now()
+	a, err := s.adminFor(ctx, c.Enrollment.MemberID, member.Contact{Name: c.Name, Email: c.Email}, now)
+	if err != nil {
+		return "", err
+	}
+	link, hash := session.NewLink()
+	a.LinkHash, a.LinkExpires = hash, now.Add(session.LinkTTL)
+	if err := s.store.ClaimCredential(ctx, auth.Hash(plain), a, now); err != nil {
+		return "", err
+	}
+	return link, nil
 }
 
 // Decision describes a one-click link for its confirmation page: a host's

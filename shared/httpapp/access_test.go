@@ -37,7 +37,7 @@ func TestAdminAPIParity(t *testing.T) {
 	}
 
 	users := e.Do("GET", "/v1/members/"+p.ID+"/users", padmin, nil).Expect(200, "the partner's users")
-	if n := len(users.Items()); n != 2 || !strings.Contains(string(users.Body), "eng@"+p.Domain) {
+	if n := len(users.Items()); n != 3 || !strings.Contains(string(users.Body), "eng@"+p.Domain) { // the go-live admin, the API admin, the engineer
 		t.Fatalf("users: %s", users.Body)
 	}
 	e.Do("GET", "/v1/members/"+p.ID+"/users", eng, nil).Expect(403, "an engineer lists users")

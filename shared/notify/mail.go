@@ -125,10 +125,12 @@ type (
 		ProgramMail
 		CompanyName, EnrollmentID string
 	}
-	// EnrollmentLivePartner carries the partner's one-time credential link.
+	// EnrollmentLivePartner tells the partner's first admin it is live,
+	// with a sign-in link to the console (Email is the address it signs
+	// in with later).
 	EnrollmentLivePartner struct {
 		ProgramMail
-		ContactName, CompanyName, Link, Expires string
+		ContactName, CompanyName, Email, Link, Expires string
 	}
 	// EnrollmentRejected tells the partner why.
 	EnrollmentRejected struct {

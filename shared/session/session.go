@@ -325,6 +325,12 @@ func (s *Service) IssueLink(ctx context.Context, u member.User, next string) (st
 	return plain, nil
 }
 
+// NewLink makes a sign-in link's secret and the hash it is stored by, for
+// a link another step writes in its own transaction (going live writes the
+// partner's first admin and its link together); the link is
+// BaseURL + "/login/" + plain and works like a mailed one, once.
+func NewLink() (plain, hash string) { return auth.NewToken(linkPrefix) }
+
 // Invitation is the member package's Inviter: a sign-in link for a user an
 // admin added, mailed to them, working once for InviteTTL.
 func (s *Service) Invitation(u member.User, m member.Member, by string, now time.Time) member.Invitation {

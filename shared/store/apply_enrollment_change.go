@@ -53,6 +53,9 @@ func (s *Store) ApplyEnrollmentChange(ctx context.Context, c enrollment.Change) 
 	if c.UseToken != "" {
 		items = append(items, s.useMailToken(c.UseToken, c.After.UpdatedAt))
 	}
+	if c.Admin != nil {
+		items = append(items, s.adminSignIn(*c.Admin)...)
+	}
 	items = append(items, s.outboxWrites(c.Messages)...)
 	return s.transact(ctx, "apply enrollment change", items...)
 }

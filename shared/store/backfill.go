@@ -20,8 +20,9 @@ type BackfillSummary struct {
 	Written int // SLA records written
 	Present int // SLA records that were there already
 	Outside int // cases outside any program (no report)
-	// Ops counts the waiting cases and sign-ups put into the operators'
-	// index, which they were written before.
+	// Ops counts the waiting cases and sign-ups, the enrollments awaiting
+	// payment and the open invoices put into the operators' index, which
+	// they were written before.
 	Ops int
 	// Refs counts the cases given a reference (TDM-…), which they were
 	// opened before.
@@ -33,8 +34,9 @@ type BackfillSummary struct {
 // Backfill brings items written before a later index or record existed up
 // to date, by a parallel Scan of the table (a one-off migration, not a
 // request path): every case gets its SLA report record, and every case
-// still waiting for its receiver and every sign-up waiting for a decision
-// gets its place in the operators' index (Ops); every case opened before
+// still waiting for its receiver, every sign-up waiting for a decision or
+// for payment and every open invoice gets its place in the operators'
+// index (Ops); every case opened before
 // references its reference (Refs), then its queue and search entries
 // (Queued). What is there already is
 // left alone (the items' own writes keep it current), so it is safe to run
@@ -78,10 +80,12 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 	for {
 		res, err := s.db.Scan(ctx, &dynamodb.ScanInput{
 			TableName: aws.String(s.table), Segment: aws.Int32(int32(seg)), TotalSegments: aws.Int32(int32(segments)),
-			FilterExpression:          aws.String("#t IN (:case, :enrollment) AND #sk = :meta"),
-			ExpressionAttributeNames:  map[string]string{"#t": "type", "#sk": "SK"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":case": av("case"), ":enrollment": av("enrollment"), ":meta": av(metaSK)},
-			ExclusiveStartKey:         start,
+			FilterExpression:         aws.String("#t IN (:case, :enrollment, :invoice) AND #sk = :meta"),
+			ExpressionAttributeNames: map[string]string{"#t": "type", "#sk": "SK"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":case": av("case"), ":enrollment": av("enrollment"), ":invoice": av("invoice"), ":meta": av(metaSK),
+			},
+			ExclusiveStartKey: start,
 		})
 		if err != nil {
 			return mapErr("backfill scan", err)
@@ -99,6 +103,23 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 				}
 				want := toEnrollmentItem(e)
 				added, err := s.backfillOps(ctx, enrollmentKey(e.ID), it.OpsPK, want.OpsPK, want.OpsSK, e.Version)
+				if err != nil {
+					return err
+				}
+				part.Ops += added
+				continue
+			}
+			if t, _ := raw["type"].(*types.AttributeValueMemberS); t != nil && t.Value == "invoice" {
+				var it invoiceItem
+				if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+					return err
+				}
+				inv, err := it.domain()
+				if err != nil {
+					return err
+				}
+				want := toInvoiceItem(inv)
+				added, err := s.backfillOps(ctx, invoiceKey(inv.ID), it.OpsPK, want.OpsPK, want.OpsSK, inv.Version)
 				if err != nil {
 					return err
 				}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/ident"
@@ -40,11 +41,23 @@ func TestBackfillOpsIndex(t *testing.T) {
 	answered := newCase(t0.Add(time.Minute), collab.Accepted, t0.Add(time.Hour))
 	pending := newSignup(t0, enrollment.PendingApproval)
 	active := newSignup(t0.Add(time.Minute), enrollment.Active)
+	unpaid := newSignup(t0.Add(2*time.Minute), enrollment.AwaitingPayment)
 	if err := s.Seed().Cases(ctx, []collab.Case{waiting, answered}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Seed().Enrollments(ctx, []enrollment.Enrollment{pending, active}); err != nil {
+	if err := s.Seed().Enrollments(ctx, []enrollment.Enrollment{pending, active, unpaid}); err != nil {
 		t.Fatal(err)
+	}
+	newInvoice := func(at time.Time, status billing.Status) billing.Invoice {
+		return billing.Invoice{ID: ident.New(ident.Invoice, at), MemberID: unpaid.MemberID, ProgramID: "prg_x", EnrollmentID: unpaid.ID,
+			Kind: billing.Membership, Lines: []billing.Line{billing.NewLine("Membership", 1, 50000)}, TotalCents: 50000, Currency: billing.Currency,
+			Status: status, IssuedAt: at, DueAt: at.Add(time.Hour), CreatedAt: at, UpdatedAt: at, Version: 1}
+	}
+	open, settled := newInvoice(t0, billing.Open), newInvoice(t0.Add(time.Minute), billing.Paid)
+	for _, inv := range []billing.Invoice{open, settled} {
+		if err := s.ApplyEnrollmentChange(ctx, enrollment.Change{NewInvoice: &inv, InvoiceKey: "test#" + inv.ID}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// As an older Tandem left them: nothing in the operators' index.
 	out, err := db.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table), FilterExpression: aws.String("attribute_exists(OpsPK)")})
@@ -76,12 +89,30 @@ func TestBackfillOpsIndex(t *testing.T) {
 		}
 		return cases, signups
 	}
-	if cs, es := watched(); len(out.Items) != 2 || len(cs) != 0 || len(es) != 0 {
-		t.Fatalf("before: %d items in the index stripped (want 2), operators see cases %v and sign-ups %v (want none)", len(out.Items), cs, es)
+	unpaidSeen := func() (enrollments, invoices int) {
+		t.Helper()
+		es, _, err := s.AwaitingPayment(ctx, now, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		invs, _, err := s.OverdueInvoices(ctx, now, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(es), len(invs)
+	}
+	if cs, es := watched(); len(out.Items) != 4 || len(cs) != 0 || len(es) != 0 {
+		t.Fatalf("before: %d items in the index stripped (want 4), operators see cases %v and sign-ups %v (want none)", len(out.Items), cs, es)
+	}
+	if ne, ni := unpaidSeen(); ne != 0 || ni != 0 {
+		t.Fatalf("before: operators see %d enrollments awaiting payment and %d overdue invoices, want none", ne, ni)
 	}
 	sum, err := s.Backfill(ctx, 2)
-	if err != nil || sum.Ops != 2 || sum.Cases != 2 || sum.Refs != 2 {
-		t.Fatalf("backfill: %+v %v; want 2 cases read, 2 put in the operators' index, 2 given references", sum, err)
+	if err != nil || sum.Ops != 4 || sum.Cases != 2 || sum.Refs != 2 {
+		t.Fatalf("backfill: %+v %v; want 2 cases read, 4 put in the operators' index, 2 given references", sum, err)
+	}
+	if ne, ni := unpaidSeen(); ne != 1 || ni != 1 {
+		t.Errorf("after: operators see %d enrollments awaiting payment and %d overdue invoices, want 1 and 1", ne, ni)
 	}
 	// Cases opened before references have one now, found by it, at their
 	// next version (a step from an older read is stale and reads again).

@@ -56,6 +56,10 @@ func toEnrollmentItem(e enrollment.Enrollment) enrollmentItem {
 	if e.Status == enrollment.PendingApproval || e.Status == enrollment.PendingMemberConsent {
 		it.OpsPK, it.OpsSK = opsAttrs(opsSignup, e.ID, e.CreatedAt)
 	}
+	// And while it waits for its membership to be paid.
+	if e.Status == enrollment.AwaitingPayment {
+		it.OpsPK, it.OpsSK = opsAttrs(opsPayment, e.ID, e.UpdatedAt)
+	}
 	if e.Proposal != nil {
 		it.Proposal = jsonAttr(proposalRec{DepartmentName: e.Proposal.DepartmentName, Inbound: toInboundRec(e.Proposal.Inbound)})
 	}

@@ -49,6 +49,11 @@ func toInvoiceItem(inv billing.Invoice) invoiceItem {
 	if !inv.PaidAt.IsZero() {
 		it.PaidAt = iso(inv.PaidAt)
 	}
+	// In the operators' index while open, at its due date: overdue once
+	// that passed.
+	if inv.Status == billing.Open {
+		it.OpsPK, it.OpsSK = opsAttrs(opsInvoice, inv.ID, inv.DueAt)
+	}
 	return it
 }
 

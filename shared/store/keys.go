@@ -156,6 +156,10 @@ func dueAttrs(sweep, id string, at time.Time) (pk, sk string) {
 const (
 	opsCase   = "case"
 	opsSignup = "signup"
+	// opsPayment: enrollments awaiting payment, since their last change.
+	opsPayment = "payment"
+	// opsInvoice: open invoices, at their due date (overdue once it passed).
+	opsInvoice = "invoice"
 )
 
 func opsPK(kind string, shard int) string { return fmt.Sprintf("OPS#%s#%d", kind, shard) }

@@ -94,7 +94,9 @@ func SignupToken(t *testing.T, e *localtest.Env, slug, email string) string {
 var SignupBody = httpapptest.SignupBody
 
 // Onboard signs a partner up and takes it live; it returns the partner and
-// its admin's token.
+// the token of an admin the operator adds for the test's API calls
+// (integration@ its domain: going live made the partner's admin, who signs
+// in by mail).
 func Onboard(t *testing.T, e *localtest.Env, h Host, company string) (Partner, string) {
 	t.Helper()
 	p := SignUp(t, e, h, company)
@@ -105,8 +107,10 @@ func Onboard(t *testing.T, e *localtest.Env, h Host, company string) (Partner, s
 		inv := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil).Str("membershipInvoiceId")
 		Expect(t, e.Do("POST", "/v1/invoices/"+inv+"/payments", e.Operator, map[string]any{"reference": "r", "amountCents": 50000}), 200, "pay "+company)
 	}
-	claim := LinkIn(t, e.Mail(p.Email, "You are live"), "/c/")
-	c := Expect(t, e.Do("POST", "/v1/credentials/"+claim[strings.LastIndex(claim, "/")+1:]+"/claim", "", nil), 201, "claim "+company)
+	LinkIn(t, e.Mail(p.Email, "You are live"), "/login/") // the go-live mail signs its admin in
+	c := Expect(t, e.Do("POST", "/v1/members/"+p.MemberID+"/users", e.Operator, map[string]any{
+		"name": company + " integration", "email": "integration@" + p.Domain, "roles": []string{"admin", "engineer"},
+	}), 201, "the API admin of "+company)
 	return p, c.Str("token")
 }
 

@@ -1,8 +1,12 @@
 package httpapptest
 
 import (
+	"context"
 	"net/url"
 	"strings"
+
+	"github.com/tandemhq/tandem/shared/auth"
+	"github.com/tandemhq/tandem/shared/enrollment"
 )
 
 // Actor is someone calling the installation: a member's user with a bearer
@@ -236,7 +240,9 @@ func (e *Env) Approve(h Host, p Partner) {
 
 // Onboard takes company from sign-up to live: approved by the host, the
 // test case acknowledged by link, the membership invoice paid by the
-// operator, the credential claimed by its link.
+// operator. Going live made the partner's admin (its primary contact),
+// who signs in by mail; p.Admin is an admin the operator adds for the
+// tests' API calls (integration@ the partner's domain), with its token.
 func (e *Env) Onboard(h Host, company string) Partner {
 	e.T.Helper()
 	p := e.SignUp(h, company)
@@ -247,10 +253,27 @@ func (e *Env) Onboard(h Host, company string) Partner {
 	if st == "awaiting_payment" {
 		e.Do("POST", "/v1/invoices/"+p.Invoice+"/payments", e.Operator, map[string]any{"reference": "r", "amountCents": 50000}).Expect(200, "pay")
 	}
-	claim := e.LastLink(p.Email, "/c/")
-	res := e.Do("POST", "/v1/credentials/"+Token(claim)+"/claim", "", nil).Expect(201, "claim")
-	p.Admin = Actor{MemberID: p.ID, UserID: res.Str("userId"), Token: res.Str("token"), Email: p.Email}
+	e.LastLink(p.Email, "/login/") // the go-live mail signs its admin in
+	email := "integration@" + p.Domain
+	res := e.Do("POST", "/v1/members/"+p.ID+"/users", e.Operator, map[string]any{
+		"name": company + " integration", "email": email, "roles": []string{"admin", "engineer"},
+	}).Expect(201, "the partner's API admin")
+	p.Admin = Actor{MemberID: p.ID, UserID: res.Str("id"), Token: res.Str("token"), Email: email}
 	deps := e.Do("GET", "/v1/members/"+p.ID+"/departments", p.Admin.Token, nil).Expect(200, "partner departments").JSON()["items"].([]any)
 	p.Department = deps[0].(map[string]any)["id"].(string)
 	return p
+}
+
+// CredentialLink writes the token of a /c/ link as going live mailed them
+// before it made the partner's admin (such links are still honoured), for
+// p's live enrollment, to name at email, and returns the token.
+func (e *Env) CredentialLink(p Partner, name, email string) string {
+	e.T.Helper()
+	plain, hash := auth.NewToken("crd_")
+	tok := enrollment.Token{Hash: hash, Kind: enrollment.CredentialToken, EnrollmentID: p.EnrollmentID, MemberID: p.ID,
+		Name: name, Email: email, ExpiresAt: e.Now().Add(enrollment.CredentialTTL)}
+	if err := e.Store.ApplyEnrollmentChange(context.Background(), enrollment.Change{Tokens: []enrollment.Token{tok}}); err != nil {
+		e.T.Fatalf("write a credential link: %v", err)
+	}
+	return plain
 }

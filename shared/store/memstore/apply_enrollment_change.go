@@ -51,6 +51,9 @@ func (s *Store) ApplyEnrollmentChange(ctx context.Context, c enrollment.Change) 
 	if c.UseToken != "" {
 		ws = append(ws, useMailToken(c.UseToken, c.After.UpdatedAt))
 	}
+	if c.Admin != nil {
+		ws = append(ws, adminSignIn(*c.Admin)...)
+	}
 	ws = append(ws, outboxWrites(c.Messages)...)
 	return s.transact("apply enrollment change", ws...)
 }

@@ -9,7 +9,8 @@ import (
 
 // enrollmentItem is e as stored: in its program's list by status and
 // creation (GSI1), in its member's list by program (GSI2), in the
-// operators' index while the sign-up waits for a decision, and in the
+// operators' index while the sign-up waits for a decision or for its
+// membership to be paid, and in the
 // renewals sweep while a renewal step is to come.
 func enrollmentItem(e enrollment.Enrollment) *item {
 	it := &item{
@@ -20,6 +21,9 @@ func enrollmentItem(e enrollment.Enrollment) *item {
 	}
 	if e.Status == enrollment.PendingApproval || e.Status == enrollment.PendingMemberConsent {
 		it.OpsPK, it.OpsSK = opsAttrs(opsSignup, e.ID, e.CreatedAt)
+	}
+	if e.Status == enrollment.AwaitingPayment {
+		it.OpsPK, it.OpsSK = opsAttrs(opsPayment, e.ID, e.UpdatedAt)
 	}
 	if _, due, ok := e.NextRenewal(); ok {
 		it.DuePK, it.DueSK = dueAttrs(sweepRenewal, e.ID, due)

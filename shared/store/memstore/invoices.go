@@ -12,7 +12,11 @@ import (
 
 // invoiceItem is inv as stored, in its member's list (GSI1) by issue time.
 func invoiceItem(inv billing.Invoice) *item {
-	return &item{PK: invoicePK(inv.ID), SK: metaSK, GSI1PK: memberInvoicesPK(inv.MemberID), GSI1SK: iso(inv.IssuedAt) + "#" + inv.ID, v: normInvoice(inv)}
+	it := &item{PK: invoicePK(inv.ID), SK: metaSK, GSI1PK: memberInvoicesPK(inv.MemberID), GSI1SK: iso(inv.IssuedAt) + "#" + inv.ID, v: normInvoice(inv)}
+	if inv.Status == billing.Open {
+		it.OpsPK, it.OpsSK = opsAttrs(opsInvoice, inv.ID, inv.DueAt)
+	}
+	return it
 }
 
 // invoiceWrite issues inv, with the first entry of its timeline.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/collab"
 	"github.com/tandemhq/tandem/shared/enrollment"
 )
@@ -44,6 +45,44 @@ func (s *Store) WaitingSignups(ctx context.Context, now time.Time, limit int) ([
 			return nil, false, err
 		}
 		out = append(out, e)
+	}
+	return out, more, nil
+}
+
+// AwaitingPayment returns enrollments waiting for their membership to be
+// paid, across programs, longest waiting first.
+func (s *Store) AwaitingPayment(ctx context.Context, now time.Time, limit int) ([]enrollment.Enrollment, bool, error) {
+	s.mu.Lock()
+	entries, more := s.sparseAt(opsIndex(opsPayment), now, limit)
+	s.mu.Unlock()
+	out := make([]enrollment.Enrollment, 0, len(entries))
+	for _, d := range entries {
+		e, err := s.GetEnrollment(ctx, d.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		if e.Status == enrollment.AwaitingPayment {
+			out = append(out, e)
+		}
+	}
+	return out, more, nil
+}
+
+// OverdueInvoices returns open invoices whose due date passed by now,
+// across members, most overdue first.
+func (s *Store) OverdueInvoices(ctx context.Context, now time.Time, limit int) ([]billing.Invoice, bool, error) {
+	s.mu.Lock()
+	entries, more := s.sparseAt(opsIndex(opsInvoice), now, limit)
+	s.mu.Unlock()
+	out := make([]billing.Invoice, 0, len(entries))
+	for _, d := range entries {
+		inv, err := s.GetInvoice(ctx, d.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		if inv.Status == billing.Open {
+			out = append(out, inv)
+		}
 	}
 	return out, more, nil
 }

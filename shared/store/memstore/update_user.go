@@ -6,7 +6,9 @@ import (
 
 	"github.com/tandemhq/tandem/shared/apperr"
 	"github.com/tandemhq/tandem/shared/audit"
+	"github.com/tandemhq/tandem/shared/enrollment"
 	"github.com/tandemhq/tandem/shared/member"
+	"github.com/tandemhq/tandem/shared/session"
 )
 
 // credentialUpdate changes the credential of token hash, which must exist
@@ -52,13 +54,31 @@ func (s *Store) RevokeUser(ctx context.Context, u member.User, now time.Time) er
 }
 
 // ClaimCredential implements enrollment.Store: the token is used up and the
-// user created together, so a second claim finds the token used.
-func (s *Store) ClaimCredential(ctx context.Context, tokenHash string, u member.User, cred member.Credential, now time.Time) error {
-	return s.transact("claim credential",
-		useMailToken(tokenHash, now),
-		check(memberPK(u.MemberID), metaSK, exists, apperr.NotFound("member %s not found", u.MemberID)),
-		putNew(userItem(u), apperr.Conflict("user %s already exists", u.ID)),
-		credentialWrite(cred),
-		userAdded(u),
-	)
+// admin written together (see adminSignIn), so a second claim finds the
+// token used.
+func (s *Store) ClaimCredential(ctx context.Context, tokenHash string, a enrollment.AdminSignIn, now time.Time) error {
+	return s.transact("claim credential", append([]write{useMailToken(tokenHash, now)}, adminSignIn(a)...)...)
+}
+
+// adminSignIn writes a partner's admin: the user with its credential when
+// new (only into a member that exists and takes users), and its sign-in
+// link when it has one.
+func adminSignIn(a enrollment.AdminSignIn) []write {
+	var ws []write
+	u := a.User
+	if a.New {
+		ws = append(ws,
+			check(memberPK(u.MemberID), metaSK, memberTakesUsers,
+				apperr.Conflict("member %s is not taking new users: it was merged into another member", u.MemberID)),
+			putNew(userItem(u), apperr.Conflict("user %s already exists", u.ID)),
+			credentialWrite(a.Credential),
+			userAdded(u),
+		)
+	}
+	if a.LinkHash != "" {
+		ws = append(ws, putNew(loginTokenItem(session.LoginToken{
+			Hash: a.LinkHash, UserID: u.ID, MemberID: u.MemberID, Email: u.Email, Next: "/inbox", ExpiresAt: a.LinkExpires,
+		}), apperr.Conflict("token collision; retry")))
+	}
+	return ws
 }

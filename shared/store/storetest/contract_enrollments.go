@@ -16,6 +16,7 @@ import (
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
+	"github.com/tandemhq/tandem/shared/session"
 )
 
 var origin = notify.Origin{From: platform, BaseURL: "https://tandem.example"}
@@ -63,6 +64,14 @@ func signUp(t *testing.T, s Store, prg program.Program, email string, now time.T
 	su := newcomer(prg, tok, now)
 	must(t, "sign up "+email, s.CreateSignup(bg, su))
 	return su
+}
+
+// credentialToken is a credential link of e as going live mailed them
+// before it made the partner's admin (such links are still honoured).
+func credentialToken(e enrollment.Enrollment, now time.Time) enrollment.Token {
+	_, hash := auth.NewToken("crd_")
+	return enrollment.Token{Hash: hash, Kind: enrollment.CredentialToken, EnrollmentID: e.ID, MemberID: e.MemberID,
+		Name: e.Contacts.Primary.Name, Email: e.Contacts.Primary.Email, ExpiresAt: now.Add(enrollment.CredentialTTL)}
 }
 
 // change is what enrollment.Service writes for action on e at now.
@@ -236,15 +245,15 @@ func contractEnrollments(t *testing.T, open func(*testing.T) Store) {
 		su := signUp(t, s, w.prg, "pat@newco.example", t0)
 		e := su.Enrollment
 		live := change(e, enrollment.Approve, enrollment.Active, t0.Add(time.Minute))
-		tok, msg := enrollment.Credential(live.After, w.prg, origin, t0.Add(time.Minute))
-		live.Tokens, live.Messages = []enrollment.Token{tok}, []notify.Message{msg}
+		tok := credentialToken(live.After, t0.Add(time.Minute))
+		live.Tokens = []enrollment.Token{tok}
 		must(t, "go live", s.ApplyEnrollmentChange(bg, live))
 		got, err := s.GetMailToken(bg, tok.Hash)
 		must(t, "the token", err)
 		same(t, "the token", got, tok)
 
 		u, cred := newUser(e.MemberID, tok.Name, tok.Email, t0.Add(2*time.Minute), auth.RoleAdmin, auth.RoleEngineer)
-		must(t, "claim", s.ClaimCredential(bg, tok.Hash, u, cred, t0.Add(2*time.Minute)))
+		must(t, "claim", s.ClaimCredential(bg, tok.Hash, enrollment.AdminSignIn{User: u, New: true, Credential: cred}, t0.Add(2*time.Minute)))
 		gu, err := s.GetUser(bg, e.MemberID, u.ID)
 		must(t, "the user", err)
 		same(t, "the user", gu, u)
@@ -252,11 +261,62 @@ func contractEnrollments(t *testing.T, open func(*testing.T) Store) {
 			t.Fatalf("the token is not used after the claim")
 		}
 		u2, cred2 := newUser(e.MemberID, tok.Name, tok.Email, t0.Add(3*time.Minute), auth.RoleAdmin)
-		wantKind(t, "claim again", s.ClaimCredential(bg, tok.Hash, u2, cred2, t0.Add(3*time.Minute)), apperr.ErrConflict)
+		wantKind(t, "claim again", s.ClaimCredential(bg, tok.Hash, enrollment.AdminSignIn{User: u2, New: true, Credential: cred2}, t0.Add(3*time.Minute)), apperr.ErrConflict)
 		_, err = s.GetUser(bg, e.MemberID, u2.ID)
 		wantKind(t, "the second claim's user", err, apperr.ErrNotFound)
 		_, err = s.GetMailToken(bg, "no-such-token")
 		wantKind(t, "an unknown token", err, apperr.ErrNotFound)
+	})
+
+	t.Run("a credential claimed to sign in writes the sign-in link, and the user only when new", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		su := signUp(t, s, w.prg, "pat@newco.example", t0)
+		live := change(su.Enrollment, enrollment.Approve, enrollment.Active, t0.Add(time.Minute))
+		first, second := credentialToken(live.After, t0.Add(time.Minute)), credentialToken(live.After, t0.Add(time.Minute))
+		live.Tokens = []enrollment.Token{first, second}
+		must(t, "go live", s.ApplyEnrollmentChange(bg, live))
+		u, cred := newUser(su.Enrollment.MemberID, first.Name, first.Email, t0.Add(2*time.Minute), auth.RoleAdmin, auth.RoleEngineer)
+		link := enrollment.AdminSignIn{User: u, New: true, Credential: cred, LinkHash: "link-one", LinkExpires: t0.Add(time.Hour)}
+		must(t, "claim to sign in", s.ClaimCredential(bg, first.Hash, link, t0.Add(2*time.Minute)))
+		lt, err := s.GetLoginToken(bg, "link-one")
+		must(t, "the sign-in link", err)
+		same(t, "the sign-in link", lt, session.LoginToken{Hash: "link-one", UserID: u.ID, MemberID: u.MemberID, Email: u.Email, Next: "/inbox", ExpiresAt: t0.Add(time.Hour)})
+		again := enrollment.AdminSignIn{User: u, LinkHash: "link-two", LinkExpires: t0.Add(time.Hour)}
+		must(t, "claim for the existing user", s.ClaimCredential(bg, second.Hash, again, t0.Add(3*time.Minute)))
+		users, err := s.ListMemberUsers(bg, su.Enrollment.MemberID)
+		must(t, "the users", err)
+		same(t, "the users", len(users), 1)
+		if _, err := s.GetLoginToken(bg, "link-two"); err != nil {
+			t.Fatalf("the existing user's sign-in link: %v", err)
+		}
+	})
+
+	t.Run("going live writes the partner's first admin with its sign-in link, once", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		su := signUp(t, s, w.prg, "pat@newco.example", t0)
+		live := change(su.Enrollment, enrollment.Approve, enrollment.Active, t0.Add(time.Minute))
+		u, cred := newUser(su.Enrollment.MemberID, "Pat", "pat@newco.example", t0.Add(time.Minute), auth.RoleAdmin, auth.RoleEngineer)
+		live.Admin = &enrollment.AdminSignIn{User: u, New: true, Credential: cred, LinkHash: "golive-link", LinkExpires: t0.Add(7 * 24 * time.Hour)}
+		must(t, "go live", s.ApplyEnrollmentChange(bg, live))
+		gu, err := s.GetUser(bg, u.MemberID, u.ID)
+		must(t, "the admin", err)
+		same(t, "the admin", gu, u)
+		lt, err := s.GetLoginToken(bg, "golive-link")
+		must(t, "the sign-in link", err)
+		same(t, "the sign-in link", lt, session.LoginToken{Hash: "golive-link", UserID: u.ID, MemberID: u.MemberID, Email: u.Email, Next: "/inbox", ExpiresAt: t0.Add(7 * 24 * time.Hour)})
+		// A retry of the same go-live (read before the first was written)
+		// writes nothing: not a second user, not a second link.
+		u2, cred2 := newUser(su.Enrollment.MemberID, "Pat", "pat@newco.example", t0.Add(2*time.Minute), auth.RoleAdmin, auth.RoleEngineer)
+		retry := change(su.Enrollment, enrollment.Approve, enrollment.Active, t0.Add(2*time.Minute))
+		retry.Admin = &enrollment.AdminSignIn{User: u2, New: true, Credential: cred2, LinkHash: "golive-link-2", LinkExpires: t0.Add(7 * 24 * time.Hour)}
+		wantKind(t, "the retried go-live", s.ApplyEnrollmentChange(bg, retry), apperr.ErrConflict)
+		users, err := s.ListMemberUsers(bg, u.MemberID)
+		must(t, "the users", err)
+		same(t, "the users after the retry", len(users), 1)
+		_, err = s.GetLoginToken(bg, "golive-link-2")
+		wantKind(t, "the retry's link", err, apperr.ErrNotFound)
 	})
 
 	t.Run("an expired mail token is not used", func(t *testing.T) {
@@ -264,11 +324,11 @@ func contractEnrollments(t *testing.T, open func(*testing.T) Store) {
 		w := newWorld(t, s, "A", t0)
 		su := signUp(t, s, w.prg, "pat@newco.example", t0)
 		live := change(su.Enrollment, enrollment.Approve, enrollment.Active, t0.Add(time.Minute))
-		tok, _ := enrollment.Credential(live.After, w.prg, origin, t0.Add(time.Minute))
+		tok := credentialToken(live.After, t0.Add(time.Minute))
 		live.Tokens = []enrollment.Token{tok}
 		must(t, "go live", s.ApplyEnrollmentChange(bg, live))
 		u, cred := newUser(su.Enrollment.MemberID, tok.Name, tok.Email, tok.ExpiresAt, auth.RoleAdmin)
-		wantKind(t, "claim at the expiry", s.ClaimCredential(bg, tok.Hash, u, cred, tok.ExpiresAt), apperr.ErrConflict)
+		wantKind(t, "claim at the expiry", s.ClaimCredential(bg, tok.Hash, enrollment.AdminSignIn{User: u, New: true, Credential: cred}, tok.ExpiresAt), apperr.ErrConflict)
 	})
 
 	t.Run("a program's enrollments list by status, a page at a time, and count per status", func(t *testing.T) {
@@ -318,6 +378,56 @@ func contractEnrollments(t *testing.T, open func(*testing.T) Store) {
 		must(t, "approve the first", s.ApplyEnrollmentChange(bg, change(a.Enrollment, enrollment.Approve, enrollment.Validating, t0.Add(2*time.Minute))))
 		got, _, _ = s.WaitingSignups(bg, t0.Add(time.Hour), 10)
 		same(t, "waiting once the first was approved", enrIDs(got), []string{b.Enrollment.ID})
+	})
+
+	t.Run("enrollments awaiting payment and overdue invoices are in the operators' index until paid", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		a := signUp(t, s, w.prg, "pat@one.example", t0)
+		b := signUp(t, s, w.prg, "pat@two.example", t0.Add(time.Minute))
+		if a.Invoice == nil || b.Invoice == nil {
+			t.Fatal("a member-paid sign-up without its membership invoice")
+		}
+		none, more, err := s.AwaitingPayment(bg, t0.Add(time.Hour), 10)
+		if err != nil || more || len(none) != 0 {
+			t.Fatalf("awaiting payment before validation: %v more=%v %v", enrIDs(none), more, err)
+		}
+		pa := change(a.Enrollment, enrollment.Pass, enrollment.AwaitingPayment, t0.Add(2*time.Hour))
+		must(t, "validate the first", s.ApplyEnrollmentChange(bg, pa))
+		pb := change(b.Enrollment, enrollment.Pass, enrollment.AwaitingPayment, t0.Add(3*time.Hour))
+		must(t, "validate the second", s.ApplyEnrollmentChange(bg, pb))
+		got, more, err := s.AwaitingPayment(bg, t0.Add(4*time.Hour), 10)
+		if err != nil || more {
+			t.Fatalf("awaiting payment: more=%v %v", more, err)
+		}
+		same(t, "awaiting payment, longest first", enrIDs(got), []string{a.Enrollment.ID, b.Enrollment.ID})
+		same(t, "an enrollment awaiting payment as stored", got[0], pa.After)
+		got, more, _ = s.AwaitingPayment(bg, t0.Add(4*time.Hour), 1)
+		if len(got) != 1 || !more {
+			t.Fatalf("awaiting payment, one at most: %v more=%v", enrIDs(got), more)
+		}
+
+		invIDs := func(invs []billing.Invoice) []string {
+			return ids(invs, func(i billing.Invoice) string { return i.ID })
+		}
+		early, _, err := s.OverdueInvoices(bg, a.Invoice.DueAt.Add(-time.Second), 10)
+		must(t, "overdue before the due date", err)
+		same(t, "overdue before the due date", invIDs(early), []string{})
+		late, _, err := s.OverdueInvoices(bg, b.Invoice.DueAt.Add(time.Hour), 10)
+		must(t, "overdue", err)
+		same(t, "overdue, most overdue first", invIDs(late), []string{a.Invoice.ID, b.Invoice.ID})
+		same(t, "an overdue invoice as stored", late[0], *a.Invoice)
+
+		paid := *a.Invoice
+		paid.Status, paid.PaidAt, paid.PaymentRef, paid.PaidCents = billing.Paid, t0.Add(5*time.Hour), "wire 1", paid.TotalCents
+		paid.UpdatedAt, paid.Version = t0.Add(5*time.Hour), paid.Version+1
+		live := change(pa.After, enrollment.Pay, enrollment.Active, t0.Add(5*time.Hour))
+		live.Invoices = []enrollment.InvoiceChange{{Before: *a.Invoice, After: paid}}
+		must(t, "pay the first", s.ApplyEnrollmentChange(bg, live))
+		got, _, _ = s.AwaitingPayment(bg, t0.Add(6*time.Hour), 10)
+		same(t, "awaiting payment once the first paid", enrIDs(got), []string{b.Enrollment.ID})
+		late, _, _ = s.OverdueInvoices(bg, b.Invoice.DueAt.Add(time.Hour), 10)
+		same(t, "overdue once the first paid", invIDs(late), []string{b.Invoice.ID})
 	})
 
 	t.Run("a live member-paid enrollment is due for its renewal steps, and not once terminated", func(t *testing.T) {
