@@ -126,6 +126,11 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 					return err
 				}
 				part.Refs += given
+				if given > 0 { // its entries carry the reference and are found by it
+					if c, err = s.GetCase(ctx, c.ID); err != nil {
+						return err
+					}
+				}
 			}
 			queued, err := s.backfillQueue(ctx, c)
 			if err != nil {
@@ -204,18 +209,21 @@ func (s *Store) backfillRef(ctx context.Context, c collab.Case) (int, error) {
 	}
 }
 
-// backfillQueue writes case c's queue and search entries when it has none
-// (its receiver's entry in QueueAll is missing) and returns 1 if it did.
-// A case's own writes only move the entries that change, so a case
-// written since the scan read it is read again and its entries written as
-// it is now, on the condition that it is still at the version read.
+// backfillQueue writes case c's queue and search entries when they are
+// missing or carry no row, or not c's row as it is now (its receiver's
+// entry in QueueAll, which every case has and whose place never moves, is
+// the probe: entries written before rows, or by a step of the code of
+// before rows, which moved only the entries whose place changed), and
+// returns 1 if it did. A case written since the scan read it is read again
+// and its entries written as it is now, on the condition that it is still
+// at the version read.
 func (s *Store) backfillQueue(ctx context.Context, c collab.Case) (int, error) {
 	probe := queueEntryItem(collab.QueueEntries(c)[0])
 	var have queueItem
 	switch err := s.getItem(ctx, "backfill queue", key(probe.PK, probe.SK), &have, errNoItem); {
-	case err == nil:
+	case err == nil && have.Row == probe.Row:
 		return 0, nil
-	case !errors.Is(err, errNoItem):
+	case err != nil && !errors.Is(err, errNoItem):
 		return 0, err
 	}
 	for attempt := 0; attempt < 5; attempt++ {
