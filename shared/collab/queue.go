@@ -438,7 +438,9 @@ func (s *Service) queue(ctx context.Context, p auth.Principal, r QueueRequest,
 const MaxCount = 1000
 
 // QueueCounts counts the caller's cases in each view (of box, "" both
-// sides), read side by side, each up to MaxCount.
+// sides), read side by side, each up to MaxCount. All is not read: every
+// case is either open or closed, so it is their sum (MaxCount or more
+// when either is).
 func (s *Service) QueueCounts(ctx context.Context, p auth.Principal, box Box) (map[View]int, error) {
 	f := apperr.Fields{}
 	side := boxSide(f, box)
@@ -449,8 +451,9 @@ func (s *Service) QueueCounts(ctx context.Context, p auth.Principal, box Box) (m
 		return nil, err
 	}
 	now := s.Now()
-	ls := make([]QueueList, len(Views))
-	for i, v := range Views {
+	counted := slices.DeleteFunc(slices.Clone(Views), func(v View) bool { return v == All })
+	ls := make([]QueueList, len(counted))
+	for i, v := range counted {
 		ls[i] = queueList(p, side, v, now)
 	}
 	ns, err := s.store.CountQueue(ctx, ls, MaxCount)
@@ -458,9 +461,10 @@ func (s *Service) QueueCounts(ctx context.Context, p auth.Principal, box Box) (m
 		return nil, err
 	}
 	out := make(map[View]int, len(Views))
-	for i, v := range Views {
+	for i, v := range counted {
 		out[v] = ns[i]
 	}
+	out[All] = min(out[OpenView]+out[ClosedView], MaxCount)
 	return out, nil
 }
 
