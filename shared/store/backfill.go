@@ -26,7 +26,8 @@ type BackfillSummary struct {
 	// Refs counts the cases given a reference (TDM-…), which they were
 	// opened before.
 	Refs int
-	// Queued counts the cases given their queue and search entries.
+	// Queued counts the cases given their queue and search entries, or
+	// their entries their row (collab.Case.Row).
 	Queued int
 }
 
@@ -35,8 +36,8 @@ type BackfillSummary struct {
 // request path): every case gets its SLA report record, and every case
 // still waiting for its receiver and every sign-up waiting for a decision
 // gets its place in the operators' index (Ops); every case opened before
-// references its reference (Refs), then its queue and search entries
-// (Queued). What is there already is
+// references its reference (Refs), then its queue and search entries,
+// each carrying the case's row (Queued). What is there already is
 // left alone (the items' own writes keep it current), so it is safe to run
 // while the system serves and to run again.
 func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, error) {
