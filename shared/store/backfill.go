@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,6 +31,9 @@ type BackfillSummary struct {
 	// Queued counts the cases given their queue and search entries, or
 	// their entries their row (collab.Case.Row).
 	Queued int
+	// Counted counts the members whose queue counters were counted.
+	Counted int
+	members map[string]bool // seen by the scan, to count
 }
 
 // Backfill brings items written before a later index or record existed up
@@ -37,7 +42,8 @@ type BackfillSummary struct {
 // still waiting for its receiver and every sign-up waiting for a decision
 // gets its place in the operators' index (Ops); every case opened before
 // references its reference (Refs), then its queue and search entries,
-// each carrying the case's row (Queued). What is there already is
+// each carrying the case's row (Queued); then every member's queue
+// counters are counted (Counted). What is there already is
 // left alone (the items' own writes keep it current), so it is safe to run
 // while the system serves and to run again.
 func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, error) {
@@ -62,6 +68,12 @@ func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, er
 				sum.Ops += part.Ops
 				sum.Refs += part.Refs
 				sum.Queued += part.Queued
+				for m := range part.members {
+					if sum.members == nil {
+						sum.members = map[string]bool{}
+					}
+					sum.members[m] = true
+				}
 			})
 		}()
 	}
@@ -71,6 +83,22 @@ func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, er
 			return sum, err // the segments fail alike: the first says it
 		}
 	}
+	// After the entries: the counters count them.
+	members := slices.Sorted(maps.Keys(sum.members))
+	for i := 0; i < len(members); i += segments {
+		batch := members[i:min(i+segments, len(members))]
+		errs := make([]error, len(batch))
+		fs := make([]func(), len(batch))
+		for j, m := range batch {
+			fs[j] = func() { errs[j] = s.recountQueue(ctx, m) }
+		}
+		sideBySide(fs...)
+		if err := errors.Join(errs...); err != nil {
+			return sum, err
+		}
+		sum.Counted += len(batch)
+	}
+	sum.members = nil
 	return sum, nil
 }
 
@@ -79,16 +107,23 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 	for {
 		res, err := s.db.Scan(ctx, &dynamodb.ScanInput{
 			TableName: aws.String(s.table), Segment: aws.Int32(int32(seg)), TotalSegments: aws.Int32(int32(segments)),
-			FilterExpression:          aws.String("#t IN (:case, :enrollment) AND #sk = :meta"),
+			FilterExpression:          aws.String("#t IN (:case, :enrollment, :member) AND #sk = :meta"),
 			ExpressionAttributeNames:  map[string]string{"#t": "type", "#sk": "SK"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":case": av("case"), ":enrollment": av("enrollment"), ":meta": av(metaSK)},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":case": av("case"), ":enrollment": av("enrollment"), ":member": av("member"), ":meta": av(metaSK)},
 			ExclusiveStartKey:         start,
 		})
 		if err != nil {
 			return mapErr("backfill scan", err)
 		}
 		var part BackfillSummary
+		part.members = map[string]bool{}
 		for _, raw := range res.Items {
+			if t, _ := raw["type"].(*types.AttributeValueMemberS); t != nil && t.Value == "member" {
+				if id, ok := raw["id"].(*types.AttributeValueMemberS); ok {
+					part.members[id.Value] = true
+				}
+				continue
+			}
 			if t, _ := raw["type"].(*types.AttributeValueMemberS); t != nil && t.Value == "enrollment" {
 				var it enrollmentItem
 				if err := attributevalue.UnmarshalMap(raw, &it); err != nil {

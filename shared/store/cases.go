@@ -320,7 +320,8 @@ func (r rowRec) domain() collab.Case {
 // queueWrites move a case's queue and search entries from where before
 // (nil: a new case) had them to where after has them: only the entries
 // that differ — in place or in the row they carry — are written or
-// deleted, so a note (which leaves the row alone) writes none.
+// deleted, so a note (which leaves the row alone) writes none — and the
+// lists' counters moved by as much.
 func (s *Store) queueWrites(before *collab.Case, after collab.Case) []txItem {
 	var old []queueItem
 	if before != nil {
@@ -341,7 +342,7 @@ func (s *Store) queueWrites(before *collab.Case, after collab.Case) []txItem {
 			out = append(out, s.put(marshal(it), "", nil, nil, nil))
 		}
 	}
-	return out
+	return append(out, s.countWrites(countDeltas(old, now))...)
 }
 func caseQueueItems(c collab.Case) []queueItem {
 	var out []queueItem

@@ -204,6 +204,7 @@ func storedItems() []storedItem {
 	add("case_event (plain)", putOf(s.caseEventWrite("cas_1", 1, collab.Event{ID: "evt_0", At: at, Actor: "usr_e", Action: collab.Note, To: collab.Open})))
 	add("case_idle", putOf(s.idleMarker(openCase)))
 	add("case_queue", marshal(queueEntryItem(collab.QueueEntry{MemberID: "mem_h", Side: collab.Receiver, List: collab.QueueNeeds, At: at, CaseID: "cas_1", Row: openCase.Row(collab.Receiver)})))
+	add("queue_count (a new member's, counted)", putOf(s.newCountWrites("mem_h")[0]))
 	add("case_search", marshal(searchEntryItem(collab.SearchEntry{MemberID: "mem_h", Side: collab.Receiver, Token: "tdm7k3q9xw2", CaseID: "cas_1", Row: openCase.Row(collab.Receiver)})))
 	add("sla_record (closed)", marshal(toSLARecordItem(rec)))
 	add("sla_record (waiting)", marshal(toSLARecordItem(openRec)))
