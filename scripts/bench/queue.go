@@ -177,8 +177,8 @@ func queueReads(r *runner, n int) {
 			api.trips, ms(a50), row.rawName, ms(q50), float64(p50)/float64(q50), float64(s50)/float64(q50), float64(a50)/float64(q50))
 	}
 	c50, c99, cq := pct(countLat, 50), pct(countLat, 99), pct(countQ, 50)
-	say("| the console's counts alone (6 views, Select COUNT each up to %d, side by side) | | 1 | %.1f ms | %.1f ms | | | | the open list | %.1f ms | %.1f× |", collab.MaxCount, ms(c50), ms(c99), ms(cq), float64(c50)/float64(cq))
-	say("\nRound trips count the session's read (the console: the session, its user and member side by side, one round trip) or the authorizer's credential read (the API). A console page is then one Query of its list (or of the search index by the token): the entries carry the rows it shows; the counts run beside it and the page waits for them. The JSON API returns whole cases, so it reads them after the list (one BatchGetItem).\n")
+	say("| the console's counts alone (6 views up to %d: the counters' BatchGetItem beside a Select COUNT of the running list's entries not yet due) | | 1 | %.1f ms | %.1f ms | | | | the open list | %.1f ms | %.1f× |", collab.MaxCount, ms(c50), ms(c99), ms(cq), float64(c50)/float64(cq))
+	say("\nRound trips count the session's read (the console: the session, its user and member side by side, one round trip) or the authorizer's credential read (the API). A console page is then one Query of its list (or of the search index by the token): the entries carry the rows it shows; the counts run beside it (the member's counters, kept in the cases' transactions) and the page waits for them. The JSON API returns whole cases, so it reads them after the list (one BatchGetItem).\n")
 }
 
 // signIn is a console session's cookie for the host's first user.
