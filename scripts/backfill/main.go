@@ -6,7 +6,10 @@
 //	backfill -table T        the SLA report's record of every case opened before the report existed, and the
 //	                         operators' index (Ops) entry of every case and sign-up waiting since before that index,
 //	                         the reference (TDM-…) of every case opened before references, and the queue and
-//	                         search entries of every case opened before the queue
+//	                         search entries of every case opened before the queue, or whose entries carry no row
+//	                         (the list's columns, written since) or not the case's row as it is now (run it once
+//	                         the deploy that brought rows is complete: the code before it moves entries without
+//	                         rewriting their rows), then every member's queue counters
 //	backfill -table T -confirmations -signing-secret ARN -base-url URL -sender ADDRESS
 //	                         addresses confirmed before Tandem mails them: the inbound address of every department
 //	                         whose test case was acknowledged is confirmed, and every other department and capture
@@ -91,7 +94,8 @@ func main() {
 		sum.Cases, sum.Written, sum.Present, sum.Outside)
 	fmt.Printf("operators' index: %d waiting cases, sign-ups, enrollments awaiting payment and open invoices added\n", sum.Ops)
 	fmt.Printf("case references: %d cases opened before references given one\n", sum.Refs)
-	fmt.Printf("queue: %d cases given their queue and search entries (%s)\n", sum.Queued, time.Since(start).Round(time.Millisecond))
+	fmt.Printf("queue: %d cases given their queue and search entries, with their rows; %d members' queue counters counted (%s)\n",
+		sum.Queued, sum.Counted, time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "backfill:", err)
 		os.Exit(1)

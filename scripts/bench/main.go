@@ -134,20 +134,6 @@ func run(r *runner, nCases, clients, notDue int, only string) {
 		defer p.done()
 		f(p)
 	}
-	switch only {
-	case "queue":
-		phase(func(p *runner) { queueReads(p, 10000) })
-		phase(casePageReads)
-		return
-	case "casepage":
-		phase(casePageReads)
-		return
-	}
-	var rawRate float64
-	phase(func(p *runner) { rawRate = rawTransactions(p, clients, 4000) })
-	phase(func(p *runner) { intake(p, nCases, clients, rawRate) })
-	handlerCPU()
-	phase(capacity)
 	// The sweep phase seeds 100,000 cases on a DynamoDB Local of its own:
 	// Local's writes slow down with every stream record it keeps (deleted
 	// tables' too), and the phases before leave tens of thousands — 10,000
@@ -166,6 +152,20 @@ func run(r *runner, nCases, clients, notDue int, only string) {
 			f(p)
 		}
 	}
+	switch only {
+	case "queue":
+		phase(fresh("queue", func(p *runner) { queueReads(p, 10000) }))
+		phase(casePageReads)
+		return
+	case "casepage":
+		phase(casePageReads)
+		return
+	}
+	var rawRate float64
+	phase(func(p *runner) { rawRate = rawTransactions(p, clients, 4000) })
+	phase(func(p *runner) { intake(p, nCases, clients, rawRate) })
+	handlerCPU()
+	phase(capacity)
 	phase(fresh("sweep", func(p *runner) { sweepReads(p, notDue) }))
 	phase(fresh("report", func(p *runner) { slaReportReads(p, 10000) }))
 	phase(fresh("queue", func(p *runner) { queueReads(p, 10000) }))

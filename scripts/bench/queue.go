@@ -81,77 +81,123 @@ func queueReads(r *runner, n int) {
 	}
 	token, _, _ := collab.SearchQuery(ref)
 	st := e.App.Store
+	cookie := signIn(r, e, host)
 	list := func(l collab.QueueList) func() {
 		return func() {
-			if _, _, err := st.ListQueue(ctx, l, 25, ""); err != nil {
+			if _, _, err := st.ListQueueRows(ctx, l, 25, ""); err != nil {
 				r.Fatal(err)
 			}
 		}
 	}
 	search := func(tok string) func() {
 		return func() {
-			if _, _, err := st.SearchCases(ctx, host["id"], "", tok, 25, ""); err != nil {
+			if _, _, err := st.SearchCaseRows(ctx, host["id"], collab.Receiver, tok, 25, ""); err != nil {
 				r.Fatal(err)
 			}
 		}
 	}
 	views := make([]collab.QueueList, 0, len(collab.Views))
 	for _, l := range []string{collab.QueueNeeds, collab.QueueMine + "usr_x", collab.QueueRunning, collab.QueueOpen, collab.QueueClosed, collab.QueueAll} {
-		views = append(views, collab.QueueList{MemberID: host["id"], Side: collab.Receiver, List: l})
+		l := collab.QueueList{MemberID: host["id"], Side: collab.Receiver, List: l}
+		if l.List == collab.QueueRunning {
+			l.DueBy = time.Now()
+		}
+		views = append(views, l)
+	}
+	counts := func() {
+		if _, err := st.CountQueue(ctx, views, collab.MaxCount); err != nil {
+			r.Fatal(err)
+		}
 	}
 	inbox := collab.QueueList{MemberID: host["id"], Side: collab.Receiver, List: collab.QueueOpen}
+	needs := collab.QueueList{MemberID: host["id"], Side: collab.Receiver, List: collab.QueueNeeds}
 	rows := []struct {
-		name, path string
-		store, raw func()
-		rawName    string
+		name, page, api string
+		store, raw      func()
+		rawName         string
 	}{
-		{"inbox, first page (view=open)", "/v1/cases?box=inbox&view=open&limit=25", list(inbox), query("QUEUE#"+host["id"]+"#"+collab.QueueOpen, "", true), "the open list"},
-		{"needs_me", "/v1/cases?view=needs_me&limit=25", list(collab.QueueList{MemberID: host["id"], List: collab.QueueNeeds}), query("QUEUE#"+host["id"]+"#"+collab.QueueNeeds, "", false), "the needs list"},
-		{"search by ref", "/v1/cases?limit=25&q=" + url.QueryEscape(ref), search(token), query("SEARCH#"+host["id"], token, true), "the search index by token"},
-		{"search by a summary word", "/v1/cases?limit=25&q=zeppelin", search("zeppelin"), query("SEARCH#"+host["id"], "zeppelin", true), "the search index by token"},
-		{"the console's counts (6 views, each up to 1000)", "/v1/cases?box=inbox&view=open&limit=25&counts=true", func() {
-			if _, err := st.CountQueue(ctx, views, collab.MaxCount); err != nil {
-				r.Fatal(err)
-			}
-		}, query("QUEUE#"+host["id"]+"#"+collab.QueueOpen, "", true), "the open list"},
+		{"inbox, first page (view=open)", "/inbox?view=open", "/v1/cases?box=inbox&view=open&limit=25", list(inbox), query("QUEUE#"+host["id"]+"#"+collab.QueueOpen, "", true), "the open list"},
+		{"needs_me", "/inbox?view=needs_me", "/v1/cases?box=inbox&view=needs_me&limit=25", list(needs), query("QUEUE#"+host["id"]+"#"+collab.QueueNeeds, "", false), "the needs list"},
+		{"search by ref", "/inbox?q=" + url.QueryEscape(ref), "/v1/cases?box=inbox&limit=25&q=" + url.QueryEscape(ref), search(token), query("SEARCH#"+host["id"], token, true), "the search index by token"},
+		{"search by a summary word", "/inbox?q=zeppelin", "/v1/cases?box=inbox&limit=25&q=zeppelin", search("zeppelin"), query("SEARCH#"+host["id"], "zeppelin", true), "the search index by token"},
 	}
 	const runs = 40
-	say("## Queue at volume\n")
-	say("%d cases received by one member (from 20 partners; 40 %% open, 10 %% asked for information, 30 %% closed or rejected), each with its queue and search entries (seeded in %.0fs). Through the gateway's handler (JSON, the authorizer's read included) beside the one DynamoDB Query the read needs, alternating, %d runs each.\n", n, seeded.Seconds(), runs)
-	say("| read | cases on the page | round trips in series | p50 | p99 | the store's read p50 | the Query it needs | its p50 | p50 ÷ Query's (handler / store) |")
-	say("|---|---|---|---|---|---|---|---|---|")
-	for _, row := range rows {
-		var lat, raw, sto []time.Duration
-		var m *store.Meter
-		var got int
-		for i := 0; i < runs; i++ {
-			start := time.Now()
-			var res localtest.Response
-			res, m = e.Metered("GET", row.path, host["token"], nil)
-			lat = append(lat, time.Since(start))
-			if res.Status != 200 {
-				r.Fatalf("%s: %d %.300s", row.name, res.Status, res.Body)
-			}
-			got = len(res.JSON()["items"].([]any))
-			start = time.Now()
-			row.raw()
-			raw = append(raw, time.Since(start))
-			start = time.Now()
-			row.store()
-			sto = append(sto, time.Since(start))
-		}
-		p50, p99, q50, s50 := pct(lat, 50), pct(lat, 99), pct(raw, 50), pct(sto, 50)
-		say("| %s | %d | %d | %.1f ms | %.1f ms | %.1f ms | %s | %.1f ms | %.1f× / %.1f× |", row.name, got, m.Trips(), ms(p50), ms(p99), ms(s50),
-			row.rawName, ms(q50), float64(p50)/float64(q50), float64(s50)/float64(q50))
+	type sample struct {
+		lat   []time.Duration
+		trips int
+		got   int
 	}
-	say("\nRound trips count the authorizer's credential read. A view or a search is one Query of its list (or of the search index by the token), then one BatchGetItem of the page's cases; the console's counts are six Select COUNT queries side by side (the last row's handler also reads the page beside them; its store column is the counts alone).\n")
+	page := func(path, cookie, token string, s *sample) {
+		start := time.Now()
+		var res localtest.Response
+		var m *store.Meter
+		if cookie != "" {
+			res, m = e.Metered("GET", path, "", nil, "Cookie", cookie)
+		} else {
+			res, m = e.Metered("GET", path, token, nil)
+		}
+		s.lat = append(s.lat, time.Since(start))
+		if res.Status != 200 {
+			r.Fatalf("%s: %d %.300s", path, res.Status, res.Body)
+		}
+		s.trips = m.Trips()
+		if cookie == "" {
+			s.got = len(res.JSON()["items"].([]any))
+		} else {
+			s.got = strings.Count(string(res.Body), `href="/cases/cas_`)
+		}
+	}
+	timed := func(f func(), into *[]time.Duration) {
+		start := time.Now()
+		f()
+		*into = append(*into, time.Since(start))
+	}
+	say("## Queue at volume\n")
+	say("%d cases received by one member (from 20 partners; 40 %% open, 10 %% asked for information, 30 %% closed or rejected), each with its queue and search entries (seeded in %.0fs). Each read beside the one DynamoDB Query it needs (a page of 25 of the view's list, or of the search index by the token), alternating, %d runs each, in this one run: the console's page (signed in, the session's reads included, the six counts read beside the list), the store's read of the page's rows, the JSON API's page (the authorizer's read included; it returns whole cases, so it reads them after the list) and the counts alone.\n", n, seeded.Seconds(), runs)
+	say("| read | cases on the page | console page: round trips in series | p50 | p99 | the store's rows p50 | JSON API: round trips | p50 | the Query it needs | its p50 | p50 ÷ Query's (page / rows / JSON) |")
+	say("|---|---|---|---|---|---|---|---|---|---|---|")
+	var countLat, countQ []time.Duration
+	for _, row := range rows {
+		var con, api sample
+		var raw, sto []time.Duration
+		for i := 0; i < runs; i++ {
+			page(row.page, cookie, "", &con)
+			timed(row.raw, &raw)
+			timed(row.store, &sto)
+			page(row.api, "", host["token"], &api)
+			timed(counts, &countLat)
+			timed(query("QUEUE#"+host["id"]+"#"+collab.QueueOpen, "", true), &countQ)
+		}
+		if con.got != api.got {
+			r.Fatalf("%s: the console page lists %d cases, the API %d", row.name, con.got, api.got)
+		}
+		q50 := pct(raw, 50)
+		p50, p99, s50, a50 := pct(con.lat, 50), pct(con.lat, 99), pct(sto, 50), pct(api.lat, 50)
+		say("| %s | %d | %d | %.1f ms | %.1f ms | %.1f ms | %d | %.1f ms | %s | %.1f ms | %.1f× / %.1f× / %.1f× |", row.name, con.got, con.trips, ms(p50), ms(p99), ms(s50),
+			api.trips, ms(a50), row.rawName, ms(q50), float64(p50)/float64(q50), float64(s50)/float64(q50), float64(a50)/float64(q50))
+	}
+	c50, c99, cq := pct(countLat, 50), pct(countLat, 99), pct(countQ, 50)
+	say("| the console's counts alone (6 views up to %d: the counters' BatchGetItem beside a Select COUNT of the running list's entries not yet due) | | 1 | %.1f ms | %.1f ms | | | | the open list | %.1f ms | %.1f× |", collab.MaxCount, ms(c50), ms(c99), ms(cq), float64(c50)/float64(cq))
+	say("\nRound trips count the session's read (the console: the session, its user and member side by side, one round trip) or the authorizer's credential read (the API). A console page is then one Query of its list (or of the search index by the token): the entries carry the rows it shows; the counts run beside it (the member's counters, kept in the cases' transactions) and the page waits for them. The JSON API returns whole cases, so it reads them after the list (one BatchGetItem).\n")
 }
 
-// pct is the p-th percentile of ds (sorted in place).
-func pct(ds []time.Duration, p int) time.Duration {
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	i := (len(ds)*p + 99) / 100
-	return ds[max(0, min(len(ds)-1, i-1))]
+// signIn is a console session's cookie for the host's first user.
+func signIn(r *runner, e *localtest.Env, host map[string]string) string {
+	ctx := context.Background()
+	users := e.Do("GET", "/v1/members/"+host["id"]+"/users", host["token"], nil).JSON()["items"].([]any)
+	u, err := e.App.Store.GetUser(ctx, host["id"], users[0].(map[string]any)["id"].(string))
+	if err != nil {
+		r.Fatal(err)
+	}
+	plain, err := e.App.Services.Sessions.IssueLink(ctx, u, "/inbox")
+	if err != nil {
+		r.Fatal(err)
+	}
+	secret, _, _, err := e.App.Services.Sessions.SignIn(ctx, plain)
+	if err != nil {
+		r.Fatal(err)
+	}
+	return e.App.Services.Sessions.Cookie() + "=" + secret
 }
 
 // casePageReads measures the console's case page of a case with 50
@@ -180,20 +226,7 @@ func casePageReads(r *runner) {
 			r.Fatalf("note %d: %d %.300s", i, res.Status, res.Body)
 		}
 	}
-	users := e.Do("GET", "/v1/members/"+host["id"]+"/users", host["token"], nil).JSON()["items"].([]any)
-	u, err := e.App.Store.GetUser(ctx, host["id"], users[0].(map[string]any)["id"].(string))
-	if err != nil {
-		r.Fatal(err)
-	}
-	plain, err := e.App.Services.Sessions.IssueLink(ctx, u, "/inbox")
-	if err != nil {
-		r.Fatal(err)
-	}
-	secret, _, _, err := e.App.Services.Sessions.SignIn(ctx, plain)
-	if err != nil {
-		r.Fatal(err)
-	}
-	cookie := e.App.Services.Sessions.Cookie() + "=" + secret
+	cookie := signIn(r, e, host)
 	db, table := e.App.Store.Client(), e.App.Store.Table()
 	partition := func() {
 		if _, err := db.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(table), KeyConditionExpression: aws.String("PK = :pk"),
@@ -223,4 +256,11 @@ func casePageReads(r *runner) {
 	say("|---|---|---|---|---|---|")
 	say("| the case page, 50 entries | %d | %.1f ms | %.1f ms | %.1f ms | %.1f× |\n", m.Trips(), ms(p50), ms(p99), ms(q50), float64(p50)/float64(q50))
 	say("Round trips count the session's read.\n")
+}
+
+// pct is the p-th percentile of ds (sorted in place).
+func pct(ds []time.Duration, p int) time.Duration {
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	i := (len(ds)*p + 99) / 100
+	return ds[max(0, min(len(ds)-1, i-1))]
 }

@@ -101,6 +101,9 @@ type QueueEntry struct {
 	List     string
 	At       time.Time
 	CaseID   string
+	// Row is the case as the entry carries it (Case.Row), so a page of a
+	// list is its one Query.
+	Row Case
 }
 
 // QueueEntries are the lists case c is in, on both sides. The store
@@ -114,8 +117,9 @@ func QueueEntries(c Case) []QueueEntry {
 		if m == "" {
 			continue
 		}
+		row := c.Row(side)
 		add := func(list string, at time.Time) {
-			out = append(out, QueueEntry{MemberID: m, Side: side, List: list, At: at, CaseID: c.ID})
+			out = append(out, QueueEntry{MemberID: m, Side: side, List: list, At: at, CaseID: c.ID, Row: row})
 		}
 		add(QueueAll, c.CreatedAt)
 		if c.Status.Final() {
@@ -136,6 +140,32 @@ func QueueEntries(c Case) []QueueEntry {
 	return out
 }
 
+// Row is case c as its queue and search entries carry it for side's
+// member: what a list shows (reference, summary, the other side, priority,
+// status, respond-by time and whether it is overdue, side's assignee) and
+// what a search narrows by (SearchTokens, InView) — and nothing else. The
+// entries are rewritten whenever the row changes (a status, an
+// assignment, a merger's new name), not on every note: UpdatedAt and the
+// timeline are not in it.
+func (c Case) Row(side Side) Case {
+	r := Case{ID: c.ID, Ref: c.Ref, Priority: c.Priority, Summary: c.Summary, Status: c.Status,
+		SubmitterMemberID: c.SubmitterMemberID, SubmitterName: c.SubmitterName, ReceiverMemberID: c.ReceiverMemberID, ReceiverName: c.ReceiverName,
+		SubmitterCaseNumber: c.SubmitterCaseNumber, ReceiverCaseNumber: c.ReceiverCaseNumber,
+		ResponseDueAt: c.ResponseDueAt, RespondedAt: c.RespondedAt, CreatedAt: c.CreatedAt}
+	if c.Customer != nil {
+		r.Customer = &Customer{Company: c.Customer.Company, CaseNumber: c.Customer.CaseNumber}
+	}
+	if a := c.AssigneeOf(side); a != nil && a.UserID != "" {
+		a := *a
+		if side == Receiver {
+			r.ReceiverAssignee = &a
+		} else {
+			r.SubmitterAssignee = &a
+		}
+	}
+	return r
+}
+
 // Search tokens: how many a case has on one side, and how many of them
 // come from its summary. A token is at least MinTokenLen letters or
 // digits; a query matches a token it is a prefix of.
@@ -152,6 +182,9 @@ type SearchEntry struct {
 	Side     Side
 	Token    string
 	CaseID   string
+	// Row is the case as the entry carries it (Case.Row), so a page of a
+	// search is its one Query.
+	Row Case
 }
 
 // SearchEntries are case c's search index entries on both sides: each
@@ -164,8 +197,9 @@ func SearchEntries(c Case) []SearchEntry {
 		if m == "" {
 			continue
 		}
+		row := c.Row(side)
 		for _, t := range c.SearchTokens(side) {
-			out = append(out, SearchEntry{MemberID: m, Side: side, Token: t, CaseID: c.ID})
+			out = append(out, SearchEntry{MemberID: m, Side: side, Token: t, CaseID: c.ID, Row: row})
 		}
 	}
 	return out
@@ -310,6 +344,11 @@ type QueueReader interface {
 	// SearchCases pages through the cases of member (on side, "" both)
 	// with a search token starting with token.
 	SearchCases(ctx context.Context, memberID string, side Side, token string, limit int, cursor string) ([]Case, string, error)
+	// ListQueueRows and SearchCaseRows are ListQueue and SearchCases
+	// read off the entries alone: each case holds only its row
+	// (Case.Row).
+	ListQueueRows(ctx context.Context, l QueueList, limit int, cursor string) ([]Case, string, error)
+	SearchCaseRows(ctx context.Context, memberID string, side Side, token string, limit int, cursor string) ([]Case, string, error)
 }
 
 // QueueRequest is what GET /v1/cases asks of the queue: a view, a search,
@@ -330,8 +369,22 @@ const maxQueryLen = 200
 // the cases then narrowed to those every word of q finds and that are in
 // the view, when one is asked for (so a search page may hold fewer than
 // limit cases and still have a cursor). Without a view a search spans all
-// cases; without a box, both sides of the caller's member.
+// cases; without a box, both sides of the caller's member. The cases are
+// then read whole.
 func (s *Service) Queue(ctx context.Context, p auth.Principal, r QueueRequest) ([]Case, string, error) {
+	return s.queue(ctx, p, r, s.store.ListQueue, s.store.SearchCases)
+}
+
+// QueueRows is Queue as a list shows it: each case holds only its row
+// (Case.Row), read off the entries, so a page is the one Query.
+func (s *Service) QueueRows(ctx context.Context, p auth.Principal, r QueueRequest) ([]Case, string, error) {
+	return s.queue(ctx, p, r, s.store.ListQueueRows, s.store.SearchCaseRows)
+}
+
+func (s *Service) queue(ctx context.Context, p auth.Principal, r QueueRequest,
+	list func(context.Context, QueueList, int, string) ([]Case, string, error),
+	search func(context.Context, string, Side, string, int, string) ([]Case, string, error),
+) ([]Case, string, error) {
 	f := apperr.Fields{}
 	side := boxSide(f, r.Box)
 	if r.View != "" {
@@ -361,9 +414,9 @@ func (s *Service) Queue(ctx context.Context, p auth.Principal, r QueueRequest) (
 		if view == "" {
 			view = OpenView
 		}
-		return s.store.ListQueue(ctx, queueList(p, side, view, now), r.Limit, r.Cursor)
+		return list(ctx, queueList(p, side, view, now), r.Limit, r.Cursor)
 	}
-	cs, next, err := s.store.SearchCases(ctx, p.MemberID, side, token, r.Limit, r.Cursor)
+	cs, next, err := search(ctx, p.MemberID, side, token, r.Limit, r.Cursor)
 	if err != nil {
 		return nil, "", err
 	}
@@ -385,7 +438,9 @@ func (s *Service) Queue(ctx context.Context, p auth.Principal, r QueueRequest) (
 const MaxCount = 1000
 
 // QueueCounts counts the caller's cases in each view (of box, "" both
-// sides), read side by side, each up to MaxCount.
+// sides), read side by side, each up to MaxCount. All is not read: every
+// case is either open or closed, so it is their sum (MaxCount or more
+// when either is).
 func (s *Service) QueueCounts(ctx context.Context, p auth.Principal, box Box) (map[View]int, error) {
 	f := apperr.Fields{}
 	side := boxSide(f, box)
@@ -396,8 +451,9 @@ func (s *Service) QueueCounts(ctx context.Context, p auth.Principal, box Box) (m
 		return nil, err
 	}
 	now := s.Now()
-	ls := make([]QueueList, len(Views))
-	for i, v := range Views {
+	counted := slices.DeleteFunc(slices.Clone(Views), func(v View) bool { return v == All })
+	ls := make([]QueueList, len(counted))
+	for i, v := range counted {
 		ls[i] = queueList(p, side, v, now)
 	}
 	ns, err := s.store.CountQueue(ctx, ls, MaxCount)
@@ -405,9 +461,10 @@ func (s *Service) QueueCounts(ctx context.Context, p auth.Principal, box Box) (m
 		return nil, err
 	}
 	out := make(map[View]int, len(Views))
-	for i, v := range Views {
+	for i, v := range counted {
 		out[v] = ns[i]
 	}
+	out[All] = min(out[OpenView]+out[ClosedView], MaxCount)
 	return out, nil
 }
 

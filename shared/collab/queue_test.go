@@ -2,6 +2,7 @@ package collab_test
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -156,6 +157,18 @@ func TestQueueViewsAndSearch(t *testing.T) {
 		}
 		if !slices.Equal(ids, tc.want) {
 			t.Errorf("%s: got %v, want %v", tc.name, ids, tc.want)
+		}
+		rows, _, err := s.QueueRows(bg, tc.p, tc.r)
+		if err != nil {
+			t.Errorf("%s, as rows: %v", tc.name, err)
+			continue
+		}
+		want := make([]collab.Case, len(got))
+		for i, c := range got {
+			want[i] = c.Row(collab.SideOf(tc.p, c))
+		}
+		if !reflect.DeepEqual(rows, want) {
+			t.Errorf("%s, as rows: got %+v, want the cases' rows %+v", tc.name, rows, want)
 		}
 	}
 	counts, err := s.QueueCounts(bg, host, collab.Inbox)

@@ -49,8 +49,9 @@ const timeLayout = "Mon 2 Jan 2006, 15:04 MST"
 
 // caseList serves GET /inbox and GET /outbox: one view of the box (open
 // by default) or a search of it, with each view's count beside its link.
-// The counts are read beside the list, so the page is two round trips in
-// series (the list's Query, then its cases).
+// The counts are read beside the list, so the page is one round trip in
+// series after the session's: the list's Query (its entries carry the
+// rows).
 func (s *Server) caseList(box collab.Box) router.Handler {
 	return func(ctx context.Context, r *router.Request) (*router.Response, error) {
 		loc, zone, setZone := viewerZone(r)

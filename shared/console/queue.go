@@ -26,8 +26,9 @@ func queueView(r *router.Request) collab.View {
 }
 
 // listQueue reads the page's cases: a search of the box (q), else the
-// view; a link of before the queue (?status= without a view) still lists
-// the box by status.
+// view, each case as its row (collab.Case.Row: the page shows no more),
+// so the page is one Query; a link of before the queue (?status= without
+// a view) still lists the box by status.
 func (s *Server) listQueue(ctx context.Context, r *router.Request, box collab.Box, view collab.View, q string) ([]collab.Case, string, error) {
 	cursor := r.Query.Get("cursor")
 	if st := collab.Status(r.Query.Get("status")); st != "" && q == "" && r.Query.Get("view") == "" && slices.Contains(collab.Statuses, st) {
@@ -37,7 +38,7 @@ func (s *Server) listQueue(ctx context.Context, r *router.Request, box collab.Bo
 	if q != "" {
 		req.View = "" // a search spans the box
 	}
-	return s.Cases.Queue(ctx, r.Principal, req)
+	return s.Cases.QueueRows(ctx, r.Principal, req)
 }
 
 // queueTab is one view's link above the list, with its count.

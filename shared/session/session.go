@@ -390,8 +390,11 @@ func (s *Service) SignIn(ctx context.Context, plain string) (string, Session, st
 		return "", Session{}, "", apperr.NotFound("this sign-in link is not valid; ask for a new one")
 	}
 	now := s.Now()
-	secret, hash := auth.NewToken(sessionPrefix)
-	ses := Session{Hash: hash, UserID: t.UserID, MemberID: t.MemberID, CreatedAt: now, ExpiresAt: now.Add(TTL)}
+	secret, _ := auth.NewToken(sessionPrefix)
+	if !t.Operator {
+		secret += "." + t.MemberID + "." + t.UserID // Resolve reads them beside the session
+	}
+	ses := Session{Hash: auth.Hash(secret), UserID: t.UserID, MemberID: t.MemberID, CreatedAt: now, ExpiresAt: now.Add(TTL)}
 	if t.Operator {
 		if !s.operator(t.UserID) {
 			return "", Session{}, "", apperr.Forbidden("this address is no longer an operator's")
@@ -421,10 +424,10 @@ func (s *Service) SignIn(ctx context.Context, plain string) (string, Session, st
 // the user revoked. An active session slides forward at most once a day.
 func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, Session, error) {
 	none := apperr.Unauthorized("sign in to continue")
-	if !strings.HasPrefix(secret, sessionPrefix) || len(secret) > 100 {
+	if !strings.HasPrefix(secret, sessionPrefix) || len(secret) > maxSecret {
 		return auth.Principal{}, Session{}, none
 	}
-	ses, err := s.store.GetSession(ctx, auth.Hash(secret))
+	ses, u, m, err := s.readSession(ctx, secret)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return auth.Principal{}, Session{}, none
 	}
@@ -444,24 +447,6 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 		p = auth.Principal{Operator: true, UserID: ses.UserID}
 		ses.UserName, ses.MemberName, ses.UserEmail = ses.UserID, OperatorsName, ses.UserID
 	} else {
-		// The user (roles, still active) and the member (its name for the
-		// page header) side by side: one round trip.
-		var (
-			u          member.User
-			m          member.Member
-			uErr, mErr error
-			wg         sync.WaitGroup
-		)
-		wg.Add(2)
-		go func() { defer wg.Done(); u, uErr = s.store.GetUser(ctx, ses.MemberID, ses.UserID) }()
-		go func() { defer wg.Done(); m, mErr = s.store.GetMember(ctx, ses.MemberID) }()
-		wg.Wait()
-		if errors.Is(uErr, apperr.ErrNotFound) {
-			return auth.Principal{}, Session{}, none
-		}
-		if err := errors.Join(uErr, mErr); err != nil {
-			return auth.Principal{}, Session{}, err
-		}
 		if u.Status != member.UserActive {
 			return auth.Principal{}, Session{}, none
 		}
@@ -476,6 +461,57 @@ func (s *Service) Resolve(ctx context.Context, secret string) (auth.Principal, S
 		_ = s.store.ExtendSession(ctx, ses.Hash, ses.ExpiresAt) // the session still works if this fails
 	}
 	return p, ses, nil
+}
+
+// maxSecret bounds a session cookie's secret: the token and the member's
+// and user's ids it names.
+const maxSecret = 160
+
+// readSession reads the session secret holds and, for a member's, its user
+// (roles, still active) and member (its name for the page header). A
+// secret names the member and user it was issued for (SignIn), so the
+// three are read side by side: one round trip. A secret without them
+// (issued before), or naming others than its session (it cannot: the
+// names are part of what is hashed), reads the session first. A missing
+// session or user is not found.
+func (s *Service) readSession(ctx context.Context, secret string) (ses Session, u member.User, m member.Member, err error) {
+	memberID, userID := "", ""
+	if parts := strings.Split(secret, "."); len(parts) == 3 {
+		memberID, userID = parts[1], parts[2]
+	}
+	var sesErr, uErr, mErr error
+	together := func(fs ...func()) {
+		var wg sync.WaitGroup
+		for _, f := range fs {
+			wg.Add(1)
+			go func() { defer wg.Done(); f() }()
+		}
+		wg.Wait()
+	}
+	people := func(memberID, userID string) []func() {
+		return []func(){
+			func() { u, uErr = s.store.GetUser(ctx, memberID, userID) },
+			func() { m, mErr = s.store.GetMember(ctx, memberID) },
+		}
+	}
+	if userID != "" {
+		together(append(people(memberID, userID), func() { ses, sesErr = s.store.GetSession(ctx, auth.Hash(secret)) })...)
+	} else {
+		ses, sesErr = s.store.GetSession(ctx, auth.Hash(secret))
+	}
+	if sesErr != nil {
+		return Session{}, member.User{}, member.Member{}, sesErr
+	}
+	if ses.Operator {
+		return ses, member.User{}, member.Member{}, nil
+	}
+	if ses.MemberID != memberID || ses.UserID != userID {
+		together(people(ses.MemberID, ses.UserID)...)
+	}
+	if err := errors.Join(uErr, mErr); err != nil {
+		return Session{}, member.User{}, member.Member{}, err
+	}
+	return ses, u, m, nil
 }
 
 // SignedIn is the session a browser's cookie secret holds and the address

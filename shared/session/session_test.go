@@ -487,3 +487,74 @@ func TestOperatorSessions(t *testing.T) {
 		})
 	}
 }
+
+// sideBySide is memStore recording whether a session was read while its
+// user's read was under way (side by side) or before it (in series).
+type sideBySide struct {
+	memStore
+	userRead chan struct{}
+	inSeries bool
+}
+
+func (s *sideBySide) GetUser(ctx context.Context, memberID, userID string) (member.User, error) {
+	select {
+	case <-s.userRead:
+	default:
+		close(s.userRead)
+	}
+	return s.memStore.GetUser(ctx, memberID, userID)
+}
+
+func (s *sideBySide) GetSession(ctx context.Context, hash string) (session.Session, error) {
+	select {
+	case <-s.userRead:
+	case <-time.After(time.Second):
+		s.inSeries = true
+	}
+	return s.memStore.GetSession(ctx, hash)
+}
+
+// A session's secret names its member and user, so Resolve reads the
+// session, the user and the member side by side; a secret of before
+// (without them) still resolves, its session read first; a secret whose
+// names were changed is no session.
+func TestResolveReadsTheSessionBesideItsUser(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	ann := member.User{ID: "usr_ann", MemberID: "mem_1", Name: "Ann", Email: "ann@acme.example", Status: member.UserActive}
+	bob := member.User{ID: "usr_bob", MemberID: "mem_1", Name: "Bob", Email: "bob@acme.example", Status: member.UserActive}
+	st := &sideBySide{memStore: newMemStore(t, ann, bob), userRead: make(chan struct{})}
+	s := session.NewService(st, session.Service{Now: func() time.Time { return now }, Keys: keyring.Fixed("k", []byte("k"))})
+	link, _ := s.IssueLink(ctx, ann, "")
+	secret, _, _, err := s.SignIn(ctx, link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(secret, ".mem_1.usr_ann") {
+		t.Errorf("the secret %q does not name Ann's member and user", secret)
+	}
+	st.userRead, st.inSeries = make(chan struct{}), false
+	p, ses, err := s.Resolve(ctx, secret)
+	if err != nil || p.UserID != ann.ID || ses.UserName != "Ann" || ses.MemberName != "Member mem_1" {
+		t.Fatalf("got %+v %+v, %v; want Ann of Member mem_1", p, ses, err)
+	}
+	if st.inSeries {
+		t.Error("the session was read before its user, not beside it")
+	}
+
+	older := "ses_" + strings.Repeat("A", 43)
+	link2, _ := s.IssueLink(ctx, ann, "")
+	if err := st.StartSession(ctx, auth.Hash(link2), session.Session{Hash: auth.Hash(older), UserID: ann.ID, MemberID: ann.MemberID, CreatedAt: now, ExpiresAt: now.Add(session.TTL)}, now); err != nil {
+		t.Fatal(err)
+	}
+	st.userRead, st.inSeries = make(chan struct{}), false
+	if p, _, err := s.Resolve(ctx, older); err != nil || p.UserID != ann.ID {
+		t.Errorf("a secret of before: got %+v, %v; want Ann", p, err)
+	}
+
+	st.userRead = make(chan struct{})
+	close(st.userRead)
+	if p, _, err := s.Resolve(ctx, strings.Replace(secret, ".usr_ann", ".usr_bob", 1)); !errors.Is(err, apperr.ErrUnauthorized) {
+		t.Errorf("the secret naming Bob: got %+v, %v; want unauthorized", p, err)
+	}
+}

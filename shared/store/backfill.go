@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,8 +29,12 @@ type BackfillSummary struct {
 	// Refs counts the cases given a reference (TDM-…), which they were
 	// opened before.
 	Refs int
-	// Queued counts the cases given their queue and search entries.
+	// Queued counts the cases given their queue and search entries, or
+	// their entries their row (collab.Case.Row).
 	Queued int
+	// Counted counts the members whose queue counters were counted.
+	Counted int
+	members map[string]bool // seen by the scan, to count
 }
 
 // Backfill brings items written before a later index or record existed up
@@ -36,9 +42,10 @@ type BackfillSummary struct {
 // request path): every case gets its SLA report record, and every case
 // still waiting for its receiver, every sign-up waiting for a decision or
 // for payment and every open invoice gets its place in the operators'
-// index (Ops); every case opened before
-// references its reference (Refs), then its queue and search entries
-// (Queued). What is there already is
+// index (Ops); every case opened before references its reference (Refs),
+// then its queue and search entries, each carrying the case's row
+// (Queued); then every member's queue counters are counted (Counted).
+// What is there already is
 // left alone (the items' own writes keep it current), so it is safe to run
 // while the system serves and to run again.
 func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, error) {
@@ -63,6 +70,12 @@ func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, er
 				sum.Ops += part.Ops
 				sum.Refs += part.Refs
 				sum.Queued += part.Queued
+				for m := range part.members {
+					if sum.members == nil {
+						sum.members = map[string]bool{}
+					}
+					sum.members[m] = true
+				}
 			})
 		}()
 	}
@@ -72,6 +85,22 @@ func (s *Store) Backfill(ctx context.Context, segments int) (BackfillSummary, er
 			return sum, err // the segments fail alike: the first says it
 		}
 	}
+	// After the entries: the counters count them.
+	members := slices.Sorted(maps.Keys(sum.members))
+	for i := 0; i < len(members); i += segments {
+		batch := members[i:min(i+segments, len(members))]
+		errs := make([]error, len(batch))
+		fs := make([]func(), len(batch))
+		for j, m := range batch {
+			fs[j] = func() { errs[j] = s.recountQueue(ctx, m) }
+		}
+		sideBySide(fs...)
+		if err := errors.Join(errs...); err != nil {
+			return sum, err
+		}
+		sum.Counted += len(batch)
+	}
+	sum.members = nil
 	return sum, nil
 }
 
@@ -80,10 +109,10 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 	for {
 		res, err := s.db.Scan(ctx, &dynamodb.ScanInput{
 			TableName: aws.String(s.table), Segment: aws.Int32(int32(seg)), TotalSegments: aws.Int32(int32(segments)),
-			FilterExpression:         aws.String("#t IN (:case, :enrollment, :invoice) AND #sk = :meta"),
+			FilterExpression:         aws.String("#t IN (:case, :enrollment, :invoice, :member) AND #sk = :meta"),
 			ExpressionAttributeNames: map[string]string{"#t": "type", "#sk": "SK"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":case": av("case"), ":enrollment": av("enrollment"), ":invoice": av("invoice"), ":meta": av(metaSK),
+				":case": av("case"), ":enrollment": av("enrollment"), ":invoice": av("invoice"), ":member": av("member"), ":meta": av(metaSK),
 			},
 			ExclusiveStartKey: start,
 		})
@@ -91,7 +120,14 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 			return mapErr("backfill scan", err)
 		}
 		var part BackfillSummary
+		part.members = map[string]bool{}
 		for _, raw := range res.Items {
+			if t, _ := raw["type"].(*types.AttributeValueMemberS); t != nil && t.Value == "member" {
+				if id, ok := raw["id"].(*types.AttributeValueMemberS); ok {
+					part.members[id.Value] = true
+				}
+				continue
+			}
 			if t, _ := raw["type"].(*types.AttributeValueMemberS); t != nil && t.Value == "enrollment" {
 				var it enrollmentItem
 				if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
@@ -147,6 +183,11 @@ func (s *Store) backfillSegment(ctx context.Context, seg, segments int, add func
 					return err
 				}
 				part.Refs += given
+				if given > 0 { // its entries carry the reference and are found by it
+					if c, err = s.GetCase(ctx, c.ID); err != nil {
+						return err
+					}
+				}
 			}
 			queued, err := s.backfillQueue(ctx, c)
 			if err != nil {
@@ -225,18 +266,21 @@ func (s *Store) backfillRef(ctx context.Context, c collab.Case) (int, error) {
 	}
 }
 
-// backfillQueue writes case c's queue and search entries when it has none
-// (its receiver's entry in QueueAll is missing) and returns 1 if it did.
-// A case's own writes only move the entries that change, so a case
-// written since the scan read it is read again and its entries written as
-// it is now, on the condition that it is still at the version read.
+// backfillQueue writes case c's queue and search entries when they are
+// missing or carry no row, or not c's row as it is now (its receiver's
+// entry in QueueAll, which every case has and whose place never moves, is
+// the probe: entries written before rows, or by a step of the code of
+// before rows, which moved only the entries whose place changed), and
+// returns 1 if it did. A case written since the scan read it is read again
+// and its entries written as it is now, on the condition that it is still
+// at the version read.
 func (s *Store) backfillQueue(ctx context.Context, c collab.Case) (int, error) {
 	probe := queueEntryItem(collab.QueueEntries(c)[0])
 	var have queueItem
 	switch err := s.getItem(ctx, "backfill queue", key(probe.PK, probe.SK), &have, errNoItem); {
-	case err == nil:
+	case err == nil && have.Row == probe.Row:
 		return 0, nil
-	case !errors.Is(err, errNoItem):
+	case err != nil && !errors.Is(err, errNoItem):
 		return 0, err
 	}
 	for attempt := 0; attempt < 5; attempt++ {

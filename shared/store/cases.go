@@ -230,50 +230,120 @@ func (s *Store) idleMarkerMoved(before, after collab.Case) (txItem, bool) {
 }
 
 // queueItem is a case's entry in one of a member's queue lists or in its
-// search index (collab.QueueEntries, collab.SearchEntries): a small item
-// naming the case, written in the case's own transactions.
+// search index (collab.QueueEntries, collab.SearchEntries), written in the
+// case's own transactions: it names the case and carries its row (Row,
+// collab.Case.Row), so a page is one Query. Entries written before rows
+// have none; reading them falls back to the case (rowsOfEntries) until
+// the backfill gives them one.
 type queueItem struct {
 	keyAttrs
 	CaseID string `dynamodbav:"caseId"`
 	Side   string `dynamodbav:"side"`
+	Row    string `dynamodbav:"row,omitempty"`
 }
 
 func queueEntryItem(e collab.QueueEntry) queueItem {
 	return queueItem{keyAttrs: keyAttrs{PK: queuePK(e.MemberID, e.List), SK: queueSK(iso(e.At), e.CaseID, e.Side), Type: "case_queue"},
-		CaseID: e.CaseID, Side: string(e.Side)}
+		CaseID: e.CaseID, Side: string(e.Side), Row: jsonAttr(toRowRec(e.Row))}
 }
 
 func searchEntryItem(e collab.SearchEntry) queueItem {
 	return queueItem{keyAttrs: keyAttrs{PK: searchPK(e.MemberID), SK: queueSK(e.Token, e.CaseID, e.Side), Type: "case_search"},
-		CaseID: e.CaseID, Side: string(e.Side)}
+		CaseID: e.CaseID, Side: string(e.Side), Row: jsonAttr(toRowRec(e.Row))}
+}
+
+// rowRec is a case's row (collab.Case.Row) as its entries carry it.
+type rowRec struct {
+	ID                  string       `json:"id"`
+	Ref                 string       `json:"ref,omitempty"`
+	Priority            string       `json:"priority"`
+	Summary             string       `json:"summary"`
+	Status              string       `json:"status"`
+	SubmitterMemberID   string       `json:"submitterMemberId"`
+	SubmitterName       string       `json:"submitterName"`
+	ReceiverMemberID    string       `json:"receiverMemberId"`
+	ReceiverName        string       `json:"receiverName"`
+	SubmitterCaseNumber string       `json:"submitterCaseNumber,omitempty"`
+	ReceiverCaseNumber  string       `json:"receiverCaseNumber,omitempty"`
+	Company             string       `json:"company,omitempty"`
+	CustomerCaseNumber  string       `json:"customerCaseNumber,omitempty"`
+	Customer            bool         `json:"customer,omitempty"`
+	ResponseDueAt       string       `json:"responseDueAt"`
+	RespondedAt         string       `json:"respondedAt,omitempty"`
+	CreatedAt           string       `json:"createdAt"`
+	SubmitterAssignee   *assigneeRec `json:"submitterAssignee,omitempty"`
+	ReceiverAssignee    *assigneeRec `json:"receiverAssignee,omitempty"`
+}
+
+type assigneeRec struct {
+	UserID string `json:"userId"`
+	Name   string `json:"name"`
+}
+
+func toRowRec(c collab.Case) rowRec {
+	r := rowRec{ID: c.ID, Ref: c.Ref, Priority: string(c.Priority), Summary: c.Summary, Status: string(c.Status),
+		SubmitterMemberID: c.SubmitterMemberID, SubmitterName: c.SubmitterName, ReceiverMemberID: c.ReceiverMemberID, ReceiverName: c.ReceiverName,
+		SubmitterCaseNumber: c.SubmitterCaseNumber, ReceiverCaseNumber: c.ReceiverCaseNumber,
+		ResponseDueAt: iso(c.ResponseDueAt), CreatedAt: iso(c.CreatedAt)}
+	if c.Customer != nil {
+		r.Customer, r.Company, r.CustomerCaseNumber = true, c.Customer.Company, c.Customer.CaseNumber
+	}
+	if !c.RespondedAt.IsZero() {
+		r.RespondedAt = iso(c.RespondedAt)
+	}
+	if a := c.SubmitterAssignee; a != nil {
+		r.SubmitterAssignee = &assigneeRec{a.UserID, a.Name}
+	}
+	if a := c.ReceiverAssignee; a != nil {
+		r.ReceiverAssignee = &assigneeRec{a.UserID, a.Name}
+	}
+	return r
+}
+
+func (r rowRec) domain() collab.Case {
+	c := collab.Case{ID: r.ID, Ref: r.Ref, Priority: program.Priority(r.Priority), Summary: r.Summary, Status: collab.Status(r.Status),
+		SubmitterMemberID: r.SubmitterMemberID, SubmitterName: r.SubmitterName, ReceiverMemberID: r.ReceiverMemberID, ReceiverName: r.ReceiverName,
+		SubmitterCaseNumber: r.SubmitterCaseNumber, ReceiverCaseNumber: r.ReceiverCaseNumber,
+		ResponseDueAt: parseISO(r.ResponseDueAt), RespondedAt: parseISO(r.RespondedAt), CreatedAt: parseISO(r.CreatedAt)}
+	if r.Customer {
+		c.Customer = &collab.Customer{Company: r.Company, CaseNumber: r.CustomerCaseNumber}
+	}
+	if a := r.SubmitterAssignee; a != nil {
+		c.SubmitterAssignee = &collab.Assignee{UserID: a.UserID, Name: a.Name}
+	}
+	if a := r.ReceiverAssignee; a != nil {
+		c.ReceiverAssignee = &collab.Assignee{UserID: a.UserID, Name: a.Name}
+	}
+	return c
 }
 
 // queueWrites move a case's queue and search entries from where before
 // (nil: a new case) had them to where after has them: only the entries
-// that differ are written or deleted.
+// that differ — in place or in the row they carry — are written or
+// deleted, so a note (which leaves the row alone) writes none — and the
+// lists' counters moved by as much.
 func (s *Store) queueWrites(before *collab.Case, after collab.Case) []txItem {
 	var old []queueItem
 	if before != nil {
 		old = caseQueueItems(*before)
 	}
 	now := caseQueueItems(after)
-	has := func(its []queueItem, it queueItem) bool {
-		return slices.ContainsFunc(its, func(o queueItem) bool { return o.PK == it.PK && o.SK == it.SK })
+	find := func(its []queueItem, it queueItem) int {
+		return slices.IndexFunc(its, func(o queueItem) bool { return o.PK == it.PK && o.SK == it.SK })
 	}
 	var out []txItem
 	for _, it := range old {
-		if !has(now, it) {
+		if find(now, it) < 0 {
 			out = append(out, s.remove(key(it.PK, it.SK), "", nil, nil))
 		}
 	}
 	for _, it := range now {
-		if !has(old, it) {
+		if i := find(old, it); i < 0 || old[i].Row != it.Row {
 			out = append(out, s.put(marshal(it), "", nil, nil, nil))
 		}
 	}
-	return out
+	return append(out, s.countWrites(countDeltas(old, now))...)
 }
-
 func caseQueueItems(c collab.Case) []queueItem {
 	var out []queueItem
 	for _, e := range collab.QueueEntries(c) {

@@ -13,7 +13,7 @@ import (
 // memberWrites are the items that create a member with its first user; other
 // creates (sign-up) add them to their own transactions.
 func (s *Store) memberWrites(m member.Member, admin member.User, cred member.Credential) []txItem {
-	return []txItem{
+	return append([]txItem{
 		s.putNew(marshal(toMemberItem(m)), apperr.Conflict("member %s already exists", m.ID)),
 		s.putNew(marshal(toDomainItem(m)),
 			apperr.Conflict("a member with domain %s already exists", m.Domain)),
@@ -21,7 +21,7 @@ func (s *Store) memberWrites(m member.Member, admin member.User, cred member.Cre
 		s.putNew(marshal(toCredentialItem(cred)), apperr.Conflict("token collision; retry")),
 		s.memberEvent(m.ID, "", audit.Event{At: m.CreatedAt, Actor: m.UpdatedBy, Action: "create"}),
 		s.userAdded(admin),
-	}
+	}, s.newCountWrites(m.ID)...)
 }
 
 // CreateMember implements member.Store.

@@ -180,6 +180,21 @@ func sentPK(memberID string) string         { return "SENT#" + memberID }
 // case has an entry per side.
 func queuePK(memberID, list string) string { return "QUEUE#" + memberID + "#" + list }
 func searchPK(memberID string) string      { return "SEARCH#" + memberID }
+
+// splitQueuePK is the member and list of a queue list's key.
+func splitQueuePK(pk string) (memberID, list string, ok bool) {
+	rest, ok := strings.CutPrefix(pk, "QUEUE#")
+	if !ok {
+		return "", "", false
+	}
+	return strings.Cut(rest, "#")
+}
+
+// queueCountPK holds a member's queue counters, one item per side.
+func queueCountPK(memberID string) string { return "QCOUNT#" + memberID }
+
+// queueCountMember is the member of a counters' key.
+func queueCountMember(pk string) (string, bool) { return strings.CutPrefix(pk, "QCOUNT#") }
 func queueSK(by, caseID string, side collab.Side) string {
 	return by + "#" + caseID + "#" + string(side)
 }

@@ -97,9 +97,14 @@ func (s *Store) casesOfEntries(ctx context.Context, op string, items []map[strin
 }
 
 // CountQueue counts the entries of each list up to max (max: max or
-// more), the lists side by side: a Query with Select COUNT each, in
-// parallel, reading max entries a page until max match or none are left.
+// more): off the member's counters when they are to be trusted
+// (countedQueue), else the lists side by side, a Query with Select COUNT
+// each, in parallel, reading max entries a page until max match or none
+// are left.
 func (s *Store) CountQueue(ctx context.Context, ls []collab.QueueList, max int) ([]int, error) {
+	if out, ok, err := s.countedQueue(ctx, ls, max); err != nil || ok {
+		return out, err
+	}
 	out := make([]int, len(ls))
 	errs := make([]error, len(ls))
 	var wg sync.WaitGroup
@@ -133,6 +138,7 @@ func (s *Store) count(ctx context.Context, q pageQuery) (int, error) {
 			ExclusiveStartKey:         start,
 			Select:                    types.SelectCount,
 			Limit:                     aws.Int32(int32(q.limit)),
+			ConsistentRead:            aws.Bool(q.consistent),
 			ReturnConsumedCapacity:    returnCapacity(ctx),
 		}
 		if q.filter != "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/tandemhq/tandem/shared/collab"
-	"github.com/tandemhq/tandem/shared/table"
 )
 
 // SearchCases pages through the cases of a member (of one side, "" both)
@@ -12,8 +11,5 @@ import (
 // by begins_with), then reads them (one BatchGetItem). A case found by two
 // of its tokens may come back on two pages.
 func (s *Store) SearchCases(ctx context.Context, memberID string, side collab.Side, token string, limit int, cursor string) ([]collab.Case, string, error) {
-	q := pageQuery{op: "search cases", pkAttr: table.PK, pk: searchPK(memberID), skAttr: table.SK, skPrefix: token,
-		limit: limit, cursor: cursor, newestFirst: true}
-	sideFilter(&q, side)
-	return s.casesOfPage(ctx, q)
+	return s.casesOfPage(ctx, searchQuery(memberID, side, token, limit, cursor))
 }

@@ -93,19 +93,31 @@ func (sd Seed) Enrollments(ctx context.Context, es []enrollment.Enrollment) erro
 	return sd.write(ctx, items)
 }
 
-// Cases writes cases (each in the due index while its clock runs) with
+// Cases writes cases (each in the due index while its clock runs, with
+// its queue and search entries and their counters) with
 // BatchWriteItem, 25 to a call from eight writers: volume tests seed a
 // hundred thousand. Unlike the other seeds the writes are unconditional —
 // the cases are new, their ids fresh ULIDs.
 func (sd Seed) Cases(ctx context.Context, cs []collab.Case) error {
 	items := make([]map[string]types.AttributeValue, 0, len(cs))
+	var entries []queueItem
 	for _, c := range cs {
 		items = append(items, marshal(toCaseItem(c)))
 		for _, it := range caseQueueItems(c) {
 			items = append(items, marshal(it))
+			entries = append(entries, it)
 		}
 	}
-	return sd.bulk(ctx, items)
+	if err := sd.bulk(ctx, items); err != nil {
+		return err
+	}
+	// The lists' counters, as the cases' transactions would have moved them.
+	for _, w := range sd.s.countWrites(countDeltas(nil, entries)) {
+		if err := sd.s.transact(ctx, "seed queue counters", w); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SLARecords writes the SLA report's records of cases, as the cases'

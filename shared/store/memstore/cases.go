@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"reflect"
 	"slices"
 
 	"context"
@@ -76,42 +77,45 @@ func (s *Store) CaseByRef(_ context.Context, ref string) (string, error) {
 	return id, nil
 }
 
-// queueRec is a case's entry in a queue list or the search index.
+// queueRec is a case's entry in a queue list or the search index, with
+// the row it carries (collab.Case.Row).
 type queueRec struct {
 	CaseID string
 	Side   collab.Side
+	Row    collab.Case
 }
 
 func caseQueueItems(c collab.Case) []*item {
 	var out []*item
 	for _, e := range collab.QueueEntries(c) {
-		out = append(out, &item{PK: queuePK(e.MemberID, e.List), SK: queueSK(iso(e.At), e.CaseID, e.Side), v: queueRec{e.CaseID, e.Side}})
+		out = append(out, &item{PK: queuePK(e.MemberID, e.List), SK: queueSK(iso(e.At), e.CaseID, e.Side), v: queueRec{e.CaseID, e.Side, normCase(e.Row)}})
 	}
 	for _, e := range collab.SearchEntries(c) {
-		out = append(out, &item{PK: searchPK(e.MemberID), SK: queueSK(e.Token, e.CaseID, e.Side), v: queueRec{e.CaseID, e.Side}})
+		out = append(out, &item{PK: searchPK(e.MemberID), SK: queueSK(e.Token, e.CaseID, e.Side), v: queueRec{e.CaseID, e.Side, normCase(e.Row)}})
 	}
 	return out
 }
 
 // queueWrites move a case's queue and search entries from where before
-// (nil: a new case) had them to where after has them.
+// (nil: a new case) had them to where after has them: the entries that
+// differ in place or in their row.
 func queueWrites(before *collab.Case, after collab.Case) []write {
 	var old []*item
 	if before != nil {
 		old = caseQueueItems(*before)
 	}
 	now := caseQueueItems(after)
-	has := func(its []*item, it *item) bool {
-		return slices.ContainsFunc(its, func(o *item) bool { return o.PK == it.PK && o.SK == it.SK })
+	find := func(its []*item, it *item) int {
+		return slices.IndexFunc(its, func(o *item) bool { return o.PK == it.PK && o.SK == it.SK })
 	}
 	var out []write
 	for _, it := range old {
-		if !has(now, it) {
+		if find(now, it) < 0 {
 			out = append(out, remove(it.PK, it.SK, nil, nil))
 		}
 	}
 	for _, it := range now {
-		if !has(old, it) {
+		if i := find(old, it); i < 0 || !reflect.DeepEqual(old[i].v, it.v) {
 			out = append(out, put(it))
 		}
 	}

@@ -74,3 +74,40 @@ func (s *Store) CountQueue(ctx context.Context, ls []collab.QueueList, max int) 
 	}
 	return out, nil
 }
+
+// ListQueueRows pages through one of a member's queue lists, each case as
+// its entry carries it (collab.Case.Row).
+func (s *Store) ListQueueRows(ctx context.Context, l collab.QueueList, limit int, cursor string) ([]collab.Case, string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	items, next, err := s.queryPage(queueQuery(l, limit, cursor))
+	if err != nil {
+		return nil, "", err
+	}
+	return s.rowsOfEntries(items), next, nil
+}
+
+// rowsOfEntries are the rows entries carry, in their order, each case
+// once; an entry without one has its case read, as the store's. The
+// caller holds the lock.
+func (s *Store) rowsOfEntries(items []*item) []collab.Case {
+	out := []collab.Case{}
+	seen := map[string]bool{}
+	for _, it := range items {
+		r := it.v.(queueRec)
+		if seen[r.CaseID] {
+			continue
+		}
+		row := normCase(r.Row)
+		if r.Row.ID == "" {
+			c, ok := valOf[collab.Case](s.get(casePK(r.CaseID), metaSK))
+			if !ok {
+				continue
+			}
+			row = normCase(c.Row(r.Side))
+		}
+		seen[r.CaseID] = true
+		out = append(out, row)
+	}
+	return out
+}

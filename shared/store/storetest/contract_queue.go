@@ -125,4 +125,57 @@ func contractQueue(t *testing.T, open func(*testing.T) Store) {
 		same(t, "the receiver's case number once accepted", search(t, s, partner, "", "hx77"), []string{c.ID})
 		same(t, "what needs the host once accepted", ids(t, s, "needs", collab.QueueList{MemberID: host, List: collab.QueueNeeds}), []string{other.ID})
 	})
+
+	t.Run("a list's and a search's rows are their cases' rows, after every step that changes one", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "R", t0)
+		c, ev, _ := w.openCase("Snapshots stall guests", t0)
+		must(t, "open", s.CreateCase(bg, c, ev, nil, idem.None))
+		host, partner := w.host.ID, w.partner.ID
+		agree := func(t *testing.T, when string) {
+			t.Helper()
+			for _, m := range []string{host, partner} {
+				side := collab.Submitter
+				if m == host {
+					side = collab.Receiver
+				}
+				for _, l := range []collab.QueueList{{MemberID: m, List: collab.QueueAll}, {MemberID: m, Side: side, List: collab.QueueOpen}} {
+					whole, _, err := s.ListQueue(bg, l, 10, "")
+					must(t, "list", err)
+					rows, _, err := s.ListQueueRows(bg, l, 10, "")
+					must(t, "list rows", err)
+					same(t, when+": the rows of "+m+"'s "+l.List+" list", rows, rowsOf(whole, side))
+				}
+				whole, _, err := s.SearchCases(bg, m, "", "snap", 10, "")
+				must(t, "search", err)
+				rows, _, err := s.SearchCaseRows(bg, m, "", "snap", 10, "")
+				must(t, "search rows", err)
+				same(t, when+": the rows "+m+" finds", rows, rowsOf(whole, side))
+			}
+		}
+		agree(t, "opened")
+		a, ev := step(c, collab.Assign, collab.Receiver, c.Status, "assigned", t0.Add(time.Minute))
+		a.LastActivityAt, a.IdleWarned = c.LastActivityAt, c.IdleWarned
+		a.ReceiverAssignee = &collab.Assignee{UserID: w.hostAdmin.ID, Name: w.hostAdmin.Name}
+		must(t, "assign", s.ApplyCase(bg, c, a, ev, nil, idem.None))
+		agree(t, "assigned")
+		b, ev := step(a, collab.Accept, collab.Receiver, collab.Accepted, "", t0.Add(time.Hour))
+		b.ReceiverCaseNumber = "HX-77"
+		must(t, "accept", s.ApplyCase(bg, a, b, ev, nil, idem.None))
+		agree(t, "accepted")
+		rows, _, err := s.ListQueueRows(bg, collab.QueueList{MemberID: host, List: collab.QueueAll}, 10, "")
+		must(t, "list rows", err)
+		if len(rows) != 1 || rows[0].Status != collab.Accepted || rows[0].ReceiverAssignee == nil || rows[0].Description != "" {
+			t.Errorf("the host's row once accepted: %+v, want accepted, assigned, without the description", rows)
+		}
+	})
+}
+
+// rowsOf are cases' rows (collab.Case.Row) as side's member sees them.
+func rowsOf(cs []collab.Case, side collab.Side) []collab.Case {
+	out := make([]collab.Case, len(cs))
+	for i, c := range cs {
+		out[i] = c.Row(side)
+	}
+	return out
 }
