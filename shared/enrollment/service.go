@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/department"
@@ -40,6 +41,19 @@ type Change struct {
 	// back, so a rejected sign-up never blocks a later one.
 	Enroll, Release bool
 	Messages        []notify.Message
+	// PaymentEvent records a payment provider's event as processed (once:
+	// the transaction fails when it is already recorded).
+	PaymentEvent string
+	// InvoiceNotes are timeline entries on invoices the change leaves as
+	// they are (a payment reported for an invoice already paid).
+	InvoiceNotes []InvoiceNote
+}
+
+// InvoiceNote is an entry of an invoice's timeline at its version Version.
+type InvoiceNote struct {
+	InvoiceID string
+	Version   int
+	Event     audit.Event
 }
 
 // DepartmentChange replaces a department read at Before.Version.
@@ -63,6 +77,7 @@ type Store interface {
 	OneTimeLinks
 	Renewals
 	Addenda
+	PaymentEvents
 }
 
 // Reader is what reading enrollments needs (Get, Events, List, Counts).
