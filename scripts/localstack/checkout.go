@@ -174,9 +174,10 @@ func (c *Checkout) session(id string) (localSession, bool) {
 
 var checkoutPage = template.Must(template.New("checkout").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Local checkout — {{.Amount}}</title>
+<title>Local checkout — {{.Amount}}</title><link rel="icon" href="data:,">
 <style>
 body{font:16px/1.5 system-ui,sans-serif;background:#f4f5f8;color:#1b1f2a;margin:0;padding:1rem}
+h1{font-size:1.3rem;overflow-wrap:anywhere}
 main{max-width:28rem;margin:2rem auto;background:#fff;border-radius:12px;padding:1.5rem;box-shadow:0 1px 3px #0002}
 .note{background:#fff6d6;border-left:4px solid #d9a400;padding:.6rem .8rem;font-size:.9rem}
 .amount{font-size:2rem;font-weight:700;margin:.3rem 0}
@@ -204,7 +205,7 @@ func (c *Checkout) page(w http.ResponseWriter, id string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = checkoutPage.Execute(w, map[string]any{
 		"ID": s.ID, "InvoiceID": s.InvoiceID, "Description": s.Description, "Paid": s.Paid,
-		"Amount": fmt.Sprintf("%s %d.%02d", strings.ToUpper(s.Currency), s.AmountCents/100, s.AmountCents%100),
+		"Amount":     fmt.Sprintf("%s %d.%02d", strings.ToUpper(s.Currency), s.AmountCents/100, s.AmountCents%100),
 		"SuccessURL": s.SuccessURL, "CancelURL": s.CancelURL,
 	})
 }

@@ -198,7 +198,7 @@ func (s *Server) payLinkPage(ctx context.Context, r *router.Request) (*router.Re
 
 // payLinkView is what a pay link's page says.
 type payLinkView struct {
-	Title, Message           string
+	Title, Message          string
 	InvoiceID, Total, Token string
 	// Bad marks a refusal; Retry offers to start the payment again.
 	Bad, Retry bool
