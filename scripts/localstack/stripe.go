@@ -50,5 +50,7 @@ func StartStripeMock(ctx context.Context, port int, logPath string) (*Process, e
 		}
 	}
 	ready := func(ctx context.Context, endpoint string) bool { return answers(ctx, endpoint+"/v1/customers") }
-	return start(ctx, "stripe-mock", port, "", logPath, ready, bin, "-http-addr", "127.0.0.1:"+strconv.Itoa(port))
+	// stripe-mock listens on $PORT, on every interface, when it is set
+	// (make run's PORT is the API's): run it without.
+	return start(ctx, "stripe-mock", port, "", logPath, ready, "env", "-u", "PORT", bin, "-http-addr", "127.0.0.1:"+strconv.Itoa(port))
 }
