@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/shared/app"
 	"github.com/tandemhq/tandem/shared/httpapp/httpapptest"
 	"github.com/tandemhq/tandem/shared/jobs"
 	"github.com/tandemhq/tandem/shared/notify"
@@ -322,5 +323,25 @@ func TestInvoicePagePayments(t *testing.T) {
 	again := bs.of(operator).Submit(tf, url.Values{"reference": {"BANK-9"}})
 	if again.Status != 409 || !strings.Contains(again.Text(), "changed while you were looking") {
 		t.Errorf("the transfer form again: got %d %.300s", again.Status, again.Text())
+	}
+}
+
+// Where no Stripe account is configured, paying online says so and points
+// to bank transfer: 503 from the API and on the invoice page, and the
+// webhook writes nothing.
+func TestOnlinePaymentNotSetUp(t *testing.T) {
+	w := httpapptest.NewWorld(httpapptest.New(t, func(c *app.Config) { c.Payments = nil }))
+	inv := renewalInvoice(w)["invoice"]
+	res := w.Do("POST", "/v1/invoices/"+inv+"/checkout", w.Partner.Admin.Token, nil).Expect(503, "checkout without Stripe")
+	if !strings.Contains(res.ErrorMessage(), "bank transfer") {
+		t.Errorf("checkout without Stripe: %s", res.Body)
+	}
+	page := w.SignedIn(w.Partner.ID, w.Partner.Admin.UserID).Post("/invoices/"+inv+"/checkout", nil)
+	if page.Status != 503 || !strings.Contains(page.Text(), "bank transfer") {
+		t.Errorf("Pay now without Stripe: %d %.300s", page.Status, page.Text())
+	}
+	w.StripeHook(httpapptest.StripeEvent("evt_nostripe", "checkout.session.completed", inv, "pi_1", "paid", 50000)).Expect(503, "the webhook without Stripe")
+	if got := invoiceOf(w, inv)["status"]; got != "open" {
+		t.Errorf("the invoice: got %v, want open", got)
 	}
 }
