@@ -42,7 +42,7 @@ type Session struct {
 // Event types the webhook acts on.
 const (
 	SessionCompleted     = "checkout.session.completed"
-	AsyncPaymentSucceded = "checkout.session.async_payment_succeeded"
+	AsyncPaymentSucceeded = "checkout.session.async_payment_succeeded"
 	AsyncPaymentFailed   = "checkout.session.async_payment_failed"
 )
 
@@ -219,7 +219,7 @@ func (s *Service) HandleEvent(ctx context.Context, payload []byte, signature str
 		if ev.PaymentStatus != "paid" {
 			return Ignored, nil // a delayed method: its async_payment_* event follows
 		}
-	case AsyncPaymentSucceded:
+	case AsyncPaymentSucceeded:
 	case AsyncPaymentFailed:
 		op.Failed = true
 	default:
