@@ -76,3 +76,56 @@ func TestPayNowJourney(t *testing.T) {
 		t.Errorf("browser problem: %s", p)
 	}
 }
+
+// An operator records a bank transfer on the invoice page: the amount
+// prefilled, a wrong one refused beside the field, the right one paying the
+// invoice and taking the partner live.
+func TestRecordTransferJourney(t *testing.T) {
+	t.Parallel()
+	e := localtest.New(t)
+	h := e2etest.NewHost(t, e, "Wire Host", nil)
+	p := e2etest.SignUp(t, e, h, "Wire Partner")
+	e2etest.Expect(t, e.Do("POST", "/v1/enrollments/"+p.EnrollmentID+"/approve", h.Admin, nil), 200, "approve")
+	ack := e2etest.LinkIn(t, e.Mail("support@"+p.Domain, "[Test case]"), "/v/")
+	e2etest.Expect(t, e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil), 200, "acknowledge")
+	inv := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil).Str("membershipInvoiceId")
+
+	ctx, problems := browser(t)
+	submit := `form[action="/invoices/` + inv + `/payments"] button`
+	var prefilled, refused, doc string
+	err := chromedp.Run(ctx, cdppage.SetBypassCSP(true),
+		signInAs(t, e, "ops@operators.test", "/invoices/"+inv, ""),
+		chromedp.WaitVisible(`#reference`, chromedp.ByQuery),
+		chromedp.Value(`#amountCents`, &prefilled, chromedp.ByQuery),
+		both(t, "t1-transfer-form"),
+		chromedp.SendKeys(`#reference`, "BANK-2026-11", chromedp.ByQuery),
+		chromedp.SetValue(`#amountCents`, "40000", chromedp.ByQuery),
+		chromedp.Click(submit, chromedp.ByQuery),
+		chromedp.WaitVisible(`#amountCents-error`, chromedp.ByQuery),
+		chromedp.Text(`#amountCents-error`, &refused, chromedp.ByQuery),
+		both(t, "t2-transfer-refused"),
+		chromedp.SetValue(`#amountCents`, "50000", chromedp.ByQuery),
+		chromedp.Click(submit, chromedp.ByQuery),
+		chromedp.WaitVisible(`article.invoice .ok`, chromedp.ByQuery),
+		chromedp.Text(`article.invoice`, &doc, chromedp.ByQuery),
+		both(t, "t3-transfer-recorded"),
+	)
+	if err != nil {
+		t.Fatalf("the transfer journey: %v", err)
+	}
+	if prefilled != "50000" || !strings.Contains(refused, "must be the invoice total, 50000") {
+		t.Errorf("the form: prefilled %q, refusal %q", prefilled, refused)
+	}
+	if !strings.Contains(doc, "bank transfer is recorded") || !strings.Contains(doc, "reference BANK-2026-11") {
+		t.Errorf("the recorded transfer: %q", doc)
+	}
+	if st := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin, nil).Str("status"); st != "active" {
+		t.Errorf("the enrollment after the transfer: %s, want active", st)
+	}
+	for _, p := range problems() {
+		if strings.Contains(p, "status of 422") && strings.HasSuffix(p, "/payments") {
+			continue // the refused amount's page, on purpose
+		}
+		t.Errorf("browser problem: %s", p)
+	}
+}
