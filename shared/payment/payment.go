@@ -41,9 +41,9 @@ type Session struct {
 
 // Event types the webhook acts on.
 const (
-	SessionCompleted     = "checkout.session.completed"
+	SessionCompleted      = "checkout.session.completed"
 	AsyncPaymentSucceeded = "checkout.session.async_payment_succeeded"
-	AsyncPaymentFailed   = "checkout.session.async_payment_failed"
+	AsyncPaymentFailed    = "checkout.session.async_payment_failed"
 )
 
 // Event is a verified webhook event about a Checkout Session.
