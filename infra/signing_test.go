@@ -16,13 +16,20 @@ import (
 // one still verifies; its ARN is an output for make rotate-key.
 func TestSigningKeyOnlyWhereItSigns(t *testing.T) {
 	_, doc := synth(t)
-	var secretID string
+	var secretID, stripeID string
 	for id, r := range resources(doc, "AWS::SecretsManager::Secret") {
 		gen, _ := props(r)["GenerateSecretString"].(map[string]any)
-		if gen["GenerateStringKey"] != "key" || gen["SecretStringTemplate"] != `{"kid":"1"}` {
+		switch {
+		case gen["GenerateStringKey"] == "unused" && gen["SecretStringTemplate"] == `{"apiKey":"","webhookSecret":""}`:
+			stripeID = id // TestStripeKeysOnlyForPayments's
+			continue
+		case gen["GenerateStringKey"] != "key" || gen["SecretStringTemplate"] != `{"kid":"1"}`:
 			t.Errorf("secret %s generates %v, want a key set {\"kid\":\"1\",\"key\":…}", id, gen)
 		}
 		secretID = id
+	}
+	if stripeID == "" {
+		t.Error("no Stripe secret")
 	}
 	if secretID == "" {
 		t.Fatal("no signing secret")
@@ -74,6 +81,9 @@ func TestSigningKeyOnlyWhereItSigns(t *testing.T) {
 				t.Errorf("%s (no function's) may read secrets: %s", id, b)
 				continue
 			}
+			if res, _ := json.Marshal(st["Resource"]); string(res) == `{"Ref":"`+stripeID+`"}` {
+				continue // TestStripeKeysOnlyForPayments's
+			}
 			if res, _ := json.Marshal(st["Resource"]); string(res) != `{"Ref":"`+secretID+`"}` {
 				t.Errorf("%s may read %s, want only the signing secret", f.Name, res)
 			}
@@ -104,5 +114,48 @@ func TestSigningKeyOnlyWhereItSigns(t *testing.T) {
 	outs, _ := doc["Outputs"].(map[string]any)
 	if o, _ := outs["SigningSecretArn"].(map[string]any); o == nil {
 		t.Errorf("no SigningSecretArn output (make rotate-key needs it): %v", outs)
+	}
+}
+
+// Stripe's keys are read only by the function that takes payments
+// (approval): its environment names the secret's ARN, never the keys, and
+// only its role may read the secret.
+func TestStripeKeysOnlyForPayments(t *testing.T) {
+	_, doc := synth(t)
+	stripeID := ""
+	for id, r := range resources(doc, "AWS::SecretsManager::Secret") {
+		if gen, _ := props(r)["GenerateSecretString"].(map[string]any); gen["GenerateStringKey"] == "unused" {
+			stripeID = id
+		}
+	}
+	if stripeID == "" {
+		t.Fatal("no Stripe secret")
+	}
+	ref := `{"Ref":"` + stripeID + `"}`
+	var withARN, readers []string
+	for id, r := range resources(doc, "AWS::Lambda::Function") {
+		vars, _ := props(r)["Environment"].(map[string]any)["Variables"].(map[string]any)
+		all, _ := json.Marshal(vars)
+		if strings.Contains(string(all), "sk_") || strings.Contains(string(all), "whsec_") || strings.Contains(string(all), "TANDEM_STRIPE_API_KEY") {
+			t.Errorf("%s: Stripe keys in the environment: %s", id, all)
+		}
+		if arn, ok := vars["TANDEM_STRIPE_SECRET_ARN"]; ok {
+			if b, _ := json.Marshal(arn); string(b) != ref {
+				t.Errorf("%s: TANDEM_STRIPE_SECRET_ARN is %s, want the secret's ARN", id, b)
+			}
+			withARN = append(withARN, id)
+		}
+	}
+	for id, r := range resources(doc, "AWS::IAM::Policy") {
+		for _, s := range props(r)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			st := s.(map[string]any)
+			if res, _ := json.Marshal(st["Resource"]); string(res) == ref {
+				readers = append(readers, id)
+			}
+		}
+	}
+	prefix := "Fn" + routes.Approval
+	if len(withARN) != 1 || !strings.HasPrefix(withARN[0], prefix) || len(readers) != 1 || !strings.HasPrefix(readers[0], prefix) {
+		t.Errorf("functions with the Stripe secret's ARN %v, policies reading it %v: want the approval function's only", withARN, readers)
 	}
 }

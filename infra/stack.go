@@ -96,6 +96,21 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	// make rotate-key rotates it by hand, keeping the previous keys.
 	cdknag.NagSuppressions_AddResourceSuppressions(signing, nag("AwsSolutions-SMG4",
 		"links in mail stay valid up to 30 days; make rotate-key adds a new current key and keeps the previous ones, which a scheduled rotation Lambda would drop"), nil)
+	// The Stripe account of online payment (package payment/stripecheckout):
+	// {"apiKey": "sk_live_…", "webhookSecret": "whsec_…"}, put by an
+	// operator after the first deploy (aws secretsmanager put-secret-value;
+	// the webhook endpoint is <base URL>/v1/hooks/stripe). Only the function
+	// that takes payments (approval) may read it, once at its cold start;
+	// while it holds no keys, paying online answers 503 and mail offers
+	// bank transfer only.
+	stripeKeys := awssecretsmanager.NewSecret(stack, jsii.String("StripeKeys"), &awssecretsmanager.SecretProps{
+		Description: jsii.String(`Stripe keys of online payment: {"apiKey": "sk_…", "webhookSecret": "whsec_…"}`),
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			SecretStringTemplate: jsii.String(`{"apiKey":"","webhookSecret":""}`), GenerateStringKey: jsii.String("unused"),
+		},
+	})
+	cdknag.NagSuppressions_AddResourceSuppressions(stripeKeys, nag("AwsSolutions-SMG4",
+		"Stripe's keys are rolled in Stripe's dashboard, then put here; a rotation Lambda cannot create Stripe keys"), nil)
 	alarms := awssns.NewTopic(stack, jsii.String("Alarms"), &awssns.TopicProps{DisplayName: jsii.String("Tandem alarms"), EnforceSSL: jsii.Bool(true)})
 	if cfg.AlarmEmail != "" {
 		alarms.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(cfg.AlarmEmail), nil))
@@ -124,6 +139,10 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 		if f.Signs {
 			fn.AddEnvironment(jsii.String("TANDEM_SIGNING_SECRET_ARN"), signing.SecretArn(), nil)
 			signing.GrantRead(fn, nil)
+		}
+		if f.Name == routes.Approval {
+			fn.AddEnvironment(jsii.String("TANDEM_STRIPE_SECRET_ARN"), stripeKeys.SecretArn(), nil)
+			stripeKeys.GrantRead(fn, nil)
 		}
 		fns[f.Name] = fn
 	}

@@ -46,7 +46,12 @@ type Env struct {
 	// Identities is the fake SES identity API (sending domains): a test
 	// verifies a domain with Identities.Verify.
 	Identities *sending.Fake
-	client     *http.Client
+	// Checkout is the test's local Stripe Checkout in front of the stack's
+	// stripe-mock (TANDEM_TEST_STRIPE); its events are signed with
+	// StripeSecret. Nil outside scripts/stack: online payment answers 503.
+	Checkout     *localstack.Checkout
+	StripeSecret string
+	client       *http.Client
 }
 
 // Option adjusts the configuration before the app is built.
@@ -105,6 +110,18 @@ func newOn(t storetest.T, ddb, tableName string, opts []Option) *Env {
 	// built: listen first.
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
+	var checkout *localstack.Checkout
+	if mock := os.Getenv("TANDEM_TEST_STRIPE"); mock != "" {
+		secret := localstack.NewWebhookSecret()
+		co, err := localstack.NewCheckout(mock, cfg.BaseURL+"/v1/hooks/stripe", secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs := httptest.NewServer(co)
+		t.Cleanup(cs.Close)
+		co.URL, checkout = cs.URL, co
+		cfg.Stripe = app.StripeConfig{APIKey: "sk_test_local", WebhookSecret: secret, APIBase: cs.URL}
+	}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -149,6 +166,7 @@ func newOn(t storetest.T, ddb, tableName string, opts []Option) *Env {
 		Domain: "t" + hex.EncodeToString(b[:]) + ".example",
 	}
 	e.Identities, _ = cfg.Identities.(*sending.Fake)
+	e.Checkout, e.StripeSecret = checkout, cfg.Stripe.WebhookSecret
 	e.client = &http.Client{Transport: newContractChecker(t, http.DefaultTransport), Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return e

@@ -56,13 +56,14 @@ func run() error {
 
 	port := envInt("PORT", 8080)
 	sesPort := envInt("SES_PORT", 8005)
+	checkoutPort := envInt("CHECKOUT_PORT", 8006)
 	cache, err := localstack.CacheDir()
 	if err != nil {
 		return err
 	}
 	logs := filepath.Join(cache, "logs")
 	_ = os.MkdirAll(logs, 0o755)
-	for _, p := range []int{port, sesPort} {
+	for _, p := range []int{port, sesPort, checkoutPort} {
 		if err := portFree(p); err != nil {
 			return err
 		}
@@ -94,6 +95,11 @@ func run() error {
 	}
 
 	baseURL := fmt.Sprintf("http://localhost:%d", port)
+	checkout, stopCheckout, err := startCheckout(ctx, logs, baseURL, checkoutPort)
+	if err != nil {
+		return err
+	}
+	defer stopCheckout()
 	// The signing key is kept with the table: sessions and the links in
 	// mail stay valid across a restart.
 	signing := os.Getenv("TANDEM_SIGNING_KEY")
@@ -114,6 +120,8 @@ func run() error {
 		Identities:            identities,
 		AWS:                   awsclient.Options{DynamoDBEndpoint: ddb.Endpoint, SESEndpoint: ses.Endpoint},
 		AllowLoopbackWebhooks: true, Log: log,
+		// Stripe is the local checkout in front of stripe-mock.
+		Stripe: app.StripeConfig{APIKey: "sk_test_local", WebhookSecret: checkout.WebhookSecret, APIBase: fmt.Sprintf("http://127.0.0.1:%d", checkoutPort)},
 	}
 	a, err := httpapp.Build(ctx, cfg)
 	if err != nil {
@@ -155,12 +163,13 @@ Tandem is running (ready in %.1fs).
   Data kept in      %s   (kept across restarts; make run-clean starts afresh)
   Web inbox (SES)   http://localhost:%d        mail as JSON: http://localhost:%d/store
   Operator token    %s
+  Local checkout    %s        stands in for Stripe Checkout: "Pay now" leads there
 %s
   Try:  curl -H "Authorization: Bearer <demo host admin token>" %s/v1/cases?box=inbox
   Run a schedule:   curl -X POST -H 'Content-Type: application/json' "%s/_local/schedules/redrive?at=2027-01-15T06:00:00Z"
 
 Press Ctrl-C to stop everything.
-`, time.Since(began).Seconds(), baseURL, data, sesPort, sesPort, opToken, demo, baseURL, baseURL)
+`, time.Since(began).Seconds(), baseURL, data, sesPort, sesPort, opToken, checkout.URL, demo, baseURL, baseURL)
 
 	// The local SES may stop (a fault test stops it) without stopping the
 	// rest: mail waits in the outbox meanwhile, retried with backoff and by
@@ -198,4 +207,32 @@ func portFree(p int) error {
 		return fmt.Errorf("port %d is in use (is another `make run` still up?): %w", p, err)
 	}
 	return l.Close()
+}
+
+// startCheckout starts stripe-mock and the local checkout in front of it
+// (localstack.Checkout) on checkoutPort, posting its events to the app at
+// baseURL signed with TANDEM_STRIPE_WEBHOOK_SECRET (a fresh one if unset).
+func startCheckout(ctx context.Context, logs, baseURL string, checkoutPort int) (*localstack.Checkout, func(), error) {
+	mock, err := localstack.StartStripeMock(ctx, 0, filepath.Join(logs, "stripe-mock-run.log"))
+	if err != nil {
+		return nil, nil, err
+	}
+	secret := os.Getenv("TANDEM_STRIPE_WEBHOOK_SECRET")
+	if secret == "" {
+		secret = localstack.NewWebhookSecret()
+	}
+	co, err := localstack.NewCheckout(mock.Endpoint, baseURL+"/v1/hooks/stripe", secret)
+	if err != nil {
+		mock.Stop()
+		return nil, nil, err
+	}
+	co.URL = fmt.Sprintf("http://localhost:%d", checkoutPort)
+	srv := &http.Server{Addr: fmt.Sprintf("127.0.0.1:%d", checkoutPort), Handler: co, ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		mock.Stop()
+		return nil, nil, err
+	}
+	go func() { _ = srv.Serve(ln) }()
+	return co, func() { _ = srv.Close(); mock.Stop() }, nil
 }

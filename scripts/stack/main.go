@@ -4,7 +4,9 @@
 //
 //	go run ./scripts/stack -- go test ./...
 //
-// The command sees TANDEM_TEST_DYNAMODB and TANDEM_TEST_SES. A stack
+// The command sees TANDEM_TEST_DYNAMODB, TANDEM_TEST_SES and
+// TANDEM_TEST_STRIPE (stripe-mock, which localtest fronts with a local
+// checkout per test). A stack
 // started inside another's command gets stand-ins of its own (its values
 // win); -logs names its log files apart:
 //
@@ -62,6 +64,10 @@ func run(name string, args []string) int {
 		fmt.Fprintln(os.Stderr, "stack:", err)
 		return 1
 	}
+	if _, err := localstack.InstallStripeMock(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "stack:", err)
+		return 1
+	}
 	t0 := time.Now()
 	ddb, err := localstack.StartDynamoDBForTests(ctx, 0, filepath.Join(logs, "dynamodb-"+name+".log"))
 	if err != nil {
@@ -76,13 +82,20 @@ func run(name string, args []string) int {
 		return 1
 	}
 	defer ses.Stop()
-	fmt.Printf("stack (%s): DynamoDB Local at %s (ready in %v), local SES at %s\n", name, ddb.Endpoint, ddbReady.Round(time.Millisecond), ses.Endpoint)
+	mock, err := localstack.StartStripeMock(ctx, 0, filepath.Join(logs, "stripe-mock-"+name+".log"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "stack:", err)
+		return 1
+	}
+	defer mock.Stop()
+	fmt.Printf("stack (%s): DynamoDB Local at %s (ready in %v), local SES at %s, stripe-mock at %s\n", name, ddb.Endpoint, ddbReady.Round(time.Millisecond), ses.Endpoint, mock.Endpoint)
 
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(),
 		"TANDEM_TEST_DYNAMODB="+ddb.Endpoint,
 		"TANDEM_TEST_SES="+ses.Endpoint,
+		"TANDEM_TEST_STRIPE="+mock.Endpoint,
 	)
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "stack:", err)

@@ -18,6 +18,7 @@ import (
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/merger"
 	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/payment"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
 	"github.com/tandemhq/tandem/shared/report"
@@ -34,6 +35,7 @@ type Server struct {
 	Registration *registration.Service
 	Enrollments  *enrollment.Service
 	Invoices     *billing.Service
+	Payments     *payment.Service
 	Departments  *department.Service
 	Cases        *collab.Service
 	Reports      *report.Service
@@ -104,6 +106,8 @@ func ApprovalHandlers(s *Server) map[string]router.Handler {
 		"GET /v1/invoices/{id}":                       s.getInvoice,
 		"GET /v1/invoices/{id}/events":                s.invoiceEvents,
 		"POST /v1/invoices/{id}/payments":             s.payInvoice,
+		"POST /v1/invoices/{id}/checkout":             s.checkoutInvoice,
+		"POST /v1/hooks/stripe":                       s.stripeHook,
 		"POST /v1/enrollments/{id}/addendum":          s.acceptAddendum,
 		"PATCH /v1/members/{id}/users/{userId}":       s.patchUser,
 	}

@@ -34,6 +34,7 @@ import (
 	"github.com/tandemhq/tandem/shared/merger"
 	"github.com/tandemhq/tandem/shared/notify"
 	"github.com/tandemhq/tandem/shared/notify/delivery"
+	"github.com/tandemhq/tandem/shared/payment"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
 	"github.com/tandemhq/tandem/shared/report"
@@ -74,6 +75,12 @@ type Config struct {
 	// SESConfigurationSet routes SES bounce and complaint events.
 	SESConfigurationSet string
 	AWS                 awsclient.Options
+	// Stripe is the Stripe account online payment uses: from
+	// TANDEM_STRIPE_API_KEY, TANDEM_STRIPE_WEBHOOK_SECRET and
+	// TANDEM_STRIPE_API_BASE (make run, tests), or on AWS from the
+	// Secrets Manager secret TANDEM_STRIPE_SECRET_ARN names, read at the
+	// cold start of the function that takes payments (package httpapp).
+	Stripe StripeConfig
 
 	// The fields below are set only by code (the local gateway, tests),
 	// never from the environment, so no deployed configuration can turn
@@ -88,6 +95,10 @@ type Config struct {
 	// MailSender sends mail. Only the functions that deliver mail set it
 	// (with UseMail), so the others do not carry the SES client.
 	MailSender delivery.Sender
+	// Payments is the payment provider (Stripe), built by package httpapp
+	// from Stripe for the function that takes payments; nil refuses
+	// online payment (503) and its webhook.
+	Payments payment.Provider
 	// Identities is SES's identity API (hosts' sending domains): set by the
 	// approval function's main on AWS, a fake locally; nil refuses them.
 	Identities sending.Identities
@@ -128,6 +139,10 @@ func FromEnv() (Config, error) {
 		}
 		c.CaseMailPerDay = n
 	}
+	c.Stripe = StripeConfig{
+		APIKey: os.Getenv("TANDEM_STRIPE_API_KEY"), WebhookSecret: os.Getenv("TANDEM_STRIPE_WEBHOOK_SECRET"),
+		APIBase: os.Getenv("TANDEM_STRIPE_API_BASE"), SecretARN: os.Getenv("TANDEM_STRIPE_SECRET_ARN"),
+	}
 	// Deployed, the keys live in Secrets Manager and only the ARN is in
 	// the environment; TANDEM_SIGNING_KEY is for runs without AWS.
 	c.SigningSecretARN = os.Getenv("TANDEM_SIGNING_SECRET_ARN")
@@ -138,6 +153,19 @@ func FromEnv() (Config, error) {
 		c.SigningKey = []byte(key)
 	}
 	return c, nil
+}
+
+// StripeConfig is where the Stripe account's keys come from.
+type StripeConfig struct {
+	// APIKey (sk_…) and WebhookSecret (whsec_…), set directly where no
+	// secret holds them.
+	APIKey, WebhookSecret string
+	// APIBase is Stripe's API elsewhere (the local stand-in); "" is
+	// api.stripe.com.
+	APIBase string
+	// SecretARN names the Secrets Manager secret holding
+	// {"apiKey": "sk_…", "webhookSecret": "whsec_…"}.
+	SecretARN string
 }
 
 // loadKeys returns the configured signing keys: those already loaded, the
@@ -317,8 +345,10 @@ type Services struct {
 	Mergers       *merger.Service
 	Sessions      *session.Service
 	Confirmations confirmation.Links
-	Secrets       *webhook.Secrets
-	DeadLetters   *notify.DeadLetters
+	// Payments takes invoices to Stripe Checkout and applies its events.
+	Payments    *payment.Service
+	Secrets     *webhook.Secrets
+	DeadLetters *notify.DeadLetters
 	// CheckWebhookURL vets a webhook URL before it is saved.
 	CheckWebhookURL department.URLChecker
 	// Store keeps the transport's idempotency records and answers the
@@ -359,16 +389,20 @@ func NewServices(st Store, c Config) *Services {
 	sessions := session.NewService(st, session.Service{Origin: origin, Now: now, Keys: c.Keys, Operators: c.OperatorEmails})
 	confirmations := confirmation.Links{Keys: c.Keys}
 	programs := program.NewService(st, program.Service{Now: now})
+	enrollments := enrollment.NewService(st, enrollment.Service{Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now, Hooks: queue.Event})
+	invoices := billing.NewService(st, billing.Service{})
 	svc := &Services{
-		BaseURL:         c.BaseURL,
-		Members:         member.NewService(st, member.Service{Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities, Confirmations: confirmations, InstallationDomain: c.MailDomain()}),
-		Programs:        programs,
-		Reports:         report.NewService(st, report.Service{Programs: programs, Now: now}),
-		Marketplace:     marketplace.NewService(st, marketplace.Service{Origin: origin, Now: now}),
-		Mergers:         merger.NewService(st, merger.Service{Origin: origin, Now: now, Batch: c.MergeBatch}),
-		Registration:    registration.NewService(st, registration.Service{Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now}),
-		Enrollments:     enrollment.NewService(st, enrollment.Service{Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now, Hooks: queue.Event}),
-		Invoices:        billing.NewService(st, billing.Service{}),
+		BaseURL:      c.BaseURL,
+		Members:      member.NewService(st, member.Service{Mail: origin, Now: now, Invite: sessions.Invitation, Identities: c.Identities, Confirmations: confirmations, InstallationDomain: c.MailDomain()}),
+		Programs:     programs,
+		Reports:      report.NewService(st, report.Service{Programs: programs, Now: now}),
+		Marketplace:  marketplace.NewService(st, marketplace.Service{Origin: origin, Now: now}),
+		Mergers:      merger.NewService(st, merger.Service{Origin: origin, Now: now, Batch: c.MergeBatch}),
+		Registration: registration.NewService(st, registration.Service{Origin: origin, Links: enrollment.Links{Keys: c.Keys}, Now: now}),
+		Enrollments:  enrollments,
+		Invoices:     invoices,
+		Payments: payment.NewService(st, payment.Service{Invoices: invoices, Payments: enrollments, Provider: c.Payments,
+			Links: billing.PayLinks{Keys: c.Keys}, BaseURL: c.BaseURL, Now: now}),
 		Departments:     department.NewService(st, department.Service{Now: now, CheckURL: guard.CheckURL, Origin: origin, Confirmations: confirmations}),
 		Cases:           collab.NewService(st, collab.Service{Origin: origin, Now: now, Hooks: queue.Event, Operators: c.OperatorEmails, MailLinks: collab.MailLinks{Keys: c.Keys}, MailPerDay: c.CaseMailPerDay}),
 		Sessions:        sessions,

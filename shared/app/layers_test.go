@@ -16,19 +16,20 @@ const module = "github.com/tandemhq/tandem/"
 // Every other package under shared/ is domain, found by listing the tree,
 // so a new package is held to the domain's rules until it is named here.
 var outer = map[string]string{
-	"shared/api":                 "JSON handlers",
-	"shared/app":                 "wiring of the services and the jobs",
-	"shared/httpapp":             "wiring of the HTTP functions",
-	"shared/awsclient":           "AWS SDK clients",
-	"shared/console":             "pages",
-	"shared/jobs":                "Lambda entry points of the stream and the schedules",
-	"shared/notify/delivery":     "mail rendering and the outbox's delivery",
-	"shared/notify/sesmail":      "SES adapter (sending mail)",
-	"shared/router":              "HTTP transport",
-	"shared/sending/sesidentity": "SES adapter (hosts' sending domains)",
-	"shared/store":               "DynamoDB, with its test helpers and fakes below it",
-	"shared/web":                 "layout, stylesheet and the public pages",
-	"shared/webhook/hookhttp":    "webhook adapter (HTTPS delivery)",
+	"shared/api":                    "JSON handlers",
+	"shared/app":                    "wiring of the services and the jobs",
+	"shared/httpapp":                "wiring of the HTTP functions",
+	"shared/awsclient":              "AWS SDK clients",
+	"shared/console":                "pages",
+	"shared/jobs":                   "Lambda entry points of the stream and the schedules",
+	"shared/notify/delivery":        "mail rendering and the outbox's delivery",
+	"shared/notify/sesmail":         "SES adapter (sending mail)",
+	"shared/payment/stripecheckout": "Stripe adapter (Checkout Sessions, webhook signatures)",
+	"shared/router":                 "HTTP transport",
+	"shared/sending/sesidentity":    "SES adapter (hosts' sending domains)",
+	"shared/store":                  "DynamoDB, with its test helpers and fakes below it",
+	"shared/web":                    "layout, stylesheet and the public pages",
+	"shared/webhook/hookhttp":       "webhook adapter (HTTPS delivery)",
 }
 
 // isOuter reports whether pkg (a path under the module) is an outer

@@ -33,3 +33,21 @@ func SigningKeys(cfg aws.Config, arn, endpoint string) keyring.Loader {
 		return keyring.Parse(*out.SecretString)
 	}
 }
+
+// SecretString reads a Secrets Manager secret's string once (a function's
+// cold start; endpoint is empty for AWS).
+func SecretString(ctx context.Context, cfg aws.Config, arn, endpoint string) (string, error) {
+	client := secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	})
+	out, err := client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
+	if err != nil {
+		return "", fmt.Errorf("read secret %s: %w", arn, err)
+	}
+	if out.SecretString == nil {
+		return "", fmt.Errorf("read secret %s: it holds no string", arn)
+	}
+	return *out.SecretString, nil
+}

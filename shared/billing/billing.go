@@ -112,8 +112,9 @@ func Money(cents int64) string {
 }
 
 // InvoiceMail is the mail that carries inv to contactName of company,
-// for program; kind says what the invoice is for ("membership", …).
-func InvoiceMail(inv Invoice, contactName, company, program, kind string) notify.InvoiceIssued {
+// for program; kind says what the invoice is for ("membership", …);
+// payLink pays it online ("" for none, see PayLinks).
+func InvoiceMail(inv Invoice, contactName, company, program, kind, payLink string) notify.InvoiceIssued {
 	lines := make([]notify.InvoiceLine, len(inv.Lines))
 	for i, l := range inv.Lines {
 		lines[i] = notify.InvoiceLine{Description: l.Description, Quantity: l.Quantity, Unit: Money(l.UnitCents), Amount: Money(l.AmountCents)}
@@ -121,6 +122,6 @@ func InvoiceMail(inv Invoice, contactName, company, program, kind string) notify
 	return notify.InvoiceIssued{
 		ContactName: contactName, CompanyName: company, ProgramName: program, InvoiceID: inv.ID, Kind: kind,
 		Total: Money(inv.TotalCents), Due: inv.DueAt.Format("2 January 2006"), PeriodStart: inv.PeriodStart, PeriodEnd: inv.PeriodEnd,
-		Lines: lines,
+		Lines: lines, PayLink: payLink,
 	}
 }

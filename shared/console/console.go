@@ -18,6 +18,7 @@ import (
 	"github.com/tandemhq/tandem/shared/member"
 	"github.com/tandemhq/tandem/shared/merger"
 	"github.com/tandemhq/tandem/shared/notify"
+	"github.com/tandemhq/tandem/shared/payment"
 	"github.com/tandemhq/tandem/shared/program"
 	"github.com/tandemhq/tandem/shared/registration"
 	"github.com/tandemhq/tandem/shared/report"
@@ -35,6 +36,7 @@ type Server struct {
 	Registration *registration.Service
 	Enrollments  *enrollment.Service
 	Invoices     *billing.Service
+	Payments     *payment.Service
 	Departments  *department.Service
 	Cases        *collab.Service
 	Reports      *report.Service
@@ -92,6 +94,9 @@ func ApprovalHandlers(s *Server) map[string]router.Handler {
 		"POST /c/{token}":                                              s.credentialForm,
 		"GET /invoices":                                                s.invoiceList,
 		"GET /invoices/{id}":                                           s.invoicePage,
+		"POST /invoices/{id}/checkout":                                 s.checkoutForm,
+		"POST /invoices/{id}/payments":                                 s.transferForm,
+		"GET /pay/{token}":                                             s.payLinkPage,
 		"POST /members/{id}":                                           s.companyForm,
 		"GET /members/{id}/users":                                      s.peoplePage,
 		"POST /members/{id}/users":                                     s.inviteForm,

@@ -68,7 +68,7 @@ func Admit(e *Enrollment, prg program.Program, p Proposal, o notify.Origin, link
 		a.Messages = append(a.Messages, notify.Message{
 			ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: partnerFrom,
 			To: []string{e.Contacts.Billing.Email}, Ref: inv.ID, CreatedAt: now,
-			Data: billing.InvoiceMail(inv, e.Contacts.Billing.Name, e.Company.Name, prg.Name, "membership"),
+			Data: billing.InvoiceMail(inv, e.Contacts.Billing.Name, e.Company.Name, prg.Name, "membership", billing.PayLinks{Keys: links.Keys}.URL(o.BaseURL, inv)),
 		})
 	}
 	if preApproved {

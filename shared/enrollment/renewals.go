@@ -99,7 +99,7 @@ func (s *Service) renewalStep(ctx context.Context, e Enrollment, step RenewalSte
 		c.InvoiceKey = fmt.Sprintf("renewal#%s#%s", e.ID, billing.Date(r))
 		c.After.RenewalInvoiceID = inv.ID
 		c.Messages = append(c.Messages, s.mail(prg, []string{to.Contact.Email}, inv.ID,
-			billing.InvoiceMail(inv, to.Contact.Name, to.Company, prg.Name, "renewal"), now, false))
+			billing.InvoiceMail(inv, to.Contact.Name, to.Company, prg.Name, "renewal", billing.PayLinks{Keys: s.Links.Keys}.URL(s.Origin.BaseURL, inv)), now, false))
 	case RenewalLapsed:
 		next, err := Next(e.Status, Lapse, e.Settled())
 		if err != nil {

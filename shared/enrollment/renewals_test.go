@@ -91,7 +91,7 @@ func TestRenewCatchesUpOnceInOrder(t *testing.T) {
 		ID: id, ProgramID: "prg_1", MemberID: "mem_1", Status: enrollment.Active, GoLiveAt: day("2028-02-29"), RenewalDate: renewal,
 		Contacts: enrollment.Contacts{Primary: member.Contact{Email: "p@x.example"}, Billing: member.Contact{Email: "b@x.example"}}, Version: 3,
 	}, nil)
-	s := enrollment.NewService(st, enrollment.Service{Now: func() time.Time { return renewal }})
+	s := enrollment.NewService(st, enrollment.Service{Now: func() time.Time { return renewal }, Links: enrollment.Links{Keys: keyring.Fixed("k", []byte("k"))}})
 	ctx := context.Background()
 
 	done, err := s.Renew(ctx, id, renewal.Add(time.Hour))
@@ -141,7 +141,7 @@ func TestRenewalBillsTheMembersCurrentContact(t *testing.T) {
 		Contacts: enrollment.Contacts{Primary: member.Contact{Email: "p@x.example"}, Billing: member.Contact{Name: "Typo", Email: "bilings@x.example"}}, Version: 1,
 	}, &member.Member{ID: "mem_1", Name: "New Name", Domain: "x.example", Kind: member.Full, Version: 1, Contacts: member.Contacts{
 		Primary: member.Contact{Email: "p@x.example"}, Billing: member.Contact{Name: "Accounts", Email: "accounts@x.example"}}})
-	s := enrollment.NewService(st, enrollment.Service{Now: func() time.Time { return renewal }})
+	s := enrollment.NewService(st, enrollment.Service{Now: func() time.Time { return renewal }, Links: enrollment.Links{Keys: keyring.Fixed("k", []byte("k"))}})
 	if done, err := s.Renew(context.Background(), id, enrollment.RenewalStepAt(renewal, enrollment.RenewalInvoiced)); err != nil || len(done) != 2 {
 		t.Fatalf("heads-up and invoice: %v (%v)", done, err)
 	}

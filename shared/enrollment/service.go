@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/department"
@@ -44,6 +45,12 @@ type Change struct {
 	// its sign-in link, written with the go-live.
 	Admin    *AdminSignIn
 	Messages []notify.Message
+	// PaymentEvent records a payment provider's event as processed (once:
+	// the transaction fails when it is already recorded).
+	PaymentEvent string
+	// InvoiceNotes are timeline entries on invoices the change leaves as
+	// they are (a payment reported for an invoice already paid).
+	InvoiceNotes []InvoiceNote
 }
 
 // AdminSignIn is a partner's admin user and a sign-in link for it, written
@@ -57,6 +64,13 @@ type AdminSignIn struct {
 	Credential  member.Credential
 	LinkHash    string
 	LinkExpires time.Time
+}
+
+// InvoiceNote is an entry of an invoice's timeline at its version Version.
+type InvoiceNote struct {
+	InvoiceID string
+	Version   int
+	Event     audit.Event
 }
 
 // DepartmentChange replaces a department read at Before.Version.
@@ -80,6 +94,7 @@ type Store interface {
 	OneTimeLinks
 	Renewals
 	Addenda
+	PaymentEvents
 }
 
 // Reader is what reading enrollments needs (Get, Events, List, Counts).

@@ -91,7 +91,7 @@ func (h *HostBilling) Bill(ctx context.Context, id string, now time.Time) ([]bil
 			msgs = append(msgs, notify.Message{
 				ID: ident.New(ident.Outbox, now), Channel: notify.Email, From: h.From,
 				To: []string{host.Contacts.Billing.Email}, Ref: i.ID, CreatedAt: now,
-				Data: billing.InvoiceMail(i, host.Contacts.Billing.Name, host.Name, prg.Name, "yearly partner"),
+				Data: billing.InvoiceMail(i, host.Contacts.Billing.Name, host.Name, prg.Name, "yearly partner", ""),
 			})
 		}
 		if err := h.store.BillProgramYear(ctx, prg.ID, year, inv, msgs); err != nil {

@@ -554,6 +554,10 @@ var matrix = map[string]row{
 	"GET /v1/invoices/{id}":           {path: "/v1/invoices/{invoice}", allow: "op"},
 	"GET /v1/invoices/{id}/events":    {path: "/v1/invoices/{invoice}/events", allow: "op"},
 	"POST /v1/invoices/{id}/payments": {path: "/v1/invoices/{invoice}/payments", body: map[string]any{"reference": "r", "amountCents": 50000}, allow: "o", setup: openInvoice, mutates: true},
+	"POST /v1/invoices/{id}/checkout": {path: "/v1/invoices/{invoice}/checkout", allow: "p", status: 201, setup: renewalInvoice},
+	// Stripe's signed webhook is TestStripeWebhook's.
+	"POST /v1/hooks/stripe": {},
+	"GET /pay/{token}":      {path: "/pay/{token}", setup: payLink, status: 303, location: "https://checkout.stripe.test/"},
 
 	// Departments, directory and cases.
 	"POST /v1/members/{id}/departments": {path: "/v1/members/{partner}/departments", body: map[string]any{"name": "D", "inbound": map[string]any{"email": "d@{partnerDomain}", "hours": "24x7",
@@ -615,8 +619,11 @@ var matrix = map[string]row{
 	"POST /e/{token}":               {path: "/e/{token}", from: "/e/{token}", setup: confirmationLink},
 
 	// Invoices, people, programs, departments, operator, webhooks pages.
-	"GET /invoices":                            {path: "/invoices", allow: "hpu", refuse: []int{422}},
-	"GET /invoices/{id}":                       {path: "/invoices/{invoice}", allow: "op"},
+	"GET /invoices":                {path: "/invoices", allow: "hpu", refuse: []int{422}},
+	"GET /invoices/{id}":           {path: "/invoices/{invoice}", allow: "op"},
+	"POST /invoices/{id}/checkout": {path: "/invoices/{invoice}/checkout", from: "/invoices/{invoice}", allow: "p", status: 303, location: "https://checkout.stripe.test/", setup: renewalInvoice},
+	"POST /invoices/{id}/payments": {path: "/invoices/{invoice}/payments", from: "/invoices/{invoice}", body: form("reference", "BANK-1"), allow: "o", status: 303,
+		location: "/invoices/{invoice}?done=recorded", setup: renewalInvoice, mutates: true},
 	"GET /members/{id}/users":                  {path: "/members/{partner}/users", allow: "op"},
 	"POST /members/{id}":                       {path: "/members/{partner}", from: "/members/{partner}/users", body: form("name", "Renamed"), allow: "op", status: 303},
 	"POST /members/{id}/users":                 {path: "/members/{partner}/users", from: "/members/{partner}/users", body: form("name", "Nia", "email", "nia@{partnerDomain}", "roles", "engineer"), allow: "op", status: 303, mutates: true},

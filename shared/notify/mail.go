@@ -164,6 +164,13 @@ type (
 	InvoiceIssued struct {
 		ContactName, CompanyName, ProgramName, InvoiceID, Kind, Total, Due, PeriodStart, PeriodEnd string
 		Lines                                                                                      []InvoiceLine
+		// PayLink pays the invoice online without a sign-in ("" when it
+		// cannot be paid online).
+		PayLink string
+	}
+	// PaymentReceived is the receipt of a payment.
+	PaymentReceived struct {
+		ContactName, CompanyName, ProgramName, InvoiceID, Amount, Reference, Method, PaidOn string
 	}
 	// MemberConsent asks an existing member's admins about a sign-up in its name.
 	MemberConsent struct {
@@ -241,6 +248,7 @@ func (AddendumChanged) Template() string       { return "addendum_changed" }
 func (PartnerMerged) Template() string         { return "partner_merged" }
 func (EnrollmentRestored) Template() string    { return "enrollment_restored" }
 func (InvoiceIssued) Template() string         { return "invoice_issued" }
+func (PaymentReceived) Template() string       { return "payment_received" }
 func (MemberConsent) Template() string         { return "member_consent" }
 func (MemberWelcome) Template() string         { return "member_welcome" }
 func (RegistrationVerify) Template() string    { return "registration_verify" }
@@ -287,6 +295,7 @@ func init() {
 	register[PartnerMerged]()
 	register[EnrollmentRestored]()
 	register[InvoiceIssued]()
+	register[PaymentReceived]()
 	register[MemberConsent]()
 	register[MemberWelcome]()
 	register[RegistrationVerify]()

@@ -35,6 +35,7 @@ var every = []notify.MailData{
 	notify.PartnerMerged{IntoName: "I", PlaceTaken: true},
 	notify.EnrollmentRestored{CompanyName: "C"},
 	notify.InvoiceIssued{InvoiceID: "inv_1", Lines: []notify.InvoiceLine{{Description: "d", Quantity: 2, Amount: "€2"}}},
+	notify.PaymentReceived{InvoiceID: "inv_1", Amount: "USD 500.00", Reference: "pi_1"},
 	notify.MemberConsent{ConfirmLink: "c"},
 	notify.MemberWelcome{MemberName: "M"},
 	notify.RegistrationVerify{Link: "l"},

@@ -40,7 +40,7 @@ var Functions = []Function{
 	{Name: Notifier, Kind: Stream, Description: "Sends outbox mail and webhooks from the table stream", MemoryMB: 256, TimeoutSec: 120},
 	{Name: Redrive, Kind: Scheduled, Description: "Retries outbox items the stream could not deliver", MemoryMB: 256, TimeoutSec: 120},
 	{Name: Escalation, Kind: Scheduled, Description: "Escalates cases nobody answered in time", MemoryMB: 256, TimeoutSec: 240, Signs: true},
-	{Name: Renewals, Kind: Scheduled, Description: "Renewal notices, invoices, lapses and terminations", MemoryMB: 256, TimeoutSec: 600},
+	{Name: Renewals, Kind: Scheduled, Description: "Renewal notices, invoices, lapses and terminations", MemoryMB: 256, TimeoutSec: 600, Signs: true},
 	{Name: Billing, Kind: Scheduled, Description: "Yearly host invoices for host-paid programs", MemoryMB: 256, TimeoutSec: 600, Signs: true},
 	{Name: Housekeeping, Kind: Scheduled, Description: "Warns about, then closes, cases without activity for 30 days", MemoryMB: 256, TimeoutSec: 600},
 	{Name: MailEvents, Kind: Event, Description: "SES bounces and complaints: suppresses the address, tells the owners of an unreachable department", MemoryMB: 256, TimeoutSec: 30},

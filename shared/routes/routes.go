@@ -137,6 +137,12 @@ var Table = []Route{
 	{Method: "GET", Path: "/v1/invoices/{id}", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "GET", Path: "/v1/invoices/{id}/events", Function: Approval, Auth: Token, Body: NoBody},
 	{Method: "POST", Path: "/v1/invoices/{id}/payments", Function: Approval, Auth: Token, Body: JSON},
+	// Paying online: a Stripe Checkout Session for an invoice, Stripe's
+	// signed webhook (before /v1/hooks/{memberId}, which it would match),
+	// and the invoice mail's signed pay link (no sign-in).
+	{Method: "POST", Path: "/v1/invoices/{id}/checkout", Function: Approval, Auth: Token, Body: JSON, Create: true},
+	{Method: "POST", Path: "/v1/hooks/stripe", Function: Approval, Auth: Signed, Body: JSON},
+	{Method: "GET", Path: "/pay/{token}", Function: Approval, Auth: Public, Body: NoBody, Page: true},
 
 	// Users, departments, directory and cases.
 	{Method: "PATCH", Path: "/v1/members/{id}/users/{userId}", Function: Approval, Auth: Token, Body: JSON},
@@ -198,6 +204,8 @@ var Table = []Route{
 	{Method: "POST", Path: "/e/{token}", Function: Cases, Auth: Public, Body: Form, Page: true},
 	{Method: "GET", Path: "/invoices", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "GET", Path: "/invoices/{id}", Function: Approval, Auth: Session, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/invoices/{id}/checkout", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/invoices/{id}/payments", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/members/{id}/users", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/members/{id}", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/members/{id}/users", Function: Approval, Auth: Session, Body: Form, Page: true},

@@ -14,6 +14,9 @@ import (
 // everything else the transition causes goes in the same transaction.
 func (s *Store) ApplyEnrollmentChange(ctx context.Context, c enrollment.Change) error {
 	var items []txItem
+	if c.PaymentEvent != "" {
+		items = append(items, s.paymentEventWrite(c.PaymentEvent))
+	}
 	if c.After.ID != "" {
 		items = append(items,
 			s.put(marshal(toEnrollmentItem(c.After)), "version = :v AND #s = :s", map[string]string{"#s": "status"},
@@ -25,6 +28,9 @@ func (s *Store) ApplyEnrollmentChange(ctx context.Context, c enrollment.Change) 
 	}
 	for _, ic := range c.Invoices {
 		items = append(items, s.invoiceChange(ic.Before, ic.After, c.Event.Actor)...)
+	}
+	for _, n := range c.InvoiceNotes {
+		items = append(items, s.invoiceNoteWrite(n))
 	}
 	if c.NewInvoice != nil {
 		items = append(items, s.invoiceGuard(c.InvoiceKey, c.NewInvoice.ID))

@@ -236,6 +236,7 @@ func storedItems() []storedItem {
 	add("invoice (paid)", marshal(toInvoiceItem(inv)))
 	add("invoice (open)", marshal(toInvoiceItem(openInv)))
 	add("invoice_key", putOf(s.invoiceGuard("host_annual#prg_1#1", "inv_3")))
+	add("payment_event", putOf(s.paymentEventWrite("stripe:evt_1")))
 	add("configuration (decided)", marshal(toConfigurationItem(cfg)))
 	add("configuration (submitted)", marshal(toConfigurationItem(submitted)))
 	add("merger", marshal(newMergerItem(mg)))

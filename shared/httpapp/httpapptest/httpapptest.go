@@ -58,6 +58,8 @@ type Env struct {
 	// openapi.yaml; Checked counts the exchanges it validated.
 	Spec    bool
 	Checked int
+	// Stripe is the installation's payment provider.
+	Stripe *Stripe
 
 	mu sync.Mutex
 	*Clock
@@ -83,6 +85,8 @@ func New(t testing.TB, opts ...Option) *Env {
 		WebhookResolver: publicResolver{},
 		Identities:      &sending.Fake{},
 	}
+	e.Stripe = newStripe()
+	c.Payments = e.Stripe
 	for _, o := range opts {
 		o(&c)
 	}

@@ -13,6 +13,9 @@ import (
 // same transaction.
 func (s *Store) ApplyEnrollmentChange(ctx context.Context, c enrollment.Change) error {
 	var ws []write
+	if c.PaymentEvent != "" {
+		ws = append(ws, paymentEventWrite(c.PaymentEvent))
+	}
 	if c.After.ID != "" {
 		ws = append(ws,
 			putIf(enrollmentItem(c.After), func(cur *item) bool {
@@ -25,6 +28,9 @@ func (s *Store) ApplyEnrollmentChange(ctx context.Context, c enrollment.Change) 
 	}
 	for _, ic := range c.Invoices {
 		ws = append(ws, invoiceChange(ic.Before, ic.After, c.Event.Actor)...)
+	}
+	for _, n := range c.InvoiceNotes {
+		ws = append(ws, invoiceNoteWrite(n))
 	}
 	if c.NewInvoice != nil {
 		ws = append(ws, invoiceGuard(c.InvoiceKey, c.NewInvoice.ID))

@@ -107,6 +107,7 @@ func Contract(t *testing.T, open func(t *testing.T) Store) {
 		{"webhooks", contractWebhooks},
 		{"mergers", contractMergers},
 		{"billing", contractBilling},
+		{"payment events", contractPaymentEvents},
 		{"marketplace", contractMarketplace},
 	} {
 		t.Run(area.name, func(t *testing.T) { area.run(t, open) })

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/shared/apperr"
+	"github.com/tandemhq/tandem/shared/audit"
 	"github.com/tandemhq/tandem/shared/auth"
 	"github.com/tandemhq/tandem/shared/billing"
 	"github.com/tandemhq/tandem/shared/department"
@@ -464,6 +465,53 @@ func contractEnrollments(t *testing.T, open func(*testing.T) Store) {
 		st, err := s.EnrollmentStatus(bg, ident.New(ident.Program, t0), ident.New(ident.Member, t0))
 		if err != nil || st != "" {
 			t.Fatalf("status of no enrollment: %q, %v", st, err)
+		}
+	})
+}
+
+// contractPaymentEvents: a payment provider's event is recorded in the
+// transaction of what it changes, once.
+func contractPaymentEvents(t *testing.T, open func(*testing.T) Store) {
+	t.Run("a payment event is written with the payment, once; a note leaves the invoice as it is", func(t *testing.T) {
+		s := open(t)
+		w := newWorld(t, s, "A", t0)
+		tok, regMail := signupToken(w.prg, "pat@newco.example", t0)
+		must(t, "register", s.CreateSignupToken(bg, tok, regMail))
+		su := newcomer(w.prg, tok, t0.Add(time.Minute))
+		must(t, "sign up", s.CreateSignup(bg, su))
+		inv := *su.Invoice
+		if done, err := s.PaymentEventRecorded(bg, "stripe:evt_1"); err != nil || done {
+			t.Fatalf("an unseen event: got recorded %v, %v; want false", done, err)
+		}
+		at := t0.Add(2 * time.Minute)
+		paid := inv
+		paid.Status, paid.PaymentRef, paid.PaidCents, paid.PaidAt, paid.UpdatedAt, paid.Version = billing.Paid, "pi_1", inv.TotalCents, at, at, inv.Version+1
+		must(t, "pay", s.ApplyEnrollmentChange(bg, enrollment.Change{PaymentEvent: "stripe:evt_1", Event: enrollment.Event{Actor: enrollment.StripeActor},
+			Invoices: []enrollment.InvoiceChange{{Before: inv, After: paid}}}))
+		if done, err := s.PaymentEventRecorded(bg, "stripe:evt_1"); err != nil || !done {
+			t.Fatalf("a processed event: got recorded %v, %v; want true", done, err)
+		}
+		note := func(reason string, at time.Time) enrollment.InvoiceNote {
+			return enrollment.InvoiceNote{InvoiceID: inv.ID, Version: paid.Version,
+				Event: audit.Event{ID: ident.New(ident.Event, at), At: at, Actor: enrollment.StripeActor, Action: "payment_noted", Reason: reason}}
+		}
+		before, _, err := s.ListInvoiceEvents(bg, inv.ID, 20, "")
+		must(t, "the invoice's timeline", err)
+		again := enrollment.Change{PaymentEvent: "stripe:evt_1", InvoiceNotes: []enrollment.InvoiceNote{note("again", t0.Add(3*time.Minute))}}
+		wantKind(t, "the same event again", s.ApplyEnrollmentChange(bg, again), apperr.ErrConflict)
+		after, _, err := s.ListInvoiceEvents(bg, inv.ID, 20, "")
+		must(t, "the invoice's timeline", err)
+		same(t, "the timeline after a refused replay", after, before)
+
+		second := note("paid already", t0.Add(4*time.Minute))
+		must(t, "note a second event", s.ApplyEnrollmentChange(bg, enrollment.Change{PaymentEvent: "stripe:evt_2", InvoiceNotes: []enrollment.InvoiceNote{second}}))
+		got, err := s.GetInvoice(bg, inv.ID)
+		must(t, "get the invoice", err)
+		same(t, "the invoice after a note", got, paid)
+		after, _, err = s.ListInvoiceEvents(bg, inv.ID, 20, "")
+		must(t, "the invoice's timeline", err)
+		if len(after) != len(before)+1 || after[len(after)-1].Reason != "paid already" || after[len(after)-1].Actor != enrollment.StripeActor {
+			t.Fatalf("the timeline after a note: got %+v, want %d entries ending with the note", after, len(before)+1)
 		}
 	})
 }
