@@ -2,6 +2,7 @@ package enrollment
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,9 +49,20 @@ func (s *Service) goLive(ctx context.Context, c *Change, prg program.Program, no
 			c.Invoices[k].After.PeriodEnd = billing.Date(c.After.RenewalDate)
 		}
 	}
-	a, ok, err := s.firstAdmin(ctx, c.After, now)
+	a, ok, admins, err := s.firstAdmin(ctx, c.After, now)
 	if err != nil {
 		return err
+	}
+	if !ok && len(admins) > 0 {
+		// The member's admins are in the console already: they are told,
+		// and sign in as they always do.
+		c.Messages = append(c.Messages, notify.Message{
+			ID: ident.New(ident.Outbox, now), Channel: notify.Email,
+			From: prg.From(s.Origin.From), ReplyTo: prg.HostReplyTo(), To: admins, Ref: c.After.ID, CreatedAt: now,
+			Data: notify.EnrollmentLivePartner{
+				ProgramMail: s.programMail(prg), ContactName: c.After.Company.Name + " administrators", CompanyName: c.After.Company.Name,
+			},
+		})
 	}
 	if ok {
 		plain, hash := session.NewLink()
@@ -71,34 +83,41 @@ func (s *Service) goLive(ctx context.Context, c *Change, prg program.Program, no
 	return nil
 }
 
-// firstAdmin is the partner's admin going live signs in (see ConsoleAdmin):
-// the member's active user with that address when there is one (a retried
-// go-live, a member that joined with its people), else a new user with the
-// admin and engineer roles. ok is false when no address qualifies.
-func (s *Service) firstAdmin(ctx context.Context, e Enrollment, now time.Time) (AdminSignIn, bool, error) {
+// firstAdmin is the partner's admin going live signs in (see ConsoleAdmin
+// and adminFor). ok is false when no address qualifies or the member has
+// its admins already; admins are then their addresses, to be told.
+func (s *Service) firstAdmin(ctx context.Context, e Enrollment, now time.Time) (a AdminSignIn, ok bool, admins []string, err error) {
 	m, err := s.store.GetMember(ctx, e.MemberID)
 	if err != nil {
-		return AdminSignIn{}, false, err
+		return AdminSignIn{}, false, nil, err
 	}
-	who, ok := ConsoleAdmin(e, m)
-	if !ok {
-		return AdminSignIn{}, false, nil
+	users, err := s.store.ListMemberUsers(ctx, e.MemberID)
+	if err != nil {
+		return AdminSignIn{}, false, nil, err
 	}
-	a, err := s.adminFor(ctx, e.MemberID, who, now)
-	return a, err == nil, err
+	if who, qualifies := ConsoleAdmin(e, m); qualifies {
+		if a, ok = adminFor(users, e.MemberID, who, now); ok {
+			return a, true, nil, nil
+		}
+	}
+	return AdminSignIn{}, false, member.AdminAddresses(users), nil
 }
 
-// adminFor is the member's active user with who's address, or a new admin
-// (also an engineer) named as who, with its credential.
-func (s *Service) adminFor(ctx context.Context, memberID string, who member.Contact, now time.Time) (AdminSignIn, error) {
-	users, err := s.store.ListMemberUsers(ctx, memberID)
-	if err != nil {
-		return AdminSignIn{}, err
-	}
+// adminFor is the member's active user with who's address (signed in, its
+// roles unchanged), or, when the member has no active admin yet, a new
+// admin (also an engineer) named as who, with its credential. ok is false
+// when the address is a revoked user's (revoking is not undone by a link)
+// or the member has admins already: they grant roles in the console, and a
+// go-live, an old credential link or a merger's moved sign-up never makes
+// an admin beside them.
+func adminFor(users []member.User, memberID string, who member.Contact, now time.Time) (AdminSignIn, bool) {
 	for _, u := range users {
-		if u.Status == member.UserActive && strings.EqualFold(u.Email, who.Email) {
-			return AdminSignIn{User: u}, nil
+		if strings.EqualFold(u.Email, who.Email) {
+			return AdminSignIn{User: u}, u.Status == member.UserActive
 		}
+	}
+	if hasAdmin(users) {
+		return AdminSignIn{}, false
 	}
 	u := member.User{
 		ID: ident.New(ident.User, now), MemberID: memberID, Name: who.Name, Email: strings.ToLower(who.Email),
@@ -109,7 +128,14 @@ func (s *Service) adminFor(ctx context.Context, memberID string, who member.Cont
 	// admin signs in by mail and makes tokens on the people page).
 	_, hash := auth.NewToken(auth.TokenPrefix)
 	u.TokenHash = hash
-	return AdminSignIn{User: u, New: true, Credential: member.Credential{Hash: hash, UserID: u.ID, MemberID: memberID, Roles: u.Roles}}, nil
+	return AdminSignIn{User: u, New: true, Credential: member.Credential{Hash: hash, UserID: u.ID, MemberID: memberID, Roles: u.Roles}}, true
+}
+
+// hasAdmin reports whether one of users is an active admin.
+func hasAdmin(users []member.User) bool {
+	return slices.ContainsFunc(users, func(u member.User) bool {
+		return u.Status == member.UserActive && slices.Contains(u.Roles, auth.RoleAdmin)
+	})
 }
 
 // ConsoleAdmin is who becomes the partner's first admin when e goes live,

@@ -85,8 +85,31 @@ func (s *Service) LookupCredential(ctx context.Context, plain string) (Credentia
 		c.Done = "This link expired. Sign in with " + tok.Email + " on the sign-in page, or ask the program's team or an operator for help."
 	case !e.Status.Reaches():
 		c.Done = "The enrollment is " + humanStatus(e.Status) + "; this link no longer signs anyone in."
+	default:
+		users, err := s.store.ListMemberUsers(ctx, e.MemberID)
+		if err != nil {
+			return CredentialLink{}, err
+		}
+		c.Done = credentialRefusal(users, e.MemberName, tok.Email)
 	}
 	return c, nil
+}
+
+// credentialRefusal says why a credential link for email may not sign in
+// to the member whose users are users (see adminFor), or is empty.
+func credentialRefusal(users []member.User, memberName, email string) string {
+	for _, u := range users {
+		if strings.EqualFold(u.Email, email) {
+			if u.Status == member.UserActive {
+				return ""
+			}
+			return email + " no longer signs in for " + memberName + ": ask its administrators."
+		}
+	}
+	if hasAdmin(users) {
+		return memberName + " has administrators, who add people on the People page: ask one of them to invite " + email + "."
+	}
+	return ""
 }
 
 // Claimed is a claimed credential: the new user and its token (shown once).
@@ -109,9 +132,13 @@ func (s *Service) ClaimCredential(ctx context.Context, plain string) (Claimed, e
 		return Claimed{}, apperr.Conflict("%s", c.Done)
 	}
 	now := s.Now()
-	a, err := s.adminFor(ctx, c.Enrollment.MemberID, member.Contact{Name: c.Name, Email: c.Email}, now)
+	users, err := s.store.ListMemberUsers(ctx, c.Enrollment.MemberID)
 	if err != nil {
 		return Claimed{}, err
+	}
+	a, ok := adminFor(users, c.Enrollment.MemberID, member.Contact{Name: c.Name, Email: c.Email}, now)
+	if !ok {
+		return Claimed{}, apperr.Conflict("%s has administrators who add people in the console: ask one of them to invite %s", c.Enrollment.MemberName, c.Email)
 	}
 	if !a.New {
 		return Claimed{}, apperr.Conflict("%s already signs in for %s; sign in on the sign-in page and make API tokens on the people page", c.Email, c.Enrollment.MemberName)
@@ -139,9 +166,13 @@ func (s *Service) CredentialSignIn(ctx context.Context, plain string) (string, e
 		return "", apperr.Conflict("%s", c.Done)
 	}
 	now := s.Now()
-	a, err := s.adminFor(ctx, c.Enrollment.MemberID, member.Contact{Name: c.Name, Email: c.Email}, now)
+	users, err := s.store.ListMemberUsers(ctx, c.Enrollment.MemberID)
 	if err != nil {
 		return "", err
+	}
+	a, ok := adminFor(users, c.Enrollment.MemberID, member.Contact{Name: c.Name, Email: c.Email}, now)
+	if !ok {
+		return "", apperr.Conflict("%s has administrators who add people in the console: ask one of them to invite %s", c.Enrollment.MemberName, c.Email)
 	}
 	link, hash := session.NewLink()
 	a.LinkHash, a.LinkExpires = hash, now.Add(session.LinkTTL)

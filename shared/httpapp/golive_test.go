@@ -149,15 +149,22 @@ func TestGoLiveAdminIsAtTheMembersDomain(t *testing.T) {
 }
 
 // A credential link mailed before going live made the admin (/c/) now
-// signs in, once: it makes the admin when missing, or signs in the user
-// who has the address; no API token is shown. The API claim still answers
-// as the contract says, and never makes a second user of one address.
+// signs in, once, and only where no admin would be made beside the
+// member's own: for a member without an active admin (as every partner was
+// before going live made one) it makes the admin; for the address of an
+// active user it signs that user in; for a new address at a member with
+// admins, or a revoked user's address, it refuses and says whom to ask. No
+// API token is shown; the API claim answers as the contract says.
 func TestOldCredentialLinksSignIn(t *testing.T) {
 	e := httpapptest.New(t)
 	h := e.NewHost("Legacy Host", nil)
 	p, _ := liveWith(e, h, "Legacy Co", nil)
+	// Before this change the partner had no user until its link was used.
+	first := users(e, p.ID)[0]["id"].(string)
+	e.Do("DELETE", "/v1/members/"+p.ID+"/users/"+first, e.Operator, nil).Expect(200, "revoke the go-live admin")
 
-	// For an address without a user: the page makes the admin and signs in.
+	// For an address without a user, at a member without an admin: the
+	// page makes the admin and signs in.
 	link := "/c/" + e.CredentialLink(p, "Fran Founder", "founder@"+p.Domain)
 	b := e.Browser()
 	page := b.Get(link).Expect(200, "the credential page")
@@ -189,27 +196,86 @@ func TestOldCredentialLinksSignIn(t *testing.T) {
 	}
 	n := len(users(e, p.ID))
 
-	// For the address of the admin going live made: the page signs that
-	// user in; the API refuses to make a second one.
-	mine := "/c/" + e.CredentialLink(p, "Primary Person", p.Email)
+	// For the address of an active user: the page signs that user in; the
+	// API refuses to make a second one.
+	mine := "/c/" + e.CredentialLink(p, "Fran Founder", "founder@"+p.Domain)
 	e.Do("POST", "/v1/credentials/"+httpapptest.Token(mine)+"/claim", "", nil).Expect(409, "an API claim for an address that has a user")
 	b2 := e.Browser()
 	f = b2.Get(mine).Expect(200, "the credential page of the admin's address").Form(mine)
 	b2.Submit(f, nil).Expect(303, "signing in the existing admin")
-	if got := len(users(e, p.ID)); got != n {
-		t.Fatalf("users after signing in the existing admin: %d, want %d", got, n)
-	}
-	if txt := b2.Get("/members/"+p.ID+"/users").Expect(200, "the people page as the existing admin").Text(); !strings.Contains(txt, "Primary Person") {
+	if txt := b2.Get("/members/"+p.ID+"/users").Expect(200, "the people page as the existing admin").Text(); !strings.Contains(txt, "Fran Founder") {
 		t.Fatalf("the people page:\n%.1000s", txt)
 	}
 
-	// The API claim of an unused link for a new address: 201 with the token, then 409.
-	api := httpapptest.Token("/c/" + e.CredentialLink(p, "Ivan Integration", "ivan@"+p.Domain))
+	// A new address at a member with an admin, and the revoked user's
+	// address: refused with whom to ask, by the page and the API, and
+	// nobody is made.
+	for _, c := range []struct{ email, says string }{
+		{"ivan@" + p.Domain, "ask one of them to invite"},
+		{p.Email, "no longer signs in"},
+	} {
+		l := "/c/" + e.CredentialLink(p, "Someone", c.email)
+		page := e.Browser().Get(l).Expect(409, "the credential page for "+c.email)
+		if page.Form(l) != nil || !strings.Contains(page.Text(), c.says) {
+			t.Fatalf("the credential page for %s:\n%.1500s", c.email, page.Text())
+		}
+		e.Do("POST", "/v1/credentials/"+httpapptest.Token(l)+"/claim", "", nil).Expect(409, "the API claim for "+c.email)
+	}
+	if got := len(users(e, p.ID)); got != n {
+		t.Fatalf("users after refused links: %d, want %d", got, n)
+	}
+
+	// The API claim of an unused link at a member without an admin: 201
+	// with the token, then 409.
+	q, _ := liveWith(e, h, "Legacy Two", nil)
+	e.Do("DELETE", "/v1/members/"+q.ID+"/users/"+users(e, q.ID)[0]["id"].(string), e.Operator, nil).Expect(200, "revoke")
+	api := httpapptest.Token("/c/" + e.CredentialLink(q, "Ivan Integration", "ivan@"+q.Domain))
 	res := e.Do("POST", "/v1/credentials/"+api+"/claim", "", nil).Expect(201, "the API claim")
 	if !strings.HasPrefix(res.Str("token"), "tdm_") || res.Str("userId") == "" {
 		t.Fatalf("the API claim: %s", res.Body)
 	}
 	e.Do("POST", "/v1/credentials/"+api+"/claim", "", nil).Expect(409, "a second API claim")
+}
+
+// A member that has its admins (an existing member's sign-up, a merger's
+// moved one, one whose admin was revoked) gets no admin made beside them
+// when going live: its admins are told, without a sign-in link, and a
+// revoked user's address is never made a user again.
+func TestGoLiveMakesNoAdminBesideTheMembers(t *testing.T) {
+	e := httpapptest.New(t)
+	h := e.NewHost("Beside Host", nil)
+	p := e.SignUp(h, "Has Admins")
+	e.Do("POST", "/v1/members/"+p.ID+"/users", e.Operator, map[string]any{
+		"name": "Boss", "email": "boss@" + p.Domain, "roles": []string{"admin"}}).Expect(201, "an admin before going live")
+	e.Approve(h, p)
+	ack := e.LastLink("support@"+p.Domain, "/v/")
+	e.Do("POST", "/v1/validations/"+httpapptest.Token(ack)+"/acknowledge", "", nil).Expect(200, "acknowledge")
+	inv := e.Do("GET", "/v1/enrollments/"+p.EnrollmentID, h.Admin.Token, nil).Str("membershipInvoiceId")
+	e.Do("POST", "/v1/invoices/"+inv+"/payments", e.Operator, map[string]any{"reference": "wire 4", "amountCents": 50000}).Expect(200, "pay")
+	if us := users(e, p.ID); len(us) != 1 || us[0]["email"] != "boss@"+p.Domain {
+		t.Fatalf("users after going live beside an admin: %v", us)
+	}
+	if len(liveMails(e, p.Email)) != 0 {
+		t.Fatal("the primary contact was mailed a go-live sign-in beside the member's admin")
+	}
+	told := liveMails(e, "boss@"+p.Domain)
+	if len(told) != 1 || len(httpapptest.Links(told, "/login/")) != 0 {
+		t.Fatalf("the member's admin is told without a sign-in link: %d mails, links %v", len(told), httpapptest.Links(told, "/login/"))
+	}
+
+	r := e.SignUp(h, "Revoked Before")
+	uid := e.Do("POST", "/v1/members/"+r.ID+"/users", e.Operator, map[string]any{
+		"name": "Primary Person", "email": r.Email, "roles": []string{"engineer"}}).Expect(201, "the primary contact's user").Str("id")
+	e.Do("DELETE", "/v1/members/"+r.ID+"/users/"+uid, e.Operator, nil).Expect(200, "revoke it")
+	e.Approve(h, r)
+	ack = e.LastLink("support@"+r.Domain, "/v/")
+	e.Do("POST", "/v1/validations/"+httpapptest.Token(ack)+"/acknowledge", "", nil).Expect(200, "acknowledge")
+	inv = e.Do("GET", "/v1/enrollments/"+r.EnrollmentID, h.Admin.Token, nil).Str("membershipInvoiceId")
+	e.Do("POST", "/v1/invoices/"+inv+"/payments", e.Operator, map[string]any{"reference": "wire 5", "amountCents": 50000}).Expect(200, "pay")
+	us := users(e, r.ID)
+	if len(us) != 1 || us[0]["status"] != "revoked" {
+		t.Fatalf("a revoked primary contact after going live: %v", us)
+	}
 }
 
 // The operator's page lists the enrollments awaiting payment (company,

@@ -380,7 +380,10 @@ func claimLink(w *httpapptest.World) map[string]string {
 	inv := w.Do("GET", "/v1/enrollments/"+p.EnrollmentID, w.Host.Admin.Token, nil).Str("membershipInvoiceId")
 	w.Do("POST", "/v1/invoices/"+inv+"/payments", w.Operator, map[string]any{"reference": "r", "amountCents": 50000}).Expect(200, "pay")
 	// A link as going live mailed them before it made the admin, to an
-	// address without a user yet.
+	// address without a user yet, at a member without an admin (as every
+	// partner was then): the admin going live made is revoked.
+	admin := w.Do("GET", "/v1/members/"+p.ID+"/users", w.Operator, nil).Expect(200, "the users").Items()[0].(map[string]any)["id"].(string)
+	w.Do("DELETE", "/v1/members/"+p.ID+"/users/"+admin, w.Operator, nil).Expect(200, "revoke the go-live admin")
 	return map[string]string{"token": w.CredentialLink(p, "Fran Founder", "founder@"+p.Domain)}
 }
 

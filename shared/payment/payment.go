@@ -61,6 +61,9 @@ type Event struct {
 	AmountTotal   int64
 	// Currency is upper case, as invoices spell it.
 	Currency string
+	// WrongMode: a test-mode event reaching an installation with a live
+	// key; it pays nothing.
+	WrongMode bool
 }
 
 // ErrBadSignature is a webhook whose signature does not verify with the
@@ -213,6 +216,9 @@ func (s *Service) HandleEvent(ctx context.Context, payload []byte, signature str
 	}
 	if op.Reference == "" {
 		op.Reference = ev.SessionID
+	}
+	if ev.WrongMode {
+		return Ignored, nil
 	}
 	switch ev.Type {
 	case SessionCompleted:
