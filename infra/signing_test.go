@@ -118,7 +118,7 @@ func TestSigningKeyOnlyWhereItSigns(t *testing.T) {
 }
 
 // Stripe's keys are read only by the function that takes payments
-// (approval): its environment names the secret's ARN, never the keys, and
+// (payments): its environment names the secret's ARN, never the keys, and
 // only its role may read the secret.
 func TestStripeKeysOnlyForPayments(t *testing.T) {
 	_, doc := synth(t)
@@ -154,8 +154,8 @@ func TestStripeKeysOnlyForPayments(t *testing.T) {
 			}
 		}
 	}
-	prefix := "Fn" + routes.Approval
+	prefix := "Fn" + routes.Payments
 	if len(withARN) != 1 || !strings.HasPrefix(withARN[0], prefix) || len(readers) != 1 || !strings.HasPrefix(readers[0], prefix) {
-		t.Errorf("functions with the Stripe secret's ARN %v, policies reading it %v: want the approval function's only", withARN, readers)
+		t.Errorf("functions with the Stripe secret's ARN %v, policies reading it %v: want the payments function's only", withARN, readers)
 	}
 }

@@ -100,7 +100,7 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 	// {"apiKey": "sk_live_…", "webhookSecret": "whsec_…"}, put by an
 	// operator after the first deploy (aws secretsmanager put-secret-value;
 	// the webhook endpoint is <base URL>/v1/hooks/stripe). Only the function
-	// that takes payments (approval) may read it, once at its cold start;
+	// that takes payments (payments) may read it, once at its cold start;
 	// while it holds no keys, paying online answers 503 and mail offers
 	// bank transfer only.
 	stripeKeys := awssecretsmanager.NewSecret(stack, jsii.String("StripeKeys"), &awssecretsmanager.SecretProps{
@@ -140,7 +140,7 @@ func NewTandemStack(scope constructs.Construct, id string, props *TandemStackPro
 			fn.AddEnvironment(jsii.String("TANDEM_SIGNING_SECRET_ARN"), signing.SecretArn(), nil)
 			signing.GrantRead(fn, nil)
 		}
-		if f.Name == routes.Approval {
+		if f.Name == routes.Payments {
 			fn.AddEnvironment(jsii.String("TANDEM_STRIPE_SECRET_ARN"), stripeKeys.SecretArn(), nil)
 			stripeKeys.GrantRead(fn, nil)
 		}

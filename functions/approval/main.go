@@ -1,4 +1,4 @@
-// Command approval serves members, users, programs, enrollments and invoices.
+// Command approval serves members, users, programs and enrollments.
 package main
 
 import (

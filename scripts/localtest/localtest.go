@@ -28,6 +28,7 @@ import (
 	"github.com/tandemhq/tandem/shared/httpapp"
 	"github.com/tandemhq/tandem/shared/httpapp/httpapptest"
 	"github.com/tandemhq/tandem/shared/notify/sesmail"
+	"github.com/tandemhq/tandem/shared/payment/stripecheckout"
 	"github.com/tandemhq/tandem/shared/sending"
 	"github.com/tandemhq/tandem/shared/store"
 	"github.com/tandemhq/tandem/shared/store/storetest"
@@ -137,6 +138,9 @@ func newOn(t storetest.T, ddb, tableName string, opts []Option) *Env {
 	// so fault injection (APIOptions) reaches it; the table was created
 	// without faults.
 	db := awsclient.DynamoDB(awsCfg, ddb)
+	if err := stripecheckout.Use(ctx, &cfg, awsCfg); err != nil {
+		t.Fatal(err)
+	}
 	a, err := httpapp.BuildWith(cfg, awsCfg, db)
 	if err != nil {
 		t.Fatal(err)

@@ -45,22 +45,21 @@ func lockData(dir string, clean bool) (*os.File, error) {
 	if !clean {
 		return f, nil
 	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	for _, e := range entries {
-		if e.Name() == ".lock" {
-			continue
-		}
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+	// Only what make run keeps there goes: TANDEM_DATA_DIR may name a
+	// directory that holds other things too.
+	for _, name := range keptFiles {
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("start clean: %w", err)
 		}
 	}
 	return f, nil
 }
+
+// keptFiles are what make run keeps in its data directory (see main):
+// the table, the signing key, the operator token and the local sending
+// domains; make run-clean removes these and nothing else.
+var keptFiles = []string{"dynamodb", "signing-key", "operator-token", "sending-domains.json"}
 
 // kept is the value in dir/name, made by mk and written there the first
 // time (readable by this user only: it is a local secret).

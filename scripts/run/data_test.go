@@ -35,6 +35,10 @@ func TestDataDirectory(t *testing.T) {
 	}
 	first.Close()
 
+	mine := filepath.Join(dir, "notes.txt") // not make run's: -clean leaves it
+	if err := os.WriteFile(mine, []byte("keep"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	second, err := lockData(dir, true)
 	if err != nil {
 		t.Fatalf("a clean run once the first ended: %v", err)
@@ -42,6 +46,9 @@ func TestDataDirectory(t *testing.T) {
 	defer second.Close()
 	if again, _ := kept(dir, "signing-key", func() string { return "k2" }); again != "k2" {
 		t.Errorf("after -clean the key is %q, want a new one", again)
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Errorf("-clean removed a file make run did not make: %v", err)
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/tandemhq/tandem/scripts/gateway"
 	"github.com/tandemhq/tandem/scripts/localstack"
 	"github.com/tandemhq/tandem/scripts/seed"
@@ -33,6 +34,7 @@ import (
 	"github.com/tandemhq/tandem/shared/awsclient"
 	"github.com/tandemhq/tandem/shared/httpapp"
 	"github.com/tandemhq/tandem/shared/notify/sesmail"
+	"github.com/tandemhq/tandem/shared/payment/stripecheckout"
 	"github.com/tandemhq/tandem/shared/sending"
 	"github.com/tandemhq/tandem/shared/store"
 	"github.com/tandemhq/tandem/shared/table"
@@ -122,6 +124,10 @@ func run() error {
 		AllowLoopbackWebhooks: true, Log: log,
 		// Stripe is the local checkout in front of stripe-mock.
 		Stripe: app.StripeConfig{APIKey: "sk_test_local", WebhookSecret: checkout.WebhookSecret, APIBase: fmt.Sprintf("http://127.0.0.1:%d", checkoutPort)},
+	}
+	// The keys come from the environment: no AWS configuration needed.
+	if err := stripecheckout.Use(ctx, &cfg, aws.Config{}); err != nil {
+		return err
 	}
 	a, err := httpapp.Build(ctx, cfg)
 	if err != nil {

@@ -57,6 +57,16 @@ type Server struct {
 // RegistrationHandlers serves the pages of the registration function.
 func RegistrationHandlers(s *Server) map[string]router.Handler {
 	return map[string]router.Handler{
+		"GET /h/{token}":            s.decisionPage,
+		"GET /a/{token}":            s.addendumPage,
+		"POST /a/{token}":           s.addendumForm,
+		"POST /h/{token}":           s.decisionForm,
+		"GET /m/{token}":            s.consentPage,
+		"POST /m/{token}":           s.consentForm,
+		"GET /v/{token}":            s.validationPage,
+		"POST /v/{token}":           s.validationForm,
+		"GET /c/{token}":            s.credentialPage,
+		"POST /c/{token}":           s.credentialForm,
 		"GET /p/{slug}":             s.landing,
 		"GET /p/{slug}/marketplace": s.marketplacePage,
 		"POST /p/{slug}":            s.registerForm,
@@ -82,21 +92,6 @@ func ApprovalHandlers(s *Server) map[string]router.Handler {
 		"POST /programs/{id}/configurations/{configurationId}/approve": s.configurationDecision(marketplace.Approve),
 		"POST /programs/{id}/configurations/{configurationId}/reject":  s.configurationDecision(marketplace.Reject),
 		"GET /reports/sla":                                             s.slaReportPage,
-		"GET /h/{token}":                                               s.decisionPage,
-		"GET /a/{token}":                                               s.addendumPage,
-		"POST /a/{token}":                                              s.addendumForm,
-		"POST /h/{token}":                                              s.decisionForm,
-		"GET /m/{token}":                                               s.consentPage,
-		"POST /m/{token}":                                              s.consentForm,
-		"GET /v/{token}":                                               s.validationPage,
-		"POST /v/{token}":                                              s.validationForm,
-		"GET /c/{token}":                                               s.credentialPage,
-		"POST /c/{token}":                                              s.credentialForm,
-		"GET /invoices":                                                s.invoiceList,
-		"GET /invoices/{id}":                                           s.invoicePage,
-		"POST /invoices/{id}/checkout":                                 s.checkoutForm,
-		"POST /invoices/{id}/payments":                                 s.transferForm,
-		"GET /pay/{token}":                                             s.payLinkPage,
 		"POST /members/{id}":                                           s.companyForm,
 		"GET /members/{id}/users":                                      s.peoplePage,
 		"POST /members/{id}/users":                                     s.inviteForm,
@@ -114,6 +109,18 @@ func ApprovalHandlers(s *Server) map[string]router.Handler {
 		"POST /programs/{id}/enrollments/{enrollmentId}/validation":    s.queueStep("validation"),
 		"POST /programs/{id}/enrollments/{enrollmentId}/resend":        s.queueStep("resend"),
 		"POST /programs/{id}/enrollments/{enrollmentId}/remove":        s.queueStep("remove"),
+	}
+}
+
+// PaymentsHandlers serves the pages of the payments function: "Pay now"
+// and the pay links of invoice mail.
+func PaymentsHandlers(s *Server) map[string]router.Handler {
+	return map[string]router.Handler{
+		"GET /invoices":                s.invoiceList,
+		"GET /invoices/{id}":           s.invoicePage,
+		"POST /invoices/{id}/payments": s.transferForm,
+		"POST /invoices/{id}/checkout": s.checkoutForm,
+		"GET /pay/{token}":             s.payLinkPage,
 	}
 }
 

@@ -19,6 +19,7 @@ func TestEachFunctionHasExactlyItsHandlers(t *testing.T) {
 	sets := map[string][2]map[string]router.Handler{ // JSON, pages
 		routes.Registration: {api.RegistrationHandlers(a), console.RegistrationHandlers(c)},
 		routes.Approval:     {api.ApprovalHandlers(a), console.ApprovalHandlers(c)},
+		routes.Payments:     {api.PaymentsHandlers(a), console.PaymentsHandlers(c)},
 		routes.Cases:        {api.CasesHandlers(a), console.CasesHandlers(c)},
 		routes.Hooks:        {api.HooksHandlers(a), console.HooksHandlers(c)},
 	}

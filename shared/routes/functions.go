@@ -30,8 +30,9 @@ type Function struct {
 // Functions lists every Lambda function.
 var Functions = []Function{
 	{Name: Authorizer, Kind: Authorize, Description: "Bearer tokens to principals", MemoryMB: 256, TimeoutSec: 5},
-	{Name: Registration, Kind: HTTP, Description: "Landing pages, registration and sign-up (public)", MemoryMB: 512, TimeoutSec: 10, Signs: true},
-	{Name: Approval, Kind: HTTP, Description: "Members, users, programs, enrollments, invoices", MemoryMB: 512, TimeoutSec: 10, Signs: true},
+	{Name: Registration, Kind: HTTP, Description: "Landing pages, registration, sign-up and the one-click links of onboarding mail (public)", MemoryMB: 512, TimeoutSec: 10, Signs: true},
+	{Name: Approval, Kind: HTTP, Description: "Members, users, programs, enrollments", MemoryMB: 512, TimeoutSec: 10, Signs: true},
+	{Name: Payments, Kind: HTTP, Description: "Invoices and their payment: transfers, Checkout Sessions, Stripe's webhook, pay links", MemoryMB: 512, TimeoutSec: 10, Signs: true},
 	{Name: Cases, Kind: HTTP, Description: "Departments, directory, case intake and lifecycle", MemoryMB: 512, TimeoutSec: 10, Signs: true},
 	{Name: Hooks, Kind: HTTP, Description: "Signed vendor webhooks in; webhook secrets and delivery log", MemoryMB: 512, TimeoutSec: 10, Signs: true},
 	// The notifier starts an attempt only with its whole budget (a send of

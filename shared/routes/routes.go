@@ -11,6 +11,7 @@ const (
 	Authorizer   = "authorizer"
 	Registration = "registration"
 	Approval     = "approval"
+	Payments     = "payments"
 	Cases        = "cases"
 	Hooks        = "hooks"
 	Notifier     = "notifier"
@@ -121,28 +122,28 @@ var Table = []Route{
 	{Method: "POST", Path: "/v1/enrollments/{id}/remove", Function: Approval, Auth: Token, Body: JSON},
 	{Method: "POST", Path: "/v1/validations/{token}/acknowledge", Function: Approval, Auth: Public, Body: JSON},
 	{Method: "POST", Path: "/v1/credentials/{token}/claim", Function: Approval, Auth: Public, Body: JSON},
-	{Method: "GET", Path: "/h/{token}", Function: Approval, Auth: Public, Body: NoBody, Page: true},
-	{Method: "GET", Path: "/a/{token}", Function: Approval, Auth: Public, Body: NoBody, Page: true},
-	{Method: "POST", Path: "/a/{token}", Function: Approval, Auth: Public, Body: Form, Page: true},
-	{Method: "POST", Path: "/h/{token}", Function: Approval, Auth: Public, Body: Form, Page: true},
-	{Method: "GET", Path: "/m/{token}", Function: Approval, Auth: Public, Body: NoBody, Page: true},
-	{Method: "POST", Path: "/m/{token}", Function: Approval, Auth: Public, Body: Form, Page: true},
-	{Method: "GET", Path: "/v/{token}", Function: Approval, Auth: Public, Body: NoBody, Page: true},
-	{Method: "POST", Path: "/v/{token}", Function: Approval, Auth: Public, Body: Form, Page: true},
-	{Method: "GET", Path: "/c/{token}", Function: Approval, Auth: Public, Body: NoBody, Page: true},
-	{Method: "POST", Path: "/c/{token}", Function: Approval, Auth: Public, Body: Form, Page: true},
+	{Method: "GET", Path: "/h/{token}", Function: Registration, Auth: Public, Body: NoBody, Page: true},
+	{Method: "GET", Path: "/a/{token}", Function: Registration, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/a/{token}", Function: Registration, Auth: Public, Body: Form, Page: true},
+	{Method: "POST", Path: "/h/{token}", Function: Registration, Auth: Public, Body: Form, Page: true},
+	{Method: "GET", Path: "/m/{token}", Function: Registration, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/m/{token}", Function: Registration, Auth: Public, Body: Form, Page: true},
+	{Method: "GET", Path: "/v/{token}", Function: Registration, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/v/{token}", Function: Registration, Auth: Public, Body: Form, Page: true},
+	{Method: "GET", Path: "/c/{token}", Function: Registration, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/c/{token}", Function: Registration, Auth: Public, Body: Form, Page: true},
 
 	// Invoices.
-	{Method: "GET", Path: "/v1/invoices", Function: Approval, Auth: Token, Body: NoBody},
-	{Method: "GET", Path: "/v1/invoices/{id}", Function: Approval, Auth: Token, Body: NoBody},
-	{Method: "GET", Path: "/v1/invoices/{id}/events", Function: Approval, Auth: Token, Body: NoBody},
-	{Method: "POST", Path: "/v1/invoices/{id}/payments", Function: Approval, Auth: Token, Body: JSON},
+	{Method: "GET", Path: "/v1/invoices", Function: Payments, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/invoices/{id}", Function: Payments, Auth: Token, Body: NoBody},
+	{Method: "GET", Path: "/v1/invoices/{id}/events", Function: Payments, Auth: Token, Body: NoBody},
+	{Method: "POST", Path: "/v1/invoices/{id}/payments", Function: Payments, Auth: Token, Body: JSON},
 	// Paying online: a Stripe Checkout Session for an invoice, Stripe's
 	// signed webhook (before /v1/hooks/{memberId}, which it would match),
 	// and the invoice mail's signed pay link (no sign-in).
-	{Method: "POST", Path: "/v1/invoices/{id}/checkout", Function: Approval, Auth: Token, Body: JSON, Create: true},
-	{Method: "POST", Path: "/v1/hooks/stripe", Function: Approval, Auth: Signed, Body: JSON},
-	{Method: "GET", Path: "/pay/{token}", Function: Approval, Auth: Public, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/v1/invoices/{id}/checkout", Function: Payments, Auth: Token, Body: JSON, Create: true},
+	{Method: "POST", Path: "/v1/hooks/stripe", Function: Payments, Auth: Signed, Body: JSON},
+	{Method: "GET", Path: "/pay/{token}", Function: Payments, Auth: Public, Body: NoBody, Page: true},
 
 	// Users, departments, directory and cases.
 	{Method: "PATCH", Path: "/v1/members/{id}/users/{userId}", Function: Approval, Auth: Token, Body: JSON},
@@ -202,10 +203,10 @@ var Table = []Route{
 	// addresses); the button's POST carries no fields.
 	{Method: "GET", Path: "/e/{token}", Function: Cases, Auth: Public, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/e/{token}", Function: Cases, Auth: Public, Body: Form, Page: true},
-	{Method: "GET", Path: "/invoices", Function: Approval, Auth: Session, Body: NoBody, Page: true},
-	{Method: "GET", Path: "/invoices/{id}", Function: Approval, Auth: Session, Body: NoBody, Page: true},
-	{Method: "POST", Path: "/invoices/{id}/checkout", Function: Approval, Auth: Session, Body: Form, Page: true},
-	{Method: "POST", Path: "/invoices/{id}/payments", Function: Approval, Auth: Session, Body: Form, Page: true},
+	{Method: "GET", Path: "/invoices", Function: Payments, Auth: Session, Body: NoBody, Page: true},
+	{Method: "GET", Path: "/invoices/{id}", Function: Payments, Auth: Session, Body: NoBody, Page: true},
+	{Method: "POST", Path: "/invoices/{id}/checkout", Function: Payments, Auth: Session, Body: Form, Page: true},
+	{Method: "POST", Path: "/invoices/{id}/payments", Function: Payments, Auth: Session, Body: Form, Page: true},
 	{Method: "GET", Path: "/members/{id}/users", Function: Approval, Auth: Session, Body: NoBody, Page: true},
 	{Method: "POST", Path: "/members/{id}", Function: Approval, Auth: Session, Body: Form, Page: true},
 	{Method: "POST", Path: "/members/{id}/users", Function: Approval, Auth: Session, Body: Form, Page: true},
