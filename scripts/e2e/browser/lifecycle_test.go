@@ -137,6 +137,9 @@ func TestPartnerLifecycleWithoutCurl(t *testing.T) {
 		text(`.ok`, &acked),
 		both(t, "lc08-test-case-acknowledged"),
 	)
+	// The support team is told where the invoice went (billing is the
+	// primary contact: the box was ticked) and how it is paid.
+	want("the acknowledged test case", acked, "membership invoice is paid", "mailed to your billing contact, "+owner, "Pay now")
 	if strings.Contains(acked, "awaiting_payment") {
 		t.Errorf("the acknowledged test case shows a status name: %q", acked)
 	}
@@ -172,7 +175,7 @@ func TestPartnerLifecycleWithoutCurl(t *testing.T) {
 	if !strings.HasPrefix(at, payLink) {
 		t.Errorf("after Pay the browser is at %s, want back at %s", at, payLink)
 	}
-	want("the page after paying", paid, "paid")
+	want("the page after paying", paid, "is paid", "you are live", "signs them in to Tandem")
 	receipt := e.Mail(owner, "payment_received")
 	want("the receipt", receipt.Body.Text, "USD 500.00", "pi_local_")
 
