@@ -51,6 +51,10 @@ func StartStripeMock(ctx context.Context, port int, logPath string) (*Process, e
 	}
 	ready := func(ctx context.Context, endpoint string) bool { return answers(ctx, endpoint+"/v1/customers") }
 	// stripe-mock listens on $PORT, on every interface, when it is set
-	// (make run's PORT is the API's): run it without.
-	return start(ctx, "stripe-mock", port, "", logPath, ready, "env", "-u", "PORT", bin, "-http-addr", "127.0.0.1:"+strconv.Itoa(port))
+	// (make run's PORT is the API's): run it without. It also serves HTTPS
+	// on every interface's port 12112 unless told where (-http-addr does not
+	// turn that default off), which a second stack on the machine — another
+	// worktree's tests — finds taken: a loopback port of the system's choice.
+	return start(ctx, "stripe-mock", port, "", logPath, ready, "env", "-u", "PORT", bin,
+		"-http-addr", "127.0.0.1:"+strconv.Itoa(port), "-https-addr", "127.0.0.1:0")
 }

@@ -174,6 +174,12 @@ func (s *Server) payLinkPage(ctx context.Context, r *router.Request) (*router.Re
 	switch {
 	case inv.Status == billing.Paid:
 		v.Title, v.Message = "Invoice paid", "Invoice "+inv.ID+" ("+v.Total+") is paid: thank you. The receipt went to your billing contact; there is nothing more to do."
+		if inv.Kind == billing.Membership {
+			// The payer's next step is the console, which the page
+			// does not link (the payer may not be its admin): say how.
+			v.Message = "Invoice " + inv.ID + " (" + v.Total + ") is paid: thank you. The receipt went to your billing contact. " +
+				"Once your support team has acknowledged the test case, you are live: your primary contact receives a mail whose link signs them in to Tandem."
+		}
 	case inv.Status != billing.Open:
 		v.Title, v.Message, v.Bad = "Nothing to pay", "Invoice "+inv.ID+" is "+string(inv.Status)+": there is nothing to pay.", true
 	case r.Query.Get("payment") == payment.ReturnDone:

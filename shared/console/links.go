@@ -133,7 +133,13 @@ func (s *Server) validationForm(ctx context.Context, r *router.Request) (*router
 	}
 	msg := "Thank you: your support process is validated. You are live: your administrator receives a mail with a link that signs them in to Tandem."
 	if e.Status == enrollment.AwaitingPayment {
+		// The person acknowledging is the support team: say where the
+		// invoice went and how it is paid, not only that it must be.
 		msg = "Thank you: your support process is validated. You go live as soon as the membership invoice is paid."
+		if e.MembershipInvoiceID != "" && e.Contacts.Billing.Email != "" {
+			msg += " Invoice " + e.MembershipInvoiceID + " was mailed to your billing contact, " + e.Contacts.Billing.Email +
+				": its Pay now link pays it by card, or pay by bank transfer quoting " + e.MembershipInvoiceID + "."
+		}
 	}
 	return message(http.StatusOK, "Test case acknowledged", msg, false, nil), nil
 }
