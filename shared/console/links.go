@@ -168,16 +168,9 @@ func (s *Server) credentialPage(ctx context.Context, r *router.Request) (*router
 // (only Tandem's own page may post it; a session of someone else this
 // browser held ends).
 func (s *Server) credentialForm(ctx context.Context, r *router.Request) (*router.Response, error) {
-	if s.fromOtherSite(r) {
-		return nil, apperr.Forbidden("this sign-in came from another website, not from Tandem's own page; open the link in your mail yourself")
-	}
-	plain := r.Param("token")
-	form, err := r.Form()
+	plain, _, err := s.signInForm(r)
 	if err != nil {
 		return nil, err
-	}
-	if !s.Sessions.CheckLinkForm(form.Get("csrf"), plain) {
-		return nil, apperr.Forbidden("this form is out of date or was not sent from Tandem; open the link from your mail again")
 	}
 	link, err := s.Enrollments.CredentialSignIn(ctx, plain)
 	if errors.Is(err, apperr.ErrConflict) {

@@ -162,22 +162,35 @@ func linkProblem(st session.LinkState) (int, string) {
 	return http.StatusOK, ""
 }
 
+// signInForm reads a one-click sign-in form (POST /login/{token} and
+// /c/{token}): posted by Tandem's own page (else a page elsewhere posting
+// the attacker's own link would sign the victim's browser into the
+// attacker's account: login CSRF), its form token bound to the link. It
+// returns the link's token and the form.
+func (s *Server) signInForm(r *router.Request) (string, url.Values, error) {
+	if s.fromOtherSite(r) {
+		return "", nil, apperr.Forbidden("this sign-in came from another website, not from Tandem's own page; open the link in your mail yourself")
+	}
+	plain := r.Param("token")
+	form, err := r.Form()
+	if err != nil {
+		return "", nil, err
+	}
+	if !s.Sessions.CheckLinkForm(form.Get("csrf"), plain) {
+		return "", nil, apperr.Forbidden("this form is out of date or was not sent from Tandem; open the link from your mail again")
+	}
+	return plain, form, nil
+}
+
 // loginLinkForm serves POST /login/{token}: starts the session and goes on.
 // Only Tandem's own page may post it: a page elsewhere posting the
 // attacker's own link would sign the victim's browser into the attacker's
 // account (login CSRF). A browser signed in as another person switches
 // only when the form says so (the page asked); the session it leaves ends.
 func (s *Server) loginLinkForm(ctx context.Context, r *router.Request) (*router.Response, error) {
-	if s.fromOtherSite(r) {
-		return nil, apperr.Forbidden("this sign-in came from another website, not from Tandem's own page; open the link in your mail yourself")
-	}
-	plain := r.Param("token")
-	form, err := r.Form()
+	plain, form, err := s.signInForm(r)
 	if err != nil {
 		return nil, err
-	}
-	if !s.Sessions.CheckLinkForm(form.Get("csrf"), plain) {
-		return nil, apperr.Forbidden("this form is out of date or was not sent from Tandem; open the link from your mail again")
 	}
 	oldSecret := r.Cookie(s.Sessions.Cookie())
 	cur, addr, err := s.Sessions.SignedIn(ctx, oldSecret)
