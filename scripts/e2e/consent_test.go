@@ -126,18 +126,28 @@ func TestJoiningAnExistingMemberNeedsItsConsent(t *testing.T) {
 		t.Errorf("the host is not told the member confirmed:\n%s", hostMail.Body.Text)
 	}
 	// The test case goes to the typed process; acknowledged, the program
-	// (host-paid) goes live, and the member's console sign-in goes to the
-	// verified address at its domain, not to the typed primary contact.
+	// (host-paid) goes live. The member has its admins: they are told, and
+	// add people in the console as always; going live makes no admin beside
+	// them (not the person who signed up, whom the admins let join the
+	// program, not make an admin), and no sign-in goes anywhere.
 	ack := e2etest.LinkIn(t, e.Mail("support@"+evil, "[Test case]"), "/v/")
 	if res := e2etest.Expect(t, e.Do("POST", "/v1/validations/"+ack[strings.LastIndex(ack, "/")+1:]+"/acknowledge", "", nil), 200, "acknowledge the test case"); res.Str("status") != "active" {
 		t.Fatalf("acknowledge: %d %s", res.Status, res.Body)
 	}
-	e2etest.LinkIn(t, e.Mail(bob, "You are live"), "/login/")
+	if live := e.Mail(m.AdminEmail, "You are live"); strings.Contains(live.Body.Text, "/login/") {
+		t.Errorf("the member's admins are told with a sign-in link:\n%s", live.Body.Text)
+	}
 	e.Flush()
-	for _, mail := range e.MailsTo("primary@" + evil) {
-		if strings.Contains(mail.Body.Text, "/login/") || strings.Contains(mail.Body.Text, "/c/") {
-			t.Fatalf("the existing member's console sign-in went to an address outside its domain: %s", mail.Subject)
+	for _, addr := range []string{bob, "primary@" + evil} {
+		for _, mail := range e.MailsTo(addr) {
+			if strings.Contains(mail.Body.Text, "/login/") || strings.Contains(mail.Body.Text, "/c/") {
+				t.Fatalf("going live sent %s a console sign-in beside the member's admins: %s", addr, mail.Subject)
+			}
 		}
+	}
+	users := e2etest.Expect(t, e.Do("GET", "/v1/members/"+m.ID+"/users", m.Admin, nil), 200, "the member's users")
+	if strings.Contains(string(users.Body), bob) {
+		t.Fatalf("going live made %s a user of the member: %s", bob, users.Body)
 	}
 	trail := e.Do("GET", "/v1/enrollments/"+second+"/events", m.Admin, nil)
 	if !strings.Contains(string(trail.Body), `"action":"confirm_member_consent","from":"pending_member_consent","to":"validating"`) {
