@@ -3,6 +3,7 @@ package enrollment
 import (
 	"context"
 	"errors"
+	"net/url"
 	"sync"
 
 	"github.com/tandemhq/tandem/shared/apperr"
@@ -39,9 +40,12 @@ func (s *Service) Processes(ctx context.Context, p auth.Principal, es []Enrollme
 		if !p.AdminOf(e.HostMemberID) {
 			return nil, apperr.Forbidden("the partners' support processes are for the admins of the program's host")
 		}
+		if !validates(e.Status) {
+			continue // the partner's own settings once validation is over
+		}
 		if e.DepartmentID == "" {
 			if e.Proposal != nil {
-				out[e.ID] = Process{DepartmentName: e.Proposal.DepartmentName, Inbound: e.Proposal.Inbound, Proposed: true}
+				out[e.ID] = Process{DepartmentName: e.Proposal.DepartmentName, Inbound: shown(e.Proposal.Inbound), Proposed: true}
 			}
 			continue
 		}
@@ -58,7 +62,7 @@ func (s *Service) Processes(ctx context.Context, p auth.Principal, es []Enrollme
 					firstErr = err
 				}
 			default:
-				out[e.ID] = Process{DepartmentName: d.Name, Inbound: d.Inbound, Confirmed: d.InboundConfirmed(), WebhookDisabled: d.WebhookDisabled}
+				out[e.ID] = Process{DepartmentName: d.Name, Inbound: shown(d.Inbound), Confirmed: d.InboundConfirmed(), WebhookDisabled: d.WebhookDisabled}
 			}
 		}()
 	}
@@ -67,4 +71,28 @@ func (s *Service) Processes(ctx context.Context, p auth.Principal, es []Enrollme
 		return nil, firstErr
 	}
 	return out, nil
+}
+
+// validates reports whether an enrollment in st is being validated: only
+// then does its host see the partner's process (a department is otherwise
+// its own member's).
+func validates(st Status) bool {
+	switch st {
+	case PendingMemberConsent, PendingApproval, Validating, ValidationFailed:
+		return true
+	}
+	return false
+}
+
+// shown is in as its host sees it: a webhook by its scheme and host only
+// (a webhook's path and query often carry its secret).
+func shown(in department.Inbound) department.Inbound {
+	if in.WebhookURL != "" {
+		if u, err := url.Parse(in.WebhookURL); err == nil && u.Host != "" {
+			in.WebhookURL = u.Scheme + "://" + u.Host
+		} else {
+			in.WebhookURL = "(set)"
+		}
+	}
+	return in
 }
